@@ -1,0 +1,67 @@
+// One build for every bundle: the extension (node, `vscode` external), workers, the CLI,
+// webview pages (browser) and the tests. Entries are found by convention so a new worker,
+// page or test needs no edit here:
+//   src/extension.ts, src/cli.ts          -> dist/extension.js, dist/cli.js
+//   src/**/*Worker.ts                     -> dist/<name>.js        (worker_threads)
+//   webview/<page>/main.ts                -> dist/webview/<page>.js (browser)
+//   webview/**/*.css                      -> dist/webview/...       (copied)
+//   test/**/*.test.ts, test/**/*.run.ts   -> out/test/...           (node)
+// Flags: --watch, --production (minify), --quiet.
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'fs';
+import { basename, dirname, join, relative } from 'path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const quiet = args.has('--quiet');
+const root = join(dirname(new URL(import.meta.url).pathname), '..');
+
+function walk(dir, keep) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? (name === 'node_modules' || name === 'fixtures' ? [] : walk(p, keep)) : keep(p) ? [p] : [];
+  });
+}
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: quiet ? 'error' : 'info', absWorkingDir: root };
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] };
+
+const workers = walk(join(root, 'src'), (p) => /Worker\.ts$/.test(p));
+const pages = existsSync(join(root, 'webview'))
+  ? readdirSync(join(root, 'webview')).filter((d) => existsSync(join(root, 'webview', d, 'main.ts')))
+  : [];
+const tests = walk(join(root, 'test'), (p) => /\.(test|run)\.ts$/.test(p));
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+rmSync(join(root, 'out'), { recursive: true, force: true });
+
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },
+  ...workers.map((w) => ({ ...node, entryPoints: [relative(root, w)], outfile: `dist/${basename(w, '.ts')}.js` })),
+  ...pages.map((p) => ({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: [`webview/${p}/main.ts`],
+    outfile: `dist/webview/${p}.js`,
+  })),
+  ...(tests.length
+    ? [{ ...node, entryPoints: tests.map((t) => relative(root, t)), outdir: 'out/test', outbase: 'test', sourcemap: true, minify: false }]
+    : []),
+];
+
+if (args.has('--watch')) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
+
+for (const css of walk(join(root, 'webview'), (p) => p.endsWith('.css'))) {
+  const dest = join(root, 'dist', 'webview', relative(join(root, 'webview'), css));
+  mkdirSync(dirname(dest), { recursive: true });
+  cpSync(css, dest);
+}

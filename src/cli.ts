@@ -1,0 +1,32 @@
+import { join } from 'path';
+import { IdxError } from './data/idx';
+import { bundledDataDir } from './data/mnist';
+import { UsageError } from './cli/args';
+import { runTrain } from './cli/train';
+
+/** Headless entry: `node dist/cli.js <command> [flags]` (npm run train / gradcheck / bench). */
+
+const COMMANDS: Record<string, (argv: string[], bundledDir: string) => Promise<number>> = {
+  train: runTrain,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command '${command ?? ''}' (expected one of: ${Object.keys(COMMANDS).join(', ')})`);
+  // dist/cli.js → the extension root is one folder up.
+  return run(rest, bundledDataDir(join(__dirname, '..')));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    if (e instanceof UsageError || e instanceof IdxError) {
+      process.stderr.write(`gradient-lab ${process.argv[2] ?? ''}: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`gradient-lab: unexpected error: ${(e as Error)?.stack ?? e}\n`);
+      process.exitCode = 3;
+    }
+  },
+);

@@ -1,0 +1,56 @@
+/** A small flag parser for the headless CLI: `--name value`, `--name=value`, `--flag`. */
+
+export type FlagKind = 'int' | 'number' | 'string' | 'bool';
+
+export interface FlagSpec {
+  kind: FlagKind;
+  /** For numbers: smallest allowed value. */
+  min?: number;
+  /** For numbers: whether min itself is excluded. */
+  exclusiveMin?: boolean;
+  choices?: readonly string[];
+}
+
+export class UsageError extends Error {}
+
+export type Parsed = { flags: Record<string, string | number | boolean>; positional: string[] };
+
+export function parseArgs(argv: string[], specs: Record<string, FlagSpec>, maxPositional = 0): Parsed {
+  const flags: Parsed['flags'] = {};
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      if (positional.length >= maxPositional) throw new UsageError(`unexpected argument '${arg}'`);
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const spec = specs[name];
+    if (!spec) throw new UsageError(`unknown flag '--${name}'`);
+    if (spec.kind === 'bool') {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      flags[name] = true;
+      continue;
+    }
+    const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    flags[name] = parseValue(name, raw, spec);
+  }
+  return { flags, positional };
+}
+
+function parseValue(name: string, raw: string, spec: FlagSpec): string | number {
+  if (spec.kind === 'string') {
+    if (spec.choices && !spec.choices.includes(raw)) throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')} (got '${raw}')`);
+    return raw;
+  }
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number (got '${raw}')`);
+  if (spec.kind === 'int' && !Number.isInteger(value)) throw new UsageError(`--${name} must be a whole number (got '${raw}')`);
+  if (spec.min !== undefined && (value < spec.min || (spec.exclusiveMin && value === spec.min))) {
+    throw new UsageError(`--${name} must be ${spec.exclusiveMin ? 'greater than' : 'at least'} ${spec.min} (got ${raw})`);
+  }
+  return value;
+}

@@ -1,0 +1,192 @@
+import { Dataset } from './dataset';
+import { Random } from './random';
+import { GradientMethod, TrainableNetwork } from './twoLayerNet';
+
+export interface TrainConfig {
+  hiddenSize: number;
+  learningRate: number;
+  batchSize: number;
+  iters: number;
+  weightInitStd: number;
+  seed: number;
+  gradientMethod: GradientMethod;
+}
+
+/** The book's hyperparameters (chapter 4.5). */
+export const BOOK_DEFAULTS: TrainConfig = {
+  hiddenSize: 50,
+  learningRate: 0.1,
+  batchSize: 100,
+  iters: 10000,
+  weightInitStd: 0.01,
+  seed: 42,
+  gradientMethod: 'backprop',
+};
+
+export type StopReason = 'finished' | 'stopped' | 'diverged';
+
+export type TrainEvent =
+  | { type: 'iteration'; iter: number; loss: number; elapsedMs: number }
+  | { type: 'epoch'; epoch: number; iter: number; trainAccuracy: number; testAccuracy: number; elapsedMs: number }
+  | { type: 'done'; reason: StopReason; summary: TrainSummary };
+
+export interface TrainSummary {
+  reason: StopReason;
+  iterations: number;
+  epochs: number;
+  finalLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  wallSeconds: number;
+  /** Set when the run diverged: what went wrong and what to try. */
+  message?: string;
+}
+
+export type TrainState = 'idle' | 'running' | 'paused' | 'done';
+
+/** iter_per_epoch = max(train_size / batch_size, 1) */
+export function iterPerEpoch(trainSize: number, batchSize: number): number {
+  return Math.max(trainSize / batchSize, 1);
+}
+
+/**
+ * Whether iteration i (0-based, the book's loop variable) gets an accuracy check. The book tests
+ * i % iter_per_epoch == 0; for a whole iter_per_epoch this is the same as "i crosses an epoch
+ * boundary", which also works when train_size / batch_size is not whole (e.g. batch 300).
+ */
+export function isEpochIteration(i: number, perEpoch: number): boolean {
+  return i === 0 || Math.floor(i / perEpoch) > Math.floor((i - 1) / perEpoch);
+}
+
+/**
+ * Mini-batch SGD with the book's semantics: a batch sampled with replacement, the loss on it
+ * recorded every iteration, accuracy on the whole train and test sets once per epoch.
+ * run() yields to the event loop every `sliceMs` so pause/resume/step/stop can arrive.
+ */
+export class Trainer {
+  private readonly rng: Random;
+  private readonly batch: Int32Array;
+  private readonly perEpoch: number;
+  private iter = 0;
+  private epochs = 0;
+  private lastLoss = NaN;
+  private lastTrain = NaN;
+  private lastTest = NaN;
+  private stopRequested = false;
+  private pendingSteps = 0;
+  private wake: (() => void) | undefined;
+  private startedAt = 0;
+  state: TrainState = 'idle';
+
+  constructor(
+    private readonly net: TrainableNetwork,
+    private readonly data: Dataset,
+    readonly config: TrainConfig,
+    private readonly sliceMs = 30,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.rng = new Random(config.seed ^ 0x5eed);
+    this.batch = new Int32Array(config.batchSize);
+    this.perEpoch = iterPerEpoch(data.train.count, config.batchSize);
+  }
+
+  get iteration(): number {
+    return this.iter;
+  }
+
+  pause(): void {
+    if (this.state === 'running') this.state = 'paused';
+  }
+
+  resume(): void {
+    if (this.state === 'paused') {
+      this.state = 'running';
+      this.wakeUp();
+    }
+  }
+
+  /** While paused: run exactly one more iteration. */
+  step(): void {
+    if (this.state === 'paused') {
+      this.pendingSteps++;
+      this.wakeUp();
+    }
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.wakeUp();
+  }
+
+  async run(listener: (e: TrainEvent) => void = () => undefined, startPaused = false): Promise<TrainSummary> {
+    this.state = startPaused ? 'paused' : 'running';
+    this.startedAt = this.now();
+    while (this.iter < this.config.iters && !this.stopRequested) {
+      if (this.state === 'paused' && this.pendingSteps === 0) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      const sliceEnd = this.now() + this.sliceMs;
+      do {
+        if (this.state === 'paused') {
+          if (this.pendingSteps === 0) break;
+          this.pendingSteps--;
+        }
+        if (!this.runIteration(listener)) return this.finish('diverged', listener);
+      } while (this.iter < this.config.iters && !this.stopRequested && this.now() < sliceEnd);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return this.finish(this.stopRequested && this.iter < this.config.iters ? 'stopped' : 'finished', listener);
+  }
+
+  /** One iteration; false when the loss stopped being a finite number. */
+  private runIteration(listener: (e: TrainEvent) => void): boolean {
+    const { train, test } = this.data;
+    this.rng.choice(train.count, this.config.batchSize, this.batch);
+    const loss = this.net.trainStep(train, this.batch, this.config.learningRate, this.config.gradientMethod);
+    const i = this.iter++;
+    this.lastLoss = loss;
+    listener({ type: 'iteration', iter: this.iter, loss, elapsedMs: this.now() - this.startedAt });
+    if (!Number.isFinite(loss)) return false;
+    if (isEpochIteration(i, this.perEpoch)) {
+      this.epochs++;
+      this.lastTrain = this.net.accuracyOn(train);
+      this.lastTest = this.net.accuracyOn(test);
+      listener({
+        type: 'epoch',
+        epoch: this.epochs,
+        iter: this.iter,
+        trainAccuracy: this.lastTrain,
+        testAccuracy: this.lastTest,
+        elapsedMs: this.now() - this.startedAt,
+      });
+    }
+    return true;
+  }
+
+  private finish(reason: StopReason, listener: (e: TrainEvent) => void): TrainSummary {
+    this.state = 'done';
+    const summary: TrainSummary = {
+      reason,
+      iterations: this.iter,
+      epochs: this.epochs,
+      finalLoss: this.lastLoss,
+      trainAccuracy: this.lastTrain,
+      testAccuracy: this.lastTest,
+      wallSeconds: (this.now() - this.startedAt) / 1000,
+    };
+    if (reason === 'diverged') {
+      summary.message =
+        `The loss became ${this.lastLoss} at iteration ${this.iter}: the learning rate ${this.config.learningRate} is too large. ` +
+        `Try a smaller one (the book uses 0.1).`;
+    }
+    listener({ type: 'done', reason, summary });
+    return summary;
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+}

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './helpers';
+
+const CLI = join(ROOT, 'dist', 'cli.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120000 });
+
+for (const [why, args, message] of [
+  ['negative batch', ['--batch', '-5'], /--batch must be at least 1 \(got -5\)/],
+  ['batch larger than the train set', ['--batch', '20000'], /--batch 20000 is larger than the training set \(10000 images\)/],
+  ['unknown flag', ['--epochs', '3'], /unknown flag '--epochs'/],
+  ['missing folder', ['--data', '/no/such/dir'], /\/no\/such\/dir: no such folder/],
+  ['non-number', ['--lr', 'fast'], /--lr must be a number \(got 'fast'\)/],
+] as const) {
+  test(`train: ${why} is a one-line usage error with exit code 2`, () => {
+    const r = run('train', ...args);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, message);
+  });
+}
+
+test('train --json prints one JSON object a line, the last the summary', () => {
+  const r = run('train', '--iters', '150', '--json', '--seed', '4');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const summary = lines[lines.length - 1];
+  assert.equal(summary.type, 'summary');
+  assert.equal(summary.iterations, 150);
+  assert.ok(summary.wallSeconds > 0);
+  assert.ok(summary.trainAccuracy > 0.1 && summary.testAccuracy > 0.1);
+  assert.equal(lines.filter((l) => l.type === 'epoch').length, 2);
+  assert.equal(lines[0].type, 'start');
+});
