@@ -6,9 +6,10 @@
 //   webview/<page>/main.ts                -> dist/webview/<page>.js (browser)
 //   webview/**/*.css                      -> dist/webview/...       (copied)
 //   test/**/*.test.ts, test/**/*.run.ts   -> out/test/...           (node)
-// Flags: --watch, --production (minify), --quiet.
+//   src/l10n/<lang>/*.json                -> dist/l10n/bundle.l10n.<lang>.json (merged; vscode.l10n)
+// Flags: --watch, --production (minify), --quiet, --clean.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative } from 'path';
 
 const args = new Set(process.argv.slice(2));
@@ -33,8 +34,12 @@ const pages = existsSync(join(root, 'webview'))
   : [];
 const tests = walk(join(root, 'test'), (p) => /\.(test|run)\.ts$/.test(p));
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-rmSync(join(root, 'out'), { recursive: true, force: true });
+// --clean starts from nothing (CI, packaging); without it builds overwrite in place, so a
+// build never pulls files from under a test that is running.
+if (args.has('--clean')) {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  rmSync(join(root, 'out'), { recursive: true, force: true });
+}
 
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
@@ -64,4 +69,24 @@ for (const css of walk(join(root, 'webview'), (p) => p.endsWith('.css'))) {
   const dest = join(root, 'dist', 'webview', relative(join(root, 'webview'), css));
   mkdirSync(dirname(dest), { recursive: true });
   cpSync(css, dest);
+}
+
+// One vscode.l10n bundle per language, merged from a file per feature so features can be
+// translated independently; the same English key translated two ways is an error.
+const l10nRoot = join(root, 'src', 'l10n');
+for (const lang of existsSync(l10nRoot) ? readdirSync(l10nRoot) : []) {
+  const merged = {};
+  const from = {};
+  for (const file of readdirSync(join(l10nRoot, lang)).filter((f) => f.endsWith('.json')).sort()) {
+    const table = JSON.parse(readFileSync(join(l10nRoot, lang, file), 'utf8'));
+    for (const [key, value] of Object.entries(table)) {
+      if (key in merged && merged[key] !== value) {
+        throw new Error(`src/l10n/${lang}: "${key}" is translated differently in ${from[key]} and ${file}`);
+      }
+      merged[key] = value;
+      from[key] = file;
+    }
+  }
+  mkdirSync(join(root, 'dist', 'l10n'), { recursive: true });
+  writeFileSync(join(root, 'dist', 'l10n', `bundle.l10n.${lang}.json`), JSON.stringify(merged, null, 1));
 }

@@ -1,6 +1,11 @@
 import * as vscode from 'vscode';
 
-/** Activation only wires: every command lives in its own module and loads its heavy parts lazily. */
-export function activate(_context: vscode.ExtensionContext): void {}
+/**
+ * Activation only wires: each feature registers its commands from its own module, and loads its
+ * heavy parts (data, workers, panels) lazily on first use.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  void context;
+}
 
 export function deactivate(): void {}

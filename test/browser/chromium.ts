@@ -1,0 +1,147 @@
+/**
+ * Renders a built webview page (dist/webview/<page>.js) in headless Debian Chromium through
+ * playwright-core, the way VS Code would host it: the same body classes, --vscode-* colours,
+ * injected strings and start data, and messages from the "extension" via window.postMessage.
+ * What the page posts back is collected in window.__glPosted (see webview/shared/vscode.ts).
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export type Theme = 'light' | 'dark' | 'high-contrast';
+
+const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }> = {
+  light: {
+    bodyClass: 'vscode-light',
+    vars: {
+      '--vscode-foreground': '#616161', '--vscode-editor-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff',
+      '--vscode-descriptionForeground': '#717171', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-editorWidget-background': '#f3f3f3',
+      '--vscode-button-foreground': '#ffffff', '--vscode-button-background': '#005fb8', '--vscode-button-hoverBackground': '#0258a8',
+      '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-button-secondaryBackground': '#e5e5e5',
+      '--vscode-input-foreground': '#3b3b3b', '--vscode-input-background': '#ffffff', '--vscode-input-border': '#cecece',
+      '--vscode-focusBorder': '#005fb8', '--vscode-errorForeground': '#e51400', '--vscode-textLink-foreground': '#005fb8',
+      '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34',
+      '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400', '--vscode-charts-yellow': '#bf8803',
+      '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
+    },
+  },
+  dark: {
+    bodyClass: 'vscode-dark',
+    vars: {
+      '--vscode-foreground': '#cccccc', '--vscode-editor-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f',
+      '--vscode-descriptionForeground': '#9d9d9d', '--vscode-editorWidget-border': '#454545', '--vscode-editorWidget-background': '#202020',
+      '--vscode-button-foreground': '#ffffff', '--vscode-button-background': '#0078d4', '--vscode-button-hoverBackground': '#026ec1',
+      '--vscode-button-secondaryForeground': '#cccccc', '--vscode-button-secondaryBackground': '#313131',
+      '--vscode-input-foreground': '#cccccc', '--vscode-input-background': '#313131', '--vscode-input-border': '#3c3c3c',
+      '--vscode-focusBorder': '#0078d4', '--vscode-errorForeground': '#f85149', '--vscode-textLink-foreground': '#4daafc',
+      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#cca700',
+      '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
+    },
+  },
+  'high-contrast': {
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      '--vscode-foreground': '#ffffff', '--vscode-editor-foreground': '#ffffff', '--vscode-editor-background': '#000000',
+      '--vscode-descriptionForeground': '#ffffff', '--vscode-editorWidget-border': '#6fc3df', '--vscode-editorWidget-background': '#0c141f',
+      '--vscode-button-foreground': '#ffffff', '--vscode-button-background': '#000000', '--vscode-button-border': '#6fc3df',
+      '--vscode-input-foreground': '#ffffff', '--vscode-input-background': '#000000', '--vscode-input-border': '#6fc3df',
+      '--vscode-focusBorder': '#f38518', '--vscode-errorForeground': '#f48771', '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#cca700',
+      '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
+    },
+  },
+};
+
+export interface PageSpec {
+  /** dist/webview/<page>.js */
+  page: string;
+  /** Stylesheets under dist/webview (default: shared/base.css plus <page>/<page>.css if present). */
+  styles?: string[];
+  strings?: Record<string, string>;
+  data?: unknown;
+  theme?: Theme;
+  width?: number;
+  height?: number;
+}
+
+let browser: Browser | undefined;
+
+export async function launch(): Promise<Browser> {
+  if (browser) return browser;
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return browser;
+}
+
+export async function closeBrowser(): Promise<void> {
+  await browser?.close();
+  browser = undefined;
+}
+
+/** Writes the page's HTML next to nothing in particular (a temp dir) and opens it from file://. */
+export async function openPage(spec: PageSpec): Promise<Page> {
+  const b = await launch();
+  const theme = THEMES[spec.theme ?? 'dark'];
+  const web = join(ROOT, 'dist', 'webview');
+  const own = join(web, spec.page, `${spec.page}.css`);
+  const styles = spec.styles ?? ['shared/base.css', ...(existsSync(own) ? [`${spec.page}/${spec.page}.css`] : [])];
+  const css = styles.map((s) => readFileSync(join(web, s), 'utf8')).join('\n');
+  const vars = Object.entries(theme.vars).map(([k, v]) => `${k}: ${v};`).join(' ');
+  const json = (v: unknown) => JSON.stringify(v ?? null).replace(/</g, '\\u003c');
+  const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><style>html { ${vars} }\n${css}</style></head>
+<body class="${theme.bodyClass}">
+<script type="application/json" id="gl-strings">${json(spec.strings ?? {})}</script>
+<script type="application/json" id="gl-data">${json(spec.data)}</script>
+<main id="app"></main>
+<script>${readFileSync(join(web, `${spec.page}.js`), 'utf8').replace(/<\/script/gi, '<\\/script')}</script>
+</body></html>`;
+  const dir = mkdtempSync(join(tmpdir(), 'gl-page-'));
+  const file = join(dir, 'index.html');
+  writeFileSync(file, html);
+  const page = await b.newPage({ viewport: { width: spec.width ?? 1100, height: spec.height ?? 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as unknown as { glErrors: string[] }).glErrors = errors;
+  await page.goto(`file://${file}`);
+  return page;
+}
+
+/** Errors the page threw (uncaught), for asserting a clean render. */
+export function pageErrors(page: Page): string[] {
+  return (page as unknown as { glErrors: string[] }).glErrors;
+}
+
+/** Sends messages as the extension would (panel.webview.postMessage). */
+export async function sendMessages(page: Page, messages: unknown[]): Promise<void> {
+  await page.evaluate((ms) => {
+    for (const m of ms) window.postMessage(m, '*');
+  }, messages);
+}
+
+/** What the page posted to the extension so far. */
+export async function posted(page: Page): Promise<unknown[]> {
+  return page.evaluate(() => (window as unknown as { __glPosted: unknown[] }).__glPosted ?? []);
+}
+
+/** Counts canvas pixels that are not fully transparent: proof that a chart drew. */
+export async function paintedPixels(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (el) => {
+    const c = el as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
+    return n;
+  });
+}
+
+export const RESULTS_DIR = join(ROOT, 'test-results');
