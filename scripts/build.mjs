@@ -54,7 +54,7 @@ const builds = [
     outfile: `dist/webview/${p}.js`,
   })),
   ...(tests.length
-    ? [{ ...node, entryPoints: tests.map((t) => relative(root, t)), outdir: 'out/test', outbase: 'test', sourcemap: true, minify: false }]
+    ? [{ ...node, external: ['vscode', 'playwright-core'], entryPoints: tests.map((t) => relative(root, t)), outdir: 'out/test', outbase: 'test', sourcemap: true, minify: false }]
     : []),
 ];
 

@@ -3,11 +3,15 @@ import { IdxError } from './data/idx';
 import { bundledDataDir } from './data/mnist';
 import { UsageError } from './cli/args';
 import { runTrain } from './cli/train';
+import { runBench } from './cli/bench';
+import { runGradcheck } from './cli/gradcheck';
 
 /** Headless entry: `node dist/cli.js <command> [flags]` (npm run train / gradcheck / bench). */
 
 const COMMANDS: Record<string, (argv: string[], bundledDir: string) => Promise<number>> = {
   train: runTrain,
+  bench: runBench,
+  gradcheck: runGradcheck,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
+import { registerTrain } from './commands/train';
+import { registerTutorial } from './tutorial/register';
 
 /**
  * Activation only wires: each feature registers its commands from its own module, and loads its
  * heavy parts (data, workers, panels) lazily on first use.
  */
 export function activate(context: vscode.ExtensionContext): void {
+  registerTrain(context);
+  registerTutorial(context);
   void context;
 }
 

@@ -1,15 +1,21 @@
 import { NetShape, TrainableNetwork, TwoLayerNet } from './twoLayerNet';
+import { FastTwoLayerNet } from './fastNet';
 import { Random } from './random';
 import { TrainConfig } from './trainer';
 
-/** Which implementation trains: the float64 reference (the book, line by line). */
-export type EngineName = 'reference';
-export const ENGINES: readonly EngineName[] = ['reference'];
+/**
+ * Which implementation trains: the float64 reference (the book, line by line) or the fast
+ * float32 WebAssembly SIMD engine. The last one is the default.
+ */
+export type EngineName = 'reference' | 'fast';
+export const ENGINES: readonly EngineName[] = ['reference', 'fast'];
 
 export function createNetwork(engine: EngineName, shape: NetShape, config: Pick<TrainConfig, 'weightInitStd' | 'seed'>): TrainableNetwork {
   const rng = new Random(config.seed);
   switch (engine) {
     case 'reference':
       return new TwoLayerNet(shape, config.weightInitStd, rng);
+    case 'fast':
+      return new FastTwoLayerNet(shape, config.weightInitStd, rng);
   }
 }

@@ -5,3 +5,5 @@
  * Imported by the extension, the workers and the webview bundles; imports neither vscode nor the DOM.
  */
 export * from './validate';
+export * from './tutorial';
+export * from './train';

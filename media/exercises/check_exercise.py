@@ -1,0 +1,156 @@
+"""Runs Gradient Lab's exercise checks against a learner's Python file.
+
+Reads one JSON request on stdin: {"file": path, "checks": [...]} (see src/tutorial/exerciseSpec.ts),
+imports the file, calls the learner's functions with the book's inputs, and writes one JSON
+object on stdout: {"outcomes": [...]} or {"fatal": {...}}. It reports raw values only; the
+extension compares them with the book's numbers and writes the hints. Whatever the learner's
+code prints goes to stderr so it cannot corrupt the answer.
+"""
+import contextlib
+import importlib.util
+import json
+import math
+import os
+import sys
+import traceback
+
+try:
+    import numpy as np
+except ImportError:  # reported to the learner with the interpreter's path
+    sys.stdout.write(json.dumps({"fatal": {"type": "numpyMissing", "message": sys.executable}}) + "\n")
+    sys.exit(0)
+
+TODO = "TODO"
+
+
+def function_1(x):
+    return 0.01 * x ** 2 + 0.1 * x
+
+
+def function_2(x):
+    return np.sum(x ** 2)
+
+
+def cube(x):
+    return x ** 3
+
+
+BOOK_FUNCTIONS = {"function_1": function_1, "function_2": function_2, "cube": cube}
+
+
+def build_arg(a):
+    if isinstance(a, dict) and "array" in a:
+        return np.array(a["array"], dtype=np.float64)
+    if isinstance(a, dict) and "fn" in a:
+        return BOOK_FUNCTIONS[a["fn"]]
+    return a if isinstance(a, int) else float(a)  # step_num must stay an int for range()
+
+
+def to_json(v):
+    """numpy values and nested lists as JSON; nan/inf as strings (JSON has no such numbers)."""
+    if v is None:
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return float(v)
+    try:
+        arr = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError):
+        return repr(v)[:200]
+    def clean(x):
+        if isinstance(x, list):
+            return [clean(e) for e in x]
+        if math.isnan(x):
+            return "nan"
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+        return x
+    return clean(arr.tolist())
+
+
+def learner_line(tb, path):
+    """The last line of the traceback that is in the learner's file."""
+    line = None
+    for frame in traceback.extract_tb(tb):
+        if os.path.abspath(frame.filename) == path:
+            line = frame.lineno
+    return line
+
+
+def error_outcome(cid, exc, path):
+    if isinstance(exc, NotImplementedError) and str(exc).startswith(TODO):
+        return {"id": cid, "status": "todo", "name": todo_name(exc)}
+    return {"id": cid, "status": "error", "error": {"type": type(exc).__name__, "message": str(exc)[:500], "line": learner_line(exc.__traceback__, path)}}
+
+
+def todo_name(exc):
+    frames = traceback.extract_tb(exc.__traceback__)
+    return frames[-1].name if frames else None
+
+
+def run_value(module, check, names, path):
+    fn = getattr(module, names[check["exercise"]], None)
+    if not callable(fn):
+        return {"id": check["id"], "status": "missing", "name": names[check["exercise"]]}
+    args = [build_arg(a) for a in check["args"]]
+    watched = check.get("restores")
+    before = to_json(args[watched]) if watched is not None else None
+    value = fn(*args)
+    out = {"id": check["id"], "status": "ok", "value": to_json(value)}
+    if watched is not None:
+        out["inputBefore"] = before
+        out["inputAfter"] = to_json(args[watched])
+    return out
+
+
+def run_gradient(module, check, names, path):
+    """The learner's gradient against central differences of their own loss (h = 1e-4, float64)."""
+    grad_fn = getattr(module, names[check["exercise"]], None)
+    loss_fn = getattr(module, names[check["loss"]], None)
+    for name, fn in ((names[check["exercise"]], grad_fn), (names[check["loss"]], loss_fn)):
+        if not callable(fn):
+            return {"id": check["id"], "status": "missing", "name": name}
+    args = [build_arg(a) for a in check["args"]]
+    analytic = grad_fn(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    x = args[check["wrt"]]
+    numerical = np.zeros_like(x)
+    h = 1e-4
+    for idx in np.ndindex(x.shape):
+        tmp = x[idx]
+        x[idx] = tmp + h
+        fxh1 = float(loss_fn(*args))
+        x[idx] = tmp - h
+        fxh2 = float(loss_fn(*args))
+        numerical[idx] = (fxh1 - fxh2) / (2 * h)
+        x[idx] = tmp
+    return {"id": check["id"], "status": "ok", "analytic": to_json(analytic), "numerical": to_json(numerical)}
+
+
+def main():
+    request = json.loads(sys.stdin.read())
+    path = os.path.abspath(request["file"])
+    names = request["names"]
+    answer = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            spec = importlib.util.spec_from_file_location("gradient_lab_exercise", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        except SyntaxError as exc:
+            answer.write(json.dumps({"fatal": {"type": "SyntaxError", "message": exc.msg, "line": exc.lineno}}) + "\n")
+            return
+        except BaseException as exc:  # noqa: B902 — a learner's module can raise anything at import
+            answer.write(json.dumps({"fatal": {"type": type(exc).__name__, "message": str(exc)[:500], "line": learner_line(exc.__traceback__, path)}}) + "\n")
+            return
+        outcomes = []
+        with np.errstate(all="ignore"):
+            for check in request["checks"]:
+                try:
+                    run = run_gradient if check["kind"] == "gradient" else run_value
+                    outcomes.append(run(module, check, names, path))
+                except Exception as exc:  # noqa: BLE001 — every failure is reported per check
+                    outcomes.append(error_outcome(check["id"], exc, path))
+    answer.write(json.dumps({"outcomes": outcomes}) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { CheckReport, DEFAULT_TIMEOUT_MS, Runners, runCheck } from '../gradcheck/check';
+import { runJs } from '../gradcheck/jsRunner';
+import { elementText, fmt, formatMsg, shapeText } from '../gradcheck/messages';
+import { runPython } from '../gradcheck/pythonRunner';
+import { json as jsonValue, isRecord, ProtocolError } from '../protocol/validate';
+import { FlagSpec, UsageError, parseArgs } from './args';
+
+export const GRADCHECK_USAGE =
+  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|none] [--wrt ARG] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
+
+const SPECS: Record<string, FlagSpec> = {
+  grad: { kind: 'string' },
+  wrt: { kind: 'string' },
+  inputs: { kind: 'string' },
+  h: { kind: 'number', min: 0, exclusiveMin: true },
+  batch: { kind: 'int', min: 1 },
+  seed: { kind: 'int', min: 0 },
+  timeout: { kind: 'number', min: 0, exclusiveMin: true },
+  python: { kind: 'string' },
+  'max-elements': { kind: 'int', min: 1 },
+  json: { kind: 'bool' },
+  help: { kind: 'bool' },
+};
+
+/** Runners for a terminal: the interpreter from --python, $GRADIENT_LAB_PYTHON or python3. */
+export function cliRunners(python: string | undefined, distDir: string): Runners {
+  const interpreter = python ?? process.env.GRADIENT_LAB_PYTHON ?? (process.platform === 'win32' ? 'python' : 'python3');
+  const harness = join(distDir, '..', 'media', 'python', 'gradcheck_harness.py');
+  return {
+    python: (r, signal) => runPython(r, { python: interpreter, harness }, signal),
+    js: (r, signal) => runJs(r, { workerPath: join(distDir, 'jsRunnerWorker.js') }, signal),
+    pythonHint: 'choose another interpreter with --python PATH (or $GRADIENT_LAB_PYTHON)',
+  };
+}
+
+function readInputs(path: string): Record<string, import('../protocol/validate').Json> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--inputs ${path}: ${(e as Error).message}`);
+  }
+  try {
+    const v = jsonValue(raw, 'inputs');
+    if (!isRecord(v)) throw new ProtocolError('must be an object of argument name → number or nested array');
+    return v as Record<string, import('../protocol/validate').Json>;
+  } catch (e) {
+    throw new UsageError(`--inputs ${path}: ${(e as Error).message}`);
+  }
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+/** The report as a learner reads it in a terminal. */
+export function formatReport(r: CheckReport, maxRows = 10): string {
+  const lines: string[] = [];
+  const where = (f?: { qualified: string; line: number }) => (f ? `${f.qualified} (line ${f.line})` : '');
+  if (r.loss) {
+    const against = r.gradient ? `against ${where(r.gradient)}` : 'numerical gradient only';
+    lines.push(`Gradient check of ${where(r.loss)} in ${r.file}, ${against}`);
+    if (r.verdict !== 'error' || r.shape.length) lines.push(`with respect to ${r.wrt}${r.shape.length || r.total ? ` ${shapeText(r.shape)}` : ''}, h = ${fmt(r.h)}`);
+  }
+  lines.push(`Verdict: ${r.verdict.toUpperCase()} — ${formatMsg(r.summary)}`);
+  if (r.messages.length) {
+    lines.push('', `Diagnosis (${r.diagnosis.join(', ')}):`);
+    for (const m of r.messages) lines.push(`  - ${formatMsg(m)}`);
+  }
+  if (r.error?.trace && r.error.trace.length > 1) {
+    lines.push('', 'Where (innermost last):');
+    for (const f of [...r.error.trace].reverse()) lines.push(`  ${f.file}:${f.line}${f.function ? ` in ${f.function}` : ''}: ${f.source ?? ''}`);
+  }
+  if (r.recognised) {
+    lines.push('', `Recognised: the book's ${r.recognised.kind.replace(/-/g, ' ')} error — ${r.recognised.values.map(fmt).join(' and ')} on its two examples (the book: ${r.recognised.expected.map(fmt).join(' and ')}).`);
+  }
+  if (r.rows.length) {
+    const withA = r.gradient !== undefined && r.rows.some((x) => x.analytic !== null);
+    lines.push('', withA ? `Worst elements (${Math.min(maxRows, r.rows.length)} of ${r.checked}${r.checked < r.total ? `, a sample of ${r.total}` : ''}):` : `Numerical gradient (${Math.min(maxRows, r.rows.length)} of ${r.checked}):`);
+    lines.push(`  ${pad('element', 14)}${pad('x', 12)}${pad('numerical', 14)}${withA ? `${pad('yours', 14)}${pad('abs error', 11)}${pad('rel error', 11)}` : ''}`);
+    const rows = withA ? r.rows : [...r.rows].sort((a, b) => a.index - b.index);
+    for (const row of rows.slice(0, maxRows)) {
+      const mark = row.ok === false ? '  ✗' : row.ok ? '  ✓' : '';
+      lines.push(`  ${pad(elementText(r.wrt, row.position), 14)}${pad(fmt(row.x), 12)}${pad(fmt(row.numerical), 14)}${withA ? `${pad(row.analytic === null ? '—' : fmt(row.analytic), 14)}${pad(row.absError === null ? '—' : fmt(row.absError), 11)}${pad(row.relError === null ? '—' : fmt(row.relError), 11)}` : ''}${mark}`);
+    }
+  }
+  if (r.errorVsH) {
+    const e = r.errorVsH;
+    lines.push('', `Error vs h at ${elementText(r.wrt, e.position)} (relative to ${e.referenceKind === 'analytic' ? 'your gradient' : 'an extrapolated derivative'} ${fmt(e.reference)}):`);
+    lines.push(`  ${pad('h', 9)}${pad('forward', 12)}central`);
+    e.hs.forEach((h, k) => lines.push(`  ${pad(fmt(h), 9)}${pad(fmt(e.forward[k]), 12)}${fmt(e.central[k])}`));
+  }
+  if (r.verdict !== 'error') {
+    lines.push('', `Thresholds: an element passes when its relative error |a−n|/max(|a|,|n|) ≤ ${fmt(r.thresholds.relative)} or |a−n| ≤ ${fmt(r.thresholds.absoluteFloor)} (1e-8·max(1, |f(x)|)); ≤ ${fmt(r.thresholds.excellent)} everywhere is excellent.`);
+    lines.push(`${r.runtime ?? ''} · ${r.evaluations} evaluations · ${(r.elapsedMs / 1000).toFixed(2)} s`);
+  }
+  return lines.join('\n');
+}
+
+/** The --json object: verdict, maxRelativeError, diagnosis and message first, then the details. */
+export function reportJson(r: CheckReport): Record<string, unknown> {
+  return {
+    verdict: r.verdict,
+    maxRelativeError: r.maxRelativeError,
+    diagnosis: r.diagnosis,
+    message: [formatMsg(r.summary), ...r.messages.map((m) => formatMsg(m))].join('\n'),
+    file: r.file,
+    function: r.loss?.qualified,
+    gradient: r.gradient?.qualified ?? null,
+    wrt: r.wrt,
+    shape: r.shape,
+    h: r.h,
+    maxAbsoluteError: r.maxAbsoluteError,
+    checked: r.checked,
+    total: r.total,
+    line: r.error?.line,
+    error: r.error ? { kind: r.error.kind, message: r.error.message, line: r.error.line, file: r.error.file } : undefined,
+    recognised: r.recognised?.kind,
+    thresholds: r.thresholds,
+    worst: r.rows.slice(0, 10).map((x) => ({ element: x.position, x: x.x, numerical: x.numerical, analytic: x.analytic, relativeError: x.relError, ok: x.ok })),
+    errorVsH: r.errorVsH,
+    evaluations: r.evaluations,
+    elapsedMs: r.elapsedMs,
+    runtime: r.runtime,
+  };
+}
+
+export async function runGradcheck(argv: string[]): Promise<number> {
+  const { flags, positional } = parseArgs(argv, SPECS, 2);
+  if (flags.help) {
+    process.stdout.write(GRADCHECK_USAGE + '\n');
+    return 0;
+  }
+  if (positional.length < 2) throw new UsageError(`FILE and FUNCTION are required\n${GRADCHECK_USAGE}`);
+  const [file, functionName] = positional;
+  const grad = flags.grad as string | undefined;
+  const report = await runCheck(
+    {
+      file,
+      functionName,
+      gradientName: grad === undefined ? undefined : grad === 'none' ? null : grad,
+      wrt: flags.wrt as string | undefined,
+      inputs: flags.inputs ? readInputs(flags.inputs as string) : undefined,
+      h: flags.h as number | undefined,
+      batchSize: flags.batch as number | undefined,
+      seed: flags.seed as number | undefined,
+      timeoutMs: flags.timeout ? (flags.timeout as number) * 1000 : DEFAULT_TIMEOUT_MS,
+      maxElements: flags['max-elements'] as number | undefined,
+    },
+    cliRunners(flags.python as string | undefined, __dirname),
+  );
+  if (flags.json) process.stdout.write(JSON.stringify(reportJson(report)) + '\n');
+  else process.stdout.write(formatReport(report) + '\n');
+  return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
+}

@@ -1,0 +1,198 @@
+import { softmaxVector } from '../core/functions';
+import { Random } from '../core/random';
+import type { Json } from '../protocol/validate';
+import type { ClassInfo, FunctionInfo } from './functions';
+
+/**
+ * Inputs for a check, made up from the parameters' names the way chapter 4 names things: a loss
+ * `(y, t)` gets softmax outputs and one-hot targets, `x` a vector (a batch when there is a `W`),
+ * `W` a matrix, `b` a vector, `batch_size` the batch size. Seeded, so the same seed gives the
+ * same numbers; values are kept away from 0 so relu/abs kinks are not probed by accident.
+ * The book's own examples are presets.
+ */
+
+export type Inputs = Record<string, Json>;
+
+export interface InputOptions {
+  batchSize: number;
+  seed: number;
+}
+
+export const DEFAULT_INPUT_OPTIONS: InputOptions = { batchSize: 4, seed: 0 };
+
+type Role = 'probs' | 'target' | 'labels' | 'batch' | 'weights' | 'bias' | 'data' | 'logits' | 'constant' | 'vector';
+
+const CONSTANTS: Record<string, number> = { delta: 1e-7, eps: 1e-7, epsilon: 1e-7, h: 1e-4, lr: 0.1, learning_rate: 0.1, alpha: 0.1 };
+
+export function roleOf(name: string): Role {
+  const n = name.toLowerCase().replace(/\d+$/, '');
+  if (n in CONSTANTS) return 'constant';
+  if (['y', 'y_pred', 'ypred', 'pred', 'preds', 'prediction', 'predictions', 'prob', 'probs', 'probabilities', 'p', 'y_hat', 'yhat', 'output', 'outputs', 'out'].includes(n)) return 'probs';
+  if (['t', 'target', 'targets', 'y_true', 'ytrue', 'onehot', 'one_hot', 't_onehot'].includes(n)) return 'target';
+  if (['label', 'labels', 't_label', 't_labels', 'y_label', 'y_labels'].includes(n)) return 'labels';
+  if (['batch_size', 'batchsize', 'n', 'batch', 'num', 'n_samples'].includes(n)) return 'batch';
+  if (['w', 'weight', 'weights'].includes(n)) return 'weights';
+  if (['b', 'bias', 'biases'].includes(n)) return 'bias';
+  if (['x', 'xs', 'input', 'inputs', 'data', 'x_batch'].includes(n)) return 'data';
+  if (['a', 'z', 'logit', 'logits', 'score', 'scores', 'a2'].includes(n)) return 'logits';
+  return 'vector';
+}
+
+/** Differentiable unless it is a target, a label, a count or a constant. */
+export function isDifferentiable(name: string): boolean {
+  return !['target', 'labels', 'batch', 'constant'].includes(roleOf(name.replace(/^self\./, '')));
+}
+
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** A standard normal sample rounded to 4 decimals and at least 0.05 away from 0. */
+function awayFromZero(rng: Random): number {
+  for (;;) {
+    const v = round4(rng.randn());
+    if (Math.abs(v) >= 0.05) return v;
+  }
+}
+
+export function generateInputs(params: string[], options: InputOptions = DEFAULT_INPUT_OPTIONS): Inputs {
+  const rng = new Random(options.seed);
+  const roles = params.map(roleOf);
+  const hasWeights = roles.includes('weights');
+  const hasTarget = roles.includes('target') || roles.includes('labels');
+  const N = options.batchSize;
+  const C = hasWeights ? 3 : 10;
+  const D = 2;
+  // A lone vector is the book's function_2 point (x0, x1); beside other inputs, 4 elements.
+  const vectorLength = params.length === 1 ? 2 : 4;
+  const labels = Array.from({ length: N }, () => rng.randInt(C));
+  const matrix = (r: number, c: number) => Array.from({ length: r }, () => Array.from({ length: c }, () => awayFromZero(rng)));
+  const out: Inputs = {};
+  params.forEach((p, k) => {
+    switch (roles[k]) {
+      case 'probs':
+        out[p] = Array.from({ length: N }, () => Array.from(softmaxVector(Array.from({ length: C }, () => rng.randn()))).map(round4));
+        break;
+      case 'target':
+        out[p] = labels.map((l) => Array.from({ length: C }, (_, j) => (j === l ? 1 : 0)));
+        break;
+      case 'labels':
+        out[p] = labels;
+        break;
+      case 'batch':
+        out[p] = N;
+        break;
+      case 'constant':
+        out[p] = CONSTANTS[p.toLowerCase().replace(/\d+$/, '')];
+        break;
+      case 'weights':
+        out[p] = matrix(D, C);
+        break;
+      case 'bias':
+        out[p] = Array.from({ length: C }, () => awayFromZero(rng));
+        break;
+      case 'data':
+        out[p] = hasWeights ? matrix(N, D) : hasTarget ? matrix(N, C) : Array.from({ length: vectorLength }, () => awayFromZero(rng));
+        break;
+      case 'logits':
+        out[p] = matrix(N, C);
+        break;
+      default:
+        out[p] = Array.from({ length: vectorLength }, () => awayFromZero(rng));
+    }
+  });
+  return out;
+}
+
+/** Weight-like fields of the class a method belongs to (self.W, this.W1, ...). */
+export function weightAttributes(cls: ClassInfo | undefined): string[] {
+  return (cls?.attributes ?? []).filter((a) => ['weights', 'bias'].includes(roleOf(a))).map((a) => `self.${a}`);
+}
+
+/** What to differentiate by default: W, then the class's weights, then x/y, then the first parameter. */
+export function defaultWrt(params: string[], cls?: ClassInfo): string {
+  const weights = params.find((p) => roleOf(p) === 'weights');
+  if (weights) return weights;
+  const attrs = weightAttributes(cls);
+  if (attrs.length) return attrs[0];
+  return params.find(isDifferentiable) ?? params[0] ?? '';
+}
+
+/** Choices for "differentiate with respect to": parameters and the class's weight fields. */
+export function wrtChoices(params: string[], cls?: ClassInfo): string[] {
+  return [...params.filter(isDifferentiable), ...weightAttributes(cls), ...params.filter((p) => !isDifferentiable(p))];
+}
+
+// ---- the book's examples ------------------------------------------------------------------
+
+/** Chapter 4's two 10-class examples (the "2" is right in the first, wrong in the second). */
+export const BOOK_Y = [
+  [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0],
+  [0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0],
+];
+export const BOOK_T = [0, 0, 1, 0, 0, 0, 0, 0, 0, 0];
+/** sum_squares_error and cross_entropy_error (δ = 1e-7) of the two examples, from the book. */
+export const BOOK_LOSSES = {
+  'sum-of-squares': [0.09750000000000003, 0.5975],
+  'cross-entropy': [0.510825457099338, 2.302584092994546],
+} as const;
+export const SIMPLE_NET = {
+  W: [
+    [0.47355232, 0.9977393, 0.84668094],
+    [0.85557411, 0.03563661, 0.69422093],
+  ],
+  x: [0.6, 0.9],
+  t: [0, 0, 1],
+};
+
+export type PresetId = 'function_2' | 'book-yt-1' | 'book-yt-2' | 'book-yt-batch' | 'simpleNet';
+
+export interface Preset {
+  id: PresetId;
+  inputs: Inputs;
+  wrt: string;
+}
+
+/** The presets that fit this function, with the book's values put on its parameter names. */
+export function presetsFor(fn: Pick<FunctionInfo, 'params' | 'className'>, cls?: ClassInfo): Preset[] {
+  const out: Preset[] = [];
+  const p = fn.params;
+  const differentiable = p.filter(isDifferentiable);
+  if (p.length === 1 && differentiable.length === 1) out.push({ id: 'function_2', inputs: { [p[0]]: [3, 4] }, wrt: p[0] });
+  const probs = p.find((q) => roleOf(q) === 'probs') ?? (p.length === 2 ? p[0] : undefined);
+  const target = p.find((q) => roleOf(q) === 'target') ?? (p.length === 2 ? p[1] : undefined);
+  if (probs && target && probs !== target && p.length === 2) {
+    out.push({ id: 'book-yt-1', inputs: { [probs]: BOOK_Y[0], [target]: BOOK_T }, wrt: probs });
+    out.push({ id: 'book-yt-2', inputs: { [probs]: BOOK_Y[1], [target]: BOOK_T }, wrt: probs });
+    out.push({ id: 'book-yt-batch', inputs: { [probs]: BOOK_Y, [target]: [BOOK_T, BOOK_T] }, wrt: probs });
+  }
+  const x = p.find((q) => roleOf(q) === 'data');
+  const t = p.find((q) => roleOf(q) === 'target');
+  if (x && t) {
+    const w = p.find((q) => roleOf(q) === 'weights');
+    if (w && p.length === 3) out.push({ id: 'simpleNet', inputs: { [w]: SIMPLE_NET.W, [x]: SIMPLE_NET.x, [t]: SIMPLE_NET.t }, wrt: w });
+    else if (fn.className && p.length === 2 && cls?.attributes.includes('W')) {
+      out.push({ id: 'simpleNet', inputs: { 'self.W': SIMPLE_NET.W, [x]: SIMPLE_NET.x, [t]: SIMPLE_NET.t }, wrt: 'self.W' });
+    }
+  }
+  return out;
+}
+
+/** The book's examples as probes for a two-argument loss: one-hot t, then t as the label 2. */
+export function bookProbes(params: string[]): Inputs[] | undefined {
+  if (params.length !== 2) return undefined;
+  const [y, t] = params;
+  return [...BOOK_Y.map((v) => ({ [y]: v, [t]: BOOK_T })), ...BOOK_Y.map((v) => ({ [y]: v, [t]: 2 }))];
+}
+
+export type BookLoss = keyof typeof BOOK_LOSSES;
+
+/** Which book loss these probe values are, if any (both examples within 1e-6). */
+export function recogniseBookLoss(probes: (number | null)[]): { kind: BookLoss; values: number[] } | undefined {
+  for (const pair of [probes.slice(0, 2), probes.slice(2, 4)]) {
+    if (pair.length < 2 || pair.some((v) => v === null || !Number.isFinite(v))) continue;
+    for (const kind of Object.keys(BOOK_LOSSES) as BookLoss[]) {
+      const expected = BOOK_LOSSES[kind];
+      if (pair.every((v, k) => Math.abs(v! - expected[k]) <= 1e-6 * Math.abs(expected[k]))) return { kind, values: pair as number[] };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,530 @@
+import { JsSyntaxError, matching, tokenize } from './jsTokens';
+
+/**
+ * Turns TypeScript into JavaScript by blanking the types out with spaces, the way Node's
+ * `--experimental-strip-types` does: every line and column stays where it was, so an error in
+ * the learner's code points at their line. Why not esbuild or TypeScript at run time: the
+ * packaged extension ships without node_modules (esbuild's native binary is not there) and
+ * TypeScript 7 has no JavaScript API, while Node's own `module.stripTypeScriptTypes` needs
+ * Node ≥ 22.13 (VS Code 1.90 runs Node 20).
+ *
+ * It covers what learners write: annotations on parameters, variables, fields and return types,
+ * optional `?` and definite `!`, generics on declarations and `new X<T>()`, `as`/`satisfies`,
+ * non-null `x!`, `interface`, `type`, `declare`, `import type`, access modifiers, `implements`,
+ * overload and abstract signatures. Syntax that needs a real transform (enum, namespace,
+ * constructor parameter properties) is refused with its line, so the learner knows what to change.
+ */
+
+export class UnsupportedTypeScript extends JsSyntaxError {}
+
+const KEYWORDS_BEFORE_PAREN = new Set(['if', 'for', 'while', 'switch', 'catch', 'with', 'return', 'typeof', 'function', 'await', 'yield', 'new', 'void', 'delete', 'in', 'of', 'instanceof', 'case', 'do', 'else', 'throw']);
+const MEMBER_MODIFIERS = new Set(['public', 'private', 'protected', 'readonly', 'override', 'declare', 'abstract']);
+const PARAM_PROPERTY = new Set(['public', 'private', 'protected', 'readonly', 'override']);
+const TYPE_PREFIX = new Set(['keyof', 'readonly', 'unique', 'infer', 'typeof', 'asserts']);
+
+export function stripTypes(src: string): string {
+  const t = tokenize(src);
+  const blanks: [number, number][] = [];
+  /** Tokens already consumed as (blanked) type text: the main walk steps over them. */
+  const consumed = new Uint8Array(t.length + 1);
+  const val = (k: number) => t[k]?.value;
+  const is = (k: number, v: string) => t[k]?.type === 'punct' && t[k].value === v;
+  const isWord = (k: number, v: string) => t[k]?.type === 'ident' && t[k].value === v;
+  const fail = (k: number, what: string): never => {
+    throw new UnsupportedTypeScript(what, t[Math.min(k, t.length - 1)]?.start ?? 0);
+  };
+  /** Blank tokens a..b-1 (b exclusive) and mark them consumed. */
+  const blank = (a: number, b: number) => {
+    if (b <= a) return;
+    blanks.push([t[a].start, t[b - 1].end]);
+    for (let k = a; k < b; k++) consumed[k] = 1;
+  };
+
+  // ---- types ------------------------------------------------------------------------------
+  /** The index after a balanced `<...>` starting at k (t[k] is '<'), or -1. */
+  const angleEnd = (k: number): number => {
+    let depth = 0;
+    for (let j = k; j < t.length; j++) {
+      const v = t[j].type === 'punct' ? t[j].value : '';
+      if (v === '<') depth++;
+      else if (v === '>' || v === '>>' || v === '>>>') {
+        depth -= v.length;
+        if (depth <= 0) return depth === 0 ? j + 1 : -1;
+      } else if (v === '(' || v === '[' || v === '{') {
+        const m = matching(t, j);
+        if (m < 0) return -1;
+        j = m;
+      } else if (v === ';' || v === ')' || v === ']' || v === '}' || v === '&&' || v === '||') return -1;
+    }
+    return -1;
+  };
+
+  const parsePrimary = (k: number): number => {
+    const tok = t[k];
+    if (!tok) return fail(k, 'a type is missing');
+    if (tok.type === 'punct') {
+      if (tok.value === '(') {
+        const m = matching(t, k);
+        if (m < 0) return fail(k, 'unbalanced ( in a type');
+        return is(m + 1, '=>') ? parseType(m + 2) : m + 1;
+      }
+      if (tok.value === '{' || tok.value === '[') {
+        const m = matching(t, k);
+        if (m < 0) return fail(k, `unbalanced ${tok.value} in a type`);
+        return m + 1;
+      }
+      if (tok.value === '-' && t[k + 1]?.type === 'num') return k + 2;
+      return fail(k, `a type cannot start with '${tok.value}'`);
+    }
+    if (tok.type === 'str' || tok.type === 'num' || tok.type === 'template') return k + 1;
+    if (tok.type !== 'ident') return fail(k, 'a type is missing');
+    if (TYPE_PREFIX.has(tok.value) && t[k + 1] && !t[k + 1].nlBefore && (t[k + 1].type === 'ident' || is(k + 1, '(') || is(k + 1, '{') || is(k + 1, '['))) {
+      return parsePostfix(parsePrimary(k + 1));
+    }
+    if (tok.value === 'new' && is(k + 1, '(')) return parsePrimary(k + 1);
+    let j = k + 1;
+    while (is(j, '.') && t[j + 1]?.type === 'ident') j += 2;
+    if (is(j, '<')) {
+      const e = angleEnd(j);
+      if (e < 0) return fail(j, 'unbalanced < in a type');
+      j = e;
+    }
+    if (isWord(j, 'is') && !t[j].nlBefore) return parseType(j + 1);
+    return j;
+  };
+
+  const parsePostfix = (k: number): number => {
+    let j = k;
+    while (is(j, '[') && !t[j].nlBefore) {
+      const m = matching(t, j);
+      if (m < 0) return fail(j, 'unbalanced [ in a type');
+      j = m + 1;
+    }
+    return j;
+  };
+
+  /** Parses a type from t[k] and returns the index just after it. */
+  const parseType = (k: number): number => {
+    let j = k;
+    if (is(j, '|') || is(j, '&')) j++;
+    j = parsePostfix(parsePrimary(j));
+    while (is(j, '|') || is(j, '&')) j = parsePostfix(parsePrimary(j + 1));
+    if (isWord(j, 'extends') && !t[j].nlBefore) {
+      // Conditional type A extends B ? C : D.
+      j = parseType(j + 1);
+      if (!is(j, '?')) return fail(j, 'a conditional type needs ?');
+      j = parseType(j + 1);
+      if (!is(j, ':')) return fail(j, 'a conditional type needs :');
+      j = parseType(j + 1);
+    }
+    return j;
+  };
+
+  /** Blanks `: Type` at t[k] (t[k] is ':'); returns the index after the type. */
+  const blankAnnotation = (k: number): number => {
+    const e = parseType(k + 1);
+    blank(k, e);
+    return e;
+  };
+
+  // ---- parameters ------------------------------------------------------------------------
+  const processParams = (open: number, close: number, isConstructor: boolean) => {
+    let k = open + 1;
+    while (k < close) {
+      const segStart = k;
+      if (t[k].type === 'ident' && PARAM_PROPERTY.has(t[k].value) && (t[k + 1]?.type === 'ident' || is(k + 1, '{') || is(k + 1, '['))) {
+        if (isConstructor) fail(k, `constructor parameter properties ('${t[k].value} ${val(k + 1)}') are not supported: declare the field and assign this.${val(k + 1)} = ${val(k + 1)} in the constructor`);
+      }
+      if (isWord(k, 'this') && is(k + 1, ':')) {
+        let e = parseType(k + 2);
+        if (is(e, ',')) e++;
+        blank(k, e);
+        k = e;
+        continue;
+      }
+      if (is(k, '...')) k++;
+      if (is(k, '{') || is(k, '[')) k = matching(t, k) + 1;
+      else k++;
+      if (is(k, '?')) {
+        blank(k, k + 1);
+        k++;
+      }
+      if (is(k, ':')) k = blankAnnotation(k);
+      // Skip a default value to the next ',' at this depth (the main walk still visits it).
+      while (k < close && !is(k, ',')) {
+        if (is(k, '(') || is(k, '[') || is(k, '{')) k = matching(t, k) + 1;
+        else k++;
+      }
+      if (k === segStart) k++;
+      if (is(k, ',')) k++;
+    }
+  };
+
+  /** After a parameter list's ')': blank an optional return type; returns the index after it. */
+  const returnType = (k: number): number => (is(k, ':') ? blankAnnotation(k) : k);
+
+  /** Where a statement that starts at k ends (its ';', or the line's end at depth 0), exclusive. */
+  const statementEnd = (k: number): number => {
+    let j = k;
+    while (j < t.length) {
+      if (is(j, ';')) return j + 1;
+      if (j > k && t[j].nlBefore && !['.', ',', '|', '&', '=', '=>', ':', '?'].includes(val(j - 1)!) && !['|', '&', '.', '?', ':', '='].includes(val(j)!)) return j;
+      if (is(j, '(') || is(j, '[') || is(j, '{')) {
+        const m = matching(t, j);
+        if (m < 0) return t.length;
+        j = m + 1;
+      } else j++;
+    }
+    return t.length;
+  };
+
+  const expressionEnds = (k: number) => {
+    const p = t[k];
+    if (!p) return false;
+    if (p.type === 'ident') return !KEYWORDS_BEFORE_PAREN.has(p.value) || p.value === 'this';
+    if (p.type === 'punct') return p.value === ')' || p.value === ']';
+    return true;
+  };
+
+  // ---- declarations ------------------------------------------------------------------------
+  /** `class [Name] [<T>] [extends X<T>] [implements A, B] {` from t[k] = 'class'; returns the '{'. */
+  const classHeader = (k: number): number => {
+    let j = k + 1;
+    if (t[j]?.type === 'ident' && !['extends', 'implements'].includes(val(j)!)) j++;
+    if (is(j, '<')) {
+      const e = angleEnd(j);
+      blank(j, e);
+      j = e;
+    }
+    if (isWord(j, 'extends')) {
+      j++;
+      while (j < t.length && !is(j, '{') && !isWord(j, 'implements') && !is(j, '<')) j = is(j, '(') ? matching(t, j) + 1 : j + 1;
+      if (is(j, '<')) {
+        const e = angleEnd(j);
+        blank(j, e);
+        j = e;
+      }
+    }
+    if (isWord(j, 'implements')) {
+      const s = j;
+      while (j < t.length && !is(j, '{')) j = is(j, '<') ? angleEnd(j) : j + 1;
+      blank(s, j);
+    }
+    if (!is(j, '{')) fail(j, 'expected { after the class heading');
+    return j;
+  };
+
+  /** One class member starting at k; returns where the main walk continues. */
+  const classMember = (k: number, classClose: number): number => {
+    const start = k;
+    if (is(k, '[') && t[k + 1]?.type === 'ident' && is(k + 2, ':')) {
+      const e = statementEnd(k);
+      blank(k, e);
+      return e;
+    }
+    let isAbstract = false;
+    while (t[k]?.type === 'ident' && (MEMBER_MODIFIERS.has(t[k].value) || t[k].value === 'static' || t[k].value === 'async' || t[k].value === 'get' || t[k].value === 'set' || t[k].value === 'accessor') && (t[k + 1]?.type === 'ident' || is(k + 1, '[') || is(k + 1, '*') || t[k + 1]?.type === 'str' || t[k + 1]?.type === 'num')) {
+      if (MEMBER_MODIFIERS.has(t[k].value)) {
+        if (t[k].value === 'abstract' || t[k].value === 'declare') isAbstract = true;
+        blank(k, k + 1);
+      }
+      k++;
+    }
+    if (is(k, '*')) k++;
+    const isConstructor = isWord(k, 'constructor');
+    if (is(k, '[')) k = matching(t, k) + 1;
+    else k++;
+    if (is(k, '?') || is(k, '!')) {
+      blank(k, k + 1);
+      k++;
+    }
+    if (is(k, '<')) {
+      const e = angleEnd(k);
+      blank(k, e);
+      k = e;
+    }
+    if (is(k, '(')) {
+      const close = matching(t, k);
+      if (close < 0) fail(k, 'unbalanced (');
+      processParams(k, close, isConstructor);
+      const after = returnType(close + 1);
+      if (!is(after, '{')) {
+        // A signature without a body (overload or abstract method) is type information only.
+        const e = is(after, ';') ? after + 1 : after;
+        blank(start, e);
+        return e;
+      }
+      return k;
+    }
+    if (isAbstract) {
+      const e = statementEnd(start);
+      blank(start, Math.min(e, classClose));
+      return e;
+    }
+    if (is(k, ':')) return blankAnnotation(k);
+    return k;
+  };
+
+  // ---- the walk ----------------------------------------------------------------------------
+  const classStack: number[] = []; // closing '}' of each class body we are in
+  const classDepth: number[] = []; // bracket depth inside each of those bodies
+  let varDepth = -1; // bracket depth of the `let/const/var` declaration being walked, or -1
+  let depth = 0;
+
+  const atStatementStart = (k: number) => {
+    if (k === 0) return true;
+    const p = t[k - 1];
+    if (p.type === 'punct' && (p.value === ';' || p.value === '{' || p.value === '}')) return true;
+    if (p.type === 'ident' && (p.value === 'export' || (p.value === 'default' && isWord(k - 2, 'export')))) return true;
+    return t[k].nlBefore && (p.type !== 'punct' || p.value === ')' || p.value === ']');
+  };
+
+  /** Whether t[k] begins a member of the class body we are directly inside. */
+  const memberStartAt = (k: number): boolean => {
+    const close = classStack[classStack.length - 1];
+    if (close === undefined || depth !== classDepth[classDepth.length - 1] || k >= close) return false;
+    if (is(k, '}') || is(k, ';')) return false;
+    const p = t[k - 1];
+    if (p.type === 'punct' && (p.value === '{' || p.value === ';' || p.value === '}')) return true;
+    return t[k].nlBefore && expressionEnds(k - 1) && (t[k].type === 'ident' || is(k, '[') || is(k, '*') || t[k].type === 'str');
+  };
+
+  /** A binding after let/const/var or ',' at t[k]: blank `!` and `: Type` after it. */
+  const binding = (k: number) => {
+    let j = k;
+    if (is(j, '{') || is(j, '[')) j = matching(t, j) + 1;
+    else if (t[j]?.type === 'ident') j++;
+    else return;
+    if (is(j, '!') && is(j + 1, ':')) {
+      blank(j, j + 1);
+      j++;
+    }
+    if (is(j, ':')) blankAnnotation(j);
+  };
+
+  for (let i = 0; i < t.length; i++) {
+    if (consumed[i]) continue;
+    // A class member is read as a whole (balanced), before the bracket count sees its first token.
+    if (memberStartAt(i)) {
+      i = classMember(i, classStack[classStack.length - 1]) - 1;
+      continue;
+    }
+    const tok = t[i];
+    const v = tok.value;
+
+    if (tok.type === 'punct') {
+      if (v === '{' || v === '(' || v === '[') depth++;
+      else if (v === '}' || v === ')' || v === ']') {
+        depth--;
+        if (v === '}' && classStack[classStack.length - 1] === i) {
+          classStack.pop();
+          classDepth.pop();
+        }
+        if (varDepth > depth) varDepth = -1;
+      }
+    }
+
+    if (tok.type === 'ident') {
+      const start = atStatementStart(i);
+      if (start && v === 'import' && !is(i + 1, '(') && !is(i + 1, '.')) {
+        const e = statementEnd(i);
+        if (isWord(i + 1, 'type') && !is(i + 2, ',') && !isWord(i + 2, 'from')) blank(i, e);
+        else {
+          // `import { type A, b }`: drop the type-only specifiers.
+          for (let j = i + 1; j < e; j++) {
+            if (isWord(j, 'type') && (is(j - 1, '{') || is(j - 1, ',')) && t[j + 1]?.type === 'ident' && !is(j + 1, ',')) {
+              let s = j + 2;
+              if (isWord(s, 'as')) s += 2;
+              if (is(s, ',')) s++;
+              blank(j, s);
+            }
+          }
+          for (let j = i; j < e; j++) consumed[j] = 1;
+        }
+        i = e - 1;
+        continue;
+      }
+      if (start && v === 'export') {
+        if (isWord(i + 1, 'type') && (is(i + 2, '{') || is(i + 2, '*'))) {
+          const e = statementEnd(i);
+          blank(i, e);
+          i = e - 1;
+          continue;
+        }
+        if (is(i + 1, '{') || is(i + 1, '*')) {
+          const e = statementEnd(i);
+          for (let j = i; j < e; j++) consumed[j] = 1;
+          i = e - 1;
+          continue;
+        }
+        const next = val(i + 1);
+        if (next === 'interface' || next === 'declare' || (next === 'type' && t[i + 2]?.type === 'ident') || next === 'enum' || next === 'namespace') {
+          const e = typeDeclarationEnd(i + 1);
+          blank(i, e);
+          i = e - 1;
+          continue;
+        }
+        if (next === 'function' && isOverload(i + 1)) {
+          const e = statementEnd(i);
+          blank(i, e);
+          i = e - 1;
+        }
+        continue;
+      }
+      if (start && (v === 'interface' || v === 'declare' || (v === 'type' && t[i + 1]?.type === 'ident' && (is(i + 2, '=') || is(i + 2, '<'))) || v === 'enum' || (v === 'namespace' && t[i + 1]?.type === 'ident') || (v === 'const' && isWord(i + 1, 'enum')))) {
+        const e = typeDeclarationEnd(i);
+        blank(i, e);
+        i = e - 1;
+        continue;
+      }
+      if (start && v === 'abstract' && isWord(i + 1, 'class')) {
+        blank(i, i + 1);
+        continue;
+      }
+      if (v === 'class' && !is(i - 1, '.')) {
+        const open = classHeader(i);
+        classStack.push(matching(t, open));
+        classDepth.push(depth + 1);
+        // The walk counts the '{' itself when it reaches it.
+        continue;
+      }
+      if (v === 'function' && !is(i - 1, '.')) {
+        if (isOverload(i)) {
+          const e = statementEnd(i);
+          blank(i, e);
+          i = e - 1;
+          continue;
+        }
+        let j = i + 1;
+        if (is(j, '*')) j++;
+        if (t[j]?.type === 'ident') j++;
+        if (is(j, '<')) {
+          const e = angleEnd(j);
+          blank(j, e);
+          j = e;
+        }
+        if (is(j, '(')) {
+          const close = matching(t, j);
+          processParams(j, close, false);
+          returnType(close + 1);
+        }
+        continue;
+      }
+      if ((v === 'let' || v === 'const' || v === 'var') && !is(i - 1, '.')) {
+        varDepth = depth;
+        binding(i + 1);
+        continue;
+      }
+      if ((v === 'as' || v === 'satisfies') && expressionEnds(i - 1) && !atStatementStart(i) && t[i + 1] && !is(i + 1, ',') && !is(i + 1, ')') && !is(i + 1, ';') && !is(i + 1, '=')) {
+        const e = isWord(i + 1, 'const') ? i + 2 : parseType(i + 1);
+        blank(i, e);
+        i = e - 1;
+        continue;
+      }
+      if (v === 'new' && t[i + 1]?.type === 'ident') {
+        let j = i + 2;
+        while (is(j, '.') && t[j + 1]?.type === 'ident') j += 2;
+        if (is(j, '<')) {
+          const e = angleEnd(j);
+          if (e > 0 && is(e, '(')) blank(j, e);
+        }
+        continue;
+      }
+    }
+
+    if (tok.type === 'punct') {
+      if (v === ',' && varDepth === depth) {
+        binding(i + 1);
+        continue;
+      }
+      if (v === ';' && varDepth === depth) varDepth = -1;
+      if (v === '<' && (!expressionEnds(i - 1) || isWord(i - 1, 'async'))) {
+        // A generic arrow function: <T,>(x: T) => x.
+        const e = angleEnd(i);
+        const close = e > 0 && is(e, '(') ? matching(t, e) : -1;
+        if (close > 0 && (is(close + 1, '=>') || is(close + 1, ':'))) {
+          blank(i, e);
+          i = e - 1;
+          continue;
+        }
+      }
+      if (v === '!' && expressionEnds(i - 1) && !tok.nlBefore && i > 0) {
+        blank(i, i + 1);
+        continue;
+      }
+      if (v === '(') {
+        const close = matching(t, i);
+        if (close < 0) continue;
+        if (is(close + 1, '=>')) {
+          processParams(i, close, false);
+          continue;
+        }
+        if (is(close + 1, ':')) {
+          let e = -1;
+          try {
+            e = parseType(close + 2);
+          } catch {
+            e = -1;
+          }
+          if (e > 0 && (is(e, '=>') || (is(e, '{') && t[i - 1]?.type === 'ident' && !KEYWORDS_BEFORE_PAREN.has(t[i - 1].value)))) {
+            processParams(i, close, false);
+            blank(close + 1, e);
+          }
+          continue;
+        }
+        // Method shorthand in an object literal: name(x: T) { ... }.
+        if (is(close + 1, '{') && t[i - 1]?.type === 'ident' && !KEYWORDS_BEFORE_PAREN.has(t[i - 1].value)) processParams(i, close, t[i - 1].value === 'constructor');
+      }
+    }
+  }
+
+  function isOverload(k: number): boolean {
+    // `function name(...): T;` — a declaration without a body.
+    let j = k + 1;
+    if (t[j]?.type === 'ident') j++;
+    if (is(j, '<')) j = angleEnd(j);
+    if (!is(j, '(')) return false;
+    const close = matching(t, j);
+    let e = close + 1;
+    if (is(e, ':')) e = parseType(e + 1);
+    return !is(e, '{');
+  }
+
+  function typeDeclarationEnd(k: number): number {
+    const kw = val(k)!;
+    if (kw === 'enum' || (kw === 'const' && isWord(k + 1, 'enum'))) fail(k, 'enum is not supported here: use a plain object such as const Color = { Red: 0, Green: 1 }');
+    if (kw === 'namespace' || kw === 'module') fail(k, `${kw} is not supported here: use plain functions and objects`);
+    if (kw === 'type') {
+      let j = k + 2;
+      if (is(j, '<')) j = angleEnd(j);
+      if (!is(j, '=')) fail(j, 'expected = in a type alias');
+      const e = parseType(j + 1);
+      return is(e, ';') ? e + 1 : e;
+    }
+    if (kw === 'interface') {
+      let j = k + 1;
+      while (j < t.length && !is(j, '{')) j = is(j, '<') ? angleEnd(j) : j + 1;
+      return matching(t, j) + 1;
+    }
+    // declare ...: to its ';' or the end of its body.
+    let j = k + 1;
+    while (j < t.length && !is(j, ';') && !is(j, '{') && !(j > k + 1 && t[j].nlBefore)) j++;
+    if (is(j, '{')) return matching(t, j) + 1;
+    return is(j, ';') ? j + 1 : j;
+  }
+
+  return applyBlanks(src, blanks);
+}
+
+/** Replaces each range with spaces, keeping line breaks so every line stays where it was. */
+function applyBlanks(src: string, ranges: [number, number][]): string {
+  if (ranges.length === 0) return src;
+  const chars = src.split('');
+  for (const [a, b] of ranges) for (let k = a; k < b; k++) if (chars[k] !== '\n' && chars[k] !== '\r') chars[k] = ' ';
+  return chars.join('');
+}
+
+/** True for file names that hold TypeScript. */
+export function isTypeScriptFile(file: string): boolean {
+  return /\.(ts|mts|cts|tsx)$/i.test(file) && !/\.d\.ts$/i.test(file);
+}

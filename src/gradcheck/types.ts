@@ -1,0 +1,131 @@
+/**
+ * What a runner (the Python harness, the JavaScript worker) is asked to evaluate and what it
+ * sends back. Runners only evaluate — f(x ± h·e_i), the hand-written gradient, a few probes —
+ * so comparison and diagnosis (compare.ts, diagnose.ts) are the same for both languages.
+ */
+import type { Json } from '../protocol/validate';
+
+export interface FunctionRef {
+  name: string;
+  /** For a method: the class whose instance it is called on. */
+  className?: string;
+}
+
+export interface GradientRef extends FunctionRef {
+  /** 'args': grad(...the loss's inputs); 'numerical': grad(f, x), the book's numerical_gradient form. */
+  style: 'args' | 'numerical';
+  /** For 'args': the input names passed, in the gradient's parameter order. */
+  args: string[];
+}
+
+export interface RunRequest {
+  /** Absolute path of the learner's file (imports resolve from its folder). */
+  file: string;
+  /** The file's text when it differs from the disk (an unsaved editor). */
+  source?: string;
+  loss: FunctionRef;
+  /** The loss's parameters in call order (without self/this). */
+  params: string[];
+  gradient?: GradientRef;
+  /** Parameter name (or "self.W" for an attribute of the instance) → number or nested array. */
+  inputs: Record<string, Json>;
+  /** The input differentiated: a parameter name or "self.<attribute>". */
+  wrt: string;
+  h: number;
+  /** Flat indices of the elements checked (all when absent). */
+  indices?: number[];
+  /** Extra step sizes for recognising a hand-written numerical gradient (only with a gradient). */
+  stepHs: number[];
+  /** How many of `indices` the extra step sizes use. */
+  stepLimit: number;
+  /** Step sizes for the error-vs-h chart, on one element. */
+  sweepHs: number[];
+  /** The book's example inputs, to recognise sum-of-squares or cross-entropy by their values. */
+  probes?: Record<string, Json>[];
+  seed: number;
+  timeoutMs: number;
+}
+
+export interface RunOutput {
+  ok: true;
+  /** The differentiated input, flattened (row-major), and its shape. */
+  x: number[];
+  shape: number[];
+  f0: number;
+  /** f(x) once more with the same inputs: differs when the loss is not deterministic. */
+  f0Again: number;
+  indices: number[];
+  /** f(x + h·e_i) and f(x − h·e_i) for each checked index, in `indices` order. */
+  plus: number[];
+  minus: number[];
+  steps: { h: number; plus: number[]; minus: number[] }[];
+  /** f(x ± s·e_k) for each s in hs, on the element with the largest numerical gradient. */
+  sweep: { index: number; hs: number[]; plus: number[]; minus: number[] } | null;
+  analytic: { values: number[]; shape: number[] } | null;
+  /** Inputs a function changed in place (the check restores them for every call). */
+  mutated: { fn: 'loss' | 'gradient'; arg: string }[];
+  probes: (number | null)[];
+  evaluations: number;
+  elapsedMs: number;
+  /** e.g. "Python 3.11.2, numpy 1.24.2" or "Node 20.19.0". */
+  runtime: string;
+  stdout?: string;
+}
+
+export type ErrorKind =
+  | 'syntax'
+  | 'exception'
+  | 'timeout'
+  | 'memory'
+  | 'no-python'
+  | 'no-numpy'
+  | 'not-found'
+  | 'not-scalar'
+  | 'bad-return'
+  | 'bad-input'
+  | 'unsupported'
+  | 'internal';
+
+export interface TraceFrame {
+  file: string;
+  line: number;
+  function?: string;
+  source?: string;
+}
+
+export interface RunError {
+  kind: ErrorKind;
+  /** The runtime's own message (e.g. "NameError: name 'idx' is not defined"). */
+  message: string;
+  file?: string;
+  /** 1-based, in the learner's file. */
+  line?: number;
+  column?: number;
+  /** The text of that line. */
+  source?: string;
+  /** The learner's function the error happened in. */
+  function?: string;
+  /** Which call failed: loading the file, the loss, the gradient, the constructor. */
+  fn?: 'load' | 'loss' | 'gradient' | 'init';
+  exception?: string;
+  trace?: TraceFrame[];
+  /** For timeouts: what was running ('load', 'check', ...). */
+  phase?: string;
+  /** What came back instead of a number, for not-scalar / bad-return. */
+  got?: string;
+  arg?: string;
+  python?: string;
+  version?: string;
+  detail?: string;
+  what?: string;
+}
+
+export interface RunFailure {
+  ok: false;
+  error: RunError;
+  stdout?: string;
+}
+
+export type RunResult = RunOutput | RunFailure;
+
+export type Runner = (request: RunRequest, signal?: AbortSignal) => Promise<RunResult>;

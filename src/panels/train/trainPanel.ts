@@ -1,0 +1,325 @@
+/**
+ * The training panel's controller: one panel, one training worker at a time, the kept runs.
+ * It validates every message from the page, routes controls to the worker and forwards the
+ * worker's progress batches (already throttled to ~30 a second) to the page, which only draws.
+ */
+import * as vscode from 'vscode';
+import { existsSync } from 'fs';
+import { join } from 'path';
+import type { TwoLayerParams } from '../../core/twoLayerNet';
+import { FASHION_MNIST_DIR, bundledDataDir } from '../../data/mnist';
+import {
+  DEFAULT_RUN_CONFIG, ModelView, PanelOptions, RunConfig, RunView, TRAIN_STRINGS, TRAIN_VIEW_TYPE,
+  TrainFromWebview, TrainToWebview, parseTrainMessage,
+} from '../../protocol/train';
+import { localize, renderPage, webviewOptions } from '../webviewHtml';
+import { netFromParams } from './modelView';
+import { RunStore } from './runStore';
+import { TrainSession, runWorkerJob } from './trainSession';
+import { RunFiles, newRunId } from './runFiles';
+import type { DatasetSource, ModelPicture } from './workerProtocol';
+
+let log: vscode.LogOutputChannel | undefined;
+export function trainLog(): vscode.LogOutputChannel {
+  return (log ??= vscode.window.createOutputChannel('Gradient Lab: Training', { log: true }));
+}
+
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
+export class TrainPanel {
+  static current: TrainPanel | undefined;
+
+  static show(context: vscode.ExtensionContext): TrainPanel {
+    if (TrainPanel.current) {
+      TrainPanel.current.panel.reveal();
+      return TrainPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(TRAIN_VIEW_TYPE, vscode.l10n.t(TRAIN_STRINGS.title), vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+    return new TrainPanel(panel, context);
+  }
+
+  /** After a window reload: the same panel, its runs read back from storage. */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext): TrainPanel {
+    TrainPanel.current?.panel.dispose();
+    panel.webview.options = webviewOptions(context.extensionUri);
+    return new TrainPanel(panel, context);
+  }
+
+  readonly store: RunStore;
+  private readonly files: RunFiles;
+  private session: TrainSession | undefined;
+  private live: RunView | undefined;
+  private ready = false;
+  private queued: TrainToWebview[] = [];
+  private lastModel: ModelView | undefined;
+  private lastNetCheck: TrainToWebview | undefined;
+  /** Parameters of recently inspected runs, for the drawing pad's predictions. */
+  private readonly params = new Map<string, TwoLayerParams>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+  ) {
+    TrainPanel.current = this;
+    const storage = context.storageUri ?? context.globalStorageUri;
+    this.store = new RunStore(join(storage.fsPath, 'train-runs'), (m) => trainLog().warn(m));
+    this.files = new RunFiles(this.store, (id) => this.paramsOf(id), (m) => this.post(m), (run, losses, params) => this.addRun(run, losses, params));
+    panel.webview.html = renderPage(panel.webview, context.extensionUri, {
+      page: 'train',
+      title: vscode.l10n.t(TRAIN_STRINGS.title),
+      strings: localize(TRAIN_STRINGS),
+      data: this.options(),
+      styles: ['shared/base.css', 'train/train.css'],
+    });
+    panel.webview.onDidReceiveMessage((m) => this.receive(m), undefined, this.disposables);
+    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+  }
+
+  private get workerFile(): string {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'trainWorker.js').fsPath;
+  }
+
+  private options(): PanelOptions {
+    return { fashionAvailable: existsSync(FASHION_MNIST_DIR), fashionDir: FASHION_MNIST_DIR, bundledTrainCount: 10000 };
+  }
+
+  private dataset(config: RunConfig): DatasetSource {
+    const d = config.dataset;
+    if (d.kind === 'bundled') return { kind: 'bundled', dir: bundledDataDir(this.context.extensionPath) };
+    return { kind: 'folder', path: d.kind === 'fashion' ? FASHION_MNIST_DIR : d.path };
+  }
+
+  post(m: TrainToWebview): void {
+    if (!this.ready) {
+      this.queued.push(m);
+      return;
+    }
+    void this.panel.webview.postMessage(m);
+  }
+
+  private receive(raw: unknown): void {
+    let m: TrainFromWebview;
+    try {
+      m = parseTrainMessage(raw);
+    } catch (e) {
+      trainLog().warn(`Dropped a message from the training page: ${(e as Error).message}`, JSON.stringify(raw)?.slice(0, 300));
+      return;
+    }
+    void this.handle(m).catch((e: unknown) => {
+      const text = e instanceof Error ? e.message : String(e);
+      trainLog().error(`${m.type}: ${text}`);
+      this.post({ type: 'notice', level: 'error', text });
+    });
+  }
+
+  private async handle(m: TrainFromWebview): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        return this.sendInit();
+      case 'start':
+        return this.start(m.config);
+      case 'pause':
+        return this.session?.pause();
+      case 'resume':
+        return this.session?.resume();
+      case 'step':
+        return this.session?.step();
+      case 'stop':
+        return this.session?.stop();
+      case 'reset':
+        return this.reset();
+      case 'renameRun':
+      case 'setHidden': {
+        const patch = m.type === 'renameRun' ? { name: m.name } : { hidden: m.hidden };
+        if (this.live?.id === m.id) Object.assign(this.live, patch);
+        const run = this.live?.id === m.id ? this.live : this.store.update(m.id, patch);
+        if (run) this.post({ type: 'runUpdated', run });
+        return;
+      }
+      case 'deleteRun':
+        if (this.live?.id === m.id) return;
+        this.store.delete(m.id);
+        this.params.delete(m.id);
+        if (this.lastModel?.id === m.id) this.lastModel = undefined;
+        this.post({ type: 'runDeleted', id: m.id });
+        return;
+      case 'selectModel':
+        return this.showModel(m.id);
+      case 'predict': {
+        const params = this.paramsOf(m.id);
+        if (!params) return;
+        const probs = netFromParams(params).predict({ rows: 1, cols: m.pixels.length, data: Float64Array.from(m.pixels) }).data;
+        this.post({ type: 'probabilities', requestId: m.requestId, id: m.id, probs: Array.from(probs) });
+        return;
+      }
+      case 'checkNetwork':
+        return this.checkNetwork(m.batchSize);
+      case 'pickFolder':
+      case 'exportRun':
+      case 'exportChart':
+      case 'saveModel':
+      case 'loadModel':
+      case 'importRun':
+        return this.files.handle(m, (params) => this.evaluate(params));
+    }
+  }
+
+  private sendInit(): void {
+    const runs = [...this.store.list()];
+    const histories = runs.map((r) => this.store.history(r.id));
+    if (this.live && this.session) {
+      runs.push(this.live);
+      histories.push({ id: this.live.id, stride: 1, loss: [...this.session.losses] });
+      this.live.epochs = [...this.session.epochs];
+      this.live.iterations = this.session.iteration;
+    }
+    this.ready = true;
+    void this.panel.webview.postMessage({ type: 'init', runs, histories, current: this.live?.id, options: this.options() } satisfies TrainToWebview);
+    const again = [...(this.lastModel ? [{ type: 'model', view: this.lastModel } as const] : []), ...(this.lastNetCheck ? [this.lastNetCheck] : [])];
+    for (const q of [...again, ...this.queued.splice(0)]) this.post(q);
+  }
+
+  private start(config: RunConfig): void {
+    if (this.session) {
+      this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('A run is already in progress: stop or reset it before starting another.') });
+      return;
+    }
+    const n = this.store.list().length + 1;
+    const id = newRunId();
+    const run: RunView = {
+      id,
+      name: `#${n} · batch ${config.batchSize} · lr ${config.learningRate} · hidden ${config.hiddenSize}${config.gradientMethod === 'numerical' ? ' · numerical' : ''}`,
+      config,
+      datasetName: '',
+      createdAt: Date.now(),
+      hidden: false,
+      status: 'running',
+      iterations: 0,
+      epochs: [],
+      finalLoss: null,
+      trainAccuracy: null,
+      testAccuracy: null,
+      wallSeconds: 0,
+      hasModel: false,
+    };
+    this.live = run;
+    this.post({ type: 'runStarted', run });
+    const session: TrainSession = new TrainSession(this.workerFile, { type: 'train', config, dataset: this.dataset(config) }, {
+      loaded: (info) => {
+        run.datasetName = info.datasetName;
+        this.post({ type: 'runUpdated', run });
+      },
+      progress: (batch) => this.post({ type: 'progress', id, ...batch }),
+      state: (state) => {
+        run.status = state;
+        this.post({ type: 'runState', id, state });
+      },
+      done: (summary, params, model) => {
+        if (this.session !== session) return;
+        this.session = undefined;
+        this.live = undefined;
+        Object.assign(run, {
+          status: summary.reason,
+          iterations: summary.iterations,
+          epochs: [...session.epochs],
+          finalLoss: finiteOrNull(summary.finalLoss),
+          trainAccuracy: finiteOrNull(summary.trainAccuracy),
+          testAccuracy: finiteOrNull(summary.testAccuracy),
+          wallSeconds: summary.wallSeconds,
+          message:
+            summary.reason === 'diverged'
+              ? vscode.l10n.t(TRAIN_STRINGS.divergedAdvice, String(summary.finalLoss), summary.iterations, config.learningRate)
+              : undefined,
+        });
+        this.addRun(run, session.losses, params, model);
+      },
+      error: (message) => {
+        if (this.session !== session) return;
+        this.session = undefined;
+        this.live = undefined;
+        this.post({ type: 'runDeleted', id });
+        this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', message) });
+      },
+    });
+    this.session = session;
+  }
+
+  /** Keeps a run (finished, stopped, diverged, loaded or imported) and shows it. */
+  private addRun(run: RunView, losses: ArrayLike<number>, params?: TwoLayerParams, model?: ModelPicture): void {
+    this.store.add(run, losses, params);
+    const kept = this.store.get(run.id) ?? run;
+    this.post({ type: 'runFinished', run: kept, history: this.store.history(run.id) });
+    if (params) this.params.set(run.id, params);
+    if (model) this.setModel({ ...model, id: run.id });
+  }
+
+  private reset(): void {
+    const s = this.session;
+    const id = this.live?.id;
+    this.session = undefined;
+    this.live = undefined;
+    void s?.dispose();
+    if (id) this.post({ type: 'runDeleted', id });
+    this.post({ type: 'reset' });
+  }
+
+  private paramsOf(id: string): TwoLayerParams | undefined {
+    let p = this.params.get(id);
+    if (!p) {
+      p = this.store.params(id);
+      if (p) this.params.set(id, p);
+    }
+    // A handful are enough: the drawing pad uses the inspected run.
+    while (this.params.size > 4) this.params.delete(this.params.keys().next().value!);
+    return p;
+  }
+
+  private setModel(view: ModelView): void {
+    this.lastModel = view;
+    this.post({ type: 'model', view });
+  }
+
+  private async showModel(id: string): Promise<void> {
+    if (this.lastModel?.id === id) return this.setModel(this.lastModel);
+    const params = this.paramsOf(id);
+    if (!params) {
+      this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('This run kept no weights (it diverged or was imported from a history file).') });
+      return;
+    }
+    const { model } = await this.evaluate(params);
+    this.setModel({ ...model, id });
+  }
+
+  private evaluate(params: TwoLayerParams) {
+    return runWorkerJob(this.workerFile, { type: 'evaluate', params, dataset: this.dataset(DEFAULT_RUN_CONFIG) }, 'evaluated');
+  }
+
+  /** The book's gradient check on every parameter group, in a worker of its own. */
+  async checkNetwork(batchSize = 3): Promise<void> {
+    const { hiddenSize, weightInitStd, seed } = DEFAULT_RUN_CONFIG;
+    this.lastNetCheck = { type: 'netCheck', state: 'running', batchSize };
+    this.post(this.lastNetCheck);
+    try {
+      const job = { type: 'netCheck' as const, batchSize, hiddenSize, weightInitStd, seed, dataset: this.dataset(DEFAULT_RUN_CONFIG) };
+      const { result } = await runWorkerJob(this.workerFile, job, 'netCheck');
+      this.lastNetCheck = { type: 'netCheck', state: 'done', result };
+    } catch (e) {
+      this.lastNetCheck = { type: 'netCheck', state: 'error', text: vscode.l10n.t('The gradient check failed: {0}', (e as Error).message) };
+    }
+    this.post(this.lastNetCheck);
+  }
+
+  /** Ends the training worker now (the run in progress is lost). */
+  endWorker(): void {
+    void this.session?.dispose();
+    this.session = undefined;
+  }
+
+  private dispose(): void {
+    if (TrainPanel.current === this) TrainPanel.current = undefined;
+    // Closing the panel ends its worker: no training thread without a panel to show it.
+    this.endWorker();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Messages between the extension host and its training worker (dist/trainWorker.js). One worker
+ * per job: a training run, an evaluation of saved parameters, or a network gradient check.
+ * Both sides are our own code, so these are typed but not validated like webview messages.
+ */
+import type { EngineName } from '../../core/network';
+import type { TrainConfig, TrainSummary } from '../../core/trainer';
+import type { TwoLayerParams } from '../../core/twoLayerNet';
+import type { EpochPoint, ModelView, NetCheckResult } from '../../protocol/train';
+
+export type DatasetSource = { kind: 'bundled'; dir: string } | { kind: 'folder'; path: string };
+
+export type ModelPicture = Omit<ModelView, 'id'>;
+
+export type ToWorker =
+  | { type: 'train'; config: TrainConfig; dataset: DatasetSource; engine?: EngineName; flushMs?: number }
+  | { type: 'pause' | 'resume' | 'step' | 'stop' }
+  | { type: 'evaluate'; params: TwoLayerParams; dataset: DatasetSource }
+  | { type: 'netCheck'; batchSize: number; hiddenSize: number; weightInitStd: number; seed: number; dataset: DatasetSource };
+
+export interface ProgressBatch {
+  /** The iteration number of loss[0]; loss[k] belongs to iteration fromIter + k. */
+  fromIter: number;
+  loss: number[];
+  epochs: EpochPoint[];
+  iter: number;
+  iters: number;
+  itPerSec: number;
+  etaSeconds: number | null;
+}
+
+export type FromWorker =
+  | { type: 'loaded'; datasetName: string; trainCount: number; testCount: number; engine: string }
+  | ({ type: 'progress' } & ProgressBatch)
+  | { type: 'state'; state: 'running' | 'paused' }
+  | { type: 'done'; summary: TrainSummary; params?: TwoLayerParams; model?: ModelPicture }
+  | { type: 'evaluated'; model: ModelPicture; trainAccuracy: number; testAccuracy: number }
+  | { type: 'netCheck'; result: NetCheckResult }
+  | { type: 'error'; message: string };

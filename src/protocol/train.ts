@@ -1,0 +1,400 @@
+/**
+ * The training panel's messages (issue 3): what the extension sends the page, what the page may
+ * ask for (validated here: a webview is untrusted input), the form's rules shared by both sides,
+ * and the page's English string table. Pure: imported by the extension, the worker and the page.
+ */
+import { BOOK_DEFAULTS, StopReason, TrainConfig } from '../core/trainer';
+import { GradientMethod } from '../core/twoLayerNet';
+import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } from './validate';
+
+export const TRAIN_VIEW_TYPE = 'gradientLab.train';
+
+export type DatasetChoice = { kind: 'bundled' } | { kind: 'fashion' } | { kind: 'folder'; path: string };
+
+/** Everything a run needs: the book's hyperparameters plus where the images come from. */
+export interface RunConfig extends TrainConfig {
+  dataset: DatasetChoice;
+}
+
+export const DEFAULT_RUN_CONFIG: RunConfig = { ...BOOK_DEFAULTS, dataset: { kind: 'bundled' } };
+
+export type RunStatus = 'running' | 'paused' | StopReason | 'loaded';
+
+export interface EpochPoint {
+  epoch: number;
+  iter: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+}
+
+/** A run as the run list shows it: hyperparameters, outcome, per-epoch accuracies (the loss history travels apart). */
+export interface RunView {
+  id: string;
+  name: string;
+  config: RunConfig;
+  datasetName: string;
+  createdAt: number;
+  hidden: boolean;
+  status: RunStatus;
+  iterations: number;
+  epochs: EpochPoint[];
+  finalLoss: number | null;
+  trainAccuracy: number | null;
+  testAccuracy: number | null;
+  wallSeconds: number;
+  /** Why the run stopped early (divergence), in the learner's language. */
+  message?: string;
+  hasModel: boolean;
+}
+
+/** A run's mini-batch losses: point k is the mean over iterations k·stride+1 … (k+1)·stride. */
+export interface LossHistory {
+  id: string;
+  stride: number;
+  loss: number[];
+}
+
+export interface SampleImage {
+  index: number;
+  label: number;
+  predicted: number;
+  /** 784 grey levels (0–255) as base64. */
+  pixels: string;
+}
+
+export interface ModelView {
+  id: string;
+  testAccuracy: number;
+  samples: SampleImage[];
+  mistakes: SampleImage[];
+  /** confusion[true][predicted] over the test set. */
+  confusion: number[][];
+  /** W1's first `shown` columns as 28×28 images, each scaled by its own largest |w|: int8 (−127…127) as base64. */
+  weights: { hiddenSize: number; shown: number; side: number; images: string };
+}
+
+export type Verdict = 'match' | 'close' | 'mismatch';
+
+export interface ParamCheck {
+  name: 'W1' | 'b1' | 'W2' | 'b2';
+  shape: number[];
+  /** With the book's loss, δ = 1e-7 inside log(y + δ). */
+  maxAbsDiff: number;
+  relativeError: number;
+  /** With δ = 0: the loss whose exact gradient backprop computes. */
+  relativeErrorNoDelta: number;
+  verdict: Verdict;
+}
+
+export interface NetCheckResult {
+  batchSize: number;
+  hiddenSize: number;
+  parameters: number;
+  seconds: number;
+  groups: ParamCheck[];
+}
+
+export interface PanelOptions {
+  fashionAvailable: boolean;
+  fashionDir: string;
+  bundledTrainCount: number;
+}
+
+export type TrainToWebview =
+  | { type: 'init'; runs: RunView[]; histories: LossHistory[]; current?: string; options: PanelOptions }
+  | { type: 'runStarted'; run: RunView }
+  | { type: 'progress'; id: string; fromIter: number; loss: number[]; epochs: EpochPoint[]; iter: number; iters: number; itPerSec: number; etaSeconds: number | null }
+  | { type: 'runState'; id: string; state: 'running' | 'paused' }
+  | { type: 'runFinished'; run: RunView; history: LossHistory }
+  | { type: 'runUpdated'; run: RunView; history?: LossHistory }
+  | { type: 'runDeleted'; id: string }
+  | { type: 'reset' }
+  | { type: 'model'; view: ModelView }
+  | { type: 'probabilities'; requestId: number; id: string; probs: number[] }
+  | { type: 'folderPicked'; path: string }
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string }
+  | { type: 'netCheck'; state: 'running'; batchSize: number }
+  | { type: 'netCheck'; state: 'done'; result: NetCheckResult }
+  | { type: 'netCheck'; state: 'error'; text: string };
+
+/** Messages that are only their type. */
+export type TrainCommand = 'ready' | 'pause' | 'resume' | 'step' | 'stop' | 'reset' | 'loadModel' | 'importRun' | 'pickFolder';
+
+export type TrainFromWebview =
+  | { [K in TrainCommand]: { type: K } }[TrainCommand]
+  | { type: 'start'; config: RunConfig }
+  | { type: 'renameRun'; id: string; name: string }
+  | { type: 'setHidden'; id: string; hidden: boolean }
+  | { type: 'deleteRun'; id: string }
+  | { type: 'selectModel'; id: string }
+  | { type: 'exportRun'; id: string; format: 'csv' | 'json' }
+  | { type: 'exportChart'; chart: 'loss' | 'accuracy'; dataUrl: string }
+  | { type: 'saveModel'; id: string; format: 'json' | 'npz' }
+  | { type: 'predict'; requestId: number; id: string; pixels: number[] }
+  | { type: 'checkNetwork'; batchSize: number };
+
+// ---- the form's rules (the page refuses bad values with these; the extension checks again) ----
+
+export type FieldName = 'hiddenSize' | 'learningRate' | 'batchSize' | 'iters' | 'weightInitStd' | 'seed' | 'gradientMethod' | 'dataset';
+
+/** A reason a value is refused: a key of TRAIN_STRINGS and its {0}, {1} arguments. */
+export interface FieldError {
+  field: FieldName;
+  reason: 'errWhole' | 'errPositive' | 'errRange' | 'errFolder' | 'errBatchTooLarge';
+  args: (string | number)[];
+}
+
+const INT_LIMITS = {
+  hiddenSize: [1, 1000],
+  batchSize: [1, 60000],
+  iters: [1, 1_000_000],
+  seed: [0, 4294967295],
+} as const;
+
+export const RUN_NAME_MAX = 80;
+export const PATH_MAX = 4096;
+export const IMAGE_PIXELS = 784;
+
+/**
+ * Checks the form's values (numbers may be NaN when a field does not parse). `trainCount` is the
+ * size of the chosen training set when known (the bundled subset: 10,000), so a batch that
+ * cannot be drawn is refused before anything starts.
+ */
+export function checkRunConfig(v: Record<string, unknown>, trainCount?: number): { config?: RunConfig; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const n = (k: FieldName) => (typeof v[k] === 'number' ? (v[k] as number) : NaN);
+  for (const [field, [min, max]] of Object.entries(INT_LIMITS) as [FieldName, readonly [number, number]][]) {
+    const x = n(field);
+    if (!Number.isInteger(x)) errors.push({ field, reason: 'errWhole', args: [min, max] });
+    else if (x < min || x > max) errors.push({ field, reason: 'errRange', args: [min, max] });
+  }
+  for (const field of ['learningRate', 'weightInitStd'] as const) {
+    const x = n(field);
+    if (!Number.isFinite(x) || x <= 0) errors.push({ field, reason: 'errPositive', args: [] });
+  }
+  const batch = n('batchSize');
+  if (trainCount !== undefined && Number.isInteger(batch) && batch > trainCount && !errors.some((e) => e.field === 'batchSize')) {
+    errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainCount] });
+  }
+  const method = v.gradientMethod;
+  if (method !== 'backprop' && method !== 'numerical') errors.push({ field: 'gradientMethod', reason: 'errRange', args: ['backprop', 'numerical'] });
+  const dataset = parseDataset(v.dataset);
+  if (!dataset) errors.push({ field: 'dataset', reason: 'errFolder', args: [] });
+  if (errors.length || !dataset) return { errors };
+  return {
+    errors,
+    config: {
+      hiddenSize: n('hiddenSize'),
+      learningRate: n('learningRate'),
+      batchSize: batch,
+      iters: n('iters'),
+      weightInitStd: n('weightInitStd'),
+      seed: n('seed'),
+      gradientMethod: method as GradientMethod,
+      dataset,
+    },
+  };
+}
+
+function parseDataset(v: unknown): DatasetChoice | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const d = v as Record<string, unknown>;
+  if (d.kind === 'bundled' || d.kind === 'fashion') return { kind: d.kind };
+  if (d.kind === 'folder' && typeof d.path === 'string' && d.path.trim() !== '' && d.path.length <= PATH_MAX) return { kind: 'folder', path: d.path.trim() };
+  return undefined;
+}
+
+/** Parameters of a 784-H-10 TwoLayerNet: W1, b1, W2, b2. */
+export function parameterCount(hiddenSize: number, inputSize = IMAGE_PIXELS, classes = 10): number {
+  return inputSize * hiddenSize + hiddenSize + hiddenSize * classes + classes;
+}
+
+/**
+ * The book's numerical_gradient does 2 forward passes per parameter, each costing about
+ * batch × parameters multiply-adds: time grows as batch × P². Scaled from the numpy measurement
+ * for the book's defaults (≈31 s per iteration for P = 39,760, batch 100).
+ */
+export const NUMPY_NAIVE_SECONDS_PER_ITERATION = 31;
+export function naiveNumericalSecondsPerIteration(hiddenSize: number, batchSize: number): number {
+  const p = parameterCount(hiddenSize) / parameterCount(50);
+  return NUMPY_NAIVE_SECONDS_PER_ITERATION * (batchSize / 100) * p * p;
+}
+
+// ---- validating what the page sends ----
+
+const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_PNG_DATA_URL = 20_000_000;
+
+function runId(o: Record<string, unknown>): string {
+  const id = str(o, 'id', 64);
+  if (!RUN_ID.test(id)) throw new ProtocolError('id is not a run id');
+  return id;
+}
+
+const TYPES = [
+  'ready', 'start', 'pause', 'resume', 'step', 'stop', 'reset', 'loadModel', 'importRun', 'pickFolder',
+  'renameRun', 'setHidden', 'deleteRun', 'selectModel', 'exportRun', 'exportChart', 'saveModel', 'predict', 'checkNetwork',
+] as const;
+
+/** Returns the message typed, or throws ProtocolError saying what is wrong with it. */
+export function parseTrainMessage(msg: unknown): TrainFromWebview {
+  const { type, body } = messageType(msg, TYPES);
+  switch (type) {
+    case 'ready': case 'pause': case 'resume': case 'step': case 'stop': case 'reset': case 'loadModel': case 'importRun': case 'pickFolder':
+      return { type };
+    case 'start': {
+      const { config, errors } = checkRunConfig(record(body.config, 'config'));
+      if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
+      return { type, config };
+    }
+    case 'renameRun': {
+      const name = str(body, 'name', RUN_NAME_MAX).trim();
+      if (!name) throw new ProtocolError('name must not be empty');
+      return { type, id: runId(body), name };
+    }
+    case 'setHidden':
+      return { type, id: runId(body), hidden: bool(body, 'hidden') };
+    case 'deleteRun': case 'selectModel':
+      return { type, id: runId(body) };
+    case 'exportRun':
+      return { type, id: runId(body), format: oneOf(body, 'format', ['csv', 'json'] as const) };
+    case 'saveModel':
+      return { type, id: runId(body), format: oneOf(body, 'format', ['json', 'npz'] as const) };
+    case 'exportChart': {
+      const dataUrl = str(body, 'dataUrl', MAX_PNG_DATA_URL);
+      if (!/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(dataUrl)) throw new ProtocolError('dataUrl must be a base64 PNG data URL');
+      return { type, chart: oneOf(body, 'chart', ['loss', 'accuracy'] as const), dataUrl };
+    }
+    case 'predict': {
+      const pixels = body.pixels;
+      if (!Array.isArray(pixels) || pixels.length !== IMAGE_PIXELS) throw new ProtocolError(`pixels must be an array of ${IMAGE_PIXELS} numbers`);
+      if (!pixels.every((p) => typeof p === 'number' && p >= 0 && p <= 1)) throw new ProtocolError('pixels must be numbers between 0 and 1');
+      return { type, requestId: num(body, 'requestId', { integer: true, min: 0 }), id: runId(body), pixels: pixels as number[] };
+    }
+    case 'checkNetwork':
+      return { type, batchSize: optNum(body, 'batchSize', { integer: true, min: 1, max: 100 }) ?? 3 };
+  }
+}
+
+// ---- the page's strings (English; the extension translates them with vscode.l10n.t) ----
+
+export const TRAIN_STRINGS = {
+  title: 'Train TwoLayerNet',
+  intro: 'The book’s TwoLayerNet (chapter 4.5), trained by mini-batch SGD in a worker thread: set the hyperparameters, press Start, and watch the loss fall and the accuracy rise.',
+  hyperparameters: 'Hyperparameters',
+  hiddenSize: 'Hidden size',
+  learningRate: 'Learning rate',
+  batchSize: 'Batch size',
+  iters: 'Iterations',
+  weightInitStd: 'Weight init std',
+  seed: 'Seed',
+  dataset: 'Dataset',
+  datasetBundled: 'Bundled MNIST subset (10,000 train, 10,000 test)',
+  datasetFashion: 'Fashion-MNIST ({0})',
+  datasetFolder: 'A folder of idx files…',
+  folderPath: 'Folder with train-images / train-labels / t10k-images / t10k-labels idx files',
+  browse: 'Browse…',
+  gradientMethod: 'Gradient',
+  methodBackprop: 'Backpropagation (chapter 5 preview)',
+  methodNumerical: 'Numerical gradient (the book’s chapter 4 method)',
+  numericalWarning:
+    'Slow on purpose. The book’s numerical_gradient does 2 forward passes for each of the {0} parameters: {1} passes per iteration, about {2} per iteration in numpy, so {3} iterations would take about {4}. This panel computes the same central differences incrementally, far faster but still much slower than backprop: try 10 iterations and watch iterations/s — that gap is why chapter 5 exists.',
+  defaults: 'Book defaults',
+  errWhole: 'Enter a whole number from {0} to {1}.',
+  errRange: 'Must be between {0} and {1}.',
+  errPositive: 'Enter a number greater than 0 (e.g. 0.1).',
+  errFolder: 'Choose a folder of idx files (Browse…).',
+  errBatchTooLarge: 'Larger than the training set ({0} images): choose at most {0}.',
+  start: 'Start',
+  pause: 'Pause',
+  resume: 'Resume',
+  step: 'Step',
+  stopRun: 'Stop',
+  reset: 'Reset',
+  progressLabel: 'Training progress',
+  progressText: 'Iteration {0} / {1} · {2} it/s · ETA {3}',
+  idleText: 'Ready. Press Start to train with these hyperparameters.',
+  pausedText: 'Paused at iteration {0} / {1}. Step runs one iteration.',
+  lossChart: 'Loss (mini-batch cross-entropy)',
+  accuracyChart: 'Accuracy per epoch',
+  iteration: 'iteration',
+  epoch: 'epoch',
+  rawLoss: '{0} loss',
+  smoothLoss: '{0} smoothed',
+  trainAcc: '{0} train',
+  testAcc: '{0} test',
+  smoothing: 'Smoothing',
+  showRaw: 'Raw loss',
+  savePng: 'Save PNG',
+  epochTable: 'Epochs of the current run',
+  trainAccuracy: 'Train accuracy',
+  testAccuracy: 'Test accuracy',
+  runs: 'Runs',
+  runsHint: 'Every finished run stays here. Tick Show to overlay it on the charts — e.g. batch 10 vs 100 vs 1000, hidden 10 vs 50 vs 200.',
+  noRuns: 'No runs yet.',
+  show: 'Show',
+  runName: 'Name',
+  status: 'Status',
+  settings: 'Hyperparameters',
+  result: 'Result',
+  actions: 'Actions',
+  rename: 'Rename',
+  deleteRun: 'Delete',
+  exportCsv: 'CSV',
+  exportJson: 'JSON',
+  exportCsvTitle: 'Export the history as CSV (one row per iteration)',
+  exportJsonTitle: 'Export the run as JSON (can be imported again)',
+  confirmDelete: 'Delete? Click again',
+  dismiss: 'Dismiss',
+  saveJson: 'Save model (JSON)',
+  saveNpz: 'Save model (.npz)',
+  loadModel: 'Load model…',
+  importRun: 'Import run…',
+  inspect: 'Inspect',
+  statusRunning: 'running',
+  statusPaused: 'paused',
+  statusFinished: 'finished',
+  statusStopped: 'stopped',
+  statusDiverged: 'diverged',
+  statusLoaded: 'loaded model',
+  resultText: 'test {0} · train {1} · {2} it in {3}',
+  divergedAdvice: 'The loss became {0} at iteration {1}: the learning rate {2} is too large. Try a smaller one (the book uses 0.1).',
+  overfittingAdvice:
+    'Overfitting: from epoch {0} to {1} train accuracy rose ({2} → {3}) while test accuracy fell ({4} → {5}). The network is fitting the training images, not digits; stopping at epoch {0} (early stopping) would keep the better model.',
+  model: 'See the model',
+  modelOf: 'Model of run “{0}” · test accuracy {1}',
+  noModel: 'Finish or stop a run (or load a model) to see its predictions, confusion matrix and weights.',
+  predictions: 'Test images: predicted (true)',
+  onlyMistakes: 'Only mistakes',
+  wrong: 'wrong',
+  confusion: 'Confusion matrix (rows: true label, columns: predicted)',
+  weights: 'W1: the weights into each hidden unit, as 28×28 images (blue negative, red positive)',
+  weightsShown: 'showing {0} of {1} hidden units',
+  draw: 'Draw a digit',
+  drawHint: 'Draw with the mouse or a finger, or focus the pad and use the arrow keys with Space to paint.',
+  clear: 'Clear',
+  probabilities: 'Probabilities',
+  netCheck: 'Gradient check: numerical gradient vs backprop',
+  netCheckIntro: 'Every parameter of a fresh TwoLayerNet (hidden {0}) on the first {1} training images: the book’s central differences (h = 1e-4) against backpropagation.',
+  netCheckRunning: 'Computing the numerical gradient of all {0} parameters…',
+  netCheckAgain: 'Check again',
+  netCheckBatch: 'Batch size',
+  parameter: 'Parameter',
+  shape: 'Shape',
+  maxAbsDiff: 'Max |numerical − backprop|',
+  relativeError: 'Relative error (δ = 1e-7, the book’s loss)',
+  relativeErrorNoDelta: 'Relative error (δ = 0)',
+  verdict: 'Verdict',
+  verdictMatch: 'match',
+  verdictClose: 'close (rounding)',
+  verdictMismatch: 'MISMATCH',
+  netCheckExplain:
+    'Relative error = ‖numerical − backprop‖ / (‖numerical‖ + ‖backprop‖). With the book’s loss it sits near 5e-7: the δ = 1e-7 in log(y + δ) is part of the loss the numerical gradient differentiates, while backprop’s dy = (y − t)/N leaves it out. Without δ the two agree to about 1e-10: below 1e-7 is a match, above 1e-4 a bug.',
+  netCheckTime: '{0} parameters, {1} s',
+  durSeconds: '{0} s',
+  durMinutes: '{0} min',
+  durHours: '{0} h',
+  durDays: '{0} days',
+} as const;
+
+export type TrainStrings = { [K in keyof typeof TRAIN_STRINGS]: string };

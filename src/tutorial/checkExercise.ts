@@ -1,0 +1,138 @@
+/**
+ * Gradient Lab: Check My Solution — runs the exercise checks (book values and the gradient check)
+ * on the learner's file and reports where it matters: the CodeLens titles, the Problems panel,
+ * the "Gradient Lab: Exercise Checks" output and one notification naming the next thing to fix.
+ * A gradient check that passes ticks off the walkthrough's last step.
+ */
+import * as vscode from 'vscode';
+import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseFiles';
+import { diagnosticText, say, verdictLines, type Translate } from './exerciseReport';
+import type { ExerciseResults } from './exerciseResults';
+import { runChecks, type RunFailure } from './exerciseRunner';
+import { EXERCISE_NAMES, checksFor, functionName, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
+import { judge, summarize, type Verdict } from './exerciseVerdict';
+import { exerciseReport } from './log';
+import { PROGRESS_KEYS, markStepDone } from './progress';
+import { pythonFor } from './python';
+
+const t: Translate = (template, ...args) => vscode.l10n.t(template, ...args);
+let diagnostics: vscode.DiagnosticCollection | undefined;
+
+function isExerciseName(v: unknown): v is ExerciseName {
+  return typeof v === 'string' && (EXERCISE_NAMES as string[]).includes(v);
+}
+
+async function targetDocument(uriArg: unknown): Promise<vscode.TextDocument | undefined> {
+  if (uriArg instanceof vscode.Uri) return vscode.workspace.openTextDocument(uriArg);
+  return vscode.window.activeTextEditor?.document;
+}
+
+function failureText(f: RunFailure): string {
+  switch (f.kind) {
+    case 'pythonMissing':
+      return vscode.l10n.t('Could not start Python ("{0}": {1}). Install Python 3 with numpy, or pick an interpreter with "Python: Select Interpreter".', f.python, f.message);
+    case 'numpyMissing':
+      return vscode.l10n.t('numpy is not installed for {0}. Install it with: "{0}" -m pip install numpy', f.python);
+    case 'timeout':
+      return vscode.l10n.t('The check was stopped after {0} s. Look for a loop in your file that never ends.', f.seconds);
+    case 'load':
+      return f.error.line
+        ? vscode.l10n.t('Your file could not be loaded: {0}: {1} (line {2}). Fix that line and check again.', f.error.type, f.error.message, f.error.line)
+        : vscode.l10n.t('Your file could not be loaded: {0}: {1}. Fix it and check again.', f.error.type, f.error.message);
+    case 'crashed':
+      return vscode.l10n.t('The check could not run: {0}', f.message);
+  }
+}
+
+function publish(doc: vscode.TextDocument, language: ExerciseLanguage, verdicts: readonly Verdict[], loadError?: { line?: number; text: string }): void {
+  diagnostics ??= vscode.languages.createDiagnosticCollection('gradientLab.exercise');
+  const defs = new Map(exerciseFunctions(doc.getText(), language).map((f) => [f.exercise, f.line]));
+  const items: vscode.Diagnostic[] = [];
+  for (const v of verdicts) {
+    if (v.status === 'pass') continue;
+    const line = Math.min(doc.lineCount - 1, v.line ? v.line - 1 : (defs.get(v.exercise) ?? 0));
+    const severity = v.status === 'todo' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error;
+    const d = new vscode.Diagnostic(doc.lineAt(line).range, diagnosticText(t, v, functionName(v.exercise, language)), severity);
+    d.source = 'Gradient Lab';
+    items.push(d);
+  }
+  if (loadError) {
+    const line = Math.min(doc.lineCount - 1, Math.max(0, (loadError.line ?? 1) - 1));
+    items.push(Object.assign(new vscode.Diagnostic(doc.lineAt(line).range, loadError.text, vscode.DiagnosticSeverity.Error), { source: 'Gradient Lab' }));
+  }
+  diagnostics.set(doc.uri, items);
+}
+
+export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseResults, uriArg?: unknown, exerciseArg?: unknown): Promise<Verdict[] | undefined> {
+  const doc = await targetDocument(uriArg);
+  const language = doc && (exerciseLanguage(doc.languageId) ?? exerciseLanguage(doc.fileName));
+  if (!doc || !language || !isExerciseText(doc.getText())) {
+    const create = vscode.l10n.t('Create Exercise File');
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Open a Gradient Lab exercise file first: its first lines contain "gradient-lab-exercise: ch4".'), create);
+    if (choice === create) void vscode.commands.executeCommand('gradientLab.createExercise');
+    return undefined;
+  }
+  if (!vscode.workspace.isTrusted) {
+    const manage = vscode.l10n.t('Manage Workspace Trust');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.'), manage);
+    if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
+    return undefined;
+  }
+  if (doc.isUntitled || (doc.isDirty && !(await doc.save()))) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Save the exercise file first: the check runs the saved file.'));
+    return undefined;
+  }
+
+  const exercise = isExerciseName(exerciseArg) ? exerciseArg : undefined;
+  const checks = checksFor(exercise);
+  const python = language === 'python' ? await pythonFor(doc.uri) : undefined;
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking your solution…'), cancellable: true },
+    (_progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return runChecks({
+        language,
+        file: doc.uri.fsPath,
+        checks,
+        python,
+        harness: vscode.Uri.joinPath(extensionUri, 'media', 'exercises', 'check_exercise.py').fsPath,
+        worker: vscode.Uri.joinPath(extensionUri, 'dist', 'exerciseWorker.js').fsPath,
+        signal: abort.signal,
+      });
+    },
+  );
+
+  const out = exerciseReport();
+  out.appendLine(`── ${vscode.workspace.asRelativePath(doc.uri)} · ${new Date().toLocaleTimeString()}${python ? ` · ${python}` : ''}`);
+  if ('failure' in result) {
+    if (result.failure.kind === 'crashed' && result.failure.message === 'cancelled') return undefined;
+    const text = failureText(result.failure);
+    out.appendLine(text);
+    publish(doc, language, [], result.failure.kind === 'load' ? { line: result.failure.error.line, text } : undefined);
+    void vscode.window.showErrorMessage(text);
+    return undefined;
+  }
+
+  const verdicts = judge(checks, result.outcomes, (e) => functionName(e, language));
+  results.update(doc.uri, verdicts);
+  publish(doc, language, results.all(doc.uri));
+  for (const v of verdicts) for (const line of verdictLines(t, v, functionName(v.exercise, language))) out.appendLine(line);
+
+  const gradientChecks = verdicts.filter((v) => checks.find((c) => c.id === v.id)?.kind === 'gradient');
+  if (gradientChecks.length > 0 && gradientChecks.every((v) => v.status === 'pass')) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
+
+  const summary = summarize(verdicts);
+  out.appendLine(vscode.l10n.t('{0} of {1} checks pass.', summary.passed, summary.total));
+  if (summary.allPassed) {
+    void vscode.window.showInformationMessage(
+      exercise ? vscode.l10n.t('{0}: all {1} checks pass.', functionName(exercise, language), summary.total) : vscode.l10n.t('All {0} checks pass, the gradient check included. Well done!', summary.total),
+    );
+  } else if (summary.firstProblem) {
+    const p = summary.firstProblem;
+    const details = vscode.l10n.t('Show Details');
+    const next = vscode.l10n.t('{0} of {1} checks pass. Next: {2} — {3}: {4}', summary.passed, summary.total, functionName(p.exercise, language), say(t, p.label), say(t, p.hint ?? p.detail));
+    void vscode.window.showWarningMessage(next, details).then((c) => c === details && out.show(true));
+  }
+  return verdicts;
+}

@@ -1,0 +1,81 @@
+/**
+ * Gradient Lab: Create Exercise File — copies the chapter-4 exercise template (Python or
+ * JavaScript, comments in the display language) into the workspace. Never overwrites a file
+ * without asking: an existing one can be opened, kept beside a new copy, or replaced.
+ */
+import { homedir } from 'os';
+import * as vscode from 'vscode';
+import { EXERCISE_FILE, exerciseLanguage, nextFreeName, templateLocale, templateSegments } from './exerciseFiles';
+import type { ExerciseLanguage } from './exerciseSpec';
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function pickLanguage(): Promise<ExerciseLanguage | undefined> {
+  const items: (vscode.QuickPickItem & { language: ExerciseLanguage })[] = [
+    { label: 'Python', description: vscode.l10n.t('with numpy, as in the book'), language: 'python' },
+    { label: 'JavaScript', description: vscode.l10n.t('plain arrays, nothing to install'), language: 'javascript' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Create Exercise File'), placeHolder: vscode.l10n.t('Which language do you want to write the exercises in?') });
+  return picked?.language;
+}
+
+/** Where the file goes: the only workspace folder, a picked one, or (no folder open) a save dialog. */
+async function pickTarget(language: ExerciseLanguage): Promise<vscode.Uri | undefined> {
+  const name = EXERCISE_FILE[language];
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    // The OS save dialog asks before replacing a file itself.
+    return vscode.window.showSaveDialog({
+      title: vscode.l10n.t('Save the exercise file'),
+      defaultUri: vscode.Uri.joinPath(vscode.Uri.file(homedir()), name),
+      filters: language === 'python' ? { Python: ['py'] } : { JavaScript: ['js'] },
+    });
+  }
+  const folder = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which folder should the exercise file go in?') });
+  if (!folder) return undefined;
+  const target = vscode.Uri.joinPath(folder.uri, name);
+  if (!(await exists(target))) return target;
+
+  const taken = new Set((await vscode.workspace.fs.readDirectory(folder.uri)).map(([n]) => n));
+  const fresh = nextFreeName(name, (n) => taken.has(n));
+  const open = vscode.l10n.t('Open the existing file');
+  const keep = vscode.l10n.t('Create {0}', fresh);
+  const replace = vscode.l10n.t('Replace it');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('{0} already exists in {1}.', name, folder.name),
+    { modal: true, detail: vscode.l10n.t('Replacing it loses what you wrote in it.') },
+    open,
+    keep,
+    replace,
+  );
+  if (choice === open) {
+    await vscode.window.showTextDocument(target);
+    return undefined;
+  }
+  if (choice === keep) return vscode.Uri.joinPath(folder.uri, fresh);
+  return choice === replace ? target : undefined;
+}
+
+export async function createExercise(extensionUri: vscode.Uri, languageArg?: unknown): Promise<vscode.Uri | undefined> {
+  const language = (typeof languageArg === 'string' && exerciseLanguage(languageArg)) || (await pickLanguage());
+  if (!language) return undefined;
+  const target = await pickTarget(language);
+  if (!target) return undefined;
+  const template = vscode.Uri.joinPath(extensionUri, ...templateSegments(language, templateLocale(vscode.env.language)));
+  try {
+    await vscode.workspace.fs.writeFile(target, await vscode.workspace.fs.readFile(template));
+  } catch (e) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}. Check that the folder is writable, or pick another one.', target.fsPath, (e as Error).message));
+    return undefined;
+  }
+  await vscode.window.showTextDocument(target);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Exercise file created. Replace each TODO with your code, then click "Check my solution" above the function.'));
+  return target;
+}

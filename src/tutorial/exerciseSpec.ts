@@ -1,0 +1,128 @@
+/**
+ * What "Check my solution" checks in the chapter-4 exercise file: the book's values (copied from
+ * test-vectors.json, recomputed with numpy float64) and one gradient check. The same list runs
+ * against Python (media/exercises/check_exercise.py) and JavaScript (exerciseWorker.ts).
+ * No vscode import.
+ */
+
+export type ExerciseLanguage = 'python' | 'javascript';
+
+/** The functions the learner writes, by their name in each language. */
+export const EXERCISES = {
+  sumSquaresError: { python: 'sum_squares_error', javascript: 'sumSquaresError' },
+  crossEntropyError: { python: 'cross_entropy_error', javascript: 'crossEntropyError' },
+  crossEntropyErrorGrad: { python: 'cross_entropy_error_grad', javascript: 'crossEntropyErrorGrad' },
+  numericalDiff: { python: 'numerical_diff', javascript: 'numericalDiff' },
+  numericalGradient: { python: 'numerical_gradient', javascript: 'numericalGradient' },
+  gradientDescent: { python: 'gradient_descent', javascript: 'gradientDescent' },
+} as const;
+export type ExerciseName = keyof typeof EXERCISES;
+export const EXERCISE_NAMES = Object.keys(EXERCISES) as ExerciseName[];
+
+/**
+ * An argument as the harnesses build it: a number, an array (numpy float64 array in Python,
+ * a plain Array in JavaScript), or one of the book's functions supplied by the harness.
+ */
+export type CheckArg = number | { array: number[] | number[][] } | { fn: 'function_1' | 'function_2' | 'cube' };
+
+export interface Tolerance {
+  rel?: number;
+  abs?: number;
+}
+
+/** Things a wrong answer can be recognised as, to give a specific hint (see exerciseVerdict.ts). */
+export type Diagnosis =
+  | 'missingHalf'
+  | 'missingDelta'
+  | 'missingMinus'
+  | 'notAveraged'
+  | 'forwardDifference'
+  | 'hTypo'
+  | 'precedence'
+  | 'hTooSmall'
+  | 'notRestored'
+  | 'descentUsesGradient';
+
+export interface ValueCheck {
+  kind: 'value';
+  id: string;
+  exercise: ExerciseName;
+  args: CheckArg[];
+  expected: number | number[];
+  tol: Tolerance;
+  /** Index of an array argument the function must leave as it found it. */
+  restores?: number;
+  /** The batch size, for recognising a missing `/ batch_size`. */
+  batch?: number;
+  diagnose: Diagnosis[];
+}
+
+/** The learner's analytic gradient against central differences of their own loss. */
+export interface GradientCheck {
+  kind: 'gradient';
+  id: string;
+  exercise: ExerciseName;
+  loss: ExerciseName;
+  args: CheckArg[];
+  /** Which argument the gradient is taken with respect to. */
+  wrt: number;
+  batch?: number;
+}
+
+export type ExerciseCheck = ValueCheck | GradientCheck;
+
+const BOOK_Y1 = [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0];
+const BOOK_Y2 = [0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0];
+const T2 = [0, 0, 1, 0, 0, 0, 0, 0, 0, 0];
+/** Like the book's y but without zeros, so y − h stays inside log's domain for the gradient check. */
+const Y_NO_ZEROS = [0.1, 0.05, 0.6, 0.02, 0.05, 0.1, 0.01, 0.05, 0.01, 0.01];
+const Y_BATCH = [
+  [0.2, 0.5, 0.3],
+  [0.1, 0.1, 0.8],
+];
+const T_BATCH = [
+  [0, 1, 0],
+  [0, 0, 1],
+];
+
+/** Values from test-vectors.json; the relative tolerance 1e-9 is the vectors' own. */
+export const EXERCISE_CHECKS: readonly ExerciseCheck[] = [
+  { kind: 'value', id: 'sse-example-1', exercise: 'sumSquaresError', args: [{ array: BOOK_Y1 }, { array: T2 }], expected: 0.09750000000000003, tol: { rel: 1e-9 }, diagnose: ['missingHalf'] },
+  { kind: 'value', id: 'sse-example-2', exercise: 'sumSquaresError', args: [{ array: BOOK_Y2 }, { array: T2 }], expected: 0.5975, tol: { rel: 1e-9 }, diagnose: ['missingHalf'] },
+  { kind: 'value', id: 'cee-example-1', exercise: 'crossEntropyError', args: [{ array: BOOK_Y1 }, { array: T2 }], expected: 0.510825457099338, tol: { rel: 1e-9 }, diagnose: ['missingDelta', 'missingMinus'] },
+  { kind: 'value', id: 'cee-example-2', exercise: 'crossEntropyError', args: [{ array: BOOK_Y2 }, { array: T2 }], expected: 2.302584092994546, tol: { rel: 1e-9 }, diagnose: ['missingDelta', 'missingMinus'] },
+  {
+    kind: 'value',
+    id: 'cee-batch',
+    exercise: 'crossEntropyError',
+    args: [{ array: [BOOK_Y1, BOOK_Y2] }, { array: [T2, T2] }],
+    expected: 1.406704775046942,
+    tol: { rel: 1e-9 },
+    batch: 2,
+    diagnose: ['notAveraged', 'missingDelta', 'missingMinus'],
+  },
+  { kind: 'gradient', id: 'cee-grad-single', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', args: [{ array: Y_NO_ZEROS }, { array: T2 }], wrt: 0 },
+  { kind: 'gradient', id: 'cee-grad-batch', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', args: [{ array: Y_BATCH }, { array: T_BATCH }], wrt: 0, batch: 2 },
+  { kind: 'value', id: 'diff-at-5', exercise: 'numericalDiff', args: [{ fn: 'function_1' }, 5], expected: 0.1999999999990898, tol: { rel: 1e-9 }, diagnose: ['precedence', 'hTooSmall', 'forwardDifference'] },
+  { kind: 'value', id: 'diff-at-10', exercise: 'numericalDiff', args: [{ fn: 'function_1' }, 10], expected: 0.2999999999986347, tol: { rel: 1e-9 }, diagnose: ['precedence', 'hTooSmall', 'forwardDifference'] },
+  // Not in the vectors: on a quadratic every h gives the same central difference, so a cubic
+  // is what tells h = 1e-4 from the notes' typo h = 10e-4 (= 1e-3). (2+h)³ − (2−h)³ over 2h = 12 + h².
+  { kind: 'value', id: 'diff-cube', exercise: 'numericalDiff', args: [{ fn: 'cube' }, 2], expected: 12.00000001000845, tol: { rel: 1e-9 }, diagnose: ['precedence', 'hTypo', 'hTooSmall', 'forwardDifference'] },
+  { kind: 'value', id: 'gradient-3-4', exercise: 'numericalGradient', args: [{ fn: 'function_2' }, { array: [3, 4] }], expected: [6.00000000000378, 7.999999999999119], tol: { abs: 1e-9 }, restores: 1, diagnose: ['notRestored'] },
+  { kind: 'value', id: 'gradient-0-2', exercise: 'numericalGradient', args: [{ fn: 'function_2' }, { array: [0, 2] }], expected: [0, 4], tol: { abs: 1e-6 }, restores: 1, diagnose: ['notRestored'] },
+  { kind: 'value', id: 'gradient-3-0', exercise: 'numericalGradient', args: [{ fn: 'function_2' }, { array: [3, 0] }], expected: [6, 0], tol: { abs: 1e-6 }, restores: 1, diagnose: ['notRestored'] },
+  { kind: 'value', id: 'descent-lr-0.1', exercise: 'gradientDescent', args: [{ fn: 'function_2' }, { array: [-3, 4] }, 0.1, 100], expected: [-6.11110793e-10, 8.14814391e-10], tol: { rel: 1e-6 }, diagnose: ['descentUsesGradient'] },
+  { kind: 'value', id: 'descent-lr-10', exercise: 'gradientDescent', args: [{ fn: 'function_2' }, { array: [-3, 4] }, 10, 100], expected: [-25898374700000, -1295248620000], tol: { rel: 1e-6 }, diagnose: ['descentUsesGradient'] },
+  { kind: 'value', id: 'descent-lr-1e-10', exercise: 'gradientDescent', args: [{ fn: 'function_2' }, { array: [-3, 4] }, 1e-10, 100], expected: [-2.99999994, 3.99999992], tol: { abs: 1e-7 }, diagnose: ['descentUsesGradient'] },
+];
+
+/** Tolerance of the gradient check: the book's own check agrees to about 1e-7 relative. */
+export const GRADIENT_CHECK_REL_TOL = 1e-5;
+
+export function checksFor(exercise?: ExerciseName): ExerciseCheck[] {
+  return EXERCISE_CHECKS.filter((c) => !exercise || c.exercise === exercise);
+}
+
+export function functionName(exercise: ExerciseName, language: ExerciseLanguage): string {
+  return EXERCISES[exercise][language];
+}

@@ -1,0 +1,231 @@
+/**
+ * Turns what a harness reported for each check (the learner's raw return values) into verdicts
+ * with a hint a learner can act on: which function, what was expected, what came back, and what
+ * the usual mistake behind that answer is. Messages are English templates ({0}, {1}…) from
+ * EXERCISE_STRINGS, translated by the extension with vscode.l10n.t. No vscode import.
+ */
+import { EXERCISE_STRINGS as S } from './exerciseStrings';
+import { GRADIENT_CHECK_REL_TOL, type Diagnosis, type ExerciseCheck, type ExerciseName, type GradientCheck, type Tolerance, type ValueCheck } from './exerciseSpec';
+
+/** A harness's error, with the line in the learner's file when it is their code. */
+export interface HarnessError {
+  type: string;
+  message: string;
+  line?: number;
+}
+
+/** What a harness reports for one check. Non-finite numbers arrive as the strings "nan", "inf", "-inf". */
+export type RawOutcome =
+  | { id: string; status: 'ok'; value: unknown; inputBefore?: unknown; inputAfter?: unknown }
+  | { id: string; status: 'ok'; analytic: unknown; numerical: unknown }
+  | { id: string; status: 'error'; error: HarnessError }
+  /** `name`: the function that still raises the template's TODO error / that is not defined. */
+  | { id: string; status: 'todo'; name?: string }
+  | { id: string; status: 'missing'; name?: string }
+  | { id: string; status: 'timeout' };
+
+export interface Message {
+  /** An English template from EXERCISE_STRINGS. */
+  key: string;
+  args: (string | number)[];
+}
+
+export type VerdictStatus = 'pass' | 'fail' | 'error' | 'todo' | 'missing';
+
+export interface Verdict {
+  id: string;
+  exercise: ExerciseName;
+  status: VerdictStatus;
+  /** What the check is, e.g. "book example 1". */
+  label: Message;
+  /** What happened. */
+  detail?: Message;
+  /** What to try. */
+  hint?: Message;
+  /** 1-based line in the learner's file, when an error points into it. */
+  line?: number;
+}
+
+const msg = (key: string, ...args: (string | number)[]): Message => ({ key, args });
+
+/** Numbers as a harness sends them back: finite numbers, or "nan"/"inf"/"-inf". */
+export function toNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (v === 'nan') return NaN;
+  if (v === 'inf') return Infinity;
+  if (v === '-inf') return -Infinity;
+  return undefined;
+}
+
+/** A scalar or a (nested) array of numbers, flattened; undefined if it is anything else. */
+export function flatten(v: unknown): number[] | undefined {
+  const n = toNumber(v);
+  if (n !== undefined) return [n];
+  if (!Array.isArray(v)) return undefined;
+  const out: number[] = [];
+  for (const e of v) {
+    const f = flatten(e);
+    if (!f) return undefined;
+    out.push(...f);
+  }
+  return out;
+}
+
+export function close(actual: number, expected: number, tol: Tolerance): boolean {
+  const diff = Math.abs(actual - expected);
+  return (tol.abs !== undefined && diff <= tol.abs) || (tol.rel !== undefined && diff <= tol.rel * Math.abs(expected));
+}
+
+function allClose(a: number[], e: number[], tol: Tolerance): boolean {
+  return a.length === e.length && a.every((v, i) => close(v, e[i], tol));
+}
+
+/** `a ≈ k·e` for every element (loosely: this is for naming a mistake, not for passing). */
+function isMultiple(a: number[], e: number[], k: number): boolean {
+  return a.length === e.length && e.some((v) => v !== 0) && a.every((v, i) => close(v, k * e[i], { rel: 1e-6, abs: 1e-12 }));
+}
+
+export function show(v: number[] | number): string {
+  // Full digits, as numpy prints them: rounding could hide the very difference being reported.
+  const one = (x: number) => String(x);
+  return Array.isArray(v) ? (v.length === 1 ? one(v[0]) : `[${v.map(one).join(', ')}]`) : one(v);
+}
+
+const HINTS: Record<Diagnosis, string> = {
+  missingHalf: S.hintMissingHalf,
+  missingDelta: S.hintMissingDelta,
+  missingMinus: S.hintMissingMinus,
+  notAveraged: S.hintNotAveraged,
+  forwardDifference: S.hintForwardDifference,
+  hTypo: S.hintHTypo,
+  precedence: S.hintPrecedence,
+  hTooSmall: S.hintHTooSmall,
+  notRestored: S.hintNotRestored,
+  descentUsesGradient: S.hintDescent,
+};
+
+/** The first diagnosis the wrong answer matches; the last listed one is the fallback. */
+function diagnose(check: ValueCheck, actual: number[], expected: number[]): Diagnosis | undefined {
+  const forward = check.exercise === 'numericalDiff' ? forwardValue(check) : undefined;
+  for (const d of check.diagnose) {
+    const matches =
+      (d === 'missingHalf' && isMultiple(actual, expected, 2)) ||
+      (d === 'missingDelta' && actual.some((v) => !Number.isFinite(v))) ||
+      (d === 'missingMinus' && isMultiple(actual, expected, -1)) ||
+      (d === 'notAveraged' && check.batch !== undefined && isMultiple(actual, expected, check.batch)) ||
+      (d === 'precedence' && isMultiple(actual, expected, 1e-8)) ||
+      (d === 'hTooSmall' && actual.every((v) => v === 0)) ||
+      (d === 'hTypo' && forward !== undefined && isMultiple(actual, [centralWithH(check, 1e-3)], 1)) ||
+      (d === 'forwardDifference' && forward !== undefined && actual.every((v) => close(v, forward, { rel: 1e-6 })));
+    if (matches) return d;
+  }
+  return undefined;
+}
+
+/** What to check when no known mistake matches: the formula, spelled out. */
+const GENERIC_HINTS: Record<ExerciseName, string> = {
+  sumSquaresError: S.hintSse,
+  crossEntropyError: S.hintCee,
+  crossEntropyErrorGrad: S.hintGradientCee,
+  numericalDiff: S.hintNumericalDiff,
+  numericalGradient: S.hintNumericalGradient,
+  gradientDescent: S.hintDescent,
+};
+
+const BOOK_FUNCTIONS: Record<string, (x: number) => number> = { function_1: (x) => 0.01 * x ** 2 + 0.1 * x, cube: (x) => x ** 3 };
+
+function scalarCase(check: ValueCheck): { f: (x: number) => number; x: number } | undefined {
+  const [fArg, x] = check.args;
+  const f = typeof fArg === 'object' && 'fn' in fArg ? BOOK_FUNCTIONS[fArg.fn] : undefined;
+  return f && typeof x === 'number' ? { f, x } : undefined;
+}
+
+function forwardValue(check: ValueCheck): number | undefined {
+  const c = scalarCase(check);
+  return c && (c.f(c.x + 1e-4) - c.f(c.x)) / 1e-4;
+}
+
+function centralWithH(check: ValueCheck, h: number): number {
+  const c = scalarCase(check)!;
+  return (c.f(c.x + h) - c.f(c.x - h)) / (2 * h);
+}
+
+function judgeValue(check: ValueCheck, raw: Extract<RawOutcome, { value: unknown }>, base: Omit<Verdict, 'status'>): Verdict {
+  const expected = typeof check.expected === 'number' ? [check.expected] : check.expected;
+  if (raw.value === null || raw.value === undefined) return { ...base, status: 'fail', detail: msg(S.returnedNothing), hint: msg(S.hintFinishTodo) };
+  const actual = flatten(raw.value);
+  if (!actual) return { ...base, status: 'fail', detail: msg(S.notNumbers, show(expected)) };
+  if (actual.length !== expected.length) {
+    return { ...base, status: 'fail', detail: msg(expected.length === 1 ? S.expectedNumber : S.wrongLength, actual.length, expected.length) };
+  }
+  const before = flatten(raw.inputBefore);
+  const after = flatten(raw.inputAfter);
+  const restored = check.restores === undefined || !before || !after || allClose(after, before, { abs: 0 });
+  if (allClose(actual, expected, check.tol)) {
+    if (restored) return { ...base, status: 'pass', detail: msg(S.gotExpected, show(actual)) };
+    return { ...base, status: 'fail', detail: msg(S.inputChanged, show(after!), show(before!)), hint: msg(HINTS.notRestored) };
+  }
+  const d = !restored ? 'notRestored' : diagnose(check, actual, expected);
+  return { ...base, status: 'fail', detail: msg(S.expectedGot, show(expected), show(actual)), hint: msg(d ? HINTS[d] : GENERIC_HINTS[check.exercise]) };
+}
+
+function judgeGradient(check: GradientCheck, raw: Extract<RawOutcome, { analytic: unknown }>, base: Omit<Verdict, 'status'>): Verdict {
+  const analytic = flatten(raw.analytic);
+  const numerical = flatten(raw.numerical);
+  if (raw.analytic === null || raw.analytic === undefined) return { ...base, status: 'fail', detail: msg(S.returnedNothing), hint: msg(S.hintFinishTodo) };
+  if (!analytic || !numerical) return { ...base, status: 'fail', detail: msg(S.notNumbers, '') };
+  if (analytic.length !== numerical.length) return { ...base, status: 'fail', detail: msg(S.gradientShape, analytic.length, numerical.length), hint: msg(S.hintGradientShape) };
+  let worst = 0;
+  let at = 0;
+  analytic.forEach((a, i) => {
+    const n = numerical[i];
+    const err = Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), 1e-7);
+    if (!(err <= worst)) [worst, at] = [err, i];
+  });
+  if (worst <= GRADIENT_CHECK_REL_TOL) return { ...base, status: 'pass', detail: msg(S.gradientAgrees, worst.toExponential(1)) };
+  const detail = msg(S.gradientDiffers, Number.isFinite(worst) ? worst.toExponential(1) : String(worst), at, show(analytic[at]), show(numerical[at]));
+  const hint =
+    isMultiple(analytic, numerical, -1) ? S.hintGradientSign
+    : check.batch && isMultiple(analytic, numerical, check.batch) ? S.hintGradientNotAveraged
+    : check.batch && isMultiple(analytic, numerical, 1 / check.batch) ? S.hintGradientAveragedTwice
+    : S.hintGradientCee;
+  return { ...base, status: 'fail', detail, hint: msg(hint) };
+}
+
+/** One verdict per check, in the checks' order; a check the harness did not report is an error. */
+export function judge(checks: readonly ExerciseCheck[], outcomes: readonly RawOutcome[], functionName: (e: ExerciseName) => string): Verdict[] {
+  return checks.map((check) => {
+    const raw = outcomes.find((o) => o.id === check.id);
+    const base = { id: check.id, exercise: check.exercise, label: msg(S[`check.${check.id}` as keyof typeof S] ?? check.id) };
+    const fn = (raw && 'name' in raw && typeof raw.name === 'string' && raw.name) || functionName(check.exercise);
+    if (!raw) return { ...base, status: 'error', detail: msg(S.notRun) };
+    switch (raw.status) {
+      case 'todo':
+        return { ...base, status: 'todo', detail: msg(S.todo, fn), hint: msg(S.hintFinishTodo) };
+      case 'missing':
+        return { ...base, status: 'missing', detail: msg(S.missing, fn), hint: msg(S.hintMissing, fn) };
+      case 'timeout':
+        return { ...base, status: 'error', detail: msg(S.timeout), hint: msg(S.hintTimeout) };
+      case 'error':
+        return { ...base, status: 'error', line: raw.error.line, detail: msg(S.raised, raw.error.type, raw.error.message) };
+      case 'ok':
+        if (check.kind === 'value' && 'value' in raw) return judgeValue(check, raw, base);
+        if (check.kind === 'gradient' && 'analytic' in raw) return judgeGradient(check, raw, base);
+        return { ...base, status: 'error', detail: msg(S.notRun) };
+    }
+  });
+}
+
+export interface Summary {
+  total: number;
+  passed: number;
+  /** All checks pass: the step is done. */
+  allPassed: boolean;
+  /** The first check that did not pass, the one to work on next. */
+  firstProblem?: Verdict;
+}
+
+export function summarize(verdicts: readonly Verdict[]): Summary {
+  const passed = verdicts.filter((v) => v.status === 'pass').length;
+  return { total: verdicts.length, passed, allPassed: verdicts.length > 0 && passed === verdicts.length, firstProblem: verdicts.find((v) => v.status !== 'pass') };
+}

@@ -1,0 +1,94 @@
+/**
+ * The labs panel: one webview (webview/labs) beside the walkthrough, reused for every lab. It
+ * survives a window reload through a WebviewPanelSerializer (the page keeps its lab and inputs in
+ * webview state), so retainContextWhenHidden is not needed.
+ */
+import * as vscode from 'vscode';
+import { LAB_STRINGS, ProtocolError, isLabId, validateFromLab, type LabId, type LabPageData, type ToLabMessage } from '../protocol';
+import { localize, renderPage, webviewOptions } from '../panels/webviewHtml';
+import { markStepDone } from './progress';
+import { progressKeyForLab } from './steps';
+import { tutorialLog } from './log';
+
+export const LAB_VIEW_TYPE = 'gradientLab.labs';
+
+export class LabPanel {
+  private static current: LabPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Shows `lab`, in the open panel if there is one, else in a new panel beside the editor. */
+  static show(extensionUri: vscode.Uri, lab: LabId): void {
+    if (LabPanel.current) {
+      LabPanel.current.panel.reveal(undefined, false);
+      void LabPanel.current.post({ type: 'showLab', lab });
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(LAB_VIEW_TYPE, vscode.l10n.t(LAB_STRINGS.pageTitle), vscode.ViewColumn.Beside, webviewOptions(extensionUri));
+    LabPanel.current = new LabPanel(panel, extensionUri, lab);
+  }
+
+  /** After a reload: VS Code hands back the panel and the page's last saved state. */
+  static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown): void {
+    const saved = typeof state === 'object' && state !== null ? (state as { lab?: unknown }).lab : undefined;
+    LabPanel.current?.dispose();
+    LabPanel.current = new LabPanel(panel, extensionUri, isLabId(saved) ? saved : 'loss');
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    lab: LabId,
+  ) {
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'walkthrough', 'lab-icon.svg');
+    const data: LabPageData = { lab };
+    panel.webview.html = renderPage(panel.webview, extensionUri, {
+      page: 'labs',
+      title: vscode.l10n.t(LAB_STRINGS.pageTitle),
+      strings: localize(LAB_STRINGS),
+      data,
+      styles: ['shared/base.css', 'labs/labs.css'],
+    });
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private post(message: ToLabMessage): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    let message;
+    try {
+      message = validateFromLab(raw);
+    } catch (e) {
+      // A webview is untrusted input: log what was wrong and drop the message.
+      if (e instanceof ProtocolError) return tutorialLog().warn(`labs page: dropped an invalid message (${e.message})`);
+      throw e;
+    }
+    switch (message.type) {
+      case 'labShown': {
+        const key = progressKeyForLab(message.lab);
+        if (key) void markStepDone(key);
+        break;
+      }
+      case 'openTutorial':
+        void vscode.commands.executeCommand('gradientLab.openTutorial');
+        break;
+      case 'ready':
+        break;
+    }
+  }
+
+  private disposed = false;
+
+  private dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (LabPanel.current === this) LabPanel.current = undefined;
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}

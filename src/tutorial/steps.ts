@@ -1,0 +1,64 @@
+/**
+ * The chapter-4 walkthrough as data: which lab each step opens and which context key ticks it
+ * off. package.json's contributes.walkthroughs mirrors this (a unit test keeps them in step).
+ * No vscode import, so tests and the webview can read it.
+ */
+import type { LabId } from '../protocol/tutorial';
+
+/** `<publisher>.<name>#<walkthrough id>`, what workbench.action.openWalkthrough takes. */
+export const EXTENSION_ID = 'gradient-lab.gradient-lab';
+export const WALKTHROUGH_ID = 'chapter4';
+export const WALKTHROUGH_REF = `${EXTENSION_ID}#${WALKTHROUGH_ID}`;
+
+/**
+ * Context keys that tick a step off (`onContext:<key>` in package.json). A step is done when the
+ * learner does the thing: a lab was shown, a training run finished, a gradient check passed.
+ */
+export const PROGRESS_KEYS = {
+  lossLab: 'gradientLab.tutorial.lossLab',
+  diffLab: 'gradientLab.tutorial.diffLab',
+  gradientLab: 'gradientLab.tutorial.gradientLab',
+  descentLab: 'gradientLab.tutorial.descentLab',
+  simpleNetLab: 'gradientLab.tutorial.simpleNetLab',
+  /** Set by the training panel when a run finishes. */
+  trainingFinished: 'gradientLab.trainingFinished',
+  /** Set when an exercise check or a Check Gradient run passes. */
+  gradientCheckPassed: 'gradientLab.gradientCheckPassed',
+} as const;
+
+export type ProgressKey = (typeof PROGRESS_KEYS)[keyof typeof PROGRESS_KEYS];
+
+export interface WalkthroughStep {
+  /** Step id in package.json, also the media file name: media/walkthrough/<lang>/<id>.md. */
+  id: string;
+  /** The labs the step's description links to (first one is the step's main lab). */
+  labs: LabId[];
+  /** Other commands the step's description links to. */
+  commands: string[];
+  done: ProgressKey;
+}
+
+export const STEPS: readonly WalkthroughStep[] = [
+  { id: 'lossFunctions', labs: ['loss'], commands: [], done: PROGRESS_KEYS.lossLab },
+  { id: 'numericalDiff', labs: ['tangent', 'errorH'], commands: [], done: PROGRESS_KEYS.diffLab },
+  { id: 'gradient', labs: ['field'], commands: [], done: PROGRESS_KEYS.gradientLab },
+  { id: 'gradientDescent', labs: ['descent', 'saddle'], commands: [], done: PROGRESS_KEYS.descentLab },
+  { id: 'simpleNet', labs: ['simpleNet'], commands: [], done: PROGRESS_KEYS.simpleNetLab },
+  { id: 'trainTwoLayerNet', labs: [], commands: ['gradientLab.train'], done: PROGRESS_KEYS.trainingFinished },
+  {
+    id: 'checkGradient',
+    labs: [],
+    commands: ['gradientLab.createExercise', 'gradientLab.checkExercise', 'gradientLab.checkGradient'],
+    done: PROGRESS_KEYS.gradientCheckPassed,
+  },
+];
+
+/** The context key a lab sets when it is shown (labs not tied to a step set nothing). */
+export function progressKeyForLab(lab: LabId): ProgressKey | undefined {
+  return STEPS.find((s) => s.labs.includes(lab))?.done;
+}
+
+/** `command:gradientLab.openLab?["loss"]`, URI-encoded the way walkthrough links need it. */
+export function openLabLink(lab: LabId): string {
+  return `command:gradientLab.openLab?${encodeURIComponent(JSON.stringify([lab]))}`;
+}

@@ -1,0 +1,23 @@
+/**
+ * Not a test: renders labs in headless Chromium and saves PNGs for the README
+ * (`node out/test/browser/labScreenshots.run.js [outDir] [theme]`, after `npm run build`).
+ */
+import { join } from 'node:path';
+import { closeBrowser, openPage, ROOT, type Theme } from './chromium';
+import { LAB_IDS, LAB_STRINGS } from '../../src/protocol/tutorial';
+
+async function main(): Promise<void> {
+  const outDir = process.argv[2] ?? join(ROOT, 'media', 'screenshots');
+  const theme = (process.argv[3] ?? 'dark') as Theme;
+  const only = process.argv[4]?.split(',');
+  for (const lab of LAB_IDS) {
+    if (only && !only.includes(lab)) continue;
+    const page = await openPage({ page: 'labs', data: { lab }, strings: LAB_STRINGS, theme, width: 900, height: 760 });
+    await page.waitForTimeout(1800);
+    await page.screenshot({ path: join(outDir, `lab-${lab}.png`), fullPage: false });
+    await page.close();
+  }
+  await closeBrowser();
+}
+
+void main();

@@ -1,0 +1,224 @@
+/**
+ * Drives the VS Code workbench in Debian's Chromium the way a person does: the command palette,
+ * the keyboard, context menus, CodeLens, notifications, and clicks inside webviews (an iframe in an
+ * iframe). Selectors are VS Code's own DOM classes and ARIA labels.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import type { CodeServer } from './codeServer';
+import { RESULTS_DIR, toolchain } from './toolchain';
+
+let browser: Browser | undefined;
+
+export async function launchBrowser(): Promise<Browser> {
+  if (browser) return browser;
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: toolchain().chromium,
+    // Without the network switches Chromium keeps calling out into a network that is closed here.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  return browser;
+}
+
+export async function closeBrowser(): Promise<void> {
+  await browser?.close();
+  browser = undefined;
+}
+
+export interface Workbench {
+  page: Page;
+  server: CodeServer;
+  /** Console errors of the workbench page (for diagnosis in failure messages). */
+  consoleErrors: string[];
+}
+
+/** Opens the workspace in a new page and waits until the workbench is up. */
+export async function openWorkbench(server: CodeServer, url = server.url): Promise<Workbench> {
+  const b = await launchBrowser();
+  const page = await b.newPage({ viewport: { width: 1400, height: 900 } });
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text().slice(0, 500));
+  });
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  // The explorer shows the folder once the remote connection is up.
+  await page.waitForSelector('.explorer-folders-view, .explorer-viewlet', { timeout: 90_000 });
+  return { page, server, consoleErrors };
+}
+
+/** The command palette's entries for a query (their ARIA labels), once at least one matches `expect`. */
+export async function paletteEntries(page: Page, query: string, expect: RegExp = /./, timeoutMs = 60_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let rows: string[] = [];
+  // Contributed commands appear once the extension host has read the manifests: retype until then.
+  while (Date.now() < deadline) {
+    await openPalette(page);
+    await page.fill('.quick-input-widget input', `>${query}`);
+    await page.waitForTimeout(600);
+    rows = await page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    if (rows.some((r) => expect.test(r))) break;
+    await closeQuickInput(page);
+    await page.waitForTimeout(1000);
+  }
+  await closeQuickInput(page);
+  return rows;
+}
+
+async function openPalette(page: Page): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  if (!(await input.isVisible().catch(() => false))) {
+    await page.keyboard.press('F1');
+  }
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+}
+
+/** Escape, then wait until the quick input is really gone (it fades out). */
+export async function closeQuickInput(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+}
+
+/** Runs a command by its palette title ("Gradient Lab: Train TwoLayerNet"), pressing Enter on the exact entry. */
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const exact = new RegExp(`^${escaped}(,|$)`);
+  while (Date.now() < deadline) {
+    await openPalette(page);
+    await page.fill('.quick-input-widget input', `>${title}`);
+    await page.waitForTimeout(500);
+    const labels = await page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const index = labels.findIndex((l) => exact.test(l));
+    if (index >= 0) {
+      for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await closeQuickInput(page);
+    await page.waitForTimeout(1000);
+  }
+  throw new Error(`The command palette never offered "${title}"`);
+}
+
+/** Texts of the notification toasts currently shown. */
+export async function notifications(page: Page): Promise<string[]> {
+  return page.$$eval('.notifications-toasts .notification-list-item-message', (els) => els.map((e) => (e.textContent ?? '').trim()));
+}
+
+/** Waits for a notification whose text matches. */
+export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    seen = await notifications(page);
+    const hit = seen.find((t) => pattern.test(t));
+    if (hit) return hit;
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`No notification matched ${pattern}; shown: ${JSON.stringify(seen)}`);
+}
+
+/**
+ * The frame of a webview whose document has `selector` (webview content lives in an iframe inside
+ * the webview host's iframe). Polls until it appears.
+ */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      try {
+        if (await frame.$(selector)) return frame;
+      } catch {
+        // a frame navigated away while we looked
+      }
+    }
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`No webview showed ${selector} within ${timeoutMs / 1000} s`);
+}
+
+/** The editor tabs' labels. */
+export async function tabTitles(page: Page): Promise<string[]> {
+  return page.$$eval('.tabs-container .tab', (els) => els.map((e) => e.getAttribute('aria-label') ?? (e.textContent ?? '').trim()));
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P), as a person would. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.fill('.quick-input-widget input', relativePath);
+  await page.waitForSelector(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label*="${relativePath.split('/').pop()}"]`, { timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tabs-container .tab[aria-label*="${relativePath.split('/').pop()}"]`, { timeout: 20_000 });
+  await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 20_000 });
+}
+
+/** Moves the cursor to a 1-based line with Go to Line (Ctrl+G). */
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+}
+
+/** Switches the colour theme through the user settings file (the workbench watches it). */
+export async function setTheme(wb: Workbench, theme: 'light' | 'dark'): Promise<void> {
+  const file = join(wb.server.userDataDir, 'User', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8'));
+  settings['workbench.colorTheme'] = theme === 'light' ? 'Default Light Modern' : 'Default Dark Modern';
+  writeFileSync(file, JSON.stringify(settings, null, 2));
+  await wb.page.waitForSelector(theme === 'light' ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark', { timeout: 30_000 });
+  await wb.page.waitForTimeout(800);
+}
+
+/** Saves a screenshot under test-results/e2e/ and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Writes text into the results folder (logs that explain a failure). */
+export function saveText(name: string, text: string): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** What a canvas shows: how many pixels are painted and a checksum of them (changes when it redraws differently). */
+export async function canvasSignature(frame: Frame, selector: string): Promise<{ painted: number; checksum: number }> {
+  return frame.$eval(selector, (el) => {
+    const c = el as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    let checksum = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] !== 0) painted++;
+      checksum = (checksum * 31 + d[i] * 3 + d[i + 1] * 5 + d[i + 2] * 7 + d[i + 3]) % 2147483647;
+    }
+    return { painted, checksum };
+  });
+}
+
+/** Polls `read` until `ok` holds, or fails with the last value seen. */
+export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (ok(last)) return last;
+    } catch (e) {
+      last = (e instanceof Error ? `error: ${e.message}` : e) as T;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+}

@@ -1,0 +1,114 @@
+/**
+ * Train TwoLayerNet in a real VS Code: the panel from the palette; Start draws both charts and fills
+ * the epoch table; Pause holds the iteration, Resume continues, Stop ends the run and its worker;
+ * a short run reaches the stated accuracy; closing the panel ends the training worker (a
+ * worker_threads Worker, seen as a "WorkerThread" thread of the extension host process).
+ * Screenshots in the light and the dark theme.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Frame } from 'playwright-core';
+import { startCodeServer, threadNames, type CodeServer } from './harness/codeServer';
+import { canvasSignature, closeBrowser, openWorkbench, runCommand, saveText, screenshot, setTheme, until, webviewFrame, type Workbench } from './harness/workbench';
+
+/** 1,000 iterations of the book's settings on the bundled 10,000 images (10 epochs): the CLI reaches 0.85 test accuracy with the default seed. */
+const SHORT_RUN_ITERS = 1000;
+const SHORT_RUN_MIN_TEST_ACCURACY = 0.8;
+
+const num = (s: string) => Number(s.replace(/[^\d.]/g, ''));
+
+describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
+  let server: CodeServer;
+  let wb: Workbench;
+  let frame: Frame;
+
+  /** Training workers running in the extension host(s) now. */
+  const workers = () => server.extensionHostPids().flatMap(threadNames).filter((n) => n === 'WorkerThread').length;
+  const progressText = () => frame.$eval('.progress-text', (e) => e.textContent ?? '');
+  const button = (action: string) => frame.locator(`button[data-action="${action}"]`);
+  const setIters = async (n: number) => {
+    await frame.fill('input[name="iters"]', String(n));
+    assert.equal(await frame.inputValue('input[name="iters"]'), String(n));
+  };
+  const epochRows = () => frame.$$eval('table.epochs tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+
+  before(async () => {
+    server = await startCodeServer({ name: 'train' });
+    wb = await openWorkbench(server);
+    await runCommand(wb.page, 'Gradient Lab: Train TwoLayerNet');
+    frame = await webviewFrame(wb.page, 'button[data-action="start"]');
+  });
+
+  after(async () => {
+    if (server) saveText('train-exthost.log', server.extensionHostLog());
+    await closeBrowser();
+    await server?.stop();
+  });
+
+  it('Start draws both charts; Pause holds, Resume continues, Stop ends the run and its worker', async () => {
+    const idleWorkers = workers();
+    const lossBefore = await canvasSignature(frame, '#loss-chart');
+    const accuracyBefore = await canvasSignature(frame, '#accuracy-chart');
+    await setIters(10000);
+    await button('start').click();
+
+    const running = await until('the progress text to count iterations', progressText, (t) => /Iteration [\d,]+ \/ 10,000/.test(t) && num(t.split('/')[0]) > 0);
+    assert.match(running, /it\/s/);
+    assert.equal(workers(), idleWorkers + 1, 'one training worker while the run goes');
+
+    await until('the first epoch in the table', epochRows, (rows) => rows.length >= 1);
+    await until('the loss chart to draw the run', () => canvasSignature(frame, '#loss-chart'), (s) => s.checksum !== lossBefore.checksum && s.painted > lossBefore.painted);
+    await until('the accuracy chart to draw the run', () => canvasSignature(frame, '#accuracy-chart'), (s) => s.checksum !== accuracyBefore.checksum && s.painted > accuracyBefore.painted);
+
+    await button('pause').click();
+    const paused = await until('Paused at iteration N', progressText, (t) => /^Paused at iteration [\d,]+ \/ 10,000/.test(t));
+    const pausedAt = num(paused.replace(/^Paused at iteration /, '').split('/')[0]);
+    assert.ok(pausedAt > 0 && pausedAt < 10000, `paused at ${pausedAt}`);
+    await wb.page.waitForTimeout(1500);
+    assert.equal(await progressText(), paused, 'nothing moves while paused');
+    assert.equal(await button('resume').isEnabled(), true);
+    assert.equal(await button('pause').isEnabled(), false);
+
+    await button('resume').click();
+    await until('training to go on after Resume', progressText, (t) => /^Iteration/.test(t) && num(t.split('/')[0]) > pausedAt);
+
+    await button('stop').click();
+    const stopped = await until('the run to stop', progressText, (t) => /^stopped · test/.test(t));
+    assert.match(stopped, /test \d+\.\d\d% · train \d+\.\d\d%/);
+    assert.equal(await button('start').isEnabled(), true, 'the form is ready for the next run');
+    await until('the worker to end after Stop', async () => workers(), (n) => n === idleWorkers, 10_000);
+  });
+
+  it(`a ${SHORT_RUN_ITERS}-iteration run lists its epochs and reaches ${SHORT_RUN_MIN_TEST_ACCURACY * 100}% test accuracy`, async () => {
+    await setIters(SHORT_RUN_ITERS);
+    await button('start').click();
+    const done = await until('the short run to finish', progressText, (t) => /^finished · test/.test(t), 120_000);
+    const rows = await epochRows();
+    assert.equal(rows.length, 10, `10 epochs of 100 iterations: ${JSON.stringify(rows)}`);
+    const [epoch, , train, test] = rows[rows.length - 1];
+    assert.equal(epoch, '10');
+    assert.ok(num(test) / 100 >= SHORT_RUN_MIN_TEST_ACCURACY, `last epoch's test accuracy ${test}`);
+    assert.ok(num(train) / 100 >= SHORT_RUN_MIN_TEST_ACCURACY, `last epoch's train accuracy ${train}`);
+    assert.ok(num(rows[0][3]) < num(test), 'accuracy rises from the first epoch to the last');
+    assert.match(done, new RegExp(`${SHORT_RUN_ITERS.toLocaleString('en-US')} it in`));
+
+    await screenshot(wb.page, 'train-light');
+    const lightChart = await canvasSignature(frame, '#accuracy-chart');
+    await setTheme(wb, 'dark');
+    await until('the page to follow the dark theme', () => frame.$eval('body', (b) => b.className), (c) => c.includes('vscode-dark'));
+    await until('the chart to redraw in dark colours', () => canvasSignature(frame, '#accuracy-chart'), (s) => s.checksum !== lightChart.checksum, 10_000);
+    await screenshot(wb.page, 'train-dark');
+    await setTheme(wb, 'light');
+  });
+
+  it('closing the panel ends the training worker', async () => {
+    const idleWorkers = workers();
+    await setIters(100000);
+    await button('start').click();
+    await until('training to run', progressText, (t) => /^Iteration/.test(t) && num(t.split('/')[0]) > 0);
+    assert.equal(workers(), idleWorkers + 1);
+    await wb.page.locator('.tabs-container .tab.active .tab-actions .action-label').click();
+    await until('the panel to close', async () => (await wb.page.$$('.tabs-container .tab')).length, (n) => n === 0, 10_000);
+    await until('the worker thread to end', async () => workers(), (n) => n === idleWorkers, 10_000);
+  });
+});

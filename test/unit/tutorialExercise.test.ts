@@ -1,0 +1,170 @@
+/**
+ * "Check my solution" end to end without VS Code: the real harnesses (Python with numpy, the
+ * JavaScript worker) run the exercise checks on correct, untouched and deliberately wrong files,
+ * and the verdicts name the mistake. The wrong files are the mistakes of the study notes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './helpers';
+import { EXERCISE_CHECKS, functionName, type ExerciseLanguage } from '../../src/tutorial/exerciseSpec';
+import { EXERCISE_STRINGS as S } from '../../src/tutorial/exerciseStrings';
+import { judge, summarize, type Verdict } from '../../src/tutorial/exerciseVerdict';
+import { runChecks, type RunResult } from '../../src/tutorial/exerciseRunner';
+
+const HARNESS = join(ROOT, 'media', 'exercises', 'check_exercise.py');
+const WORKER = join(ROOT, 'dist', 'exerciseWorker.js');
+const SOLUTION = { python: join(ROOT, 'test', 'fixtures', 'exercises', 'solution.py'), javascript: join(ROOT, 'test', 'fixtures', 'exercises', 'solution.js') };
+const dir = mkdtempSync(join(tmpdir(), 'gl-exercise-'));
+let n = 0;
+
+/** The solution with one edit, as a new file. */
+function variant(language: ExerciseLanguage, from: string, to: string): string {
+  const src = readFileSync(SOLUTION[language], 'utf8');
+  assert.ok(src.includes(from), `the solution contains ${from}`);
+  const file = join(dir, `variant${++n}.${language === 'python' ? 'py' : 'js'}`);
+  writeFileSync(file, src.replace(from, to));
+  return file;
+}
+
+async function check(language: ExerciseLanguage, file: string, timeoutMs = 20_000): Promise<{ result: RunResult; verdicts: Verdict[] }> {
+  const result = await runChecks({ language, file, checks: EXERCISE_CHECKS, harness: HARNESS, worker: WORKER, python: 'python3', timeoutMs });
+  const verdicts = 'outcomes' in result ? judge(EXERCISE_CHECKS, result.outcomes, (e) => functionName(e, language)) : [];
+  return { result, verdicts };
+}
+
+const byId = (vs: Verdict[], id: string) => vs.find((v) => v.id === id)!;
+
+for (const language of ['python', 'javascript'] as const) {
+  test(`the book's ${language} solution passes all ${EXERCISE_CHECKS.length} checks, including the gradient check`, async () => {
+    const { result, verdicts } = await check(language, SOLUTION[language]);
+    assert.ok('outcomes' in result, JSON.stringify(result));
+    const summary = summarize(verdicts);
+    assert.equal(summary.passed, EXERCISE_CHECKS.length, JSON.stringify(verdicts.filter((v) => v.status !== 'pass')));
+    assert.equal(summary.allPassed, true);
+    assert.equal(byId(verdicts, 'cee-grad-batch').detail?.key, S.gradientAgrees);
+  });
+
+  for (const lang of ['en', 'ko']) {
+    test(`the untouched ${lang} ${language} template reports every check as a TODO naming its function`, async () => {
+      const file = join(ROOT, 'media', 'exercises', lang, `gradient_lab_ch4.${language === 'python' ? 'py' : 'js'}`);
+      const { verdicts } = await check(language, file);
+      assert.deepEqual(new Set(verdicts.map((v) => v.status)), new Set(['todo']));
+      assert.deepEqual(byId(verdicts, 'descent-lr-0.1').detail, { key: S.todo, args: [functionName('gradientDescent', language)] });
+      assert.equal(summarize(verdicts).allPassed, false);
+    });
+  }
+}
+
+test('h = 10e-4 (the notes’ typo) fails only the cubic check, with the h hint', async () => {
+  const { verdicts } = await check('python', variant('python', 'def numerical_diff(f, x):\n    h = 1e-4', 'def numerical_diff(f, x):\n    h = 10e-4'));
+  assert.equal(byId(verdicts, 'diff-at-5').status, 'pass');
+  assert.equal(byId(verdicts, 'diff-cube').status, 'fail');
+  assert.equal(byId(verdicts, 'diff-cube').hint?.key, S.hintHTypo);
+});
+
+test('a forward difference is recognised and the hint names the central difference', async () => {
+  const { verdicts } = await check('python', variant('python', 'return (f(x + h) - f(x - h)) / (2 * h)', 'return (f(x + h) - f(x)) / h'));
+  assert.equal(byId(verdicts, 'diff-at-5').status, 'fail');
+  assert.equal(byId(verdicts, 'diff-at-5').hint?.key, S.hintForwardDifference);
+  const f1 = (x: number) => 0.01 * x ** 2 + 0.1 * x;
+  assert.deepEqual(byId(verdicts, 'diff-at-5').detail?.args, ['0.1999999999990898', String((f1(5 + 1e-4) - f1(5)) / 1e-4)]);
+});
+
+test('"/ 2*h" is recognised as an operator-precedence slip', async () => {
+  const { verdicts } = await check('javascript', variant('javascript', 'return (f(x + h) - f(x - h)) / (2 * h);', 'return (f(x + h) - f(x - h)) / 2 * h;'));
+  assert.equal(byId(verdicts, 'diff-at-10').hint?.key, S.hintPrecedence);
+});
+
+test('forgetting "/ batch_size" fails the batch check with the averaging hint, single examples still pass', async () => {
+  const { verdicts } = await check('python', variant('python', 'return -np.sum(t * np.log(y + 1e-7)) / batch_size', 'return -np.sum(t * np.log(y + 1e-7))'));
+  assert.equal(byId(verdicts, 'cee-example-1').status, 'pass');
+  assert.equal(byId(verdicts, 'cee-batch').status, 'fail');
+  assert.equal(byId(verdicts, 'cee-batch').hint?.key, S.hintNotAveraged);
+});
+
+test('cross entropy without δ gives inf on the book’s zeros and the log(0) hint', async () => {
+  const { verdicts } = await check('javascript', variant('javascript', '(e -= ts[n][k] * Math.log(v + 1e-7))', '(e -= ts[n][k] * Math.log(v))'));
+  // 0 · log(0) = 0 · −∞ = NaN in IEEE arithmetic
+  assert.equal(byId(verdicts, 'cee-example-1').hint?.key, S.hintMissingDelta);
+  assert.match(byId(verdicts, 'cee-example-1').detail!.args[1] as string, /NaN/);
+});
+
+test('not restoring x[idx] is caught even where the gradient value happens to be right', async () => {
+  const { verdicts } = await check('python', variant('python', '        x[idx] = tmp_val\n    return grad', '    return grad'));
+  const v = byId(verdicts, 'gradient-3-4');
+  assert.equal(v.status, 'fail');
+  assert.equal(v.hint?.key, S.hintNotRestored);
+});
+
+test('the "iddx" typo is an error pointing at the learner’s line', async () => {
+  const file = variant('python', 'for idx in range(x.size):', 'for iddx in range(x.size):');
+  const { verdicts } = await check('python', file);
+  const v = byId(verdicts, 'gradient-3-4');
+  assert.equal(v.status, 'error');
+  assert.equal(v.detail?.args[0], 'NameError');
+  const line = readFileSync(file, 'utf8').split('\n')[(v.line ?? 0) - 1];
+  assert.match(line, /tmp_val = x\[idx\]/);
+});
+
+test('a wrong-signed gradient fails the gradient check with the sign hint', async () => {
+  const { verdicts } = await check('javascript', variant('javascript', 'r.map((v, k) => -tr[k] / (v + 1e-7) / n)', 'r.map((v, k) => tr[k] / (v + 1e-7) / n)'));
+  assert.equal(byId(verdicts, 'cee-grad-single').status, 'fail');
+  assert.equal(byId(verdicts, 'cee-grad-single').hint?.key, S.hintGradientSign);
+});
+
+test('a gradient N times too large is named as a missing division by N', async () => {
+  const { verdicts } = await check('python', variant('python', 'return -t / (y + 1e-7) / batch_size', 'return -t / (y + 1e-7)'));
+  assert.equal(byId(verdicts, 'cee-grad-single').status, 'pass');
+  assert.equal(byId(verdicts, 'cee-grad-batch').hint?.key, S.hintGradientNotAveraged);
+});
+
+test('a missing ":" is a load failure with the line of the def', async () => {
+  const file = variant('python', 'def cross_entropy_error(y, t):', 'def cross_entropy_error(y, t)');
+  const { result } = await check('python', file);
+  assert.ok('failure' in result && result.failure.kind === 'load', JSON.stringify(result));
+  if ('failure' in result && result.failure.kind === 'load') {
+    assert.equal(result.failure.error.type, 'SyntaxError');
+    assert.match(readFileSync(file, 'utf8').split('\n')[result.failure.error.line! - 1], /def cross_entropy_error/);
+  }
+});
+
+test('an endless loop in JavaScript times out that check only', async () => {
+  const { verdicts } = await check('javascript', variant('javascript', 'const h = 1e-4;\n  return (f(x + h)', 'const h = 1e-4;\n  while (true) {}\n  return (f(x + h)'), 4000);
+  assert.equal(byId(verdicts, 'diff-at-5').status, 'error');
+  assert.equal(byId(verdicts, 'diff-at-5').detail?.key, S.timeout);
+  assert.equal(byId(verdicts, 'sse-example-1').status, 'pass');
+});
+
+test('an endless loop in Python stops at the time limit', async () => {
+  const { result } = await check('python', variant('python', 'def numerical_diff(f, x):\n', 'def numerical_diff(f, x):\n    while True:\n        pass\n'), 2500);
+  assert.deepEqual(result, { failure: { kind: 'timeout', seconds: 2.5 } });
+});
+
+test('a Python that does not exist is reported as such, naming the path', async () => {
+  const result = await runChecks({ language: 'python', file: SOLUTION.python, checks: EXERCISE_CHECKS, harness: HARNESS, python: '/no/such/python3' });
+  assert.ok('failure' in result && result.failure.kind === 'pythonMissing');
+  assert.equal('failure' in result && result.failure.kind === 'pythonMissing' && result.failure.python, '/no/such/python3');
+});
+
+test('judge: a flipped sign, a missing ½ and an unreported check get their own verdicts', () => {
+  const checks = EXERCISE_CHECKS.filter((c) => ['cee-example-1', 'sse-example-2', 'diff-at-5'].includes(c.id));
+  const verdicts = judge(
+    checks,
+    [
+      { id: 'cee-example-1', status: 'ok', value: -0.510825457099338 },
+      { id: 'sse-example-2', status: 'ok', value: 1.195 },
+    ],
+    (e) => functionName(e, 'python'),
+  );
+  assert.deepEqual(
+    verdicts.map((v) => [v.id, v.status, v.hint?.key]),
+    [
+      ['sse-example-2', 'fail', S.hintMissingHalf],
+      ['cee-example-1', 'fail', S.hintMissingMinus],
+      ['diff-at-5', 'error', undefined],
+    ],
+  );
+});

@@ -1,0 +1,73 @@
+/** chart.js with only the parts the labs use, and axis styling from the VS Code theme. */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  LogarithmicScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartConfiguration,
+  type Plugin,
+  type ScaleOptions,
+} from 'chart.js';
+import type { ThemeColors } from '../shared/theme';
+
+Chart.register(BarController, BarElement, CategoryScale, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, ScatterController, Tooltip);
+
+export { Chart };
+export type { ChartConfiguration, Plugin };
+
+/** Axis colours and fonts from the theme; merged into each scale. */
+export function themedScale(c: ThemeColors, title?: string): Partial<ScaleOptions> {
+  return {
+    grid: { color: c.grid },
+    border: { color: c.muted },
+    ticks: { color: c.foreground },
+    title: title ? { display: true, text: title, color: c.foreground } : { display: false },
+  } as Partial<ScaleOptions>;
+}
+
+/** Options every lab chart shares: no animation (the labs animate themselves), themed legend. */
+export function baseOptions(c: ThemeColors) {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false as const,
+    color: c.foreground,
+    plugins: {
+      legend: { labels: { color: c.foreground } },
+      tooltip: { enabled: true },
+    },
+  };
+}
+
+/** Re-applies theme colours to an existing chart's scales and legend, then redraws. */
+export function rethemeChart(chart: Chart, c: ThemeColors): void {
+  const opts = chart.options as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  opts.color = c.foreground;
+  if (opts.plugins?.legend?.labels) opts.plugins.legend.labels.color = c.foreground;
+  for (const scale of Object.values(opts.scales ?? {}) as Record<string, any>[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    scale.grid = { ...scale.grid, color: c.grid };
+    scale.border = { ...scale.border, color: c.muted };
+    scale.ticks = { ...scale.ticks, color: c.foreground };
+    if (scale.title) scale.title.color = c.foreground;
+  }
+  chart.update('none');
+}
+
+/** A canvas in a sized box, labelled for screen readers. */
+export function chartCanvas(label: string, className = 'chart-box'): { box: HTMLDivElement; canvas: HTMLCanvasElement } {
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', label);
+  const box = document.createElement('div');
+  box.className = className;
+  box.append(canvas);
+  return { box, canvas };
+}

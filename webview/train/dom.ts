@@ -1,0 +1,27 @@
+/** Building the page from code, never from HTML strings (the data are run names a learner typed). */
+
+type Attrs = Record<string, string | number | boolean | undefined>;
+type Child = Node | string | null | undefined | false;
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (k === 'class') e.className = String(v);
+    else if (k === 'text') e.textContent = String(v);
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(c);
+  return e;
+}
+
+let uid = 0;
+export function newId(prefix: string): string {
+  return `${prefix}-${++uid}`;
+}
+
+export function button(text: string, onClick: () => void, attrs: Attrs = {}): HTMLButtonElement {
+  const b = el('button', { type: 'button', ...attrs }, text);
+  b.addEventListener('click', onClick);
+  return b;
+}

@@ -1,0 +1,175 @@
+/**
+ * The hyperparameter form. Values are checked with the protocol's own rules as they are typed
+ * and again on Start, so a bad value is refused here, with its reason, before anything starts.
+ */
+import { format } from '../shared/l10n';
+import {
+  DEFAULT_RUN_CONFIG, FieldError, FieldName, PanelOptions, RunConfig, checkRunConfig, naiveNumericalSecondsPerIteration, parameterCount,
+} from '../../src/protocol/train';
+import { button, el, newId } from './dom';
+import { duration, integer } from './format';
+import { S } from './strings';
+
+const NUMBER_FIELDS = ['hiddenSize', 'learningRate', 'batchSize', 'iters', 'weightInitStd', 'seed'] as const;
+type NumberFieldName = (typeof NUMBER_FIELDS)[number];
+
+/** What the form remembers across reloads: the text of each field, as typed. */
+export type FormState = Record<NumberFieldName | 'gradientMethod' | 'datasetKind' | 'folder', string>;
+
+export function formStateOf(c: RunConfig): FormState {
+  return {
+    hiddenSize: String(c.hiddenSize),
+    learningRate: String(c.learningRate),
+    batchSize: String(c.batchSize),
+    iters: String(c.iters),
+    weightInitStd: String(c.weightInitStd),
+    seed: String(c.seed),
+    gradientMethod: c.gradientMethod,
+    datasetKind: c.dataset.kind,
+    folder: c.dataset.kind === 'folder' ? c.dataset.path : '',
+  };
+}
+
+export class TrainForm {
+  readonly root: HTMLElement;
+  private readonly inputs = {} as Record<NumberFieldName, HTMLInputElement>;
+  private readonly errors = {} as Record<FieldName, HTMLElement>;
+  private readonly method: HTMLSelectElement;
+  private readonly datasetKind: HTMLSelectElement;
+  private readonly folder: HTMLInputElement;
+  private readonly folderRow: HTMLElement;
+  private readonly browse: HTMLButtonElement;
+  private readonly warning: HTMLElement;
+
+  constructor(
+    private readonly options: PanelOptions,
+    initial: FormState,
+    private readonly onChange: (state: FormState) => void,
+    onBrowse: () => void,
+  ) {
+    const fields = el('div', { class: 'form-grid' });
+    for (const name of NUMBER_FIELDS) {
+      const errId = newId('err');
+      const input = el('input', { type: 'text', inputmode: name === 'learningRate' || name === 'weightInitStd' ? 'decimal' : 'numeric', spellcheck: 'false', name, 'aria-describedby': errId });
+      input.value = initial[name];
+      input.addEventListener('input', () => this.changed());
+      this.inputs[name] = input;
+      this.errors[name] = el('span', { class: 'invalid-reason', id: errId, 'aria-live': 'polite' });
+      fields.append(el('label', {}, el('span', { text: S[name] }), input, this.errors[name]));
+    }
+    this.method = el('select', { name: 'gradientMethod' }, el('option', { value: 'backprop', text: S.methodBackprop }), el('option', { value: 'numerical', text: S.methodNumerical }));
+    this.method.value = initial.gradientMethod;
+    this.method.addEventListener('change', () => this.changed());
+    this.errors.gradientMethod = el('span', { class: 'invalid-reason' });
+    this.datasetKind = el(
+      'select',
+      { name: 'dataset' },
+      el('option', { value: 'bundled', text: S.datasetBundled }),
+      options.fashionAvailable && el('option', { value: 'fashion', text: format(S.datasetFashion, options.fashionDir) }),
+      el('option', { value: 'folder', text: S.datasetFolder }),
+    );
+    this.datasetKind.value = initial.datasetKind === 'fashion' && !options.fashionAvailable ? 'bundled' : initial.datasetKind;
+    this.datasetKind.addEventListener('change', () => this.changed());
+    const folderErr = newId('err');
+    this.folder = el('input', { type: 'text', name: 'folder', spellcheck: 'false', 'aria-describedby': folderErr, class: 'folder' });
+    this.folder.value = initial.folder;
+    this.folder.addEventListener('input', () => this.changed());
+    this.errors.dataset = el('span', { class: 'invalid-reason', id: folderErr, 'aria-live': 'polite' });
+    this.browse = button(S.browse, onBrowse, { class: 'secondary' });
+    this.folderRow = el('div', { class: 'row' }, el('label', { class: 'grow' }, el('span', { text: S.folderPath }), this.folder, this.errors.dataset), this.browse);
+    this.warning = el('p', { class: 'warning numerical-warning', role: 'note' });
+    fields.append(
+      el('label', {}, el('span', { text: S.gradientMethod }), this.method, this.errors.gradientMethod),
+      el('label', { class: 'wide' }, el('span', { text: S.dataset }), this.datasetKind),
+    );
+    this.root = el(
+      'div',
+      {},
+      el('div', { class: 'row spread' }, el('h2', { text: S.hyperparameters }), button(S.defaults, () => this.setState(formStateOf(DEFAULT_RUN_CONFIG)), { class: 'secondary small' })),
+      fields,
+      this.folderRow,
+      this.warning,
+    );
+    this.refresh();
+  }
+
+  state(): FormState {
+    const s = {} as FormState;
+    for (const name of NUMBER_FIELDS) s[name] = this.inputs[name].value;
+    return { ...s, gradientMethod: this.method.value, datasetKind: this.datasetKind.value, folder: this.folder.value };
+  }
+
+  setState(state: FormState): void {
+    for (const name of NUMBER_FIELDS) this.inputs[name].value = state[name];
+    this.method.value = state.gradientMethod;
+    this.datasetKind.value = state.datasetKind;
+    this.folder.value = state.folder;
+    this.changed();
+  }
+
+  setFolder(path: string): void {
+    this.datasetKind.value = 'folder';
+    this.folder.value = path;
+    this.changed();
+  }
+
+  setEnabled(enabled: boolean): void {
+    for (const e of [...Object.values(this.inputs), this.method, this.datasetKind, this.folder, this.browse]) e.disabled = !enabled;
+  }
+
+  /** The run's settings, or undefined with every refused field marked and the first one focused. */
+  validate(): RunConfig | undefined {
+    const { config, errors } = this.check();
+    this.showErrors(errors);
+    if (!config) {
+      const first = errors[0]?.field;
+      const target = first === 'dataset' ? this.folder : first === 'gradientMethod' ? this.method : first ? this.inputs[first] : undefined;
+      target?.focus();
+    }
+    return config;
+  }
+
+  private check() {
+    const num = (name: NumberFieldName) => {
+      const raw = this.inputs[name].value.trim().replace('−', '-');
+      return raw === '' ? NaN : Number(raw);
+    };
+    const kind = this.datasetKind.value;
+    const values: Record<string, unknown> = {
+      ...Object.fromEntries(NUMBER_FIELDS.map((n) => [n, num(n)])),
+      gradientMethod: this.method.value,
+      dataset: kind === 'folder' ? { kind, path: this.folder.value } : { kind },
+    };
+    return checkRunConfig(values, kind === 'bundled' ? this.options.bundledTrainCount : undefined);
+  }
+
+  private showErrors(errors: FieldError[]): void {
+    for (const [field, span] of Object.entries(this.errors) as [FieldName, HTMLElement][]) {
+      const e = errors.find((x) => x.field === field);
+      span.textContent = e ? format(S[e.reason], ...e.args) : '';
+      const input = field === 'dataset' ? this.folder : field === 'gradientMethod' ? this.method : this.inputs[field as NumberFieldName];
+      input.setAttribute('aria-invalid', String(!!e));
+    }
+  }
+
+  private changed(): void {
+    this.refresh();
+    this.onChange(this.state());
+  }
+
+  private refresh(): void {
+    this.folderRow.hidden = this.datasetKind.value !== 'folder';
+    const { errors } = this.check();
+    this.showErrors(errors);
+    const numerical = this.method.value === 'numerical';
+    this.warning.hidden = !numerical;
+    if (numerical) {
+      const hidden = Number(this.inputs.hiddenSize.value) || DEFAULT_RUN_CONFIG.hiddenSize;
+      const batch = Number(this.inputs.batchSize.value) || DEFAULT_RUN_CONFIG.batchSize;
+      const iters = Number(this.inputs.iters.value) || DEFAULT_RUN_CONFIG.iters;
+      const p = parameterCount(hidden);
+      const perIter = naiveNumericalSecondsPerIteration(hidden, batch);
+      this.warning.textContent = format(S.numericalWarning, integer(p), integer(2 * p), duration(perIter), integer(iters), duration(perIter * iters));
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/** Numbers and durations as the panel shows them. */
+import { format } from '../shared/l10n';
+import { S } from './strings';
+
+export function pct(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(2)}%`;
+}
+
+export function fixed(x: number | null | undefined, digits = 4): string {
+  return x === null || x === undefined ? '—' : Number.isFinite(x) ? x.toFixed(digits) : String(x);
+}
+
+export function sci(x: number): string {
+  return x === 0 ? '0' : x.toExponential(2);
+}
+
+/** m:ss for an ETA. */
+export function clock(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '--:--';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}` : `${m}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** A long duration in the unit that reads best: 31 s, 5.2 min, 3.6 h, 3.6 days. */
+export function duration(seconds: number): string {
+  const one = (v: number) => (v >= 10 ? Math.round(v).toLocaleString() : v.toFixed(1));
+  if (seconds < 90) return format(S.durSeconds, one(seconds));
+  if (seconds < 90 * 60) return format(S.durMinutes, one(seconds / 60));
+  if (seconds < 36 * 3600) return format(S.durHours, one(seconds / 3600));
+  return format(S.durDays, one(seconds / 86400));
+}
+
+export function integer(n: number): string {
+  return n.toLocaleString('en-US');
+}

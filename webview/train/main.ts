@@ -1,0 +1,257 @@
+/**
+ * The training panel's page. It draws what the extension sends (runs, throttled progress, the
+ * model) and asks for what the learner does (start, pause, export…); it never trains.
+ */
+import { findOverfitting } from '../../src/core/runHistory';
+import { DEFAULT_RUN_CONFIG, PanelOptions, RunView, TrainFromWebview, TrainToWebview } from '../../src/protocol/train';
+import { format, initialData } from '../shared/l10n';
+import { onThemeChange, themeColors } from '../shared/theme';
+import { onMessage, post as postRaw, vscode } from '../shared/vscode';
+import { TrainCharts } from './charts';
+import { Controls } from './controls';
+import { button, el } from './dom';
+import { integer, pct } from './format';
+import { FormState, TrainForm, formStateOf } from './form';
+import { ModelPanel } from './modelPanel';
+import { NetCheckCard } from './netCheckCard';
+import { RunsTable } from './runsTable';
+import { Runs } from './state';
+import { S } from './strings';
+
+interface PageState {
+  form: FormState;
+  smoothing: number;
+  showRaw: boolean;
+  onlyMistakes: boolean;
+}
+
+const post = (m: TrainFromWebview) => postRaw(m);
+const saved = vscode.getState() as Partial<PageState> | undefined;
+const page: PageState = {
+  form: saved?.form ?? formStateOf(DEFAULT_RUN_CONFIG),
+  smoothing: saved?.smoothing ?? 0.95,
+  showRaw: saved?.showRaw ?? true,
+  onlyMistakes: saved?.onlyMistakes ?? false,
+};
+const remember = () => vscode.setState(page);
+const options = initialData<PanelOptions>() ?? { fashionAvailable: false, fashionDir: '', bundledTrainCount: 10000 };
+const runs = new Runs();
+let theme = themeColors();
+
+// ---- the parts ----
+const form = new TrainForm(options, page.form, (s) => ((page.form = s), remember()), () => post({ type: 'pickFolder' }));
+const controls = new Controls({
+  start: () => {
+    const config = form.validate();
+    if (config) post({ type: 'start', config });
+  },
+  pause: () => post({ type: 'pause' }),
+  resume: () => post({ type: 'resume' }),
+  step: () => post({ type: 'step' }),
+  stop: () => post({ type: 'stop' }),
+  reset: () => post({ type: 'reset' }),
+});
+const lossCanvas = el('canvas', { id: 'loss-chart', role: 'img', 'aria-label': S.lossChart });
+const accuracyCanvas = el('canvas', { id: 'accuracy-chart', role: 'img', 'aria-label': S.accuracyChart });
+const charts = new TrainCharts(lossCanvas, accuracyCanvas, theme);
+charts.smoothing = page.smoothing;
+charts.showRaw = page.showRaw;
+charts.source(() => runs.all().filter((e) => !e.view.hidden));
+const table = new RunsTable(
+  {
+    show: (id, shown) => post({ type: 'setHidden', id, hidden: !shown }),
+    rename: (id, name) => post({ type: 'renameRun', id, name }),
+    remove: (id) => post({ type: 'deleteRun', id }),
+    exportRun: (id, f) => post({ type: 'exportRun', id, format: f }),
+    saveModel: (id, f) => post({ type: 'saveModel', id, format: f }),
+    inspect: (id) => post({ type: 'selectModel', id }),
+  },
+  (e) => theme.series[e.colorIndex % theme.series.length],
+);
+const model = new ModelPanel(theme, (id, requestId, pixels) => post({ type: 'predict', id, requestId, pixels }), page.onlyMistakes, (v) => ((page.onlyMistakes = v), remember()));
+const netCheck = new NetCheckCard((batchSize) => post({ type: 'checkNetwork', batchSize }));
+const notice = el('div', { class: 'notice', role: 'alert' });
+const advice = el('div', { class: 'advice', role: 'status', 'aria-live': 'polite' });
+const epochHeading = el('h2', { text: S.epochTable });
+const epochBody = el('tbody');
+
+// ---- layout ----
+const smoothing = el('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: page.smoothing, name: 'smoothing' });
+smoothing.addEventListener('input', () => {
+  charts.smoothing = page.smoothing = Number(smoothing.value);
+  remember();
+  charts.schedule();
+});
+const raw = el('input', { type: 'checkbox', name: 'showRaw' });
+raw.checked = page.showRaw;
+raw.addEventListener('change', () => {
+  charts.showRaw = page.showRaw = raw.checked;
+  remember();
+  charts.schedule();
+});
+const chartCard = (title: string, canvas: HTMLCanvasElement, which: 'loss' | 'accuracy', extra: Node[] = []) =>
+  el(
+    'section',
+    { class: 'card chart-card' },
+    el('div', { class: 'row spread' }, el('h2', { text: title }), el('div', { class: 'row' }, ...extra, button(S.savePng, () => post({ type: 'exportChart', chart: which, dataUrl: charts.png(which) }), { class: 'secondary small' }))),
+    el('div', { class: 'chart-box' }, canvas),
+  );
+document.getElementById('app')!.append(
+  el('h1', { text: S.title }),
+  el('p', { class: 'muted', text: S.intro }),
+  notice,
+  netCheck.root,
+  el(
+    'div',
+    { class: 'top' },
+    el('section', { class: 'card setup' }, form.root, controls.root),
+    el('section', { class: 'card epochs-card' }, epochHeading, el('div', { class: 'scroll' }, el('table', { class: 'epochs' }, el('thead', {}, el('tr', {}, ...[S.epoch, S.iteration, S.trainAccuracy, S.testAccuracy].map((t) => el('th', { scope: 'col', text: t })))), epochBody))),
+  ),
+  advice,
+  el(
+    'div',
+    { class: 'charts' },
+    chartCard(S.lossChart, lossCanvas, 'loss', [el('label', { class: 'inline' }, el('span', { text: S.smoothing }), smoothing), el('label', { class: 'inline' }, raw, el('span', { text: S.showRaw }))]),
+    chartCard(S.accuracyChart, accuracyCanvas, 'accuracy'),
+  ),
+  el(
+    'section',
+    { class: 'card runs-card' },
+    el('div', { class: 'row spread' }, el('h2', { text: S.runs }), el('div', { class: 'row' }, button(S.loadModel, () => post({ type: 'loadModel' }), { class: 'secondary small' }), button(S.importRun, () => post({ type: 'importRun' }), { class: 'secondary small' }))),
+    el('p', { class: 'muted small', text: S.runsHint }),
+    table.root,
+  ),
+  el('section', { class: 'card', id: 'model' }, el('h2', { text: S.model }), model.root),
+);
+
+// ---- drawing the state ----
+function renderRuns(): void {
+  table.render(runs.all(), runs.liveId, model.runId);
+}
+
+function renderFocus(): void {
+  const focus = runs.focus;
+  epochHeading.textContent = focus ? `${S.epochTable}: ${focus.view.name}` : S.epochTable;
+  const epochs = focus?.view.epochs ?? [];
+  epochBody.replaceChildren(...epochs.map((e) => el('tr', {}, el('td', { text: String(e.epoch) }), el('td', { text: integer(e.iter) }), el('td', { text: pct(e.trainAccuracy) }), el('td', { text: pct(e.testAccuracy) }))));
+  advice.replaceChildren(...(focus ? adviceFor(focus.view) : []));
+}
+
+function adviceFor(v: RunView): HTMLElement[] {
+  if (v.status === 'diverged') return [el('p', { class: 'error', text: v.message ?? format(S.divergedAdvice, 'NaN', v.iterations, v.config.learningRate) })];
+  const o = findOverfitting(v.epochs);
+  if (!o) return [];
+  return [el('p', { class: 'warning', text: format(S.overfittingAdvice, o.fromEpoch, o.toEpoch, pct(o.trainFrom), pct(o.trainTo), pct(o.testFrom), pct(o.testTo)) })];
+}
+
+function setMode(): void {
+  const mode = runs.live ? (runs.liveState === 'paused' ? 'paused' : 'running') : 'idle';
+  controls.setMode(mode);
+  form.setEnabled(mode === 'idle');
+}
+
+function showNotice(level: 'info' | 'warning' | 'error', text: string): void {
+  notice.replaceChildren(el('p', { class: level === 'info' ? 'muted' : level }, text, ' ', button('✕', () => notice.replaceChildren(), { class: 'secondary small', 'aria-label': S.dismiss })));
+}
+
+function finishedText(v: RunView): string {
+  if (v.status === 'diverged') return v.message ?? S.statusDiverged;
+  return `${S[v.status === 'stopped' ? 'statusStopped' : 'statusFinished']} · ${format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), integer(v.iterations), `${v.wallSeconds.toFixed(1)} s`)}`;
+}
+
+function receive(m: TrainToWebview): void {
+  switch (m.type) {
+    case 'init': {
+      for (const r of m.runs) runs.upsert(r, m.histories.find((h) => h.id === r.id));
+      runs.liveId = m.current;
+      const live = runs.live;
+      runs.liveState = live ? (live.view.status === 'paused' ? 'paused' : 'running') : undefined;
+      if (live) controls.setProgress(live.loss.length, live.view.config.iters, 0, null);
+      break;
+    }
+    case 'runStarted':
+      runs.upsert(m.run, { id: m.run.id, stride: 1, loss: [] });
+      runs.liveId = m.run.id;
+      runs.liveState = 'running';
+      notice.replaceChildren();
+      controls.setProgress(0, m.run.config.iters, 0, null);
+      break;
+    case 'progress': {
+      const e = runs.get(m.id);
+      if (!e) return;
+      // A batch may overlap what init already carried: keep each iteration once.
+      const skip = Math.max(0, e.loss.length - (m.fromIter - 1));
+      for (let k = skip; k < m.loss.length; k++) e.loss.push((m.loss[k] as number | null) ?? NaN);
+      for (const ep of m.epochs) if (!e.view.epochs.some((x) => x.epoch === ep.epoch)) e.view.epochs.push(ep);
+      e.view.iterations = m.iter;
+      controls.setProgress(m.iter, m.iters, m.itPerSec, m.etaSeconds);
+      charts.schedule();
+      if (m.epochs.length) renderFocus();
+      return;
+    }
+    case 'runState': {
+      runs.liveState = m.state;
+      const e = runs.get(m.id);
+      if (e) {
+        e.view.status = m.state;
+        controls.setMode(m.state);
+        controls.setProgress(e.loss.length, e.view.config.iters, 0, null);
+      }
+      break;
+    }
+    case 'runFinished':
+      runs.upsert(m.run, m.history);
+      if (runs.liveId === m.run.id) {
+        runs.liveId = undefined;
+        runs.liveState = undefined;
+        setMode();
+        controls.finished(m.run.iterations, m.run.config.iters, finishedText(m.run));
+      }
+      break;
+    case 'runUpdated':
+      runs.upsert(m.run, m.history);
+      if (model.runId === m.run.id) model.rename(m.run.name);
+      break;
+    case 'runDeleted':
+      runs.delete(m.id);
+      if (model.runId === m.id) model.forget();
+      break;
+    case 'reset':
+      runs.liveId = undefined;
+      runs.liveState = undefined;
+      controls.idle();
+      break;
+    case 'model':
+      model.show(m.view, runs.get(m.view.id)?.view.name ?? '');
+      break;
+    case 'probabilities':
+      model.probabilities(m.requestId, m.id, m.probs);
+      return;
+    case 'folderPicked':
+      form.setFolder(m.path);
+      return;
+    case 'notice':
+      showNotice(m.level, m.text);
+      return;
+    case 'netCheck':
+      netCheck.update(m);
+      if (m.state !== 'running') netCheck.root.scrollIntoView({ block: 'nearest' });
+      return;
+  }
+  setMode();
+  renderRuns();
+  renderFocus();
+  charts.schedule();
+}
+
+onMessage<TrainToWebview>(receive);
+onThemeChange((c) => {
+  theme = c;
+  charts.setTheme(c);
+  model.setTheme(c);
+  renderRuns();
+});
+setMode();
+renderFocus();
+charts.draw();
+post({ type: 'ready' });

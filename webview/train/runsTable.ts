@@ -1,0 +1,138 @@
+/**
+ * Every kept run with its hyperparameters and outcome: show it on the charts or not, rename,
+ * delete (asks once more), export its history, save its weights, inspect its model.
+ */
+import { format } from '../shared/l10n';
+import type { RunView } from '../../src/protocol/train';
+import { button, el } from './dom';
+import { duration, integer, pct } from './format';
+import type { RunEntry } from './state';
+import { S } from './strings';
+
+export interface RunActions {
+  show(id: string, shown: boolean): void;
+  rename(id: string, name: string): void;
+  remove(id: string): void;
+  exportRun(id: string, format: 'csv' | 'json'): void;
+  saveModel(id: string, format: 'json' | 'npz'): void;
+  inspect(id: string): void;
+}
+
+const STATUS: Record<RunView['status'], keyof typeof S> = {
+  running: 'statusRunning',
+  paused: 'statusPaused',
+  finished: 'statusFinished',
+  stopped: 'statusStopped',
+  diverged: 'statusDiverged',
+  loaded: 'statusLoaded',
+};
+
+export function settingsText(v: RunView): string {
+  const c = v.config;
+  const parts = [`batch ${c.batchSize}`, `lr ${c.learningRate}`, `hidden ${c.hiddenSize}`, `iters ${integer(c.iters)}`, `std ${c.weightInitStd}`, `seed ${c.seed}`];
+  if (c.gradientMethod === 'numerical') parts.push('numerical');
+  return parts.join(' · ');
+}
+
+export class RunsTable {
+  readonly root: HTMLElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly empty: HTMLElement;
+  private editing: string | undefined;
+  private confirming: string | undefined;
+  private last: [RunEntry[], string | undefined, string | undefined] = [[], undefined, undefined];
+
+  constructor(
+    private readonly actions: RunActions,
+    private readonly colorOf: (e: RunEntry) => string,
+  ) {
+    this.body = el('tbody');
+    this.empty = el('p', { class: 'muted', text: S.noRuns });
+    const head = el('tr', {}, ...[S.show, S.runName, S.status, S.settings, S.result, S.actions].map((t) => el('th', { scope: 'col', text: t })));
+    this.root = el('div', { class: 'runs-wrap' }, this.empty, el('table', { class: 'runs' }, el('thead', {}, head), this.body));
+  }
+
+  render(entries: RunEntry[], liveId: string | undefined, inspectedId: string | undefined): void {
+    this.last = [entries, liveId, inspectedId];
+    this.empty.hidden = entries.length > 0;
+    this.body.replaceChildren(...entries.map((e) => this.row(e, e.view.id === liveId, e.view.id === inspectedId)));
+  }
+
+  private refresh(): void {
+    this.render(...this.last);
+  }
+
+  private row(e: RunEntry, live: boolean, inspected: boolean): HTMLTableRowElement {
+    const v = e.view;
+    const show = el('input', { type: 'checkbox', 'aria-label': `${S.show}: ${v.name}` });
+    show.checked = !v.hidden;
+    show.addEventListener('change', () => this.actions.show(v.id, show.checked));
+    const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+    swatch.style.background = this.colorOf(e);
+    const nameCell = el('td', { class: 'name' });
+    if (this.editing === v.id) {
+      const input = el('input', { type: 'text', maxlength: 80, 'aria-label': S.runName });
+      input.value = v.name;
+      const commit = () => {
+        if (this.editing !== v.id) return; // Enter already committed; this is the blur that follows
+        this.editing = undefined;
+        const name = input.value.trim();
+        if (name && name !== v.name) this.actions.rename(v.id, name);
+        else this.refresh();
+      };
+      input.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter') commit();
+        if (ev.key === 'Escape') {
+          this.editing = undefined;
+          this.refresh();
+        }
+      });
+      input.addEventListener('blur', commit);
+      nameCell.append(swatch, input);
+      queueMicrotask(() => input.focus());
+    } else {
+      nameCell.append(swatch, el('span', { text: v.name }));
+    }
+    const result =
+      v.status === 'running' || v.status === 'paused'
+        ? '…'
+        : v.status === 'loaded'
+          ? `${format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), 0, '—')} · ${v.datasetName}`
+          : format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), integer(v.iterations), duration(v.wallSeconds));
+    const actionsCell = el('td');
+    const actions = el('div', { class: 'actions' });
+    actionsCell.append(actions);
+    if (!live) {
+      const del = button(this.confirming === v.id ? S.confirmDelete : S.deleteRun, () => {
+        if (this.confirming === v.id) this.actions.remove(v.id);
+        else {
+          this.confirming = v.id;
+          this.refresh();
+          this.body.querySelector<HTMLButtonElement>(`tr[data-run="${v.id}"] .delete`)?.focus();
+        }
+      }, { class: 'secondary small delete', 'aria-label': `${this.confirming === v.id ? S.confirmDelete : S.deleteRun}: ${v.name}` });
+      actions.append(
+        v.hasModel ? button(S.inspect, () => this.actions.inspect(v.id), { class: 'small', 'aria-pressed': String(inspected) }) : '',
+        button(S.rename, () => {
+          this.editing = v.id;
+          this.refresh();
+        }, { class: 'secondary small' }),
+        v.iterations > 0 ? button(S.exportCsv, () => this.actions.exportRun(v.id, 'csv'), { class: 'secondary small', title: S.exportCsvTitle }) : '',
+        v.iterations > 0 ? button(S.exportJson, () => this.actions.exportRun(v.id, 'json'), { class: 'secondary small', title: S.exportJsonTitle }) : '',
+        v.hasModel ? button(S.saveNpz, () => this.actions.saveModel(v.id, 'npz'), { class: 'secondary small' }) : '',
+        v.hasModel ? button(S.saveJson, () => this.actions.saveModel(v.id, 'json'), { class: 'secondary small' }) : '',
+        del,
+      );
+    }
+    return el(
+      'tr',
+      { class: `${inspected ? 'inspected' : ''} ${v.hidden ? 'is-hidden' : ''}`.trim() || undefined, 'data-run': v.id },
+      el('td', {}, show),
+      nameCell,
+      el('td', { class: `status status-${v.status}`, text: S[STATUS[v.status]] }),
+      el('td', { class: 'settings', text: settingsText(v) }),
+      el('td', { class: 'result', text: result }),
+      actionsCell,
+    );
+  }
+}
