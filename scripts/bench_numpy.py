@@ -220,7 +220,8 @@ def main():
     np.random.seed(args.seed)
     fresh = TwoLayerNet(input_size=x_train.shape[1], hidden_size=50, output_size=10)
     batch = np.random.choice(x_train.shape[0], 100)
-    loss_W = lambda W: fresh.loss(x_train[batch], t_train[batch])
+    x_batch, t_batch = x_train[batch], t_train[batch]
+    loss_W = lambda W: fresh.loss(x_batch, t_batch)
     start = time.perf_counter()
     numerical_gradient(loss_W, fresh.params['W1'], args.numgrad_params)
     per_param = (time.perf_counter() - start) / args.numgrad_params
@@ -229,6 +230,7 @@ def main():
     print(json.dumps({
         'numpy': np.__version__,
         'python': sys.version.split()[0],
+        'blasThreads': os.environ.get('OPENBLAS_NUM_THREADS') or os.environ.get('OMP_NUM_THREADS') or 'default',
         'msPerIter': ms_per_iter,
         'timedIters': args.timed_iters,
         'evalMs': eval_ms,

@@ -74,7 +74,8 @@ for (const css of walk(join(root, 'webview'), (p) => p.endsWith('.css'))) {
 // One vscode.l10n bundle per language, merged from a file per feature so features can be
 // translated independently; the same English key translated two ways is an error.
 const l10nRoot = join(root, 'src', 'l10n');
-for (const lang of existsSync(l10nRoot) ? readdirSync(l10nRoot) : []) {
+// Only folders are languages: src/l10n/cli.ts (the CLI's translator) lives beside them.
+for (const lang of existsSync(l10nRoot) ? readdirSync(l10nRoot).filter((d) => statSync(join(l10nRoot, d)).isDirectory()) : []) {
   const merged = {};
   const from = {};
   for (const file of readdirSync(join(l10nRoot, lang)).filter((f) => f.endsWith('.json')).sort()) {

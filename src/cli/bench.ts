@@ -14,7 +14,8 @@ import { FlagSpec, parseArgs } from './args';
 import { loadDataset } from './train';
 import { BenchResult, NumpyResult, formatReport } from './benchReport';
 
-export const BENCH_USAGE = 'usage: npm run bench -- [--quick] [--json] [--seed N] [--data DIR] [--no-numpy] [--python CMD]';
+export const BENCH_USAGE =
+  'usage: npm run bench -- [--quick] [--json] [--seed N] [--data DIR] [--no-numpy] [--python CMD] [--numpy-threads N]';
 
 const SPECS: Record<string, FlagSpec> = {
   quick: { kind: 'bool' },
@@ -23,6 +24,7 @@ const SPECS: Record<string, FlagSpec> = {
   data: { kind: 'string' },
   'no-numpy': { kind: 'bool' },
   python: { kind: 'string' },
+  'numpy-threads': { kind: 'int', min: 1 },
   help: { kind: 'bool' },
 };
 
@@ -70,7 +72,8 @@ export async function runBench(argv: string[], bundledDir: string): Promise<numb
   if (!flags['no-numpy']) {
     log(`running the book's numpy code (${plan.runIters} iterations)…`);
     const python = (flags.python as string | undefined) ?? 'python3';
-    const out = runNumpy(python, resolve(bundledDir, '..', '..', 'scripts', 'bench_numpy.py'), dataDir ?? bundledDir, seed, plan);
+    const threads = flags['numpy-threads'] as number | undefined;
+    const out = runNumpy(python, resolve(bundledDir, '..', '..', 'scripts', 'bench_numpy.py'), dataDir ?? bundledDir, seed, plan, threads);
     if (typeof out === 'string') numpySkipped = out;
     else numpy = out;
   }
@@ -108,7 +111,7 @@ export async function runBench(argv: string[], bundledDir: string): Promise<numb
     eventLoopDelayMaxMs: run.eventLoopDelayMaxMs,
     eventLoopDelayP99Ms: run.eventLoopDelayP99Ms,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
-    numpy: numpy ? { version: numpy.numpy, python: numpy.python } : null,
+    numpy: numpy ? { version: numpy.numpy, python: numpy.python, blasThreads: numpy.blasThreads } : null,
     numpySkipped: numpy ? null : numpySkipped,
   };
   if (flags.json) process.stdout.write(JSON.stringify(result) + '\n');
@@ -227,13 +230,15 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Runs scripts/bench_numpy.py; a string says why numpy could not be measured. */
-function runNumpy(python: string, script: string, dataDir: string, seed: number, plan: Plan): NumpyResult | string {
+function runNumpy(python: string, script: string, dataDir: string, seed: number, plan: Plan, threads?: number): NumpyResult | string {
   const probe = spawnSync(python, ['-c', 'import numpy'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) return `not measured: \`${python} -c "import numpy"\` failed (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()})`;
   const args = [script, '--data', dataDir, '--seed', String(seed), '--iters', String(plan.runIters)];
   args.push('--timed-iters', String(plan.numpyTimedIters), '--numgrad-params', String(plan.numpyNumgradParams));
   args.push('--eval-repeats', String(plan.runIters >= 10000 ? 5 : 1));
-  const r = spawnSync(python, args, { encoding: 'utf8', timeout: 15 * 60 * 1000 });
+  // numpy as the book runs it: its BLAS's own threads, unless --numpy-threads pins them.
+  const env = threads ? { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } : process.env;
+  const r = spawnSync(python, args, { encoding: 'utf8', timeout: 15 * 60 * 1000, env });
   if (r.error || r.status !== 0) return `not measured: ${script} failed (${r.error?.message ?? r.stderr.trim().split('\n').pop()})`;
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as NumpyResult;

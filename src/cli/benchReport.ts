@@ -4,6 +4,8 @@
 export interface NumpyResult {
   numpy: string;
   python: string;
+  /** OPENBLAS_NUM_THREADS (or OMP_NUM_THREADS) as the script saw it, else 'default'. */
+  blasThreads: string;
   msPerIter: number;
   evalMs: number;
   runSeconds: number;
@@ -57,7 +59,7 @@ export interface BenchResult {
   eventLoopDelayMaxMs: number;
   eventLoopDelayP99Ms: number;
   peakRssMB: number;
-  numpy: { version: string; python: string } | null;
+  numpy: { version: string; python: string; blasThreads: string } | null;
   numpySkipped: string | null;
 }
 
@@ -69,7 +71,7 @@ export function formatReport(r: BenchResult): string {
   const np = r.numpyMsPerIter !== null;
   const lines: string[] = [];
   lines.push(`Gradient Lab benchmark${r.quick ? ' (--quick)' : ''}: ${r.dataset}, seed ${r.seed}`);
-  lines.push(`node ${r.node}, ${r.numpy ? `numpy ${r.numpy.version} (python ${r.numpy.python})` : `numpy ${r.numpySkipped}`}, ${r.cpu}`);
+  lines.push(`node ${r.node}, ${r.numpy ? `numpy ${r.numpy.version} (python ${r.numpy.python}, BLAS threads: ${r.numpy.blasThreads})` : `numpy ${r.numpySkipped}`}, ${r.cpu}`);
   lines.push('');
   lines.push('Training iteration, batch 100 (gradient, SGD update, loss on the updated weights)');
   lines.push(`                        ms/iter      it/s   engine is`);

@@ -51,7 +51,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
     const rowTable = this.rowTable(set);
     const s = this.scratchFor(indices.length);
     const n = indices.length;
-    this.views().i32.set(indices, s.batch / 4);
+    this.i32View().set(indices, s.batch / 4);
     if (method === 'numerical') {
       const { x, t } = toBatch(set, indices, this.shape.outputSize);
       const reference = new TwoLayerNet(this.shape, 0, undefined, this.exportParams());
@@ -82,7 +82,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
   private softmaxLoss(labels: Uint8Array, indices: Int32Array, a2: number, writeDy: boolean): number {
     const N = indices.length;
     this.kernels.softmax(a2, N);
-    const y = this.views().f32;
+    const y = this.f32View();
     const C = this.shape.outputSize;
     let loss = 0;
     for (let r = 0; r < N; r++) {
@@ -104,7 +104,8 @@ export class FastTwoLayerNet implements TrainableNetwork {
     let correct = 0;
     for (let start = 0; start < set.count; start += EVAL_CHUNK) {
       const n = Math.min(EVAL_CHUNK, set.count - start);
-      const { i32, f32 } = this.views();
+      const i32 = this.i32View();
+      const f32 = this.f32View();
       for (let r = 0; r < n; r++) i32[s.batch / 4 + r] = start + r;
       this.kernels.hidden(rowTable, s.batch, n, s.z1);
       this.kernels.output(s.z1, n, s.a2);
@@ -124,12 +125,12 @@ export class FastTwoLayerNet implements TrainableNetwork {
     const { hiddenSize: H, outputSize: C } = this.shape;
     const rowTable = this.rowTable(set);
     const s = this.scratchFor(n);
-    this.views().i32.set(indices, s.batch / 4);
+    this.i32View().set(indices, s.batch / 4);
     this.kernels.hidden(rowTable, s.batch, n, s.z1);
     this.kernels.output(s.z1, n, s.a2);
     const copy = (at: number, width: number, cols: number): Matrix => {
       const m = zeros(n, cols);
-      const f = this.views().f32;
+      const f = this.f32View();
       for (let r = 0; r < n; r++) for (let c = 0; c < cols; c++) m.data[r * cols + c] = f[at / 4 + r * width + c];
       return m;
     };
@@ -142,7 +143,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
   exportParams(): TwoLayerParams {
     const { inputSize: K, hiddenSize: H, outputSize: C } = this.shape;
     const { hp, W1, b1, W2T, b2 } = this.layout;
-    const f = this.views().f32;
+    const f = this.f32View();
     const p = initParams(this.shape, 0, new Random(0));
     for (let k = 0; k < K; k++) for (let j = 0; j < H; j++) p.W1.data[k * H + j] = f[W1 / 4 + k * hp + j];
     for (let j = 0; j < H; j++) p.b1[j] = f[b1 / 4 + j];
@@ -155,7 +156,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
   importParams(p: TwoLayerParams): void {
     const { inputSize: K, hiddenSize: H, outputSize: C } = this.shape;
     const { hp, W1, b1, W2T, b2 } = this.layout;
-    const f = this.views().f32;
+    const f = this.f32View();
     f.fill(0, 0, this.layout.end / 4);
     for (let k = 0; k < K; k++) for (let j = 0; j < H; j++) f[W1 / 4 + k * hp + j] = p.W1.data[k * H + j];
     for (let j = 0; j < H; j++) f[b1 / 4 + j] = p.b1[j];
@@ -172,7 +173,8 @@ export class FastTwoLayerNet implements TrainableNetwork {
     const nonZero = sparse.rowStart[sparse.count];
     const table = this.allocate((sparse.count + 1) * 4);
     const pairs = this.allocate(nonZero * 8);
-    const { i32, f32 } = this.views();
+    const i32 = this.i32View();
+    const f32 = this.f32View();
     for (let r = 0; r <= sparse.count; r++) i32[table / 4 + r] = pairs + 8 * sparse.rowStart[r];
     const rowBytes = this.layout.hp * 4;
     for (let q = 0, at = pairs / 4; q < nonZero; q++, at += 2) {
@@ -202,12 +204,19 @@ export class FastTwoLayerNet implements TrainableNetwork {
   }
 
   /** Typed views of the memory, renewed after it grew (growing detaches the old buffer). */
-  private views(): { f32: Float32Array; i32: Int32Array } {
-    if (this.f32.buffer !== this.memory.buffer || this.f32.length === 0) {
-      this.f32 = new Float32Array(this.memory.buffer);
-      this.i32 = new Int32Array(this.memory.buffer);
-    }
-    return { f32: this.f32, i32: this.i32 };
+  private f32View(): Float32Array {
+    if (this.f32.buffer !== this.memory.buffer) this.renewViews();
+    return this.f32;
+  }
+
+  private i32View(): Int32Array {
+    if (this.i32.buffer !== this.memory.buffer) this.renewViews();
+    return this.i32;
+  }
+
+  private renewViews(): void {
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
   }
 }
 

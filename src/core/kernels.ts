@@ -2,8 +2,8 @@ import { FunctionBuilder, assembleModule } from './wasmAssembler';
 
 /**
  * The fast engine's float32 WebAssembly SIMD kernels, generated for one network shape.
- * Each kernel names the plain formula it computes; test/unit/kernels.test.ts compares every one
- * with the float64 reference. Vectors hold 4 floats, so the hidden layer is padded to a multiple
+ * Each kernel names the plain formula it computes; test/unit/fastEngine.test.ts compares every
+ * one with the float64 TwoLayerNet. Vectors hold 4 floats, so the hidden layer is padded to a multiple
  * of 4 (the padding stays 0 in W1, b1, W2 and z1).
  *
  * Memory (one WebAssembly.Memory per engine, byte addresses):
@@ -48,7 +48,8 @@ export interface Kernels {
 
 /**
  * Vectors of a row a kernel keeps in registers at once: 7 sums + 7 loaded weights + the pixel
- * value fill x86-64's 16 SIMD registers (measured: 7 runs twice as fast as 12 at hidden 100).
+ * value, and V8's scratch register, fill x86-64's 16 SIMD registers (measured: 7 runs twice as
+ * fast as 12 at hidden 100, where larger tiles spill to the stack).
  */
 const TILE = 7;
 
@@ -107,7 +108,7 @@ function pushSigmoid(f: FunctionBuilder, a: string): void {
   f.f32x4(1).op('f32x4.add', 'f32x4.div');
 }
 
-/** Pushes the number of the sparse row: batch[i]; sets p/end to its first and past-the-end pair. */
+/** Sets `row` = batch[i] and `p0`/`pEnd` to the addresses of that image's first and past-the-end pairs. */
 function loadRow(f: FunctionBuilder, rowTable: string, batch: string, i: string): void {
   f.local('row', 'i32');
   f.local('p0', 'i32');

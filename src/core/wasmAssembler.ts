@@ -10,19 +10,12 @@ const TYPE_CODE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
 
 /** Opcodes used by the kernels; SIMD ones are 0xfd followed by a LEB128 number. */
 const OPS = {
-  'i32.eqz': [0x45],
-  'i32.lt_s': [0x48],
   'i32.ge_s': [0x4e],
   'i32.add': [0x6a],
-  'i32.sub': [0x6b],
   'i32.mul': [0x6c],
-  'i32.shl': [0x74],
   'f32.add': [0x92],
-  'f32.mul': [0x94],
-  'f32.div': [0x95],
   'f32.max': [0x97],
   'v128.and': simd(0x4e),
-  'i32x4.splat': simd(0x11),
   'f32x4.splat': simd(0x13),
   'f32x4.extract_lane': simd(0x1f),
   'i32x4.shl': simd(0xab),
@@ -40,7 +33,6 @@ export type Op = keyof typeof OPS;
 const MEMORY_OPS = {
   'i32.load': [[0x28], 2],
   'f32.load': [[0x2a], 2],
-  'i32.store': [[0x36], 2],
   'f32.store': [[0x38], 2],
   'v128.load': [simd(0x00), 4],
   'v128.load32_splat': [simd(0x09), 2],

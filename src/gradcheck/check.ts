@@ -4,7 +4,7 @@ import { Random } from '../core/random';
 import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
-import { FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, languageOf, outline, qualifiedName } from './functions';
+import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, indexesRows, languageOf, outline, qualifiedName } from './functions';
 import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInputs, recogniseBookLoss, wrtChoices } from './inputs';
 import { Msg, elementText, fmt, msg } from './messages';
 import type { Json } from '../protocol/validate';
@@ -86,7 +86,8 @@ export interface CheckReport {
 export const DEFAULT_H = 1e-4;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ELEMENTS = 500;
-const STEP_HS = [1e-2, 1e-3, 1e-5, 1e-6];
+/** Steps besides h: larger ones to recognise a learner's numerical gradient, h/10 to refine. */
+const stepHs = (h: number) => [...new Set([1e-2, 1e-3, h / 10, h / 100])].filter((s) => s !== h);
 
 const summarize = (f: FunctionInfo): FunctionSummary => ({ name: f.name, className: f.className, qualified: qualifiedName(f), line: f.line, params: f.params });
 
@@ -112,8 +113,11 @@ export interface Prepared {
   loss: FunctionInfo;
   gradient?: FunctionInfo;
   functions: FunctionInfo[];
+  cls?: ClassInfo;
   wrtChoices: string[];
   lossSource: string;
+  /** Whether generated inputs have a batch axis (see indexesRows). */
+  batched: boolean;
 }
 
 /** Everything up to running: a request, or an error report (unknown function, bad file). */
@@ -145,7 +149,11 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   }
   const cls = o.classes.find((c) => c.name === loss.className);
   const seed = options.seed ?? 0;
-  const inputs = options.inputs ?? generateInputs(loss.params, { batchSize: options.batchSize ?? 4, seed });
+  const lines = source.split('\n');
+  const textOf = (f?: FunctionInfo) => (f ? lines.slice(f.line - 1, f.endLine).join('\n') : '');
+  // numpy code takes a batch as it is; JavaScript written for one example would choke on rows.
+  const batched = language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params);
+  const inputs = options.inputs ?? generateInputs(loss.params, { batchSize: options.batchSize ?? 4, seed, batched });
   const wrt = options.wrt ?? defaultWrt(loss.params, cls);
   const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);
   const call = gradient ? gradientCall(gradient, loss) : undefined;
@@ -159,15 +167,14 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     wrt,
     h: options.h ?? DEFAULT_H,
     indices: chooseIndices(total, options.maxElements ?? DEFAULT_MAX_ELEMENTS, seed),
-    stepHs: STEP_HS.filter((s) => s !== (options.h ?? DEFAULT_H)),
-    stepLimit: 50,
+    stepHs: stepHs(options.h ?? DEFAULT_H),
+    stepLimit: 100,
     sweepHs: SWEEP_HS,
     probes: loss.className ? undefined : bookProbes(loss.params),
     seed,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
-  const lines = source.split('\n');
-  return { request, language, loss, gradient, functions, wrtChoices: wrtChoices(loss.params, cls), lossSource: lines.slice(loss.line - 1, loss.endLine).join('\n') };
+  return { request, language, loss, gradient, functions, cls, wrtChoices: wrtChoices(loss.params, cls), lossSource: textOf(loss), batched };
 }
 
 function errorReport(
@@ -221,7 +228,9 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
     }
   }
   const nan = nanFindings(req, out, numerical, aligned, p.lossSource);
-  const comparison: Comparison = compare(out, req.h, aligned);
+  const tenth = out.steps.find((s) => Math.abs(s.h - req.h / 10) <= 1e-9 * req.h);
+  const refined = tenth ? new Map(tenth.plus.map((pl, k) => [out.indices[k], (pl - tenth.minus[k]) / (2 * tenth.h)] as [number, number])) : undefined;
+  const comparison: Comparison = compare(out, req.h, aligned, refined);
   const trusted = findings.length === 0 && nan.length === 0;
   if (trusted && aligned && comparison.failing > 0) {
     const failing = comparison.rows.filter((r) => r.ok === false).map((r) => r.index);
@@ -229,6 +238,11 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
   } else if (trusted && aligned && (comparison.maxRelativeError ?? 0) > 1e-8) {
     const note = stepSizeFinding(req, out, aligned, numerical);
     if (note) findings.push(note);
+  }
+  const converged = comparison.rows.filter((r) => r.converged);
+  if (trusted && converged.length) {
+    const worst = Math.max(...converged.map((r) => r.relError ?? 0));
+    findings.push({ code: 'truncation', message: msg('At {0} elements the central difference with h = {1} is still off by up to {2}: the function curves sharply there (−log y with y near 0?). With h/10 it agrees with your gradient, and the error shrank like h², so these elements pass.', converged.length, fmt(req.h), fmt(worst)) });
   }
   findings.unshift(...nan);
   const verdict: Verdict = shapeProblem || comparison.failing > 0 || findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code)) ? 'fail' : 'pass';

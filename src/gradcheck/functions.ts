@@ -101,6 +101,24 @@ export function gradientCall(grad: FunctionInfo, loss: FunctionInfo): { style: '
   return { style: 'args', args };
 }
 
+/**
+ * Whether JavaScript code treats an input as a batch of rows: y[i][k], y[i].length,
+ * y.map((row) => row.map(...)). Otherwise it is written for one example.
+ */
+export function indexesRows(code: string, names: string[]): boolean {
+  const esc = (n: string) => n.replace(/[$]/g, '\\$');
+  return names.some((n) => {
+    const name = esc(n);
+    if (new RegExp(`\\b${name}\\s*\\[[^\\]]+\\]\\s*(\\[|\\.(length|map|reduce|forEach|indexOf|slice|every|some|filter)\\b)`).test(code)) return true;
+    // The element's name: map((row) => ...) has it first, reduce((acc, row) => ...) second.
+    const ident = '[A-Za-z_$][\\w$]*';
+    const first = new RegExp(`\\b${name}\\s*\\.(?:map|forEach|every|some|filter)\\(\\s*\\(?\\s*(${ident})`).exec(code);
+    const second = new RegExp(`\\b${name}\\s*\\.reduce\\(\\s*\\(\\s*${ident}\\s*,\\s*(${ident})`).exec(code);
+    const v = first?.[1] ?? second?.[1];
+    return v !== undefined && new RegExp(`\\b${esc(v)}\\s*(\\[|\\.(length|map|reduce|forEach)\\b)`).test(code);
+  });
+}
+
 // ---- Python ------------------------------------------------------------------------------------
 
 interface PyLine {
@@ -225,6 +243,12 @@ function pythonOutline(source: string): Outline {
 
 // ---- JavaScript / TypeScript ---------------------------------------------------------------
 
+/** The token closing the bracket at k, or the last token when the code is unbalanced (mid-edit). */
+function closeOf(t: Token[], k: number): number {
+  const m = matching(t, k);
+  return m < 0 ? t.length - 1 : m;
+}
+
 function jsParams(t: Token[], open: number, close: number): string[] {
   const params: string[] = [];
   let k = open + 1;
@@ -233,12 +257,12 @@ function jsParams(t: Token[], open: number, close: number): string[] {
     const tok = t[k];
     if (tok.value === '{' || tok.value === '[') {
       params.push(`arg${params.length}`);
-      k = matching(t, k) + 1;
+      k = closeOf(t, k) + 1;
     } else {
       if (tok.type === 'ident') params.push(tok.value);
       k++;
     }
-    while (k < close && t[k].value !== ',') k = ['(', '[', '{'].includes(t[k].value) ? matching(t, k) + 1 : k + 1;
+    while (k < close && t[k].value !== ',') k = ['(', '[', '{'].includes(t[k].value) ? closeOf(t, k) + 1 : k + 1;
     k++;
   }
   return params;
@@ -273,12 +297,12 @@ function jsOutline(source: string, language: Language): Outline {
   };
   /** End of an arrow function's body starting at token k. */
   const arrowEnd = (k: number): number => {
-    if (t[k]?.value === '{') return matching(t, k);
+    if (t[k]?.value === '{') return closeOf(t, k);
     let j = k;
     while (j < t.length) {
       const v = t[j].value;
       if (v === '(' || v === '[' || v === '{') {
-        j = matching(t, j);
+        j = closeOf(t, j);
         if (j < 0) return t.length - 1;
       }
       if (t[j + 1] === undefined || t[j + 1].value === ';' || t[j + 1].value === ',' || t[j + 1].value === ')' || t[j + 1].value === '}') return j;
@@ -294,7 +318,7 @@ function jsOutline(source: string, language: Language): Outline {
   for (let i = 0; i < t.length; i++) {
     const v = t[i].value;
     if (v === '{' || v === '(' || v === '[') {
-      const m = matching(t, i);
+      const m = closeOf(t, i);
       if (m > i) i = m; // only the top level defines callable functions
       continue;
     }
@@ -307,9 +331,9 @@ function jsOutline(source: string, language: Language): Outline {
       const name = t[j + 1];
       const open = j + 2;
       if (name?.type !== 'ident' || t[open]?.value !== '(') continue;
-      const close = matching(t, open);
+      const close = closeOf(t, open);
       const body = t.findIndex((x, n) => n > close && x.value === '{');
-      const end = body > 0 ? matching(t, body) : close;
+      const end = body > 0 ? closeOf(t, body) : close;
       functions.push({ name: name.value, params: jsParams(t, open, close), line: lineOf(start), endLine: lineOf(t[end].start) });
       i = end;
       continue;
@@ -325,7 +349,7 @@ function jsOutline(source: string, language: Language): Outline {
       let params: string[] | undefined;
       let after = -1;
       if (t[a]?.value === '(') {
-        const close = matching(t, a);
+        const close = closeOf(t, a);
         params = jsParams(t, a, close);
         after = close + 1;
       } else if (t[a]?.type === 'ident' && t[a + 1]?.value === '=>') {
@@ -343,7 +367,7 @@ function jsOutline(source: string, language: Language): Outline {
     if (t[k]?.value === 'class' && t[k + 1]?.type === 'ident') {
       const open = t.findIndex((x, n) => n > k && x.value === '{');
       if (open < 0) continue;
-      const close = matching(t, open);
+      const close = closeOf(t, open);
       const info: ClassInfo = { name: t[k + 1].value, line: lineOf(start), endLine: lineOf(t[close].start), attributes: [] };
       classes.push(info);
       classMembers(open, close, info);
@@ -359,9 +383,9 @@ function jsOutline(source: string, language: Language): Outline {
       while (['static', 'async', 'get', 'set', '*'].includes(t[n].value) && t[n + 1]?.value !== '(') n++;
       const name = t[n];
       if (name.type === 'ident' && t[n + 1]?.value === '(') {
-        const pClose = matching(t, n + 1);
+        const pClose = closeOf(t, n + 1);
         const body = t[pClose + 1]?.value === '{' ? pClose + 1 : -1;
-        const end = body > 0 ? matching(t, body) : pClose;
+        const end = body > 0 ? closeOf(t, body) : pClose;
         if (name.value === 'constructor') {
           for (let a = body; a < end; a++) {
             if (t[a].value === 'this' && t[a + 1]?.value === '.' && t[a + 2]?.type === 'ident' && t[a + 3]?.value === '=' && !info.attributes.includes(t[a + 2].value)) {
@@ -377,8 +401,8 @@ function jsOutline(source: string, language: Language): Outline {
       // A field: `name = (...) => ...` is callable like a method; anything else is skipped.
       if (name.type === 'ident' && t[n + 1]?.value === '=') {
         const a = t[n + 2]?.value === 'async' ? n + 3 : n + 2;
-        if (t[a]?.value === '(' && t[matching(t, a) + 1]?.value === '=>') {
-          const pClose = matching(t, a);
+        if (t[a]?.value === '(' && t[closeOf(t, a) + 1]?.value === '=>') {
+          const pClose = closeOf(t, a);
           const end = arrowEnd(pClose + 2);
           functions.push({ name: name.value, className: info.name, params: jsParams(t, a, pClose), line: lineOf(t[m].start), endLine: lineOf(t[end].start) });
           m = end;
@@ -387,7 +411,7 @@ function jsOutline(source: string, language: Language): Outline {
       }
       // Step over the rest of the field declaration.
       while (m < close && t[m + 1] && t[m + 1].value !== ';' && !(t[m + 1].nlBefore && t[m + 1].type === 'ident')) {
-        const skipTo = ['(', '[', '{'].includes(t[m].value) ? matching(t, m) : m + 1;
+        const skipTo = ['(', '[', '{'].includes(t[m].value) ? closeOf(t, m) : m + 1;
         m = skipTo > m ? skipTo : close;
       }
     }

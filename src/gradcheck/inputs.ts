@@ -1,5 +1,6 @@
 import { softmaxVector } from '../core/functions';
 import { Random } from '../core/random';
+import type { PresetChoice } from '../protocol/gradcheck';
 import type { Json } from '../protocol/validate';
 import type { ClassInfo, FunctionInfo } from './functions';
 
@@ -16,9 +17,11 @@ export type Inputs = Record<string, Json>;
 export interface InputOptions {
   batchSize: number;
   seed: number;
+  /** false: one example (y and t as vectors), for code written without a batch axis. */
+  batched?: boolean;
 }
 
-export const DEFAULT_INPUT_OPTIONS: InputOptions = { batchSize: 4, seed: 0 };
+export const DEFAULT_INPUT_OPTIONS: InputOptions = { batchSize: 4, seed: 0, batched: true };
 
 type Role = 'probs' | 'target' | 'labels' | 'batch' | 'weights' | 'bias' | 'data' | 'logits' | 'constant' | 'vector';
 
@@ -58,24 +61,30 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   const roles = params.map(roleOf);
   const hasWeights = roles.includes('weights');
   const hasTarget = roles.includes('target') || roles.includes('labels');
-  const N = options.batchSize;
+  const batched = options.batched ?? true;
+  const N = batched ? options.batchSize : 1;
   const C = hasWeights ? 3 : 10;
   const D = 2;
   // A lone vector is the book's function_2 point (x0, x1); beside other inputs, 4 elements.
   const vectorLength = params.length === 1 ? 2 : 4;
   const labels = Array.from({ length: N }, () => rng.randInt(C));
-  const matrix = (r: number, c: number) => Array.from({ length: r }, () => Array.from({ length: c }, () => awayFromZero(rng)));
+  const row = (c: number) => Array.from({ length: c }, () => awayFromZero(rng));
+  const matrix = (r: number, c: number) => Array.from({ length: r }, () => row(c));
+  /** N rows of what `one` makes, or a single one when there is no batch axis. */
+  const rows = <T,>(one: () => T): T | T[] => (batched ? Array.from({ length: N }, one) : one());
   const out: Inputs = {};
   params.forEach((p, k) => {
     switch (roles[k]) {
       case 'probs':
-        out[p] = Array.from({ length: N }, () => Array.from(softmaxVector(Array.from({ length: C }, () => rng.randn()))).map(round4));
+        out[p] = rows(() => Array.from(softmaxVector(Array.from({ length: C }, () => rng.randn()))).map(round4));
         break;
-      case 'target':
-        out[p] = labels.map((l) => Array.from({ length: C }, (_, j) => (j === l ? 1 : 0)));
+      case 'target': {
+        const onehot = labels.map((l) => Array.from({ length: C }, (_, j) => (j === l ? 1 : 0)));
+        out[p] = batched ? onehot : onehot[0];
         break;
+      }
       case 'labels':
-        out[p] = labels;
+        out[p] = batched ? labels : labels[0];
         break;
       case 'batch':
         out[p] = N;
@@ -90,10 +99,10 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
         out[p] = Array.from({ length: C }, () => awayFromZero(rng));
         break;
       case 'data':
-        out[p] = hasWeights ? matrix(N, D) : hasTarget ? matrix(N, C) : Array.from({ length: vectorLength }, () => awayFromZero(rng));
+        out[p] = hasWeights ? rows(() => row(D)) : hasTarget ? rows(() => row(C)) : row(vectorLength);
         break;
       case 'logits':
-        out[p] = matrix(N, C);
+        out[p] = rows(() => row(C));
         break;
       default:
         out[p] = Array.from({ length: vectorLength }, () => awayFromZero(rng));
@@ -143,7 +152,7 @@ export const SIMPLE_NET = {
   t: [0, 0, 1],
 };
 
-export type PresetId = 'function_2' | 'book-yt-1' | 'book-yt-2' | 'book-yt-batch' | 'simpleNet';
+export type PresetId = PresetChoice;
 
 export interface Preset {
   id: PresetId;
@@ -195,4 +204,16 @@ export function recogniseBookLoss(probes: (number | null)[]): { kind: BookLoss; 
     }
   }
   return undefined;
+}
+
+/** Inputs as the panel's editable JSON: one line per row, so a matrix reads as a matrix. */
+export function inputsToText(inputs: Inputs): string {
+  const value = (v: Json, indent: string): string => {
+    if (Array.isArray(v) && v.some((e) => Array.isArray(e))) {
+      return `[\n${v.map((e) => `${indent}  ${value(e, `${indent}  `)}`).join(',\n')}\n${indent}]`;
+    }
+    return JSON.stringify(v).replace(/,/g, ', ');
+  };
+  const entries = Object.entries(inputs).map(([k, v]) => `  ${JSON.stringify(k)}: ${value(v, '  ')}`);
+  return `{\n${entries.join(',\n')}\n}`;
 }

@@ -14,7 +14,7 @@ export function checkInContext(req: any): any {
     throw { glError: true, kind, message, ...extra };
   };
   const lookup = (name: string): any => (0, eval)(`typeof ${name} === 'undefined' ? undefined : ${name}`);
-  const isArr = (v: any) => Array.isArray(v) || ArrayBuffer.isView(v);
+  const isArr = (v: any): v is any[] => Array.isArray(v) || ArrayBuffer.isView(v);
   const shapeOf = (v: any): number[] | null => {
     if (typeof v === 'number') return [];
     if (ArrayBuffer.isView(v)) return [(v as any).length];
@@ -185,11 +185,14 @@ export function checkInContext(req: any): any {
   }
   let sweep: any = null;
   if (indices.length) {
+    // The largest slope where both one-sided slopes agree (no kink within h), for the chart.
+    const smooth = (j: number) => Math.abs(plus[j] - f0 - (f0 - minus[j])) <= 1e-2 * Math.max(Math.abs(plus[j] - f0), Math.abs(f0 - minus[j]), 1e-300);
+    const anySmooth = indices.some((_, j) => smooth(j));
     let best = 0;
     let bestAbs = -1;
     indices.forEach((_, j) => {
       const d = Math.abs(plus[j] - minus[j]);
-      if (d > bestAbs) {
+      if (d > bestAbs && (!anySmooth || smooth(j))) {
         bestAbs = d;
         best = j;
       }

@@ -7,3 +7,4 @@
 export * from './validate';
 export * from './tutorial';
 export * from './train';
+export * from './gradcheck';

@@ -327,6 +327,8 @@ export const TRAIN_STRINGS = {
   showRaw: 'Raw loss',
   savePng: 'Save PNG',
   epochTable: 'Epochs of the current run',
+  epochColumn: 'Epoch',
+  iterationColumn: 'Iteration',
   trainAccuracy: 'Train accuracy',
   testAccuracy: 'Test accuracy',
   runs: 'Runs',

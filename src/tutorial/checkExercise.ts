@@ -8,12 +8,13 @@ import * as vscode from 'vscode';
 import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseFiles';
 import { diagnosticText, say, verdictLines, type Translate } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
-import { runChecks, type RunFailure } from './exerciseRunner';
-import { EXERCISE_NAMES, checksFor, functionName, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
-import { judge, summarize, type Verdict } from './exerciseVerdict';
+import type { RunFailure } from './exerciseRunner';
+import { EXERCISE_NAMES, checksFor, functionName, isGradientCheck, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
+import { summarize, type Verdict } from './exerciseVerdict';
+import { checkSolution } from './checkSolution';
 import { exerciseReport } from './log';
 import { PROGRESS_KEYS, markStepDone } from './progress';
-import { pythonFor } from './python';
+import { pythonInterpreter } from '../panels/gradcheck/interpreter';
 
 const t: Translate = (template, ...args) => vscode.l10n.t(template, ...args);
 let diagnostics: vscode.DiagnosticCollection | undefined;
@@ -30,7 +31,7 @@ async function targetDocument(uriArg: unknown): Promise<vscode.TextDocument | un
 function failureText(f: RunFailure): string {
   switch (f.kind) {
     case 'pythonMissing':
-      return vscode.l10n.t('Could not start Python ("{0}": {1}). Install Python 3 with numpy, or pick an interpreter with "Python: Select Interpreter".', f.python, f.message);
+      return vscode.l10n.t('Could not start Python ("{0}": {1}). Install Python 3 with numpy, or pick an interpreter with "Python: Select Interpreter" (or set gradientLab.pythonPath).', f.python, f.message);
     case 'numpyMissing':
       return vscode.l10n.t('numpy is not installed for {0}. Install it with: "{0}" -m pip install numpy', f.python);
     case 'timeout':
@@ -85,28 +86,34 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
 
   const exercise = isExerciseName(exerciseArg) ? exerciseArg : undefined;
   const checks = checksFor(exercise);
-  const python = language === 'python' ? await pythonFor(doc.uri) : undefined;
+  // The same interpreter as Check Gradient: the Python extension's, else gradientLab.pythonPath, else python3.
+  const interpreter = language === 'python' ? await pythonInterpreter(doc.uri) : undefined;
+  const python = interpreter?.command ?? 'python3';
+  let cancelled = false;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking your solution…'), cancellable: true },
     (_progress, token) => {
       const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      return runChecks({
+      token.onCancellationRequested(() => {
+        cancelled = true;
+        abort.abort();
+      });
+      return checkSolution({
         language,
         file: doc.uri.fsPath,
         checks,
+        root: extensionUri.fsPath,
         python,
-        harness: vscode.Uri.joinPath(extensionUri, 'media', 'exercises', 'check_exercise.py').fsPath,
-        worker: vscode.Uri.joinPath(extensionUri, 'dist', 'exerciseWorker.js').fsPath,
+        pythonHint: interpreter?.hint ?? '',
         signal: abort.signal,
       });
     },
   );
 
+  if (cancelled) return undefined;
   const out = exerciseReport();
-  out.appendLine(`── ${vscode.workspace.asRelativePath(doc.uri)} · ${new Date().toLocaleTimeString()}${python ? ` · ${python}` : ''}`);
+  out.appendLine(`── ${vscode.workspace.asRelativePath(doc.uri)} · ${new Date().toLocaleTimeString()}${language === 'python' ? ` · ${python}` : ''}`);
   if ('failure' in result) {
-    if (result.failure.kind === 'crashed' && result.failure.message === 'cancelled') return undefined;
     const text = failureText(result.failure);
     out.appendLine(text);
     publish(doc, language, [], result.failure.kind === 'load' ? { line: result.failure.error.line, text } : undefined);
@@ -114,12 +121,12 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
     return undefined;
   }
 
-  const verdicts = judge(checks, result.outcomes, (e) => functionName(e, language));
+  const { verdicts } = result;
   results.update(doc.uri, verdicts);
   publish(doc, language, results.all(doc.uri));
   for (const v of verdicts) for (const line of verdictLines(t, v, functionName(v.exercise, language))) out.appendLine(line);
 
-  const gradientChecks = verdicts.filter((v) => checks.find((c) => c.id === v.id)?.kind === 'gradient');
+  const gradientChecks = verdicts.filter((v) => checks.some((c) => c.id === v.id && isGradientCheck(c)));
   if (gradientChecks.length > 0 && gradientChecks.every((v) => v.status === 'pass')) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
 
   const summary = summarize(verdicts);

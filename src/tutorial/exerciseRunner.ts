@@ -1,13 +1,14 @@
 /**
- * Runs the exercise checks on a learner's file: Python through the harness in
+ * Runs the exercise's value checks on a learner's file: Python through the harness in
  * media/exercises/check_exercise.py (the learner's interpreter, JSON over stdin/stdout), JavaScript
  * in dist/exerciseWorker.js. Both have a time limit. Node only, no vscode: the CLI-free core of
  * "Check my solution", tested directly.
  */
 import { spawn } from 'child_process';
 import { readFile } from 'fs/promises';
+import { dirname } from 'path';
 import { Worker } from 'worker_threads';
-import { EXERCISES, type ExerciseCheck, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
+import { EXERCISES, type ExerciseLanguage, type ExerciseName, type ValueCheck } from './exerciseSpec';
 import type { HarnessError, RawOutcome } from './exerciseVerdict';
 import type { JsCheckReply, JsCheckRequest } from './exerciseWorker';
 
@@ -24,7 +25,7 @@ export type RunResult = { outcomes: RawOutcome[] } | { failure: RunFailure };
 export interface RunOptions {
   language: ExerciseLanguage;
   file: string;
-  checks: readonly ExerciseCheck[];
+  checks: readonly ValueCheck[];
   /** Python: the interpreter to use. */
   python?: string;
   /** Python: path of check_exercise.py. */
@@ -56,7 +57,7 @@ function runPython(opts: RunOptions): Promise<RunResult> {
       clearTimeout(timer);
       resolve(r);
     };
-    const child = spawn(python, [opts.harness!], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' } });
+    const child = spawn(python, [opts.harness!], { cwd: dirname(opts.file), stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' } });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       finish({ failure: { kind: 'timeout', seconds: timeoutMs / 1000 } });

@@ -1,7 +1,8 @@
 /**
  * What "Check my solution" checks in the chapter-4 exercise file: the book's values (copied from
- * test-vectors.json, recomputed with numpy float64) and one gradient check. The same list runs
- * against Python (media/exercises/check_exercise.py) and JavaScript (exerciseWorker.ts).
+ * test-vectors.json, recomputed with numpy float64) and the gradient check. The value checks run
+ * in media/exercises/check_exercise.py (Python) or exerciseWorker.ts (JavaScript); the gradient
+ * checks in the gradient checker of src/gradcheck.
  * No vscode import.
  */
 
@@ -57,16 +58,19 @@ export interface ValueCheck {
   diagnose: Diagnosis[];
 }
 
-/** The learner's analytic gradient against central differences of their own loss. */
+/**
+ * The learner's analytic gradient against central differences of their own loss, run by the
+ * gradient checker (src/gradcheck, through gradcheckAdapter.ts) with its diagnosis.
+ */
 export interface GradientCheck {
   kind: 'gradient';
   id: string;
   exercise: ExerciseName;
   loss: ExerciseName;
-  args: CheckArg[];
-  /** Which argument the gradient is taken with respect to. */
-  wrt: number;
-  batch?: number;
+  /** The loss's arguments by parameter name (the templates call them y and t). */
+  inputs: Record<string, number[] | number[][]>;
+  /** Which input the gradient is taken with respect to. */
+  wrt: string;
 }
 
 export type ExerciseCheck = ValueCheck | GradientCheck;
@@ -101,8 +105,8 @@ export const EXERCISE_CHECKS: readonly ExerciseCheck[] = [
     batch: 2,
     diagnose: ['notAveraged', 'missingDelta', 'missingMinus'],
   },
-  { kind: 'gradient', id: 'cee-grad-single', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', args: [{ array: Y_NO_ZEROS }, { array: T2 }], wrt: 0 },
-  { kind: 'gradient', id: 'cee-grad-batch', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', args: [{ array: Y_BATCH }, { array: T_BATCH }], wrt: 0, batch: 2 },
+  { kind: 'gradient', id: 'cee-grad-single', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_NO_ZEROS, t: T2 }, wrt: 'y' },
+  { kind: 'gradient', id: 'cee-grad-batch', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_BATCH, t: T_BATCH }, wrt: 'y' },
   { kind: 'value', id: 'diff-at-5', exercise: 'numericalDiff', args: [{ fn: 'function_1' }, 5], expected: 0.1999999999990898, tol: { rel: 1e-9 }, diagnose: ['precedence', 'hTooSmall', 'forwardDifference'] },
   { kind: 'value', id: 'diff-at-10', exercise: 'numericalDiff', args: [{ fn: 'function_1' }, 10], expected: 0.2999999999986347, tol: { rel: 1e-9 }, diagnose: ['precedence', 'hTooSmall', 'forwardDifference'] },
   // Not in the vectors: on a quadratic every h gives the same central difference, so a cubic
@@ -116,12 +120,12 @@ export const EXERCISE_CHECKS: readonly ExerciseCheck[] = [
   { kind: 'value', id: 'descent-lr-1e-10', exercise: 'gradientDescent', args: [{ fn: 'function_2' }, { array: [-3, 4] }, 1e-10, 100], expected: [-2.99999994, 3.99999992], tol: { abs: 1e-7 }, diagnose: ['descentUsesGradient'] },
 ];
 
-/** Tolerance of the gradient check: the book's own check agrees to about 1e-7 relative. */
-export const GRADIENT_CHECK_REL_TOL = 1e-5;
-
 export function checksFor(exercise?: ExerciseName): ExerciseCheck[] {
   return EXERCISE_CHECKS.filter((c) => !exercise || c.exercise === exercise);
 }
+
+export const isValueCheck = (c: ExerciseCheck): c is ValueCheck => c.kind === 'value';
+export const isGradientCheck = (c: ExerciseCheck): c is GradientCheck => c.kind === 'gradient';
 
 export function functionName(exercise: ExerciseName, language: ExerciseLanguage): string {
   return EXERCISES[exercise][language];

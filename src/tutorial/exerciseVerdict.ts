@@ -5,7 +5,7 @@
  * EXERCISE_STRINGS, translated by the extension with vscode.l10n.t. No vscode import.
  */
 import { EXERCISE_STRINGS as S } from './exerciseStrings';
-import { GRADIENT_CHECK_REL_TOL, type Diagnosis, type ExerciseCheck, type ExerciseName, type GradientCheck, type Tolerance, type ValueCheck } from './exerciseSpec';
+import type { Diagnosis, ExerciseName, Tolerance, ValueCheck } from './exerciseSpec';
 
 /** A harness's error, with the line in the learner's file when it is their code. */
 export interface HarnessError {
@@ -17,7 +17,6 @@ export interface HarnessError {
 /** What a harness reports for one check. Non-finite numbers arrive as the strings "nan", "inf", "-inf". */
 export type RawOutcome =
   | { id: string; status: 'ok'; value: unknown; inputBefore?: unknown; inputAfter?: unknown }
-  | { id: string; status: 'ok'; analytic: unknown; numerical: unknown }
   | { id: string; status: 'error'; error: HarnessError }
   /** `name`: the function that still raises the template's TODO error / that is not defined. */
   | { id: string; status: 'todo'; name?: string }
@@ -126,7 +125,7 @@ function diagnose(check: ValueCheck, actual: number[], expected: number[]): Diag
 const GENERIC_HINTS: Record<ExerciseName, string> = {
   sumSquaresError: S.hintSse,
   crossEntropyError: S.hintCee,
-  crossEntropyErrorGrad: S.hintGradientCee,
+  crossEntropyErrorGrad: S.hintFinishTodo,
   numericalDiff: S.hintNumericalDiff,
   numericalGradient: S.hintNumericalGradient,
   gradientDescent: S.hintDescent,
@@ -150,7 +149,7 @@ function centralWithH(check: ValueCheck, h: number): number {
   return (c.f(c.x + h) - c.f(c.x - h)) / (2 * h);
 }
 
-function judgeValue(check: ValueCheck, raw: Extract<RawOutcome, { value: unknown }>, base: Omit<Verdict, 'status'>): Verdict {
+function judgeValue(check: ValueCheck, raw: Extract<RawOutcome, { status: 'ok' }>, base: Omit<Verdict, 'status'>): Verdict {
   const expected = typeof check.expected === 'number' ? [check.expected] : check.expected;
   if (raw.value === null || raw.value === undefined) return { ...base, status: 'fail', detail: msg(S.returnedNothing), hint: msg(S.hintFinishTodo) };
   const actual = flatten(raw.value);
@@ -169,31 +168,8 @@ function judgeValue(check: ValueCheck, raw: Extract<RawOutcome, { value: unknown
   return { ...base, status: 'fail', detail: msg(S.expectedGot, show(expected), show(actual)), hint: msg(d ? HINTS[d] : GENERIC_HINTS[check.exercise]) };
 }
 
-function judgeGradient(check: GradientCheck, raw: Extract<RawOutcome, { analytic: unknown }>, base: Omit<Verdict, 'status'>): Verdict {
-  const analytic = flatten(raw.analytic);
-  const numerical = flatten(raw.numerical);
-  if (raw.analytic === null || raw.analytic === undefined) return { ...base, status: 'fail', detail: msg(S.returnedNothing), hint: msg(S.hintFinishTodo) };
-  if (!analytic || !numerical) return { ...base, status: 'fail', detail: msg(S.notNumbers, '') };
-  if (analytic.length !== numerical.length) return { ...base, status: 'fail', detail: msg(S.gradientShape, analytic.length, numerical.length), hint: msg(S.hintGradientShape) };
-  let worst = 0;
-  let at = 0;
-  analytic.forEach((a, i) => {
-    const n = numerical[i];
-    const err = Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), 1e-7);
-    if (!(err <= worst)) [worst, at] = [err, i];
-  });
-  if (worst <= GRADIENT_CHECK_REL_TOL) return { ...base, status: 'pass', detail: msg(S.gradientAgrees, worst.toExponential(1)) };
-  const detail = msg(S.gradientDiffers, Number.isFinite(worst) ? worst.toExponential(1) : String(worst), at, show(analytic[at]), show(numerical[at]));
-  const hint =
-    isMultiple(analytic, numerical, -1) ? S.hintGradientSign
-    : check.batch && isMultiple(analytic, numerical, check.batch) ? S.hintGradientNotAveraged
-    : check.batch && isMultiple(analytic, numerical, 1 / check.batch) ? S.hintGradientAveragedTwice
-    : S.hintGradientCee;
-  return { ...base, status: 'fail', detail, hint: msg(hint) };
-}
-
-/** One verdict per check, in the checks' order; a check the harness did not report is an error. */
-export function judge(checks: readonly ExerciseCheck[], outcomes: readonly RawOutcome[], functionName: (e: ExerciseName) => string): Verdict[] {
+/** One verdict per value check, in the checks' order; a check the harness did not report is an error. */
+export function judge(checks: readonly ValueCheck[], outcomes: readonly RawOutcome[], functionName: (e: ExerciseName) => string): Verdict[] {
   return checks.map((check) => {
     const raw = outcomes.find((o) => o.id === check.id);
     const base = { id: check.id, exercise: check.exercise, label: msg(S[`check.${check.id}` as keyof typeof S] ?? check.id) };
@@ -209,9 +185,7 @@ export function judge(checks: readonly ExerciseCheck[], outcomes: readonly RawOu
       case 'error':
         return { ...base, status: 'error', line: raw.error.line, detail: msg(S.raised, raw.error.type, raw.error.message) };
       case 'ok':
-        if (check.kind === 'value' && 'value' in raw) return judgeValue(check, raw, base);
-        if (check.kind === 'gradient' && 'analytic' in raw) return judgeGradient(check, raw, base);
-        return { ...base, status: 'error', detail: msg(S.notRun) };
+        return judgeValue(check, raw, base);
     }
   });
 }

@@ -1,17 +1,17 @@
 /**
- * Runs the exercise checks against a learner's JavaScript file, in a worker (so an endless loop
+ * Runs the exercise's value checks against a learner's JavaScript file, in a worker (so an endless loop
  * cannot block the extension host) and in a `vm` context with a time limit per call. Reports raw
  * values only (see exerciseVerdict.ts), like the Python harness media/exercises/check_exercise.py.
  */
 import { parentPort, workerData } from 'worker_threads';
 import * as vm from 'vm';
-import type { CheckArg, ExerciseCheck, ExerciseName } from './exerciseSpec';
+import type { CheckArg, ExerciseName, ValueCheck } from './exerciseSpec';
 import type { HarnessError, RawOutcome } from './exerciseVerdict';
 
 export interface JsCheckRequest {
   source: string;
   filename: string;
-  checks: ExerciseCheck[];
+  checks: ValueCheck[];
   names: Record<ExerciseName, string>;
   callTimeoutMs: number;
 }
@@ -73,15 +73,9 @@ function run(req: JsCheckRequest): JsCheckReply {
       const fn = lookup(name);
       if (!fn) return { id: check.id, status: 'missing', name };
       const args = build(check.args);
-      if (check.kind === 'value') {
-        const before = check.restores !== undefined ? toJson(args[check.restores]) : undefined;
-        const value = toJson(call(fn, args));
-        return check.restores !== undefined ? { id: check.id, status: 'ok', value, inputBefore: before, inputAfter: toJson(args[check.restores]) } : { id: check.id, status: 'ok', value };
-      }
-      const loss = lookup(req.names[check.loss]);
-      if (!loss) return { id: check.id, status: 'missing', name: req.names[check.loss] };
-      const analytic = toJson(call(fn, build(check.args)));
-      return { id: check.id, status: 'ok', analytic, numerical: numericalGradientOf(loss, args, check.wrt, call) };
+      const before = check.restores !== undefined ? toJson(args[check.restores]) : undefined;
+      const value = toJson(call(fn, args));
+      return check.restores !== undefined ? { id: check.id, status: 'ok', value, inputBefore: before, inputAfter: toJson(args[check.restores]) } : { id: check.id, status: 'ok', value };
     } catch (e) {
       const err = e as { code?: unknown; message?: unknown; stack?: unknown };
       if (err?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { id: check.id, status: 'timeout' };
@@ -93,23 +87,6 @@ function run(req: JsCheckRequest): JsCheckReply {
     }
   });
   return { outcomes };
-}
-
-/** Central differences (h = 1e-4) of the learner's loss over every element of args[wrt], arrays nested or flat. */
-function numericalGradientOf(loss: Fn, args: unknown[], wrt: number, call: (fn: Fn, args: unknown[]) => unknown): unknown {
-  const h = 1e-4;
-  const walk = (a: unknown[]): unknown[] =>
-    a.map((v, i) => {
-      if (Array.isArray(v)) return walk(v);
-      const tmp = v as number;
-      a[i] = tmp + h;
-      const fxh1 = Number(call(loss, args));
-      a[i] = tmp - h;
-      const fxh2 = Number(call(loss, args));
-      a[i] = tmp;
-      return toJson((fxh1 - fxh2) / (2 * h));
-    });
-  return walk(args[wrt] as unknown[]);
 }
 
 if (parentPort) parentPort.postMessage(run(workerData as JsCheckRequest));

@@ -15,10 +15,13 @@ export const LAB_VIEW_TYPE = 'gradientLab.labs';
 export class LabPanel {
   private static current: LabPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** A lab asked for but not yet shown: a hidden page reloads on reveal and may miss showLab, so it is sent again on `ready`. */
+  private requested: LabId | undefined;
 
   /** Shows `lab`, in the open panel if there is one, else in a new panel beside the editor. */
   static show(extensionUri: vscode.Uri, lab: LabId): void {
     if (LabPanel.current) {
+      LabPanel.current.requested = lab;
       LabPanel.current.panel.reveal(undefined, false);
       void LabPanel.current.post({ type: 'showLab', lab });
       return;
@@ -70,6 +73,7 @@ export class LabPanel {
     }
     switch (message.type) {
       case 'labShown': {
+        if (message.lab === this.requested) this.requested = undefined;
         const key = progressKeyForLab(message.lab);
         if (key) void markStepDone(key);
         break;
@@ -78,6 +82,7 @@ export class LabPanel {
         void vscode.commands.executeCommand('gradientLab.openTutorial');
         break;
       case 'ready':
+        if (this.requested) void this.post({ type: 'showLab', lab: this.requested });
         break;
     }
   }

@@ -41,7 +41,7 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
 
   after(async () => {
     if (server) saveText('train-exthost.log', server.extensionHostLog());
-    await closeBrowser();
+    await closeBrowser('train');
     await server?.stop();
   });
 

@@ -46,7 +46,7 @@ test('the bench report prints ratios against numpy, and says when numpy was not 
   };
   const withNumpy: BenchResult = {
     ...base, numpyMsPerIter: 1, numpyItPerSec: 1000, numpyEvalMs: 60, numpyRunSeconds: 14, numpyTestAccuracy: 0.93, numpyTrainAccuracy: 0.95,
-    numgradNumpySecondsEstimate: 30, numpy: { version: '2.4.6', python: '3.11' }, numpySkipped: null,
+    numgradNumpySecondsEstimate: 30, numpy: { version: '2.4.6', python: '3.11', blasThreads: 'default' }, numpySkipped: null,
   };
   const text = formatReport(withNumpy);
   assert.match(text, /numpy \(the book\)\s+1\.000\s+1000\s+5\.0× faster/);

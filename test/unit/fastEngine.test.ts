@@ -89,6 +89,14 @@ test('accuracy of the fast engine equals the float64 accuracy on the whole test 
   assert.ok(Math.abs(fast.accuracyOn(data.test) - expected) <= 0.0005, `fast ${fast.accuracyOn(data.test)} vs ${expected}`);
 });
 
+test('a learning rate that overflows float32 makes the fast engine report divergence, not a number', async () => {
+  const config = { ...BOOK_DEFAULTS, iters: 50, learningRate: 1e308, seed: 3 };
+  const shape = { inputSize: 784, hiddenSize: 50, outputSize: 10 };
+  const summary = await new Trainer(createNetwork('fast', shape, config), data, config).run();
+  assert.equal(summary.reason, 'diverged');
+  assert.match(summary.message ?? '', /learning rate 1e\+308 is too large/);
+});
+
 test('the sparse view keeps exactly the non-zero pixels, built once per set', () => {
   const set: LabeledImages = { count: 2, size: 4, images: Uint8Array.from([0, 255, 0, 51, 0, 0, 0, 0]), labels: Uint8Array.from([1, 2]) };
   const view = sparseImages(set);

@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_RUN_CONFIG, TRAIN_STRINGS, checkRunConfig, naiveNumericalSecondsPerIteration, parameterCount, parseTrainMessage } from '../../src/protocol/train';
 import { ProtocolError } from '../../src/protocol/validate';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './helpers';
 
 const good = { ...DEFAULT_RUN_CONFIG };
 
@@ -77,4 +80,15 @@ test('parseTrainMessage returns well-formed messages typed and trimmed', () => {
   assert.deepEqual(start, { type: 'start', config: { ...good, batchSize: 10, dataset: { kind: 'folder', path: '/data/fashion' } } });
   const png = 'data:image/png;base64,iVBORw0KGgo=';
   assert.deepEqual(parseTrainMessage({ type: 'exportChart', chart: 'accuracy', dataUrl: png }), { type: 'exportChart', chart: 'accuracy', dataUrl: png });
+});
+
+test('every string of the page has a Korean translation with the same {n} placeholders', () => {
+  const ko: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'src', 'l10n', 'ko', 'train.json'), 'utf8'));
+  const holes = (s: string) => [...new Set(s.match(/\{\d\}/g) ?? [])].sort();
+  for (const [key, english] of Object.entries(TRAIN_STRINGS)) {
+    assert.ok(english in ko, `${key}: "${english}" is not translated`);
+    assert.deepEqual(holes(ko[english]), holes(english), key);
+  }
+  assert.equal(ko[TRAIN_STRINGS.learningRate], '학습률');
+  assert.equal(ko[TRAIN_STRINGS.epoch], '에폭');
 });

@@ -53,7 +53,8 @@ export function rethemeChart(chart: Chart, c: ThemeColors): void {
   opts.color = c.foreground;
   if (opts.plugins?.legend?.labels) opts.plugins.legend.labels.color = c.foreground;
   for (const scale of Object.values(opts.scales ?? {}) as Record<string, any>[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    scale.grid = { ...scale.grid, color: c.grid };
+    // A scriptable grid colour (a function) reads the lab's current colours itself.
+    if (typeof scale.grid?.color !== 'function') scale.grid = { ...scale.grid, color: c.grid };
     scale.border = { ...scale.border, color: c.muted };
     scale.ticks = { ...scale.ticks, color: c.foreground };
     if (scale.title) scale.title.color = c.foreground;

@@ -75,6 +75,9 @@ export function errorHLab(ctx: LabContext): Lab {
     h('p', { class: 'muted', text: s.errorHZeroDrawn }),
   );
 
+  let colors = ctx.colors;
+  // Grid lines only at the labelled powers of ten: a line at every minor tick hides the curves.
+  const labelledGrid = (c: { tick?: { label?: unknown } }) => (c.tick?.label ? colors.grid : 'transparent');
   const chart = new Chart(canvas, {
     type: 'scatter',
     data: {
@@ -86,8 +89,8 @@ export function errorHLab(ctx: LabContext): Lab {
     options: {
       ...baseOptions(ctx.colors),
       scales: {
-        x: { ...themedScale(ctx.colors, 'h'), type: 'logarithmic', min: 1e-16, max: 1, ticks: { color: ctx.colors.foreground, callback: powerOfTen, autoSkip: false } },
-        y: { ...themedScale(ctx.colors, s.errorHAxisError), type: 'logarithmic', min: ERROR_FLOOR, max: 10, ticks: { color: ctx.colors.foreground, callback: powerOfTen, autoSkip: false } },
+        x: { ...themedScale(ctx.colors, 'h'), type: 'logarithmic', min: 1e-16, max: 1, ticks: { color: ctx.colors.foreground, callback: powerOfTen, autoSkip: false }, grid: { color: labelledGrid } },
+        y: { ...themedScale(ctx.colors, s.errorHAxisError), type: 'logarithmic', min: ERROR_FLOOR, max: 10, ticks: { color: ctx.colors.foreground, callback: powerOfTen, autoSkip: false }, grid: { color: labelledGrid } },
       },
     } as never,
   });
@@ -132,6 +135,7 @@ export function errorHLab(ctx: LabContext): Lab {
   return {
     root,
     retheme(c) {
+      colors = c;
       paintSeries(c);
       rethemeChart(chart, c);
     },

@@ -93,8 +93,8 @@ export function fieldLab(ctx: LabContext): Lab {
       ...baseOptions(colors),
       plugins: { legend: { display: false } },
       scales: {
-        x: { ...themedScale(colors, 'x0'), type: 'linear', min: -RANGE - 0.25, max: RANGE + 0.25, ticks: { color: colors.foreground, stepSize: 0.5, includeBounds: false } },
-        y: { ...themedScale(colors, 'x1'), min: -RANGE - 0.25, max: RANGE + 0.25, ticks: { color: colors.foreground, stepSize: 0.5, includeBounds: false } },
+        x: { ...themedScale(colors, 'x0'), type: 'linear', min: -RANGE - 0.5, max: RANGE + 0.5, ticks: { color: colors.foreground, stepSize: 0.5 } },
+        y: { ...themedScale(colors, 'x1'), min: -RANGE - 0.5, max: RANGE + 0.5, ticks: { color: colors.foreground, stepSize: 0.5 } },
       },
     } as never,
     plugins: [arrows],

@@ -27,8 +27,10 @@ interface PageState {
 const s = strings(LAB_STRINGS);
 const send = (m: FromLabMessage) => post(m);
 const previous = vscode.getState() as Partial<PageState> | undefined;
+// A page reloaded after being hidden keeps its own last lab (its state); a new page shows the
+// lab it was opened for. The extension re-sends showLab after `ready` if it wants another one.
 const state: PageState = {
-  lab: isLabId(initialData<LabPageData>()?.lab) ? initialData<LabPageData>()!.lab : isLabId(previous?.lab) ? previous!.lab : 'loss',
+  lab: isLabId(previous?.lab) ? previous!.lab : isLabId(initialData<LabPageData>()?.lab) ? initialData<LabPageData>()!.lab : 'loss',
   labs: typeof previous?.labs === 'object' && previous.labs ? previous.labs : {},
 };
 const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;

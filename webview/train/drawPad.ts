@@ -66,14 +66,6 @@ export class DrawPad {
     this.emit();
   }
 
-  /** Draws a digit given as 28×28 grey levels (tests and demos), as if by hand. */
-  drawImage(pixels28: ArrayLike<number>): void {
-    const k = SIZE / MNIST_SIDE;
-    for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) this.gray[y * SIZE + x] = pixels28[Math.floor(y / k) * MNIST_SIDE + Math.floor(x / k)];
-    this.render();
-    this.emit();
-  }
-
   private toPad(e: PointerEvent): { x: number; y: number } {
     const r = this.canvas.getBoundingClientRect();
     return { x: ((e.clientX - r.left) / r.width) * SIZE, y: ((e.clientY - r.top) / r.height) * SIZE };

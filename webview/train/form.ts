@@ -79,7 +79,7 @@ export class TrainForm {
     this.folderRow = el('div', { class: 'row' }, el('label', { class: 'grow' }, el('span', { text: S.folderPath }), this.folder, this.errors.dataset), this.browse);
     this.warning = el('p', { class: 'warning numerical-warning', role: 'note' });
     fields.append(
-      el('label', {}, el('span', { text: S.gradientMethod }), this.method, this.errors.gradientMethod),
+      el('label', { class: 'wide' }, el('span', { text: S.gradientMethod }), this.method, this.errors.gradientMethod),
       el('label', { class: 'wide' }, el('span', { text: S.dataset }), this.datasetKind),
     );
     this.root = el(

@@ -6,10 +6,6 @@ export function pct(x: number | null | undefined): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(2)}%`;
 }
 
-export function fixed(x: number | null | undefined, digits = 4): string {
-  return x === null || x === undefined ? '—' : Number.isFinite(x) ? x.toFixed(digits) : String(x);
-}
-
 export function sci(x: number): string {
   return x === 0 ? '0' : x.toExponential(2);
 }

@@ -105,7 +105,7 @@ document.getElementById('app')!.append(
     'div',
     { class: 'top' },
     el('section', { class: 'card setup' }, form.root, controls.root),
-    el('section', { class: 'card epochs-card' }, epochHeading, el('div', { class: 'scroll' }, el('table', { class: 'epochs' }, el('thead', {}, el('tr', {}, ...[S.epoch, S.iteration, S.trainAccuracy, S.testAccuracy].map((t) => el('th', { scope: 'col', text: t })))), epochBody))),
+    el('section', { class: 'card epochs-card' }, epochHeading, el('div', { class: 'scroll' }, el('table', { class: 'epochs' }, el('thead', {}, el('tr', {}, ...[S.epochColumn, S.iterationColumn, S.trainAccuracy, S.testAccuracy].map((t) => el('th', { scope: 'col', text: t })))), epochBody))),
   ),
   advice,
   el(

@@ -31,6 +31,8 @@ export function settingsText(v: RunView): string {
   const c = v.config;
   const parts = [`batch ${c.batchSize}`, `lr ${c.learningRate}`, `hidden ${c.hiddenSize}`, `iters ${integer(c.iters)}`, `std ${c.weightInitStd}`, `seed ${c.seed}`];
   if (c.gradientMethod === 'numerical') parts.push('numerical');
+  if (c.dataset.kind === 'fashion') parts.push('Fashion-MNIST');
+  if (c.dataset.kind === 'folder') parts.push(c.dataset.path.split(/[\\/]/).filter(Boolean).pop() ?? c.dataset.path);
   return parts.join(' · ');
 }
 
@@ -130,7 +132,7 @@ export class RunsTable {
       el('td', {}, show),
       nameCell,
       el('td', { class: `status status-${v.status}`, text: S[STATUS[v.status]] }),
-      el('td', { class: 'settings', text: settingsText(v) }),
+      el('td', { class: 'settings', text: settingsText(v), title: v.datasetName || undefined }),
       el('td', { class: 'result', text: result }),
       actionsCell,
     );

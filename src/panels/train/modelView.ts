@@ -2,7 +2,7 @@
  * What "See the model" shows, computed in the worker from a network's parameters: predictions on
  * the test set (a sample grid and the mistakes), the confusion matrix, and W1's columns as images.
  */
-import { confusionMatrix } from '../../core/confusion';
+import { confusionAccuracy, confusionMatrix } from '../../core/confusion';
 import { LabeledImages, range, toBatch } from '../../core/dataset';
 import { argmaxRows } from '../../core/matrix';
 import { TwoLayerNet, TwoLayerParams } from '../../core/twoLayerNet';
@@ -50,11 +50,9 @@ export function modelPicture(params: TwoLayerParams, test: LabeledImages, sample
   const mistakes: SampleImage[] = [];
   for (let i = 0; i < test.count && mistakes.length < samples; i++) if (predicted[i] !== test.labels[i]) mistakes.push(image(i));
   const confusion = confusionMatrix(test.labels, predicted, net.shape.outputSize);
-  let right = 0;
-  for (let i = 0; i < test.count; i++) if (predicted[i] === test.labels[i]) right++;
   const shown = Math.min(maxWeights, params.W1.cols);
   return {
-    testAccuracy: right / test.count,
+    testAccuracy: confusionAccuracy(confusion),
     samples: Array.from({ length: Math.min(samples, test.count) }, (_, i) => image(i)),
     mistakes,
     confusion,

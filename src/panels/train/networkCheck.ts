@@ -21,7 +21,9 @@ export interface NetCheckOptions {
  * many elements are exactly 0 (W1's rows for pixels that are 0 in the whole batch).
  */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0, na = 0, nb = 0;
+  let diff = 0;
+  let na = 0;
+  let nb = 0;
   for (let i = 0; i < a.length; i++) {
     diff += (a[i] - b[i]) ** 2;
     na += a[i] ** 2;

@@ -12,6 +12,7 @@ import {
   DEFAULT_RUN_CONFIG, ModelView, PanelOptions, RunConfig, RunView, TRAIN_STRINGS, TRAIN_VIEW_TYPE,
   TrainFromWebview, TrainToWebview, parseTrainMessage,
 } from '../../protocol/train';
+import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
 import { localize, renderPage, webviewOptions } from '../webviewHtml';
 import { netFromParams } from './modelView';
 import { RunStore } from './runStore';
@@ -34,6 +35,8 @@ export class TrainPanel {
       TrainPanel.current.panel.reveal();
       return TrainPanel.current;
     }
+    // No retainContextWhenHidden: a page that was hidden is rebuilt from 'init', since this
+    // controller keeps the live run's whole history; a hidden page costs no memory meanwhile.
     const panel = vscode.window.createWebviewPanel(TRAIN_VIEW_TYPE, vscode.l10n.t(TRAIN_STRINGS.title), vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
     return new TrainPanel(panel, context);
   }
@@ -64,7 +67,7 @@ export class TrainPanel {
     TrainPanel.current = this;
     const storage = context.storageUri ?? context.globalStorageUri;
     this.store = new RunStore(join(storage.fsPath, 'train-runs'), (m) => trainLog().warn(m));
-    this.files = new RunFiles(this.store, (id) => this.paramsOf(id), (m) => this.post(m), (run, losses, params) => this.addRun(run, losses, params));
+    this.files = new RunFiles(this.store, (id) => this.paramsOf(id), (m) => this.post(m), (run, losses, params, model) => this.addRun(run, losses, params, model));
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'train',
       title: vscode.l10n.t(TRAIN_STRINGS.title),
@@ -169,10 +172,11 @@ export class TrainPanel {
     const runs = [...this.store.list()];
     const histories = runs.map((r) => this.store.history(r.id));
     if (this.live && this.session) {
-      runs.push(this.live);
-      histories.push({ id: this.live.id, stride: 1, loss: [...this.session.losses] });
+      // A page that was hidden (or reloaded) mid-run gets the live run as far as it has come.
       this.live.epochs = [...this.session.epochs];
       this.live.iterations = this.session.iteration;
+      runs.push(this.live);
+      histories.push({ id: this.live.id, stride: 1, loss: [...this.session.losses] });
     }
     this.ready = true;
     void this.panel.webview.postMessage({ type: 'init', runs, histories, current: this.live?.id, options: this.options() } satisfies TrainToWebview);
@@ -233,6 +237,8 @@ export class TrainPanel {
               : undefined,
         });
         this.addRun(run, session.losses, params, model);
+        // The walkthrough's "Train TwoLayerNet" step is done once a run has gone all the way.
+        if (summary.reason === 'finished') void markStepDone(PROGRESS_KEYS.trainingFinished);
       },
       error: (message) => {
         if (this.session !== session) return;

@@ -3,7 +3,7 @@
  * the keyboard, context menus, CodeLens, notifications, and clicks inside webviews (an iframe in an
  * iframe). Selectors are VS Code's own DOM classes and ARIA labels.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
@@ -22,7 +22,13 @@ export async function launchBrowser(): Promise<Browser> {
   return browser;
 }
 
-export async function closeBrowser(): Promise<void> {
+/** Screenshots every open page (called from after(): the last state explains a failure), then closes the browser. */
+export async function closeBrowser(name?: string): Promise<void> {
+  if (name && browser) {
+    for (const [i, page] of browser.contexts().flatMap((c) => c.pages()).entries()) {
+      await screenshot(page, `${name}-last${i ? `-${i}` : ''}`).catch(() => undefined);
+    }
+  }
   await browser?.close();
   browser = undefined;
 }
@@ -68,10 +74,14 @@ export async function paletteEntries(page: Page, query: string, expect: RegExp =
 }
 
 async function openPalette(page: Page): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
   const input = page.locator('.quick-input-widget input');
-  if (!(await input.isVisible().catch(() => false))) {
-    await page.keyboard.press('F1');
+  // Another quick input (Go to Line, Quick Open) may still be open or fading out: close it first.
+  if (await widget.isVisible().catch(() => false)) {
+    const value = await input.inputValue().catch(() => '');
+    if (!value.startsWith('>')) await closeQuickInput(page);
   }
+  if (!(await widget.isVisible().catch(() => false))) await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
 }
 
@@ -100,7 +110,8 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
     await closeQuickInput(page);
     await page.waitForTimeout(1000);
   }
-  throw new Error(`The command palette never offered "${title}"`);
+  const shot = await screenshot(page, `failed-runCommand-${title.replace(/[^\w]+/g, '-')}`);
+  throw new Error(`The command palette never offered "${title}" (screenshot ${shot})`);
 }
 
 /** Texts of the notification toasts currently shown. */
@@ -153,6 +164,7 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await page.fill('.quick-input-widget input', relativePath);
   await page.waitForSelector(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label*="${relativePath.split('/').pop()}"]`, { timeout: 20_000 });
   await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   await page.waitForSelector(`.tabs-container .tab[aria-label*="${relativePath.split('/').pop()}"]`, { timeout: 20_000 });
   await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 20_000 });
 }
@@ -164,15 +176,19 @@ export async function goToLine(page: Page, line: number): Promise<void> {
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.keyboard.type(String(line));
   await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
-/** Switches the colour theme through the user settings file (the workbench watches it). */
+/** Switches the colour theme as a person does: Preferences: Color Theme, type the name, Enter. */
 export async function setTheme(wb: Workbench, theme: 'light' | 'dark'): Promise<void> {
-  const file = join(wb.server.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(readFileSync(file, 'utf8'));
-  settings['workbench.colorTheme'] = theme === 'light' ? 'Default Light Modern' : 'Default Dark Modern';
-  writeFileSync(file, JSON.stringify(settings, null, 2));
+  const name = theme === 'light' ? 'Light Modern' : 'Dark Modern';
+  await runCommand(wb.page, 'Preferences: Color Theme');
+  await wb.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await wb.page.fill('.quick-input-widget input', name);
+  await wb.page.waitForSelector(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${name}"]`, { timeout: 10_000 });
+  await wb.page.keyboard.press('Enter');
   await wb.page.waitForSelector(theme === 'light' ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark', { timeout: 30_000 });
+  await closeQuickInput(wb.page);
   await wb.page.waitForTimeout(800);
 }
 
@@ -221,4 +237,35 @@ export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) 
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+}
+
+/** Right-clicks the editor line that shows `lineText` and picks `item` from VS Code's context menu. */
+export async function editorContextMenu(page: Page, lineText: string, item: string): Promise<void> {
+  const line = page.locator('.editor-instance .view-line', { hasText: lineText }).first();
+  await line.waitFor({ state: 'visible', timeout: 20_000 });
+  await line.click({ button: 'right' });
+  // The menu lives in a shadow root; role selectors pierce it.
+  const entry = page.getByRole('menuitem', { name: item, exact: true });
+  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  await entry.click();
+}
+
+/** Clicks the index-th CodeLens titled `title` in the active editor (they appear once the provider answered). */
+export async function clickCodeLens(page: Page, title: string, index = 0): Promise<void> {
+  const lens = page.locator('.editor-instance .codelens-decoration a', { hasText: title }).nth(index);
+  await lens.waitFor({ state: 'visible', timeout: 30_000 });
+  await lens.click();
+}
+
+/** Closes every editor (panels included) through the palette. */
+export async function closeAllEditors(page: Page): Promise<void> {
+  await runCommand(page, 'View: Close All Editors');
+  await page.waitForFunction(() => document.querySelectorAll('.tabs-container .tab').length === 0, undefined, { timeout: 10_000 });
+}
+
+/** The Problems view's entries (ARIA labels: message, source, line), opened with Ctrl+Shift+M. */
+export async function problems(page: Page): Promise<string[]> {
+  if (!(await page.locator('.markers-panel').isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
+  return page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label') ?? (r.textContent ?? '')));
 }

@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import { conventionalGradient, findFunction, functionAt, languageOf, outline, qualifiedName } from '../gradcheck/functions';
+import { GRADCHECK_LANGUAGES, CheckGradientLensProvider } from './checkGradientLens';
+
+type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
+let panelModule: PanelModule | undefined;
+/** The panel (and the runners behind it) load on first use: nothing of them runs at activation. */
+const loadPanel = async (): Promise<PanelModule> => (panelModule ??= await import('../panels/gradcheck/gradcheckPanel'));
+
+/**
+ * "Check Gradient of Selection" from the palette, the editor's context menu or a CodeLens. It
+ * runs the learner's code, so it is refused — with the reason and a way out — in untrusted
+ * workspaces.
+ */
+export function registerCheckGradient(context: vscode.ExtensionContext): void {
+  const diagnostics = vscode.languages.createDiagnosticCollection('gradientLab.gradcheck');
+  const lenses = new CheckGradientLensProvider();
+  context.subscriptions.push(
+    diagnostics,
+    lenses,
+    vscode.commands.registerCommand('gradientLab.checkGradient', (uri?: unknown, functionName?: unknown) => checkGradient(context, diagnostics, uri, functionName)),
+    vscode.languages.registerCodeLensProvider(GRADCHECK_LANGUAGES.map((language) => ({ language })), lenses),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('gradientLab.checkGradient.codeLens') && lenses.refresh()),
+    // A syntax-error diagnostic is about the text that was checked: editing that file clears it.
+    vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && diagnostics.has(e.document.uri) && diagnostics.delete(e.document.uri)),
+    { dispose: () => panelModule?.GradcheckPanel.current?.dispose() },
+  );
+}
+
+async function checkGradient(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, uriArg: unknown, nameArg: unknown): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    const manage = vscode.l10n.t('Manage Workspace Trust');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.'),
+      manage,
+    );
+    if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  const uri = uriArg instanceof vscode.Uri ? uriArg : editor?.document.uri;
+  const document = uri ? await vscode.workspace.openTextDocument(uri) : undefined;
+  const language = document ? languageOf(document.fileName) ?? (GRADCHECK_LANGUAGES.includes(document.languageId) ? (document.languageId as 'python') : undefined) : undefined;
+  if (!document || !language) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a Python, JavaScript or TypeScript file and put the cursor in the loss function you want to check.'));
+    return;
+  }
+  const o = outline(document.getText(), language);
+  let loss = typeof nameArg === 'string' ? findFunction(o, nameArg) : undefined;
+  if (!loss && editor && editor.document.uri.toString() === document.uri.toString()) loss = functionAt(o, editor.selection.start.line + 1);
+  if (!loss) {
+    if (o.functions.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No function found in {0}: Gradient Lab checks top-level functions and methods of top-level classes.', vscode.workspace.asRelativePath(document.uri)));
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      o.functions.map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, detail: vscode.l10n.t('line {0}', String(f.line)), f })),
+      { placeHolder: vscode.l10n.t('Which function is the loss?') },
+    );
+    if (!pick) return;
+    loss = pick.f;
+  }
+  // Its gradient by name (f_grad, grad_f, fGrad, a backward method, ...) or chosen here; none is fine.
+  let gradientName: string | null | undefined;
+  if (!conventionalGradient(o, loss)) {
+    const others = o.functions.filter((f) => f !== loss);
+    if (others.length) {
+      const none = { label: vscode.l10n.t('(none: numerical gradient only)'), name: null as string | null };
+      const pick = await vscode.window.showQuickPick([none, ...others.map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, name: qualifiedName(f) as string | null }))], {
+        placeHolder: vscode.l10n.t('Which function is the gradient of {0}?', qualifiedName(loss)),
+      });
+      gradientName = pick ? pick.name : null;
+    } else gradientName = null;
+  }
+  (await loadPanel()).GradcheckPanel.show(context, diagnostics, { uri: document.uri, functionName: qualifiedName(loss), gradientName });
+}

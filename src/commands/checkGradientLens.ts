@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import { languageOf, outline, qualifiedName } from '../gradcheck/functions';
+
+/** The languages a gradient can be checked in, as VS Code names them. */
+export const GRADCHECK_LANGUAGES = ['python', 'javascript', 'typescript'];
+
+/**
+ * "Check gradient" above every function the checker can call (top-level functions and methods
+ * of top-level classes). Reading the outline is one linear scan of the text, cheap enough for
+ * every edit; lenses are hidden in untrusted workspaces, where checking would be refused.
+ */
+export class CheckGradientLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!vscode.workspace.isTrusted) return [];
+    if (!vscode.workspace.getConfiguration('gradientLab', document.uri).get<boolean>('checkGradient.codeLens', true)) return [];
+    const language = languageOf(document.fileName) ?? (GRADCHECK_LANGUAGES.includes(document.languageId) ? (document.languageId as 'python') : undefined);
+    if (!language) return [];
+    const title = vscode.l10n.t('Check gradient');
+    return outline(document.getText(), language).functions.map((f) => {
+      const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
+      return new vscode.CodeLens(range, { title, command: 'gradientLab.checkGradient', arguments: [document.uri, qualifiedName(f)], tooltip: vscode.l10n.t('Compare {0} and its gradient with the numerical gradient', qualifiedName(f)) });
+    });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * The gradient check panel's controller: one panel, re-targeted by each "Check gradient". It
+ * reads the learner's file from the editor (unsaved edits included), runs the check in a worker
+ * or a child process — never on this thread — and sends the page a finished view. Every message
+ * from the page is validated first; an invalid one is logged and dropped.
+ */
+import * as vscode from 'vscode';
+import { readFile } from 'fs/promises';
+import { CheckOptions, CheckReport, Prepared, analyse, prepare } from '../../gradcheck/check';
+import { qualifiedName } from '../../gradcheck/functions';
+import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
+import { runJs } from '../../gradcheck/jsRunner';
+import { runPython } from '../../gradcheck/pythonRunner';
+import {
+  GRADCHECK_STRINGS, GRADCHECK_VIEW_TYPE, GradcheckFromWebview, GradcheckToWebview, PresetChoice, SetupView, parseGradcheckMessage,
+} from '../../protocol/gradcheck';
+import { ProtocolError, isRecord, json } from '../../protocol/validate';
+import { localize, renderPage, webviewOptions } from '../webviewHtml';
+import { pythonInterpreter } from './interpreter';
+import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
+import { toResultView } from './resultView';
+
+export interface CheckTarget {
+  uri: vscode.Uri;
+  /** "name" or "Class.method". */
+  functionName: string;
+  /** undefined: by convention; null: none; else a function of the file. */
+  gradientName?: string | null;
+}
+
+let log: vscode.LogOutputChannel | undefined;
+export function gradcheckLog(): vscode.LogOutputChannel {
+  return (log ??= vscode.window.createOutputChannel('Gradient Lab: Gradient Check', { log: true }));
+}
+
+const t = (text: string, ...args: string[]) => vscode.l10n.t(text, ...args);
+
+export class GradcheckPanel {
+  static current: GradcheckPanel | undefined;
+
+  static show(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, target: CheckTarget): GradcheckPanel {
+    const existing = GradcheckPanel.current;
+    if (existing) {
+      existing.panel.reveal(undefined, true);
+      void existing.retarget(target);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(GRADCHECK_VIEW_TYPE, vscode.l10n.t(GRADCHECK_STRINGS.title), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context.extensionUri));
+    const p = new GradcheckPanel(panel, context, diagnostics);
+    void p.retarget(target);
+    return p;
+  }
+
+  private target: CheckTarget | undefined;
+  private prepared: Prepared | undefined;
+  private setup: SetupView | undefined;
+  private lastResult: GradcheckToWebview | undefined;
+  private running: AbortController | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly diagnostics: vscode.DiagnosticCollection,
+  ) {
+    GradcheckPanel.current = this;
+    panel.webview.html = renderPage(panel.webview, context.extensionUri, {
+      page: 'gradcheck',
+      title: vscode.l10n.t(GRADCHECK_STRINGS.title),
+      strings: localize(GRADCHECK_STRINGS),
+      styles: ['shared/base.css', 'gradcheck/gradcheck.css'],
+    });
+    panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
+    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+  }
+
+  private post(message: GradcheckToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    let m: GradcheckFromWebview;
+    try {
+      m = parseGradcheckMessage(raw);
+    } catch (e) {
+      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${(e as Error).message}`);
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        // The page (re)loaded, e.g. after being hidden: give it what it showed.
+        if (this.setup) this.post({ type: 'setup', setup: this.setup });
+        if (this.lastResult) this.post(this.lastResult);
+        return;
+      case 'run':
+        void this.runFromPage(m);
+        return;
+      case 'preset':
+        this.applyPreset(m.id);
+        return;
+      case 'generate':
+        this.generate(m.batchSize, m.seed);
+        return;
+      case 'reveal':
+        if (this.target) void reveal(this.target.uri, m.line);
+        return;
+      case 'cancel':
+        this.running?.abort();
+        return;
+    }
+  }
+
+  private async source(uri: vscode.Uri): Promise<string> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    return open ? open.getText() : readFile(uri.fsPath, 'utf8');
+  }
+
+  /** A new function to check: rebuild the form, then check it with generated inputs. */
+  async retarget(target: CheckTarget): Promise<void> {
+    this.target = target;
+    this.panel.title = vscode.l10n.t('Check Gradient: {0}', target.functionName);
+    const options: CheckOptions = { file: target.uri.fsPath, source: await this.source(target.uri), functionName: target.functionName, gradientName: target.gradientName };
+    await this.check(options, true);
+  }
+
+  private async runFromPage(m: Extract<GradcheckFromWebview, { type: 'run' }>): Promise<void> {
+    if (!this.target) return;
+    let inputs: Inputs;
+    try {
+      const parsed = json(JSON.parse(m.inputsText), 'inputs');
+      if (!isRecord(parsed)) throw new ProtocolError(vscode.l10n.t(GRADCHECK_STRINGS.invalidInputs));
+      inputs = parsed as Inputs;
+    } catch (e) {
+      this.post({ type: 'result', result: inputError((e as Error).message) });
+      return;
+    }
+    const options: CheckOptions = {
+      file: this.target.uri.fsPath,
+      source: await this.source(this.target.uri),
+      functionName: this.target.functionName,
+      gradientName: m.gradient === '' ? null : m.gradient,
+      wrt: m.wrt,
+      h: m.h,
+      inputs,
+    };
+    this.target = { ...this.target, gradientName: options.gradientName };
+    await this.check(options, false);
+  }
+
+  private async check(options: CheckOptions, rebuildSetup: boolean): Promise<void> {
+    this.running?.abort();
+    const running = (this.running = new AbortController());
+    const prepared = prepare(options);
+    if (!('request' in prepared)) {
+      this.show(prepared, options);
+      return;
+    }
+    this.prepared = prepared;
+    if (rebuildSetup || !this.setup) {
+      this.setup = setupView(prepared);
+      this.post({ type: 'setup', setup: this.setup });
+    } else {
+      this.setup = { ...this.setup, gradient: prepared.gradient ? qualifiedName(prepared.gradient) : '', wrt: prepared.request.wrt, h: prepared.request.h, inputsText: inputsToText(prepared.request.inputs) };
+    }
+    this.post({ type: 'running' });
+    const started = Date.now();
+    const config = vscode.workspace.getConfiguration('gradientLab', this.target?.uri);
+    prepared.request.timeoutMs = Math.max(1, config.get<number>('checkGradient.timeoutSeconds', 10)) * 1000;
+    const interpreter = prepared.language === 'python' && this.target ? await pythonInterpreter(this.target.uri) : undefined;
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the gradient of {0}…', prepared.loss.name) }, () =>
+      prepared.language === 'python'
+        ? runPython(prepared.request, { python: interpreter!.command, harness: this.context.asAbsolutePath('media/python/gradcheck_harness.py') }, running.signal)
+        : runJs(prepared.request, { workerPath: this.context.asAbsolutePath('dist/jsRunnerWorker.js') }, running.signal),
+    );
+    if (running.signal.aborted) return;
+    const report = analyse(prepared, result, interpreter?.hint ?? '');
+    report.elapsedMs = Date.now() - started;
+    // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts).
+    if (report.verdict === 'pass') void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
+    if (report.error?.kind === 'internal') gradcheckLog().error(`check of ${prepared.loss.name} in ${prepared.request.file}: ${report.error.message}\n${report.error.detail ?? ''}`);
+    this.show(report, options);
+  }
+
+  private show(report: CheckReport, options: CheckOptions): void {
+    this.lastResult = { type: 'result', result: toResultView(report, t) };
+    this.post(this.lastResult);
+    this.updateDiagnostics(report, options.file);
+  }
+
+  /** A syntax error becomes a diagnostic at its line; anything else clears the file's. */
+  private updateDiagnostics(report: CheckReport, file: string): void {
+    const uri = vscode.Uri.file(file);
+    this.diagnostics.delete(uri);
+    const err = report.error;
+    if (err?.kind !== 'syntax' || !err.line) return;
+    const where = err.file ? vscode.Uri.file(err.file) : uri;
+    const line = Math.max(0, err.line - 1);
+    const col = Math.max(0, (err.column ?? 1) - 1);
+    const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER), err.message, vscode.DiagnosticSeverity.Error);
+    d.source = 'Gradient Lab';
+    this.diagnostics.set(where, [d]);
+  }
+
+  private applyPreset(id: PresetChoice): void {
+    const p = this.prepared;
+    const preset = p && presetsFor(p.loss, p.cls).find((x) => x.id === id);
+    if (!preset) return;
+    this.post({ type: 'inputs', inputsText: inputsToText(preset.inputs), wrt: preset.wrt });
+  }
+
+  private generate(batchSize: number, seed: number): void {
+    const p = this.prepared;
+    if (!p) return;
+    const inputs = generateInputs(p.loss.params, { batchSize, seed, batched: p.batched });
+    this.post({ type: 'inputs', inputsText: inputsToText(inputs), wrt: p.request.wrt });
+  }
+
+  dispose(): void {
+    this.running?.abort();
+    GradcheckPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function setupView(p: Prepared): SetupView {
+  const presetLabels: Record<PresetChoice, string> = {
+    function_2: vscode.l10n.t('function_2 at (3, 4)'),
+    'book-yt-1': vscode.l10n.t('10-class y/t, example 1 (right: "2")'),
+    'book-yt-2': vscode.l10n.t('10-class y/t, example 2 (wrong: "7")'),
+    'book-yt-batch': vscode.l10n.t('10-class y/t, both examples as a batch'),
+    simpleNet: vscode.l10n.t('simpleNet: W, x = (0.6, 0.9), t = (0, 0, 1)'),
+  };
+  return {
+    fileName: p.request.file.split(/[\\/]/).pop() ?? p.request.file,
+    language: p.language,
+    signature: `${qualifiedName(p.loss)}(${p.loss.params.join(', ')})`,
+    line: p.loss.line,
+    gradient: p.gradient ? qualifiedName(p.gradient) : '',
+    gradientChoices: [
+      { value: '', label: vscode.l10n.t(GRADCHECK_STRINGS.noGradient) },
+      ...p.functions.filter((f) => f !== p.loss).map((f) => ({ value: qualifiedName(f), label: `${qualifiedName(f)}(${f.params.join(', ')})` })),
+    ],
+    wrt: p.request.wrt,
+    wrtChoices: p.wrtChoices.includes(p.request.wrt) ? p.wrtChoices : [p.request.wrt, ...p.wrtChoices],
+    h: p.request.h,
+    batchSize: 4,
+    seed: p.request.seed,
+    inputsText: inputsToText(p.request.inputs),
+    presets: presetsFor(p.loss, p.cls).map((x) => ({ id: x.id, label: presetLabels[x.id] })),
+  };
+}
+
+function inputError(message: string) {
+  return {
+    verdict: 'error' as const,
+    headline: vscode.l10n.t(GRADCHECK_STRINGS.invalidJson, message),
+    messages: [vscode.l10n.t(GRADCHECK_STRINGS.invalidInputs)],
+    codes: ['bad-input'],
+    thresholds: '',
+    rows: [],
+    hasAnalytic: false,
+    chart: null,
+    stats: '',
+  };
+}
+
+async function reveal(uri: vscode.Uri, line: number): Promise<void> {
+  const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+  const pos = new vscode.Position(Math.max(0, line - 1), 0);
+  editor.selection = new vscode.Selection(pos, pos);
+  editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}

@@ -1,0 +1,61 @@
+/**
+ * The exercise's gradient checks go through the project's gradient checker (src/gradcheck):
+ * the same harnesses, comparison and diagnosis as Check Gradient of Selection, so a learner
+ * gets one explanation of a wrong gradient wherever they meet it. This file only translates
+ * between the two: an exercise GradientCheck in, a Verdict out. No vscode import.
+ */
+import { runCheck, type CheckReport, type Runners } from '../gradcheck/check';
+import { runJs } from '../gradcheck/jsRunner';
+import type { Msg } from '../gradcheck/messages';
+import { runPython } from '../gradcheck/pythonRunner';
+import { EXERCISE_STRINGS as S } from './exerciseStrings';
+import { functionName, type ExerciseLanguage, type GradientCheck } from './exerciseSpec';
+import type { Message, Verdict } from './exerciseVerdict';
+
+export interface GradcheckSetup {
+  /** The interpreter for Python files. */
+  python: string;
+  /** media/python/gradcheck_harness.py */
+  pythonHarness: string;
+  /** dist/jsRunnerWorker.js */
+  jsWorker: string;
+  /** How to pick another interpreter, already in the display language. */
+  pythonHint: string;
+}
+
+export function exerciseRunners(setup: GradcheckSetup): Runners {
+  return {
+    python: (request, signal) => runPython(request, { python: setup.python, harness: setup.pythonHarness }, signal),
+    js: (request, signal) => runJs(request, { workerPath: setup.jsWorker }, signal),
+    pythonHint: setup.pythonHint,
+  };
+}
+
+const message = (m: Msg): Message => ({ key: m.text, args: m.args });
+
+/** A CheckReport read as an exercise verdict: the checker's summary as what happened, its first finding as the hint. */
+export function verdictFromReport(check: GradientCheck, report: CheckReport, language: ExerciseLanguage): Verdict {
+  const base = { id: check.id, exercise: check.exercise, label: { key: S[`check.${check.id}` as keyof typeof S] ?? check.id, args: [] } };
+  const err = report.error;
+  // The template's own "TODO" error is not a mistake: the function is simply not written yet.
+  if (err && /\bTODO\b/.test(err.message)) {
+    const name = err.function ?? functionName(err.fn === 'loss' ? check.loss : check.exercise, language);
+    return { ...base, status: 'todo', detail: { key: S.todo, args: [name] }, hint: { key: S.hintFinishTodo, args: [] } };
+  }
+  const hint = report.messages[0] ? message(report.messages[0]) : undefined;
+  const status = report.verdict === 'pass' ? 'pass' : report.diagnosis.includes('not-found') ? 'missing' : report.verdict;
+  return { ...base, status, detail: message(report.summary), hint: status === 'pass' ? undefined : hint, line: err?.line };
+}
+
+export async function runGradientChecks(checks: readonly GradientCheck[], language: ExerciseLanguage, file: string, runners: Runners, signal?: AbortSignal): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  for (const check of checks) {
+    const report = await runCheck(
+      { file, functionName: functionName(check.loss, language), gradientName: functionName(check.exercise, language), wrt: check.wrt, inputs: check.inputs },
+      runners,
+      signal,
+    );
+    verdicts.push(verdictFromReport(check, report, language));
+  }
+  return verdicts;
+}

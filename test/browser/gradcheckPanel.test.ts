@@ -1,0 +1,131 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { GRADCHECK_STRINGS, GradcheckToWebview, ResultView, parseGradcheckMessage } from '../../src/protocol/gradcheck';
+import { ROOT, Theme, closeBrowser, openPage, pageErrors, paintedPixels, posted, sendMessages } from './chromium';
+import { recordedMessages } from './gradcheckPage';
+
+/**
+ * The gradient check page in headless Chromium, fed the messages the extension sends after a real
+ * check of a learner bug (the missing / batch_size, in Python): it must show the verdict, the
+ * diagnosis, the table and a drawn error-vs-h chart in every theme, and post only valid messages.
+ */
+
+let messages: GradcheckToWebview[];
+before(async () => {
+  messages = await recordedMessages('py/cross_entropy_missing_batch_division.py', 'cross_entropy_error');
+});
+after(() => closeBrowser());
+
+async function open(theme: Theme = 'dark', height = 1250): Promise<Page> {
+  const page = await openPage({ page: 'gradcheck', strings: GRADCHECK_STRINGS, theme, height });
+  await sendMessages(page, messages);
+  await page.waitForSelector('canvas');
+  return page;
+}
+
+/** How many canvas pixels are close to a colour: proof a series was drawn in the theme's colour. */
+async function pixelsNear(page: Page, hex: string): Promise<number> {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return page.$eval('canvas', (el, [r0, g0, b0]) => {
+    const c = el as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - r0) + Math.abs(d[i + 1] - g0) + Math.abs(d[i + 2] - b0) < 40) n++;
+    return n;
+  }, [r, g, b]);
+}
+
+test('the panel shows a FAIL verdict with the batch-size diagnosis, the table worst first and the chart; every control is labelled and reachable with Tab', async () => {
+  const page = await open('dark');
+  assert.equal(await page.textContent('.verdict .badge'), 'FAIL');
+  assert.match((await page.textContent('.verdict'))!, /4 of 40 elements/);
+  const diagnosis = await page.$$eval('ul.diagnosis li', (lis) => lis.map((li) => ({ code: li.getAttribute('data-code'), text: li.textContent })));
+  assert.equal(diagnosis.length, 1);
+  assert.equal(diagnosis[0].code, 'scale');
+  assert.match(diagnosis[0].text!, /batch size N = 4.*\/ batch_size/);
+  assert.match((await page.textContent('.recognised'))!, /cross entropy error: 0\.5108 and 2\.303/);
+  const rows = await page.$$eval('table.elements tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  assert.equal(rows.length, 12, 'the first 12 rows, then "Show all"');
+  assert.equal(rows[0][6], '✗', 'the worst element first');
+  assert.equal(rows.filter((r) => r[6] === '✗').length, 4);
+  await page.click('text=Show all 40');
+  assert.equal(await page.$$eval('table.elements tbody tr', (trs) => trs.length), 40);
+  assert.ok((await paintedPixels(page, 'canvas')) > 2000, 'the error-vs-h chart drew');
+  assert.match((await page.textContent('.thresholds'))!, /≤ 1e-5/);
+  assert.deepEqual(pageErrors(page), []);
+
+  // Every control is labelled and reachable with Tab.
+  const unlabelled = await page.$$eval('select, input, textarea, button', (els) =>
+    els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label') && !e.textContent?.trim()).map((e) => e.outerHTML),
+  );
+  assert.deepEqual(unlabelled, []);
+  const reached = new Set<string>();
+  for (let k = 0; k < 14; k++) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent || ''));
+  }
+  for (const id of ['gradient', 'wrt', 'h', 'preset', 'batch', 'seed', 'generate', 'inputs', 'run']) assert.ok(reached.has(id), `${id} is reachable with Tab`);
+});
+
+for (const [theme, forward, central] of [
+  ['dark', '#d18616', '#3794ff'],
+  ['light', '#d18616', '#1a85ff'],
+  ['high-contrast', '#d18616', '#3794ff'],
+] as const) {
+  test(`the chart draws its two series in the ${theme} theme's chart colours`, async () => {
+    const page = await open(theme);
+    assert.ok((await pixelsNear(page, forward)) > 100, 'forward difference in --vscode-charts-orange');
+    assert.ok((await pixelsNear(page, central)) > 100, 'central difference in --vscode-charts-blue');
+    if (theme !== 'high-contrast') {
+      mkdirSync(join(ROOT, 'media', 'screenshots'), { recursive: true });
+      const path = join(ROOT, 'media', 'screenshots', `gradcheck-panel-${theme}.png`);
+      await page.screenshot({ path, fullPage: true });
+      assert.ok(statSync(path).size < 200_000, 'README screenshots stay under 200 KB');
+    }
+    assert.deepEqual(pageErrors(page), []);
+  });
+}
+
+test('inputs that are not JSON are flagged and never sent; valid ones go out as a run message the extension accepts', async () => {
+  const page = await open();
+  await page.fill('#inputs', '{"y": [1, 2,');
+  assert.equal(await page.getAttribute('#inputs', 'aria-invalid'), 'true');
+  assert.match((await page.textContent('#inputs-error'))!, /not valid JSON/);
+  await page.fill('#h', '-1');
+  await page.click('#run');
+  assert.equal((await posted(page)).filter((m) => (m as { type: string }).type === 'run').length, 0);
+  await page.fill('#inputs', '{"y": [[0.2, 0.8]], "t": [[0, 1]]}');
+  await page.fill('#h', '0.001');
+  await page.click('#run');
+  const runs = (await posted(page)).filter((m) => (m as { type: string }).type === 'run');
+  assert.equal(runs.length, 1);
+  const parsed = parseGradcheckMessage(runs[0]);
+  assert.deepEqual(parsed, { type: 'run', gradient: 'cross_entropy_error_grad', wrt: 'y', h: 0.001, inputsText: '{"y": [[0.2, 0.8]], "t": [[0, 1]]}' });
+  assert.equal(await page.textContent('#status'), GRADCHECK_STRINGS.running);
+});
+
+test('a preset, Generate and Go to line post their requests; new inputs from the extension replace the text', async () => {
+  const page = await open();
+  await page.selectOption('#preset', 'book-yt-1');
+  await page.fill('#batch', '8');
+  await page.fill('#seed', '3');
+  await page.click('#generate');
+  const error: ResultView = { verdict: 'error', headline: 'Your loss raised NameError', messages: ['That name is not defined'], codes: ['exception'], location: { label: 'f.py, line 7', line: 7, source: 'x[idx]' }, thresholds: '', rows: [], hasAnalytic: false, chart: null, stats: '' };
+  await sendMessages(page, [{ type: 'result', result: error }]);
+  await page.click('text=Go to line 7');
+  const sent = (await posted(page)).map((m) => parseGradcheckMessage(m));
+  assert.deepEqual(sent.filter((m) => m.type !== 'ready'), [
+    { type: 'preset', id: 'book-yt-1' },
+    { type: 'generate', batchSize: 8, seed: 3 },
+    { type: 'reveal', line: 7 },
+  ]);
+  assert.equal(await page.textContent('.verdict .badge'), 'ERROR');
+  assert.equal(await page.textContent('.location code'), 'x[idx]');
+  // New inputs from the extension replace the text and the variable to differentiate.
+  await sendMessages(page, [{ type: 'inputs', inputsText: '{\n  "y": [0.1, 0.9],\n  "t": [0, 1]\n}', wrt: 'y' }]);
+  assert.equal(await page.inputValue('#inputs'), '{\n  "y": [0.1, 0.9],\n  "t": [0, 1]\n}');
+  assert.equal(await page.getAttribute('#inputs', 'aria-invalid'), 'false');
+});

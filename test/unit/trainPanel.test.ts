@@ -1,0 +1,189 @@
+/**
+ * The training panel's controller outside VS Code: a small stand-in for the `vscode` module (a
+ * webview that records what it is sent, dialogs that answer with temp files) around the real
+ * controller, worker bundle and run store.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import Module from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TrainToWebview } from '../../src/protocol/train';
+import { DEFAULT_RUN_CONFIG } from '../../src/protocol/train';
+import { ROOT } from './helpers';
+
+const dir = mkdtempSync(join(tmpdir(), 'gl-panel-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+class Uri {
+  constructor(readonly fsPath: string) {}
+  static file(p: string) {
+    return new Uri(p);
+  }
+  static joinPath(base: Uri, ...parts: string[]) {
+    return new Uri(join(base.fsPath, ...parts));
+  }
+  toString() {
+    return `file://${this.fsPath}`;
+  }
+}
+
+const posted: TrainToWebview[] = [];
+const logged: string[] = [];
+const commands: unknown[][] = [];
+let nextSave: Uri | undefined;
+let nextOpen: Uri | undefined;
+let receive: (m: unknown) => void = () => undefined;
+const disposeListeners: (() => void)[] = [];
+const webview = {
+  html: '',
+  options: {},
+  cspSource: 'vscode-resource:',
+  asWebviewUri: (u: Uri) => u,
+  postMessage: (m: TrainToWebview) => (posted.push(m), Promise.resolve(true)),
+  onDidReceiveMessage: (fn: (m: unknown) => void) => ((receive = fn), { dispose() {} }),
+};
+const panel = {
+  webview,
+  reveal() {},
+  dispose: () => disposeListeners.splice(0).forEach((f) => f()),
+  onDidDispose: (fn: () => void) => (disposeListeners.push(fn), { dispose() {} }),
+};
+const fake = {
+  Uri,
+  ViewColumn: { Active: -1 },
+  env: { language: 'en' },
+  l10n: { t: (s: string, ...args: unknown[]) => s.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)])) },
+  window: {
+    createWebviewPanel: () => panel,
+    createOutputChannel: () => ({ warn: (...m: string[]) => logged.push(m.join(' ')), error: (...m: string[]) => logged.push(m.join(' ')) }),
+    showSaveDialog: async () => nextSave,
+    showOpenDialog: async () => (nextOpen ? [nextOpen] : undefined),
+    showInformationMessage: async () => undefined,
+  },
+  workspace: {
+    workspaceFolders: undefined,
+    fs: {
+      writeFile: async (u: Uri, bytes: Uint8Array) => (await import('node:fs')).writeFileSync(u.fsPath, bytes),
+      readFile: async (u: Uri) => new Uint8Array(readFileSync(u.fsPath)),
+    },
+  },
+  commands: { executeCommand: async (...args: unknown[]) => commands.push(args) },
+};
+// Answer `require('vscode')` with the stand-in, before the controller's module loads.
+const load = (Module as unknown as { _load: (r: string, ...rest: unknown[]) => unknown })._load;
+(Module as unknown as { _load: unknown })._load = (request: string, ...rest: unknown[]) => (request === 'vscode' ? fake : load(request, ...rest));
+
+const context = {
+  extensionUri: Uri.file(ROOT),
+  extensionPath: ROOT,
+  storageUri: Uri.file(join(dir, 'storage')),
+  globalStorageUri: Uri.file(join(dir, 'global')),
+  subscriptions: [],
+};
+
+async function until<T extends TrainToWebview['type']>(type: T, from = 0, ms = 30000): Promise<Extract<TrainToWebview, { type: T }>> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const m = posted.slice(from).find((x) => x.type === type);
+    if (m) return m as Extract<TrainToWebview, { type: T }>;
+    if (Date.now() > end) throw new Error(`no ${type} message within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('the controller runs a whole session: start, live progress, a kept run, its model, exports, load, gradient check, close', async () => {
+  const { TrainPanel } = await import('../../src/panels/train/trainPanel');
+  const { RunStore } = await import('../../src/panels/train/runStore');
+  const { paramsFromNpz } = await import('../../src/panels/train/modelFile');
+  const trainPanel = TrainPanel.show(context as never);
+
+  // The page: strict CSP with a nonce, the bundle, the strings.
+  assert.match(webview.html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; [^"]*script-src 'nonce-[^']+'">/);
+  assert.match(webview.html, /<script nonce="[^"]+" src="file:\/\/[^"]*\/dist\/webview\/train\.js">/);
+  assert.match(webview.html, /"start":"Start"/);
+
+  receive({ type: 'ready' });
+  const init = await until('init');
+  assert.deepEqual(init.runs, []);
+  assert.equal(init.options.bundledTrainCount, 10000);
+
+  // A malformed message is logged and dropped.
+  receive({ type: 'deleteRun', id: '../../secrets' });
+  assert.match(logged.pop()!, /Dropped a message from the training page: id is not a run id/);
+
+  const from = posted.length;
+  receive({ type: 'start', config: { ...DEFAULT_RUN_CONFIG, iters: 300, seed: 5 } });
+  const startedRun = (await until('runStarted', from)).run;
+  receive({ type: 'start', config: { ...DEFAULT_RUN_CONFIG } });
+  assert.match((await until('notice', from)).text, /A run is already in progress/);
+  const finished = await until('runFinished', from);
+  const model = await until('model', from);
+  const progress = posted.slice(from).filter((m) => m.type === 'progress') as Extract<TrainToWebview, { type: 'progress' }>[];
+  assert.equal(progress.reduce((n, p) => n + p.loss.length, 0), 300, 'every iteration reached the page once');
+  assert.ok(progress.every((p) => p.id === startedRun.id));
+  assert.equal(finished.run.status, 'finished');
+  assert.equal(finished.run.iterations, 300);
+  assert.deepEqual(finished.run.epochs.map((e) => e.iter), [1, 101, 201]);
+  assert.equal(finished.run.datasetName, 'MNIST (bundled subset: 10k train, 10k test)');
+  assert.equal(finished.history.loss.length, 300);
+  assert.equal(model.view.id, startedRun.id);
+  assert.deepEqual(commands, [['setContext', 'gradientLab.trainingFinished', true]], 'the walkthrough step is ticked');
+
+  // The drawing pad: the first test image, drawn back, is classified as the model did.
+  const digit = model.view.samples[0];
+  const pixels = Array.from(Buffer.from(digit.pixels, 'base64'), (p) => p / 255);
+  receive({ type: 'predict', requestId: 7, id: startedRun.id, pixels });
+  const probs = await until('probabilities', from);
+  assert.equal(probs.requestId, 7);
+  assert.equal(probs.probs.indexOf(Math.max(...probs.probs)), digit.predicted);
+  assert.ok(Math.abs(probs.probs.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+
+  // Rename is kept on disk (what a window reload reads back).
+  const beforeRename = posted.length;
+  receive({ type: 'renameRun', id: startedRun.id, name: 'batch 100' });
+  assert.equal((await until('runUpdated', beforeRename)).run.name, 'batch 100');
+  assert.equal(new RunStore(join(dir, 'storage', 'train-runs')).list()[0].name, 'batch 100');
+
+  // Exports go where the save dialog says.
+  nextSave = Uri.file(join(dir, 'run.csv'));
+  receive({ type: 'exportRun', id: startedRun.id, format: 'csv' });
+  nextSave = Uri.file(join(dir, 'model.npz'));
+  receive({ type: 'saveModel', id: startedRun.id, format: 'npz' });
+  nextSave = Uri.file(join(dir, 'loss.png'));
+  receive({ type: 'exportChart', chart: 'loss', dataUrl: 'data:image/png;base64,iVBORw0KGgo=' });
+  for (let i = 0; i < 100 && !existsSync(join(dir, 'loss.png')); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(readFileSync(join(dir, 'run.csv'), 'utf8').split('\n').length, 302);
+  assert.equal(paramsFromNpz(readFileSync(join(dir, 'model.npz')), 'model.npz').W1.cols, 50);
+  assert.deepEqual([...readFileSync(join(dir, 'loss.png')).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+
+  // Loading the saved weights makes a 'loaded' run with the same accuracy.
+  const beforeLoad = posted.length;
+  nextOpen = Uri.file(join(dir, 'model.npz'));
+  receive({ type: 'loadModel' });
+  const loaded = await until('runFinished', beforeLoad);
+  assert.equal(loaded.run.status, 'loaded');
+  assert.equal(loaded.run.testAccuracy, model.view.testAccuracy);
+  assert.equal((await until('model', beforeLoad)).view.id, loaded.run.id);
+
+  // The gradient check, as the command runs it.
+  const beforeCheck = posted.length;
+  await trainPanel.checkNetwork(3);
+  const checks = posted.slice(beforeCheck).filter((m) => m.type === 'netCheck');
+  assert.deepEqual(checks.map((c) => c.state), ['running', 'done']);
+  const done = checks[1] as Extract<TrainToWebview, { type: 'netCheck'; state: 'done' }>;
+  assert.deepEqual(done.result.groups.map((g) => g.verdict), ['match', 'match', 'match', 'match']);
+
+  // Closing the panel mid-run ends the worker.
+  const beforeLong = posted.length;
+  receive({ type: 'start', config: { ...DEFAULT_RUN_CONFIG, iters: 1_000_000 } });
+  await until('progress', beforeLong);
+  const session = (trainPanel as unknown as { session: { exited: Promise<number> } }).session;
+  panel.dispose();
+  assert.equal(await session.exited, 1, 'terminated');
+  assert.equal(TrainPanel.current, undefined);
+  const afterClose = posted.length;
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(posted.length, afterClose, 'nothing is sent after the panel closed');
+});

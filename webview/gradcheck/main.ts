@@ -1,0 +1,219 @@
+/**
+ * The gradient check page: the form (gradient, what to differentiate, h, the inputs as JSON with
+ * the book's presets) and the result (verdict, plain-language diagnosis, the elements worst first,
+ * the error-vs-h chart). View only: everything shown arrives finished from the extension.
+ */
+import { GRADCHECK_STRINGS, GradcheckFromWebview, GradcheckToWebview, ResultView, SetupView } from '../../src/protocol/gradcheck';
+import { format, strings } from '../shared/l10n';
+import { onMessage, post, vscode } from '../shared/vscode';
+import { ErrorChart } from './chart';
+import { renderTable } from './table';
+
+const S = strings(GRADCHECK_STRINGS);
+const send = (m: GradcheckFromWebview) => post(m);
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  e.append(...children);
+  return e;
+}
+
+const labelled = (text: string, control: HTMLElement) => el('label', {}, el('span', { text }), control);
+
+// ---- the form -----------------------------------------------------------------------------------
+const app = document.getElementById('app')!;
+const signature = el('code', { class: 'signature' });
+const goToFunction = el('button', { class: 'secondary', type: 'button', text: S.goToFunction });
+const gradient = el('select', { id: 'gradient' });
+const wrt = el('select', { id: 'wrt' });
+const h = el('input', { id: 'h', type: 'number', step: 'any', min: '0', inputmode: 'decimal' });
+const preset = el('select', { id: 'preset' });
+const batch = el('input', { id: 'batch', type: 'number', min: '1', max: '1000', step: '1' });
+const seed = el('input', { id: 'seed', type: 'number', min: '0', step: '1' });
+const generate = el('button', { id: 'generate', class: 'secondary', type: 'button', text: S.generate });
+const inputs = el('textarea', { id: 'inputs', rows: '9', spellcheck: 'false', 'aria-describedby': 'inputs-error' });
+const inputsError = el('div', { id: 'inputs-error', class: 'error', role: 'alert' });
+const run = el('button', { id: 'run', type: 'button', text: S.run });
+const cancel = el('button', { id: 'cancel', class: 'secondary', type: 'button', text: S.cancel, hidden: '' });
+const status = el('span', { id: 'status', class: 'muted', 'aria-live': 'polite' });
+let lossLine = 1;
+
+app.append(
+  el('h1', { text: S.title }),
+  el(
+    'section',
+    { class: 'card setup' },
+    el('div', { class: 'loss-line' }, el('span', { class: 'muted', text: `${S.loss}: ` }), signature, goToFunction),
+    el('div', { class: 'row' }, labelled(S.gradient, gradient), labelled(S.wrt, wrt), labelled(S.h, h)),
+    el(
+      'details',
+      { open: '' },
+      el('summary', { text: S.inputs }),
+      el('div', { class: 'row' }, labelled(S.preset, preset), labelled(S.batchSize, batch), labelled(S.seed, seed), generate),
+      labelled(S.inputs, inputs),
+      inputsError,
+    ),
+    el('div', { class: 'row actions' }, run, cancel, status),
+  ),
+);
+inputs.parentElement!.classList.add('inputs-label');
+inputs.previousElementSibling!.classList.add('visually-hidden');
+
+const result = el('section', { id: 'result', 'aria-live': 'polite' }, el('p', { class: 'muted', text: S.nothingYet }));
+app.append(result);
+
+function options(select: HTMLSelectElement, items: { value: string; label: string }[], selected: string): void {
+  select.replaceChildren(...items.map((i) => el('option', { value: i.value, text: i.label })));
+  select.value = selected;
+}
+
+/** The inputs as the extension will parse them; shows why not, next to the text area. */
+function checkInputs(): boolean {
+  let message = '';
+  try {
+    const v = JSON.parse(inputs.value) as unknown;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) message = S.invalidInputs;
+  } catch (e) {
+    message = format(S.invalidJson, (e as Error).message);
+  }
+  inputs.setAttribute('aria-invalid', message ? 'true' : 'false');
+  inputsError.textContent = message;
+  return !message;
+}
+
+function checkH(): boolean {
+  const v = Number(h.value);
+  const ok = h.value.trim() !== '' && Number.isFinite(v) && v > 0 && v <= 1;
+  h.setAttribute('aria-invalid', ok ? 'false' : 'true');
+  inputsError.textContent = ok ? inputsError.textContent : S.invalidH;
+  return ok;
+}
+
+function saveState(): void {
+  vscode.setState({ signature: signature.textContent, inputs: inputs.value, h: h.value, wrt: wrt.value, gradient: gradient.value });
+}
+
+function applySetup(s: SetupView): void {
+  signature.textContent = s.signature;
+  lossLine = s.line;
+  goToFunction.title = `${s.fileName}, ${format(S.line, s.line)}`;
+  options(gradient, s.gradientChoices, s.gradient);
+  options(wrt, s.wrtChoices.map((w) => ({ value: w, label: w })), s.wrt);
+  options(preset, [{ value: '', label: S.presetNone }, ...s.presets.map((p) => ({ value: p.id, label: p.label }))], '');
+  preset.disabled = s.presets.length === 0;
+  h.value = String(s.h);
+  batch.value = String(s.batchSize);
+  seed.value = String(s.seed);
+  inputs.value = s.inputsText;
+  // After the page was hidden and rebuilt, keep what the learner had typed for the same function.
+  const saved = vscode.getState() as { signature?: string; inputs?: string; h?: string; wrt?: string; gradient?: string } | undefined;
+  if (saved?.signature === s.signature && saved.inputs) {
+    inputs.value = saved.inputs;
+    if (saved.h) h.value = saved.h;
+    if (saved.wrt && s.wrtChoices.includes(saved.wrt)) wrt.value = saved.wrt;
+    if (saved.gradient !== undefined && s.gradientChoices.some((c) => c.value === saved.gradient)) gradient.value = saved.gradient;
+  }
+  checkInputs();
+  saveState();
+}
+
+function setRunning(on: boolean): void {
+  run.disabled = on;
+  cancel.hidden = !on;
+  status.textContent = on ? S.running : '';
+  result.setAttribute('aria-busy', on ? 'true' : 'false');
+}
+
+// ---- the result ---------------------------------------------------------------------------------
+let chart: ErrorChart | undefined;
+
+function renderResult(r: ResultView): void {
+  setRunning(false);
+  chart?.destroy();
+  chart = undefined;
+  const verdictText = r.verdict === 'pass' ? S.verdictPass : r.verdict === 'fail' ? S.verdictFail : S.verdictError;
+  const parts: HTMLElement[] = [
+    el('div', { class: `verdict ${r.verdict}`, role: 'status' }, el('strong', { class: 'badge', text: verdictText }), el('span', { text: r.headline })),
+  ];
+  if (r.messages.length) {
+    parts.push(el('h2', { text: S.diagnosis }), el('ul', { class: 'diagnosis' }, ...r.messages.map((m, k) => el('li', { 'data-code': r.codes[k] ?? '' }, m))));
+  }
+  if (r.location) {
+    const go = el('button', { class: 'secondary', type: 'button', text: format(S.goToLine, r.location.line) });
+    const line = r.location.line;
+    go.addEventListener('click', () => send({ type: 'reveal', line }));
+    parts.push(el('div', { class: 'location' }, el('span', { text: r.location.label }), ...(r.location.source ? [el('code', { text: r.location.source })] : []), go));
+  }
+  if (r.recognised) parts.push(el('p', { class: 'recognised', text: r.recognised }));
+  if (r.rows.length || r.chart) {
+    const grid = el('div', { class: 'result-grid' });
+    if (r.rows.length) grid.append(el('div', {}, el('h2', { text: r.hasAnalytic ? S.elements : S.numericalOnly }), renderTable(r, S)));
+    if (r.chart) {
+      const canvas = el('canvas', { role: 'img', 'aria-label': S.chartLabel });
+      grid.append(el('div', {}, el('h2', { text: S.errorVsH }), el('div', { class: 'chart-box' }, canvas), el('p', { class: 'muted caption', text: r.chart.caption })));
+      parts.push(grid);
+      chart = new ErrorChart(canvas, r.chart, S);
+    } else parts.push(grid);
+  }
+  if (r.thresholds) parts.push(el('p', { class: 'muted thresholds', text: r.thresholds }));
+  if (r.stats) parts.push(el('p', { class: 'muted stats', text: r.stats }));
+  result.replaceChildren(...parts);
+}
+
+// ---- wiring -------------------------------------------------------------------------------------
+inputs.addEventListener('input', () => {
+  checkInputs();
+  saveState();
+});
+h.addEventListener('input', () => {
+  checkH();
+  saveState();
+});
+for (const c of [wrt, gradient]) c.addEventListener('change', saveState);
+run.addEventListener('click', () => {
+  if (!checkInputs() || !checkH()) return;
+  setRunning(true);
+  send({ type: 'run', gradient: gradient.value, wrt: wrt.value, h: Number(h.value), inputsText: inputs.value });
+});
+cancel.addEventListener('click', () => send({ type: 'cancel' }));
+goToFunction.addEventListener('click', () => send({ type: 'reveal', line: lossLine }));
+preset.addEventListener('change', () => {
+  if (preset.value) send({ type: 'preset', id: preset.value as 'function_2' });
+});
+generate.addEventListener('click', () => {
+  const b = Math.round(Number(batch.value));
+  const s = Math.round(Number(seed.value));
+  const ok = Number.isFinite(b) && b >= 1 && b <= 1000 && Number.isFinite(s) && s >= 0;
+  batch.setAttribute('aria-invalid', ok ? 'false' : 'true');
+  if (ok) send({ type: 'generate', batchSize: b, seed: s });
+});
+// Ctrl/Cmd+Enter in the inputs runs the check.
+inputs.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) run.click();
+});
+
+onMessage<GradcheckToWebview>((m) => {
+  switch (m.type) {
+    case 'setup':
+      applySetup(m.setup);
+      break;
+    case 'inputs':
+      inputs.value = m.inputsText;
+      if ([...wrt.options].some((o) => o.value === m.wrt)) wrt.value = m.wrt;
+      checkInputs();
+      saveState();
+      break;
+    case 'running':
+      setRunning(true);
+      break;
+    case 'result':
+      renderResult(m.result);
+      break;
+  }
+});
+
+send({ type: 'ready' });
