@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { languageOf, outline, qualifiedName } from '../gradcheck/functions';
+import { FunctionInfo, languageOf, outline, qualifiedName } from '../gradcheck/functions';
 
 /** The languages a gradient can be checked in, as VS Code names them. */
 export const GRADCHECK_LANGUAGES = ['python', 'javascript', 'typescript'];
@@ -12,6 +12,8 @@ export const GRADCHECK_LANGUAGES = ['python', 'javascript', 'typescript'];
 export class CheckGradientLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
+  /** VS Code asks again for the same text (scrolling, focus): read each version once. */
+  private cached: { uri: string; version: number; functions: FunctionInfo[] } | undefined;
 
   refresh(): void {
     this.changed.fire();
@@ -23,7 +25,11 @@ export class CheckGradientLensProvider implements vscode.CodeLensProvider {
     const language = languageOf(document.fileName) ?? (GRADCHECK_LANGUAGES.includes(document.languageId) ? (document.languageId as 'python') : undefined);
     if (!language) return [];
     const title = vscode.l10n.t('Check gradient');
-    return outline(document.getText(), language).functions.map((f) => {
+    const key = document.uri.toString();
+    if (this.cached?.uri !== key || this.cached.version !== document.version) {
+      this.cached = { uri: key, version: document.version, functions: outline(document.getText(), language).functions };
+    }
+    return this.cached.functions.map((f) => {
       const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
       return new vscode.CodeLens(range, { title, command: 'gradientLab.checkGradient', arguments: [document.uri, qualifiedName(f)], tooltip: vscode.l10n.t('Compare {0} and its gradient with the numerical gradient', qualifiedName(f)) });
     });

@@ -144,7 +144,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
     const { inputSize: K, hiddenSize: H, outputSize: C } = this.shape;
     const { hp, W1, b1, W2T, b2 } = this.layout;
     const f = this.f32View();
-    const p = initParams(this.shape, 0, new Random(0));
+    const p: TwoLayerParams = { W1: zeros(K, H), b1: new Float64Array(H), W2: zeros(H, C), b2: new Float64Array(C) };
     for (let k = 0; k < K; k++) for (let j = 0; j < H; j++) p.W1.data[k * H + j] = f[W1 / 4 + k * hp + j];
     for (let j = 0; j < H; j++) p.b1[j] = f[b1 / 4 + j];
     for (let j = 0; j < H; j++) for (let c = 0; c < C; c++) p.W2.data[j * C + c] = f[W2T / 4 + c * hp + j];

@@ -317,8 +317,16 @@ function backwardKernel(shape: KernelShape, L: KernelLayout): FunctionBuilder {
   return f;
 }
 
-/** Instantiates the kernels for `shape` on `memory` (synchronously: the module is a few kilobytes). */
+const modules = new Map<string, WebAssembly.Module>();
+
+/** Instantiates the kernels for `shape` on `memory`; each shape is assembled and compiled once (~20 ms). */
 export function instantiateKernels(shape: KernelShape, memory: WebAssembly.Memory): Kernels {
-  const module = new WebAssembly.Module(buildKernelModule(shape));
+  const key = `${shape.inputSize}-${shape.hiddenSize}-${shape.outputSize}`;
+  let module = modules.get(key);
+  if (!module) {
+    // Synchronous compilation: the module is a few tens of kilobytes.
+    module = new WebAssembly.Module(buildKernelModule(shape));
+    modules.set(key, module);
+  }
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
 }

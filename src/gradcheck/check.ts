@@ -5,7 +5,7 @@ import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferen
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
 import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, indexesRows, languageOf, outline, qualifiedName } from './functions';
-import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInputs, recogniseBookLoss, wrtChoices } from './inputs';
+import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInputs, recogniseBookLoss, weightAttributes, wrtChoices } from './inputs';
 import { Msg, elementText, fmt, msg } from './messages';
 import type { Json } from '../protocol/validate';
 import type { RunError, RunOutput, RunRequest, RunResult } from './types';
@@ -116,8 +116,9 @@ export interface Prepared {
   cls?: ClassInfo;
   wrtChoices: string[];
   lossSource: string;
-  /** Whether generated inputs have a batch axis (see indexesRows). */
+  /** How generated inputs are shaped (see prepare). */
   batched: boolean;
+  externalWeights: boolean;
 }
 
 /** Everything up to running: a request, or an error report (unknown function, bad file). */
@@ -152,8 +153,10 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const lines = source.split('\n');
   const textOf = (f?: FunctionInfo) => (f ? lines.slice(f.line - 1, f.endLine).join('\n') : '');
   // numpy code takes a batch as it is; JavaScript written for one example would choke on rows.
-  const batched = language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params);
-  const inputs = options.inputs ?? generateInputs(loss.params, { batchSize: options.batchSize ?? 4, seed, batched });
+  // A method whose class holds the weights is the book's simpleNet: one example, W of 2 × 3.
+  const externalWeights = weightAttributes(cls).length > 0;
+  const batched = !externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params));
+  const inputs = options.inputs ?? generateInputs(loss.params, { batchSize: options.batchSize ?? 4, seed, batched, externalWeights });
   const wrt = options.wrt ?? defaultWrt(loss.params, cls);
   const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);
   const call = gradient ? gradientCall(gradient, loss) : undefined;
@@ -174,7 +177,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     seed,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
-  return { request, language, loss, gradient, functions, cls, wrtChoices: wrtChoices(loss.params, cls), lossSource: textOf(loss), batched };
+  return { request, language, loss, gradient, functions, cls, wrtChoices: wrtChoices(loss.params, cls), lossSource: textOf(loss), batched, externalWeights };
 }
 
 function errorReport(

@@ -172,9 +172,15 @@ export function failureFindings(req: RunRequest, out: RunOutput, analytic: numbe
   }
   const c = scaleFactor(p);
   if (c !== undefined) return c < 0 ? [{ code: 'sign', message: msg('Your gradient has the opposite sign at every element (yours = −numerical): check the order of a subtraction — the derivative of the loss is y − t, not t − y — or a minus sign in front of a log.') }, scaleFinding(-c, batchSizeOf(req))] : [scaleFinding(c, batchSizeOf(req))];
-  const t = transposedPairs(p, out.shape, analytic, false);
+  const t = transposedPairs(p, out.shape, analytic, true);
   if (t && allClose(t, p.n, atol)) {
-    return [{ code: 'transpose', message: msg('Your gradient is the transpose of the right one (square, so the shapes agree): element [i, j] holds the value of [j, i]. For dW use xᵀ·dy (np.dot(x.T, dy)), not dyᵀ·x.') }];
+    const [r, c] = out.shape;
+    return [{
+      code: 'transpose',
+      message: r === c
+        ? msg('Your gradient is the transpose of the right one (square, so the shapes agree): element [i, j] holds the value of [j, i]. For dW use xᵀ·dy (np.dot(x.T, dy)), not dyᵀ·x.')
+        : msg('Your gradient holds the right numbers, transposed and then reshaped to {0}: reshape keeps the order of the elements, it does not swap axes. Use .T (a transpose) instead of .reshape.', `(${r}, ${c})`),
+    }];
   }
   if (out.shape.length === 2) {
     const labels = labelsFor(req, out.shape[0]);

@@ -19,6 +19,8 @@ export interface InputOptions {
   seed: number;
   /** false: one example (y and t as vectors), for code written without a batch axis. */
   batched?: boolean;
+  /** The weights live elsewhere (self.W of the method's class): size x and t for a 2 × 3 W. */
+  externalWeights?: boolean;
 }
 
 export const DEFAULT_INPUT_OPTIONS: InputOptions = { batchSize: 4, seed: 0, batched: true };
@@ -59,7 +61,7 @@ function awayFromZero(rng: Random): number {
 export function generateInputs(params: string[], options: InputOptions = DEFAULT_INPUT_OPTIONS): Inputs {
   const rng = new Random(options.seed);
   const roles = params.map(roleOf);
-  const hasWeights = roles.includes('weights');
+  const hasWeights = roles.includes('weights') || !!options.externalWeights;
   const hasTarget = roles.includes('target') || roles.includes('labels');
   const batched = options.batched ?? true;
   const N = batched ? options.batchSize : 1;
@@ -166,8 +168,10 @@ export function presetsFor(fn: Pick<FunctionInfo, 'params' | 'className'>, cls?:
   const p = fn.params;
   const differentiable = p.filter(isDifferentiable);
   if (p.length === 1 && differentiable.length === 1) out.push({ id: 'function_2', inputs: { [p[0]]: [3, 4] }, wrt: p[0] });
-  const probs = p.find((q) => roleOf(q) === 'probs') ?? (p.length === 2 ? p[0] : undefined);
-  const target = p.find((q) => roleOf(q) === 'target') ?? (p.length === 2 ? p[1] : undefined);
+  // (y, t) by name, or two parameters with names that say nothing else (a, b).
+  const unnamed = p.length === 2 && p.every((q) => ['probs', 'target', 'vector'].includes(roleOf(q)));
+  const probs = p.find((q) => roleOf(q) === 'probs') ?? (unnamed ? p[0] : undefined);
+  const target = p.find((q) => roleOf(q) === 'target') ?? (unnamed ? p[1] : undefined);
   if (probs && target && probs !== target && p.length === 2) {
     out.push({ id: 'book-yt-1', inputs: { [probs]: BOOK_Y[0], [target]: BOOK_T }, wrt: probs });
     out.push({ id: 'book-yt-2', inputs: { [probs]: BOOK_Y[1], [target]: BOOK_T }, wrt: probs });
@@ -194,13 +198,13 @@ export function bookProbes(params: string[]): Inputs[] | undefined {
 
 export type BookLoss = keyof typeof BOOK_LOSSES;
 
-/** Which book loss these probe values are, if any (both examples within 1e-6). */
+/** Which book loss these probe values are, if any (both examples within 1e-9, the test vectors' tolerance). */
 export function recogniseBookLoss(probes: (number | null)[]): { kind: BookLoss; values: number[] } | undefined {
   for (const pair of [probes.slice(0, 2), probes.slice(2, 4)]) {
     if (pair.length < 2 || pair.some((v) => v === null || !Number.isFinite(v))) continue;
     for (const kind of Object.keys(BOOK_LOSSES) as BookLoss[]) {
       const expected = BOOK_LOSSES[kind];
-      if (pair.every((v, k) => Math.abs(v! - expected[k]) <= 1e-6 * Math.abs(expected[k]))) return { kind, values: pair as number[] };
+      if (pair.every((v, k) => Math.abs(v! - expected[k]) <= 1e-9 * Math.abs(expected[k]))) return { kind, values: pair as number[] };
     }
   }
   return undefined;

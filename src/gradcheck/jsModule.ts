@@ -56,7 +56,8 @@ export function toCommonJs(src: string): string {
         i = e - 1;
         continue;
       }
-      const from = t.findIndex((tok, k) => k > i && tok.type === 'ident' && tok.value === 'from' && t[k + 1]?.type === 'str');
+      let from = -1;
+      for (let k = i + 1; k < t.length && from < 0; k++) if (t[k].type === 'ident' && t[k].value === 'from' && t[k + 1]?.type === 'str') from = k;
       if (from < 0) continue;
       const spec = t[from + 1].value;
       const e = endAfterString(from + 1);

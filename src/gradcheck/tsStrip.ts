@@ -1,5 +1,3 @@
-import { JsSyntaxError, matching, tokenize } from './jsTokens';
-
 /**
  * Turns TypeScript into JavaScript by blanking the types out with spaces, the way Node's
  * `--experimental-strip-types` does: every line and column stays where it was, so an error in
@@ -13,14 +11,16 @@ import { JsSyntaxError, matching, tokenize } from './jsTokens';
  * non-null `x!`, `interface`, `type`, `declare`, `import type`, access modifiers, `implements`,
  * overload and abstract signatures. Syntax that needs a real transform (enum, namespace,
  * constructor parameter properties) is refused with its line, so the learner knows what to change.
+ * One pass over the tokens, so the walk below shares its state; the type grammar is tsTypes.ts.
  */
+import { matching, tokenize } from './jsTokens';
+import { UnsupportedTypeScript, typeReader } from './tsTypes';
 
-export class UnsupportedTypeScript extends JsSyntaxError {}
+export { UnsupportedTypeScript };
 
 const KEYWORDS_BEFORE_PAREN = new Set(['if', 'for', 'while', 'switch', 'catch', 'with', 'return', 'typeof', 'function', 'await', 'yield', 'new', 'void', 'delete', 'in', 'of', 'instanceof', 'case', 'do', 'else', 'throw']);
 const MEMBER_MODIFIERS = new Set(['public', 'private', 'protected', 'readonly', 'override', 'declare', 'abstract']);
 const PARAM_PROPERTY = new Set(['public', 'private', 'protected', 'readonly', 'override']);
-const TYPE_PREFIX = new Set(['keyof', 'readonly', 'unique', 'infer', 'typeof', 'asserts']);
 
 export function stripTypes(src: string): string {
   const t = tokenize(src);
@@ -40,85 +40,7 @@ export function stripTypes(src: string): string {
     for (let k = a; k < b; k++) consumed[k] = 1;
   };
 
-  // ---- types ------------------------------------------------------------------------------
-  /** The index after a balanced `<...>` starting at k (t[k] is '<'), or -1. */
-  const angleEnd = (k: number): number => {
-    let depth = 0;
-    for (let j = k; j < t.length; j++) {
-      const v = t[j].type === 'punct' ? t[j].value : '';
-      if (v === '<') depth++;
-      else if (v === '>' || v === '>>' || v === '>>>') {
-        depth -= v.length;
-        if (depth <= 0) return depth === 0 ? j + 1 : -1;
-      } else if (v === '(' || v === '[' || v === '{') {
-        const m = matching(t, j);
-        if (m < 0) return -1;
-        j = m;
-      } else if (v === ';' || v === ')' || v === ']' || v === '}' || v === '&&' || v === '||') return -1;
-    }
-    return -1;
-  };
-
-  const parsePrimary = (k: number): number => {
-    const tok = t[k];
-    if (!tok) return fail(k, 'a type is missing');
-    if (tok.type === 'punct') {
-      if (tok.value === '(') {
-        const m = matching(t, k);
-        if (m < 0) return fail(k, 'unbalanced ( in a type');
-        return is(m + 1, '=>') ? parseType(m + 2) : m + 1;
-      }
-      if (tok.value === '{' || tok.value === '[') {
-        const m = matching(t, k);
-        if (m < 0) return fail(k, `unbalanced ${tok.value} in a type`);
-        return m + 1;
-      }
-      if (tok.value === '-' && t[k + 1]?.type === 'num') return k + 2;
-      return fail(k, `a type cannot start with '${tok.value}'`);
-    }
-    if (tok.type === 'str' || tok.type === 'num' || tok.type === 'template') return k + 1;
-    if (tok.type !== 'ident') return fail(k, 'a type is missing');
-    if (TYPE_PREFIX.has(tok.value) && t[k + 1] && !t[k + 1].nlBefore && (t[k + 1].type === 'ident' || is(k + 1, '(') || is(k + 1, '{') || is(k + 1, '['))) {
-      return parsePostfix(parsePrimary(k + 1));
-    }
-    if (tok.value === 'new' && is(k + 1, '(')) return parsePrimary(k + 1);
-    let j = k + 1;
-    while (is(j, '.') && t[j + 1]?.type === 'ident') j += 2;
-    if (is(j, '<')) {
-      const e = angleEnd(j);
-      if (e < 0) return fail(j, 'unbalanced < in a type');
-      j = e;
-    }
-    if (isWord(j, 'is') && !t[j].nlBefore) return parseType(j + 1);
-    return j;
-  };
-
-  const parsePostfix = (k: number): number => {
-    let j = k;
-    while (is(j, '[') && !t[j].nlBefore) {
-      const m = matching(t, j);
-      if (m < 0) return fail(j, 'unbalanced [ in a type');
-      j = m + 1;
-    }
-    return j;
-  };
-
-  /** Parses a type from t[k] and returns the index just after it. */
-  const parseType = (k: number): number => {
-    let j = k;
-    if (is(j, '|') || is(j, '&')) j++;
-    j = parsePostfix(parsePrimary(j));
-    while (is(j, '|') || is(j, '&')) j = parsePostfix(parsePrimary(j + 1));
-    if (isWord(j, 'extends') && !t[j].nlBefore) {
-      // Conditional type A extends B ? C : D.
-      j = parseType(j + 1);
-      if (!is(j, '?')) return fail(j, 'a conditional type needs ?');
-      j = parseType(j + 1);
-      if (!is(j, ':')) return fail(j, 'a conditional type needs :');
-      j = parseType(j + 1);
-    }
-    return j;
-  };
+  const { parseType, angleEnd } = typeReader(t);
 
   /** Blanks `: Type` at t[k] (t[k] is ':'); returns the index after the type. */
   const blankAnnotation = (k: number): number => {
@@ -519,9 +441,16 @@ export function stripTypes(src: string): string {
 /** Replaces each range with spaces, keeping line breaks so every line stays where it was. */
 function applyBlanks(src: string, ranges: [number, number][]): string {
   if (ranges.length === 0) return src;
-  const chars = src.split('');
-  for (const [a, b] of ranges) for (let k = a; k < b; k++) if (chars[k] !== '\n' && chars[k] !== '\r') chars[k] = ' ';
-  return chars.join('');
+  const sorted = [...ranges].sort((p, q) => p[0] - q[0]);
+  let out = '';
+  let at = 0;
+  for (const [a, b] of sorted) {
+    if (b <= at) continue;
+    const from = Math.max(a, at);
+    out += src.slice(at, from) + src.slice(from, b).replace(/[^\r\n]/g, ' ');
+    at = b;
+  }
+  return out + src.slice(at);
 }
 
 /** True for file names that hold TypeScript. */

@@ -101,6 +101,24 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     await setTheme(wb, 'light');
   });
 
+  it('a message from the page that breaks the protocol is logged and dropped: no run starts', async () => {
+    const before = await progressText();
+    // What a compromised page could send: the page's own channel to VS Code, with an impossible config.
+    // What a compromised page could send, through the same channel its acquireVsCodeApi().postMessage
+    // uses (the webview host frame's __vscode_post_message__), with an impossible configuration.
+    const host = frame.parentFrame();
+    assert.ok(host, 'the page runs inside the webview host frame');
+    await host.evaluate(() => {
+      const post = (window as unknown as Record<string, (channel: string, data: unknown) => void>).__vscode_post_message__;
+      post('onmessage', { message: { type: 'start', config: { hiddenSize: -5, learningRate: 'lots', iters: 1e12 } } });
+    });
+    const log = await until('the extension to log the dropped message', async () => server.extensionLogs('Gradient Lab: Training'), (l) => /Dropped a message from the training page/.test(l), 10_000);
+    assert.match(log, /Dropped a message from the training page: .*(hiddenSize|learningRate|config)/);
+    await wb.page.waitForTimeout(1000);
+    assert.equal(await progressText(), before, 'no run started');
+    assert.equal(await button('start').isEnabled(), true);
+  });
+
   it('closing the panel ends the training worker', async () => {
     const idleWorkers = workers();
     await setIters(100000);

@@ -27,7 +27,8 @@ describe('the chapter 4 walkthrough', { timeout: 300_000 }, () => {
 
   /** The walkthrough's step, by its id in the manifest (VS Code renders data-step-id="<extension>#<walkthrough>#<step>"). */
   const step = (id: string) => wb.page.locator(`.getting-started-step[data-step-id$="#${id}"]`);
-  const stepDone = (id: string) => step(id).evaluate((e) => e.classList.contains('complete'));
+  /** A step's tick: VS Code's checkbox in the step, role="checkbox" with data-done-step-id. */
+  const stepDone = async (id: string) => (await step(id).locator('[data-done-step-id]').first().getAttribute('aria-checked')) === 'true';
 
   it('Open Tutorial shows the walkthrough; its loss-functions link opens the lab and ticks the step off', async () => {
     await runCommand(wb.page, 'Gradient Lab: Open Tutorial');
@@ -39,7 +40,7 @@ describe('the chapter 4 walkthrough', { timeout: 300_000 }, () => {
     await step('lossFunctions').locator('a, .button-link', { hasText: 'Open the loss calculator' }).first().click();
     const lab = await webviewFrame(wb.page, '#lab-heading');
     await until('the loss lab to show', () => lab.$eval('#lab-heading', (h) => h.textContent ?? ''), (t) => t.length > 0);
-    assert.equal(await lab.$eval('[data-lab="loss"]', (t) => t.getAttribute('aria-selected')), 'true');
+    assert.equal(await lab.$eval('#tab-loss', (t) => t.getAttribute('aria-selected')), 'true');
     await until('the step to tick off', () => stepDone('lossFunctions'), (done) => done === true, 15_000);
     assert.equal(await stepDone('numericalDiff'), false, 'only the step whose lab was opened is done');
     await screenshot(wb.page, 'walkthrough-light');

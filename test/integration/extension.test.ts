@@ -1,6 +1,7 @@
 /**
  * Inside the extension host, through the VS Code API: the extension activates, registers every
- * command its manifest contributes, and its panels are created once and disposed when closed.
+ * command its manifest contributes, its panels are created once and disposed when closed, and its
+ * settings are honoured.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -11,6 +12,13 @@ const ID = 'gradient-lab.gradient-lab';
 function webviewTabs(viewType: string): vscode.Tab[] {
   // A webview tab's viewType carries a prefix of VS Code's ("mainThreadWebview-…").
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
+}
+
+/** A file of the workspace the tests run in (a copy of test/e2e/fixtures/workspace). */
+function fixture(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with the fixture workspace open');
+  return vscode.Uri.joinPath(folder.uri, name);
 }
 
 async function until(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -58,5 +66,36 @@ suite('Gradient Lab in the extension host', () => {
     // A fresh panel can be opened after the old one was disposed.
     await vscode.commands.executeCommand('gradientLab.train');
     await until('a new training panel', () => webviewTabs('gradientLab.train').length === 1);
+  });
+
+  test('Check Gradient on a file opens its panel titled with the function, and closing disposes it', async () => {
+    const uri = fixture('loss_correct.py');
+    await vscode.window.showTextDocument(uri);
+    await vscode.commands.executeCommand('gradientLab.checkGradient', uri, 'function_2');
+    await until('the gradient check panel', () => webviewTabs('gradientLab.checkGradient').length === 1, 30_000);
+    const [tab] = webviewTabs('gradientLab.checkGradient');
+    assert.match(tab.label, /function_2/);
+    await vscode.window.tabGroups.close(tab);
+    await until('the panel to be disposed', () => webviewTabs('gradientLab.checkGradient').length === 0);
+  });
+
+  test('the gradientLab.checkGradient.codeLens setting is honoured: lenses off, then on again', async () => {
+    const uri = fixture('loss_correct.py');
+    await vscode.window.showTextDocument(uri);
+    const lenses = async () => {
+      const all = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+      return all.filter((l) => l.command?.command === 'gradientLab.checkGradient').map((l) => `${l.range.start.line + 1}:${l.command!.arguments?.[1]}`);
+    };
+    const config = () => vscode.workspace.getConfiguration('gradientLab');
+    try {
+      assert.deepEqual(await lenses(), ['4:function_2', '8:function_2_grad'], 'one lens above each function, on its def line');
+      // User settings, so the fixture folder is never written to.
+      await config().update('checkGradient.codeLens', false, vscode.ConfigurationTarget.Global);
+      assert.deepEqual(await lenses(), []);
+      await config().update('checkGradient.codeLens', true, vscode.ConfigurationTarget.Global);
+      assert.deepEqual(await lenses(), ['4:function_2', '8:function_2_grad']);
+    } finally {
+      await config().update('checkGradient.codeLens', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

@@ -46,7 +46,7 @@ test('the manifest covers at least 20 fixtures in both languages', () => {
 });
 
 for (const fx of manifest.fixtures) {
-  const name = `${fx.copyAs ?? fx.file} ${fx.function}${fx.override ? ' (labels)' : ''}: ${fx.verdict} [${fx.diagnosis.join(', ')}]`;
+  const name = `${fx.copyAs ?? fx.file} ${fx.function}${fx.inputs ? ' (given inputs)' : ''}${fx.override ? ' (labels)' : ''}: ${fx.verdict} [${fx.diagnosis.join(', ')}]`;
   test(name, async () => {
     let file = join(FIXTURES, fx.file);
     if (fx.copyAs) {

@@ -34,7 +34,7 @@ export class ErrorChart {
           y: { type: 'logarithmic', title: { display: true, text: S.axisError }, min: 1e-17, max: 10 },
         },
         plugins: {
-          legend: { position: 'bottom', labels: { usePointStyle: true } },
+          legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 7 } },
           tooltip: { callbacks: { label: (c) => `${c.dataset.label}: h = ${c.parsed.x?.toExponential(0)}, ${c.parsed.y?.toExponential(2)}` } },
         },
       },

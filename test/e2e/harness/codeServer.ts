@@ -6,7 +6,7 @@
  * process they started, by process group.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,8 @@ export interface CodeServer {
   extensionHostPids(): number[];
   /** The remote extension host's log (extension activation is recorded there). */
   extensionHostLog(): string;
+  /** What the extension wrote to its log output channels whose name contains `channel`. */
+  extensionLogs(channel: string): string;
   stop(): Promise<void>;
 }
 
@@ -184,6 +186,8 @@ export function threadNames(pid: number): string[] {
   }
 }
 
+const squash = (s: string) => s.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
+
 export async function startCodeServer(opts: ServerOptions): Promise<CodeServer> {
   const tc = toolchain();
   const base = mkdtempSync(join(tmpdir(), `gl-e2e-${opts.name}-`));
@@ -251,6 +255,8 @@ export async function startCodeServer(opts: ServerOptions): Promise<CodeServer> 
     }, 5000);
     await exited;
     clearTimeout(timer);
+    // The tests copy what explains a failure (logs, screenshots) to test-results/e2e; GL_E2E_KEEP=1 keeps the rest.
+    if (!process.env.GL_E2E_KEEP) rmSync(base, { recursive: true, force: true });
   };
 
   return {
@@ -269,6 +275,19 @@ export async function startCodeServer(opts: ServerOptions): Promise<CodeServer> 
         .filter(existsSync)
         .map((f) => readFileSync(f, 'utf8'))
         .join('\n');
+    },
+    extensionLogs: (channel: string) => {
+      const logs = join(userDataDir, 'logs');
+      const found: string[] = [];
+      const walk = (dir: string): void => {
+        for (const e of readdirSync(dir, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(join(dir, e.name));
+          // VS Code names the file after the channel without characters unsafe in file names ("Gradient Lab Training.log").
+          else if (dir.includes('gradient-lab.gradient-lab') && squash(e.name).includes(squash(channel))) found.push(readFileSync(join(dir, e.name), 'utf8'));
+        }
+      };
+      if (existsSync(logs)) walk(logs);
+      return found.join('\n');
     },
     stop,
   };

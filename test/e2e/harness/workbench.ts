@@ -103,8 +103,8 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
     const labels = await page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     const index = labels.findIndex((l) => exact.test(l));
     if (index >= 0) {
-      for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
-      await page.keyboard.press('Enter');
+      // A click, not Enter: if focus had slipped into a webview, Enter would press its focused button.
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').nth(index).click();
       return;
     }
     await closeQuickInput(page);
@@ -185,8 +185,7 @@ export async function setTheme(wb: Workbench, theme: 'light' | 'dark'): Promise<
   await runCommand(wb.page, 'Preferences: Color Theme');
   await wb.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await wb.page.fill('.quick-input-widget input', name);
-  await wb.page.waitForSelector(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${name}"]`, { timeout: 10_000 });
-  await wb.page.keyboard.press('Enter');
+  await wb.page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${name}"]`).first().click({ timeout: 10_000 });
   await wb.page.waitForSelector(theme === 'light' ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark', { timeout: 30_000 });
   await closeQuickInput(wb.page);
   await wb.page.waitForTimeout(800);

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BOOK_LOSSES, bookProbes, defaultWrt, generateInputs, inputsToText, presetsFor, recogniseBookLoss, roleOf, wrtChoices } from '../../src/gradcheck/inputs';
+import { vectors } from './helpers';
+
+test("a loss (y, t) gets softmax rows and one-hot targets, N × 10, the batch size as asked", () => {
+  const { y, t } = generateInputs(['y', 't'], { batchSize: 3, seed: 1 }) as { y: number[][]; t: number[][] };
+  assert.equal(y.length, 3);
+  assert.equal(t.length, 3);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(y[i].length, 10);
+    assert.ok(Math.abs(y[i].reduce((a, b) => a + b, 0) - 1) < 1e-3, 'a softmax row sums to 1 (rounded to 4 decimals)');
+    assert.ok(y[i].every((v) => v > 0 && v < 1));
+    assert.deepEqual([...t[i]].sort(), [0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 'one-hot');
+  }
+});
+
+test('W is a matrix, b and x fit it, batch_size is N; values stay at least 0.05 from a kink at 0', () => {
+  const v = generateInputs(['W', 'x', 'b', 't', 'batch_size'], { batchSize: 4, seed: 2 }) as Record<string, number[][] | number[] | number>;
+  assert.deepEqual([(v.W as number[][]).length, (v.W as number[][])[0].length], [2, 3]);
+  assert.deepEqual([(v.x as number[][]).length, (v.x as number[][])[0].length], [4, 2]);
+  assert.equal((v.b as number[]).length, 3);
+  assert.equal(v.batch_size, 4);
+  for (const m of [v.W, v.x, v.b]) assert.ok((m as number[] | number[][]).flat().every((e) => Math.abs(e) >= 0.05));
+});
+
+test('the same seed gives the same inputs, another seed others; one example when there is no batch axis', () => {
+  assert.deepEqual(generateInputs(['x', 't'], { batchSize: 4, seed: 7 }), generateInputs(['x', 't'], { batchSize: 4, seed: 7 }));
+  assert.notDeepEqual(generateInputs(['x', 't'], { batchSize: 4, seed: 7 }), generateInputs(['x', 't'], { batchSize: 4, seed: 8 }));
+  const one = generateInputs(['y', 't'], { batchSize: 4, seed: 0, batched: false }) as { y: number[]; t: number[] };
+  assert.equal(one.y.length, 10);
+  assert.equal(typeof one.y[0], 'number');
+  assert.equal((generateInputs(['x'], { batchSize: 4, seed: 0 }).x as number[]).length, 2, "a lone x is function_2's (x0, x1)");
+});
+
+test('what to differentiate: W first, then the class weights, then x or y — never t or a count', () => {
+  assert.equal(defaultWrt(['x', 'W', 't']), 'W');
+  assert.equal(defaultWrt(['x', 't'], { name: 'Net', line: 1, endLine: 9, attributes: ['W', 'cache'] }), 'self.W');
+  assert.equal(defaultWrt(['t', 'y']), 'y');
+  assert.deepEqual(wrtChoices(['y', 't', 'batch_size']), ['y', 't', 'batch_size']);
+  assert.deepEqual(['y_pred', 'labels', 'N', 'delta', 'W1', 'scores'].map(roleOf), ['probs', 'labels', 'batch', 'constant', 'weights', 'logits']);
+});
+
+test("presets put the book's values on the function's own parameter names", () => {
+  const f2 = presetsFor({ params: ['v'] });
+  assert.deepEqual(f2, [{ id: 'function_2', inputs: { v: [3, 4] }, wrt: 'v' }]);
+  const yt = presetsFor({ params: ['pred', 'target'] });
+  assert.deepEqual(yt.map((p) => p.id), ['book-yt-1', 'book-yt-2', 'book-yt-batch']);
+  assert.deepEqual(yt[0].inputs.pred, vectors.sum_squares_error[0].y);
+  assert.deepEqual(yt[1].inputs.target, vectors.sum_squares_error[1].t);
+  const net = presetsFor({ params: ['x', 't'], className: 'simpleNet' }, { name: 'simpleNet', line: 1, endLine: 9, attributes: ['W'] });
+  assert.deepEqual(net, [{ id: 'simpleNet', inputs: { 'self.W': vectors.simpleNet[0].W, x: vectors.simpleNet[0].x, t: vectors.simpleNet[0].t }, wrt: 'self.W' }]);
+});
+
+test("the book's losses are recognised from their values on its two examples", () => {
+  assert.equal(bookProbes(['y', 't'])!.length, 4);
+  assert.equal(bookProbes(['x']), undefined);
+  const sse = vectors.sum_squares_error.map((v: { expected: number }) => v.expected);
+  const ce = vectors['cross_entropy_error_single_delta_1e-7'].map((v: { expected: number }) => v.expected);
+  assert.deepEqual(BOOK_LOSSES['sum-of-squares'], sse);
+  assert.deepEqual(BOOK_LOSSES['cross-entropy'], ce);
+  assert.equal(recogniseBookLoss([...sse, null, null])?.kind, 'sum-of-squares');
+  assert.equal(recogniseBookLoss([null, null, ...ce])?.kind, 'cross-entropy', 'with t as the label 2');
+  assert.equal(recogniseBookLoss([0.5108256237659907, 2.3025850929940455, null, null]), undefined, 'without δ the digits differ');
+});
+
+test('inputs are written one row per line and read back unchanged', () => {
+  const inputs = { W: [[1, 2, 3], [4, 5, 6]], x: [0.6, 0.9], n: 3 };
+  const text = inputsToText(inputs);
+  assert.deepEqual(JSON.parse(text), inputs);
+  assert.equal(text, '{\n  "W": [\n    [1, 2, 3],\n    [4, 5, 6]\n  ],\n  "x": [0.6, 0.9],\n  "n": 3\n}');
+});
