@@ -128,6 +128,7 @@ export const GRADCHECK_STRINGS = {
   run: 'Check gradient',
   cancel: 'Stop',
   running: 'Checking…',
+  stopped: 'The check was stopped.',
   invalidJson: 'The inputs are not valid JSON: {0}',
   invalidInputs: 'The inputs must be an object of argument name → number or nested array.',
   invalidH: 'h must be a positive number no larger than 1.',

@@ -12,6 +12,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
 import { ROOT } from './harness/toolchain';
@@ -23,6 +24,14 @@ function consoleText(args: unknown[]): string {
   const first = rest.shift();
   const text = typeof first === 'string' ? first.replace(/%[sdifjoO%]/g, (m) => (m === '%%' ? '%' : rest.length ? String(rest.shift()) : m)) : JSON.stringify(first);
   return [text, ...rest.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))].join(' ');
+}
+
+/** How many test('…') the integration files define, so a test that silently did not run fails this one. */
+function definedTests(): number {
+  const dir = join(ROOT, 'test', 'integration');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .reduce((n, f) => n + (readFileSync(join(dir, f), 'utf8').match(/^\s*test\(/gm)?.length ?? 0), 0);
 }
 
 describe('integration tests inside the extension host (code-server)', { timeout: 300_000 }, () => {
@@ -52,13 +61,15 @@ describe('integration tests inside the extension host (code-server)', { timeout:
       ['extensionTestsPath', remote(join(ROOT, 'out', 'test', 'integration', 'index.run.js'))],
     ]);
     await page.goto(`http://${authority}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(payload)}`);
-    const code = await Promise.race([exitCode, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no exit code within 240 s; log so far:\n${lines.join('\n')}`)), 240_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error(`no exit code within 240 s; log so far:\n${lines.join('\n')}`)), 240_000)));
+    const code = await Promise.race([exitCode, timeout]).finally(() => clearTimeout(timer));
     const report = lines.join('\n');
     saveText('integration.log', report);
 
     assert.equal(code, 0, `the extension host reported exit code ${code}:\n${report}`);
     const passing = Number(/(\d+) passing/.exec(report)?.[1] ?? 0);
-    assert.ok(passing >= 2, `Mocha reported ${passing} passing tests:\n${report}`);
+    assert.equal(passing, definedTests(), `every test defined in test/integration ran and passed:\n${report}`);
     assert.doesNotMatch(report, /\d+ failing/);
   });
 });

@@ -105,7 +105,10 @@ export class GradcheckPanel {
         if (this.target) void reveal(this.target.uri, m.line);
         return;
       case 'cancel':
-        this.running?.abort();
+        if (this.running && !this.running.signal.aborted) {
+          this.running.abort();
+          this.post({ type: 'result', result: stoppedView() });
+        }
         return;
     }
   }
@@ -248,6 +251,10 @@ function setupView(p: Prepared): SetupView {
     inputsText: inputsToText(p.request.inputs),
     presets: presetsFor(p.loss, p.cls).map((x) => ({ id: x.id, label: presetLabels[x.id] })),
   };
+}
+
+function stoppedView() {
+  return { verdict: 'error' as const, headline: vscode.l10n.t(GRADCHECK_STRINGS.stopped), messages: [], codes: ['cancelled'], thresholds: '', rows: [], hasAnalytic: false, chart: null, stats: '' };
 }
 
 function inputError(message: string) {
