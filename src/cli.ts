@@ -3,6 +3,7 @@ import { IdxError } from './data/idx';
 import { bundledDataDir } from './data/mnist';
 import { UsageError } from './cli/args';
 import { runTrain } from './cli/train';
+import { cliT } from './l10n/cli';
 import { runBench } from './cli/bench';
 import { runGradcheck } from './cli/gradcheck';
 
@@ -17,7 +18,7 @@ const COMMANDS: Record<string, (argv: string[], bundledDir: string) => Promise<n
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const run = COMMANDS[command];
-  if (!run) throw new UsageError(`unknown command '${command ?? ''}' (expected one of: ${Object.keys(COMMANDS).join(', ')})`);
+  if (!run) throw new UsageError(cliT("unknown command '{0}' (expected one of: {1})", command ?? '', Object.keys(COMMANDS).join(', ')));
   // dist/cli.js → the extension root is one folder up.
   return run(rest, bundledDataDir(join(__dirname, '..')));
 }
@@ -29,7 +30,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`gradient-lab ${process.argv[2] ?? ''}: ${(e as Error).message}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`gradient-lab: unexpected error: ${(e as Error)?.stack ?? e}\n`);
+      process.stderr.write(cliT('gradient-lab: unexpected error: {0}', String((e as Error)?.stack ?? e)) + '\n');
       process.exitCode = 3;
     }
   },

@@ -1,4 +1,5 @@
 /** A small flag parser for the headless CLI: `--name value`, `--name=value`, `--flag`. */
+import { cliT } from '../l10n/cli';
 
 export type FlagKind = 'int' | 'number' | 'string' | 'bool';
 
@@ -21,21 +22,21 @@ export function parseArgs(argv: string[], specs: Record<string, FlagSpec>, maxPo
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) {
-      if (positional.length >= maxPositional) throw new UsageError(`unexpected argument '${arg}'`);
+      if (positional.length >= maxPositional) throw new UsageError(cliT("unexpected argument '{0}'", arg));
       positional.push(arg);
       continue;
     }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const spec = specs[name];
-    if (!spec) throw new UsageError(`unknown flag '--${name}'`);
+    if (!spec) throw new UsageError(cliT("unknown flag '--{0}'", name));
     if (spec.kind === 'bool') {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      if (eq >= 0) throw new UsageError(cliT('--{0} takes no value', name));
       flags[name] = true;
       continue;
     }
     const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new UsageError(cliT('--{0} needs a value', name));
     flags[name] = parseValue(name, raw, spec);
   }
   return { flags, positional };
@@ -43,14 +44,16 @@ export function parseArgs(argv: string[], specs: Record<string, FlagSpec>, maxPo
 
 function parseValue(name: string, raw: string, spec: FlagSpec): string | number {
   if (spec.kind === 'string') {
-    if (spec.choices && !spec.choices.includes(raw)) throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')} (got '${raw}')`);
+    if (spec.choices && !spec.choices.includes(raw)) throw new UsageError(cliT("--{0} must be one of {1} (got '{2}')", name, spec.choices.join(', '), raw));
     return raw;
   }
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number (got '${raw}')`);
-  if (spec.kind === 'int' && !Number.isInteger(value)) throw new UsageError(`--${name} must be a whole number (got '${raw}')`);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(cliT("--{0} must be a number (got '{1}')", name, raw));
+  if (spec.kind === 'int' && !Number.isInteger(value)) throw new UsageError(cliT("--{0} must be a whole number (got '{1}')", name, raw));
   if (spec.min !== undefined && (value < spec.min || (spec.exclusiveMin && value === spec.min))) {
-    throw new UsageError(`--${name} must be ${spec.exclusiveMin ? 'greater than' : 'at least'} ${spec.min} (got ${raw})`);
+    throw new UsageError(
+      spec.exclusiveMin ? cliT('--{0} must be greater than {1} (got {2})', name, spec.min, raw) : cliT('--{0} must be at least {1} (got {2})', name, spec.min, raw),
+    );
   }
   return value;
 }

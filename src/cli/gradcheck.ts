@@ -3,6 +3,10 @@ import { join } from 'path';
 import { CheckReport, DEFAULT_TIMEOUT_MS, Runners, runCheck } from '../gradcheck/check';
 import { runJs } from '../gradcheck/jsRunner';
 import { elementText, fmt, formatMsg, shapeText } from '../gradcheck/messages';
+import { cliT } from '../l10n/cli';
+
+/** The checker's message templates in the terminal's language (LANG=ko_KR.UTF-8 → Korean). */
+const cliText = (template: string) => cliT(template);
 import { runPython } from '../gradcheck/pythonRunner';
 import { json as jsonValue, isRecord, ProtocolError } from '../protocol/validate';
 import { FlagSpec, UsageError, parseArgs } from './args';
@@ -62,10 +66,10 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
     lines.push(`Gradient check of ${where(r.loss)} in ${r.file}, ${against}`);
     if (r.verdict !== 'error' || r.shape.length) lines.push(`with respect to ${r.wrt}${r.shape.length || r.total ? ` ${shapeText(r.shape)}` : ''}, h = ${fmt(r.h)}`);
   }
-  lines.push(`Verdict: ${r.verdict.toUpperCase()} — ${formatMsg(r.summary)}`);
+  lines.push(`Verdict: ${r.verdict.toUpperCase()} — ${formatMsg(r.summary, cliText)}`);
   if (r.messages.length) {
     lines.push('', `Diagnosis (${r.diagnosis.join(', ')}):`);
-    for (const m of r.messages) lines.push(`  - ${formatMsg(m)}`);
+    for (const m of r.messages) lines.push(`  - ${formatMsg(m, cliText)}`);
   }
   if (r.error?.trace && r.error.trace.length > 1) {
     lines.push('', 'Where (innermost last):');

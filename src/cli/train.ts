@@ -4,6 +4,7 @@ import { Dataset } from '../core/dataset';
 import { loadBundled, loadFolder } from '../data/mnist';
 import { FlagSpec, UsageError, parseArgs } from './args';
 import { ProgressBar, rate } from './progress';
+import { cliT } from '../l10n/cli';
 
 export const TRAIN_USAGE =
   'usage: npm run train -- [--hidden N] [--lr X] [--batch N] [--iters N] [--std X] [--seed N] [--method backprop|numerical] [--engine NAME] [--data DIR] [--json]';
@@ -58,7 +59,7 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
   const data = loadDataset(opts.dataDir, bundledDir);
   const { config } = opts;
   if (config.batchSize > data.train.count) {
-    throw new UsageError(`--batch ${config.batchSize} is larger than the training set (${data.train.count} images)`);
+    throw new UsageError(cliT('--batch {0} is larger than the training set ({1} images)', config.batchSize, data.train.count));
   }
   const net = createNetwork(opts.engine, { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes }, config);
   const trainer = new Trainer(net, data, config);
@@ -68,8 +69,10 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
 
   if (opts.json) emit({ type: 'start', dataset: data.name, engine: opts.engine, ...config });
   else {
-    process.stdout.write(`Training TwoLayerNet ${data.train.size}-${config.hiddenSize}-${data.classes} on ${data.name}\n`);
-    process.stdout.write(`lr ${config.learningRate}, batch ${config.batchSize}, ${config.iters} iterations, init std ${config.weightInitStd}, seed ${config.seed}, ${config.gradientMethod}, engine ${opts.engine}\n`);
+    process.stdout.write(cliT('Training TwoLayerNet {0}-{1}-{2} on {3}', data.train.size, config.hiddenSize, data.classes, data.name) + '\n');
+    process.stdout.write(
+      cliT('learning rate {0}, batch {1}, {2} iterations, init std {3}, seed {4}, {5}, engine {6}', config.learningRate, config.batchSize, config.iters, config.weightInitStd, config.seed, config.gradientMethod, opts.engine) + '\n',
+    );
   }
   const onEvent = (e: TrainEvent) => {
     if (e.type === 'iteration') {
@@ -79,7 +82,7 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
         emit({ type: 'progress', iter: e.iter, iters: config.iters, loss: e.loss, ...rate(e.iter, config.iters, e.elapsedMs) });
       }
     } else if (e.type === 'epoch') {
-      if (bar) bar.log(`epoch ${String(e.epoch).padStart(3)}  iter ${String(e.iter).padStart(6)}  train acc ${e.trainAccuracy.toFixed(4)}  test acc ${e.testAccuracy.toFixed(4)}`);
+      if (bar) bar.log(cliT('epoch {0}  iter {1}  train acc {2}  test acc {3}', String(e.epoch).padStart(3), String(e.iter).padStart(6), e.trainAccuracy.toFixed(4), e.testAccuracy.toFixed(4)));
       else emit({ type: 'epoch', epoch: e.epoch, iter: e.iter, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy });
     }
   };
@@ -91,11 +94,26 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
   if (opts.json) {
     emit({ type: 'summary', ...summary, engine: opts.engine, dataset: data.name });
   } else {
-    if (summary.message) process.stdout.write(summary.message + '\n');
+    if (summary.reason === 'diverged') {
+      const advice = 'The loss became {0} at iteration {1}: the learning rate {2} is too large. Try a smaller one (the book uses 0.1).';
+      process.stdout.write(cliT(advice, summary.finalLoss, summary.iterations, config.learningRate) + '\n');
+    }
     process.stdout.write(
-      `Done (${summary.reason}): ${summary.iterations} iterations in ${summary.wallSeconds.toFixed(1)} s, ` +
-        `${summary.epochs} epochs; final train accuracy ${summary.trainAccuracy.toFixed(4)}, test accuracy ${summary.testAccuracy.toFixed(4)}\n`,
+      cliT(
+        'Done ({0}): {1} iterations in {2} s, {3} epochs; final train accuracy {4}, test accuracy {5}',
+        cliT(summary.reason),
+        summary.iterations,
+        summary.wallSeconds.toFixed(1),
+        summary.epochs,
+        accuracyText(summary.trainAccuracy),
+        accuracyText(summary.testAccuracy),
+      ) + '\n',
     );
   }
   return summary.reason === 'diverged' ? 1 : 0;
+}
+
+/** An accuracy as printed; '-' before the first epoch was measured. */
+function accuracyText(a: number): string {
+  return Number.isNaN(a) ? '-' : a.toFixed(4);
 }

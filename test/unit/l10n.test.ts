@@ -77,11 +77,11 @@ function codeOnly(src: string): string {
   return out;
 }
 
-/** Every literal message passed to (vscode.)l10n.t( — the plain and the { message } form. */
+/** Every literal message passed to (vscode.)l10n.t( or the CLI's cliT( — the plain and the { message } form. */
 function l10nLiterals(source: string): { message: string; offset: number }[] {
   const src = codeOnly(source);
   const found: { message: string; offset: number }[] = [];
-  for (const m of src.matchAll(/\bl10n\.t\(\s*(\{\s*message\s*:\s*)?/g)) {
+  for (const m of src.matchAll(/\b(?:l10n\.t|cliT)\(\s*(\{\s*message\s*:\s*)?/g)) {
     const message = stringLiteral(src, m.index! + m[0].length);
     if (message !== undefined) found.push({ message, offset: m.index! });
   }
@@ -117,7 +117,7 @@ test('Korean manifest strings are Korean, keep their placeholders and their comm
   }
 });
 
-test('every vscode.l10n.t literal in src/** has a Korean translation in the merged bundle', () => {
+test('every vscode.l10n.t and cliT literal in src/** has a Korean translation in the merged bundle', () => {
   const missing: string[] = [];
   for (const file of sourceFiles(join(ROOT, 'src'))) {
     const src = readFileSync(file, 'utf8');
