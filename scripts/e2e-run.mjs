@@ -20,7 +20,9 @@ const fail = (msg) => {
 };
 const step = (msg) => console.log(`[e2e] ${msg}`);
 
-const envFile = join(root, '.cache', 'e2e', 'env.json');
+// GL_E2E_ENV points elsewhere (another toolchain; or a broken one, to see the run fail).
+// E2E_CACHE is the folder scripts/e2e-setup.sh installed into (default .cache/e2e).
+const envFile = process.env.GL_E2E_ENV ?? join(process.env.E2E_CACHE ?? join(root, '.cache', 'e2e'), 'env.json');
 if (!existsSync(envFile)) fail(`the toolchain is missing (${envFile}): run \`bash scripts/e2e-setup.sh\` first (npm run test:e2e does both).`);
 const env = JSON.parse(readFileSync(envFile, 'utf8'));
 for (const [what, path] of Object.entries(env)) if (!existsSync(path)) fail(`${what} is missing at ${path}: run \`bash scripts/e2e-setup.sh\`.`);

@@ -26,9 +26,9 @@ mkdir -p "$CACHE"
 
 # 1. Debian packages (needs root, as on CI and the developer machines here).
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-[ -f /usr/include/gssapi/gssapi.h ] || [ -f /usr/include/gssapi.h ] || missing+=(libkrb5-dev)
-fc-list 2>/dev/null | grep -qi nanum || missing+=(fonts-nanum)
+for pkg in chromium libkrb5-dev fonts-nanum; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then fail "need root to apt-get install ${missing[*]} (or install them yourself)"; fi

@@ -60,6 +60,7 @@ describe('Korean display language', { timeout: 300_000 }, () => {
     const title = korean('Train TwoLayerNet');
     assert.match(title, HANGUL);
     assert.equal(await frame.$eval('h1', (h) => h.textContent), title);
+    for (const english of ['Start', 'Pause', 'Ready. Press Start to train with these hyperparameters.']) assert.match(korean(english), HANGUL, `"${english}" is translated`);
     assert.equal((await frame.locator('button[data-action="start"]').textContent())?.trim(), korean('Start'));
     assert.equal((await frame.locator('button[data-action="pause"]').textContent())?.trim(), korean('Pause'));
     assert.equal(await frame.$eval('.progress-text', (e) => e.textContent), korean('Ready. Press Start to train with these hyperparameters.'));

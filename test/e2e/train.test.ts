@@ -82,7 +82,7 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
   it(`a ${SHORT_RUN_ITERS}-iteration run lists its epochs and reaches ${SHORT_RUN_MIN_TEST_ACCURACY * 100}% test accuracy`, async () => {
     await setIters(SHORT_RUN_ITERS);
     await button('start').click();
-    const done = await until('the short run to finish', progressText, (t) => /^finished · test/.test(t), 120_000);
+    const done = await until('the short run to finish', progressText, (t) => /^finished · test/.test(t) && t.includes(`${SHORT_RUN_ITERS.toLocaleString('en-US')} it in`), 120_000);
     const rows = await epochRows();
     assert.equal(rows.length, 10, `10 epochs of 100 iterations: ${JSON.stringify(rows)}`);
     const [epoch, , train, test] = rows[rows.length - 1];

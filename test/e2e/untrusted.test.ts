@@ -49,7 +49,7 @@ describe('untrusted workspace (Restricted Mode)', { timeout: 300_000 }, () => {
     const frame = await webviewFrame(wb.page, 'button[data-action="start"]');
     await frame.fill('input[name="iters"]', '300');
     await frame.locator('button[data-action="start"]').click();
-    const done = await until('the run to finish', () => frame.$eval('.progress-text', (e) => e.textContent ?? ''), (t) => /^finished · test/.test(t), 120_000);
+    const done = await until('the run to finish', () => frame.$eval('.progress-text', (e) => e.textContent ?? ''), (t) => /^finished · test .* 300 it in/.test(t), 120_000);
     assert.match(done, /300 it in/);
     assert.ok((await frame.$$('table.epochs tbody tr')).length >= 3);
   });
