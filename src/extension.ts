@@ -11,7 +11,6 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTrain(context);
   registerCheckGradient(context);
   registerTutorial(context);
-  void context;
 }
 
 export function deactivate(): void {}

@@ -1,24 +1,8 @@
 /** Small DOM helpers for the labs: elements, labelled inputs, and number formats. */
 
-type Attrs = Record<string, string | number | boolean | undefined>;
+import { Attrs, el as h, newId } from '../shared/dom';
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    if (k === 'class') el.className = String(v);
-    else if (k === 'text') el.textContent = String(v);
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) el.append(c);
-  return el;
-}
-
-let uid = 0;
-/** A fresh id for label/aria wiring. */
-export function newId(prefix: string): string {
-  return `${prefix}-${++uid}`;
-}
+export { h, newId };
 
 export interface NumberField {
   wrap: HTMLLabelElement;

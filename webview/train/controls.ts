@@ -1,6 +1,6 @@
 /** Start, Pause, Resume, Step, Stop, Reset and the progress bar; which buttons work follows the run's state. */
 import { format } from '../shared/l10n';
-import { button, el } from './dom';
+import { button, el } from '../shared/dom';
 import { clock, integer } from './format';
 import { S } from './strings';
 

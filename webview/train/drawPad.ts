@@ -3,7 +3,7 @@
  * turned into a 28×28 MNIST-style input after every stroke.
  */
 import { MNIST_SIDE, toMnistInput } from '../../src/core/drawnDigit';
-import { button, el } from './dom';
+import { button, el } from '../shared/dom';
 import { mix, paint, rgb } from './pixels';
 import { S } from './strings';
 

@@ -6,7 +6,7 @@ import { format } from '../shared/l10n';
 import {
   DEFAULT_RUN_CONFIG, FieldError, FieldName, PanelOptions, RunConfig, checkRunConfig, naiveNumericalSecondsPerIteration, parameterCount,
 } from '../../src/protocol/train';
-import { button, el, newId } from './dom';
+import { button, el, newId } from '../shared/dom';
 import { duration, integer } from './format';
 import { S } from './strings';
 

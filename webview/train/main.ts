@@ -9,7 +9,7 @@ import { onThemeChange, themeColors } from '../shared/theme';
 import { onMessage, post as postRaw, vscode } from '../shared/vscode';
 import { TrainCharts } from './charts';
 import { Controls } from './controls';
-import { button, el } from './dom';
+import { button, el } from '../shared/dom';
 import { integer, pct } from './format';
 import { FormState, TrainForm, formStateOf } from './form';
 import { ModelPanel } from './modelPanel';

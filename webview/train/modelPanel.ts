@@ -5,7 +5,7 @@
 import { format } from '../shared/l10n';
 import { ThemeColors, withAlpha } from '../shared/theme';
 import type { ModelView, SampleImage } from '../../src/protocol/train';
-import { el } from './dom';
+import { el } from '../shared/dom';
 import { DrawPad } from './drawPad';
 import { pct } from './format';
 import { decodeBase64, digitCanvas, mix, paint, rgb } from './pixels';

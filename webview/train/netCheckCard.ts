@@ -2,7 +2,7 @@
 import { format } from '../shared/l10n';
 import type { NetCheckResult, TrainToWebview, Verdict } from '../../src/protocol/train';
 import { parameterCount } from '../../src/protocol/train';
-import { button, el } from './dom';
+import { button, el } from '../shared/dom';
 import { integer, sci } from './format';
 import { S } from './strings';
 

@@ -4,7 +4,7 @@
  */
 import { format } from '../shared/l10n';
 import type { RunView } from '../../src/protocol/train';
-import { button, el } from './dom';
+import { button, el } from '../shared/dom';
 import { duration, integer, pct } from './format';
 import type { RunEntry } from './state';
 import { S } from './strings';

@@ -1,6 +1,6 @@
-/** Building the page from code, never from HTML strings (the data are run names a learner typed). */
+/** Building pages from code, never from HTML strings (page data can be text a learner typed). */
 
-type Attrs = Record<string, string | number | boolean | undefined>;
+export type Attrs = Record<string, string | number | boolean | undefined>;
 type Child = Node | string | null | undefined | false;
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
