@@ -60,7 +60,9 @@ else
   log "installing code-server@$CODE_SERVER_VERSION (about 2 minutes, ~620 MB)"
   rm -rf "$CS_DIR"
   mkdir -p "$CS_DIR"
-  PATH="$NODE_DIR/bin:$PATH" npm install --no-audit --no-fund --loglevel=error \
+  # Under `npm run`, npm_config_user_agent names the outer npm's Node (v20); code-server's
+  # postinstall reads its Node version from there, so the inner install must not inherit it.
+  env -u npm_config_user_agent PATH="$NODE_DIR/bin:$PATH" npm install --no-audit --no-fund --loglevel=error \
     --nodedir="$NODE_DIR" --prefix "$CS_DIR" "code-server@$CODE_SERVER_VERSION" >"$CACHE/code-server-install.log" 2>&1 \
     || { tail -40 "$CACHE/code-server-install.log" >&2; fail "npm install code-server failed (log: $CACHE/code-server-install.log)"; }
   [ -x "$CS_BIN" ] || fail "code-server installed but $CS_BIN is missing"
