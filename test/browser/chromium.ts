@@ -68,6 +68,8 @@ export interface PageSpec {
   theme?: Theme;
   width?: number;
   height?: number;
+  /** Runs before navigation, e.g. page.addInitScript for a measurement. */
+  beforeLoad?: (page: Page) => Promise<void>;
 }
 
 let browser: Browser | undefined;
@@ -112,6 +114,7 @@ export async function openPage(spec: PageSpec): Promise<Page> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   (page as unknown as { glErrors: string[] }).glErrors = errors;
+  await spec.beforeLoad?.(page);
   await page.goto(`file://${file}`);
   return page;
 }
