@@ -64,11 +64,14 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
       epochs.push({ epoch: e.epoch, iter: e.iter, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy });
     }
   };
-  // Steps taken while paused, and the last iterations before a pause, go out on this tick.
+  // Steps taken while paused go out on this tick; the last iterations before a pause go out
+  // before the 'paused' state (see control), so the page never counts on after showing it.
+  flushNow = () => flush(true);
   const timer = setInterval(() => flush(), flushMs);
   meter.add(0, performance.now());
   const summary = await trainer.run(onEvent);
   clearInterval(timer);
+  flushNow = undefined;
   flush(true);
   if (summary.reason === 'diverged') {
     send({ type: 'done', summary });
@@ -78,9 +81,13 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   send({ type: 'done', summary, params, model: modelPicture(params, data.test) });
 }
 
+/** Sends the progress not yet sent, while a run is going. */
+let flushNow: (() => void) | undefined;
+
 function control(type: 'pause' | 'resume' | 'step' | 'stop'): void {
   if (!trainer) return;
   trainer[type]();
+  if (type === 'pause') flushNow?.();
   if (type === 'pause' || type === 'resume') send({ type: 'state', state: trainer.state === 'paused' ? 'paused' : 'running' });
 }
 
