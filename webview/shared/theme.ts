@@ -43,10 +43,15 @@ export function themeColors(): ThemeColors {
   };
 }
 
-/** Calls `apply` now and whenever VS Code switches theme (it changes the body's class). */
+/** Calls `apply` whenever VS Code switches theme (it changes the body's class). */
+export function whenThemeChanges(apply: (c: ThemeColors) => void): void {
+  new MutationObserver(() => apply(themeColors())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+}
+
+/** Calls `apply` now, and whenever VS Code switches theme. */
 export function onThemeChange(apply: (c: ThemeColors) => void): void {
   apply(themeColors());
-  new MutationObserver(() => apply(themeColors())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  whenThemeChanges(apply);
 }
 
 /** `color` with alpha, for faint lines (accepts #rgb, #rrggbb, rgb()/rgba()). */

@@ -21,18 +21,28 @@ const BUCKETS = 600;
 type LineSet = ChartDataset<'line', XY[]> & { glRaw?: boolean };
 
 export class TrainCharts {
-  readonly loss: Chart<'line', XY[]>;
-  readonly accuracy: Chart<'line', XY[]>;
   smoothing = 0.95;
   showRaw = true;
   private theme: ThemeColors;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private runs: () => RunEntry[] = () => [];
+  private made: { loss: Chart<'line', XY[]>; accuracy: Chart<'line', XY[]> } | undefined;
 
-  constructor(lossCanvas: HTMLCanvasElement, accuracyCanvas: HTMLCanvasElement, theme: ThemeColors) {
+  /** The charts are made on the first draw, so a page can paint its form before chart.js lays anything out. */
+  constructor(
+    private readonly lossCanvas: HTMLCanvasElement,
+    private readonly accuracyCanvas: HTMLCanvasElement,
+    theme: ThemeColors,
+  ) {
     this.theme = theme;
-    this.loss = new Chart(lossCanvas, { type: 'line', data: { datasets: [] }, options: this.options(S.iteration, false) });
-    this.accuracy = new Chart(accuracyCanvas, { type: 'line', data: { datasets: [] }, options: this.options(S.epoch, true) });
+  }
+
+  private get charts(): { loss: Chart<'line', XY[]>; accuracy: Chart<'line', XY[]> } {
+    this.made ??= {
+      loss: new Chart(this.lossCanvas, { type: 'line', data: { datasets: [] }, options: this.options(S.iteration, false) }),
+      accuracy: new Chart(this.accuracyCanvas, { type: 'line', data: { datasets: [] }, options: this.options(S.epoch, true) }),
+    };
+    return this.made;
   }
 
   /** Where the runs to draw come from (the page's run list, filtered to the shown ones). */
@@ -42,8 +52,9 @@ export class TrainCharts {
 
   setTheme(theme: ThemeColors): void {
     this.theme = theme;
-    this.loss.options = this.options(S.iteration, false);
-    this.accuracy.options = this.options(S.epoch, true);
+    if (!this.made) return; // the first draw uses the new theme
+    this.made.loss.options = this.options(S.iteration, false);
+    this.made.accuracy.options = this.options(S.epoch, true);
     this.draw();
   }
 
@@ -80,18 +91,19 @@ export class TrainCharts {
         accSets.push({ label: format(S.testAcc, name), data: epochs.map((e) => ({ x: e.epoch, y: e.testAccuracy })), borderColor: color, backgroundColor: color, borderWidth: width, borderDash: [6, 4], pointRadius: point, pointStyle: 'rectRot', order });
       }
     }
-    this.loss.data.datasets = lossSets;
-    this.accuracy.data.datasets = accSets;
-    this.loss.update('none');
-    this.accuracy.update('none');
+    const { loss, accuracy } = this.charts;
+    loss.data.datasets = lossSets;
+    accuracy.data.datasets = accSets;
+    loss.update('none');
+    accuracy.update('none');
     // For tests and screen readers: how much each chart currently shows.
-    this.loss.canvas.dataset.points = String(lossSets.reduce((n, d) => n + d.data.length, 0));
-    this.accuracy.canvas.dataset.points = String(accSets.reduce((n, d) => n + d.data.length, 0));
+    this.lossCanvas.dataset.points = String(lossSets.reduce((n, d) => n + d.data.length, 0));
+    this.accuracyCanvas.dataset.points = String(accSets.reduce((n, d) => n + d.data.length, 0));
   }
 
   /** The chart as a PNG on the theme's background (a transparent PNG of light text is unreadable elsewhere). */
   png(which: 'loss' | 'accuracy'): string {
-    const src = (which === 'loss' ? this.loss : this.accuracy).canvas;
+    const src = which === 'loss' ? this.lossCanvas : this.accuracyCanvas;
     const out = document.createElement('canvas');
     out.width = src.width;
     out.height = src.height;

@@ -5,7 +5,7 @@
 import { findOverfitting } from '../../src/core/runHistory';
 import { DEFAULT_RUN_CONFIG, PanelOptions, RunView, TrainFromWebview, TrainToWebview } from '../../src/protocol/train';
 import { format, initialData } from '../shared/l10n';
-import { onThemeChange, themeColors } from '../shared/theme';
+import { themeColors, whenThemeChanges } from '../shared/theme';
 import { onMessage, post as postRaw, vscode } from '../shared/vscode';
 import { TrainCharts } from './charts';
 import { Controls } from './controls';
@@ -245,13 +245,16 @@ function receive(m: TrainToWebview): void {
 }
 
 onMessage<TrainToWebview>(receive);
-onThemeChange((c) => {
+// Every part was built with the colours of the moment: only a later switch needs repainting.
+whenThemeChanges((c) => {
   theme = c;
   charts.setTheme(c);
   model.setTheme(c);
   renderRuns();
 });
 setMode();
+renderRuns();
 renderFocus();
-charts.draw();
 post({ type: 'ready' });
+// The form and controls paint first; chart.js lays out its two charts for the frame after.
+requestAnimationFrame(() => requestAnimationFrame(() => charts.draw()));
