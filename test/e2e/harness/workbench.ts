@@ -76,13 +76,18 @@ export async function paletteEntries(page: Page, query: string, expect: RegExp =
 async function openPalette(page: Page): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   const input = page.locator('.quick-input-widget input');
-  // Another quick input (Go to Line, Quick Open) may still be open or fading out: close it first.
-  if (await widget.isVisible().catch(() => false)) {
-    const value = await input.inputValue().catch(() => '');
-    if (!value.startsWith('>')) await closeQuickInput(page);
+  for (let attempt = 1; ; attempt++) {
+    // Whatever quick input is showing — Go to Line, Quick Open, or the palette still fading out
+    // after a pick (visible a moment longer, then hidden) — is closed first, so F1 opens a fresh one.
+    if (await widget.isVisible().catch(() => false)) await closeQuickInput(page);
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      if (await widget.isVisible()) return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
   }
-  if (!(await widget.isVisible().catch(() => false))) await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
 }
 
 /** Escape, then wait until the quick input is really gone (it fades out). */
