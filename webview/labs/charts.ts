@@ -17,6 +17,7 @@ import {
   type ScaleOptions,
 } from 'chart.js';
 import type { ThemeColors } from '../shared/theme';
+import type { Lab } from './lab';
 
 Chart.register(BarController, BarElement, CategoryScale, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, ScatterController, Tooltip);
 
@@ -60,6 +61,24 @@ export function rethemeChart(chart: Chart, c: ThemeColors): void {
     if (scale.title) scale.title.color = c.foreground;
   }
   chart.update('none');
+}
+
+/**
+ * What a chart lab hands the page: on a theme switch its own colours first (`repaint`), then the
+ * chart's scales and legend; disposing stops what `stop` stops (an animation) and destroys the chart.
+ */
+export function chartLab(root: HTMLElement, chart: Chart, repaint: (c: ThemeColors) => void, stop?: () => void): Lab {
+  return {
+    root,
+    retheme(c) {
+      repaint(c);
+      rethemeChart(chart, c);
+    },
+    dispose() {
+      stop?.();
+      chart.destroy();
+    },
+  };
 }
 
 /** A canvas in a sized box, labelled for screen readers. */

@@ -2,7 +2,7 @@
 import { function2, gradientDescent } from '../../src/core/gradient';
 import { format } from '../shared/l10n';
 import type { ThemeColors } from '../shared/theme';
-import { Chart, baseOptions, chartCanvas, rethemeChart, themedScale, type Plugin } from './charts';
+import { Chart, baseOptions, chartCanvas, chartLab, themedScale, type Plugin } from './charts';
 import { h, lrFromExponent, numberField, sci } from './dom';
 import { savedNumber, type Lab, type LabContext } from './lab';
 
@@ -154,17 +154,9 @@ export function descentLab(ctx: LabContext): Lab {
   replay.addEventListener('click', run);
 
   run();
-  return {
-    root,
-    retheme(c) {
-      colors = c;
-      paintSeries(c);
-      rethemeChart(chart, c);
-    },
-    dispose() {
-      cancelAnimationFrame(frame);
-      chart.destroy();
-    },
-  };
+  return chartLab(root, chart, (c) => {
+    colors = c;
+    paintSeries(c);
+  }, () => cancelAnimationFrame(frame));
 }
 

@@ -1,7 +1,7 @@
 /** 4.4 The gradient: arrows of −∇(x0² + x1²) over [−2, 2]², click or type a point to inspect. */
 import { function2, numericalGradient } from '../../src/core/gradient';
 import type { ThemeColors } from '../shared/theme';
-import { Chart, baseOptions, chartCanvas, rethemeChart, themedScale, type Plugin } from './charts';
+import { Chart, baseOptions, chartCanvas, chartLab, themedScale, type Plugin } from './charts';
 import { fmt, h, numberField } from './dom';
 import { savedNumber, type Lab, type LabContext } from './lab';
 
@@ -138,13 +138,8 @@ export function fieldLab(ctx: LabContext): Lab {
   });
 
   inspect(point[0], point[1]);
-  return {
-    root,
-    retheme(c) {
-      colors = c;
-      paintPoint(c);
-      rethemeChart(chart, c);
-    },
-    dispose: () => chart.destroy(),
-  };
+  return chartLab(root, chart, (c) => {
+    colors = c;
+    paintPoint(c);
+  });
 }

@@ -2,7 +2,7 @@
 import { crossEntropyError, sumSquaresError } from '../../src/core/functions';
 import { format } from '../shared/l10n';
 import { withAlpha } from '../shared/theme';
-import { Chart, baseOptions, chartCanvas, rethemeChart, themedScale } from './charts';
+import { Chart, baseOptions, chartCanvas, chartLab, themedScale } from './charts';
 import { fmt, h, newId, numberField } from './dom';
 import { savedNumber, savedValue, type Lab, type LabContext } from './lab';
 
@@ -108,14 +108,9 @@ export function lossLab(ctx: LabContext): Lab {
   }
   update();
 
-  return {
-    root,
-    retheme(c) {
-      colors = c;
-      chart.data.datasets[0].backgroundColor = barColors();
-      rethemeChart(chart, c);
-    },
-    dispose: () => chart.destroy(),
-  };
+  return chartLab(root, chart, (c) => {
+    colors = c;
+    chart.data.datasets[0].backgroundColor = barColors();
+  });
 }
 

@@ -5,7 +5,7 @@
  */
 import { LAB_IDS, LAB_STRINGS, isLabId, type FromLabMessage, type LabId, type LabPageData, type ToLabMessage } from '../../src/protocol/tutorial';
 import { initialData, strings } from '../shared/l10n';
-import { onThemeChange, themeColors, type ThemeColors } from '../shared/theme';
+import { themeColors, whenThemeChanges, type ThemeColors } from '../shared/theme';
 import { onMessage, post, vscode } from '../shared/vscode';
 import { h } from './dom';
 import type { Lab, LabRegistry } from './lab';
@@ -93,7 +93,8 @@ onMessage<ToLabMessage>((m) => {
   if (m && m.type === 'showLab' && isLabId(m.lab)) show(m.lab);
 });
 
-onThemeChange((c) => {
+// Every part was built with the colours of the moment: only a later switch needs repainting.
+whenThemeChanges((c) => {
   colors = c;
   current?.lab.retheme(c);
 });

@@ -2,7 +2,7 @@
 import { gradientDescent, numericalGradient, type VectorFunction } from '../../src/core/gradient';
 import { format } from '../shared/l10n';
 import { withAlpha, type ThemeColors } from '../shared/theme';
-import { Chart, baseOptions, chartCanvas, rethemeChart, themedScale, type Plugin } from './charts';
+import { Chart, baseOptions, chartCanvas, chartLab, themedScale, type Plugin } from './charts';
 import { h, sci } from './dom';
 import { savedValue, type Lab, type LabContext } from './lab';
 
@@ -135,15 +135,10 @@ export function saddleLab(ctx: LabContext): Lab {
   });
 
   update();
-  return {
-    root,
-    retheme(c) {
-      colors = c;
-      paint(c);
-      rethemeChart(chart, c);
-    },
-    dispose: () => chart.destroy(),
-  };
+  return chartLab(root, chart, (c) => {
+    colors = c;
+    paint(c);
+  });
 }
 
 

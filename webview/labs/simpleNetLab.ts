@@ -5,7 +5,7 @@ import { Random } from '../../src/core/random';
 import { SimpleNet } from '../../src/core/simpleNet';
 import { format } from '../shared/l10n';
 import type { ThemeColors } from '../shared/theme';
-import { Chart, baseOptions, chartCanvas, rethemeChart, themedScale } from './charts';
+import { Chart, baseOptions, chartCanvas, chartLab, themedScale } from './charts';
 import { fmt, h } from './dom';
 import { savedValue, type Lab, type LabContext } from './lab';
 
@@ -122,13 +122,8 @@ export function simpleNetLab(ctx: LabContext): Lab {
   }
 
   setW(W);
-  return {
-    root,
-    retheme(c) {
-      colors = c;
-      paint(c);
-      rethemeChart(chart, c);
-    },
-    dispose: () => chart.destroy(),
-  };
+  return chartLab(root, chart, (c) => {
+    colors = c;
+    paint(c);
+  });
 }

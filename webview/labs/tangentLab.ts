@@ -2,7 +2,7 @@
 import { function1, numericalDiff } from '../../src/core/gradient';
 import { format } from '../shared/l10n';
 import type { ThemeColors } from '../shared/theme';
-import { Chart, baseOptions, chartCanvas, rethemeChart, themedScale } from './charts';
+import { Chart, baseOptions, chartCanvas, chartLab, themedScale } from './charts';
 import { fmt, h, numberField } from './dom';
 import { savedNumber, type Lab, type LabContext } from './lab';
 
@@ -111,13 +111,8 @@ export function tangentLab(ctx: LabContext): Lab {
   canvas.classList.add('draggable');
 
   setX(x);
-  return {
-    root,
-    retheme(c) {
-      colors = c;
-      paintSeries(c);
-      rethemeChart(chart, c);
-    },
-    dispose: () => chart.destroy(),
-  };
+  return chartLab(root, chart, (c) => {
+    colors = c;
+    paintSeries(c);
+  });
 }
