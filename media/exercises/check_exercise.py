@@ -18,7 +18,8 @@ import traceback
 try:
     import numpy as np
 except ImportError:  # reported to the learner with the interpreter's path
-    sys.stdout.write(json.dumps({"fatal": {"type": "numpyMissing", "message": sys.executable}}) + "\n")
+    fatal = {"type": "numpyMissing", "message": sys.executable, "version": sys.version.split()[0]}
+    sys.stdout.write(json.dumps({"fatal": fatal}) + "\n")
     sys.exit(0)
 
 TODO = "TODO"

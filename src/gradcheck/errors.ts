@@ -29,6 +29,16 @@ export function looksLikeOneHotLabelMix(err: RunError): boolean {
   return /arange\s*\([^)]*\)\s*,\s*t\s*\]/.test(line) && (/\bt\s*\*/.test(line) || ONE_HOT_INDEX.test(err.message));
 }
 
+/** No Python to run: said the same way by the gradient check and the exercise checker. */
+export function pythonMissing(detail: string, pythonHint: string): Msg {
+  return msg('Python could not be started ({0}). Install Python 3 with numpy, then {1}.', detail, pythonHint);
+}
+
+/** Python without numpy: how to install it for that very interpreter. */
+export function numpyMissing(python: string, version: string, pythonHint: string): Msg {
+  return msg('numpy is not installed for {0} (Python {1}). Install it with "{0} -m pip install numpy" (Debian/Ubuntu: sudo apt install python3-numpy), or {2}.', python, version, pythonHint);
+}
+
 function exceptionHints(err: RunError): Msg[] {
   const m = err.message;
   const hints: Msg[] = [];
@@ -82,12 +92,9 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
     case 'memory':
       return { codes: ['memory'], messages: [msg('The check ran out of memory ({0}): an array that keeps growing in a loop?', err.message)] };
     case 'no-python':
-      return { codes: ['no-python'], messages: [msg('Python could not be started ({0}). Install Python 3 with numpy, then {1}.', err.message, pythonHint)] };
+      return { codes: ['no-python'], messages: [pythonMissing(err.message, pythonHint)] };
     case 'no-numpy':
-      return {
-        codes: ['no-numpy'],
-        messages: [msg('numpy is not installed for {0} (Python {1}). Install it with "{0} -m pip install numpy" (Debian/Ubuntu: sudo apt install python3-numpy), or {2}.', err.python ?? 'python', err.version ?? '?', pythonHint)],
-      };
+      return { codes: ['no-numpy'], messages: [numpyMissing(err.python ?? 'python', err.version ?? '?', pythonHint)] };
     case 'not-found':
       return { codes: ['not-found'], messages: [msg('{0}. Only functions at the top level of the file (or methods of a top-level class) can be checked.', err.message)] };
     case 'not-scalar':

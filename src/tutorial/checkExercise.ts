@@ -14,6 +14,8 @@ import { summarize, type Verdict } from './exerciseVerdict';
 import { checkSolution } from './checkSolution';
 import { exerciseReport } from './log';
 import { PROGRESS_KEYS, markStepDone } from './progress';
+import { numpyMissing, pythonMissing } from '../gradcheck/errors';
+import type { Msg } from '../gradcheck/messages';
 import { pythonInterpreter } from '../panels/gradcheck/interpreter';
 
 const t: Translate = (template, ...args) => vscode.l10n.t(template, ...args);
@@ -28,12 +30,14 @@ async function targetDocument(uriArg: unknown): Promise<vscode.TextDocument | un
   return vscode.window.activeTextEditor?.document;
 }
 
-function failureText(f: RunFailure): string {
+const translated = (m: Msg) => vscode.l10n.t(m.text, ...m.args);
+
+function failureText(f: RunFailure, pythonHint: string): string {
   switch (f.kind) {
     case 'pythonMissing':
-      return vscode.l10n.t('Could not start Python ("{0}": {1}). Install Python 3 with numpy, or pick an interpreter with "Python: Select Interpreter" (or set gradientLab.pythonPath).', f.python, f.message);
+      return translated(pythonMissing(`${f.python}: ${f.message}`, pythonHint));
     case 'numpyMissing':
-      return vscode.l10n.t('numpy is not installed for {0}. Install it with: "{0}" -m pip install numpy', f.python);
+      return translated(numpyMissing(f.python, f.version, pythonHint));
     case 'timeout':
       return vscode.l10n.t('The check was stopped after {0} s. Look for a loop in your file that never ends.', f.seconds);
     case 'load':
@@ -114,7 +118,7 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
   const out = exerciseReport();
   out.appendLine(`── ${vscode.workspace.asRelativePath(doc.uri)} · ${new Date().toLocaleTimeString()}${language === 'python' ? ` · ${python}` : ''}`);
   if ('failure' in result) {
-    const text = failureText(result.failure);
+    const text = failureText(result.failure, interpreter?.hint ?? '');
     out.appendLine(text);
     publish(doc, language, [], result.failure.kind === 'load' ? { line: result.failure.error.line, text } : undefined);
     void vscode.window.showErrorMessage(text);

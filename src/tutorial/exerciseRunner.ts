@@ -15,7 +15,7 @@ import type { JsCheckReply, JsCheckRequest } from './exerciseWorker';
 /** Why no check could run at all. */
 export type RunFailure =
   | { kind: 'pythonMissing'; python: string; message: string }
-  | { kind: 'numpyMissing'; python: string }
+  | { kind: 'numpyMissing'; python: string; version: string }
   | { kind: 'timeout'; seconds: number }
   | { kind: 'load'; error: HarnessError }
   | { kind: 'crashed'; message: string };
@@ -80,7 +80,7 @@ function runPython(opts: RunOptions): Promise<RunResult> {
         reply = undefined;
       }
       if (reply?.outcomes) finish({ outcomes: reply.outcomes });
-      else if (reply?.fatal?.type === 'numpyMissing') finish({ failure: { kind: 'numpyMissing', python: reply.fatal.message || python } });
+      else if (reply?.fatal?.type === 'numpyMissing') finish({ failure: { kind: 'numpyMissing', python: reply.fatal.message || python, version: reply.fatal.version || '?' } });
       else if (reply?.fatal) finish({ failure: { kind: 'load', error: reply.fatal } });
       else finish({ failure: { kind: 'crashed', message: `${python} exited with code ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}` } });
     });

@@ -12,6 +12,8 @@ export interface HarnessError {
   type: string;
   message: string;
   line?: number;
+  /** numpyMissing: the interpreter's Python version. */
+  version?: string;
 }
 
 /** What a harness reports for one check. Non-finite numbers arrive as the strings "nan", "inf", "-inf". */

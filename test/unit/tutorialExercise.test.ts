@@ -5,10 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
+import { PYTHON } from './gradcheckHelpers';
 import { EXERCISE_CHECKS, functionName, isValueCheck, type ExerciseLanguage, type ExerciseName } from '../../src/tutorial/exerciseSpec';
 import { EXERCISE_STRINGS as S } from '../../src/tutorial/exerciseStrings';
 import { judge, summarize, type Verdict } from '../../src/tutorial/exerciseVerdict';
@@ -154,6 +155,17 @@ test('a Python that does not exist is reported as such, naming the path', async 
   const result = await runChecks({ language: 'python', file: SOLUTION.python, checks: VALUE_CHECKS, harness: HARNESS, python: '/no/such/python3' });
   assert.ok('failure' in result && result.failure.kind === 'pythonMissing');
   assert.equal('failure' in result && result.failure.kind === 'pythonMissing' && result.failure.python, '/no/such/python3');
+});
+
+test('a Python without numpy is reported with its path and version, so the learner can install numpy for it', async () => {
+  // The same Python without its site-packages (-S) cannot import numpy.
+  const wrapper = join(mkdtempSync(join(tmpdir(), 'gl-nonumpy-')), 'python-without-site');
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${PYTHON} -S "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  const result = await runChecks({ language: 'python', file: SOLUTION.python, checks: VALUE_CHECKS, harness: HARNESS, python: wrapper });
+  assert.ok('failure' in result && result.failure.kind === 'numpyMissing', JSON.stringify(result));
+  assert.match(result.failure.python, /python/);
+  assert.match(result.failure.version, /^3\.\d+\.\d+/);
 });
 
 test('judge: a flipped sign, a missing ½ and an unreported check get their own verdicts', () => {
