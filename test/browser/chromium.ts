@@ -148,3 +148,9 @@ export async function paintedPixels(page: Page, selector: string): Promise<numbe
 }
 
 export const RESULTS_DIR = join(ROOT, 'test-results');
+
+/**
+ * Where the README's screenshots go: test-results/screenshots on every run (a test never edits
+ * tracked files), media/screenshots when refreshing them with UPDATE_SCREENSHOTS=1.
+ */
+export const SHOTS_DIR = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'media', 'screenshots') : join(RESULTS_DIR, 'screenshots');

@@ -4,7 +4,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { GRADCHECK_STRINGS, GradcheckToWebview, ResultView, parseGradcheckMessage } from '../../src/protocol/gradcheck';
-import { ROOT, Theme, closeBrowser, openPage, pageErrors, paintedPixels, posted, sendMessages } from './chromium';
+import { SHOTS_DIR, Theme, closeBrowser, openPage, pageErrors, paintedPixels, posted, sendMessages } from './chromium';
 import { recordedMessages } from './gradcheckPage';
 
 /**
@@ -80,8 +80,8 @@ for (const [theme, forward, central] of [
     assert.ok((await pixelsNear(page, forward)) > 100, 'forward difference in --vscode-charts-orange');
     assert.ok((await pixelsNear(page, central)) > 100, 'central difference in --vscode-charts-blue');
     if (theme !== 'high-contrast') {
-      mkdirSync(join(ROOT, 'media', 'screenshots'), { recursive: true });
-      const path = join(ROOT, 'media', 'screenshots', `gradcheck-panel-${theme}.png`);
+      mkdirSync(SHOTS_DIR, { recursive: true });
+      const path = join(SHOTS_DIR, `gradcheck-panel-${theme}.png`);
       await page.screenshot({ path, fullPage: true });
       assert.ok(statSync(path).size < 200_000, 'README screenshots stay under 200 KB');
     }

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { TRAIN_STRINGS, type ModelView, type NetCheckResult, type RunView, type TrainToWebview } from '../../src/protocol/train';
-import { ROOT, Theme, closeBrowser, openPage, pageErrors, paintedPixels, posted, sendMessages } from './chromium';
+import { ROOT, SHOTS_DIR, Theme, closeBrowser, openPage, pageErrors, paintedPixels, posted, sendMessages } from './chromium';
 
 const messages: TrainToWebview[] = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'train', 'panel-messages.json'), 'utf8'));
 const init = messages[0] as Extract<TrainToWebview, { type: 'init' }>;
@@ -16,7 +16,6 @@ const started = messages.find((m) => m.type === 'runStarted')!;
 const progress = messages.filter((m) => m.type === 'progress');
 const finished = messages.find((m) => m.type === 'runFinished') as Extract<TrainToWebview, { type: 'runFinished' }>;
 const model = (messages.find((m) => m.type === 'model') as Extract<TrainToWebview, { type: 'model' }>).view;
-const SHOTS = join(ROOT, 'media', 'screenshots');
 
 after(closeBrowser);
 
@@ -56,10 +55,10 @@ async function posts(page: Page, type: string): Promise<Record<string, unknown>[
 
 /** A README screenshot from the top of `from` to the bottom of `to`, kept under 200 KB. */
 async function shoot(page: Page, name: string, from: string, to: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(SHOTS_DIR, { recursive: true });
   const top = (await page.$eval(from, (e) => e.getBoundingClientRect().top + window.scrollY)) as number;
   const bottom = (await page.$eval(to, (e) => e.getBoundingClientRect().bottom + window.scrollY)) as number;
-  const file = join(SHOTS, name);
+  const file = join(SHOTS_DIR, name);
   await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: Math.max(0, top - 8), width: 1280, height: bottom - top + 16 } });
   assert.ok(statSync(file).size < 200_000, `${name}: ${statSync(file).size} bytes`);
 }
@@ -134,7 +133,7 @@ test('the panel draws a recorded run live: charts fill in, the epoch table grows
   await page.waitForSelector('ol.probs li.best');
 
   assert.deepEqual(pageErrors(page), []);
-  mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(SHOTS_DIR, { recursive: true });
   await shoot(page, 'train-panel-dark.png', 'body', '.charts');
   await page.check('input[name="onlyMistakes"]');
   await shoot(page, 'train-model-dark.png', '#model', '#model');
