@@ -175,15 +175,24 @@ test('the controller runs a whole session: start, live progress, a kept run, its
   const done = checks[1] as Extract<TrainToWebview, { type: 'netCheck'; state: 'done' }>;
   assert.deepEqual(done.result.groups.map((g) => g.verdict), ['match', 'match', 'match', 'match']);
 
-  // Closing the panel mid-run ends the worker.
+  // Closing the panel mid-run ends the worker; the run is kept as far as it came, without weights.
   const beforeLong = posted.length;
   receive({ type: 'start', config: { ...DEFAULT_RUN_CONFIG, iters: 1_000_000 } });
+  const longRun = (await until('runStarted', beforeLong)).run;
   await until('progress', beforeLong);
-  const session = (trainPanel as unknown as { session: { exited: Promise<number> } }).session;
+  const session = (trainPanel as unknown as { session: { exited: Promise<number>; iteration: number } }).session;
   panel.dispose();
+  const reached = session.iteration;
   assert.equal(await session.exited, 1, 'terminated');
   assert.equal(TrainPanel.current, undefined);
   const afterClose = posted.length;
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(posted.length, afterClose, 'nothing is sent after the panel closed');
+  const store = new RunStore(join(dir, 'storage', 'train-runs'));
+  const kept = store.get(longRun.id)!;
+  assert.ok(reached > 0);
+  assert.deepEqual([kept.status, kept.iterations, kept.hasModel], ['stopped', reached, false]);
+  assert.equal(kept.message, `Interrupted at iteration ${reached} when its panel closed; the history is kept, the weights are not.`);
+  assert.equal(store.losses(longRun.id).length, reached);
+  assert.ok(Number.isFinite(kept.finalLoss) && kept.finalLoss! > 0 && kept.finalLoss! < 3, `final loss ${kept.finalLoss}`);
 });

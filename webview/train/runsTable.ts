@@ -131,7 +131,7 @@ export class RunsTable {
       { class: `${inspected ? 'inspected' : ''} ${v.hidden ? 'is-hidden' : ''}`.trim() || undefined, 'data-run': v.id },
       el('td', {}, show),
       nameCell,
-      el('td', { class: `status status-${v.status}`, text: S[STATUS[v.status]] }),
+      el('td', { class: `status status-${v.status}`, text: S[STATUS[v.status]], title: v.message }),
       el('td', { class: 'settings', text: settingsText(v), title: v.datasetName || undefined }),
       el('td', { class: 'result', text: result }),
       actionsCell,

@@ -316,10 +316,40 @@ export class TrainPanel {
     this.post(this.lastNetCheck);
   }
 
-  /** Ends the training worker now (the run in progress is lost). */
+  /**
+   * Ends the training worker now (the panel closed, or the window is reloading). A run in progress
+   * is kept as far as it came — losses, epochs, accuracies — marked stopped; its weights lived in
+   * the worker and are gone.
+   */
   endWorker(): void {
-    void this.session?.dispose();
+    const session = this.session;
+    const run = this.live;
     this.session = undefined;
+    this.live = undefined;
+    void session?.dispose();
+    if (session && run && session.iteration > 0) this.keepInterrupted(run, session);
+  }
+
+  private keepInterrupted(run: RunView, session: TrainSession): void {
+    const last = session.epochs[session.epochs.length - 1];
+    const losses = session.losses;
+    let finalLoss: number | null = null;
+    for (let i = losses.length - 1; i >= 0 && finalLoss === null; i--) finalLoss = finiteOrNull(losses[i]);
+    Object.assign(run, {
+      status: 'stopped',
+      iterations: session.iteration,
+      epochs: [...session.epochs],
+      finalLoss,
+      trainAccuracy: last?.trainAccuracy ?? null,
+      testAccuracy: last?.testAccuracy ?? null,
+      wallSeconds: (Date.now() - run.createdAt) / 1000,
+      message: vscode.l10n.t('Interrupted at iteration {0} when its panel closed; the history is kept, the weights are not.', session.iteration),
+    } satisfies Partial<RunView>);
+    try {
+      this.store.add(run, losses);
+    } catch (e) {
+      trainLog().warn(`could not keep the interrupted run ${run.id}: ${(e as Error).message}`);
+    }
   }
 
   private dispose(): void {
