@@ -8,11 +8,6 @@ import { ROOT } from './helpers';
 
 install();
 
-/** Events the fake does not model: activation may subscribe to them, nothing fires them here. */
-const noEvent = () => ({ dispose() {} });
-Object.assign(vscode.workspace, { onDidGrantWorkspaceTrust: noEvent, onDidChangeConfiguration: noEvent, onDidChangeTextDocument: noEvent, onDidCloseTextDocument: noEvent, onDidSaveTextDocument: noEvent });
-Object.assign(vscode.window, { onDidChangeActiveTextEditor: noEvent });
-
 test('activation registers every command the manifest contributes, and loads nothing heavy', (t) => {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const context = {

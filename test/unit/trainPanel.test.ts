@@ -1,79 +1,22 @@
 /**
- * The training panel's controller outside VS Code: a small stand-in for the `vscode` module (a
+ * The training panel's controller outside VS Code: the fake `vscode` module (fakeVscode.ts: a
  * webview that records what it is sent, dialogs that answer with temp files) around the real
  * controller, worker bundle and run store.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import Module from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainToWebview } from '../../src/protocol/train';
 import { DEFAULT_RUN_CONFIG } from '../../src/protocol/train';
 import { ROOT } from './helpers';
+import { Uri, install, lastPanel, recorded, waitForPosted } from './fakeVscode';
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-panel-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-class Uri {
-  constructor(readonly fsPath: string) {}
-  static file(p: string) {
-    return new Uri(p);
-  }
-  static joinPath(base: Uri, ...parts: string[]) {
-    return new Uri(join(base.fsPath, ...parts));
-  }
-  toString() {
-    return `file://${this.fsPath}`;
-  }
-}
-
-const posted: TrainToWebview[] = [];
-const logged: string[] = [];
-const commands: unknown[][] = [];
-let nextSave: Uri | undefined;
-let nextOpen: Uri | undefined;
-let receive: (m: unknown) => void = () => undefined;
-const disposeListeners: (() => void)[] = [];
-const webview = {
-  html: '',
-  options: {},
-  cspSource: 'vscode-resource:',
-  asWebviewUri: (u: Uri) => u,
-  postMessage: (m: TrainToWebview) => (posted.push(m), Promise.resolve(true)),
-  onDidReceiveMessage: (fn: (m: unknown) => void) => ((receive = fn), { dispose() {} }),
-};
-const panel = {
-  webview,
-  reveal() {},
-  dispose: () => disposeListeners.splice(0).forEach((f) => f()),
-  onDidDispose: (fn: () => void) => (disposeListeners.push(fn), { dispose() {} }),
-};
-const fake = {
-  Uri,
-  ViewColumn: { Active: -1 },
-  env: { language: 'en' },
-  l10n: { t: (s: string, ...args: unknown[]) => s.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)])) },
-  window: {
-    createWebviewPanel: () => panel,
-    createOutputChannel: () => ({ warn: (...m: string[]) => logged.push(m.join(' ')), error: (...m: string[]) => logged.push(m.join(' ')) }),
-    showSaveDialog: async () => nextSave,
-    showOpenDialog: async () => (nextOpen ? [nextOpen] : undefined),
-    showInformationMessage: async () => undefined,
-  },
-  workspace: {
-    workspaceFolders: undefined,
-    fs: {
-      writeFile: async (u: Uri, bytes: Uint8Array) => (await import('node:fs')).writeFileSync(u.fsPath, bytes),
-      readFile: async (u: Uri) => new Uint8Array(readFileSync(u.fsPath)),
-    },
-  },
-  commands: { executeCommand: async (...args: unknown[]) => commands.push(args) },
-};
-// Answer `require('vscode')` with the stand-in, before the controller's module loads.
-const load = (Module as unknown as { _load: (r: string, ...rest: unknown[]) => unknown })._load;
-(Module as unknown as { _load: unknown })._load = (request: string, ...rest: unknown[]) => (request === 'vscode' ? fake : load(request, ...rest));
+install();
 
 const context = {
   extensionUri: Uri.file(ROOT),
@@ -83,14 +26,8 @@ const context = {
   subscriptions: [],
 };
 
-async function until<T extends TrainToWebview['type']>(type: T, from = 0, ms = 30000): Promise<Extract<TrainToWebview, { type: T }>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const m = posted.slice(from).find((x) => x.type === type);
-    if (m) return m as Extract<TrainToWebview, { type: T }>;
-    if (Date.now() > end) throw new Error(`no ${type} message within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function until<T extends TrainToWebview['type']>(type: T, from = 0, ms = 30000): Promise<Extract<TrainToWebview, { type: T }>> {
+  return waitForPosted((m: TrainToWebview) => m.type === type, { from, ms }) as Promise<Extract<TrainToWebview, { type: T }>>;
 }
 
 test('the controller runs a whole session: start, live progress, a kept run, its model, exports, load, gradient check, close', async () => {
@@ -98,6 +35,10 @@ test('the controller runs a whole session: start, live progress, a kept run, its
   const { RunStore } = await import('../../src/panels/train/runStore');
   const { paramsFromNpz } = await import('../../src/panels/train/modelFile');
   const trainPanel = TrainPanel.show(context as never);
+  const panel = lastPanel();
+  const { webview } = panel;
+  const { receive } = webview;
+  const posted = webview.posted as TrainToWebview[];
 
   // The page: strict CSP with a nonce, the bundle, the strings.
   assert.match(webview.html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; [^"]*script-src 'nonce-[^']+'">/);
@@ -111,7 +52,7 @@ test('the controller runs a whole session: start, live progress, a kept run, its
 
   // A malformed message is logged and dropped.
   receive({ type: 'deleteRun', id: '../../secrets' });
-  assert.match(logged.pop()!, /Dropped a message from the training page: id is not a run id/);
+  assert.match(recorded.logs.pop()!, /Dropped a message from the training page: id is not a run id/);
 
   const from = posted.length;
   receive({ type: 'start', config: { ...DEFAULT_RUN_CONFIG, iters: 300, seed: 5 } });
@@ -129,7 +70,7 @@ test('the controller runs a whole session: start, live progress, a kept run, its
   assert.equal(finished.run.datasetName, 'MNIST (bundled subset: 10k train, 10k test)');
   assert.equal(finished.history.loss.length, 300);
   assert.equal(model.view.id, startedRun.id);
-  assert.deepEqual(commands, [['setContext', 'gradientLab.trainingFinished', true]], 'the walkthrough step is ticked');
+  assert.deepEqual(recorded.executed, [['setContext', 'gradientLab.trainingFinished', true]], 'the walkthrough step is ticked');
 
   // The drawing pad: the first test image, drawn back, is classified as the model did.
   const digit = model.view.samples[0];
@@ -147,11 +88,11 @@ test('the controller runs a whole session: start, live progress, a kept run, its
   assert.equal(new RunStore(join(dir, 'storage', 'train-runs')).list()[0].name, 'batch 100');
 
   // Exports go where the save dialog says.
-  nextSave = Uri.file(join(dir, 'run.csv'));
+  recorded.answers.push(Uri.file(join(dir, 'run.csv')));
   receive({ type: 'exportRun', id: startedRun.id, format: 'csv' });
-  nextSave = Uri.file(join(dir, 'model.npz'));
+  recorded.answers.push(Uri.file(join(dir, 'model.npz')));
   receive({ type: 'saveModel', id: startedRun.id, format: 'npz' });
-  nextSave = Uri.file(join(dir, 'loss.png'));
+  recorded.answers.push(Uri.file(join(dir, 'loss.png')));
   receive({ type: 'exportChart', chart: 'loss', dataUrl: 'data:image/png;base64,iVBORw0KGgo=' });
   for (let i = 0; i < 100 && !existsSync(join(dir, 'loss.png')); i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(readFileSync(join(dir, 'run.csv'), 'utf8').split('\n').length, 302);
@@ -160,7 +101,7 @@ test('the controller runs a whole session: start, live progress, a kept run, its
 
   // Loading the saved weights makes a 'loaded' run with the same accuracy.
   const beforeLoad = posted.length;
-  nextOpen = Uri.file(join(dir, 'model.npz'));
+  recorded.answers.push([Uri.file(join(dir, 'model.npz'))]);
   receive({ type: 'loadModel' });
   const loaded = await until('runFinished', beforeLoad);
   assert.equal(loaded.run.status, 'loaded');

@@ -9,14 +9,13 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
-import { Uri, install, recorded, reset, vscode, type FakePanel } from './fakeVscode';
+import { Uri, install, lastPanel, recorded, reset, vscode } from './fakeVscode';
 
 install();
 // Loaded after the fake is installed, so its `import * as vscode from 'vscode'` gets the fake.
 const loadTutorial = () => import('../../src/tutorial/register');
 const context = { extensionUri: Uri.file(ROOT), subscriptions: [] as { dispose(): unknown }[] };
 const run = (id: string, ...args: unknown[]) => vscode.commands.executeCommand(id, ...args);
-const lastPanel = (): FakePanel => recorded.panels[recorded.panels.length - 1];
 const contextKeysSet = () => recorded.executed.filter((c) => c[0] === 'setContext').map((c) => c[1]);
 
 before(async () => {
