@@ -2,7 +2,8 @@
  * Train TwoLayerNet in a real VS Code: the panel from the palette; Start draws both charts and fills
  * the epoch table; Pause holds the iteration, Resume continues, Stop ends the run and its worker;
  * a short run reaches the stated accuracy; closing the panel ends the training worker (a
- * worker_threads Worker, seen as a "WorkerThread" thread of the extension host process).
+ * worker_threads Worker, seen as a "WorkerThread" thread of the extension host process), and so
+ * does reloading the window, after which the panel comes back with its runs.
  * Screenshots in the light and the dark theme.
  */
 import { after, before, describe, it } from 'node:test';
@@ -117,6 +118,31 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     await wb.page.waitForTimeout(1000);
     assert.equal(await progressText(), before, 'no run started');
     assert.equal(await button('start').isEnabled(), true);
+  });
+
+  it('reloading the window ends the worker; the panel comes back with its runs, the interrupted one kept as stopped', async () => {
+    const runRows = () => frame.$$eval('table.runs tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
+    const keptBefore = (await runRows()).length;
+    assert.ok(keptBefore >= 2, 'the runs of the tests above are listed');
+    const idleWorkers = workers();
+    await setIters(100000);
+    await button('start').click();
+    await until('training to run', progressText, (t) => /^Iteration/.test(t) && num(t.split('/')[0]) > 0);
+    const hosts = server.extensionHostPids();
+
+    const reloaded = wb.page.waitForEvent('framenavigated', { predicate: (f) => f === wb.page.mainFrame(), timeout: 60_000 });
+    await runCommand(wb.page, 'Developer: Reload Window');
+    await reloaded;
+    await wb.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    // The serializer brings the panel back; its page lists the kept runs.
+    frame = await webviewFrame(wb.page, 'table.runs tbody tr', 90_000);
+    const rows = await until('the runs to be listed again', runRows, (r) => r.length === keptBefore + 1, 30_000);
+    const interrupted = rows[rows.length - 1];
+    assert.ok(interrupted.includes('stopped'), `the interrupted run is kept as stopped: ${JSON.stringify(interrupted)}`);
+    assert.equal(await button('start').isEnabled(), true, 'nothing is running after the reload');
+    // No training thread in any extension host, and the old host (with its worker) is gone.
+    await until('the old extension host to end', async () => server.extensionHostPids().filter((pid) => hosts.includes(pid)).length, (n) => n === 0, 30_000);
+    await until('no training worker after the reload', async () => workers(), (n) => n === idleWorkers, 10_000);
   });
 
   it('closing the panel ends the training worker', async () => {
