@@ -92,6 +92,8 @@ async function openPalette(page: Page): Promise<void> {
 
 /** Escape, then wait until the quick input is really gone (it fades out). */
 export async function closeQuickInput(page: Page): Promise<void> {
+  // No Escape when nothing is open: it would reach whatever has focus (an editor, a webview).
+  if (!(await page.locator('.quick-input-widget').isVisible().catch(() => false))) return;
   await page.keyboard.press('Escape');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
@@ -102,15 +104,22 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const exact = new RegExp(`^${escaped}(,|$)`);
   while (Date.now() < deadline) {
-    await openPalette(page);
-    await page.fill('.quick-input-widget input', `>${title}`);
-    await page.waitForTimeout(500);
-    const labels = await page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-    const index = labels.findIndex((l) => exact.test(l));
-    if (index >= 0) {
-      // A click, not Enter: if focus had slipped into a webview, Enter would press its focused button.
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').nth(index).click();
-      return;
+    // The palette closes when it loses focus — to a page still moving focus as it opens (the
+    // Welcome page opening a walkthrough, a webview that has just been revealed). Whenever it
+    // has closed under us, nothing ran: open it and try again.
+    try {
+      await openPalette(page);
+      await page.fill('.quick-input-widget input', `>${title}`, { timeout: 5_000 });
+      await page.waitForTimeout(500);
+      const labels = await page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      const index = labels.findIndex((l) => exact.test(l));
+      if (index >= 0) {
+        // A click, not Enter: if focus had slipped into a webview, Enter would press its focused button.
+        await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').nth(index).click({ timeout: 5_000 });
+        return;
+      }
+    } catch {
+      /* closed under us: try again */
     }
     await closeQuickInput(page);
     await page.waitForTimeout(1000);
