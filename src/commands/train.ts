@@ -3,7 +3,6 @@ import { TRAIN_VIEW_TYPE } from '../protocol/train';
 import { registerCheckNetworkGradients } from './checkNetworkGradients';
 import { loadedTrainPanelModule, trainPanelModule } from './trainPanelModule';
 
-
 /** "Train TwoLayerNet", the panel's reload serializer, and "Check TwoLayerNet Gradients". */
 export function registerTrain(context: vscode.ExtensionContext): void {
   context.subscriptions.push(

@@ -4,6 +4,7 @@
  * the error-vs-h chart). View only: everything shown arrives finished from the extension.
  */
 import { GRADCHECK_STRINGS, GradcheckFromWebview, GradcheckToWebview, ResultView, SetupView } from '../../src/protocol/gradcheck';
+import { el } from '../shared/dom';
 import { format, strings } from '../shared/l10n';
 import { onMessage, post, vscode } from '../shared/vscode';
 import { ErrorChart } from './chart';
@@ -11,16 +12,6 @@ import { renderTable } from './table';
 
 const S = strings(GRADCHECK_STRINGS);
 const send = (m: GradcheckFromWebview) => post(m);
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
 
 const labelled = (text: string, control: HTMLElement) => el('label', {}, el('span', { text }), control);
 
