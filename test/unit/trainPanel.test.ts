@@ -5,7 +5,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainToWebview } from '../../src/protocol/train';
@@ -136,4 +136,42 @@ test('the controller runs a whole session: start, live progress, a kept run, its
   assert.equal(kept.message, `Interrupted at iteration ${reached} when its panel closed; the history is kept, the weights are not.`);
   assert.equal(store.losses(longRun.id).length, reached);
   assert.ok(Number.isFinite(kept.finalLoss) && kept.finalLoss! > 0 && kept.finalLoss! < 3, `final loss ${kept.finalLoss}`);
+});
+
+test('Inspect evaluates a run on the data it was trained on, not on the bundled set', async () => {
+  const { TrainPanel } = await import('../../src/panels/train/trainPanel');
+  // An idx folder whose test split is the bundled *train* split: accuracies differ from the bundled test set's.
+  const folder = join(dir, 'idx-folder');
+  mkdirSync(folder);
+  const mnist = join(ROOT, 'media', 'mnist');
+  for (const [to, from] of [
+    ['train-images-idx3-ubyte.gz', 'train-images-idx3-ubyte.first10k.gz'],
+    ['train-labels-idx1-ubyte.gz', 'train-labels-idx1-ubyte.first10k.gz'],
+    ['t10k-images-idx3-ubyte.gz', 'train-images-idx3-ubyte.first10k.gz'],
+    ['t10k-labels-idx1-ubyte.gz', 'train-labels-idx1-ubyte.first10k.gz'],
+  ]) copyFileSync(join(mnist, from), join(folder, to));
+
+  TrainPanel.show(context as never);
+  const { receive, posted } = lastPanel().webview as unknown as { receive: (m: unknown) => void; posted: TrainToWebview[] };
+  receive({ type: 'ready' });
+  const init = await until('init');
+  const bundledRun = init.runs.find((r) => r.hasModel && r.config.dataset.kind === 'bundled')!;
+  assert.ok(bundledRun, 'a bundled run with weights from the test above');
+
+  const from = posted.length;
+  receive({ type: 'start', config: { ...DEFAULT_RUN_CONFIG, iters: 200, seed: 9, dataset: { kind: 'folder', path: folder } } });
+  const finished = await until('runFinished', from);
+  const trained = await until('model', from);
+  assert.equal(trained.view.id, finished.run.id);
+
+  // Look at another run, then back: the folder run's model is evaluated afresh by the worker.
+  const beforeOther = posted.length;
+  receive({ type: 'selectModel', id: bundledRun.id });
+  assert.equal((await until('model', beforeOther)).view.id, bundledRun.id);
+  const beforeBack = posted.length;
+  receive({ type: 'selectModel', id: finished.run.id });
+  const again = await until('model', beforeBack);
+  assert.equal(again.view.id, finished.run.id);
+  assert.equal(again.view.testAccuracy, trained.view.testAccuracy, 'the same weights on the same test images');
+  lastPanel().dispose();
 });

@@ -293,12 +293,17 @@ export class TrainPanel {
       this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('This run kept no weights (it diverged or was imported from a history file).') });
       return;
     }
-    const { model } = await this.evaluate(params);
-    this.setModel({ ...model, id });
+    // On the data the run was trained on (a folder, Fashion-MNIST…); loaded models on the bundled set.
+    try {
+      const { model } = await this.evaluate(params, this.store.get(id)?.config ?? DEFAULT_RUN_CONFIG);
+      this.setModel({ ...model, id });
+    } catch (e) {
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not show the model: {0}', (e as Error).message) });
+    }
   }
 
-  private evaluate(params: TwoLayerParams) {
-    return runWorkerJob(this.workerFile, { type: 'evaluate', params, dataset: this.dataset(DEFAULT_RUN_CONFIG) }, 'evaluated');
+  private evaluate(params: TwoLayerParams, config: RunConfig = DEFAULT_RUN_CONFIG) {
+    return runWorkerJob(this.workerFile, { type: 'evaluate', params, dataset: this.dataset(config) }, 'evaluated');
   }
 
   /** The book's gradient check on every parameter group, in a worker of its own. */
