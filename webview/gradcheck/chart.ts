@@ -14,6 +14,8 @@ const points = (hs: number[], errors: number[]) => hs.map((h, k) => ({ x: h, y: 
 
 export class ErrorChart {
   private readonly chart: Chart<'line', { x: number; y: number }[]>;
+  /** Every result makes a chart: each stops following the theme when it is destroyed. */
+  private readonly stopTheming: () => void;
 
   constructor(canvas: HTMLCanvasElement, view: ChartView, S: GradcheckStrings) {
     this.chart = new Chart(canvas, {
@@ -39,7 +41,7 @@ export class ErrorChart {
         },
       },
     });
-    onThemeChange((c) => this.applyTheme(c));
+    this.stopTheming = onThemeChange((c) => this.applyTheme(c));
   }
 
   private applyTheme(c: ThemeColors): void {
@@ -57,6 +59,7 @@ export class ErrorChart {
   }
 
   destroy(): void {
+    this.stopTheming();
     this.chart.destroy();
   }
 }

@@ -43,15 +43,17 @@ export function themeColors(): ThemeColors {
   };
 }
 
-/** Calls `apply` whenever VS Code switches theme (it changes the body's class). */
-export function whenThemeChanges(apply: (c: ThemeColors) => void): void {
-  new MutationObserver(() => apply(themeColors())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+/** Calls `apply` whenever VS Code switches theme (it changes the body's class); returns how to stop. */
+export function whenThemeChanges(apply: (c: ThemeColors) => void): () => void {
+  const observer = new MutationObserver(() => apply(themeColors()));
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  return () => observer.disconnect();
 }
 
-/** Calls `apply` now, and whenever VS Code switches theme. */
-export function onThemeChange(apply: (c: ThemeColors) => void): void {
+/** Calls `apply` now, and whenever VS Code switches theme; returns how to stop. */
+export function onThemeChange(apply: (c: ThemeColors) => void): () => void {
   apply(themeColors());
-  whenThemeChanges(apply);
+  return whenThemeChanges(apply);
 }
 
 /** `color` with alpha, for faint lines (accepts #rgb, #rrggbb, rgb()/rgba()). */
