@@ -115,6 +115,7 @@ export function descentLab(ctx: LabContext): Lab {
     verdictOut.className = verdict === 'converged' ? 'ok' : verdict === 'onTheWay' ? '' : 'warning';
     const points = path.map((p) => ({ x: p[0], y: p[1] }));
     cancelAnimationFrame(frame);
+    ctx.save({ lr, steps });
     if (ctx.reducedMotion) return show(points, points.length);
     const started = performance.now();
     const tick = (now: number) => {
@@ -123,7 +124,6 @@ export function descentLab(ctx: LabContext): Lab {
       if (shown < points.length) frame = requestAnimationFrame(tick);
     };
     frame = requestAnimationFrame(tick);
-    ctx.save({ lr, steps });
   }
 
   function show(points: { x: number; y: number }[], count: number): void {
