@@ -147,6 +147,22 @@ export async function paintedPixels(page: Page, selector: string): Promise<numbe
   });
 }
 
+/** How many pixels of the first `selector` canvas are near a colour (#rrggbb or [r, g, b]): proof something was drawn in it. */
+export async function pixelsNear(page: Page, color: string | number[], tolerance = 40, selector = 'canvas'): Promise<number> {
+  const rgb = typeof color === 'string' ? [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16)) : color;
+  return page.$eval(
+    selector,
+    (el, [c, tol]) => {
+      const cv = el as HTMLCanvasElement;
+      const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - c[0]) + Math.abs(d[i + 1] - c[1]) + Math.abs(d[i + 2] - c[2]) < tol) n++;
+      return n;
+    },
+    [rgb, tolerance] as [number[], number],
+  );
+}
+
 export const RESULTS_DIR = join(ROOT, 'test-results');
 
 /**

@@ -4,7 +4,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { GRADCHECK_STRINGS, GradcheckToWebview, ResultView, parseGradcheckMessage } from '../../src/protocol/gradcheck';
-import { SHOTS_DIR, Theme, closeBrowser, openPage, pageErrors, paintedPixels, posted, sendMessages } from './chromium';
+import { SHOTS_DIR, Theme, closeBrowser, openPage, pageErrors, paintedPixels, pixelsNear, posted, sendMessages } from './chromium';
 import { recordedMessages } from './gradcheckPage';
 
 /**
@@ -24,18 +24,6 @@ async function open(theme: Theme = 'dark', height = 1250): Promise<Page> {
   await sendMessages(page, messages);
   await page.waitForSelector('canvas');
   return page;
-}
-
-/** How many canvas pixels are close to a colour: proof a series was drawn in the theme's colour. */
-async function pixelsNear(page: Page, hex: string): Promise<number> {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  return page.$eval('canvas', (el, [r0, g0, b0]) => {
-    const c = el as HTMLCanvasElement;
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - r0) + Math.abs(d[i + 1] - g0) + Math.abs(d[i + 2] - b0) < 40) n++;
-    return n;
-  }, [r, g, b]);
 }
 
 test('the panel shows a FAIL verdict with the batch-size diagnosis, the table worst first and the chart; every control is labelled and reachable with Tab', async () => {

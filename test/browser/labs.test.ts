@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ROOT, closeBrowser, openPage, pageErrors, paintedPixels, posted, sendMessages, type Theme } from './chromium';
+import { ROOT, closeBrowser, openPage, pageErrors, paintedPixels, pixelsNear, posted, sendMessages, type Theme } from './chromium';
 import { LAB_IDS, LAB_STRINGS, type LabId } from '../../src/protocol/tutorial';
 
 after(closeBrowser);
@@ -115,7 +115,11 @@ test('gradient field lab: the gradient at (3, 4) is (6, 8), numerically (6.00000
 test('gradient descent lab: lr 0.1 converges to (−6.1e-10, 8.1e-10), lr 10 diverges, lr 1e-10 stalls, as in the book', async () => {
   const page = await open('descent');
   const [lr01, lr10, lrTiny] = vectors['gradient_descent_function_2_from_-3_4_100_steps'];
-  const end = async () => numbers(await text(page, '#descent-end')).slice(1);
+  const end = async () => {
+    const v = numbers(await text(page, '#descent-end')).slice(1);
+    assert.equal(v.length, 2, 'the end point has two coordinates');
+    return v;
+  };
   (await end()).forEach((v, i) => assert.ok(close(v, lr01.expected[i], { rel: 1e-6 }), `lr 0.1: ${v}`));
   assert.equal(await text(page, '#descent-verdict'), LAB_STRINGS.descentConverged);
   await page.click('button:text-is("η = 10")');
@@ -149,6 +153,7 @@ test('simpleNet lab: the test vectors’ two W give their loss and dW; a step lo
     assert.ok(close(Number(await text(page, '#simplenet-loss')), v.loss, { abs: 1e-9 }), 'loss');
     assert.equal(await text(page, '#simplenet-argmax'), String(v.argmax));
     const dW = numbers((await page.$$eval('#simplenet-dw td', (tds) => tds.map((td) => td.textContent).join(' '))) ?? '');
+    assert.equal(dW.length, v.dW.flat().length, 'every element of dW is shown');
     dW.forEach((d, k) => assert.ok(close(d, v.dW.flat()[k], { abs: 1e-7 }), `dW[${k}] ${d}`));
   }
   await page.click(`text=${LAB_STRINGS.simpleNetStep}`);
@@ -209,31 +214,19 @@ test('every lab renders without errors in the light, dark and high-contrast them
 });
 
 test('chart text takes the theme’s foreground colour, and follows a theme switch', async () => {
-  /** Canvas pixels within a small distance of an RGB colour. */
-  const pixelsNear = (page: Page, rgb: number[]) =>
-    page.$eval(
-      'canvas',
-      (el, c) => {
-        const cv = el as HTMLCanvasElement;
-        const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
-        let n = 0;
-        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - c[0]) + Math.abs(d[i + 1] - c[1]) + Math.abs(d[i + 2] - c[2]) < 30) n++;
-        return n;
-      },
-      rgb,
-    );
   const page = await open('tangent', { theme: 'dark' });
   const darkFg = [0xcc, 0xcc, 0xcc];
   const lightFg = [0x3b, 0x3b, 0x3b];
-  assert.ok((await pixelsNear(page, darkFg)) > 100, 'dark: light tick labels');
-  assert.ok((await pixelsNear(page, lightFg)) < 30, 'dark: (almost) no dark text, only antialiasing');
+  assert.ok((await pixelsNear(page, darkFg, 30)) > 100, 'dark: light tick labels');
+  assert.ok((await pixelsNear(page, lightFg, 30)) < 30, 'dark: (almost) no dark text, only antialiasing');
   // VS Code switches theme by changing the body class and the --vscode-* variables.
   await page.evaluate(() => {
     document.documentElement.style.setProperty('--vscode-editor-foreground', '#3b3b3b');
     document.body.className = 'vscode-light';
   });
-  await page.waitForFunction(() => true);
-  assert.ok((await pixelsNear(page, lightFg)) > 100, 'light: dark tick labels after the switch');
+  const deadline = Date.now() + 5000; // the chart repaints when the page sees the new class
+  while ((await pixelsNear(page, lightFg, 30)) <= 100 && Date.now() < deadline) await page.waitForTimeout(50);
+  assert.ok((await pixelsNear(page, lightFg, 30)) > 100, 'light: dark tick labels after the switch');
   await page.close();
 });
 

@@ -20,7 +20,7 @@ test('relativeError is ‖a − b‖ / (‖a‖ + ‖b‖), 0 for two zero gradi
   assert.equal(verdictFor(NaN), 'mismatch');
 });
 
-test('the network gradient check on the book’s gradient_check batch: every group matches, δ explains the rest', () => {
+test('the network gradient check on the book’s gradient_check batch: every group matches, δ explains the rest', (t) => {
   const result = checkNetworkGradients(data, { batchSize: 3, hiddenSize: 50, weightInitStd: 0.01, seed: 42 });
   assert.equal(result.batchSize, 3);
   assert.deepEqual(result.groups.map((g) => [g.name, g.shape]), [['W1', [784, 50]], ['b1', [50]], ['W2', [50, 10]], ['b2', [10]]]);
@@ -30,7 +30,7 @@ test('the network gradient check on the book’s gradient_check batch: every gro
     assert.ok(g.relativeError > 1e-7 && g.relativeError < 1e-5, `${g.name}: with δ = 1e-7 the error is ${g.relativeError}`);
     assert.ok(g.maxAbsDiff > 0 && g.maxAbsDiff < 1e-6);
   }
-  assert.ok(result.seconds < 5);
+  t.diagnostic(`check took ${result.seconds.toFixed(2)} s`); // measured, never asserted
 });
 
 test('a backprop bug the check exists for — forgetting / batch_size — is a mismatch', () => {
