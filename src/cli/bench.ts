@@ -235,7 +235,7 @@ function runNumpy(python: string, script: string, dataDir: string, seed: number,
   if (probe.error || probe.status !== 0) return `not measured: \`${python} -c "import numpy"\` failed (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()})`;
   const args = [script, '--data', dataDir, '--seed', String(seed), '--iters', String(plan.runIters)];
   args.push('--timed-iters', String(plan.numpyTimedIters), '--numgrad-params', String(plan.numpyNumgradParams));
-  args.push('--eval-repeats', String(plan.runIters >= 10000 ? 5 : 1));
+  args.push('--eval-repeats', String(plan.evalRepeats));
   // numpy as the book runs it: its BLAS's own threads, unless --numpy-threads pins them.
   const env = threads ? { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } : process.env;
   const r = spawnSync(python, args, { encoding: 'utf8', timeout: 15 * 60 * 1000, env });

@@ -1,4 +1,5 @@
 /** What `npm run bench` measures, and how it prints it. */
+import { TRAINER_SLICE_MS } from '../core/trainer';
 
 /** The JSON printed by scripts/bench_numpy.py. */
 export interface NumpyResult {
@@ -102,7 +103,7 @@ export function formatReport(r: BenchResult): string {
   lines.push('');
   lines.push('Responsiveness of the training loop (engine run above)');
   lines.push(`  first iteration ${fixed(r.firstIterationMs, 1)} ms (copies the non-zero pixels in), longest other ${fixed(r.longestIterationMs, 1)} ms`);
-  lines.push(`  longest iteration + epoch evaluation ${fixed(r.longestEpochPauseMs, 1)} ms; the trainer yields every 30 ms`);
+  lines.push(`  longest iteration + epoch evaluation ${fixed(r.longestEpochPauseMs, 1)} ms; the trainer yields every ${TRAINER_SLICE_MS} ms`);
   lines.push(`  event loop delay during the run: p99 ${fixed(r.eventLoopDelayP99Ms, 1)} ms, max ${fixed(r.eventLoopDelayMaxMs, 1)} ms`);
   lines.push(`Peak memory (max RSS of this process): ${fixed(r.peakRssMB, 0)} MB`);
   return lines.join('\n');

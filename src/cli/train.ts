@@ -1,10 +1,11 @@
 import { BOOK_DEFAULTS, TrainConfig, TrainEvent, Trainer } from '../core/trainer';
-import { ENGINES, EngineName, createNetwork } from '../core/network';
+import { DEFAULT_ENGINE, ENGINES, EngineName, createNetwork } from '../core/network';
 import { Dataset } from '../core/dataset';
 import { loadBundled, loadFolder } from '../data/mnist';
 import { FlagSpec, UsageError, parseArgs } from './args';
 import { ProgressBar, rate } from './progress';
 import { cliT } from '../l10n/cli';
+import { TRAIN_STRINGS } from '../protocol/train';
 
 export const TRAIN_USAGE =
   'usage: npm run train -- [--hidden N] [--lr X] [--batch N] [--iters N] [--std X] [--seed N] [--method backprop|numerical] [--engine NAME] [--data DIR] [--json]';
@@ -43,7 +44,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions | 'help' {
     seed: num('seed', BOOK_DEFAULTS.seed),
     gradientMethod: (flags.method as TrainConfig['gradientMethod']) ?? 'backprop',
   };
-  return { config, engine: (flags.engine as EngineName) ?? ENGINES[ENGINES.length - 1], dataDir: flags.data as string | undefined, json: !!flags.json };
+  return { config, engine: (flags.engine as EngineName) ?? DEFAULT_ENGINE, dataDir: flags.data as string | undefined, json: !!flags.json };
 }
 
 export function loadDataset(dataDir: string | undefined, bundledDir: string): Dataset {
@@ -95,8 +96,7 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
     emit({ type: 'summary', ...summary, engine: opts.engine, dataset: data.name });
   } else {
     if (summary.reason === 'diverged') {
-      const advice = 'The loss became {0} at iteration {1}: the learning rate {2} is too large. Try a smaller one (the book uses 0.1).';
-      process.stdout.write(cliT(advice, summary.finalLoss, summary.iterations, config.learningRate) + '\n');
+      process.stdout.write(cliT(TRAIN_STRINGS.divergedAdvice, summary.finalLoss, summary.iterations, config.learningRate) + '\n');
     }
     process.stdout.write(
       cliT(

@@ -5,7 +5,7 @@ import { Matrix, zeros } from './matrix';
 import { KernelLayout, Kernels, instantiateKernels, kernelLayout } from './kernels';
 import { Random } from './random';
 import { sparseImages } from './sparseImages';
-import { GradientMethod, NetShape, PARAM_NAMES, TrainableNetwork, TwoLayerNet, TwoLayerParams, initParams, paramData } from './twoLayerNet';
+import { GradientMethod, NetShape, TrainableNetwork, TwoLayerNet, TwoLayerParams, initParams, sgdStep } from './twoLayerNet';
 
 const PAGE = 65536;
 /** Rows per evaluation chunk: z1 for a chunk (~200 KB at hidden 50) stays in the L2 cache. */
@@ -56,12 +56,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
       const { x, t } = toBatch(set, indices, this.shape.outputSize);
       const reference = new TwoLayerNet(this.shape, 0, undefined, this.exportParams());
       reference.delta = this.delta;
-      const grad = fastNumericalGradient(reference, x, t);
-      for (const name of PARAM_NAMES) {
-        const p = paramData(reference.params, name);
-        const d = paramData(grad, name);
-        for (let i = 0; i < p.length; i++) p[i] -= learningRate * d[i];
-      }
+      sgdStep(reference.params, fastNumericalGradient(reference, x, t), learningRate);
       this.importParams(reference.params);
     } else {
       this.kernels.hidden(rowTable, s.batch, n, s.z1);

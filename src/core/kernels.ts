@@ -1,3 +1,4 @@
+import type { NetShape } from './twoLayerNet';
 import { FunctionBuilder, assembleModule } from './wasmAssembler';
 
 /**
@@ -12,12 +13,6 @@ import { FunctionBuilder, assembleModule } from './wasmAssembler';
  * A sparse image is a list of (address of W1's row for the pixel: i32, pixel value: f32) pairs,
  * and a set's row table holds, per image, the address of its first pair (plus one past the end).
  */
-
-export interface KernelShape {
-  inputSize: number;
-  hiddenSize: number;
-  outputSize: number;
-}
 
 export interface KernelLayout {
   /** Hidden size rounded up to a multiple of 4. */
@@ -53,7 +48,7 @@ export interface Kernels {
  */
 const TILE = 7;
 
-export function kernelLayout(shape: KernelShape): KernelLayout {
+export function kernelLayout(shape: NetShape): KernelLayout {
   const hp = Math.ceil(shape.hiddenSize / 4) * 4;
   const cp = Math.ceil(shape.outputSize / 4) * 4;
   const W1 = 0;
@@ -118,7 +113,7 @@ function loadRow(f: FunctionBuilder, rowTable: string, batch: string, i: string)
   address(f, rowTable, 'row', 4).mem('i32.load', 4).set('pEnd');
 }
 
-function hiddenKernel(shape: KernelShape, L: KernelLayout): FunctionBuilder {
+function hiddenKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
   const f = new FunctionBuilder('hidden', [['rowTable', 'i32'], ['batch', 'i32'], ['n', 'i32'], ['z1', 'i32']]);
   const hv = L.hp / 4;
   const padded = L.hp !== shape.hiddenSize;
@@ -159,7 +154,7 @@ function pushLaneSum(f: FunctionBuilder, tmp: string): void {
   f.get(tmp).lane('f32x4.extract_lane', 2).op('f32.add').get(tmp).lane('f32x4.extract_lane', 3).op('f32.add');
 }
 
-function outputKernel(shape: KernelShape, L: KernelLayout): FunctionBuilder {
+function outputKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
   const f = new FunctionBuilder('output', [['z1', 'i32'], ['n', 'i32'], ['a2', 'i32']]);
   const hv = L.hp / 4;
   const chains = Math.min(4, hv);
@@ -189,7 +184,7 @@ function outputKernel(shape: KernelShape, L: KernelLayout): FunctionBuilder {
   return f;
 }
 
-function softmaxKernel(shape: KernelShape, L: KernelLayout): FunctionBuilder {
+function softmaxKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
   const f = new FunctionBuilder('softmax', [['a2', 'i32'], ['n', 'i32']]);
   const cv = L.cp / 4;
   const lanes = shape.outputSize % 4;
@@ -225,12 +220,12 @@ function laneMask(lanes: number): [number, number, number, number] {
   return [0, 1, 2, 3].map((l) => (l < lanes ? -1 : 0)) as [number, number, number, number];
 }
 
-export function buildKernelModule(shape: KernelShape): Uint8Array<ArrayBuffer> {
+export function buildKernelModule(shape: NetShape): Uint8Array<ArrayBuffer> {
   const L = kernelLayout(shape);
   return assembleModule([hiddenKernel(shape, L), outputKernel(shape, L), softmaxKernel(shape, L), backwardKernel(shape, L)]);
 }
 
-function backwardKernel(shape: KernelShape, L: KernelLayout): FunctionBuilder {
+function backwardKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
   const f = new FunctionBuilder('backward', [
     ['rowTable', 'i32'], ['batch', 'i32'], ['n', 'i32'], ['z1', 'i32'], ['dy', 'i32'], ['dz1', 'i32'], ['lr', 'f32'],
   ]);
@@ -320,7 +315,7 @@ function backwardKernel(shape: KernelShape, L: KernelLayout): FunctionBuilder {
 const modules = new Map<string, WebAssembly.Module>();
 
 /** Instantiates the kernels for `shape` on `memory`; each shape is assembled and compiled once (~20 ms). */
-export function instantiateKernels(shape: KernelShape, memory: WebAssembly.Memory): Kernels {
+export function instantiateKernels(shape: NetShape, memory: WebAssembly.Memory): Kernels {
   const key = `${shape.inputSize}-${shape.hiddenSize}-${shape.outputSize}`;
   let module = modules.get(key);
   if (!module) {

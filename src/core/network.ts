@@ -5,10 +5,11 @@ import { TrainConfig } from './trainer';
 
 /**
  * Which implementation trains: the float64 reference (the book, line by line) or the fast
- * float32 WebAssembly SIMD engine. The last one is the default.
+ * float32 WebAssembly SIMD engine, the default.
  */
 export type EngineName = 'reference' | 'fast';
 export const ENGINES: readonly EngineName[] = ['reference', 'fast'];
+export const DEFAULT_ENGINE: EngineName = 'fast';
 
 export function createNetwork(engine: EngineName, shape: NetShape, config: Pick<TrainConfig, 'weightInitStd' | 'seed'>): TrainableNetwork {
   const rng = new Random(config.seed);

@@ -58,6 +58,9 @@ export function isEpochIteration(i: number, perEpoch: number): boolean {
   return i === 0 || Math.floor(i / perEpoch) > Math.floor((i - 1) / perEpoch);
 }
 
+/** How often run() yields to the event loop by default, in ms. */
+export const TRAINER_SLICE_MS = 30;
+
 /**
  * Mini-batch SGD with the book's semantics: a batch sampled with replacement, the loss on it
  * recorded every iteration, accuracy on the whole train and test sets once per epoch.
@@ -82,7 +85,7 @@ export class Trainer {
     private readonly net: TrainableNetwork,
     private readonly data: Dataset,
     readonly config: TrainConfig,
-    private readonly sliceMs = 30,
+    private readonly sliceMs = TRAINER_SLICE_MS,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.rng = new Random(config.seed ^ 0x5eed);

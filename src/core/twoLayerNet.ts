@@ -38,6 +38,15 @@ export function paramData(p: TwoLayerParams, name: ParamName): Float64Array {
   return v instanceof Float64Array ? v : v.data;
 }
 
+/** The book's SGD update, every parameter: W ← W − lr·dW. */
+export function sgdStep(params: TwoLayerParams, grad: TwoLayerParams, learningRate: number): void {
+  for (const name of PARAM_NAMES) {
+    const p = paramData(params, name);
+    const d = paramData(grad, name);
+    for (let i = 0; i < p.length; i++) p[i] -= learningRate * d[i];
+  }
+}
+
 /** W = std·randn, b = 0 — in the order W1 then W2, so one seed gives one network. */
 export function initParams(shape: NetShape, weightInitStd: number, rng: Random): TwoLayerParams {
   const W1 = zeros(shape.inputSize, shape.hiddenSize);
@@ -131,11 +140,7 @@ export class TwoLayerNet implements TrainableNetwork {
   trainStep(set: LabeledImages, indices: Int32Array, learningRate: number, method: GradientMethod): number {
     const { x, t } = toBatch(set, indices, this.shape.outputSize);
     const grad = method === 'backprop' ? this.gradient(x, t) : this.numericalGradient(x, t);
-    for (const name of PARAM_NAMES) {
-      const p = paramData(this.params, name);
-      const d = paramData(grad, name);
-      for (let i = 0; i < p.length; i++) p[i] -= learningRate * d[i];
-    }
+    sgdStep(this.params, grad, learningRate);
     return this.loss(x, t);
   }
 

@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'worker_threads';
 import { Dataset } from '../../core/dataset';
-import { ENGINES, createNetwork } from '../../core/network';
+import { DEFAULT_ENGINE, createNetwork } from '../../core/network';
 import { RateMeter } from '../../core/rateMeter';
 import { TrainEvent, Trainer } from '../../core/trainer';
 import { loadBundled, loadFolder } from '../../data/mnist';
@@ -31,7 +31,7 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   if (config.batchSize > data.train.count) {
     throw new Error(`Batch size ${config.batchSize} is larger than the training set (${data.train.count} images): choose at most ${data.train.count}.`);
   }
-  const engine = job.engine ?? ENGINES[ENGINES.length - 1];
+  const engine = job.engine ?? DEFAULT_ENGINE;
   const shape = { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes };
   const net = createNetwork(engine, shape, config);
   trainer = new Trainer(net, data, config);
