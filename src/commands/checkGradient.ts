@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { conventionalGradient, findFunction, functionAt, languageOf, outline, qualifiedName } from '../gradcheck/functions';
-import { GRADCHECK_LANGUAGES, CheckGradientLensProvider } from './checkGradientLens';
+import { conventionalGradient, findFunction, functionAt, outline, qualifiedName } from '../gradcheck/functions';
+import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 let panelModule: PanelModule | undefined;
@@ -41,7 +41,7 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
   const editor = vscode.window.activeTextEditor;
   const uri = uriArg instanceof vscode.Uri ? uriArg : editor?.document.uri;
   const document = uri ? await vscode.workspace.openTextDocument(uri) : undefined;
-  const language = document ? languageOf(document.fileName) ?? (GRADCHECK_LANGUAGES.includes(document.languageId) ? (document.languageId as 'python') : undefined) : undefined;
+  const language = document ? gradcheckLanguage(document) : undefined;
   if (!document || !language) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Open a Python, JavaScript or TypeScript file and put the cursor in the loss function you want to check.'));
     return;

@@ -1,8 +1,13 @@
 import * as vscode from 'vscode';
-import { FunctionInfo, languageOf, outline, qualifiedName } from '../gradcheck/functions';
+import { FunctionInfo, Language, languageOf, outline, qualifiedName } from '../gradcheck/functions';
 
 /** The languages a gradient can be checked in, as VS Code names them. */
-export const GRADCHECK_LANGUAGES = ['python', 'javascript', 'typescript'];
+export const GRADCHECK_LANGUAGES: readonly Language[] = ['python', 'javascript', 'typescript'];
+
+/** The document's language for the check: by file extension, else by VS Code's language id (an untitled file). */
+export function gradcheckLanguage(document: vscode.TextDocument): Language | undefined {
+  return languageOf(document.fileName) ?? GRADCHECK_LANGUAGES.find((l) => l === document.languageId);
+}
 
 /**
  * "Check gradient" above every function the checker can call (top-level functions and methods
@@ -22,7 +27,7 @@ export class CheckGradientLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!vscode.workspace.isTrusted) return [];
     if (!vscode.workspace.getConfiguration('gradientLab', document.uri).get<boolean>('checkGradient.codeLens', true)) return [];
-    const language = languageOf(document.fileName) ?? (GRADCHECK_LANGUAGES.includes(document.languageId) ? (document.languageId as 'python') : undefined);
+    const language = gradcheckLanguage(document);
     if (!language) return [];
     const title = vscode.l10n.t('Check gradient');
     const key = document.uri.toString();

@@ -3,7 +3,7 @@
  * delete (asks once more), export its history, save its weights, inspect its model.
  */
 import { format } from '../shared/l10n';
-import type { RunView } from '../../src/protocol/train';
+import { RUN_NAME_MAX, type RunView } from '../../src/protocol/train';
 import { button, el } from '../shared/dom';
 import { duration, integer, pct } from './format';
 import type { RunEntry } from './state';
@@ -73,7 +73,7 @@ export class RunsTable {
     swatch.style.background = this.colorOf(e);
     const nameCell = el('td', { class: 'name' });
     if (this.editing === v.id) {
-      const input = el('input', { type: 'text', maxlength: 80, 'aria-label': S.runName });
+      const input = el('input', { type: 'text', maxlength: RUN_NAME_MAX, 'aria-label': S.runName });
       input.value = v.name;
       const commit = () => {
         if (this.editing !== v.id) return; // Enter already committed; this is the blur that follows

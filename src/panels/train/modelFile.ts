@@ -5,7 +5,7 @@
  */
 import { NpyArray, readNpz, writeNpz } from '../../data/npz';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
-import { IMAGE_PIXELS, checkRunConfig, type RunConfig } from '../../protocol/train';
+import { IMAGE_PIXELS, RUN_NAME_MAX, checkRunConfig, type RunConfig } from '../../protocol/train';
 
 export const MODEL_FORMAT = 'gradient-lab.two-layer-net';
 
@@ -52,7 +52,7 @@ export function paramsFromJson(text: string, file: string): { params: TwoLayerPa
   const params = checkParams(arrays, file);
   const config = typeof o.config === 'object' && o.config !== null ? checkRunConfig(o.config as Record<string, unknown>).config : undefined;
   const meta: ModelMeta = {
-    name: typeof o.name === 'string' ? o.name.slice(0, 80) : undefined,
+    name: typeof o.name === 'string' ? o.name.slice(0, RUN_NAME_MAX) : undefined,
     config: config && config.hiddenSize === params.W1.cols ? config : undefined,
   };
   return { params, meta };

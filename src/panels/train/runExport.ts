@@ -2,7 +2,7 @@
  * A run's history as files: CSV for spreadsheets and pandas (one row per iteration, accuracies on
  * epoch rows) and JSON with everything, which the panel can import again to compare runs.
  */
-import { RunView, checkRunConfig, type EpochPoint } from '../../protocol/train';
+import { RUN_NAME_MAX, RunView, checkRunConfig, type EpochPoint } from '../../protocol/train';
 
 export const RUN_FORMAT = 'gradient-lab.run';
 
@@ -57,7 +57,7 @@ export function runFromJson(text: string, file: string): { run: ImportedRun; los
   return {
     losses,
     run: {
-      name: typeof o.name === 'string' && o.name.trim() ? o.name.trim().slice(0, 80) : file,
+      name: typeof o.name === 'string' && o.name.trim() ? o.name.trim().slice(0, RUN_NAME_MAX) : file,
       config: config!,
       datasetName: typeof o.datasetName === 'string' ? o.datasetName.slice(0, 300) : '',
       createdAt: n('createdAt') ?? Date.now(),
