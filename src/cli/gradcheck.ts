@@ -1,13 +1,12 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CheckReport, DEFAULT_TIMEOUT_MS, Runners, runCheck } from '../gradcheck/check';
-import { runJs } from '../gradcheck/jsRunner';
 import { elementText, fmt, formatMsg, shapeText } from '../gradcheck/messages';
 import { cliT } from '../l10n/cli';
 
 /** The checker's message templates in the terminal's language (LANG=ko_KR.UTF-8 → Korean). */
 const cliText = (template: string) => cliT(template);
-import { runPython } from '../gradcheck/pythonRunner';
+import { makeRunners } from '../gradcheck/runners';
 import { json as jsonValue, isRecord, ProtocolError } from '../protocol/validate';
 import { FlagSpec, UsageError, parseArgs } from './args';
 
@@ -32,11 +31,12 @@ const SPECS: Record<string, FlagSpec> = {
 export function cliRunners(python: string | undefined, distDir: string): Runners {
   const interpreter = python ?? process.env.GRADIENT_LAB_PYTHON ?? (process.platform === 'win32' ? 'python' : 'python3');
   const harness = join(distDir, '..', 'media', 'python', 'gradcheck_harness.py');
-  return {
-    python: (r, signal) => runPython(r, { python: interpreter, harness }, signal),
-    js: (r, signal) => runJs(r, { workerPath: join(distDir, 'jsRunnerWorker.js') }, signal),
+  return makeRunners({
+    python: interpreter,
+    harness,
+    workerPath: join(distDir, 'jsRunnerWorker.js'),
     pythonHint: 'choose another interpreter with --python PATH (or $GRADIENT_LAB_PYTHON)',
-  };
+  });
 }
 
 function readInputs(path: string): Record<string, import('../protocol/validate').Json> {

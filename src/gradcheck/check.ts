@@ -8,7 +8,7 @@ import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, 
 import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInputs, recogniseBookLoss, weightAttributes, wrtChoices } from './inputs';
 import { Msg, elementText, fmt, msg } from './messages';
 import type { Json } from '../protocol/validate';
-import type { RunError, RunOutput, RunRequest, RunResult } from './types';
+import type { RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
 
 /**
  * One gradient check from start to report: find the loss (and its gradient) in the file, make
@@ -34,9 +34,10 @@ export interface CheckOptions {
   maxElements?: number;
 }
 
+/** One per runtime; built by makeRunners (./runners). */
 export interface Runners {
-  python(request: RunRequest, signal?: AbortSignal): Promise<RunResult>;
-  js(request: RunRequest, signal?: AbortSignal): Promise<RunResult>;
+  python: Runner;
+  js: Runner;
   /** How to choose another interpreter, for "no Python" messages ("set gradientLab.pythonPath"). */
   pythonHint: string;
 }
@@ -197,6 +198,14 @@ export async function runCheck(options: CheckOptions, runners: Runners, signal?:
   const started = Date.now();
   const prepared = prepare(options);
   if (!('request' in prepared)) return prepared;
+  return runPrepared(prepared, runners, signal, started);
+}
+
+/**
+ * The second half of runCheck, for a caller that looks at the prepared check before running it
+ * (the panel builds its form from it): run in the file's runtime, then analyse.
+ */
+export async function runPrepared(prepared: Prepared, runners: Runners, signal?: AbortSignal, started = Date.now()): Promise<CheckReport> {
   const runner = prepared.language === 'python' ? runners.python : runners.js;
   const result = await runner(prepared.request, signal);
   const report = analyse(prepared, result, runners.pythonHint);

@@ -4,7 +4,8 @@
  * no vscode, so the whole path is tested as the extension runs it.
  */
 import { join } from 'path';
-import { exerciseRunners, runGradientChecks } from './gradcheckAdapter';
+import { makeRunners } from '../gradcheck/runners';
+import { runGradientChecks } from './gradcheckAdapter';
 import { runChecks, type RunFailure } from './exerciseRunner';
 import { functionName, isGradientCheck, isValueCheck, type ExerciseCheck, type ExerciseLanguage } from './exerciseSpec';
 import { judge, type Verdict } from './exerciseVerdict';
@@ -44,10 +45,10 @@ export async function checkSolution(o: SolutionCheckOptions): Promise<SolutionRe
     verdicts.push(...judge(values, result.outcomes, (e) => functionName(e, o.language)));
   }
   if (gradients.length) {
-    const runners = exerciseRunners({
+    const runners = makeRunners({
       python: o.python,
-      pythonHarness: join(o.root, 'media', 'python', 'gradcheck_harness.py'),
-      jsWorker: join(o.root, 'dist', 'jsRunnerWorker.js'),
+      harness: join(o.root, 'media', 'python', 'gradcheck_harness.py'),
+      workerPath: join(o.root, 'dist', 'jsRunnerWorker.js'),
       pythonHint: o.pythonHint,
     });
     verdicts.push(...(await runGradientChecks(gradients, o.language, o.file, runners, o.signal)));

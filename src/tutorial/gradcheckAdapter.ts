@@ -5,31 +5,10 @@
  * between the two: an exercise GradientCheck in, a Verdict out. No vscode import.
  */
 import { runCheck, type CheckReport, type Runners } from '../gradcheck/check';
-import { runJs } from '../gradcheck/jsRunner';
 import type { Msg } from '../gradcheck/messages';
-import { runPython } from '../gradcheck/pythonRunner';
 import { EXERCISE_STRINGS as S } from './exerciseStrings';
 import { functionName, type ExerciseLanguage, type GradientCheck } from './exerciseSpec';
 import type { Message, Verdict } from './exerciseVerdict';
-
-export interface GradcheckSetup {
-  /** The interpreter for Python files. */
-  python: string;
-  /** media/python/gradcheck_harness.py */
-  pythonHarness: string;
-  /** dist/jsRunnerWorker.js */
-  jsWorker: string;
-  /** How to pick another interpreter, already in the display language. */
-  pythonHint: string;
-}
-
-export function exerciseRunners(setup: GradcheckSetup): Runners {
-  return {
-    python: (request, signal) => runPython(request, { python: setup.python, harness: setup.pythonHarness }, signal),
-    js: (request, signal) => runJs(request, { workerPath: setup.jsWorker }, signal),
-    pythonHint: setup.pythonHint,
-  };
-}
 
 const message = (m: Msg): Message => ({ key: m.text, args: m.args });
 

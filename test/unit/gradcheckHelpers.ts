@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runners } from '../../src/gradcheck/check';
-import { runJs } from '../../src/gradcheck/jsRunner';
-import { runPython } from '../../src/gradcheck/pythonRunner';
+import { makeRunners } from '../../src/gradcheck/runners';
 import { ROOT } from './helpers';
 
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'gradcheck');
@@ -13,9 +12,5 @@ export const WORKER = join(ROOT, 'dist', 'jsRunnerWorker.js');
 export const PYTHON = process.env.GRADCHECK_TEST_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 export function testRunners(python = PYTHON): Runners {
-  return {
-    python: (r, signal) => runPython(r, { python, harness: HARNESS }, signal),
-    js: (r, signal) => runJs(r, { workerPath: WORKER }, signal),
-    pythonHint: 'set GRADCHECK_TEST_PYTHON',
-  };
+  return makeRunners({ python, harness: HARNESS, workerPath: WORKER, pythonHint: 'set GRADCHECK_TEST_PYTHON' });
 }

@@ -6,11 +6,10 @@
  */
 import * as vscode from 'vscode';
 import { readFile } from 'fs/promises';
-import { CheckOptions, CheckReport, Prepared, analyse, prepare } from '../../gradcheck/check';
+import { CheckOptions, CheckReport, Prepared, prepare, runPrepared } from '../../gradcheck/check';
 import { qualifiedName } from '../../gradcheck/functions';
 import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
-import { runJs } from '../../gradcheck/jsRunner';
-import { runPython } from '../../gradcheck/pythonRunner';
+import { makeRunners } from '../../gradcheck/runners';
 import {
   GRADCHECK_STRINGS, GRADCHECK_VIEW_TYPE, GradcheckFromWebview, GradcheckToWebview, PresetChoice, SetupView, parseGradcheckMessage,
 } from '../../protocol/gradcheck';
@@ -153,6 +152,8 @@ export class GradcheckPanel {
   private async check(options: CheckOptions, rebuildSetup: boolean): Promise<void> {
     this.running?.abort();
     const running = (this.running = new AbortController());
+    const config = vscode.workspace.getConfiguration('gradientLab', this.target?.uri);
+    options = { ...options, timeoutMs: Math.max(1, config.get<number>('checkGradient.timeoutSeconds', 10)) * 1000 };
     const prepared = prepare(options);
     if (!('request' in prepared)) {
       this.show(prepared, options);
@@ -167,17 +168,18 @@ export class GradcheckPanel {
     }
     this.post({ type: 'running' });
     const started = Date.now();
-    const config = vscode.workspace.getConfiguration('gradientLab', this.target?.uri);
-    prepared.request.timeoutMs = Math.max(1, config.get<number>('checkGradient.timeoutSeconds', 10)) * 1000;
+    // The interpreter is looked up only when it is needed (it may activate the Python extension).
     const interpreter = prepared.language === 'python' && this.target ? await pythonInterpreter(this.target.uri) : undefined;
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the gradient of {0}…', prepared.loss.name) }, () =>
-      prepared.language === 'python'
-        ? runPython(prepared.request, { python: interpreter!.command, harness: this.context.asAbsolutePath('media/python/gradcheck_harness.py') }, running.signal)
-        : runJs(prepared.request, { workerPath: this.context.asAbsolutePath('dist/jsRunnerWorker.js') }, running.signal),
+    const runners = makeRunners({
+      python: interpreter?.command ?? '',
+      harness: this.context.asAbsolutePath('media/python/gradcheck_harness.py'),
+      workerPath: this.context.asAbsolutePath('dist/jsRunnerWorker.js'),
+      pythonHint: interpreter?.hint ?? '',
+    });
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the gradient of {0}…', prepared.loss.name) }, () =>
+      runPrepared(prepared, runners, running.signal, started),
     );
     if (running.signal.aborted) return;
-    const report = analyse(prepared, result, interpreter?.hint ?? '');
-    report.elapsedMs = Date.now() - started;
     // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts).
     if (report.verdict === 'pass') void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
     if (report.error?.kind === 'internal') gradcheckLog().error(`check of ${prepared.loss.name} in ${prepared.request.file}: ${report.error.message}\n${report.error.detail ?? ''}`);
