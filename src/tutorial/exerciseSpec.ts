@@ -5,6 +5,7 @@
  * checks in the gradient checker of src/gradcheck.
  * No vscode import.
  */
+import { BOOK_T, BOOK_Y } from '../gradcheck/inputs';
 
 export type ExerciseLanguage = 'python' | 'javascript';
 
@@ -75,9 +76,8 @@ export interface GradientCheck {
 
 export type ExerciseCheck = ValueCheck | GradientCheck;
 
-const BOOK_Y1 = [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0];
-const BOOK_Y2 = [0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0];
-const T2 = [0, 0, 1, 0, 0, 0, 0, 0, 0, 0];
+const [BOOK_Y1, BOOK_Y2] = BOOK_Y;
+const T2 = BOOK_T;
 /** Like the book's y but without zeros, so y − h stays inside log's domain for the gradient check. */
 const Y_NO_ZEROS = [0.1, 0.05, 0.6, 0.02, 0.05, 0.1, 0.01, 0.05, 0.01, 0.01];
 const Y_BATCH = [
