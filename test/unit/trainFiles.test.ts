@@ -104,7 +104,10 @@ test('RunStore keeps runs, losses and weights across instances (a window reload)
     assert.deepEqual(b.history('r1', 2), { id: 'r1', stride: 3, loss: [(2.302585092994046 + 2.1 + 0.30000000000000004) / 3, NaN] });
     assert.equal(b.params('r1'), undefined);
     assert.deepEqual(Array.from(b.params('r2')!.W1.data), Array.from(params.W1.data));
+    assert.equal(b.history('r1'), b.history('r1'), 'a run\'s curve is read from disk once');
+    assert.deepEqual(b.history('r2').loss, [1, 0.5]);
     assert.ok(b.delete('r2'));
+    assert.deepEqual(b.history('r2').loss, [], 'a deleted run forgets its curve');
     assert.deepEqual(new RunStore(dir).list().map((r) => r.id), ['r1']);
     assert.equal(b.params('r2'), undefined);
     writeFileSync(join(dir, 'index.json'), '{ broken');

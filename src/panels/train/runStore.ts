@@ -15,6 +15,8 @@ export const HISTORY_POINTS = 5000;
 
 export class RunStore {
   private runs: RunView[] | undefined;
+  /** Each run's drawn curve, read once: a page rebuilt after hiding asks for every run again. */
+  private readonly histories = new Map<string, LossHistory>();
 
   constructor(readonly dir: string, private readonly log: (message: string) => void = () => undefined) {}
 
@@ -49,6 +51,7 @@ export class RunStore {
     const i = runs.findIndex((r) => r.id === id);
     if (i < 0) return false;
     runs.splice(i, 1);
+    this.histories.delete(id);
     this.writeIndex();
     for (const ext of ['loss', 'npz']) rmSync(join(this.dir, `${id}.${ext}`), { force: true });
     return true;
@@ -62,7 +65,10 @@ export class RunStore {
   }
 
   history(id: string, maxPoints = HISTORY_POINTS): LossHistory {
-    return { id, ...downsampleMean(this.losses(id), maxPoints) };
+    if (maxPoints !== HISTORY_POINTS) return { id, ...downsampleMean(this.losses(id), maxPoints) };
+    let h = this.histories.get(id);
+    if (!h) this.histories.set(id, (h = { id, ...downsampleMean(this.losses(id), HISTORY_POINTS) }));
+    return h;
   }
 
   params(id: string): TwoLayerParams | undefined {
