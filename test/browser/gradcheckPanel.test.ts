@@ -83,10 +83,13 @@ test('inputs that are not JSON are flagged and never sent; valid ones go out as 
   assert.equal(await page.getAttribute('#inputs', 'aria-invalid'), 'true');
   assert.match((await page.textContent('#inputs-error'))!, /not valid JSON/);
   await page.fill('#h', '-1');
+  assert.equal(await page.textContent('#h-error'), GRADCHECK_STRINGS.invalidH, 'h says what is wrong with h, beside h');
+  assert.match((await page.textContent('#inputs-error'))!, /not valid JSON/, 'and the inputs keep their own message');
   await page.click('#run');
   assert.equal((await posted(page)).filter((m) => (m as { type: string }).type === 'run').length, 0);
   await page.fill('#inputs', '{"y": [[0.2, 0.8]], "t": [[0, 1]]}');
   await page.fill('#h', '0.001');
+  assert.deepEqual([await page.textContent('#h-error'), await page.textContent('#inputs-error')], ['', ''], 'fixed fields clear their messages');
   await page.click('#run');
   const runs = (await posted(page)).filter((m) => (m as { type: string }).type === 'run');
   assert.equal(runs.length, 1);

@@ -13,7 +13,7 @@ import { renderTable } from './table';
 const S = strings(GRADCHECK_STRINGS);
 const send = (m: GradcheckFromWebview) => post(m);
 
-const labelled = (text: string, control: HTMLElement) => el('label', {}, el('span', { text }), control);
+const labelled = (text: string, control: HTMLElement, ...after: HTMLElement[]) => el('label', {}, el('span', { text }), control, ...after);
 
 // ---- the form -----------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
@@ -21,7 +21,8 @@ const signature = el('code', { class: 'signature' });
 const goToFunction = el('button', { class: 'secondary', type: 'button', text: S.goToFunction });
 const gradient = el('select', { id: 'gradient' });
 const wrt = el('select', { id: 'wrt' });
-const h = el('input', { id: 'h', type: 'number', step: 'any', min: '0', inputmode: 'decimal' });
+const h = el('input', { id: 'h', type: 'number', step: 'any', min: '0', inputmode: 'decimal', 'aria-describedby': 'h-error' });
+const hError = el('span', { id: 'h-error', class: 'invalid-reason', role: 'alert' });
 const preset = el('select', { id: 'preset' });
 const batch = el('input', { id: 'batch', type: 'number', min: '1', max: '1000', step: '1' });
 const seed = el('input', { id: 'seed', type: 'number', min: '0', step: '1' });
@@ -39,7 +40,7 @@ app.append(
     'section',
     { class: 'card setup' },
     el('div', { class: 'loss-line' }, el('span', { class: 'muted', text: `${S.loss}: ` }), signature, goToFunction),
-    el('div', { class: 'row' }, labelled(S.gradient, gradient), labelled(S.wrt, wrt), labelled(S.h, h)),
+    el('div', { class: 'row' }, labelled(S.gradient, gradient), labelled(S.wrt, wrt), labelled(S.h, h, hError)),
     el(
       'details',
       { open: '' },
@@ -80,7 +81,7 @@ function checkH(): boolean {
   const v = Number(h.value);
   const ok = h.value.trim() !== '' && Number.isFinite(v) && v > 0 && v <= 1;
   h.setAttribute('aria-invalid', ok ? 'false' : 'true');
-  inputsError.textContent = ok ? inputsError.textContent : S.invalidH;
+  hError.textContent = ok ? '' : S.invalidH;
   return ok;
 }
 
@@ -178,9 +179,11 @@ preset.addEventListener('change', () => {
 generate.addEventListener('click', () => {
   const b = Math.round(Number(batch.value));
   const s = Math.round(Number(seed.value));
-  const ok = Number.isFinite(b) && b >= 1 && b <= 1000 && Number.isFinite(s) && s >= 0;
-  batch.setAttribute('aria-invalid', ok ? 'false' : 'true');
-  if (ok) send({ type: 'generate', batchSize: b, seed: s });
+  const batchOk = Number.isFinite(b) && b >= 1 && b <= 1000;
+  const seedOk = Number.isFinite(s) && s >= 0;
+  batch.setAttribute('aria-invalid', batchOk ? 'false' : 'true');
+  seed.setAttribute('aria-invalid', seedOk ? 'false' : 'true');
+  if (batchOk && seedOk) send({ type: 'generate', batchSize: b, seed: s });
 });
 // Ctrl/Cmd+Enter in the inputs runs the check.
 inputs.addEventListener('keydown', (e) => {
