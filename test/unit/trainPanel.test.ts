@@ -94,7 +94,8 @@ test('the controller runs a whole session: start, live progress, a kept run, its
   receive({ type: 'saveModel', id: startedRun.id, format: 'npz' });
   recorded.answers.push(Uri.file(join(dir, 'loss.png')));
   receive({ type: 'exportChart', chart: 'loss', dataUrl: 'data:image/png;base64,iVBORw0KGgo=' });
-  for (let i = 0; i < 100 && !existsSync(join(dir, 'loss.png')); i++) await new Promise((r) => setTimeout(r, 20));
+  const written = () => ['run.csv', 'model.npz', 'loss.png'].every((f) => existsSync(join(dir, f)));
+  for (let i = 0; i < 250 && !written(); i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(readFileSync(join(dir, 'run.csv'), 'utf8').split('\n').length, 302);
   assert.equal(paramsFromNpz(readFileSync(join(dir, 'model.npz')), 'model.npz').W1.cols, 50);
   assert.deepEqual([...readFileSync(join(dir, 'loss.png')).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
