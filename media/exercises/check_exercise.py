@@ -2,10 +2,11 @@
 
 Reads one JSON request on stdin: {"file": path, "checks": [...]} (see src/tutorial/exerciseSpec.ts),
 imports the file, calls the learner's functions with the book's inputs, and writes one JSON
-object on stdout: {"outcomes": [...]} or {"fatal": {...}}. It reports raw values only; the
-extension compares them with the book's numbers and writes the hints. (The exercise's gradient
+object on stdout, on a line that starts with MARK: {"outcomes": [...]} or {"fatal": {...}}. It
+reports raw values only; the extension compares them with the book's numbers and writes the hints. (The exercise's gradient
 check runs in the gradient checker's own harness, media/python/gradcheck_harness.py.) Whatever the learner's
-code prints goes to stderr so it cannot corrupt the answer.
+code prints goes to stderr, and the extension reads only the last MARK line, so output that
+escapes the redirection (sys.__stdout__, an atexit print) cannot corrupt the answer.
 """
 import contextlib
 import importlib.util
@@ -15,11 +16,19 @@ import os
 import sys
 import traceback
 
+MARK = "\x1eEXERCISE "
+
+
+def write_answer(out, answer):
+    out.write(MARK + json.dumps(answer) + "\n")
+    out.flush()
+
+
 try:
     import numpy as np
 except ImportError:  # reported to the learner with the interpreter's path
     fatal = {"type": "numpyMissing", "message": sys.executable, "version": sys.version.split()[0]}
-    sys.stdout.write(json.dumps({"fatal": fatal}) + "\n")
+    write_answer(sys.stdout, {"fatal": fatal})
     sys.exit(0)
 
 TODO = "TODO"
@@ -117,10 +126,10 @@ def main():
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
         except SyntaxError as exc:
-            answer.write(json.dumps({"fatal": {"type": "SyntaxError", "message": exc.msg, "line": exc.lineno}}) + "\n")
+            write_answer(answer, {"fatal": {"type": "SyntaxError", "message": exc.msg, "line": exc.lineno}})
             return
         except BaseException as exc:  # noqa: B902 — a learner's module can raise anything at import
-            answer.write(json.dumps({"fatal": {"type": type(exc).__name__, "message": str(exc)[:500], "line": learner_line(exc.__traceback__, path)}}) + "\n")
+            write_answer(answer, {"fatal": {"type": type(exc).__name__, "message": str(exc)[:500], "line": learner_line(exc.__traceback__, path)}})
             return
         outcomes = []
         with np.errstate(all="ignore"):
@@ -129,7 +138,7 @@ def main():
                     outcomes.append(run_value(module, check, names, path))
                 except Exception as exc:  # noqa: BLE001 — every failure is reported per check
                     outcomes.append(error_outcome(check["id"], exc, path))
-    answer.write(json.dumps({"outcomes": outcomes}) + "\n")
+    write_answer(answer, {"outcomes": outcomes})
 
 
 if __name__ == "__main__":

@@ -97,20 +97,24 @@ export function userFrames(stack: string | undefined, folder: string, readLine: 
   return frames;
 }
 
-function toRunError(e: unknown, req: RunRequest, source: string, phase: string): RunError {
+/**
+ * A RunError for whatever loading or calling the learner's code threw: a syntax error at its line,
+ * a vm timeout, or an exception at the innermost frame in the learner's folder.
+ */
+export function toRunError(e: unknown, file: string, source: string, phase: string, timeoutMs: number): RunError {
   const t = (e ?? {}) as Thrown & Error & { code?: string };
-  if (t.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { kind: 'timeout', message: `stopped after ${(req.timeoutMs / 1000).toFixed(1)} s`, phase };
-  const readLine = (file: string, line: number) => (file === req.file ? source : safeRead(file))?.split('\n')[line - 1]?.trim();
+  if (t.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { kind: 'timeout', message: `stopped after ${(timeoutMs / 1000).toFixed(1)} s`, phase };
+  const readLine = (path: string, line: number) => (path === file ? source : safeRead(path))?.split('\n')[line - 1]?.trim();
   if (t.glError && t.kind !== 'exception') {
     const { glError, kind, message, ...rest } = t;
     void glError;
     return { kind: kind!, message: message ?? '', ...rest } as RunError;
   }
   const cause = (t.glError ? t.cause : e) as Error & { code?: string };
-  if (cause && (cause as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { kind: 'timeout', message: `stopped after ${(req.timeoutMs / 1000).toFixed(1)} s`, phase };
+  if (cause && (cause as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { kind: 'timeout', message: `stopped after ${(timeoutMs / 1000).toFixed(1)} s`, phase };
   const isError = cause !== null && typeof cause === 'object' && typeof cause.message === 'string';
   const name = isError ? cause.name || 'Error' : 'Uncaught';
-  const trace = isError ? userFrames(cause.stack, dirname(req.file), readLine) : [];
+  const trace = isError ? userFrames(cause.stack, dirname(file), readLine) : [];
   const at = trace[0];
   return {
     kind: 'exception',
@@ -130,10 +134,43 @@ function safeRead(file: string): string | undefined {
   }
 }
 
+export interface LoadOptions {
+  /** Globals of the fresh context besides module, exports, require, __filename and __dirname. */
+  globals?: Record<string, unknown>;
+  /** Code run in the context before the learner's file (e.g. a seeded Math.random). */
+  prelude?: string;
+  /** The vm time limit for running the learner's file (and what it imports). */
+  timeoutMs: number;
+}
+
+export type Loaded = { ok: true; context: vm.Context; exports: unknown } | { ok: false; error: RunError };
+
+/**
+ * Loads a learner's file into a fresh vm context the way Node would: type-stripped when it is
+ * TypeScript, import/export turned into CommonJS, local imports loaded into the same context,
+ * packages from a real `require`. Top-level declarations stay globals of the context. A failure
+ * is a RunError at the learner's line (toRunError, phase 'load').
+ */
+export function loadModule(source: string, file: string, options: LoadOptions): Loaded {
+  try {
+    const code = prepareSource(source, file);
+    const module = { exports: {} as unknown };
+    const cache = new Map<string, { exports: unknown }>([[file, module]]);
+    const context = vm.createContext({ ...options.globals, module, exports: module.exports, __filename: file, __dirname: dirname(file) });
+    context.require = makeRequire(file, context, cache);
+    if (options.prelude) vm.runInContext(options.prelude, context);
+    compile(code, file).runInContext(context, { timeout: options.timeoutMs });
+    return { ok: true, context, exports: module.exports };
+  } catch (e) {
+    return { ok: false, error: toRunError(e, file, source, 'load', options.timeoutMs) };
+  }
+}
+
 export function evaluateJs(req: RunRequest): RunResult {
   const started = Date.now();
   const remaining = () => Math.max(1, req.timeoutMs - (Date.now() - started));
   const printed: string[] = [];
+  const stdout = () => printed.join('\n').slice(-2000);
   let phase = 'load';
   let source = '';
   try {
@@ -141,28 +178,25 @@ export function evaluateJs(req: RunRequest): RunResult {
       if (name !== undefined && !IDENTIFIER.test(name)) return { ok: false, error: { kind: 'not-found', message: `'${name}' is not a JavaScript name` } };
     }
     source = req.source ?? readFileSync(req.file, 'utf8');
-    const code = prepareSource(source, req.file);
     const log = (...a: unknown[]) => {
       if (printed.join('\n').length < 4000) printed.push(a.map((v) => (typeof v === 'string' ? v : safeJson(v))).join(' '));
     };
-    const module = { exports: {} };
-    const cache = new Map<string, { exports: unknown }>([[req.file, module]]);
-    const ctx = vm.createContext({ console: { log, info: log, warn: log, error: log, debug: log }, module, exports: module.exports, __filename: req.file, __dirname: dirname(req.file) });
-    ctx.require = makeRequire(req.file, ctx, cache);
-    // A seeded Math.random, so inputs built with it repeat run after run (mulberry32).
-    vm.runInContext(
-      `(() => { let s = ${req.seed >>> 0 || 1}; Math.random = () => { s = (s + 0x6d2b79f5) | 0; let t = Math.imul(s ^ (s >>> 15), 1 | s); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; }; globalThis.__glDefault = (m) => (m && typeof m === 'object' && 'default' in m ? m.default : m); })();`,
-      ctx,
-    );
-    compile(code, req.file).runInContext(ctx, { timeout: remaining() });
+    const loaded = loadModule(source, req.file, {
+      globals: { console: { log, info: log, warn: log, error: log, debug: log } },
+      // A seeded Math.random, so inputs built with it repeat run after run (mulberry32).
+      prelude: `(() => { let s = ${req.seed >>> 0 || 1}; Math.random = () => { s = (s + 0x6d2b79f5) | 0; let t = Math.imul(s ^ (s >>> 15), 1 | s); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; }; globalThis.__glDefault = (m) => (m && typeof m === 'object' && 'default' in m ? m.default : m); })();`,
+      timeoutMs: remaining(),
+    });
+    if (!loaded.ok) return { ok: false, error: loaded.error, stdout: stdout() };
+    const ctx = loaded.context;
     phase = 'check';
     const { source: _omit, ...plain } = req;
     void _omit;
     ctx.__glRequestJson = JSON.stringify(plain);
     const out = new vm.Script(`(${checkInContext.toString()})(JSON.parse(__glRequestJson))`, { filename: CHECK_FILE }).runInContext(ctx, { timeout: remaining() });
-    return { ...structuredClone(out), runtime: `Node ${process.versions.node}`, stdout: printed.join('\n').slice(-2000) };
+    return { ...structuredClone(out), runtime: `Node ${process.versions.node}`, stdout: stdout() };
   } catch (e) {
-    return { ok: false, error: toRunError(e, req, source, phase), stdout: printed.join('\n').slice(-2000) };
+    return { ok: false, error: toRunError(e, req.file, source, phase, req.timeoutMs), stdout: stdout() };
   }
 }
 

@@ -1,13 +1,13 @@
 /**
  * Runs the exercise's value checks on a learner's file: Python through the harness in
  * media/exercises/check_exercise.py (the learner's interpreter, JSON over stdin/stdout), JavaScript
- * in dist/exerciseWorker.js. Both have a time limit. Node only, no vscode: the CLI-free core of
+ * in dist/exerciseWorker.js. Both have a time limit; the process and worker plumbing is the
+ * gradient checker's (src/gradcheck/childRun.ts). Node only, no vscode: the CLI-free core of
  * "Check my solution", tested directly.
  */
-import { spawn } from 'child_process';
 import { readFile } from 'fs/promises';
 import { dirname } from 'path';
-import { Worker } from 'worker_threads';
+import { runWorker, spawnJsonChild } from '../gradcheck/childRun';
 import { EXERCISES, type ExerciseLanguage, type ExerciseName, type ValueCheck } from './exerciseSpec';
 import type { HarnessError, RawOutcome } from './exerciseVerdict';
 import type { JsCheckReply, JsCheckRequest } from './exerciseWorker';
@@ -46,68 +46,64 @@ export function runChecks(opts: RunOptions): Promise<RunResult> {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-function runPython(opts: RunOptions): Promise<RunResult> {
+/** Starts check_exercise.py's answer line on stdout (the same scheme as the gradient check harness). */
+export const EXERCISE_MARK = '\x1eEXERCISE ';
+
+async function runPython(opts: RunOptions): Promise<RunResult> {
   const python = opts.python ?? 'python3';
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (r: RunResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(r);
-    };
-    const child = spawn(python, [opts.harness!], { cwd: dirname(opts.file), stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' } });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      finish({ failure: { kind: 'timeout', seconds: timeoutMs / 1000 } });
-    }, timeoutMs);
-    opts.signal?.addEventListener('abort', () => {
-      child.kill('SIGKILL');
-      finish({ failure: { kind: 'crashed', message: 'cancelled' } });
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-4000)));
-    child.on('error', (e) => finish({ failure: { kind: 'pythonMissing', python, message: e.message } }));
-    child.on('close', (code) => {
-      const last = stdout.trim().split('\n').pop() ?? '';
+  const out = await spawnJsonChild({
+    command: python,
+    args: [opts.harness!],
+    cwd: dirname(opts.file),
+    env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
+    input: JSON.stringify({ file: opts.file, checks: opts.checks, names: namesFor('python') }),
+    mark: EXERCISE_MARK,
+    timeoutMs,
+    signal: opts.signal,
+  });
+  switch (out.kind) {
+    case 'timeout':
+      return { failure: { kind: 'timeout', seconds: timeoutMs / 1000 } };
+    case 'aborted':
+      return { failure: { kind: 'crashed', message: 'cancelled' } };
+    case 'spawn-error':
+      return { failure: { kind: 'pythonMissing', python, message: out.error.message } };
+    case 'answer':
+    case 'no-answer': {
       let reply: { outcomes?: RawOutcome[]; fatal?: HarnessError } | undefined;
       try {
-        reply = JSON.parse(last);
+        reply = out.kind === 'answer' ? JSON.parse(out.answer) : undefined;
       } catch {
         reply = undefined;
       }
-      if (reply?.outcomes) finish({ outcomes: reply.outcomes });
-      else if (reply?.fatal?.type === 'numpyMissing') finish({ failure: { kind: 'numpyMissing', python: reply.fatal.message || python, version: reply.fatal.version || '?' } });
-      else if (reply?.fatal) finish({ failure: { kind: 'load', error: reply.fatal } });
-      else finish({ failure: { kind: 'crashed', message: `${python} exited with code ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}` } });
-    });
-    child.stdin.on('error', () => undefined); // the process may exit before reading (no python)
-    child.stdin.end(JSON.stringify({ file: opts.file, checks: opts.checks, names: namesFor('python') }));
-  });
+      if (reply?.outcomes) return { outcomes: reply.outcomes };
+      if (reply?.fatal?.type === 'numpyMissing') return { failure: { kind: 'numpyMissing', python: reply.fatal.message || python, version: reply.fatal.version || '?' } };
+      if (reply?.fatal) return { failure: { kind: 'load', error: reply.fatal } };
+      const code = out.kind === 'no-answer' ? out.code : 0;
+      return { failure: { kind: 'crashed', message: `${python} exited with code ${code}: ${out.stderr.trim().split('\n').slice(-3).join(' ')}` } };
+    }
+  }
 }
 
 async function runJavaScript(opts: RunOptions): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const source = await readFile(opts.file, 'utf8');
   const request: JsCheckRequest = { source, filename: opts.file, checks: [...opts.checks], names: namesFor('javascript'), callTimeoutMs: Math.min(5000, Math.max(100, timeoutMs / 4)) };
-  return new Promise((resolve) => {
-    // The learner's code gets its own heap limit: a runaway array cannot take the extension host down.
-    const worker = new Worker(opts.worker!, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: 256 } });
-    let settled = false;
-    const finish = (r: RunResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      resolve(r);
-    };
-    const timer = setTimeout(() => finish({ failure: { kind: 'timeout', seconds: timeoutMs / 1000 } }), timeoutMs);
-    opts.signal?.addEventListener('abort', () => finish({ failure: { kind: 'crashed', message: 'cancelled' } }));
-    worker.on('message', (reply: JsCheckReply) => finish('fatal' in reply ? { failure: { kind: 'load', error: reply.fatal } } : { outcomes: reply.outcomes }));
-    worker.on('error', (e) => finish({ failure: { kind: 'crashed', message: e.message } }));
-    worker.on('exit', (code) => finish({ failure: { kind: 'crashed', message: `the check worker stopped (exit code ${code})` } }));
-  });
+  // The learner's code gets its own heap limit: a runaway array cannot take the extension host down.
+  const out = await runWorker<JsCheckReply>({ path: opts.worker!, workerData: request, resourceLimits: { maxOldGenerationSizeMb: 256 }, timeoutMs, signal: opts.signal });
+  switch (out.kind) {
+    case 'message':
+      return 'fatal' in out.message ? { failure: { kind: 'load', error: out.message.fatal } } : { outcomes: out.message.outcomes };
+    case 'timeout':
+      return { failure: { kind: 'timeout', seconds: timeoutMs / 1000 } };
+    case 'aborted':
+      return { failure: { kind: 'crashed', message: 'cancelled' } };
+    case 'memory':
+      return { failure: { kind: 'crashed', message: `ran out of memory (the limit is ${out.limitMb} MB)` } };
+    case 'error':
+      return { failure: { kind: 'crashed', message: out.error.message } };
+    case 'exit':
+      return { failure: { kind: 'crashed', message: `the check worker stopped (exit code ${out.code})` } };
+  }
 }

@@ -1,10 +1,14 @@
 /**
  * Runs the exercise's value checks against a learner's JavaScript file, in a worker (so an endless loop
- * cannot block the extension host) and in a `vm` context with a time limit per call. Reports raw
- * values only (see exerciseVerdict.ts), like the Python harness media/exercises/check_exercise.py.
+ * cannot block the extension host) and in a `vm` context with a time limit per call. The file is
+ * loaded like the gradient checker loads one (jsEvaluate.ts's loadModule: import/export, require,
+ * TypeScript). Reports raw values only (see exerciseVerdict.ts), like the Python harness
+ * media/exercises/check_exercise.py.
  */
 import { parentPort, workerData } from 'worker_threads';
 import * as vm from 'vm';
+import { loadModule, toRunError } from '../gradcheck/jsEvaluate';
+import type { RunError } from '../gradcheck/types';
 import type { CheckArg, ExerciseName, ValueCheck } from './exerciseSpec';
 import type { HarnessError, RawOutcome } from './exerciseVerdict';
 
@@ -20,18 +24,14 @@ export type JsCheckReply = { outcomes: RawOutcome[] } | { fatal: HarnessError };
 
 type Fn = (...args: unknown[]) => unknown;
 
-function errorLine(e: unknown, filename: string): number | undefined {
-  const stack = String((e as { stack?: unknown })?.stack ?? '');
-  const escaped = filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = stack.match(new RegExp(`${escaped}:(\\d+)`));
-  return m ? Number(m[1]) : undefined;
-}
-
-function describe(e: unknown, filename: string): HarnessError {
-  const err = e as { name?: unknown; message?: unknown };
-  const type = typeof err?.name === 'string' ? err.name : 'Error';
-  const message = typeof err?.message === 'string' ? err.message : String(e);
-  return { type, message: message.slice(0, 500), line: errorLine(e, filename) };
+/** The gradient checker's RunError in the exercise's terms: the exception's name, its message, the learner's line. */
+function toHarnessError(error: RunError, filename: string): HarnessError {
+  const type = error.exception && error.exception !== 'Uncaught' ? error.exception : error.kind === 'syntax' ? 'SyntaxError' : 'Error';
+  const prefix = `${error.exception ?? type}: `;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  // The innermost frame in the exercise file itself (an imported helper's line would point elsewhere).
+  const own = error.trace?.find((f) => f.file === filename);
+  return { type, message: message.slice(0, 500), line: own?.line ?? (error.file === undefined || error.file === filename ? error.line : undefined) };
 }
 
 /** Numbers, arrays and typed arrays as JSON; nan/inf as strings. */
@@ -43,15 +43,11 @@ function toJson(v: unknown, depth = 0): unknown {
 }
 
 function run(req: JsCheckRequest): JsCheckReply {
-  const { filename, callTimeoutMs } = req;
-  const sandbox: Record<string, unknown> = { module: { exports: {} }, console: { log() {}, info() {}, warn() {}, error() {}, debug() {} } };
-  sandbox.exports = (sandbox.module as { exports: unknown }).exports;
-  const context = vm.createContext(sandbox);
-  try {
-    new vm.Script(req.source, { filename }).runInContext(context, { timeout: callTimeoutMs });
-  } catch (e) {
-    return { fatal: describe(e, filename) };
-  }
+  const { filename, callTimeoutMs, source } = req;
+  const quiet = () => undefined;
+  const loaded = loadModule(source, filename, { globals: { console: { log: quiet, info: quiet, warn: quiet, error: quiet, debug: quiet } }, timeoutMs: callTimeoutMs });
+  if (!loaded.ok) return { fatal: toHarnessError(loaded.error, filename) };
+  const context = loaded.context;
   vm.runInContext(
     'var __gl = { function_1: (x) => 0.01 * x ** 2 + 0.1 * x, function_2: (x) => { let s = 0; for (const v of x) s += v ** 2; return s; }, cube: (x) => x ** 3 };',
     context,
@@ -62,8 +58,8 @@ function run(req: JsCheckRequest): JsCheckReply {
   const build = (args: CheckArg[]): unknown[] =>
     vm.runInContext(`[${args.map((a) => (typeof a === 'number' ? String(a) : 'array' in a ? JSON.stringify(a.array) : `__gl.${a.fn}`)).join(', ')}]`, context) as unknown[];
   const call = (fn: Fn, args: unknown[]): unknown => {
-    sandbox.__fn = fn;
-    sandbox.__args = args;
+    context.__fn = fn;
+    context.__args = args;
     return vm.runInContext('__fn.apply(undefined, __args)', context, { timeout: callTimeoutMs });
   };
 
@@ -83,7 +79,7 @@ function run(req: JsCheckRequest): JsCheckReply {
         const frame = String(err.stack ?? '').match(/\n\s+at (\w+) /);
         return { id: check.id, status: 'todo', name: frame?.[1] ?? name };
       }
-      return { id: check.id, status: 'error', error: describe(e, filename) };
+      return { id: check.id, status: 'error', error: toHarnessError(toRunError(e, filename, source, 'check', callTimeoutMs), filename) };
     }
   });
   return { outcomes };

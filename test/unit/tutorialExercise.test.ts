@@ -151,6 +151,38 @@ test('an endless loop in Python stops at the time limit', async () => {
   assert.deepEqual(result, { failure: { kind: 'timeout', seconds: 2.5 } });
 });
 
+test('a JavaScript exercise written as a module (export function, a helper from require) passes every check', async () => {
+  // exerciseFunctions accepts `export function …` (the CodeLens shows), so the checks must load it too.
+  const src = readFileSync(SOLUTION.javascript, 'utf8');
+  const rows = 'const rows = (a) => (Array.isArray(a[0]) ? a : [a]);';
+  assert.ok(src.includes(rows));
+  const folder = mkdtempSync(join(tmpdir(), 'gl-exercise-module-'));
+  writeFileSync(join(folder, 'rows.js'), `exports.rows = ${rows.slice('const rows = '.length)}\n`);
+  const file = join(folder, 'gradient_lab_ch4.js');
+  writeFileSync(file, src.replace(rows, "const { rows } = require('./rows');").replace(/^function /gm, 'export function '));
+  assert.equal((readFileSync(file, 'utf8').match(/^export function /gm) ?? []).length, 6);
+  const { result, verdicts } = await check('javascript', file);
+  assert.ok('verdicts' in result, JSON.stringify(result).slice(0, 500));
+  assert.equal(summarize(verdicts).passed, EXERCISE_CHECKS.length, JSON.stringify(verdicts.filter((v) => v.status !== 'pass')).slice(0, 500));
+});
+
+test('a Python solution that prints to stdout (at load, in a function, at exit) still gets its outcomes', async () => {
+  // Plain print()s are redirected; these reach the real stdout around and after the answer line.
+  const src = readFileSync(SOLUTION.python, 'utf8')
+    .replace('import numpy as np\n', 'import atexit\nimport sys\nimport numpy as np\nprint("loading")\nsys.__stdout__.write("half a line at load ")\natexit.register(print, "bye")\n')
+    .replace('def numerical_diff(f, x):\n', 'def numerical_diff(f, x):\n    print("numerical_diff", x)\n    print("numerical_diff", x, file=sys.__stdout__)\n');
+  assert.match(src, /atexit\.register/);
+  assert.match(src, /file=sys\.__stdout__/);
+  const file = join(dir, `variant${++n}.py`);
+  writeFileSync(file, src);
+  const outcomes = await runChecks({ language: 'python', file, checks: VALUE_CHECKS, harness: HARNESS, python: PYTHON });
+  assert.ok('outcomes' in outcomes, JSON.stringify(outcomes).slice(0, 500));
+  assert.equal(outcomes.outcomes.length, VALUE_CHECKS.length);
+  const { result, verdicts } = await check('python', file);
+  assert.ok('verdicts' in result, JSON.stringify(result).slice(0, 500));
+  assert.equal(summarize(verdicts).passed, EXERCISE_CHECKS.length, JSON.stringify(verdicts.filter((v) => v.status !== 'pass')).slice(0, 500));
+});
+
 test('a Python that does not exist is reported as such, naming the path', async () => {
   const result = await runChecks({ language: 'python', file: SOLUTION.python, checks: VALUE_CHECKS, harness: HARNESS, python: '/no/such/python3' });
   assert.ok('failure' in result && result.failure.kind === 'pythonMissing');
