@@ -146,6 +146,15 @@ test('gradient descent lab: the log-scale slider is keyboard-operable and the ch
   await page.close();
 });
 
+test('with reduced motion the descent lab shows the whole path at once and still saves its learning rate', async () => {
+  const page = await openPage({ page: 'labs', data: { lab: 'descent' }, strings: LAB_STRINGS, beforeLoad: (pg) => pg.emulateMedia({ reducedMotion: 'reduce' }) });
+  await page.click('button:text-is("η = 10")');
+  assert.equal(await text(page, '#descent-verdict'), LAB_STRINGS.descentDiverged);
+  const saved = await page.evaluate(() => (window as unknown as { __glState?: { labs?: Record<string, { lr?: number }> } }).__glState?.labs?.descent?.lr);
+  assert.equal(saved, 10);
+  await page.close();
+});
+
 test('simpleNet lab: the test vectors’ two W give their loss and dW; a step lowers the loss; re-roll draws a new W', async () => {
   const page = await open('simpleNet');
   for (const [i, v] of vectors.simpleNet.entries()) {

@@ -3,6 +3,7 @@ import { softmaxVector } from '../../src/core/functions';
 import { toRows } from '../../src/core/matrix';
 import { Random } from '../../src/core/random';
 import { SimpleNet } from '../../src/core/simpleNet';
+import { button } from '../shared/dom';
 import { format } from '../shared/l10n';
 import type { ThemeColors } from '../shared/theme';
 import { Chart, baseOptions, chartCanvas, chartLab, themedScale } from './charts';
@@ -50,11 +51,6 @@ export function simpleNetLab(ctx: LabContext): Lab {
   const changeOut = h('p', { id: 'simplenet-change', 'aria-live': 'polite' });
   const { box, canvas } = chartCanvas(s.simpleNetChart);
 
-  const button = (text: string, onClick: () => void, cls = 'secondary') => {
-    const b = h('button', { type: 'button', class: cls, text });
-    b.addEventListener('click', onClick);
-    return b;
-  };
   const root = h(
     'section',
     { class: 'lab' },
@@ -62,12 +58,12 @@ export function simpleNetLab(ctx: LabContext): Lab {
     h(
       'div',
       { class: 'row' },
-      ...BOOK_W.map((w, i) => button(format(s.simpleNetBookW, i + 1), () => setW(w))),
+      ...BOOK_W.map((w, i) => button(format(s.simpleNetBookW, i + 1), () => setW(w), { class: 'secondary' })),
       button(s.simpleNetReroll, () => {
         const rng = new Random(seed++);
         setW([0, 1].map(() => [0, 1, 2].map(() => rng.randn())));
-      }),
-      button(s.simpleNetStep, step, ''),
+      }, { class: 'secondary' }),
+      button(s.simpleNetStep, step),
     ),
     changeOut,
     tables,
