@@ -7,6 +7,7 @@
 import { parentPort } from 'worker_threads';
 import { Dataset } from '../../core/dataset';
 import { DEFAULT_ENGINE, createNetwork } from '../../core/network';
+import type { LossDiagnosis } from '../../core/lossWatch';
 import { RateMeter } from '../../core/rateMeter';
 import { TrainEvent, Trainer } from '../../core/trainer';
 import { loadBundled, loadFolder } from '../../data/mnist';
@@ -43,6 +44,8 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   let epochs: EpochPoint[] = [];
   let fromIter = 1;
   let iter = 0;
+  let elapsedMs = 0;
+  let diagnosis: LossDiagnosis | undefined;
   let lastFlush = performance.now();
   const flush = (force = false) => {
     const now = performance.now();
@@ -50,7 +53,7 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
     if (loss.length === 0 && epochs.length === 0) return;
     lastFlush = now;
     if (trainer?.state === 'running') meter.add(iter, now);
-    send({ type: 'progress', fromIter, loss, epochs, iter, iters: config.iters, itPerSec: meter.itPerSec, etaSeconds: meter.eta(config.iters) });
+    send({ type: 'progress', fromIter, loss, epochs, iter, iters: config.iters, itPerSec: meter.itPerSec, etaSeconds: meter.eta(config.iters), elapsedMs, diagnosis });
     fromIter = iter + 1;
     loss = [];
     epochs = [];
@@ -58,10 +61,13 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   const onEvent = (e: TrainEvent) => {
     if (e.type === 'iteration') {
       iter = e.iter;
+      elapsedMs = e.elapsedMs;
       loss.push(e.loss);
       flush();
     } else if (e.type === 'epoch') {
       epochs.push({ epoch: e.epoch, iter: e.iter, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy });
+    } else if (e.type === 'diagnosis') {
+      diagnosis = e.diagnosis;
     }
   };
   // Steps taken while paused go out on this tick; the last iterations before a pause go out
