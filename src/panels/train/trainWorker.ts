@@ -39,7 +39,7 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   send({ type: 'loaded', datasetName: data.name, trainCount: data.train.count, testCount: data.test.count, engine });
 
   const flushMs = job.flushMs ?? 33;
-  const meter = new RateMeter();
+  const meter = (currentMeter = new RateMeter());
   let loss: number[] = [];
   let epochs: EpochPoint[] = [];
   let fromIter = 1;
@@ -89,11 +89,14 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
 
 /** Sends the progress not yet sent, while a run is going. */
 let flushNow: (() => void) | undefined;
+/** The running job's speed; a pause is not training time, so Resume starts it afresh. */
+let currentMeter: RateMeter | undefined;
 
 function control(type: 'pause' | 'resume' | 'step' | 'stop'): void {
   if (!trainer) return;
   trainer[type]();
   if (type === 'pause') flushNow?.();
+  if (type === 'resume') currentMeter?.reset();
   if (type === 'pause' || type === 'resume') send({ type: 'state', state: trainer.state === 'paused' ? 'paused' : 'running' });
 }
 
