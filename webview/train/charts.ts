@@ -140,6 +140,11 @@ export class TrainCharts {
     this.lossCanvas.dataset.points = String(lossSets.reduce((n, d) => n + d.data.length, 0));
     this.accuracyCanvas.dataset.points = String(accSets.reduce((n, d) => n + d.data.length, 0));
     this.lossCanvas.dataset.axis = lossAxis;
+    // For tests: the x ticks as written (in the display language) and the height left for the plot.
+    for (const [canvas, chart] of [[this.lossCanvas, loss], [this.accuracyCanvas, accuracy]] as const) {
+      canvas.dataset.xticks = (chart.scales.x?.ticks ?? []).map((t) => String(t.label)).join('|');
+      canvas.dataset.plotHeight = String(Math.round(chart.chartArea?.height ?? 0));
+    }
     this.accuracyCanvas.dataset.axis = accAxis;
   }
 

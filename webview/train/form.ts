@@ -9,6 +9,7 @@ import {
 import { button, el, newId } from '../shared/dom';
 import { iterPerEpoch } from '../../src/core/trainer';
 import { decimal, duration, integer } from './format';
+import { badge } from './badge';
 import { S } from './strings';
 
 const NUMBER_FIELDS = ['hiddenSize', 'learningRate', 'batchSize', 'iters', 'weightInitStd', 'seed'] as const;
@@ -90,7 +91,7 @@ export class TrainForm {
     this.root = el(
       'div',
       {},
-      el('div', { class: 'row spread' }, el('h2', { text: S.hyperparameters }), button(S.defaults, () => this.setState(formStateOf(DEFAULT_RUN_CONFIG)), { class: 'secondary small' })),
+      el('div', { class: 'row spread' }, el('h2', {}, S.hyperparameters, badge('4.5')), button(S.defaults, () => this.setState(formStateOf(DEFAULT_RUN_CONFIG)), { class: 'secondary small' })),
       fields,
       this.folderRow,
       this.batchNote,

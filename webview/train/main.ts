@@ -15,6 +15,7 @@ import { button, el } from '../shared/dom';
 import { decimal, duration, integer, pct } from './format';
 import { FormState, TrainForm, formStateOf } from './form';
 import { ModelPanel } from './modelPanel';
+import { badge } from './badge';
 import { NetCheckCard } from './netCheckCard';
 import { RunsTable } from './runsTable';
 import { Runs } from './state';
@@ -79,7 +80,7 @@ const netCheck = new NetCheckCard((batchSize) => post({ type: 'checkNetwork', ba
 const notice = el('div', { class: 'notice', role: 'alert' });
 const advice = el('div', { class: 'advice', role: 'status', 'aria-live': 'polite' });
 const epochTitle = el('span', { text: S.epochTable });
-const epochHeading = el('h2', {}, epochTitle, badge('4.5', S.sec45));
+const epochHeading = el('h2', {}, epochTitle, badge('4.5'));
 const epochBody = el('tbody');
 const epochScroll = el('div', { class: 'scroll' });
 /** The epoch table follows the newest epoch while training, unless the learner scrolled up to read. */
@@ -88,10 +89,6 @@ epochScroll.addEventListener('scroll', () => {
   followEpochs = epochScroll.scrollTop + epochScroll.clientHeight >= epochScroll.scrollHeight - 8;
 });
 
-/** A small badge naming the book's section a part of the panel belongs to. */
-function badge(section: string, title: string): HTMLElement {
-  return el('span', { class: 'book-section', title: format(S.bookSection, section), 'data-section': section, text: title });
-}
 
 /** A diagnosis in the learner's language, numbers in VS Code's. */
 function explain(v: RunView): string {
@@ -115,7 +112,9 @@ raw.addEventListener('change', () => {
 const xAxisSelect = el(
   'select',
   { name: 'xAxis' },
-  ...([['auto', S.xAuto], ['iterations', S.xIterations], ['epochs', S.xEpochs], ['images', S.xImages]] as const).map(([value, text]) => el('option', { value, text })),
+  ...([['auto', S.xAuto], ['iterations', S.xIterations], ['epochs', S.xEpochs], ['images', S.xImages]] as const).map(
+    ([value, text]) => el('option', { value, text }),
+  ),
 );
 xAxisSelect.value = page.xAxis;
 xAxisSelect.addEventListener('change', () => {
@@ -124,9 +123,14 @@ xAxisSelect.addEventListener('change', () => {
   renderRuns();
   charts.schedule();
 });
+const lossOptions = [
+  el('label', { class: 'inline' }, el('span', { text: S.smoothing }), smoothing),
+  el('label', { class: 'inline' }, raw, el('span', { text: S.showRaw })),
+];
 /** The runs on the charts, compactly: the run list's colours, outside the plot so it never covers it. */
 const legend = el('ul', { class: 'legend', 'aria-label': S.runs });
-const chartCard = (title: string, canvas: HTMLCanvasElement, which: 'loss' | 'accuracy', extra: Node[], section: HTMLElement, key: string) =>
+type ChartName = 'loss' | 'accuracy';
+const chartCard = (title: string, canvas: HTMLCanvasElement, which: ChartName, extra: Node[], section: HTMLElement, key: string) =>
   el(
     'section',
     { class: 'card chart-card' },
@@ -150,19 +154,22 @@ document.getElementById('app')!.append(
   el(
     'div',
     { class: 'charts' },
-    chartCard(S.lossChart, lossCanvas, 'loss', [el('label', { class: 'inline' }, el('span', { text: S.smoothing }), smoothing), el('label', { class: 'inline' }, raw, el('span', { text: S.showRaw }))], badge('4.2', S.sec42), S.legendLoss),
-    chartCard(S.accuracyChart, accuracyCanvas, 'accuracy', [], badge('4.1', S.sec41), S.legendAccuracy),
+    chartCard(S.lossChart, lossCanvas, 'loss', lossOptions, badge('4.2'), S.legendLoss),
+    chartCard(S.accuracyChart, accuracyCanvas, 'accuracy', [], badge('4.1'), S.legendAccuracy),
   ),
   el(
     'section',
     { class: 'card runs-card' },
-    el('div', { class: 'row spread' }, el('h2', {}, S.runs, badge('4.5', S.sec45)), el('div', { class: 'row' }, button(S.loadModel, () => post({ type: 'loadModel' }), { class: 'secondary small' }), button(S.importRun, () => post({ type: 'importRun' }), { class: 'secondary small' }))),
+    el('div', { class: 'row spread' }, el('h2', {}, S.runs, badge('4.5')), el('div', { class: 'row' }, button(S.loadModel, () => post({ type: 'loadModel' }), { class: 'secondary small' }), button(S.importRun, () => post({ type: 'importRun' }), { class: 'secondary small' }))),
     el('p', { class: 'muted small', text: S.runsHint }),
     table.root,
   ),
-  el('section', { class: 'card', id: 'model' }, el('h2', {}, S.model, badge('4.1', S.sec41)), model.root),
+  el('section', { class: 'card', id: 'model' }, el('h2', {}, S.model, badge('4.1')), model.root),
 );
-epochScroll.append(el('table', { class: 'epochs' }, el('thead', {}, el('tr', {}, ...[S.epochColumn, S.iterationColumn, S.trainAccuracy, S.testAccuracy].map((t) => el('th', { scope: 'col', text: t })))), epochBody));
+const epochColumns = [S.epochColumn, S.iterationColumn, S.trainAccuracy, S.testAccuracy];
+epochScroll.append(
+  el('table', { class: 'epochs' }, el('thead', {}, el('tr', {}, ...epochColumns.map((t) => el('th', { scope: 'col', text: t })))), epochBody),
+);
 
 // ---- drawing the state ----
 function renderRuns(): void {
@@ -189,7 +196,8 @@ function renderFocus(): void {
   epochTitle.textContent = focus ? `${S.epochTable}: ${focus.view.name}` : S.epochTable;
   const epochs = focus?.view.epochs ?? [];
   const follow = followEpochs;
-  epochBody.replaceChildren(...epochs.map((e) => el('tr', {}, el('td', { text: integer(e.epoch) }), el('td', { text: integer(e.iter) }), el('td', { text: pct(e.trainAccuracy) }), el('td', { text: pct(e.testAccuracy) }))));
+  const cells = (e: (typeof epochs)[number]) => [integer(e.epoch), integer(e.iter), pct(e.trainAccuracy), pct(e.testAccuracy)];
+  epochBody.replaceChildren(...epochs.map((e) => el('tr', {}, ...cells(e).map((text) => el('td', { text })))));
   if (follow && runs.live) epochScroll.scrollTop = epochScroll.scrollHeight;
   renderAdvice();
 }
@@ -207,7 +215,7 @@ function renderAdvice(): void {
 function adviceFor(v: RunView): HTMLElement[] {
   if (v.diagnosis) {
     const heading = el('strong', {}, v.diagnosis.kind === 'not-a-number' ? S.statusDiverged : S.notLearning, ' ');
-    return [el('p', { class: v.diagnosis.kind === 'not-a-number' ? 'error' : 'warning diagnosis' }, heading, explain(v), badge('4.4', S.sec44))];
+    return [el('p', { class: v.diagnosis.kind === 'not-a-number' ? 'error' : 'warning diagnosis' }, heading, explain(v), badge('4.4'))];
   }
   if (v.status === 'diverged') return [el('p', { class: 'error', text: v.message ?? format(S.divergedAdvice, 'NaN', v.iterations, v.config.learningRate) })];
   const o = findOverfitting(v.epochs);

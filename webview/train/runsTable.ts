@@ -146,11 +146,16 @@ export class RunsTable {
         v.hasModel ? button(S.saveJson, () => this.actions.saveModel(v.id, 'json'), { class: 'secondary small' }) : '',
         del,
       );
-      for (const b of menu.querySelectorAll('button')) {
-        b.addEventListener('click', () => {
-          if (!b.classList.contains('delete')) more.open = false;
-        });
-      }
+      // Capture: the menu closes before the action re-renders the list (Delete stays open for its second click).
+      menu.addEventListener(
+        'click',
+        (ev) => {
+          if ((ev.target as Element).closest('button.delete')) return;
+          this.open = undefined;
+          more.open = false;
+        },
+        true,
+      );
     }
     return el(
       'tr',
