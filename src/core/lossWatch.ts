@@ -151,6 +151,7 @@ export class LossWatch {
     if (!guessing || this.start.saturation >= SATURATED_FRACTION) return undefined;
     const { saturation } = e.probe();
     if (saturation < SATURATED_FRACTION) return undefined;
-    return (this.diagnosis = { kind: 'saturated', iter: e.iter, loss: now, chance: this.chance, saturation, trainAccuracy: e.trainAccuracy });
+    const { iter, trainAccuracy } = e;
+    return (this.diagnosis = { kind: 'saturated', iter, loss: now, chance: this.chance, saturation, trainAccuracy });
   }
 }

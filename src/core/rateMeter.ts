@@ -39,7 +39,8 @@ export class RateMeter {
     if (last.ms - first.ms < this.steadyMs) return false;
     const middle = (first.ms + last.ms) / 2;
     let m = 1;
-    for (let k = 2; k < n - 1; k++) if (Math.abs(this.samples[k].ms - middle) < Math.abs(this.samples[m].ms - middle)) m = k;
+    const off = (k: number) => Math.abs(this.samples[k].ms - middle);
+    for (let k = 2; k < n - 1; k++) if (off(k) < off(m)) m = k;
     const older = rate(first, this.samples[m]);
     const newer = rate(this.samples[m], last);
     return older > 0 && newer > 0 && Math.abs(older - newer) <= this.tolerance * Math.max(older, newer);

@@ -241,7 +241,8 @@ export function diagnosisText(
       ? t('diagNotANumber', notANumber(d.loss), d.iter, learningRate)
       : d.kind === 'rising'
         ? t('diagRising', num(d.loss, 2), d.iter, classes, num(d.chance, 2), learningRate)
-        : t('diagSaturated', num(d.loss, 2), classes, num(d.chance, 2), d.iter, num(100 * d.trainAccuracy, 1), learningRate, num(100 * d.saturation, 0));
+        : t('diagSaturated', num(d.loss, 2), classes, num(d.chance, 2), d.iter, num(100 * d.trainAccuracy, 1),
+            learningRate, num(100 * d.saturation, 0));
   return `${what} ${t('lrLesson')}`;
 }
 

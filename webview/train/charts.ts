@@ -25,7 +25,7 @@ type LineSet = ChartDataset<'line', XY[]> & { glRaw?: boolean };
 export type XAxis = 'auto' | 'iterations' | 'epochs' | 'images';
 type Resolved = Exclude<XAxis, 'auto'>;
 
-/** Iterations per epoch of a run: from its epochs (the book's max(train_size / batch_size, 1)), else from the train set size. */
+/** Iterations per epoch of a run: from its epochs (the book's max(train_size / batch_size, 1)), else the set's size. */
 function perEpoch(run: RunEntry, trainCount: number): number {
   const e = run.view.epochs;
   if (e.length >= 2) return e[1].iter - e[0].iter;
@@ -70,8 +70,8 @@ export class TrainCharts {
 
   private get charts(): { loss: Chart<'line', XY[]>; accuracy: Chart<'line', XY[]> } {
     this.made ??= {
-      loss: new Chart(this.lossCanvas, { type: 'line', data: { datasets: [] }, options: this.options(this.axes[0], false) }),
-      accuracy: new Chart(this.accuracyCanvas, { type: 'line', data: { datasets: [] }, options: this.options(this.axes[1], true) }),
+      loss: new Chart<'line', XY[]>(this.lossCanvas, this.config(this.axes[0], false)),
+      accuracy: new Chart<'line', XY[]>(this.accuracyCanvas, this.config(this.axes[1], true)),
     };
     return this.made;
   }
@@ -106,24 +106,36 @@ export class TrainCharts {
     const width = this.theme.highContrast ? 3 : 2;
     const lossAxis = resolveAxis(this.xAxis, runs, 'loss');
     const accAxis = resolveAxis(this.xAxis, runs, 'accuracy');
-    const at = (run: RunEntry, axis: Resolved) => (p: XY): XY => ({ x: xOf(run, p.x, axis, this.trainCount), y: p.y });
+    const trainCount = this.trainCount;
+    const at = (run: RunEntry, axis: Resolved) => (p: XY): XY => ({ x: xOf(run, p.x, axis, trainCount), y: p.y });
     for (const run of runs) {
       const color = colors[run.colorIndex % colors.length];
       const name = run.view.name;
       if (run.loss.length) {
         if (this.showRaw) {
-          lossSets.push({ label: format(S.rawLoss, name), data: envelope(run.loss, run.stride, BUCKETS).map(at(run, lossAxis)), borderColor: withAlpha(color, this.theme.highContrast ? 0.5 : 0.28), borderWidth: 1, pointRadius: 0, glRaw: true, order: RAW_BELOW - run.colorIndex });
+          const data = envelope(run.loss, run.stride, BUCKETS).map(at(run, lossAxis));
+          const faint = withAlpha(color, this.theme.highContrast ? 0.5 : 0.28);
+          const order = RAW_BELOW - run.colorIndex;
+          const line = { borderColor: faint, borderWidth: 1, pointRadius: 0, glRaw: true, order };
+          lossSets.push({ label: format(S.rawLoss, name), data, ...line });
         }
         const smoothed = smooth(run.loss, run.stride > 1 ? Math.pow(this.smoothing, run.stride) : this.smoothing);
-        lossSets.push({ label: format(S.smoothLoss, name), data: thin(smoothed, run.stride, 2 * BUCKETS).map(at(run, lossAxis)), borderColor: color, borderWidth: width, pointRadius: 0, order: -run.colorIndex });
+        const data = thin(smoothed, run.stride, 2 * BUCKETS).map(at(run, lossAxis));
+        const line = { borderColor: color, borderWidth: width, pointRadius: 0, order: -run.colorIndex };
+        lossSets.push({ label: format(S.smoothLoss, name), data, ...line });
       }
       const epochs = run.view.epochs;
       if (epochs.length) {
-        const x = (e: (typeof epochs)[number]) => (accAxis === 'epochs' ? e.epoch : xOf(run, e.iter, accAxis, this.trainCount));
+        type Epoch = (typeof epochs)[number];
+        const x = (e: Epoch) => (accAxis === 'epochs' ? e.epoch : xOf(run, e.iter, accAxis, trainCount));
         const point = epochs.length > 60 ? 0 : 2.5;
         const order = -run.colorIndex;
-        accSets.push({ label: format(S.trainAcc, name), data: epochs.map((e) => ({ x: x(e), y: e.trainAccuracy })), borderColor: color, backgroundColor: color, borderWidth: width, pointRadius: point, order });
-        accSets.push({ label: format(S.testAcc, name), data: epochs.map((e) => ({ x: x(e), y: e.testAccuracy })), borderColor: color, backgroundColor: color, borderWidth: width, borderDash: [6, 4], pointRadius: point, pointStyle: 'rectRot', order });
+        const line = { borderColor: color, backgroundColor: color, borderWidth: width, pointRadius: point, order };
+        const train = epochs.map((e) => ({ x: x(e), y: e.trainAccuracy }));
+        accSets.push({ label: format(S.trainAcc, name), data: train, ...line });
+        const test = epochs.map((e) => ({ x: x(e), y: e.testAccuracy }));
+        const dashed = { borderDash: [6, 4], pointStyle: 'rectRot' as const };
+        accSets.push({ label: format(S.testAcc, name), data: test, ...line, ...dashed });
       }
     }
     const { loss, accuracy } = this.charts;
@@ -159,6 +171,10 @@ export class TrainCharts {
     ctx.fillRect(0, 0, out.width, out.height);
     ctx.drawImage(src, 0, 0);
     return out.toDataURL('image/png');
+  }
+
+  private config(kind: Resolved, accuracy: boolean) {
+    return { type: 'line' as const, data: { datasets: [] as LineSet[] }, options: this.options(kind, accuracy) };
   }
 
   private options(kind: Resolved, accuracy: boolean) {

@@ -160,19 +160,22 @@ export class TrainForm {
     const batch = Number(this.inputs.batchSize.value);
     const iters = Number(this.inputs.iters.value);
     const train = this.options.bundledTrainCount;
-    const ok = this.datasetKind.value === 'bundled' && Number.isInteger(batch) && batch >= 1 && batch <= train && Number.isInteger(iters) && iters >= 1;
+    const whole = (x: number, max: number) => Number.isInteger(x) && x >= 1 && x <= max;
+    const ok = this.datasetKind.value === 'bundled' && whole(batch, train) && whole(iters, Infinity);
     this.batchNote.hidden = this.batchSlow.hidden = !ok;
     if (!ok) return;
     const evaluated = 2 * train; // the bundled set: as many test images as training images
     const perEpoch = iterPerEpoch(train, batch);
     const epochs = Math.ceil(iters / perEpoch);
-    this.batchNote.textContent = format(S.batchNote, integer(iters), integer(batch), integer(iters * batch), integer(epochs), integer(train), integer(evaluated));
+    const seen = integer(iters * batch);
+    this.batchNote.textContent = format(S.batchNote, integer(iters), integer(batch), seen, integer(epochs), integer(train), integer(evaluated));
     // Work: the images trained on plus the images each epoch's accuracy check goes through.
     const work = (b: number) => iters * b + Math.ceil(iters / iterPerEpoch(train, b)) * evaluated;
     const ratio = work(batch) / work(DEFAULT_RUN_CONFIG.batchSize);
     this.batchSlow.hidden = ratio < 3;
     const perEpochText = Number.isInteger(perEpoch) ? integer(perEpoch) : decimal(perEpoch, 1);
-    this.batchSlow.textContent = format(S.batchSlow, integer(Math.round(ratio)), integer(batch), perEpochText, integer(epochs));
+    const times = integer(Math.round(ratio));
+    this.batchSlow.textContent = format(S.batchSlow, times, integer(batch), perEpochText, integer(epochs));
   }
 
   private showErrors(errors: FieldError[]): void {

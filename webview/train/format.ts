@@ -23,7 +23,10 @@ const fixed = new Map<number, Intl.NumberFormat>();
 /** x with exactly `digits` decimals, grouped the display language's way. */
 export function decimal(x: number, digits: number): string {
   let f = fixed.get(digits);
-  if (!f) fixed.set(digits, (f = new Intl.NumberFormat(LANG, { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  if (!f) {
+    f = new Intl.NumberFormat(LANG, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    fixed.set(digits, f);
+  }
   return f.format(x);
 }
 

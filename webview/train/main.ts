@@ -92,7 +92,8 @@ epochScroll.addEventListener('scroll', () => {
 
 /** A diagnosis in the learner's language, numbers in VS Code's. */
 function explain(v: RunView): string {
-  return diagnosisText(v.diagnosis!, v.config.learningRate, (k: keyof typeof TRAIN_STRINGS, ...a) => format(S[k], ...a), decimal);
+  const t = (k: keyof typeof TRAIN_STRINGS, ...a: (string | number)[]) => format(S[k], ...a);
+  return diagnosisText(v.diagnosis!, v.config.learningRate, t, decimal);
 }
 
 // ---- layout ----
@@ -130,7 +131,7 @@ const lossOptions = [
 /** The runs on the charts, compactly: the run list's colours, outside the plot so it never covers it. */
 const legend = el('ul', { class: 'legend', 'aria-label': S.runs });
 type ChartName = 'loss' | 'accuracy';
-const chartCard = (title: string, canvas: HTMLCanvasElement, which: ChartName, extra: Node[], section: HTMLElement, key: string) =>
+const chartCard = (title: string, canvas: HTMLCanvasElement, which: ChartName, extra: Node[], section: Node, key: string) =>
   el(
     'section',
     { class: 'card chart-card' },
@@ -150,7 +151,8 @@ document.getElementById('app')!.append(
     el('section', { class: 'card epochs-card' }, epochHeading, epochScroll),
   ),
   advice,
-  el('div', { class: 'chart-toolbar' }, el('label', { class: 'inline' }, el('span', { text: S.xAxis }), xAxisSelect), legend),
+  el('div', { class: 'chart-toolbar' }, el('label', { class: 'inline' }, el('span', { text: S.xAxis }), xAxisSelect)),
+  legend,
   el(
     'div',
     { class: 'charts' },
@@ -168,7 +170,7 @@ document.getElementById('app')!.append(
 );
 const epochColumns = [S.epochColumn, S.iterationColumn, S.trainAccuracy, S.testAccuracy];
 epochScroll.append(
-  el('table', { class: 'epochs' }, el('thead', {}, el('tr', {}, ...epochColumns.map((t) => el('th', { scope: 'col', text: t })))), epochBody),
+  el('table', { class: 'epochs' }, el('thead', {}, el('tr', {}, ...epochColumns.map((text) => el('th', { scope: 'col', text })))), epochBody),
 );
 
 // ---- drawing the state ----
@@ -196,7 +198,8 @@ function renderFocus(): void {
   epochTitle.textContent = focus ? `${S.epochTable}: ${focus.view.name}` : S.epochTable;
   const epochs = focus?.view.epochs ?? [];
   const follow = followEpochs;
-  const cells = (e: (typeof epochs)[number]) => [integer(e.epoch), integer(e.iter), pct(e.trainAccuracy), pct(e.testAccuracy)];
+  type Epoch = (typeof epochs)[number];
+  const cells = (e: Epoch) => [integer(e.epoch), integer(e.iter), pct(e.trainAccuracy), pct(e.testAccuracy)];
   epochBody.replaceChildren(...epochs.map((e) => el('tr', {}, ...cells(e).map((text) => el('td', { text })))));
   if (follow && runs.live) epochScroll.scrollTop = epochScroll.scrollHeight;
   renderAdvice();
@@ -215,7 +218,8 @@ function renderAdvice(): void {
 function adviceFor(v: RunView): HTMLElement[] {
   if (v.diagnosis) {
     const heading = el('strong', {}, v.diagnosis.kind === 'not-a-number' ? S.statusDiverged : S.notLearning, ' ');
-    return [el('p', { class: v.diagnosis.kind === 'not-a-number' ? 'error' : 'warning diagnosis' }, heading, explain(v), badge('4.4'))];
+    const level = v.diagnosis.kind === 'not-a-number' ? 'error' : 'warning diagnosis';
+    return [el('p', { class: level }, heading, explain(v), badge('4.4'))];
   }
   if (v.status === 'diverged') return [el('p', { class: 'error', text: v.message ?? format(S.divergedAdvice, 'NaN', v.iterations, v.config.learningRate) })];
   const o = findOverfitting(v.epochs);
@@ -234,9 +238,10 @@ function showNotice(level: 'info' | 'warning' | 'error', text: string): void {
 }
 
 function finishedText(v: RunView): string {
-  if (v.status === 'diverged') return v.diagnosis ? `${S.statusDiverged} · ${explain(v)}` : (v.message ?? S.statusDiverged);
+  if (v.status === 'diverged') return v.diagnosis ? `${S.statusDiverged} · ${explain(v)}` : v.message ?? S.statusDiverged;
   const status = S[v.status === 'stopped' ? 'statusStopped' : 'statusFinished'];
-  const result = format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), integer(v.iterations), duration(v.wallSeconds));
+  const time = duration(v.wallSeconds);
+  const result = format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), integer(v.iterations), time);
   return v.diagnosis ? `${status} · ${S.notLearning} · ${result}` : `${status} · ${result}`;
 }
 

@@ -113,7 +113,7 @@ export class RunsTable {
       const more = el(
         'details',
         { class: 'run-menu' },
-        el('summary', { class: 'secondary small', 'aria-label': format(S.moreActions, v.name), title: format(S.moreActions, v.name) }, '⋯'),
+        el('summary', { class: 'secondary small', 'aria-label': format(S.moreActions, v.name), title: S.actions }, '⋯'),
         menu,
       );
       if (this.open === v.id) more.open = true;
@@ -134,7 +134,8 @@ export class RunsTable {
           this.body.querySelector<HTMLButtonElement>(`tr[data-run="${v.id}"] .delete`)?.focus();
         }
       }, { class: 'secondary small delete', 'aria-label': `${this.confirming === v.id ? S.confirmDelete : S.deleteRun}: ${v.name}` });
-      actions.append(v.hasModel ? button(S.inspect, () => this.actions.inspect(v.id), { class: 'small', 'aria-pressed': String(inspected) }) : '', more);
+      const inspect = () => this.actions.inspect(v.id);
+      actions.append(v.hasModel ? button(S.inspect, inspect, { class: 'small', 'aria-pressed': String(inspected) }) : '', more);
       menu.append(
         button(S.rename, () => {
           this.editing = v.id;
@@ -164,7 +165,7 @@ export class RunsTable {
       nameCell,
       el('td', {
         class: `status status-${v.status}${v.diagnosis ? ' not-learning' : ''}`,
-        text: v.diagnosis && v.status !== 'diverged' ? `${S[STATUS[v.status]]} · ${S.notLearning}` : S[STATUS[v.status]],
+        text: S[STATUS[v.status]] + (v.diagnosis && v.status !== 'diverged' ? ` · ${S.notLearning}` : ''),
         title: v.message,
       }),
       el('td', { class: 'settings', text: settingsText(v), title: v.datasetName || undefined }),

@@ -16,7 +16,7 @@ export class Sparkline {
   readonly root: HTMLCanvasElement;
 
   constructor() {
-    this.root = el('canvas', { class: 'sparkline', role: 'img', width: WIDTH * 2, height: HEIGHT * 2, 'aria-label': '' });
+    this.root = el('canvas', { class: 'sparkline', role: 'img', width: WIDTH * 2, height: HEIGHT * 2 });
     this.root.hidden = true;
   }
 
@@ -47,6 +47,7 @@ export class Sparkline {
     });
     ctx.stroke();
     this.root.dataset.points = String(ys.length);
-    this.root.setAttribute('aria-label', format(S.sparkline, decimal(finite[0], 3), decimal(finite[finite.length - 1], 3)));
+    const [first, last] = [finite[0], finite[finite.length - 1]];
+    this.root.setAttribute('aria-label', format(S.sparkline, decimal(first, 3), decimal(last, 3)));
   }
 }

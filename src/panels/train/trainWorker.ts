@@ -53,7 +53,8 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
     if (loss.length === 0 && epochs.length === 0) return;
     lastFlush = now;
     if (trainer?.state === 'running') meter.add(iter, now);
-    send({ type: 'progress', fromIter, loss, epochs, iter, iters: config.iters, itPerSec: meter.itPerSec, etaSeconds: meter.eta(config.iters), elapsedMs, diagnosis });
+    const speed = { itPerSec: meter.itPerSec, etaSeconds: meter.eta(config.iters) };
+    send({ type: 'progress', fromIter, loss, epochs, iter, iters: config.iters, ...speed, elapsedMs, diagnosis });
     fromIter = iter + 1;
     loss = [];
     epochs = [];
