@@ -31,7 +31,7 @@ function fail(message) {
   process.exit(1);
 }
 const run = (cmd, args) => spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const dpkgInstalled = (pkg) => /install ok installed/.test(run('dpkg-query', ['-W', '-f=${Status}', pkg]).stdout ?? '');
+const dpkgInstalled = (pkg) => /^Status: install ok installed/m.test(run('dpkg-query', ['-s', pkg]).stdout ?? '');
 const hasDpkg = run('dpkg-query', ['--version']).status === 0;
 const onPath = (name) =>
   (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, name)));

@@ -16,7 +16,7 @@ import {
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
 import { localize, renderPage, webviewOptions } from '../webviewHtml';
 import { pythonInterpreter } from './interpreter';
-import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
+import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
 
 export interface CheckTarget {

@@ -12,7 +12,7 @@ import {
   DEFAULT_RUN_CONFIG, ModelView, PanelOptions, RunConfig, RunView, TRAIN_STRINGS, TRAIN_VIEW_TYPE,
   TrainFromWebview, TrainToWebview, parseTrainMessage,
 } from '../../protocol/train';
-import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
+import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { localize, renderPage, webviewOptions } from '../webviewHtml';
 import { netFromParams } from './modelView';
 import { RunStore } from './runStore';
