@@ -18,6 +18,7 @@ import { localize, renderPage, webviewOptions } from '../webviewHtml';
 import { pythonInterpreter } from './interpreter';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
+import { errorMessage } from '../../util/text';
 
 export interface CheckTarget {
   uri: vscode.Uri;
@@ -82,7 +83,7 @@ export class GradcheckPanel {
     try {
       m = parseGradcheckMessage(raw);
     } catch (e) {
-      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${(e as Error).message}`);
+      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${errorMessage(e)}`);
       return;
     }
     switch (m.type) {
@@ -133,7 +134,7 @@ export class GradcheckPanel {
       if (!isRecord(parsed)) throw new ProtocolError(vscode.l10n.t(GRADCHECK_STRINGS.invalidInputs));
       inputs = parsed as Inputs;
     } catch (e) {
-      this.post({ type: 'result', result: inputError((e as Error).message) });
+      this.post({ type: 'result', result: inputError(errorMessage(e)) });
       return;
     }
     const options: CheckOptions = {
