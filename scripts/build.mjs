@@ -57,7 +57,7 @@ const builds = [
     outfile: `dist/webview/${p}.js`,
   })),
   ...(tests.length
-    ? [{ ...node, external: ['vscode', 'playwright-core'], entryPoints: tests.map((t) => relative(root, t)), outdir: 'out/test', outbase: 'test', sourcemap: true, minify: false }]
+    ? [{ ...node, external: ['vscode', 'playwright-core', 'amaro'], entryPoints: tests.map((t) => relative(root, t)), outdir: 'out/test', outbase: 'test', sourcemap: true, minify: false }]
     : []),
 ];
 
