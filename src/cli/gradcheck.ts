@@ -94,6 +94,10 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
     lines.push(`  ${pad('h', 9)}${pad('forward', 12)}central`);
     e.hs.forEach((h, k) => lines.push(`  ${pad(fmt(h), 9)}${pad(fmt(e.forward[k]), 12)}${fmt(e.central[k])}`));
   }
+  if (r.output?.droppedBytes) {
+    const dropped = 'Your code printed {0} bytes more than the {1} KiB kept per stream; the rest was counted and dropped.';
+    lines.push('', cliT(dropped, r.output.droppedBytes, r.output.capBytes / 1024));
+  }
   if (r.verdict !== 'error') {
     lines.push('', `Thresholds: an element passes when its relative error |a−n|/max(|a|,|n|) ≤ ${fmt(r.thresholds.relative)} or |a−n| ≤ ${fmt(r.thresholds.absoluteFloor)} (1e-8·max(1, |f(x)|)); ≤ ${fmt(r.thresholds.excellent)} everywhere is excellent.`);
     lines.push(`${r.runtime ?? ''} · ${r.evaluations} evaluations · ${(r.elapsedMs / 1000).toFixed(2)} s`);
@@ -126,6 +130,7 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
     evaluations: r.evaluations,
     elapsedMs: r.elapsedMs,
     runtime: r.runtime,
+    outputDroppedBytes: r.output?.droppedBytes ?? 0,
   };
 }
 

@@ -8,7 +8,7 @@ import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, 
 import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInputs, recogniseBookLoss, weightAttributes, wrtChoices } from './inputs';
 import { Msg, elementText, fmt, msg } from './messages';
 import type { Json } from '../protocol/validate';
-import type { RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
+import type { LearnerOutput, RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
 
 /**
  * One gradient check from start to report: find the loss (and its gradient) in the file, make
@@ -82,6 +82,8 @@ export interface CheckReport {
   evaluations: number;
   elapsedMs: number;
   runtime?: string;
+  /** What the learner's code printed, bounded (the runner's cap; the rest counted and dropped). */
+  output?: LearnerOutput;
 }
 
 export const DEFAULT_H = 1e-4;
@@ -207,8 +209,21 @@ export async function runCheck(options: CheckOptions, runners: Runners, signal?:
  */
 export async function runPrepared(prepared: Prepared, runners: Runners, signal?: AbortSignal, started = Date.now()): Promise<CheckReport> {
   const runner = prepared.language === 'python' ? runners.python : runners.js;
-  const result = await runner(prepared.request, signal);
-  const report = analyse(prepared, result, runners.pythonHint);
+  let result: RunResult;
+  let report: CheckReport;
+  try {
+    result = await runner(prepared.request, signal);
+  } catch (e) {
+    result = { ok: false, error: { kind: 'internal', message: `the checker failed: ${(e as Error)?.message ?? String(e)}` } };
+  }
+  try {
+    report = analyse(prepared, result, runners.pythonHint);
+  } catch (e) {
+    // A report whatever happens: a page waiting on "running" must always get one.
+    const error = { kind: 'internal' as const, message: `the result could not be analysed: ${(e as Error)?.message ?? String(e)}`, detail: (e as Error)?.stack };
+    report = analyse(prepared, { ok: false, error }, runners.pythonHint);
+  }
+  if (result.output) report.output = result.output;
   report.elapsedMs = Date.now() - started;
   return report;
 }
