@@ -18,11 +18,12 @@ const SPECS: Record<string, FlagSpec> = {
   wrt: { kind: 'string' },
   inputs: { kind: 'string' },
   h: { kind: 'number', min: 0, exclusiveMin: true },
-  batch: { kind: 'int', min: 1 },
-  seed: { kind: 'int', min: 0 },
-  timeout: { kind: 'number', min: 0, exclusiveMin: true },
+  batch: { kind: 'int', min: 1, max: 10_000 },
+  seed: { kind: 'int', min: 0, max: 4294967295 },
+  // The setting gradientLab.checkGradient.timeoutSeconds has the same maximum.
+  timeout: { kind: 'number', min: 0, exclusiveMin: true, max: 600 },
   python: { kind: 'string' },
-  'max-elements': { kind: 'int', min: 1 },
+  'max-elements': { kind: 'int', min: 1, max: 100_000 },
   json: { kind: 'bool' },
   help: { kind: 'bool' },
 };

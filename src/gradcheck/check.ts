@@ -89,6 +89,14 @@ export interface CheckReport {
 export const DEFAULT_H = 1e-4;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ELEMENTS = 500;
+export const MAX_SEED = 4294967295;
+/** The smallest h, relative to max(1, |x|), whose central difference still measures the function in float64. */
+export const MIN_RELATIVE_H = 1e-10;
+
+function maxAbs(v: Json | undefined): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.abs(v) : 0;
+  return Array.isArray(v) ? v.reduce<number>((m, x) => Math.max(m, maxAbs(x)), 0) : 0;
+}
 /** Steps besides h: larger ones to recognise a learner's numerical gradient, h/10 to refine. */
 const stepHs = (h: number) => [...new Set([1e-2, 1e-3, h / 10, h / 100])].filter((s) => s !== h);
 
@@ -138,6 +146,8 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
       return errorReport({ ...base, language }, ['not-found'], [msg('Cannot read {0}: {1}', file, (e as Error).message)]);
     }
   }
+  // A UTF-8 byte order mark (Windows editors) is not part of the code; Python and Node skip it too.
+  source = source.replace(/^\uFEFF/, '');
   const o = outline(source, language);
   const functions = o.functions;
   const loss = findFunction(o, options.functionName);
@@ -153,6 +163,9 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   }
   const cls = o.classes.find((c) => c.name === loss.className);
   const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    return errorReport({ ...base, language, functions: functions.map(summarize) }, ['bad-input'], [msg('The seed must be a whole number from 0 to {0} (got {1}).', String(MAX_SEED), String(seed))]);
+  }
   const lines = source.split('\n');
   const textOf = (f?: FunctionInfo) => (f ? lines.slice(f.line - 1, f.endLine).join('\n') : '');
   // numpy code takes a batch as it is; JavaScript written for one example would choke on rows.
@@ -162,6 +175,15 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const inputs = options.inputs ?? generateInputs(loss.params, { batchSize: options.batchSize ?? 4, seed, batched, externalWeights });
   const wrt = options.wrt ?? defaultWrt(loss.params, cls);
   const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);
+  const refused = (m: Msg) => errorReport({ ...base, language, functions: functions.map(summarize), wrt, inputs }, ['bad-input'], [m]);
+  if (shapeOfJson(inputs[wrt]) !== undefined && total === 0) {
+    return refused(msg('{0} has no elements: there is nothing to differentiate. Give it at least one number.', wrt));
+  }
+  const h = options.h ?? DEFAULT_H;
+  const scale = Math.max(1, maxAbs(inputs[wrt]));
+  if (!(h > 0) || !Number.isFinite(h) || h < MIN_RELATIVE_H * scale) {
+    return refused(msg('h = {0} is too small for float64: next to values as large as {1}, x + h and x − h differ from x only by rounding (float64 keeps about 16 digits), so the central difference measures rounding, not your function. Use h between {2} and 1e-2 (the book: 1e-4).', fmt(h), fmt(scale), fmt(MIN_RELATIVE_H * scale)));
+  }
   const call = gradient ? gradientCall(gradient, loss) : undefined;
   const request: RunRequest = {
     file,

@@ -28,6 +28,7 @@ const ANSWER_GRACE_MS = 1000;
 /** How long the pipes may stay open after the process exited (grandchildren holding them are killed). */
 const CLOSE_GRACE_MS = 300;
 const WATCH_MS = 40;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Outcome common to both: stopped by the time limit or by the caller's signal. */
 export type Stopped = { kind: 'timeout'; elapsedMs: number } | { kind: 'aborted' };
@@ -292,7 +293,8 @@ export function spawnJsonChild(opts: ChildOptions): Promise<ChildOutcome> {
       if (problem) return finish({ kind: 'bad-answer', reason: problem, stderr: stderrText, output: output() });
       finish({ kind: 'no-answer', code: exitCode, signal: exitSignal, stderr: stderrText, output: output() });
     };
-    const timer = setTimeout(() => finish({ kind: 'timeout', elapsedMs: Date.now() - started }), opts.timeoutMs);
+    // setTimeout fires at once past 2^31 − 1 ms: clamp (about 24.8 days).
+    const timer = setTimeout(() => finish({ kind: 'timeout', elapsedMs: Date.now() - started }), Math.min(opts.timeoutMs, MAX_TIMER_MS));
     const watch = setInterval(() => {
       if (!opts.memoryLimitMb || child.pid === undefined) return;
       const rss = treeRss(child.pid);
@@ -389,7 +391,7 @@ export function runWorker<T>(opts: WorkerRunOptions): Promise<WorkerOutcome<T>> 
       void worker.terminate();
       resolve(o);
     };
-    const timer = setTimeout(() => finish({ kind: 'timeout', elapsedMs: Date.now() - started }), opts.timeoutMs);
+    const timer = setTimeout(() => finish({ kind: 'timeout', elapsedMs: Date.now() - started }), Math.min(opts.timeoutMs, MAX_TIMER_MS));
     const onAbort = () => finish({ kind: 'aborted' });
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort);

@@ -25,6 +25,8 @@ export class RunFiles {
     private readonly paramsOf: (id: string) => TwoLayerParams | undefined,
     private readonly post: (m: TrainToWebview) => void,
     private readonly addRun: (run: RunView, losses: ArrayLike<number>, params?: TwoLayerParams, model?: ModelPicture) => void,
+    /** A run the store could not save, kept in the panel's memory. */
+    private readonly unsaved: (id: string) => { run: RunView; losses: Float64Array } | undefined = () => undefined,
   ) {}
 
   async handle(m: FileMessage, evaluate: Evaluate): Promise<void> {
@@ -35,9 +37,10 @@ export class RunFiles {
         return;
       }
       case 'exportRun': {
-        const run = this.store.get(m.id);
+        const mem = this.unsaved(m.id);
+        const run = mem?.run ?? this.store.get(m.id);
         if (!run) return;
-        const losses = this.store.losses(m.id);
+        const losses = mem?.losses ?? this.store.losses(m.id);
         const text = m.format === 'csv' ? runToCsv(run, losses) : runToJson(run, losses);
         await saveFile(`${fileStem(run.name)}.${m.format}`, m.format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] }, new TextEncoder().encode(text));
         return;
@@ -48,7 +51,7 @@ export class RunFiles {
         return;
       }
       case 'saveModel': {
-        const run = this.store.get(m.id);
+        const run = this.unsaved(m.id)?.run ?? this.store.get(m.id);
         const params = this.paramsOf(m.id);
         if (!run || !params) return;
         const bytes = m.format === 'npz' ? paramsToNpz(params) : new TextEncoder().encode(paramsToJson(params, { name: run.name, config: run.config, testAccuracy: run.testAccuracy }));
