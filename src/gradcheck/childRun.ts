@@ -370,6 +370,8 @@ export interface WorkerRunOptions {
   signal?: AbortSignal;
   /** Keep the worker's stdout/stderr away from the host's (the learner's console output). */
   quiet?: boolean;
+  /** Posted to the worker once it is started (transferred by structured clone). */
+  post?: unknown;
 }
 
 /** Runs one worker until its first message, then terminates it. */
@@ -400,5 +402,6 @@ export function runWorker<T>(opts: WorkerRunOptions): Promise<WorkerOutcome<T>> 
       finish(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { kind: 'memory', limitMb: opts.resourceLimits.maxOldGenerationSizeMb ?? 0 } : { kind: 'error', error }),
     );
     worker.on('exit', (code) => finish({ kind: 'exit', code }));
+    if (opts.post !== undefined) worker.postMessage(opts.post);
   });
 }

@@ -75,7 +75,7 @@ export class TrainPanel {
     this.files = new RunFiles(this.store, (id) => this.paramsOf(id), (m) => this.post(m), (run, losses, params, model) => this.addRun(run, losses, params, model), (id) => {
       const run = this.unsaved.get(id);
       return run ? { run, losses: this.unsavedLosses.get(id) ?? new Float64Array(0) } : undefined;
-    });
+    }, vscode.Uri.joinPath(context.extensionUri, 'dist', 'fileWorker.js').fsPath);
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'train',
       title: vscode.l10n.t(TRAIN_STRINGS.title),
