@@ -1,4 +1,8 @@
-import { readFileSync } from 'fs';
+import { fileProblem, readRegularFile } from '../data/files';
+import { killAllChildren } from '../gradcheck/childRun';
+
+/** The largest --inputs file read. */
+const INPUTS_MAX_BYTES = 64 * 1024 * 1024;
 import { join } from 'path';
 import { CheckReport, DEFAULT_TIMEOUT_MS, Runners, runCheck } from '../gradcheck/check';
 import { elementText, fmt, formatMsg, shapeText } from '../gradcheck/messages';
@@ -43,9 +47,9 @@ export function cliRunners(python: string | undefined, distDir: string): Runners
 function readInputs(path: string): Record<string, import('../protocol/validate').Json> {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(new TextDecoder().decode(readRegularFile(path, INPUTS_MAX_BYTES)).replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new UsageError(`--inputs ${path}: ${(e as Error).message}`);
+    throw new UsageError(`--inputs ${path}: ${fileProblem(e)}`);
   }
   try {
     const v = jsonValue(raw, 'inputs');
@@ -143,6 +147,11 @@ export async function runGradcheck(argv: string[]): Promise<number> {
   }
   if (positional.length < 2) throw new UsageError(`FILE and FUNCTION are required\n${GRADCHECK_USAGE}`);
   const [file, functionName] = positional;
+  // Ctrl-C ends the check's process group too (it runs in a group of its own).
+  process.once('SIGINT', () => {
+    killAllChildren();
+    process.exit(130);
+  });
   const grad = flags.grad as string | undefined;
   const report = await runCheck(
     {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'fs';
+import { fileProblem, readRegularFile } from '../data/files';
 import { resolve } from 'path';
 import { Random } from '../core/random';
 import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
@@ -90,6 +90,8 @@ export const DEFAULT_H = 1e-4;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ELEMENTS = 500;
 export const MAX_SEED = 4294967295;
+/** The largest source file checked. */
+export const SOURCE_MAX_BYTES = 16 * 1024 * 1024;
 /** The smallest h, relative to max(1, |x|), whose central difference still measures the function in float64. */
 export const MIN_RELATIVE_H = 1e-10;
 
@@ -141,9 +143,9 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   let source = options.source;
   if (source === undefined) {
     try {
-      source = readFileSync(file, 'utf8');
+      source = new TextDecoder().decode(readRegularFile(file, SOURCE_MAX_BYTES));
     } catch (e) {
-      return errorReport({ ...base, language }, ['not-found'], [msg('Cannot read {0}: {1}', file, (e as Error).message)]);
+      return errorReport({ ...base, language }, ['not-found'], [msg('Cannot read {0}: {1}', file, fileProblem(e))]);
     }
   }
   // A UTF-8 byte order mark (Windows editors) is not part of the code; Python and Node skip it too.

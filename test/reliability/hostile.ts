@@ -71,7 +71,7 @@ let warm = false;
  * Runs one hostile case: `fn` must return normally (a thrown error is a crash and fails the test);
  * afterwards no child process may be left and the thread count must be back where it was.
  */
-export async function hostile<T>(area: string, name: string, outcome: OutcomeClass, fn: () => Promise<T> | T, limits: { ms?: number; mb?: number } = {}): Promise<Measured<T>> {
+export async function hostile<T>(area: string, name: string, outcome: OutcomeClass, fn: () => Promise<T> | T, limits: { ms?: number; mb?: number; treeMb?: number } = {}): Promise<Measured<T>> {
   if (!warm) {
     // libuv's thread pool starts on first use; start it before counting threads.
     await import('node:fs/promises').then((f) => f.stat('.'));
@@ -103,5 +103,6 @@ export async function hostile<T>(area: string, name: string, outcome: OutcomeCla
   if (limits.ms !== undefined && ms > limits.ms) throw new Error(`${name}: took ${ms} ms, bound ${limits.ms} ms`);
   const mb = limits.mb ?? 600;
   if (m.peakMb - baseMb > mb) throw new Error(`${name}: this process grew by ${Math.round(m.peakMb - baseMb)} MB (bound ${mb} MB)`);
+  if (limits.treeMb !== undefined && m.treePeakMb > limits.treeMb) throw new Error(`${name}: this process and its children peaked at ${m.treePeakMb} MB (bound ${limits.treeMb} MB)`);
   return m;
 }
