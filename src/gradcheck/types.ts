@@ -70,6 +70,16 @@ export interface RunOutput {
   /** e.g. "Python 3.11.2, numpy 1.24.2" or "Node 20.19.0". */
   runtime: string;
   stdout?: string;
+  /** What the learner's code wrote to the process's stdout/stderr, bounded (childRun.ts). */
+  output?: LearnerOutput;
+}
+
+/** Learner output beyond the answer: kept up to capBytes a stream, the rest counted and dropped. */
+export interface LearnerOutput {
+  stdout: string;
+  stderr: string;
+  droppedBytes: number;
+  capBytes: number;
 }
 
 export type ErrorKind =
@@ -124,6 +134,7 @@ export interface RunFailure {
   ok: false;
   error: RunError;
   stdout?: string;
+  output?: LearnerOutput;
 }
 
 export type RunResult = RunOutput | RunFailure;
