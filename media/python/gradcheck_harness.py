@@ -593,31 +593,34 @@ def run(req):
     state = dict(evaluations=0)
     ctx = Context(req, module, np)
     first = Target(ctx, req["wrt"])
+
+    def with_variants(path):
+        out = check_one(ctx, Target(ctx, path), req, np, state)
+        out["variants"] = []
+        for v in req.get("variants") or []:
+            # The same check with some inputs changed (reg = 0 beside reg ≠ 0).
+            saved = dict(ctx.base)
+            for k, val in v["inputs"].items():
+                if k in ctx.base:
+                    ctx.base[k] = convert_value(k, val, np)
+            try:
+                out["variants"].append(dict(check_one(ctx, Target(ctx, path), req, np, state, light=True), label=v.get("label", ""), inputs=v["inputs"]))
+            except CheckError as e:
+                out["variants"].append(dict(label=v.get("label", ""), inputs=v["inputs"], error=e.info))
+            ctx.base = saved
+        return out
+
     if first.container:
         groups = first.groups()
         if not groups:
             raise CheckError("bad-input", "%s holds no arrays of numbers to differentiate" % req["wrt"], arg=req["wrt"])
-        results = [dict(check_one(ctx, Target(ctx, g), req, np, state), wrt=g) for g in groups]
+        results = [dict(with_variants(g), wrt=g) for g in groups]
         main = dict(results[0])
         main["groups"] = results
     else:
-        main = check_one(ctx, first, req, np, state)
-    variants = []
-    for v in ([] if first.container else req.get("variants") or []):
-        # The same check with some inputs changed (reg = 0 beside reg ≠ 0).
-        saved = dict(ctx.base)
-        for k, val in v["inputs"].items():
-            if k in ctx.base:
-                ctx.base[k] = convert_value(k, val, np)
-        try:
-            vt = Target(ctx, req["wrt"])
-            variants.append(dict(check_one(ctx, vt, req, np, state, light=True), label=v.get("label", ""), inputs=v["inputs"]))
-        except CheckError as e:
-            variants.append(dict(label=v.get("label", ""), inputs=v["inputs"], error=e.info))
-        ctx.base = saved
+        main = with_variants(req["wrt"])
     main.update(
         ok=True,
-        variants=variants,
         evaluations=state["evaluations"],
         elapsedMs=(time.time() - t0) * 1000.0,
         runtime="Python %s, numpy %s" % (sys.version.split()[0], np.__version__),

@@ -300,9 +300,8 @@ type ReportBase = Pick<CheckReport, 'file' | 'language' | 'loss' | 'functions' |
 /** A dict of parameters (self.params): one report per group, the worst one's verdict for all. */
 function analyseGroups(p: Prepared, result: RunOutput, base: ReportBase): CheckReport {
   const groups = result.groups!.map((g) => {
-    const req = { ...p.request, wrt: g.wrt, indices: g.indices, variants: undefined };
-    const one = analyseOne({ ...p, request: req }, { ...result, ...g, groups: undefined, variants: undefined }, { ...base, wrt: g.wrt });
-    return one;
+    const req = { ...p.request, wrt: g.wrt, indices: g.indices };
+    return analyseOne({ ...p, request: req }, { ...result, ...g, groups: undefined }, { ...base, wrt: g.wrt });
   });
   const rank = (v: Verdict) => (v === 'fail' ? 2 : v === 'numerical-only' ? 1 : 0);
   const worst = groups.reduce((a, b) => (rank(b.verdict) > rank(a.verdict) ? b : a));
@@ -422,7 +421,7 @@ function variantFindings(p: Prepared, out: RunOutput, aligned: number[], numeric
     return found.length ? [...found, { code: found[0].code, message: msg('(Found by checking again with {0}: the regularisation term hides this fingerprint.)', v.label) }] : current;
   }
   if (zero.verdict !== 'pass') return current;
-  const finding = regularisationFinding(p.request, out, aligned, numerical, reg, regValue, v.f0);
+  const finding = regularisationFinding(p.request, out, aligned, numerical, reg, regValue, v);
   return finding ? [finding] : [{ code: 'regularisation', message: msg('It passes with {0}: the mistake is in the regularisation term of the loss or of the gradient (with {1} = {2}).', v.label, reg, fmt(regValue)) }];
 }
 
@@ -437,20 +436,27 @@ const near = (x: number, y: number) => Math.abs(x - y) <= 1e-3 * Math.max(1, Mat
  * yours − numerical = c·W while the check passes at reg = 0: the loss's term k_L·reg·ΣW² (from
  * f(reg) − f(0)) and the gradient's k_G·reg·W disagree. Names the term to add, as code.
  */
-function regularisationFinding(req: RunRequest, out: RunOutput, aligned: number[], numerical: number[], reg: string, regValue: number, f0Zero: number): Finding | undefined {
+function regularisationFinding(req: RunRequest, out: RunOutput, aligned: number[], numerical: number[], reg: string, regValue: number, zero: Partial<RunOutput>): Finding | undefined {
   const idx = out.indices;
+  if (!zero.plus || !zero.minus || !zero.analytic || zero.plus.length !== idx.length) return undefined;
   const x = idx.map((i) => out.x[i]);
-  const d = idx.map((i, k) => aligned[i] - numerical[k]);
   const xx = x.reduce((a, v) => a + v * v, 0);
   if (!(xx > 0)) return undefined;
-  const c = x.reduce((a, v, k) => a + v * d[k], 0) / xx;
-  if (!d.every((v, k) => Math.abs(v - c * x[k]) <= 1e-4 * Math.max(Math.abs(v), 1e-6))) return undefined;
+  // d ≈ c·W: the least-squares c, accepted only when it fits every element.
+  const fit = (d: number[]) => {
+    const c = x.reduce((a, v, k) => a + v * d[k], 0) / xx;
+    return d.every((v, k) => Math.abs(v - c * x[k]) <= 1e-4 * Math.max(Math.abs(v), Math.abs(c * x[k]), 1e-6)) ? c : undefined;
+  };
+  // The regularisation term's own slope, numerically and in yours: the check at reg minus the check at 0.
+  const nZero = centralDifferences(zero.plus, zero.minus, req.h);
+  const cLoss = fit(idx.map((_, k) => numerical[k] - nZero[k]));
+  const cGrad = fit(idx.map((i) => aligned[i] - zero.analytic!.values[i]));
+  const c = fit(idx.map((i, k) => aligned[i] - numerical[k]));
+  if (cLoss === undefined || cGrad === undefined || c === undefined) return undefined;
   const w = req.wrt.replace(/^self\./, '').replace(/^.*\[['"]?([^'"\]]+)['"]?\]$/, '$1');
-  const sumSq = out.x.reduce((a, v) => a + v * v, 0);
-  const kLoss = (out.f0 - f0Zero) / (regValue * sumSq);
-  const kLossClean = [0, 0.5, 1, 2].find((k) => near(kLoss, k));
-  const kGrad = (kLossClean ?? 0) * 2 + c / regValue;
-  const kGradClean = [0, 0.5, 1, 2, 4].find((k) => near(kGrad, k));
+  // The loss adds kLoss·reg·ΣW² (slope 2·kLoss·reg·W); the gradient adds kGrad·reg·W.
+  const kLossClean = [0, 0.5, 1, 2].find((k) => near(cLoss / (2 * regValue), k));
+  const kGradClean = [0, 0.5, 1, 2, 4].find((k) => near(cGrad / regValue, k));
   if (kLossClean === undefined || kGradClean === undefined) return undefined;
   const lossTerm = kLossClean === 1 ? `${reg} * np.sum(${w} * ${w})` : `${fmt(kLossClean)} * ${reg} * np.sum(${w} * ${w})`;
   if (kLossClean === 0) {
