@@ -8,7 +8,16 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
-import { closeBrowser, openWorkbench, runCommand, saveText, screenshot, until, webviewFrame, type Workbench } from './harness/workbench';
+import {
+  closeBrowser,
+  openWorkbench,
+  runCommand,
+  saveText,
+  screenshot,
+  until,
+  webviewFrame,
+  type Workbench,
+} from './harness/workbench';
 
 describe('Training panel at 700 px: lr 10 explained, batch sizes on an images-seen axis', { timeout: 420_000 }, () => {
   let server: CodeServer;
@@ -46,7 +55,10 @@ describe('Training panel at 700 px: lr 10 explained, batch sizes on an images-se
     const done = await start();
     assert.match(done, /^finished · not learning · test \d+\.\d\d%/);
     const advice = await frame.$eval('.advice', (e) => e.textContent ?? '');
-    assert.match(advice, /The loss has stayed at 2\.\d\d ≈ ln 10 = 2\.30 since iteration \d+: the network only guesses/);
+    assert.match(
+      advice,
+      /The loss has stayed at 2\.\d\d ≈ ln 10 = 2\.30 since iteration \d+: the network only guesses/,
+    );
     assert.match(advice, /The learning rate 10 is too large: .*hidden sigmoids/);
     assert.match(advice, /Chapter 4\.4/);
     const status = await frame.$eval('table.runs tbody tr:last-child td.status', (e) => e.textContent ?? '');
@@ -60,8 +72,11 @@ describe('Training panel at 700 px: lr 10 explained, batch sizes on an images-se
     await setField('learningRate', '0.1');
     await setField('batchSize', '1000');
     await setField('iters', '300');
-    const slow = await frame.$eval('.batch-slow', (e) => ((e as HTMLElement).hidden ? '' : e.textContent ?? ''));
-    assert.match(slow, /^Expect about \d+× the time of batch 100: each iteration computes the gradient of 1,000 images, and an epoch is only 10 iterations, so 30 epochs mean 30 accuracy checks\.$/);
+    const slow = await frame.$eval('.batch-slow', (e) => ((e as HTMLElement).hidden ? '' : (e.textContent ?? '')));
+    assert.match(
+      slow,
+      /^Expect about \d+× the time of batch 100: each iteration computes the gradient of 1,000 images, and an epoch is only 10 iterations, so 30 epochs mean 30 accuracy checks\.$/,
+    );
     await start();
     await setField('batchSize', '100');
     await setField('iters', '3000');
@@ -69,12 +84,16 @@ describe('Training panel at 700 px: lr 10 explained, batch sizes on an images-se
     await start();
     // Hide the lr 10 run so the two batch sizes are compared alone.
     await frame.locator('table.runs tbody tr:first-child input[type="checkbox"]').uncheck();
-    await until('the loss chart on an images-seen axis', () => frame.$eval('#loss-chart', (c) => (c as HTMLCanvasElement).dataset.axis ?? ''), (a) => a === 'images');
+    await until(
+      'the loss chart on an images-seen axis',
+      () => frame.$eval('#loss-chart', (c) => (c as HTMLCanvasElement).dataset.axis ?? ''),
+      (a) => a === 'images',
+    );
     assert.equal(await frame.$eval('#accuracy-chart', (c) => (c as HTMLCanvasElement).dataset.axis), 'images');
     // 300 × 1000 and 3000 × 100 images: both runs end at 300,000 on the same axis.
     const ticks = await frame.$eval('#loss-chart', (c) => (c as HTMLCanvasElement).dataset.xticks ?? '');
     assert.match(ticks, /300,000/);
-    assert.equal(await frame.$$eval(".legend li", (li) => li.length), 2);
+    assert.equal(await frame.$$eval('.legend li', (li) => li.length), 2);
     await frame.$eval('.chart-toolbar', (e) => e.scrollIntoView({ block: 'start' }));
     await wb.page.waitForTimeout(500);
     await screenshot(wb.page, 'e2e-train-batches-700');

@@ -22,7 +22,9 @@ interface Curve {
   loss: number[];
   epochs: { epoch: number; iter: number; trainAccuracy: number; probe: Probe }[];
 }
-const curves: Record<string, Curve> = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'train', 'loss-curves.json'), 'utf8'));
+const curves: Record<string, Curve> = JSON.parse(
+  readFileSync(join(ROOT, 'test', 'fixtures', 'train', 'loss-curves.json'), 'utf8'),
+);
 
 /** Feeds a curve to a watch the way the trainer does; returns every verdict it gave, in order. */
 function replay(curve: Curve): (LossDiagnosis | null)[] {
@@ -33,7 +35,12 @@ function replay(curve: Curve): (LossDiagnosis | null)[] {
     if (nan) said.push(nan);
     const e = curve.epochs.find((x) => x.iter === i + 1);
     if (e) {
-      const found = watch.atEpoch({ iter: e.iter, epoch: e.epoch, trainAccuracy: e.trainAccuracy, probe: () => e.probe });
+      const found = watch.atEpoch({
+        iter: e.iter,
+        epoch: e.epoch,
+        trainAccuracy: e.trainAccuracy,
+        probe: () => e.probe,
+      });
       if (found !== undefined) said.push(found);
     }
   });
@@ -58,7 +65,10 @@ test('recorded curves: lr 0.1 raises no alarm; lr 10 is stuck at ln 10 with satu
   assert.equal(hundred?.kind, 'rising');
   if (hundred?.kind === 'rising') assert.ok(hundred.loss > 10, `far above ln 10: ${hundred.loss}`);
   // Before the first epoch is over nothing is said, however wild the first steps.
-  assert.deepEqual(replay({ ...curves['100'], loss: curves['100'].loss.slice(0, 100), epochs: curves['100'].epochs.slice(0, 1) }), []);
+  assert.deepEqual(
+    replay({ ...curves['100'], loss: curves['100'].loss.slice(0, 100), epochs: curves['100'].epochs.slice(0, 1) }),
+    [],
+  );
 });
 
 test('a loss that stops being a number is said at once; one that comes down and goes back up is rising', () => {
@@ -69,7 +79,10 @@ test('a loss that stops being a number is said at once; one that comes down and 
   const back = new LossWatch(10, undefined, 10);
   const curve = [...Array(100).fill(0.3), ...Array(20).fill(1.4)];
   curve.forEach((l) => back.add(l));
-  assert.equal(back.atEpoch({ iter: 120, epoch: 3, trainAccuracy: 0.8, probe: () => ({ loss: 1.4, saturation: 0 }) })?.kind, 'rising');
+  assert.equal(
+    back.atEpoch({ iter: 120, epoch: 3, trainAccuracy: 0.8, probe: () => ({ loss: 1.4, saturation: 0 }) })?.kind,
+    'rising',
+  );
 });
 
 test('not blamed on the learning rate: a slow start (lr 0.01), a loss still falling, sigmoids saturated by the initial weights', () => {
@@ -78,18 +91,32 @@ test('not blamed on the learning rate: a slow start (lr 0.01), a loss still fall
   const judge = (losses: number[], start?: Probe, trainAccuracy = 0.1) => {
     const w = new LossWatch(10, start);
     losses.forEach((l) => w.add(l));
-    return w.atEpoch({ iter: losses.length + 1, epoch: 3, trainAccuracy, probe: () => (probed++, { loss: 2.3, saturation: 0 }) });
+    return w.atEpoch({
+      iter: losses.length + 1,
+      epoch: 3,
+      trainAccuracy,
+      probe: () => (probed++, { loss: 2.3, saturation: 0 }),
+    });
   };
   assert.equal(judge(flat(2.298)), undefined, 'stuck at ln 10 but no sigmoid saturated: too slow, not too large');
   assert.equal(probed, 1, 'the network is probed only when the loss looks stuck');
   const falling = Array.from({ length: 200 }, (_, i) => 6 - i / 40);
   assert.equal(judge(falling), undefined, 'a loss above ln 10 that is coming down (a large init std) is learning');
-  assert.equal(judge(flat(5.2), { loss: 5.5, saturation: 0.6 }), undefined, 'high from the start: the initial weights, not the steps');
+  assert.equal(
+    judge(flat(5.2), { loss: 5.5, saturation: 0.6 }),
+    undefined,
+    'high from the start: the initial weights, not the steps',
+  );
 });
 
 test('a verdict is withdrawn when the run recovers', () => {
   const w = new LossWatch(10, undefined, 10);
-  const e = (epoch: number, trainAccuracy: number) => ({ iter: epoch * 10, epoch, trainAccuracy, probe: () => ({ loss: 2.3, saturation: 1 }) });
+  const e = (epoch: number, trainAccuracy: number) => ({
+    iter: epoch * 10,
+    epoch,
+    trainAccuracy,
+    probe: () => ({ loss: 2.3, saturation: 1 }),
+  });
   for (let i = 0; i < 20; i++) w.add(2.26);
   assert.equal(w.atEpoch(e(2, 0.1))?.kind, 'saturated');
   for (let i = 0; i < 20; i++) w.add(0.9);
@@ -126,16 +153,27 @@ test('real short runs: lr 10 and lr 100 are explained after the first epoch, lr 
   assert.equal(ten.said.length, 1);
   const hundred = await run(100);
   assert.equal(hundred.summary.diagnosis?.kind, 'rising');
-  const text = diagnosisText(hundred.summary.diagnosis!, 100, (k, ...a) => TRAIN_STRINGS[k].replace(/\{(\d+)\}/g, (_, i) => String(a[Number(i)])));
-  assert.match(text, /^The loss rose to 1\d\.\d\d by iteration 101: above ln 10 ≈ 2\.30.*learning rate 100 .*Chapter 4\.4.*the book uses 0\.1\.$/);
+  const text = diagnosisText(hundred.summary.diagnosis!, 100, (k, ...a) =>
+    TRAIN_STRINGS[k].replace(/\{(\d+)\}/g, (_, i) => String(a[Number(i)])),
+  );
+  assert.match(
+    text,
+    /^The loss rose to 1\d\.\d\d by iteration 101: above ln 10 ≈ 2\.30.*learning rate 100 .*Chapter 4\.4.*the book uses 0\.1\.$/,
+  );
 });
 
 test('the CLI explains lr 10 in English and Korean, and says nothing of the kind at lr 0.1', () => {
   const cli = (lang: string, ...args: string[]) =>
-    spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'train', '--iters', '250', ...args], { encoding: 'utf8', env: { ...process.env, LANG: lang, LC_ALL: '' } });
+    spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'train', '--iters', '250', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, LANG: lang, LC_ALL: '' },
+    });
   const en = cli('C', '--lr', '10');
   assert.equal(en.status, 0);
-  assert.match(en.stdout, /The loss has stayed at 2\.\d\d ≈ ln 10 = 2\.30 since iteration 101: the network only guesses/);
+  assert.match(
+    en.stdout,
+    /The loss has stayed at 2\.\d\d ≈ ln 10 = 2\.30 since iteration 101: the network only guesses/,
+  );
   assert.match(en.stdout, /The learning rate 10 is too large: .*\d+% of the hidden sigmoids/);
   assert.match(en.stdout, /Chapter 4\.4/);
   const ko = cli('ko_KR.UTF-8', '--lr', '10');

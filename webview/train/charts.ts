@@ -70,8 +70,8 @@ export class TrainCharts {
 
   private get charts(): { loss: Chart<'line', XY[]>; accuracy: Chart<'line', XY[]> } {
     this.made ??= {
-      loss: new Chart<'line', XY[]>(this.lossCanvas, this.config(this.axes[0], false)),
-      accuracy: new Chart<'line', XY[]>(this.accuracyCanvas, this.config(this.axes[1], true)),
+      loss: new Chart(this.lossCanvas, { type: 'line', data: { datasets: [] }, options: this.options(this.axes[0], false) }),
+      accuracy: new Chart(this.accuracyCanvas, { type: 'line', data: { datasets: [] }, options: this.options(this.axes[1], true) }),
     };
     return this.made;
   }
@@ -119,7 +119,7 @@ export class TrainCharts {
           const line = { borderColor: faint, borderWidth: 1, pointRadius: 0, glRaw: true, order };
           lossSets.push({ label: format(S.rawLoss, name), data, ...line });
         }
-        const smoothed = smooth(run.loss, run.stride > 1 ? Math.pow(this.smoothing, run.stride) : this.smoothing);
+        const smoothed = smooth(run.loss, run.stride > 1 ? this.smoothing ** run.stride : this.smoothing);
         const data = thin(smoothed, run.stride, 2 * BUCKETS).map(at(run, lossAxis));
         const line = { borderColor: color, borderWidth: width, pointRadius: 0, order: -run.colorIndex };
         lossSets.push({ label: format(S.smoothLoss, name), data, ...line });
@@ -171,10 +171,6 @@ export class TrainCharts {
     ctx.fillRect(0, 0, out.width, out.height);
     ctx.drawImage(src, 0, 0);
     return out.toDataURL('image/png');
-  }
-
-  private config(kind: Resolved, accuracy: boolean) {
-    return { type: 'line' as const, data: { datasets: [] as LineSet[] }, options: this.options(kind, accuracy) };
   }
 
   private options(kind: Resolved, accuracy: boolean) {

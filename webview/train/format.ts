@@ -8,7 +8,7 @@ import { S } from './strings';
 function displayLanguage(): string {
   const lang = typeof document !== 'undefined' ? document.documentElement.lang : '';
   try {
-    return lang ? Intl.NumberFormat.supportedLocalesOf([lang])[0] ?? 'en' : 'en';
+    return lang ? (Intl.NumberFormat.supportedLocalesOf([lang])[0] ?? 'en') : 'en';
   } catch {
     return 'en';
   }
@@ -44,7 +44,9 @@ export function clock(seconds: number | null): string {
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}` : `${m}:${String(s % 60).padStart(2, '0')}`;
+  return h > 0
+    ? `${h}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
+    : `${m}:${String(s % 60).padStart(2, '0')}`;
 }
 
 /** A long duration in the unit that reads best: 31 s, 5.2 min, 3.6 h, 3.6 days. */

@@ -339,7 +339,8 @@ function receive(m: TrainToWebview): void {
 let sparklineTimer: ReturnType<typeof setTimeout> | undefined;
 /** At most ~8 redraws a second, like the charts. */
 function scheduleSparkline(): void {
-  sparklineTimer ??= setTimeout(() => {
+  if (sparklineTimer !== undefined) return;
+  sparklineTimer = setTimeout(() => {
     sparklineTimer = undefined;
     renderSparkline();
   }, 120);
