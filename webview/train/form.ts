@@ -140,6 +140,13 @@ export class TrainForm {
     this.changed();
   }
 
+  /** Puts a learning rate into the form (the finder's suggestion). */
+  setLearningRate(lr: number): void {
+    this.inputs.learningRate.value = String(lr);
+    this.changed();
+    this.inputs.learningRate.focus();
+  }
+
   setFolder(path: string): void {
     this.datasetKind.value = 'folder';
     this.folder.value = path;
