@@ -297,11 +297,18 @@ function analyseGroups(p: Prepared, result: RunOutput, base: ReportBase): CheckR
     ? worst.summary
     : msg('{0} holds {1} parameter groups; {2} of them pass ({3}). Largest relative error: {4}.', p.request.wrt, groups.length, passed, list, rel.length ? fmt(Math.max(...rel)) : '—');
   const failing = groups.filter((g) => g.verdict === 'fail');
+  // Each failing group's headline; a diagnosis shared by several groups is said once.
+  const seen = new Set<string>();
+  const once = (m: Msg) => {
+    const key = JSON.stringify(m);
+    return seen.has(key) ? false : (seen.add(key), true);
+  };
   return {
     ...worst,
     wrt: p.request.wrt,
     summary,
-    messages: failing.flatMap((g) => [g.summary, ...g.messages]).concat(failing.length ? [] : worst.messages),
+    gradientFrom: worst.gradientFrom?.replace(/ → [^→]*$/, ''),
+    messages: failing.flatMap((g) => [g.summary, ...g.messages]).concat(failing.length ? [] : worst.messages).filter(once),
     diagnosis: [...new Set(groups.flatMap((g) => g.diagnosis))],
     maxRelativeError: rel.length ? Math.max(...rel) : null,
     checked: groups.reduce((n, g) => n + g.checked, 0),
