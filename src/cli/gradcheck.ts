@@ -1,4 +1,8 @@
-import { readFileSync } from 'fs';
+import { fileProblem, readRegularFile } from '../data/files';
+import { killAllChildren } from '../gradcheck/childRun';
+
+/** The largest --inputs file read. */
+const INPUTS_MAX_BYTES = 64 * 1024 * 1024;
 import { join } from 'path';
 import { CheckReport, DEFAULT_TIMEOUT_MS, Runners, runCheck } from '../gradcheck/check';
 import { elementText, fmt, formatMsg, shapeText } from '../gradcheck/messages';
@@ -9,6 +13,7 @@ const cliText = (template: string) => cliT(template);
 import { makeRunners } from '../gradcheck/runners';
 import { json as jsonValue, isRecord, ProtocolError } from '../protocol/validate';
 import { FlagSpec, UsageError, parseArgs } from './args';
+import { errorMessage } from '../util/text';
 
 export const GRADCHECK_USAGE =
   'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
@@ -19,11 +24,12 @@ const SPECS: Record<string, FlagSpec> = {
   wrt: { kind: 'string' },
   inputs: { kind: 'string' },
   h: { kind: 'number', min: 0, exclusiveMin: true },
-  batch: { kind: 'int', min: 1 },
-  seed: { kind: 'int', min: 0 },
-  timeout: { kind: 'number', min: 0, exclusiveMin: true },
+  batch: { kind: 'int', min: 1, max: 10_000 },
+  seed: { kind: 'int', min: 0, max: 4294967295 },
+  // The setting gradientLab.checkGradient.timeoutSeconds has the same maximum.
+  timeout: { kind: 'number', min: 0, exclusiveMin: true, max: 600 },
   python: { kind: 'string' },
-  'max-elements': { kind: 'int', min: 1 },
+  'max-elements': { kind: 'int', min: 1, max: 100_000 },
   json: { kind: 'bool' },
   help: { kind: 'bool' },
 };
@@ -43,16 +49,16 @@ export function cliRunners(python: string | undefined, distDir: string): Runners
 function readInputs(path: string): Record<string, import('../protocol/validate').Json> {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(new TextDecoder().decode(readRegularFile(path, INPUTS_MAX_BYTES)).replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new UsageError(`--inputs ${path}: ${(e as Error).message}`);
+    throw new UsageError(`--inputs ${path}: ${fileProblem(e)}`);
   }
   try {
     const v = jsonValue(raw, 'inputs');
     if (!isRecord(v)) throw new ProtocolError('must be an object of argument name → number or nested array');
     return v as Record<string, import('../protocol/validate').Json>;
   } catch (e) {
-    throw new UsageError(`--inputs ${path}: ${(e as Error).message}`);
+    throw new UsageError(`--inputs ${path}: ${errorMessage(e)}`);
   }
 }
 
@@ -102,6 +108,10 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
     lines.push('', `Error vs h at ${elementText(at, e.position)} (relative to ${e.referenceKind === 'analytic' ? 'your gradient' : 'an extrapolated derivative'} ${fmt(e.reference)}):`);
     lines.push(`  ${pad('h', 9)}${pad('forward', 12)}central`);
     e.hs.forEach((h, k) => lines.push(`  ${pad(fmt(h), 9)}${pad(fmt(e.forward[k]), 12)}${fmt(e.central[k])}`));
+  }
+  if (r.output?.droppedBytes) {
+    const dropped = 'Your code printed {0} bytes more than the {1} KiB kept per stream; the rest was counted and dropped.';
+    lines.push('', cliT(dropped, r.output.droppedBytes, r.output.capBytes / 1024));
   }
   if (r.verdict === 'pass' || r.verdict === 'fail') {
     lines.push('', `Thresholds: an element passes when its relative error |a−n|/max(|a|,|n|) ≤ ${fmt(r.thresholds.relative)} or |a−n| ≤ ${fmt(r.thresholds.absoluteFloor)} (1e-8·max(1, |f(x)|)); ≤ ${fmt(r.thresholds.excellent)} everywhere is excellent.`);
@@ -157,6 +167,7 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
     evaluations: r.evaluations,
     elapsedMs: r.elapsedMs,
     runtime: r.runtime,
+    outputDroppedBytes: r.output?.droppedBytes ?? 0,
   };
 }
 
@@ -168,6 +179,11 @@ export async function runGradcheck(argv: string[]): Promise<number> {
   }
   if (positional.length < 2) throw new UsageError(`FILE and FUNCTION are required\n${GRADCHECK_USAGE}`);
   const [file, functionName] = positional;
+  // Ctrl-C ends the check's process group too (it runs in a group of its own).
+  process.once('SIGINT', () => {
+    killAllChildren();
+    process.exit(130);
+  });
   const grad = flags.grad as string | undefined;
   const report = await runCheck(
     {

@@ -98,6 +98,8 @@ export interface RunOutput {
   /** e.g. "Python 3.11.2, numpy 1.24.2" or "Node 20.19.0". */
   runtime: string;
   stdout?: string;
+  /** What the learner's code wrote to the process's stdout/stderr, bounded (childRun.ts). */
+  output?: LearnerOutput;
   /**
    * Where the compared gradient came from: a gradient function, returned with the loss, stored
    * by a layer's backward (self.dW), what backward returned, an output argument, or an
@@ -113,6 +115,14 @@ export interface RunOutput {
   groups?: (GroupOutput & { wrt: string })[];
   /** The variants' results (or the error one raised). */
   variants?: ({ label: string; inputs: Record<string, Json> } & (Partial<GroupOutput> & { error?: RunError }))[];
+}
+
+/** Learner output beyond the answer: kept up to capBytes a stream, the rest counted and dropped. */
+export interface LearnerOutput {
+  stdout: string;
+  stderr: string;
+  droppedBytes: number;
+  capBytes: number;
 }
 
 /** What a runner returns per differentiated input. */
@@ -173,6 +183,7 @@ export interface RunFailure {
   ok: false;
   error: RunError;
   stdout?: string;
+  output?: LearnerOutput;
 }
 
 export type RunResult = RunOutput | RunFailure;
