@@ -197,11 +197,12 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   // A method whose class holds the weights is the book's simpleNet: one example, W of 2 × 3.
   // A class's forward/backward (the book's Affine, SoftmaxWithLoss): checked through dout.
   const layer = !!loss.className && /^(forward|__call__)$/.test(loss.name) && gradient?.name === 'backward';
+  const cacheLayer = !loss.className && /_forward$/.test(loss.name) && gradient?.name === loss.name.replace(/_forward$/, '_backward');
   const externalWeights = weightAttributes(cls).length > 0;
-  const batched = layer || (!externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params)));
+  const batched = layer || cacheLayer || (!externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params)));
   const call = gradient ? gradientCall(gradient, loss) : undefined;
   // Arguments only the gradient takes (grad_f(x, out), MSE(y, t, deltas)) are outputs it fills.
-  const gradientOnly = call?.style === 'args' ? call.args.filter((a) => !loss.params.includes(a)) : [];
+  const gradientOnly = call?.style === 'args' && !cacheLayer ? call.args.filter((a) => !loss.params.includes(a)) : [];
   const outputArgs = [...loss.params.filter((q) => roleOf(q) === 'output'), ...gradientOnly];
   const needsInit = language === 'python' && !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
   const sizes = needsInit ? { D: 4, C: 3 } : undefined;
@@ -244,7 +245,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     gradientOrder: order.length ? order : loss.params.filter(isDifferentiable),
     outputArgs,
     useReturned: options.gradientName !== null,
-    layer: layer ? 'layer' : undefined,
+    layer: layer ? 'layer' : cacheLayer ? 'cache' : undefined,
     variants: regParam ? [{ label: `${regParam} = 0`, inputs: { [regParam]: 0 } }] : undefined,
     stepHs: stepHs(options.h ?? DEFAULT_H),
     stepLimit: 100,
@@ -337,11 +338,18 @@ function analyseGroups(p: Prepared, result: RunOutput, base: ReportBase): CheckR
     ? worst.summary
     : msg('{0} holds {1} parameter groups; {2} of them pass ({3}). Largest relative error: {4}.', p.request.wrt, groups.length, passed, list, rel.length ? fmt(Math.max(...rel)) : '—');
   const failing = groups.filter((g) => g.verdict === 'fail');
+  // Each failing group's headline; a diagnosis shared by several groups is said once.
+  const seen = new Set<string>();
+  const once = (m: Msg) => {
+    const key = JSON.stringify(m);
+    return seen.has(key) ? false : (seen.add(key), true);
+  };
   return {
     ...worst,
     wrt: p.request.wrt,
     summary,
-    messages: failing.flatMap((g) => [g.summary, ...g.messages]).concat(failing.length ? [] : worst.messages),
+    gradientFrom: worst.gradientFrom?.replace(/ → [^→]*$/, ''),
+    messages: failing.flatMap((g) => [g.summary, ...g.messages]).concat(failing.length ? [] : worst.messages).filter(once),
     diagnosis: [...new Set(groups.flatMap((g) => g.diagnosis))],
     maxRelativeError: rel.length ? Math.max(...rel) : null,
     checked: groups.reduce((n, g) => n + g.checked, 0),

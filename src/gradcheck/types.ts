@@ -50,8 +50,11 @@ export interface RunRequest {
   outputArgs?: string[];
   /** Take a gradient the loss returns with it ((loss, grad), {loss, grad}); false with --grad none. */
   useReturned?: boolean;
-  /** 'layer': a class's forward/backward, checked through the upstream gradient dout. */
-  layer?: 'layer';
+  /**
+   * 'layer': a class's forward/backward; 'cache': CS231n's x_forward(...) → (out, cache) with
+   * x_backward(dout, cache) → (dx, dw, db). Both checked through the upstream gradient dout.
+   */
+  layer?: 'layer' | 'cache';
   /** The same check again with some inputs changed (reg = 0 beside a nonzero reg). */
   variants?: { label: string; inputs: Record<string, Json> }[];
   /** When the runner finds the input larger than this, it checks a seeded sample. */
