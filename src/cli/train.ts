@@ -5,18 +5,18 @@ import { loadBundled, loadFolder } from '../data/mnist';
 import { FlagSpec, UsageError, parseArgs } from './args';
 import { ProgressBar, rate } from './progress';
 import { cliT } from '../l10n/cli';
-import { TRAIN_STRINGS } from '../protocol/train';
+import { INT_LIMITS, TRAIN_STRINGS } from '../protocol/train';
 
 export const TRAIN_USAGE =
   'usage: npm run train -- [--hidden N] [--lr X] [--batch N] [--iters N] [--std X] [--seed N] [--method backprop|numerical] [--engine NAME] [--data DIR] [--json]';
 
 const SPECS: Record<string, FlagSpec> = {
-  hidden: { kind: 'int', min: 1 },
+  hidden: { kind: 'int', min: INT_LIMITS.hiddenSize[0], max: INT_LIMITS.hiddenSize[1] },
   lr: { kind: 'number', min: 0, exclusiveMin: true },
-  batch: { kind: 'int', min: 1 },
-  iters: { kind: 'int', min: 1 },
+  batch: { kind: 'int', min: INT_LIMITS.batchSize[0], max: INT_LIMITS.batchSize[1] },
+  iters: { kind: 'int', min: INT_LIMITS.iters[0], max: INT_LIMITS.iters[1] },
   std: { kind: 'number', min: 0, exclusiveMin: true },
-  seed: { kind: 'int', min: 0 },
+  seed: { kind: 'int', min: INT_LIMITS.seed[0], max: INT_LIMITS.seed[1] },
   method: { kind: 'string', choices: ['backprop', 'numerical'] },
   engine: { kind: 'string', choices: ENGINES },
   data: { kind: 'string' },

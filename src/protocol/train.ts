@@ -138,7 +138,8 @@ export interface FieldError {
   args: (string | number)[];
 }
 
-const INT_LIMITS = {
+/** The form's and the CLI's limits (hidden above 1000 would compile kernels past WebAssembly's function size). */
+export const INT_LIMITS = {
   hiddenSize: [1, 1000],
   batchSize: [1, 60000],
   iters: [1, 1_000_000],
