@@ -3,6 +3,7 @@ import { decodeResult } from './pythonRunner';
 import { AnswerError } from './answer';
 import { spawnJsonChild } from './childRun';
 import type { RunRequest, RunResult } from './types';
+import { errorMessage } from '../util/text';
 
 /**
  * Runs a JavaScript/TypeScript check in a child process of its own (dist/jsRunnerWorker.js, Node
@@ -49,7 +50,7 @@ export async function runJs(request: RunRequest, options: JsRunnerOptions, signa
       try {
         return { ...decodeResult(out.answer), output: out.output };
       } catch (e) {
-        const why = e instanceof AnswerError ? e.message : `not JSON (${(e as Error).message})`;
+        const why = e instanceof AnswerError ? e.message : `not JSON (${errorMessage(e)})`;
         return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${why}` }, output: out.output };
       }
     case 'timeout':

@@ -213,7 +213,7 @@ export class TrainPanel {
       // A folder that cannot be written is said before the run, not after it is lost.
       this.store.ensureWritable();
     } catch (e) {
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', (e as Error).message) });
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', errorMessage(e)) });
       return;
     }
     const n = this.store.list().length + 1;
@@ -293,8 +293,8 @@ export class TrainPanel {
       this.unsaved.set(run.id, kept);
       this.unsavedHistory.set(run.id, history);
       this.unsavedLosses.set(run.id, Float64Array.from(losses));
-      trainLog().error(`run ${run.id} not saved: ${(e as Error).message}`);
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.', (e as Error).message) });
+      trainLog().error(`run ${run.id} not saved: ${errorMessage(e)}`);
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.', errorMessage(e)) });
     }
     this.post({ type: 'runFinished', run: kept, history });
     this.showStoreNotices();
