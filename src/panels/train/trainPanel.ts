@@ -13,7 +13,7 @@ import {
   TrainFromWebview, TrainToWebview, parseTrainMessage,
 } from '../../protocol/train';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
-import { localize, renderPage, webviewOptions } from '../webviewHtml';
+import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
 import { netFromParams } from './modelView';
 import { HISTORY_POINTS, RunStore } from './runStore';
 import { downsampleMean } from '../../core/runHistory';
@@ -111,13 +111,10 @@ export class TrainPanel {
   }
 
   private receive(raw: unknown): void {
-    let m: TrainFromWebview;
-    try {
-      m = parseTrainMessage(raw);
-    } catch (e) {
-      trainLog().warn(`Dropped a message from the training page: ${errorMessage(e)}`, JSON.stringify(raw)?.slice(0, 300));
-      return;
-    }
+    const m = validated(raw, parseTrainMessage, (why) =>
+      trainLog().warn(`Dropped a message from the training page: ${why}`, JSON.stringify(raw)?.slice(0, 300)),
+    );
+    if (!m) return;
     void this.handle(m).catch((e: unknown) => {
       const text = e instanceof Error ? e.message : String(e);
       trainLog().error(`${m.type}: ${text}`);
