@@ -69,7 +69,7 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
   const lines: string[] = [];
   const where = (f?: { qualified: string; line: number }) => (f ? `${f.qualified} (line ${f.line})` : '');
   if (r.loss) {
-    const against = r.gradient ? `against ${where(r.gradient)}${r.gradientFrom && r.gradientFrom.includes('→') ? ` (${r.gradientFrom})` : ''}` : r.gradientFrom ? `against ${r.gradientFrom}` : 'numerical gradient only';
+    const against = r.gradient ? `against ${where(r.gradient)}${r.gradientFrom?.includes('→') ? ` (${r.gradientFrom})` : ''}` : r.gradientFrom ? `against ${r.gradientFrom}` : 'numerical gradient only';
     lines.push(`Gradient check of ${where(r.loss)} in ${r.file}, ${against}`);
     const what = r.groups ? ` (${r.groups.length} groups)` : r.shape.length || r.total ? ` ${shapeText(r.shape)}` : '';
     if (r.verdict !== 'error' || r.shape.length) lines.push(`with respect to ${r.wrt}${what}, h = ${fmt(r.h)}`);
