@@ -171,7 +171,7 @@ async function timeRun(data: Dataset, config: TrainConfig) {
     if (e.type === 'iteration' && e.iter === 1) firstIterationMs = e.elapsedMs;
     else if (e.type === 'iteration') longestIterationMs = Math.max(longestIterationMs, e.elapsedMs - last);
     if (e.type === 'epoch') longestEpochPauseMs = Math.max(longestEpochPauseMs, e.elapsedMs - last);
-    if (e.type !== 'done') last = e.elapsedMs;
+    if (e.type !== 'done' && e.type !== 'diagnosis') last = e.elapsedMs;
   });
   delay.disable();
   return {

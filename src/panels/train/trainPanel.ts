@@ -249,7 +249,10 @@ export class TrainPanel {
         run.datasetName = info.datasetName;
         this.post({ type: 'runUpdated', run });
       },
-      progress: (batch) => this.post({ type: 'progress', id, ...batch }),
+      progress: (batch) => {
+        run.diagnosis = batch.diagnosis;
+        this.post({ type: 'progress', id, ...batch });
+      },
       watch: (item) => this.post({ type: 'watch', id, item }),
       state: (state) => {
         run.status = state;
@@ -268,6 +271,7 @@ export class TrainPanel {
           testAccuracy: finiteOrNull(summary.testAccuracy),
           wallSeconds: summary.wallSeconds,
           learningRateChanges: summary.learningRateChanges,
+          diagnosis: summary.diagnosis,
           message:
             summary.reason === 'diverged'
               ? vscode.l10n.t(TRAIN_STRINGS.divergedAdvice, String(summary.finalLoss), summary.iterations, config.learningRate)
@@ -422,7 +426,7 @@ export class TrainPanel {
       finalLoss,
       trainAccuracy: last?.trainAccuracy ?? null,
       testAccuracy: last?.testAccuracy ?? null,
-      wallSeconds: (Date.now() - run.createdAt) / 1000,
+      wallSeconds: session.elapsedMs / 1000,
       message: vscode.l10n.t('Interrupted at iteration {0} when its panel closed; the history is kept, the weights are not.', session.iteration),
     } satisfies Partial<RunView>);
     try {
