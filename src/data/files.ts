@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'fs';
+import { type Stats, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'fs';
 
 /**
  * Reading a file a learner points at, safely: directories, FIFOs, devices and sockets (a `/dev/zero`
@@ -32,7 +32,7 @@ export function fileProblem(e: unknown): string {
 }
 
 export function readRegularFile(file: string, maxBytes: number): Uint8Array {
-  let st;
+  let st: Stats;
   try {
     st = statSync(file);
   } catch (e) {

@@ -1,4 +1,5 @@
 import { constants as zlibConstants, gunzipSync } from 'zlib';
+import { errorMessage } from '../util/text';
 
 /** The idx format (yann.lecun.com/exdb/mnist): magic 0x0000 08 NN (uint8, NN dimensions), big-endian uint32 sizes, then the data. */
 export interface IdxArray {
@@ -36,7 +37,7 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
     try {
       head = gunzipSync(bytes.subarray(0, HEAD_INPUT_BYTES), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
     } catch (e) {
-      throw new IdxError(file, `the gzip data is damaged (${(e as Error).message}); download the file again`);
+      throw new IdxError(file, `the gzip data is damaged (${errorMessage(e)}); download the file again`);
     }
     const promised = readHeader(head, file, bytes.length <= HEAD_INPUT_BYTES);
     try {
@@ -45,7 +46,7 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
         throw new IdxError(file, `inflates to more than the ${promised.header + promised.size} bytes its header promises (${promised.dims.join('×')}); the file is damaged or not an idx file`);
       }
-      throw new IdxError(file, `the gzip data is damaged (${(e as Error).message}); download the file again`);
+      throw new IdxError(file, `the gzip data is damaged (${errorMessage(e)}); download the file again`);
     }
   }
   if (raw.length < 4) throw new IdxError(file, `too short to be an idx file (${raw.length} bytes)`);

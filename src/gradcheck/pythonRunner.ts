@@ -2,6 +2,7 @@ import { dirname } from 'path';
 import { AnswerError, validateRunResult } from './answer';
 import { spawnJsonChild } from './childRun';
 import type { RunRequest, RunResult } from './types';
+import { errorMessage } from '../util/text';
 
 /**
  * Runs media/python/gradcheck_harness.py in the learner's interpreter: one child process per
@@ -79,7 +80,7 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
       try {
         return { ...decodeResult(out.answer), output: out.output };
       } catch (e) {
-        const why = e instanceof AnswerError ? e.message : `not JSON (${(e as Error).message})`;
+        const why = e instanceof AnswerError ? e.message : `not JSON (${errorMessage(e)})`;
         return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${why}` }, output: out.output };
       }
     case 'no-answer': {

@@ -17,6 +17,7 @@ import { readRegularFile } from '../../data/files';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import { DEFAULT_RUN_CONFIG, checkRunConfig, type LossHistory, type RunView } from '../../protocol/train';
 import { paramsFromNpz, paramsToNpz } from './modelFile';
+import { errorMessage } from '../../util/text';
 
 /** Points a stored run's loss curve is drawn with (enough for a chart, small enough to post). */
 export const HISTORY_POINTS = 5000;
@@ -78,7 +79,7 @@ export class RunStore {
       writeFileSync(probe, '');
       rmSync(probe, { force: true });
     } catch (e) {
-      throw new RunStoreError(`runs cannot be kept in ${this.dir}: ${(e as Error).message}`);
+      throw new RunStoreError(`runs cannot be kept in ${this.dir}: ${errorMessage(e)}`);
     }
   }
 
@@ -102,7 +103,7 @@ export class RunStore {
       if (params) writeAtomic(join(this.dir, `${view.id}.npz`), paramsToNpz(params));
       writeAtomic(join(this.dir, `${view.id}.run.json`), new TextEncoder().encode(JSON.stringify(kept)));
     } catch (e) {
-      throw new RunStoreError(`run ${view.id} could not be saved in ${this.dir}: ${(e as Error).message}`);
+      throw new RunStoreError(`run ${view.id} could not be saved in ${this.dir}: ${errorMessage(e)}`);
     }
     const runs = this.list();
     const at = runs.findIndex((r) => r.id === view.id);
@@ -155,7 +156,7 @@ export class RunStore {
     try {
       return paramsFromNpz(bytes, file);
     } catch (e) {
-      this.notice(`the weights of run ${id} cannot be read (${(e as Error).message}); the run is kept without them.`);
+      this.notice(`the weights of run ${id} cannot be read (${errorMessage(e)}); the run is kept without them.`);
       return undefined;
     }
   }
@@ -166,7 +167,7 @@ export class RunStore {
     try {
       return readRegularFile(file, RUN_FILE_MAX_BYTES);
     } catch (e) {
-      this.notice(`${file} cannot be read (${(e as Error).message}); it is left as it is.`);
+      this.notice(`${file} cannot be read (${errorMessage(e)}); it is left as it is.`);
       return undefined;
     }
   }
@@ -187,7 +188,7 @@ export class RunStore {
       } catch {
         /* left where it is: writeIndex below then fails the same way and says so */
       }
-      this.notice(`the saved runs' list ${file} cannot be read (${(e as Error).message}); it was kept as ${aside} and the runs were rebuilt from their files.`);
+      this.notice(`the saved runs' list ${file} cannot be read (${errorMessage(e)}); it was kept as ${aside} and the runs were rebuilt from their files.`);
       return this.rebuild([], undefined);
     }
     const runs: RunView[] = [];
@@ -211,7 +212,7 @@ export class RunStore {
     try {
       names = existsSync(this.dir) ? readdirSync(this.dir) : [];
     } catch (e) {
-      this.notice(`the runs folder ${this.dir} cannot be listed (${(e as Error).message}).`);
+      this.notice(`the runs folder ${this.dir} cannot be listed (${errorMessage(e)}).`);
       return runs;
     }
     const known = new Set([...runs.map((r) => r.id), ...this.unreadable.map((u) => (u as { id?: unknown })?.id).filter(isRunId)]);
@@ -228,7 +229,7 @@ export class RunStore {
           if (problem || v.id !== id) throw new Error(problem ?? 'its id does not match its name');
           view = v as RunView;
         } catch (e) {
-          this.notice(`${meta} cannot be read (${(e as Error).message}); the run is recovered from its losses.`);
+          this.notice(`${meta} cannot be read (${errorMessage(e)}); the run is recovered from its losses.`);
         }
       }
       view ??= this.recoveredView(id);
@@ -242,7 +243,7 @@ export class RunStore {
       try {
         this.writeIndex();
       } catch (e) {
-        this.notice(`the rebuilt list could not be saved (${(e as Error).message}).`);
+        this.notice(`the rebuilt list could not be saved (${errorMessage(e)}).`);
       }
     }
     return runs;
@@ -270,7 +271,7 @@ export class RunStore {
     try {
       writeAtomic(join(this.dir, `${run.id}.run.json`), new TextEncoder().encode(JSON.stringify(run)));
     } catch (e) {
-      this.notice(`run ${run.id}'s file could not be updated (${(e as Error).message}).`);
+      this.notice(`run ${run.id}'s file could not be updated (${errorMessage(e)}).`);
     }
   }
 
@@ -279,7 +280,7 @@ export class RunStore {
       mkdirSync(this.dir, { recursive: true });
       writeAtomic(join(this.dir, 'index.json'), new TextEncoder().encode(JSON.stringify({ version: 1, runs: [...this.list(), ...this.unreadable] })));
     } catch (e) {
-      throw new RunStoreError(`the list of runs could not be saved in ${this.dir}: ${(e as Error).message}`);
+      throw new RunStoreError(`the list of runs could not be saved in ${this.dir}: ${errorMessage(e)}`);
     }
   }
 }

@@ -12,7 +12,7 @@ import {
   DEFAULT_RUN_CONFIG, LossHistory, ModelView, PanelOptions, RunConfig, RunView, TRAIN_STRINGS, TRAIN_VIEW_TYPE,
   TrainFromWebview, TrainToWebview, parseTrainMessage,
 } from '../../protocol/train';
-import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
+import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { localize, renderPage, webviewOptions } from '../webviewHtml';
 import { netFromParams } from './modelView';
 import { HISTORY_POINTS, RunStore } from './runStore';
@@ -20,6 +20,7 @@ import { downsampleMean } from '../../core/runHistory';
 import { TrainSession, runWorkerJob } from './trainSession';
 import { RunFiles, newRunId } from './runFiles';
 import type { DatasetSource, ModelPicture } from './workerProtocol';
+import { errorMessage } from '../../util/text';
 
 let log: vscode.LogOutputChannel | undefined;
 export function trainLog(): vscode.LogOutputChannel {
@@ -57,6 +58,7 @@ export class TrainPanel {
   private queued: TrainToWebview[] = [];
   private lastModel: ModelView | undefined;
   private lastNetCheck: TrainToWebview | undefined;
+  private lastLrFinder: TrainToWebview | undefined;
   /** Parameters of recently inspected runs, for the drawing pad's predictions. */
   private readonly params = new Map<string, TwoLayerParams>();
   /** Runs the store could not save, kept in memory (shown, exportable) until the panel closes. */
@@ -114,7 +116,7 @@ export class TrainPanel {
     try {
       m = parseTrainMessage(raw);
     } catch (e) {
-      trainLog().warn(`Dropped a message from the training page: ${(e as Error).message}`, JSON.stringify(raw)?.slice(0, 300));
+      trainLog().warn(`Dropped a message from the training page: ${errorMessage(e)}`, JSON.stringify(raw)?.slice(0, 300));
       return;
     }
     void this.handle(m).catch((e: unknown) => {
@@ -166,6 +168,10 @@ export class TrainPanel {
       }
       case 'checkNetwork':
         return this.checkNetwork(m.batchSize);
+      case 'setLearningRate':
+        return this.setLearningRate(m.learningRate);
+      case 'findLearningRate':
+        return this.findLearningRate(m.config);
       case 'pickFolder':
       case 'exportRun':
       case 'exportChart':
@@ -173,6 +179,11 @@ export class TrainPanel {
       case 'loadModel':
       case 'importRun':
         return this.files.handle(m, (params) => this.evaluate(params));
+      default: {
+        // Every type in src/protocol/train.ts has a case: a new message is a compile error until handled.
+        const unhandled: never = m;
+        throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
@@ -188,7 +199,13 @@ export class TrainPanel {
     }
     this.ready = true;
     void this.panel.webview.postMessage({ type: 'init', runs, histories, current: this.live?.id, options: this.options() } satisfies TrainToWebview);
-    const again = [...(this.lastModel ? [{ type: 'model', view: this.lastModel } as const] : []), ...(this.lastNetCheck ? [this.lastNetCheck] : [])];
+    const watch = this.live && this.session ? this.session.watch.map((item) => ({ type: 'watch', id: this.live?.id ?? '', item }) as const) : [];
+    const again = [
+      ...(this.lastModel ? [{ type: 'model', view: this.lastModel } as const] : []),
+      ...(this.lastNetCheck ? [this.lastNetCheck] : []),
+      ...(this.lastLrFinder ? [this.lastLrFinder] : []),
+      ...watch,
+    ];
     for (const q of [...again, ...this.queued.splice(0)]) this.post(q);
     this.showStoreNotices();
   }
@@ -236,6 +253,7 @@ export class TrainPanel {
         this.post({ type: 'runUpdated', run });
       },
       progress: (batch) => this.post({ type: 'progress', id, ...batch }),
+      watch: (item) => this.post({ type: 'watch', id, item }),
       state: (state) => {
         run.status = state;
         this.post({ type: 'runState', id, state });
@@ -252,6 +270,7 @@ export class TrainPanel {
           trainAccuracy: finiteOrNull(summary.trainAccuracy),
           testAccuracy: finiteOrNull(summary.testAccuracy),
           wallSeconds: summary.wallSeconds,
+          learningRateChanges: summary.learningRateChanges,
           message:
             summary.reason === 'diverged'
               ? vscode.l10n.t(TRAIN_STRINGS.divergedAdvice, String(summary.finalLoss), summary.iterations, config.learningRate)
@@ -334,12 +353,35 @@ export class TrainPanel {
       const { model } = await this.evaluate(params, this.store.get(id)?.config ?? DEFAULT_RUN_CONFIG);
       this.setModel({ ...model, id });
     } catch (e) {
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not show the model: {0}', (e as Error).message) });
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not show the model: {0}', errorMessage(e)) });
     }
   }
 
   private evaluate(params: TwoLayerParams, config: RunConfig = DEFAULT_RUN_CONFIG) {
     return runWorkerJob(this.workerFile, { type: 'evaluate', params, dataset: this.dataset(config) }, 'evaluated');
+  }
+
+  /** A learning-rate change for the run in progress (running or paused); the worker records it. */
+  private setLearningRate(learningRate: number): void {
+    if (!this.session || this.session.state === 'done') {
+      this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('No run is in progress: the new learning rate applies when you start one.') });
+      return;
+    }
+    this.session.setLearningRate(learningRate);
+  }
+
+  /** The learning-rate finder, in a worker of its own, on the form's network and data. */
+  async findLearningRate(config: RunConfig): Promise<void> {
+    this.lastLrFinder = { type: 'lrFinder', state: 'running' };
+    this.post(this.lastLrFinder);
+    try {
+      const job = { type: 'lrFinder' as const, config, dataset: this.dataset(config) };
+      const { result } = await runWorkerJob(this.workerFile, job, 'lrFinder');
+      this.lastLrFinder = { type: 'lrFinder', state: 'done', result };
+    } catch (e) {
+      this.lastLrFinder = { type: 'lrFinder', state: 'error', text: vscode.l10n.t('The learning-rate finder failed: {0}', (e as Error).message) };
+    }
+    this.post(this.lastLrFinder);
   }
 
   /** The book's gradient check on every parameter group, in a worker of its own. */
@@ -352,7 +394,7 @@ export class TrainPanel {
       const { result } = await runWorkerJob(this.workerFile, job, 'netCheck');
       this.lastNetCheck = { type: 'netCheck', state: 'done', result };
     } catch (e) {
-      this.lastNetCheck = { type: 'netCheck', state: 'error', text: vscode.l10n.t('The gradient check failed: {0}', (e as Error).message) };
+      this.lastNetCheck = { type: 'netCheck', state: 'error', text: vscode.l10n.t('The gradient check failed: {0}', errorMessage(e)) };
     }
     this.post(this.lastNetCheck);
   }
@@ -389,7 +431,7 @@ export class TrainPanel {
     try {
       this.store.add(run, losses);
     } catch (e) {
-      trainLog().warn(`could not keep the interrupted run ${run.id}: ${(e as Error).message}`);
+      trainLog().warn(`could not keep the interrupted run ${run.id}: ${errorMessage(e)}`);
     }
   }
 
