@@ -262,3 +262,16 @@ for (const [name, runner] of [
     assert.equal(m.value.error?.kind, 'internal');
   });
 }
+
+import { fileProblem } from '../../src/data/files';
+
+test('files: every errno a data path can raise has a plain sentence (EACCES cannot be provoked as root)', () => {
+  const said = (code: string) => fileProblem(Object.assign(new Error(`${code}: raw`), { code }));
+  assert.match(said('EACCES'), /permission denied/);
+  assert.match(said('EPERM'), /permission denied/);
+  assert.match(said('ELOOP'), /loop of symbolic links/);
+  assert.match(said('EISDIR'), /folder, not a file/);
+  assert.match(said('ENOENT'), /no such file/);
+  assert.match(said('ENOTDIR'), /not a folder/);
+  assert.match(said('ENAMETOOLONG'), /too long/);
+});
