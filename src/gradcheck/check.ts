@@ -1,11 +1,11 @@
 import { readFileSync } from 'fs';
-import { resolve } from 'path';
+import { dirname, resolve } from 'path';
 import { Random } from '../core/random';
 import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
 import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, indexesRows, languageOf, outline, qualifiedName } from './functions';
-import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInputs, recogniseBookLoss, weightAttributes, wrtChoices } from './inputs';
+import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInputs, isDifferentiable, recogniseBookLoss, weightAttributes, wrtChoices } from './inputs';
 import { Msg, elementText, fmt, msg } from './messages';
 import type { Json } from '../protocol/validate';
 import type { RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
@@ -122,6 +122,19 @@ export interface Prepared {
   externalWeights: boolean;
 }
 
+/**
+ * `./grad.ts:gradient` → the file and the function; undefined for a plain name (`grad`,
+ * `Net.backward`). The file part must name a .js/.ts file, so a Windows drive `C:` is no split.
+ */
+export function splitFileRef(ref: string): { file: string; name: string } | undefined {
+  const colon = ref.lastIndexOf(':');
+  if (colon <= 0) return undefined;
+  const file = ref.slice(0, colon);
+  const name = ref.slice(colon + 1);
+  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) || !languageOf(file)) return undefined;
+  return { file, name };
+}
+
 /** Everything up to running: a request, or an error report (unknown function, bad file). */
 export function prepare(options: CheckOptions): Prepared | CheckReport {
   const file = resolve(options.file);
@@ -144,8 +157,26 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} (functions found: {2}).', options.functionName, file, names)]);
   }
   let gradient: FunctionInfo | undefined;
+  let gradientFile: string | undefined;
+  const elsewhere = options.gradientName ? splitFileRef(options.gradientName) : undefined;
   if (options.gradientName === undefined) gradient = conventionalGradient(o, loss);
-  else if (options.gradientName !== null) {
+  else if (elsewhere) {
+    // `--grad ./grad.ts:gradient`: a gradient in another file, resolved from the loss's folder.
+    gradientFile = resolve(dirname(file), elsewhere.file);
+    const otherLanguage = languageOf(gradientFile);
+    if (language === 'python' || otherLanguage === undefined || otherLanguage === 'python') {
+      return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('A gradient in another file ({0}) works for JavaScript/TypeScript: import it into {1} instead, or give its name alone.', elsewhere.file, file)]);
+    }
+    let otherSource: string;
+    try {
+      otherSource = gradientFile === file ? source : readFileSync(gradientFile, 'utf8');
+    } catch (e) {
+      return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('Cannot read {0}: {1}', gradientFile, (e as Error).message)]);
+    }
+    gradient = findFunction(outline(otherSource, otherLanguage), elsewhere.name);
+    if (!gradient) return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} to use as the gradient.', elsewhere.name, gradientFile)]);
+    if (gradientFile === file) gradientFile = undefined;
+  } else if (options.gradientName !== null) {
     gradient = findFunction(o, options.gradientName) ?? (loss.className ? findFunction(o, `${loss.className}.${options.gradientName}`) : undefined);
     if (!gradient) return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} to use as the gradient.', options.gradientName, file)]);
   }
@@ -157,7 +188,10 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   // A method whose class holds the weights is the book's simpleNet: one example, W of 2 × 3.
   const externalWeights = weightAttributes(cls).length > 0;
   const batched = !externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params));
-  const inputs = options.inputs ?? generateInputs(loss.params, { batchSize: options.batchSize ?? 4, seed, batched, externalWeights });
+  // A parameter with a default keeps it (eps = 1e-8): nothing is generated for it.
+  const optional = loss.optional ?? [];
+  const required = loss.params.filter((q) => !optional.includes(q));
+  const inputs = options.inputs ?? generateInputs(required, { batchSize: options.batchSize ?? 4, seed, batched, externalWeights });
   const wrt = options.wrt ?? defaultWrt(loss.params, cls);
   const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);
   const call = gradient ? gradientCall(gradient, loss) : undefined;
@@ -166,7 +200,9 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     source,
     loss: { name: loss.name, className: loss.className },
     params: loss.params,
-    gradient: gradient && call ? { name: gradient.name, className: gradient.className, style: call.style, args: call.args } : undefined,
+    ...(optional.length ? { optional } : {}),
+    differentiable: loss.params.filter(isDifferentiable),
+    gradient: gradient && call ? { name: gradient.name, className: gradient.className, style: call.style, args: call.args, ...(gradientFile ? { file: gradientFile } : {}) } : undefined,
     inputs,
     wrt,
     h: options.h ?? DEFAULT_H,
@@ -174,7 +210,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     stepHs: stepHs(options.h ?? DEFAULT_H),
     stepLimit: 100,
     sweepHs: SWEEP_HS,
-    probes: loss.className ? undefined : bookProbes(loss.params),
+    probes: loss.className ? undefined : bookProbes(required),
     seed,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };

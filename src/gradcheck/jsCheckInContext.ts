@@ -60,21 +60,75 @@ export function checkInContext(req: any): any {
     }
   };
 
-  let instance: any;
-  if (req.loss.className) {
-    const Cls = lookup(req.loss.className);
-    if (typeof Cls !== 'function') fail('not-found', `class ${req.loss.className} is not defined at the top level of the file`, { what: 'class' });
-    // A constructor that needs arguments we do not have: build the object bare and let the
-    // inputs ("self.W": ...) supply its fields.
-    instance = Cls.length > 0 ? Object.create(Cls.prototype) : call(() => new Cls(), null, [], 'init');
-  }
-  const resolve = (ref: any, what: string) => {
-    const fn = ref.className ? instance?.[ref.name] : lookup(ref.name);
-    if (typeof fn !== 'function') fail('not-found', `${what} ${ref.name} is not defined at the top level of the file`, { what });
-    return fn;
+  /**
+   * A dotted name looked up in the running module: a global of the file (a top-level function,
+   * var, const or class), else a property of module.exports (or of its default), else a property
+   * of an object the file made global or exported (an IIFE's `global.tSNE = tSNE`); then one
+   * property a segment, looking on a constructor's prototype too.
+   */
+  const findPath = (dotted: string): any => {
+    const parts = dotted.split('.');
+    let v = lookup(parts[0]);
+    if (v === undefined) {
+      const exp = lookup('module')?.exports;
+      const roots = [exp, exp?.default, ...Object.keys(globalThis).map((k) => (globalThis as any)[k])];
+      for (const r of roots) {
+        if (r !== null && (typeof r === 'object' || typeof r === 'function') && r !== globalThis && parts[0] in r) {
+          v = r[parts[0]];
+          break;
+        }
+      }
+    }
+    for (const part of parts.slice(1)) {
+      if (v === undefined || v === null) return undefined;
+      v = part in Object(v) ? v[part] : typeof v === 'function' ? v.prototype?.[part] : undefined;
+    }
+    return v;
   };
-  const loss = resolve(req.loss, 'function');
+
+  let instance: any;
+  /** The object a method is called on: a new instance of a class or constructor, or the object itself. */
+  const ownerOf = (className: string, name: string) => {
+    const Owner = findPath(className);
+    if (Owner === undefined || Owner === null) fail('not-found', `${className} is not defined in the file (nor exported by it)`, { what: 'class' });
+    if (typeof Owner === 'function' && Owner.prototype && typeof Owner.prototype[name] === 'function') {
+      if (Owner.length === 0) return call(() => new Owner(), null, [], 'init');
+      // A constructor with parameters: built with none (defaults, `opt || {}`), else bare; the
+      // inputs ("self.W": ...) supply its fields.
+      try {
+        return new Owner();
+      } catch {
+        return Object.create(Owner.prototype);
+      }
+    }
+    return Owner;
+  };
+  if (req.loss.className) instance = ownerOf(req.loss.className, req.loss.name);
+  const resolve = (ref: any, what: string, from?: any) => {
+    let fn: any;
+    let self: any = instance;
+    if (from !== undefined) {
+      const parts = ref.className ? [...ref.className.split('.'), ref.name] : [ref.name];
+      let v = from;
+      self = from;
+      for (const part of parts) {
+        self = v;
+        v = v === undefined || v === null ? undefined : part in Object(v) ? v[part] : v.prototype?.[part];
+      }
+      fn = v;
+    } else if (ref.className) {
+      if (ref.className !== req.loss.className) self = ownerOf(ref.className, ref.name);
+      fn = self?.[ref.name];
+    } else {
+      fn = findPath(ref.name);
+      self = undefined;
+    }
+    if (typeof fn !== 'function') fail('not-found', `${what} ${ref.className ? `${ref.className}.` : ''}${ref.name} is not defined in the file (nor exported by it)`, { what });
+    return { fn, self };
+  };
+  const loss = resolve(req.loss, 'function').fn;
   const params: string[] = req.params;
+  const optional: string[] = req.optional ?? [];
   const wrt: string = req.wrt;
   const attr = wrt.startsWith('self.') ? wrt.slice(5) : undefined;
   const base: Record<string, any> = req.inputs;
@@ -83,7 +137,7 @@ export function checkInContext(req: any): any {
     if (!instance) fail('bad-input', `input ${k} is for a method, but ${req.loss.name} is a plain function`, { arg: k });
     instance[k.slice(5)] = clone(base[k]);
   }
-  const missing = params.filter((p) => !(p in base));
+  const missing = params.filter((p) => !(p in base) && !optional.includes(p));
   if (missing.length) fail('bad-input', `no value for ${missing.join(', ')}: give every parameter a value in the inputs`, { arg: missing[0] });
   let x0: any;
   if (attr !== undefined) {
@@ -95,6 +149,11 @@ export function checkInContext(req: any): any {
   if (!shape) fail('bad-input', `${wrt} is not a number or a rectangular array of numbers`, { arg: wrt });
   const size = shape!.reduce((a, b) => a * b, 1);
   const xFlat = flat(x0);
+  const sameShape = (v: any) => {
+    const s = shapeOf(v);
+    return s !== null && s.length === shape!.length && s.every((d, k) => d === shape![k]);
+  };
+  const zerosLike = (v: any): any => (Array.isArray(v) ? v.map(zerosLike) : ArrayBuffer.isView(v) ? new (v as any).constructor((v as any).length) : 0);
 
   /** A fresh copy of x0 with element i moved by step (x0 itself for step 0). */
   const shifted = (i: number, step: number): any => {
@@ -110,18 +169,46 @@ export function checkInContext(req: any): any {
     node[rest] = node[rest] + step;
     return x;
   };
-  const argsWith = (xw: any, keys: string[]) => {
+  const argsWith = (xw: any, keys: string[], replace: Record<string, any> = {}) => {
     if (attr !== undefined) instance[attr] = xw;
-    return keys.map((k) => (k === wrt ? xw : clone(base[k])));
+    return keys.map((k) => (k === wrt ? xw : k in replace ? replace[k] : k in base ? clone(base[k]) : undefined));
+  };
+
+  // ---- what the loss returns: a number, [loss, grad, ...], or { loss|cost|..., grad|grads|... } ----
+  const LOSS_KEYS = ['loss', 'cost', 'value', 'val', 'f', 'fx', 'J', 'j', 'error', 'err', 'objective', 'l', 'L'];
+  const GRAD_KEYS = ['grad', 'grads', 'gradient', 'gradients', 'g', 'df', 'dx', 'dJ', 'dL', 'derivative', 'derivatives', 'dw', 'dW'];
+  const isPlain = (v: any) => v !== null && typeof v === 'object' && !isArr(v);
+  /** The loss value and, when the return carries one, the gradient part (with where it was). */
+  const split = (v: any): { value: any; grad?: any; key?: string } => {
+    if (typeof v === 'number') return { value: v };
+    if (Array.isArray(v) && v.length >= 2 && typeof v[0] === 'number') {
+      const rest = v.slice(1);
+      const tuple = rest.some((e: any) => typeof e !== 'number') || (shape!.length === 0 && rest.length <= params.length);
+      if (tuple) return { value: v[0], grad: rest.length === 1 ? rest[0] : rest, key: rest.length === 1 ? '[1]' : '[1:]' };
+    }
+    if (isPlain(v)) {
+      const lk = LOSS_KEYS.find((k) => typeof v[k] === 'number');
+      if (lk !== undefined) {
+        const others = Object.keys(v).filter((k) => k !== lk);
+        const gk = GRAD_KEYS.find((k) => others.includes(k)) ?? (others.length === 1 ? others[0] : undefined);
+        if (gk !== undefined) return { value: v[lk], grad: v[gk], key: gk };
+        const rest: Record<string, any> = {};
+        for (const k of others) rest[k] = v[k];
+        return { value: v[lk], grad: others.length ? rest : undefined, key: others.length ? `{${others.join(', ')}}` : undefined };
+      }
+    }
+    return { value: v };
   };
   const scalar = (v: any, who: string): number => {
-    if (typeof v === 'number') return v;
+    const { value } = split(v);
+    if (typeof value === 'number') return value;
     return fail('not-scalar', `${who} returned ${describe(v)}; a loss must be one number`, { got: describe(v) });
   };
   const lossAt = (xw: any): number => {
     evaluations++;
     return scalar(call(loss, instance, argsWith(xw, params), 'loss'), `${req.loss.name}()`);
   };
+  const sameValue = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a));
 
   const started = Date.now();
   // The first call also tells whether the loss changes its inputs.
@@ -129,42 +216,116 @@ export function checkInContext(req: any): any {
   const firstArgs = argsWith(clone(x0), params);
   const before = firstArgs.map(clone);
   evaluations++;
-  const f0 = scalar(call(loss, instance, firstArgs, 'loss'), `${req.loss.name}()`);
+  const firstReturn = call(loss, instance, firstArgs, 'loss');
+  const f0 = scalar(firstReturn, `${req.loss.name}()`);
+  /**
+   * Arguments written and never read: filled from zeros, the loss gives the same value. Such an
+   * output argument (`MSE(y, t, deltas)` filling deltas) is a candidate gradient, not a mutation.
+   */
+  const outputs: Record<string, any> = {};
   params.forEach((p, k) => {
-    if (!same(before[k], firstArgs[k])) mutated.push({ fn: 'loss', arg: p });
+    if (same(before[k], firstArgs[k])) return;
+    const buffer = p !== wrt && before[k] !== undefined && typeof before[k] === 'object' ? zerosLike(before[k]) : undefined;
+    if (buffer !== undefined) {
+      evaluations++;
+      const f = scalar(call(loss, instance, argsWith(clone(x0), params, { [p]: buffer }), 'loss'), `${req.loss.name}()`);
+      if (sameValue(f, f0)) {
+        // Filled once more from zeros shaped like the checked input, so what is written reads as its gradient.
+        const filled = Array.isArray(x0) ? zerosLike(x0) : buffer;
+        evaluations++;
+        const f2 = scalar(call(loss, instance, argsWith(clone(x0), params, { [p]: filled }), 'loss'), `${req.loss.name}()`);
+        outputs[p] = sameValue(f2, f0) ? filled : buffer;
+        return;
+      }
+    }
+    mutated.push({ fn: 'loss', arg: p });
   });
   if (attr !== undefined && !same(x0, instance[attr]) && !params.includes(wrt)) mutated.push({ fn: 'loss', arg: wrt });
   const f0Again = lossAt(clone(x0));
 
   let analytic: any = null;
+  let analyticSource: any;
   if (req.gradient) {
-    const grad = resolve(req.gradient, 'gradient');
+    let holder: any;
+    if (req.gradient.file) {
+      try {
+        holder = lookup('require')(req.gradient.file);
+      } catch (cause) {
+        throw { glError: true, kind: 'exception', fn: 'gradient', cause };
+      }
+    }
+    const { fn: grad, self: gself } = resolve(req.gradient, 'gradient', holder);
+    const gthis = req.gradient.file || req.gradient.className ? gself : undefined;
     let res: any;
     if (req.gradient.style === 'numerical') {
       const xg = clone(x0);
-      res = call(grad, instance, [(v: any) => lossAt(v), xg], 'gradient');
+      res = call(grad, gthis, [(v: any) => lossAt(v), xg], 'gradient');
       if (!same(xg, x0)) mutated.push({ fn: 'gradient', arg: wrt });
     } else {
       const keys: string[] = req.gradient.args;
       const gargs = argsWith(clone(x0), keys);
       const gbefore = gargs.map(clone);
-      res = call(grad, instance, gargs, 'gradient');
+      res = call(grad, gthis, gargs, 'gradient');
+      let written: any;
       keys.forEach((k, j) => {
-        if (!same(gbefore[j], gargs[j])) mutated.push({ fn: 'gradient', arg: k });
+        if (same(gbefore[j], gargs[j])) return;
+        // A gradient written into an argument it does not read (grad(y, t, out)): the result.
+        if (k !== wrt && gbefore[j] !== undefined && typeof gbefore[j] === 'object' && (res === undefined || res === gargs[j])) {
+          const again = argsWith(clone(x0), keys, { [k]: Array.isArray(x0) ? zerosLike(x0) : zerosLike(gbefore[j]) });
+          call(grad, gthis, again, 'gradient');
+          if (sameShape(again[j]) && same(flat(again[j]), flat(gargs[j]))) {
+            written = again[j];
+            return;
+          }
+        }
+        mutated.push({ fn: 'gradient', arg: k });
       });
+      if (res === undefined && written !== undefined) res = written;
     }
-    analytic = pick(res);
+    analytic = pick(res, `${req.gradient.name}()`);
+  } else {
+    const ret = split(firstReturn);
+    if (ret.grad !== undefined) {
+      analytic = pick(ret.grad, `${req.loss.name}()`, true);
+      analyticSource = { kind: 'return', key: ret.key };
+    } else {
+      const candidates = Object.keys(outputs).filter((p) => sameShape(outputs[p]));
+      if (candidates.length === 1) {
+        analytic = pick(outputs[candidates[0]], `${req.loss.name}()`);
+        analyticSource = { kind: 'output', key: candidates[0] };
+      }
+    }
   }
 
-  function pick(res: any) {
-    const name = `${req.gradient.name}()`;
+  /** Spellings of the gradient of `key` in a dict: W → dW, dw, grad_W, W_grad, dj_dw, dL_dW, ... */
+  function matchesKey(k: string, key: string): boolean {
+    const bare = (n: string) => n.replace(/^(d[jl]_?d|dloss_?d|grad(ient)?_?|d_?)(?=[A-Za-z])/i, '').replace(/(_?grad(ient)?)$/i, '');
+    return k === key || bare(k) === key || bare(k).toLowerCase() === key.toLowerCase();
+  }
+
+  function pick(res: any, name: string, fromLoss = false) {
     const key = attr ?? wrt;
     let got = res;
-    if (got !== null && typeof got === 'object' && !isArr(got)) {
-      if (key in got) got = got[key];
-      else if (Object.keys(got).length === 1) got = got[Object.keys(got)[0]];
-      else fail('bad-return', `${name} returned an object without the key '${key}' (keys: ${Object.keys(got).join(', ')})`, { got: describe(res), fn: 'gradient' });
-    } else if (Array.isArray(got) && shapeOf(got) === null && got.length === params.length && params.includes(key)) {
+    if (isPlain(got)) {
+      const keys = Object.keys(got);
+      const exact = keys.filter((k) => k === key);
+      const spelled = exact.length ? exact : keys.filter((k) => matchesKey(k, key));
+      const shaped = keys.filter((k) => sameShape(got[k]));
+      if (spelled.length === 1) got = got[spelled[0]];
+      else if (keys.length === 1) got = got[keys[0]];
+      else if (shaped.length === 1) got = got[shaped[0]];
+      else fail('bad-return', `${name} returned gradients under the keys ${keys.join(', ')}, and none of them is clearly the one for ${key}`, { got: describe(res), fn: fromLoss ? 'loss' : 'gradient' });
+    } else if (Array.isArray(got) && shapeOf(got) === null) {
+      // A tuple of gradients in parameter order (dj_dw, dj_db): the one at the checked input's place.
+      const order: string[] = got.length === params.length ? params : (req.differentiable ?? params).slice(0, got.length);
+      const at = order.indexOf(key);
+      const shaped = got.filter((g: any) => sameShape(g));
+      if (at >= 0 && got.length === order.length) got = got[at];
+      else if (shaped.length === 1) got = shaped[0];
+    } else if (Array.isArray(got) && shape!.length === 0 && got.length > 1 && got.every((g: any) => typeof g === 'number')) {
+      const order: string[] = got.length === params.length ? params : (req.differentiable ?? params).slice(0, got.length);
+      if (order.includes(key)) got = got[order.indexOf(key)];
+    } else if (Array.isArray(got) && got.length === params.length && params.includes(key) && !sameShape(got)) {
       got = got[params.indexOf(key)];
     }
     if (got === undefined || got === null) fail('bad-return', `${name} returned ${describe(got)}: is a return statement missing?`, { got: describe(got), fn: 'gradient' });
@@ -202,12 +363,15 @@ export function checkInContext(req: any): any {
   }
   const probes = (req.probes ?? []).map((probe: any) => {
     try {
-      const v = loss.apply(instance, params.map((p) => clone(probe[p])));
+      const v = split(loss.apply(instance, params.map((p) => clone(probe[p])))).value;
       return typeof v === 'number' ? v : null;
     } catch {
       return null;
     }
   });
   if (attr !== undefined) instance[attr] = clone(x0);
-  return { ok: true, x: xFlat, shape, f0, f0Again, indices, plus, minus, steps, sweep, analytic, mutated, probes, evaluations, elapsedMs: Date.now() - started };
+  return {
+    ok: true, x: xFlat, shape, f0, f0Again, indices, plus, minus, steps, sweep, analytic, analyticSource, mutated, probes, evaluations,
+    elapsedMs: Date.now() - started,
+  };
 }

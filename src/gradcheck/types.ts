@@ -16,6 +16,8 @@ export interface GradientRef extends FunctionRef {
   style: 'args' | 'numerical';
   /** For 'args': the input names passed, in the gradient's parameter order. */
   args: string[];
+  /** Absolute path of another file the gradient is in (`--grad ./grad.ts:gradient`); JS/TS. */
+  file?: string;
 }
 
 export interface RunRequest {
@@ -26,6 +28,10 @@ export interface RunRequest {
   loss: FunctionRef;
   /** The loss's parameters in call order (without self/this). */
   params: string[];
+  /** Parameters with a default value: left out of the call (so the default applies) unless the inputs set them. */
+  optional?: string[];
+  /** The differentiable parameters in order: how a tuple of gradients (dj_dw, dj_db) is read. */
+  differentiable?: string[];
   gradient?: GradientRef;
   /** Parameter name (or "self.W" for an attribute of the instance) → number or nested array. */
   inputs: Record<string, Json>;
@@ -62,6 +68,12 @@ export interface RunOutput {
   /** f(x ± s·e_k) for each s in hs, on the element with the largest numerical gradient. */
   sweep: { index: number; hs: number[]; plus: number[]; minus: number[] } | null;
   analytic: { values: number[]; shape: number[] } | null;
+  /**
+   * Where the analytic gradient came from when no gradient function was called: the loss's own
+   * return value ('return': `[loss, dW]`, `{ cost, grad }`; key '[1]', 'grad', ...) or an output
+   * argument the loss fills without reading it ('output': key = its name).
+   */
+  analyticSource?: { kind: 'return' | 'output'; key: string };
   /** Inputs a function changed in place (the check restores them for every call). */
   mutated: { fn: 'loss' | 'gradient'; arg: string }[];
   probes: (number | null)[];
