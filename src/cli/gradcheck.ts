@@ -94,10 +94,10 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
     lines.push(`  ${pad('h', 9)}${pad('forward', 12)}central`);
     e.hs.forEach((h, k) => lines.push(`  ${pad(fmt(h), 9)}${pad(fmt(e.forward[k]), 12)}${fmt(e.central[k])}`));
   }
-  if (r.verdict !== 'error') {
+  if (r.verdict === 'pass' || r.verdict === 'fail') {
     lines.push('', `Thresholds: an element passes when its relative error |a−n|/max(|a|,|n|) ≤ ${fmt(r.thresholds.relative)} or |a−n| ≤ ${fmt(r.thresholds.absoluteFloor)} (1e-8·max(1, |f(x)|)); ≤ ${fmt(r.thresholds.excellent)} everywhere is excellent.`);
-    lines.push(`${r.runtime ?? ''} · ${r.evaluations} evaluations · ${(r.elapsedMs / 1000).toFixed(2)} s`);
-  }
+    }
+  if (r.verdict !== 'error') lines.push(`${r.runtime ?? ''} · ${r.evaluations} evaluations · ${(r.elapsedMs / 1000).toFixed(2)} s`);
   return lines.join('\n');
 }
 
@@ -155,5 +155,6 @@ export async function runGradcheck(argv: string[]): Promise<number> {
   );
   if (flags.json) process.stdout.write(JSON.stringify(reportJson(report)) + '\n');
   else process.stdout.write(formatReport(report) + '\n');
-  return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
+  // numerical-only is not a failure of the learner's code: nothing of theirs was compared (exit 0).
+  return report.verdict === 'pass' || report.verdict === 'numerical-only' ? 0 : report.verdict === 'fail' ? 1 : 2;
 }

@@ -4,7 +4,7 @@ import { Random } from '../core/random';
 import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
-import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, indexesRows, languageOf, outline, qualifiedName } from './functions';
+import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName } from './functions';
 import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInputs, isDifferentiable, recogniseBookLoss, weightAttributes, wrtChoices } from './inputs';
 import { Msg, elementText, fmt, msg } from './messages';
 import type { Json } from '../protocol/validate';
@@ -42,7 +42,11 @@ export interface Runners {
   pythonHint: string;
 }
 
-export type Verdict = 'pass' | 'fail' | 'error';
+/**
+ * 'numerical-only': nothing of the learner's was compared (no gradient found or chosen), so the
+ * check neither passes nor fails; it never ticks a walkthrough step and exits 0 in a terminal.
+ */
+export type Verdict = 'pass' | 'fail' | 'error' | 'numerical-only';
 export type DiagnosisCodeAny = Finding['code'] | ErrorCode;
 
 export interface FunctionSummary {
@@ -293,7 +297,8 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
     findings.push({ code: 'truncation', message: msg('At {0} elements the central difference with h = {1} is still off by up to {2}: the function curves sharply there (−log y with y near 0?). With h/10 it agrees with your gradient, and the error shrank like h², so these elements pass.', converged.length, fmt(req.h), fmt(worst)) });
   }
   findings.unshift(...nan);
-  const verdict: Verdict = shapeProblem || comparison.failing > 0 || findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code)) ? 'fail' : 'pass';
+  const failed = shapeProblem || comparison.failing > 0 || findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code));
+  const verdict: Verdict = failed ? 'fail' : aligned === null ? 'numerical-only' : 'pass';
   const recognisedLoss = recogniseBookLoss(out.probes);
   const sweepAt = out.sweep && aligned ? aligned[out.sweep.index] : null;
   return {
@@ -317,13 +322,24 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
   };
 }
 
+/** What "numerical-only" says: nothing of yours was compared, and how to name a gradient so it is. */
+export function numericalOnlyHeadline(p: Pick<Prepared, 'loss' | 'language'>, h: number, n: number): Msg {
+  const { name, className } = p.loss;
+  const python = p.language === 'python';
+  // The first two of the shared list in the file's own style (f_grad, grad_f or fGrad, gradF).
+  const all = gradientNames(name);
+  const names = className ? ['gradient', 'backward'] : python ? all.slice(0, 2) : [all.find((g) => g === `${name}Grad`), all.find((g) => /^grad[A-Z]/.test(g))];
+  const both = python ? 'return loss, grad' : 'return { loss, grad }';
+  return msg(
+    'Only the numerical gradient of {0}() was computed (central differences, h = {1}, {2} elements): no gradient of yours was compared, so this is not a pass. To check yours, name it {3} (or {4}), return it with the loss ({5}), or choose it as the hand-written gradient (in a terminal: --grad NAME).',
+    name, fmt(h), n, names[0] ?? `${name}_grad`, names[1] ?? `grad_${name}`, both,
+  );
+}
+
 function headline(verdict: Verdict, c: Comparison, req: RunRequest, p: Prepared, out: RunOutput, compared: boolean): Msg {
   const n = out.indices.length;
-  if (!p.gradient) {
-    return verdict === 'pass'
-      ? msg('No hand-written gradient: this is the numerical gradient of {0}() alone (central differences, h = {1}, {2} elements).', p.loss.name, fmt(req.h), n)
-      : msg('The numerical gradient of {0}() cannot be trusted: see below.', p.loss.name);
-  }
+  if (verdict === 'numerical-only') return numericalOnlyHeadline(p, req.h, n);
+  if (!compared && verdict === 'fail' && !p.gradient) return msg('The numerical gradient of {0}() cannot be trusted: see below.', p.loss.name);
   if (verdict === 'pass') {
     return (c.maxRelativeError ?? 0) <= THRESHOLDS.excellent
       ? msg('Your gradient matches the numerical gradient: largest relative error {0} over {1} elements (excellent: ≤ 1e-7; pass: ≤ 1e-5 per element).', fmt(c.maxRelativeError ?? 0), n)

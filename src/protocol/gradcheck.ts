@@ -8,7 +8,7 @@ import { ProtocolError, messageType, num, oneOf, str } from './validate';
 
 export const GRADCHECK_VIEW_TYPE = 'gradientLab.checkGradient';
 
-export type GradcheckVerdict = 'pass' | 'fail' | 'error';
+export type GradcheckVerdict = 'pass' | 'fail' | 'error' | 'numerical-only';
 export type PresetChoice = 'function_2' | 'book-yt-1' | 'book-yt-2' | 'book-yt-batch' | 'simpleNet';
 export const PRESET_CHOICES: readonly PresetChoice[] = ['function_2', 'book-yt-1', 'book-yt-2', 'book-yt-batch', 'simpleNet'];
 
@@ -135,6 +135,7 @@ export const GRADCHECK_STRINGS = {
   verdictPass: 'PASS',
   verdictFail: 'FAIL',
   verdictError: 'ERROR',
+  verdictNumericalOnly: 'NUMERICAL ONLY',
   diagnosis: 'Diagnosis',
   goToLine: 'Go to line {0}',
   elements: 'Elements, worst first',
