@@ -68,7 +68,11 @@ export interface CheckReport {
   language: Language;
   file: string;
   loss?: FunctionSummary;
-  gradient?: FunctionSummary & { style: 'args' | 'numerical' };
+  /**
+   * The gradient compared: a function of the file, or (`from`) what the loss itself returned
+   * (`[loss, dW]`, `{ cost, grad }`) or wrote into an output argument (`MSE(y, t, deltas)`).
+   */
+  gradient?: FunctionSummary & { style: 'args' | 'numerical'; from?: { kind: 'return' | 'output'; key: string } };
   /** The file's other functions, for choosing a gradient by hand. */
   functions: FunctionSummary[];
   wrt: string;
@@ -258,7 +262,7 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
   const req = p.request;
   const base = {
     file: req.file, language: p.language, loss: summarize(p.loss), functions: p.functions.filter((f) => f !== p.loss).map(summarize),
-    gradient: p.gradient ? { ...summarize(p.gradient), style: req.gradient!.style } : undefined,
+    gradient: p.gradient ? { ...summarize(p.gradient), style: req.gradient!.style } : undefined as CheckReport['gradient'],
     wrt: req.wrt, wrtChoices: p.wrtChoices, h: req.h, inputs: req.inputs,
   };
   if (!result.ok) {
@@ -266,6 +270,7 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
     return { ...errorReport(base, e.codes, e.messages, result.error), loss: base.loss, gradient: base.gradient };
   }
   const out: RunOutput = result;
+  if (!p.gradient && out.analyticSource && out.analytic) base.gradient = returnedGradient(p.loss, out.analyticSource);
   const numerical = centralDifferences(out.plus, out.minus, req.h);
   const findings: Finding[] = behaviourFindings(out, p.loss.name, p.gradient?.name);
   let aligned: number[] | null = null;
@@ -320,6 +325,13 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
     elapsedMs: out.elapsedMs,
     runtime: out.runtime,
   };
+}
+
+/** The gradient a loss returns or fills in, named the way the learner reads it: loss().grad, loss()[1], loss(…, deltas). */
+function returnedGradient(loss: FunctionInfo, from: { kind: 'return' | 'output'; key: string }): NonNullable<CheckReport['gradient']> {
+  const q = qualifiedName(loss);
+  const qualified = from.kind === 'output' ? `${q}(…, ${from.key})` : /^[[{]/.test(from.key) ? `${q}()${from.key.startsWith('{') ? ` ${from.key}` : from.key}` : `${q}().${from.key}`;
+  return { ...summarize(loss), qualified, style: 'args', from };
 }
 
 /** What "numerical-only" says: nothing of yours was compared, and how to name a gradient so it is. */

@@ -303,6 +303,19 @@ export function checkInContext(req: any): any {
     return k === key || bare(k) === key || bare(k).toLowerCase() === key.toLowerCase();
   }
 
+  /**
+   * Which parameter each gradient of a tuple belongs to: all parameters when there are as many,
+   * else the differentiable ones whose inputs have the shapes of the tuple's entries, in order.
+   */
+  function tupleOrder(tuple: any[]): string[] {
+    if (tuple.length === params.length) return params;
+    const shapeKey = (v: any) => JSON.stringify(shapeOf(v));
+    const inputShape = (p: string) => shapeKey(p === wrt ? x0 : base[p]);
+    const shapes = new Set(tuple.map(shapeKey));
+    const fitting = (req.differentiable ?? params).filter((p: string) => (p === wrt || p in base) && shapes.has(inputShape(p)));
+    return fitting.length === tuple.length && fitting.every((p: string, k: number) => inputShape(p) === shapeKey(tuple[k])) ? fitting : [];
+  }
+
   function pick(res: any, name: string, fromLoss = false) {
     const key = attr ?? wrt;
     let got = res;
@@ -315,16 +328,12 @@ export function checkInContext(req: any): any {
       else if (keys.length === 1) got = got[keys[0]];
       else if (shaped.length === 1) got = got[shaped[0]];
       else fail('bad-return', `${name} returned gradients under the keys ${keys.join(', ')}, and none of them is clearly the one for ${key}`, { got: describe(res), fn: fromLoss ? 'loss' : 'gradient' });
-    } else if (Array.isArray(got) && shapeOf(got) === null) {
+    } else if (Array.isArray(got) && (shapeOf(got) === null || (shape!.length === 0 && got.length > 1))) {
       // A tuple of gradients in parameter order (dj_dw, dj_db): the one at the checked input's place.
-      const order: string[] = got.length === params.length ? params : (req.differentiable ?? params).slice(0, got.length);
-      const at = order.indexOf(key);
+      const at = tupleOrder(got).indexOf(key);
       const shaped = got.filter((g: any) => sameShape(g));
-      if (at >= 0 && got.length === order.length) got = got[at];
+      if (at >= 0) got = got[at];
       else if (shaped.length === 1) got = shaped[0];
-    } else if (Array.isArray(got) && shape!.length === 0 && got.length > 1 && got.every((g: any) => typeof g === 'number')) {
-      const order: string[] = got.length === params.length ? params : (req.differentiable ?? params).slice(0, got.length);
-      if (order.includes(key)) got = got[order.indexOf(key)];
     } else if (Array.isArray(got) && got.length === params.length && params.includes(key) && !sameShape(got)) {
       got = got[params.indexOf(key)];
     }
