@@ -11,7 +11,7 @@ import { json as jsonValue, isRecord, ProtocolError } from '../protocol/validate
 import { FlagSpec, UsageError, parseArgs } from './args';
 
 export const GRADCHECK_USAGE =
-  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|none] [--wrt ARG] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
+  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|./OTHER.ts:NAME|none] [--wrt ARG] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
 
 const SPECS: Record<string, FlagSpec> = {
   grad: { kind: 'string' },

@@ -149,3 +149,11 @@ export function indexesRows(code: string, names: string[]): boolean {
     return v !== undefined && new RegExp(`\\b${esc(v)}\\s*(\\[|\\.(length|map|reduce|forEach)\\b)`).test(code);
   });
 }
+
+/**
+ * Whether a loss's text returns more than a number — `return loss, dW` (Python), `return [loss, dW]`,
+ * `return { cost, grad }` — so its gradient comes with it and no other function need be asked for.
+ */
+export function returnsGradient(code: string): boolean {
+  return /\breturn\s*\(?\s*[\w.\[\]'"]+\s*,/.test(code) || /\breturn\s*\[\s*[^\]\s]/.test(code) || /\breturn\s*\{\s*[\w$'"]+\s*[:,}]/.test(code);
+}

@@ -96,7 +96,10 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
     case 'run': {
       const gradient = str(body, 'gradient', 200);
       const wrt = str(body, 'wrt', 200);
-      if (gradient !== '' && !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)?$/.test(gradient)) throw new ProtocolError('gradient must be a function name');
+      // A function of the file, or of a file beside it (`./grad.ts:gradient`, from the picker).
+      if (gradient !== '' && !/^(\.\/[\w.-]+\.[cm]?[jt]s:)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(gradient)) {
+        throw new ProtocolError('gradient must be a function name');
+      }
       if (!/^(self\.)?[A-Za-z_$][\w$]*$/.test(wrt)) throw new ProtocolError('wrt must be a parameter name');
       return { type, gradient, wrt, h: num(body, 'h', { min: 1e-300, max: 1 }), inputsText: str(body, 'inputsText', MAX_INPUTS_CHARS) };
     }

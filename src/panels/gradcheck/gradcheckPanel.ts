@@ -4,10 +4,12 @@
  * or a child process — never on this thread — and sends the page a finished view. Every message
  * from the page is validated first; an invalid one is logged and dropped.
  */
+import { basename } from 'path';
 import * as vscode from 'vscode';
 import { readFile } from 'fs/promises';
 import { CheckOptions, CheckReport, Prepared, prepare, runPrepared } from '../../gradcheck/check';
 import { qualifiedName } from '../../gradcheck/functions';
+import { OtherFunction, functionsBeside } from '../../gradcheck/otherFiles';
 import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
 import { makeRunners } from '../../gradcheck/runners';
 import {
@@ -136,6 +138,8 @@ export class GradcheckPanel {
       this.post({ type: 'result', result: inputError((e as Error).message) });
       return;
     }
+    // Another file's function only as the picker offered it.
+    if (m.gradient.includes(':') && !this.setup?.gradientChoices.some((c) => c.value === m.gradient)) return;
     const options: CheckOptions = {
       file: this.target.uri.fsPath,
       source: await this.source(this.target.uri),
@@ -161,10 +165,10 @@ export class GradcheckPanel {
     }
     this.prepared = prepared;
     if (rebuildSetup || !this.setup) {
-      this.setup = setupView(prepared);
+      this.setup = setupView(prepared, await functionsBeside(prepared.request.file));
       this.post({ type: 'setup', setup: this.setup });
     } else {
-      this.setup = { ...this.setup, gradient: prepared.gradient ? qualifiedName(prepared.gradient) : '', wrt: prepared.request.wrt, h: prepared.request.h, inputsText: inputsToText(prepared.request.inputs) };
+      this.setup = { ...this.setup, gradient: gradientValue(prepared), wrt: prepared.request.wrt, h: prepared.request.h, inputsText: inputsToText(prepared.request.inputs) };
     }
     this.post({ type: 'running' });
     const started = Date.now();
@@ -227,7 +231,14 @@ export class GradcheckPanel {
   }
 }
 
-function setupView(p: Prepared): SetupView {
+/** The picker's value for the prepared gradient: its name, or `./grad.ts:name` for one in another file. */
+function gradientValue(p: Prepared): string {
+  if (!p.gradient) return '';
+  const other = p.request.gradient?.file;
+  return other ? `./${basename(other)}:${qualifiedName(p.gradient)}` : qualifiedName(p.gradient);
+}
+
+function setupView(p: Prepared, beside: OtherFunction[]): SetupView {
   const presetLabels: Record<PresetChoice, string> = {
     function_2: vscode.l10n.t('function_2 at (3, 4)'),
     'book-yt-1': vscode.l10n.t('10-class y/t, example 1 (right: "2")'),
@@ -240,10 +251,12 @@ function setupView(p: Prepared): SetupView {
     language: p.language,
     signature: `${qualifiedName(p.loss)}(${p.loss.params.join(', ')})`,
     line: p.loss.line,
-    gradient: p.gradient ? qualifiedName(p.gradient) : '',
+    gradient: gradientValue(p),
     gradientChoices: [
       { value: '', label: vscode.l10n.t(GRADCHECK_STRINGS.noGradient) },
       ...p.functions.filter((f) => f !== p.loss).map((f) => ({ value: qualifiedName(f), label: `${qualifiedName(f)}(${f.params.join(', ')})` })),
+      // Gradients in the JavaScript/TypeScript files beside this one (--grad ./grad.ts:gradient).
+      ...beside.map((f) => ({ value: f.ref, label: `${f.file}: ${f.name}(${f.params.join(', ')})` })),
     ],
     wrt: p.request.wrt,
     wrtChoices: p.wrtChoices.includes(p.request.wrt) ? p.wrtChoices : [p.request.wrt, ...p.wrtChoices],
