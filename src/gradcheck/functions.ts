@@ -17,11 +17,11 @@ export interface FunctionInfo {
   className?: string;
   /** Parameters in call order, without self/this. */
   params: string[];
-  /** Parameters with a default value (`eps = 1e-8`): left to their default unless the inputs set them. */
-  optional?: string[];
   /** 1-based lines of the definition and of its last line. */
   line: number;
   endLine: number;
+  /** Parameters with a default value → its text (Python: eps=1e-8 → "1e-8"). */
+  defaults?: Record<string, string>;
 }
 
 export interface ClassInfo {
@@ -30,6 +30,9 @@ export interface ClassInfo {
   endLine: number;
   /** Fields assigned in the constructor (self.W = ..., this.W = ...). */
   attributes: string[];
+  /** The constructor's parameters (without self) and their defaults, when known (Python). */
+  initParams?: string[];
+  initDefaults?: Record<string, string>;
 }
 
 export interface Outline {
@@ -83,14 +86,16 @@ export function gradientNames(f: string): string[] {
     `${f}Grad`, `grad${capital(f)}`, `d${capital(f)}`, `${f}Gradient`, `gradient${capital(f)}`, `${f}Prime`, `${f}Derivative`,
     `derivative${capital(f)}`, `${f}Backward`, `backward${capital(f)}`,
   ];
-  // compute_cost → compute_gradient, mse_loss → mse_grad, computeCost → computeGradient, loss → gradient.
-  const snake = /^(.*?)_?(loss|cost|error|objective)$/.exec(f);
-  if (snake) {
-    const stem = snake[1];
-    for (const g of ['gradient', 'grad', 'gradients', 'grads']) names.push(stem ? `${stem}_${g}` : g);
-  }
-  const camel = /^(.+?)(Loss|Cost|Error|Objective)$/.exec(f);
-  if (camel) for (const g of ['Gradient', 'Grad', 'Gradients', 'Grads']) names.push(`${camel[1]}${g}`);
+  // compute_cost → compute_gradient, compute_cost_logistic → compute_gradient_logistic,
+  // mse_loss → mse_grad, computeCost → computeGradient, loss → gradient.
+  const words = f.split('_');
+  words.forEach((w, k) => {
+    if (!/^(loss|cost|error|objective)$/.test(w)) return;
+    for (const g of ['gradient', 'grad', 'gradients', 'grads']) names.push([...words.slice(0, k), g, ...words.slice(k + 1)].join('_'));
+    // softmax_loss → softmax_grad, but also dropping the word: mse_loss → mse_grad is covered above.
+  });
+  const camel = /^(.+?)(Loss|Cost|Error|Objective)(.*)$/.exec(f);
+  if (camel) for (const g of ['Gradient', 'Grad', 'Gradients', 'Grads']) names.push(`${camel[1]}${g}${camel[3]}`);
   return [...new Set(names)].filter((n) => n !== f && !isNumericalName(n));
 }
 

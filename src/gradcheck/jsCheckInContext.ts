@@ -223,6 +223,7 @@ export function checkInContext(req: any): any {
    * output argument (`MSE(y, t, deltas)` filling deltas) is a candidate gradient, not a mutation.
    */
   const outputs: Record<string, any> = {};
+  const named: string[] = req.outputArgs ?? [];
   params.forEach((p, k) => {
     if (same(before[k], firstArgs[k])) return;
     const buffer = p !== wrt && before[k] !== undefined && typeof before[k] === 'object' ? zerosLike(before[k]) : undefined;
@@ -238,13 +239,14 @@ export function checkInContext(req: any): any {
         return;
       }
     }
-    mutated.push({ fn: 'loss', arg: p });
+    if (!named.includes(p)) mutated.push({ fn: 'loss', arg: p });
   });
   if (attr !== undefined && !same(x0, instance[attr]) && !params.includes(wrt)) mutated.push({ fn: 'loss', arg: wrt });
   const f0Again = lossAt(clone(x0));
 
   let analytic: any = null;
-  let analyticSource: any;
+  let gradientSource: string | null = null;
+  let gradientLabel: string | null = null;
   if (req.gradient) {
     let holder: any;
     if (req.gradient.file) {
@@ -257,6 +259,8 @@ export function checkInContext(req: any): any {
     const { fn: grad, self: gself } = resolve(req.gradient, 'gradient', holder);
     const gthis = req.gradient.file || req.gradient.className ? gself : undefined;
     let res: any;
+    let written: any;
+    let writtenKey: string | null = null;
     if (req.gradient.style === 'numerical') {
       const xg = clone(x0);
       res = call(grad, gthis, [(v: any) => lossAt(v), xg], 'gradient');
@@ -266,7 +270,6 @@ export function checkInContext(req: any): any {
       const gargs = argsWith(clone(x0), keys);
       const gbefore = gargs.map(clone);
       res = call(grad, gthis, gargs, 'gradient');
-      let written: any;
       keys.forEach((k, j) => {
         if (same(gbefore[j], gargs[j])) return;
         // A gradient written into an argument it does not read (grad(y, t, out)): the result.
@@ -275,6 +278,7 @@ export function checkInContext(req: any): any {
           call(grad, gthis, again, 'gradient');
           if (sameShape(again[j]) && same(flat(again[j]), flat(gargs[j]))) {
             written = again[j];
+            writtenKey = k;
             return;
           }
         }
@@ -283,16 +287,20 @@ export function checkInContext(req: any): any {
       if (res === undefined && written !== undefined) res = written;
     }
     analytic = pick(res, `${req.gradient.name}()`);
-  } else {
+    gradientSource = written !== undefined && res === written ? 'output-arg' : 'function';
+    if (gradientSource === 'output-arg') gradientLabel = writtenKey;
+  } else if (req.useReturned !== false) {
     const ret = split(firstReturn);
     if (ret.grad !== undefined) {
       analytic = pick(ret.grad, `${req.loss.name}()`, true);
-      analyticSource = { kind: 'return', key: ret.key };
+      gradientSource = 'returned';
+      gradientLabel = ret.key ?? null;
     } else {
       const candidates = Object.keys(outputs).filter((p) => sameShape(outputs[p]));
       if (candidates.length === 1) {
         analytic = pick(outputs[candidates[0]], `${req.loss.name}()`);
-        analyticSource = { kind: 'output', key: candidates[0] };
+        gradientSource = 'output-arg';
+        gradientLabel = candidates[0];
       }
     }
   }
@@ -312,7 +320,7 @@ export function checkInContext(req: any): any {
     const shapeKey = (v: any) => JSON.stringify(shapeOf(v));
     const inputShape = (p: string) => shapeKey(p === wrt ? x0 : base[p]);
     const shapes = new Set(tuple.map(shapeKey));
-    const fitting = (req.differentiable ?? params).filter((p: string) => (p === wrt || p in base) && shapes.has(inputShape(p)));
+    const fitting = (req.gradientOrder ?? params).filter((p: string) => (p === wrt || p in base) && shapes.has(inputShape(p)));
     return fitting.length === tuple.length && fitting.every((p: string, k: number) => inputShape(p) === shapeKey(tuple[k])) ? fitting : [];
   }
 
@@ -321,7 +329,8 @@ export function checkInContext(req: any): any {
     let got = res;
     if (isPlain(got)) {
       const keys = Object.keys(got);
-      const exact = keys.filter((k) => k === key);
+      // --grad-key names the entry when the names do not tell.
+      const exact = keys.filter((k) => k === (req.gradKey ?? key));
       const spelled = exact.length ? exact : keys.filter((k) => matchesKey(k, key));
       const shaped = keys.filter((k) => sameShape(got[k]));
       if (spelled.length === 1) got = got[spelled[0]];
@@ -380,7 +389,7 @@ export function checkInContext(req: any): any {
   });
   if (attr !== undefined) instance[attr] = clone(x0);
   return {
-    ok: true, x: xFlat, shape, f0, f0Again, indices, plus, minus, steps, sweep, analytic, analyticSource, mutated, probes, evaluations,
+    ok: true, x: xFlat, shape, f0, f0Again, indices, plus, minus, steps, sweep, analytic, gradientSource, gradientLabel, mutated, probes, evaluations,
     elapsedMs: Date.now() - started,
   };
 }

@@ -12,10 +12,10 @@ import { stripTypes } from './tsStrip';
  * Unbalanced code (a file mid-edit) still yields what it can.
  */
 
-/** FunctionInfo's parameter fields: the names, and the defaulted ones when there are any. */
-function paramFields(t: Token[], open: number, close: number): { params: string[]; optional?: string[] } {
+/** FunctionInfo's parameter fields: the names, and the defaulted ones (name → default's text) when there are any. */
+function paramFields(t: Token[], open: number, close: number): { params: string[]; defaults?: Record<string, string> } {
   const p = jsParams(t, open, close);
-  return p.optional.length ? { params: [...p], optional: p.optional } : { params: [...p] };
+  return p.optional.length ? { params: [...p], defaults: Object.fromEntries(p.optional.map((o) => [o, p.defaults[o] ?? ''])) } : { params: [...p] };
 }
 
 /** The first token after index `from` with this value, or -1 (a scan from `from`, not from 0). */
@@ -30,9 +30,9 @@ function closeOf(t: Token[], k: number): number {
   return m < 0 ? t.length - 1 : m;
 }
 
-/** Parameter names; `optional` lists those with a default value (`eps = 1e-8`). */
-function jsParams(t: Token[], open: number, close: number): string[] & { optional: string[] } {
-  const params = Object.assign([] as string[], { optional: [] as string[] });
+/** Parameter names; `optional` lists those with a default value (`eps = 1e-8`), `defaults` its text. */
+function jsParams(t: Token[], open: number, close: number): string[] & { optional: string[]; defaults: Record<string, string> } {
+  const params = Object.assign([] as string[], { optional: [] as string[], defaults: {} as Record<string, string> });
   let k = open + 1;
   while (k < close) {
     if (t[k].value === '...') k++;
@@ -44,10 +44,15 @@ function jsParams(t: Token[], open: number, close: number): string[] & { optiona
       if (tok.type === 'ident') params.push(tok.value);
       k++;
     }
+    let valueFrom = -1;
     while (k < close && t[k].value !== ',') {
-      if (t[k].value === '=' && params.length) params.optional.push(params[params.length - 1]);
+      if (t[k].value === '=' && params.length && valueFrom < 0) {
+        params.optional.push(params[params.length - 1]);
+        valueFrom = k + 1;
+      }
       k = ['(', '[', '{'].includes(t[k].value) ? closeOf(t, k) + 1 : k + 1;
     }
+    if (valueFrom > 0 && valueFrom < k) params.defaults[params[params.length - 1]] = t.slice(valueFrom, k).map((x) => x.value).join(' ');
     k++;
   }
   return params;
@@ -131,7 +136,7 @@ export function jsOutline(source: string, language: Language): Outline {
         if (t[a]?.value === '*') a++;
         if (t[a]?.type === 'ident') a++;
       }
-      let params: { params: string[]; optional?: string[] } | undefined;
+      let params: { params: string[]; defaults?: Record<string, string> } | undefined;
       let after = -1;
       if (t[a]?.value === '(') {
         const close = closeOf(t, a);
@@ -241,7 +246,7 @@ function assignedFunctions(
   classes: ClassInfo[],
 ) {
   const known = new Set(functions.map((f) => `${f.className ?? ''}.${f.name}`));
-  type Params = { params: string[]; optional?: string[] };
+  type Params = { params: string[]; defaults?: Record<string, string> };
   const add = (className: string | undefined, name: string, params: Params, startTok: number, endTok: number) => {
     const key = `${className ?? ''}.${name}`;
     if (known.has(key) || name === 'constructor') return;

@@ -83,6 +83,8 @@ export type GradcheckFromWebview =
 
 const FROM_WEBVIEW = ['ready', 'run', 'preset', 'generate', 'reveal', 'cancel'] as const;
 
+export const WRT_PATH = /^[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*('[^'\\]*'|"[^"\\]*"|\d+)\s*\])*$/;
+
 /** The largest inputs text the panel accepts (about 100k numbers). */
 export const MAX_INPUTS_CHARS = 2_000_000;
 
@@ -100,7 +102,8 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
       if (gradient !== '' && !/^(\.\/[\w.-]+\.[cm]?[jt]s:)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(gradient)) {
         throw new ProtocolError('gradient must be a function name');
       }
-      if (!/^(self\.)?[A-Za-z_$][\w$]*$/.test(wrt)) throw new ProtocolError('wrt must be a parameter name');
+      // A name or a path: W, self.W, self.params['W1'], net.params["b2"].
+      if (!WRT_PATH.test(wrt)) throw new ProtocolError('wrt must be a parameter name or a path like self.params[\'W1\']');
       return { type, gradient, wrt, h: num(body, 'h', { min: 1e-300, max: 1 }), inputsText: str(body, 'inputsText', MAX_INPUTS_CHARS) };
     }
     case 'preset':

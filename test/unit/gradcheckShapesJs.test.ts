@@ -27,7 +27,7 @@ const w = [0.3, -0.8];
 test('{ cost, grad } returned by the loss is compared without --grad; a gradient missing its 1/n fails as scale n', async () => {
   const ok = await check('costGrad.js', 'linearCost', { inputs: { w, X, y: yLin }, wrt: 'w' });
   assert.equal(ok.verdict, 'pass', text(ok));
-  assert.equal(ok.gradient?.qualified, 'linearCost().grad');
+  assert.equal(ok.gradientFrom, 'linearCost() → grad');
   // Xᵀ(Xw − y)/n, by hand.
   const err = X.map((r, i) => r[0] * w[0] + r[1] * w[1] - yLin[i]);
   const expected = [0, 1].map((j) => X.reduce((s, r, i) => s + err[i] * r[j], 0) / X.length);
@@ -45,12 +45,12 @@ test('{ loss, grads: { W, b } } is read by the checked parameter; [loss, dW] arr
   for (const wrt of ['W', 'b']) {
     const r = await check('lossGrads.ts', 'affineSquare', { inputs: { W, b, x: X }, wrt });
     assert.equal(r.verdict, 'pass', `${wrt}: ${text(r)}`);
-    assert.equal(r.gradient?.qualified, 'affineSquare().grads');
+    assert.equal(r.gradientFrom, 'affineSquare() → grads');
     assert.deepEqual(r.shape, wrt === 'W' ? [2, 3] : [3]);
   }
   const arr = await check('lossGrads.ts', 'squareLoss', { inputs: { W, X } });
   assert.equal(arr.verdict, 'pass', text(arr));
-  assert.equal(arr.gradient?.qualified, 'squareLoss()[1]');
+  assert.equal(arr.gradientFrom, 'squareLoss() → [1]');
   const sign = await check('lossGrads.ts', 'squareLossSign', { inputs: { W, X } });
   assert.equal(sign.verdict, 'fail');
   assert.deepEqual(sign.diagnosis, ['sign']);
@@ -62,8 +62,7 @@ test('a correct MSE(y, t, deltas) that fills deltas passes; mutates-input only w
   const ok = await check('mseDeltas.js', 'MSE', { inputs: { y, t, deltas: [0, 0, 0, 0] }, wrt: 'y' });
   assert.equal(ok.verdict, 'pass', text(ok));
   assert.deepEqual(ok.diagnosis, []);
-  assert.equal(ok.gradient?.from?.kind, 'output');
-  assert.equal(ok.gradient?.qualified, 'MSE(…, deltas)');
+  assert.equal(ok.gradientFrom, 'MSE() → deltas');
   // d/dy of Σ(y − t)²/(2n) is (y − t)/n.
   const byIndex = new Map(ok.rows.map((r) => [r.index, r.analytic]));
   y.forEach((v, i) => assert.ok(Math.abs(byIndex.get(i)! - (v - t[i]) / 4) < 1e-12));
@@ -78,7 +77,7 @@ test('a correct MSE(y, t, deltas) that fills deltas passes; mutates-input only w
 
 test('a defaulted parameter keeps its default (eps = 1e-8): no "no value for eps"', async () => {
   const o = outline(readFileSync(join(DIR, 'mseDeltas.js'), 'utf8'), 'javascript');
-  assert.deepEqual(findFunction(o, 'logLoss')?.optional, ['eps']);
+  assert.deepEqual(findFunction(o, 'logLoss')?.defaults, { eps: '1e-8' });
   const y = [0.2, 0.5, 0.3];
   const t = [0, 1, 0];
   const r = await check('mseDeltas.js', 'logLoss', { inputs: { y, t } });
@@ -145,7 +144,7 @@ test('functions assigned anywhere: module.exports members, exports.f, an object 
     'function foo() { const local = { nope: function () {} }; }',
   ].join('\n');
   const o = outline(src, 'javascript');
-  assert.deepEqual(o.functions.map((f) => [qualifiedName(f), f.params.join(','), (f.optional ?? []).join(','), f.line]), [
+  assert.deepEqual(o.functions.map((f) => [qualifiedName(f), f.params.join(','), Object.keys(f.defaults ?? {}).join(','), f.line]), [
     ['mse', 'y,t,eps', 'eps', 1],
     ['foo', '', '', 9],
     ['msePrime', 'y,t', '', 3],
