@@ -213,7 +213,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   // Arguments only the gradient takes (grad_f(x, out), MSE(y, t, deltas)) are outputs it fills.
   const gradientOnly = call?.style === 'args' ? call.args.filter((a) => !loss.params.includes(a)) : [];
   const outputArgs = [...loss.params.filter((q) => roleOf(q) === 'output'), ...gradientOnly];
-  const needsInit = language === 'python' && !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
+  const needsInit = !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
   const sizes = needsInit ? { D: 4, C: 3 } : undefined;
   const wrt0 = options.wrt ?? (layer ? loss.params.find(isDifferentiable) ?? defaultWrt(loss.params, cls) : defaultWrt(loss.params, cls));
   const generate = (batchSize: number, genSeed: number): Inputs => {
@@ -232,6 +232,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     file,
     source,
     loss: { name: loss.name, className: loss.className },
+    ...(language !== 'python' && cls?.initParams?.length ? { initParams: cls.initParams } : {}),
     params: loss.params,
     ...(optional.length ? { optional } : {}),
     gradient: gradient && call ? { name: gradient.name, className: gradient.className, style: call.style, args: call.args, ...(gradientFile ? { file: gradientFile } : {}) } : undefined,

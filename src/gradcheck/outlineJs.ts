@@ -177,10 +177,18 @@ export function jsOutline(source: string, language: Language): Outline {
         const body = t[pClose + 1]?.value === '{' ? pClose + 1 : -1;
         const end = body > 0 ? closeOf(t, body) : pClose;
         if (name.value === 'constructor') {
+          const init = paramFields(t, n + 1, pClose);
+          info.initParams = init.params;
+          info.initDefaults = init.defaults ?? {};
           for (let a = body; a < end; a++) {
-            if (t[a].value === 'this' && t[a + 1]?.value === '.' && t[a + 2]?.type === 'ident' && t[a + 3]?.value === '=' && !info.attributes.includes(t[a + 2].value)) {
-              info.attributes.push(t[a + 2].value);
-            }
+            if (t[a].value !== 'this' || t[a + 1]?.value !== '.' || t[a + 2]?.type !== 'ident') continue;
+            // this.W = …, and the entries of a dict of parameters: this.params['W1'] = …, this.params.W1 = …
+            const field = t[a + 2].value;
+            const entry = t[a + 3]?.value === '[' && t[a + 4]?.type === 'str' && t[a + 5]?.value === ']' && t[a + 6]?.value === '='
+              ? t[a + 4].value.slice(1, -1)
+              : t[a + 3]?.value === '.' && t[a + 4]?.type === 'ident' && t[a + 5]?.value === '=' ? t[a + 4].value : undefined;
+            const attribute = t[a + 3]?.value === '=' ? field : entry !== undefined ? `${field}['${entry}']` : undefined;
+            if (attribute && !info.attributes.includes(attribute)) info.attributes.push(attribute);
           }
         } else if (!['get', 'set'].includes(t[n - 1]?.value ?? '')) {
           functions.push({ name: name.value, className: info.name, ...paramFields(t, n + 1, pClose), line: lineOf(t[m].start), endLine: lineOf(t[end].start) });

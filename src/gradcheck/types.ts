@@ -28,6 +28,8 @@ export interface RunRequest {
   loss: FunctionRef;
   /** The loss's parameters in call order (without self/this). */
   params: string[];
+  /** JavaScript: the constructor's parameters in order, for building the instance from inputs.__init__. */
+  initParams?: string[];
   /** Parameters with a default value: left out of the call (so the default applies) unless the inputs set them. */
   optional?: string[];
   gradient?: GradientRef;

@@ -155,3 +155,23 @@ test('functions assigned anywhere: module.exports members, exports.f, an object 
     ['net.grad', 'x', '', 8],
   ]);
 });
+
+test("a TypeScript TwoLayerNet: built from generated sizes, every group of this.params checked, or one by its path", async () => {
+  const o = outline(readFileSync(join(DIR, 'twoLayerNet.ts'), 'utf8'), 'typescript');
+  const cls = o.classes.find((c) => c.name === 'TwoLayerNet')!;
+  assert.deepEqual(cls.initParams, ['inputSize', 'hiddenSize', 'outputSize', 'weightInitStd']);
+  assert.deepEqual(cls.attributes, ['params', "params['W1']", "params['b1']", "params['W2']", "params['b2']"]);
+  const all = await check('twoLayerNet.ts', 'TwoLayerNet.loss');
+  assert.equal(all.wrt, 'self.params');
+  assert.equal(all.verdict, 'pass', text(all));
+  assert.deepEqual(all.groups?.map((g) => [g.wrt, g.verdict, g.shape]), [
+    ["self.params['W1']", 'pass', [4, 5]],
+    ["self.params['b1']", 'pass', [5]],
+    ["self.params['W2']", 'pass', [5, 3]],
+    ["self.params['b2']", 'pass', [3]],
+  ]);
+  assert.deepEqual(all.inputs.__init__, { inputSize: 4, hiddenSize: 5, outputSize: 3, weightInitStd: 0.1 });
+  const one = await check('twoLayerNet.ts', 'TwoLayerNet.loss', { wrt: "self.params['W2']" });
+  assert.equal(one.verdict, 'pass', text(one));
+  assert.deepEqual(one.shape, [5, 3]);
+});
