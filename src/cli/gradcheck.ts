@@ -9,6 +9,7 @@ const cliText = (template: string) => cliT(template);
 import { makeRunners } from '../gradcheck/runners';
 import { json as jsonValue, isRecord, ProtocolError } from '../protocol/validate';
 import { FlagSpec, UsageError, parseArgs } from './args';
+import { errorMessage } from '../util/text';
 
 export const GRADCHECK_USAGE =
   'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|./OTHER.ts:NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
@@ -45,14 +46,14 @@ function readInputs(path: string): Record<string, import('../protocol/validate')
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new UsageError(`--inputs ${path}: ${(e as Error).message}`);
+    throw new UsageError(`--inputs ${path}: ${errorMessage(e)}`);
   }
   try {
     const v = jsonValue(raw, 'inputs');
     if (!isRecord(v)) throw new ProtocolError('must be an object of argument name → number or nested array');
     return v as Record<string, import('../protocol/validate').Json>;
   } catch (e) {
-    throw new UsageError(`--inputs ${path}: ${(e as Error).message}`);
+    throw new UsageError(`--inputs ${path}: ${errorMessage(e)}`);
   }
 }
 

@@ -61,6 +61,12 @@ export function isEpochIteration(i: number, perEpoch: number): boolean {
 /** How often run() yields to the event loop by default, in ms. */
 export const TRAINER_SLICE_MS = 30;
 
+/** Lets other work run between slices: setImmediate in Node (no 1 ms floor), else setTimeout(0) (a page). */
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /**
  * Mini-batch SGD with the book's semantics: a batch sampled with replacement, the loss on it
  * recorded every iteration, accuracy on the whole train and test sets once per epoch.
@@ -137,7 +143,7 @@ export class Trainer {
         }
         if (!this.runIteration(listener)) return this.finish('diverged', listener);
       } while (this.iter < this.config.iters && !this.stopRequested && this.now() < sliceEnd);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
     return this.finish(this.stopRequested && this.iter < this.config.iters ? 'stopped' : 'finished', listener);
   }

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'zlib';
+import { errorMessage } from '../util/text';
 
 /** The idx format (yann.lecun.com/exdb/mnist): magic 0x0000 08 NN (uint8, NN dimensions), big-endian uint32 sizes, then the data. */
 export interface IdxArray {
@@ -28,7 +29,7 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   try {
     raw = isGzip(bytes) ? gunzipSync(bytes) : bytes;
   } catch (e) {
-    throw new IdxError(file, `the gzip data is damaged (${(e as Error).message}); download the file again`);
+    throw new IdxError(file, `the gzip data is damaged (${errorMessage(e)}); download the file again`);
   }
   if (raw.length < 4) throw new IdxError(file, `too short to be an idx file (${raw.length} bytes)`);
   if (raw[0] !== 0 || raw[1] !== 0 || raw[2] !== UBYTE) {

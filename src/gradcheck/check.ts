@@ -9,6 +9,7 @@ import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInit, ge
 import { Msg, elementText, fmt, msg, shapeText } from './messages';
 import type { Json } from '../protocol/validate';
 import type { RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
+import { errorMessage } from '../util/text';
 
 /**
  * One gradient check from start to report: find the loss (and its gradient) in the file, make
@@ -162,7 +163,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     try {
       source = readFileSync(file, 'utf8');
     } catch (e) {
-      return errorReport({ ...base, language }, ['not-found'], [msg('Cannot read {0}: {1}', file, (e as Error).message)]);
+      return errorReport({ ...base, language }, ['not-found'], [msg('Cannot read {0}: {1}', file, errorMessage(e))]);
     }
   }
   const o = outline(source, language);

@@ -184,7 +184,7 @@ export function failureFindings(req: RunRequest, out: RunOutput, analytic: numbe
   }
   if (out.shape.length === 2) {
     const labels = labelsFor(req, out.shape[0]);
-    if (labels && labels.some((l) => l !== 1) && someSignal(p.n, atol)) {
+    if (labels?.some((l) => l !== 1) && someSignal(p.n, atol)) {
       const scaled = p.index.map((i, k) => labels[positionOf(i, out.shape)[0]] * p.a[k]);
       if (allClose(p.n, scaled, atol)) {
         return [{ code: 'onehot-label', message: msg("The loss multiplies each row by its label: t is used as labels (y[np.arange(N), t]) and as one-hot (t * log y) at once. Use one form: one-hot −np.sum(t * np.log(y + 1e-7)) / N, or labels −np.sum(np.log(y[np.arange(N), t] + 1e-7)) / N.") }];

@@ -1,6 +1,7 @@
 import { dirname } from 'path';
 import { spawnJsonChild } from './childRun';
 import type { RunRequest, RunResult } from './types';
+import { errorMessage } from '../util/text';
 
 /**
  * Runs media/python/gradcheck_harness.py in the learner's interpreter: one child process per
@@ -64,7 +65,7 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
       try {
         return decodeResult(out.answer);
       } catch (e) {
-        return { ok: false, error: { kind: 'internal', message: `unreadable harness output: ${(e as Error).message}` } };
+        return { ok: false, error: { kind: 'internal', message: `unreadable harness output: ${errorMessage(e)}` } };
       }
     case 'no-answer': {
       const tail = out.stderr.split('\n').filter((l) => !l.startsWith(PHASE)).join('\n').trim().slice(-1500);

@@ -117,21 +117,15 @@ export type TrainToWebview =
   | { type: 'netCheck'; state: 'done'; result: NetCheckResult }
   | { type: 'netCheck'; state: 'error'; text: string };
 
-/** Messages that are only their type. */
-export type TrainCommand = 'ready' | 'pause' | 'resume' | 'step' | 'stop' | 'reset' | 'loadModel' | 'importRun' | 'pickFolder';
-
-export type TrainFromWebview =
-  | { [K in TrainCommand]: { type: K } }[TrainCommand]
-  | { type: 'start'; config: RunConfig }
-  | { type: 'renameRun'; id: string; name: string }
-  | { type: 'setHidden'; id: string; hidden: boolean }
-  | { type: 'deleteRun'; id: string }
-  | { type: 'selectModel'; id: string }
-  | { type: 'exportRun'; id: string; format: 'csv' | 'json' }
-  | { type: 'exportChart'; chart: 'loss' | 'accuracy'; dataUrl: string }
-  | { type: 'saveModel'; id: string; format: 'json' | 'npz' }
-  | { type: 'predict'; requestId: number; id: string; pixels: number[] }
-  | { type: 'checkNetwork'; batchSize: number };
+/**
+ * What the page may send, derived from the table FROM_WEBVIEW below (one entry a message: its body's
+ * parser), as are the list of known types and parseTrainMessage. Adding a message is one entry there;
+ * the panel's handler switch then fails to compile until it handles the new type.
+ */
+export type TrainFromWebview = {
+  [K in keyof typeof FROM_WEBVIEW]: Flat<{ type: K } & ReturnType<(typeof FROM_WEBVIEW)[K]>>;
+}[keyof typeof FROM_WEBVIEW];
+type Flat<T> = { [K in keyof T]: T[K] };
 
 // ---- the form's rules (the page refuses bad values with these; the extension checks again) ----
 
@@ -231,49 +225,62 @@ function runId(o: Record<string, unknown>): string {
   return id;
 }
 
-const TYPES = [
-  'ready', 'start', 'pause', 'resume', 'step', 'stop', 'reset', 'loadModel', 'importRun', 'pickFolder',
-  'renameRun', 'setHidden', 'deleteRun', 'selectModel', 'exportRun', 'exportChart', 'saveModel', 'predict', 'checkNetwork',
-] as const;
+type Body = Record<string, unknown>;
+const bare = (_body: Body) => ({});
+const withId = (body: Body) => ({ id: runId(body) });
+
+/** Every message the page may send and how its body is checked; the one list (see TrainFromWebview). */
+const FROM_WEBVIEW = {
+  ready: bare,
+  pause: bare,
+  resume: bare,
+  step: bare,
+  stop: bare,
+  reset: bare,
+  loadModel: bare,
+  importRun: bare,
+  pickFolder: bare,
+  start: (body: Body): { config: RunConfig } => {
+    const { config, errors } = checkRunConfig(record(body.config, 'config'));
+    if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
+    return { config };
+  },
+  renameRun: (body: Body) => {
+    const name = str(body, 'name', RUN_NAME_MAX).trim();
+    if (!name) throw new ProtocolError('name must not be empty');
+    return { id: runId(body), name };
+  },
+  setHidden: (body: Body) => ({ id: runId(body), hidden: bool(body, 'hidden') }),
+  deleteRun: withId,
+  selectModel: withId,
+  exportRun: (body: Body) => ({ id: runId(body), format: oneOf(body, 'format', ['csv', 'json'] as const) }),
+  saveModel: (body: Body) => ({ id: runId(body), format: oneOf(body, 'format', ['json', 'npz'] as const) }),
+  exportChart: (body: Body) => {
+    const dataUrl = str(body, 'dataUrl', MAX_PNG_DATA_URL);
+    if (!/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(dataUrl)) {
+      throw new ProtocolError('dataUrl must be a base64 PNG data URL');
+    }
+    return { chart: oneOf(body, 'chart', ['loss', 'accuracy'] as const), dataUrl };
+  },
+  predict: (body: Body) => {
+    const pixels = body.pixels;
+    if (!Array.isArray(pixels) || pixels.length !== IMAGE_PIXELS) {
+      throw new ProtocolError(`pixels must be an array of ${IMAGE_PIXELS} numbers`);
+    }
+    if (!pixels.every((p) => typeof p === 'number' && p >= 0 && p <= 1)) {
+      throw new ProtocolError('pixels must be numbers between 0 and 1');
+    }
+    return { requestId: num(body, 'requestId', { integer: true, min: 0 }), id: runId(body), pixels: pixels as number[] };
+  },
+  checkNetwork: (body: Body) => ({ batchSize: optNum(body, 'batchSize', { integer: true, min: 1, max: 100 }) ?? 3 }),
+};
+
+const TYPES = Object.keys(FROM_WEBVIEW) as (keyof typeof FROM_WEBVIEW)[];
 
 /** Returns the message typed, or throws ProtocolError saying what is wrong with it. */
 export function parseTrainMessage(msg: unknown): TrainFromWebview {
   const { type, body } = messageType(msg, TYPES);
-  switch (type) {
-    case 'ready': case 'pause': case 'resume': case 'step': case 'stop': case 'reset': case 'loadModel': case 'importRun': case 'pickFolder':
-      return { type };
-    case 'start': {
-      const { config, errors } = checkRunConfig(record(body.config, 'config'));
-      if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
-      return { type, config };
-    }
-    case 'renameRun': {
-      const name = str(body, 'name', RUN_NAME_MAX).trim();
-      if (!name) throw new ProtocolError('name must not be empty');
-      return { type, id: runId(body), name };
-    }
-    case 'setHidden':
-      return { type, id: runId(body), hidden: bool(body, 'hidden') };
-    case 'deleteRun': case 'selectModel':
-      return { type, id: runId(body) };
-    case 'exportRun':
-      return { type, id: runId(body), format: oneOf(body, 'format', ['csv', 'json'] as const) };
-    case 'saveModel':
-      return { type, id: runId(body), format: oneOf(body, 'format', ['json', 'npz'] as const) };
-    case 'exportChart': {
-      const dataUrl = str(body, 'dataUrl', MAX_PNG_DATA_URL);
-      if (!/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(dataUrl)) throw new ProtocolError('dataUrl must be a base64 PNG data URL');
-      return { type, chart: oneOf(body, 'chart', ['loss', 'accuracy'] as const), dataUrl };
-    }
-    case 'predict': {
-      const pixels = body.pixels;
-      if (!Array.isArray(pixels) || pixels.length !== IMAGE_PIXELS) throw new ProtocolError(`pixels must be an array of ${IMAGE_PIXELS} numbers`);
-      if (!pixels.every((p) => typeof p === 'number' && p >= 0 && p <= 1)) throw new ProtocolError('pixels must be numbers between 0 and 1');
-      return { type, requestId: num(body, 'requestId', { integer: true, min: 0 }), id: runId(body), pixels: pixels as number[] };
-    }
-    case 'checkNetwork':
-      return { type, batchSize: optNum(body, 'batchSize', { integer: true, min: 1, max: 100 }) ?? 3 };
-  }
+  return { type, ...FROM_WEBVIEW[type](body) } as TrainFromWebview;
 }
 
 // ---- the page's strings (English; the extension translates them with vscode.l10n.t) ----

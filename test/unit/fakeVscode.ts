@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'n
 import { basename, dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Fn = (...args: any[]) => any;
 type Disposable = { dispose(): unknown };
 
 /** Adds a listener the way vscode.Event does (thisArg, disposables); its disposable removes it. */

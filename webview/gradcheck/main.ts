@@ -9,6 +9,7 @@ import { format, strings } from '../shared/l10n';
 import { onMessage, post, vscode } from '../shared/vscode';
 import { ErrorChart } from './chart';
 import { renderTable } from './table';
+import { errorMessage } from '../../src/util/text';
 
 const S = strings(GRADCHECK_STRINGS);
 const send = (m: GradcheckFromWebview) => post(m);
@@ -70,7 +71,7 @@ function checkInputs(): boolean {
     const v = JSON.parse(inputs.value) as unknown;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) message = S.invalidInputs;
   } catch (e) {
-    message = format(S.invalidJson, (e as Error).message);
+    message = format(S.invalidJson, errorMessage(e));
   }
   inputs.setAttribute('aria-invalid', message ? 'true' : 'false');
   inputsError.textContent = message;

@@ -80,7 +80,7 @@ export class TrainCharts {
         if (this.showRaw) {
           lossSets.push({ label: format(S.rawLoss, name), data: envelope(run.loss, run.stride, BUCKETS), borderColor: withAlpha(color, this.theme.highContrast ? 0.5 : 0.28), borderWidth: 1, pointRadius: 0, glRaw: true, order: RAW_BELOW - run.colorIndex });
         }
-        const smoothed = smooth(run.loss, run.stride > 1 ? Math.pow(this.smoothing, run.stride) : this.smoothing);
+        const smoothed = smooth(run.loss, run.stride > 1 ? this.smoothing ** run.stride : this.smoothing);
         lossSets.push({ label: format(S.smoothLoss, name), data: thin(smoothed, run.stride, 2 * BUCKETS), borderColor: color, borderWidth: width, pointRadius: 0, order: -run.colorIndex });
       }
       const epochs = run.view.epochs;

@@ -18,8 +18,9 @@ import {
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
 import { localize, renderPage, webviewOptions } from '../webviewHtml';
 import { pythonInterpreter } from './interpreter';
-import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
+import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
+import { errorMessage } from '../../util/text';
 
 export interface CheckTarget {
   uri: vscode.Uri;
@@ -84,7 +85,7 @@ export class GradcheckPanel {
     try {
       m = parseGradcheckMessage(raw);
     } catch (e) {
-      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${(e as Error).message}`);
+      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${errorMessage(e)}`);
       return;
     }
     switch (m.type) {
@@ -135,7 +136,7 @@ export class GradcheckPanel {
       if (!isRecord(parsed)) throw new ProtocolError(vscode.l10n.t(GRADCHECK_STRINGS.invalidInputs));
       inputs = parsed as Inputs;
     } catch (e) {
-      this.post({ type: 'result', result: inputError((e as Error).message) });
+      this.post({ type: 'result', result: inputError(errorMessage(e)) });
       return;
     }
     // Another file's function only as the picker offered it.

@@ -1,6 +1,7 @@
 import type { CheckReport } from '../../gradcheck/check';
 import { Msg, elementText, fmt, shapeText } from '../../gradcheck/messages';
 import type { ResultView, RowView } from '../../protocol/gradcheck';
+import { format } from '../../util/text';
 
 /**
  * A check report as the panel shows it: every text translated with `t` (vscode.l10n.t in the
@@ -11,7 +12,7 @@ import type { ResultView, RowView } from '../../protocol/gradcheck';
 export type Translate = (text: string, ...args: string[]) => string;
 
 /** The English template with its arguments filled in (what vscode.l10n.t does without a translation). */
-export const english: Translate = (text, ...args) => text.replace(/\{(\d+)\}/g, (all, i) => args[Number(i)] ?? all);
+export const english: Translate = format;
 
 const tr = (t: Translate, m: Msg) => t(m.text, ...m.args);
 

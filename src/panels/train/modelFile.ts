@@ -6,6 +6,7 @@
 import { NpyArray, readNpz, writeNpz } from '../../data/npz';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import { IMAGE_PIXELS, RUN_NAME_MAX, checkRunConfig, type RunConfig } from '../../protocol/train';
+import { errorMessage } from '../../util/text';
 
 export const MODEL_FORMAT = 'gradient-lab.two-layer-net';
 
@@ -40,7 +41,7 @@ export function paramsFromJson(text: string, file: string): { params: TwoLayerPa
   try {
     o = JSON.parse(text);
   } catch (e) {
-    throw new ModelFileError(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new ModelFileError(`${file}: not valid JSON (${errorMessage(e)})`);
   }
   if (typeof o !== 'object' || o === null) throw new ModelFileError(`${file}: expected an object with W1, b1, W2 and b2`);
   const arrays: Record<string, NpyArray> = {};

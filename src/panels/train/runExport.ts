@@ -3,6 +3,7 @@
  * epoch rows) and JSON with everything, which the panel can import again to compare runs.
  */
 import { RUN_NAME_MAX, RunView, checkRunConfig, type EpochPoint } from '../../protocol/train';
+import { errorMessage } from '../../util/text';
 
 export const RUN_FORMAT = 'gradient-lab.run';
 
@@ -33,7 +34,7 @@ export function runFromJson(text: string, file: string): { run: ImportedRun; los
   try {
     o = JSON.parse(text);
   } catch (e) {
-    throw new RunFileError(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new RunFileError(`${file}: not valid JSON (${errorMessage(e)})`);
   }
   if (typeof o !== 'object' || o === null || o.format !== RUN_FORMAT) {
     throw new RunFileError(`${file}: not a Gradient Lab run (no "format": "${RUN_FORMAT}"); use a file saved with a run's JSON button`);

@@ -9,6 +9,7 @@ import { downsampleMean } from '../../core/runHistory';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import type { LossHistory, RunView } from '../../protocol/train';
 import { paramsFromNpz, paramsToNpz } from './modelFile';
+import { errorMessage } from '../../util/text';
 
 /** Points a stored run's loss curve is drawn with (enough for a chart, small enough to post). */
 export const HISTORY_POINTS = 5000;
@@ -84,7 +85,7 @@ export class RunStore {
       return Array.isArray(o.runs) ? o.runs : [];
     } catch (e) {
       // A damaged index loses the list, not the panel: start afresh and say why in the log.
-      this.log(`Gradient Lab: could not read the saved runs in ${file} (${(e as Error).message}); starting with an empty list.`);
+      this.log(`Gradient Lab: could not read the saved runs in ${file} (${errorMessage(e)}); starting with an empty list.`);
       return [];
     }
   }

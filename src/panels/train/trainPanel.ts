@@ -12,13 +12,14 @@ import {
   DEFAULT_RUN_CONFIG, ModelView, PanelOptions, RunConfig, RunView, TRAIN_STRINGS, TRAIN_VIEW_TYPE,
   TrainFromWebview, TrainToWebview, parseTrainMessage,
 } from '../../protocol/train';
-import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
+import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { localize, renderPage, webviewOptions } from '../webviewHtml';
 import { netFromParams } from './modelView';
 import { RunStore } from './runStore';
 import { TrainSession, runWorkerJob } from './trainSession';
 import { RunFiles, newRunId } from './runFiles';
 import type { DatasetSource, ModelPicture } from './workerProtocol';
+import { errorMessage } from '../../util/text';
 
 let log: vscode.LogOutputChannel | undefined;
 export function trainLog(): vscode.LogOutputChannel {
@@ -106,7 +107,7 @@ export class TrainPanel {
     try {
       m = parseTrainMessage(raw);
     } catch (e) {
-      trainLog().warn(`Dropped a message from the training page: ${(e as Error).message}`, JSON.stringify(raw)?.slice(0, 300));
+      trainLog().warn(`Dropped a message from the training page: ${errorMessage(e)}`, JSON.stringify(raw)?.slice(0, 300));
       return;
     }
     void this.handle(m).catch((e: unknown) => {
@@ -165,6 +166,11 @@ export class TrainPanel {
       case 'loadModel':
       case 'importRun':
         return this.files.handle(m, (params) => this.evaluate(params));
+      default: {
+        // Every type in src/protocol/train.ts has a case: a new message is a compile error until handled.
+        const unhandled: never = m;
+        throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
@@ -298,7 +304,7 @@ export class TrainPanel {
       const { model } = await this.evaluate(params, this.store.get(id)?.config ?? DEFAULT_RUN_CONFIG);
       this.setModel({ ...model, id });
     } catch (e) {
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not show the model: {0}', (e as Error).message) });
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not show the model: {0}', errorMessage(e)) });
     }
   }
 
@@ -316,7 +322,7 @@ export class TrainPanel {
       const { result } = await runWorkerJob(this.workerFile, job, 'netCheck');
       this.lastNetCheck = { type: 'netCheck', state: 'done', result };
     } catch (e) {
-      this.lastNetCheck = { type: 'netCheck', state: 'error', text: vscode.l10n.t('The gradient check failed: {0}', (e as Error).message) };
+      this.lastNetCheck = { type: 'netCheck', state: 'error', text: vscode.l10n.t('The gradient check failed: {0}', errorMessage(e)) };
     }
     this.post(this.lastNetCheck);
   }
@@ -353,7 +359,7 @@ export class TrainPanel {
     try {
       this.store.add(run, losses);
     } catch (e) {
-      trainLog().warn(`could not keep the interrupted run ${run.id}: ${(e as Error).message}`);
+      trainLog().warn(`could not keep the interrupted run ${run.id}: ${errorMessage(e)}`);
     }
   }
 
