@@ -106,22 +106,10 @@ export function stripTypes(src: string): string {
     return t.length;
   };
 
-  /** Whether the '}' at k ends an object literal (`{} as Params`), not a block. */
-  const closesObjectLiteral = (k: number): boolean => {
-    let d = 0;
-    let j = k;
-    for (; j >= 0; j--) {
-      if (t[j].value === '}') d++;
-      else if (t[j].value === '{' && --d === 0) break;
-    }
-    const before = t[j - 1];
-    return !!before && ['=', '(', ',', ':', '?', '[', '||', '&&', '??', 'return'].includes(before.value);
-  };
   const expressionEnds = (k: number) => {
     const p = t[k];
     if (!p) return false;
     if (p.type === 'ident') return !KEYWORDS_BEFORE_PAREN.has(p.value) || p.value === 'this';
-    if (p.type === 'punct' && p.value === '}') return closesObjectLiteral(k);
     if (p.type === 'punct') return p.value === ')' || p.value === ']';
     return true;
   };
@@ -214,7 +202,7 @@ export function stripTypes(src: string): string {
   const atStatementStart = (k: number) => {
     if (k === 0) return true;
     const p = t[k - 1];
-    if (p.type === 'punct' && (p.value === ';' || p.value === '{' || (p.value === '}' && !closesObjectLiteral(k - 1)))) return true;
+    if (p.type === 'punct' && (p.value === ';' || p.value === '{' || p.value === '}')) return true;
     if (p.type === 'ident' && (p.value === 'export' || (p.value === 'default' && isWord(k - 2, 'export')))) return true;
     return t[k].nlBefore && (p.type !== 'punct' || p.value === ')' || p.value === ']');
   };
