@@ -324,7 +324,7 @@ for (const c of manifest.cases) {
     } finally {
       const source = manifest.files.find((f) => f.file === c.file)!;
       const got = report ? `${report.verdict}${report.diagnosis.length ? ` [${report.diagnosis.join(', ')}]` : ''}` : '—';
-      table.push([`${source.repository}: ${c.function}${c.wrt ? ` (${c.wrt})` : ''}`, `${c.expected}${c.diagnosis?.length ? ` [${c.diagnosis.join(', ')}]` : ''}`, `${byOracle}${err !== null ? ` (${err.toExponential(1)})` : ''}`, got]);
+      table.push([`${c.id}: ${source.repository} ${c.function}${c.wrt ? ` --wrt ${c.wrt}` : ''}${source.kind === 'broken' ? ' (broken copy)' : ''}`, `${c.expected}${c.diagnosis?.length ? ` [${c.diagnosis.join(', ')}]` : ''}`, `${byOracle}${err !== null ? ` (${err.toExponential(1)})` : ''}`, got]);
     }
   });
 }
