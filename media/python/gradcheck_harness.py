@@ -619,6 +619,8 @@ def run(req):
         main["groups"] = results
     else:
         main = with_variants(req["wrt"])
+        # The first look at the input converted an integer array to float64: say what it was.
+        main["intInput"] = first.int_dtype or main.get("intInput")
     main.update(
         ok=True,
         evaluations=state["evaluations"],

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { conventionalGradient, findFunction, functionAt, outline, qualifiedName, returnsGradient } from '../gradcheck/functions';
+import { conventionalGradient, findFunction, functionAt, outline, qualifiedName, returnNames, returnsGradient } from '../gradcheck/functions';
 import { functionsBeside } from '../gradcheck/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 
@@ -66,7 +66,8 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
   // A loss that returns its gradient with it (return loss, dW / { cost, grad }) needs no other.
   let gradientName: string | null | undefined;
   const lossText = document.getText().split('\n').slice(loss.line - 1, loss.endLine).join('\n');
-  if (!conventionalGradient(o, loss) && !returnsGradient(lossText)) {
+  const returnsItsGradient = language === 'python' ? (returnNames(lossText)?.length ?? 0) >= 2 : returnsGradient(lossText);
+  if (!conventionalGradient(o, loss) && !returnsItsGradient) {
     const others = o.functions.filter((f) => f !== loss).map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, name: qualifiedName(f) as string | null }));
     // Functions of the JavaScript/TypeScript files beside it, as ./grad.ts:name.
     for (const f of await functionsBeside(document.uri.fsPath)) others.push({ label: f.ref, description: `(${f.params.join(', ')})`, name: f.ref });

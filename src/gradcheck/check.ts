@@ -4,7 +4,7 @@ import { Random } from '../core/random';
 import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
-import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName } from './functions';
+import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName, returnNames } from './functions';
 import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInit, generateInputs, isDifferentiable, recogniseBookLoss, roleOf, sameShapedOperands, weightAttributes, wrtChoices } from './inputs';
 import { Msg, elementText, fmt, msg, shapeText } from './messages';
 import type { Json } from '../protocol/validate';
@@ -23,7 +23,10 @@ export interface CheckOptions {
   source?: string;
   /** "name" or "Class.method". */
   functionName: string;
-  /** undefined: found by convention; null: none (numerical gradient only). */
+  /**
+   * undefined: found by convention (or returned with the loss); null: none (numerical gradient
+   * only); RETURNED_GRADIENT: only the one the loss returns with it.
+   */
   gradientName?: string | null;
   wrt?: string;
   inputs?: Inputs;
@@ -99,6 +102,8 @@ export interface CheckReport {
   runtime?: string;
 }
 
+/** gradientName for "the gradient the loss returns with it" ((loss, dW), {loss, grads}), no function. */
+export const RETURNED_GRADIENT = '@returned';
 export const DEFAULT_H = 1e-4;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ELEMENTS = 500;
@@ -177,6 +182,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   let gradientFile: string | undefined;
   const elsewhere = options.gradientName ? splitFileRef(options.gradientName) : undefined;
   if (options.gradientName === undefined) gradient = conventionalGradient(o, loss);
+  else if (options.gradientName === RETURNED_GRADIENT) gradient = undefined;
   else if (elsewhere) {
     // `--grad ./grad.ts:gradient`: a gradient in another file, resolved from the loss's folder.
     gradientFile = resolve(dirname(file), elsewhere.file);
@@ -262,28 +268,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   return { request, language, loss, gradient, functions, cls, wrtChoices: layer ? [...new Set([wrt, ...choices])] : choices, lossSource: textOf(loss), batched, externalWeights, generate };
 }
 
-/** The names in a function's last `return a, b` (Python), when each is a plain name. */
-export function returnNames(text: string): string[] | undefined {
-  const returns = text.split('\n').map((l) => /^\s*return\s+(.*?)\s*(#.*)?$/.exec(l)?.[1]).filter((r): r is string => !!r);
-  const last = returns[returns.length - 1]?.replace(/^\((.*)\)$/, '$1');
-  if (!last) return undefined;
-  // Split at top-level commas; each part is named by its leading name (dj_dw / m → dj_dw).
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of last) {
-    if ('([{'.includes(c)) depth++;
-    if (')]}'.includes(c)) depth--;
-    if (c === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim()) parts.push(cur);
-  if (parts.length < 2) return undefined;
-  const names = parts.map((q) => /^\s*([A-Za-z_]\w*)\s*(?:$|[-+*/@.])/.exec(q)?.[1] ?? '');
-  return names.every((n) => n && !/^(np|numpy|math)$/.test(n)) ? names : undefined;
-}
+export { returnNames };
 
 function errorReport(
   base: { file: string; language: Language; functions: FunctionSummary[]; wrt: string; wrtChoices: string[]; h: number; inputs: Inputs },

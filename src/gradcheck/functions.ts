@@ -162,3 +162,26 @@ export function indexesRows(code: string, names: string[]): boolean {
 export function returnsGradient(code: string): boolean {
   return /\breturn\s*\(?\s*[\w.\[\]'"]+\s*,/.test(code) || /\breturn\s*\[\s*[^\]\s]/.test(code) || /\breturn\s*\{\s*[\w$'"]+\s*[:,}]/.test(code);
 }
+
+/** The names in a function's last `return a, b` (Python), when each is a plain name. */
+export function returnNames(text: string): string[] | undefined {
+  const returns = text.split('\n').map((l) => /^\s*return\s+(.*?)\s*(#.*)?$/.exec(l)?.[1]).filter((r): r is string => !!r);
+  const last = returns[returns.length - 1]?.replace(/^\((.*)\)$/, '$1');
+  if (!last) return undefined;
+  // Split at top-level commas; each part is named by its leading name (dj_dw / m → dj_dw).
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of last) {
+    if ('([{'.includes(c)) depth++;
+    if (')]}'.includes(c)) depth--;
+    if (c === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim()) parts.push(cur);
+  if (parts.length < 2) return undefined;
+  const names = parts.map((q) => /^\s*([A-Za-z_]\w*)\s*(?:$|[-+*/@.])/.exec(q)?.[1] ?? '');
+  return names.every((n) => n && !/^(np|numpy|math)$/.test(n)) ? names : undefined;
+}

@@ -57,6 +57,10 @@ export interface ResultView {
   /** Plain-language diagnosis, one paragraph per finding. */
   messages: string[];
   codes: string[];
+  /** How it was checked, when not the plain case (dout, where the gradient came from, the constructor). */
+  notes?: string[];
+  /** A dict of parameters (self.params): one table per group. */
+  groups?: { wrt: string; verdict: GradcheckVerdict; headline: string; rows: RowView[]; hasAnalytic: boolean }[];
   /** Where in the learner's file an error points (for "Go to line"). */
   location?: { label: string; line: number; source?: string };
   thresholds: string;
@@ -98,8 +102,8 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
     case 'run': {
       const gradient = str(body, 'gradient', 200);
       const wrt = str(body, 'wrt', 200);
-      // A function of the file, or of a file beside it (`./grad.ts:gradient`, from the picker).
-      if (gradient !== '' && !/^(\.\/[\w.-]+\.[cm]?[jt]s:)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(gradient)) {
+      // A function of the file, of a file beside it (`./grad.ts:gradient`, from the picker), or the loss's own.
+      if (gradient !== '' && gradient !== '@returned' && !/^(\.\/[\w.-]+\.[cm]?[jt]s:)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(gradient)) {
         throw new ProtocolError('gradient must be a function name');
       }
       // A name or a path: W, self.W, self.params['W1'], net.params["b2"].
@@ -123,6 +127,9 @@ export const GRADCHECK_STRINGS = {
   goToFunction: 'Go to the function',
   gradient: 'Hand-written gradient',
   noGradient: '(none: numerical gradient only)',
+  returnedGradient: 'returned by the loss with it (loss, grad)',
+  howChecked: 'How it was checked',
+  groupTable: '{0}: {1}',
   wrt: 'Differentiate with respect to',
   h: 'Step h',
   inputs: 'Inputs (JSON: argument name → number or nested array)',

@@ -141,10 +141,16 @@ function renderResult(r: ResultView): void {
     go.addEventListener('click', () => send({ type: 'reveal', line }));
     parts.push(el('div', { class: 'location' }, el('span', { text: r.location.label }), ...(r.location.source ? [el('code', { text: r.location.source })] : []), go));
   }
+  if (r.notes?.length) parts.push(el('h2', { text: S.howChecked }), el('ul', { class: 'notes' }, ...r.notes.map((m) => el('li', {}, m))));
   if (r.recognised) parts.push(el('p', { class: 'recognised', text: r.recognised }));
-  if (r.rows.length || r.chart) {
+  // A dict of parameters: one table per group, each with its own verdict.
+  for (const g of r.groups ?? []) {
+    const badge = g.verdict === 'pass' ? S.verdictPass : g.verdict === 'fail' ? S.verdictFail : S.verdictNumericalOnly;
+    parts.push(el('h2', { class: `group ${g.verdict}`, text: format(S.groupTable, g.wrt, badge) }), el('p', { class: 'muted', text: g.headline }), renderTable({ ...r, rows: g.rows, hasAnalytic: g.hasAnalytic }, S));
+  }
+  if ((r.rows.length && !r.groups?.length) || r.chart) {
     const grid = el('div', { class: 'result-grid' });
-    if (r.rows.length) grid.append(el('div', {}, el('h2', { text: r.hasAnalytic ? S.elements : S.numericalOnly }), renderTable(r, S)));
+    if (r.rows.length && !r.groups?.length) grid.append(el('div', {}, el('h2', { text: r.hasAnalytic ? S.elements : S.numericalOnly }), renderTable(r, S)));
     if (r.chart) {
       const canvas = el('canvas', { role: 'img', 'aria-label': S.chartLabel });
       grid.append(el('div', {}, el('h2', { text: S.errorVsH }), el('div', { class: 'chart-box' }, canvas), el('p', { class: 'muted caption', text: r.chart.caption })));

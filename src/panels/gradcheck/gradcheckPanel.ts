@@ -7,7 +7,7 @@
 import { basename } from 'path';
 import * as vscode from 'vscode';
 import { readFile } from 'fs/promises';
-import { CheckOptions, CheckReport, Prepared, prepare, runPrepared } from '../../gradcheck/check';
+import { CheckOptions, CheckReport, Prepared, RETURNED_GRADIENT, prepare, runPrepared } from '../../gradcheck/check';
 import { qualifiedName } from '../../gradcheck/functions';
 import { OtherFunction, functionsBeside } from '../../gradcheck/otherFiles';
 import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
@@ -58,6 +58,8 @@ export class GradcheckPanel {
   private setup: SetupView | undefined;
   private lastResult: GradcheckToWebview | undefined;
   private running: AbortController | undefined;
+  /** The entry chosen when a returned dict or tuple held several candidates (--grad-key). */
+  private gradKey: { wrt: string; key: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
@@ -124,7 +126,7 @@ export class GradcheckPanel {
   async retarget(target: CheckTarget): Promise<void> {
     this.target = target;
     this.panel.title = vscode.l10n.t('Check Gradient: {0}', target.functionName);
-    const options: CheckOptions = { file: target.uri.fsPath, source: await this.source(target.uri), functionName: target.functionName, gradientName: target.gradientName };
+    const options: CheckOptions = { file: target.uri.fsPath, source: await this.source(target.uri), functionName: target.functionName, gradientName: target.gradientName, workspace: workspaceOf(target.uri) };
     await this.check(options, true);
   }
 
@@ -149,6 +151,8 @@ export class GradcheckPanel {
       wrt: m.wrt,
       h: m.h,
       inputs,
+      workspace: workspaceOf(this.target.uri),
+      gradKey: this.gradKey?.wrt === m.wrt ? this.gradKey.key : undefined,
     };
     this.target = { ...this.target, gradientName: options.gradientName };
     await this.check(options, false);
@@ -185,6 +189,15 @@ export class GradcheckPanel {
       runPrepared(prepared, runners, running.signal, started),
     );
     if (running.signal.aborted) return;
+    // Several entries could be the gradient (a dict with dW and dx of one shape): ask, then check again.
+    if (report.error?.kind === 'ambiguous' && report.error.choices?.length && !options.gradKey) {
+      const key = await vscode.window.showQuickPick(report.error.choices, { placeHolder: vscode.l10n.t('Which of these is the gradient of {0}?', prepared.request.wrt) });
+      if (key) {
+        this.gradKey = { wrt: prepared.request.wrt, key };
+        await this.check({ ...options, wrt: prepared.request.wrt, gradKey: key }, false);
+        return;
+      }
+    }
     // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts).
     if (report.verdict === 'pass') void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
     if (report.error?.kind === 'internal') gradcheckLog().error(`check of ${prepared.loss.name} in ${prepared.request.file}: ${report.error.message}\n${report.error.detail ?? ''}`);
@@ -252,9 +265,10 @@ function setupView(p: Prepared, beside: OtherFunction[]): SetupView {
     language: p.language,
     signature: `${qualifiedName(p.loss)}(${p.loss.params.join(', ')})`,
     line: p.loss.line,
-    gradient: gradientValue(p),
+    gradient: p.gradient ? gradientValue(p) : returnsGradient(p) ? RETURNED_GRADIENT : '',
     gradientChoices: [
       { value: '', label: vscode.l10n.t(GRADCHECK_STRINGS.noGradient) },
+      ...(p.language === 'python' ? [{ value: RETURNED_GRADIENT, label: vscode.l10n.t(GRADCHECK_STRINGS.returnedGradient) }] : []),
       ...p.functions.filter((f) => f !== p.loss).map((f) => ({ value: qualifiedName(f), label: `${qualifiedName(f)}(${f.params.join(', ')})` })),
       // Gradients in the JavaScript/TypeScript files beside this one (--grad ./grad.ts:gradient).
       ...beside.map((f) => ({ value: f.ref, label: `${f.file}: ${f.name}(${f.params.join(', ')})` })),
@@ -267,6 +281,11 @@ function setupView(p: Prepared, beside: OtherFunction[]): SetupView {
     inputsText: inputsToText(p.request.inputs),
     presets: presetsFor(p.loss, p.cls).map((x) => ({ id: x.id, label: presetLabels[x.id] })),
   };
+}
+
+/** The loss returns more than the loss (return loss, dW): its gradient comes with it. */
+function returnsGradient(p: Prepared): boolean {
+  return (p.request.lossReturnNames?.length ?? 0) >= 2;
 }
 
 function stoppedView() {
@@ -285,6 +304,10 @@ function inputError(message: string) {
     chart: null,
     stats: '',
   };
+}
+
+function workspaceOf(uri: vscode.Uri): string | undefined {
+  return vscode.workspace.getWorkspaceFolder?.(uri)?.uri.fsPath;
 }
 
 async function reveal(uri: vscode.Uri, line: number): Promise<void> {

@@ -19,8 +19,8 @@ const tr = (t: Translate, m: Msg) => t(m.text, ...m.args);
 /** Rows sent to the page: the worst ones (the table can show all of them). */
 export const MAX_ROWS = 500;
 
-export function toResultView(r: CheckReport, t: Translate): ResultView {
-  const hasAnalytic = r.gradient !== undefined && r.rows.some((row) => row.analytic !== null);
+function rowViews(r: CheckReport): { rows: RowView[]; hasAnalytic: boolean } {
+  const hasAnalytic = r.rows.some((row) => row.analytic !== null);
   const rows: RowView[] = (hasAnalytic ? r.rows : [...r.rows].sort((a, b) => a.index - b.index)).slice(0, MAX_ROWS).map((row) => ({
     element: elementText(r.wrt, row.position),
     x: fmt(row.x),
@@ -30,6 +30,11 @@ export function toResultView(r: CheckReport, t: Translate): ResultView {
     relError: row.relError === null ? '—' : fmt(row.relError),
     ok: row.ok,
   }));
+  return { rows, hasAnalytic };
+}
+
+export function toResultView(r: CheckReport, t: Translate): ResultView {
+  const { rows, hasAnalytic } = rowViews(r);
   const e = r.errorVsH;
   const chart = e
     ? {
@@ -59,6 +64,8 @@ export function toResultView(r: CheckReport, t: Translate): ResultView {
     verdict: r.verdict,
     headline: tr(t, r.summary),
     messages: r.messages.map((m) => tr(t, m)),
+    notes: r.notes?.map((m) => tr(t, m)),
+    groups: r.groups?.map((g) => ({ wrt: g.wrt, verdict: g.verdict, headline: tr(t, g.summary), ...rowViews(g) })),
     codes: r.diagnosis,
     location,
     thresholds,
