@@ -191,3 +191,10 @@ test("the picker offers the functions of the JS/TS files beside the loss's; one 
   await new Promise((done) => setTimeout(done, 200));
   assert.deepEqual(posted(), []);
 });
+
+test('a JavaScript loss returning { cost, grad }: the picker preselects "returned by the loss"', async () => {
+  const r = await show('js/shapes/costGrad.js', 'costAndGradientsObject');
+  const setup = (posted() as { type: string }[]).find((m) => m.type === 'setup') as unknown as { setup: { gradient: string } };
+  assert.equal(setup.setup.gradient, '@returned');
+  assert.notEqual(r.result.verdict, 'numerical-only');
+});

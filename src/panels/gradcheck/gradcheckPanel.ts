@@ -8,7 +8,7 @@ import { basename } from 'path';
 import * as vscode from 'vscode';
 import { readFile } from 'fs/promises';
 import { CheckOptions, CheckReport, Prepared, RETURNED_GRADIENT, prepare, runPrepared } from '../../gradcheck/check';
-import { qualifiedName } from '../../gradcheck/functions';
+import { qualifiedName, returnsGradient as lossReturnsGradient } from '../../gradcheck/functions';
 import { OtherFunction, functionsBeside } from '../../gradcheck/otherFiles';
 import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
 import { makeRunners } from '../../gradcheck/runners';
@@ -285,7 +285,8 @@ function setupView(p: Prepared, beside: OtherFunction[]): SetupView {
 
 /** The loss returns more than the loss (return loss, dW): its gradient comes with it. */
 function returnsGradient(p: Prepared): boolean {
-  return (p.request.lossReturnNames?.length ?? 0) >= 2;
+  // Python: `return loss, grad`; JavaScript/TypeScript: `return [loss, dW]` or `return { cost, grad }`.
+  return (p.request.lossReturnNames?.length ?? 0) >= 2 || (p.language !== 'python' && lossReturnsGradient(p.lossSource));
 }
 
 function stoppedView() {
