@@ -243,8 +243,31 @@ export function checkInContext(req: any): any {
       }
       return { value: v };
     };
+    /**
+     * A layer (forward/backward): an array output is weighed by a seeded random upstream gradient
+     * dout, so the scalar is sum(out · dout) and backward(dout) gives its gradient; a number is a
+     * loss layer, with dout = 1.
+     */
+    let dout: any;
+    let doutFlat: number[] | undefined;
+    const layerValue = (v: any): any => {
+      if (!req.layer || !isArr(v) || shapeOf(v) === null) return v;
+      if (dout === undefined) {
+        let state = (req.seed >>> 0) + 11;
+        const next = () => {
+          state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+          return state / 4294967296;
+        };
+        const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+        const fill = (u: any): any => (isArr(u) ? Array.from(u as ArrayLike<any>, fill) : Math.round(gauss() * 1e4) / 1e4);
+        dout = fill(v);
+        doutFlat = flat(dout);
+      }
+      const values = flat(v);
+      return values.reduce((acc, e, k) => acc + e * doutFlat![k], 0);
+    };
     const scalar = (v: any, who: string): number => {
-      const { value } = split(v);
+      const { value } = split(layerValue(v));
       if (typeof value === 'number') return value;
       return fail('not-scalar', `${who} returned ${describe(v)}; a loss must be one number`, { got: describe(v) });
     };
@@ -290,7 +313,22 @@ export function checkInContext(req: any): any {
     let analytic: any = null;
     let gradientSource: string | null = null;
     let gradientLabel: string | null = null;
-    if (req.gradient) {
+    if (req.layer && req.gradient) {
+      // backward(dout) after a forward at x0: dx for an input of forward, self.dW for a field.
+      call(loss, instance, argsWith(clone(x0), params), 'loss');
+      const { fn: backward } = resolve(req.gradient, 'gradient');
+      const res = call(backward, instance, [dout === undefined ? 1 : clone(dout)], 'gradient');
+      if (selfKeys) {
+        const field = `d${selfKeys[selfKeys.length - 1]}`;
+        if (instance[field] === undefined) fail('bad-return', `${req.gradient.name}() stored no ${field}: set this.${field} in backward`, { fn: 'gradient' });
+        analytic = pick(instance[field], `${req.gradient.name}()`);
+        gradientSource = 'stored';
+        gradientLabel = `self.${field}`;
+      } else {
+        analytic = pick(res, `${req.gradient.name}()`);
+        gradientSource = 'backward';
+      }
+    } else if (req.gradient) {
       let holder: any;
       if (req.gradient.file) {
         try {
@@ -431,7 +469,8 @@ export function checkInContext(req: any): any {
       }
     });
     if (selfKeys) setAt(instance, selfKeys, clone(x0));
-    return { x: xFlat, shape, f0, f0Again, indices, plus, minus, steps, sweep, analytic, gradientSource, gradientLabel, mutated, probes };
+    const doutInfo = req.layer ? (dout === undefined ? { kind: 'one', shape: [] } : { kind: 'random', shape: shapeOf(dout), seed: (req.seed >>> 0) + 11 }) : null;
+    return { x: xFlat, shape, f0, f0Again, indices, plus, minus, steps, sweep, analytic, gradientSource, gradientLabel, dout: doutInfo, mutated, probes };
   };
 
   const out = checkOne(req.wrt);

@@ -175,3 +175,17 @@ test("a TypeScript TwoLayerNet: built from generated sizes, every group of this.
   assert.equal(one.verdict, 'pass', text(one));
   assert.deepEqual(one.shape, [5, 3]);
 });
+
+test('JavaScript layers: forward/backward through a seeded random dout, for x and for the stored dW; a wrong backward fails', async () => {
+  const W = [[0.2, -0.5, 0.9], [1.1, 0.4, -0.3]];
+  const b = [0.1, -0.2, 0.3];
+  const x = [[0.5, -1.2], [1.5, 0.3], [-0.7, 2.1], [0.4, 0.8]];
+  for (const wrt of ['x', 'self.W', 'self.b']) {
+    const r = await check('layers.js', 'Affine.forward', { inputs: { __init__: { W, b }, x }, wrt });
+    assert.equal(r.verdict, 'pass', `${wrt}: ${text(r)}`);
+  }
+  const gen = await check('layers.js', 'Affine.forward');
+  assert.equal(gen.verdict, 'pass', text(gen));
+  const bad = await check('layers.js', 'Sigmoid.forward', { inputs: { x } });
+  assert.equal(bad.verdict, 'fail', text(bad));
+});
