@@ -160,7 +160,7 @@ export function indexesRows(code: string, names: string[]): boolean {
  * `return { cost, grad }` — so its gradient comes with it and no other function need be asked for.
  */
 export function returnsGradient(code: string): boolean {
-  return /\breturn\s*\(?\s*[\w.\[\]'"]+\s*,/.test(code) || /\breturn\s*\[\s*[^\]\s]/.test(code) || /\breturn\s*\{\s*[\w$'"]+\s*[:,}]/.test(code);
+  return /\breturn\s*\(?\s*[\w.[\]'"]+\s*,/.test(code) || /\breturn\s*\[\s*[^\]\s]/.test(code) || /\breturn\s*\{\s*[\w$'"]+\s*[:,}]/.test(code);
 }
 
 /** The names in a function's last `return a, b` (Python), when each is a plain name. */

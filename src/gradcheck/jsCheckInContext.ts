@@ -156,7 +156,7 @@ export function checkInContext(req: any): any {
     if (!k.startsWith('self.') && !k.startsWith('this.')) continue;
     if (!instance) fail('bad-input', `input ${k} is for a method, but ${req.loss.name} is a plain function`, { arg: k });
     const path = parsePath(k);
-    if (!path || !path.keys.length) fail('bad-input', `${k} is not a path like self.W or self.params['W1']`, { arg: k });
+    if (!path?.keys.length) fail('bad-input', `${k} is not a path like self.W or self.params['W1']`, { arg: k });
     setAt(instance, path!.keys, clone(base[k]));
   }
   const missing = params.filter((p) => !(p in base) && !optional.includes(p));

@@ -51,7 +51,7 @@ const NAMED_INPUTS: Record<string, Record<string, Json>> = {
 
 // ---- the Python oracle: numpy central differences on the learner's own code ----
 
-const PY_DRIVER = String.raw`
+const PY_DRIVER = `
 import contextlib, importlib.util, io, json, os, sys
 import numpy as np
 ROOT = sys.argv[1]
