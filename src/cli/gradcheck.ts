@@ -1,4 +1,8 @@
-import { readFileSync } from 'fs';
+import { fileProblem, readRegularFile } from '../data/files';
+import { killAllChildren } from '../gradcheck/childRun';
+
+/** The largest --inputs file read. */
+const INPUTS_MAX_BYTES = 64 * 1024 * 1024;
 import { join } from 'path';
 import { CheckReport, DEFAULT_TIMEOUT_MS, Runners, runCheck } from '../gradcheck/check';
 import { elementText, fmt, formatMsg, shapeText } from '../gradcheck/messages';
@@ -20,11 +24,12 @@ const SPECS: Record<string, FlagSpec> = {
   wrt: { kind: 'string' },
   inputs: { kind: 'string' },
   h: { kind: 'number', min: 0, exclusiveMin: true },
-  batch: { kind: 'int', min: 1 },
-  seed: { kind: 'int', min: 0 },
-  timeout: { kind: 'number', min: 0, exclusiveMin: true },
+  batch: { kind: 'int', min: 1, max: 10_000 },
+  seed: { kind: 'int', min: 0, max: 4294967295 },
+  // The setting gradientLab.checkGradient.timeoutSeconds has the same maximum.
+  timeout: { kind: 'number', min: 0, exclusiveMin: true, max: 600 },
   python: { kind: 'string' },
-  'max-elements': { kind: 'int', min: 1 },
+  'max-elements': { kind: 'int', min: 1, max: 100_000 },
   json: { kind: 'bool' },
   help: { kind: 'bool' },
 };
@@ -44,9 +49,9 @@ export function cliRunners(python: string | undefined, distDir: string): Runners
 function readInputs(path: string): Record<string, import('../protocol/validate').Json> {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(new TextDecoder().decode(readRegularFile(path, INPUTS_MAX_BYTES)).replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new UsageError(`--inputs ${path}: ${errorMessage(e)}`);
+    throw new UsageError(`--inputs ${path}: ${fileProblem(e)}`);
   }
   try {
     const v = jsonValue(raw, 'inputs');
@@ -64,9 +69,10 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
   const lines: string[] = [];
   const where = (f?: { qualified: string; line: number }) => (f ? `${f.qualified} (line ${f.line})` : '');
   if (r.loss) {
-    const against = r.gradient ? `against ${where(r.gradient)}${r.gradientFrom && r.gradientFrom.includes('→') ? ` (${r.gradientFrom})` : ''}` : r.gradientFrom ? `against ${r.gradientFrom}` : 'numerical gradient only';
+    const against = r.gradient ? `against ${where(r.gradient)}${r.gradientFrom?.includes('→') ? ` (${r.gradientFrom})` : ''}` : r.gradientFrom ? `against ${r.gradientFrom}` : 'numerical gradient only';
     lines.push(`Gradient check of ${where(r.loss)} in ${r.file}, ${against}`);
-    if (r.verdict !== 'error' || r.shape.length) lines.push(`with respect to ${r.wrt}${r.shape.length || r.total ? ` ${shapeText(r.shape)}` : ''}, h = ${fmt(r.h)}`);
+    const what = r.groups ? ` (${r.groups.length} groups)` : r.shape.length || r.total ? ` ${shapeText(r.shape)}` : '';
+    if (r.verdict !== 'error' || r.shape.length) lines.push(`with respect to ${r.wrt}${what}, h = ${fmt(r.h)}`);
   }
   lines.push(`Verdict: ${r.verdict.toUpperCase()} — ${formatMsg(r.summary, cliText)}`);
   if (r.messages.length) {
@@ -103,6 +109,10 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
     lines.push(`  ${pad('h', 9)}${pad('forward', 12)}central`);
     e.hs.forEach((h, k) => lines.push(`  ${pad(fmt(h), 9)}${pad(fmt(e.forward[k]), 12)}${fmt(e.central[k])}`));
   }
+  if (r.output?.droppedBytes) {
+    const dropped = 'Your code printed {0} bytes more than the {1} KiB kept per stream; the rest was counted and dropped.';
+    lines.push('', cliT(dropped, r.output.droppedBytes, r.output.capBytes / 1024));
+  }
   if (r.verdict === 'pass' || r.verdict === 'fail') {
     lines.push('', `Thresholds: an element passes when its relative error |a−n|/max(|a|,|n|) ≤ ${fmt(r.thresholds.relative)} or |a−n| ≤ ${fmt(r.thresholds.absoluteFloor)} (1e-8·max(1, |f(x)|)); ≤ ${fmt(r.thresholds.excellent)} everywhere is excellent.`);
   }
@@ -116,9 +126,11 @@ function rowLines(r: CheckReport, withA: boolean, maxRows: number): string[] {
   lines.push('', withA ? `Worst elements (${Math.min(maxRows, r.rows.length)} of ${r.checked}${r.checked < r.total ? `, a sample of ${r.total}` : ''}):` : `Numerical gradient (${Math.min(maxRows, r.rows.length)} of ${r.checked}):`);
   lines.push(`  ${pad('element', 14)}${pad('x', 12)}${pad('numerical', 14)}${withA ? `${pad('yours', 14)}${pad('abs error', 11)}${pad('rel error', 11)}` : ''}`);
   const rows = withA ? r.rows : [...r.rows].sort((a, b) => a.index - b.index);
+  const width = Math.max(14, ...rows.slice(0, maxRows).map((row) => elementText(r.wrt, row.position).length + 2));
+  lines[lines.length - 1] = `  ${pad('element', width)}${lines[lines.length - 1].slice(2 + 14)}`;
   for (const row of rows.slice(0, maxRows)) {
     const mark = row.ok === false ? '  ✗' : row.ok ? '  ✓' : '';
-    lines.push(`  ${pad(elementText(r.wrt, row.position), 14)}${pad(fmt(row.x), 12)}${pad(fmt(row.numerical), 14)}${withA ? `${pad(row.analytic === null ? '—' : fmt(row.analytic), 14)}${pad(row.absError === null ? '—' : fmt(row.absError), 11)}${pad(row.relError === null ? '—' : fmt(row.relError), 11)}` : ''}${mark}`);
+    lines.push(`  ${pad(elementText(r.wrt, row.position), width)}${pad(fmt(row.x), 12)}${pad(fmt(row.numerical), 14)}${withA ? `${pad(row.analytic === null ? '—' : fmt(row.analytic), 14)}${pad(row.absError === null ? '—' : fmt(row.absError), 11)}${pad(row.relError === null ? '—' : fmt(row.relError), 11)}` : ''}${mark}`);
   }
   return lines;
 }
@@ -155,6 +167,7 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
     evaluations: r.evaluations,
     elapsedMs: r.elapsedMs,
     runtime: r.runtime,
+    outputDroppedBytes: r.output?.droppedBytes ?? 0,
   };
 }
 
@@ -166,6 +179,11 @@ export async function runGradcheck(argv: string[]): Promise<number> {
   }
   if (positional.length < 2) throw new UsageError(`FILE and FUNCTION are required\n${GRADCHECK_USAGE}`);
   const [file, functionName] = positional;
+  // Ctrl-C ends the check's process group too (it runs in a group of its own).
+  process.once('SIGINT', () => {
+    killAllChildren();
+    process.exit(130);
+  });
   const grad = flags.grad as string | undefined;
   const report = await runCheck(
     {

@@ -86,6 +86,8 @@ export function gradientNames(f: string): string[] {
     `${f}Grad`, `grad${capital(f)}`, `d${capital(f)}`, `${f}Gradient`, `gradient${capital(f)}`, `${f}Prime`, `${f}Derivative`,
     `derivative${capital(f)}`, `${f}Backward`, `backward${capital(f)}`,
   ];
+  // CS231n's layers: affine_forward → affine_backward.
+  if (/_forward$/.test(f)) names.unshift(f.replace(/_forward$/, '_backward'));
   // compute_cost → compute_gradient, compute_cost_logistic → compute_gradient_logistic,
   // mse_loss → mse_grad, computeCost → computeGradient, loss → gradient.
   const words = f.split('_');

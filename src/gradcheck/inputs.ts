@@ -81,8 +81,10 @@ export function isRegression(params: string[]): boolean {
 }
 
 /** Integer class labels: y, t or labels next to the data X — the `(W, X, y, reg)` signature. */
-function labelsBesideData(params: string[], p: string): boolean {
-  return /^(y|y_batch|y_train|labels)$/.test(p) && params.some((q) => q !== p && roleOf(q) === 'data') && !isRegression(params);
+function labelsBesideData(params: string[], p: string, network: boolean): boolean {
+  // Only for a classifier: weights or a regularisation strength beside X (or a network the check builds).
+  const classifier = network || params.some((q) => ['weights', 'reg'].includes(roleOf(q)));
+  return /^(y|y_batch|y_train|labels)$/.test(p) && classifier && params.some((q) => q !== p && roleOf(q) === 'data') && !isRegression(params);
 }
 
 export function generateInputs(params: string[], options: InputOptions = DEFAULT_INPUT_OPTIONS): Inputs {
@@ -92,7 +94,7 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   // (y=None) or it is a regularisation strength (reg=0.0: a nonzero one makes its bugs show).
   const keep = (p: string) => p in defaults && defaults[p] !== 'None' && !['reg', 'labels', 'target', 'data', 'weights'].includes(roleOf(p));
   params = params.filter((p) => !keep(p));
-  const roles = params.map((p) => (labelsBesideData(params, p) ? 'labels' : roleOf(p)));
+  const roles = params.map((p) => (labelsBesideData(params, p, !!options.sizes) ? 'labels' : roleOf(p)));
   const hasWeights = roles.includes('weights') || !!options.externalWeights;
   const hasTarget = roles.includes('target') || roles.includes('labels');
   const batched = options.batched ?? true;

@@ -56,8 +56,11 @@ export interface RunRequest {
   outputArgs?: string[];
   /** Take a gradient the loss returns with it ((loss, grad), {loss, grad}); false with --grad none. */
   useReturned?: boolean;
-  /** 'layer': a class's forward/backward, checked through the upstream gradient dout. */
-  layer?: 'layer';
+  /**
+   * 'layer': a class's forward/backward; 'cache': CS231n's x_forward(...) → (out, cache) with
+   * x_backward(dout, cache) → (dx, dw, db). Both checked through the upstream gradient dout.
+   */
+  layer?: 'layer' | 'cache';
   /** The same check again with some inputs changed (reg = 0 beside a nonzero reg). */
   variants?: { label: string; inputs: Record<string, Json> }[];
   /** When the runner finds the input larger than this, it checks a seeded sample. */
@@ -101,6 +104,8 @@ export interface RunOutput {
   /** e.g. "Python 3.11.2, numpy 1.24.2" or "Node 20.19.0". */
   runtime: string;
   stdout?: string;
+  /** What the learner's code wrote to the process's stdout/stderr, bounded (childRun.ts). */
+  output?: LearnerOutput;
   /**
    * Where the compared gradient came from: a gradient function, returned with the loss, stored
    * by a layer's backward (self.dW), what backward returned, an output argument, or an
@@ -116,6 +121,14 @@ export interface RunOutput {
   groups?: (GroupOutput & { wrt: string })[];
   /** The variants' results (or the error one raised). */
   variants?: ({ label: string; inputs: Record<string, Json> } & (Partial<GroupOutput> & { error?: RunError }))[];
+}
+
+/** Learner output beyond the answer: kept up to capBytes a stream, the rest counted and dropped. */
+export interface LearnerOutput {
+  stdout: string;
+  stderr: string;
+  droppedBytes: number;
+  capBytes: number;
 }
 
 /** What a runner returns per differentiated input. */
@@ -176,6 +189,7 @@ export interface RunFailure {
   ok: false;
   error: RunError;
   stdout?: string;
+  output?: LearnerOutput;
 }
 
 export type RunResult = RunOutput | RunFailure;

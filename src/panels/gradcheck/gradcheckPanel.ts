@@ -16,7 +16,7 @@ import {
   GRADCHECK_STRINGS, GRADCHECK_VIEW_TYPE, GradcheckFromWebview, GradcheckToWebview, PresetChoice, SetupView, parseGradcheckMessage,
 } from '../../protocol/gradcheck';
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
-import { localize, renderPage, webviewOptions } from '../webviewHtml';
+import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
 import { pythonInterpreter } from './interpreter';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
@@ -83,13 +83,10 @@ export class GradcheckPanel {
   }
 
   private receive(raw: unknown): void {
-    let m: GradcheckFromWebview;
-    try {
-      m = parseGradcheckMessage(raw);
-    } catch (e) {
-      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${errorMessage(e)}`);
-      return;
-    }
+    const m = validated(raw, parseGradcheckMessage, (why) =>
+      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${why}`),
+    );
+    if (!m) return;
     switch (m.type) {
       case 'ready':
         // The page (re)loaded, e.g. after being hidden: give it what it showed.
