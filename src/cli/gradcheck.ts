@@ -16,7 +16,7 @@ import { FlagSpec, UsageError, parseArgs } from './args';
 import { errorMessage } from '../util/text';
 
 export const GRADCHECK_USAGE =
-  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
+  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|./OTHER.ts:NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
 
 const SPECS: Record<string, FlagSpec> = {
   grad: { kind: 'string' },

@@ -199,16 +199,32 @@ export function generateInit(initParams: string[], defaults: Record<string, stri
   const out: Inputs = {};
   const H = 5;
   for (const p of initParams) {
-    const size = INIT_SIZES.find(([re]) => re.test(p))?.[1];
+    // JavaScript spells them inputSize, hiddenSize, weightInitStd.
+    const snake = p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    const size = INIT_SIZES.find(([re]) => re.test(snake))?.[1];
     if (size) {
-      if (!(p in defaults) || /size|dim|num|n_|classes|features/i.test(p)) out[p] = size === 'D' ? sizes.D : size === 'C' ? sizes.C : H;
-    } else if (/hidden_size_list|hidden_sizes|hidden_dims|hidden_layers/i.test(p)) out[p] = [H];
-    else if (STD_NAMES.test(p) && !(p in defaults && /^['"]/.test(defaults[p]))) out[p] = INIT_STD;
+      if (!(p in defaults) || /size|dim|num|n_|classes|features/i.test(snake)) out[p] = size === 'D' ? sizes.D : size === 'C' ? sizes.C : H;
+    } else if (/hidden_size_list|hidden_sizes|hidden_dims|hidden_layers/i.test(snake)) out[p] = [H];
+    else if (STD_NAMES.test(snake) && !(p in defaults && /^['"]/.test(defaults[p]))) out[p] = INIT_STD;
     else if (p in defaults) continue;
     else if (roleOf(p) === 'weights') out[p] = Array.from({ length: sizes.D }, () => Array.from({ length: sizes.C }, () => awayFromZero(rng)));
     else if (roleOf(p) === 'bias') out[p] = Array.from({ length: sizes.C }, () => awayFromZero(rng));
     else out[p] = 3;
   }
+  return out;
+}
+
+/**
+ * A layer whose forward takes several operands and no weights or labels (the book's
+ * MulLayer.forward(x, y), AddLayer): they meet element-wise, so each gets the first one's shape.
+ */
+export function sameShapedOperands(inputs: Inputs, params: string[], seed: number): Inputs {
+  const operands = params.filter((p) => p in inputs && isDifferentiable(p));
+  if (operands.length < 2 || params.some((p) => ['weights', 'bias', 'labels', 'target'].includes(roleOf(p)))) return inputs;
+  const rng = new Random(seed + 5);
+  const like = (v: Json): Json => (Array.isArray(v) ? v.map(like) : awayFromZero(rng));
+  const out = { ...inputs };
+  for (const p of operands.slice(1)) out[p] = like(inputs[operands[0]]);
   return out;
 }
 
