@@ -11,6 +11,21 @@ export interface TrainConfig {
   weightInitStd: number;
   seed: number;
   gradientMethod: GradientMethod;
+  /**
+   * How mini-batches are drawn: 'replacement' (the book: np.random.choice, so within an "epoch" some
+   * images come twice and some not at all) or 'shuffled' (each image once per epoch, in a new order
+   * every epoch, as most frameworks do). Absent means the book's way.
+   */
+  sampling?: Sampling;
+}
+
+export type Sampling = 'replacement' | 'shuffled';
+export const SAMPLINGS: readonly Sampling[] = ['replacement', 'shuffled'];
+
+/** A learning-rate change during a run: from iteration `iter` on (1-based, as the loss history counts), the rate is `learningRate`. */
+export interface LearningRateChange {
+  iter: number;
+  learningRate: number;
 }
 
 /** The book's hyperparameters (chapter 4.5). */
@@ -44,6 +59,8 @@ export interface TrainSummary {
   wallSeconds: number;
   /** Set when the run diverged: what went wrong and what to try. */
   message?: string;
+  /** Changes of the learning rate made during the run, in order (absent when none). */
+  learningRateChanges?: LearningRateChange[];
   /** Why the loss says the network did not learn, when it says so at the end. */
   diagnosis?: LossDiagnosis;
 }
@@ -91,6 +108,12 @@ export class Trainer {
   private pendingSteps = 0;
   private wake: (() => void) | undefined;
   private startedAt = 0;
+  private learningRate: number;
+  private readonly rateChanges: LearningRateChange[] = [];
+  private order: Int32Array | undefined;
+  private orderAt = 0;
+  /** Called before each SGD step with the iteration about to run (1-based) and its mini-batch: the gradient views look here. */
+  beforeStep: ((iter: number, batch: Int32Array) => void) | undefined;
   private pausedMs = 0;
   private watch: LossWatch | undefined;
   state: TrainState = 'idle';
@@ -105,6 +128,28 @@ export class Trainer {
     this.rng = new Random(config.seed ^ 0x5eed);
     this.batch = new Int32Array(config.batchSize);
     this.perEpoch = iterPerEpoch(data.train.count, config.batchSize);
+    this.learningRate = config.learningRate;
+  }
+
+  /** The learning rate the next iteration uses. */
+  get currentLearningRate(): number {
+    return this.learningRate;
+  }
+
+  /** From the next iteration on, train with `learningRate` (while running or paused); the change is recorded. */
+  setLearningRate(learningRate: number): void {
+    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`a learning rate must be a positive number, not ${learningRate}`);
+    if (learningRate === this.learningRate) return;
+    this.learningRate = learningRate;
+    const iter = this.iter + 1;
+    const last = this.rateChanges[this.rateChanges.length - 1];
+    if (last && last.iter === iter) last.learningRate = learningRate;
+    else this.rateChanges.push({ iter, learningRate });
+  }
+
+  /** The learning-rate changes so far. */
+  get learningRateChanges(): LearningRateChange[] {
+    return this.rateChanges.map((c) => ({ ...c }));
   }
 
   /** Milliseconds of training so far, paused time left out. */
@@ -168,8 +213,9 @@ export class Trainer {
   /** One iteration; false when the loss stopped being a finite number. */
   private runIteration(listener: (e: TrainEvent) => void): boolean {
     const { train, test } = this.data;
-    this.rng.choice(train.count, this.config.batchSize, this.batch);
-    const loss = this.net.trainStep(train, this.batch, this.config.learningRate, this.config.gradientMethod);
+    this.nextBatch(train.count);
+    this.beforeStep?.(this.iter + 1, this.batch);
+    const loss = this.net.trainStep(train, this.batch, this.learningRate, this.config.gradientMethod);
     const i = this.iter++;
     this.lastLoss = loss;
     listener({ type: 'iteration', iter: this.iter, loss, elapsedMs: this.elapsed() });
@@ -200,6 +246,21 @@ export class Trainer {
     return true;
   }
 
+  /** The book's np.random.choice(train_size, batch_size), or the next slice of this epoch's shuffled order. */
+  private nextBatch(count: number): void {
+    if (this.config.sampling !== 'shuffled') {
+      this.rng.choice(count, this.config.batchSize, this.batch);
+      return;
+    }
+    for (let k = 0; k < this.batch.length; k++) {
+      if (!this.order || this.orderAt === this.order.length) {
+        this.order = this.rng.permutation(count, this.order);
+        this.orderAt = 0;
+      }
+      this.batch[k] = this.order[this.orderAt++];
+    }
+  }
+
   private finish(reason: StopReason, listener: (e: TrainEvent) => void): TrainSummary {
     this.state = 'done';
     const summary: TrainSummary = {
@@ -212,9 +273,10 @@ export class Trainer {
       wallSeconds: this.elapsed() / 1000,
       diagnosis: this.watch?.diagnosis,
     };
+    if (this.rateChanges.length > 0) summary.learningRateChanges = this.learningRateChanges;
     if (reason === 'diverged') {
       summary.message =
-        `The loss became ${this.lastLoss} at iteration ${this.iter}: the learning rate ${this.config.learningRate} is too large. ` +
+        `The loss became ${this.lastLoss} at iteration ${this.iter}: the learning rate ${this.learningRate} is too large. ` +
         `Try a smaller one (the book uses 0.1).`;
     }
     listener({ type: 'done', reason, summary });

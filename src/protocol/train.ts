@@ -7,6 +7,7 @@ import type { LossDiagnosis } from '../core/lossWatch';
 import { BOOK_DEFAULTS, StopReason, TrainConfig } from '../core/trainer';
 import { GradientMethod } from '../core/twoLayerNet';
 import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } from './validate';
+import { LEARNING_RATE_MAX, LearningRateChange, WATCH_STRINGS, WatchToWebview } from './trainWatch';
 
 export const TRAIN_VIEW_TYPE = 'gradientLab.train';
 
@@ -15,6 +16,10 @@ export type DatasetChoice = { kind: 'bundled' } | { kind: 'fashion' } | { kind: 
 /** Everything a run needs: the book's hyperparameters plus where the images come from. */
 export interface RunConfig extends TrainConfig {
   dataset: DatasetChoice;
+  /** Train on the first N training images only (absent or 0: all) — the "overfit a tiny set" check. */
+  trainImages?: number;
+  /** Every N iterations compare backprop with the numerical gradient (absent or 0: never). */
+  checkEvery?: number;
 }
 
 export const DEFAULT_RUN_CONFIG: RunConfig = { ...BOOK_DEFAULTS, dataset: { kind: 'bundled' } };
@@ -48,6 +53,8 @@ export interface RunView {
   /** What the loss says when the network is not learning (src/core/lossWatch.ts). */
   diagnosis?: LossDiagnosis;
   hasModel: boolean;
+  /** Learning-rate changes made while the run trained (absent: the rate of config throughout). */
+  learningRateChanges?: LearningRateChange[];
 }
 
 /** A run's mini-batch losses: point k is the mean over iterations k·stride+1 … (k+1)·stride. */
@@ -121,7 +128,8 @@ export type TrainToWebview =
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string }
   | { type: 'netCheck'; state: 'running'; batchSize: number }
   | { type: 'netCheck'; state: 'done'; result: NetCheckResult }
-  | { type: 'netCheck'; state: 'error'; text: string };
+  | { type: 'netCheck'; state: 'error'; text: string }
+  | WatchToWebview;
 
 /**
  * What the page may send, derived from the table FROM_WEBVIEW below (one entry a message: its body's
@@ -135,7 +143,18 @@ type Flat<T> = { [K in keyof T]: T[K] };
 
 // ---- the form's rules (the page refuses bad values with these; the extension checks again) ----
 
-export type FieldName = 'hiddenSize' | 'learningRate' | 'batchSize' | 'iters' | 'weightInitStd' | 'seed' | 'gradientMethod' | 'dataset';
+export type FieldName =
+  | 'hiddenSize'
+  | 'learningRate'
+  | 'batchSize'
+  | 'iters'
+  | 'weightInitStd'
+  | 'seed'
+  | 'gradientMethod'
+  | 'dataset'
+  | 'sampling'
+  | 'trainImages'
+  | 'checkEvery';
 
 /** A reason a value is refused: a key of TRAIN_STRINGS and its {0}, {1} arguments. */
 export interface FieldError {
@@ -177,6 +196,22 @@ export function checkRunConfig(v: Record<string, unknown>, trainCount?: number):
   if (trainCount !== undefined && Number.isInteger(batch) && batch > trainCount && !errors.some((e) => e.field === 'batchSize')) {
     errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainCount] });
   }
+  // Optional (older saved runs and forms do not have them): absent means the book's way.
+  const optionalInt = (field: 'trainImages' | 'checkEvery', max: number): number | undefined => {
+    if (v[field] === undefined) return undefined;
+    const x = n(field);
+    if (!Number.isInteger(x) || x < 0 || x > max) errors.push({ field, reason: 'errWhole', args: [0, max] });
+    return x > 0 ? x : undefined;
+  };
+  const trainImages = optionalInt('trainImages', INT_LIMITS.batchSize[1]);
+  const checkEvery = optionalInt('checkEvery', INT_LIMITS.iters[1]);
+  if (trainImages !== undefined && Number.isInteger(batch) && batch > trainImages && !errors.some((e) => e.field === 'batchSize')) {
+    errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainImages] });
+  }
+  const sampling = v.sampling;
+  if (sampling !== undefined && sampling !== 'replacement' && sampling !== 'shuffled') {
+    errors.push({ field: 'sampling', reason: 'errRange', args: ['replacement', 'shuffled'] });
+  }
   const method = v.gradientMethod;
   if (method !== 'backprop' && method !== 'numerical') errors.push({ field: 'gradientMethod', reason: 'errRange', args: ['backprop', 'numerical'] });
   const dataset = parseDataset(v.dataset);
@@ -193,6 +228,9 @@ export function checkRunConfig(v: Record<string, unknown>, trainCount?: number):
       seed: n('seed'),
       gradientMethod: method as GradientMethod,
       dataset,
+      ...(sampling === 'shuffled' ? { sampling } : {}),
+      ...(trainImages !== undefined ? { trainImages } : {}),
+      ...(checkEvery !== undefined ? { checkEvery } : {}),
     },
   };
 }
@@ -300,6 +338,16 @@ const FROM_WEBVIEW = {
     return { requestId: num(body, 'requestId', { integer: true, min: 0 }), id: runId(body), pixels: pixels as number[] };
   },
   checkNetwork: (body: Body) => ({ batchSize: optNum(body, 'batchSize', { integer: true, min: 1, max: 100 }) ?? 3 }),
+  setLearningRate: (body: Body) => {
+    const learningRate = num(body, 'learningRate', { max: LEARNING_RATE_MAX });
+    if (!(learningRate > 0)) throw new ProtocolError('learningRate must be greater than 0');
+    return { learningRate };
+  },
+  findLearningRate: (body: Body): { config: RunConfig } => {
+    const { config, errors } = checkRunConfig(record(body.config, 'config'));
+    if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
+    return { config };
+  },
 };
 
 const TYPES = Object.keys(FROM_WEBVIEW) as (keyof typeof FROM_WEBVIEW)[];
@@ -459,6 +507,7 @@ export const TRAIN_STRINGS = {
   durMinutes: '{0} min',
   durHours: '{0} h',
   durDays: '{0} days',
+  ...WATCH_STRINGS,
 } as const;
 
 export type TrainStrings = { [K in keyof typeof TRAIN_STRINGS]: string };

@@ -103,6 +103,7 @@ export class TrainCharts {
     const colors = this.theme.series;
     const lossSets: LineSet[] = [];
     const accSets: LineSet[] = [];
+    let markers = 0;
     const width = this.theme.highContrast ? 3 : 2;
     const lossAxis = resolveAxis(this.xAxis, runs, 'loss');
     const accAxis = resolveAxis(this.xAxis, runs, 'accuracy');
@@ -123,6 +124,12 @@ export class TrainCharts {
         const data = thin(smoothed, run.stride, 2 * BUCKETS).map(at(run, lossAxis));
         const line = { borderColor: color, borderWidth: width, pointRadius: 0, order: -run.colorIndex };
         lossSets.push({ label: format(S.smoothLoss, name), data, ...line });
+        // A learning-rate change during the run: a dashed vertical line at its iteration.
+        const top = Math.min(2.6, Math.max(...smoothed.filter(Number.isFinite), 0.5));
+        for (const c of run.view.learningRateChanges ?? []) {
+          markers++;
+          lossSets.push({ label: format(S.rateChanged, c.learningRate, c.iter), data: [{ x: c.iter, y: 0 }, { x: c.iter, y: top }].map(at(run, lossAxis)), borderColor: color, borderWidth: 1.5, borderDash: [3, 3], pointRadius: 0, order: -run.colorIndex });
+        }
       }
       const epochs = run.view.epochs;
       if (epochs.length) {
@@ -150,6 +157,7 @@ export class TrainCharts {
     accuracy.update('none');
     // For tests and screen readers: how much each chart currently shows.
     this.lossCanvas.dataset.points = String(lossSets.reduce((n, d) => n + d.data.length, 0));
+    this.lossCanvas.dataset.rateMarkers = String(markers);
     this.accuracyCanvas.dataset.points = String(accSets.reduce((n, d) => n + d.data.length, 0));
     this.lossCanvas.dataset.axis = lossAxis;
     // For tests: the x ticks as written (in the display language) and the height left for the plot.

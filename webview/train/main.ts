@@ -17,6 +17,7 @@ import { FormState, TrainForm, formStateOf } from './form';
 import { ModelPanel } from './modelPanel';
 import { badge } from './badge';
 import { NetCheckCard } from './netCheckCard';
+import { GradientsCard } from './gradientsCard';
 import { RunsTable } from './runsTable';
 import { Runs } from './state';
 import { S } from './strings';
@@ -77,6 +78,14 @@ const table = new RunsTable(
 );
 const model = new ModelPanel(theme, (id, requestId, pixels) => post({ type: 'predict', id, requestId, pixels }), page.onlyMistakes, (v) => ((page.onlyMistakes = v), remember()));
 const netCheck = new NetCheckCard((batchSize) => post({ type: 'checkNetwork', batchSize }));
+const gradients = new GradientsCard(theme, {
+  setLearningRate: (learningRate) => post({ type: 'setLearningRate', learningRate }),
+  findLearningRate: () => {
+    const config = form.validate();
+    if (config) post({ type: 'findLearningRate', config });
+  },
+  useLearningRate: (lr) => form.setLearningRate(lr),
+});
 const notice = el('div', { class: 'notice', role: 'alert' });
 const advice = el('div', { class: 'advice', role: 'status', 'aria-live': 'polite' });
 const epochTitle = el('span', { text: S.epochTable });
@@ -159,6 +168,8 @@ document.getElementById('app')!.append(
     chartCard(S.lossChart, lossCanvas, 'loss', lossOptions, badge('4.2'), S.legendLoss),
     chartCard(S.accuracyChart, accuracyCanvas, 'accuracy', [], badge('4.1'), S.legendAccuracy),
   ),
+  gradients.root,
+  gradients.finderRoot,
   el(
     'section',
     { class: 'card runs-card' },
@@ -231,6 +242,9 @@ function setMode(): void {
   const mode = runs.live ? (runs.liveState === 'paused' ? 'paused' : 'running') : 'idle';
   controls.setMode(mode);
   form.setEnabled(mode === 'idle');
+  const live = runs.live;
+  const changes = live?.view.learningRateChanges ?? [];
+  gradients.setLive(live?.view.id, !!live, changes.length ? changes[changes.length - 1].learningRate : (live?.view.config.learningRate ?? 0.1));
 }
 
 function showNotice(level: 'info' | 'warning' | 'error', text: string): void {
@@ -324,6 +338,21 @@ function receive(m: TrainToWebview): void {
     case 'notice':
       showNotice(m.level, m.text);
       return;
+    case 'watch': {
+      gradients.receive(m);
+      if (m.item.kind === 'learningRate') {
+        const e = runs.get(m.id);
+        if (e) {
+          const { kind: _kind, ...change } = m.item;
+          e.view.learningRateChanges = [...(e.view.learningRateChanges ?? []).filter((c) => c.iter !== change.iter), change];
+          charts.schedule();
+        }
+      }
+      return;
+    }
+    case 'lrFinder':
+      gradients.finderUpdate(m);
+      return;
     case 'netCheck':
       netCheck.update(m);
       if (m.state !== 'running') netCheck.root.scrollIntoView({ block: 'nearest' });
@@ -352,6 +381,7 @@ whenThemeChanges((c) => {
   theme = c;
   charts.setTheme(c);
   model.setTheme(c);
+  gradients.setTheme(c);
   renderRuns();
   renderSparkline();
 });

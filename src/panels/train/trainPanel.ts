@@ -13,7 +13,7 @@ import {
   TrainFromWebview, TrainToWebview, parseTrainMessage,
 } from '../../protocol/train';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
-import { localize, renderPage, webviewOptions } from '../webviewHtml';
+import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
 import { netFromParams } from './modelView';
 import { HISTORY_POINTS, RunStore } from './runStore';
 import { downsampleMean } from '../../core/runHistory';
@@ -58,6 +58,7 @@ export class TrainPanel {
   private queued: TrainToWebview[] = [];
   private lastModel: ModelView | undefined;
   private lastNetCheck: TrainToWebview | undefined;
+  private lastLrFinder: TrainToWebview | undefined;
   /** Parameters of recently inspected runs, for the drawing pad's predictions. */
   private readonly params = new Map<string, TwoLayerParams>();
   /** Runs the store could not save, kept in memory (shown, exportable) until the panel closes. */
@@ -111,13 +112,10 @@ export class TrainPanel {
   }
 
   private receive(raw: unknown): void {
-    let m: TrainFromWebview;
-    try {
-      m = parseTrainMessage(raw);
-    } catch (e) {
-      trainLog().warn(`Dropped a message from the training page: ${errorMessage(e)}`, JSON.stringify(raw)?.slice(0, 300));
-      return;
-    }
+    const m = validated(raw, parseTrainMessage, (why) =>
+      trainLog().warn(`Dropped a message from the training page: ${why}`, JSON.stringify(raw)?.slice(0, 300)),
+    );
+    if (!m) return;
     void this.handle(m).catch((e: unknown) => {
       const text = e instanceof Error ? e.message : String(e);
       trainLog().error(`${m.type}: ${text}`);
@@ -167,6 +165,10 @@ export class TrainPanel {
       }
       case 'checkNetwork':
         return this.checkNetwork(m.batchSize);
+      case 'setLearningRate':
+        return this.setLearningRate(m.learningRate);
+      case 'findLearningRate':
+        return this.findLearningRate(m.config);
       case 'pickFolder':
       case 'exportRun':
       case 'exportChart':
@@ -194,7 +196,13 @@ export class TrainPanel {
     }
     this.ready = true;
     void this.panel.webview.postMessage({ type: 'init', runs, histories, current: this.live?.id, options: this.options() } satisfies TrainToWebview);
-    const again = [...(this.lastModel ? [{ type: 'model', view: this.lastModel } as const] : []), ...(this.lastNetCheck ? [this.lastNetCheck] : [])];
+    const watch = this.live && this.session ? this.session.watch.map((item) => ({ type: 'watch', id: this.live?.id ?? '', item }) as const) : [];
+    const again = [
+      ...(this.lastModel ? [{ type: 'model', view: this.lastModel } as const] : []),
+      ...(this.lastNetCheck ? [this.lastNetCheck] : []),
+      ...(this.lastLrFinder ? [this.lastLrFinder] : []),
+      ...watch,
+    ];
     for (const q of [...again, ...this.queued.splice(0)]) this.post(q);
     this.showStoreNotices();
   }
@@ -213,7 +221,7 @@ export class TrainPanel {
       // A folder that cannot be written is said before the run, not after it is lost.
       this.store.ensureWritable();
     } catch (e) {
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', (e as Error).message) });
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', errorMessage(e)) });
       return;
     }
     const n = this.store.list().length + 1;
@@ -245,6 +253,7 @@ export class TrainPanel {
         run.diagnosis = batch.diagnosis;
         this.post({ type: 'progress', id, ...batch });
       },
+      watch: (item) => this.post({ type: 'watch', id, item }),
       state: (state) => {
         run.status = state;
         this.post({ type: 'runState', id, state });
@@ -261,6 +270,7 @@ export class TrainPanel {
           trainAccuracy: finiteOrNull(summary.trainAccuracy),
           testAccuracy: finiteOrNull(summary.testAccuracy),
           wallSeconds: summary.wallSeconds,
+          learningRateChanges: summary.learningRateChanges,
           diagnosis: summary.diagnosis,
           message:
             summary.reason === 'diverged'
@@ -297,8 +307,8 @@ export class TrainPanel {
       this.unsaved.set(run.id, kept);
       this.unsavedHistory.set(run.id, history);
       this.unsavedLosses.set(run.id, Float64Array.from(losses));
-      trainLog().error(`run ${run.id} not saved: ${(e as Error).message}`);
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.', (e as Error).message) });
+      trainLog().error(`run ${run.id} not saved: ${errorMessage(e)}`);
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.', errorMessage(e)) });
     }
     this.post({ type: 'runFinished', run: kept, history });
     this.showStoreNotices();
@@ -350,6 +360,29 @@ export class TrainPanel {
 
   private evaluate(params: TwoLayerParams, config: RunConfig = DEFAULT_RUN_CONFIG) {
     return runWorkerJob(this.workerFile, { type: 'evaluate', params, dataset: this.dataset(config) }, 'evaluated');
+  }
+
+  /** A learning-rate change for the run in progress (running or paused); the worker records it. */
+  private setLearningRate(learningRate: number): void {
+    if (!this.session || this.session.state === 'done') {
+      this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('No run is in progress: the new learning rate applies when you start one.') });
+      return;
+    }
+    this.session.setLearningRate(learningRate);
+  }
+
+  /** The learning-rate finder, in a worker of its own, on the form's network and data. */
+  async findLearningRate(config: RunConfig): Promise<void> {
+    this.lastLrFinder = { type: 'lrFinder', state: 'running' };
+    this.post(this.lastLrFinder);
+    try {
+      const job = { type: 'lrFinder' as const, config, dataset: this.dataset(config) };
+      const { result } = await runWorkerJob(this.workerFile, job, 'lrFinder');
+      this.lastLrFinder = { type: 'lrFinder', state: 'done', result };
+    } catch (e) {
+      this.lastLrFinder = { type: 'lrFinder', state: 'error', text: vscode.l10n.t('The learning-rate finder failed: {0}', errorMessage(e)) };
+    }
+    this.post(this.lastLrFinder);
   }
 
   /** The book's gradient check on every parameter group, in a worker of its own. */
