@@ -20,6 +20,8 @@ export interface CheckOptions {
   file: string;
   /** The editor's text (saved or not); read from disk when absent. */
   source?: string;
+  /** The language of `source` when the file's extension does not tell it (a notebook's cells: python). */
+  language?: Language;
   /** "name" or "Class.method". */
   functionName: string;
   /** undefined: found by convention; null: none (numerical gradient only). */
@@ -50,6 +52,8 @@ export interface FunctionSummary {
   className?: string;
   qualified: string;
   line: number;
+  /** In a notebook: the 1-based cell, `line` being a line of that cell. */
+  cell?: number;
   params: string[];
 }
 
@@ -125,7 +129,7 @@ export interface Prepared {
 /** Everything up to running: a request, or an error report (unknown function, bad file). */
 export function prepare(options: CheckOptions): Prepared | CheckReport {
   const file = resolve(options.file);
-  const language = languageOf(file);
+  const language = options.language ?? languageOf(file);
   const base = { file, functions: [] as FunctionSummary[], wrt: options.wrt ?? '', wrtChoices: [], h: options.h ?? DEFAULT_H, inputs: options.inputs ?? {} };
   if (!language) return errorReport({ ...base, language: 'python' }, ['not-found'], [msg('{0} is not a Python, JavaScript or TypeScript file.', file)]);
   let source = options.source;

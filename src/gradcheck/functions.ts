@@ -51,10 +51,14 @@ export function qualifiedName(f: Pick<FunctionInfo, 'name' | 'className'>): stri
   return f.className ? `${f.className}.${f.name}` : f.name;
 }
 
-/** "name" or "Class.method". */
+/**
+ * "name" or "Class.method". A name defined twice is its last definition, the one Python (and a
+ * JavaScript function declaration) leaves defined — in a notebook, a cell that redefines it.
+ */
 export function findFunction(o: Outline, name: string): FunctionInfo | undefined {
   const [a, b] = name.split('.');
-  return b === undefined ? o.functions.find((f) => f.name === a && !f.className) ?? o.functions.find((f) => f.name === a) : o.functions.find((f) => f.className === a && f.name === b);
+  const last = (ok: (f: FunctionInfo) => boolean) => [...o.functions].reverse().find(ok);
+  return b === undefined ? last((f) => f.name === a && !f.className) ?? last((f) => f.name === a) : last((f) => f.className === a && f.name === b);
 }
 
 /** The innermost function whose lines hold `line` (1-based). */
@@ -76,7 +80,7 @@ export function gradientNames(f: string): string[] {
 /** The hand-written gradient of `loss` by convention, if the file has one. */
 export function conventionalGradient(o: Outline, loss: FunctionInfo): FunctionInfo | undefined {
   const names = gradientNames(loss.name);
-  const candidates = o.functions.filter((f) => f !== loss && (f.className ?? '') === (loss.className ?? ''));
+  const candidates = o.functions.filter((f) => f !== loss && (f.className ?? '') === (loss.className ?? '')).reverse();
   for (const n of names) {
     const hit = candidates.find((f) => f.name === n);
     if (hit) return hit;
