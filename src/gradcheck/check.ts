@@ -185,7 +185,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   return { request, language, loss, gradient, functions, cls, wrtChoices: wrtChoices(loss.params, cls), lossSource: textOf(loss), batched, externalWeights };
 }
 
-function errorReport(
+export function errorReport(
   base: { file: string; language: Language; functions: FunctionSummary[]; wrt: string; wrtChoices: string[]; h: number; inputs: Inputs },
   codes: DiagnosisCodeAny[],
   messages: Msg[],
