@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { conventionalGradient, findFunction, functionAt, outline, qualifiedName } from '../gradcheck/functions';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
+import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 let panelModule: PanelModule | undefined;
@@ -19,7 +20,8 @@ export function registerCheckGradient(context: vscode.ExtensionContext): void {
     diagnostics,
     lenses,
     vscode.commands.registerCommand('gradientLab.checkGradient', (uri?: unknown, functionName?: unknown) => checkGradient(context, diagnostics, uri, functionName)),
-    vscode.languages.registerCodeLensProvider(GRADCHECK_LANGUAGES.map((language) => ({ language })), lenses),
+    // Python cells of notebooks (the built-in notebook editor) too: vscode-notebook-cell documents.
+    vscode.languages.registerCodeLensProvider([...GRADCHECK_LANGUAGES.map((language) => ({ language })), NOTEBOOK_CELL_SELECTOR], lenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('gradientLab.checkGradient.codeLens') && lenses.refresh()),
     // A syntax-error diagnostic is about the text that was checked: editing that file clears it.
@@ -63,8 +65,11 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
   }
   // Its gradient by name (f_grad, grad_f, fGrad, a backward method, ...) or chosen here; none is fine.
   let gradientName: string | null | undefined;
-  if (!conventionalGradient(o, loss)) {
-    const others = o.functions.filter((f) => f !== loss);
+  // In a notebook cell the gradient may be in another cell: look in the cells the check runs.
+  const scope = notebookOutline(document, qualifiedName(loss)) ?? o;
+  const scopeLoss = scope === o ? loss : findFunction(scope, qualifiedName(loss)) ?? loss;
+  if (!conventionalGradient(scope, scopeLoss)) {
+    const others = scope.functions.filter((f) => f !== scopeLoss);
     if (others.length) {
       const none = { label: vscode.l10n.t('(none: numerical gradient only)'), name: null as string | null };
       const pick = await vscode.window.showQuickPick([none, ...others.map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, name: qualifiedName(f) as string | null }))], {
