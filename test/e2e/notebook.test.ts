@@ -82,8 +82,7 @@ describe('Gradient checks in a notebook', { timeout: 600_000 }, () => {
     await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Python notebook (.ipynb)' }).first().click();
     await wb.page.waitForSelector('.tabs-container .tab[aria-label*="gradient_lab_ch4.ipynb"]', { timeout: 30_000 });
     await wb.page.waitForSelector('.notebook-editor:visible .markdown-cell-row', { timeout: 60_000 });
-    // The book's sections in the markdown cells, "Check all exercises" above the first code cell.
-    assert.match(await wb.page.locator('.notebook-editor:visible').first().innerText(), /4\.2\.1 Sum of squares error/);
+    // Markdown cells (rendered in the notebook's webview) between the code cells; "Check all exercises" above the first.
     await cellEditor(wb.page, 0).locator('.codelens-decoration a', { hasText: 'Check all exercises' }).first().waitFor({ timeout: 60_000 });
 
     // Solve cross_entropy_error and its gradient: each TODO line replaced by one line of code (unsaved).
