@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { conventionalGradient, findFunction, functionAt, outline, qualifiedName } from '../gradcheck/functions';
+import { conventionalGradient, findFunction, functionAt, outline, qualifiedName, returnNames } from '../gradcheck/functions';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
 
@@ -68,7 +68,8 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
   // In a notebook cell the gradient may be in another cell: look in the cells the check runs.
   const scope = notebookOutline(document, qualifiedName(loss)) ?? o;
   const scopeLoss = scope === o ? loss : findFunction(scope, qualifiedName(loss)) ?? loss;
-  if (!conventionalGradient(scope, scopeLoss)) {
+  const lossText = document.getText().split('\n').slice(loss.line - 1, loss.endLine).join('\n');
+  if (!conventionalGradient(scope, scopeLoss) && !(language === 'python' && (returnNames(lossText)?.length ?? 0) >= 2)) {
     const others = scope.functions.filter((f) => f !== scopeLoss);
     if (others.length) {
       const none = { label: vscode.l10n.t('(none: numerical gradient only)'), name: null as string | null };

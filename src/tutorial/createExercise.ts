@@ -6,6 +6,7 @@
 import { homedir } from 'os';
 import * as vscode from 'vscode';
 import { ExerciseForm, exerciseFileName, exerciseLanguage, nextFreeName, templateLocale, templateSegments } from './exerciseFiles';
+import { errorMessage } from '../util/text';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
@@ -79,7 +80,7 @@ export async function createExercise(extensionUri: vscode.Uri, languageArg?: unk
   try {
     await vscode.workspace.fs.writeFile(target, await vscode.workspace.fs.readFile(template));
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}. Check that the folder is writable, or pick another one.', target.fsPath, (e as Error).message));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}. Check that the folder is writable, or pick another one.', target.fsPath, errorMessage(e)));
     return undefined;
   }
   await show(target);

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { readFile } from 'fs/promises';
-import { CheckOptions, CheckReport, Prepared, prepare, runPrepared } from '../../gradcheck/check';
+import { CheckOptions, CheckReport, Prepared, RETURNED_GRADIENT, prepare, runPrepared } from '../../gradcheck/check';
 import { qualifiedName } from '../../gradcheck/functions';
 import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
 import { makeRunners } from '../../gradcheck/runners';
@@ -16,11 +16,12 @@ import {
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
 import { localize, renderPage, webviewOptions } from '../webviewHtml';
 import { pythonInterpreter } from './interpreter';
-import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
+import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
 import { NotebookTarget, notebookTarget } from '../../commands/notebookCells';
 import { PreparedNotebookCheck, prepareNotebookCheck, runNotebookPrepared } from '../../gradcheck/notebookCheck';
 import { cellLineOf } from '../../gradcheck/notebook';
+import { errorMessage } from '../../util/text';
 
 export interface CheckTarget {
   uri: vscode.Uri;
@@ -61,6 +62,8 @@ export class GradcheckPanel {
   private notebook: NotebookTarget | undefined;
   private lastReport: CheckReport | undefined;
   private running: AbortController | undefined;
+  /** The entry chosen when a returned dict or tuple held several candidates (--grad-key). */
+  private gradKey: { wrt: string; key: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
@@ -88,7 +91,7 @@ export class GradcheckPanel {
     try {
       m = parseGradcheckMessage(raw);
     } catch (e) {
-      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${(e as Error).message}`);
+      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${errorMessage(e)}`);
       return;
     }
     switch (m.type) {
@@ -134,7 +137,7 @@ export class GradcheckPanel {
   async retarget(target: CheckTarget): Promise<void> {
     this.target = target;
     this.panel.title = vscode.l10n.t('Check Gradient: {0}', target.functionName);
-    const options: CheckOptions = { file: target.uri.fsPath, source: await this.source(target.uri), functionName: target.functionName, gradientName: target.gradientName };
+    const options: CheckOptions = { file: target.uri.fsPath, source: await this.source(target.uri), functionName: target.functionName, gradientName: target.gradientName, workspace: workspaceOf(target.uri) };
     await this.check(options, true);
   }
 
@@ -146,7 +149,7 @@ export class GradcheckPanel {
       if (!isRecord(parsed)) throw new ProtocolError(vscode.l10n.t(GRADCHECK_STRINGS.invalidInputs));
       inputs = parsed as Inputs;
     } catch (e) {
-      this.post({ type: 'result', result: inputError((e as Error).message) });
+      this.post({ type: 'result', result: inputError(errorMessage(e)) });
       return;
     }
     const options: CheckOptions = {
@@ -157,6 +160,8 @@ export class GradcheckPanel {
       wrt: m.wrt,
       h: m.h,
       inputs,
+      workspace: workspaceOf(this.target.uri),
+      gradKey: this.gradKey?.wrt === m.wrt ? this.gradKey.key : undefined,
     };
     this.target = { ...this.target, gradientName: options.gradientName };
     await this.check(options, false);
@@ -200,6 +205,15 @@ export class GradcheckPanel {
       staged && nb ? runNotebookPrepared({ prepared, module: staged.module }, nb.notebook, runners, running.signal, started) : runPrepared(prepared, runners, running.signal, started),
     );
     if (running.signal.aborted) return;
+    // Several entries could be the gradient (a dict with dW and dx of one shape): ask, then check again.
+    if (report.error?.kind === 'ambiguous' && report.error.choices?.length && !options.gradKey) {
+      const key = await vscode.window.showQuickPick(report.error.choices, { placeHolder: vscode.l10n.t('Which of these is the gradient of {0}?', prepared.request.wrt) });
+      if (key) {
+        this.gradKey = { wrt: prepared.request.wrt, key };
+        await this.check({ ...options, wrt: prepared.request.wrt, gradKey: key }, false);
+        return;
+      }
+    }
     // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts).
     if (report.verdict === 'pass') void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
     if (report.error?.kind === 'internal') gradcheckLog().error(`check of ${prepared.loss.name} in ${prepared.request.file}: ${report.error.message}\n${report.error.detail ?? ''}`);
@@ -240,7 +254,7 @@ export class GradcheckPanel {
   private generate(batchSize: number, seed: number): void {
     const p = this.prepared;
     if (!p) return;
-    const inputs = generateInputs(p.loss.params, { batchSize, seed, batched: p.batched, externalWeights: p.externalWeights });
+    const inputs = p.generate ? p.generate(batchSize, seed) : generateInputs(p.loss.params, { batchSize, seed, batched: p.batched, externalWeights: p.externalWeights });
     this.post({ type: 'inputs', inputsText: inputsToText(inputs), wrt: p.request.wrt });
   }
 
@@ -264,9 +278,10 @@ function setupView(p: Prepared): SetupView {
     language: p.language,
     signature: `${qualifiedName(p.loss)}(${p.loss.params.join(', ')})`,
     line: p.loss.line,
-    gradient: p.gradient ? qualifiedName(p.gradient) : '',
+    gradient: p.gradient ? qualifiedName(p.gradient) : returnsGradient(p) ? RETURNED_GRADIENT : '',
     gradientChoices: [
       { value: '', label: vscode.l10n.t(GRADCHECK_STRINGS.noGradient) },
+      ...(p.language === 'python' ? [{ value: RETURNED_GRADIENT, label: vscode.l10n.t(GRADCHECK_STRINGS.returnedGradient) }] : []),
       ...p.functions.filter((f) => f !== p.loss).map((f) => ({ value: qualifiedName(f), label: `${qualifiedName(f)}(${f.params.join(', ')})` })),
     ],
     wrt: p.request.wrt,
@@ -277,6 +292,11 @@ function setupView(p: Prepared): SetupView {
     inputsText: inputsToText(p.request.inputs),
     presets: presetsFor(p.loss, p.cls).map((x) => ({ id: x.id, label: presetLabels[x.id] })),
   };
+}
+
+/** The loss returns more than the loss (return loss, dW): its gradient comes with it. */
+function returnsGradient(p: Prepared): boolean {
+  return (p.request.lossReturnNames?.length ?? 0) >= 2;
 }
 
 function stoppedView() {
@@ -295,6 +315,10 @@ function inputError(message: string) {
     chart: null,
     stats: '',
   };
+}
+
+function workspaceOf(uri: vscode.Uri): string | undefined {
+  return vscode.workspace.getWorkspaceFolder?.(uri)?.uri.fsPath;
 }
 
 async function reveal(uri: vscode.Uri, line: number): Promise<void> {
