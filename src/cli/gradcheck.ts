@@ -7,7 +7,7 @@ import { killAllChildren } from '../gradcheck/childRun';
 const INPUTS_MAX_BYTES = 64 * 1024 * 1024;
 import { CheckOptions, CheckReport, DEFAULT_TIMEOUT_MS, Runners, errorReport, runCheck } from '../gradcheck/check';
 import { msg } from '../gradcheck/messages';
-import { NotebookError, parseNotebook } from '../gradcheck/notebook';
+import { Notebook, NotebookError, parseNotebook } from '../gradcheck/notebook';
 import { functionPlace, runNotebookCheck } from '../gradcheck/notebookCheck';
 import { elementText, fmt, formatMsg, shapeText } from '../gradcheck/messages';
 import { cliT } from '../l10n/cli';
@@ -219,7 +219,7 @@ export async function runGradcheck(argv: string[]): Promise<number> {
 async function checkNotebook(options: CheckOptions, cell: number | undefined, runners: Runners): Promise<CheckReport> {
   const file = resolve(options.file);
   const base = { file, language: 'python' as const, functions: [], wrt: options.wrt ?? '', wrtChoices: [], h: options.h ?? 1e-4, inputs: options.inputs ?? {} };
-  let notebook;
+  let notebook: Notebook;
   try {
     notebook = parseNotebook(readFileSync(file, 'utf8'));
   } catch (e) {

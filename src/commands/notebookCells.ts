@@ -64,7 +64,12 @@ export interface NotebookTarget {
 export function notebookTarget(uri: vscode.Uri): NotebookTarget | undefined {
   const ref = cellOf(uri);
   if (!ref) return undefined;
-  return { file: notebookFile(ref.notebook), notebook: notebookOf(ref.notebook), cell: ref.index, cellUris: ref.notebook.getCells().map((c) => c.document.uri) };
+  return {
+    file: notebookFile(ref.notebook),
+    notebook: notebookOf(ref.notebook),
+    cell: ref.index,
+    cellUris: ref.notebook.getCells().map((c) => c.document.uri),
+  };
 }
 
 /**

@@ -57,7 +57,8 @@ export interface NotebookModule {
 
 export class NotebookError extends Error {}
 
-const asText = (v: unknown): string => (Array.isArray(v) ? v.filter((s) => typeof s === 'string').join('') : typeof v === 'string' ? v : '');
+const asText = (v: unknown): string =>
+  Array.isArray(v) ? v.filter((s) => typeof s === 'string').join('') : typeof v === 'string' ? v : '';
 
 /** Reads an .ipynb (nbformat 4, also 3's worksheets); throws NotebookError with a reason. */
 export function parseNotebook(json: string): Notebook {
@@ -69,13 +70,28 @@ export function parseNotebook(json: string): Notebook {
   }
   if (!raw || typeof raw !== 'object') throw new NotebookError('not a Jupyter notebook (no cells)');
   const nb = raw as { cells?: unknown; worksheets?: { cells?: unknown }[]; metadata?: Record<string, unknown> };
-  const list = Array.isArray(nb.cells) ? nb.cells : Array.isArray(nb.worksheets) ? nb.worksheets.flatMap((w) => (Array.isArray(w?.cells) ? w.cells : [])) : undefined;
+  const list = Array.isArray(nb.cells)
+    ? nb.cells
+    : Array.isArray(nb.worksheets)
+      ? nb.worksheets.flatMap((w) => (Array.isArray(w?.cells) ? w.cells : []))
+      : undefined;
   if (!list) throw new NotebookError('not a Jupyter notebook (no cells)');
   const meta = (nb.metadata ?? {}) as { kernelspec?: { language?: unknown }; language_info?: { name?: unknown } };
-  const language = [meta.kernelspec?.language, meta.language_info?.name].find((l): l is string => typeof l === 'string') ?? 'python';
+  const language =
+    [meta.kernelspec?.language, meta.language_info?.name].find((l): l is string => typeof l === 'string') ?? 'python';
   const cells = list.map((c): NotebookCell => {
-    const cell = (c ?? {}) as { cell_type?: unknown; source?: unknown; input?: unknown; metadata?: { vscode?: { languageId?: unknown } } };
-    const kind: CellKind = cell.cell_type === 'code' ? 'code' : cell.cell_type === 'markdown' || cell.cell_type === 'heading' ? 'markdown' : 'raw';
+    const cell = (c ?? {}) as {
+      cell_type?: unknown;
+      source?: unknown;
+      input?: unknown;
+      metadata?: { vscode?: { languageId?: unknown } };
+    };
+    const kind: CellKind =
+      cell.cell_type === 'code'
+        ? 'code'
+        : cell.cell_type === 'markdown' || cell.cell_type === 'heading'
+          ? 'markdown'
+          : 'raw';
     const lang = cell.metadata?.vscode?.languageId;
     return { kind, text: asText(cell.source ?? cell.input), ...(typeof lang === 'string' ? { language: lang } : {}) };
   });
@@ -149,7 +165,8 @@ export function cellPython(text: string): { lines: string[]; dedent: number[] } 
 }
 
 /** A line that writes nothing and binds no name: tells the runner which cell is running (for a timeout's message). */
-export const cellMark = (cell: number): string => `__import__('sys').stderr.write('\\x1ePHASE load cell ${cell + 1}\\n')`;
+export const cellMark = (cell: number): string =>
+  `__import__('sys').stderr.write('\\x1ePHASE load cell ${cell + 1}\\n')`;
 
 /**
  * The module of the Python code cells 0..last (0-based, inclusive). With `marks`, a line before each
@@ -217,19 +234,30 @@ export interface NotebookScope {
  * cursor); without it, the last cell that defines the function (what Run All leaves defined).
  * Undefined when no code cell defines it.
  */
-export function notebookScope(nb: Notebook, functionName: string, cell?: number, gradientName?: string | null): NotebookScope | undefined {
+export function notebookScope(
+  nb: Notebook,
+  functionName: string,
+  cell?: number,
+  gradientName?: string | null,
+): NotebookScope | undefined {
   const fns = notebookFunctions(nb);
   const defining = fns.filter((f) => f.qualified === functionName).map((f) => f.cell);
   if (defining.length === 0) return undefined;
   // Its own cell; else the last definition above the cell asked from; else the last one.
   const above = defining.filter((c) => cell === undefined || c <= cell);
-  const at = cell !== undefined && defining.includes(cell) ? cell : above.length ? above[above.length - 1] : defining[defining.length - 1];
+  const at =
+    cell !== undefined && defining.includes(cell)
+      ? cell
+      : above.length
+        ? above[above.length - 1]
+        : defining[defining.length - 1];
   if (gradientName === null) return { cell: at, last: at };
   const dot = functionName.lastIndexOf('.');
   const [cls, name] = dot < 0 ? ['', functionName] : [functionName.slice(0, dot), functionName.slice(dot + 1)];
-  const wanted = gradientName !== undefined
-    ? new Set([gradientName, cls ? `${cls}.${gradientName}` : gradientName])
-    : new Set(gradientNames(name).map((n) => (cls ? `${cls}.${n}` : n)));
+  const wanted =
+    gradientName !== undefined
+      ? new Set([gradientName, cls ? `${cls}.${gradientName}` : gradientName])
+      : new Set(gradientNames(name).map((n) => (cls ? `${cls}.${n}` : n)));
   // Above or in its own cell: nothing to extend.
   if (fns.some((f) => f.cell <= at && wanted.has(f.qualified))) return { cell: at, last: at };
   const below = fns.find((f) => f.cell > at && wanted.has(f.qualified));
@@ -239,7 +267,8 @@ export function notebookScope(nb: Notebook, functionName: string, cell?: number,
 }
 
 /** "cell 3, line 5" as the checker's messages and the CLI say it (1-based). */
-export const cellLineText = (cell: number, line?: number): string => (line ? `cell ${cell + 1}, line ${line}` : `cell ${cell + 1}`);
+export const cellLineText = (cell: number, line?: number): string =>
+  line ? `cell ${cell + 1}, line ${line}` : `cell ${cell + 1}`;
 
 /** The text of a cell's line as the learner wrote it (before magics became `pass`). */
 function cellSource(nb: Notebook, at: CellLine): string | undefined {

@@ -30,12 +30,25 @@ export function prepareNotebookCheck(o: NotebookCheckOptions): PreparedNotebookC
 }
 
 /** Runs a prepared notebook check with errors told in cells. */
-export async function runNotebookPrepared(p: PreparedNotebookCheck & { prepared: Prepared }, notebook: Notebook, runners: Runners, signal?: AbortSignal, started = Date.now()): Promise<CheckReport> {
-  const mapped: Runners = { ...runners, python: notebookRunner(runners.python, notebook, p.module, p.prepared.request.file) };
+export async function runNotebookPrepared(
+  p: PreparedNotebookCheck & { prepared: Prepared },
+  notebook: Notebook,
+  runners: Runners,
+  signal?: AbortSignal,
+  started = Date.now(),
+): Promise<CheckReport> {
+  const mapped: Runners = {
+    ...runners,
+    python: notebookRunner(runners.python, notebook, p.module, p.prepared.request.file),
+  };
   return mapNotebookReport(await runPrepared(p.prepared, mapped, signal, started), p.module);
 }
 
-export async function runNotebookCheck(o: NotebookCheckOptions, runners: Runners, signal?: AbortSignal): Promise<CheckReport> {
+export async function runNotebookCheck(
+  o: NotebookCheckOptions,
+  runners: Runners,
+  signal?: AbortSignal,
+): Promise<CheckReport> {
   const started = Date.now();
   const p = prepareNotebookCheck(o);
   if (!('request' in p.prepared)) return p.prepared;

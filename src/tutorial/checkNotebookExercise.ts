@@ -30,7 +30,10 @@ export function notebookCellUri(uriArg: unknown): vscode.Uri | undefined {
   return vscode.window.activeNotebookEditor?.notebook.cellAt(0)?.document.uri;
 }
 
-function publish(notebook: vscode.NotebookDocument, items: { cell: number; line: number; text: string; severity: vscode.DiagnosticSeverity }[]): void {
+function publish(
+  notebook: vscode.NotebookDocument,
+  items: { cell: number; line: number; text: string; severity: vscode.DiagnosticSeverity }[],
+): void {
   diagnostics ??= vscode.languages.createDiagnosticCollection('gradientLab.exerciseNotebook');
   const cells = notebook.getCells();
   for (const c of cells) diagnostics.delete(c.document.uri);
@@ -46,18 +49,29 @@ function publish(notebook: vscode.NotebookDocument, items: { cell: number; line:
   for (const [cell, ds] of byCell) diagnostics.set(cells[cell].document.uri, ds);
 }
 
-export async function checkNotebookExercise(extensionUri: vscode.Uri, results: ExerciseResults, cellUri: vscode.Uri, exercise?: ExerciseName): Promise<Verdict[] | undefined> {
+export async function checkNotebookExercise(
+  extensionUri: vscode.Uri,
+  results: ExerciseResults,
+  cellUri: vscode.Uri,
+  exercise?: ExerciseName,
+): Promise<Verdict[] | undefined> {
   const ref = cellOf(cellUri);
   const notebook = ref && notebookOf(ref.notebook);
   if (!ref || !notebook || !isExerciseNotebook(notebook)) {
     const create = vscode.l10n.t('Create Exercise File');
-    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Open a Gradient Lab exercise file first: its first lines contain "gradient-lab-exercise: ch4".'), create);
+    const choice = await vscode.window.showErrorMessage(
+      vscode.l10n.t('Open a Gradient Lab exercise file first: its first lines contain "gradient-lab-exercise: ch4".'),
+      create,
+    );
     if (choice === create) void vscode.commands.executeCommand('gradientLab.createExercise');
     return undefined;
   }
   if (!vscode.workspace.isTrusted) {
     const manage = vscode.l10n.t('Manage Workspace Trust');
-    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.'), manage);
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.'),
+      manage,
+    );
     if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
     return undefined;
   }
@@ -65,7 +79,11 @@ export async function checkNotebookExercise(extensionUri: vscode.Uri, results: E
   const interpreter = await pythonInterpreter(ref.notebook.uri.scheme === 'file' ? ref.notebook.uri : cellUri);
   let cancelled = false;
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking your solution…'), cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Checking your solution…'),
+      cancellable: true,
+    },
     (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => {
@@ -73,16 +91,31 @@ export async function checkNotebookExercise(extensionUri: vscode.Uri, results: E
         abort.abort();
       });
       // The cells as they are in the editor, saved or not.
-      return checkNotebookSolution({ notebook, exercise, checks, root: extensionUri.fsPath, python: interpreter.command, pythonHint: interpreter.hint, signal: abort.signal });
+      return checkNotebookSolution({
+        notebook,
+        exercise,
+        checks,
+        root: extensionUri.fsPath,
+        python: interpreter.command,
+        pythonHint: interpreter.hint,
+        signal: abort.signal,
+      });
     },
   );
   if (cancelled) return undefined;
   const out = exerciseReport();
-  out.appendLine(`── ${vscode.workspace.asRelativePath(ref.notebook.uri)} · ${new Date().toLocaleTimeString()} · ${interpreter.command}`);
+  out.appendLine(
+    `── ${vscode.workspace.asRelativePath(ref.notebook.uri)} · ${new Date().toLocaleTimeString()} · ${interpreter.command}`,
+  );
   if ('failure' in result) {
     const text = failureText(result.failure, interpreter.hint);
     out.appendLine(result.place ? `${text} (${vscode.l10n.t('cell {0}', String(result.place.cell + 1))})` : text);
-    publish(ref.notebook, result.place ? [{ cell: result.place.cell, line: result.place.line - 1, text, severity: vscode.DiagnosticSeverity.Error }] : []);
+    publish(
+      ref.notebook,
+      result.place
+        ? [{ cell: result.place.cell, line: result.place.line - 1, text, severity: vscode.DiagnosticSeverity.Error }]
+        : [],
+    );
     void vscode.window.showErrorMessage(text);
     return undefined;
   }
@@ -100,10 +133,18 @@ export async function checkNotebookExercise(extensionUri: vscode.Uri, results: E
       const cell = at?.cell ?? def?.cell;
       if (cell === undefined) return [];
       const severity = v.status === 'todo' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error;
-      return [{ cell, line: at ? at.line - 1 : def?.line ?? 0, text: diagnosticText(t, v, functionName(v.exercise, 'python')), severity }];
+      return [
+        {
+          cell,
+          line: at ? at.line - 1 : (def?.line ?? 0),
+          text: diagnosticText(t, v, functionName(v.exercise, 'python')),
+          severity,
+        },
+      ];
     }),
   );
-  for (const v of verdicts) for (const line of verdictLines(t, v, functionName(v.exercise, 'python'))) out.appendLine(line);
+  for (const v of verdicts)
+    for (const line of verdictLines(t, v, functionName(v.exercise, 'python'))) out.appendLine(line);
   announce(verdicts, checks, exercise, 'python', out);
   return verdicts;
 }
@@ -113,7 +154,8 @@ export class NotebookExerciseCodeLensProvider implements vscode.CodeLensProvider
   readonly onDidChangeCodeLenses: vscode.Event<void>;
 
   constructor(private readonly results: ExerciseResults) {
-    this.onDidChangeCodeLenses = (listener, thisArg, disposables) => results.onDidChange(() => listener.call(thisArg), undefined, disposables);
+    this.onDidChangeCodeLenses = (listener, thisArg, disposables) =>
+      results.onDidChange(() => listener.call(thisArg), undefined, disposables);
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
@@ -124,16 +166,30 @@ export class NotebookExerciseCodeLensProvider implements vscode.CodeLensProvider
     if (!isExerciseNotebook(notebook)) return [];
     const lenses: vscode.CodeLens[] = [];
     if (markerCell(notebook) === ref.index) {
-      lenses.push(new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: vscode.l10n.t('$(beaker) Check all exercises'), command: 'gradientLab.checkExercise', arguments: [doc.uri] }));
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
+          title: vscode.l10n.t('$(beaker) Check all exercises'),
+          command: 'gradientLab.checkExercise',
+          arguments: [doc.uri],
+        }),
+      );
     }
     for (const { exercise, line } of exerciseFunctions(cellPython(doc.getText()).lines.join('\n'), 'python')) {
       const verdicts = this.results.forExercise(ref.notebook.uri, exercise);
       const passed = verdicts.filter((v) => v.status === 'pass').length;
       const title =
-        verdicts.length === 0 ? vscode.l10n.t('$(beaker) Check my solution')
-        : passed === verdicts.length ? vscode.l10n.t('$(pass) {0}/{1} checks pass · check again', passed, verdicts.length)
-        : vscode.l10n.t('$(warning) {0}/{1} checks pass · check again', passed, verdicts.length);
-      lenses.push(new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title, command: 'gradientLab.checkExercise', arguments: [doc.uri, exercise] }));
+        verdicts.length === 0
+          ? vscode.l10n.t('$(beaker) Check my solution')
+          : passed === verdicts.length
+            ? vscode.l10n.t('$(pass) {0}/{1} checks pass · check again', passed, verdicts.length)
+            : vscode.l10n.t('$(warning) {0}/{1} checks pass · check again', passed, verdicts.length);
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+          title,
+          command: 'gradientLab.checkExercise',
+          arguments: [doc.uri, exercise],
+        }),
+      );
     }
     return lenses;
   }

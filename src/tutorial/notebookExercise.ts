@@ -8,7 +8,16 @@
 import { mkdtemp, rm, writeFile } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { CellLine, Notebook, NotebookModule, cellLineOf, cellPython, isCellMagic, isPythonCell, notebookModule } from '../gradcheck/notebook';
+import {
+  CellLine,
+  Notebook,
+  NotebookModule,
+  cellLineOf,
+  cellPython,
+  isCellMagic,
+  isPythonCell,
+  notebookModule,
+} from '../gradcheck/notebook';
 import { checkSolution, type SolutionCheckOptions } from './checkSolution';
 import type { RunFailure } from './exerciseRunner';
 import type { Verdict } from './exerciseVerdict';
@@ -19,12 +28,20 @@ import type { ExerciseName } from './exerciseSpec';
 const MARKER_CELLS = 3;
 
 export function isExerciseNotebook(nb: Notebook): boolean {
-  return nb.cells.filter((c) => isPythonCell(c, nb.language)).slice(0, MARKER_CELLS).some((c) => isExerciseText(c.text));
+  return nb.cells
+    .filter((c) => isPythonCell(c, nb.language))
+    .slice(0, MARKER_CELLS)
+    .some((c) => isExerciseText(c.text));
 }
 
 /** The code cell holding the marker (its first line gets "Check all exercises"). */
 export function markerCell(nb: Notebook): number | undefined {
-  const k = nb.cells.findIndex((c, i) => isPythonCell(c, nb.language) && isExerciseText(c.text) && nb.cells.slice(0, i).filter((x) => isPythonCell(x, nb.language)).length < MARKER_CELLS);
+  const k = nb.cells.findIndex(
+    (c, i) =>
+      isPythonCell(c, nb.language) &&
+      isExerciseText(c.text) &&
+      nb.cells.slice(0, i).filter((x) => isPythonCell(x, nb.language)).length < MARKER_CELLS,
+  );
   return k < 0 ? undefined : k;
 }
 
@@ -40,24 +57,31 @@ export function exerciseCells(nb: Notebook): ExerciseCell[] {
   const found = new Map<ExerciseName, ExerciseCell>();
   nb.cells.forEach((c, cell) => {
     if (!isPythonCell(c, nb.language) || isCellMagic(c.text)) return;
-    for (const f of exerciseFunctions(cellPython(c.text).lines.join('\n'), 'python')) found.set(f.exercise, { exercise: f.exercise, cell, line: f.line });
+    for (const f of exerciseFunctions(cellPython(c.text).lines.join('\n'), 'python'))
+      found.set(f.exercise, { exercise: f.exercise, cell, line: f.line });
   });
   return [...found.values()];
 }
 
 /** The module a check runs: down to the exercise's cell, or (all exercises) the last exercise cell. */
 export function exerciseModule(nb: Notebook, exercise?: ExerciseName): NotebookModule {
-  const cells = exerciseCells(nb).filter((e) => exercise === undefined || e.exercise === exercise).map((e) => e.cell);
+  const cells = exerciseCells(nb)
+    .filter((e) => exercise === undefined || e.exercise === exercise)
+    .map((e) => e.cell);
   return notebookModule(nb, cells.length ? Math.max(...cells) : nb.cells.length - 1, false);
 }
 
-export type PlacedResult = { verdicts: Verdict[]; places: (CellLine | undefined)[] } | { failure: RunFailure; place?: CellLine };
+export type PlacedResult =
+  | { verdicts: Verdict[]; places: (CellLine | undefined)[] }
+  | { failure: RunFailure; place?: CellLine };
 
 /**
  * "Check my solution" on a notebook: `places[k]` is where verdicts[k]'s line is (cell and line),
  * `place` where a load error is.
  */
-export async function checkNotebookSolution(o: Omit<SolutionCheckOptions, 'file' | 'language'> & { notebook: Notebook; exercise?: ExerciseName }): Promise<PlacedResult> {
+export async function checkNotebookSolution(
+  o: Omit<SolutionCheckOptions, 'file' | 'language'> & { notebook: Notebook; exercise?: ExerciseName },
+): Promise<PlacedResult> {
   const module = exerciseModule(o.notebook, o.exercise);
   const dir = await mkdtemp(join(tmpdir(), 'gradient-lab-notebook-'));
   try {
@@ -69,7 +93,10 @@ export async function checkNotebookSolution(o: Omit<SolutionCheckOptions, 'file'
       const line = result.failure.kind === 'load' ? result.failure.error.line : undefined;
       return { failure: result.failure, place: line ? cellLineOf(module, line) : undefined };
     }
-    return { verdicts: result.verdicts, places: result.verdicts.map((v) => (v.line ? cellLineOf(module, v.line) : undefined)) };
+    return {
+      verdicts: result.verdicts,
+      places: result.verdicts.map((v) => (v.line ? cellLineOf(module, v.line) : undefined)),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

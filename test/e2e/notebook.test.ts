@@ -12,7 +12,16 @@ import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
 import {
-  closeBrowser, openWorkbench, problems, runCommand, saveText, screenshot, setTheme, until, webviewFrame, type Workbench,
+  closeBrowser,
+  openWorkbench,
+  problems,
+  runCommand,
+  saveText,
+  screenshot,
+  setTheme,
+  until,
+  webviewFrame,
+  type Workbench,
 } from './harness/workbench';
 
 interface Verdict {
@@ -33,7 +42,9 @@ async function openNotebook(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.fill('.quick-input-widget input', name);
-  await page.waitForSelector(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label*="${name}"]`, { timeout: 20_000 });
+  await page.waitForSelector(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label*="${name}"]`, {
+    timeout: 20_000,
+  });
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${name}"]`, { timeout: 20_000 });
@@ -69,21 +80,27 @@ describe('Gradient checks in a notebook', { timeout: 600_000 }, () => {
 
   async function verdict(previous?: string): Promise<{ frame: Frame; v: Verdict }> {
     const frame = await webviewFrame(wb.page, '#result .verdict', 90_000);
-    const read = () => frame.evaluate(() => ({
-      verdict: ['pass', 'fail', 'error'].find((c) => document.querySelector('#result .verdict')!.classList.contains(c)) ?? '',
-      headline: document.querySelector('#result .verdict span')?.textContent ?? '',
-      codes: [...document.querySelectorAll('#result ul.diagnosis li')].map((li) => li.getAttribute('data-code') ?? ''),
-      diagnosis: [...document.querySelectorAll('#result ul.diagnosis li')].map((li) => li.textContent ?? ''),
-      signature: document.querySelector('code.signature')?.textContent ?? '',
-      location: document.querySelector('#result')?.textContent ?? '',
-    }));
+    const read = () =>
+      frame.evaluate(() => ({
+        verdict:
+          ['pass', 'fail', 'error'].find((c) => document.querySelector('#result .verdict')!.classList.contains(c)) ??
+          '',
+        headline: document.querySelector('#result .verdict span')?.textContent ?? '',
+        codes: [...document.querySelectorAll('#result ul.diagnosis li')].map(
+          (li) => li.getAttribute('data-code') ?? '',
+        ),
+        diagnosis: [...document.querySelectorAll('#result ul.diagnosis li')].map((li) => li.textContent ?? ''),
+        signature: document.querySelector('code.signature')?.textContent ?? '',
+        location: document.querySelector('#result')?.textContent ?? '',
+      }));
     const v = await until('a verdict', read, (x) => x.verdict !== '' && x.verdict !== previous, 90_000);
     return { frame, v };
   }
 
   /** The walkthrough's step, and whether its tick is on (see walkthrough.test.ts). */
   const step = (id: string) => wb.page.locator(`.getting-started-step[data-step-id$="#${id}"]`);
-  const stepDone = async (id: string) => (await step(id).locator('[data-done-step-id]').first().getAttribute('aria-checked')) === 'true';
+  const stepDone = async (id: string) =>
+    (await step(id).locator('[data-done-step-id]').first().getAttribute('aria-checked')) === 'true';
 
   it('the exercise notebook: created from the palette, solved in its cells, checked from a CodeLens; the walkthrough step ticks off', async () => {
     await runCommand(wb.page, 'Gradient Lab: Open Tutorial');
@@ -91,12 +108,18 @@ describe('Gradient checks in a notebook', { timeout: 600_000 }, () => {
     assert.equal(await stepDone('checkGradient'), false, 'not ticked before a check passed');
 
     await runCommand(wb.page, 'Gradient Lab: Create Exercise File');
-    await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Python notebook (.ipynb)' }).first().click();
+    await wb.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Python notebook (.ipynb)' })
+      .first()
+      .click();
     await wb.page.waitForSelector('.tabs-container .tab[aria-label*="gradient_lab_ch4.ipynb"]', { timeout: 30_000 });
     await codeCells(wb.page).first().waitFor({ state: 'visible', timeout: 60_000 });
     // Markdown cells (rendered in the notebook's webview) between the code cells; "Check all exercises" above the first.
     assert.ok((await wb.page.locator('.notebook-editor:visible .markdown-cell-row').count()) > 0, 'markdown cells');
-    await cellEditor(wb.page, 0).locator('.codelens-decoration a', { hasText: 'Check all exercises' }).first().waitFor({ timeout: 60_000 });
+    await cellEditor(wb.page, 0)
+      .locator('.codelens-decoration a', { hasText: 'Check all exercises' })
+      .first()
+      .waitFor({ timeout: 60_000 });
 
     // Solve cross_entropy_error and its gradient: each TODO line replaced by one line of code (unsaved).
     const solve = async (def: string, todo: string, code: string) => {
@@ -107,15 +130,33 @@ describe('Gradient checks in a notebook', { timeout: 600_000 }, () => {
       await wb.page.keyboard.type(code);
       return cell;
     };
-    await solve('def cross_entropy_error(y, t):', 'raise NotImplementedError("TODO: cross_entropy_error")', 'return -np.sum(t * np.log(y + 1e-7)) / (y.shape[0] if y.ndim == 2 else 1)');
-    const grad = await solve('def cross_entropy_error_grad(y, t):', 'raise NotImplementedError("TODO: cross_entropy_error_grad")', 'return -t / (y + 1e-7) / (y.shape[0] if y.ndim == 2 else 1)');
+    await solve(
+      'def cross_entropy_error(y, t):',
+      'raise NotImplementedError("TODO: cross_entropy_error")',
+      'return -np.sum(t * np.log(y + 1e-7)) / (y.shape[0] if y.ndim == 2 else 1)',
+    );
+    const grad = await solve(
+      'def cross_entropy_error_grad(y, t):',
+      'raise NotImplementedError("TODO: cross_entropy_error_grad")',
+      'return -t / (y + 1e-7) / (y.shape[0] if y.ndim == 2 else 1)',
+    );
     await screenshot(wb.page, 'notebook-exercise-solved-light');
     await grad.locator('.codelens-decoration a', { hasText: 'Check my solution' }).first().click();
-    await until('the CodeLens to show 2/2 checks pass', () => grad.locator('.codelens-decoration').first().innerText(), (t) => /2\/2 checks pass/.test(t), 90_000);
+    await until(
+      'the CodeLens to show 2/2 checks pass',
+      async () => (await grad.locator('.codelens-decoration').first().textContent()) ?? '',
+      (t) => /2\/2 checks pass/.test(t),
+      90_000,
+    );
     await screenshot(wb.page, 'notebook-exercise-checked-light');
 
     await runCommand(wb.page, 'Gradient Lab: Open Tutorial');
-    await until('the checkGradient step to tick off', () => stepDone('checkGradient'), (done) => done === true, 20_000);
+    await until(
+      'the checkGradient step to tick off',
+      () => stepDone('checkGradient'),
+      (done) => done === true,
+      20_000,
+    );
   });
 
   /** Clicks a CodeLens in the index-th cell of the open notebook. */
@@ -163,12 +204,22 @@ describe('Gradient checks in a notebook', { timeout: 600_000 }, () => {
     const { v } = await verdict('pass');
     assert.equal(v.verdict, 'error', JSON.stringify(v));
     assert.match(v.headline + v.diagnosis.join(' '), /chapter4\.ipynb, cell 2, line 1/);
-    const rows = await until('the syntax error in the Problems view', () => problems(wb.page), (r) => r.some((x) => /Gradient Lab/.test(x)), 20_000);
+    const rows = await until(
+      'the syntax error in the Problems view',
+      () => problems(wb.page),
+      (r) => r.some((x) => /Gradient Lab/.test(x)),
+      20_000,
+    );
     const ours = rows.filter((x) => /Gradient Lab/.test(x));
     assert.equal(ours.length, 1, JSON.stringify(rows));
     assert.match(ours[0], /syntax|expected ':'/i);
     // On cell 2's editor (a squiggle there), none on the others.
-    await until('a squiggle in cell 2', () => cellEditor(wb.page, 1).locator('.squiggly-error').count(), (n) => n > 0, 20_000);
+    await until(
+      'a squiggle in cell 2',
+      () => cellEditor(wb.page, 1).locator('.squiggly-error').count(),
+      (n) => n > 0,
+      20_000,
+    );
     assert.equal(await cellEditor(wb.page, 0).locator('.squiggly-error').count(), 0);
     assert.equal(await cellEditor(wb.page, 2).locator('.squiggly-error').count(), 0);
     await screenshot(wb.page, 'notebook-syntax-error-light');

@@ -38,14 +38,24 @@ test("the inserted cell loads a trained run's .npz into the book's TwoLayerNet, 
   const network = createNetwork('reference', { inputSize: 784, hiddenSize: 30, outputSize: 10 }, config);
   const summary = await new Trainer(network, data, config).run();
   const params = network.exportParams();
-  const expected = new TwoLayerNet({ inputSize: 784, hiddenSize: 30, outputSize: 10 }, 0.01, undefined, params).accuracyOn(data.test);
+  const expected = new TwoLayerNet(
+    { inputSize: 784, hiddenSize: 30, outputSize: 10 },
+    0.01,
+    undefined,
+    params,
+  ).accuracyOn(data.test);
   // The weights at the end (the book evaluates once an epoch, so the run's last figure is from iteration 201).
   assert.ok(expected > 0.5, String(expected));
 
   const dir = mkdtempSync(join(tmpdir(), 'gl-nbparams-'));
   writeFileSync(join(dir, "run #1 'lr 0.1'.npz"), paramsToNpz(params));
   copyFileSync(FIXTURE, join(dir, 'two_layer_net.py'));
-  const run = { name: '#1 · batch 100 · lr 0.1 · hidden 30', config: { ...DEFAULT_RUN_CONFIG, hiddenSize: 30 }, iterations: 300, testAccuracy: summary.testAccuracy };
+  const run = {
+    name: '#1 · batch 100 · lr 0.1 · hidden 30',
+    config: { ...DEFAULT_RUN_CONFIG, hiddenSize: 30 },
+    iterations: 300,
+    testAccuracy: summary.testAccuracy,
+  };
 
   // 1. A notebook without TwoLayerNet: the cell imports the book's two_layer_net.py from the notebook's folder.
   const cell = paramsCell(run, "run #1 'lr 0.1'.npz", 30, false);

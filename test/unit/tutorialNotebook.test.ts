@@ -12,15 +12,27 @@ import { ROOT } from './helpers';
 import { PYTHON } from './gradcheckHelpers';
 import { Notebook, parseNotebook } from '../../src/gradcheck/notebook';
 import { EXERCISE_CHECKS, EXERCISE_NAMES, checksFor } from '../../src/tutorial/exerciseSpec';
-import { checkNotebookSolution, exerciseCells, exerciseModule, isExerciseNotebook, markerCell } from '../../src/tutorial/notebookExercise';
+import {
+  checkNotebookSolution,
+  exerciseCells,
+  exerciseModule,
+  isExerciseNotebook,
+  markerCell,
+} from '../../src/tutorial/notebookExercise';
 import { templateSegments } from '../../src/tutorial/exerciseFiles';
 
-const template = (locale: 'en' | 'ko'): Notebook => parseNotebook(readFileSync(join(ROOT, ...templateSegments('notebook', locale)), 'utf8'));
+const template = (locale: 'en' | 'ko'): Notebook =>
+  parseNotebook(readFileSync(join(ROOT, ...templateSegments('notebook', locale)), 'utf8'));
 
 /** Top-level functions of a .py file by name, as written. */
 function pyFunctions(path: string): Map<string, string> {
   const body = readFileSync(path, 'utf8').split('\nif __name__')[0];
-  return new Map(body.split(/\n(?=def )/).slice(1).map((p) => [p.match(/^def (\w+)/)![1], p.replace(/\n+$/, '')]));
+  return new Map(
+    body
+      .split(/\n(?=def )/)
+      .slice(1)
+      .map((p) => [p.match(/^def (\w+)/)![1], p.replace(/\n+$/, '')]),
+  );
 }
 
 const SOLUTION = pyFunctions(join(ROOT, 'test', 'fixtures', 'exercises', 'solution.py'));
@@ -36,7 +48,15 @@ function solved(locale: 'en' | 'ko', edit: (name: string, code: string) => strin
 }
 
 const run = (notebook: Notebook, exercise?: (typeof EXERCISE_NAMES)[number]) =>
-  checkNotebookSolution({ notebook, exercise, checks: checksFor(exercise), root: ROOT, python: PYTHON, pythonHint: 'set a Python', timeoutMs: 20_000 });
+  checkNotebookSolution({
+    notebook,
+    exercise,
+    checks: checksFor(exercise),
+    root: ROOT,
+    python: PYTHON,
+    pythonHint: 'set a Python',
+    timeoutMs: 20_000,
+  });
 
 for (const locale of ['en', 'ko'] as const) {
   test(`the ${locale} notebook: the .py template's functions cell by cell, each under its book section`, () => {
@@ -53,7 +73,11 @@ for (const locale of ['en', 'ko'] as const) {
       assert.match(nb.cells[c.cell].text, /TODO/);
     }
     const headings = nb.cells.filter((c) => c.kind === 'markdown').map((c) => c.text.split('\n')[0]);
-    for (const section of ['4.2.1', '4.2.2', '4.3.1', '4.4 ', '4.4.1']) assert.ok(headings.some((h) => h.includes(`## ${section}`)), `${section} in ${JSON.stringify(headings)}`);
+    for (const section of ['4.2.1', '4.2.2', '4.3.1', '4.4 ', '4.4.1'])
+      assert.ok(
+        headings.some((h) => h.includes(`## ${section}`)),
+        `${section} in ${JSON.stringify(headings)}`,
+      );
     // The learner's cell at the end is below every exercise: not part of a check.
     assert.doesNotMatch(exerciseModule(nb).source, /print\(numerical_gradient/);
   });
@@ -71,12 +95,17 @@ test('the solved notebook passes every check, the gradient check included; a rai
   nb.cells.push({ kind: 'code', text: 'raise SystemExit("the learner\'s scratch cell")' });
   const r = await run(nb);
   assert.ok('verdicts' in r, JSON.stringify(r));
-  assert.deepEqual(r.verdicts.filter((v) => v.status !== 'pass'), []);
+  assert.deepEqual(
+    r.verdicts.filter((v) => v.status !== 'pass'),
+    [],
+  );
   assert.equal(r.verdicts.length, EXERCISE_CHECKS.length);
 });
 
 test("a mistake in a cell is placed in that cell: an exception's line, a syntax error that stops loading", async () => {
-  const nb = solved('en', (name, code) => (name === 'numerical_diff' ? code.replace('return', 'return undefined_h +') : code));
+  const nb = solved('en', (name, code) =>
+    name === 'numerical_diff' ? code.replace('return', 'return undefined_h +') : code,
+  );
   const r = await run(nb, 'numericalDiff');
   assert.ok('verdicts' in r, JSON.stringify(r));
   const k = r.verdicts.findIndex((v) => v.status === 'error');
@@ -85,8 +114,13 @@ test("a mistake in a cell is placed in that cell: an exception's line, a syntax 
   assert.equal(r.places[k]?.cell, cell);
   assert.match(nb.cells[cell].text.split('\n')[r.places[k]!.line - 1], /undefined_h/);
 
-  const broken = solved('en', (name, code) => (name === 'sum_squares_error' ? code.replace('def sum_squares_error(y, t):', 'def sum_squares_error(y, t)') : code));
+  const broken = solved('en', (name, code) =>
+    name === 'sum_squares_error' ? code.replace('def sum_squares_error(y, t):', 'def sum_squares_error(y, t)') : code,
+  );
   const b = await run(broken, 'sumSquaresError');
   assert.ok('failure' in b && b.failure.kind === 'load', JSON.stringify(b));
-  assert.deepEqual([b.place?.cell, b.place?.line], [exerciseCells(broken).find((e) => e.exercise === 'sumSquaresError')!.cell, 1]);
+  assert.deepEqual(
+    [b.place?.cell, b.place?.line],
+    [exerciseCells(broken).find((e) => e.exercise === 'sumSquaresError')!.cell, 1],
+  );
 });

@@ -7,13 +7,22 @@ import type { RunView } from '../../protocol/train';
 
 /** Whether the notebook already defines or imports TwoLayerNet (a class cell, or `from two_layer_net import TwoLayerNet`). */
 export function definesTwoLayerNet(cellTexts: readonly string[]): boolean {
-  return cellTexts.some((t) => /^\s*class\s+TwoLayerNet\b|^\s*from\s+[\w.]+\s+import\s+[^#\n]*\bTwoLayerNet\b|^\s*import\s+[^#\n]*\bTwoLayerNet\b/m.test(t));
+  return cellTexts.some((t) =>
+    /^\s*class\s+TwoLayerNet\b|^\s*from\s+[\w.]+\s+import\s+[^#\n]*\bTwoLayerNet\b|^\s*import\s+[^#\n]*\bTwoLayerNet\b/m.test(
+      t,
+    ),
+  );
 }
 
 /** A Python string literal for a file name. */
 const pyString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-export function paramsCell(run: Pick<RunView, 'name' | 'config' | 'iterations' | 'testAccuracy'>, npzName: string, hiddenSize: number, hasClass: boolean): string {
+export function paramsCell(
+  run: Pick<RunView, 'name' | 'config' | 'iterations' | 'testAccuracy'>,
+  npzName: string,
+  hiddenSize: number,
+  hasClass: boolean,
+): string {
   const accuracy = run.testAccuracy === null ? '' : `, test accuracy ${run.testAccuracy.toFixed(4)}`;
   return [
     `# Gradient Lab: the trained parameters of run "${run.name.replace(/[\r\n]+/g, ' ')}"`,
