@@ -9,9 +9,10 @@ const cliText = (template: string) => cliT(template);
 import { makeRunners } from '../gradcheck/runners';
 import { json as jsonValue, isRecord, ProtocolError } from '../protocol/validate';
 import { FlagSpec, UsageError, parseArgs } from './args';
+import { INSIDE_SPECS, INSIDE_USAGE, defaultReplayArg, runInsideCli } from './gradcheckInside';
 
 export const GRADCHECK_USAGE =
-  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|none] [--wrt ARG] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
+  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|none] [--wrt ARG] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json] ' + INSIDE_USAGE;
 
 const SPECS: Record<string, FlagSpec> = {
   grad: { kind: 'string' },
@@ -25,12 +26,17 @@ const SPECS: Record<string, FlagSpec> = {
   'max-elements': { kind: 'int', min: 1 },
   json: { kind: 'bool' },
   help: { kind: 'bool' },
+  ...INSIDE_SPECS,
 };
+
+/** The interpreter from --python, $GRADIENT_LAB_PYTHON or python3. */
+const cliPython = (python: string | undefined) => python ?? process.env.GRADIENT_LAB_PYTHON ?? (process.platform === 'win32' ? 'python' : 'python3');
+const cliHarness = (distDir: string) => join(distDir, '..', 'media', 'python', 'gradcheck_harness.py');
 
 /** Runners for a terminal: the interpreter from --python, $GRADIENT_LAB_PYTHON or python3. */
 export function cliRunners(python: string | undefined, distDir: string): Runners {
-  const interpreter = python ?? process.env.GRADIENT_LAB_PYTHON ?? (process.platform === 'win32' ? 'python' : 'python3');
-  const harness = join(distDir, '..', 'media', 'python', 'gradcheck_harness.py');
+  const interpreter = cliPython(python);
+  const harness = cliHarness(distDir);
   return makeRunners({
     python: interpreter,
     harness,
@@ -130,7 +136,7 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
 }
 
 export async function runGradcheck(argv: string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, SPECS, 2);
+  const { flags, positional } = parseArgs(defaultReplayArg(argv), SPECS, 2);
   if (flags.help) {
     process.stdout.write(GRADCHECK_USAGE + '\n');
     return 0;
@@ -138,22 +144,22 @@ export async function runGradcheck(argv: string[]): Promise<number> {
   if (positional.length < 2) throw new UsageError(`FILE and FUNCTION are required\n${GRADCHECK_USAGE}`);
   const [file, functionName] = positional;
   const grad = flags.grad as string | undefined;
-  const report = await runCheck(
-    {
-      file,
-      functionName,
-      gradientName: grad === undefined ? undefined : grad === 'none' ? null : grad,
-      wrt: flags.wrt as string | undefined,
-      inputs: flags.inputs ? readInputs(flags.inputs as string) : undefined,
-      h: flags.h as number | undefined,
-      batchSize: flags.batch as number | undefined,
-      seed: flags.seed as number | undefined,
-      timeoutMs: flags.timeout ? (flags.timeout as number) * 1000 : DEFAULT_TIMEOUT_MS,
-      maxElements: flags['max-elements'] as number | undefined,
-    },
-    cliRunners(flags.python as string | undefined, __dirname),
-  );
-  if (flags.json) process.stdout.write(JSON.stringify(reportJson(report)) + '\n');
-  else process.stdout.write(formatReport(report) + '\n');
+  const options = {
+    file,
+    functionName,
+    gradientName: grad === undefined ? undefined : grad === 'none' ? null : grad,
+    wrt: flags.wrt as string | undefined,
+    inputs: flags.inputs ? readInputs(flags.inputs as string) : undefined,
+    h: flags.h as number | undefined,
+    batchSize: flags.batch as number | undefined,
+    seed: flags.seed as number | undefined,
+    timeoutMs: flags.timeout ? (flags.timeout as number) * 1000 : DEFAULT_TIMEOUT_MS,
+    maxElements: flags['max-elements'] as number | undefined,
+  };
+  const runners = cliRunners(flags.python as string | undefined, __dirname);
+  const report = await runCheck(options, runners);
+  const inside = await runInsideCli(flags, options, report, runners, cliPython(flags.python as string | undefined), cliHarness(__dirname));
+  if (flags.json) process.stdout.write(JSON.stringify({ ...reportJson(report), ...inside.json }) + '\n');
+  else process.stdout.write([formatReport(report), ...inside.text].join('\n\n') + '\n');
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
 }
