@@ -669,6 +669,11 @@ def replay(req, s, np):
         else:
             x[...] = keep
     out["steps"] = central_replay(req, s, x, index, np)
+    if x.dtype.kind != "f":
+        ref = central_replay(req, s, x.astype(np.float64), index, np)
+        out["reference"] = ref[5]["values"][0]
+    else:
+        out["reference"] = out["steps"][5]["values"][0]
     if ident and ident.get("shared"):
         x[...] = keep
     return out

@@ -125,7 +125,7 @@ function boundText(step: LoopStep): string[] {
   return out;
 }
 
-function learnerSteps(l: LearnerReplay, wrt: string, shape: number[], h: number): ReplayStep[] {
+function learnerSteps(l: LearnerReplay, wrt: string): ReplayStep[] {
   return l.steps.map((s) => {
     const nums: (number | null)[] = [];
     let note: Msg | undefined;
@@ -134,16 +134,26 @@ function learnerSteps(l: LearnerReplay, wrt: string, shape: number[], h: number)
       if (v.element !== undefined && v.intended !== undefined && typeof v.value === 'number') {
         note = msg('{0} is an integer array ({1}): {2} was stored as {3}.', wrt, v.dtype, exact(v.intended), exact(v.value));
       } else if (v.absorbed) {
-        note = msg('{0} {1} {2} == {0} in float64: h = {3} is lost to rounding, so {4} did not change.', exact(v.absorbed.left), v.absorbed.op, fmt(v.absorbed.right), fmt(h), v.name);
+        note = msg('{0} {1} {2} == {0} in float64: h = {2} is lost to rounding, so {3} did not change.', exact(v.absorbed.left), v.absorbed.op, fmt(v.absorbed.right), v.name);
       }
     }
     if (s.error) note = msg('This line raised {0}.', s.error);
     const step: ReplayStep = { label: s.source, values: nums, line: s.line, bound: boundText(s) };
     if (note) step.note = note;
     if (s.iteration !== undefined) step.iteration = s.iteration;
-    void shape;
     return step;
   });
+}
+
+/** Levenshtein distance, for a loop variable misspelt (iddx for idx). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 /** What the learner's replay shows, in words: each classic bug named where it happened. */
@@ -153,7 +163,7 @@ function learnerNotes(l: LearnerReplay, el: string, wrt: string, index: number, 
   if (l.error) {
     const loopVars = l.steps.filter((s) => s.loop).flatMap((s) => s.values.map((v) => v.name));
     const missing = /NameError: name '(\w+)' is not defined/.exec(l.error.message)?.[1];
-    const near = missing ? loopVars.find((v) => v !== missing && (v.includes(missing) || missing.includes(v))) : undefined;
+    const near = missing ? loopVars.find((v) => v !== missing && editDistance(v, missing) <= 2) : undefined;
     notes.push(
       near
         ? msg('Line {0} `{1}` raised {2}: the loop variable is {3}, not {4}.', l.error.line ?? '?', l.error.source ?? '', l.error.message, near, missing!)
@@ -205,13 +215,13 @@ export function buildReplay(data: ReplayData, wrt: string, language: Replay['lan
   const el = elementText(name, data.position);
   const central = centralSteps(data.steps, el, data.dtype, data.h);
   const slope = data.steps.find((s) => s.key === 'slope')?.values[0] ?? null;
-  const ref = expected === undefined ? slope : expected;
+  const ref = expected === undefined ? (data.reference ?? slope) : expected;
   const notes: Msg[] = [];
   if (data.identity) notes.push(...identityNotes(data.identity));
   let steps = central;
   let learnerValue: number | null | undefined;
   if (data.mode === 'learner' && data.learner) {
-    steps = learnerSteps(data.learner, name, data.shape, data.h);
+    steps = learnerSteps(data.learner, name);
     notes.push(...learnerNotes(data.learner, el, name, data.index, data.shape, data.h, ref));
     learnerValue = data.learner.gradient?.values[data.index] ?? null;
     if (data.learner.stopped) {

@@ -104,6 +104,8 @@ export interface ReplayData {
   h: number;
   dtype: string;
   steps: CentralStep[];
+  /** The central difference on a float64 copy of x: what the element's gradient should be. */
+  reference?: number | null;
   learner?: LearnerReplay;
 }
 
