@@ -18,6 +18,8 @@ import { localize, renderPage, webviewOptions } from '../webviewHtml';
 import { pythonInterpreter } from './interpreter';
 import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
 import { toResultView } from './resultView';
+import { InsideController } from './insideController';
+import { INSIDE_STRINGS } from '../../protocol/inside';
 
 export interface CheckTarget {
   uri: vscode.Uri;
@@ -56,6 +58,9 @@ export class GradcheckPanel {
   private lastResult: GradcheckToWebview | undefined;
   private running: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The check last shown, for "Replay element" and "Trace shapes" (insideController.ts). */
+  private lastCheck: { options: CheckOptions; report: CheckReport } | undefined;
+  private readonly inside: InsideController;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -66,11 +71,13 @@ export class GradcheckPanel {
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'gradcheck',
       title: vscode.l10n.t(GRADCHECK_STRINGS.title),
-      strings: localize(GRADCHECK_STRINGS),
+      strings: localize({ ...GRADCHECK_STRINGS, ...INSIDE_STRINGS }),
       styles: ['shared/base.css', 'gradcheck/gradcheck.css'],
     });
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    this.inside = new InsideController(context, (m) => this.post(m));
+    this.disposables.push(this.inside);
   }
 
   private post(message: GradcheckToWebview): void {
@@ -102,6 +109,10 @@ export class GradcheckPanel {
         return;
       case 'reveal':
         if (this.target) void reveal(this.target.uri, m.line);
+        return;
+      case 'replay':
+      case 'trace':
+        void this.insideFor(m);
         return;
       case 'cancel':
         if (this.running && !this.running.signal.aborted) {
@@ -186,7 +197,15 @@ export class GradcheckPanel {
     this.show(report, options);
   }
 
+  /** Replay or trace the check last shown, on the file's current text. */
+  private async insideFor(m: Extract<GradcheckFromWebview, { type: 'replay' | 'trace' }>): Promise<void> {
+    const last = this.lastCheck;
+    const options = last && this.target ? { ...last.options, source: await this.source(this.target.uri) } : undefined;
+    await this.inside.handle(m, options, last?.report);
+  }
+
   private show(report: CheckReport, options: CheckOptions): void {
+    this.lastCheck = { options, report };
     this.lastResult = { type: 'result', result: toResultView(report, t) };
     this.post(this.lastResult);
     this.updateDiagnostics(report, options.file);
