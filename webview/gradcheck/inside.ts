@@ -128,7 +128,7 @@ function renderReplay(v: ReplayView): void {
   });
   const notes = v.notes.length ? el('div', { class: 'replay-notes' }, el('h3', { text: S.whatItShows }), el('ul', {}, ...v.notes.map((t) => el('li', { text: t })))) : null;
   const identity = v.identity ? el('p', { class: `identity ${v.identity.shared ? 'shared' : 'copied'}`, text: format(v.identity.shared ? S.sameObject : S.copyObject, v.identity.reads) }) : null;
-  const parts = [
+  const parts: (HTMLElement | null)[] = [
     el('h2', { text: v.title }),
     identity,
     el('div', { class: 'row stepper-controls' }, back, fwd, play, position),
