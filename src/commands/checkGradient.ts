@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { conventionalGradient, findFunction, functionAt, outline, qualifiedName } from '../gradcheck/functions';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
+import { registerReplayExample } from './replayExample';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 let panelModule: PanelModule | undefined;
@@ -26,6 +27,7 @@ export function registerCheckGradient(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && diagnostics.has(e.document.uri) && diagnostics.delete(e.document.uri)),
     { dispose: () => panelModule?.GradcheckPanel.current?.dispose() },
   );
+  registerReplayExample(context, diagnostics, loadPanel);
 }
 
 async function checkGradient(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, uriArg: unknown, nameArg: unknown): Promise<void> {

@@ -27,6 +27,9 @@ export interface CheckTarget {
   functionName: string;
   /** undefined: by convention; null: none; else a function of the file. */
   gradientName?: string | null;
+  /** Inputs instead of generated ones, and what to open once checked (the replay example). */
+  inputs?: Inputs;
+  then?: 'replay' | 'trace';
 }
 
 let log: vscode.LogOutputChannel | undefined;
@@ -132,8 +135,10 @@ export class GradcheckPanel {
   async retarget(target: CheckTarget): Promise<void> {
     this.target = target;
     this.panel.title = vscode.l10n.t('Check Gradient: {0}', target.functionName);
-    const options: CheckOptions = { file: target.uri.fsPath, source: await this.source(target.uri), functionName: target.functionName, gradientName: target.gradientName };
+    const options: CheckOptions = { file: target.uri.fsPath, source: await this.source(target.uri), functionName: target.functionName, gradientName: target.gradientName, inputs: target.inputs };
     await this.check(options, true);
+    if (target.then === 'replay') await this.insideFor({ type: 'replay', element: '' });
+    else if (target.then === 'trace') await this.insideFor({ type: 'trace', on: true });
   }
 
   private async runFromPage(m: Extract<GradcheckFromWebview, { type: 'run' }>): Promise<void> {

@@ -18,10 +18,8 @@ import { pythonInterpreter } from './interpreter';
 const translate = (text: string) => vscode.l10n.t(text);
 
 export class InsideController implements vscode.Disposable {
-  private readonly decoration = vscode.window.createTextEditorDecorationType({
-    after: { margin: '0 0 0 2.5em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
-    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-  });
+  /** Made on the first trace, with the listeners that keep it true to the file. */
+  private decoration: vscode.TextEditorDecorationType | undefined;
   private decorated: { uri: string; options: vscode.DecorationOptions[] } | undefined;
   private running: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -29,14 +27,23 @@ export class InsideController implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly post: (m: InsideToWebview) => void,
-  ) {
+  ) {}
+
+  private decorationType(): vscode.TextEditorDecorationType {
+    if (this.decoration) return this.decoration;
+    this.decoration = vscode.window.createTextEditorDecorationType({
+      after: { margin: '0 0 0 2.5em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    });
     this.disposables.push(
       this.decoration,
+      // An edit makes the shapes stale: they go at once, not at the next run.
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.decorated && e.document.uri.toString() === this.decorated.uri && e.contentChanges.length) this.clear();
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.paint()),
     );
+    return this.decoration;
   }
 
   private async runners(file: string, python: boolean): Promise<InsideRunners> {
@@ -89,14 +96,17 @@ export class InsideController implements vscode.Disposable {
   }
 
   private paint(): void {
+    if (!this.decorated) return;
+    const type = this.decorationType();
     for (const editor of vscode.window.visibleTextEditors) {
-      if (this.decorated && editor.document.uri.toString() === this.decorated.uri) editor.setDecorations(this.decoration, this.decorated.options);
+      if (editor.document.uri.toString() === this.decorated.uri) editor.setDecorations(type, this.decorated.options);
     }
   }
 
   clear(): void {
     const uri = this.decorated?.uri;
     this.decorated = undefined;
+    if (!this.decoration || !uri) return;
     for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === uri) editor.setDecorations(this.decoration, []);
   }
 
