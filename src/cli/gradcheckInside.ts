@@ -38,7 +38,7 @@ export function replayText(r: Replay): string {
   if (r.mode === 'learner') {
     lines.push(`Replay of ${r.element} through your numerical_gradient (line: code → what it bound):`);
     for (const s of r.steps) {
-      lines.push(`  ${pad(`line ${s.line}`, 9)}${pad(s.label, 44)}${(s.bound ?? []).join(', ')}`);
+      lines.push(`  ${pad(`line ${s.line}`, 9)}${pad(s.label, 43)} ${(s.bound ?? []).join(', ')}`);
       if (s.note) lines.push(`           ↳ ${formatMsg(s.note, tr)}`);
     }
   } else {
