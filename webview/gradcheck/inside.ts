@@ -70,6 +70,8 @@ function renderReplay(v: ReplayView): void {
   timer = undefined;
   const n = v.steps.length;
   let k = reducedMotion ? n - 1 : 0;
+  element.value = v.element;
+  replayButton.textContent = label();
   const items = v.steps.map((s) =>
     el(
       'li',
