@@ -48,7 +48,9 @@ const shapeOfInput = (v: unknown): number[] => (Array.isArray(v) ? [v.length, ..
 
 /** Which element: the one named, else the worst of the report, else the first. */
 export function chooseElement(p: Prepared, o: InsideOptions, report?: CheckReport): InsideOutcome<number> {
-  const shape = shapeOfInput(p.request.inputs[p.request.wrt]);
+  // self.W made by __init__ has no input: its shape is the one the check saw.
+  const given = p.request.inputs[p.request.wrt];
+  const shape = given === undefined && report?.shape.length ? report.shape : shapeOfInput(given);
   if (o.element === undefined || o.element === 'worst') {
     const worst = report?.rows[0];
     return { ok: true, value: worst ? worst.index : 0 };

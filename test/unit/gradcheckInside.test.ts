@@ -66,6 +66,15 @@ test('the default element is the worst one of the check', async () => {
   assertClose(value(r.value, 'slope'), report.rows[0].numerical, { rel: 1e-12 });
 });
 
+test('a method’s self.W made by __init__: the element is found from the check’s shape', async () => {
+  const file = join(FIXTURES, 'py', 'simple_net.py');
+  const report = await runCheck({ file, functionName: 'simpleNet.loss' }, runners);
+  const r = await replayElement({ file, functionName: 'simpleNet.loss', element: 'W[1, 2]' }, runners, report);
+  assert.ok(r.ok, r.ok ? '' : formatMsg(r.message));
+  assert.equal(r.value.element, 'W[1, 2]');
+  assertClose(value(r.value, 'slope'), report.rows.find((x) => x.index === 5)!.numerical, { rel: 1e-12 });
+});
+
 test('a bad element is refused with the shape and an example', async () => {
   const r = await replayElement({ file: join(FIXTURES, 'py', 'function_2.py'), functionName: 'function_2', inputs: { x: [3, 4] }, element: 'x[2]' }, runners);
   assert.ok(!r.ok);
