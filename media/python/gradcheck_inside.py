@@ -682,6 +682,10 @@ def replay(req, s, np):
 # ---- shape trace ----------------------------------------------------------------------------------
 
 
+class TraceLimit(Exception):
+    """Raised into the learner's frame when the trace reaches its bound: their code stops there."""
+
+
 class ShapeTracer:
     """Every name a line of the learner's file binds (or rebinds to a new object), with its
     shape and dtype; each function's arguments at its def line and its result at the return."""
@@ -733,6 +737,8 @@ class ShapeTracer:
                 self.stopped = "steps"
             elif time.time() > self.deadline:
                 self.stopped = "time"
+            if self.stopped:
+                raise TraceLimit()
         if event == "return":
             self.add(frame.f_lineno, "return", arg, name)
             self.softmax_fact(frame, arg)
@@ -769,8 +775,13 @@ def shape_trace(req, s, np):
     sys.settrace(tracer.call)
     try:
         value = s["call"](x)
+    except TraceLimit:
+        value = None
     except Exception as e:
-        error = own_error(e, req["file"]).info
+        if isinstance(e.__context__, TraceLimit) or tracer.stopped:
+            value = None
+        else:
+            error = own_error(e, req["file"]).info
     finally:
         sys.settrace(None)
     entries = sorted(tracer.entries, key=lambda e: e["line"])

@@ -77,7 +77,8 @@ export async function replayElement(o: InsideOptions, runners: InsideRunners, re
     if (!r.replay) return fail(msg('The replay could not run: {0}', 'no replay'));
     return { ok: true, value: buildReplay(r.replay, p.request.wrt, 'python', expected) };
   }
-  const out = await runners.js({ ...req }, signal);
+  // Only f(x ± h) of that element: the hand-written gradient plays no part in the replay.
+  const out = await runners.js({ ...req, gradient: undefined }, signal);
   if (!out.ok) return fail(msg('The replay could not run: {0}', out.error.message));
   const shape = out.shape;
   const data: ReplayData = {

@@ -111,8 +111,8 @@ export function explainTrace(data: TraceData, wrt: string): ShapeTrace {
     notes.push({
       message:
         data.stopped === 'time'
-          ? msg('The trace stopped at its time limit (so a long loop cannot hang it); later lines ran untraced.')
-          : msg('The trace stopped after {0} lines (so a long loop cannot hang it); later lines ran untraced.', data.lines),
+          ? msg('The trace stopped your function at its time limit, so a long loop cannot hang it; the shapes up to there are shown.')
+          : msg('The trace stopped your function after {0} lines, so a long loop cannot hang it; the shapes up to there are shown.', data.lines),
     });
   }
   return {

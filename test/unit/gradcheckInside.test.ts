@@ -250,7 +250,10 @@ test('shape trace: t.reshape(1, t.shape) and an integer x explained; a long loop
   assert.ok(i.ok);
   assert.match(formatMsg(i.value.notes[0].message), /^x is an integer array \(2,\) int64/);
   const loop = await traceShapes({ file: join(FIXTURES, 'py', 'infinite_loop.py'), functionName: 'mean_loss', gradientName: null, maxSteps: 500, timeoutMs: 5000 }, runners);
-  assert.ok(!loop.ok || loop.value.stopped === 'steps', 'the tracer stops; the loop itself may then run into the time limit');
+  assert.ok(loop.ok, 'the tracer stops the endless loop itself, before the time limit');
+  assert.equal(loop.value.stopped, 'steps');
+  assert.deepEqual(rows(loop.value as never), ['5 x [2] float64', '6 total [] float = 0', '7 i [] int = 0', `9 total [] float64 = ${loop.value.entries[3].value}`]);
+  assert.match(formatMsg(loop.value.notes[0].message), /stopped your function after 500 lines/);
 });
 
 test('CLI: --replay "x[1]" --json and --trace --json put the steps and the trace in the summary', () => {
