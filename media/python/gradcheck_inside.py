@@ -112,7 +112,8 @@ def describe(v, np):
         except Exception:
             return [len(v)], type(v).__name__, None
         if a.dtype != object:
-            return list(a.shape), type(v).__name__, (list(v) if len(v) <= 4 and all(isinstance(e, (int, float)) for e in v) else None)
+            few = len(v) <= 4 and all(isinstance(e, (int, float)) for e in v)
+            return list(a.shape), type(v).__name__, (list(v) if few else None)
         return [len(v)], type(v).__name__, None
     return None
 
@@ -216,7 +217,8 @@ def function_node(source, ref):
 
 def reads_name(node, name):
     body = node.body if isinstance(node.body, list) else [node.body]
-    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for b in body for n in ast.walk(b))
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+               for b in body for n in ast.walk(b))
 
 
 def global_names(node):
@@ -235,7 +237,8 @@ def module_call_arg(tree, fn_name, source):
         if isinstance(n, ast.Call) and len(n.args) >= 2:
             callee = n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
             if "gradient" in callee and isinstance(n.args[0], ast.Name) and n.args[0].id == fn_name:
-                return ast.get_source_segment(source, n.args[1])
+                seg = getattr(ast, "get_source_segment", None)
+                return seg(source, n.args[1]) if seg else None
     return None
 
 
@@ -370,7 +373,8 @@ def central_replay(req, s, x, index, np):
     fm = scalar(s["call"](x))
     steps.append(dict(key="fminus", label="f(x − h)", values=[fm]))
     slope = (fp - fm) / (2 * h) if fp is not None and fm is not None else None
-    steps.append(dict(key="slope", label="(f(x + h) − f(x − h)) / 2h", values=[slope], difference=(fp - fm) if slope is not None else None, h=h))
+    difference = (fp - fm) if slope is not None else None
+    steps.append(dict(key="slope", label="(f(x + h) − f(x − h)) / 2h", values=[slope], difference=difference, h=h))
     x.flat[index] = tmp
     steps.append(dict(key="restore", label="%s = %s (restored)" % (el, tmp), values=[float(x.flat[index])]))
     return steps
@@ -382,11 +386,18 @@ SAFE_CALLS = {"float", "int", "abs"}
 def safe_expr(node):
     """An expression with no calls but float()/int(): evaluating it again has no side effects."""
     for n in ast.walk(node):
-        if isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in SAFE_CALLS and not n.keywords):
+        allowed = isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in SAFE_CALLS and not n.keywords
+        if isinstance(n, ast.Call) and not allowed:
             return False
-        if isinstance(n, (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
+        if isinstance(n, (ast.Lambda, ast.Await, ast.Yield, ast.YieldFrom)) or type(n).__name__ == "NamedExpr":
             return False
     return True
+
+
+def slice_of(t):
+    """The index expression of a subscript (Python 3.8 wraps it in ast.Index)."""
+    index = getattr(ast, "Index", None)
+    return t.slice.value if index is not None and isinstance(t.slice, index) else t.slice
 
 
 def line_assignments(source, lines):
@@ -455,25 +466,30 @@ class LoopTracer:
                         continue
                     item = dict(name=t.id, dtype=d[1])
                     if d[2] is not None:
-                        item["value"] = d[2] if not isinstance(d[2], list) else [int(e) if isinstance(e, (int, np.integer)) else e for e in d[2]]
+                        value = d[2]
+                        if isinstance(value, list):
+                            value = [int(e) if isinstance(e, (int, np.integer)) else e for e in value]
+                        item["value"] = value
                     else:
                         item["shape"] = d[0]
                     if isinstance(v, tuple):
-                        item["value"] = [int(e) for e in v] if all(isinstance(e, (int, np.integer)) for e in v) else None
+                        whole = all(isinstance(e, (int, np.integer)) for e in v)
+                        item["value"] = [int(e) for e in v] if whole else None
                     out.append(item)
-                elif isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and safe_expr(t.slice):
+                elif isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and safe_expr(slice_of(t)):
                     base = env.get(t.value.id)
                     if not isinstance(base, np.ndarray):
                         continue
                     try:
-                        index = eval(compile(ast.Expression(t.slice), self.file, "eval"), frame.f_globals, dict(env))
+                        index = eval(compile(ast.Expression(slice_of(t)), self.file, "eval"), frame.f_globals, dict(env))
                         got = base[index]
                     except Exception:
                         continue
                     if not isinstance(got, (np.generic, int, float)):
                         continue
                     idx = index if isinstance(index, tuple) else (index,)
-                    label = "%s[%s]" % (t.value.id, ", ".join(str(int(i)) for i in idx)) if all(isinstance(i, (int, np.integer)) for i in idx) else ast.unparse(t)
+                    whole = all(isinstance(i, (int, np.integer)) for i in idx)
+                    label = "%s[%s]" % (t.value.id, ", ".join(str(int(i)) for i in idx)) if whole else t.value.id + "[…]"
                     item = dict(name=label, value=number(got), dtype=str(base.dtype))
                     flat = self.flat_in_x(base, index)
                     if flat is not None:
@@ -497,11 +513,14 @@ class LoopTracer:
         if not isinstance(value, ast.BinOp) or not isinstance(value.op, (ast.Add, ast.Sub)):
             return None
         try:
-            a, b = (float(eval(compile(ast.Expression(n), self.file, "eval"), frame.f_globals, dict(env))) for n in (value.left, value.right))
+            a, b = (float(eval(compile(ast.Expression(n), self.file, "eval"), frame.f_globals, dict(env)))
+                    for n in (value.left, value.right))
         except Exception:
             return None
         result = a + b if isinstance(value.op, ast.Add) else a - b
-        return dict(left=a, right=b, op="+" if isinstance(value.op, ast.Add) else "-") if b != 0 and result == a else None
+        if b == 0 or result != a:
+            return None
+        return dict(left=a, right=b, op="+" if isinstance(value.op, ast.Add) else "-")
 
     def record(self, frame, line, event, arg=None):
         np = self.np
@@ -590,7 +609,8 @@ def learner_replay(req, s, x, index, np):
     before the loop, the iterations that worked on element `index` (or, when none did, the
     last), and after the loop."""
     grad_ref = req["gradient"]
-    grad_fn = getattr(s["instance"], grad_ref["name"]) if (s["instance"] is not None and grad_ref.get("className")) else lookup(s["module"], grad_ref)
+    method = s["instance"] is not None and grad_ref.get("className")
+    grad_fn = getattr(s["instance"], grad_ref["name"]) if method else lookup(s["module"], grad_ref)
     tracer = LoopTracer(req["file"], s["source"], x, np, int(req.get("maxSteps", 4000)), float(req.get("maxMs", 3000)))
     calls = []
 
@@ -617,11 +637,13 @@ def learner_replay(req, s, x, index, np):
     if returned is not None:
         try:
             arr = np.asarray(returned, dtype=np.float64)
-            grad = dict(values=[float(v) for v in arr.ravel()], shape=list(arr.shape), dtype=str(np.asarray(returned).dtype))
+            dtype = str(np.asarray(returned).dtype)
+            grad = dict(values=[float(v) for v in arr.ravel()], shape=list(arr.shape), dtype=dtype)
         except Exception:
             grad = None
     after = x.copy()
-    unrestored = [dict(index=int(i), before=number(start.flat[i]), after=number(after.flat[i])) for i in np.flatnonzero(start != after)[:16]]
+    unrestored = [dict(index=int(i), before=number(start.flat[i]), after=number(after.flat[i]))
+                  for i in np.flatnonzero(start != after)[:16]]
     its = iterations(tracer.steps)
     mine = [it for it in its if it["element"] == index]
     shown = mine[:2] or its[-1:]
@@ -658,7 +680,8 @@ def replay(req, s, np):
     if index is None or not (0 <= int(index) < size):
         index = 0
     index = int(index)
-    out.update(index=index, position=position_of(index, list(x.shape), np), shape=list(x.shape), h=h, dtype=str(x.dtype))
+    position = position_of(index, list(x.shape), np)
+    out.update(index=index, position=position, shape=list(x.shape), h=h, dtype=str(x.dtype))
     keep = x.copy()
     grad_ref = req.get("gradient")
     if grad_ref and grad_ref.get("style") == "numerical":
@@ -754,7 +777,8 @@ class ShapeTracer:
         rows = np.sum(result, axis=1)
         if result.shape[0] > 1 and abs(total - 1) < 1e-6 and not np.allclose(rows, 1):
             first = frame.f_code.co_firstlineno
-            self.facts.append(dict(kind="softmax-batch", line=first, function=frame.f_code.co_name, shape=list(result.shape), rowSums=[float(r) for r in rows[:4]], total=total))
+            self.facts.append(dict(kind="softmax-batch", line=first, function=frame.f_code.co_name, shape=list(result.shape),
+                                   rowSums=[float(r) for r in rows[:4]], total=total))
 
     def call(self, frame, event, arg):
         if self.stopped or event != "call" or os.path.abspath(frame.f_code.co_filename) != self.file:
@@ -823,7 +847,8 @@ def main():
     except RecursionError as e:
         result = dict(ok=False, error=dict(kind="exception", message="RecursionError: %s" % e))
     except BaseException as e:  # noqa: B902 - report anything rather than die silently
-        result = dict(ok=False, error=dict(kind="internal", message="%s: %s" % (type(e).__name__, e), detail=traceback.format_exc()))
+        message = "%s: %s" % (type(e).__name__, e)
+        result = dict(ok=False, error=dict(kind="internal", message=message, detail=traceback.format_exc()))
     sys.settrace(None)
     sys.stdout = out
     out.write(MARK + json.dumps(encode(result), allow_nan=False, default=lambda o: str(o)) + "\n")

@@ -53,10 +53,14 @@ export function replayText(r: Replay): string {
 }
 
 export function traceText(t: ShapeTrace & { function: string }): string {
-  const lines = [`Shape trace of ${t.function} (${t.entries.length} bindings over ${t.lines} lines):`, `  ${pad('line', 6)}${pad('name', 14)}${pad('shape', 12)}dtype`];
+  const lines = [
+    `Shape trace of ${t.function} (${t.entries.length} bindings over ${t.lines} lines):`,
+    `  ${pad('line', 6)}${pad('name', 14)}${pad('shape', 12)}dtype`,
+  ];
   for (const e of t.entries) {
     const shape = e.shape.length ? `(${e.shape.join(', ')}${e.shape.length === 1 ? ',' : ''})` : '()';
-    lines.push(`  ${pad(String(e.line), 6)}${pad(e.name, 14)}${pad(shape, 12)}${e.dtype}${e.value !== undefined ? `  = ${String(e.value)}` : ''}`);
+    const value = e.value !== undefined ? `  = ${String(e.value)}` : '';
+    lines.push(`  ${pad(String(e.line), 6)}${pad(e.name, 14)}${pad(shape, 12)}${e.dtype}${value}`);
   }
   if (t.error) lines.push(`  ${t.error.line ?? '?'}: ${t.error.message}`);
   for (const n of t.notes) lines.push(`  - ${n.line ? `line ${n.line}: ` : ''}${formatMsg(n.message, tr)}`);
@@ -65,7 +69,13 @@ export function traceText(t: ShapeTrace & { function: string }): string {
 
 export function replayJson(r: Replay): Record<string, unknown> {
   return {
-    replay: r.steps.map((s) => ({ label: s.label, values: s.values, ...(s.key ? { key: s.key } : {}), ...(s.line ? { line: s.line, bound: s.bound } : {}), ...(s.note ? { note: formatMsg(s.note) } : {}) })),
+    replay: r.steps.map((s) => ({
+      label: s.label,
+      values: s.values,
+      ...(s.key ? { key: s.key } : {}),
+      ...(s.line ? { line: s.line, bound: s.bound } : {}),
+      ...(s.note ? { note: formatMsg(s.note) } : {}),
+    })),
     replayInfo: {
       element: r.element,
       position: r.position,
@@ -82,8 +92,21 @@ export function replayJson(r: Replay): Record<string, unknown> {
 
 export function traceJson(t: ShapeTrace): Record<string, unknown> {
   return {
-    trace: t.entries.map((e) => ({ line: e.line, name: e.name, shape: e.shape, dtype: e.dtype, function: e.function, ...(e.value !== undefined ? { value: e.value } : {}), text: entryText(e) })),
-    traceInfo: { notes: t.notes.map((n) => ({ line: n.line, message: formatMsg(n.message) })), error: t.error, stopped: t.stopped, lines: t.lines },
+    trace: t.entries.map((e) => ({
+      line: e.line,
+      name: e.name,
+      shape: e.shape,
+      dtype: e.dtype,
+      function: e.function,
+      ...(e.value !== undefined ? { value: e.value } : {}),
+      text: entryText(e),
+    })),
+    traceInfo: {
+      notes: t.notes.map((n) => ({ line: n.line, message: formatMsg(n.message) })),
+      error: t.error,
+      stopped: t.stopped,
+      lines: t.lines,
+    },
   };
 }
 

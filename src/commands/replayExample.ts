@@ -8,11 +8,16 @@ type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
  * extension's storage (kept once there, so the learner's edits stay), opens it, checks it at
  * (3, 4) and opens the replay of its loop. It runs Python, so only in trusted workspaces.
  */
-export function registerReplayExample(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, loadPanel: () => Promise<PanelModule>): void {
-  context.subscriptions.push(vscode.commands.registerCommand('gradientLab.replayNumericalGradient', () => replayExample(context, diagnostics, loadPanel)));
+type LoadPanel = () => Promise<PanelModule>;
+type Diagnostics = vscode.DiagnosticCollection;
+
+export function registerReplayExample(context: vscode.ExtensionContext, diagnostics: Diagnostics, load: LoadPanel): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('gradientLab.replayNumericalGradient', () => replayExample(context, diagnostics, load)),
+  );
 }
 
-async function replayExample(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, loadPanel: () => Promise<PanelModule>): Promise<void> {
+async function replayExample(context: vscode.ExtensionContext, diagnostics: Diagnostics, load: LoadPanel): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     const manage = vscode.l10n.t('Manage Workspace Trust');
     const choice = await vscode.window.showWarningMessage(
@@ -28,8 +33,10 @@ async function replayExample(context: vscode.ExtensionContext, diagnostics: vsco
     await vscode.workspace.fs.stat(uri);
   } catch {
     await vscode.workspace.fs.createDirectory(folder);
-    await vscode.workspace.fs.copy(vscode.Uri.joinPath(context.extensionUri, 'media', 'examples', 'replay_numerical_gradient.py'), uri);
+    const example = vscode.Uri.joinPath(context.extensionUri, 'media', 'examples', 'replay_numerical_gradient.py');
+    await vscode.workspace.fs.copy(example, uri);
   }
   await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preview: false });
-  (await loadPanel()).GradcheckPanel.show(context, diagnostics, { uri, functionName: 'function_2', gradientName: 'numerical_gradient', inputs: { x: [3, 4] }, then: 'replay' });
+  const target = { uri, functionName: 'function_2', gradientName: 'numerical_gradient', inputs: { x: [3, 4] } };
+  (await load()).GradcheckPanel.show(context, diagnostics, { ...target, then: 'replay' });
 }

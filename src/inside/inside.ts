@@ -58,12 +58,19 @@ export function chooseElement(p: Prepared, o: InsideOptions, report?: CheckRepor
   const parsed = parseElement(o.element);
   const flat = parsed ? flatIndex(parsed.position, shape) : undefined;
   if (!parsed || flat === undefined) {
-    return fail(msg('{0} is not an element of {1} {2}: write it like {3}.', o.element, p.request.wrt, `(${shape.join(', ')})`, elementText(p.request.wrt, shape.map((n) => n - 1))));
+    const example = elementText(p.request.wrt, shape.map((n) => n - 1));
+    const shapeText = `(${shape.join(', ')})`;
+    return fail(msg('{0} is not an element of {1} {2}: write it like {3}.', o.element, p.request.wrt, shapeText, example));
   }
   return { ok: true, value: flat };
 }
 
-export async function replayElement(o: InsideOptions, runners: InsideRunners, report?: CheckReport, signal?: AbortSignal): Promise<InsideOutcome<Replay>> {
+export async function replayElement(
+  o: InsideOptions,
+  runners: InsideRunners,
+  report?: CheckReport,
+  signal?: AbortSignal,
+): Promise<InsideOutcome<Replay>> {
   const p = prepare(o);
   if (!('request' in p)) return fail(p.summary);
   const chosen = chooseElement(p, o, report);
@@ -94,7 +101,13 @@ export async function replayElement(o: InsideOptions, runners: InsideRunners, re
   return { ok: true, value: buildReplay(data, p.request.wrt, p.language === 'typescript' ? 'ts' : 'js', expected) };
 }
 
-export async function traceShapes(o: InsideOptions, runners: InsideRunners, signal?: AbortSignal): Promise<InsideOutcome<ShapeTrace & { file: string; function: string }>> {
+export type TraceOf = ShapeTrace & { file: string; function: string };
+
+export async function traceShapes(
+  o: InsideOptions,
+  runners: InsideRunners,
+  signal?: AbortSignal,
+): Promise<InsideOutcome<TraceOf>> {
   const p = prepare(o);
   if (!('request' in p)) return fail(p.summary);
   if (p.language !== 'python') {

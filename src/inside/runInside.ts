@@ -14,12 +14,17 @@ const MARK = '\x1eGRADCHECK ';
 /** gradcheck_inside.py lives beside gradcheck_harness.py. */
 export const insideScript = (harness: string) => join(dirname(harness), 'gradcheck_inside.py');
 
-export async function runInsidePython(request: InsideRequest, python: string, script: string, signal?: AbortSignal): Promise<InsideResult> {
+export async function runInsidePython(
+  request: InsideRequest,
+  python: string,
+  script: string,
+  signal?: AbortSignal,
+): Promise<InsideResult> {
   const out = await spawnJsonChild({
     command: python,
     args: [script],
     cwd: dirname(request.file),
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', MPLBACKEND: 'Agg', PYTHONUNBUFFERED: '1' },
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', MPLBACKEND: 'Agg' },
     input: JSON.stringify(request),
     mark: MARK,
     timeoutMs: request.timeoutMs,
@@ -31,9 +36,18 @@ export async function runInsidePython(request: InsideRequest, python: string, sc
     case 'aborted':
       return { ok: false, error: { kind: 'internal', message: 'cancelled' } };
     case 'spawn-error':
-      return { ok: false, error: { kind: 'no-python', message: `'${python}' could not be started: ${out.error.message}`, python } };
+      return {
+        ok: false,
+        error: { kind: 'no-python', message: `'${python}' could not be started: ${out.error.message}` },
+      };
     case 'no-answer':
-      return { ok: false, error: { kind: 'internal', message: `Python exited (code ${out.code}) without a result`, detail: out.stderr.slice(-1500) } };
+      return {
+        ok: false,
+        error: {
+          kind: 'internal', message: `Python exited (code ${out.code}) without a result`,
+          detail: out.stderr.slice(-1500),
+        },
+      };
     case 'answer':
       try {
         return decodeResult(out.answer) as unknown as InsideResult;

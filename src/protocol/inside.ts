@@ -56,10 +56,14 @@ export type InsideFromWebview = { type: 'replay'; element: string } | { type: 't
 export const INSIDE_FROM_WEBVIEW = ['replay', 'trace'] as const;
 
 /** Validates the replay/trace requests of the page; throws ProtocolError naming what is wrong. */
-export function parseInsideMessage(type: (typeof INSIDE_FROM_WEBVIEW)[number], body: Record<string, unknown>): InsideFromWebview {
+export function parseInsideMessage(
+  type: (typeof INSIDE_FROM_WEBVIEW)[number],
+  body: Record<string, unknown>,
+): InsideFromWebview {
   if (type === 'replay') {
     const element = str(body, 'element', 200);
-    if (element !== '' && element !== 'worst' && !/^\s*([A-Za-z_][\w.]*)?\s*\[?[\d\s,]*\]?\s*$/.test(element)) throw new ProtocolError('element must look like x[1, 2]');
+    const looksRight = /^\s*([A-Za-z_][\w.]*)?\s*\[?[\d\s,]*\]?\s*$/.test(element);
+    if (element !== '' && element !== 'worst' && !looksRight) throw new ProtocolError('element must look like x[1, 2]');
     return { type, element };
   }
   return { type, on: bool(body, 'on') };

@@ -49,11 +49,16 @@ export class InsideController implements vscode.Disposable {
   private async runners(file: string, python: boolean): Promise<InsideRunners> {
     const interpreter = python ? await pythonInterpreter(vscode.Uri.file(file)) : undefined;
     const harness = this.context.asAbsolutePath('media/python/gradcheck_harness.py');
-    const base = makeRunners({ python: interpreter?.command ?? '', harness, workerPath: this.context.asAbsolutePath('dist/jsRunnerWorker.js'), pythonHint: interpreter?.hint ?? '' });
+    const base = makeRunners({
+      python: interpreter?.command ?? '',
+      harness,
+      workerPath: this.context.asAbsolutePath('dist/jsRunnerWorker.js'),
+      pythonHint: interpreter?.hint ?? '',
+    });
     return { ...base, inside: makeInsideRunner(interpreter?.command ?? '', harness) };
   }
 
-  async handle(m: InsideFromWebview, options: CheckOptions | undefined, report: CheckReport | undefined): Promise<void> {
+  async handle(m: InsideFromWebview, options?: CheckOptions, report?: CheckReport): Promise<void> {
     if (m.type === 'trace' && !m.on) {
       this.clear();
       return;
@@ -67,7 +72,11 @@ export class InsideController implements vscode.Disposable {
     if (m.type === 'replay') {
       const r = await replayElement({ ...options, element: m.element || undefined }, runners, report, running.signal);
       if (running.signal.aborted) return;
-      this.post(r.ok ? { type: 'replay', replay: toReplayView(r.value, translate) } : { type: 'insideError', what, message: formatMsg(r.message, translate) });
+      this.post(
+        r.ok
+          ? { type: 'replay', replay: toReplayView(r.value, translate) }
+          : { type: 'insideError', what, message: formatMsg(r.message, translate) },
+      );
       return;
     }
     const t = await traceShapes(options, runners, running.signal);
@@ -107,7 +116,9 @@ export class InsideController implements vscode.Disposable {
     const uri = this.decorated?.uri;
     this.decorated = undefined;
     if (!this.decoration || !uri) return;
-    for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === uri) editor.setDecorations(this.decoration, []);
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.uri.toString() === uri) editor.setDecorations(this.decoration, []);
+    }
   }
 
   dispose(): void {
