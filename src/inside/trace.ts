@@ -79,6 +79,33 @@ export function explainTrace(data: TraceData, wrt: string): ShapeTrace {
           : msg('np.dot({0}, {1}) needs the first array\'s last dimension ({2}) to equal the second\'s first ({3}) (3.3.2, the product of matrices). Check which array holds one example a row.', shapeText(a), shapeText(b), a[a.length - 1], b[0]),
     });
   }
+  // x @ W (np.matmul) says sizes, not shapes: take the operands' shapes from the trace.
+  const core = /mismatch in its core dimension.*\(size (\d+) is different from (\d+)\)/.exec(message);
+  const operands = /(?:np\.(?:dot|matmul)\(\s*([\w.]+)\s*,\s*([\w.]+)\s*\)|([\w.]+)\s*@\s*([\w.]+))/.exec(err?.source ?? '');
+  if (core && operands) {
+    const [left, right] = operands[1] ? [operands[1], operands[2]] : [operands[3], operands[4]];
+    const before = (name: string) => entries.filter((e) => e.name === name && e.line <= (err?.line ?? Infinity)).pop();
+    const a = before(left)?.shape;
+    const b = before(right)?.shape;
+    if (a && b && a.length >= 1 && b.length >= 1) {
+      const last = a[a.length - 1];
+      const first = b.length === 1 ? b[0] : b[b.length - 2];
+      notes.push({
+        line: err?.line,
+        message:
+          a.length === 2 && a[0] === first
+            ? msg('np.dot({0}, {1}) needs the first array\'s last dimension ({2}) to equal the second\'s first ({3}) (3.3.2, the product of matrices). Its transpose {4} would fit: one example a row, as the book\'s functions take them (x.T, or np.array([X, Y]).T for points made with np.meshgrid).', shapeText(a), shapeText(b), last, first, shapeText([a[1], a[0]]))
+            : msg('np.dot({0}, {1}) needs the first array\'s last dimension ({2}) to equal the second\'s first ({3}) (3.3.2, the product of matrices). Check which array holds one example a row.', shapeText(a), shapeText(b), last, first),
+      });
+    }
+  }
+  // argmax(axis=1) on labels: t is already what the one-hot form would be turned into.
+  if (/axis 1 is out of bounds for array of dimension 1/.test(message) && labelsT && /argmax/.test(err?.source ?? '')) {
+    notes.push({
+      line: err?.line,
+      message: msg('t is already labels {0}: argmax(axis=1) turns one-hot t into labels, so skip it when t.ndim == 1 (the book converts only when t.size == y.size, 4.2.4).', shapeText(labelsT.shape)),
+    });
+  }
   if (/'tuple' object cannot be interpreted as an integer/.test(message) && /reshape\(.*\.shape/.test(err?.source ?? '')) {
     notes.push({
       line: err?.line,

@@ -103,6 +103,8 @@ describe('Replay element and Trace shapes', { timeout: 420_000 }, () => {
     await wb.page.keyboard.press('End');
     await wb.page.keyboard.type('  # edited');
     await until('the decorations to go after an edit', () => decorations(wb.page), (d) => !d.some((t) => /float64/.test(t)), 15_000);
+    // Back to the saved text, so closing the editors asks nothing.
+    await runCommand(wb.page, 'File: Revert File');
   });
 
   it('the walkthrough’s Replay numerical_gradient step by step opens the book’s loop, replayed at (3, 4)', async () => {
