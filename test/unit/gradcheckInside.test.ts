@@ -242,6 +242,18 @@ test('shape trace: (2, 324) points as columns into np.dot(x, W), the transpositi
   assert.equal(ok.error, undefined);
 });
 
+test('shape trace: x @ W with points as columns, and argmax(axis=1) on labels', async () => {
+  const inputs = JSON.parse(require('node:fs').readFileSync(join(INSIDE, 'points_2x324.json'), 'utf8'));
+  const m = await trace('trace_matmul_points.py', 'loss', { inputs });
+  assert.deepEqual(rows(m), ['5 W [2,3] float64', '5 x [2,324] float64']);
+  assert.equal(m.error?.line, 6);
+  assert.match(formatMsg(m.notes[0].message), /^np\.dot\(\(2, 324\), \(2, 3\)\) needs .*\(324\).*\(2\).*Its transpose \(324, 2\) would fit/);
+  const a = await trace('trace_argmax_labels.py', 'cross_entropy_error', { inputs: { y: Y4, t: [2, 7, 0, 3] }, wrt: 'y' });
+  assert.deepEqual(rows(a), ['5 y [4,10] float64', '5 t [4] int64']);
+  assert.equal(a.error?.line, 6);
+  assert.equal(formatMsg(a.notes[0].message), 't is already labels (4,): argmax(axis=1) turns one-hot t into labels, so skip it when t.ndim == 1 (the book converts only when t.size == y.size, 4.2.4).');
+});
+
 test('shape trace: t.reshape(1, t.shape) and an integer x explained; a long loop is bounded', async () => {
   const t = await traceShapes({ file: join(FIXTURES, 'py', 'reshape_shape_typo.py'), functionName: 'cross_entropy_error', gradientName: null, inputs: { y: Y4[0], t: [0, 0, 1, 0, 0, 0, 0, 0, 0, 0] } }, runners);
   assert.ok(t.ok);
