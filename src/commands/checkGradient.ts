@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { conventionalGradient, findFunction, functionAt, outline, qualifiedName } from '../gradcheck/functions';
+import { conventionalGradient, findFunction, functionAt, outline, qualifiedName, returnNames } from '../gradcheck/functions';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 import { registerReplayExample } from './replayExample';
 
@@ -65,7 +65,8 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
   }
   // Its gradient by name (f_grad, grad_f, fGrad, a backward method, ...) or chosen here; none is fine.
   let gradientName: string | null | undefined;
-  if (!conventionalGradient(o, loss)) {
+  const lossText = document.getText().split('\n').slice(loss.line - 1, loss.endLine).join('\n');
+  if (!conventionalGradient(o, loss) && !(language === 'python' && (returnNames(lossText)?.length ?? 0) >= 2)) {
     const others = o.functions.filter((f) => f !== loss);
     if (others.length) {
       const none = { label: vscode.l10n.t('(none: numerical gradient only)'), name: null as string | null };

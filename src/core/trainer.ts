@@ -10,6 +10,21 @@ export interface TrainConfig {
   weightInitStd: number;
   seed: number;
   gradientMethod: GradientMethod;
+  /**
+   * How mini-batches are drawn: 'replacement' (the book: np.random.choice, so within an "epoch" some
+   * images come twice and some not at all) or 'shuffled' (each image once per epoch, in a new order
+   * every epoch, as most frameworks do). Absent means the book's way.
+   */
+  sampling?: Sampling;
+}
+
+export type Sampling = 'replacement' | 'shuffled';
+export const SAMPLINGS: readonly Sampling[] = ['replacement', 'shuffled'];
+
+/** A learning-rate change during a run: from iteration `iter` on (1-based, as the loss history counts), the rate is `learningRate`. */
+export interface LearningRateChange {
+  iter: number;
+  learningRate: number;
 }
 
 /** The book's hyperparameters (chapter 4.5). */
@@ -40,6 +55,8 @@ export interface TrainSummary {
   wallSeconds: number;
   /** Set when the run diverged: what went wrong and what to try. */
   message?: string;
+  /** Changes of the learning rate made during the run, in order (absent when none). */
+  learningRateChanges?: LearningRateChange[];
 }
 
 export type TrainState = 'idle' | 'running' | 'paused' | 'done';
@@ -61,6 +78,12 @@ export function isEpochIteration(i: number, perEpoch: number): boolean {
 /** How often run() yields to the event loop by default, in ms. */
 export const TRAINER_SLICE_MS = 30;
 
+/** Lets other work run between slices: setImmediate in Node (no 1 ms floor), else setTimeout(0) (a page). */
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /**
  * Mini-batch SGD with the book's semantics: a batch sampled with replacement, the loss on it
  * recorded every iteration, accuracy on the whole train and test sets once per epoch.
@@ -79,6 +102,12 @@ export class Trainer {
   private pendingSteps = 0;
   private wake: (() => void) | undefined;
   private startedAt = 0;
+  private learningRate: number;
+  private readonly rateChanges: LearningRateChange[] = [];
+  private order: Int32Array | undefined;
+  private orderAt = 0;
+  /** Called before each SGD step with the iteration about to run (1-based) and its mini-batch: the gradient views look here. */
+  beforeStep: ((iter: number, batch: Int32Array) => void) | undefined;
   state: TrainState = 'idle';
 
   constructor(
@@ -91,6 +120,28 @@ export class Trainer {
     this.rng = new Random(config.seed ^ 0x5eed);
     this.batch = new Int32Array(config.batchSize);
     this.perEpoch = iterPerEpoch(data.train.count, config.batchSize);
+    this.learningRate = config.learningRate;
+  }
+
+  /** The learning rate the next iteration uses. */
+  get currentLearningRate(): number {
+    return this.learningRate;
+  }
+
+  /** From the next iteration on, train with `learningRate` (while running or paused); the change is recorded. */
+  setLearningRate(learningRate: number): void {
+    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`a learning rate must be a positive number, not ${learningRate}`);
+    if (learningRate === this.learningRate) return;
+    this.learningRate = learningRate;
+    const iter = this.iter + 1;
+    const last = this.rateChanges[this.rateChanges.length - 1];
+    if (last && last.iter === iter) last.learningRate = learningRate;
+    else this.rateChanges.push({ iter, learningRate });
+  }
+
+  /** The learning-rate changes so far. */
+  get learningRateChanges(): LearningRateChange[] {
+    return this.rateChanges.map((c) => ({ ...c }));
   }
 
   get iteration(): number {
@@ -137,7 +188,7 @@ export class Trainer {
         }
         if (!this.runIteration(listener)) return this.finish('diverged', listener);
       } while (this.iter < this.config.iters && !this.stopRequested && this.now() < sliceEnd);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
     return this.finish(this.stopRequested && this.iter < this.config.iters ? 'stopped' : 'finished', listener);
   }
@@ -145,8 +196,9 @@ export class Trainer {
   /** One iteration; false when the loss stopped being a finite number. */
   private runIteration(listener: (e: TrainEvent) => void): boolean {
     const { train, test } = this.data;
-    this.rng.choice(train.count, this.config.batchSize, this.batch);
-    const loss = this.net.trainStep(train, this.batch, this.config.learningRate, this.config.gradientMethod);
+    this.nextBatch(train.count);
+    this.beforeStep?.(this.iter + 1, this.batch);
+    const loss = this.net.trainStep(train, this.batch, this.learningRate, this.config.gradientMethod);
     const i = this.iter++;
     this.lastLoss = loss;
     listener({ type: 'iteration', iter: this.iter, loss, elapsedMs: this.now() - this.startedAt });
@@ -167,6 +219,21 @@ export class Trainer {
     return true;
   }
 
+  /** The book's np.random.choice(train_size, batch_size), or the next slice of this epoch's shuffled order. */
+  private nextBatch(count: number): void {
+    if (this.config.sampling !== 'shuffled') {
+      this.rng.choice(count, this.config.batchSize, this.batch);
+      return;
+    }
+    for (let k = 0; k < this.batch.length; k++) {
+      if (!this.order || this.orderAt === this.order.length) {
+        this.order = this.rng.permutation(count, this.order);
+        this.orderAt = 0;
+      }
+      this.batch[k] = this.order[this.orderAt++];
+    }
+  }
+
   private finish(reason: StopReason, listener: (e: TrainEvent) => void): TrainSummary {
     this.state = 'done';
     const summary: TrainSummary = {
@@ -178,9 +245,10 @@ export class Trainer {
       testAccuracy: this.lastTest,
       wallSeconds: (this.now() - this.startedAt) / 1000,
     };
+    if (this.rateChanges.length > 0) summary.learningRateChanges = this.learningRateChanges;
     if (reason === 'diverged') {
       summary.message =
-        `The loss became ${this.lastLoss} at iteration ${this.iter}: the learning rate ${this.config.learningRate} is too large. ` +
+        `The loss became ${this.lastLoss} at iteration ${this.iter}: the learning rate ${this.learningRate} is too large. ` +
         `Try a smaller one (the book uses 0.1).`;
     }
     listener({ type: 'done', reason, summary });

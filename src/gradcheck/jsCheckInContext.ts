@@ -8,7 +8,6 @@
  * It throws plain objects { glError: true, kind, message, ... }; a learner's exception comes
  * as { glError: true, kind: 'exception', fn, cause } and the worker reads its stack.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export function checkInContext(req: any): any {
   const fail = (kind: string, message: string, extra: Record<string, unknown> = {}) => {
     throw { glError: true, kind, message, ...extra };

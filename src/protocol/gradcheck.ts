@@ -9,7 +9,7 @@ import { INSIDE_FROM_WEBVIEW, InsideFromWebview, InsideToWebview, parseInsideMes
 
 export const GRADCHECK_VIEW_TYPE = 'gradientLab.checkGradient';
 
-export type GradcheckVerdict = 'pass' | 'fail' | 'error';
+export type GradcheckVerdict = 'pass' | 'fail' | 'error' | 'numerical-only';
 export type PresetChoice = 'function_2' | 'book-yt-1' | 'book-yt-2' | 'book-yt-batch' | 'simpleNet';
 export const PRESET_CHOICES: readonly PresetChoice[] = ['function_2', 'book-yt-1', 'book-yt-2', 'book-yt-batch', 'simpleNet'];
 
@@ -58,6 +58,10 @@ export interface ResultView {
   /** Plain-language diagnosis, one paragraph per finding. */
   messages: string[];
   codes: string[];
+  /** How it was checked, when not the plain case (dout, where the gradient came from, the constructor). */
+  notes?: string[];
+  /** A dict of parameters (self.params): one table per group. */
+  groups?: { wrt: string; verdict: GradcheckVerdict; headline: string; rows: RowView[]; hasAnalytic: boolean }[];
   /** Where in the learner's file an error points (for "Go to line"). */
   location?: { label: string; line: number; source?: string };
   thresholds: string;
@@ -86,6 +90,8 @@ export type GradcheckFromWebview =
 
 const FROM_WEBVIEW = ['ready', 'run', 'preset', 'generate', 'reveal', 'cancel', ...INSIDE_FROM_WEBVIEW] as const;
 
+export const WRT_PATH = /^[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*('[^'\\]*'|"[^"\\]*"|\d+)\s*\])*$/;
+
 /** The largest inputs text the panel accepts (about 100k numbers). */
 export const MAX_INPUTS_CHARS = 2_000_000;
 
@@ -99,8 +105,9 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
     case 'run': {
       const gradient = str(body, 'gradient', 200);
       const wrt = str(body, 'wrt', 200);
-      if (gradient !== '' && !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)?$/.test(gradient)) throw new ProtocolError('gradient must be a function name');
-      if (!/^(self\.)?[A-Za-z_$][\w$]*$/.test(wrt)) throw new ProtocolError('wrt must be a parameter name');
+      if (gradient !== '' && gradient !== '@returned' && !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)?$/.test(gradient)) throw new ProtocolError('gradient must be a function name');
+      // A name or a path: W, self.W, self.params['W1'], net.params["b2"].
+      if (!WRT_PATH.test(wrt)) throw new ProtocolError('wrt must be a parameter name or a path like self.params[\'W1\']');
       return { type, gradient, wrt, h: num(body, 'h', { min: 1e-300, max: 1 }), inputsText: str(body, 'inputsText', MAX_INPUTS_CHARS) };
     }
     case 'preset':
@@ -123,6 +130,9 @@ export const GRADCHECK_STRINGS = {
   goToFunction: 'Go to the function',
   gradient: 'Hand-written gradient',
   noGradient: '(none: numerical gradient only)',
+  returnedGradient: 'returned by the loss with it (loss, grad)',
+  howChecked: 'How it was checked',
+  groupTable: '{0}: {1}',
   wrt: 'Differentiate with respect to',
   h: 'Step h',
   inputs: 'Inputs (JSON: argument name → number or nested array)',
@@ -141,6 +151,7 @@ export const GRADCHECK_STRINGS = {
   verdictPass: 'PASS',
   verdictFail: 'FAIL',
   verdictError: 'ERROR',
+  verdictNumericalOnly: 'NUMERICAL ONLY',
   diagnosis: 'Diagnosis',
   goToLine: 'Go to line {0}',
   elements: 'Elements, worst first',

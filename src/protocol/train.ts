@@ -6,6 +6,7 @@
 import { BOOK_DEFAULTS, StopReason, TrainConfig } from '../core/trainer';
 import { GradientMethod } from '../core/twoLayerNet';
 import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } from './validate';
+import { LEARNING_RATE_MAX, LearningRateChange, WATCH_STRINGS, WatchToWebview } from './trainWatch';
 
 export const TRAIN_VIEW_TYPE = 'gradientLab.train';
 
@@ -14,6 +15,10 @@ export type DatasetChoice = { kind: 'bundled' } | { kind: 'fashion' } | { kind: 
 /** Everything a run needs: the book's hyperparameters plus where the images come from. */
 export interface RunConfig extends TrainConfig {
   dataset: DatasetChoice;
+  /** Train on the first N training images only (absent or 0: all) — the "overfit a tiny set" check. */
+  trainImages?: number;
+  /** Every N iterations compare backprop with the numerical gradient (absent or 0: never). */
+  checkEvery?: number;
 }
 
 export const DEFAULT_RUN_CONFIG: RunConfig = { ...BOOK_DEFAULTS, dataset: { kind: 'bundled' } };
@@ -45,6 +50,8 @@ export interface RunView {
   /** Why the run stopped early (divergence), in the learner's language. */
   message?: string;
   hasModel: boolean;
+  /** Learning-rate changes made while the run trained (absent: the rate of config throughout). */
+  learningRateChanges?: LearningRateChange[];
 }
 
 /** A run's mini-batch losses: point k is the mean over iterations k·stride+1 … (k+1)·stride. */
@@ -115,27 +122,33 @@ export type TrainToWebview =
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string }
   | { type: 'netCheck'; state: 'running'; batchSize: number }
   | { type: 'netCheck'; state: 'done'; result: NetCheckResult }
-  | { type: 'netCheck'; state: 'error'; text: string };
+  | { type: 'netCheck'; state: 'error'; text: string }
+  | WatchToWebview;
 
-/** Messages that are only their type. */
-export type TrainCommand = 'ready' | 'pause' | 'resume' | 'step' | 'stop' | 'reset' | 'loadModel' | 'importRun' | 'pickFolder';
-
-export type TrainFromWebview =
-  | { [K in TrainCommand]: { type: K } }[TrainCommand]
-  | { type: 'start'; config: RunConfig }
-  | { type: 'renameRun'; id: string; name: string }
-  | { type: 'setHidden'; id: string; hidden: boolean }
-  | { type: 'deleteRun'; id: string }
-  | { type: 'selectModel'; id: string }
-  | { type: 'exportRun'; id: string; format: 'csv' | 'json' }
-  | { type: 'exportChart'; chart: 'loss' | 'accuracy'; dataUrl: string }
-  | { type: 'saveModel'; id: string; format: 'json' | 'npz' }
-  | { type: 'predict'; requestId: number; id: string; pixels: number[] }
-  | { type: 'checkNetwork'; batchSize: number };
+/**
+ * What the page may send, derived from the table FROM_WEBVIEW below (one entry a message: its body's
+ * parser), as are the list of known types and parseTrainMessage. Adding a message is one entry there;
+ * the panel's handler switch then fails to compile until it handles the new type.
+ */
+export type TrainFromWebview = {
+  [K in keyof typeof FROM_WEBVIEW]: Flat<{ type: K } & ReturnType<(typeof FROM_WEBVIEW)[K]>>;
+}[keyof typeof FROM_WEBVIEW];
+type Flat<T> = { [K in keyof T]: T[K] };
 
 // ---- the form's rules (the page refuses bad values with these; the extension checks again) ----
 
-export type FieldName = 'hiddenSize' | 'learningRate' | 'batchSize' | 'iters' | 'weightInitStd' | 'seed' | 'gradientMethod' | 'dataset';
+export type FieldName =
+  | 'hiddenSize'
+  | 'learningRate'
+  | 'batchSize'
+  | 'iters'
+  | 'weightInitStd'
+  | 'seed'
+  | 'gradientMethod'
+  | 'dataset'
+  | 'sampling'
+  | 'trainImages'
+  | 'checkEvery';
 
 /** A reason a value is refused: a key of TRAIN_STRINGS and its {0}, {1} arguments. */
 export interface FieldError {
@@ -144,7 +157,8 @@ export interface FieldError {
   args: (string | number)[];
 }
 
-const INT_LIMITS = {
+/** The form's and the CLI's limits (hidden above 1000 would compile kernels past WebAssembly's function size). */
+export const INT_LIMITS = {
   hiddenSize: [1, 1000],
   batchSize: [1, 60000],
   iters: [1, 1_000_000],
@@ -176,6 +190,22 @@ export function checkRunConfig(v: Record<string, unknown>, trainCount?: number):
   if (trainCount !== undefined && Number.isInteger(batch) && batch > trainCount && !errors.some((e) => e.field === 'batchSize')) {
     errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainCount] });
   }
+  // Optional (older saved runs and forms do not have them): absent means the book's way.
+  const optionalInt = (field: 'trainImages' | 'checkEvery', max: number): number | undefined => {
+    if (v[field] === undefined) return undefined;
+    const x = n(field);
+    if (!Number.isInteger(x) || x < 0 || x > max) errors.push({ field, reason: 'errWhole', args: [0, max] });
+    return x > 0 ? x : undefined;
+  };
+  const trainImages = optionalInt('trainImages', INT_LIMITS.batchSize[1]);
+  const checkEvery = optionalInt('checkEvery', INT_LIMITS.iters[1]);
+  if (trainImages !== undefined && Number.isInteger(batch) && batch > trainImages && !errors.some((e) => e.field === 'batchSize')) {
+    errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainImages] });
+  }
+  const sampling = v.sampling;
+  if (sampling !== undefined && sampling !== 'replacement' && sampling !== 'shuffled') {
+    errors.push({ field: 'sampling', reason: 'errRange', args: ['replacement', 'shuffled'] });
+  }
   const method = v.gradientMethod;
   if (method !== 'backprop' && method !== 'numerical') errors.push({ field: 'gradientMethod', reason: 'errRange', args: ['backprop', 'numerical'] });
   const dataset = parseDataset(v.dataset);
@@ -192,6 +222,9 @@ export function checkRunConfig(v: Record<string, unknown>, trainCount?: number):
       seed: n('seed'),
       gradientMethod: method as GradientMethod,
       dataset,
+      ...(sampling === 'shuffled' ? { sampling } : {}),
+      ...(trainImages !== undefined ? { trainImages } : {}),
+      ...(checkEvery !== undefined ? { checkEvery } : {}),
     },
   };
 }
@@ -231,49 +264,72 @@ function runId(o: Record<string, unknown>): string {
   return id;
 }
 
-const TYPES = [
-  'ready', 'start', 'pause', 'resume', 'step', 'stop', 'reset', 'loadModel', 'importRun', 'pickFolder',
-  'renameRun', 'setHidden', 'deleteRun', 'selectModel', 'exportRun', 'exportChart', 'saveModel', 'predict', 'checkNetwork',
-] as const;
+type Body = Record<string, unknown>;
+const bare = (_body: Body) => ({});
+const withId = (body: Body) => ({ id: runId(body) });
+
+/** Every message the page may send and how its body is checked; the one list (see TrainFromWebview). */
+const FROM_WEBVIEW = {
+  ready: bare,
+  pause: bare,
+  resume: bare,
+  step: bare,
+  stop: bare,
+  reset: bare,
+  loadModel: bare,
+  importRun: bare,
+  pickFolder: bare,
+  start: (body: Body): { config: RunConfig } => {
+    const { config, errors } = checkRunConfig(record(body.config, 'config'));
+    if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
+    return { config };
+  },
+  renameRun: (body: Body) => {
+    const name = str(body, 'name', RUN_NAME_MAX).trim();
+    if (!name) throw new ProtocolError('name must not be empty');
+    return { id: runId(body), name };
+  },
+  setHidden: (body: Body) => ({ id: runId(body), hidden: bool(body, 'hidden') }),
+  deleteRun: withId,
+  selectModel: withId,
+  exportRun: (body: Body) => ({ id: runId(body), format: oneOf(body, 'format', ['csv', 'json'] as const) }),
+  saveModel: (body: Body) => ({ id: runId(body), format: oneOf(body, 'format', ['json', 'npz'] as const) }),
+  exportChart: (body: Body) => {
+    const dataUrl = str(body, 'dataUrl', MAX_PNG_DATA_URL);
+    if (!/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(dataUrl)) {
+      throw new ProtocolError('dataUrl must be a base64 PNG data URL');
+    }
+    return { chart: oneOf(body, 'chart', ['loss', 'accuracy'] as const), dataUrl };
+  },
+  predict: (body: Body) => {
+    const pixels = body.pixels;
+    if (!Array.isArray(pixels) || pixels.length !== IMAGE_PIXELS) {
+      throw new ProtocolError(`pixels must be an array of ${IMAGE_PIXELS} numbers`);
+    }
+    if (!pixels.every((p) => typeof p === 'number' && p >= 0 && p <= 1)) {
+      throw new ProtocolError('pixels must be numbers between 0 and 1');
+    }
+    return { requestId: num(body, 'requestId', { integer: true, min: 0 }), id: runId(body), pixels: pixels as number[] };
+  },
+  checkNetwork: (body: Body) => ({ batchSize: optNum(body, 'batchSize', { integer: true, min: 1, max: 100 }) ?? 3 }),
+  setLearningRate: (body: Body) => {
+    const learningRate = num(body, 'learningRate', { max: LEARNING_RATE_MAX });
+    if (!(learningRate > 0)) throw new ProtocolError('learningRate must be greater than 0');
+    return { learningRate };
+  },
+  findLearningRate: (body: Body): { config: RunConfig } => {
+    const { config, errors } = checkRunConfig(record(body.config, 'config'));
+    if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
+    return { config };
+  },
+};
+
+const TYPES = Object.keys(FROM_WEBVIEW) as (keyof typeof FROM_WEBVIEW)[];
 
 /** Returns the message typed, or throws ProtocolError saying what is wrong with it. */
 export function parseTrainMessage(msg: unknown): TrainFromWebview {
   const { type, body } = messageType(msg, TYPES);
-  switch (type) {
-    case 'ready': case 'pause': case 'resume': case 'step': case 'stop': case 'reset': case 'loadModel': case 'importRun': case 'pickFolder':
-      return { type };
-    case 'start': {
-      const { config, errors } = checkRunConfig(record(body.config, 'config'));
-      if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
-      return { type, config };
-    }
-    case 'renameRun': {
-      const name = str(body, 'name', RUN_NAME_MAX).trim();
-      if (!name) throw new ProtocolError('name must not be empty');
-      return { type, id: runId(body), name };
-    }
-    case 'setHidden':
-      return { type, id: runId(body), hidden: bool(body, 'hidden') };
-    case 'deleteRun': case 'selectModel':
-      return { type, id: runId(body) };
-    case 'exportRun':
-      return { type, id: runId(body), format: oneOf(body, 'format', ['csv', 'json'] as const) };
-    case 'saveModel':
-      return { type, id: runId(body), format: oneOf(body, 'format', ['json', 'npz'] as const) };
-    case 'exportChart': {
-      const dataUrl = str(body, 'dataUrl', MAX_PNG_DATA_URL);
-      if (!/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(dataUrl)) throw new ProtocolError('dataUrl must be a base64 PNG data URL');
-      return { type, chart: oneOf(body, 'chart', ['loss', 'accuracy'] as const), dataUrl };
-    }
-    case 'predict': {
-      const pixels = body.pixels;
-      if (!Array.isArray(pixels) || pixels.length !== IMAGE_PIXELS) throw new ProtocolError(`pixels must be an array of ${IMAGE_PIXELS} numbers`);
-      if (!pixels.every((p) => typeof p === 'number' && p >= 0 && p <= 1)) throw new ProtocolError('pixels must be numbers between 0 and 1');
-      return { type, requestId: num(body, 'requestId', { integer: true, min: 0 }), id: runId(body), pixels: pixels as number[] };
-    }
-    case 'checkNetwork':
-      return { type, batchSize: optNum(body, 'batchSize', { integer: true, min: 1, max: 100 }) ?? 3 };
-  }
+  return { type, ...FROM_WEBVIEW[type](body) } as TrainFromWebview;
 }
 
 // ---- the page's strings (English; the extension translates them with vscode.l10n.t) ----
@@ -397,6 +453,7 @@ export const TRAIN_STRINGS = {
   durMinutes: '{0} min',
   durHours: '{0} h',
   durDays: '{0} days',
+  ...WATCH_STRINGS,
 } as const;
 
 export type TrainStrings = { [K in keyof typeof TRAIN_STRINGS]: string };

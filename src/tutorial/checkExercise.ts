@@ -13,7 +13,7 @@ import { EXERCISE_NAMES, checksFor, functionName, isGradientCheck, type Exercise
 import { summarize, type Verdict } from './exerciseVerdict';
 import { checkSolution } from './checkSolution';
 import { exerciseReport } from './log';
-import { PROGRESS_KEYS, markStepDone } from './progress';
+import { PROGRESS_KEYS, markStepDone } from '../panels/progress';
 import { numpyMissing, pythonMissing } from '../gradcheck/errors';
 import type { Msg } from '../gradcheck/messages';
 import { pythonInterpreter } from '../panels/gradcheck/interpreter';

@@ -7,6 +7,7 @@ import { homedir } from 'os';
 import * as vscode from 'vscode';
 import { EXERCISE_FILE, exerciseLanguage, nextFreeName, templateLocale, templateSegments } from './exerciseFiles';
 import type { ExerciseLanguage } from './exerciseSpec';
+import { errorMessage } from '../util/text';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
@@ -72,7 +73,7 @@ export async function createExercise(extensionUri: vscode.Uri, languageArg?: unk
   try {
     await vscode.workspace.fs.writeFile(target, await vscode.workspace.fs.readFile(template));
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}. Check that the folder is writable, or pick another one.', target.fsPath, (e as Error).message));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}. Check that the folder is writable, or pick another one.', target.fsPath, errorMessage(e)));
     return undefined;
   }
   await vscode.window.showTextDocument(target);

@@ -69,6 +69,10 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
       return { failure: { kind: 'crashed', message: 'cancelled' } };
     case 'spawn-error':
       return { failure: { kind: 'pythonMissing', python, message: out.error.message } };
+    case 'memory':
+      return { failure: { kind: 'crashed', message: `out-of-memory: more than ${out.limitMb} MB` } };
+    case 'bad-answer':
+      return { failure: { kind: 'crashed', message: `the checker's answer is malformed: ${out.reason}` } };
     case 'answer':
     case 'no-answer': {
       let reply: { outcomes?: RawOutcome[]; fatal?: HarnessError } | undefined;

@@ -4,9 +4,9 @@
  * webview state), so retainContextWhenHidden is not needed.
  */
 import * as vscode from 'vscode';
-import { LAB_STRINGS, ProtocolError, isLabId, validateFromLab, type LabId, type LabPageData, type ToLabMessage } from '../protocol';
+import { LAB_STRINGS, ProtocolError, isLabId, validateFromLab, type FromLabMessage, type LabId, type LabPageData, type ToLabMessage } from '../protocol';
 import { localize, renderPage, webviewOptions } from '../panels/webviewHtml';
-import { markStepDone } from './progress';
+import { markStepDone } from '../panels/progress';
 import { progressKeyForLab } from './steps';
 import { tutorialLog } from './log';
 
@@ -63,13 +63,14 @@ export class LabPanel {
   }
 
   private receive(raw: unknown): void {
-    let message;
+    let message: FromLabMessage;
     try {
       message = validateFromLab(raw);
     } catch (e) {
       // A webview is untrusted input: log what was wrong and drop the message.
-      if (e instanceof ProtocolError) return tutorialLog().warn(`labs page: dropped an invalid message (${e.message})`);
-      throw e;
+      if (!(e instanceof ProtocolError)) throw e;
+      tutorialLog().warn(`labs page: dropped an invalid message (${e.message})`);
+      return;
     }
     switch (message.type) {
       case 'labShown': {

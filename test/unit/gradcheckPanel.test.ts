@@ -1,5 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
 import { FIXTURES, PYTHON } from './gradcheckHelpers';
@@ -71,8 +73,8 @@ test("the page's messages: invalid ones are logged and dropped; run, preset, bad
   posted().length = 0;
   receive({ type: 'run', gradient: '', wrt: 'x', h: 1e-4, inputsText: '{"x": [3, 4]}' });
   const plain = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
-  assert.deepEqual([plain.result.verdict, plain.result.codes], ['pass', []]);
-  assert.match(plain.result.headline, /No hand-written gradient/);
+  assert.deepEqual([plain.result.verdict, plain.result.codes], ['numerical-only', []]);
+  assert.match(plain.result.headline, /Only the numerical gradient of function_2\(\) was computed/);
 
   posted().length = 0;
   receive({ type: 'run', gradient: 'function_2_grad', wrt: 'x', h: 1e-4, inputsText: '{"x": [3, 4' });
@@ -80,6 +82,58 @@ test("the page's messages: invalid ones are logged and dropped; run, preset, bad
   assert.match(bad.result.headline, /not valid JSON/);
 
   await show('py/infinite_loop.py', 'mean_loss').catch(() => undefined);
+});
+
+test('numerical-only never ticks the walkthrough step; a pass does', async () => {
+  const ticks = () => recorded.executed.filter((c) => c[0] === 'setContext' && c[1] === 'gradientLab.gradientCheckPassed');
+  recorded.executed.length = 0;
+  const only = await show('py/sum_squares_error.py', 'sum_squares_error');
+  assert.equal(only.result.verdict, 'numerical-only');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(ticks(), [], 'nothing of the learner was compared: no tick');
+  const pass = await show('py/function_2.py', 'function_2');
+  assert.equal(pass.result.verdict, 'pass');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(ticks().length, 1);
+});
+
+test("the book's TwoLayerNet: one table per group of self.params, with how it was checked; a (loss, dW) loss is preselected as returned", async () => {
+  const r = (await show('python/book/ch05/two_layer_net.py', 'TwoLayerNet.loss')) as unknown as { result: { verdict: string; groups: { wrt: string; verdict: string; rows: unknown[] }[]; notes: string[] } };
+  assert.equal(r.result.verdict, 'pass');
+  assert.deepEqual(r.result.groups.map((g) => [g.wrt, g.verdict, g.rows.length]), [["self.params['W1']", 'pass', 20], ["self.params['b1']", 'pass', 5], ["self.params['W2']", 'pass', 15], ["self.params['b2']", 'pass', 3]]);
+  assert.match(r.result.notes.join('\n'), /constructed as TwoLayerNet\(input_size=4/);
+  const setup = posted().find((m) => (m as { type: string }).type === 'setup') as { setup: { wrt: string; wrtChoices: string[] } };
+  assert.equal(setup.setup.wrt, 'self.params');
+  assert.ok(setup.setup.wrtChoices.includes("self.params['W1']"));
+
+  const cs = await show('python/cs231n/softmax.py', 'softmax_loss_naive');
+  assert.equal(cs.result.verdict, 'pass');
+  const s2 = posted().find((m) => (m as { type: string }).type === 'setup') as { setup: { gradient: string } };
+  assert.equal(s2.setup.gradient, '@returned');
+  posted().length = 0;
+  receive({ type: 'run', gradient: '@returned', wrt: 'W', h: 1e-4, inputsText: JSON.stringify({ W: [[0.1, -0.2], [0.3, 0.4]], X: [[1, 2], [0.5, -1]], y: [0, 1], reg: 0.1 }) });
+  const again = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
+  assert.equal(again.result.verdict, 'pass');
+  posted().length = 0;
+  receive({ type: 'run', gradient: '', wrt: "self.params['W1']", h: 1e-4, inputsText: '{}' });
+  const path = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
+  assert.ok(path.result.codes.length > 0, 'a path is a valid wrt (the check says what is missing, the page is not refused)');
+});
+
+test('several candidate gradients: the panel asks which one and checks with it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-panel-'));
+  const file = join(dir, 'two.py');
+  writeFileSync(file, 'import numpy as np\n\ndef f(x):\n    return np.sum(x ** 3)\n\ndef f_grad(x):\n    return {"first": 3 * x ** 2, "second": 2 * x}\n');
+  let offered: string[] = [];
+  recorded.answers.push((items) => {
+    offered = items as string[];
+    return 'first';
+  });
+  posted().length = 0;
+  panelModule.GradcheckPanel.show(context as never, diagnostics as never, { uri: vscode.Uri.file(file) as never, functionName: 'f' });
+  const r = (await waitForPosted((m) => m.type === 'result' && (m as unknown as Result).result.verdict !== 'error')) as unknown as Result;
+  assert.deepEqual(offered, ['first', 'second']);
+  assert.equal(r.result.verdict, 'pass');
 });
 
 test('Stop ends a running check and tells the page', async () => {

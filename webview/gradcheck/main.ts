@@ -9,6 +9,7 @@ import { format, strings } from '../shared/l10n';
 import { onMessage, post, vscode } from '../shared/vscode';
 import { ErrorChart } from './chart';
 import { renderTable } from './table';
+import { errorMessage } from '../../src/util/text';
 import { insideOnResult, insideReceive, insideSection } from './inside';
 
 const S = strings(GRADCHECK_STRINGS);
@@ -71,7 +72,7 @@ function checkInputs(): boolean {
     const v = JSON.parse(inputs.value) as unknown;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) message = S.invalidInputs;
   } catch (e) {
-    message = format(S.invalidJson, (e as Error).message);
+    message = format(S.invalidJson, errorMessage(e));
   }
   inputs.setAttribute('aria-invalid', message ? 'true' : 'false');
   inputsError.textContent = message;
@@ -128,7 +129,7 @@ function renderResult(r: ResultView): void {
   setRunning(false);
   chart?.destroy();
   chart = undefined;
-  const verdictText = r.verdict === 'pass' ? S.verdictPass : r.verdict === 'fail' ? S.verdictFail : S.verdictError;
+  const verdictText = r.verdict === 'pass' ? S.verdictPass : r.verdict === 'fail' ? S.verdictFail : r.verdict === 'numerical-only' ? S.verdictNumericalOnly : S.verdictError;
   const parts: HTMLElement[] = [
     el('div', { class: `verdict ${r.verdict}`, role: 'status' }, el('strong', { class: 'badge', text: verdictText }), el('span', { text: r.headline })),
   ];
@@ -141,10 +142,16 @@ function renderResult(r: ResultView): void {
     go.addEventListener('click', () => send({ type: 'reveal', line }));
     parts.push(el('div', { class: 'location' }, el('span', { text: r.location.label }), ...(r.location.source ? [el('code', { text: r.location.source })] : []), go));
   }
+  if (r.notes?.length) parts.push(el('h2', { text: S.howChecked }), el('ul', { class: 'notes' }, ...r.notes.map((m) => el('li', {}, m))));
   if (r.recognised) parts.push(el('p', { class: 'recognised', text: r.recognised }));
-  if (r.rows.length || r.chart) {
+  // A dict of parameters: one table per group, each with its own verdict.
+  for (const g of r.groups ?? []) {
+    const badge = g.verdict === 'pass' ? S.verdictPass : g.verdict === 'fail' ? S.verdictFail : S.verdictNumericalOnly;
+    parts.push(el('h2', { class: `group ${g.verdict}`, text: format(S.groupTable, g.wrt, badge) }), el('p', { class: 'muted', text: g.headline }), renderTable({ ...r, rows: g.rows, hasAnalytic: g.hasAnalytic }, S));
+  }
+  if ((r.rows.length && !r.groups?.length) || r.chart) {
     const grid = el('div', { class: 'result-grid' });
-    if (r.rows.length) grid.append(el('div', {}, el('h2', { text: r.hasAnalytic ? S.elements : S.numericalOnly }), renderTable(r, S)));
+    if (r.rows.length && !r.groups?.length) grid.append(el('div', {}, el('h2', { text: r.hasAnalytic ? S.elements : S.numericalOnly }), renderTable(r, S)));
     if (r.chart) {
       const canvas = el('canvas', { role: 'img', 'aria-label': S.chartLabel });
       grid.append(el('div', {}, el('h2', { text: S.errorVsH }), el('div', { class: 'chart-box' }, canvas), el('p', { class: 'muted caption', text: r.chart.caption })));

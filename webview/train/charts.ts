@@ -72,6 +72,7 @@ export class TrainCharts {
     const colors = this.theme.series;
     const lossSets: LineSet[] = [];
     const accSets: LineSet[] = [];
+    let markers = 0;
     const width = this.theme.highContrast ? 3 : 2;
     for (const run of runs) {
       const color = colors[run.colorIndex % colors.length];
@@ -80,8 +81,14 @@ export class TrainCharts {
         if (this.showRaw) {
           lossSets.push({ label: format(S.rawLoss, name), data: envelope(run.loss, run.stride, BUCKETS), borderColor: withAlpha(color, this.theme.highContrast ? 0.5 : 0.28), borderWidth: 1, pointRadius: 0, glRaw: true, order: RAW_BELOW - run.colorIndex });
         }
-        const smoothed = smooth(run.loss, run.stride > 1 ? Math.pow(this.smoothing, run.stride) : this.smoothing);
+        const smoothed = smooth(run.loss, run.stride > 1 ? this.smoothing ** run.stride : this.smoothing);
         lossSets.push({ label: format(S.smoothLoss, name), data: thin(smoothed, run.stride, 2 * BUCKETS), borderColor: color, borderWidth: width, pointRadius: 0, order: -run.colorIndex });
+        // A learning-rate change during the run: a dashed vertical line at its iteration.
+        const top = Math.min(2.6, Math.max(...smoothed.filter(Number.isFinite), 0.5));
+        for (const c of run.view.learningRateChanges ?? []) {
+          markers++;
+          lossSets.push({ label: format(S.rateChanged, c.learningRate, c.iter), data: [{ x: c.iter, y: 0 }, { x: c.iter, y: top }], borderColor: color, borderWidth: 1.5, borderDash: [3, 3], pointRadius: 0, order: -run.colorIndex });
+        }
       }
       const epochs = run.view.epochs;
       if (epochs.length) {
@@ -98,6 +105,7 @@ export class TrainCharts {
     accuracy.update('none');
     // For tests and screen readers: how much each chart currently shows.
     this.lossCanvas.dataset.points = String(lossSets.reduce((n, d) => n + d.data.length, 0));
+    this.lossCanvas.dataset.rateMarkers = String(markers);
     this.accuracyCanvas.dataset.points = String(accSets.reduce((n, d) => n + d.data.length, 0));
   }
 

@@ -6,15 +6,18 @@ import { format } from '../shared/l10n';
 import {
   DEFAULT_RUN_CONFIG, FieldError, FieldName, PanelOptions, RunConfig, checkRunConfig, naiveNumericalSecondsPerIteration, parameterCount,
 } from '../../src/protocol/train';
+import { OVERFIT_PRESET } from '../../src/core/sanity';
 import { button, el, newId } from '../shared/dom';
 import { duration, integer } from './format';
 import { S } from './strings';
 
-const NUMBER_FIELDS = ['hiddenSize', 'learningRate', 'batchSize', 'iters', 'weightInitStd', 'seed'] as const;
+const NUMBER_FIELDS = ['hiddenSize', 'learningRate', 'batchSize', 'iters', 'weightInitStd', 'seed', 'trainImages', 'checkEvery'] as const;
 type NumberFieldName = (typeof NUMBER_FIELDS)[number];
+/** Fields that may be left empty (or 0): the book's way. */
+const OPTIONAL_FIELDS: readonly NumberFieldName[] = ['trainImages', 'checkEvery'];
 
 /** What the form remembers across reloads: the text of each field, as typed. */
-export type FormState = Record<NumberFieldName | 'gradientMethod' | 'datasetKind' | 'folder', string>;
+export type FormState = Record<NumberFieldName | 'gradientMethod' | 'datasetKind' | 'folder' | 'sampling', string>;
 
 export function formStateOf(c: RunConfig): FormState {
   return {
@@ -24,6 +27,9 @@ export function formStateOf(c: RunConfig): FormState {
     iters: String(c.iters),
     weightInitStd: String(c.weightInitStd),
     seed: String(c.seed),
+    trainImages: String(c.trainImages ?? 0),
+    checkEvery: String(c.checkEvery ?? 0),
+    sampling: c.sampling ?? 'replacement',
     gradientMethod: c.gradientMethod,
     datasetKind: c.dataset.kind,
     folder: c.dataset.kind === 'folder' ? c.dataset.path : '',
@@ -35,6 +41,7 @@ export class TrainForm {
   private readonly inputs = {} as Record<NumberFieldName, HTMLInputElement>;
   private readonly errors = {} as Record<FieldName, HTMLElement>;
   private readonly method: HTMLSelectElement;
+  private readonly sampling: HTMLSelectElement;
   private readonly datasetKind: HTMLSelectElement;
   private readonly folder: HTMLInputElement;
   private readonly folderRow: HTMLElement;
@@ -51,7 +58,8 @@ export class TrainForm {
     for (const name of NUMBER_FIELDS) {
       const errId = newId('err');
       const input = el('input', { type: 'text', inputmode: name === 'learningRate' || name === 'weightInitStd' ? 'decimal' : 'numeric', spellcheck: 'false', name, 'aria-describedby': errId });
-      input.value = initial[name];
+      // A state saved by an older version lacks the newer fields: they start at the book's way.
+      input.value = initial[name] ?? (OPTIONAL_FIELDS.includes(name) ? '0' : '');
       input.addEventListener('input', () => this.changed());
       this.inputs[name] = input;
       this.errors[name] = el('span', { class: 'invalid-reason', id: errId, 'aria-live': 'polite' });
@@ -61,6 +69,15 @@ export class TrainForm {
     this.method.value = initial.gradientMethod;
     this.method.addEventListener('change', () => this.changed());
     this.errors.gradientMethod = el('span', { class: 'invalid-reason' });
+    this.sampling = el(
+      'select',
+      { name: 'sampling', title: S.samplingHint },
+      el('option', { value: 'replacement', text: S.samplingReplacement }),
+      el('option', { value: 'shuffled', text: S.samplingShuffled }),
+    );
+    this.sampling.value = initial.sampling === 'shuffled' ? 'shuffled' : 'replacement';
+    this.sampling.addEventListener('change', () => this.changed());
+    this.errors.sampling = el('span', { class: 'invalid-reason' });
     this.datasetKind = el(
       'select',
       { name: 'dataset' },
@@ -81,11 +98,26 @@ export class TrainForm {
     fields.append(
       el('label', { class: 'wide' }, el('span', { text: S.gradientMethod }), this.method, this.errors.gradientMethod),
       el('label', { class: 'wide' }, el('span', { text: S.dataset }), this.datasetKind),
+      el('label', { class: 'wide' }, el('span', { text: S.sampling }), this.sampling, this.errors.sampling),
     );
     this.root = el(
       'div',
       {},
-      el('div', { class: 'row spread' }, el('h2', { text: S.hyperparameters }), button(S.defaults, () => this.setState(formStateOf(DEFAULT_RUN_CONFIG)), { class: 'secondary small' })),
+      el(
+        'div',
+        { class: 'row spread' },
+        el('h2', { text: S.hyperparameters }),
+        el(
+          'div',
+          { class: 'row' },
+          button(S.defaults, () => this.setState(formStateOf(DEFAULT_RUN_CONFIG)), { class: 'secondary small' }),
+          button(S.overfitPreset, () => this.setState(formStateOf({ ...DEFAULT_RUN_CONFIG, ...OVERFIT_PRESET })), {
+            class: 'secondary small',
+            title: S.overfitHint,
+            name: 'overfitPreset',
+          }),
+        ),
+      ),
       fields,
       this.folderRow,
       this.warning,
@@ -96,15 +128,23 @@ export class TrainForm {
   state(): FormState {
     const s = {} as FormState;
     for (const name of NUMBER_FIELDS) s[name] = this.inputs[name].value;
-    return { ...s, gradientMethod: this.method.value, datasetKind: this.datasetKind.value, folder: this.folder.value };
+    return { ...s, gradientMethod: this.method.value, datasetKind: this.datasetKind.value, folder: this.folder.value, sampling: this.sampling.value };
   }
 
   setState(state: FormState): void {
     for (const name of NUMBER_FIELDS) this.inputs[name].value = state[name];
     this.method.value = state.gradientMethod;
+    this.sampling.value = state.sampling === 'shuffled' ? 'shuffled' : 'replacement';
     this.datasetKind.value = state.datasetKind;
     this.folder.value = state.folder;
     this.changed();
+  }
+
+  /** Puts a learning rate into the form (the finder's suggestion). */
+  setLearningRate(lr: number): void {
+    this.inputs.learningRate.value = String(lr);
+    this.changed();
+    this.inputs.learningRate.focus();
   }
 
   setFolder(path: string): void {
@@ -114,7 +154,7 @@ export class TrainForm {
   }
 
   setEnabled(enabled: boolean): void {
-    for (const e of [...Object.values(this.inputs), this.method, this.datasetKind, this.folder, this.browse]) e.disabled = !enabled;
+    for (const e of [...Object.values(this.inputs), this.method, this.sampling, this.datasetKind, this.folder, this.browse]) e.disabled = !enabled;
   }
 
   /** The run's settings, or undefined with every refused field marked and the first one focused. */
@@ -123,7 +163,7 @@ export class TrainForm {
     this.showErrors(errors);
     if (!config) {
       const first = errors[0]?.field;
-      const target = first === 'dataset' ? this.folder : first === 'gradientMethod' ? this.method : first ? this.inputs[first] : undefined;
+      const target = first ? this.inputOf(first) : undefined;
       target?.focus();
     }
     return config;
@@ -136,8 +176,9 @@ export class TrainForm {
     };
     const kind = this.datasetKind.value;
     const values: Record<string, unknown> = {
-      ...Object.fromEntries(NUMBER_FIELDS.map((n) => [n, num(n)])),
+      ...Object.fromEntries(NUMBER_FIELDS.filter((n) => !OPTIONAL_FIELDS.includes(n) || this.inputs[n].value.trim() !== '').map((n) => [n, num(n)])),
       gradientMethod: this.method.value,
+      sampling: this.sampling.value,
       dataset: kind === 'folder' ? { kind, path: this.folder.value } : { kind },
     };
     return checkRunConfig(values, kind === 'bundled' ? this.options.bundledTrainCount : undefined);
@@ -147,9 +188,16 @@ export class TrainForm {
     for (const [field, span] of Object.entries(this.errors) as [FieldName, HTMLElement][]) {
       const e = errors.find((x) => x.field === field);
       span.textContent = e ? format(S[e.reason], ...e.args) : '';
-      const input = field === 'dataset' ? this.folder : field === 'gradientMethod' ? this.method : this.inputs[field as NumberFieldName];
+      const input = this.inputOf(field);
       input.setAttribute('aria-invalid', String(!!e));
     }
+  }
+
+  private inputOf(field: FieldName): HTMLElement {
+    if (field === 'dataset') return this.folder;
+    if (field === 'gradientMethod') return this.method;
+    if (field === 'sampling') return this.sampling;
+    return this.inputs[field];
   }
 
   private changed(): void {

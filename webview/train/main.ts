@@ -14,6 +14,7 @@ import { integer, pct } from './format';
 import { FormState, TrainForm, formStateOf } from './form';
 import { ModelPanel } from './modelPanel';
 import { NetCheckCard } from './netCheckCard';
+import { GradientsCard } from './gradientsCard';
 import { RunsTable } from './runsTable';
 import { Runs } from './state';
 import { S } from './strings';
@@ -70,6 +71,14 @@ const table = new RunsTable(
 );
 const model = new ModelPanel(theme, (id, requestId, pixels) => post({ type: 'predict', id, requestId, pixels }), page.onlyMistakes, (v) => ((page.onlyMistakes = v), remember()));
 const netCheck = new NetCheckCard((batchSize) => post({ type: 'checkNetwork', batchSize }));
+const gradients = new GradientsCard(theme, {
+  setLearningRate: (learningRate) => post({ type: 'setLearningRate', learningRate }),
+  findLearningRate: () => {
+    const config = form.validate();
+    if (config) post({ type: 'findLearningRate', config });
+  },
+  useLearningRate: (lr) => form.setLearningRate(lr),
+});
 const notice = el('div', { class: 'notice', role: 'alert' });
 const advice = el('div', { class: 'advice', role: 'status', 'aria-live': 'polite' });
 const epochHeading = el('h2', { text: S.epochTable });
@@ -114,6 +123,8 @@ document.getElementById('app')!.append(
     chartCard(S.lossChart, lossCanvas, 'loss', [el('label', { class: 'inline' }, el('span', { text: S.smoothing }), smoothing), el('label', { class: 'inline' }, raw, el('span', { text: S.showRaw }))]),
     chartCard(S.accuracyChart, accuracyCanvas, 'accuracy'),
   ),
+  gradients.root,
+  gradients.finderRoot,
   el(
     'section',
     { class: 'card runs-card' },
@@ -148,6 +159,9 @@ function setMode(): void {
   const mode = runs.live ? (runs.liveState === 'paused' ? 'paused' : 'running') : 'idle';
   controls.setMode(mode);
   form.setEnabled(mode === 'idle');
+  const live = runs.live;
+  const changes = live?.view.learningRateChanges ?? [];
+  gradients.setLive(live?.view.id, !!live, changes.length ? changes[changes.length - 1].learningRate : (live?.view.config.learningRate ?? 0.1));
 }
 
 function showNotice(level: 'info' | 'warning' | 'error', text: string): void {
@@ -233,6 +247,21 @@ function receive(m: TrainToWebview): void {
     case 'notice':
       showNotice(m.level, m.text);
       return;
+    case 'watch': {
+      gradients.receive(m);
+      if (m.item.kind === 'learningRate') {
+        const e = runs.get(m.id);
+        if (e) {
+          const { kind: _kind, ...change } = m.item;
+          e.view.learningRateChanges = [...(e.view.learningRateChanges ?? []).filter((c) => c.iter !== change.iter), change];
+          charts.schedule();
+        }
+      }
+      return;
+    }
+    case 'lrFinder':
+      gradients.finderUpdate(m);
+      return;
     case 'netCheck':
       netCheck.update(m);
       if (m.state !== 'running') netCheck.root.scrollIntoView({ block: 'nearest' });
@@ -250,6 +279,7 @@ whenThemeChanges((c) => {
   theme = c;
   charts.setTheme(c);
   model.setTheme(c);
+  gradients.setTheme(c);
   renderRuns();
 });
 setMode();

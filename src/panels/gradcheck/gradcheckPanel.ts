@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { readFile } from 'fs/promises';
-import { CheckOptions, CheckReport, Prepared, prepare, runPrepared } from '../../gradcheck/check';
+import { CheckOptions, CheckReport, Prepared, RETURNED_GRADIENT, prepare, runPrepared } from '../../gradcheck/check';
 import { qualifiedName } from '../../gradcheck/functions';
 import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
 import { makeRunners } from '../../gradcheck/runners';
@@ -16,8 +16,9 @@ import {
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
 import { localize, renderPage, webviewOptions } from '../webviewHtml';
 import { pythonInterpreter } from './interpreter';
-import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
+import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
+import { errorMessage } from '../../util/text';
 import { InsideController } from './insideController';
 import { INSIDE_STRINGS } from '../../protocol/inside';
 
@@ -60,6 +61,8 @@ export class GradcheckPanel {
   private setup: SetupView | undefined;
   private lastResult: GradcheckToWebview | undefined;
   private running: AbortController | undefined;
+  /** The entry chosen when a returned dict or tuple held several candidates (--grad-key). */
+  private gradKey: { wrt: string; key: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** The check last shown, for "Replay element" and "Trace shapes" (insideController.ts). */
   private lastCheck: { options: CheckOptions; report: CheckReport } | undefined;
@@ -92,7 +95,7 @@ export class GradcheckPanel {
     try {
       m = parseGradcheckMessage(raw);
     } catch (e) {
-      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${(e as Error).message}`);
+      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${errorMessage(e)}`);
       return;
     }
     switch (m.type) {
@@ -135,7 +138,14 @@ export class GradcheckPanel {
   async retarget(target: CheckTarget): Promise<void> {
     this.target = target;
     this.panel.title = vscode.l10n.t('Check Gradient: {0}', target.functionName);
-    const options: CheckOptions = { file: target.uri.fsPath, source: await this.source(target.uri), functionName: target.functionName, gradientName: target.gradientName, inputs: target.inputs };
+    const options: CheckOptions = {
+      file: target.uri.fsPath,
+      source: await this.source(target.uri),
+      functionName: target.functionName,
+      gradientName: target.gradientName,
+      workspace: workspaceOf(target.uri),
+      inputs: target.inputs,
+    };
     await this.check(options, true);
     if (target.then === 'replay') await this.insideFor({ type: 'replay', element: '' });
     else if (target.then === 'trace') await this.insideFor({ type: 'trace', on: true });
@@ -149,7 +159,7 @@ export class GradcheckPanel {
       if (!isRecord(parsed)) throw new ProtocolError(vscode.l10n.t(GRADCHECK_STRINGS.invalidInputs));
       inputs = parsed as Inputs;
     } catch (e) {
-      this.post({ type: 'result', result: inputError((e as Error).message) });
+      this.post({ type: 'result', result: inputError(errorMessage(e)) });
       return;
     }
     const options: CheckOptions = {
@@ -160,6 +170,8 @@ export class GradcheckPanel {
       wrt: m.wrt,
       h: m.h,
       inputs,
+      workspace: workspaceOf(this.target.uri),
+      gradKey: this.gradKey?.wrt === m.wrt ? this.gradKey.key : undefined,
     };
     this.target = { ...this.target, gradientName: options.gradientName };
     await this.check(options, false);
@@ -196,6 +208,15 @@ export class GradcheckPanel {
       runPrepared(prepared, runners, running.signal, started),
     );
     if (running.signal.aborted) return;
+    // Several entries could be the gradient (a dict with dW and dx of one shape): ask, then check again.
+    if (report.error?.kind === 'ambiguous' && report.error.choices?.length && !options.gradKey) {
+      const key = await vscode.window.showQuickPick(report.error.choices, { placeHolder: vscode.l10n.t('Which of these is the gradient of {0}?', prepared.request.wrt) });
+      if (key) {
+        this.gradKey = { wrt: prepared.request.wrt, key };
+        await this.check({ ...options, wrt: prepared.request.wrt, gradKey: key }, false);
+        return;
+      }
+    }
     // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts).
     if (report.verdict === 'pass') void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
     if (report.error?.kind === 'internal') gradcheckLog().error(`check of ${prepared.loss.name} in ${prepared.request.file}: ${report.error.message}\n${report.error.detail ?? ''}`);
@@ -240,7 +261,7 @@ export class GradcheckPanel {
   private generate(batchSize: number, seed: number): void {
     const p = this.prepared;
     if (!p) return;
-    const inputs = generateInputs(p.loss.params, { batchSize, seed, batched: p.batched, externalWeights: p.externalWeights });
+    const inputs = p.generate ? p.generate(batchSize, seed) : generateInputs(p.loss.params, { batchSize, seed, batched: p.batched, externalWeights: p.externalWeights });
     this.post({ type: 'inputs', inputsText: inputsToText(inputs), wrt: p.request.wrt });
   }
 
@@ -264,9 +285,10 @@ function setupView(p: Prepared): SetupView {
     language: p.language,
     signature: `${qualifiedName(p.loss)}(${p.loss.params.join(', ')})`,
     line: p.loss.line,
-    gradient: p.gradient ? qualifiedName(p.gradient) : '',
+    gradient: p.gradient ? qualifiedName(p.gradient) : returnsGradient(p) ? RETURNED_GRADIENT : '',
     gradientChoices: [
       { value: '', label: vscode.l10n.t(GRADCHECK_STRINGS.noGradient) },
+      ...(p.language === 'python' ? [{ value: RETURNED_GRADIENT, label: vscode.l10n.t(GRADCHECK_STRINGS.returnedGradient) }] : []),
       ...p.functions.filter((f) => f !== p.loss).map((f) => ({ value: qualifiedName(f), label: `${qualifiedName(f)}(${f.params.join(', ')})` })),
     ],
     wrt: p.request.wrt,
@@ -277,6 +299,11 @@ function setupView(p: Prepared): SetupView {
     inputsText: inputsToText(p.request.inputs),
     presets: presetsFor(p.loss, p.cls).map((x) => ({ id: x.id, label: presetLabels[x.id] })),
   };
+}
+
+/** The loss returns more than the loss (return loss, dW): its gradient comes with it. */
+function returnsGradient(p: Prepared): boolean {
+  return (p.request.lossReturnNames?.length ?? 0) >= 2;
 }
 
 function stoppedView() {
@@ -295,6 +322,10 @@ function inputError(message: string) {
     chart: null,
     stats: '',
   };
+}
+
+function workspaceOf(uri: vscode.Uri): string | undefined {
+  return vscode.workspace.getWorkspaceFolder?.(uri)?.uri.fsPath;
 }
 
 async function reveal(uri: vscode.Uri, line: number): Promise<void> {

@@ -1,6 +1,7 @@
 import type { CheckReport } from '../../gradcheck/check';
 import { Msg, elementText, fmt, shapeText } from '../../gradcheck/messages';
 import type { ResultView, RowView } from '../../protocol/gradcheck';
+import { format } from '../../util/text';
 
 /**
  * A check report as the panel shows it: every text translated with `t` (vscode.l10n.t in the
@@ -11,15 +12,15 @@ import type { ResultView, RowView } from '../../protocol/gradcheck';
 export type Translate = (text: string, ...args: string[]) => string;
 
 /** The English template with its arguments filled in (what vscode.l10n.t does without a translation). */
-export const english: Translate = (text, ...args) => text.replace(/\{(\d+)\}/g, (all, i) => args[Number(i)] ?? all);
+export const english: Translate = format;
 
 const tr = (t: Translate, m: Msg) => t(m.text, ...m.args);
 
 /** Rows sent to the page: the worst ones (the table can show all of them). */
 export const MAX_ROWS = 500;
 
-export function toResultView(r: CheckReport, t: Translate): ResultView {
-  const hasAnalytic = r.gradient !== undefined && r.rows.some((row) => row.analytic !== null);
+function rowViews(r: CheckReport): { rows: RowView[]; hasAnalytic: boolean } {
+  const hasAnalytic = r.rows.some((row) => row.analytic !== null);
   const rows: RowView[] = (hasAnalytic ? r.rows : [...r.rows].sort((a, b) => a.index - b.index)).slice(0, MAX_ROWS).map((row) => ({
     element: elementText(r.wrt, row.position),
     x: fmt(row.x),
@@ -29,6 +30,11 @@ export function toResultView(r: CheckReport, t: Translate): ResultView {
     relError: row.relError === null ? '—' : fmt(row.relError),
     ok: row.ok,
   }));
+  return { rows, hasAnalytic };
+}
+
+export function toResultView(r: CheckReport, t: Translate): ResultView {
+  const { rows, hasAnalytic } = rowViews(r);
   const e = r.errorVsH;
   const chart = e
     ? {
@@ -48,7 +54,7 @@ export function toResultView(r: CheckReport, t: Translate): ResultView {
   const recognised = r.recognised
     ? t("Recognised as the book's {0}: {1} and {2} on its two examples, as the book gives ({3} and {4}).", r.recognised.kind === 'cross-entropy' ? t('cross entropy error') : t('sum of squares error'), fmt(r.recognised.values[0]), fmt(r.recognised.values[1]), fmt(r.recognised.expected[0]), fmt(r.recognised.expected[1]))
     : undefined;
-  const thresholds = r.verdict === 'error'
+  const thresholds = r.verdict === 'error' || r.verdict === 'numerical-only'
     ? ''
     : t('Pass: every element has relative error |a − n| / max(|a|, |n|) ≤ {0}, or |a − n| ≤ {1} (1e-8 · max(1, |f(x)|)); ≤ {2} everywhere is excellent. Numerical: central differences, h = {3}, float64.', fmt(r.thresholds.relative), fmt(r.thresholds.absoluteFloor), fmt(r.thresholds.excellent), fmt(r.h));
   const stats = r.verdict === 'error' && !r.runtime
@@ -58,6 +64,8 @@ export function toResultView(r: CheckReport, t: Translate): ResultView {
     verdict: r.verdict,
     headline: tr(t, r.summary),
     messages: r.messages.map((m) => tr(t, m)),
+    notes: r.notes?.map((m) => tr(t, m)),
+    groups: r.groups?.map((g) => ({ wrt: g.wrt, verdict: g.verdict, headline: tr(t, g.summary), ...rowViews(g) })),
     codes: r.diagnosis,
     location,
     thresholds,
