@@ -11,17 +11,29 @@ type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 type LoadPanel = () => Promise<PanelModule>;
 type Diagnostics = vscode.DiagnosticCollection;
 
-export function registerReplayExample(context: vscode.ExtensionContext, diagnostics: Diagnostics, load: LoadPanel): void {
+export function registerReplayExample(
+  context: vscode.ExtensionContext,
+  diagnostics: Diagnostics,
+  load: LoadPanel,
+): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('gradientLab.replayNumericalGradient', () => replayExample(context, diagnostics, load)),
+    vscode.commands.registerCommand('gradientLab.replayNumericalGradient', () =>
+      replayExample(context, diagnostics, load),
+    ),
   );
 }
 
-async function replayExample(context: vscode.ExtensionContext, diagnostics: Diagnostics, load: LoadPanel): Promise<void> {
+async function replayExample(
+  context: vscode.ExtensionContext,
+  diagnostics: Diagnostics,
+  load: LoadPanel,
+): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     const manage = vscode.l10n.t('Manage Workspace Trust');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.'),
+      vscode.l10n.t(
+        'Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.',
+      ),
       manage,
     );
     if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
@@ -38,5 +50,5 @@ async function replayExample(context: vscode.ExtensionContext, diagnostics: Diag
   }
   await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preview: false });
   const target = { uri, functionName: 'function_2', gradientName: 'numerical_gradient', inputs: { x: [3, 4] } };
-  (await load()).GradcheckPanel.show(context, diagnostics, { ...target, then: 'replay' });
+  (await load()).GradcheckPanel.show(context, diagnostics, { ...target, open: 'replay' });
 }

@@ -27,7 +27,7 @@ export interface InsideOptions extends CheckOptions {
 
 export type InsideOutcome<T> = { ok: true; value: T } | { ok: false; message: Msg };
 
-const fail = <T,>(message: Msg): InsideOutcome<T> => ({ ok: false, message });
+const fail = <T>(message: Msg): InsideOutcome<T> => ({ ok: false, message });
 
 function insideRequest(p: Prepared, mode: 'replay' | 'trace', o: InsideOptions, index?: number): InsideRequest {
   return {
@@ -58,9 +58,14 @@ export function chooseElement(p: Prepared, o: InsideOptions, report?: CheckRepor
   const parsed = parseElement(o.element);
   const flat = parsed ? flatIndex(parsed.position, shape) : undefined;
   if (!parsed || flat === undefined) {
-    const example = elementText(p.request.wrt, shape.map((n) => n - 1));
+    const example = elementText(
+      p.request.wrt,
+      shape.map((n) => n - 1),
+    );
     const shapeText = `(${shape.join(', ')})`;
-    return fail(msg('{0} is not an element of {1} {2}: write it like {3}.', o.element, p.request.wrt, shapeText, example));
+    return fail(
+      msg('{0} is not an element of {1} {2}: write it like {3}.', o.element, p.request.wrt, shapeText, example),
+    );
   }
   return { ok: true, value: flat };
 }

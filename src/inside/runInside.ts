@@ -20,21 +20,28 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export function decodeInside(line: string): InsideResult {
   const v: unknown = JSON.parse(line, (key, value) =>
-    typeof value === 'string' && value in NON_FINITE && (/^\d+$/.test(key) || ['value', 'intended', 'difference', 'reference'].includes(key))
+    typeof value === 'string' &&
+    value in NON_FINITE &&
+    (/^\d+$/.test(key) || ['value', 'intended', 'difference', 'reference'].includes(key))
       ? NON_FINITE[value]
       : value,
   );
   if (!isObject(v) || typeof v.ok !== 'boolean') throw new Error('not a result');
   if (!v.ok) {
-    if (!isObject(v.error) || typeof v.error.kind !== 'string' || typeof v.error.message !== 'string') throw new Error('error without kind');
+    if (!isObject(v.error) || typeof v.error.kind !== 'string' || typeof v.error.message !== 'string')
+      throw new Error('error without kind');
     return v as unknown as InsideResult;
   }
   const replay = v.replay;
   const trace = v.trace;
-  if (isObject(replay) && !(Array.isArray(replay.steps) && Array.isArray(replay.position) && typeof replay.index === 'number')) {
+  if (
+    isObject(replay) &&
+    !(Array.isArray(replay.steps) && Array.isArray(replay.position) && typeof replay.index === 'number')
+  ) {
     throw new Error('replay without steps');
   }
-  if (isObject(trace) && !(Array.isArray(trace.entries) && Array.isArray(trace.facts))) throw new Error('trace without entries');
+  if (isObject(trace) && !(Array.isArray(trace.entries) && Array.isArray(trace.facts)))
+    throw new Error('trace without entries');
   if (!isObject(replay) && !isObject(trace)) throw new Error('neither a replay nor a trace');
   return v as unknown as InsideResult;
 }
@@ -73,7 +80,8 @@ export async function runInsidePython(
       return {
         ok: false,
         error: {
-          kind: 'internal', message: `Python exited (code ${out.code}) without a result`,
+          kind: 'internal',
+          message: `Python exited (code ${out.code}) without a result`,
           detail: out.stderr.slice(-1500),
         },
       };

@@ -21,7 +21,7 @@ export function toReplayView(r: Replay, translate: Translate): ReplayView {
     mode: r.mode,
     steps: r.steps.map((s) => ({
       label: s.label,
-      values: s.line !== undefined ? s.bound ?? [] : s.values.map((v) => exact(v)),
+      values: s.line !== undefined ? (s.bound ?? []) : s.values.map((v) => exact(v)),
       ...(s.line !== undefined ? { line: s.line } : {}),
       ...(s.note ? { note: formatMsg(s.note, translate) } : {}),
     })),

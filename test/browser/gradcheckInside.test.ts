@@ -30,9 +30,28 @@ let trace: TraceView;
 
 before(async () => {
   messages = await recordedMessages('py/sign_error.py', 'softmax_loss');
-  const r = await replayElement({ file: join(FIXTURES, 'py', 'forgot_restore.py'), functionName: 'function_2', gradientName: 'numerical_gradient', inputs: { x: [3, 4] }, element: 'x[0]' }, runners);
-  const c = await replayElement({ file: join(FIXTURES, 'py', 'function_2.py'), functionName: 'function_2', inputs: { x: [3, 4] }, element: 'x[1]' }, runners);
-  const t = await traceShapes({ file: join(ROOT, 'test', 'fixtures', 'inside', 'trace_softmax_1d.py'), functionName: 'softmax_loss', gradientName: null }, runners);
+  const r = await replayElement(
+    {
+      file: join(FIXTURES, 'py', 'forgot_restore.py'),
+      functionName: 'function_2',
+      gradientName: 'numerical_gradient',
+      inputs: { x: [3, 4] },
+      element: 'x[0]',
+    },
+    runners,
+  );
+  const c = await replayElement(
+    { file: join(FIXTURES, 'py', 'function_2.py'), functionName: 'function_2', inputs: { x: [3, 4] }, element: 'x[1]' },
+    runners,
+  );
+  const t = await traceShapes(
+    {
+      file: join(ROOT, 'test', 'fixtures', 'inside', 'trace_softmax_1d.py'),
+      functionName: 'softmax_loss',
+      gradientName: null,
+    },
+    runners,
+  );
   assert.ok(r.ok && c.ok && t.ok);
   replay = toReplayView(r.value, english);
   central = toReplayView(c.value, english);
@@ -42,7 +61,9 @@ after(() => closeBrowser());
 
 const ALL = { ...GRADCHECK_STRINGS, ...INSIDE_STRINGS };
 
-async function open(opts: { theme?: Theme; width?: number; reduced?: boolean; strings?: Record<string, string> } = {}): Promise<Page> {
+async function open(
+  opts: { theme?: Theme; width?: number; reduced?: boolean; strings?: Record<string, string> } = {},
+): Promise<Page> {
   const page = await openPage({
     page: 'gradcheck',
     strings: opts.strings ?? ALL,
@@ -56,8 +77,10 @@ async function open(opts: { theme?: Theme; width?: number; reduced?: boolean; st
   return page;
 }
 
-const visibleSteps = (page: Page) => page.$$eval('ol.steps li', (lis) => lis.filter((li) => !(li as HTMLElement).hidden).length);
-const sent = async (page: Page) => (await posted(page)).map((m) => parseGradcheckMessage(m)).filter((m) => m.type === 'replay' || m.type === 'trace');
+const visibleSteps = (page: Page) =>
+  page.$$eval('ol.steps li', (lis) => lis.filter((li) => !(li as HTMLElement).hidden).length);
+const sent = async (page: Page) =>
+  (await posted(page)).map((m) => parseGradcheckMessage(m)).filter((m) => m.type === 'replay' || m.type === 'trace');
 
 test('Replay element: the worst element is offered; the stepper goes forward and back with buttons and keys, and plays', async () => {
   const page = await open();
@@ -74,11 +97,16 @@ test('Replay element: the worst element is offered; the stepper goes forward and
   await page.click('#step-forward');
   await page.click('#step-forward');
   assert.equal(await visibleSteps(page), 3);
-  assert.deepEqual(await page.$$eval('ol.steps li:not([hidden])', (lis) => lis.map((li) => [li.querySelector('.step-label')!.textContent, li.querySelector('.step-values')!.textContent])), [
-    ['x[1]', '4'],
-    ['x[1] + h', '4.0001'],
-    ['f(x + h)', '25.00080001'],
-  ]);
+  assert.deepEqual(
+    await page.$$eval('ol.steps li:not([hidden])', (lis) =>
+      lis.map((li) => [li.querySelector('.step-label')!.textContent, li.querySelector('.step-values')!.textContent]),
+    ),
+    [
+      ['x[1]', '4'],
+      ['x[1] + h', '4.0001'],
+      ['f(x + h)', '25.00080001'],
+    ],
+  );
   assert.equal(await page.getAttribute('ol.steps li.current', 'aria-current'), 'step');
   await page.click('#step-back');
   assert.equal(await visibleSteps(page), 2);
@@ -92,7 +120,9 @@ test('Replay element: the worst element is offered; the stepper goes forward and
   assert.equal(await page.textContent('.step-position'), 'Step 2 of 7');
   await page.click('#step-play');
   assert.equal(await page.textContent('#step-play'), 'Pause');
-  await page.waitForFunction(() => document.querySelector('.step-position')?.textContent === 'Step 4 of 7', null, { timeout: 5000 });
+  await page.waitForFunction(() => document.querySelector('.step-position')?.textContent === 'Step 4 of 7', null, {
+    timeout: 5000,
+  });
   await page.click('#step-play');
   assert.equal(await page.textContent('#step-play'), 'Play');
   assert.deepEqual(pageErrors(page), []);
@@ -107,7 +137,12 @@ test('the learner’s own loop: their lines with line numbers, the notes on what
   await sendMessages(page, [{ type: 'replay', replay }]);
   await page.focus('ol.steps');
   await page.keyboard.press('End');
-  const lines = await page.$$eval('ol.steps li', (lis) => lis.map((li) => `${li.querySelector('.line-no')?.textContent} ${li.querySelector('.step-label')!.textContent} | ${li.querySelector('.step-values')!.textContent}`));
+  const lines = await page.$$eval('ol.steps li', (lis) =>
+    lis.map(
+      (li) =>
+        `${li.querySelector('.line-no')?.textContent} ${li.querySelector('.step-label')!.textContent} | ${li.querySelector('.step-values')!.textContent}`,
+    ),
+  );
   assert.ok(lines.includes('14 x[idx] = tmp_val + h | x[0] = 3.0001'), lines.join('\n'));
   assert.ok(lines.includes('16 x[idx] = tmp_val - h | x[0] = 2.9999'));
   assert.match((await page.textContent('.replay-notes'))!, /x\[0\] was not restored: it is 2\.9999/);
@@ -127,7 +162,14 @@ test('Trace shapes: a toggle; the table of shapes and the softmax note; off clea
   await page.click('#trace');
   assert.equal(await page.getAttribute('#trace', 'aria-pressed'), 'true');
   await sendMessages(page, [{ type: 'trace', trace }]);
-  const rows = await page.$$eval('table.trace tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent).join(' ')));
+  const rows = await page.$$eval('table.trace tbody tr', (trs) =>
+    trs.map((tr) =>
+      [...tr.querySelectorAll('td')]
+        .slice(0, 4)
+        .map((td) => td.textContent)
+        .join(' '),
+    ),
+  );
   assert.deepEqual(rows.slice(0, 3), ['5 a (4, 10) float64', '6 c () float64', '7 exp_a (4, 10) float64']);
   assert.match((await page.textContent('.trace-notes'))!, /Line 5: softmax\(\) was given a batch \(4, 10\)/);
   assert.equal(await page.$$eval('table.trace tr.has-note', (t) => t.length), 1);
@@ -147,7 +189,10 @@ test('Trace shapes: a toggle; the table of shapes and the softmax note; off clea
 test('an invalid replay request is refused by the extension’s validator', () => {
   assert.throws(() => parseGradcheckMessage({ type: 'replay', element: 'x); import os' }), /element must look like/);
   assert.throws(() => parseGradcheckMessage({ type: 'trace', on: 'yes' }));
-  assert.deepEqual(parseGradcheckMessage({ type: 'replay', element: 'W[1, 2]' }), { type: 'replay', element: 'W[1, 2]' });
+  assert.deepEqual(parseGradcheckMessage({ type: 'replay', element: 'W[1, 2]' }), {
+    type: 'replay',
+    element: 'W[1, 2]',
+  });
 });
 
 for (const theme of ['dark', 'light', 'high-contrast'] as const) {
@@ -159,7 +204,14 @@ for (const theme of ['dark', 'light', 'high-contrast'] as const) {
     await page.keyboard.press('End');
     await page.click('#trace');
     await sendMessages(page, [{ type: 'trace', trace }]);
-    const overflow = await page.evaluate(() => [...document.querySelectorAll('#inside *')].filter((e) => !e.closest('.table-wrap') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((e) => e.outerHTML.slice(0, 80)));
+    const overflow = await page.evaluate(() =>
+      [...document.querySelectorAll('#inside *')]
+        .filter(
+          (e) =>
+            !e.closest('.table-wrap') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1,
+        )
+        .map((e) => e.outerHTML.slice(0, 80)),
+    );
     assert.deepEqual(overflow, []);
     if (theme !== 'high-contrast') {
       mkdirSync(SHOTS_DIR, { recursive: true });

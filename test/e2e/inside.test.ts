@@ -9,7 +9,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
-import { closeAllEditors, closeBrowser, goToLine, openFile, openWorkbench, runCommand, saveText, screenshot, until, webviewFrame, type Workbench } from './harness/workbench';
+import {
+  closeAllEditors,
+  closeBrowser,
+  goToLine,
+  openFile,
+  openWorkbench,
+  runCommand,
+  saveText,
+  screenshot,
+  until,
+  webviewFrame,
+  type Workbench,
+} from './harness/workbench';
 
 /** The softmax of 3.5.2 (one example) used on a batch: the gradient (y − t) / N does not match. */
 const BATCH_LOSS_PY = `import numpy as np
@@ -38,8 +50,10 @@ async function decorations(page: Page): Promise<string[]> {
     for (const line of document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line')) {
       for (const span of line.querySelectorAll('span')) {
         const after = getComputedStyle(span, '::after').content;
-        if (after && after !== 'none' && after !== 'normal') out.push(after.replace(/^"|"$/g, '').replace(/\\"/g, '"').trim());
-        if (/(float64|int64|=\s*\d)/.test(span.textContent ?? '') && span.className.includes('ced-')) out.push((span.textContent ?? '').trim());
+        if (after && after !== 'none' && after !== 'normal')
+          out.push(after.replace(/^"|"$/g, '').replace(/\\"/g, '"').trim());
+        if (/(float64|int64|=\s*\d)/.test(span.textContent ?? '') && span.className.includes('ced-'))
+          out.push((span.textContent ?? '').trim());
       }
     }
     return out.filter((t) => t !== '');
@@ -77,15 +91,22 @@ describe('Replay element and Trace shapes', { timeout: 420_000 }, () => {
     await frame.click('#step-forward');
     await frame.click('#step-forward');
     assert.equal(await frame.textContent('.step-position'), 'Step 3 of 7');
-    const shown = await frame.$$eval('ol.steps li:not([hidden])', (lis) => lis.map((li) => li.querySelector('.step-label')!.textContent));
+    const shown = await frame.$$eval('ol.steps li:not([hidden])', (lis) =>
+      lis.map((li) => li.querySelector('.step-label')!.textContent),
+    );
     assert.deepEqual(shown, [worst, `${worst} + h`, 'f(x + h)']);
     // The keyboard steps too: End shows the slope and the restore.
     await frame.focus('ol.steps');
     await wb.page.keyboard.press('End');
     assert.equal(await frame.textContent('.step-position'), 'Step 7 of 7');
     const slope = Number(await frame.textContent('ol.steps li:nth-child(6) .step-values'));
-    const numerical = Number((await frame.$$eval('table.elements tbody tr:first-child td', (tds) => tds.map((td) => td.textContent)))[2]);
-    assert.ok(Math.abs(slope - numerical) <= 1e-3 * Math.max(1, Math.abs(numerical)), `${slope} vs the table's ${numerical}`);
+    const numerical = Number(
+      (await frame.$$eval('table.elements tbody tr:first-child td', (tds) => tds.map((td) => td.textContent)))[2],
+    );
+    assert.ok(
+      Math.abs(slope - numerical) <= 1e-3 * Math.max(1, Math.abs(numerical)),
+      `${slope} vs the table's ${numerical}`,
+    );
     await frame.$eval('#inside', (e) => e.scrollIntoView());
     await screenshot(wb.page, 'inside-replay-light');
   });
@@ -94,15 +115,31 @@ describe('Replay element and Trace shapes', { timeout: 420_000 }, () => {
     await frame.click('#trace');
     await frame.waitForSelector('table.trace', { timeout: 60_000 });
     assert.match((await frame.textContent('.trace-notes'))!, /softmax\(\) was given a batch \(4, 10\)/);
-    const shown = await until('the shape decorations in the editor', () => decorations(wb.page), (d) => d.some((t) => /a: \(4, 10\) float64/.test(t)), 30_000);
-    assert.ok(shown.some((t) => /exp_a: \(4, 10\) float64/.test(t)), JSON.stringify(shown));
-    assert.ok(shown.some((t) => /batch_size = 4/.test(t)), JSON.stringify(shown));
+    const shown = await until(
+      'the shape decorations in the editor',
+      () => decorations(wb.page),
+      (d) => d.some((t) => /a: \(4, 10\) float64/.test(t)),
+      30_000,
+    );
+    assert.ok(
+      shown.some((t) => /exp_a: \(4, 10\) float64/.test(t)),
+      JSON.stringify(shown),
+    );
+    assert.ok(
+      shown.some((t) => /batch_size = 4/.test(t)),
+      JSON.stringify(shown),
+    );
     await screenshot(wb.page, 'inside-trace-light');
     // An edit makes them stale: they go.
     await goToLine(wb.page, 13);
     await wb.page.keyboard.press('End');
     await wb.page.keyboard.type('  # edited');
-    await until('the decorations to go after an edit', () => decorations(wb.page), (d) => !d.some((t) => /float64/.test(t)), 15_000);
+    await until(
+      'the decorations to go after an edit',
+      () => decorations(wb.page),
+      (d) => !d.some((t) => /float64/.test(t)),
+      15_000,
+    );
     // Back to the saved text, so closing the editors asks nothing.
     await runCommand(wb.page, 'File: Revert File');
   });
@@ -114,8 +151,22 @@ describe('Replay element and Trace shapes', { timeout: 420_000 }, () => {
     assert.match((await f.textContent('#replay-view h2'))!, /through your numerical_gradient/);
     await f.focus('ol.steps');
     await wb.page.keyboard.press('End');
-    const lines = await f.$$eval('ol.steps li', (lis) => lis.map((li) => `${li.querySelector('.step-label')!.textContent} | ${li.querySelector('.step-values')!.textContent}`));
-    assert.ok(lines.some((l) => /^x\[idx\] = float\(tmp_val\) \+ h \| x\[[01]\] = [34]\.0001$/.test(l)), lines.join('\n'));
-    assert.ok(lines.some((l) => /^grad\[idx\] = \(fxh1 - fxh2\) \/ \(2 \* h\) \| grad\[[01]\] = (6\.00000000000378|7\.999999999999119)$/.test(l)), lines.join('\n'));
+    const lines = await f.$$eval('ol.steps li', (lis) =>
+      lis.map(
+        (li) => `${li.querySelector('.step-label')!.textContent} | ${li.querySelector('.step-values')!.textContent}`,
+      ),
+    );
+    assert.ok(
+      lines.some((l) => /^x\[idx\] = float\(tmp_val\) \+ h \| x\[[01]\] = [34]\.0001$/.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) =>
+        /^grad\[idx\] = \(fxh1 - fxh2\) \/ \(2 \* h\) \| grad\[[01]\] = (6\.00000000000378|7\.999999999999119)$/.test(
+          l,
+        ),
+      ),
+      lines.join('\n'),
+    );
   });
 });

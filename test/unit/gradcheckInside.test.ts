@@ -20,7 +20,11 @@ import { ROOT, assertAllClose, assertClose, vectors } from './helpers';
 const INSIDE = join(ROOT, 'test', 'fixtures', 'inside');
 const runners: InsideRunners = { ...testRunners(), inside: makeInsideRunner(PYTHON, HARNESS) };
 const notes = (r: Replay) => r.notes.map((n) => formatMsg(n)).join('\n');
-const stepNotes = (r: Replay) => r.steps.filter((s) => s.note).map((s) => formatMsg(s.note!)).join('\n');
+const stepNotes = (r: Replay) =>
+  r.steps
+    .filter((s) => s.note)
+    .map((s) => formatMsg(s.note!))
+    .join('\n');
 const value = (r: Replay, key: string) => r.steps.find((s) => s.key === key)!.values[0]!;
 
 async function replay(file: string, fn: string, opts: Record<string, unknown> = {}): Promise<Replay> {
@@ -39,8 +43,22 @@ test('function_2 at (3, 4): each step of the central difference, and the slopes 
     for (const k of [0, 1]) {
       const r = await replay(file, fn, { inputs: { x: [3, 4] }, element: `x[${k}]` });
       assert.equal(r.mode, 'central');
-      assert.deepEqual(r.steps.map((s) => s.key), ['value', 'plus', 'fplus', 'minus', 'fminus', 'slope', 'restore']);
-      assert.deepEqual(r.steps.map((s) => s.label), [`x[${k}]`, `x[${k}] + h`, 'f(x + h)', `x[${k}] − h`, 'f(x − h)', '(f(x + h) − f(x − h)) / 2h', `x[${k}] restored`]);
+      assert.deepEqual(
+        r.steps.map((s) => s.key),
+        ['value', 'plus', 'fplus', 'minus', 'fminus', 'slope', 'restore'],
+      );
+      assert.deepEqual(
+        r.steps.map((s) => s.label),
+        [
+          `x[${k}]`,
+          `x[${k}] + h`,
+          'f(x + h)',
+          `x[${k}] − h`,
+          'f(x − h)',
+          '(f(x + h) − f(x − h)) / 2h',
+          `x[${k}] restored`,
+        ],
+      );
       const x = [3, 4][k];
       const other = [4, 3][k] ** 2;
       assert.equal(value(r, 'value'), x);
@@ -76,13 +94,21 @@ test('a method’s self.W made by __init__: the element is found from the check�
 });
 
 test('a bad element is refused with the shape and an example', async () => {
-  const r = await replayElement({ file: join(FIXTURES, 'py', 'function_2.py'), functionName: 'function_2', inputs: { x: [3, 4] }, element: 'x[2]' }, runners);
+  const r = await replayElement(
+    { file: join(FIXTURES, 'py', 'function_2.py'), functionName: 'function_2', inputs: { x: [3, 4] }, element: 'x[2]' },
+    runners,
+  );
   assert.ok(!r.ok);
   assert.equal(formatMsg(r.message), 'x[2] is not an element of x (2): write it like x[1].');
 });
 
 test('the book’s own numerical_gradient on np.array([3, 4]) (int64): x + h truncated, as the replay of its loop shows', async () => {
-  const r = await replay(join(INSIDE, 'book_numerical_gradient.py'), 'function_2', { gradientName: 'numerical_gradient', inputs: { x: [3, 4] }, element: 'x[1]', dtype: 'int64' });
+  const r = await replay(join(INSIDE, 'book_numerical_gradient.py'), 'function_2', {
+    gradientName: 'numerical_gradient',
+    inputs: { x: [3, 4] },
+    element: 'x[1]',
+    dtype: 'int64',
+  });
   assert.equal(r.mode, 'learner');
   const lines = r.steps.map((s) => `${s.line} ${s.label} | ${(s.bound ?? []).join(', ')}`);
   assert.deepEqual(lines.slice(0, 13), [
@@ -108,37 +134,76 @@ test('the book’s own numerical_gradient on np.array([3, 4]) (int64): x + h tru
 });
 
 test('x[idx] not restored: the replay names the element left shifted', async () => {
-  const r = await replay(join(FIXTURES, 'py', 'forgot_restore.py'), 'function_2', { gradientName: 'numerical_gradient', inputs: { x: [3, 4] }, element: 'x[0]' });
+  const r = await replay(join(FIXTURES, 'py', 'forgot_restore.py'), 'function_2', {
+    gradientName: 'numerical_gradient',
+    inputs: { x: [3, 4] },
+    element: 'x[0]',
+  });
   assert.equal(r.mode, 'learner');
   assert.ok(!r.steps.some((s) => /x\[idx\] = tmp_val$/.test(s.label)));
-  assert.deepEqual(r.steps.filter((s) => s.iteration === 0).map((s) => (s.bound ?? []).join(', ')), ['idx = 0', 'tmp_val = 3', 'x[0] = 3.0001', 'fxh1 = 25.00060001', 'x[0] = 2.9999', 'fxh2 = 24.99940001', 'grad[0] = 6.00000000000378']);
+  assert.deepEqual(
+    r.steps.filter((s) => s.iteration === 0).map((s) => (s.bound ?? []).join(', ')),
+    [
+      'idx = 0',
+      'tmp_val = 3',
+      'x[0] = 3.0001',
+      'fxh1 = 25.00060001',
+      'x[0] = 2.9999',
+      'fxh2 = 24.99940001',
+      'grad[0] = 6.00000000000378',
+    ],
+  );
   assert.match(notes(r), /x\[0\] was not restored: it is 2\.9999 after your numerical_gradient returned, not 3\./);
   assert.match(notes(r), /x\[1\] was not restored: it is 3\.9999/);
 });
 
 test('h = 1e-50: x + h == x, shown at the line that adds it', async () => {
-  const r = await replay(join(INSIDE, 'h_1e-50.py'), 'function_2', { gradientName: 'numerical_gradient', inputs: { x: [3, 4] }, element: 'x[1]' });
+  const r = await replay(join(INSIDE, 'h_1e-50.py'), 'function_2', {
+    gradientName: 'numerical_gradient',
+    inputs: { x: [3, 4] },
+    element: 'x[1]',
+  });
   const add = r.steps.find((s) => s.label === 'x[idx] = tmp_val + h')!;
   assert.deepEqual(add.bound, ['x[1] = 4']);
-  assert.equal(formatMsg(add.note!), '4 + 1e-50 == 4 in float64: h = 1e-50 is lost to rounding, so x[1] did not change.');
-  assert.deepEqual(r.steps.filter((s) => s.iteration === 1).map((s) => (s.bound ?? []).join(', ')).slice(3, 6), ['fxh1 = 25', 'x[1] = 4', 'fxh2 = 25']);
+  assert.equal(
+    formatMsg(add.note!),
+    '4 + 1e-50 == 4 in float64: h = 1e-50 is lost to rounding, so x[1] did not change.',
+  );
+  assert.deepEqual(
+    r.steps
+      .filter((s) => s.iteration === 1)
+      .map((s) => (s.bound ?? []).join(', '))
+      .slice(3, 6),
+    ['fxh1 = 25', 'x[1] = 4', 'fxh2 = 25'],
+  );
   assert.equal(r.learnerValue, 0);
   assert.match(notes(r), /h = 1e-50 is lost: 4 \+ 1e-50 == 4 in float64 \(rounding error, 4\.3\.1\)/);
 });
 
 test('a loop over the wrong range: the element is never perturbed', async () => {
-  const r = await replay(join(INSIDE, 'wrong_range.py'), 'function_2', { gradientName: 'numerical_gradient', inputs: { x: [3, 4] }, element: 'x[1]' });
+  const r = await replay(join(INSIDE, 'wrong_range.py'), 'function_2', {
+    gradientName: 'numerical_gradient',
+    inputs: { x: [3, 4] },
+    element: 'x[1]',
+  });
   assert.match(notes(r), /Your loop never perturbed x\[1\]: it ran 1 iterations over 1 of the 2 elements/);
   assert.equal(r.learnerValue, 0);
   assert.ok(r.steps.some((s) => s.label === 'for idx in range(x.size - 1):'));
 });
 
 test('iddx: the replay stops at the line that raised, and names the loop variable', async () => {
-  const r = await replay(join(FIXTURES, 'py', 'iddx_typo.py'), 'function_2', { gradientName: 'numerical_gradient', inputs: { x: [3, 4] }, element: 'x[0]' });
+  const r = await replay(join(FIXTURES, 'py', 'iddx_typo.py'), 'function_2', {
+    gradientName: 'numerical_gradient',
+    inputs: { x: [3, 4] },
+    element: 'x[0]',
+  });
   const last = r.steps[r.steps.length - 1];
   assert.equal(last.line, 13);
   assert.equal(formatMsg(last.note!), "This line raised NameError: name 'idx' is not defined.");
-  assert.equal(notes(r), "Line 13 `tmp_val = x[idx]` raised NameError: name 'idx' is not defined: the loop variable is iddx, not idx.");
+  assert.equal(
+    notes(r),
+    "Line 13 `tmp_val = x[idx]` raised NameError: name 'idx' is not defined: the loop variable is iddx, not idx.",
+  );
 });
 
 /** simpleNet's backprop: dW = outer(x, softmax(x·W) − t). */
@@ -158,7 +223,10 @@ test('f = lambda w: net.loss(x, t) with net.W passed: x IS net.W, and the gradie
   // δ = 1e-7 in log(y + δ) moves the numerical gradient by ~δ/y: within the checker's 1e-5.
   assertAllClose(id.sharedGradient!, backprop(id.values!, [0.6, 0.9], [0, 0, 1]), { rel: 1e-5 }, 'dW');
   assert.deepEqual(id.copiedGradient, [0, 0, 0, 0, 0, 0]);
-  assert.match(notes(r), /f never reads its argument w: it reads net\.W\. The x that numerical_gradient perturbs is net\.W itself \(the same object, id 0x[0-9a-f]+\)/);
+  assert.match(
+    notes(r),
+    /f never reads its argument w: it reads net\.W\. The x that numerical_gradient perturbs is net\.W itself \(the same object, id 0x[0-9a-f]+\)/,
+  );
   // The replay runs on net.W itself: its values and a slope equal to backprop's.
   assert.equal(value(r, 'value'), id.values![5]);
   assertClose(value(r, 'slope'), backprop(id.values!, [0.6, 0.9], [0, 0, 1])[5], { rel: 1e-5 });
@@ -172,7 +240,10 @@ test('def f(W): return net.loss(x, t) with net.W.copy(): all zeros, and why', as
   assert.deepEqual(id.copiedGradient, [0, 0, 0, 0, 0, 0]);
   assert.equal(value(r, 'fplus'), value(r, 'fminus'));
   assert.equal(value(r, 'slope'), 0);
-  assert.match(notes(r), /But your file passes net\.W\.copy\(\), a different object .*gradient is all zeros\. Pass net\.W itself: numerical_gradient\(f, net\.W\)\./);
+  assert.match(
+    notes(r),
+    /But your file passes net\.W\.copy\(\), a different object .*gradient is all zeros\. Pass net\.W itself: numerical_gradient\(f, net\.W\)\./,
+  );
 });
 
 const Y4 = [
@@ -187,45 +258,73 @@ async function trace(file: string, fn: string, opts: Record<string, unknown> = {
   assert.ok(r.ok, r.ok ? '' : formatMsg(r.message));
   return r.value;
 }
-const rows = (t: Awaited<ReturnType<typeof trace>>) => t.entries.map((e) => `${e.line} ${e.name} ${JSON.stringify(e.shape)} ${e.dtype}${e.value !== undefined ? ` = ${e.value}` : ''}`);
+const rows = (t: Awaited<ReturnType<typeof trace>>) =>
+  t.entries.map(
+    (e) => `${e.line} ${e.name} ${JSON.stringify(e.shape)} ${e.dtype}${e.value !== undefined ? ` = ${e.value}` : ''}`,
+  );
 
 test('shape trace: the book’s batch cross entropy with labels t', async () => {
-  const t = await trace('trace_batch_labels.py', 'cross_entropy_error', { inputs: { y: Y4, t: [2, 7, 0, 3] }, wrt: 'y' });
-  assert.deepEqual(rows(t), ['5 y [4,10] float64', '5 t [4] int64', '10 batch_size [] int = 4', '11 picked [4] float64', `12 return [] float64 = ${t.entries[4].value}`]);
-  assertClose(t.entries[4].value as number, -(Math.log(0.6 + 1e-7) + Math.log(0.6 + 1e-7) + Math.log(0.2 + 1e-7) + Math.log(0.5 + 1e-7)) / 4, { rel: 1e-12 });
+  const t = await trace('trace_batch_labels.py', 'cross_entropy_error', {
+    inputs: { y: Y4, t: [2, 7, 0, 3] },
+    wrt: 'y',
+  });
+  assert.deepEqual(rows(t), [
+    '5 y [4,10] float64',
+    '5 t [4] int64',
+    '10 batch_size [] int = 4',
+    '11 picked [4] float64',
+    `12 return [] float64 = ${t.entries[4].value}`,
+  ]);
+  assertClose(
+    t.entries[4].value as number,
+    -(Math.log(0.6 + 1e-7) + Math.log(0.6 + 1e-7) + Math.log(0.2 + 1e-7) + Math.log(0.5 + 1e-7)) / 4,
+    { rel: 1e-12 },
+  );
   assert.equal(lineTexts(t.entries).get(5), 'y: (4, 10) float64, t: (4,) int64');
   assert.equal(lineTexts(t.entries).get(10), 'batch_size = 4');
   assert.deepEqual(t.notes, []);
 });
 
 test('shape trace: the one-hot form given labels fails at the broadcast, explained with 4.2.4', async () => {
-  const t = await trace('trace_onehot_form_given_labels.py', 'cross_entropy_error', { inputs: { y: Y4, t: [2, 7, 0, 3] }, wrt: 'y' });
+  const t = await trace('trace_onehot_form_given_labels.py', 'cross_entropy_error', {
+    inputs: { y: Y4, t: [2, 7, 0, 3] },
+    wrt: 'y',
+  });
   assert.deepEqual(rows(t), ['5 y [4,10] float64', '5 t [4] int64', '6 batch_size [] int = 4']);
   assert.equal(t.error?.line, 7);
   assert.match(t.error!.message, /^ValueError: operands could not be broadcast together with shapes \(4,\) \(4,10\)/);
   assert.equal(t.notes.length, 1);
   assert.equal(t.notes[0].line, 7);
-  assert.match(formatMsg(t.notes[0].message), /^t holds labels \(4,\) int64, but this line treats it as one-hot: t \* np\.log\(y\) needs t shaped like y \(4, 10\)\. .*y\[np\.arange\(batch_size\), t\].*\(4\.2\.4/);
+  assert.match(
+    formatMsg(t.notes[0].message),
+    /^t holds labels \(4,\) int64, but this line treats it as one-hot: t \* np\.log\(y\) needs t shaped like y \(4, 10\)\. .*y\[np\.arange\(batch_size\), t\].*\(4\.2\.4/,
+  );
 });
 
 test('shape trace: a 1-D softmax given a batch normalises the whole batch', async () => {
   const t = await trace('trace_softmax_1d.py', 'softmax_loss');
-  assert.deepEqual(rows(t).map((r) => r.replace(/ = [-\d.e]+$/, ' = …')), [
-    '5 a [4,10] float64',
-    '6 c [] float64 = …',
-    '7 exp_a [4,10] float64',
-    '8 sum_exp_a [] float64 = …',
-    '9 y [4,10] float64',
-    '10 return [4,10] float64',
-    '13 a [4,10] float64',
-    '13 t [4,10] int64',
-    '14 y [4,10] float64',
-    '15 batch_size [] int = …',
-    '16 return [] float64 = …',
-  ]);
+  assert.deepEqual(
+    rows(t).map((r) => r.replace(/ = [-\d.e]+$/, ' = …')),
+    [
+      '5 a [4,10] float64',
+      '6 c [] float64 = …',
+      '7 exp_a [4,10] float64',
+      '8 sum_exp_a [] float64 = …',
+      '9 y [4,10] float64',
+      '10 return [4,10] float64',
+      '13 a [4,10] float64',
+      '13 t [4,10] int64',
+      '14 y [4,10] float64',
+      '15 batch_size [] int = …',
+      '16 return [] float64 = …',
+    ],
+  );
   assert.equal(t.notes.length, 1);
   assert.equal(t.notes[0].line, 5);
-  assert.match(formatMsg(t.notes[0].message), /^softmax\(\) was given a batch \(4, 10\) but normalised it as one vector: the whole batch sums to 1 .*3\.5\.2.*axis=-1/);
+  assert.match(
+    formatMsg(t.notes[0].message),
+    /^softmax\(\) was given a batch \(4, 10\) but normalised it as one vector: the whole batch sums to 1 .*3\.5\.2.*axis=-1/,
+  );
 });
 
 test('shape trace: (2, 324) points as columns into np.dot(x, W), the transposition explained', async () => {
@@ -234,11 +333,19 @@ test('shape trace: (2, 324) points as columns into np.dot(x, W), the transpositi
   assert.deepEqual(rows(t), ['6 W [2,3] float64', '6 x [2,324] float64']);
   assert.equal(t.error?.line, 7);
   assert.match(t.error!.message, /shapes \(2,324\) and \(2,3\) not aligned/);
-  assert.equal(formatMsg(t.notes[0].message), "np.dot((2, 324), (2, 3)) needs the first array's last dimension (324) to equal the second's first (2) (3.3.2, the product of matrices). Its transpose (324, 2) would fit: one example a row, as the book's functions take them (x.T, or np.array([X, Y]).T for points made with np.meshgrid).");
+  assert.equal(
+    formatMsg(t.notes[0].message),
+    "np.dot((2, 324), (2, 3)) needs the first array's last dimension (324) to equal the second's first (2) (3.3.2, the product of matrices). Its transpose (324, 2) would fit: one example a row, as the book's functions take them (x.T, or np.array([X, Y]).T for points made with np.meshgrid).",
+  );
   // With the points as rows, the same loss runs through.
   const rowsInputs = { W: inputs.W, x: inputs.x[0].map((v: number, k: number) => [v, inputs.x[1][k]]) };
   const ok = await trace('trace_points_as_columns.py', 'loss', { inputs: rowsInputs });
-  assert.deepEqual(rows(ok).slice(0, 4), ['6 W [2,3] float64', '6 x [324,2] float64', '7 a [324,3] float64', '8 y [324,3] float64']);
+  assert.deepEqual(rows(ok).slice(0, 4), [
+    '6 W [2,3] float64',
+    '6 x [324,2] float64',
+    '7 a [324,3] float64',
+    '8 y [324,3] float64',
+  ]);
   assert.equal(ok.error, undefined);
 });
 
@@ -247,40 +354,115 @@ test('shape trace: x @ W with points as columns, and argmax(axis=1) on labels', 
   const m = await trace('trace_matmul_points.py', 'loss', { inputs });
   assert.deepEqual(rows(m), ['5 W [2,3] float64', '5 x [2,324] float64']);
   assert.equal(m.error?.line, 6);
-  assert.match(formatMsg(m.notes[0].message), /^np\.dot\(\(2, 324\), \(2, 3\)\) needs .*\(324\).*\(2\).*Its transpose \(324, 2\) would fit/);
-  const a = await trace('trace_argmax_labels.py', 'cross_entropy_error', { inputs: { y: Y4, t: [2, 7, 0, 3] }, wrt: 'y' });
+  assert.match(
+    formatMsg(m.notes[0].message),
+    /^np\.dot\(\(2, 324\), \(2, 3\)\) needs .*\(324\).*\(2\).*Its transpose \(324, 2\) would fit/,
+  );
+  const a = await trace('trace_argmax_labels.py', 'cross_entropy_error', {
+    inputs: { y: Y4, t: [2, 7, 0, 3] },
+    wrt: 'y',
+  });
   assert.deepEqual(rows(a), ['5 y [4,10] float64', '5 t [4] int64']);
   assert.equal(a.error?.line, 6);
-  assert.equal(formatMsg(a.notes[0].message), 't is already labels (4,): argmax(axis=1) turns one-hot t into labels, so skip it when t.ndim == 1 (the book converts only when t.size == y.size, 4.2.4).');
+  assert.equal(
+    formatMsg(a.notes[0].message),
+    't is already labels (4,): argmax(axis=1) turns one-hot t into labels, so skip it when t.ndim == 1 (the book converts only when t.size == y.size, 4.2.4).',
+  );
 });
 
 test('shape trace: t.reshape(1, t.shape) and an integer x explained; a long loop is bounded', async () => {
-  const t = await traceShapes({ file: join(FIXTURES, 'py', 'reshape_shape_typo.py'), functionName: 'cross_entropy_error', gradientName: null, inputs: { y: Y4[0], t: [0, 0, 1, 0, 0, 0, 0, 0, 0, 0] } }, runners);
+  const t = await traceShapes(
+    {
+      file: join(FIXTURES, 'py', 'reshape_shape_typo.py'),
+      functionName: 'cross_entropy_error',
+      gradientName: null,
+      inputs: { y: Y4[0], t: [0, 0, 1, 0, 0, 0, 0, 0, 0, 0] },
+    },
+    runners,
+  );
   assert.ok(t.ok);
   assert.match(formatMsg(t.value.notes[0].message), /t\.reshape\(1, t\.size\)/);
-  const i = await traceShapes({ file: join(INSIDE, 'book_numerical_gradient.py'), functionName: 'function_2', gradientName: null, inputs: { x: [3, 4] }, dtype: 'int64' }, runners);
+  const i = await traceShapes(
+    {
+      file: join(INSIDE, 'book_numerical_gradient.py'),
+      functionName: 'function_2',
+      gradientName: null,
+      inputs: { x: [3, 4] },
+      dtype: 'int64',
+    },
+    runners,
+  );
   assert.ok(i.ok);
   assert.match(formatMsg(i.value.notes[0].message), /^x is an integer array \(2,\) int64/);
-  const loop = await traceShapes({ file: join(FIXTURES, 'py', 'infinite_loop.py'), functionName: 'mean_loss', gradientName: null, maxSteps: 500, timeoutMs: 5000 }, runners);
+  const loop = await traceShapes(
+    {
+      file: join(FIXTURES, 'py', 'infinite_loop.py'),
+      functionName: 'mean_loss',
+      gradientName: null,
+      maxSteps: 500,
+      timeoutMs: 5000,
+    },
+    runners,
+  );
   assert.ok(loop.ok, 'the tracer stops the endless loop itself, before the time limit');
   assert.equal(loop.value.stopped, 'steps');
-  assert.deepEqual(rows(loop.value as never), ['5 x [2] float64', '6 total [] float = 0', '7 i [] int = 0', `9 total [] float64 = ${loop.value.entries[3].value}`]);
+  assert.deepEqual(rows(loop.value as never), [
+    '5 x [2] float64',
+    '6 total [] float = 0',
+    '7 i [] int = 0',
+    `9 total [] float64 = ${loop.value.entries[3].value}`,
+  ]);
   assert.match(formatMsg(loop.value.notes[0].message), /stopped your function after 500 lines/);
 });
 
 test('CLI: --replay "x[1]" --json and --trace --json put the steps and the trace in the summary', () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'gradcheck', ...args, '--python', PYTHON], { encoding: 'utf8', timeout: 60_000 });
-  const r = cli(join(FIXTURES, 'py', 'function_2.py'), 'function_2', '--inputs', join(INSIDE, 'x34.json'), '--replay', 'x[1]', '--json');
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'gradcheck', ...args, '--python', PYTHON], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  const r = cli(
+    join(FIXTURES, 'py', 'function_2.py'),
+    'function_2',
+    '--inputs',
+    join(INSIDE, 'x34.json'),
+    '--replay',
+    'x[1]',
+    '--json',
+  );
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  assert.deepEqual(j.replay.map((s: { label: string }) => s.label), ['x[1]', 'x[1] + h', 'f(x + h)', 'x[1] − h', 'f(x − h)', '(f(x + h) − f(x − h)) / 2h', 'x[1] restored']);
+  assert.deepEqual(
+    j.replay.map((s: { label: string }) => s.label),
+    ['x[1]', 'x[1] + h', 'f(x + h)', 'x[1] − h', 'f(x − h)', '(f(x + h) − f(x − h)) / 2h', 'x[1] restored'],
+  );
   assert.deepEqual(j.replay[2].values, [25.00080001]);
   assertClose(j.replay[5].values[0], 7.999999999999119, { abs: 1e-9 });
-  const text = cli(join(INSIDE, 'book_numerical_gradient.py'), 'function_2', '--grad', 'numerical_gradient', '--inputs', join(INSIDE, 'x34.json'), '--replay', '--dtype', 'int64');
+  const text = cli(
+    join(INSIDE, 'book_numerical_gradient.py'),
+    'function_2',
+    '--grad',
+    'numerical_gradient',
+    '--inputs',
+    join(INSIDE, 'x34.json'),
+    '--replay',
+    '--dtype',
+    'int64',
+  );
   assert.match(text.stdout, /Replay of x\[0\] through your numerical_gradient/);
-  assert.match(text.stdout, /line 18\s+x\[idx\] = float\(tmp_val\) \+ h\s+x\[0\] = 3\n\s+↳ x is an integer array \(int64\): 3\.0001 was stored as 3\./);
+  assert.match(
+    text.stdout,
+    /line 18\s+x\[idx\] = float\(tmp_val\) \+ h\s+x\[0\] = 3\n\s+↳ x is an integer array \(int64\): 3\.0001 was stored as 3\./,
+  );
   const t = cli(join(INSIDE, 'trace_softmax_1d.py'), 'softmax_loss', '--grad', 'none', '--trace', '--json');
   const tj = JSON.parse(t.stdout.trim().split('\n').pop()!);
-  assert.deepEqual(tj.trace[0], { line: 5, name: 'a', shape: [4, 10], dtype: 'float64', function: 'softmax', text: 'a: (4, 10) float64' });
+  assert.deepEqual(tj.trace[0], {
+    line: 5,
+    name: 'a',
+    shape: [4, 10],
+    dtype: 'float64',
+    function: 'softmax',
+    text: 'a: (4, 10) float64',
+  });
   assert.match(tj.traceInfo.notes[0].message, /softmax\(\) was given a batch/);
 });

@@ -9,10 +9,15 @@ import { ROOT } from './helpers';
 
 function templates(): Set<string> {
   const out = new Set<string>(Object.values(INSIDE_STRINGS));
-  const files = [...readdirSync(join(ROOT, 'src', 'inside')).map((f) => join('src', 'inside', f)), 'src/panels/gradcheck/insideController.ts', 'src/cli/gradcheckInside.ts'];
+  const files = [
+    ...readdirSync(join(ROOT, 'src', 'inside')).map((f) => join('src', 'inside', f)),
+    'src/panels/gradcheck/insideController.ts',
+    'src/cli/gradcheckInside.ts',
+  ];
   for (const f of files) {
     const code = readFileSync(join(ROOT, f), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
-    for (const m of code.matchAll(/(?:\bmsg|\bl10n\.t|(?<![.\w])t)\(\s*(['"])((?:\\.|(?!\1).)*)\1/g)) out.add(m[2].replace(/\\(['"])/g, '$1'));
+    for (const m of code.matchAll(/(?:\bmsg|\bl10n\.t|(?<![.\w])t)\(\s*(['"])((?:\\.|(?!\1).)*)\1/g))
+      out.add(m[2].replace(/\\(['"])/g, '$1'));
   }
   return out;
 }
@@ -23,9 +28,16 @@ test('every replay and shape-trace text has a Korean translation with the same p
   const ko = JSON.parse(readFileSync(join(ROOT, 'src', 'l10n', 'ko', 'inside.json'), 'utf8')) as Record<string, string>;
   const all = templates();
   assert.ok(all.size > 40, `found ${all.size} templates`);
-  assert.deepEqual([...all].filter((t) => !(t in ko)), []);
+  assert.deepEqual(
+    [...all].filter((t) => !(t in ko)),
+    [],
+  );
   for (const t of all) assert.deepEqual(placeholders(ko[t]), placeholders(t), `placeholders of "${t}"`);
-  assert.deepEqual(Object.keys(ko).filter((k) => !all.has(k)), [], 'no stale translations');
+  assert.deepEqual(
+    Object.keys(ko).filter((k) => !all.has(k)),
+    [],
+    'no stale translations',
+  );
   assert.match(ko['Replay of {0}: central differences, h = {1}'], /중심 차분/);
   assert.match(ko['Trace shapes'], /형상/);
 });

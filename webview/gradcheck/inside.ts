@@ -16,14 +16,27 @@ const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').ma
 
 const element = el('input', { id: 'replay-element', type: 'text', spellcheck: 'false', size: 10 });
 const replayButton = el('button', { id: 'replay', type: 'button', text: format(S.replayElement, '') });
-const traceButton = el('button', { id: 'trace', class: 'secondary', type: 'button', 'aria-pressed': 'false', text: S.traceShapes });
+const traceButton = el('button', {
+  id: 'trace',
+  class: 'secondary',
+  type: 'button',
+  'aria-pressed': 'false',
+  text: S.traceShapes,
+});
 const status = el('span', { id: 'inside-status', class: 'muted', 'aria-live': 'polite' });
 const replayView = el('div', { id: 'replay-view' });
 const traceView = el('div', { id: 'trace-view' });
 export const insideSection = el(
   'section',
   { id: 'inside', class: 'card inside', hidden: '' },
-  el('div', { class: 'row inside-actions' }, el('label', {}, el('span', { text: S.replayOf }), element), replayButton, traceButton, status),
+  el(
+    'div',
+    { class: 'row inside-actions' },
+    el('label', {}, el('span', { text: S.replayOf }), element),
+    replayButton,
+    traceButton,
+    status,
+  ),
   replayView,
   traceView,
 );
@@ -82,11 +95,21 @@ function renderReplay(v: ReplayView): void {
       s.note ? el('div', { class: 'step-note', text: s.note }) : null,
     ),
   );
-  const list = el('ol', { class: `steps ${v.mode}`, tabindex: '0', 'aria-label': v.title, 'aria-describedby': 'stepper-help' }, ...items);
+  const list = el(
+    'ol',
+    { class: `steps ${v.mode}`, tabindex: '0', 'aria-label': v.title, 'aria-describedby': 'stepper-help' },
+    ...items,
+  );
   const position = el('span', { class: 'step-position', 'aria-live': 'polite' });
   const back = el('button', { id: 'step-back', class: 'secondary', type: 'button', text: `◀ ${S.back}` });
   const fwd = el('button', { id: 'step-forward', class: 'secondary', type: 'button', text: `${S.forward} ▶` });
-  const play = el('button', { id: 'step-play', class: 'secondary', type: 'button', text: S.play, hidden: reducedMotion ? '' : undefined });
+  const play = el('button', {
+    id: 'step-play',
+    class: 'secondary',
+    type: 'button',
+    text: S.play,
+    hidden: reducedMotion ? '' : undefined,
+  });
   const show = () => {
     items.forEach((li, j) => {
       li.hidden = j > k;
@@ -128,8 +151,20 @@ function renderReplay(v: ReplayView): void {
     else return;
     e.preventDefault();
   });
-  const notes = v.notes.length ? el('div', { class: 'replay-notes' }, el('h3', { text: S.whatItShows }), el('ul', {}, ...v.notes.map((t) => el('li', { text: t })))) : null;
-  const identity = v.identity ? el('p', { class: `identity ${v.identity.shared ? 'shared' : 'copied'}`, text: format(v.identity.shared ? S.sameObject : S.copyObject, v.identity.reads) }) : null;
+  const notes = v.notes.length
+    ? el(
+        'div',
+        { class: 'replay-notes' },
+        el('h3', { text: S.whatItShows }),
+        el('ul', {}, ...v.notes.map((t) => el('li', { text: t }))),
+      )
+    : null;
+  const identity = v.identity
+    ? el('p', {
+        class: `identity ${v.identity.shared ? 'shared' : 'copied'}`,
+        text: format(v.identity.shared ? S.sameObject : S.copyObject, v.identity.reads),
+      })
+    : null;
   const parts: (HTMLElement | null)[] = [
     el('h2', { text: v.title }),
     identity,
@@ -144,17 +179,49 @@ function renderReplay(v: ReplayView): void {
 
 // ---- the trace ----------------------------------------------------------------------------------
 function renderTrace(v: TraceView): void {
-  const head = el('tr', {}, ...[S.traceLine, S.traceName, S.traceShape, S.traceDtype, S.traceValue, S.traceFunction].map((h) => el('th', { scope: 'col', text: h })));
+  const head = el(
+    'tr',
+    {},
+    ...[S.traceLine, S.traceName, S.traceShape, S.traceDtype, S.traceValue, S.traceFunction].map((h) =>
+      el('th', { scope: 'col', text: h }),
+    ),
+  );
   const noteLines = new Set(v.notes.map((n) => n.line).filter((l) => l !== undefined));
   const rows = v.rows.map((r) =>
-    el('tr', { class: noteLines.has(r.line) ? 'has-note' : '' }, el('td', { text: String(r.line) }), el('td', {}, el('code', { text: r.name })), el('td', { text: r.shape }), el('td', { text: r.dtype }), el('td', { text: r.value ?? '' }), el('td', { class: 'muted', text: r.function })),
+    el(
+      'tr',
+      { class: noteLines.has(r.line) ? 'has-note' : '' },
+      el('td', { text: String(r.line) }),
+      el('td', {}, el('code', { text: r.name })),
+      el('td', { text: r.shape }),
+      el('td', { text: r.dtype }),
+      el('td', { text: r.value ?? '' }),
+      el('td', { class: 'muted', text: r.function }),
+    ),
   );
   const parts: (HTMLElement | null)[] = [
     el('h2', { text: S.traceTitle }),
-    el('div', { class: 'table-wrap' }, el('table', { class: 'trace' }, el('thead', {}, head), el('tbody', {}, ...rows))),
+    el(
+      'div',
+      { class: 'table-wrap' },
+      el('table', { class: 'trace' }, el('thead', {}, head), el('tbody', {}, ...rows)),
+    ),
   ];
-  if (v.error) parts.push(el('p', { class: 'error trace-error', text: `${v.error.line ? `${S.traceLine} ${v.error.line}: ` : ''}${v.error.text}` }));
-  if (v.notes.length) parts.push(el('ul', { class: 'trace-notes' }, ...v.notes.map((n) => el('li', { text: `${n.line ? `${S.traceLine} ${n.line}: ` : ''}${n.text}` }))));
+  if (v.error)
+    parts.push(
+      el('p', {
+        class: 'error trace-error',
+        text: `${v.error.line ? `${S.traceLine} ${v.error.line}: ` : ''}${v.error.text}`,
+      }),
+    );
+  if (v.notes.length)
+    parts.push(
+      el(
+        'ul',
+        { class: 'trace-notes' },
+        ...v.notes.map((n) => el('li', { text: `${n.line ? `${S.traceLine} ${n.line}: ` : ''}${n.text}` })),
+      ),
+    );
   traceView.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
 }
 
@@ -165,7 +232,9 @@ export function insideReceive(m: InsideToWebview): void {
       break;
     case 'insideError':
       status.textContent = '';
-      (m.what === 'replay' ? replayView : traceView).replaceChildren(el('p', { class: 'error', role: 'alert', text: m.message }));
+      (m.what === 'replay' ? replayView : traceView).replaceChildren(
+        el('p', { class: 'error', role: 'alert', text: m.message }),
+      );
       break;
     case 'replay':
       status.textContent = '';

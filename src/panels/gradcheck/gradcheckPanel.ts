@@ -30,7 +30,7 @@ export interface CheckTarget {
   gradientName?: string | null;
   /** Inputs instead of generated ones, and what to open once checked (the replay example). */
   inputs?: Inputs;
-  then?: 'replay' | 'trace';
+  open?: 'replay' | 'trace';
 }
 
 let log: vscode.LogOutputChannel | undefined;
@@ -147,8 +147,8 @@ export class GradcheckPanel {
       inputs: target.inputs,
     };
     await this.check(options, true);
-    if (target.then === 'replay') await this.insideFor({ type: 'replay', element: '' });
-    else if (target.then === 'trace') await this.insideFor({ type: 'trace', on: true });
+    if (target.open === 'replay') await this.insideFor({ type: 'replay', element: '' });
+    else if (target.open === 'trace') await this.insideFor({ type: 'trace', on: true });
   }
 
   private async runFromPage(m: Extract<GradcheckFromWebview, { type: 'run' }>): Promise<void> {
