@@ -672,6 +672,10 @@ def check_one(ctx, target, req, np, state, light=False):
         return out, pos, kw
 
     def value_of(out):
+        if layer == "cache":
+            # CS231n: affine_forward(x, w, b) returns (out, cache); the cache is for backward.
+            out = out[0] if isinstance(out, tuple) and len(out) == 2 else out
+            return reduce(out) if isinstance(out, np.ndarray) and out.size > 1 else scalar(out, loss_name, np), None
         f, extra = split_return(out, loss_name, np, loss_names)
         # A layer's forward, or an element-wise function with its derivative (sigmoid / sigmoid_grad).
         if (layer or elementwise_ok) and isinstance(f, np.ndarray) and f.size > 1:
@@ -814,6 +818,11 @@ def run_gradient(ctx, target, req, np, grad_ref, layer, dout_holder, call_loss, 
     if layer:
         # forward at x0 (the layer keeps what backward needs), then backward(dout).
         out, _, _ = call_loss(x0.copy() if x0.ndim else float(x0))
+        cache = None
+        if layer == "cache":
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise CheckError("bad-return", "%s returned %s, not (out, cache)" % (ctx.loss_ref["name"] + "()", describe(out, np)), got=describe(out, np), fn="loss")
+            out, cache = out
         f, _ = split_return(out, "forward", np)
         if is_scalar_like(f, np):
             dout = 1
@@ -826,9 +835,13 @@ def run_gradient(ctx, target, req, np, grad_ref, layer, dout_holder, call_loss, 
                 dout_holder["info"] = dict(kind="random", shape=list(arr.shape), seed=int(req.get("seed", 0)) + 7)
             dout = dout_holder["value"].copy()
         try:
-            res = grad_fn(dout)
+            res = grad_fn(dout, cache) if layer == "cache" else grad_fn(dout)
         except Exception as e:
             raise user_exception(e, file, "gradient")
+        if layer == "cache":
+            # (dx, dw, db): the entry of the checked input, by the names in backward's return.
+            a, label = pick_gradient(res, who, target, req, np, req.get("gradReturnNames"))
+            return a, "backward", label, mutated
         if target.kind == "self":
             # A parameter's gradient is what backward stored: self.dW for self.W.
             leaf = target.leaf

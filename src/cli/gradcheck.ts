@@ -17,7 +17,7 @@ import { errorMessage } from '../util/text';
 import { INSIDE_SPECS, INSIDE_USAGE, defaultReplayArg, runInsideCli } from './gradcheckInside';
 
 export const GRADCHECK_USAGE =
-  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json] ' + INSIDE_USAGE;
+  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|./OTHER.ts:NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json] ' + INSIDE_USAGE;
 
 const SPECS: Record<string, FlagSpec> = {
   grad: { kind: 'string' },
@@ -75,9 +75,10 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
   const lines: string[] = [];
   const where = (f?: { qualified: string; line: number }) => (f ? `${f.qualified} (line ${f.line})` : '');
   if (r.loss) {
-    const against = r.gradient ? `against ${where(r.gradient)}${r.gradientFrom && r.gradientFrom.includes('→') ? ` (${r.gradientFrom})` : ''}` : r.gradientFrom ? `against ${r.gradientFrom}` : 'numerical gradient only';
+    const against = r.gradient ? `against ${where(r.gradient)}${r.gradientFrom?.includes('→') ? ` (${r.gradientFrom})` : ''}` : r.gradientFrom ? `against ${r.gradientFrom}` : 'numerical gradient only';
     lines.push(`Gradient check of ${where(r.loss)} in ${r.file}, ${against}`);
-    if (r.verdict !== 'error' || r.shape.length) lines.push(`with respect to ${r.wrt}${r.shape.length || r.total ? ` ${shapeText(r.shape)}` : ''}, h = ${fmt(r.h)}`);
+    const what = r.groups ? ` (${r.groups.length} groups)` : r.shape.length || r.total ? ` ${shapeText(r.shape)}` : '';
+    if (r.verdict !== 'error' || r.shape.length) lines.push(`with respect to ${r.wrt}${what}, h = ${fmt(r.h)}`);
   }
   lines.push(`Verdict: ${r.verdict.toUpperCase()} — ${formatMsg(r.summary, cliText)}`);
   if (r.messages.length) {
@@ -131,9 +132,11 @@ function rowLines(r: CheckReport, withA: boolean, maxRows: number): string[] {
   lines.push('', withA ? `Worst elements (${Math.min(maxRows, r.rows.length)} of ${r.checked}${r.checked < r.total ? `, a sample of ${r.total}` : ''}):` : `Numerical gradient (${Math.min(maxRows, r.rows.length)} of ${r.checked}):`);
   lines.push(`  ${pad('element', 14)}${pad('x', 12)}${pad('numerical', 14)}${withA ? `${pad('yours', 14)}${pad('abs error', 11)}${pad('rel error', 11)}` : ''}`);
   const rows = withA ? r.rows : [...r.rows].sort((a, b) => a.index - b.index);
+  const width = Math.max(14, ...rows.slice(0, maxRows).map((row) => elementText(r.wrt, row.position).length + 2));
+  lines[lines.length - 1] = `  ${pad('element', width)}${lines[lines.length - 1].slice(2 + 14)}`;
   for (const row of rows.slice(0, maxRows)) {
     const mark = row.ok === false ? '  ✗' : row.ok ? '  ✓' : '';
-    lines.push(`  ${pad(elementText(r.wrt, row.position), 14)}${pad(fmt(row.x), 12)}${pad(fmt(row.numerical), 14)}${withA ? `${pad(row.analytic === null ? '—' : fmt(row.analytic), 14)}${pad(row.absError === null ? '—' : fmt(row.absError), 11)}${pad(row.relError === null ? '—' : fmt(row.relError), 11)}` : ''}${mark}`);
+    lines.push(`  ${pad(elementText(r.wrt, row.position), width)}${pad(fmt(row.x), 12)}${pad(fmt(row.numerical), 14)}${withA ? `${pad(row.analytic === null ? '—' : fmt(row.analytic), 14)}${pad(row.absError === null ? '—' : fmt(row.absError), 11)}${pad(row.relError === null ? '—' : fmt(row.relError), 11)}` : ''}${mark}`);
   }
   return lines;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { conventionalGradient, findFunction, functionAt, outline, qualifiedName, returnNames } from '../gradcheck/functions';
+import { conventionalGradient, findFunction, functionAt, outline, qualifiedName, returnNames, returnsGradient } from '../gradcheck/functions';
+import { functionsBeside } from '../gradcheck/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 import { registerReplayExample } from './replayExample';
 
@@ -64,13 +65,17 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
     loss = pick.f;
   }
   // Its gradient by name (f_grad, grad_f, fGrad, a backward method, ...) or chosen here; none is fine.
+  // A loss that returns its gradient with it (return loss, dW / { cost, grad }) needs no other.
   let gradientName: string | null | undefined;
   const lossText = document.getText().split('\n').slice(loss.line - 1, loss.endLine).join('\n');
-  if (!conventionalGradient(o, loss) && !(language === 'python' && (returnNames(lossText)?.length ?? 0) >= 2)) {
-    const others = o.functions.filter((f) => f !== loss);
+  const returnsItsGradient = language === 'python' ? (returnNames(lossText)?.length ?? 0) >= 2 : returnsGradient(lossText);
+  if (!conventionalGradient(o, loss) && !returnsItsGradient) {
+    const others = o.functions.filter((f) => f !== loss).map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, name: qualifiedName(f) as string | null }));
+    // Functions of the JavaScript/TypeScript files beside it, as ./grad.ts:name.
+    for (const f of await functionsBeside(document.uri.fsPath)) others.push({ label: f.ref, description: `(${f.params.join(', ')})`, name: f.ref });
     if (others.length) {
       const none = { label: vscode.l10n.t('(none: numerical gradient only)'), name: null as string | null };
-      const pick = await vscode.window.showQuickPick([none, ...others.map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, name: qualifiedName(f) as string | null }))], {
+      const pick = await vscode.window.showQuickPick([none, ...others], {
         placeHolder: vscode.l10n.t('Which function is the gradient of {0}?', qualifiedName(loss)),
       });
       gradientName = pick ? pick.name : null;

@@ -58,7 +58,8 @@ export function qualifiedName(f: Pick<FunctionInfo, 'name' | 'className'>): stri
 
 /** "name" or "Class.method". */
 export function findFunction(o: Outline, name: string): FunctionInfo | undefined {
-  const [a, b] = name.split('.');
+  const dot = name.lastIndexOf('.');
+  const [a, b] = dot < 0 ? [name, undefined] : [name.slice(0, dot), name.slice(dot + 1)];
   return b === undefined ? o.functions.find((f) => f.name === a && !f.className) ?? o.functions.find((f) => f.name === a) : o.functions.find((f) => f.className === a && f.name === b);
 }
 
@@ -85,6 +86,8 @@ export function gradientNames(f: string): string[] {
     `${f}Grad`, `grad${capital(f)}`, `d${capital(f)}`, `${f}Gradient`, `gradient${capital(f)}`, `${f}Prime`, `${f}Derivative`,
     `derivative${capital(f)}`, `${f}Backward`, `backward${capital(f)}`,
   ];
+  // CS231n's layers: affine_forward → affine_backward.
+  if (/_forward$/.test(f)) names.unshift(f.replace(/_forward$/, '_backward'));
   // compute_cost → compute_gradient, compute_cost_logistic → compute_gradient_logistic,
   // mse_loss → mse_grad, computeCost → computeGradient, loss → gradient.
   const words = f.split('_');
@@ -148,9 +151,18 @@ export function indexesRows(code: string, names: string[]): boolean {
     const ident = '[A-Za-z_$][\\w$]*';
     const first = new RegExp(`\\b${name}\\s*\\.(?:map|forEach|every|some|filter)\\(\\s*\\(?\\s*(${ident})`).exec(code);
     const second = new RegExp(`\\b${name}\\s*\\.reduce\\(\\s*\\(\\s*${ident}\\s*,\\s*(${ident})`).exec(code);
-    const v = first?.[1] ?? second?.[1];
+    const loop = new RegExp(`\\bfor\\s*\\(\\s*(?:const|let|var)\\s+(${ident})\\s+of\\s+${name}\\s*\\)`).exec(code);
+    const v = first?.[1] ?? second?.[1] ?? loop?.[1];
     return v !== undefined && new RegExp(`\\b${esc(v)}\\s*(\\[|\\.(length|map|reduce|forEach)\\b)`).test(code);
   });
+}
+
+/**
+ * Whether a loss's text returns more than a number — `return loss, dW` (Python), `return [loss, dW]`,
+ * `return { cost, grad }` — so its gradient comes with it and no other function need be asked for.
+ */
+export function returnsGradient(code: string): boolean {
+  return /\breturn\s*\(?\s*[\w.[\]'"]+\s*,/.test(code) || /\breturn\s*\[\s*[^\]\s]/.test(code) || /\breturn\s*\{\s*[\w$'"]+\s*[:,}]/.test(code);
 }
 
 /** The names in a function's last `return a, b` (Python), when each is a plain name. */

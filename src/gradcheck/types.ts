@@ -16,6 +16,8 @@ export interface GradientRef extends FunctionRef {
   style: 'args' | 'numerical';
   /** For 'args': the input names passed, in the gradient's parameter order. */
   args: string[];
+  /** Absolute path of another file the gradient is in (`--grad ./grad.ts:gradient`); JS/TS. */
+  file?: string;
 }
 
 export interface RunRequest {
@@ -26,6 +28,10 @@ export interface RunRequest {
   loss: FunctionRef;
   /** The loss's parameters in call order (without self/this). */
   params: string[];
+  /** JavaScript: the constructor's parameters in order, for building the instance from inputs.__init__. */
+  initParams?: string[];
+  /** Parameters with a default value: left out of the call (so the default applies) unless the inputs set them. */
+  optional?: string[];
   gradient?: GradientRef;
   /**
    * Parameter name, or a path (self.W, self.params['W1'], params['b']) → number or nested array;
@@ -50,8 +56,11 @@ export interface RunRequest {
   outputArgs?: string[];
   /** Take a gradient the loss returns with it ((loss, grad), {loss, grad}); false with --grad none. */
   useReturned?: boolean;
-  /** 'layer': a class's forward/backward, checked through the upstream gradient dout. */
-  layer?: 'layer';
+  /**
+   * 'layer': a class's forward/backward; 'cache': CS231n's x_forward(...) → (out, cache) with
+   * x_backward(dout, cache) → (dx, dw, db). Both checked through the upstream gradient dout.
+   */
+  layer?: 'layer' | 'cache';
   /** The same check again with some inputs changed (reg = 0 beside a nonzero reg). */
   variants?: { label: string; inputs: Record<string, Json> }[];
   /** When the runner finds the input larger than this, it checks a seeded sample. */

@@ -105,7 +105,10 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
     case 'run': {
       const gradient = str(body, 'gradient', 200);
       const wrt = str(body, 'wrt', 200);
-      if (gradient !== '' && gradient !== '@returned' && !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)?$/.test(gradient)) throw new ProtocolError('gradient must be a function name');
+      // A function of the file, of a file beside it (`./grad.ts:gradient`, from the picker), or the loss's own.
+      if (gradient !== '' && gradient !== '@returned' && !/^(\.\/[\w.-]+\.[cm]?[jt]s:)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(gradient)) {
+        throw new ProtocolError('gradient must be a function name');
+      }
       // A name or a path: W, self.W, self.params['W1'], net.params["b2"].
       if (!WRT_PATH.test(wrt)) throw new ProtocolError('wrt must be a parameter name or a path like self.params[\'W1\']');
       return { type, gradient, wrt, h: num(body, 'h', { min: 1e-300, max: 1 }), inputsText: str(body, 'inputsText', MAX_INPUTS_CHARS) };

@@ -197,6 +197,20 @@ test('a layer whose backward stores the transposed dW fails with the transpose n
   passes(await check({ file, functionName: 'Affine.forward', wrt: 'self.W', workspace: BOOK, inputs }), 'np.dot(self.x.T, dout), as the hint says');
 });
 
+test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
+  const file = join(PY, 'cs231n', 'layers.py');
+  for (const wrt of ['x', 'w', 'b']) {
+    const r = await check({ file, functionName: 'affine_forward', wrt });
+    passes(r, wrt);
+    assert.equal(r.gradientFrom, `affine_backward() → d${wrt}`);
+    assert.match(text(r), /seeded random upstream gradient dout/);
+  }
+  passes(await check({ file, functionName: 'relu_forward' }), 'relu');
+  const bad = readFileSync(file, 'utf8').replace('dw = x.reshape(x.shape[0], -1).T.dot(dout)', 'dw = dout.T.dot(x.reshape(x.shape[0], -1))');
+  const t = await check({ file, source: bad, functionName: 'affine_forward', wrt: 'w' });
+  assert.deepEqual([t.verdict, t.diagnosis], ['fail', ['transpose']], text(t));
+});
+
 test("element-wise pairs: the book's sigmoid / sigmoid_grad through a seeded dout", async () => {
   const r = await check({ file: join(BOOK, 'common', 'functions.py'), functionName: 'sigmoid', workspace: BOOK });
   passes(r, 'sigmoid');

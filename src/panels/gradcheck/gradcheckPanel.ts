@@ -4,17 +4,19 @@
  * or a child process — never on this thread — and sends the page a finished view. Every message
  * from the page is validated first; an invalid one is logged and dropped.
  */
+import { basename } from 'path';
 import * as vscode from 'vscode';
 import { readFile } from 'fs/promises';
 import { CheckOptions, CheckReport, Prepared, RETURNED_GRADIENT, prepare, runPrepared } from '../../gradcheck/check';
-import { qualifiedName } from '../../gradcheck/functions';
+import { qualifiedName, returnsGradient as lossReturnsGradient } from '../../gradcheck/functions';
+import { OtherFunction, functionsBeside } from '../../gradcheck/otherFiles';
 import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
 import { makeRunners } from '../../gradcheck/runners';
 import {
   GRADCHECK_STRINGS, GRADCHECK_VIEW_TYPE, GradcheckFromWebview, GradcheckToWebview, PresetChoice, SetupView, parseGradcheckMessage,
 } from '../../protocol/gradcheck';
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
-import { localize, renderPage, webviewOptions } from '../webviewHtml';
+import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
 import { pythonInterpreter } from './interpreter';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
@@ -91,13 +93,10 @@ export class GradcheckPanel {
   }
 
   private receive(raw: unknown): void {
-    let m: GradcheckFromWebview;
-    try {
-      m = parseGradcheckMessage(raw);
-    } catch (e) {
-      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${errorMessage(e)}`);
-      return;
-    }
+    const m = validated(raw, parseGradcheckMessage, (why) =>
+      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${why}`),
+    );
+    if (!m) return;
     switch (m.type) {
       case 'ready':
         // The page (re)loaded, e.g. after being hidden: give it what it showed.
@@ -162,6 +161,8 @@ export class GradcheckPanel {
       this.post({ type: 'result', result: inputError(errorMessage(e)) });
       return;
     }
+    // Another file's function only as the picker offered it.
+    if (m.gradient.includes(':') && !this.setup?.gradientChoices.some((c) => c.value === m.gradient)) return;
     const options: CheckOptions = {
       file: this.target.uri.fsPath,
       source: await this.source(this.target.uri),
@@ -189,10 +190,10 @@ export class GradcheckPanel {
     }
     this.prepared = prepared;
     if (rebuildSetup || !this.setup) {
-      this.setup = setupView(prepared);
+      this.setup = setupView(prepared, await functionsBeside(prepared.request.file));
       this.post({ type: 'setup', setup: this.setup });
     } else {
-      this.setup = { ...this.setup, gradient: prepared.gradient ? qualifiedName(prepared.gradient) : '', wrt: prepared.request.wrt, h: prepared.request.h, inputsText: inputsToText(prepared.request.inputs) };
+      this.setup = { ...this.setup, gradient: gradientValue(prepared), wrt: prepared.request.wrt, h: prepared.request.h, inputsText: inputsToText(prepared.request.inputs) };
     }
     this.post({ type: 'running' });
     const started = Date.now();
@@ -272,7 +273,14 @@ export class GradcheckPanel {
   }
 }
 
-function setupView(p: Prepared): SetupView {
+/** The picker's value for the prepared gradient: its name, or `./grad.ts:name` for one in another file. */
+function gradientValue(p: Prepared): string {
+  if (!p.gradient) return '';
+  const other = p.request.gradient?.file;
+  return other ? `./${basename(other)}:${qualifiedName(p.gradient)}` : qualifiedName(p.gradient);
+}
+
+function setupView(p: Prepared, beside: OtherFunction[]): SetupView {
   const presetLabels: Record<PresetChoice, string> = {
     function_2: vscode.l10n.t('function_2 at (3, 4)'),
     'book-yt-1': vscode.l10n.t('10-class y/t, example 1 (right: "2")'),
@@ -285,11 +293,13 @@ function setupView(p: Prepared): SetupView {
     language: p.language,
     signature: `${qualifiedName(p.loss)}(${p.loss.params.join(', ')})`,
     line: p.loss.line,
-    gradient: p.gradient ? qualifiedName(p.gradient) : returnsGradient(p) ? RETURNED_GRADIENT : '',
+    gradient: p.gradient ? gradientValue(p) : returnsGradient(p) ? RETURNED_GRADIENT : '',
     gradientChoices: [
       { value: '', label: vscode.l10n.t(GRADCHECK_STRINGS.noGradient) },
       ...(p.language === 'python' ? [{ value: RETURNED_GRADIENT, label: vscode.l10n.t(GRADCHECK_STRINGS.returnedGradient) }] : []),
       ...p.functions.filter((f) => f !== p.loss).map((f) => ({ value: qualifiedName(f), label: `${qualifiedName(f)}(${f.params.join(', ')})` })),
+      // Gradients in the JavaScript/TypeScript files beside this one (--grad ./grad.ts:gradient).
+      ...beside.map((f) => ({ value: f.ref, label: `${f.file}: ${f.name}(${f.params.join(', ')})` })),
     ],
     wrt: p.request.wrt,
     wrtChoices: p.wrtChoices.includes(p.request.wrt) ? p.wrtChoices : [p.request.wrt, ...p.wrtChoices],
@@ -303,7 +313,8 @@ function setupView(p: Prepared): SetupView {
 
 /** The loss returns more than the loss (return loss, dW): its gradient comes with it. */
 function returnsGradient(p: Prepared): boolean {
-  return (p.request.lossReturnNames?.length ?? 0) >= 2;
+  // Python: `return loss, grad`; JavaScript/TypeScript: `return [loss, dW]` or `return { cost, grad }`.
+  return (p.request.lossReturnNames?.length ?? 0) >= 2 || (p.language !== 'python' && lossReturnsGradient(p.lossSource));
 }
 
 function stoppedView() {
