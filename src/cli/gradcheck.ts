@@ -18,9 +18,10 @@ import { makeRunners } from '../gradcheck/runners';
 import { json as jsonValue, isRecord, ProtocolError } from '../protocol/validate';
 import { FlagSpec, UsageError, parseArgs } from './args';
 import { errorMessage } from '../util/text';
+import { INSIDE_SPECS, INSIDE_USAGE, defaultReplayArg, runInsideCli } from './gradcheckInside';
 
 export const GRADCHECK_USAGE =
-  'usage: npm run gradcheck -- FILE FUNCTION [--cell N] [--grad NAME|./OTHER.ts:NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
+  'usage: npm run gradcheck -- FILE FUNCTION [--cell N] [--grad NAME|./OTHER.ts:NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json] ' + INSIDE_USAGE;
 
 const SPECS: Record<string, FlagSpec> = {
   grad: { kind: 'string' },
@@ -37,12 +38,17 @@ const SPECS: Record<string, FlagSpec> = {
   json: { kind: 'bool' },
   cell: { kind: 'int', min: 1 },
   help: { kind: 'bool' },
+  ...INSIDE_SPECS,
 };
+
+/** The interpreter from --python, $GRADIENT_LAB_PYTHON or python3. */
+const cliPython = (python: string | undefined) => python ?? process.env.GRADIENT_LAB_PYTHON ?? (process.platform === 'win32' ? 'python' : 'python3');
+const cliHarness = (distDir: string) => join(distDir, '..', 'media', 'python', 'gradcheck_harness.py');
 
 /** Runners for a terminal: the interpreter from --python, $GRADIENT_LAB_PYTHON or python3. */
 export function cliRunners(python: string | undefined, distDir: string): Runners {
-  const interpreter = python ?? process.env.GRADIENT_LAB_PYTHON ?? (process.platform === 'win32' ? 'python' : 'python3');
-  const harness = join(distDir, '..', 'media', 'python', 'gradcheck_harness.py');
+  const interpreter = cliPython(python);
+  const harness = cliHarness(distDir);
   return makeRunners({
     python: interpreter,
     harness,
@@ -181,7 +187,7 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
 }
 
 export async function runGradcheck(argv: string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, SPECS, 2);
+  const { flags, positional } = parseArgs(defaultReplayArg(argv), SPECS, 2);
   if (flags.help) {
     process.stdout.write(GRADCHECK_USAGE + '\n');
     return 0;
@@ -212,8 +218,10 @@ export async function runGradcheck(argv: string[]): Promise<number> {
   const cell = flags.cell as number | undefined;
   if (cell !== undefined && !/\.ipynb$/i.test(file)) throw new UsageError(`--cell is for a notebook (.ipynb), not ${file}`);
   const report = /\.ipynb$/i.test(file) ? await checkNotebook(options, cell, runners) : await runCheck(options, runners);
-  if (flags.json) process.stdout.write(JSON.stringify(reportJson(report)) + '\n');
-  else process.stdout.write(formatReport(report) + '\n');
+  const python = cliPython(flags.python as string | undefined);
+  const inside = await runInsideCli(flags, options, report, runners, python, cliHarness(__dirname));
+  if (flags.json) process.stdout.write(JSON.stringify({ ...reportJson(report), ...inside.json }) + '\n');
+  else process.stdout.write([formatReport(report), ...inside.text].join('\n\n') + '\n');
   // numerical-only is not a failure of the learner's code: nothing of theirs was compared (exit 0).
   return report.verdict === 'pass' || report.verdict === 'numerical-only' ? 0 : report.verdict === 'fail' ? 1 : 2;
 }

@@ -3,6 +3,7 @@ import { conventionalGradient, findFunction, functionAt, outline, qualifiedName,
 import { functionsBeside } from '../gradcheck/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
+import { registerReplayExample } from './replayExample';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 let panelModule: PanelModule | undefined;
@@ -29,6 +30,7 @@ export function registerCheckGradient(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && diagnostics.has(e.document.uri) && diagnostics.delete(e.document.uri)),
     { dispose: () => panelModule?.GradcheckPanel.current?.dispose() },
   );
+  registerReplayExample(context, diagnostics, loadPanel);
 }
 
 async function checkGradient(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, uriArg: unknown, nameArg: unknown): Promise<void> {

@@ -5,6 +5,7 @@
  * Pure: imported by the extension and the page.
  */
 import { ProtocolError, messageType, num, oneOf, str } from './validate';
+import { INSIDE_FROM_WEBVIEW, InsideFromWebview, InsideToWebview, parseInsideMessage } from './inside';
 
 export const GRADCHECK_VIEW_TYPE = 'gradientLab.checkGradient';
 
@@ -75,7 +76,8 @@ export type GradcheckToWebview =
   | { type: 'setup'; setup: SetupView }
   | { type: 'inputs'; inputsText: string; wrt: string }
   | { type: 'running' }
-  | { type: 'result'; result: ResultView };
+  | { type: 'result'; result: ResultView }
+  | InsideToWebview;
 
 export type GradcheckFromWebview =
   | { type: 'ready' }
@@ -83,9 +85,10 @@ export type GradcheckFromWebview =
   | { type: 'preset'; id: PresetChoice }
   | { type: 'generate'; batchSize: number; seed: number }
   | { type: 'reveal'; line: number }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  | InsideFromWebview;
 
-const FROM_WEBVIEW = ['ready', 'run', 'preset', 'generate', 'reveal', 'cancel'] as const;
+const FROM_WEBVIEW = ['ready', 'run', 'preset', 'generate', 'reveal', 'cancel', ...INSIDE_FROM_WEBVIEW] as const;
 
 export const WRT_PATH = /^[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*('[^'\\]*'|"[^"\\]*"|\d+)\s*\])*$/;
 
@@ -116,6 +119,9 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
       return { type, batchSize: num(body, 'batchSize', { min: 1, max: 1000, integer: true }), seed: num(body, 'seed', { min: 0, max: 2 ** 31, integer: true }) };
     case 'reveal':
       return { type, line: num(body, 'line', { min: 1, max: 10_000_000, integer: true }) };
+    case 'replay':
+    case 'trace':
+      return parseInsideMessage(type, body);
   }
 }
 

@@ -24,6 +24,8 @@ import { NotebookTarget, notebookTarget } from '../../commands/notebookCells';
 import { PreparedNotebookCheck, prepareNotebookCheck, runNotebookPrepared } from '../../gradcheck/notebookCheck';
 import { cellLineOf } from '../../gradcheck/notebook';
 import { errorMessage } from '../../util/text';
+import { InsideController } from './insideController';
+import { INSIDE_STRINGS } from '../../protocol/inside';
 
 export interface CheckTarget {
   uri: vscode.Uri;
@@ -31,6 +33,9 @@ export interface CheckTarget {
   functionName: string;
   /** undefined: by convention; null: none; else a function of the file. */
   gradientName?: string | null;
+  /** Inputs instead of generated ones, and what to open once checked (the replay example). */
+  inputs?: Inputs;
+  open?: 'replay' | 'trace';
 }
 
 let log: vscode.LogOutputChannel | undefined;
@@ -67,6 +72,9 @@ export class GradcheckPanel {
   /** The entry chosen when a returned dict or tuple held several candidates (--grad-key). */
   private gradKey: { wrt: string; key: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The check last shown, for "Replay element" and "Trace shapes" (insideController.ts). */
+  private lastCheck: { options: CheckOptions; report: CheckReport } | undefined;
+  private readonly inside: InsideController;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -77,11 +85,13 @@ export class GradcheckPanel {
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'gradcheck',
       title: vscode.l10n.t(GRADCHECK_STRINGS.title),
-      strings: localize(GRADCHECK_STRINGS),
+      strings: localize({ ...GRADCHECK_STRINGS, ...INSIDE_STRINGS }),
       styles: ['shared/base.css', 'gradcheck/gradcheck.css'],
     });
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    this.inside = new InsideController(context, (m) => this.post(m));
+    this.disposables.push(this.inside);
   }
 
   private post(message: GradcheckToWebview): void {
@@ -111,6 +121,10 @@ export class GradcheckPanel {
       case 'reveal':
         if (this.target) void reveal(this.revealUri(m.line), m.line);
         return;
+      case 'replay':
+      case 'trace':
+        void this.insideFor(m);
+        return;
       case 'cancel':
         if (this.running && !this.running.signal.aborted) {
           this.running.abort();
@@ -136,8 +150,17 @@ export class GradcheckPanel {
   async retarget(target: CheckTarget): Promise<void> {
     this.target = target;
     this.panel.title = vscode.l10n.t('Check Gradient: {0}', target.functionName);
-    const options: CheckOptions = { file: target.uri.fsPath, source: await this.source(target.uri), functionName: target.functionName, gradientName: target.gradientName, workspace: workspaceOf(target.uri) };
+    const options: CheckOptions = {
+      file: target.uri.fsPath,
+      source: await this.source(target.uri),
+      functionName: target.functionName,
+      gradientName: target.gradientName,
+      workspace: workspaceOf(target.uri),
+      inputs: target.inputs,
+    };
     await this.check(options, true);
+    if (target.open === 'replay') await this.insideFor({ type: 'replay', element: '' });
+    else if (target.open === 'trace') await this.insideFor({ type: 'trace', on: true });
   }
 
   private async runFromPage(m: Extract<GradcheckFromWebview, { type: 'run' }>): Promise<void> {
@@ -221,8 +244,16 @@ export class GradcheckPanel {
     this.show(report, options);
   }
 
+  /** Replay or trace the check last shown, on the file's current text. */
+  private async insideFor(m: Extract<GradcheckFromWebview, { type: 'replay' | 'trace' }>): Promise<void> {
+    const last = this.lastCheck;
+    const options = last && this.target ? { ...last.options, source: await this.source(this.target.uri) } : undefined;
+    await this.inside.handle(m, options, last?.report);
+  }
+
   private show(report: CheckReport, options: CheckOptions): void {
     this.lastReport = report;
+    this.lastCheck = { options, report };
     this.lastResult = { type: 'result', result: toResultView(report, t) };
     this.post(this.lastResult);
     this.updateDiagnostics(report, options.file);
