@@ -1,4 +1,5 @@
 import { fileProblem, readRegularFile } from '../data/files';
+import { AnswerError, validateRunResult } from './answer';
 import { dirname, resolve } from 'path';
 import { Random } from '../core/random';
 import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
@@ -326,9 +327,11 @@ export async function runPrepared(prepared: Prepared, runners: Runners, signal?:
   let result: RunResult;
   let report: CheckReport;
   try {
-    result = await runner(prepared.request, signal);
+    // Whatever a runner returns is checked in shape before it is compared (answer.ts).
+    result = validateRunResult(await runner(prepared.request, signal));
   } catch (e) {
-    result = { ok: false, error: { kind: 'internal', message: `the checker failed: ${errorMessage(e)}` } };
+    const why = e instanceof AnswerError ? `the checker's answer is malformed: ${e.message}` : `the checker failed: ${errorMessage(e)}`;
+    result = { ok: false, error: { kind: 'internal', message: why } };
   }
   try {
     report = analyse(prepared, result, runners.pythonHint);
