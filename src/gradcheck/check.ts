@@ -6,7 +6,7 @@ import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferen
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
 import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName, returnNames } from './functions';
-import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInit, generateInputs, isDifferentiable, recogniseBookLoss, roleOf, sameShapedOperands, weightAttributes, wrtChoices } from './inputs';
+import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInit, generateInputs, isDifferentiable, namedClassifier, recogniseBookLoss, roleOf, sameShapedOperands, weightAttributes, wrtChoices } from './inputs';
 import { Msg, elementText, fmt, msg, shapeText } from './messages';
 import type { Json } from '../protocol/validate';
 import type { LearnerOutput, RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
@@ -247,7 +247,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const sizes = needsInit ? { D: 4, C: 3 } : undefined;
   const wrt0 = options.wrt ?? (layer ? loss.params.find(isDifferentiable) ?? defaultWrt(loss.params, cls) : defaultWrt(loss.params, cls));
   const generate = (batchSize: number, genSeed: number): Inputs => {
-    const generated = generateInputs([...loss.params, ...gradientOnly], { batchSize, seed: genSeed, batched, externalWeights: externalWeights && !sizes, defaults: loss.defaults, sizes, outputLike: wrt0 });
+    const generated = generateInputs([...loss.params, ...gradientOnly], { batchSize, seed: genSeed, batched, externalWeights: externalWeights && !sizes, defaults: loss.defaults, sizes, outputLike: wrt0, classifier: namedClassifier(loss.name) });
     const made = layer ? sameShapedOperands(generated, loss.params, genSeed) : generated;
     for (const g of gradientOnly) if (!(g in made)) made[g] = made[wrt0] !== undefined ? JSON.parse(JSON.stringify(made[wrt0]).replace(/-?\d+(\.\d+)?(e-?\d+)?/g, '0')) : 0;
     return needsInit && cls?.initParams ? { __init__: generateInit(cls.initParams, cls.initDefaults ?? {}, sizes!, genSeed), ...made } : made;

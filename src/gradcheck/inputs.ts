@@ -25,6 +25,8 @@ export interface InputOptions {
   defaults?: Record<string, string>;
   /** Sizes for a network the check builds (TwoLayerNet): data width D and classes C. */
   sizes?: { D: number; C: number };
+  /** The function is named for classification (softmax_loss, svm_loss, cross_entropy): y beside x is labels. */
+  classifier?: boolean;
   /** The shape an output argument (grad, deltas) gets: that of the differentiated input. */
   outputLike?: string;
 }
@@ -81,9 +83,10 @@ export function isRegression(params: string[]): boolean {
 }
 
 /** Integer class labels: y, t or labels next to the data X — the `(W, X, y, reg)` signature. */
-function labelsBesideData(params: string[], p: string, network: boolean): boolean {
-  // Only for a classifier: weights or a regularisation strength beside X (or a network the check builds).
-  const classifier = network || params.some((q) => ['weights', 'reg'].includes(roleOf(q)));
+function labelsBesideData(params: string[], p: string, network: boolean, namedClassifier = false): boolean {
+  // Only for a classifier: weights or a regularisation strength beside X (or a network the check builds),
+  // or a loss named for classification (CS231n's softmax_loss(x, y), svm_loss(x, y): scores and labels).
+  const classifier = network || namedClassifier || params.some((q) => ['weights', 'reg'].includes(roleOf(q)));
   return /^(y|y_batch|y_train|labels)$/.test(p) && classifier && params.some((q) => q !== p && roleOf(q) === 'data') && !isRegression(params);
 }
 
@@ -94,7 +97,7 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   // (y=None) or it is a regularisation strength (reg=0.0: a nonzero one makes its bugs show).
   const keep = (p: string) => p in defaults && defaults[p] !== 'None' && !['reg', 'labels', 'target', 'data', 'weights'].includes(roleOf(p));
   params = params.filter((p) => !keep(p));
-  const roles = params.map((p) => (labelsBesideData(params, p, !!options.sizes) ? 'labels' : roleOf(p)));
+  const roles = params.map((p) => (labelsBesideData(params, p, !!options.sizes, options.classifier) ? 'labels' : roleOf(p)));
   const hasWeights = roles.includes('weights') || !!options.externalWeights;
   const hasTarget = roles.includes('target') || roles.includes('labels');
   const batched = options.batched ?? true;
@@ -212,6 +215,11 @@ export function generateInit(initParams: string[], defaults: Record<string, stri
     else out[p] = 3;
   }
   return out;
+}
+
+/** A loss named for classification: softmax_loss, svm_loss_naive, cross_entropy, hinge, nll, log_loss. */
+export function namedClassifier(name: string): boolean {
+  return /softmax|svm|hinge|cross_?entropy|nll|log_?loss|logistic/i.test(name);
 }
 
 /**
