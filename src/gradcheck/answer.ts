@@ -11,7 +11,7 @@ export class AnswerError extends Error {}
 
 const ERROR_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   'syntax', 'exception', 'timeout', 'memory', 'no-python', 'no-numpy', 'not-found', 'not-scalar', 'bad-return', 'bad-input',
-  'unsupported', 'internal',
+  'ambiguous', 'unsupported', 'internal',
 ]);
 
 type Obj = Record<string, unknown>;
