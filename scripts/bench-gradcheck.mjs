@@ -25,6 +25,10 @@ const cases = [
   { name: 'py CS231n softmax_loss_naive → (loss, dW)', lang: 'py', args: [join(fx, 'python', 'cs231n', 'softmax.py'), 'softmax_loss_naive'] },
   { name: "py book TwoLayerNet.loss, self.params (4 groups)", lang: 'py', args: [join(fx, 'python', 'book', 'ch05', 'two_layer_net.py'), 'TwoLayerNet.loss'] },
   { name: 'js softmaxLoss.ts', lang: 'js', args: [join(fx, 'js', 'softmaxLoss.ts'), 'softmaxLoss'] },
+  { name: 'ts { loss, grads } of an affine layer', lang: 'js', args: [join(fx, 'js', 'shapes', 'lossGrads.ts'), 'affineSquare', '--wrt', 'W'] },
+  { name: 'ts TwoLayerNet.loss, this.params (4 groups)', lang: 'js', args: [join(fx, 'js', 'shapes', 'twoLayerNet.ts'), 'TwoLayerNet.loss'] },
+  { name: 'js mse, gradient in ./grad.ts', lang: 'js', args: [join(fx, 'js', 'shapes', 'mseModule.js'), 'mse', '--grad', './grad.ts:gradient'] },
+  { name: 'js tsnejs tSNE.costGrad (IIFE prototype)', lang: 'js', args: [join(fx, 'real', 'js', 'tsne.js'), 'tSNE.costGrad', '--inputs', join(fx, 'js', 'shapes', 'tsne-inputs.json')] },
 ];
 
 const median = (v) => {

@@ -8,7 +8,8 @@ import { loadBundled, loadFolder } from '../data/mnist';
 import { FlagSpec, UsageError, parseArgs } from './args';
 import { ProgressBar, rate } from './progress';
 import { cliT } from '../l10n/cli';
-import { INT_LIMITS, TRAIN_STRINGS } from '../protocol/train';
+import { INT_LIMITS, TRAIN_STRINGS, diagnosisText } from '../protocol/train';
+import type { LossDiagnosis } from '../core/lossWatch';
 
 export const TRAIN_USAGE =
   'usage: npm run train -- [--hidden N] [--lr X] [--batch N] [--iters N] [--std X] [--seed N] [--method backprop|numerical] [--engine NAME] [--data DIR] [--json]\n' +
@@ -129,6 +130,9 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
         lastJsonProgress = e.elapsedMs;
         emit({ type: 'progress', iter: e.iter, iters: config.iters, loss: e.loss, ...rate(e.iter, config.iters, e.elapsedMs) });
       }
+    } else if (e.type === 'diagnosis') {
+      if (opts.json) emit({ type: 'diagnosis', diagnosis: e.diagnosis ?? null });
+      else if (e.diagnosis && e.diagnosis.kind !== 'not-a-number') bar!.log(explain(e.diagnosis, config.learningRate));
     } else if (e.type === 'epoch') {
       if (bar) bar.log(cliT('epoch {0}  iter {1}  train acc {2}  test acc {3}', String(e.epoch).padStart(3), String(e.iter).padStart(6), e.trainAccuracy.toFixed(4), e.testAccuracy.toFixed(4)));
       else emit({ type: 'epoch', epoch: e.epoch, iter: e.iter, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy });
@@ -142,9 +146,7 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
   if (opts.json) {
     emit({ type: 'summary', ...summary, engine: opts.engine, dataset: data.name });
   } else {
-    if (summary.reason === 'diverged') {
-      process.stdout.write(cliT(TRAIN_STRINGS.divergedAdvice, summary.finalLoss, summary.iterations, config.learningRate) + '\n');
-    }
+    if (summary.diagnosis) process.stdout.write(explain(summary.diagnosis, config.learningRate) + '\n');
     process.stdout.write(
       cliT(
         'Done ({0}): {1} iterations in {2} s, {3} epochs; final train accuracy {4}, test accuracy {5}',
@@ -185,6 +187,11 @@ function runLrFinder(net: Parameters<typeof findLearningRate>[0], data: Dataset,
   });
   process.stdout.write(cliT('lowest loss at rate {0}; suggested rate {1} (a tenth of it); the book uses {2}', result.minimumAt.toPrecision(2), result.suggested.toPrecision(2), BOOK_DEFAULTS.learningRate) + '\n');
   return 0;
+}
+
+/** What the loss says when the network is not learning, and the book's lesson, in the CLI's language. */
+function explain(d: LossDiagnosis, learningRate: number): string {
+  return diagnosisText(d, learningRate, (key, ...args) => cliT(TRAIN_STRINGS[key], ...args));
 }
 
 /** An accuracy as printed; '-' before the first epoch was measured. */

@@ -114,7 +114,11 @@ export function checkGradientAgreement(
   const net = new TwoLayerNet(shape, 0, undefined, copyParams(params));
   net.delta = DELTA;
   // The direction: a normal sample per parameter, scaled to length 1.
-  const v = PARAM_NAMES.map((name) => Float64Array.from(paramData(params, name), () => rng.randn()));
+  const v = PARAM_NAMES.map((name) => {
+    const d = new Float64Array(paramData(params, name).length);
+    for (let i = 0; i < d.length; i++) d[i] = rng.randn();
+    return d;
+  });
   const length = Math.sqrt(v.reduce((s, a) => s + norm(a) ** 2, 0));
   for (const a of v) for (let i = 0; i < a.length; i++) a[i] /= length;
   const shift = (sign: number) =>

@@ -1,4 +1,5 @@
 import { Dataset } from './dataset';
+import { LossDiagnosis, LossWatch, probe } from './lossWatch';
 import { Random } from './random';
 import { GradientMethod, TrainableNetwork } from './twoLayerNet';
 
@@ -43,6 +44,8 @@ export type StopReason = 'finished' | 'stopped' | 'diverged';
 export type TrainEvent =
   | { type: 'iteration'; iter: number; loss: number; elapsedMs: number }
   | { type: 'epoch'; epoch: number; iter: number; trainAccuracy: number; testAccuracy: number; elapsedMs: number }
+  /** The loss says the network is not learning (lossWatch.ts): sent when first seen; undefined when it recovered. */
+  | { type: 'diagnosis'; diagnosis: LossDiagnosis | undefined }
   | { type: 'done'; reason: StopReason; summary: TrainSummary };
 
 export interface TrainSummary {
@@ -52,11 +55,14 @@ export interface TrainSummary {
   finalLoss: number;
   trainAccuracy: number;
   testAccuracy: number;
+  /** Time spent training: the time a run was paused does not count. */
   wallSeconds: number;
   /** Set when the run diverged: what went wrong and what to try. */
   message?: string;
   /** Changes of the learning rate made during the run, in order (absent when none). */
   learningRateChanges?: LearningRateChange[];
+  /** Why the loss says the network did not learn, when it says so at the end. */
+  diagnosis?: LossDiagnosis;
 }
 
 export type TrainState = 'idle' | 'running' | 'paused' | 'done';
@@ -108,6 +114,8 @@ export class Trainer {
   private orderAt = 0;
   /** Called before each SGD step with the iteration about to run (1-based) and its mini-batch: the gradient views look here. */
   beforeStep: ((iter: number, batch: Int32Array) => void) | undefined;
+  private pausedMs = 0;
+  private watch: LossWatch | undefined;
   state: TrainState = 'idle';
 
   constructor(
@@ -144,6 +152,11 @@ export class Trainer {
     return this.rateChanges.map((c) => ({ ...c }));
   }
 
+  /** Milliseconds of training so far, paused time left out. */
+  private elapsed(): number {
+    return this.now() - this.startedAt - this.pausedMs;
+  }
+
   get iteration(): number {
     return this.iter;
   }
@@ -174,10 +187,14 @@ export class Trainer {
 
   async run(listener: (e: TrainEvent) => void = () => undefined, startPaused = false): Promise<TrainSummary> {
     this.state = startPaused ? 'paused' : 'running';
+    // The untrained network, probed once (≈10 ms), tells the learning rate's effects from the initial weights'.
+    this.watch ??= new LossWatch(this.data.classes, probe(this.net.exportParams(), this.data.train));
     this.startedAt = this.now();
     while (this.iter < this.config.iters && !this.stopRequested) {
       if (this.state === 'paused' && this.pendingSteps === 0) {
+        const pausedAt = this.now();
         await new Promise<void>((resolve) => (this.wake = resolve));
+        this.pausedMs += this.now() - pausedAt;
         continue;
       }
       const sliceEnd = this.now() + this.sliceMs;
@@ -201,7 +218,10 @@ export class Trainer {
     const loss = this.net.trainStep(train, this.batch, this.learningRate, this.config.gradientMethod);
     const i = this.iter++;
     this.lastLoss = loss;
-    listener({ type: 'iteration', iter: this.iter, loss, elapsedMs: this.now() - this.startedAt });
+    listener({ type: 'iteration', iter: this.iter, loss, elapsedMs: this.elapsed() });
+    const watch = this.watch!;
+    const nan = watch.add(loss);
+    if (nan) listener({ type: 'diagnosis', diagnosis: nan });
     if (!Number.isFinite(loss)) return false;
     if (isEpochIteration(i, this.perEpoch)) {
       this.epochs++;
@@ -213,8 +233,15 @@ export class Trainer {
         iter: this.iter,
         trainAccuracy: this.lastTrain,
         testAccuracy: this.lastTest,
-        elapsedMs: this.now() - this.startedAt,
+        elapsedMs: this.elapsed(),
       });
+      const found = watch.atEpoch({
+        iter: this.iter,
+        epoch: this.epochs,
+        trainAccuracy: this.lastTrain,
+        probe: () => probe(this.net.exportParams(), train),
+      });
+      if (found !== undefined) listener({ type: 'diagnosis', diagnosis: found ?? undefined });
     }
     return true;
   }
@@ -243,7 +270,8 @@ export class Trainer {
       finalLoss: this.lastLoss,
       trainAccuracy: this.lastTrain,
       testAccuracy: this.lastTest,
-      wallSeconds: (this.now() - this.startedAt) / 1000,
+      wallSeconds: this.elapsed() / 1000,
+      diagnosis: this.watch?.diagnosis,
     };
     if (this.rateChanges.length > 0) summary.learningRateChanges = this.learningRateChanges;
     if (reason === 'diverged') {

@@ -5,6 +5,7 @@
  * little-endian data. .npz: a zip of .npy files (np.savez stores them; np.savez_compressed deflates).
  */
 import { inflateRawSync } from 'zlib';
+import { errorMessage } from '../util/text';
 
 export interface NpyArray {
   shape: number[];
@@ -176,7 +177,7 @@ export function readNpz(bytes: Uint8Array, file: string): Record<string, NpyArra
   } catch (e) {
     if (e instanceof NpzError) throw e;
     // A DataView read past the end: offsets in the zip point outside the file.
-    throw new NpzError(file, `damaged zip structure (${(e as Error).message}); save the file again`);
+    throw new NpzError(file, `damaged zip structure (${errorMessage(e)}); save the file again`);
   }
 }
 
@@ -242,7 +243,7 @@ function readNpzUnchecked(bytes: Uint8Array, file: string): Record<string, NpyAr
         data = inflateRawSync(raw, { maxOutputLength: Math.max(1, usize) });
       } catch (e) {
         const tooLarge = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError;
-        throw new NpzError(file, tooLarge ? `${name} inflates to more than the ${usize} bytes it declares; the file is damaged` : `${name} is damaged (${(e as Error).message})`);
+        throw new NpzError(file, tooLarge ? `${name} inflates to more than the ${usize} bytes it declares; the file is damaged` : `${name} is damaged (${errorMessage(e)})`);
       }
     } else throw new NpzError(file, `${name} uses zip compression method ${method}; save with np.savez or np.savez_compressed`);
     if (data.length !== usize || crc32(data) !== crc) throw new NpzError(file, `${name} is damaged (size or CRC does not match); save the file again`);

@@ -1,11 +1,12 @@
 import { fileProblem, readRegularFile } from '../data/files';
-import { resolve } from 'path';
+import { AnswerError, validateRunResult } from './answer';
+import { dirname, resolve } from 'path';
 import { Random } from '../core/random';
 import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
 import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName, returnNames } from './functions';
-import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInit, generateInputs, isDifferentiable, recogniseBookLoss, roleOf, weightAttributes, wrtChoices } from './inputs';
+import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInit, generateInputs, isDifferentiable, namedClassifier, recogniseBookLoss, roleOf, sameShapedOperands, weightAttributes, wrtChoices } from './inputs';
 import { Msg, elementText, fmt, msg, shapeText } from './messages';
 import type { Json } from '../protocol/validate';
 import type { LearnerOutput, RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
@@ -21,6 +22,8 @@ export interface CheckOptions {
   file: string;
   /** The editor's text (saved or not); read from disk when absent. */
   source?: string;
+  /** The language of `source` when the file's extension does not tell it (a notebook's cells: python). */
+  language?: Language;
   /** "name" or "Class.method". */
   functionName: string;
   /**
@@ -62,6 +65,8 @@ export interface FunctionSummary {
   className?: string;
   qualified: string;
   line: number;
+  /** In a notebook: the 1-based cell, `line` being a line of that cell. */
+  cell?: number;
   params: string[];
 }
 
@@ -156,10 +161,23 @@ export interface Prepared {
   generate?: (batchSize: number, seed: number) => Inputs;
 }
 
+/**
+ * `./grad.ts:gradient` → the file and the function; undefined for a plain name (`grad`,
+ * `Net.backward`). The file part must name a .js/.ts file, so a Windows drive `C:` is no split.
+ */
+export function splitFileRef(ref: string): { file: string; name: string } | undefined {
+  const colon = ref.lastIndexOf(':');
+  if (colon <= 0) return undefined;
+  const file = ref.slice(0, colon);
+  const name = ref.slice(colon + 1);
+  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) || !languageOf(file)) return undefined;
+  return { file, name };
+}
+
 /** Everything up to running: a request, or an error report (unknown function, bad file). */
 export function prepare(options: CheckOptions): Prepared | CheckReport {
   const file = resolve(options.file);
-  const language = languageOf(file);
+  const language = options.language ?? languageOf(file);
   const base = { file, functions: [] as FunctionSummary[], wrt: options.wrt ?? '', wrtChoices: [], h: options.h ?? DEFAULT_H, inputs: options.inputs ?? {} };
   if (!language) return errorReport({ ...base, language: 'python' }, ['not-found'], [msg('{0} is not a Python, JavaScript or TypeScript file.', file)]);
   let source = options.source;
@@ -180,9 +198,27 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} (functions found: {2}).', options.functionName, file, names)]);
   }
   let gradient: FunctionInfo | undefined;
+  let gradientFile: string | undefined;
+  const elsewhere = options.gradientName ? splitFileRef(options.gradientName) : undefined;
   if (options.gradientName === undefined) gradient = conventionalGradient(o, loss);
   else if (options.gradientName === RETURNED_GRADIENT) gradient = undefined;
-  else if (options.gradientName !== null) {
+  else if (elsewhere) {
+    // `--grad ./grad.ts:gradient`: a gradient in another file, resolved from the loss's folder.
+    gradientFile = resolve(dirname(file), elsewhere.file);
+    const otherLanguage = languageOf(gradientFile);
+    if (language === 'python' || otherLanguage === undefined || otherLanguage === 'python') {
+      return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('A gradient in another file ({0}) works for JavaScript/TypeScript: import it into {1} instead, or give its name alone.', elsewhere.file, file)]);
+    }
+    let otherSource: string;
+    try {
+      otherSource = gradientFile === file ? source : new TextDecoder().decode(readRegularFile(gradientFile, SOURCE_MAX_BYTES));
+    } catch (e) {
+      return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('Cannot read {0}: {1}', gradientFile, fileProblem(e))]);
+    }
+    gradient = findFunction(outline(otherSource, otherLanguage), elsewhere.name);
+    if (!gradient) return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} to use as the gradient.', elsewhere.name, gradientFile)]);
+    if (gradientFile === file) gradientFile = undefined;
+  } else if (options.gradientName !== null) {
     gradient = findFunction(o, options.gradientName) ?? (loss.className ? findFunction(o, `${loss.className}.${options.gradientName}`) : undefined);
     if (!gradient) return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} to use as the gradient.', options.gradientName, file)]);
   }
@@ -200,15 +236,19 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const cacheLayer = !loss.className && /_forward$/.test(loss.name) && gradient?.name === loss.name.replace(/_forward$/, '_backward');
   const externalWeights = weightAttributes(cls).length > 0;
   const batched = layer || cacheLayer || (!externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params)));
+  // A parameter with a default keeps it (eps = 1e-8): left out of the call unless the inputs set it.
+  const optional = Object.keys(loss.defaults ?? {});
+  const required = loss.params.filter((q) => !optional.includes(q));
   const call = gradient ? gradientCall(gradient, loss) : undefined;
   // Arguments only the gradient takes (grad_f(x, out), MSE(y, t, deltas)) are outputs it fills.
   const gradientOnly = call?.style === 'args' && !cacheLayer ? call.args.filter((a) => !loss.params.includes(a)) : [];
   const outputArgs = [...loss.params.filter((q) => roleOf(q) === 'output'), ...gradientOnly];
-  const needsInit = language === 'python' && !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
+  const needsInit = !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
   const sizes = needsInit ? { D: 4, C: 3 } : undefined;
   const wrt0 = options.wrt ?? (layer ? loss.params.find(isDifferentiable) ?? defaultWrt(loss.params, cls) : defaultWrt(loss.params, cls));
   const generate = (batchSize: number, genSeed: number): Inputs => {
-    const made = generateInputs([...loss.params, ...gradientOnly], { batchSize, seed: genSeed, batched, externalWeights: externalWeights && !sizes, defaults: loss.defaults, sizes, outputLike: wrt0 });
+    const generated = generateInputs([...loss.params, ...gradientOnly], { batchSize, seed: genSeed, batched, externalWeights: externalWeights && !sizes, defaults: loss.defaults, sizes, outputLike: wrt0, classifier: namedClassifier(loss.name) });
+    const made = layer ? sameShapedOperands(generated, loss.params, genSeed) : generated;
     for (const g of gradientOnly) if (!(g in made)) made[g] = made[wrt0] !== undefined ? JSON.parse(JSON.stringify(made[wrt0]).replace(/-?\d+(\.\d+)?(e-?\d+)?/g, '0')) : 0;
     return needsInit && cls?.initParams ? { __init__: generateInit(cls.initParams, cls.initDefaults ?? {}, sizes!, genSeed), ...made } : made;
   };
@@ -231,8 +271,10 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     file,
     source,
     loss: { name: loss.name, className: loss.className },
+    ...(language !== 'python' && cls?.initParams?.length ? { initParams: cls.initParams } : {}),
     params: loss.params,
-    gradient: gradient && call ? { name: gradient.name, className: gradient.className, style: call.style, args: call.args } : undefined,
+    ...(optional.length ? { optional } : {}),
+    gradient: gradient && call ? { name: gradient.name, className: gradient.className, style: call.style, args: call.args, ...(gradientFile ? { file: gradientFile } : {}) } : undefined,
     inputs,
     wrt,
     h: options.h ?? DEFAULT_H,
@@ -250,7 +292,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     stepHs: stepHs(options.h ?? DEFAULT_H),
     stepLimit: 100,
     sweepHs: SWEEP_HS,
-    probes: loss.className ? undefined : bookProbes(loss.params),
+    probes: loss.className ? undefined : bookProbes(required),
     seed,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
@@ -260,7 +302,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
 
 export { returnNames };
 
-function errorReport(
+export function errorReport(
   base: { file: string; language: Language; functions: FunctionSummary[]; wrt: string; wrtChoices: string[]; h: number; inputs: Inputs },
   codes: DiagnosisCodeAny[],
   messages: Msg[],
@@ -289,9 +331,11 @@ export async function runPrepared(prepared: Prepared, runners: Runners, signal?:
   let result: RunResult;
   let report: CheckReport;
   try {
-    result = await runner(prepared.request, signal);
+    // Whatever a runner returns is checked in shape before it is compared (answer.ts).
+    result = validateRunResult(await runner(prepared.request, signal));
   } catch (e) {
-    result = { ok: false, error: { kind: 'internal', message: `the checker failed: ${errorMessage(e)}` } };
+    const why = e instanceof AnswerError ? `the checker's answer is malformed: ${e.message}` : `the checker failed: ${errorMessage(e)}`;
+    result = { ok: false, error: { kind: 'internal', message: why } };
   }
   try {
     report = analyse(prepared, result, runners.pythonHint);

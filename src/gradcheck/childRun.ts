@@ -372,6 +372,8 @@ export interface WorkerRunOptions {
   quiet?: boolean;
   /** Posted to the worker once it is started (transferred by structured clone). */
   post?: unknown;
+  /** Messages that fail this are not the answer (ignored); default: the first message is. */
+  accept?: (message: unknown) => boolean;
 }
 
 /** Runs one worker until its first message, then terminates it. */
@@ -397,7 +399,9 @@ export function runWorker<T>(opts: WorkerRunOptions): Promise<WorkerOutcome<T>> 
     const onAbort = () => finish({ kind: 'aborted' });
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort);
-    worker.on('message', (message: T) => finish({ kind: 'message', message }));
+    worker.on('message', (message: T) => {
+      if (!opts.accept || opts.accept(message)) finish({ kind: 'message', message });
+    });
     worker.on('error', (error: Error & { code?: string }) =>
       finish(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { kind: 'memory', limitMb: opts.resourceLimits.maxOldGenerationSizeMb ?? 0 } : { kind: 'error', error }),
     );

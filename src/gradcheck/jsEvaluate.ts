@@ -18,7 +18,8 @@ import type { RunError, RunRequest, RunResult, TraceFrame } from './types';
  */
 
 const CHECK_FILE = 'gradient-lab-check.js';
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** A name, or a dotted path for an object's method (nnjs.functions.sigmoid's owner is nnjs.functions). */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 const EXTENSIONS = ['', '.ts', '.js', '.mjs', '.cjs', '.mts', '.cts', '.json'];
 
 interface Thrown {

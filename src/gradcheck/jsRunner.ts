@@ -1,6 +1,5 @@
 import { dirname } from 'path';
-import { decodeResult } from './pythonRunner';
-import { AnswerError } from './answer';
+import { resultFromAnswer } from './pythonRunner';
 import { spawnJsonChild } from './childRun';
 import type { RunRequest, RunResult } from './types';
 
@@ -46,12 +45,7 @@ export async function runJs(request: RunRequest, options: JsRunnerOptions, signa
   const outOfMemory = (limit: number, what: string) => ({ ok: false as const, error: { kind: 'memory' as const, message: `out-of-memory: the check used more than ${limit} MB (${what})` } });
   switch (out.kind) {
     case 'answer':
-      try {
-        return { ...decodeResult(out.answer), output: out.output };
-      } catch (e) {
-        const why = e instanceof AnswerError ? e.message : `not JSON (${(e as Error).message})`;
-        return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${why}` }, output: out.output };
-      }
+      return resultFromAnswer(out.answer, out.output);
     case 'timeout':
       return { ok: false, error: { kind: 'timeout', message: `stopped after ${(request.timeoutMs / 1000).toFixed(1)} s`, phase: 'check' } };
     case 'aborted':

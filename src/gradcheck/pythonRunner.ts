@@ -36,6 +36,16 @@ export function decodeResult(line: string): RunResult {
   );
 }
 
+/** An answer line (the harness's or the JavaScript worker's) as the result, or "malformed" saying why. */
+export function resultFromAnswer(answer: string, output: RunResult['output']): RunResult {
+  try {
+    return { ...decodeResult(answer), output };
+  } catch (e) {
+    const why = e instanceof AnswerError ? e.message : `not JSON (${errorMessage(e)})`;
+    return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${why}` }, output };
+  }
+}
+
 /** Resident memory of the interpreter (and what it starts) before the check is stopped. */
 export const PYTHON_MEMORY_MB = 4096;
 
@@ -77,12 +87,7 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
     case 'bad-answer':
       return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${out.reason}` }, output: out.output };
     case 'answer':
-      try {
-        return { ...decodeResult(out.answer), output: out.output };
-      } catch (e) {
-        const why = e instanceof AnswerError ? e.message : `not JSON (${errorMessage(e)})`;
-        return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${why}` }, output: out.output };
-      }
+      return resultFromAnswer(out.answer, out.output);
     case 'no-answer': {
       const tail = out.stderr.split('\n').filter((l) => !l.startsWith(PHASE)).join('\n').trim().slice(-1500);
       if (/SyntaxError/.test(tail) && tail.includes('gradcheck_harness')) {

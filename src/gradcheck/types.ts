@@ -16,6 +16,8 @@ export interface GradientRef extends FunctionRef {
   style: 'args' | 'numerical';
   /** For 'args': the input names passed, in the gradient's parameter order. */
   args: string[];
+  /** Absolute path of another file the gradient is in (`--grad ./grad.ts:gradient`); JS/TS. */
+  file?: string;
 }
 
 export interface RunRequest {
@@ -26,6 +28,10 @@ export interface RunRequest {
   loss: FunctionRef;
   /** The loss's parameters in call order (without self/this). */
   params: string[];
+  /** JavaScript: the constructor's parameters in order, for building the instance from inputs.__init__. */
+  initParams?: string[];
+  /** Parameters with a default value: left out of the call (so the default applies) unless the inputs set them. */
+  optional?: string[];
   gradient?: GradientRef;
   /**
    * Parameter name, or a path (self.W, self.params['W1'], params['b']) → number or nested array;
@@ -146,6 +152,8 @@ export type ErrorKind =
 export interface TraceFrame {
   file: string;
   line: number;
+  /** In a notebook: the 1-based cell, `line` being a line of that cell. */
+  cell?: number;
   function?: string;
   source?: string;
 }
@@ -155,8 +163,10 @@ export interface RunError {
   /** The runtime's own message (e.g. "NameError: name 'idx' is not defined"). */
   message: string;
   file?: string;
-  /** 1-based, in the learner's file. */
+  /** 1-based, in the learner's file (in a notebook: in the cell `cell`). */
   line?: number;
+  /** In a notebook: the 1-based cell the error is in (or, for a timeout while loading, was running). */
+  cell?: number;
   column?: number;
   /** The text of that line. */
   source?: string;

@@ -3,6 +3,7 @@
  * ask for (validated here: a webview is untrusted input), the form's rules shared by both sides,
  * and the page's English string table. Pure: imported by the extension, the worker and the page.
  */
+import type { LossDiagnosis } from '../core/lossWatch';
 import { BOOK_DEFAULTS, StopReason, TrainConfig } from '../core/trainer';
 import { GradientMethod } from '../core/twoLayerNet';
 import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } from './validate';
@@ -49,6 +50,8 @@ export interface RunView {
   wallSeconds: number;
   /** Why the run stopped early (divergence), in the learner's language. */
   message?: string;
+  /** What the loss says when the network is not learning (src/core/lossWatch.ts). */
+  diagnosis?: LossDiagnosis;
   hasModel: boolean;
   /** Learning-rate changes made while the run trained (absent: the rate of config throughout). */
   learningRateChanges?: LearningRateChange[];
@@ -110,7 +113,10 @@ export interface PanelOptions {
 export type TrainToWebview =
   | { type: 'init'; runs: RunView[]; histories: LossHistory[]; current?: string; options: PanelOptions }
   | { type: 'runStarted'; run: RunView }
-  | { type: 'progress'; id: string; fromIter: number; loss: number[]; epochs: EpochPoint[]; iter: number; iters: number; itPerSec: number; etaSeconds: number | null }
+  | {
+      type: 'progress'; id: string; fromIter: number; loss: number[]; epochs: EpochPoint[]; iter: number; iters: number;
+      itPerSec: number; etaSeconds: number | null; elapsedMs?: number; diagnosis?: LossDiagnosis;
+    }
   | { type: 'runState'; id: string; state: 'running' | 'paused' }
   | { type: 'runFinished'; run: RunView; history: LossHistory }
   | { type: 'runUpdated'; run: RunView; history?: LossHistory }
@@ -253,6 +259,26 @@ export function naiveNumericalSecondsPerIteration(hiddenSize: number, batchSize:
   return NUMPY_NAIVE_SECONDS_PER_ITERATION * (batchSize / 100) * p * p;
 }
 
+/** A diagnosis in words: what the loss did, why, and the book's lesson; `t` translates a TRAIN_STRINGS key. */
+export function diagnosisText(
+  d: LossDiagnosis,
+  learningRate: number,
+  t: (key: keyof typeof TRAIN_STRINGS, ...args: (string | number)[]) => string,
+  num: (x: number, digits: number) => string = (x, digits) => x.toFixed(digits),
+): string {
+  // JSON carries NaN as null.
+  const notANumber = (x: number | null) => (x === null || Number.isNaN(x) ? 'NaN' : String(x));
+  const classes = d.kind === 'not-a-number' ? 0 : Math.round(Math.exp(d.chance));
+  const what =
+    d.kind === 'not-a-number'
+      ? t('diagNotANumber', notANumber(d.loss), d.iter, learningRate)
+      : d.kind === 'rising'
+        ? t('diagRising', num(d.loss, 2), d.iter, classes, num(d.chance, 2), learningRate)
+        : t('diagSaturated', num(d.loss, 2), classes, num(d.chance, 2), d.iter, num(100 * d.trainAccuracy, 1),
+            learningRate, num(100 * d.saturation, 0));
+  return `${what} ${t('lrLesson')}`;
+}
+
 // ---- validating what the page sends ----
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -375,6 +401,26 @@ export const TRAIN_STRINGS = {
   accuracyChart: 'Accuracy per epoch',
   iteration: 'iteration',
   epoch: 'epoch',
+  imagesSeen: 'images seen',
+  xAxis: 'x axis',
+  xAuto: 'Auto (images seen when batch sizes differ)',
+  xIterations: 'Iterations',
+  xEpochs: 'Epochs',
+  xImages: 'Images seen',
+  legendLoss: 'solid: smoothed · faint: each mini-batch',
+  legendAccuracy: 'solid: train · dashed: test',
+  batchNote:
+    '{0} iterations × batch {1} = {2} images seen: {3} epochs of {4} training images, each ending with an accuracy check on all {5} train and test images.',
+  batchSlow:
+    'Expect about {0}× the time of batch 100: each iteration computes the gradient of {1} images, and an epoch is only {2} iterations, so {3} epochs mean {3} accuracy checks.',
+  progressTextNoEta: 'Iteration {0} / {1} · {2} it/s · measuring the speed…',
+  sparkline: 'Loss so far: {0} → {1}',
+  moreActions: 'More actions for {0}',
+  bookSection: 'Deep Learning from Scratch, chapter {0}',
+  sec41: '4.1 Learning from data',
+  sec42: '4.2 Loss functions',
+  sec44: '4.4 Gradient',
+  sec45: '4.5 The learning algorithm',
   rawLoss: '{0} loss',
   smoothLoss: '{0} smoothed',
   trainAcc: '{0} train',
@@ -417,6 +463,14 @@ export const TRAIN_STRINGS = {
   statusLoaded: 'loaded model',
   resultText: 'test {0} · train {1} · {2} it in {3}',
   divergedAdvice: 'The loss became {0} at iteration {1}: the learning rate {2} is too large. Try a smaller one (the book uses 0.1).',
+  notLearning: 'not learning',
+  diagNotANumber: 'The loss became {0} at iteration {1}: the weights overflowed, so the learning rate {2} is too large.',
+  diagRising:
+    'The loss rose to {0} by iteration {1}: above ln {2} ≈ {3}, the loss of a network that gives every class the same probability. It is not learning: with learning rate {4} each step W ← W − η·∂L/∂W jumps past the minimum and lands higher up.',
+  diagSaturated:
+    'The loss has stayed at {0} ≈ ln {1} = {2} since iteration {3}: the network only guesses (train accuracy {4}%). The learning rate {5} is too large: its first steps pushed {6}% of the hidden sigmoids to 0 or 1, where sigmoid′(a) = (1 − y)·y ≈ 0, so almost no gradient reaches W1 and learning stops.',
+  lrLesson:
+    'Chapter 4.4: a learning rate that is too large makes gradient descent diverge (from (−3, 4), η = 10 runs off to about (−2.6e13, −1.3e12)); one that is too small barely moves. Try a smaller one: the book uses 0.1.',
   overfittingAdvice:
     'Overfitting: from epoch {0} to {1} train accuracy rose ({2} → {3}) while test accuracy fell ({4} → {5}). The network is fitting the training images, not digits; stopping at epoch {0} (early stopping) would keep the better model.',
   model: 'See the model',

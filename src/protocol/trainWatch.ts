@@ -66,6 +66,19 @@ export type WatchToWebview =
   | { type: 'lrFinder'; state: 'done'; result: LrFinderView }
   | { type: 'lrFinder'; state: 'error'; text: string };
 
+/** Why a run's saved `learningRateChanges` cannot be used, or undefined when it can (absent is fine). */
+export function learningRateChangesProblem(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length > 100_000) return 'its learning-rate changes are not a list';
+  for (const c of v) {
+    const r = c as Record<string, unknown> | null;
+    const ok = typeof r === 'object' && r !== null && Number.isInteger(r.iter) && (r.iter as number) >= 1 &&
+      typeof r.learningRate === 'number' && r.learningRate > 0 && Number.isFinite(r.learningRate);
+    if (!ok) return 'every learning-rate change needs an iteration (from 1) and a learning rate greater than 0';
+  }
+  return undefined;
+}
+
 /** Learning rates the page may set during a run (the form's own rule: greater than 0). */
 export const LEARNING_RATE_MAX = 1000;
 

@@ -82,7 +82,7 @@ test('the gradient views draw what the worker measured: dW1 beside W1, norms, ra
   await page.selectOption('select[name="histGroup"]', 'W2');
   assert.match((await page.textContent('.histograms figcaption')) ?? '', /W2 weights/);
   assert.deepEqual(pageErrors(page), []);
-  await page.screenshot({ path: join(SHOTS_DIR, 'train-gradients-dark.png'), clip: await page.$eval('#gradients', (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y + window.scrollY, width: r.width, height: r.height }; }), fullPage: true });
+  await page.screenshot({ path: join(SHOTS_DIR, 'train-gradients-dark.png'), clip: await page.$eval('#gradients', (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y + window.scrollY, width: Math.min(r.width, 1000), height: Math.min(r.height, 560) }; }), fullPage: true });
   await page.close();
 });
 

@@ -238,3 +238,40 @@ test('npz: a file at the limits is read, one byte over is refused, and readNpz n
   }
   assert.equal(NPZ_LIMITS.memberBytes, 128 * 1024 * 1024);
 });
+
+// ---- a report, whatever the runner does (the panel never waits on "running" forever) ----
+
+import { runCheck } from '../../src/gradcheck/check';
+import type { RunResult } from '../../src/gradcheck/types';
+
+const learnerFile = () => {
+  const d = tmp();
+  require('node:fs').writeFileSync(join(d, 'f.py'), 'def f(x):\n    return (x ** 2).sum()\n\ndef f_grad(x):\n    return 2 * x\n');
+  return join(d, 'f.py');
+};
+const withRunner = (python: () => Promise<RunResult>) => ({ python: async () => python(), js: async () => python(), pythonHint: '' });
+
+for (const [name, runner] of [
+  ['a runner that throws', () => Promise.reject(new Error('boom'))],
+  ['a runner that answers inconsistent arrays', () => Promise.resolve({ ...GOOD, plus: [1], indices: [0, 1, 5] } as unknown as RunResult)],
+  ['a runner that answers null', () => Promise.resolve(null as unknown as RunResult)],
+] as const) {
+  test(`check: ${name} still gives an error report`, async () => {
+    const m = await hostile('check', name, 'clear-error', () => runCheck({ file: learnerFile(), functionName: 'f', inputs: { x: [1, 2] } }, withRunner(runner)));
+    assert.equal(m.value.verdict, 'error');
+    assert.equal(m.value.error?.kind, 'internal');
+  });
+}
+
+import { fileProblem } from '../../src/data/files';
+
+test('files: every errno a data path can raise has a plain sentence (EACCES cannot be provoked as root)', () => {
+  const said = (code: string) => fileProblem(Object.assign(new Error(`${code}: raw`), { code }));
+  assert.match(said('EACCES'), /permission denied/);
+  assert.match(said('EPERM'), /permission denied/);
+  assert.match(said('ELOOP'), /loop of symbolic links/);
+  assert.match(said('EISDIR'), /folder, not a file/);
+  assert.match(said('ENOENT'), /no such file/);
+  assert.match(said('ENOTDIR'), /not a folder/);
+  assert.match(said('ENAMETOOLONG'), /too long/);
+});

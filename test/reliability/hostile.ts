@@ -47,6 +47,16 @@ export function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether `pid` has ended within `ms` (SIGKILL was sent when the check reported; death follows). */
+export async function gone(pid: number, ms = 2000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (alive(pid)) {
+    if (Date.now() > end) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
 /** Waits (up to `ms`) until this process has no descendants and no more threads than `threads`. */
 export async function settled(threads: number, ms = 3000): Promise<{ procs: number[]; threads: number }> {
   const end = Date.now() + ms;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BOOK_LOSSES, bookProbes, defaultWrt, generateInit, generateInputs, inputsToText, presetsFor, recogniseBookLoss, roleOf, wrtChoices } from '../../src/gradcheck/inputs';
+import { BOOK_LOSSES, bookProbes, defaultWrt, generateInit, generateInputs, inputsToText, namedClassifier, presetsFor, recogniseBookLoss, roleOf, wrtChoices } from '../../src/gradcheck/inputs';
 import { vectors } from './helpers';
 
 test("a loss (y, t) gets softmax rows and one-hot targets, N × 10, the batch size as asked", () => {
@@ -95,4 +95,14 @@ test("a network's constructor: sizes by name that fit x and t, init scale 0.1, o
   const affine = generateInit(['W', 'b'], {}, { D: 4, C: 3 }, 0) as { W: number[][]; b: number[] };
   assert.deepEqual([affine.W.length, affine.W[0].length, affine.b.length], [4, 3, 3]);
   assert.deepEqual(generateInit(['dropout_ratio'], { dropout_ratio: '0.5' }, { D: 4, C: 3 }, 0), {});
+});
+
+test('a loss named for classification (softmax_loss(x, y), svm_loss(x, y)): x scores, y integer labels', () => {
+  assert.ok(namedClassifier('softmax_loss') && namedClassifier('svm_loss_naive') && !namedClassifier('mse'));
+  const inp = generateInputs(['x', 'y'], { batchSize: 4, seed: 0, classifier: true });
+  const y = inp.y as number[];
+  assert.equal(y.length, 4);
+  assert.ok(y.every((v) => Number.isInteger(v) && v >= 0 && v < 10));
+  assert.deepEqual([(inp.x as number[][]).length, (inp.x as number[][])[0].length], [4, 10]);
+  assert.ok(!(generateInputs(['x', 'y'], { batchSize: 4, seed: 0 }).y as number[][]).every((v) => Number.isInteger(v)));
 });

@@ -167,7 +167,34 @@ test('with no gradient by convention the command asks which one, and checks with
   });
   posted().length = 0;
   await recorded.commands.get('gradientLab.checkGradient')!(uri('js/iddxTypo.js'), 'cubeSum');
-  assert.deepEqual(offered, ['(none: numerical gradient only)', 'numericalGradient']);
+  assert.deepEqual(offered.slice(0, 2), ['(none: numerical gradient only)', 'numericalGradient']);
+  // Then the functions of the JS/TS files beside it, as --grad takes them.
+  assert.ok(offered.includes('./function2.js:function2Grad'), offered.join(' '));
+  assert.ok(offered.slice(2).every((label) => /^\.\/[\w.]+\.[jt]s:/.test(label)));
   const r = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
   assert.deepEqual([r.result.verdict, r.result.codes], ['fail', ['partial']]);
+});
+
+test("the picker offers the functions of the JS/TS files beside the loss's; one chosen there is checked", async () => {
+  await show('js/shapes/mseModule.js', 'mse');
+  const setup = (posted() as { type: string }[]).find((m) => m.type === 'setup') as unknown as { setup: { gradientChoices: { value: string }[] } };
+  const values = setup.setup.gradientChoices.map((c) => c.value);
+  assert.ok(values.includes('./grad.ts:gradient') && values.includes('./grad.ts:gradientNoMean'), values.join(' '));
+  posted().length = 0;
+  const inputsText = '{"yPred": [0.3, 0.7, -0.2, 1.4], "yTrue": [0, 1, 0, 1]}';
+  receive({ type: 'run', gradient: './grad.ts:gradientNoMean', wrt: 'yPred', h: 1e-4, inputsText });
+  const r = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
+  assert.deepEqual([r.result.verdict, r.result.codes], ['fail', ['scale']]);
+  // A file the picker did not offer is not read.
+  posted().length = 0;
+  receive({ type: 'run', gradient: './secret.js:f', wrt: 'yPred', h: 1e-4, inputsText });
+  await new Promise((done) => setTimeout(done, 200));
+  assert.deepEqual(posted(), []);
+});
+
+test('a JavaScript loss returning { cost, grad }: the picker preselects "returned by the loss"', async () => {
+  const r = await show('js/shapes/costGrad.js', 'costAndGradientsObject');
+  const setup = (posted() as { type: string }[]).find((m) => m.type === 'setup') as unknown as { setup: { gradient: string } };
+  assert.equal(setup.setup.gradient, '@returned');
+  assert.notEqual(r.result.verdict, 'numerical-only');
 });

@@ -130,3 +130,20 @@ test('RunStore keeps runs, losses and weights across instances (a window reload)
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('RunStore keeps a run’s learning-rate changes across a reload and skips a run whose changes are malformed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-runs-'));
+  try {
+    const a = new RunStore(dir);
+    a.add({ ...view, id: 'lr1', learningRateChanges: [{ iter: 21, learningRate: 0.5 }] }, losses);
+    assert.deepEqual(new RunStore(dir).get('lr1')?.learningRateChanges, [{ iter: 21, learningRate: 0.5 }]);
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+    index.runs.push({ ...index.runs[0], id: 'lr2', learningRateChanges: 'fast' });
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+    const logged: string[] = [];
+    assert.deepEqual(new RunStore(dir, (m) => logged.push(m)).list().map((r) => r.id), ['lr1']);
+    assert.match(logged.join('\n'), /id "lr2".*skipped: its learning-rate changes are not a list/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

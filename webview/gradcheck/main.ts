@@ -10,6 +10,7 @@ import { onMessage, post, vscode } from '../shared/vscode';
 import { ErrorChart } from './chart';
 import { renderTable } from './table';
 import { errorMessage } from '../../src/util/text';
+import { insideOnResult, insideReceive, insideSection } from './inside';
 
 const S = strings(GRADCHECK_STRINGS);
 const send = (m: GradcheckFromWebview) => post(m);
@@ -57,7 +58,7 @@ inputs.parentElement!.classList.add('inputs-label');
 inputs.previousElementSibling!.classList.add('visually-hidden');
 
 const result = el('section', { id: 'result', 'aria-live': 'polite' }, el('p', { class: 'muted', text: S.nothingYet }));
-app.append(result);
+app.append(result, insideSection);
 
 function options(select: HTMLSelectElement, items: { value: string; label: string }[], selected: string): void {
   select.replaceChildren(...items.map((i) => el('option', { value: i.value, text: i.label })));
@@ -161,6 +162,7 @@ function renderResult(r: ResultView): void {
   if (r.thresholds) parts.push(el('p', { class: 'muted thresholds', text: r.thresholds }));
   if (r.stats) parts.push(el('p', { class: 'muted stats', text: r.stats }));
   result.replaceChildren(...parts);
+  insideOnResult(r);
 }
 
 // ---- wiring -------------------------------------------------------------------------------------
@@ -214,6 +216,8 @@ onMessage<GradcheckToWebview>((m) => {
     case 'result':
       renderResult(m.result);
       break;
+    default:
+      insideReceive(m);
   }
 });
 

@@ -8,7 +8,9 @@ import {
 } from '../../src/protocol/train';
 import { OVERFIT_PRESET } from '../../src/core/sanity';
 import { button, el, newId } from '../shared/dom';
-import { duration, integer } from './format';
+import { iterPerEpoch } from '../../src/core/trainer';
+import { decimal, duration, integer } from './format';
+import { badge } from './badge';
 import { S } from './strings';
 
 const NUMBER_FIELDS = ['hiddenSize', 'learningRate', 'batchSize', 'iters', 'weightInitStd', 'seed', 'trainImages', 'checkEvery'] as const;
@@ -47,6 +49,8 @@ export class TrainForm {
   private readonly folderRow: HTMLElement;
   private readonly browse: HTMLButtonElement;
   private readonly warning: HTMLElement;
+  private readonly batchNote: HTMLElement;
+  private readonly batchSlow: HTMLElement;
 
   constructor(
     private readonly options: PanelOptions,
@@ -95,6 +99,8 @@ export class TrainForm {
     this.browse = button(S.browse, onBrowse, { class: 'secondary' });
     this.folderRow = el('div', { class: 'row' }, el('label', { class: 'grow' }, el('span', { text: S.folderPath }), this.folder, this.errors.dataset), this.browse);
     this.warning = el('p', { class: 'warning numerical-warning', role: 'note' });
+    this.batchNote = el('p', { class: 'muted small batch-note' });
+    this.batchSlow = el('p', { class: 'warning batch-slow', role: 'note' });
     fields.append(
       el('label', { class: 'wide' }, el('span', { text: S.gradientMethod }), this.method, this.errors.gradientMethod),
       el('label', { class: 'wide' }, el('span', { text: S.dataset }), this.datasetKind),
@@ -106,7 +112,7 @@ export class TrainForm {
       el(
         'div',
         { class: 'row spread' },
-        el('h2', { text: S.hyperparameters }),
+        el('h2', {}, S.hyperparameters, badge('4.5')),
         el(
           'div',
           { class: 'row' },
@@ -120,6 +126,8 @@ export class TrainForm {
       ),
       fields,
       this.folderRow,
+      this.batchNote,
+      this.batchSlow,
       this.warning,
     );
     this.refresh();
@@ -184,6 +192,33 @@ export class TrainForm {
     return checkRunConfig(values, kind === 'bundled' ? this.options.bundledTrainCount : undefined);
   }
 
+  /**
+   * Before a run starts, what its batch size means on the bundled set: images seen, epochs, and —
+   * for a large batch — why it takes longer (the gradient of more images, and one accuracy check
+   * on all train and test images per epoch, with far more epochs).
+   */
+  private explainBatch(): void {
+    const batch = Number(this.inputs.batchSize.value);
+    const iters = Number(this.inputs.iters.value);
+    const train = this.options.bundledTrainCount;
+    const whole = (x: number, max: number) => Number.isInteger(x) && x >= 1 && x <= max;
+    const ok = this.datasetKind.value === 'bundled' && whole(batch, train) && whole(iters, Infinity);
+    this.batchNote.hidden = this.batchSlow.hidden = !ok;
+    if (!ok) return;
+    const evaluated = 2 * train; // the bundled set: as many test images as training images
+    const perEpoch = iterPerEpoch(train, batch);
+    const epochs = Math.ceil(iters / perEpoch);
+    const seen = integer(iters * batch);
+    this.batchNote.textContent = format(S.batchNote, integer(iters), integer(batch), seen, integer(epochs), integer(train), integer(evaluated));
+    // Work: the images trained on plus the images each epoch's accuracy check goes through.
+    const work = (b: number) => iters * b + Math.ceil(iters / iterPerEpoch(train, b)) * evaluated;
+    const ratio = work(batch) / work(DEFAULT_RUN_CONFIG.batchSize);
+    this.batchSlow.hidden = ratio < 3;
+    const perEpochText = Number.isInteger(perEpoch) ? integer(perEpoch) : decimal(perEpoch, 1);
+    const times = integer(Math.round(ratio));
+    this.batchSlow.textContent = format(S.batchSlow, times, integer(batch), perEpochText, integer(epochs));
+  }
+
   private showErrors(errors: FieldError[]): void {
     for (const [field, span] of Object.entries(this.errors) as [FieldName, HTMLElement][]) {
       const e = errors.find((x) => x.field === field);
@@ -209,6 +244,7 @@ export class TrainForm {
     this.folderRow.hidden = this.datasetKind.value !== 'folder';
     const { errors } = this.check();
     this.showErrors(errors);
+    this.explainBatch();
     const numerical = this.method.value === 'numerical';
     this.warning.hidden = !numerical;
     if (numerical) {

@@ -49,7 +49,7 @@ export class ModelPanel {
     });
     this.body.append(
       el('div', { class: 'model-col' }, el('div', { class: 'row spread' }, el('h3', { text: S.predictions }), el('label', { class: 'inline' }, mistakes, el('span', { text: S.onlyMistakes }))), this.grid),
-      el('div', { class: 'model-col' }, el('h3', { text: S.confusion }), this.confusion),
+      el('div', { class: 'model-col confusion-col' }, el('h3', { text: S.confusion }), this.confusion),
       el('div', { class: 'model-col' }, el('h3', { text: S.weights }), this.weights, this.weightsNote),
       el('div', { class: 'model-col' }, this.pad.root, el('h3', { text: S.probabilities }), this.probs),
     );

@@ -2,6 +2,7 @@
  * A run's history as files: CSV for spreadsheets and pandas (one row per iteration, accuracies on
  * epoch rows) and JSON with everything, which the panel can import again to compare runs.
  */
+import { learningRateChangesProblem } from '../../protocol/trainWatch';
 import { RUN_NAME_MAX, RunView, checkRunConfig, type EpochPoint } from '../../protocol/train';
 import { errorMessage } from '../../util/text';
 
@@ -84,12 +85,7 @@ export function runFromJson(text: string, file: string): { run: ImportedRun; los
 
 /** The run's learning-rate changes as a file holds them (absent: none). */
 function learningRateChanges(v: unknown, fail: (why: string) => never): RunView['learningRateChanges'] {
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.length > 100_000) fail('"learningRateChanges" must be a list');
-  return (v as unknown[]).map((c) => {
-    const r = c as Record<string, unknown>;
-    const ok = Number.isInteger(r?.iter) && (r.iter as number) >= 1 && typeof r.learningRate === 'number' && r.learningRate > 0 && Number.isFinite(r.learningRate);
-    if (!ok) fail('every learning-rate change needs an iteration (from 1) and a learning rate greater than 0');
-    return { iter: r.iter as number, learningRate: r.learningRate as number };
-  });
+  const problem = learningRateChangesProblem(v);
+  if (problem) fail(problem.replace(/^its learning-rate changes/, '"learningRateChanges"'));
+  return (v as { iter: number; learningRate: number }[] | undefined)?.map((c) => ({ iter: c.iter, learningRate: c.learningRate }));
 }

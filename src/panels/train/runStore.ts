@@ -15,6 +15,7 @@ import { join } from 'path';
 import { downsampleMean } from '../../core/runHistory';
 import { readRegularFile } from '../../data/files';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
+import { learningRateChangesProblem } from '../../protocol/trainWatch';
 import { DEFAULT_RUN_CONFIG, checkRunConfig, type LossHistory, type RunView } from '../../protocol/train';
 import { paramsFromNpz, paramsToNpz } from './modelFile';
 import { errorMessage } from '../../util/text';
@@ -47,7 +48,7 @@ export function runViewProblem(v: unknown): string | undefined {
   if (!Array.isArray(o.epochs) || o.epochs.some((e) => typeof e !== 'object' || e === null || typeof (e as Record<string, unknown>).testAccuracy !== 'number')) return 'its epochs are unreadable';
   for (const k of ['finalLoss', 'trainAccuracy', 'testAccuracy'] as const) if (o[k] !== null && typeof o[k] !== 'number') return `its ${k} is not a number`;
   if (typeof o.hidden !== 'boolean' || typeof o.hasModel !== 'boolean') return 'its flags are unreadable';
-  return undefined;
+  return learningRateChangesProblem(o.learningRateChanges);
 }
 
 export class RunStore {

@@ -13,7 +13,7 @@ import {
   TrainFromWebview, TrainToWebview, parseTrainMessage,
 } from '../../protocol/train';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
-import { localize, renderPage, webviewOptions } from '../webviewHtml';
+import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
 import { netFromParams } from './modelView';
 import { HISTORY_POINTS, RunStore } from './runStore';
 import { downsampleMean } from '../../core/runHistory';
@@ -112,13 +112,10 @@ export class TrainPanel {
   }
 
   private receive(raw: unknown): void {
-    let m: TrainFromWebview;
-    try {
-      m = parseTrainMessage(raw);
-    } catch (e) {
-      trainLog().warn(`Dropped a message from the training page: ${errorMessage(e)}`, JSON.stringify(raw)?.slice(0, 300));
-      return;
-    }
+    const m = validated(raw, parseTrainMessage, (why) =>
+      trainLog().warn(`Dropped a message from the training page: ${why}`, JSON.stringify(raw)?.slice(0, 300)),
+    );
+    if (!m) return;
     void this.handle(m).catch((e: unknown) => {
       const text = e instanceof Error ? e.message : String(e);
       trainLog().error(`${m.type}: ${text}`);
@@ -224,7 +221,7 @@ export class TrainPanel {
       // A folder that cannot be written is said before the run, not after it is lost.
       this.store.ensureWritable();
     } catch (e) {
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', (e as Error).message) });
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', errorMessage(e)) });
       return;
     }
     const n = this.store.list().length + 1;
@@ -252,7 +249,10 @@ export class TrainPanel {
         run.datasetName = info.datasetName;
         this.post({ type: 'runUpdated', run });
       },
-      progress: (batch) => this.post({ type: 'progress', id, ...batch }),
+      progress: (batch) => {
+        run.diagnosis = batch.diagnosis;
+        this.post({ type: 'progress', id, ...batch });
+      },
       watch: (item) => this.post({ type: 'watch', id, item }),
       state: (state) => {
         run.status = state;
@@ -271,6 +271,7 @@ export class TrainPanel {
           testAccuracy: finiteOrNull(summary.testAccuracy),
           wallSeconds: summary.wallSeconds,
           learningRateChanges: summary.learningRateChanges,
+          diagnosis: summary.diagnosis,
           message:
             summary.reason === 'diverged'
               ? vscode.l10n.t(TRAIN_STRINGS.divergedAdvice, String(summary.finalLoss), summary.iterations, config.learningRate)
@@ -306,8 +307,8 @@ export class TrainPanel {
       this.unsaved.set(run.id, kept);
       this.unsavedHistory.set(run.id, history);
       this.unsavedLosses.set(run.id, Float64Array.from(losses));
-      trainLog().error(`run ${run.id} not saved: ${(e as Error).message}`);
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.', (e as Error).message) });
+      trainLog().error(`run ${run.id} not saved: ${errorMessage(e)}`);
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.', errorMessage(e)) });
     }
     this.post({ type: 'runFinished', run: kept, history });
     this.showStoreNotices();
@@ -379,7 +380,7 @@ export class TrainPanel {
       const { result } = await runWorkerJob(this.workerFile, job, 'lrFinder');
       this.lastLrFinder = { type: 'lrFinder', state: 'done', result };
     } catch (e) {
-      this.lastLrFinder = { type: 'lrFinder', state: 'error', text: vscode.l10n.t('The learning-rate finder failed: {0}', (e as Error).message) };
+      this.lastLrFinder = { type: 'lrFinder', state: 'error', text: vscode.l10n.t('The learning-rate finder failed: {0}', errorMessage(e)) };
     }
     this.post(this.lastLrFinder);
   }
@@ -425,7 +426,7 @@ export class TrainPanel {
       finalLoss,
       trainAccuracy: last?.trainAccuracy ?? null,
       testAccuracy: last?.testAccuracy ?? null,
-      wallSeconds: (Date.now() - run.createdAt) / 1000,
+      wallSeconds: session.elapsedMs / 1000,
       message: vscode.l10n.t('Interrupted at iteration {0} when its panel closed; the history is kept, the weights are not.', session.iteration),
     } satisfies Partial<RunView>);
     try {

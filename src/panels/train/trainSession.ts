@@ -30,6 +30,8 @@ export class TrainSession {
   state: SessionState = 'loading';
   datasetName = '';
   summary: TrainSummary | undefined;
+  /** Training time so far (pauses left out), from the last progress batch. */
+  elapsedMs = 0;
   /** Resolves with the worker's exit code once its thread has ended. */
   readonly exited: Promise<number>;
   private readonly worker: Worker;
@@ -94,6 +96,7 @@ export class TrainSession {
       case 'progress':
         for (const l of m.loss) this.losses.push(l);
         this.epochs.push(...m.epochs);
+        this.elapsedMs = m.elapsedMs;
         this.listener.progress?.(m);
         return;
       case 'state':

@@ -7,6 +7,7 @@
 import { parentPort } from 'worker_threads';
 import { Dataset } from '../../core/dataset';
 import { DEFAULT_ENGINE, createNetwork } from '../../core/network';
+import type { LossDiagnosis } from '../../core/lossWatch';
 import { RateMeter } from '../../core/rateMeter';
 import { TrainEvent, Trainer } from '../../core/trainer';
 import { loadBundled, loadFolder } from '../../data/mnist';
@@ -46,11 +47,13 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   send({ type: 'loaded', datasetName: data.name, trainCount: data.train.count, testCount: data.test.count, engine });
 
   const flushMs = job.flushMs ?? 33;
-  const meter = new RateMeter();
+  const meter = (currentMeter = new RateMeter());
   let loss: number[] = [];
   let epochs: EpochPoint[] = [];
   let fromIter = 1;
   let iter = 0;
+  let elapsedMs = 0;
+  let diagnosis: LossDiagnosis | undefined;
   let lastFlush = performance.now();
   const flush = (force = false) => {
     const now = performance.now();
@@ -58,7 +61,8 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
     if (loss.length === 0 && epochs.length === 0) return;
     lastFlush = now;
     if (trainer?.state === 'running') meter.add(iter, now);
-    send({ type: 'progress', fromIter, loss, epochs, iter, iters: config.iters, itPerSec: meter.itPerSec, etaSeconds: meter.eta(config.iters) });
+    const speed = { itPerSec: meter.itPerSec, etaSeconds: meter.eta(config.iters) };
+    send({ type: 'progress', fromIter, loss, epochs, iter, iters: config.iters, ...speed, elapsedMs, diagnosis });
     fromIter = iter + 1;
     loss = [];
     epochs = [];
@@ -66,11 +70,14 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   const onEvent = (e: TrainEvent) => {
     if (e.type === 'iteration') {
       iter = e.iter;
+      elapsedMs = e.elapsedMs;
       loss.push(e.loss);
       flush();
     } else if (e.type === 'epoch') {
       epochs.push({ epoch: e.epoch, iter: e.iter, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy });
       histogramsDue = e.epoch;
+    } else if (e.type === 'diagnosis') {
+      diagnosis = e.diagnosis;
     }
   };
   // Steps taken while paused go out on this tick; the last iterations before a pause go out
@@ -148,11 +155,14 @@ function setLearningRate(learningRate: number): void {
 
 /** Sends the progress not yet sent, while a run is going. */
 let flushNow: (() => void) | undefined;
+/** The running job's speed; a pause is not training time, so Resume starts it afresh. */
+let currentMeter: RateMeter | undefined;
 
 function control(type: 'pause' | 'resume' | 'step' | 'stop'): void {
   if (!trainer) return;
   trainer[type]();
   if (type === 'pause') flushNow?.();
+  if (type === 'resume') currentMeter?.reset();
   if (type === 'pause' || type === 'resume') send({ type: 'state', state: trainer.state === 'paused' ? 'paused' : 'running' });
 }
 

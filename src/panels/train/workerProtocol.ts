@@ -4,6 +4,7 @@
  * Both sides are our own code, so these are typed but not validated like webview messages.
  */
 import type { EngineName } from '../../core/network';
+import type { LossDiagnosis } from '../../core/lossWatch';
 import type { TrainConfig, TrainSummary } from '../../core/trainer';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import type { EpochPoint, ModelView, NetCheckResult } from '../../protocol/train';
@@ -38,6 +39,10 @@ export interface ProgressBatch {
   iters: number;
   itPerSec: number;
   etaSeconds: number | null;
+  /** Training time so far, paused time left out. */
+  elapsedMs: number;
+  /** What the loss says now, when the network is not learning. */
+  diagnosis?: LossDiagnosis;
 }
 
 export type FromWorker =
