@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import { Random } from '../core/random';
 import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
+import { Fix, FixContext, deltaInLogFix, gradientFixes } from './formulas';
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
 import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, indexesRows, languageOf, outline, qualifiedName } from './functions';
@@ -61,6 +62,8 @@ export interface CheckReport {
   /** The headline, then one message per finding. */
   summary: Msg;
   messages: Msg[];
+  /** Per message: the line it prescribes, when it names one (null otherwise). */
+  fixes?: (Fix | null)[];
   language: Language;
   file: string;
   loss?: FunctionSummary;
@@ -213,6 +216,12 @@ export async function runPrepared(prepared: Prepared, runners: Runners, signal?:
   return report;
 }
 
+/** The learner's lines the hints' formulas are derived from. */
+function fixContext(p: Prepared): FixContext {
+  const span = (f?: FunctionInfo) => f && { line: f.line, endLine: f.endLine, params: f.params };
+  return { language: p.language, lines: (p.request.source ?? '').split('\n'), loss: span(p.loss), gradient: span(p.gradient) };
+}
+
 /** Comparison, diagnosis and verdict for a runner's result. */
 export function analyse(p: Prepared, result: RunResult, pythonHint: string): CheckReport {
   const req = p.request;
@@ -227,26 +236,27 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
   }
   const out: RunOutput = result;
   const numerical = centralDifferences(out.plus, out.minus, req.h);
+  const fixes = gradientFixes(req, out, numerical, fixContext(p));
   const findings: Finding[] = behaviourFindings(out, p.loss.name, p.gradient?.name);
   let aligned: number[] | null = null;
   let shapeProblem = false;
   if (out.analytic) {
     if (sameShape(out.analytic.shape, out.shape) && out.analytic.values.length === out.x.length) aligned = out.analytic.values;
     else {
-      const s = shapeFindings(req, out, out.analytic, numerical);
+      const s = shapeFindings(req, out, out.analytic, numerical, fixes);
       findings.push(...s.findings);
       aligned = s.aligned ?? null;
       shapeProblem = true;
     }
   }
-  const nan = nanFindings(req, out, numerical, aligned, p.lossSource);
+  const nan = nanFindings(req, out, numerical, aligned, p.lossSource, { loss: deltaInLogFix(fixContext(p)), gradient: fixes.identified });
   const tenth = out.steps.find((s) => Math.abs(s.h - req.h / 10) <= 1e-9 * req.h);
   const refined = tenth ? new Map(tenth.plus.map((pl, k) => [out.indices[k], (pl - tenth.minus[k]) / (2 * tenth.h)] as [number, number])) : undefined;
   const comparison: Comparison = compare(out, req.h, aligned, refined);
   const trusted = findings.length === 0 && nan.length === 0;
   if (trusted && aligned && comparison.failing > 0) {
     const failing = comparison.rows.filter((r) => r.ok === false).map((r) => r.index);
-    findings.push(...failureFindings(req, out, aligned, numerical, comparison.absoluteFloor, failing));
+    findings.push(...failureFindings(req, out, aligned, numerical, comparison.absoluteFloor, failing, fixes));
   } else if (trusted && aligned && (comparison.maxRelativeError ?? 0) > 1e-8) {
     const note = stepSizeFinding(req, out, aligned, numerical);
     if (note) findings.push(note);
@@ -268,6 +278,7 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
     diagnosis: findings.map((f) => f.code).filter((c, k, all) => all.indexOf(c) === k),
     summary: headline(verdict, comparison, req, p, out, aligned !== null),
     messages: findings.map((f) => f.message),
+    fixes: findings.map((f) => f.fix ?? null),
     shape: out.shape,
     checked: out.indices.length,
     total: out.x.length,
