@@ -33,6 +33,8 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Larger inputs are checked on a seeded random sample of this many elements. */
   maxElements?: number;
+  /** The gradient must take a single example and a batch: hints' formulas cover both (the exercise file). */
+  anyShape?: boolean;
 }
 
 /** One per runtime; built by makeRunners (./runners). */
@@ -122,6 +124,7 @@ export interface Prepared {
   lossSource: string;
   /** How generated inputs are shaped (see prepare). */
   batched: boolean;
+  anyShape?: boolean;
   externalWeights: boolean;
 }
 
@@ -181,7 +184,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     seed,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
-  return { request, language, loss, gradient, functions, cls, wrtChoices: wrtChoices(loss.params, cls), lossSource: textOf(loss), batched, externalWeights };
+  return { request, language, loss, gradient, functions, cls, wrtChoices: wrtChoices(loss.params, cls), lossSource: textOf(loss), batched, externalWeights, anyShape: options.anyShape };
 }
 
 function errorReport(
@@ -219,7 +222,7 @@ export async function runPrepared(prepared: Prepared, runners: Runners, signal?:
 /** The learner's lines the hints' formulas are derived from. */
 function fixContext(p: Prepared): FixContext {
   const span = (f?: FunctionInfo) => f && { line: f.line, endLine: f.endLine, params: f.params };
-  return { language: p.language, lines: (p.request.source ?? '').split('\n'), loss: span(p.loss), gradient: span(p.gradient) };
+  return { language: p.language, lines: (p.request.source ?? '').split('\n'), loss: span(p.loss), gradient: span(p.gradient), anyShape: p.anyShape };
 }
 
 /** Comparison, diagnosis and verdict for a runner's result. */

@@ -34,6 +34,11 @@ export interface FixContext {
   lines: string[];
   loss?: { line: number; endLine: number; params: string[] };
   gradient?: { line: number; endLine: number; params: string[] };
+  /**
+   * The gradient must take a single example and a batch (the exercise file): formulas are
+   * written for both shapes, not only for the one checked.
+   */
+  anyShape?: boolean;
 }
 
 /** How close the numerical gradient must be to a known formula for it to be named (loose: rounding of central differences). */
@@ -109,21 +114,27 @@ export function returnOf(ctx: FixContext, f: { line: number; endLine: number } |
 /** What the learner's gradient calls the batch size: their own batch_size variable, else the rows of y. */
 function batchSizeName(ctx: FixContext, y: string): string {
   const g = ctx.gradient ? body(ctx, ctx.gradient).join('\n') : '';
-  if (ctx.language === 'python') return /^\s*batch_size\s*=/m.test(g) ? 'batch_size' : `${y}.shape[0]`;
-  return `${y}.length`;
+  if (ctx.language !== 'python') return `${y}.length`;
+  const own = /^\s*batch_size\s*=(.*)$/m.exec(g);
+  // For both shapes their batch_size must itself tell a single example (1) from a batch.
+  if (own && (!ctx.anyShape || /ndim|reshape|\bif\b/.test(own[1] + g))) return 'batch_size';
+  return ctx.anyShape ? `(${y}.shape[0] if ${y}.ndim == 2 else 1)` : `${y}.shape[0]`;
 }
 
 /** The identified gradient as an expression in the learner's language and names. */
 export function formulaText(k: Known, ctx: FixContext, names: { y: string; t: string; rank: number }, delta: string): string {
-  const { y, t, rank } = names;
+  const { y, t } = names;
   const N = batchSizeName(ctx, y);
   if (ctx.language === 'python') {
     if (k.kind === 'sse') return `${y} - ${t}`;
-    return k.averaged && rank === 2 ? `-${t} / (${y} + ${delta}) / ${N}` : `-${t} / (${y} + ${delta})`;
+    return k.averaged && (names.rank === 2 || ctx.anyShape) ? `-${t} / (${y} + ${delta}) / ${N}` : `-${t} / (${y} + ${delta})`;
   }
   // JavaScript/TypeScript: arrays of numbers (rows for a batch), so the formula maps over y.
-  const el = (v: string, tt: string) => (k.kind === 'sse' ? `${v} - ${tt}` : `-${tt} / (${v} + ${delta})${k.averaged && rank === 2 ? ` / ${N}` : ''}`);
-  return rank === 2 ? `${y}.map((row, i) => row.map((v, k) => ${el('v', `${t}[i][k]`)}))` : `${y}.map((v, k) => ${el('v', `${t}[k]`)})`;
+  const el = (v: string, tt: string, rank: number) => (k.kind === 'sse' ? `${v} - ${tt}` : `-${tt} / (${v} + ${delta})${k.averaged && rank === 2 ? ` / ${N}` : ''}`);
+  const rows = `${y}.map((row, i) => row.map((v, k) => ${el('v', `${t}[i][k]`, 2)}))`;
+  const vector = `${y}.map((v, k) => ${el('v', `${t}[k]`, 1)})`;
+  if (ctx.anyShape) return `Array.isArray(${y}[0]) ? ${rows} : ${vector}`;
+  return names.rank === 2 ? rows : vector;
 }
 
 /** How a fingerprint says the learner's return expression is off. */

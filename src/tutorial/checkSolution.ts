@@ -3,7 +3,9 @@
  * gradient checks in the gradient checker, verdicts back in the order of the checks. Node only,
  * no vscode, so the whole path is tested as the extension runs it.
  */
+import { readFileSync } from 'fs';
 import { join } from 'path';
+import { withFixes } from './exerciseFixes';
 import { makeRunners } from '../gradcheck/runners';
 import { runGradientChecks } from './gradcheckAdapter';
 import { runChecks, type RunFailure } from './exerciseRunner';
@@ -42,7 +44,8 @@ export async function checkSolution(o: SolutionCheckOptions): Promise<SolutionRe
       signal: o.signal,
     });
     if ('failure' in result) return result;
-    verdicts.push(...judge(values, result.outcomes, (e) => functionName(e, o.language)));
+    const judged = judge(values, result.outcomes, (e) => functionName(e, o.language));
+    verdicts.push(...withFixes(judged, readFileSync(o.file, 'utf8'), o.language));
   }
   if (gradients.length) {
     const runners = makeRunners({

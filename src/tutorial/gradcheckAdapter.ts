@@ -23,14 +23,15 @@ export function verdictFromReport(check: GradientCheck, report: CheckReport, lan
   }
   const hint = report.messages[0] ? message(report.messages[0]) : undefined;
   const status = report.verdict === 'pass' ? 'pass' : report.diagnosis.includes('not-found') ? 'missing' : report.verdict;
-  return { ...base, status, detail: message(report.summary), hint: status === 'pass' ? undefined : hint, line: err?.line };
+  const fix = status === 'pass' ? undefined : report.fixes?.[0] ?? undefined;
+  return { ...base, status, detail: message(report.summary), hint: status === 'pass' ? undefined : hint, line: err?.line, fix };
 }
 
 export async function runGradientChecks(checks: readonly GradientCheck[], language: ExerciseLanguage, file: string, runners: Runners, signal?: AbortSignal): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
   for (const check of checks) {
     const report = await runCheck(
-      { file, functionName: functionName(check.loss, language), gradientName: functionName(check.exercise, language), wrt: check.wrt, inputs: check.inputs },
+      { file, functionName: functionName(check.loss, language), gradientName: functionName(check.exercise, language), wrt: check.wrt, inputs: check.inputs, anyShape: true },
       runners,
       signal,
     );
