@@ -9,7 +9,7 @@ import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseF
 import { diagnosticText, say, verdictLines, type Translate } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
 import type { RunFailure } from './exerciseRunner';
-import { EXERCISE_NAMES, checksFor, functionName, isGradientCheck, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
+import { EXERCISE_NAMES, checksFor, functionName, gradientStepDone, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
 import { summarize, type Verdict } from './exerciseVerdict';
 import { checkSolution } from './checkSolution';
 import { exerciseReport } from './log';
@@ -130,8 +130,9 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
   publish(doc, language, results.all(doc.uri));
   for (const v of verdicts) for (const line of verdictLines(t, v, functionName(v.exercise, language))) out.appendLine(line);
 
-  const gradientChecks = verdicts.filter((v) => checks.some((c) => c.id === v.id && isGradientCheck(c)));
-  if (gradientChecks.length > 0 && gradientChecks.every((v) => v.status === 'pass')) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
+  // The step ticks when every check it stands for passes (the loss and its gradient, against
+  // the learner's loss and the book's), from the last verdict of each, however they were run.
+  if (gradientStepDone(results.all(doc.uri))) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
 
   const summary = summarize(verdicts);
   out.appendLine(vscode.l10n.t('{0} of {1} checks pass.', summary.passed, summary.total));

@@ -10,6 +10,8 @@ export const EXERCISE_STRINGS = {
   'check.cee-batch': 'a batch of the two book examples (one-hot t)',
   'check.cee-grad-single': 'gradient check against your cross entropy error, one example',
   'check.cee-grad-batch': 'gradient check against your cross entropy error, a batch of 2',
+  'check.cee-grad-book-single': 'gradient check against the book’s cross entropy error (δ = 1e-7), one example',
+  'check.cee-grad-book-batch': 'gradient check against the book’s cross entropy error (δ = 1e-7, / N), a batch of 2',
   'check.diff-at-5': 'function_1 at x = 5',
   'check.diff-at-10': 'function_1 at x = 10',
   'check.diff-cube': 'x³ at x = 2 (tells h = 1e-4 from h = 1e-3)',

@@ -219,3 +219,22 @@ test('judge: a flipped sign, a missing ½ and an unreported check get their own 
     ],
   );
 });
+
+test('the book’s losses the gradient is also checked against give the test vectors’ values (Python and JavaScript)', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const vm = await import('node:vm');
+  const { vectors } = await import('./helpers');
+  const { REFERENCE_LOSSES } = await import('../../src/tutorial/exerciseSpec');
+  const ref = REFERENCE_LOSSES.crossEntropyError!;
+  const cases = vectors['cross_entropy_error_single_delta_1e-7'] as { y: number[]; t: number[]; expected: number }[];
+  const batch = { y: cases.map((c) => c.y), t: cases.map((c) => c.t), expected: 1.406704775046942 };
+  const all = [...cases, batch];
+  const py = `${ref.python.source}\nimport json\nprint(json.dumps([${ref.python.name}(c['y'], c['t']) for c in ${JSON.stringify(all)}]))\n`;
+  const fromPython = JSON.parse(execFileSync(PYTHON, ['-c', py], { encoding: 'utf8' })) as number[];
+  const ctx = vm.createContext({});
+  vm.runInContext(ref.javascript.source, ctx);
+  const fromJs = all.map((c) => (ctx[ref.javascript.name] as (y: unknown, t: unknown) => number)(c.y, c.t));
+  all.forEach((c, k) => {
+    for (const got of [fromPython[k], fromJs[k]]) assert.ok(Math.abs(got - c.expected) <= 1e-9 * c.expected, `${got} vs ${c.expected}`);
+  });
+});

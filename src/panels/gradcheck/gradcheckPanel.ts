@@ -180,8 +180,9 @@ export class GradcheckPanel {
       runPrepared(prepared, runners, running.signal, started),
     );
     if (running.signal.aborted) return;
-    // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts).
-    if (report.verdict === 'pass') void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
+    // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts) when a
+    // gradient the learner wrote passes — not the numerical gradient shown alone.
+    if (report.verdict === 'pass' && report.gradient) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
     if (report.error?.kind === 'internal') gradcheckLog().error(`check of ${prepared.loss.name} in ${prepared.request.file}: ${report.error.message}\n${report.error.detail ?? ''}`);
     this.show(report, options);
   }
