@@ -11,10 +11,11 @@ import { json as jsonValue, isRecord, ProtocolError } from '../protocol/validate
 import { FlagSpec, UsageError, parseArgs } from './args';
 
 export const GRADCHECK_USAGE =
-  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|none] [--wrt ARG] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
+  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
 
 const SPECS: Record<string, FlagSpec> = {
   grad: { kind: 'string' },
+  'grad-key': { kind: 'string' },
   wrt: { kind: 'string' },
   inputs: { kind: 'string' },
   h: { kind: 'number', min: 0, exclusiveMin: true },
@@ -62,7 +63,7 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
   const lines: string[] = [];
   const where = (f?: { qualified: string; line: number }) => (f ? `${f.qualified} (line ${f.line})` : '');
   if (r.loss) {
-    const against = r.gradient ? `against ${where(r.gradient)}` : 'numerical gradient only';
+    const against = r.gradient ? `against ${where(r.gradient)}${r.gradientFrom && r.gradientFrom.includes('→') ? ` (${r.gradientFrom})` : ''}` : r.gradientFrom ? `against ${r.gradientFrom}` : 'numerical gradient only';
     lines.push(`Gradient check of ${where(r.loss)} in ${r.file}, ${against}`);
     if (r.verdict !== 'error' || r.shape.length) lines.push(`with respect to ${r.wrt}${r.shape.length || r.total ? ` ${shapeText(r.shape)}` : ''}, h = ${fmt(r.h)}`);
   }
@@ -71,6 +72,16 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
     lines.push('', `Diagnosis (${r.diagnosis.join(', ')}):`);
     for (const m of r.messages) lines.push(`  - ${formatMsg(m, cliText)}`);
   }
+  if (r.notes?.length) {
+    lines.push('', 'How it was checked:');
+    for (const m of r.notes) lines.push(`  - ${formatMsg(m, cliText)}`);
+  }
+  if (r.groups?.length) {
+    lines.push('', `Parameter groups of ${r.wrt}:`);
+    for (const g of r.groups) {
+      lines.push(`  ${pad(g.wrt, 22)}${pad(shapeText(g.shape), 12)}${pad(g.verdict.toUpperCase(), 16)}max rel error ${g.maxRelativeError === null ? '—' : fmt(g.maxRelativeError)}`);
+    }
+  }
   if (r.error?.trace && r.error.trace.length > 1) {
     lines.push('', 'Where (innermost last):');
     for (const f of [...r.error.trace].reverse()) lines.push(`  ${f.file}:${f.line}${f.function ? ` in ${f.function}` : ''}: ${f.source ?? ''}`);
@@ -78,27 +89,37 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
   if (r.recognised) {
     lines.push('', `Recognised: the book's ${r.recognised.kind.replace(/-/g, ' ')} error — ${r.recognised.values.map(fmt).join(' and ')} on its two examples (the book: ${r.recognised.expected.map(fmt).join(' and ')}).`);
   }
-  if (r.rows.length) {
-    const withA = r.gradient !== undefined && r.rows.some((x) => x.analytic !== null);
-    lines.push('', withA ? `Worst elements (${Math.min(maxRows, r.rows.length)} of ${r.checked}${r.checked < r.total ? `, a sample of ${r.total}` : ''}):` : `Numerical gradient (${Math.min(maxRows, r.rows.length)} of ${r.checked}):`);
-    lines.push(`  ${pad('element', 14)}${pad('x', 12)}${pad('numerical', 14)}${withA ? `${pad('yours', 14)}${pad('abs error', 11)}${pad('rel error', 11)}` : ''}`);
-    const rows = withA ? r.rows : [...r.rows].sort((a, b) => a.index - b.index);
-    for (const row of rows.slice(0, maxRows)) {
-      const mark = row.ok === false ? '  ✗' : row.ok ? '  ✓' : '';
-      lines.push(`  ${pad(elementText(r.wrt, row.position), 14)}${pad(fmt(row.x), 12)}${pad(fmt(row.numerical), 14)}${withA ? `${pad(row.analytic === null ? '—' : fmt(row.analytic), 14)}${pad(row.absError === null ? '—' : fmt(row.absError), 11)}${pad(row.relError === null ? '—' : fmt(row.relError), 11)}` : ''}${mark}`);
-    }
+  for (const g of r.groups ?? [r]) {
+    if (!g.rows.length) continue;
+    const withA = g.rows.some((x) => x.analytic !== null);
+    if (r.groups) lines.push('', `${g.wrt}:`);
+    lines.push(...rowLines(g, withA, maxRows));
   }
   if (r.errorVsH) {
     const e = r.errorVsH;
-    lines.push('', `Error vs h at ${elementText(r.wrt, e.position)} (relative to ${e.referenceKind === 'analytic' ? 'your gradient' : 'an extrapolated derivative'} ${fmt(e.reference)}):`);
+    const at = r.groups?.find((g) => g.errorVsH === e)?.wrt ?? r.wrt;
+    lines.push('', `Error vs h at ${elementText(at, e.position)} (relative to ${e.referenceKind === 'analytic' ? 'your gradient' : 'an extrapolated derivative'} ${fmt(e.reference)}):`);
     lines.push(`  ${pad('h', 9)}${pad('forward', 12)}central`);
     e.hs.forEach((h, k) => lines.push(`  ${pad(fmt(h), 9)}${pad(fmt(e.forward[k]), 12)}${fmt(e.central[k])}`));
   }
-  if (r.verdict !== 'error') {
+  if (r.verdict === 'pass' || r.verdict === 'fail') {
     lines.push('', `Thresholds: an element passes when its relative error |a−n|/max(|a|,|n|) ≤ ${fmt(r.thresholds.relative)} or |a−n| ≤ ${fmt(r.thresholds.absoluteFloor)} (1e-8·max(1, |f(x)|)); ≤ ${fmt(r.thresholds.excellent)} everywhere is excellent.`);
-    lines.push(`${r.runtime ?? ''} · ${r.evaluations} evaluations · ${(r.elapsedMs / 1000).toFixed(2)} s`);
   }
+  if (r.verdict !== 'error') lines.push(`${r.runtime ?? ''} · ${r.evaluations} evaluations · ${(r.elapsedMs / 1000).toFixed(2)} s`);
   return lines.join('\n');
+}
+
+/** One table of elements: the worst first when there is a gradient to compare, else in order. */
+function rowLines(r: CheckReport, withA: boolean, maxRows: number): string[] {
+  const lines: string[] = [];
+  lines.push('', withA ? `Worst elements (${Math.min(maxRows, r.rows.length)} of ${r.checked}${r.checked < r.total ? `, a sample of ${r.total}` : ''}):` : `Numerical gradient (${Math.min(maxRows, r.rows.length)} of ${r.checked}):`);
+  lines.push(`  ${pad('element', 14)}${pad('x', 12)}${pad('numerical', 14)}${withA ? `${pad('yours', 14)}${pad('abs error', 11)}${pad('rel error', 11)}` : ''}`);
+  const rows = withA ? r.rows : [...r.rows].sort((a, b) => a.index - b.index);
+  for (const row of rows.slice(0, maxRows)) {
+    const mark = row.ok === false ? '  ✗' : row.ok ? '  ✓' : '';
+    lines.push(`  ${pad(elementText(r.wrt, row.position), 14)}${pad(fmt(row.x), 12)}${pad(fmt(row.numerical), 14)}${withA ? `${pad(row.analytic === null ? '—' : fmt(row.analytic), 14)}${pad(row.absError === null ? '—' : fmt(row.absError), 11)}${pad(row.relError === null ? '—' : fmt(row.relError), 11)}` : ''}${mark}`);
+  }
+  return lines;
 }
 
 /** The --json object: verdict, maxRelativeError, diagnosis and message first, then the details. */
@@ -110,7 +131,14 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
     message: [formatMsg(r.summary), ...r.messages.map((m) => formatMsg(m))].join('\n'),
     file: r.file,
     function: r.loss?.qualified,
-    gradient: r.gradient?.qualified ?? null,
+    gradient: r.gradient?.qualified ?? r.gradientFrom ?? null,
+    gradientFrom: r.gradientFrom,
+    notes: r.notes?.map((m) => formatMsg(m)),
+    groups: r.groups?.map((g) => ({
+      wrt: g.wrt, verdict: g.verdict, maxRelativeError: g.maxRelativeError, diagnosis: g.diagnosis, shape: g.shape, checked: g.checked,
+      message: [formatMsg(g.summary), ...g.messages.map((m) => formatMsg(m))].join('\n'),
+      worst: g.rows.slice(0, 10).map((x) => ({ element: x.position, x: x.x, numerical: x.numerical, analytic: x.analytic, relativeError: x.relError, ok: x.ok })),
+    })),
     wrt: r.wrt,
     shape: r.shape,
     h: r.h,
@@ -118,7 +146,7 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
     checked: r.checked,
     total: r.total,
     line: r.error?.line,
-    error: r.error ? { kind: r.error.kind, message: r.error.message, line: r.error.line, file: r.error.file } : undefined,
+    error: r.error ? { kind: r.error.kind, message: r.error.message, line: r.error.line, file: r.error.file, choices: r.error.choices } : undefined,
     recognised: r.recognised?.kind,
     thresholds: r.thresholds,
     worst: r.rows.slice(0, 10).map((x) => ({ element: x.position, x: x.x, numerical: x.numerical, analytic: x.analytic, relativeError: x.relError, ok: x.ok })),
@@ -150,10 +178,13 @@ export async function runGradcheck(argv: string[]): Promise<number> {
       seed: flags.seed as number | undefined,
       timeoutMs: flags.timeout ? (flags.timeout as number) * 1000 : DEFAULT_TIMEOUT_MS,
       maxElements: flags['max-elements'] as number | undefined,
+      gradKey: flags['grad-key'] as string | undefined,
+      workspace: process.cwd(),
     },
     cliRunners(flags.python as string | undefined, __dirname),
   );
   if (flags.json) process.stdout.write(JSON.stringify(reportJson(report)) + '\n');
   else process.stdout.write(formatReport(report) + '\n');
-  return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
+  // numerical-only is not a failure of the learner's code: nothing of theirs was compared (exit 0).
+  return report.verdict === 'pass' || report.verdict === 'numerical-only' ? 0 : report.verdict === 'fail' ? 1 : 2;
 }

@@ -5,9 +5,9 @@ import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferen
 import { Fix, FixContext, deltaInLogFix, gradientFixes } from './formulas';
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
-import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, indexesRows, languageOf, outline, qualifiedName } from './functions';
-import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInputs, recogniseBookLoss, weightAttributes, wrtChoices } from './inputs';
-import { Msg, elementText, fmt, msg } from './messages';
+import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName } from './functions';
+import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInit, generateInputs, isDifferentiable, recogniseBookLoss, roleOf, weightAttributes, wrtChoices } from './inputs';
+import { Msg, elementText, fmt, msg, shapeText } from './messages';
 import type { Json } from '../protocol/validate';
 import type { RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
 
@@ -35,6 +35,10 @@ export interface CheckOptions {
   maxElements?: number;
   /** The gradient must take a single example and a batch: hints' formulas cover both (the exercise file). */
   anyShape?: boolean;
+  /** Which entry of a returned dict or tuple of gradients is the checked input's (--grad-key). */
+  gradKey?: string;
+  /** The workspace folder (Python: it and the file's parents up to it are importable). */
+  workspace?: string;
 }
 
 /** One per runtime; built by makeRunners (./runners). */
@@ -45,7 +49,11 @@ export interface Runners {
   pythonHint: string;
 }
 
-export type Verdict = 'pass' | 'fail' | 'error';
+/**
+ * 'numerical-only': nothing of the learner's was compared (no gradient found or chosen), so the
+ * check neither passes nor fails; it never ticks a walkthrough step and exits 0 in a terminal.
+ */
+export type Verdict = 'pass' | 'fail' | 'error' | 'numerical-only';
 export type DiagnosisCodeAny = Finding['code'] | ErrorCode;
 
 export interface FunctionSummary {
@@ -66,6 +74,12 @@ export interface CheckReport {
   messages: Msg[];
   /** Per message: the line it prescribes, when it names one (null otherwise). */
   fixes?: (Fix | null)[];
+  /** How it was checked, when that is not the plain case: dout, the gradient's source, the constructor. */
+  notes?: Msg[];
+  /** The compared gradient when no gradient function was: "loss() → dW", "backward() → self.dW". */
+  gradientFrom?: string;
+  /** A dict of parameters (wrt self.params): one report per group. */
+  groups?: CheckReport[];
   language: Language;
   file: string;
   loss?: FunctionSummary;
@@ -126,6 +140,8 @@ export interface Prepared {
   batched: boolean;
   anyShape?: boolean;
   externalWeights: boolean;
+  /** How inputs are generated for this function (the panel's Generate button uses it too). */
+  generate?: (batchSize: number, seed: number) => Inputs;
 }
 
 /** Everything up to running: a request, or an error report (unknown function, bad file). */
@@ -161,12 +177,28 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const textOf = (f?: FunctionInfo) => (f ? lines.slice(f.line - 1, f.endLine).join('\n') : '');
   // numpy code takes a batch as it is; JavaScript written for one example would choke on rows.
   // A method whose class holds the weights is the book's simpleNet: one example, W of 2 × 3.
+  // A class's forward/backward (the book's Affine, SoftmaxWithLoss): checked through dout.
+  const layer = !!loss.className && /^(forward|__call__)$/.test(loss.name) && gradient?.name === 'backward';
   const externalWeights = weightAttributes(cls).length > 0;
-  const batched = !externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params));
-  const inputs = options.inputs ?? generateInputs(loss.params, { batchSize: options.batchSize ?? 4, seed, batched, externalWeights });
-  const wrt = options.wrt ?? defaultWrt(loss.params, cls);
-  const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);
+  const batched = layer || (!externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params)));
   const call = gradient ? gradientCall(gradient, loss) : undefined;
+  // Arguments only the gradient takes (grad_f(x, out), MSE(y, t, deltas)) are outputs it fills.
+  const gradientOnly = call?.style === 'args' ? call.args.filter((a) => !loss.params.includes(a)) : [];
+  const outputArgs = [...loss.params.filter((q) => roleOf(q) === 'output'), ...gradientOnly];
+  const needsInit = language === 'python' && !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
+  const sizes = needsInit ? { D: 4, C: 3 } : undefined;
+  const wrt0 = options.wrt ?? (layer ? loss.params.find(isDifferentiable) ?? defaultWrt(loss.params, cls) : defaultWrt(loss.params, cls));
+  const generate = (batchSize: number, genSeed: number): Inputs => {
+    const made = generateInputs([...loss.params, ...gradientOnly], { batchSize, seed: genSeed, batched, externalWeights: externalWeights && !sizes, defaults: loss.defaults, sizes, outputLike: wrt0 });
+    for (const g of gradientOnly) if (!(g in made)) made[g] = made[wrt0] !== undefined ? JSON.parse(JSON.stringify(made[wrt0]).replace(/-?\d+(\.\d+)?(e-?\d+)?/g, '0')) : 0;
+    return needsInit && cls?.initParams ? { __init__: generateInit(cls.initParams, cls.initDefaults ?? {}, sizes!, genSeed), ...made } : made;
+  };
+  const inputs = options.inputs ?? generate(options.batchSize ?? 4, seed);
+  const wrt = wrt0;
+  const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);
+  const regParam = loss.params.find((q) => roleOf(q) === 'reg' && typeof inputs[q] === 'number' && inputs[q] !== 0);
+  const returned = (f?: FunctionInfo) => (f && language === 'python' ? returnNames(textOf(f)) : undefined);
+  const order = loss.params.filter((q) => ['weights', 'bias'].includes(roleOf(q)));
   const request: RunRequest = {
     file,
     source,
@@ -177,6 +209,16 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     wrt,
     h: options.h ?? DEFAULT_H,
     indices: chooseIndices(total, options.maxElements ?? DEFAULT_MAX_ELEMENTS, seed),
+    maxElements: options.maxElements ?? DEFAULT_MAX_ELEMENTS,
+    workspace: options.workspace,
+    gradKey: options.gradKey,
+    lossReturnNames: returned(loss),
+    gradReturnNames: returned(gradient),
+    gradientOrder: order.length ? order : loss.params.filter(isDifferentiable),
+    outputArgs,
+    useReturned: options.gradientName !== null,
+    layer: layer ? 'layer' : undefined,
+    variants: regParam ? [{ label: `${regParam} = 0`, inputs: { [regParam]: 0 } }] : undefined,
     stepHs: stepHs(options.h ?? DEFAULT_H),
     stepLimit: 100,
     sweepHs: SWEEP_HS,
@@ -184,7 +226,31 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     seed,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
-  return { request, language, loss, gradient, functions, cls, wrtChoices: wrtChoices(loss.params, cls), lossSource: textOf(loss), batched, externalWeights, anyShape: options.anyShape };
+  const choices = wrtChoices(loss.params, cls);
+  return { request, language, loss, gradient, functions, cls, wrtChoices: layer ? [...new Set([wrt, ...choices])] : choices, lossSource: textOf(loss), batched, externalWeights, generate, anyShape: options.anyShape };
+}
+
+/** The names in a function's last `return a, b` (Python), when each is a plain name. */
+export function returnNames(text: string): string[] | undefined {
+  const returns = text.split('\n').map((l) => /^\s*return\s+(.*?)\s*(#.*)?$/.exec(l)?.[1]).filter((r): r is string => !!r);
+  const last = returns[returns.length - 1]?.replace(/^\((.*)\)$/, '$1');
+  if (!last) return undefined;
+  // Split at top-level commas; each part is named by its leading name (dj_dw / m → dj_dw).
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of last) {
+    if ('([{'.includes(c)) depth++;
+    if (')]}'.includes(c)) depth--;
+    if (c === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim()) parts.push(cur);
+  if (parts.length < 2) return undefined;
+  const names = parts.map((q) => /^\s*([A-Za-z_]\w*)\s*(?:$|[-+*/@.])/.exec(q)?.[1] ?? '');
+  return names.every((n) => n && !/^(np|numpy|math)$/.test(n)) ? names : undefined;
 }
 
 function errorReport(
@@ -237,7 +303,45 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
     const e = describeError(result.error, req, pythonHint);
     return { ...errorReport(base, e.codes, e.messages, result.error), loss: base.loss, gradient: base.gradient };
   }
-  const out: RunOutput = result;
+  if (result.groups?.length) return analyseGroups(p, result, base);
+  return analyseOne(p, result, base);
+}
+
+type ReportBase = Pick<CheckReport, 'file' | 'language' | 'loss' | 'functions' | 'gradient' | 'wrt' | 'wrtChoices' | 'h' | 'inputs'>;
+
+/** A dict of parameters (self.params): one report per group, the worst one's verdict for all. */
+function analyseGroups(p: Prepared, result: RunOutput, base: ReportBase): CheckReport {
+  const groups = result.groups!.map((g) => {
+    const req = { ...p.request, wrt: g.wrt, indices: g.indices };
+    return analyseOne({ ...p, request: req }, { ...result, ...g, groups: undefined }, { ...base, wrt: g.wrt });
+  });
+  const rank = (v: Verdict) => (v === 'fail' ? 2 : v === 'numerical-only' ? 1 : 0);
+  const worst = groups.reduce((a, b) => (rank(b.verdict) > rank(a.verdict) ? b : a));
+  const passed = groups.filter((g) => g.verdict === 'pass').length;
+  const list = groups.map((g) => `${g.wrt} ${g.verdict === 'pass' ? '✓' : g.verdict === 'fail' ? '✗' : '–'}`).join(', ');
+  const rel = groups.map((g) => g.maxRelativeError).filter((v): v is number => v !== null);
+  const summary = worst.verdict === 'numerical-only'
+    ? worst.summary
+    : msg('{0} holds {1} parameter groups; {2} of them pass ({3}). Largest relative error: {4}.', p.request.wrt, groups.length, passed, list, rel.length ? fmt(Math.max(...rel)) : '—');
+  const failing = groups.filter((g) => g.verdict === 'fail');
+  return {
+    ...worst,
+    wrt: p.request.wrt,
+    summary,
+    messages: failing.flatMap((g) => [g.summary, ...g.messages]).concat(failing.length ? [] : worst.messages),
+    diagnosis: [...new Set(groups.flatMap((g) => g.diagnosis))],
+    maxRelativeError: rel.length ? Math.max(...rel) : null,
+    checked: groups.reduce((n, g) => n + g.checked, 0),
+    total: groups.reduce((n, g) => n + g.total, 0),
+    groups,
+    evaluations: result.evaluations,
+    elapsedMs: result.elapsedMs,
+    runtime: result.runtime,
+  };
+}
+
+function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport {
+  const req = p.request;
   const numerical = centralDifferences(out.plus, out.minus, req.h);
   const fixes = gradientFixes(req, out, numerical, fixContext(p));
   const findings: Finding[] = behaviourFindings(out, p.loss.name, p.gradient?.name);
@@ -270,7 +374,14 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
     findings.push({ code: 'truncation', message: msg('At {0} elements the central difference with h = {1} is still off by up to {2}: the function curves sharply there (−log y with y near 0?). With h/10 it agrees with your gradient, and the error shrank like h², so these elements pass.', converged.length, fmt(req.h), fmt(worst)) });
   }
   findings.unshift(...nan);
-  const verdict: Verdict = shapeProblem || comparison.failing > 0 || findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code)) ? 'fail' : 'pass';
+  const failed = shapeProblem || comparison.failing > 0 || findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code));
+  const verdict: Verdict = failed ? 'fail' : aligned === null ? 'numerical-only' : 'pass';
+  if (failed && aligned && out.variants?.length && !findings.some((f) => f.code !== 'scale')) {
+    // reg ≠ 0 hides the other fingerprints: look again at the same check with reg = 0.
+    findings.splice(0, findings.length, ...variantFindings(p, out, aligned, numerical, base, findings));
+  }
+  if (out.intInput) findings.push({ code: 'integer-input', message: integerInputMessage(req.wrt, out.intInput) });
+  const notes = sourceNotes(p, out);
   const recognisedLoss = recogniseBookLoss(out.probes);
   const sweepAt = out.sweep && aligned ? aligned[out.sweep.index] : null;
   return {
@@ -282,6 +393,8 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
     summary: headline(verdict, comparison, req, p, out, aligned !== null),
     messages: findings.map((f) => f.message),
     fixes: findings.map((f) => f.fix ?? null),
+    notes,
+    gradientFrom: gradientFrom(p, out),
     shape: out.shape,
     checked: out.indices.length,
     total: out.x.length,
@@ -295,13 +408,125 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
   };
 }
 
+/** What "numerical-only" says: nothing of yours was compared, and how to name a gradient so it is. */
+export function numericalOnlyHeadline(p: Pick<Prepared, 'loss' | 'language'>, h: number, n: number): Msg {
+  const { name, className } = p.loss;
+  const python = p.language === 'python';
+  // The first two of the shared list in the file's own style (f_grad, grad_f or fGrad, gradF).
+  const all = gradientNames(name);
+  const names = className ? ['gradient', 'backward'] : python ? all.slice(0, 2) : [all.find((g) => g === `${name}Grad`), all.find((g) => /^grad[A-Z]/.test(g))];
+  const both = python ? 'return loss, grad' : 'return { loss, grad }';
+  return msg(
+    'Only the numerical gradient of {0}() was computed (central differences, h = {1}, {2} elements): no gradient of yours was compared, so this is not a pass. To check yours, name it {3} (or {4}), return it with the loss ({5}), or choose it as the hand-written gradient (in a terminal: --grad NAME).',
+    name, fmt(h), n, names[0] ?? `${name}_grad`, names[1] ?? `grad_${name}`, both,
+  );
+}
+
+/** yours − numerical ∝ the parameter, or a failure that disappears at reg = 0: the regularisation term. */
+function variantFindings(p: Prepared, out: RunOutput, aligned: number[], numerical: number[], base: ReportBase, current: Finding[]): Finding[] {
+  const v = out.variants![0];
+  if (v.error || !v.indices || !v.plus || !v.minus || v.f0 === undefined) return current;
+  const reg = Object.keys(v.inputs)[0];
+  const regValue = p.request.inputs[reg] as number;
+  const zero = analyseOne({ ...p, request: { ...p.request, inputs: { ...p.request.inputs, ...v.inputs }, variants: undefined } }, { ...out, ...v, variants: undefined, steps: [], sweep: null } as RunOutput, base);
+  if (zero.verdict === 'fail') {
+    // The same mistake without the regularisation term in the way: its fingerprint, found there.
+    const found = zero.messages.map((m, k) => ({ code: zero.diagnosis[Math.min(k, zero.diagnosis.length - 1)] as Finding['code'], message: m }));
+    return found.length ? [...found, { code: found[0].code, message: msg('(Found by checking again with {0}: the regularisation term hides this fingerprint.)', v.label) }] : current;
+  }
+  if (zero.verdict !== 'pass') return current;
+  const finding = regularisationFinding(p.request, out, aligned, numerical, reg, regValue, v);
+  return finding ? [finding] : [{ code: 'regularisation', message: msg('It passes with {0}: the mistake is in the regularisation term of the loss or of the gradient (with {1} = {2}).', v.label, reg, fmt(regValue)) }];
+}
+
+/** k·reg·W as a learner writes it: "2·reg·W", "reg·W", "0.5·reg·W". */
+function termText(k: number, reg: string, w: string): string {
+  return `${k === 1 ? '' : `${fmt(k)}·`}${reg}·${w}`;
+}
+const termCode = (k: number, reg: string, w: string) => `${k === 1 ? '' : `${fmt(k)} * `}${reg} * ${w}`;
+const near = (x: number, y: number) => Math.abs(x - y) <= 1e-3 * Math.max(1, Math.abs(y));
+
+/**
+ * yours − numerical = c·W while the check passes at reg = 0: the loss's term k_L·reg·ΣW² (from
+ * f(reg) − f(0)) and the gradient's k_G·reg·W disagree. Names the term to add, as code.
+ */
+function regularisationFinding(req: RunRequest, out: RunOutput, aligned: number[], numerical: number[], reg: string, regValue: number, zero: Partial<RunOutput>): Finding | undefined {
+  const idx = out.indices;
+  if (!zero.plus || !zero.minus || !zero.analytic || zero.plus.length !== idx.length) return undefined;
+  const x = idx.map((i) => out.x[i]);
+  const xx = x.reduce((a, v) => a + v * v, 0);
+  if (!(xx > 0)) return undefined;
+  // d ≈ c·W: the least-squares c, accepted only when it fits every element.
+  const fit = (d: number[]) => {
+    const c = x.reduce((a, v, k) => a + v * d[k], 0) / xx;
+    return d.every((v, k) => Math.abs(v - c * x[k]) <= 1e-4 * Math.max(Math.abs(v), Math.abs(c * x[k]), 1e-6)) ? c : undefined;
+  };
+  // The regularisation term's own slope, numerically and in yours: the check at reg minus the check at 0.
+  const nZero = centralDifferences(zero.plus, zero.minus, req.h);
+  const cLoss = fit(idx.map((_, k) => numerical[k] - nZero[k]));
+  const cGrad = fit(idx.map((i) => aligned[i] - zero.analytic!.values[i]));
+  const c = fit(idx.map((i, k) => aligned[i] - numerical[k]));
+  if (cLoss === undefined || cGrad === undefined || c === undefined) return undefined;
+  const w = req.wrt.replace(/^self\./, '').replace(/^.*\[['"]?([^'"\]]+)['"]?\]$/, '$1');
+  // The loss adds kLoss·reg·ΣW² (slope 2·kLoss·reg·W); the gradient adds kGrad·reg·W.
+  const kLossClean = [0, 0.5, 1, 2].find((k) => near(cLoss / (2 * regValue), k));
+  const kGradClean = [0, 0.5, 1, 2, 4].find((k) => near(cGrad / regValue, k));
+  if (kLossClean === undefined || kGradClean === undefined) return undefined;
+  const lossTerm = kLossClean === 1 ? `${reg} * np.sum(${w} * ${w})` : `${fmt(kLossClean)} * ${reg} * np.sum(${w} * ${w})`;
+  if (kLossClean === 0) {
+    const add = kGradClean === 2 ? `${reg} * np.sum(${w} * ${w})` : `${fmt(kGradClean / 2)} * ${reg} * np.sum(${w} * ${w})`;
+    return { code: 'regularisation', message: msg('Your gradient adds {0} (yours − numerical = {1}·{2} with {3} = {4}), but the loss has no regularisation term: with {3} = 0 they agree. Add {5} to the loss — its derivative is {0}.', termText(kGradClean, reg, w), fmt(c), w, reg, fmt(regValue), add) };
+  }
+  const want = termText(2 * kLossClean, reg, w);
+  if (kGradClean === 0) {
+    return { code: 'regularisation', message: msg('Your gradient lacks {0}: the loss adds {1}, whose derivative is {0}, and with {2} = 0 they agree. Add it to the gradient: d{3} += {4}.', want, lossTerm, reg, w, termCode(2 * kLossClean, reg, w)) };
+  }
+  return { code: 'regularisation', message: msg('The regularisation terms disagree: the loss adds {0}, whose derivative is {1}, but your gradient adds {2}. Use {1} in the gradient ({3}); with {4} = 0 they agree.', lossTerm, want, termText(kGradClean, reg, w), termCode(2 * kLossClean, reg, w), reg) };
+}
+
+/** The differentiated input was an integer array: x + h is rounded back to x. */
+function integerInputMessage(wrt: string, dtype: string): Msg {
+  return msg('{0} is an integer array ({1}): in it x + h is rounded back to x (np.array([3, 4]) holds integers), so a numerical gradient computed on it is 0 or wrong. It was checked on a float64 copy; create it with floats: np.array([3.0, 4.0]) or .astype(float).', wrt, dtype);
+}
+
+/** Where the compared gradient came from, for the report's "against …". */
+function gradientFrom(p: Prepared, out: RunOutput): string | undefined {
+  const l = out.gradientLabel;
+  switch (out.gradientSource) {
+    case 'returned': return `${qualifiedName(p.loss)}() → ${l ?? 'grad'}`;
+    case 'stored': return `${p.gradient ? qualifiedName(p.gradient) : 'backward'}() → ${l ?? ''}`;
+    case 'output-arg': return `${p.gradient ? qualifiedName(p.gradient) : qualifiedName(p.loss)}() → ${l ?? ''}`;
+    default: return p.gradient ? `${qualifiedName(p.gradient)}()${l ? ` → ${l}` : ''}` : undefined;
+  }
+}
+
+/** What was done to check this code, said plainly: dout, the gradient's source, the constructor. */
+function sourceNotes(p: Prepared, out: RunOutput): Msg[] {
+  const notes: Msg[] = [];
+  const loss = qualifiedName(p.loss);
+  const d = out.dout;
+  if (d?.kind === 'random') {
+    notes.push(out.gradientSource === 'elementwise'
+      ? msg('{0}() returns an array of shape {1}, so it was checked as an element-wise function with its derivative: the scalar is sum({0}(x) * dout) for a seeded random dout (seed {2}), whose gradient is {3}(x) * dout. A random dout weighs every element differently, so a wrong element cannot hide.', loss, shapeText(d.shape), d.seed ?? 0, p.gradient?.name ?? 'gradient')
+      : msg('{0}() returns an array of shape {1}, so it was checked through a seeded random upstream gradient dout (seed {2}): the scalar is sum(out * dout), whose gradient is what backward(dout) gives. A random dout weighs every output element differently, so a wrong element cannot hide (an all-ones dout would let errors that cancel across a row pass).', loss, shapeText(d.shape), d.seed ?? 0));
+  } else if (d?.kind === 'one' && p.request.layer) {
+    notes.push(msg('{0}() returns one number (a loss layer), so backward was called with dout = 1.', loss));
+  }
+  if (out.gradientSource === 'returned') notes.push(msg('The gradient compared is the one {0}() returns with the loss ({1}).', loss, out.gradientLabel ?? 'grad'));
+  if (out.gradientSource === 'stored') notes.push(msg('The gradient compared is {0}, which backward stored.', out.gradientLabel ?? ''));
+  if (out.gradientSource === 'output-arg') notes.push(msg('The gradient compared is what was written into the argument {0}.', out.gradientLabel ?? ''));
+  const init = p.request.inputs.__init__;
+  if (init && typeof init === 'object' && !Array.isArray(init) && p.cls) {
+    const args = Object.entries(init).map(([k, v]) => `${k}=${Array.isArray(v) ? shapeText(shapeOfJson(v) ?? []) : JSON.stringify(v)}`).join(', ');
+    notes.push(msg('{0} was constructed as {0}({1}): sizes that fit the inputs, an init scale of 0.1 (so relu\'s kink is rarely within h of a unit), its other defaults kept. Change them under "__init__" in the inputs.', p.cls.name, args));
+  }
+  return notes;
+}
+
 function headline(verdict: Verdict, c: Comparison, req: RunRequest, p: Prepared, out: RunOutput, compared: boolean): Msg {
   const n = out.indices.length;
-  if (!p.gradient) {
-    return verdict === 'pass'
-      ? msg('No hand-written gradient: this is the numerical gradient of {0}() alone (central differences, h = {1}, {2} elements).', p.loss.name, fmt(req.h), n)
-      : msg('The numerical gradient of {0}() cannot be trusted: see below.', p.loss.name);
-  }
+  if (verdict === 'numerical-only') return numericalOnlyHeadline(p, req.h, n);
+  if (!compared && verdict === 'fail' && !p.gradient) return msg('The numerical gradient of {0}() cannot be trusted: see below.', p.loss.name);
   if (verdict === 'pass') {
     return (c.maxRelativeError ?? 0) <= THRESHOLDS.excellent
       ? msg('Your gradient matches the numerical gradient: largest relative error {0} over {1} elements (excellent: ≤ 1e-7; pass: ≤ 1e-5 per element).', fmt(c.maxRelativeError ?? 0), n)

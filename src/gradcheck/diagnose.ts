@@ -14,7 +14,7 @@ import type { RunOutput, RunRequest } from './types';
 
 export type DiagnosisCode =
   | 'sign' | 'scale' | 'transpose' | 'axis' | 'onehot-label' | 'kink' | 'nan' | 'mutates-input' | 'nondeterministic'
-  | 'zero' | 'partial' | 'step-size' | 'shape' | 'truncation';
+  | 'zero' | 'partial' | 'step-size' | 'shape' | 'truncation' | 'regularisation' | 'integer-input' | 'logit';
 
 export interface Finding {
   code: DiagnosisCode;

@@ -8,7 +8,8 @@ import type { RunError, RunRequest } from './types';
  */
 
 export type ErrorCode =
-  | 'syntax' | 'exception' | 'timeout' | 'memory' | 'no-python' | 'no-numpy' | 'not-found' | 'not-scalar' | 'bad-return' | 'bad-input' | 'internal' | 'onehot-label';
+  | 'syntax' | 'exception' | 'timeout' | 'memory' | 'no-python' | 'no-numpy' | 'not-found' | 'not-scalar' | 'bad-return' | 'bad-input' | 'internal' | 'onehot-label'
+  | 'ambiguous' | 'missing-import';
 
 export interface ErrorReport {
   codes: ErrorCode[];
@@ -45,7 +46,11 @@ function exceptionHints(err: RunError): Msg[] {
   if (/has no attribute 'dim'/.test(m)) hints.push(msg('numpy arrays have .ndim (the number of axes), not .dim: write if y.ndim == 1:'));
   else if (/AttributeError/.test(m)) hints.push(msg('Check the attribute name: numpy arrays have .ndim, .shape and .size.'));
   if (/cannot be interpreted as an integer/.test(m) && /reshape/.test(err.source ?? '')) hints.push(msg('reshape takes sizes, not a shape tuple: write t.reshape(1, t.size), not t.reshape(1, t.shape).'));
-  if (/NameError|ReferenceError/.test(m)) hints.push(msg('That name is not defined where it is used: a typo (iddx vs idx), or a variable from another function?'));
+  const module = /NameError: name '(np|numpy|math|plt|pd)' is not defined/.exec(m);
+  if (module) {
+    const line = { np: 'import numpy as np', numpy: 'import numpy', math: 'import math', plt: 'import matplotlib.pyplot as plt', pd: 'import pandas as pd' }[module[1]]!;
+    hints.push(msg('{0} is a module that was never imported in this file: add {1} at the top of the file.', module[1], line));
+  } else if (/NameError|ReferenceError/.test(m)) hints.push(msg('That name is not defined where it is used: a typo (iddx vs idx), or a variable from another function?'));
   if (looksLikeOneHotLabelMix(err)) {
     hints.push(msg('This line uses t both as labels (y[np.arange(N), t]) and as one-hot (t * ...). Use one form: one-hot −np.sum(t * np.log(y + 1e-7)) / N, or labels −np.sum(np.log(y[np.arange(N), t] + 1e-7)) / N.'));
   }
@@ -78,6 +83,7 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
               ? msg('Your gradient {0}() raised {1} at {2}: {3}', who, name, at, err.message)
               : msg('Your loss {0}() raised {1} at {2}: {3}', who, name, at, err.message);
       const codes: ErrorCode[] = looksLikeOneHotLabelMix(err) ? ['exception', 'onehot-label'] : ['exception'];
+      if (/NameError: name '(np|numpy|math|plt|pd)' is not defined/.test(err.message)) codes.push('missing-import');
       return { codes, messages: [head, ...exceptionHints(err)] };
     }
     case 'timeout':
@@ -101,6 +107,11 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
       return { codes: ['not-scalar'], messages: [msg('{0}. A loss is a single number: did you forget np.sum (and / batch_size for the batch mean)?', err.message)] };
     case 'bad-return':
       return { codes: ['bad-return'], messages: [msg('{0}. A gradient returns numbers with the shape of what it differentiates ({1}).', err.message, req.wrt)] };
+    case 'ambiguous':
+      return {
+        codes: ['ambiguous'],
+        messages: [msg('{0}. Say which one is the gradient of {1}: --grad-key KEY in a terminal (one of {2}); the panel asks.', err.message, req.wrt, (err.choices ?? []).join(', '))],
+      };
     case 'bad-input':
       return { codes: ['bad-input'], messages: [msg('The inputs do not fit the function: {0}. Edit the inputs (JSON) or pick a preset.', err.message)] };
     default:

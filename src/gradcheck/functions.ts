@@ -20,6 +20,8 @@ export interface FunctionInfo {
   /** 1-based lines of the definition and of its last line. */
   line: number;
   endLine: number;
+  /** Parameters with a default value → its text (Python: eps=1e-8 → "1e-8"). */
+  defaults?: Record<string, string>;
 }
 
 export interface ClassInfo {
@@ -28,6 +30,9 @@ export interface ClassInfo {
   endLine: number;
   /** Fields assigned in the constructor (self.W = ..., this.W = ...). */
   attributes: string[];
+  /** The constructor's parameters (without self) and their defaults, when known (Python). */
+  initParams?: string[];
+  initDefaults?: Record<string, string>;
 }
 
 export interface Outline {
@@ -65,24 +70,52 @@ export function functionAt(o: Outline, line: number): FunctionInfo | undefined {
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** Names a hand-written gradient of `f` goes by, most usual first. */
+/**
+ * The one list of conventional gradient names, for Python and JavaScript/TypeScript alike
+ * (the CodeLens, the command's picker, the check and the "name your gradient" hint use it):
+ * `f_grad`, `grad_f`, `d_f`, `f_prime`, `f_derivative`, `derivative_f`, `f_backward`, … and
+ * their camelCase forms; a loss named `…_cost`/`…_loss`/`…_error` also pairs with
+ * `…_gradient`/`…_grad` (`compute_cost` → `compute_gradient`). A function whose name starts
+ * with `numerical` is never taken for the learner's own gradient.
+ */
 export function gradientNames(f: string): string[] {
-  return [
-    `${f}_grad`, `grad_${f}`, `d_${f}`, `${f}_gradient`, `gradient_${f}`, `${f}_backward`, `numerical_gradient_${f}`,
-    `${f}Grad`, `grad${capital(f)}`, `d${capital(f)}`, `${f}Gradient`, `gradient${capital(f)}`, `${f}Backward`,
+  const names = [
+    `${f}_grad`, `grad_${f}`, `d_${f}`, `${f}_gradient`, `gradient_${f}`, `${f}_prime`, `${f}_derivative`, `derivative_${f}`,
+    `${f}_deriv`, `${f}_backward`, `backward_${f}`,
+    `${f}Grad`, `grad${capital(f)}`, `d${capital(f)}`, `${f}Gradient`, `gradient${capital(f)}`, `${f}Prime`, `${f}Derivative`,
+    `derivative${capital(f)}`, `${f}Backward`, `backward${capital(f)}`,
   ];
+  // compute_cost → compute_gradient, compute_cost_logistic → compute_gradient_logistic,
+  // mse_loss → mse_grad, computeCost → computeGradient, loss → gradient.
+  const words = f.split('_');
+  words.forEach((w, k) => {
+    if (!/^(loss|cost|error|objective)$/.test(w)) return;
+    for (const g of ['gradient', 'grad', 'gradients', 'grads']) names.push([...words.slice(0, k), g, ...words.slice(k + 1)].join('_'));
+    // softmax_loss → softmax_grad, but also dropping the word: mse_loss → mse_grad is covered above.
+  });
+  const camel = /^(.+?)(Loss|Cost|Error|Objective)(.*)$/.exec(f);
+  if (camel) for (const g of ['Gradient', 'Grad', 'Gradients', 'Grads']) names.push(`${camel[1]}${g}${camel[3]}`);
+  return [...new Set(names)].filter((n) => n !== f && !isNumericalName(n));
 }
+
+/** numerical_gradient, numericalGrad, …: a numerical gradient, never taken for the learner's own. */
+export function isNumericalName(name: string): boolean {
+  return /^(_*)numeric(al)?(_|[A-Z]|$)/.test(name);
+}
+
+/** The method names of a class that hold the gradient of any of its losses (the book's TwoLayerNet.gradient). */
+export const GRADIENT_METHODS = ['gradient', 'gradients', 'backward', 'grad', 'grads', 'backprop', 'compute_gradient', 'computeGradient'] as const;
 
 /** The hand-written gradient of `loss` by convention, if the file has one. */
 export function conventionalGradient(o: Outline, loss: FunctionInfo): FunctionInfo | undefined {
   const names = gradientNames(loss.name);
-  const candidates = o.functions.filter((f) => f !== loss && (f.className ?? '') === (loss.className ?? ''));
+  const candidates = o.functions.filter((f) => f !== loss && (f.className ?? '') === (loss.className ?? '') && !isNumericalName(f.name));
   for (const n of names) {
     const hit = candidates.find((f) => f.name === n);
     if (hit) return hit;
   }
   if (loss.className) {
-    for (const n of ['gradient', 'backward', 'grad', 'backprop']) {
+    for (const n of GRADIENT_METHODS) {
       const hit = candidates.find((f) => f.name === n);
       if (hit) return hit;
     }

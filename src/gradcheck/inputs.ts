@@ -21,16 +21,30 @@ export interface InputOptions {
   batched?: boolean;
   /** The weights live elsewhere (self.W of the method's class): size x and t for a 2 × 3 W. */
   externalWeights?: boolean;
+  /** Parameters with a default value in the code (eps=1e-8): kept, not generated (text of the default). */
+  defaults?: Record<string, string>;
+  /** Sizes for a network the check builds (TwoLayerNet): data width D and classes C. */
+  sizes?: { D: number; C: number };
+  /** The shape an output argument (grad, deltas) gets: that of the differentiated input. */
+  outputLike?: string;
 }
 
 export const DEFAULT_INPUT_OPTIONS: InputOptions = { batchSize: 4, seed: 0, batched: true };
 
-type Role = 'probs' | 'target' | 'labels' | 'batch' | 'weights' | 'bias' | 'data' | 'logits' | 'constant' | 'vector';
+type Role = 'probs' | 'target' | 'labels' | 'batch' | 'weights' | 'bias' | 'data' | 'logits' | 'constant' | 'reg' | 'output' | 'vector';
 
 const CONSTANTS: Record<string, number> = { delta: 1e-7, eps: 1e-7, epsilon: 1e-7, h: 1e-4, lr: 0.1, learning_rate: 0.1, alpha: 0.1 };
 
+/** A regularisation strength: checked at a nonzero value (and again at 0) so a bug in its term shows. */
+export const REG_VALUE = 0.1;
+const REG_NAMES = ['reg', 'lambda_', 'lambd', 'lam', 'lmbda', 'l2', 'l2_reg', 'reg_strength', 'reg_lambda', 'lambda_reg', 'weight_decay', 'weight_decay_lambda', 'regularization', 'lambda'];
+/** Arguments a function fills with its gradient (JS `MSE(y, t, deltas)`, `grad_f(x, out)`). */
+const OUTPUT_NAMES = ['grad', 'grads', 'gradient', 'deltas', 'grad_out', 'out_grad', 'grad_output', 'dest', 'gradout', 'outgrad'];
+
 export function roleOf(name: string): Role {
   const n = name.toLowerCase().replace(/\d+$/, '');
+  if (REG_NAMES.includes(n)) return 'reg';
+  if (OUTPUT_NAMES.includes(n)) return 'output';
   if (n in CONSTANTS) return 'constant';
   if (['y', 'y_pred', 'ypred', 'pred', 'preds', 'prediction', 'predictions', 'prob', 'probs', 'probabilities', 'p', 'y_hat', 'yhat', 'output', 'outputs', 'out'].includes(n)) return 'probs';
   if (['t', 'target', 'targets', 'y_true', 'ytrue', 'onehot', 'one_hot', 't_onehot'].includes(n)) return 'target';
@@ -45,7 +59,7 @@ export function roleOf(name: string): Role {
 
 /** Differentiable unless it is a target, a label, a count or a constant. */
 export function isDifferentiable(name: string): boolean {
-  return !['target', 'labels', 'batch', 'constant'].includes(roleOf(name.replace(/^self\./, '')));
+  return !['target', 'labels', 'batch', 'constant', 'reg', 'output'].includes(roleOf(name.replace(/^self\./, '')));
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -58,15 +72,34 @@ function awayFromZero(rng: Random): number {
   }
 }
 
+/**
+ * Linear regression as the Coursera labs write it — `compute_cost(x, y, w, b)` with a lowercase
+ * w and no t: scalars w, b for a vector x (one feature); w a vector for a matrix X.
+ */
+export function isRegression(params: string[]): boolean {
+  return params.includes('w') && params.some((p) => p === 'y' || p === 'y_train') && params.some((p) => /^(x|X|x_train|X_train)$/.test(p)) && !params.some((p) => roleOf(p) === 'target');
+}
+
+/** Integer class labels: y, t or labels next to the data X — the `(W, X, y, reg)` signature. */
+function labelsBesideData(params: string[], p: string): boolean {
+  return /^(y|y_batch|y_train|labels)$/.test(p) && params.some((q) => q !== p && roleOf(q) === 'data') && !isRegression(params);
+}
+
 export function generateInputs(params: string[], options: InputOptions = DEFAULT_INPUT_OPTIONS): Inputs {
   const rng = new Random(options.seed);
-  const roles = params.map(roleOf);
+  const defaults = options.defaults ?? {};
+  // A parameter with a default keeps it (eps=1e-8), unless the default stands for "no value"
+  // (y=None) or it is a regularisation strength (reg=0.0: a nonzero one makes its bugs show).
+  const keep = (p: string) => p in defaults && defaults[p] !== 'None' && !['reg', 'labels', 'target', 'data', 'weights'].includes(roleOf(p));
+  params = params.filter((p) => !keep(p));
+  const roles = params.map((p) => (labelsBesideData(params, p) ? 'labels' : roleOf(p)));
   const hasWeights = roles.includes('weights') || !!options.externalWeights;
   const hasTarget = roles.includes('target') || roles.includes('labels');
   const batched = options.batched ?? true;
   const N = batched ? options.batchSize : 1;
-  const C = hasWeights ? 3 : 10;
-  const D = 2;
+  const C = options.sizes?.C ?? (hasWeights ? 3 : 10);
+  const D = options.sizes?.D ?? 2;
+  if (isRegression(params)) return regressionInputs(params, N, rng);
   // A lone vector is the book's function_2 point (x0, x1); beside other inputs, 4 elements.
   const vectorLength = params.length === 1 ? 2 : 4;
   const labels = Array.from({ length: N }, () => rng.randInt(C));
@@ -91,6 +124,11 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
       case 'batch':
         out[p] = N;
         break;
+      case 'reg':
+        out[p] = REG_VALUE;
+        break;
+      case 'output':
+        break;
       case 'constant':
         out[p] = CONSTANTS[p.toLowerCase().replace(/\d+$/, '')];
         break;
@@ -101,7 +139,7 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
         out[p] = Array.from({ length: C }, () => awayFromZero(rng));
         break;
       case 'data':
-        out[p] = hasWeights ? rows(() => row(D)) : hasTarget ? rows(() => row(C)) : row(vectorLength);
+        out[p] = hasWeights || options.sizes ? rows(() => row(D)) : hasTarget ? rows(() => row(C)) : row(vectorLength);
         break;
       case 'logits':
         out[p] = rows(() => row(C));
@@ -110,12 +148,81 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
         out[p] = Array.from({ length: vectorLength }, () => awayFromZero(rng));
     }
   });
+  // An output argument gets zeros shaped like what is differentiated (or the first array).
+  params.forEach((p, k) => {
+    if (roles[k] !== 'output') return;
+    const like = (options.outputLike && out[options.outputLike]) ?? Object.values(out).find((v) => Array.isArray(v));
+    out[p] = zerosLike(like ?? [0, 0]);
+  });
+  return out;
+}
+
+function zerosLike(v: Json): Json {
+  return Array.isArray(v) ? v.map(zerosLike) : 0;
+}
+
+function regressionInputs(params: string[], N: number, rng: Random): Inputs {
+  const features = params.includes('X') || params.includes('X_train') ? 2 : 0;
+  const m = Math.max(N, 4);
+  const out: Inputs = {};
+  for (const p of params) {
+    if (/^(x|X|x_train|X_train)$/.test(p)) out[p] = features ? Array.from({ length: m }, () => Array.from({ length: features }, () => awayFromZero(rng))) : Array.from({ length: m }, () => awayFromZero(rng));
+    else if (p === 'w') out[p] = features ? Array.from({ length: features }, () => awayFromZero(rng)) : awayFromZero(rng);
+    else if (p === 'b') out[p] = awayFromZero(rng);
+    else if (p === 'y' || p === 'y_train') out[p] = Array.from({ length: m }, () => awayFromZero(rng));
+    else if (roleOf(p) === 'reg') out[p] = REG_VALUE;
+    else if (roleOf(p) === 'constant') out[p] = CONSTANTS[p.toLowerCase().replace(/\d+$/, '')];
+    else if (roleOf(p) !== 'output') out[p] = Array.from({ length: m }, () => awayFromZero(rng));
+  }
+  return out;
+}
+
+/** Sizes of a network's constructor, by the names its parameters go by. */
+const INIT_SIZES: [RegExp, 'D' | 'C' | 'H'][] = [
+  [/^(input_size|input_dim|in_features|n_input|num_inputs|n_in|d|dim|input_shape|n_x|n_features|num_features)$/i, 'D'],
+  [/^(output_size|output_dim|num_classes|n_classes|out_features|n_out|n_output|c|classes|n_y|num_outputs)$/i, 'C'],
+  [/^(hidden_size|hidden_dim|n_hidden|h|hidden|num_hidden|n_h|hidden_units)$/i, 'H'],
+];
+/** An init scale used for the check: large enough that relu's kink is rarely within h of a unit. */
+export const INIT_STD = 0.1;
+const STD_NAMES = /^(weight_init_std|std|init_std|weight_scale|scale|weight_std|initial_std)$/i;
+
+/**
+ * The constructor's arguments for a class that needs them (TwoLayerNet(input_size, hidden_size,
+ * output_size)): small sizes that fit the generated x and t (D, C; 5 hidden units), weights and
+ * biases of those sizes (Affine(W, b)), an init scale of 0.1; other defaults are kept.
+ */
+export function generateInit(initParams: string[], defaults: Record<string, string>, sizes: { D: number; C: number }, seed: number): Inputs {
+  const rng = new Random(seed + 3);
+  const out: Inputs = {};
+  const H = 5;
+  for (const p of initParams) {
+    const size = INIT_SIZES.find(([re]) => re.test(p))?.[1];
+    if (size) {
+      if (!(p in defaults) || /size|dim|num|n_|classes|features/i.test(p)) out[p] = size === 'D' ? sizes.D : size === 'C' ? sizes.C : H;
+    } else if (/hidden_size_list|hidden_sizes|hidden_dims|hidden_layers/i.test(p)) out[p] = [H];
+    else if (STD_NAMES.test(p) && !(p in defaults && /^['"]/.test(defaults[p]))) out[p] = INIT_STD;
+    else if (p in defaults) continue;
+    else if (roleOf(p) === 'weights') out[p] = Array.from({ length: sizes.D }, () => Array.from({ length: sizes.C }, () => awayFromZero(rng)));
+    else if (roleOf(p) === 'bias') out[p] = Array.from({ length: sizes.C }, () => awayFromZero(rng));
+    else out[p] = 3;
+  }
   return out;
 }
 
 /** Weight-like fields of the class a method belongs to (self.W, this.W1, ...). */
 export function weightAttributes(cls: ClassInfo | undefined): string[] {
-  return (cls?.attributes ?? []).filter((a) => ['weights', 'bias'].includes(roleOf(a))).map((a) => `self.${a}`);
+  return (cls?.attributes ?? []).filter((a) => !a.includes('[') && ['weights', 'bias'].includes(roleOf(a))).map((a) => `self.${a}`);
+}
+
+/** A dict of parameters the constructor fills (self.params['W1'] = ...): the dict and its entries. */
+export function paramDicts(cls: ClassInfo | undefined): { dict: string; entries: string[] }[] {
+  const out = new Map<string, string[]>();
+  for (const a of cls?.attributes ?? []) {
+    const m = /^([A-Za-z_]\w*)\['([^']+)'\]$/.exec(a);
+    if (m && ['weights', 'bias'].includes(roleOf(m[2]))) out.set(m[1], [...(out.get(m[1]) ?? []), `self.${a}`]);
+  }
+  return [...out].map(([d, entries]) => ({ dict: `self.${d}`, entries }));
 }
 
 /** What to differentiate by default: W, then the class's weights, then x/y, then the first parameter. */
@@ -124,12 +231,16 @@ export function defaultWrt(params: string[], cls?: ClassInfo): string {
   if (weights) return weights;
   const attrs = weightAttributes(cls);
   if (attrs.length) return attrs[0];
+  // The book's TwoLayerNet: every group of self.params, one table each.
+  const dicts = paramDicts(cls);
+  if (dicts.length) return dicts[0].dict;
   return params.find(isDifferentiable) ?? params[0] ?? '';
 }
 
 /** Choices for "differentiate with respect to": parameters and the class's weight fields. */
 export function wrtChoices(params: string[], cls?: ClassInfo): string[] {
-  return [...params.filter(isDifferentiable), ...weightAttributes(cls), ...params.filter((p) => !isDifferentiable(p))];
+  const dicts = paramDicts(cls).flatMap((d) => [d.dict, ...d.entries]);
+  return [...params.filter(isDifferentiable), ...weightAttributes(cls), ...dicts, ...params.filter((p) => !isDifferentiable(p))];
 }
 
 // ---- the book's examples ------------------------------------------------------------------

@@ -46,6 +46,11 @@ function pythonLines(source: string): PyLine[] {
 }
 
 function pythonParams(text: string): string[] {
+  return pythonParamList(text).map((p) => p.name);
+}
+
+/** Parameters with their default's text (eps=1e-8 → "1e-8"), without *args/**kwargs. */
+function pythonParamList(text: string): { name: string; default?: string }[] {
   const parts: string[] = [];
   let depth = 0;
   let cur = '';
@@ -59,8 +64,12 @@ function pythonParams(text: string): string[] {
   }
   parts.push(cur);
   return parts
-    .map((p) => p.split('=')[0].split(':')[0].trim())
-    .filter((p) => p !== '' && p !== '/' && p !== '*' && !p.startsWith('*'));
+    .map((p) => {
+      const eq = p.indexOf('=');
+      const name = (eq >= 0 ? p.slice(0, eq) : p).split(':')[0].trim();
+      return eq >= 0 ? { name, default: p.slice(eq + 1).trim() } : { name };
+    })
+    .filter((p) => p.name !== '' && p.name !== '/' && p.name !== '*' && !p.name.startsWith('*'));
 }
 
 export function pythonOutline(source: string): Outline {
@@ -87,9 +96,12 @@ export function pythonOutline(source: string): Outline {
       else if (text[i] === ')') depth--;
     }
     text = text.slice(0, i - 1);
-    const params = pythonParams(text);
-    if (className && params.length && (params[0] === 'self' || params[0] === 'cls')) params.shift();
-    return { name: m[1], className, params, line: k + 1, endLine: blockEnd(k) + 1 };
+    const list = pythonParamList(text);
+    if (className && list.length && (list[0].name === 'self' || list[0].name === 'cls')) list.shift();
+    const params = list.map((p) => p.name);
+    const withDefaults = list.filter((p) => p.default !== undefined);
+    const defaults = withDefaults.length ? Object.fromEntries(withDefaults.map((p) => [p.name, p.default!])) : undefined;
+    return { name: m[1], className, params, line: k + 1, endLine: blockEnd(k) + 1, ...(defaults ? { defaults } : {}) };
   };
   for (let k = 0; k < lines.length; k++) {
     const l = lines[k];
@@ -116,9 +128,17 @@ export function pythonOutline(source: string): Outline {
       if (!method) continue;
       functions.push(method);
       if (method.name === '__init__') {
+        info.initParams = method.params;
+        info.initDefaults = method.defaults ?? {};
         for (let a = j + 1; a < method.endLine; a++) {
           const m = /^\s*self\.([A-Za-z_]\w*)\s*=[^=]/.exec(lines[a].text);
           if (m && !info.attributes.includes(m[1])) info.attributes.push(m[1]);
+          // Entries of a parameter dict: self.params['W1'] = ... (the book's TwoLayerNet).
+          const entry = /^\s*self\.([A-Za-z_]\w*)\s*\[\s*(['"])([^'"]+)\2\s*\]\s*=[^=]/.exec(lines[a].text);
+          if (entry) {
+            const path = `${entry[1]}['${entry[3]}']`;
+            if (!info.attributes.includes(path)) info.attributes.push(path);
+          }
         }
       }
     }

@@ -27,10 +27,35 @@ export interface RunRequest {
   /** The loss's parameters in call order (without self/this). */
   params: string[];
   gradient?: GradientRef;
-  /** Parameter name (or "self.W" for an attribute of the instance) → number or nested array. */
+  /**
+   * Parameter name, or a path (self.W, self.params['W1'], params['b']) → number or nested array;
+   * "__init__": the constructor's arguments, for a method whose class needs them.
+   */
   inputs: Record<string, Json>;
-  /** The input differentiated: a parameter name or "self.<attribute>". */
+  /**
+   * The input differentiated: a parameter name or a path into the instance or an argument
+   * (self.W, self.params['W1'], net.params["b2"]); a dict of arrays (self.params) checks each.
+   */
   wrt: string;
+  /** The workspace folder: it and the file's parents up to it are importable (Python). */
+  workspace?: string;
+  /** Which entry of a returned dict/tuple of gradients is the checked input's (--grad-key). */
+  gradKey?: string;
+  /** Names in the loss's / gradient's `return a, b` (to read a tuple of gradients by name). */
+  lossReturnNames?: string[];
+  gradReturnNames?: string[];
+  /** The parameters a tuple of gradients follows, in order (w, b of `return dj_dw, dj_db`). */
+  gradientOrder?: string[];
+  /** Arguments a function may fill with the gradient (grad, deltas, out): not mutations. */
+  outputArgs?: string[];
+  /** Take a gradient the loss returns with it ((loss, grad), {loss, grad}); false with --grad none. */
+  useReturned?: boolean;
+  /** 'layer': a class's forward/backward, checked through the upstream gradient dout. */
+  layer?: 'layer';
+  /** The same check again with some inputs changed (reg = 0 beside a nonzero reg). */
+  variants?: { label: string; inputs: Record<string, Json> }[];
+  /** When the runner finds the input larger than this, it checks a seeded sample. */
+  maxElements?: number;
   h: number;
   /** Flat indices of the elements checked (all when absent). */
   indices?: number[];
@@ -70,7 +95,25 @@ export interface RunOutput {
   /** e.g. "Python 3.11.2, numpy 1.24.2" or "Node 20.19.0". */
   runtime: string;
   stdout?: string;
+  /**
+   * Where the compared gradient came from: a gradient function, returned with the loss, stored
+   * by a layer's backward (self.dW), what backward returned, an output argument, or an
+   * element-wise derivative times dout. `gradientLabel` names the entry (dW, grads['W1'], [1]).
+   */
+  gradientSource?: 'function' | 'returned' | 'stored' | 'backward' | 'output-arg' | 'elementwise' | null;
+  gradientLabel?: string | null;
+  /** The upstream gradient an array output was weighted with (Σ out·dout): 1, or seeded random. */
+  dout?: { kind: 'one' | 'random'; shape: number[]; seed?: number } | null;
+  /** The differentiated input was an integer array (dtype), checked on a float64 copy. */
+  intInput?: string | null;
+  /** For a dict of parameters (wrt self.params): one result per entry, with its path as wrt. */
+  groups?: (GroupOutput & { wrt: string })[];
+  /** The variants' results (or the error one raised). */
+  variants?: ({ label: string; inputs: Record<string, Json> } & (Partial<GroupOutput> & { error?: RunError }))[];
 }
+
+/** What a runner returns per differentiated input. */
+export type GroupOutput = Omit<RunOutput, 'ok' | 'groups' | 'variants' | 'evaluations' | 'elapsedMs' | 'runtime' | 'stdout'>;
 
 export type ErrorKind =
   | 'syntax'
@@ -83,6 +126,7 @@ export type ErrorKind =
   | 'not-scalar'
   | 'bad-return'
   | 'bad-input'
+  | 'ambiguous'
   | 'unsupported'
   | 'internal';
 
@@ -118,6 +162,8 @@ export interface RunError {
   version?: string;
   detail?: string;
   what?: string;
+  /** For 'ambiguous': the entries that could be the checked input's gradient. */
+  choices?: string[];
 }
 
 export interface RunFailure {

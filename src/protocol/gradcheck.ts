@@ -8,7 +8,7 @@ import { ProtocolError, messageType, num, oneOf, str } from './validate';
 
 export const GRADCHECK_VIEW_TYPE = 'gradientLab.checkGradient';
 
-export type GradcheckVerdict = 'pass' | 'fail' | 'error';
+export type GradcheckVerdict = 'pass' | 'fail' | 'error' | 'numerical-only';
 export type PresetChoice = 'function_2' | 'book-yt-1' | 'book-yt-2' | 'book-yt-batch' | 'simpleNet';
 export const PRESET_CHOICES: readonly PresetChoice[] = ['function_2', 'book-yt-1', 'book-yt-2', 'book-yt-batch', 'simpleNet'];
 
@@ -83,6 +83,8 @@ export type GradcheckFromWebview =
 
 const FROM_WEBVIEW = ['ready', 'run', 'preset', 'generate', 'reveal', 'cancel'] as const;
 
+export const WRT_PATH = /^[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*('[^'\\]*'|"[^"\\]*"|\d+)\s*\])*$/;
+
 /** The largest inputs text the panel accepts (about 100k numbers). */
 export const MAX_INPUTS_CHARS = 2_000_000;
 
@@ -97,7 +99,8 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
       const gradient = str(body, 'gradient', 200);
       const wrt = str(body, 'wrt', 200);
       if (gradient !== '' && !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)?$/.test(gradient)) throw new ProtocolError('gradient must be a function name');
-      if (!/^(self\.)?[A-Za-z_$][\w$]*$/.test(wrt)) throw new ProtocolError('wrt must be a parameter name');
+      // A name or a path: W, self.W, self.params['W1'], net.params["b2"].
+      if (!WRT_PATH.test(wrt)) throw new ProtocolError('wrt must be a parameter name or a path like self.params[\'W1\']');
       return { type, gradient, wrt, h: num(body, 'h', { min: 1e-300, max: 1 }), inputsText: str(body, 'inputsText', MAX_INPUTS_CHARS) };
     }
     case 'preset':
@@ -135,6 +138,7 @@ export const GRADCHECK_STRINGS = {
   verdictPass: 'PASS',
   verdictFail: 'FAIL',
   verdictError: 'ERROR',
+  verdictNumericalOnly: 'NUMERICAL ONLY',
   diagnosis: 'Diagnosis',
   goToLine: 'Go to line {0}',
   elements: 'Elements, worst first',

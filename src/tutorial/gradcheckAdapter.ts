@@ -23,7 +23,8 @@ export function verdictFromReport(check: GradientCheck, report: CheckReport, lan
     return { ...base, status: 'todo', detail: { key: S.todo, args: [name] }, hint: { key: S.hintFinishTodo, args: [] } };
   }
   const hint = report.messages[0] ? message(report.messages[0]) : undefined;
-  const status = report.verdict === 'pass' ? 'pass' : report.diagnosis.includes('not-found') ? 'missing' : report.verdict;
+  // numerical-only: the exercise's gradient was not compared (never a pass).
+  const status = report.verdict === 'pass' ? 'pass' : report.diagnosis.includes('not-found') || report.verdict === 'numerical-only' ? 'missing' : report.verdict;
   const fix = status === 'pass' ? undefined : report.fixes?.[0] ?? undefined;
   return { ...base, status, detail: message(report.summary), hint: status === 'pass' ? undefined : hint, line: err?.line, fix };
 }

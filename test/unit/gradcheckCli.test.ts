@@ -44,11 +44,21 @@ test('an error exits 2 and gives the line in the learner’s file', () => {
   assert.match(j.message, /add the colon at the end of line 5/);
 });
 
-test('--grad none shows the numerical gradient alone; --wrt and --h choose what and how', () => {
+test('--grad none: verdict numerical-only (exit 0, not a pass), saying how to name a gradient; --wrt and --h choose', () => {
   const r = gradcheck(join(FIXTURES, 'py', 'softmax_with_loss.py'), 'softmax_loss', '--grad', 'none', '--wrt', 't', '--h', '1e-5', '--json');
   assert.equal(r.status, 0, r.stderr);
   const j = lastJson(r.stdout);
-  assert.deepEqual([j.verdict, j.gradient, j.wrt, j.h, j.maxRelativeError], ['pass', null, 't', 1e-5, null]);
+  assert.deepEqual([j.verdict, j.gradient, j.wrt, j.h, j.maxRelativeError], ['numerical-only', null, 't', 1e-5, null]);
+  assert.match(j.message, /Only the numerical gradient of softmax_loss\(\) was computed .*not a pass.*softmax_loss_grad \(or grad_softmax_loss\).*--grad NAME/);
+  const text = gradcheck(join(FIXTURES, 'py', 'sum_squares_error.py'), 'sum_squares_error');
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /Verdict: NUMERICAL-ONLY — Only the numerical gradient of sum_squares_error\(\)/);
+  assert.doesNotMatch(text.stdout, /Thresholds:/);
+  const ko = spawnSync(process.execPath, [CLI, 'gradcheck', join(FIXTURES, 'js', 'crossEntropyNoGrad.js'), 'crossEntropyError'], {
+    encoding: 'utf8', timeout: 60_000, env: { ...process.env, LANG: 'ko_KR.UTF-8', LC_ALL: '' },
+  });
+  assert.equal(ko.status, 0, ko.stderr);
+  assert.match(ko.stdout, /crossEntropyError\(\)의 수치 미분 기울기만 계산했습니다.*crossEntropyErrorGrad\(또는 gradCrossEntropyError\)/);
 });
 
 for (const [why, args, message] of [

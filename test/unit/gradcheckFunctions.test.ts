@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { conventionalGradient, findFunction, functionAt, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName } from '../../src/gradcheck/functions';
+import { conventionalGradient, findFunction, functionAt, gradientCall, gradientNames, indexesRows, isNumericalName, languageOf, outline, qualifiedName } from '../../src/gradcheck/functions';
 
 const PY = `import numpy as np
 
@@ -60,6 +60,27 @@ test('a gradient is found by the usual names, or a backward/gradient method of t
   assert.equal(conventionalGradient(o, findFunction(o, 'softmax')!), undefined);
   assert.deepEqual(gradientNames('f').slice(0, 3), ['f_grad', 'grad_f', 'd_f']);
   assert.ok(gradientNames('loss').includes('lossGrad') && gradientNames('loss').includes('gradLoss'));
+});
+
+test('the shared list of gradient names: _prime, _derivative, derivative_, _backward, camelCase, compute_cost → compute_gradient; never numerical_', () => {
+  const pairs: [string, string, 'python' | 'javascript'][] = [
+    ['mse', 'mse_prime', 'python'], ['sigmoid', 'sigmoid_derivative', 'python'], ['tanh', 'derivative_tanh', 'python'],
+    ['relu', 'relu_backward', 'python'], ['cost', 'd_cost', 'python'], ['f', 'grad_f', 'python'], ['f', 'f_grad', 'python'],
+    ['compute_cost', 'compute_gradient', 'python'], ['softmax_loss', 'softmax_grad', 'python'], ['loss', 'gradient', 'python'],
+    ['mse', 'msePrime', 'javascript'], ['sigmoid', 'sigmoidDerivative', 'javascript'], ['relu', 'reluBackward', 'javascript'],
+    ['computeCost', 'computeGradient', 'javascript'], ['loss', 'dLoss', 'javascript'], ['crossEntropy', 'gradCrossEntropy', 'javascript'],
+  ];
+  for (const [loss, grad, language] of pairs) {
+    const src = language === 'python'
+      ? `def numerical_${grad}(x):\n    return x\n\ndef ${loss}(x):\n    return x\n\ndef ${grad}(x):\n    return x\n`
+      : `function numerical${grad}(x) { return x; }\nfunction ${loss}(x) { return x; }\nfunction ${grad}(x) { return x; }\n`;
+    const o = outline(src, language);
+    assert.equal(conventionalGradient(o, findFunction(o, loss)!)?.name, grad, `${loss} → ${grad}`);
+  }
+  const o = outline('def f(x):\n    return x\n\ndef numerical_gradient_f(x):\n    return x\n\ndef numericalGrad(x):\n    return x\n', 'python');
+  assert.equal(conventionalGradient(o, findFunction(o, 'f')!), undefined, 'a numerical gradient is never taken for the learner’s own');
+  assert.ok(!gradientNames('loss').some((n) => /^numerical/.test(n)));
+  assert.ok(isNumericalName('numerical_gradient') && isNumericalName('numericalGradient') && !isNumericalName('numerically_stable'));
 });
 
 test("numerical_gradient(f, x) is called with the loss; other gradients get the loss's inputs by name", () => {

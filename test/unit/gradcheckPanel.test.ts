@@ -71,8 +71,8 @@ test("the page's messages: invalid ones are logged and dropped; run, preset, bad
   posted().length = 0;
   receive({ type: 'run', gradient: '', wrt: 'x', h: 1e-4, inputsText: '{"x": [3, 4]}' });
   const plain = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
-  assert.deepEqual([plain.result.verdict, plain.result.codes], ['pass', []]);
-  assert.match(plain.result.headline, /No hand-written gradient/);
+  assert.deepEqual([plain.result.verdict, plain.result.codes], ['numerical-only', []]);
+  assert.match(plain.result.headline, /Only the numerical gradient of function_2\(\) was computed/);
 
   posted().length = 0;
   receive({ type: 'run', gradient: 'function_2_grad', wrt: 'x', h: 1e-4, inputsText: '{"x": [3, 4' });
@@ -80,6 +80,19 @@ test("the page's messages: invalid ones are logged and dropped; run, preset, bad
   assert.match(bad.result.headline, /not valid JSON/);
 
   await show('py/infinite_loop.py', 'mean_loss').catch(() => undefined);
+});
+
+test('numerical-only never ticks the walkthrough step; a pass does', async () => {
+  const ticks = () => recorded.executed.filter((c) => c[0] === 'setContext' && c[1] === 'gradientLab.gradientCheckPassed');
+  recorded.executed.length = 0;
+  const only = await show('py/sum_squares_error.py', 'sum_squares_error');
+  assert.equal(only.result.verdict, 'numerical-only');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(ticks(), [], 'nothing of the learner was compared: no tick');
+  const pass = await show('py/function_2.py', 'function_2');
+  assert.equal(pass.result.verdict, 'pass');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(ticks().length, 1);
 });
 
 test('Stop ends a running check and tells the page', async () => {

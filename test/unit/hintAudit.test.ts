@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCheck, type CheckReport } from '../../src/gradcheck/check';
@@ -223,7 +223,7 @@ export const CASES: Case[] = [
     fn: 'softmax_loss',
     grad: 'numerical_gradient',
     inputs: { a: [0.3, 2.9, 4.0] },
-    follow: (s) => s.replace('h = 10e-4', 'h = 1e-4'),
+    follow: (s) => s.replace('    h = 10e-4', '    h = 1e-4'),
   },
   {
     name: 'relu\'s kink within h of an input: the words say move the input away',
@@ -266,6 +266,14 @@ export const CASES: Case[] = [
     fn: 'function_2',
     inputs: { x: [3.0, 4.0] },
     follow: (s) => s.replace('np.append(2 * x, 0.0)', '2 * x'),
+  },
+  {
+    name: 'a gradient without the regularisation term: the words say d{W} += its derivative',
+    code: 'regularisation',
+    source: `import numpy as np\n\n\ndef loss(W, x, t, reg):\n    return 0.5 * np.sum((np.dot(x, W) - t) ** 2) + 0.5 * reg * np.sum(W * W)\n\n\ndef loss_grad(W, x, t, reg):\n    dW = np.dot(x.T, np.dot(x, W) - t)\n    return dW\n`,
+    fn: 'loss',
+    wrt: 'W',
+    follow: (s) => s.replace('    return dW\n', '    dW += reg * W\n    return dW\n'),
   },
   {
     name: 'JavaScript: crossEntropyErrorGrad without / batch size — the formula maps over y',
@@ -316,14 +324,19 @@ for (const c of CASES) {
     }
     const after = await check(c, fixed, c.after ?? c.inputs);
     assert.equal(after.verdict, 'pass', `after following the hint: ${formatMsg(after.summary)} ${english(after).join(' | ')}\n${fixed}`);
+    assert.ok(!after.diagnosis.includes(c.code as never), `no ${c.code} after following the hint: ${english(after).join(' | ')}`);
   });
 }
 
 test('the audit covers every diagnosis the checker gives', () => {
   const src = readFileSync(join(ROOT, 'src', 'gradcheck', 'diagnose.ts'), 'utf8');
   const union = /export type DiagnosisCode =([^;]+);/.exec(src)![1];
-  const codes = [...union.matchAll(/'([\w-]+)'/g)].map((m) => m[1]);
-  // 'truncation' is a note on a passing check: it prescribes nothing.
-  const missing = codes.filter((code) => code !== 'truncation' && !CASES.some((c) => c.code === code));
+  // Every code of the union that some finding is made with (code: '…') in src/gradcheck.
+  const emitted = readdirSync(join(ROOT, 'src', 'gradcheck')).map((f) => readFileSync(join(ROOT, 'src', 'gradcheck', f), 'utf8')).join('\n');
+  const codes = [...union.matchAll(/'([\w-]+)'/g)].map((m) => m[1]).filter((c) => emitted.includes(`code: '${c}'`));
+  assert.ok(codes.length >= 14, codes.join());
+  // 'truncation' is a note on a passing check: it prescribes nothing. 'integer-input' (branch gcpy)
+  // is a note too, and this check found no input that gets it yet (see notes/issue-11-learner.md).
+  const missing = codes.filter((code) => !['truncation', 'integer-input'].includes(code) && !CASES.some((c) => c.code === code));
   assert.deepEqual(missing, []);
 });

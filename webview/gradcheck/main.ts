@@ -127,7 +127,7 @@ function renderResult(r: ResultView): void {
   setRunning(false);
   chart?.destroy();
   chart = undefined;
-  const verdictText = r.verdict === 'pass' ? S.verdictPass : r.verdict === 'fail' ? S.verdictFail : S.verdictError;
+  const verdictText = r.verdict === 'pass' ? S.verdictPass : r.verdict === 'fail' ? S.verdictFail : r.verdict === 'numerical-only' ? S.verdictNumericalOnly : S.verdictError;
   const parts: HTMLElement[] = [
     el('div', { class: `verdict ${r.verdict}`, role: 'status' }, el('strong', { class: 'badge', text: verdictText }), el('span', { text: r.headline })),
   ];

@@ -217,7 +217,7 @@ export class GradcheckPanel {
   private generate(batchSize: number, seed: number): void {
     const p = this.prepared;
     if (!p) return;
-    const inputs = generateInputs(p.loss.params, { batchSize, seed, batched: p.batched, externalWeights: p.externalWeights });
+    const inputs = p.generate ? p.generate(batchSize, seed) : generateInputs(p.loss.params, { batchSize, seed, batched: p.batched, externalWeights: p.externalWeights });
     this.post({ type: 'inputs', inputsText: inputsToText(inputs), wrt: p.request.wrt });
   }
 

@@ -48,7 +48,7 @@ export function toResultView(r: CheckReport, t: Translate): ResultView {
   const recognised = r.recognised
     ? t("Recognised as the book's {0}: {1} and {2} on its two examples, as the book gives ({3} and {4}).", r.recognised.kind === 'cross-entropy' ? t('cross entropy error') : t('sum of squares error'), fmt(r.recognised.values[0]), fmt(r.recognised.values[1]), fmt(r.recognised.expected[0]), fmt(r.recognised.expected[1]))
     : undefined;
-  const thresholds = r.verdict === 'error'
+  const thresholds = r.verdict === 'error' || r.verdict === 'numerical-only'
     ? ''
     : t('Pass: every element has relative error |a − n| / max(|a|, |n|) ≤ {0}, or |a − n| ≤ {1} (1e-8 · max(1, |f(x)|)); ≤ {2} everywhere is excellent. Numerical: central differences, h = {3}, float64.', fmt(r.thresholds.relative), fmt(r.thresholds.absoluteFloor), fmt(r.thresholds.excellent), fmt(r.h));
   const stats = r.verdict === 'error' && !r.runtime
