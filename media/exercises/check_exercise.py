@@ -1,6 +1,6 @@
 """Runs Gradient Lab's exercise value checks against a learner's Python file.
 
-Reads one JSON request on stdin: {"file": path, "checks": [...]} (see src/tutorial/exerciseSpec.ts),
+Reads one JSON request on stdin: {"file": path, "source": text or null, "checks": [...]} (see src/tutorial/exerciseSpec.ts),
 imports the file, calls the learner's functions with the book's inputs, and writes one JSON
 object on stdout, on a line that starts with MARK: {"outcomes": [...]} or {"fatal": {...}}. It
 reports raw values only; the extension compares them with the book's numbers and writes the hints. (The exercise's gradient
@@ -11,6 +11,7 @@ escapes the redirection (sys.__stdout__, an atexit print) cannot corrupt the ans
 import contextlib
 import importlib.util
 import json
+import types
 import math
 import os
 import sys
@@ -122,9 +123,16 @@ def main():
     answer = sys.stdout
     with contextlib.redirect_stdout(sys.stderr):
         try:
-            spec = importlib.util.spec_from_file_location("gradient_lab_exercise", path)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
+            if request.get("source") is not None:
+                # The editor's text, saved or not: compiled under the file's name (tracebacks keep
+                # its lines), never written to disk.
+                module = types.ModuleType("gradient_lab_exercise")
+                module.__file__ = path
+                exec(compile(request["source"], path, "exec", dont_inherit=True), module.__dict__)
+            else:
+                spec = importlib.util.spec_from_file_location("gradient_lab_exercise", path)
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
         except SyntaxError as exc:
             write_answer(answer, {"fatal": {"type": "SyntaxError", "message": exc.msg, "line": exc.lineno}})
             return

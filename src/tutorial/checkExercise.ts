@@ -83,10 +83,12 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
     if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
     return undefined;
   }
-  if (doc.isUntitled || (doc.isDirty && !(await doc.save()))) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Save the exercise file first: the check runs the saved file.'));
+  if (doc.isUntitled) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Save the exercise file first: its folder is where its imports are found.'));
     return undefined;
   }
+  // The editor's text is checked as it is, unsaved edits included; the file on disk is not touched.
+  const source = doc.isDirty ? doc.getText() : undefined;
 
   const exercise = isExerciseName(exerciseArg) ? exerciseArg : undefined;
   const checks = checksFor(exercise);
@@ -105,6 +107,7 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
       return checkSolution({
         language,
         file: doc.uri.fsPath,
+        source,
         checks,
         root: extensionUri.fsPath,
         python,

@@ -15,6 +15,8 @@ import { judge, type Verdict } from './exerciseVerdict';
 export interface SolutionCheckOptions {
   language: ExerciseLanguage;
   file: string;
+  /** The editor's text when it is not saved: checked as it is, the file on disk left alone. */
+  source?: string;
   checks: readonly ExerciseCheck[];
   /** The extension's folder (for the harnesses and workers). */
   root: string;
@@ -36,6 +38,7 @@ export async function checkSolution(o: SolutionCheckOptions): Promise<SolutionRe
     const result = await runChecks({
       language: o.language,
       file: o.file,
+      source: o.source,
       checks: values,
       python: o.python,
       harness: join(o.root, 'media', 'exercises', 'check_exercise.py'),
@@ -45,7 +48,7 @@ export async function checkSolution(o: SolutionCheckOptions): Promise<SolutionRe
     });
     if ('failure' in result) return result;
     const judged = judge(values, result.outcomes, (e) => functionName(e, o.language));
-    verdicts.push(...withFixes(judged, readFileSync(o.file, 'utf8'), o.language));
+    verdicts.push(...withFixes(judged, o.source ?? readFileSync(o.file, 'utf8'), o.language));
   }
   if (gradients.length) {
     const runners = makeRunners({
@@ -54,7 +57,7 @@ export async function checkSolution(o: SolutionCheckOptions): Promise<SolutionRe
       workerPath: join(o.root, 'dist', 'jsRunnerWorker.js'),
       pythonHint: o.pythonHint,
     });
-    verdicts.push(...(await runGradientChecks(gradients, o.language, o.file, runners, o.signal)));
+    verdicts.push(...(await runGradientChecks(gradients, o.language, o.file, runners, o.signal, o.source)));
   }
   const order = new Map(o.checks.map((c, i) => [c.id, i]));
   return { verdicts: verdicts.sort((a, b) => order.get(a.id)! - order.get(b.id)!) };

@@ -25,6 +25,8 @@ export type RunResult = { outcomes: RawOutcome[] } | { failure: RunFailure };
 export interface RunOptions {
   language: ExerciseLanguage;
   file: string;
+  /** The editor's text when it differs from the disk (checked without saving). */
+  source?: string;
   checks: readonly ValueCheck[];
   /** Python: the interpreter to use. */
   python?: string;
@@ -57,7 +59,7 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
     args: [opts.harness!],
     cwd: dirname(opts.file),
     env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
-    input: JSON.stringify({ file: opts.file, checks: opts.checks, names: namesFor('python') }),
+    input: JSON.stringify({ file: opts.file, source: opts.source ?? null, checks: opts.checks, names: namesFor('python') }),
     mark: EXERCISE_MARK,
     timeoutMs,
     signal: opts.signal,
@@ -88,7 +90,7 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
 
 async function runJavaScript(opts: RunOptions): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const source = await readFile(opts.file, 'utf8');
+  const source = opts.source ?? (await readFile(opts.file, 'utf8'));
   const request: JsCheckRequest = { source, filename: opts.file, checks: [...opts.checks], names: namesFor('javascript'), callTimeoutMs: Math.min(5000, Math.max(100, timeoutMs / 4)) };
   // The learner's code gets its own heap limit: a runaway array cannot take the extension host down.
   const out = await runWorker<JsCheckReply>({ path: opts.worker!, workerData: request, resourceLimits: { maxOldGenerationSizeMb: 256 }, timeoutMs, signal: opts.signal });

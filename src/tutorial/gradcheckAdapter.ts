@@ -29,9 +29,9 @@ export function verdictFromReport(check: GradientCheck, report: CheckReport, lan
   return { ...base, status, detail: message(report.summary), hint: status === 'pass' ? undefined : hint, line: err?.line, fix };
 }
 
-export async function runGradientChecks(checks: readonly GradientCheck[], language: ExerciseLanguage, file: string, runners: Runners, signal?: AbortSignal): Promise<Verdict[]> {
+export async function runGradientChecks(checks: readonly GradientCheck[], language: ExerciseLanguage, file: string, runners: Runners, signal?: AbortSignal, text?: string): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
-  let source: string | undefined;
+  let source = text;
   for (const check of checks) {
     const book = check.against === 'book' ? REFERENCE_LOSSES[check.loss]?.[language] : undefined;
     if (check.against === 'book' && !book) throw new Error(`no reference loss for ${check.loss}`);
@@ -40,7 +40,7 @@ export async function runGradientChecks(checks: readonly GradientCheck[], langua
     const report = await runCheck(
       {
         file,
-        source: book ? source + book.source : undefined,
+        source: book ? source + book.source : text,
         functionName: book ? book.name : functionName(check.loss, language),
         gradientName: functionName(check.exercise, language),
         wrt: check.wrt,

@@ -276,3 +276,24 @@ test('Check my solution refuses a file that is not an exercise, and an untrusted
     vscode.workspace.isTrusted = true;
   }
 });
+
+test('issue 11: Check my solution checks the editor’s unsaved text and never writes it to disk', async () => {
+  reset();
+  const file = mistaken([['return 0.5 * np.sum((y - t) ** 2)', 'return np.sum((y - t) ** 2)']]);
+  const onDisk = readFileSync(file, 'utf8');
+  const edited = onDisk.replace('return np.sum((y - t) ** 2)', 'return 0.5 * np.sum((y - t) ** 2)');
+  const open = vscode.workspace.openTextDocument;
+  let saved = 0;
+  vscode.workspace.openTextDocument = async (u: Parameters<typeof open>[0]) => {
+    const doc = await open(u);
+    return { ...doc, isDirty: true, getText: (r?: unknown) => (r ? doc.getText(r as never) : edited), save: async () => ++saved > 0 };
+  };
+  try {
+    const verdicts = (await run('gradientLab.checkExercise', Uri.file(file), 'sumSquaresError')) as { status: string }[];
+    assert.deepEqual(verdicts.map((v) => v.status), ['pass', 'pass'], 'the unsaved fix is what was checked');
+    assert.equal(saved, 0, 'not saved');
+    assert.equal(readFileSync(file, 'utf8'), onDisk, 'the file on disk is untouched');
+  } finally {
+    vscode.workspace.openTextDocument = open;
+  }
+});
