@@ -15,6 +15,7 @@ import {
 } from '../../protocol/gradcheck';
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
 import { localize, renderPage, webviewOptions } from '../webviewHtml';
+import { createPanel, revealPanel } from '../placement';
 import { pythonInterpreter } from './interpreter';
 import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
 import { toResultView } from './resultView';
@@ -40,11 +41,11 @@ export class GradcheckPanel {
   static show(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, target: CheckTarget): GradcheckPanel {
     const existing = GradcheckPanel.current;
     if (existing) {
-      existing.panel.reveal(undefined, true);
+      revealPanel(existing.panel, true);
       void existing.retarget(target);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(GRADCHECK_VIEW_TYPE, vscode.l10n.t(GRADCHECK_STRINGS.title), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context.extensionUri));
+    const panel = createPanel(GRADCHECK_VIEW_TYPE, vscode.l10n.t(GRADCHECK_STRINGS.title), webviewOptions(context.extensionUri), true);
     const p = new GradcheckPanel(panel, context, diagnostics);
     void p.retarget(target);
     return p;
