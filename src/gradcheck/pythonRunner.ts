@@ -1,5 +1,6 @@
 import { dirname } from 'path';
 import { spawnJsonChild } from './childRun';
+import { resolveInterpreter } from './interpreterCache';
 import type { RunRequest, RunResult } from './types';
 
 /**
@@ -30,8 +31,10 @@ export function decodeResult(line: string): RunResult {
 
 export async function runPython(request: RunRequest, options: PythonRunnerOptions, signal?: AbortSignal): Promise<RunResult> {
   let phase = 'start';
+  // The interpreter behind a shim, looked up once (interpreterCache.ts).
+  const command = await resolveInterpreter(options.python, dirname(request.file));
   const out = await spawnJsonChild({
-    command: options.python,
+    command,
     args: [options.harness],
     cwd: dirname(request.file),
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', MPLBACKEND: 'Agg', PYTHONUNBUFFERED: '1' },

@@ -5,6 +5,7 @@
  * gradient checker's (src/gradcheck/childRun.ts). Node only, no vscode: the CLI-free core of
  * "Check my solution", tested directly.
  */
+import { resolveInterpreter } from '../gradcheck/interpreterCache';
 import { readFile } from 'fs/promises';
 import { dirname } from 'path';
 import { runWorker, spawnJsonChild } from '../gradcheck/childRun';
@@ -55,7 +56,8 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
   const python = opts.python ?? 'python3';
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const out = await spawnJsonChild({
-    command: python,
+    // The interpreter behind a pyenv/asdf shim, looked up once (src/gradcheck/interpreterCache.ts).
+    command: await resolveInterpreter(python, dirname(opts.file)),
     args: [opts.harness!],
     cwd: dirname(opts.file),
     env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
