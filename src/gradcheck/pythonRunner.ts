@@ -1,6 +1,6 @@
 import { dirname } from 'path';
 import { spawnJsonChild } from './childRun';
-import { resolveInterpreter } from './interpreterCache';
+import { rememberInterpreter, resolveInterpreter } from './interpreterCache';
 import type { RunRequest, RunResult } from './types';
 
 /**
@@ -32,7 +32,7 @@ export function decodeResult(line: string): RunResult {
 export async function runPython(request: RunRequest, options: PythonRunnerOptions, signal?: AbortSignal): Promise<RunResult> {
   let phase = 'start';
   // The interpreter behind a shim, looked up once (interpreterCache.ts).
-  const command = await resolveInterpreter(options.python, dirname(request.file));
+  const command = resolveInterpreter(options.python, dirname(request.file));
   const out = await spawnJsonChild({
     command,
     args: [options.harness],
@@ -65,7 +65,9 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
     }
     case 'answer':
       try {
-        return decodeResult(out.answer);
+        const result = decodeResult(out.answer);
+        if (result.ok) rememberInterpreter(options.python, dirname(request.file), result.executable);
+        return result;
       } catch (e) {
         return { ok: false, error: { kind: 'internal', message: `unreadable harness output: ${(e as Error).message}` } };
       }

@@ -94,6 +94,8 @@ export interface RunOutput {
   elapsedMs: number;
   /** e.g. "Python 3.11.2, numpy 1.24.2" or "Node 20.19.0". */
   runtime: string;
+  /** Python: sys.executable (a shim's real interpreter, started directly next time). */
+  executable?: string;
   stdout?: string;
   /**
    * Where the compared gradient came from: a gradient function, returned with the loss, stored

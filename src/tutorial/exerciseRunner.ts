@@ -57,7 +57,7 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const out = await spawnJsonChild({
     // The interpreter behind a pyenv/asdf shim, looked up once (src/gradcheck/interpreterCache.ts).
-    command: await resolveInterpreter(python, dirname(opts.file)),
+    command: resolveInterpreter(python, dirname(opts.file)),
     args: [opts.harness!],
     cwd: dirname(opts.file),
     env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
