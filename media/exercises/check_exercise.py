@@ -1,12 +1,13 @@
 """Runs Gradient Lab's exercise value checks against a learner's Python file.
 
-Reads one JSON request on stdin: {"file": path, "source": text or null, "checks": [...]} (see src/tutorial/exerciseSpec.ts),
-imports the file, calls the learner's functions with the book's inputs, and writes one JSON
-object on stdout, on a line that starts with MARK: {"outcomes": [...]} or {"fatal": {...}}. It
+Reads one JSON request on stdin: {"file": path, "source": text or null, "checks": [...], "answer": {"nonce", "fd"}} (see
+src/tutorial/exerciseSpec.ts), imports the file, calls the learner's functions with the book's
+inputs, and writes one JSON object, on a line that starts with MARK and the run's secret nonce, on
+the answer pipe (fd 3; stdout when a wrapper did not pass it on): {"outcomes": [...]} or {"fatal": {...}}. It
 reports raw values only; the extension compares them with the book's numbers and writes the hints. (The exercise's gradient
 check runs in the gradient checker's own harness, media/python/gradcheck_harness.py.) Whatever the learner's
-code prints goes to stderr, and the extension reads only the last MARK line, so output that
-escapes the redirection (sys.__stdout__, an atexit print) cannot corrupt the answer.
+code prints goes to stderr, and the extension reads only the line framed with the nonce, so output
+that escapes the redirection (sys.__stdout__, an atexit print) can neither corrupt nor imitate it.
 """
 import contextlib
 import importlib.util
@@ -14,15 +15,38 @@ import json
 import types
 import math
 import os
+import stat
 import sys
 import traceback
 
 MARK = "\x1eEXERCISE "
 
 
-def write_answer(out, answer):
-    out.write(MARK + json.dumps(answer) + "\n")
-    out.flush()
+def open_answer(spec):
+    """Our own descriptor to answer on (the answer pipe, else stdout as it is now) and the frame."""
+    spec = spec if isinstance(spec, dict) else {}
+    fd = None
+    want = spec.get("fd")
+    if isinstance(want, int) and want > 2:
+        try:
+            if stat.S_ISFIFO(os.fstat(want).st_mode):
+                fd = os.dup(want)
+                os.close(want)
+        except OSError:
+            fd = None
+    if fd is None:
+        fd = os.dup(1)
+    return fd, (MARK + str(spec.get("nonce", "")) + " ").encode("ascii")
+
+
+REQUEST = json.loads(sys.stdin.read())
+ANSWER_FD, FRAME = open_answer(REQUEST.pop("answer", None))
+
+
+def write_answer(_out, answer):
+    data = FRAME + json.dumps(answer).encode("utf-8") + b"\n"
+    while data:
+        data = data[os.write(ANSWER_FD, data):]
 
 
 try:
@@ -115,7 +139,7 @@ def run_value(module, check, names, path):
 
 
 def main():
-    request = json.loads(sys.stdin.read())
+    request = REQUEST
     path = os.path.abspath(request["file"])
     names = request["names"]
     # Imports next to the exercise (the book's common/ folder) resolve as in a terminal there.

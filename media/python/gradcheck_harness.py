@@ -2,8 +2,11 @@
 their own Python, float64, and returns the raw evaluations as JSON. Comparison and diagnosis
 happen in the extension (src/gradcheck), so Python and JavaScript are judged the same way.
 
-Protocol: one JSON request on stdin; the result is the last stdout line that starts with
-MARK. Progress ("phase") lines go to stderr so a timeout can say what was running. The
+Protocol: one JSON request on stdin, with an "answer" channel: a per-run secret nonce and the
+descriptor of a pipe of ours (3). The result is one line, MARK + nonce + " " + JSON, on that
+pipe -- or, when a wrapper such as `conda run` did not pass it on, on the stdout we had before the
+learner's code ran. Whatever the learner's code prints (print, atexit handlers, os.write(1, ...))
+is output, never the answer. Progress ("phase") lines go to stderr so a timeout can say what was running. The
 learner's file is compiled from the request's source (the editor's text, saved or not) and
 nothing is written next to it (no __pycache__).
 """
@@ -13,6 +16,7 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 import time
 import traceback
@@ -66,11 +70,13 @@ def user_exception(e, file, fn=None):
     """Their line, not ours: the deepest frame in the learner's folder."""
     folder = os.path.dirname(os.path.abspath(file))
     frames = traceback.extract_tb(e.__traceback__)
-    # Real files only: numpy's "<__array_function__ internals>" frames are not the learner's.
+    # Real files only: numpy's "<__array_function__ internals>" frames are not the learner's. The
+    # checked file itself counts even when it is not on disk (an untitled editor, a notebook's cells).
     own = [
         f for f in frames
-        if not f.filename.startswith("<") and os.path.isfile(f.filename)
-        and os.path.abspath(f.filename).startswith(folder + os.sep) and "-packages" not in f.filename
+        if f.filename == file or (
+            not f.filename.startswith("<") and os.path.isfile(f.filename)
+            and os.path.abspath(f.filename).startswith(folder + os.sep) and "-packages" not in f.filename)
     ]
     where = own[-1] if own else None
     info = dict(message="%s: %s" % (type(e).__name__, e), exception=type(e).__name__, fn=fn)
@@ -619,6 +625,8 @@ def run(req):
         main["groups"] = results
     else:
         main = with_variants(req["wrt"])
+        # The first look at the input converted an integer array to float64: say what it was.
+        main["intInput"] = first.int_dtype or main.get("intInput")
     main.update(
         ok=True,
         evaluations=state["evaluations"],
@@ -668,6 +676,10 @@ def check_one(ctx, target, req, np, state, light=False):
         return out, pos, kw
 
     def value_of(out):
+        if layer == "cache":
+            # CS231n: affine_forward(x, w, b) returns (out, cache); the cache is for backward.
+            out = out[0] if isinstance(out, tuple) and len(out) == 2 else out
+            return reduce(out) if isinstance(out, np.ndarray) and out.size > 1 else scalar(out, loss_name, np), None
         f, extra = split_return(out, loss_name, np, loss_names)
         # A layer's forward, or an element-wise function with its derivative (sigmoid / sigmoid_grad).
         if (layer or elementwise_ok) and isinstance(f, np.ndarray) and f.size > 1:
@@ -810,6 +822,11 @@ def run_gradient(ctx, target, req, np, grad_ref, layer, dout_holder, call_loss, 
     if layer:
         # forward at x0 (the layer keeps what backward needs), then backward(dout).
         out, _, _ = call_loss(x0.copy() if x0.ndim else float(x0))
+        cache = None
+        if layer == "cache":
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise CheckError("bad-return", "%s returned %s, not (out, cache)" % (ctx.loss_ref["name"] + "()", describe(out, np)), got=describe(out, np), fn="loss")
+            out, cache = out
         f, _ = split_return(out, "forward", np)
         if is_scalar_like(f, np):
             dout = 1
@@ -822,9 +839,13 @@ def run_gradient(ctx, target, req, np, grad_ref, layer, dout_holder, call_loss, 
                 dout_holder["info"] = dict(kind="random", shape=list(arr.shape), seed=int(req.get("seed", 0)) + 7)
             dout = dout_holder["value"].copy()
         try:
-            res = grad_fn(dout)
+            res = grad_fn(dout, cache) if layer == "cache" else grad_fn(dout)
         except Exception as e:
             raise user_exception(e, file, "gradient")
+        if layer == "cache":
+            # (dx, dw, db): the entry of the checked input, by the names in backward's return.
+            a, label = pick_gradient(res, who, target, req, np, req.get("gradReturnNames"))
+            return a, "backward", label, mutated
         if target.kind == "self":
             # A parameter's gradient is what backward stored: self.dW for self.W.
             leaf = target.leaf
@@ -873,11 +894,58 @@ def run_gradient(ctx, target, req, np, grad_ref, layer, dout_holder, call_loss, 
     return a, ("elementwise" if elementwise else "function"), label, mutated
 
 
+class Kept(io.TextIOBase):
+    """What the learner's code prints through sys.stdout, up to a cap (the last `cap` characters)."""
+
+    def __init__(self, cap):
+        io.TextIOBase.__init__(self)
+        self.cap = cap
+        self.buf = ""
+        self.dropped = 0
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        s = str(s)
+        self.buf += s
+        if len(self.buf) > 2 * self.cap:
+            self.dropped += len(self.buf) - self.cap
+            self.buf = self.buf[-self.cap:]
+        return len(s)
+
+    def getvalue(self):
+        return self.buf
+
+
+def open_answer(spec):
+    """Our own descriptor to answer on, and the frame that starts the answer."""
+    spec = spec if isinstance(spec, dict) else {}
+    fd = None
+    want = spec.get("fd")
+    if isinstance(want, int) and want > 2:
+        try:
+            if stat.S_ISFIFO(os.fstat(want).st_mode):
+                fd = os.dup(want)  # not inheritable: the learner's subprocesses never get it
+                os.close(want)
+        except OSError:
+            fd = None
+    if fd is None:
+        fd = os.dup(1)
+    return fd, (MARK + str(spec.get("nonce", "")) + " ").encode("ascii")
+
+
+def write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
+
+
 def main():
     request = json.loads(sys.stdin.read())
+    answer_fd, frame = open_answer(request.pop("answer", None))
     out = sys.stdout
-    # The learner's print()s must not mix with our JSON: keep them aside.
-    sys.stdout = io.StringIO()
+    # The learner's print()s must not mix with our JSON: keep them aside, bounded.
+    kept = sys.stdout = Kept(65536)
     try:
         result = run(request)
     except CheckError as e:
@@ -886,11 +954,15 @@ def main():
         result = dict(ok=False, error=dict(kind="exception", message="RecursionError: %s" % e))
     except BaseException as e:  # noqa: B902 - report anything rather than die silently
         result = dict(ok=False, error=dict(kind="internal", message="%s: %s" % (type(e).__name__, e), detail=traceback.format_exc()))
-    printed = sys.stdout.getvalue()
+    printed = kept.getvalue()
     sys.stdout = out
     result["stdout"] = printed[-2000:]
-    out.write(MARK + json.dumps(encode(result), allow_nan=False) + "\n")
-    out.flush()
+    try:
+        out.flush()
+    except Exception:
+        pass
+    write_all(answer_fd, frame + json.dumps(encode(result), allow_nan=False).encode("ascii") + b"\n")
+    os.close(answer_fd)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ export interface FlagSpec {
   min?: number;
   /** For numbers: whether min itself is excluded. */
   exclusiveMin?: boolean;
+  /** For numbers: largest allowed value (stated in the message). */
+  max?: number;
   choices?: readonly string[];
 }
 
@@ -55,5 +57,6 @@ function parseValue(name: string, raw: string, spec: FlagSpec): string | number 
       spec.exclusiveMin ? cliT('--{0} must be greater than {1} (got {2})', name, spec.min, raw) : cliT('--{0} must be at least {1} (got {2})', name, spec.min, raw),
     );
   }
+  if (spec.max !== undefined && value > spec.max) throw new UsageError(cliT('--{0} must be at most {1} (got {2})', name, spec.max, raw));
   return value;
 }

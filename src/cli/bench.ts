@@ -12,7 +12,9 @@ import { BOOK_DEFAULTS, TrainConfig, Trainer, iterPerEpoch } from '../core/train
 import { PARAM_NAMES, TrainableNetwork, TwoLayerNet, paramData } from '../core/twoLayerNet';
 import { FlagSpec, parseArgs } from './args';
 import { loadDataset } from './train';
-import { BenchResult, NumpyResult, formatReport } from './benchReport';
+import { BenchResult, GradViewsCost, NumpyResult, formatReport } from './benchReport';
+import { GradientWatcher, groupHistograms } from '../core/gradientWatch';
+import { columnImages } from '../panels/train/modelView';
 
 export const BENCH_USAGE =
   'usage: npm run bench -- [--quick] [--json] [--seed N] [--data DIR] [--no-numpy] [--python CMD] [--numpy-threads N]';
@@ -64,6 +66,9 @@ export async function runBench(argv: string[], bundledDir: string): Promise<numb
   log(`training the engine for ${plan.runIters} iterations with per-epoch accuracy…`);
   const run = await timeRun(data, config);
 
+  log('the gradient views…');
+  const gradViews = timeGradientViews(data, config, engine.msPerIter, plan.evalRepeats);
+
   log('numerical gradients…');
   const numgrad = timeNumericalGradients(data, seed, plan.naiveParams);
 
@@ -111,6 +116,7 @@ export async function runBench(argv: string[], bundledDir: string): Promise<numb
     eventLoopDelayMaxMs: run.eventLoopDelayMaxMs,
     eventLoopDelayP99Ms: run.eventLoopDelayP99Ms,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
+    gradViews,
     numpy: numpy ? { version: numpy.numpy, python: numpy.python, blasThreads: numpy.blasThreads } : null,
     numpySkipped: numpy ? null : numpySkipped,
   };
@@ -165,7 +171,7 @@ async function timeRun(data: Dataset, config: TrainConfig) {
     if (e.type === 'iteration' && e.iter === 1) firstIterationMs = e.elapsedMs;
     else if (e.type === 'iteration') longestIterationMs = Math.max(longestIterationMs, e.elapsedMs - last);
     if (e.type === 'epoch') longestEpochPauseMs = Math.max(longestEpochPauseMs, e.elapsedMs - last);
-    if (e.type !== 'done') last = e.elapsedMs;
+    if (e.type !== 'done' && e.type !== 'diagnosis') last = e.elapsedMs;
   });
   delay.disable();
   return {
@@ -177,6 +183,42 @@ async function timeRun(data: Dataset, config: TrainConfig) {
     longestEpochPauseMs,
     eventLoopDelayMaxMs: delay.max / 1e6,
     eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
+  };
+}
+
+/** What the training worker's gradient views cost on the engine: best of `repeats` (at least 5) of each. */
+function timeGradientViews(data: Dataset, config: TrainConfig, engineMsPerIter: number, repeats: number): GradViewsCost {
+  const net = createNetwork('fast', shapeOf(data, config), config);
+  const watcher = new GradientWatcher(net, data.train, config.seed);
+  const batch = new Random(config.seed).choice(data.train.count, config.batchSize);
+  const best = (f: () => void) => {
+    f();
+    let ms = Infinity;
+    for (let i = 0; i < Math.max(5, repeats); i++) {
+      const start = performance.now();
+      f();
+      ms = Math.min(ms, performance.now() - start);
+    }
+    return ms;
+  };
+  const snapshotMs = best(() => {
+    const { params, grad } = watcher.snapshot(batch, config.learningRate);
+    columnImages(params.W1, 16);
+    columnImages(grad.W1, 16);
+  });
+  const histogramsMs = best(() => {
+    const { params, grad } = watcher.snapshot(batch, config.learningRate);
+    groupHistograms(params, grad);
+  });
+  const timelineCheckMs = best(() => watcher.agreement(batch));
+  const perEpoch = iterPerEpoch(data.train.count, config.batchSize);
+  return {
+    snapshotMs,
+    snapshotMsPerIter: (snapshotMs * engineMsPerIter) / 250,
+    histogramsMs,
+    histogramsMsPerIter: histogramsMs / perEpoch,
+    timelineCheckMs,
+    timelineMsPerIterEvery100: timelineCheckMs / 100,
   };
 }
 

@@ -16,6 +16,19 @@ export interface NumpyResult {
   numgradSecondsEstimate: number;
 }
 
+export interface GradViewsCost {
+  /** One snapshot: backprop's gradient on the mini-batch, group norms, dW1 and W1 as images. */
+  snapshotMs: number;
+  /** At the panel's rate of one snapshot every 250 ms of training: the added ms per iteration. */
+  snapshotMsPerIter: number;
+  /** One epoch's histograms of every group's weights and gradients, and per iteration (one epoch = iterPerEpoch). */
+  histogramsMs: number;
+  histogramsMsPerIter: number;
+  /** One backprop-vs-numerical check (the timeline), and per iteration at the default "every 100". */
+  timelineCheckMs: number;
+  timelineMsPerIterEvery100: number;
+}
+
 export interface BenchResult {
   quick: boolean;
   dataset: string;
@@ -60,6 +73,8 @@ export interface BenchResult {
   eventLoopDelayMaxMs: number;
   eventLoopDelayP99Ms: number;
   peakRssMB: number;
+  /** The training panel's gradient views (issue 16), measured as the worker does them on the engine. */
+  gradViews: GradViewsCost;
   numpy: { version: string; python: string; blasThreads: string } | null;
   numpySkipped: string | null;
 }
@@ -105,6 +120,15 @@ export function formatReport(r: BenchResult): string {
   lines.push(`  first iteration ${fixed(r.firstIterationMs, 1)} ms (copies the non-zero pixels in), longest other ${fixed(r.longestIterationMs, 1)} ms`);
   lines.push(`  longest iteration + epoch evaluation ${fixed(r.longestEpochPauseMs, 1)} ms; the trainer yields every ${TRAINER_SLICE_MS} ms`);
   lines.push(`  event loop delay during the run: p99 ${fixed(r.eventLoopDelayP99Ms, 1)} ms, max ${fixed(r.eventLoopDelayMaxMs, 1)} ms`);
+  const g = r.gradViews;
+  lines.push('Gradient views of the training panel (cost on the engine, this run)');
+  lines.push(`  snapshot (dW1, norms, ratios) ${fixed(g.snapshotMs, 2)} ms; every 250 ms: +${fixed(g.snapshotMsPerIter, 4)} ms/iteration (${pctOf(g.snapshotMsPerIter, r.engineMsPerIter)} of an iteration)`);
+  lines.push(`  histograms ${fixed(g.histogramsMs, 2)} ms per epoch: +${fixed(g.histogramsMsPerIter, 4)} ms/iteration (${pctOf(g.histogramsMsPerIter, r.engineMsPerIter)})`);
+  lines.push(`  backprop-vs-numerical check ${fixed(g.timelineCheckMs, 2)} ms; every 100 iterations: +${fixed(g.timelineMsPerIterEvery100, 4)} ms/iteration (${pctOf(g.timelineMsPerIterEvery100, r.engineMsPerIter)})`);
   lines.push(`Peak memory (max RSS of this process): ${fixed(r.peakRssMB, 0)} MB`);
   return lines.join('\n');
+}
+
+function pctOf(part: number, whole: number): string {
+  return `${((100 * part) / whole).toFixed(1)} %`;
 }

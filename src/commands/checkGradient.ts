@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
-import { conventionalGradient, findFunction, functionAt, lossOfGradient, outline, qualifiedName } from '../gradcheck/functions';
+import { conventionalGradient, findFunction, functionAt, lossOfGradient, outline, qualifiedName, returnNames, returnsGradient } from '../gradcheck/functions';
+import { functionsBeside } from '../gradcheck/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
+import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
+import { registerReplayExample } from './replayExample';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 let panelModule: PanelModule | undefined;
@@ -19,13 +22,15 @@ export function registerCheckGradient(context: vscode.ExtensionContext): void {
     diagnostics,
     lenses,
     vscode.commands.registerCommand('gradientLab.checkGradient', (uri?: unknown, functionName?: unknown) => checkGradient(context, diagnostics, uri, functionName)),
-    vscode.languages.registerCodeLensProvider(GRADCHECK_LANGUAGES.map((language) => ({ language })), lenses),
+    // Python cells of notebooks (the built-in notebook editor) too: vscode-notebook-cell documents.
+    vscode.languages.registerCodeLensProvider([...GRADCHECK_LANGUAGES.map((language) => ({ language })), NOTEBOOK_CELL_SELECTOR], lenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('gradientLab.checkGradient.codeLens') && lenses.refresh()),
     // A syntax-error diagnostic is about the text that was checked: editing that file clears it.
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && diagnostics.has(e.document.uri) && diagnostics.delete(e.document.uri)),
     { dispose: () => panelModule?.GradcheckPanel.current?.dispose() },
   );
+  registerReplayExample(context, diagnostics, loadPanel);
 }
 
 async function checkGradient(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, uriArg: unknown, nameArg: unknown): Promise<void> {
@@ -69,12 +74,20 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
     return;
   }
   // Its gradient by name (f_grad, grad_f, fGrad, a backward method, ...) or chosen here; none is fine.
+  // A loss that returns its gradient with it (return loss, dW / { cost, grad }) needs no other.
   let gradientName: string | null | undefined;
-  if (!conventionalGradient(o, loss)) {
-    const others = o.functions.filter((f) => f !== loss);
+  // In a notebook cell the gradient may be in another cell: look in the cells the check runs.
+  const scope = notebookOutline(document, qualifiedName(loss)) ?? o;
+  const scopeLoss = scope === o ? loss : findFunction(scope, qualifiedName(loss)) ?? loss;
+  const lossText = document.getText().split('\n').slice(loss.line - 1, loss.endLine).join('\n');
+  const returnsItsGradient = language === 'python' ? (returnNames(lossText)?.length ?? 0) >= 2 : returnsGradient(lossText);
+  if (!conventionalGradient(scope, scopeLoss) && !returnsItsGradient) {
+    const others = scope.functions.filter((f) => f !== scopeLoss).map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, name: qualifiedName(f) as string | null }));
+    // Functions of the JavaScript/TypeScript files beside it, as ./grad.ts:name.
+    for (const f of await functionsBeside(document.uri.fsPath)) others.push({ label: f.ref, description: `(${f.params.join(', ')})`, name: f.ref });
     if (others.length) {
       const none = { label: vscode.l10n.t('(none: numerical gradient only)'), name: null as string | null };
-      const pick = await vscode.window.showQuickPick([none, ...others.map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, name: qualifiedName(f) as string | null }))], {
+      const pick = await vscode.window.showQuickPick([none, ...others], {
         placeHolder: vscode.l10n.t('Which function is the gradient of {0}?', qualifiedName(loss)),
       });
       gradientName = pick ? pick.name : null;

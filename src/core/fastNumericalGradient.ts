@@ -155,7 +155,7 @@ class ChangedRows {
     const sumMinus = series ? this.seriesSum(r, j, dzMinus) : this.exactSum(r, j, dzMinus);
     const label = this.label[r];
     let change = 0;
-    for (let c = label >= 0 ? label : 0; c < (label >= 0 ? label + 1 : C); c++) {
+    for (let c = Math.max(label, 0); c < (label >= 0 ? label + 1 : C); c++) {
       const tc = t.data[r * C + c];
       if (tc === 0) continue;
       const w = W2.data[j * C + c];

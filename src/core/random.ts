@@ -60,6 +60,19 @@ export class Random {
     for (let i = 0; i < count; i++) out[i] = this.randInt(n);
     return out;
   }
+
+  /** 0 … n−1 in a random order (Fisher–Yates), like np.random.permutation(n). */
+  permutation(n: number, out?: Int32Array): Int32Array {
+    const p = out && out.length === n ? out : new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.randInt(i + 1);
+      const v = p[i];
+      p[i] = p[j];
+      p[j] = v;
+    }
+    return p;
+  }
 }
 
 function rotl(x: number, k: number): number {

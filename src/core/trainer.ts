@@ -1,4 +1,5 @@
 import { Dataset } from './dataset';
+import { LossDiagnosis, LossWatch, probe } from './lossWatch';
 import { Random } from './random';
 import { GradientMethod, TrainableNetwork } from './twoLayerNet';
 
@@ -10,6 +11,21 @@ export interface TrainConfig {
   weightInitStd: number;
   seed: number;
   gradientMethod: GradientMethod;
+  /**
+   * How mini-batches are drawn: 'replacement' (the book: np.random.choice, so within an "epoch" some
+   * images come twice and some not at all) or 'shuffled' (each image once per epoch, in a new order
+   * every epoch, as most frameworks do). Absent means the book's way.
+   */
+  sampling?: Sampling;
+}
+
+export type Sampling = 'replacement' | 'shuffled';
+export const SAMPLINGS: readonly Sampling[] = ['replacement', 'shuffled'];
+
+/** A learning-rate change during a run: from iteration `iter` on (1-based, as the loss history counts), the rate is `learningRate`. */
+export interface LearningRateChange {
+  iter: number;
+  learningRate: number;
 }
 
 /** The book's hyperparameters (chapter 4.5). */
@@ -28,6 +44,8 @@ export type StopReason = 'finished' | 'stopped' | 'diverged';
 export type TrainEvent =
   | { type: 'iteration'; iter: number; loss: number; elapsedMs: number }
   | { type: 'epoch'; epoch: number; iter: number; trainAccuracy: number; testAccuracy: number; elapsedMs: number }
+  /** The loss says the network is not learning (lossWatch.ts): sent when first seen; undefined when it recovered. */
+  | { type: 'diagnosis'; diagnosis: LossDiagnosis | undefined }
   | { type: 'done'; reason: StopReason; summary: TrainSummary };
 
 export interface TrainSummary {
@@ -37,9 +55,14 @@ export interface TrainSummary {
   finalLoss: number;
   trainAccuracy: number;
   testAccuracy: number;
+  /** Time spent training: the time a run was paused does not count. */
   wallSeconds: number;
   /** Set when the run diverged: what went wrong and what to try. */
   message?: string;
+  /** Changes of the learning rate made during the run, in order (absent when none). */
+  learningRateChanges?: LearningRateChange[];
+  /** Why the loss says the network did not learn, when it says so at the end. */
+  diagnosis?: LossDiagnosis;
 }
 
 export type TrainState = 'idle' | 'running' | 'paused' | 'done';
@@ -61,6 +84,12 @@ export function isEpochIteration(i: number, perEpoch: number): boolean {
 /** How often run() yields to the event loop by default, in ms. */
 export const TRAINER_SLICE_MS = 30;
 
+/** Lets other work run between slices: setImmediate in Node (no 1 ms floor), else setTimeout(0) (a page). */
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /**
  * Mini-batch SGD with the book's semantics: a batch sampled with replacement, the loss on it
  * recorded every iteration, accuracy on the whole train and test sets once per epoch.
@@ -79,6 +108,14 @@ export class Trainer {
   private pendingSteps = 0;
   private wake: (() => void) | undefined;
   private startedAt = 0;
+  private learningRate: number;
+  private readonly rateChanges: LearningRateChange[] = [];
+  private order: Int32Array | undefined;
+  private orderAt = 0;
+  /** Called before each SGD step with the iteration about to run (1-based) and its mini-batch: the gradient views look here. */
+  beforeStep: ((iter: number, batch: Int32Array) => void) | undefined;
+  private pausedMs = 0;
+  private watch: LossWatch | undefined;
   state: TrainState = 'idle';
 
   constructor(
@@ -91,6 +128,33 @@ export class Trainer {
     this.rng = new Random(config.seed ^ 0x5eed);
     this.batch = new Int32Array(config.batchSize);
     this.perEpoch = iterPerEpoch(data.train.count, config.batchSize);
+    this.learningRate = config.learningRate;
+  }
+
+  /** The learning rate the next iteration uses. */
+  get currentLearningRate(): number {
+    return this.learningRate;
+  }
+
+  /** From the next iteration on, train with `learningRate` (while running or paused); the change is recorded. */
+  setLearningRate(learningRate: number): void {
+    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`a learning rate must be a positive number, not ${learningRate}`);
+    if (learningRate === this.learningRate) return;
+    this.learningRate = learningRate;
+    const iter = this.iter + 1;
+    const last = this.rateChanges[this.rateChanges.length - 1];
+    if (last && last.iter === iter) last.learningRate = learningRate;
+    else this.rateChanges.push({ iter, learningRate });
+  }
+
+  /** The learning-rate changes so far. */
+  get learningRateChanges(): LearningRateChange[] {
+    return this.rateChanges.map((c) => ({ ...c }));
+  }
+
+  /** Milliseconds of training so far, paused time left out. */
+  private elapsed(): number {
+    return this.now() - this.startedAt - this.pausedMs;
   }
 
   get iteration(): number {
@@ -123,10 +187,14 @@ export class Trainer {
 
   async run(listener: (e: TrainEvent) => void = () => undefined, startPaused = false): Promise<TrainSummary> {
     this.state = startPaused ? 'paused' : 'running';
+    // The untrained network, probed once (≈10 ms), tells the learning rate's effects from the initial weights'.
+    this.watch ??= new LossWatch(this.data.classes, probe(this.net.exportParams(), this.data.train));
     this.startedAt = this.now();
     while (this.iter < this.config.iters && !this.stopRequested) {
       if (this.state === 'paused' && this.pendingSteps === 0) {
+        const pausedAt = this.now();
         await new Promise<void>((resolve) => (this.wake = resolve));
+        this.pausedMs += this.now() - pausedAt;
         continue;
       }
       const sliceEnd = this.now() + this.sliceMs;
@@ -137,7 +205,7 @@ export class Trainer {
         }
         if (!this.runIteration(listener)) return this.finish('diverged', listener);
       } while (this.iter < this.config.iters && !this.stopRequested && this.now() < sliceEnd);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
     return this.finish(this.stopRequested && this.iter < this.config.iters ? 'stopped' : 'finished', listener);
   }
@@ -145,11 +213,15 @@ export class Trainer {
   /** One iteration; false when the loss stopped being a finite number. */
   private runIteration(listener: (e: TrainEvent) => void): boolean {
     const { train, test } = this.data;
-    this.rng.choice(train.count, this.config.batchSize, this.batch);
-    const loss = this.net.trainStep(train, this.batch, this.config.learningRate, this.config.gradientMethod);
+    this.nextBatch(train.count);
+    this.beforeStep?.(this.iter + 1, this.batch);
+    const loss = this.net.trainStep(train, this.batch, this.learningRate, this.config.gradientMethod);
     const i = this.iter++;
     this.lastLoss = loss;
-    listener({ type: 'iteration', iter: this.iter, loss, elapsedMs: this.now() - this.startedAt });
+    listener({ type: 'iteration', iter: this.iter, loss, elapsedMs: this.elapsed() });
+    const watch = this.watch!;
+    const nan = watch.add(loss);
+    if (nan) listener({ type: 'diagnosis', diagnosis: nan });
     if (!Number.isFinite(loss)) return false;
     if (isEpochIteration(i, this.perEpoch)) {
       this.epochs++;
@@ -161,10 +233,32 @@ export class Trainer {
         iter: this.iter,
         trainAccuracy: this.lastTrain,
         testAccuracy: this.lastTest,
-        elapsedMs: this.now() - this.startedAt,
+        elapsedMs: this.elapsed(),
       });
+      const found = watch.atEpoch({
+        iter: this.iter,
+        epoch: this.epochs,
+        trainAccuracy: this.lastTrain,
+        probe: () => probe(this.net.exportParams(), train),
+      });
+      if (found !== undefined) listener({ type: 'diagnosis', diagnosis: found ?? undefined });
     }
     return true;
+  }
+
+  /** The book's np.random.choice(train_size, batch_size), or the next slice of this epoch's shuffled order. */
+  private nextBatch(count: number): void {
+    if (this.config.sampling !== 'shuffled') {
+      this.rng.choice(count, this.config.batchSize, this.batch);
+      return;
+    }
+    for (let k = 0; k < this.batch.length; k++) {
+      if (!this.order || this.orderAt === this.order.length) {
+        this.order = this.rng.permutation(count, this.order);
+        this.orderAt = 0;
+      }
+      this.batch[k] = this.order[this.orderAt++];
+    }
   }
 
   private finish(reason: StopReason, listener: (e: TrainEvent) => void): TrainSummary {
@@ -176,11 +270,13 @@ export class Trainer {
       finalLoss: this.lastLoss,
       trainAccuracy: this.lastTrain,
       testAccuracy: this.lastTest,
-      wallSeconds: (this.now() - this.startedAt) / 1000,
+      wallSeconds: this.elapsed() / 1000,
+      diagnosis: this.watch?.diagnosis,
     };
+    if (this.rateChanges.length > 0) summary.learningRateChanges = this.learningRateChanges;
     if (reason === 'diverged') {
       summary.message =
-        `The loss became ${this.lastLoss} at iteration ${this.iter}: the learning rate ${this.config.learningRate} is too large. ` +
+        `The loss became ${this.lastLoss} at iteration ${this.iter}: the learning rate ${this.learningRate} is too large. ` +
         `Try a smaller one (the book uses 0.1).`;
     }
     listener({ type: 'done', reason, summary });

@@ -31,6 +31,10 @@ export interface TrainableNetwork {
   accuracyOn(set: LabeledImages): number;
   /** The parameters as float64 copies. */
   exportParams(): TwoLayerParams;
+  /** Backprop's gradient of the loss on the rows `indices` of `set`, at the current weights (nothing changes). */
+  gradientOn(set: LabeledImages, indices: Int32Array): TwoLayerParams;
+  /** The loss on the rows `indices` of `set` at the current weights. */
+  lossOn(set: LabeledImages, indices: Int32Array): number;
 }
 
 export function paramData(p: TwoLayerParams, name: ParamName): Float64Array {
@@ -141,6 +145,16 @@ export class TwoLayerNet implements TrainableNetwork {
     const { x, t } = toBatch(set, indices, this.shape.outputSize);
     const grad = method === 'backprop' ? this.gradient(x, t) : this.numericalGradient(x, t);
     sgdStep(this.params, grad, learningRate);
+    return this.loss(x, t);
+  }
+
+  gradientOn(set: LabeledImages, indices: Int32Array): TwoLayerParams {
+    const { x, t } = toBatch(set, indices, this.shape.outputSize);
+    return this.gradient(x, t);
+  }
+
+  lossOn(set: LabeledImages, indices: Int32Array): number {
+    const { x, t } = toBatch(set, indices, this.shape.outputSize);
     return this.loss(x, t);
   }
 

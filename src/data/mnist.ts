@@ -1,8 +1,12 @@
 import { createHash } from 'crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'fs';
+import { readdirSync, statSync } from 'fs';
 import { join, resolve } from 'path';
 import { Dataset, LabeledImages } from '../core/dataset';
 import { IdxError, parseIdx } from './idx';
+import { fileProblem, readRegularFile } from './files';
+
+/** The largest idx file read (raw or gzip). */
+export const IDX_FILE_MAX_BYTES = 1024 * 1024 * 1024;
 
 /** The bundled subset: the first 10,000 MNIST training images and the 10,000 official test images. */
 export const BUNDLED_FILES = {
@@ -24,7 +28,12 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 function readChecked(path: string, name: string, expectedSha?: string): Uint8Array {
-  const bytes = readFileSync(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readRegularFile(path, IDX_FILE_MAX_BYTES);
+  } catch (e) {
+    throw new IdxError(path, `${fileProblem(e)}; give a folder of idx files`);
+  }
   if (expectedSha) {
     const got = sha256(bytes);
     if (got !== expectedSha) {
@@ -41,6 +50,8 @@ export function loadSplit(imagesBytes: Uint8Array, labelsBytes: Uint8Array, imag
   if (images.dims.length !== 3) throw new IdxError(imagesName, `expected images (3 dimensions: count×rows×cols), found ${images.dims.length} dimension(s)`);
   if (labels.dims.length !== 1) throw new IdxError(labelsName, `expected labels (1 dimension), found ${labels.dims.length} dimensions`);
   const [count, rows, cols] = images.dims;
+  if (count === 0) throw new IdxError(imagesName, 'holds no images (its header says 0): there is nothing to train or test on');
+  if (rows * cols === 0) throw new IdxError(imagesName, `its images have ${rows}×${cols} = 0 pixels`);
   if (labels.dims[0] !== count) {
     throw new IdxError(labelsName, `has ${labels.dims[0]} labels but ${imagesName} has ${count} images: the two files do not belong together`);
   }
@@ -76,10 +87,21 @@ const PATTERNS = {
 /** Any folder of standard idx files: full MNIST as the book downloads it, or Fashion-MNIST. */
 export function loadFolder(dir: string): Dataset {
   const abs = resolve(dir);
-  if (!existsSync(abs) || !statSync(abs).isDirectory()) {
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new IdxError(dir, fileProblem(e));
+  }
+  if (!isDir) {
     throw new IdxError(dir, 'no such folder; give a folder holding train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz)');
   }
-  const names = readdirSync(abs).sort();
+  let names: string[];
+  try {
+    names = readdirSync(abs).sort();
+  } catch (e) {
+    throw new IdxError(dir, fileProblem(e));
+  }
   const find = (key: keyof typeof PATTERNS) => {
     const name = names.find((n) => PATTERNS[key].test(n));
     if (!name) throw new IdxError(dir, `no ${key.replace(/([A-Z])/g, ' $1').toLowerCase()} file (expected a name like ${PATTERNS[key].source.replace(/[\^\\[\]]/g, '').replace('-.', '-')}…)`);

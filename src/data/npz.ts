@@ -5,6 +5,7 @@
  * little-endian data. .npz: a zip of .npy files (np.savez stores them; np.savez_compressed deflates).
  */
 import { inflateRawSync } from 'zlib';
+import { errorMessage } from '../util/text';
 
 export interface NpyArray {
   shape: number[];
@@ -22,6 +23,16 @@ export class NpzError extends Error {
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+/** Limits checked against what a file declares before anything is inflated or allocated. */
+export const NPZ_LIMITS = {
+  /** One member's uncompressed size (TwoLayerNet with hidden 1000: W1 is 6.3 MB). */
+  memberBytes: 128 * 1024 * 1024,
+  /** All members together. */
+  totalBytes: 256 * 1024 * 1024,
+  /** Elements of one array (each becomes a float64). */
+  elements: 16 * 1024 * 1024,
+  members: 64,
+};
 
 /** One float64 array as .npy version 1.0, C order, header padded so the data starts on a 64-byte boundary. */
 export function encodeNpy(arr: NpyArray): Uint8Array {
@@ -65,7 +76,9 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
   const dtype = DTYPES[descr[2]];
   if (!dtype) throw new NpzError(file, `dtype ${descr[1]}${descr[2]} is not supported: save the array as float64 (arr.astype(np.float64))`);
   const shape = shapeText[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new NpzError(file, `unreadable shape (${shapeText[1]})`);
   const size = shape.reduce((a, b) => a * b, 1);
+  if (size > NPZ_LIMITS.elements) throw new NpzError(file, `shape (${shape.join(', ')}) holds ${size} values, more than the ${NPZ_LIMITS.elements} allowed`);
   if (bytes.length - start < size * dtype.bytes) throw new NpzError(file, `truncated: shape (${shape.join(', ')}) needs ${size * dtype.bytes} bytes of data, the file has ${bytes.length - start}`);
   const le = descr[1] !== '>';
   const data = new Float64Array(size);
@@ -153,8 +166,22 @@ export function writeNpz(arrays: Record<string, NpyArray>): Uint8Array {
   return out;
 }
 
-/** The arrays of an .npz file, by name without ".npy". */
+/**
+ * The arrays of an .npz file, by name without ".npy". Sizes the zip declares are checked against
+ * NPZ_LIMITS before anything is inflated, and inflating stops at the declared size (a zip bomb
+ * ends as an NpzError, not as gigabytes of memory).
+ */
 export function readNpz(bytes: Uint8Array, file: string): Record<string, NpyArray> {
+  try {
+    return readNpzUnchecked(bytes, file);
+  } catch (e) {
+    if (e instanceof NpzError) throw e;
+    // A DataView read past the end: offsets in the zip point outside the file.
+    throw new NpzError(file, `damaged zip structure (${errorMessage(e)}); save the file again`);
+  }
+}
+
+function readNpzUnchecked(bytes: Uint8Array, file: string): Record<string, NpyArray> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
@@ -173,7 +200,9 @@ export function readNpz(bytes: Uint8Array, file: string): Record<string, NpyArra
     count = Number(view.getBigUint64(z + 32, true));
     cdOffset = Number(view.getBigUint64(z + 48, true));
   }
+  if (count > NPZ_LIMITS.members) throw new NpzError(file, `${count} members, more than the ${NPZ_LIMITS.members} an .npz of TwoLayerNet parameters has`);
   const out: Record<string, NpyArray> = {};
+  let total = 0;
   let p = cdOffset;
   for (let n = 0; n < count; n++) {
     if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50) throw new NpzError(file, 'damaged zip directory');
@@ -199,12 +228,24 @@ export function readNpz(bytes: Uint8Array, file: string): Record<string, NpyArra
       }
       e += 4 + len;
     }
+    total += usize;
+    if (usize > NPZ_LIMITS.memberBytes || total > NPZ_LIMITS.totalBytes) {
+      throw new NpzError(file, `${name} declares ${usize} bytes uncompressed, more than the ${NPZ_LIMITS.memberBytes / 1048576} MiB per array (${NPZ_LIMITS.totalBytes / 1048576} MiB in all) allowed`);
+    }
+    if (local + 30 > bytes.length) throw new NpzError(file, 'damaged zip directory (a member starts past the end of the file)');
     const dataStart = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    if (dataStart + csize > bytes.length) throw new NpzError(file, `${name} is cut off (the file ends inside it); save the file again`);
     const raw = bytes.subarray(dataStart, dataStart + csize);
     let data: Uint8Array;
     if (method === 0) data = raw;
-    else if (method === 8) data = inflateRawSync(raw);
-    else throw new NpzError(file, `${name} uses zip compression method ${method}; save with np.savez or np.savez_compressed`);
+    else if (method === 8) {
+      try {
+        data = inflateRawSync(raw, { maxOutputLength: Math.max(1, usize) });
+      } catch (e) {
+        const tooLarge = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError;
+        throw new NpzError(file, tooLarge ? `${name} inflates to more than the ${usize} bytes it declares; the file is damaged` : `${name} is damaged (${errorMessage(e)})`);
+      }
+    } else throw new NpzError(file, `${name} uses zip compression method ${method}; save with np.savez or np.savez_compressed`);
     if (data.length !== usize || crc32(data) !== crc) throw new NpzError(file, `${name} is damaged (size or CRC does not match); save the file again`);
     out[name.replace(/\.npy$/, '')] = decodeNpy(data, `${file}:${name}`);
     p += 46 + nameLen + extraLen + commentLen;

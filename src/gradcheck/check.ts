@@ -1,15 +1,17 @@
-import { readFileSync } from 'fs';
-import { resolve } from 'path';
+import { fileProblem, readRegularFile } from '../data/files';
+import { AnswerError, validateRunResult } from './answer';
+import { dirname, resolve } from 'path';
 import { Random } from '../core/random';
 import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
 import { Fix, FixContext, deltaInLogFix, gradientFixes } from './formulas';
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
-import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName } from './functions';
-import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInit, generateInputs, isDifferentiable, recogniseBookLoss, roleOf, weightAttributes, wrtChoices } from './inputs';
+import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName, returnNames } from './functions';
+import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInit, generateInputs, isDifferentiable, namedClassifier, recogniseBookLoss, roleOf, sameShapedOperands, weightAttributes, wrtChoices } from './inputs';
 import { Msg, elementText, fmt, msg, shapeText } from './messages';
 import type { Json } from '../protocol/validate';
-import type { RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
+import type { LearnerOutput, RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
+import { errorMessage } from '../util/text';
 
 /**
  * One gradient check from start to report: find the loss (and its gradient) in the file, make
@@ -21,9 +23,14 @@ export interface CheckOptions {
   file: string;
   /** The editor's text (saved or not); read from disk when absent. */
   source?: string;
+  /** The language of `source` when the file's extension does not tell it (a notebook's cells: python). */
+  language?: Language;
   /** "name" or "Class.method". */
   functionName: string;
-  /** undefined: found by convention; null: none (numerical gradient only). */
+  /**
+   * undefined: found by convention (or returned with the loss); null: none (numerical gradient
+   * only); RETURNED_GRADIENT: only the one the loss returns with it.
+   */
   gradientName?: string | null;
   wrt?: string;
   inputs?: Inputs;
@@ -61,6 +68,8 @@ export interface FunctionSummary {
   className?: string;
   qualified: string;
   line: number;
+  /** In a notebook: the 1-based cell, `line` being a line of that cell. */
+  cell?: number;
   params: string[];
 }
 
@@ -101,11 +110,25 @@ export interface CheckReport {
   evaluations: number;
   elapsedMs: number;
   runtime?: string;
+  /** What the learner's code printed, bounded (the runner's cap; the rest counted and dropped). */
+  output?: LearnerOutput;
 }
 
+/** gradientName for "the gradient the loss returns with it" ((loss, dW), {loss, grads}), no function. */
+export const RETURNED_GRADIENT = '@returned';
 export const DEFAULT_H = 1e-4;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ELEMENTS = 500;
+export const MAX_SEED = 4294967295;
+/** The largest source file checked. */
+export const SOURCE_MAX_BYTES = 16 * 1024 * 1024;
+/** The smallest h, relative to max(1, |x|), whose central difference still measures the function in float64. */
+export const MIN_RELATIVE_H = 1e-10;
+
+function maxAbs(v: Json | undefined): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.abs(v) : 0;
+  return Array.isArray(v) ? v.reduce<number>((m, x) => Math.max(m, maxAbs(x)), 0) : 0;
+}
 /** Steps besides h: larger ones to recognise a learner's numerical gradient, h/10 to refine. */
 const stepHs = (h: number) => [...new Set([1e-2, 1e-3, h / 10, h / 100])].filter((s) => s !== h);
 
@@ -144,20 +167,35 @@ export interface Prepared {
   generate?: (batchSize: number, seed: number) => Inputs;
 }
 
+/**
+ * `./grad.ts:gradient` → the file and the function; undefined for a plain name (`grad`,
+ * `Net.backward`). The file part must name a .js/.ts file, so a Windows drive `C:` is no split.
+ */
+export function splitFileRef(ref: string): { file: string; name: string } | undefined {
+  const colon = ref.lastIndexOf(':');
+  if (colon <= 0) return undefined;
+  const file = ref.slice(0, colon);
+  const name = ref.slice(colon + 1);
+  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) || !languageOf(file)) return undefined;
+  return { file, name };
+}
+
 /** Everything up to running: a request, or an error report (unknown function, bad file). */
 export function prepare(options: CheckOptions): Prepared | CheckReport {
   const file = resolve(options.file);
-  const language = languageOf(file);
+  const language = options.language ?? languageOf(file);
   const base = { file, functions: [] as FunctionSummary[], wrt: options.wrt ?? '', wrtChoices: [], h: options.h ?? DEFAULT_H, inputs: options.inputs ?? {} };
   if (!language) return errorReport({ ...base, language: 'python' }, ['not-found'], [msg('{0} is not a Python, JavaScript or TypeScript file.', file)]);
   let source = options.source;
   if (source === undefined) {
     try {
-      source = readFileSync(file, 'utf8');
+      source = new TextDecoder().decode(readRegularFile(file, SOURCE_MAX_BYTES));
     } catch (e) {
-      return errorReport({ ...base, language }, ['not-found'], [msg('Cannot read {0}: {1}', file, (e as Error).message)]);
+      return errorReport({ ...base, language }, ['not-found'], [msg('Cannot read {0}: {1}', file, fileProblem(e))]);
     }
   }
+  // A UTF-8 byte order mark (Windows editors) is not part of the code; Python and Node skip it too.
+  source = source.replace(/^\uFEFF/, '');
   const o = outline(source, language);
   const functions = o.functions;
   const loss = findFunction(o, options.functionName);
@@ -166,36 +204,72 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} (functions found: {2}).', options.functionName, file, names)]);
   }
   let gradient: FunctionInfo | undefined;
+  let gradientFile: string | undefined;
+  const elsewhere = options.gradientName ? splitFileRef(options.gradientName) : undefined;
   if (options.gradientName === undefined) gradient = conventionalGradient(o, loss);
-  else if (options.gradientName !== null) {
+  else if (options.gradientName === RETURNED_GRADIENT) gradient = undefined;
+  else if (elsewhere) {
+    // `--grad ./grad.ts:gradient`: a gradient in another file, resolved from the loss's folder.
+    gradientFile = resolve(dirname(file), elsewhere.file);
+    const otherLanguage = languageOf(gradientFile);
+    if (language === 'python' || otherLanguage === undefined || otherLanguage === 'python') {
+      return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('A gradient in another file ({0}) works for JavaScript/TypeScript: import it into {1} instead, or give its name alone.', elsewhere.file, file)]);
+    }
+    let otherSource: string;
+    try {
+      otherSource = gradientFile === file ? source : new TextDecoder().decode(readRegularFile(gradientFile, SOURCE_MAX_BYTES));
+    } catch (e) {
+      return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('Cannot read {0}: {1}', gradientFile, fileProblem(e))]);
+    }
+    gradient = findFunction(outline(otherSource, otherLanguage), elsewhere.name);
+    if (!gradient) return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} to use as the gradient.', elsewhere.name, gradientFile)]);
+    if (gradientFile === file) gradientFile = undefined;
+  } else if (options.gradientName !== null) {
     gradient = findFunction(o, options.gradientName) ?? (loss.className ? findFunction(o, `${loss.className}.${options.gradientName}`) : undefined);
     if (!gradient) return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} to use as the gradient.', options.gradientName, file)]);
   }
   const cls = o.classes.find((c) => c.name === loss.className);
   const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    return errorReport({ ...base, language, functions: functions.map(summarize) }, ['bad-input'], [msg('The seed must be a whole number from 0 to {0} (got {1}).', String(MAX_SEED), String(seed))]);
+  }
   const lines = source.split('\n');
   const textOf = (f?: FunctionInfo) => (f ? lines.slice(f.line - 1, f.endLine).join('\n') : '');
   // numpy code takes a batch as it is; JavaScript written for one example would choke on rows.
   // A method whose class holds the weights is the book's simpleNet: one example, W of 2 × 3.
   // A class's forward/backward (the book's Affine, SoftmaxWithLoss): checked through dout.
   const layer = !!loss.className && /^(forward|__call__)$/.test(loss.name) && gradient?.name === 'backward';
+  const cacheLayer = !loss.className && /_forward$/.test(loss.name) && gradient?.name === loss.name.replace(/_forward$/, '_backward');
   const externalWeights = weightAttributes(cls).length > 0;
-  const batched = layer || (!externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params)));
+  const batched = layer || cacheLayer || (!externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params)));
+  // A parameter with a default keeps it (eps = 1e-8): left out of the call unless the inputs set it.
+  const optional = Object.keys(loss.defaults ?? {});
+  const required = loss.params.filter((q) => !optional.includes(q));
   const call = gradient ? gradientCall(gradient, loss) : undefined;
   // Arguments only the gradient takes (grad_f(x, out), MSE(y, t, deltas)) are outputs it fills.
-  const gradientOnly = call?.style === 'args' ? call.args.filter((a) => !loss.params.includes(a)) : [];
+  const gradientOnly = call?.style === 'args' && !cacheLayer ? call.args.filter((a) => !loss.params.includes(a)) : [];
   const outputArgs = [...loss.params.filter((q) => roleOf(q) === 'output'), ...gradientOnly];
-  const needsInit = language === 'python' && !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
+  const needsInit = !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
   const sizes = needsInit ? { D: 4, C: 3 } : undefined;
   const wrt0 = options.wrt ?? (layer ? loss.params.find(isDifferentiable) ?? defaultWrt(loss.params, cls) : defaultWrt(loss.params, cls));
   const generate = (batchSize: number, genSeed: number): Inputs => {
-    const made = generateInputs([...loss.params, ...gradientOnly], { batchSize, seed: genSeed, batched, externalWeights: externalWeights && !sizes, defaults: loss.defaults, sizes, outputLike: wrt0 });
+    const generated = generateInputs([...loss.params, ...gradientOnly], { batchSize, seed: genSeed, batched, externalWeights: externalWeights && !sizes, defaults: loss.defaults, sizes, outputLike: wrt0, classifier: namedClassifier(loss.name) });
+    const made = layer ? sameShapedOperands(generated, loss.params, genSeed) : generated;
     for (const g of gradientOnly) if (!(g in made)) made[g] = made[wrt0] !== undefined ? JSON.parse(JSON.stringify(made[wrt0]).replace(/-?\d+(\.\d+)?(e-?\d+)?/g, '0')) : 0;
     return needsInit && cls?.initParams ? { __init__: generateInit(cls.initParams, cls.initDefaults ?? {}, sizes!, genSeed), ...made } : made;
   };
   const inputs = options.inputs ?? generate(options.batchSize ?? 4, seed);
   const wrt = wrt0;
   const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);
+  const refused = (m: Msg) => errorReport({ ...base, language, functions: functions.map(summarize), wrt, inputs }, ['bad-input'], [m]);
+  if (shapeOfJson(inputs[wrt]) !== undefined && total === 0) {
+    return refused(msg('{0} has no elements: there is nothing to differentiate. Give it at least one number.', wrt));
+  }
+  const h = options.h ?? DEFAULT_H;
+  const scale = Math.max(1, maxAbs(inputs[wrt]));
+  if (!(h > 0) || !Number.isFinite(h) || h < MIN_RELATIVE_H * scale) {
+    return refused(msg('h = {0} is too small for float64: next to values as large as {1}, x + h and x − h differ from x only by rounding (float64 keeps about 16 digits), so the central difference measures rounding, not your function. Use h between {2} and 1e-2 (the book: 1e-4).', fmt(h), fmt(scale), fmt(MIN_RELATIVE_H * scale)));
+  }
   const regParam = loss.params.find((q) => roleOf(q) === 'reg' && typeof inputs[q] === 'number' && inputs[q] !== 0);
   const returned = (f?: FunctionInfo) => (f && language === 'python' ? returnNames(textOf(f)) : undefined);
   const order = loss.params.filter((q) => ['weights', 'bias'].includes(roleOf(q)));
@@ -203,8 +277,10 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     file,
     source,
     loss: { name: loss.name, className: loss.className },
+    ...(language !== 'python' && cls?.initParams?.length ? { initParams: cls.initParams } : {}),
     params: loss.params,
-    gradient: gradient && call ? { name: gradient.name, className: gradient.className, style: call.style, args: call.args } : undefined,
+    ...(optional.length ? { optional } : {}),
+    gradient: gradient && call ? { name: gradient.name, className: gradient.className, style: call.style, args: call.args, ...(gradientFile ? { file: gradientFile } : {}) } : undefined,
     inputs,
     wrt,
     h: options.h ?? DEFAULT_H,
@@ -217,12 +293,12 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     gradientOrder: order.length ? order : loss.params.filter(isDifferentiable),
     outputArgs,
     useReturned: options.gradientName !== null,
-    layer: layer ? 'layer' : undefined,
+    layer: layer ? 'layer' : cacheLayer ? 'cache' : undefined,
     variants: regParam ? [{ label: `${regParam} = 0`, inputs: { [regParam]: 0 } }] : undefined,
     stepHs: stepHs(options.h ?? DEFAULT_H),
     stepLimit: 100,
     sweepHs: SWEEP_HS,
-    probes: loss.className ? undefined : bookProbes(loss.params),
+    probes: loss.className ? undefined : bookProbes(required),
     seed,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
@@ -230,30 +306,9 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   return { request, language, loss, gradient, functions, cls, wrtChoices: layer ? [...new Set([wrt, ...choices])] : choices, lossSource: textOf(loss), batched, externalWeights, generate, anyShape: options.anyShape };
 }
 
-/** The names in a function's last `return a, b` (Python), when each is a plain name. */
-export function returnNames(text: string): string[] | undefined {
-  const returns = text.split('\n').map((l) => /^\s*return\s+(.*?)\s*(#.*)?$/.exec(l)?.[1]).filter((r): r is string => !!r);
-  const last = returns[returns.length - 1]?.replace(/^\((.*)\)$/, '$1');
-  if (!last) return undefined;
-  // Split at top-level commas; each part is named by its leading name (dj_dw / m → dj_dw).
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of last) {
-    if ('([{'.includes(c)) depth++;
-    if (')]}'.includes(c)) depth--;
-    if (c === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim()) parts.push(cur);
-  if (parts.length < 2) return undefined;
-  const names = parts.map((q) => /^\s*([A-Za-z_]\w*)\s*(?:$|[-+*/@.])/.exec(q)?.[1] ?? '');
-  return names.every((n) => n && !/^(np|numpy|math)$/.test(n)) ? names : undefined;
-}
+export { returnNames };
 
-function errorReport(
+export function errorReport(
   base: { file: string; language: Language; functions: FunctionSummary[]; wrt: string; wrtChoices: string[]; h: number; inputs: Inputs },
   codes: DiagnosisCodeAny[],
   messages: Msg[],
@@ -279,8 +334,23 @@ export async function runCheck(options: CheckOptions, runners: Runners, signal?:
  */
 export async function runPrepared(prepared: Prepared, runners: Runners, signal?: AbortSignal, started = Date.now()): Promise<CheckReport> {
   const runner = prepared.language === 'python' ? runners.python : runners.js;
-  const result = await runner(prepared.request, signal);
-  const report = analyse(prepared, result, runners.pythonHint);
+  let result: RunResult;
+  let report: CheckReport;
+  try {
+    // Whatever a runner returns is checked in shape before it is compared (answer.ts).
+    result = validateRunResult(await runner(prepared.request, signal));
+  } catch (e) {
+    const why = e instanceof AnswerError ? `the checker's answer is malformed: ${e.message}` : `the checker failed: ${errorMessage(e)}`;
+    result = { ok: false, error: { kind: 'internal', message: why } };
+  }
+  try {
+    report = analyse(prepared, result, runners.pythonHint);
+  } catch (e) {
+    // A report whatever happens: a page waiting on "running" must always get one.
+    const error = { kind: 'internal' as const, message: `the result could not be analysed: ${errorMessage(e)}`, detail: (e as Error)?.stack };
+    report = analyse(prepared, { ok: false, error }, runners.pythonHint);
+  }
+  if (result.output) report.output = result.output;
   report.elapsedMs = Date.now() - started;
   return report;
 }
@@ -324,11 +394,18 @@ function analyseGroups(p: Prepared, result: RunOutput, base: ReportBase): CheckR
     ? worst.summary
     : msg('{0} holds {1} parameter groups; {2} of them pass ({3}). Largest relative error: {4}.', p.request.wrt, groups.length, passed, list, rel.length ? fmt(Math.max(...rel)) : '—');
   const failing = groups.filter((g) => g.verdict === 'fail');
+  // Each failing group's headline; a diagnosis shared by several groups is said once.
+  const seen = new Set<string>();
+  const once = (m: Msg) => {
+    const key = JSON.stringify(m);
+    return seen.has(key) ? false : (seen.add(key), true);
+  };
   return {
     ...worst,
     wrt: p.request.wrt,
     summary,
-    messages: failing.flatMap((g) => [g.summary, ...g.messages]).concat(failing.length ? [] : worst.messages),
+    gradientFrom: worst.gradientFrom?.replace(/ → [^→]*$/, ''),
+    messages: failing.flatMap((g) => [g.summary, ...g.messages]).concat(failing.length ? [] : worst.messages).filter(once),
     diagnosis: [...new Set(groups.flatMap((g) => g.diagnosis))],
     maxRelativeError: rel.length ? Math.max(...rel) : null,
     checked: groups.reduce((n, g) => n + g.checked, 0),

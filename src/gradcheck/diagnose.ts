@@ -81,7 +81,53 @@ export function scaleFactor(p: Pairs): number | undefined {
   return allClose(p.a, p.n.map((v) => c * v), p.atol) ? c : undefined;
 }
 
-function scaleFinding(c: number, N: number | undefined, fixes: GradientFixes): Finding {
+/** Arrays whose non-batch sizes could be the factor: the differentiated input first, then the others. */
+function arraysOf(req: RunRequest, out: RunOutput): { name: string; shape: number[] }[] {
+  // What the loss averages over is data, targets or outputs (t of X·W − t) before the weights.
+  const list: { name: string; shape: number[] }[] = [];
+  for (const [k, v] of Object.entries(req.inputs)) {
+    if (k === req.wrt || !Array.isArray(v) || !Array.isArray(v[0])) continue;
+    list.push({ name: k, shape: [v.length, (v[0] as unknown[]).length] });
+  }
+  const rank = (name: string) => (['target', 'labels', 'probs', 'logits'].includes(roleOf(name)) ? 0 : 1);
+  list.sort((a, b) => rank(a.name) - rank(b.name));
+  list.push({ name: req.wrt, shape: out.shape });
+  return list.filter((a) => a.shape.length === 2);
+}
+
+/** A factor equal to another dimension than the batch: a mean over all elements against a mean over rows. */
+function dimensionFinding(c: number, N: number | undefined, arrays: { name: string; shape: number[] }[]): Finding | undefined {
+  const near = (x: number) => Math.abs(c - x) <= 1e-3 * Math.abs(x);
+  for (const a of arrays) {
+    const [rows, cols] = a.shape;
+    const size = rows * cols;
+    const shape = `(${rows}, ${cols})`;
+    if (cols > 1 && cols !== N && near(cols)) {
+      return { code: 'scale', message: msg('Your gradient is {0} times the numerical one — {0} is the size of axis 1 of {1} {2}, not the batch: the loss takes the mean over all {3} elements (np.mean) but the gradient divides by the batch size only. Divide the gradient by {1}.size ({3}) instead of {1}.shape[0].', cols, a.name, shape, size) };
+    }
+    if (cols > 1 && cols !== N && near(1 / cols)) {
+      return { code: 'scale', message: msg('Your gradient is 1/{0} of the numerical one — {0} is the size of axis 1 of {1} {2}, not the batch: the gradient divides by all {3} elements ({1}.size) but the loss only by the batch size (a mean over rows). Divide the gradient by {1}.shape[0] ({4}), as the loss does.', cols, a.name, shape, size, rows) };
+    }
+    if (size > 1 && size !== N && near(size) && rows > 1 && cols > 1) {
+      return { code: 'scale', message: msg('Your gradient is {0} times the numerical one — the number of elements of {1} {2}: the loss takes the mean over all of them (np.mean) but the gradient does not divide. Divide the gradient by {1}.size ({0}).', size, a.name, shape) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * yours = numerical · p(1 − p) element by element, for a loss written on probabilities: the
+ * gradient of binary cross entropy with respect to the logit (p − t), not to p.
+ */
+function logitFinding(req: RunRequest, out: RunOutput, p: Pairs): Finding | undefined {
+  const x = p.index.map((i) => out.x[i]);
+  if (!x.every((v) => v > 0 && v < 1) || !someSignal(p.n, p.atol)) return undefined;
+  if (!allClose(p.a, p.n.map((n, k) => n * x[k] * (1 - x[k])), p.atol)) return undefined;
+  const name = req.wrt;
+  return { code: 'logit', message: msg('Your gradient is the slope with respect to the logit z (for {0} = sigmoid(z)): {0} − t. This loss takes the probability {0} itself, and its slope with respect to {0} is ({0} − t) / ({0}·(1 − {0})) per element (with the loss\'s / N). Divide by {0} * (1 - {0}), or check the function that takes the logits.', name) };
+}
+
+function scaleFinding(c: number, N: number | undefined, fixes: GradientFixes, arrays: { name: string; shape: number[] }[] = []): Finding {
   const near = (x: number) => Math.abs(c - x) <= 1e-3 * Math.abs(x);
   if (N !== undefined && N > 1 && near(N)) {
     const fix = fixes.identified ?? fixes.derived('divide', fixes.batchName ?? String(N));
@@ -95,6 +141,8 @@ function scaleFinding(c: number, N: number | undefined, fixes: GradientFixes): F
       ? { code: 'scale', fix, message: msg("Your gradient is 1/{0} of the numerical one — the batch size N = {0}: your gradient divides by the batch size but the loss does not. Either divide the loss by the batch size too (the book's batch loss is an average), or keep this loss and write: {1}", N, fix.text) }
       : { code: 'scale', message: msg('Your gradient is 1/{0} of the numerical one — the batch size N = {0}. Your gradient divides by batch_size but the loss does not: did you forget / batch_size in the loss?', N) };
   }
+  const dim = dimensionFinding(c, N, arrays);
+  if (dim) return dim;
   const fix = fixes.identified ?? fixes.derived('divide', fmt(c));
   if (near(2) || near(0.5)) {
     return fix
@@ -199,12 +247,15 @@ export function failureFindings(req: RunRequest, out: RunOutput, analytic: numbe
   }
   if (signPattern(p)) return [signFinding(fixes)];
   const c = scaleFactor(p);
-  if (c !== undefined && c > 0) return [scaleFinding(c, batchSizeOf(req), fixes)];
+  const arrays = arraysOf(req, out);
+  if (c !== undefined && c > 0) return [scaleFinding(c, batchSizeOf(req), fixes, arrays)];
   if (c !== undefined) {
     // −N times: one fix for both (the identified gradient, or theirs divided by −N).
     const negative: GradientFixes = { ...fixes, derived: (ch, by) => (ch === 'divide' || ch === 'multiply' ? fixes.derived(ch, `-${by}`) : undefined) };
-    return [signFinding({ ...fixes, derived: () => undefined }), scaleFinding(-c, batchSizeOf(req), negative)];
+    return [signFinding({ ...fixes, derived: () => undefined }), scaleFinding(-c, batchSizeOf(req), negative, arrays)];
   }
+  const logit = logitFinding(req, out, p);
+  if (logit) return [logit];
   const t = transposedPairs(p, out.shape, analytic, true);
   if (t && allClose(t, p.n, atol)) {
     const [r, c] = out.shape;
@@ -221,7 +272,7 @@ export function failureFindings(req: RunRequest, out: RunOutput, analytic: numbe
   }
   if (out.shape.length === 2) {
     const labels = labelsFor(req, out.shape[0]);
-    if (labels && labels.some((l) => l !== 1) && someSignal(p.n, atol)) {
+    if (labels?.some((l) => l !== 1) && someSignal(p.n, atol)) {
       const scaled = p.index.map((i, k) => labels[positionOf(i, out.shape)[0]] * p.a[k]);
       if (allClose(p.n, scaled, atol)) {
         return [{ code: 'onehot-label', message: msg("The loss multiplies each row by its label: t is used as labels (y[np.arange(N), t]) and as one-hot (t * log y) at once. Use one form: one-hot −np.sum(t * np.log(y + 1e-7)) / N, or labels −np.sum(np.log(y[np.arange(N), t] + 1e-7)) / N.") }];

@@ -56,10 +56,15 @@ export function qualifiedName(f: Pick<FunctionInfo, 'name' | 'className'>): stri
   return f.className ? `${f.className}.${f.name}` : f.name;
 }
 
-/** "name" or "Class.method". */
+/**
+ * "name" or "Class.method". A name defined twice is its last definition, the one Python (and a
+ * JavaScript function declaration) leaves defined — in a notebook, a cell that redefines it.
+ */
 export function findFunction(o: Outline, name: string): FunctionInfo | undefined {
-  const [a, b] = name.split('.');
-  return b === undefined ? o.functions.find((f) => f.name === a && !f.className) ?? o.functions.find((f) => f.name === a) : o.functions.find((f) => f.className === a && f.name === b);
+  const dot = name.lastIndexOf('.');
+  const [a, b] = dot < 0 ? [name, undefined] : [name.slice(0, dot), name.slice(dot + 1)];
+  const last = (ok: (f: FunctionInfo) => boolean) => [...o.functions].reverse().find(ok);
+  return b === undefined ? last((f) => f.name === a && !f.className) ?? last((f) => f.name === a) : last((f) => f.className === a && f.name === b);
 }
 
 /** The innermost function whose lines hold `line` (1-based). */
@@ -85,6 +90,8 @@ export function gradientNames(f: string): string[] {
     `${f}Grad`, `grad${capital(f)}`, `d${capital(f)}`, `${f}Gradient`, `gradient${capital(f)}`, `${f}Prime`, `${f}Derivative`,
     `derivative${capital(f)}`, `${f}Backward`, `backward${capital(f)}`,
   ];
+  // CS231n's layers: affine_forward → affine_backward.
+  if (/_forward$/.test(f)) names.unshift(f.replace(/_forward$/, '_backward'));
   // compute_cost → compute_gradient, compute_cost_logistic → compute_gradient_logistic,
   // mse_loss → mse_grad, computeCost → computeGradient, loss → gradient.
   const words = f.split('_');
@@ -120,7 +127,7 @@ export function lossOfGradient(o: Outline, grad: FunctionInfo): FunctionInfo | u
 /** The hand-written gradient of `loss` by convention, if the file has one. */
 export function conventionalGradient(o: Outline, loss: FunctionInfo): FunctionInfo | undefined {
   const names = gradientNames(loss.name);
-  const candidates = o.functions.filter((f) => f !== loss && (f.className ?? '') === (loss.className ?? '') && !isNumericalName(f.name));
+  const candidates = o.functions.filter((f) => f !== loss && (f.className ?? '') === (loss.className ?? '') && !isNumericalName(f.name)).reverse();
   for (const n of names) {
     const hit = candidates.find((f) => f.name === n);
     if (hit) return hit;
@@ -159,7 +166,39 @@ export function indexesRows(code: string, names: string[]): boolean {
     const ident = '[A-Za-z_$][\\w$]*';
     const first = new RegExp(`\\b${name}\\s*\\.(?:map|forEach|every|some|filter)\\(\\s*\\(?\\s*(${ident})`).exec(code);
     const second = new RegExp(`\\b${name}\\s*\\.reduce\\(\\s*\\(\\s*${ident}\\s*,\\s*(${ident})`).exec(code);
-    const v = first?.[1] ?? second?.[1];
+    const loop = new RegExp(`\\bfor\\s*\\(\\s*(?:const|let|var)\\s+(${ident})\\s+of\\s+${name}\\s*\\)`).exec(code);
+    const v = first?.[1] ?? second?.[1] ?? loop?.[1];
     return v !== undefined && new RegExp(`\\b${esc(v)}\\s*(\\[|\\.(length|map|reduce|forEach)\\b)`).test(code);
   });
+}
+
+/**
+ * Whether a loss's text returns more than a number — `return loss, dW` (Python), `return [loss, dW]`,
+ * `return { cost, grad }` — so its gradient comes with it and no other function need be asked for.
+ */
+export function returnsGradient(code: string): boolean {
+  return /\breturn\s*\(?\s*[\w.[\]'"]+\s*,/.test(code) || /\breturn\s*\[\s*[^\]\s]/.test(code) || /\breturn\s*\{\s*[\w$'"]+\s*[:,}]/.test(code);
+}
+
+/** The names in a function's last `return a, b` (Python), when each is a plain name. */
+export function returnNames(text: string): string[] | undefined {
+  const returns = text.split('\n').map((l) => /^\s*return\s+(.*?)\s*(#.*)?$/.exec(l)?.[1]).filter((r): r is string => !!r);
+  const last = returns[returns.length - 1]?.replace(/^\((.*)\)$/, '$1');
+  if (!last) return undefined;
+  // Split at top-level commas; each part is named by its leading name (dj_dw / m → dj_dw).
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of last) {
+    if ('([{'.includes(c)) depth++;
+    if (')]}'.includes(c)) depth--;
+    if (c === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim()) parts.push(cur);
+  if (parts.length < 2) return undefined;
+  const names = parts.map((q) => /^\s*([A-Za-z_]\w*)\s*(?:$|[-+*/@.])/.exec(q)?.[1] ?? '');
+  return names.every((n) => n && !/^(np|numpy|math)$/.test(n)) ? names : undefined;
 }

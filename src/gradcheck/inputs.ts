@@ -25,6 +25,8 @@ export interface InputOptions {
   defaults?: Record<string, string>;
   /** Sizes for a network the check builds (TwoLayerNet): data width D and classes C. */
   sizes?: { D: number; C: number };
+  /** The function is named for classification (softmax_loss, svm_loss, cross_entropy): y beside x is labels. */
+  classifier?: boolean;
   /** The shape an output argument (grad, deltas) gets: that of the differentiated input. */
   outputLike?: string;
 }
@@ -81,8 +83,11 @@ export function isRegression(params: string[]): boolean {
 }
 
 /** Integer class labels: y, t or labels next to the data X — the `(W, X, y, reg)` signature. */
-function labelsBesideData(params: string[], p: string): boolean {
-  return /^(y|y_batch|y_train|labels)$/.test(p) && params.some((q) => q !== p && roleOf(q) === 'data') && !isRegression(params);
+function labelsBesideData(params: string[], p: string, network: boolean, namedClassifier = false): boolean {
+  // Only for a classifier: weights or a regularisation strength beside X (or a network the check builds),
+  // or a loss named for classification (CS231n's softmax_loss(x, y), svm_loss(x, y): scores and labels).
+  const classifier = network || namedClassifier || params.some((q) => ['weights', 'reg'].includes(roleOf(q)));
+  return /^(y|y_batch|y_train|labels)$/.test(p) && classifier && params.some((q) => q !== p && roleOf(q) === 'data') && !isRegression(params);
 }
 
 export function generateInputs(params: string[], options: InputOptions = DEFAULT_INPUT_OPTIONS): Inputs {
@@ -92,7 +97,7 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   // (y=None) or it is a regularisation strength (reg=0.0: a nonzero one makes its bugs show).
   const keep = (p: string) => p in defaults && defaults[p] !== 'None' && !['reg', 'labels', 'target', 'data', 'weights'].includes(roleOf(p));
   params = params.filter((p) => !keep(p));
-  const roles = params.map((p) => (labelsBesideData(params, p) ? 'labels' : roleOf(p)));
+  const roles = params.map((p) => (labelsBesideData(params, p, !!options.sizes, options.classifier) ? 'labels' : roleOf(p)));
   const hasWeights = roles.includes('weights') || !!options.externalWeights;
   const hasTarget = roles.includes('target') || roles.includes('labels');
   const batched = options.batched ?? true;
@@ -197,16 +202,37 @@ export function generateInit(initParams: string[], defaults: Record<string, stri
   const out: Inputs = {};
   const H = 5;
   for (const p of initParams) {
-    const size = INIT_SIZES.find(([re]) => re.test(p))?.[1];
+    // JavaScript spells them inputSize, hiddenSize, weightInitStd.
+    const snake = p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    const size = INIT_SIZES.find(([re]) => re.test(snake))?.[1];
     if (size) {
-      if (!(p in defaults) || /size|dim|num|n_|classes|features/i.test(p)) out[p] = size === 'D' ? sizes.D : size === 'C' ? sizes.C : H;
-    } else if (/hidden_size_list|hidden_sizes|hidden_dims|hidden_layers/i.test(p)) out[p] = [H];
-    else if (STD_NAMES.test(p) && !(p in defaults && /^['"]/.test(defaults[p]))) out[p] = INIT_STD;
+      if (!(p in defaults) || /size|dim|num|n_|classes|features/i.test(snake)) out[p] = size === 'D' ? sizes.D : size === 'C' ? sizes.C : H;
+    } else if (/hidden_size_list|hidden_sizes|hidden_dims|hidden_layers/i.test(snake)) out[p] = [H];
+    else if (STD_NAMES.test(snake) && !(p in defaults && /^['"]/.test(defaults[p]))) out[p] = INIT_STD;
     else if (p in defaults) continue;
     else if (roleOf(p) === 'weights') out[p] = Array.from({ length: sizes.D }, () => Array.from({ length: sizes.C }, () => awayFromZero(rng)));
     else if (roleOf(p) === 'bias') out[p] = Array.from({ length: sizes.C }, () => awayFromZero(rng));
     else out[p] = 3;
   }
+  return out;
+}
+
+/** A loss named for classification: softmax_loss, svm_loss_naive, cross_entropy, hinge, nll, log_loss. */
+export function namedClassifier(name: string): boolean {
+  return /softmax|svm|hinge|cross_?entropy|nll|log_?loss|logistic/i.test(name);
+}
+
+/**
+ * A layer whose forward takes several operands and no weights or labels (the book's
+ * MulLayer.forward(x, y), AddLayer): they meet element-wise, so each gets the first one's shape.
+ */
+export function sameShapedOperands(inputs: Inputs, params: string[], seed: number): Inputs {
+  const operands = params.filter((p) => p in inputs && isDifferentiable(p));
+  if (operands.length < 2 || params.some((p) => ['weights', 'bias', 'labels', 'target'].includes(roleOf(p)))) return inputs;
+  const rng = new Random(seed + 5);
+  const like = (v: Json): Json => (Array.isArray(v) ? v.map(like) : awayFromZero(rng));
+  const out = { ...inputs };
+  for (const p of operands.slice(1)) out[p] = like(inputs[operands[0]]);
   return out;
 }
 

@@ -18,7 +18,8 @@ import type { RunError, RunRequest, RunResult, TraceFrame } from './types';
  */
 
 const CHECK_FILE = 'gradient-lab-check.js';
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** A name, or a dotted path for an object's method (nnjs.functions.sigmoid's owner is nnjs.functions). */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 const EXTENSIONS = ['', '.ts', '.js', '.mjs', '.cjs', '.mts', '.cts', '.json'];
 
 interface Thrown {
@@ -90,7 +91,7 @@ export function userFrames(stack: string | undefined, folder: string, readLine: 
   const frames: TraceFrame[] = [];
   for (const raw of (stack ?? '').split('\n')) {
     const m = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/.exec(raw);
-    if (!m || !m[2].startsWith(folder + sep) || m[2].includes(`${sep}node_modules${sep}`)) continue;
+    if (!m?.[2].startsWith(folder + sep) || m[2].includes(`${sep}node_modules${sep}`)) continue;
     const line = Number(m[3]);
     frames.push({ file: m[2], line, function: m[1]?.replace(/^(Object|Function)\./, '') || undefined, source: readLine(m[2], line) });
   }

@@ -71,7 +71,15 @@ export function tokenize(src: string): Token[] {
     const prev = tokens[tokens.length - 1];
     if (!prev) return true;
     if (prev.type === 'ident') return BEFORE_EXPRESSION.has(prev.value);
-    if (prev.type === 'punct') return !(prev.value === ')' || prev.value === ']' || prev.value === '}' || prev.value === '++' || prev.value === '--');
+    if (prev.type === 'punct') {
+      // TypeScript's non-null `x!` (a `!` right after an operand) ends an operand too: `a! / b` divides.
+      const before = tokens[tokens.length - 2];
+      const operand = before?.type === 'num' || (before?.type === 'ident' && !BEFORE_EXPRESSION.has(before.value));
+      if (prev.value === '!' && before && before.end === prev.start && (operand || [')', ']'].includes(before.value))) {
+        return false;
+      }
+      return !(prev.value === ')' || prev.value === ']' || prev.value === '}' || prev.value === '++' || prev.value === '--');
+    }
     return false;
   };
 

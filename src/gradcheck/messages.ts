@@ -3,6 +3,7 @@
  * the extension translates the template (src/l10n/ko/gradcheck.json), the CLI prints English.
  * Arguments are preformatted strings, so numbers read the same in every language.
  */
+import { format } from '../util/text';
 
 export interface Msg {
   text: string;
@@ -15,7 +16,7 @@ export function msg(text: string, ...args: (string | number)[]): Msg {
 
 /** Fills in {0}, {1}, ... (what vscode.l10n.t does after translating). */
 export function formatMsg(m: Msg, translate: (text: string) => string = (t) => t): string {
-  return translate(m.text).replace(/\{(\d+)\}/g, (all, i) => m.args[Number(i)] ?? all);
+  return format(translate(m.text), ...m.args);
 }
 
 /** A number as a learner reads it: 4 significant digits, exponent form when very small or large. */

@@ -1,11 +1,14 @@
 import { dirname } from 'path';
+import { AnswerError, validateRunResult } from './answer';
 import { spawnJsonChild } from './childRun';
 import { rememberInterpreter, resolveInterpreter } from './interpreterCache';
 import type { RunRequest, RunResult } from './types';
+import { errorMessage } from '../util/text';
 
 /**
  * Runs media/python/gradcheck_harness.py in the learner's interpreter: one child process per
- * check, the request on stdin, the result on stdout, killed when the time is up. The working
+ * check, the request on stdin, the result on the run's own answer channel (childRun.ts: a pipe on
+ * fd 3 or a nonce-framed stdout line), the process group killed when the time is up. The working
  * folder is the learner's, so `sys.path.append(os.pardir)` and their imports work as in a
  * terminal; nothing is written there. The process plumbing is childRun.ts's spawnJsonChild.
  */
@@ -15,6 +18,8 @@ export interface PythonRunnerOptions {
   python: string;
   /** Absolute path of gradcheck_harness.py. */
   harness: string;
+  /** Resident memory limit of the interpreter's process group, in MB (default PYTHON_MEMORY_MB). */
+  memoryMb?: number;
 }
 
 const MARK = '\x1eGRADCHECK ';
@@ -23,11 +28,27 @@ const PHASE = '\x1ePHASE ';
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 const NUMERIC_KEYS = new Set(['f0', 'f0Again', 'h', 'elapsedMs']);
 
+/** The harness's answer line as a RunResult, checked in shape and type (throws AnswerError or SyntaxError). */
 export function decodeResult(line: string): RunResult {
-  return JSON.parse(line, (key, value) =>
-    typeof value === 'string' && value in NON_FINITE && (/^\d+$/.test(key) || NUMERIC_KEYS.has(key)) ? NON_FINITE[value] : value,
-  ) as RunResult;
+  return validateRunResult(
+    JSON.parse(line, (key, value) =>
+      typeof value === 'string' && value in NON_FINITE && (/^\d+$/.test(key) || NUMERIC_KEYS.has(key)) ? NON_FINITE[value] : value,
+    ),
+  );
 }
+
+/** An answer line (the harness's or the JavaScript worker's) as the result, or "malformed" saying why. */
+export function resultFromAnswer(answer: string, output: RunResult['output']): RunResult {
+  try {
+    return { ...decodeResult(answer), output };
+  } catch (e) {
+    const why = e instanceof AnswerError ? e.message : `not JSON (${errorMessage(e)})`;
+    return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${why}` }, output };
+  }
+}
+
+/** Resident memory of the interpreter (and what it starts) before the check is stopped. */
+export const PYTHON_MEMORY_MB = 4096;
 
 export async function runPython(request: RunRequest, options: PythonRunnerOptions, signal?: AbortSignal): Promise<RunResult> {
   let phase = 'start';
@@ -38,7 +59,8 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
     args: [options.harness],
     cwd: dirname(request.file),
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', MPLBACKEND: 'Agg', PYTHONUNBUFFERED: '1' },
-    input: JSON.stringify(request),
+    input: (answer) => JSON.stringify({ ...request, answer }),
+    memoryLimitMb: options.memoryMb ?? PYTHON_MEMORY_MB,
     mark: MARK,
     timeoutMs: request.timeoutMs,
     signal,
@@ -63,13 +85,15 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
         },
       };
     }
+    case 'memory':
+      return { ok: false, error: { kind: 'memory', message: `out-of-memory: Python used more than ${out.limitMb} MB`, phase } };
+    case 'bad-answer':
+      return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${out.reason}` }, output: out.output };
     case 'answer':
-      try {
-        const result = decodeResult(out.answer);
+      {
+        const result = resultFromAnswer(out.answer, out.output);
         if (result.ok) rememberInterpreter(options.python, dirname(request.file), result.executable);
         return result;
-      } catch (e) {
-        return { ok: false, error: { kind: 'internal', message: `unreadable harness output: ${(e as Error).message}` } };
       }
     case 'no-answer': {
       const tail = out.stderr.split('\n').filter((l) => !l.startsWith(PHASE)).join('\n').trim().slice(-1500);
@@ -77,7 +101,8 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
         return { ok: false, error: { kind: 'no-python', message: `'${options.python}' is not Python 3.6 or newer`, python: options.python, detail: tail } };
       }
       if (/MemoryError/.test(tail)) return { ok: false, error: { kind: 'memory', message: 'Python ran out of memory', detail: tail } };
-      return { ok: false, error: { kind: 'internal', message: `Python exited (code ${out.code}) without a result`, detail: tail, phase } };
+      const how = out.signal ? `signal ${out.signal}` : `code ${out.code}`;
+      return { ok: false, error: { kind: 'internal', message: `Python exited (${how}) without a result`, detail: tail, phase }, output: out.output };
     }
   }
 }

@@ -6,11 +6,15 @@
  * TypeScript 7 has no JavaScript API, while Node's own `module.stripTypeScriptTypes` needs
  * Node ≥ 22.13 (VS Code 1.90 runs Node 20).
  *
- * It covers what learners write: annotations on parameters, variables, fields and return types,
- * optional `?` and definite `!`, generics on declarations and `new X<T>()`, `as`/`satisfies`,
- * non-null `x!`, `interface`, `type`, `declare`, `import type`, access modifiers, `implements`,
- * overload and abstract signatures. Syntax that needs a real transform (enum, namespace,
- * constructor parameter properties) is refused with its line, so the learner knows what to change.
+ * It covers what learners write: annotations on parameters, variables, fields, catch clauses and
+ * return types, optional `?` and definite `!`, generics on declarations and methods (also in object
+ * literals), type arguments on calls, `new`, tagged templates and instantiations (`f<T>(x)`, as
+ * TypeScript reads `a < b > (c)`), `as`/`satisfies` (also after an object literal and inside `${}`),
+ * non-null `x!`, `interface`, `type`, `declare`, `import type`, `typeof import('m')` types, access
+ * modifiers, `implements`, overload and abstract signatures. Syntax that needs a real transform
+ * (enum, namespace, constructor parameter properties, `import x = require()`, `export =`, `<T>x`
+ * assertions) is refused with its line, so the learner knows what to change. Node's own stripper
+ * (amaro) gives the same output on every snippet of test/unit/gradcheckStripDifferential.test.ts.
  * One pass over the tokens, so the walk below shares its state; the type grammar is tsTypes.ts.
  */
 import { matching, tokenize } from './jsTokens';
@@ -21,6 +25,8 @@ export { UnsupportedTypeScript };
 const KEYWORDS_BEFORE_PAREN = new Set(['if', 'for', 'while', 'switch', 'catch', 'with', 'return', 'typeof', 'function', 'await', 'yield', 'new', 'void', 'delete', 'in', 'of', 'instanceof', 'case', 'do', 'else', 'throw']);
 const MEMBER_MODIFIERS = new Set(['public', 'private', 'protected', 'readonly', 'override', 'declare', 'abstract']);
 const PARAM_PROPERTY = new Set(['public', 'private', 'protected', 'readonly', 'override']);
+/** Punctuation that may appear inside type arguments. */
+const TYPE_PUNCT = new Set(['.', ',', '<', '>', '>>', '>>>', '[', ']', '|', '&', '{', '}', '(', ')', '=>', ':', '?', ';', '-', '...']);
 
 export function stripTypes(src: string): string {
   const t = tokenize(src);
@@ -226,6 +232,17 @@ export function stripTypes(src: string): string {
 
   for (let i = 0; i < t.length; i++) {
     if (consumed[i]) continue;
+    if (t[i].type === 'template' && t[i].value.includes('${')) {
+      // `${x as number}`: strip each substitution as code of its own, in place.
+      for (const [a, b] of substitutions(t[i].value)) {
+        const inner = t[i].value.slice(a, b);
+        const stripped = stripTypes(inner);
+        for (let c = 0; c < inner.length; c++) {
+          if (stripped[c] !== inner[c]) blanks.push([t[i].start + a + c, t[i].start + a + c + 1]);
+        }
+      }
+      continue;
+    }
     // A class member is read as a whole (balanced), before the bracket count sees its first token.
     if (memberStartAt(i)) {
       i = classMember(i, classStack[classStack.length - 1]) - 1;
@@ -248,6 +265,9 @@ export function stripTypes(src: string): string {
 
     if (tok.type === 'ident') {
       const start = atStatementStart(i);
+      if (start && ((v === 'import' && t[i + 1]?.type === 'ident' && is(i + 2, '=')) || (v === 'export' && is(i + 1, '=')))) {
+        fail(i, v === 'import' ? "import x = require('m') is not supported: write import x from 'm'" : 'export = is not supported: write export default');
+      }
       if (start && v === 'import' && !is(i + 1, '(') && !is(i + 1, '.')) {
         const e = statementEnd(i);
         if (isWord(i + 1, 'type') && !is(i + 2, ',') && !isWord(i + 2, 'from')) blank(i, e);
@@ -337,7 +357,8 @@ export function stripTypes(src: string): string {
         binding(i + 1);
         continue;
       }
-      if ((v === 'as' || v === 'satisfies') && expressionEnds(i - 1) && !atStatementStart(i) && t[i + 1] && !is(i + 1, ',') && !is(i + 1, ')') && !is(i + 1, ';') && !is(i + 1, '=')) {
+      const afterLiteral = is(i - 1, '}') && !tok.nlBefore; // `{ a: 1 } as R`
+      if ((v === 'as' || v === 'satisfies') && (afterLiteral || (expressionEnds(i - 1) && !atStatementStart(i))) && t[i + 1] && !is(i + 1, ',') && !is(i + 1, ')') && !is(i + 1, ';') && !is(i + 1, '=')) {
         const e = isWord(i + 1, 'const') ? i + 2 : parseType(i + 1);
         blank(i, e);
         i = e - 1;
@@ -369,6 +390,17 @@ export function stripTypes(src: string): string {
           i = e - 1;
           continue;
         }
+        if (!isWord(i - 1, 'async') && e > 0) fail(i, 'type assertions like <T>x are not supported: write x as T');
+      }
+      if (v === '<' && expressionEnds(i - 1)) {
+        // Type arguments, as TypeScript reads them: f<T>(x), o.m<T>(), f<T>`tpl`, and f<T>
+        // (an instantiation) — also a method's own <T> in an object literal, m<T>(x: T) { }.
+        const e = angleEnd(i);
+        if (e > 0 && onlyTypeTokens(i + 1, e - 1) && typeArgumentsEnd(e)) {
+          blank(i, e);
+          i = e - 1;
+          continue;
+        }
       }
       if (v === '!' && expressionEnds(i - 1) && !tok.nlBefore && i > 0) {
         blank(i, i + 1);
@@ -377,6 +409,16 @@ export function stripTypes(src: string): string {
       if (v === '(') {
         const close = matching(t, i);
         if (close < 0) continue;
+        let before = i - 1; // the token before the '(' that is not a blanked <T>
+        while (before > 0 && consumed[before]) before--;
+        if (isWord(before, 'catch')) {
+          // catch (e: unknown)
+          let j = i + 1;
+          if (is(j, '{') || is(j, '[')) j = matching(t, j) + 1;
+          else j++;
+          if (is(j, ':')) blankAnnotation(j);
+          continue;
+        }
         if (is(close + 1, '=>')) {
           processParams(i, close, false);
           continue;
@@ -388,16 +430,36 @@ export function stripTypes(src: string): string {
           } catch {
             e = -1;
           }
-          if (e > 0 && (is(e, '=>') || (is(e, '{') && t[i - 1]?.type === 'ident' && !KEYWORDS_BEFORE_PAREN.has(t[i - 1].value)))) {
+          if (e > 0 && (is(e, '=>') || (is(e, '{') && t[before]?.type === 'ident' && !KEYWORDS_BEFORE_PAREN.has(t[before].value)))) {
             processParams(i, close, false);
             blank(close + 1, e);
           }
           continue;
         }
         // Method shorthand in an object literal: name(x: T) { ... }.
-        if (is(close + 1, '{') && t[i - 1]?.type === 'ident' && !KEYWORDS_BEFORE_PAREN.has(t[i - 1].value)) processParams(i, close, t[i - 1].value === 'constructor');
+        if (is(close + 1, '{') && t[before]?.type === 'ident' && !KEYWORDS_BEFORE_PAREN.has(t[before].value)) {
+          processParams(i, close, t[before].value === 'constructor');
+        }
       }
     }
+  }
+
+  /** Whether t[a..b) could all be type text (names, literals, type punctuation): no operators. */
+  function onlyTypeTokens(a: number, b: number): boolean {
+    if (b <= a) return false;
+    for (let j = a; j < b; j++) {
+      if (t[j].type === 'regex') return false;
+      if (t[j].type === 'punct' && !TYPE_PUNCT.has(t[j].value)) return false;
+    }
+    return true;
+  }
+
+  /** Whether what follows `f<T>` makes the <T> type arguments (a call, a tagged template, an instantiation). */
+  function typeArgumentsEnd(e: number): boolean {
+    const n = t[e];
+    if (!n) return true;
+    if (n.type === 'template' || is(e, '(')) return true;
+    return !n.nlBefore && [')', ']', '}', ';', ',', '?.'].includes(n.value) && n.type === 'punct';
   }
 
   function isOverload(k: number): boolean {
@@ -436,6 +498,50 @@ export function stripTypes(src: string): string {
   }
 
   return applyBlanks(src, blanks);
+}
+
+/**
+ * The code ranges [start, end) of a template literal's `${ … }` substitutions (not nested ones),
+ * scanned as jsTokens.ts scans templates: braces counted, strings and nested templates skipped.
+ */
+function substitutions(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  /** From the character after an opening quote or backtick q, the index after its closing one. */
+  const skipQuoted = (q: string, from: number): number => {
+    let j = from;
+    while (j < text.length && text[j] !== q) {
+      if (text[j] === '\\') j++;
+      else if (q === '`' && text[j] === '$' && text[j + 1] === '{') j = codeEnd(j + 2);
+      j++;
+    }
+    return j + 1;
+  };
+  /** From just after `${`, the index of its closing brace. */
+  const codeEnd = (from: number): number => {
+    let depth = 1;
+    let j = from;
+    while (j < text.length) {
+      const c = text[j];
+      if (c === '"' || c === "'" || c === '`') {
+        j = skipQuoted(c, j + 1);
+        continue;
+      }
+      if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) return j;
+      j++;
+    }
+    return j;
+  };
+  let j = 1;
+  while (j < text.length - 1) {
+    if (text[j] === '\\') j += 2;
+    else if (text[j] === '$' && text[j + 1] === '{') {
+      const end = codeEnd(j + 2);
+      out.push([j + 2, end]);
+      j = end + 1;
+    } else j++;
+  }
+  return out;
 }
 
 /** Replaces each range with spaces, keeping line breaks so every line stays where it was. */

@@ -57,6 +57,11 @@ export function typeReader(t: Token[]): TypeReader {
         return m + 1;
       }
       if (tok.value === '-' && t[k + 1]?.type === 'num') return k + 2;
+      // A generic function type: <T>(x: T) => T.
+      if (tok.value === '<') {
+        const e = angleEnd(k);
+        if (e > 0 && is(e, '(')) return parsePrimary(e);
+      }
       return fail(k, `a type cannot start with '${tok.value}'`);
     }
     if (tok.type === 'str' || tok.type === 'num' || tok.type === 'template') return k + 1;
@@ -64,8 +69,11 @@ export function typeReader(t: Token[]): TypeReader {
     if (TYPE_PREFIX.has(tok.value) && t[k + 1] && !t[k + 1].nlBefore && (t[k + 1].type === 'ident' || is(k + 1, '(') || is(k + 1, '{') || is(k + 1, '['))) {
       return parsePostfix(parsePrimary(k + 1));
     }
-    if (tok.value === 'new' && is(k + 1, '(')) return parsePrimary(k + 1);
+    if (tok.value === 'new' && (is(k + 1, '(') || is(k + 1, '<'))) return parsePrimary(is(k + 1, '<') ? angleEnd(k + 1) : k + 1);
+    if (tok.value === 'abstract' && isWord(k + 1, 'new')) return parsePrimary(k + 1);
     let j = k + 1;
+    // import('./module').Name: a module's type.
+    if (tok.value === 'import' && is(j, '(')) j = matching(t, j) + 1;
     while (is(j, '.') && t[j + 1]?.type === 'ident') j += 2;
     if (is(j, '<')) {
       const e = angleEnd(j);

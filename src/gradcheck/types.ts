@@ -16,6 +16,8 @@ export interface GradientRef extends FunctionRef {
   style: 'args' | 'numerical';
   /** For 'args': the input names passed, in the gradient's parameter order. */
   args: string[];
+  /** Absolute path of another file the gradient is in (`--grad ./grad.ts:gradient`); JS/TS. */
+  file?: string;
 }
 
 export interface RunRequest {
@@ -26,6 +28,10 @@ export interface RunRequest {
   loss: FunctionRef;
   /** The loss's parameters in call order (without self/this). */
   params: string[];
+  /** JavaScript: the constructor's parameters in order, for building the instance from inputs.__init__. */
+  initParams?: string[];
+  /** Parameters with a default value: left out of the call (so the default applies) unless the inputs set them. */
+  optional?: string[];
   gradient?: GradientRef;
   /**
    * Parameter name, or a path (self.W, self.params['W1'], params['b']) → number or nested array;
@@ -50,8 +56,11 @@ export interface RunRequest {
   outputArgs?: string[];
   /** Take a gradient the loss returns with it ((loss, grad), {loss, grad}); false with --grad none. */
   useReturned?: boolean;
-  /** 'layer': a class's forward/backward, checked through the upstream gradient dout. */
-  layer?: 'layer';
+  /**
+   * 'layer': a class's forward/backward; 'cache': CS231n's x_forward(...) → (out, cache) with
+   * x_backward(dout, cache) → (dx, dw, db). Both checked through the upstream gradient dout.
+   */
+  layer?: 'layer' | 'cache';
   /** The same check again with some inputs changed (reg = 0 beside a nonzero reg). */
   variants?: { label: string; inputs: Record<string, Json> }[];
   /** When the runner finds the input larger than this, it checks a seeded sample. */
@@ -97,6 +106,8 @@ export interface RunOutput {
   /** Python: sys.executable (a shim's real interpreter, started directly next time). */
   executable?: string;
   stdout?: string;
+  /** What the learner's code wrote to the process's stdout/stderr, bounded (childRun.ts). */
+  output?: LearnerOutput;
   /**
    * Where the compared gradient came from: a gradient function, returned with the loss, stored
    * by a layer's backward (self.dW), what backward returned, an output argument, or an
@@ -112,6 +123,14 @@ export interface RunOutput {
   groups?: (GroupOutput & { wrt: string })[];
   /** The variants' results (or the error one raised). */
   variants?: ({ label: string; inputs: Record<string, Json> } & (Partial<GroupOutput> & { error?: RunError }))[];
+}
+
+/** Learner output beyond the answer: kept up to capBytes a stream, the rest counted and dropped. */
+export interface LearnerOutput {
+  stdout: string;
+  stderr: string;
+  droppedBytes: number;
+  capBytes: number;
 }
 
 /** What a runner returns per differentiated input. */
@@ -135,6 +154,8 @@ export type ErrorKind =
 export interface TraceFrame {
   file: string;
   line: number;
+  /** In a notebook: the 1-based cell, `line` being a line of that cell. */
+  cell?: number;
   function?: string;
   source?: string;
 }
@@ -144,8 +165,10 @@ export interface RunError {
   /** The runtime's own message (e.g. "NameError: name 'idx' is not defined"). */
   message: string;
   file?: string;
-  /** 1-based, in the learner's file. */
+  /** 1-based, in the learner's file (in a notebook: in the cell `cell`). */
   line?: number;
+  /** In a notebook: the 1-based cell the error is in (or, for a timeout while loading, was running). */
+  cell?: number;
   column?: number;
   /** The text of that line. */
   source?: string;
@@ -172,6 +195,7 @@ export interface RunFailure {
   ok: false;
   error: RunError;
   stdout?: string;
+  output?: LearnerOutput;
 }
 
 export type RunResult = RunOutput | RunFailure;

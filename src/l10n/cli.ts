@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { format } from '../util/text';
 
 export type Bundle = Record<string, string>;
 export type Translate = (message: string, ...args: (string | number)[]) => string;
@@ -33,7 +34,7 @@ export function loadBundle(dir: string, lang: string | undefined): Bundle | unde
 export function translator(bundle: Bundle | undefined): Translate {
   return (message, ...args) => {
     const text = bundle && typeof bundle[message] === 'string' ? bundle[message] : message;
-    return text.replace(/\{(\d+)\}/g, (m, i) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+    return format(text, ...args);
   };
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'crypto';
+import { errorMessage } from '../util/text';
 
 export interface PageOptions {
   /** The bundle dist/webview/<page>.js and optional dist/webview/<page>/*.css. */
@@ -71,4 +72,17 @@ export function localize<T extends Record<string, string>>(table: T): T {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(table)) out[k] = vscode.l10n.t(v);
   return out as T;
+}
+
+/**
+ * A message from a page, parsed by its protocol's validator; a page is untrusted input, so one that
+ * fails is dropped and `drop` logs why (undefined comes back).
+ */
+export function validated<T>(raw: unknown, parse: (raw: unknown) => T, drop: (why: string) => void): T | undefined {
+  try {
+    return parse(raw);
+  } catch (e) {
+    drop(errorMessage(e));
+    return undefined;
+  }
 }

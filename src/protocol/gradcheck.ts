@@ -5,6 +5,7 @@
  * Pure: imported by the extension and the page.
  */
 import { ProtocolError, messageType, num, oneOf, str } from './validate';
+import { INSIDE_FROM_WEBVIEW, InsideFromWebview, InsideToWebview, parseInsideMessage } from './inside';
 
 export const GRADCHECK_VIEW_TYPE = 'gradientLab.checkGradient';
 
@@ -57,6 +58,10 @@ export interface ResultView {
   /** Plain-language diagnosis, one paragraph per finding. */
   messages: string[];
   codes: string[];
+  /** How it was checked, when not the plain case (dout, where the gradient came from, the constructor). */
+  notes?: string[];
+  /** A dict of parameters (self.params): one table per group. */
+  groups?: { wrt: string; verdict: GradcheckVerdict; headline: string; rows: RowView[]; hasAnalytic: boolean }[];
   /** Where in the learner's file an error points (for "Go to line"). */
   location?: { label: string; line: number; source?: string };
   thresholds: string;
@@ -71,7 +76,8 @@ export type GradcheckToWebview =
   | { type: 'setup'; setup: SetupView }
   | { type: 'inputs'; inputsText: string; wrt: string }
   | { type: 'running' }
-  | { type: 'result'; result: ResultView };
+  | { type: 'result'; result: ResultView }
+  | InsideToWebview;
 
 export type GradcheckFromWebview =
   | { type: 'ready' }
@@ -79,9 +85,10 @@ export type GradcheckFromWebview =
   | { type: 'preset'; id: PresetChoice }
   | { type: 'generate'; batchSize: number; seed: number }
   | { type: 'reveal'; line: number }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  | InsideFromWebview;
 
-const FROM_WEBVIEW = ['ready', 'run', 'preset', 'generate', 'reveal', 'cancel'] as const;
+const FROM_WEBVIEW = ['ready', 'run', 'preset', 'generate', 'reveal', 'cancel', ...INSIDE_FROM_WEBVIEW] as const;
 
 export const WRT_PATH = /^[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*('[^'\\]*'|"[^"\\]*"|\d+)\s*\])*$/;
 
@@ -98,7 +105,10 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
     case 'run': {
       const gradient = str(body, 'gradient', 200);
       const wrt = str(body, 'wrt', 200);
-      if (gradient !== '' && !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)?$/.test(gradient)) throw new ProtocolError('gradient must be a function name');
+      // A function of the file, of a file beside it (`./grad.ts:gradient`, from the picker), or the loss's own.
+      if (gradient !== '' && gradient !== '@returned' && !/^(\.\/[\w.-]+\.[cm]?[jt]s:)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(gradient)) {
+        throw new ProtocolError('gradient must be a function name');
+      }
       // A name or a path: W, self.W, self.params['W1'], net.params["b2"].
       if (!WRT_PATH.test(wrt)) throw new ProtocolError('wrt must be a parameter name or a path like self.params[\'W1\']');
       return { type, gradient, wrt, h: num(body, 'h', { min: 1e-300, max: 1 }), inputsText: str(body, 'inputsText', MAX_INPUTS_CHARS) };
@@ -109,6 +119,9 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
       return { type, batchSize: num(body, 'batchSize', { min: 1, max: 1000, integer: true }), seed: num(body, 'seed', { min: 0, max: 2 ** 31, integer: true }) };
     case 'reveal':
       return { type, line: num(body, 'line', { min: 1, max: 10_000_000, integer: true }) };
+    case 'replay':
+    case 'trace':
+      return parseInsideMessage(type, body);
   }
 }
 
@@ -120,6 +133,9 @@ export const GRADCHECK_STRINGS = {
   goToFunction: 'Go to the function',
   gradient: 'Hand-written gradient',
   noGradient: '(none: numerical gradient only)',
+  returnedGradient: 'returned by the loss with it (loss, grad)',
+  howChecked: 'How it was checked',
+  groupTable: '{0}: {1}',
   wrt: 'Differentiate with respect to',
   h: 'Step h',
   inputs: 'Inputs (JSON: argument name → number or nested array)',

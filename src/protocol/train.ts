@@ -3,9 +3,11 @@
  * ask for (validated here: a webview is untrusted input), the form's rules shared by both sides,
  * and the page's English string table. Pure: imported by the extension, the worker and the page.
  */
+import type { LossDiagnosis } from '../core/lossWatch';
 import { BOOK_DEFAULTS, StopReason, TrainConfig } from '../core/trainer';
 import { GradientMethod } from '../core/twoLayerNet';
 import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } from './validate';
+import { LEARNING_RATE_MAX, LearningRateChange, WATCH_STRINGS, WatchToWebview } from './trainWatch';
 
 export const TRAIN_VIEW_TYPE = 'gradientLab.train';
 
@@ -14,6 +16,10 @@ export type DatasetChoice = { kind: 'bundled' } | { kind: 'fashion' } | { kind: 
 /** Everything a run needs: the book's hyperparameters plus where the images come from. */
 export interface RunConfig extends TrainConfig {
   dataset: DatasetChoice;
+  /** Train on the first N training images only (absent or 0: all) — the "overfit a tiny set" check. */
+  trainImages?: number;
+  /** Every N iterations compare backprop with the numerical gradient (absent or 0: never). */
+  checkEvery?: number;
 }
 
 export const DEFAULT_RUN_CONFIG: RunConfig = { ...BOOK_DEFAULTS, dataset: { kind: 'bundled' } };
@@ -44,7 +50,11 @@ export interface RunView {
   wallSeconds: number;
   /** Why the run stopped early (divergence), in the learner's language. */
   message?: string;
+  /** What the loss says when the network is not learning (src/core/lossWatch.ts). */
+  diagnosis?: LossDiagnosis;
   hasModel: boolean;
+  /** Learning-rate changes made while the run trained (absent: the rate of config throughout). */
+  learningRateChanges?: LearningRateChange[];
 }
 
 /** A run's mini-batch losses: point k is the mean over iterations k·stride+1 … (k+1)·stride. */
@@ -103,7 +113,10 @@ export interface PanelOptions {
 export type TrainToWebview =
   | { type: 'init'; runs: RunView[]; histories: LossHistory[]; current?: string; options: PanelOptions }
   | { type: 'runStarted'; run: RunView }
-  | { type: 'progress'; id: string; fromIter: number; loss: number[]; epochs: EpochPoint[]; iter: number; iters: number; itPerSec: number; etaSeconds: number | null }
+  | {
+      type: 'progress'; id: string; fromIter: number; loss: number[]; epochs: EpochPoint[]; iter: number; iters: number;
+      itPerSec: number; etaSeconds: number | null; elapsedMs?: number; diagnosis?: LossDiagnosis;
+    }
   | { type: 'runState'; id: string; state: 'running' | 'paused' }
   | { type: 'runFinished'; run: RunView; history: LossHistory }
   | { type: 'runUpdated'; run: RunView; history?: LossHistory }
@@ -115,27 +128,33 @@ export type TrainToWebview =
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string }
   | { type: 'netCheck'; state: 'running'; batchSize: number }
   | { type: 'netCheck'; state: 'done'; result: NetCheckResult }
-  | { type: 'netCheck'; state: 'error'; text: string };
+  | { type: 'netCheck'; state: 'error'; text: string }
+  | WatchToWebview;
 
-/** Messages that are only their type. */
-export type TrainCommand = 'ready' | 'pause' | 'resume' | 'step' | 'stop' | 'reset' | 'loadModel' | 'importRun' | 'pickFolder';
-
-export type TrainFromWebview =
-  | { [K in TrainCommand]: { type: K } }[TrainCommand]
-  | { type: 'start'; config: RunConfig }
-  | { type: 'renameRun'; id: string; name: string }
-  | { type: 'setHidden'; id: string; hidden: boolean }
-  | { type: 'deleteRun'; id: string }
-  | { type: 'selectModel'; id: string }
-  | { type: 'exportRun'; id: string; format: 'csv' | 'json' }
-  | { type: 'exportChart'; chart: 'loss' | 'accuracy'; dataUrl: string }
-  | { type: 'saveModel'; id: string; format: 'json' | 'npz' }
-  | { type: 'predict'; requestId: number; id: string; pixels: number[] }
-  | { type: 'checkNetwork'; batchSize: number };
+/**
+ * What the page may send, derived from the table FROM_WEBVIEW below (one entry a message: its body's
+ * parser), as are the list of known types and parseTrainMessage. Adding a message is one entry there;
+ * the panel's handler switch then fails to compile until it handles the new type.
+ */
+export type TrainFromWebview = {
+  [K in keyof typeof FROM_WEBVIEW]: Flat<{ type: K } & ReturnType<(typeof FROM_WEBVIEW)[K]>>;
+}[keyof typeof FROM_WEBVIEW];
+type Flat<T> = { [K in keyof T]: T[K] };
 
 // ---- the form's rules (the page refuses bad values with these; the extension checks again) ----
 
-export type FieldName = 'hiddenSize' | 'learningRate' | 'batchSize' | 'iters' | 'weightInitStd' | 'seed' | 'gradientMethod' | 'dataset';
+export type FieldName =
+  | 'hiddenSize'
+  | 'learningRate'
+  | 'batchSize'
+  | 'iters'
+  | 'weightInitStd'
+  | 'seed'
+  | 'gradientMethod'
+  | 'dataset'
+  | 'sampling'
+  | 'trainImages'
+  | 'checkEvery';
 
 /** A reason a value is refused: a key of TRAIN_STRINGS and its {0}, {1} arguments. */
 export interface FieldError {
@@ -144,7 +163,8 @@ export interface FieldError {
   args: (string | number)[];
 }
 
-const INT_LIMITS = {
+/** The form's and the CLI's limits (hidden above 1000 would compile kernels past WebAssembly's function size). */
+export const INT_LIMITS = {
   hiddenSize: [1, 1000],
   batchSize: [1, 60000],
   iters: [1, 1_000_000],
@@ -176,6 +196,22 @@ export function checkRunConfig(v: Record<string, unknown>, trainCount?: number):
   if (trainCount !== undefined && Number.isInteger(batch) && batch > trainCount && !errors.some((e) => e.field === 'batchSize')) {
     errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainCount] });
   }
+  // Optional (older saved runs and forms do not have them): absent means the book's way.
+  const optionalInt = (field: 'trainImages' | 'checkEvery', max: number): number | undefined => {
+    if (v[field] === undefined) return undefined;
+    const x = n(field);
+    if (!Number.isInteger(x) || x < 0 || x > max) errors.push({ field, reason: 'errWhole', args: [0, max] });
+    return x > 0 ? x : undefined;
+  };
+  const trainImages = optionalInt('trainImages', INT_LIMITS.batchSize[1]);
+  const checkEvery = optionalInt('checkEvery', INT_LIMITS.iters[1]);
+  if (trainImages !== undefined && Number.isInteger(batch) && batch > trainImages && !errors.some((e) => e.field === 'batchSize')) {
+    errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainImages] });
+  }
+  const sampling = v.sampling;
+  if (sampling !== undefined && sampling !== 'replacement' && sampling !== 'shuffled') {
+    errors.push({ field: 'sampling', reason: 'errRange', args: ['replacement', 'shuffled'] });
+  }
   const method = v.gradientMethod;
   if (method !== 'backprop' && method !== 'numerical') errors.push({ field: 'gradientMethod', reason: 'errRange', args: ['backprop', 'numerical'] });
   const dataset = parseDataset(v.dataset);
@@ -192,6 +228,9 @@ export function checkRunConfig(v: Record<string, unknown>, trainCount?: number):
       seed: n('seed'),
       gradientMethod: method as GradientMethod,
       dataset,
+      ...(sampling === 'shuffled' ? { sampling } : {}),
+      ...(trainImages !== undefined ? { trainImages } : {}),
+      ...(checkEvery !== undefined ? { checkEvery } : {}),
     },
   };
 }
@@ -220,6 +259,26 @@ export function naiveNumericalSecondsPerIteration(hiddenSize: number, batchSize:
   return NUMPY_NAIVE_SECONDS_PER_ITERATION * (batchSize / 100) * p * p;
 }
 
+/** A diagnosis in words: what the loss did, why, and the book's lesson; `t` translates a TRAIN_STRINGS key. */
+export function diagnosisText(
+  d: LossDiagnosis,
+  learningRate: number,
+  t: (key: keyof typeof TRAIN_STRINGS, ...args: (string | number)[]) => string,
+  num: (x: number, digits: number) => string = (x, digits) => x.toFixed(digits),
+): string {
+  // JSON carries NaN as null.
+  const notANumber = (x: number | null) => (x === null || Number.isNaN(x) ? 'NaN' : String(x));
+  const classes = d.kind === 'not-a-number' ? 0 : Math.round(Math.exp(d.chance));
+  const what =
+    d.kind === 'not-a-number'
+      ? t('diagNotANumber', notANumber(d.loss), d.iter, learningRate)
+      : d.kind === 'rising'
+        ? t('diagRising', num(d.loss, 2), d.iter, classes, num(d.chance, 2), learningRate)
+        : t('diagSaturated', num(d.loss, 2), classes, num(d.chance, 2), d.iter, num(100 * d.trainAccuracy, 1),
+            learningRate, num(100 * d.saturation, 0));
+  return `${what} ${t('lrLesson')}`;
+}
+
 // ---- validating what the page sends ----
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -231,49 +290,72 @@ function runId(o: Record<string, unknown>): string {
   return id;
 }
 
-const TYPES = [
-  'ready', 'start', 'pause', 'resume', 'step', 'stop', 'reset', 'loadModel', 'importRun', 'pickFolder',
-  'renameRun', 'setHidden', 'deleteRun', 'selectModel', 'exportRun', 'exportChart', 'saveModel', 'predict', 'checkNetwork',
-] as const;
+type Body = Record<string, unknown>;
+const bare = (_body: Body) => ({});
+const withId = (body: Body) => ({ id: runId(body) });
+
+/** Every message the page may send and how its body is checked; the one list (see TrainFromWebview). */
+const FROM_WEBVIEW = {
+  ready: bare,
+  pause: bare,
+  resume: bare,
+  step: bare,
+  stop: bare,
+  reset: bare,
+  loadModel: bare,
+  importRun: bare,
+  pickFolder: bare,
+  start: (body: Body): { config: RunConfig } => {
+    const { config, errors } = checkRunConfig(record(body.config, 'config'));
+    if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
+    return { config };
+  },
+  renameRun: (body: Body) => {
+    const name = str(body, 'name', RUN_NAME_MAX).trim();
+    if (!name) throw new ProtocolError('name must not be empty');
+    return { id: runId(body), name };
+  },
+  setHidden: (body: Body) => ({ id: runId(body), hidden: bool(body, 'hidden') }),
+  deleteRun: withId,
+  selectModel: withId,
+  exportRun: (body: Body) => ({ id: runId(body), format: oneOf(body, 'format', ['csv', 'json'] as const) }),
+  saveModel: (body: Body) => ({ id: runId(body), format: oneOf(body, 'format', ['json', 'npz'] as const) }),
+  exportChart: (body: Body) => {
+    const dataUrl = str(body, 'dataUrl', MAX_PNG_DATA_URL);
+    if (!/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(dataUrl)) {
+      throw new ProtocolError('dataUrl must be a base64 PNG data URL');
+    }
+    return { chart: oneOf(body, 'chart', ['loss', 'accuracy'] as const), dataUrl };
+  },
+  predict: (body: Body) => {
+    const pixels = body.pixels;
+    if (!Array.isArray(pixels) || pixels.length !== IMAGE_PIXELS) {
+      throw new ProtocolError(`pixels must be an array of ${IMAGE_PIXELS} numbers`);
+    }
+    if (!pixels.every((p) => typeof p === 'number' && p >= 0 && p <= 1)) {
+      throw new ProtocolError('pixels must be numbers between 0 and 1');
+    }
+    return { requestId: num(body, 'requestId', { integer: true, min: 0 }), id: runId(body), pixels: pixels as number[] };
+  },
+  checkNetwork: (body: Body) => ({ batchSize: optNum(body, 'batchSize', { integer: true, min: 1, max: 100 }) ?? 3 }),
+  setLearningRate: (body: Body) => {
+    const learningRate = num(body, 'learningRate', { max: LEARNING_RATE_MAX });
+    if (!(learningRate > 0)) throw new ProtocolError('learningRate must be greater than 0');
+    return { learningRate };
+  },
+  findLearningRate: (body: Body): { config: RunConfig } => {
+    const { config, errors } = checkRunConfig(record(body.config, 'config'));
+    if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
+    return { config };
+  },
+};
+
+const TYPES = Object.keys(FROM_WEBVIEW) as (keyof typeof FROM_WEBVIEW)[];
 
 /** Returns the message typed, or throws ProtocolError saying what is wrong with it. */
 export function parseTrainMessage(msg: unknown): TrainFromWebview {
   const { type, body } = messageType(msg, TYPES);
-  switch (type) {
-    case 'ready': case 'pause': case 'resume': case 'step': case 'stop': case 'reset': case 'loadModel': case 'importRun': case 'pickFolder':
-      return { type };
-    case 'start': {
-      const { config, errors } = checkRunConfig(record(body.config, 'config'));
-      if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
-      return { type, config };
-    }
-    case 'renameRun': {
-      const name = str(body, 'name', RUN_NAME_MAX).trim();
-      if (!name) throw new ProtocolError('name must not be empty');
-      return { type, id: runId(body), name };
-    }
-    case 'setHidden':
-      return { type, id: runId(body), hidden: bool(body, 'hidden') };
-    case 'deleteRun': case 'selectModel':
-      return { type, id: runId(body) };
-    case 'exportRun':
-      return { type, id: runId(body), format: oneOf(body, 'format', ['csv', 'json'] as const) };
-    case 'saveModel':
-      return { type, id: runId(body), format: oneOf(body, 'format', ['json', 'npz'] as const) };
-    case 'exportChart': {
-      const dataUrl = str(body, 'dataUrl', MAX_PNG_DATA_URL);
-      if (!/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(dataUrl)) throw new ProtocolError('dataUrl must be a base64 PNG data URL');
-      return { type, chart: oneOf(body, 'chart', ['loss', 'accuracy'] as const), dataUrl };
-    }
-    case 'predict': {
-      const pixels = body.pixels;
-      if (!Array.isArray(pixels) || pixels.length !== IMAGE_PIXELS) throw new ProtocolError(`pixels must be an array of ${IMAGE_PIXELS} numbers`);
-      if (!pixels.every((p) => typeof p === 'number' && p >= 0 && p <= 1)) throw new ProtocolError('pixels must be numbers between 0 and 1');
-      return { type, requestId: num(body, 'requestId', { integer: true, min: 0 }), id: runId(body), pixels: pixels as number[] };
-    }
-    case 'checkNetwork':
-      return { type, batchSize: optNum(body, 'batchSize', { integer: true, min: 1, max: 100 }) ?? 3 };
-  }
+  return { type, ...FROM_WEBVIEW[type](body) } as TrainFromWebview;
 }
 
 // ---- the page's strings (English; the extension translates them with vscode.l10n.t) ----
@@ -319,6 +401,26 @@ export const TRAIN_STRINGS = {
   accuracyChart: 'Accuracy per epoch',
   iteration: 'iteration',
   epoch: 'epoch',
+  imagesSeen: 'images seen',
+  xAxis: 'x axis',
+  xAuto: 'Auto (images seen when batch sizes differ)',
+  xIterations: 'Iterations',
+  xEpochs: 'Epochs',
+  xImages: 'Images seen',
+  legendLoss: 'solid: smoothed · faint: each mini-batch',
+  legendAccuracy: 'solid: train · dashed: test',
+  batchNote:
+    '{0} iterations × batch {1} = {2} images seen: {3} epochs of {4} training images, each ending with an accuracy check on all {5} train and test images.',
+  batchSlow:
+    'Expect about {0}× the time of batch 100: each iteration computes the gradient of {1} images, and an epoch is only {2} iterations, so {3} epochs mean {3} accuracy checks.',
+  progressTextNoEta: 'Iteration {0} / {1} · {2} it/s · measuring the speed…',
+  sparkline: 'Loss so far: {0} → {1}',
+  moreActions: 'More actions for {0}',
+  bookSection: 'Deep Learning from Scratch, chapter {0}',
+  sec41: '4.1 Learning from data',
+  sec42: '4.2 Loss functions',
+  sec44: '4.4 Gradient',
+  sec45: '4.5 The learning algorithm',
   rawLoss: '{0} loss',
   smoothLoss: '{0} smoothed',
   trainAcc: '{0} train',
@@ -361,6 +463,14 @@ export const TRAIN_STRINGS = {
   statusLoaded: 'loaded model',
   resultText: 'test {0} · train {1} · {2} it in {3}',
   divergedAdvice: 'The loss became {0} at iteration {1}: the learning rate {2} is too large. Try a smaller one (the book uses 0.1).',
+  notLearning: 'not learning',
+  diagNotANumber: 'The loss became {0} at iteration {1}: the weights overflowed, so the learning rate {2} is too large.',
+  diagRising:
+    'The loss rose to {0} by iteration {1}: above ln {2} ≈ {3}, the loss of a network that gives every class the same probability. It is not learning: with learning rate {4} each step W ← W − η·∂L/∂W jumps past the minimum and lands higher up.',
+  diagSaturated:
+    'The loss has stayed at {0} ≈ ln {1} = {2} since iteration {3}: the network only guesses (train accuracy {4}%). The learning rate {5} is too large: its first steps pushed {6}% of the hidden sigmoids to 0 or 1, where sigmoid′(a) = (1 − y)·y ≈ 0, so almost no gradient reaches W1 and learning stops.',
+  lrLesson:
+    'Chapter 4.4: a learning rate that is too large makes gradient descent diverge (from (−3, 4), η = 10 runs off to about (−2.6e13, −1.3e12)); one that is too small barely moves. Try a smaller one: the book uses 0.1.',
   overfittingAdvice:
     'Overfitting: from epoch {0} to {1} train accuracy rose ({2} → {3}) while test accuracy fell ({4} → {5}). The network is fitting the training images, not digits; stopping at epoch {0} (early stopping) would keep the better model.',
   model: 'See the model',
@@ -397,6 +507,7 @@ export const TRAIN_STRINGS = {
   durMinutes: '{0} min',
   durHours: '{0} h',
   durDays: '{0} days',
+  ...WATCH_STRINGS,
 } as const;
 
 export type TrainStrings = { [K in keyof typeof TRAIN_STRINGS]: string };

@@ -8,6 +8,24 @@ import { messageType, oneOf } from './validate';
 export const LAB_IDS = ['loss', 'tangent', 'errorH', 'field', 'descent', 'simpleNet', 'saddle'] as const;
 export type LabId = (typeof LAB_IDS)[number];
 
+/**
+ * Context keys that tick a step off (`onContext:<key>` in package.json). A step is done when the
+ * learner does the thing: a lab was shown, a training run finished, a gradient check passed.
+ */
+export const PROGRESS_KEYS = {
+  lossLab: 'gradientLab.tutorial.lossLab',
+  diffLab: 'gradientLab.tutorial.diffLab',
+  gradientLab: 'gradientLab.tutorial.gradientLab',
+  descentLab: 'gradientLab.tutorial.descentLab',
+  simpleNetLab: 'gradientLab.tutorial.simpleNetLab',
+  /** Set by the training panel when a run finishes. */
+  trainingFinished: 'gradientLab.trainingFinished',
+  /** Set when an exercise check or a Check Gradient run passes. */
+  gradientCheckPassed: 'gradientLab.gradientCheckPassed',
+} as const;
+
+export type ProgressKey = (typeof PROGRESS_KEYS)[keyof typeof PROGRESS_KEYS];
+
 export function isLabId(v: unknown): v is LabId {
   return typeof v === 'string' && (LAB_IDS as readonly string[]).includes(v);
 }

@@ -1,6 +1,7 @@
 /** The words of a check result, for the output channel, the Problems panel and notifications. No vscode import. */
 import { EXERCISE_STRINGS as S } from './exerciseStrings';
 import type { Message, Verdict, VerdictStatus } from './exerciseVerdict';
+import { format } from '../util/text';
 
 /** vscode.l10n.t in the extension; a plain {0}-formatter in tests. */
 export type Translate = (template: string, ...args: (string | number)[]) => string;
@@ -25,6 +26,4 @@ export function diagnosticText(t: Translate, v: Verdict, fn: string): string {
   return `${fn} — ${say(t, v.label)}: ${say(t, v.detail)}.${hint}`;
 }
 
-export function formatTemplate(template: string, ...args: (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (m, i) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
-}
+export const formatTemplate = format;

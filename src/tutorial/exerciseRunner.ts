@@ -61,7 +61,7 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
     args: [opts.harness!],
     cwd: dirname(opts.file),
     env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
-    input: JSON.stringify({ file: opts.file, source: opts.source ?? null, checks: opts.checks, names: namesFor('python') }),
+    input: (answer) => JSON.stringify({ file: opts.file, source: opts.source ?? null, checks: opts.checks, names: namesFor('python'), answer }),
     mark: EXERCISE_MARK,
     timeoutMs,
     signal: opts.signal,
@@ -73,6 +73,10 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
       return { failure: { kind: 'crashed', message: 'cancelled' } };
     case 'spawn-error':
       return { failure: { kind: 'pythonMissing', python, message: out.error.message } };
+    case 'memory':
+      return { failure: { kind: 'crashed', message: `out-of-memory: more than ${out.limitMb} MB` } };
+    case 'bad-answer':
+      return { failure: { kind: 'crashed', message: `the checker's answer is malformed: ${out.reason}` } };
     case 'answer':
     case 'no-answer': {
       let reply: { outcomes?: RawOutcome[]; fatal?: HarnessError } | undefined;
@@ -81,7 +85,7 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
       } catch {
         reply = undefined;
       }
-      if (reply?.outcomes) return { outcomes: reply.outcomes };
+      if (Array.isArray(reply?.outcomes)) return { outcomes: reply!.outcomes! };
       if (reply?.fatal?.type === 'numpyMissing') return { failure: { kind: 'numpyMissing', python: reply.fatal.message || python, version: reply.fatal.version || '?' } };
       if (reply?.fatal) return { failure: { kind: 'load', error: reply.fatal } };
       const code = out.kind === 'no-answer' ? out.code : 0;
@@ -95,7 +99,10 @@ async function runJavaScript(opts: RunOptions): Promise<RunResult> {
   const source = opts.source ?? (await readFile(opts.file, 'utf8'));
   const request: JsCheckRequest = { source, filename: opts.file, checks: [...opts.checks], names: namesFor('javascript'), callTimeoutMs: Math.min(5000, Math.max(100, timeoutMs / 4)) };
   // The learner's code gets its own heap limit: a runaway array cannot take the extension host down.
-  const out = await runWorker<JsCheckReply>({ path: opts.worker!, workerData: request, resourceLimits: { maxOldGenerationSizeMb: 256 }, timeoutMs, signal: opts.signal });
+  // Only a reply of the right shape is the answer: a stray message from the learner's code is ignored.
+  const isReply = (m: unknown): m is JsCheckReply =>
+    typeof m === 'object' && m !== null && (Array.isArray((m as { outcomes?: unknown }).outcomes) || typeof (m as { fatal?: unknown }).fatal === 'object');
+  const out = await runWorker<JsCheckReply>({ path: opts.worker!, workerData: request, resourceLimits: { maxOldGenerationSizeMb: 256 }, timeoutMs, signal: opts.signal, accept: isReply });
   switch (out.kind) {
     case 'message':
       return 'fatal' in out.message ? { failure: { kind: 'load', error: out.message.fatal } } : { outcomes: out.message.outcomes };

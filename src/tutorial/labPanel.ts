@@ -4,10 +4,10 @@
  * webview state), so retainContextWhenHidden is not needed.
  */
 import * as vscode from 'vscode';
-import { LAB_STRINGS, ProtocolError, isLabId, validateFromLab, type LabId, type LabPageData, type ToLabMessage } from '../protocol';
-import { localize, renderPage, webviewOptions } from '../panels/webviewHtml';
+import { LAB_STRINGS, isLabId, validateFromLab, type LabId, type LabPageData, type ToLabMessage } from '../protocol';
+import { localize, renderPage, validated, webviewOptions } from '../panels/webviewHtml';
+import { markStepDone } from '../panels/progress';
 import { createPanel, revealPanel, trackPanel } from '../panels/placement';
-import { markStepDone } from './progress';
 import { progressKeyForLab } from './steps';
 import { tutorialLog } from './log';
 
@@ -65,14 +65,10 @@ export class LabPanel {
   }
 
   private receive(raw: unknown): void {
-    let message;
-    try {
-      message = validateFromLab(raw);
-    } catch (e) {
-      // A webview is untrusted input: log what was wrong and drop the message.
-      if (e instanceof ProtocolError) return tutorialLog().warn(`labs page: dropped an invalid message (${e.message})`);
-      throw e;
-    }
+    const message = validated(raw, validateFromLab, (why) =>
+      tutorialLog().warn(`labs page: dropped an invalid message (${why})`),
+    );
+    if (!message) return;
     switch (message.type) {
       case 'labShown': {
         if (message.lab === this.requested) this.requested = undefined;

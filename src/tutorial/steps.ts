@@ -3,30 +3,15 @@
  * off. package.json's contributes.walkthroughs mirrors this (a unit test keeps them in step).
  * No vscode import, so tests and the webview can read it.
  */
-import type { LabId } from '../protocol/tutorial';
+import { type LabId, PROGRESS_KEYS, type ProgressKey } from '../protocol/tutorial';
 
 /** `<publisher>.<name>#<walkthrough id>`, what workbench.action.openWalkthrough takes. */
 export const EXTENSION_ID = 'gradient-lab.gradient-lab';
 export const WALKTHROUGH_ID = 'chapter4';
 export const WALKTHROUGH_REF = `${EXTENSION_ID}#${WALKTHROUGH_ID}`;
 
-/**
- * Context keys that tick a step off (`onContext:<key>` in package.json). A step is done when the
- * learner does the thing: a lab was shown, a training run finished, a gradient check passed.
- */
-export const PROGRESS_KEYS = {
-  lossLab: 'gradientLab.tutorial.lossLab',
-  diffLab: 'gradientLab.tutorial.diffLab',
-  gradientLab: 'gradientLab.tutorial.gradientLab',
-  descentLab: 'gradientLab.tutorial.descentLab',
-  simpleNetLab: 'gradientLab.tutorial.simpleNetLab',
-  /** Set by the training panel when a run finishes. */
-  trainingFinished: 'gradientLab.trainingFinished',
-  /** Set when an exercise check or a Check Gradient run passes. */
-  gradientCheckPassed: 'gradientLab.gradientCheckPassed',
-} as const;
-
-export type ProgressKey = (typeof PROGRESS_KEYS)[keyof typeof PROGRESS_KEYS];
+// The keys live beside the lab ids so that the panels can tick steps off without importing src/tutorial.
+export { PROGRESS_KEYS, type ProgressKey };
 
 export interface WalkthroughStep {
   /** Step id in package.json, also the media file name: media/walkthrough/<lang>/<id>.md. */

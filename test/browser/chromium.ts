@@ -68,6 +68,10 @@ export interface PageSpec {
   theme?: Theme;
   width?: number;
   height?: number;
+  /** The page's <html lang>: VS Code's display language (renderPage sets it from vscode.env.language). */
+  lang?: string;
+  /** The browser's own locale, which may differ from VS Code's display language. */
+  locale?: string;
   /** Runs before navigation, e.g. page.addInitScript for a measurement. */
   beforeLoad?: (page: Page) => Promise<void>;
 }
@@ -100,7 +104,8 @@ export async function openPage(spec: PageSpec): Promise<Page> {
   const css = styles.map((s) => readFileSync(join(web, s), 'utf8')).join('\n');
   const vars = Object.entries(theme.vars).map(([k, v]) => `${k}: ${v};`).join(' ');
   const json = (v: unknown) => JSON.stringify(v ?? null).replace(/</g, '\\u003c');
-  const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><style>html { ${vars} }\n${css}</style></head>
+  const lang = spec.lang ? ` lang="${spec.lang}"` : '';
+  const html = `<!DOCTYPE html><html${lang}><head><meta charset="UTF-8"><style>html { ${vars} }\n${css}</style></head>
 <body class="${theme.bodyClass}">
 <script type="application/json" id="gl-strings">${json(spec.strings ?? {})}</script>
 <script type="application/json" id="gl-data">${json(spec.data)}</script>
@@ -110,7 +115,8 @@ export async function openPage(spec: PageSpec): Promise<Page> {
   const dir = mkdtempSync(join(tmpdir(), 'gl-page-'));
   const file = join(dir, 'index.html');
   writeFileSync(file, html);
-  const page = await b.newPage({ viewport: { width: spec.width ?? 1100, height: spec.height ?? 900 } });
+  const viewport = { width: spec.width ?? 1100, height: spec.height ?? 900 };
+  const page = await b.newPage({ viewport, ...(spec.locale ? { locale: spec.locale } : {}) });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   (page as unknown as { glErrors: string[] }).glErrors = errors;

@@ -224,15 +224,20 @@ test('runs can be hidden, renamed, deleted (on a second click), exported, saved 
   const page = await open();
   await replayRun(page);
   const row = 'tr[data-run="r-batch1000"]';
+  // Everything but Inspect is in the run's "⋯" menu, which closes after each action.
+  const fromMenu = async (item: string) => {
+    await page.click(`${row} summary[aria-label="More actions for #1 · batch 1000 · lr 0.1 · hidden 50"], ${row} summary`);
+    await page.click(`${row} .run-menu-items >> ${item}`);
+  };
   await page.uncheck(`${row} input[type="checkbox"]`);
-  await page.click(`${row} >> text=Rename`);
+  await fromMenu('text=Rename');
   await page.fill(`${row} td.name input`, 'big batch');
   await page.keyboard.press('Enter');
-  await page.click(`${row} >> text=CSV`);
-  await page.click(`${row} >> text=JSON`);
-  await page.click(`${row} >> text=Save model (.npz)`);
+  await fromMenu('text=CSV');
+  await fromMenu('text=JSON');
+  await fromMenu('text=Save model (.npz)');
   await page.click(`${row} >> text=Inspect`);
-  await page.click(`${row} button.delete`);
+  await fromMenu('button.delete');
   assert.equal(await page.$eval(`${row} button.delete`, (b) => b.textContent), 'Delete? Click again');
   assert.deepEqual(await posts(page, 'deleteRun'), [], 'one click does not delete');
   await page.click(`${row} button.delete`);

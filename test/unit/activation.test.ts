@@ -19,7 +19,6 @@ test('activation registers every command the manifest contributes, and loads not
     globalState: { get: () => undefined, update: async () => undefined, setKeysForSync() {} },
   };
   const start = performance.now();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const extension = require(join(ROOT, 'dist', 'extension.js'));
   extension.activate(context);
   const ms = performance.now() - start;

@@ -20,6 +20,7 @@ test('bench --quick --json ends with one JSON object of engine, reference, numpy
   }
   assert.ok(result.engineTestAccuracy > 0.2 && result.engineTestAccuracy <= 1, `engine test accuracy ${result.engineTestAccuracy}`);
   assert.equal(result.numgradParams, 39760);
+  for (const [key, v] of Object.entries(result.gradViews)) assert.ok(Number.isFinite(v) && v > 0, `gradViews.${key} = ${v}`);
   assert.ok(result.numgradMaxAbsDiffVsBackprop <= 1e-7, `vs backprop ${result.numgradMaxAbsDiffVsBackprop}`);
   assert.ok(result.numgradMaxAbsDiffVsBackpropDelta0 <= 1e-9);
   assert.ok(result.numgradMaxAbsDiffVsNaive <= 1e-9);
@@ -43,12 +44,15 @@ test('the bench report prints ratios against numpy, and says when numpy was not 
     referenceRunSecondsEstimate: 140, numgradParams: 39760, numgradFastSeconds: 0.05, numgradNaiveTimedParams: 200,
     numgradNaiveSecondsEstimate: 80, numgradMaxAbsDiffVsNaive: 1e-12, numgradMaxAbsDiffVsBackprop: 5e-8,
     numgradMaxAbsDiffVsBackpropDelta0: 1e-10, firstIterationMs: 20, longestIterationMs: 2, longestEpochPauseMs: 30, eventLoopDelayMaxMs: 40, eventLoopDelayP99Ms: 35, peakRssMB: 150,
+    gradViews: { snapshotMs: 1, snapshotMsPerIter: 0.0008, histogramsMs: 2, histogramsMsPerIter: 0.02, timelineCheckMs: 5, timelineMsPerIterEvery100: 0.05 },
   };
   const withNumpy: BenchResult = {
     ...base, numpyMsPerIter: 1, numpyItPerSec: 1000, numpyEvalMs: 60, numpyRunSeconds: 14, numpyTestAccuracy: 0.93, numpyTrainAccuracy: 0.95,
     numgradNumpySecondsEstimate: 30, numpy: { version: '2.4.6', python: '3.11', blasThreads: 'default' }, numpySkipped: null,
   };
   const text = formatReport(withNumpy);
+  assert.match(text, /snapshot \(dW1, norms, ratios\) 1\.00 ms; every 250 ms: \+0\.0008 ms\/iteration \(0\.4 % of an iteration\)/);
+  assert.match(text, /backprop-vs-numerical check 5\.00 ms; every 100 iterations: \+0\.0500 ms\/iteration \(25\.0 %\)/);
   assert.match(text, /numpy \(the book\)\s+1\.000\s+1000\s+5\.0× faster/);
   assert.match(text, /the engine is 4\.0× faster; test accuracy \+0\.50 pp vs numpy/);
   assert.match(text, /fast is 600\.0× faster/);

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'n
 import { basename, dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Fn = (...args: any[]) => any;
 type Disposable = { dispose(): unknown };
 
 /** Adds a listener the way vscode.Event does (thisArg, disposables); its disposable removes it. */
@@ -206,6 +206,7 @@ export const vscode = {
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   ViewColumn: { Active: -1, Beside: -2, One: 1 },
   ProgressLocation: { Window: 10, Notification: 15 },
+  FileType: { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 },
   TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
   l10n: { t: (message: string, ...args: unknown[]) => format(message, ...args) },
   env: { language: 'en' },
@@ -280,7 +281,11 @@ export const vscode = {
     openTextDocument: async (u: Uri) => textDocument(u, readFileSync(u.fsPath, 'utf8')),
     // Synchronous underneath, so a file a test sees exists is already whole.
     fs: {
-      stat: async (u: Uri) => statSync(u.fsPath),
+      // vscode.FileStat: type is File (1), Directory (2), or Unknown (0) for FIFOs and devices.
+      stat: async (u: Uri) => {
+        const s = statSync(u.fsPath);
+        return { type: s.isFile() ? 1 : s.isDirectory() ? 2 : 0, size: s.size, ctime: s.ctimeMs, mtime: s.mtimeMs };
+      },
       readFile: async (u: Uri) => new Uint8Array(readFileSync(u.fsPath)),
       writeFile: async (u: Uri, data: Uint8Array) => {
         mkdirSync(dirname(u.fsPath), { recursive: true });

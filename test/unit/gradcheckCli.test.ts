@@ -64,7 +64,7 @@ test('--grad none: verdict numerical-only (exit 0, not a pass), saying how to na
 for (const [why, args, message] of [
   ['no function named', [join(FIXTURES, 'js', 'function2.js')], /FILE and FUNCTION are required/],
   ['a negative h', [join(FIXTURES, 'js', 'function2.js'), 'function2', '--h', '-1'], /--h must be greater than 0/],
-  ['inputs that are not JSON', [join(FIXTURES, 'js', 'function2.js'), 'function2', '--inputs', join(FIXTURES, 'expected.json.nope')], /--inputs .*ENOENT/],
+  ['inputs that are not JSON', [join(FIXTURES, 'js', 'function2.js'), 'function2', '--inputs', join(FIXTURES, 'expected.json.nope')], /--inputs .*no such file/],
 ] as const) {
   test(`gradcheck: ${why} is a usage error with exit code 2`, () => {
     const r = gradcheck(...args);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BOOK_LOSSES, bookProbes, defaultWrt, generateInputs, inputsToText, presetsFor, recogniseBookLoss, roleOf, wrtChoices } from '../../src/gradcheck/inputs';
+import { BOOK_LOSSES, bookProbes, defaultWrt, generateInit, generateInputs, inputsToText, namedClassifier, presetsFor, recogniseBookLoss, roleOf, wrtChoices } from '../../src/gradcheck/inputs';
 import { vectors } from './helpers';
 
 test("a loss (y, t) gets softmax rows and one-hot targets, N × 10, the batch size as asked", () => {
@@ -69,4 +69,40 @@ test('inputs are written one row per line and read back unchanged', () => {
   const text = inputsToText(inputs);
   assert.deepEqual(JSON.parse(text), inputs);
   assert.equal(text, '{\n  "W": [\n    [1, 2, 3],\n    [4, 5, 6]\n  ],\n  "x": [0.6, 0.9],\n  "n": 3\n}');
+});
+
+test('inputs by role: CS231n (W, X, y, reg) gets integer labels and reg 0.1; (x, y) without weights keeps y as rows', () => {
+  const v = generateInputs(['W', 'X', 'y', 'reg'], { batchSize: 4, seed: 0 }) as { W: number[][]; X: number[][]; y: number[]; reg: number };
+  assert.deepEqual([v.W.length, v.W[0].length, v.X.length, v.X[0].length], [2, 3, 4, 2]);
+  assert.ok(v.y.length === 4 && v.y.every((l) => Number.isInteger(l) && l >= 0 && l < 3), JSON.stringify(v.y));
+  assert.equal(v.reg, 0.1);
+  const plain = generateInputs(['x', 'y'], { batchSize: 4, seed: 0 }) as { y: number[][] };
+  assert.ok(Array.isArray(plain.y[0]), 'no weights, no reg: y stays a batch of rows');
+});
+
+test('inputs by role: Coursera (x, y, w, b) scalars w and b; (X, y, w, b) a vector w; defaults kept unless None or reg', () => {
+  const one = generateInputs(['x', 'y', 'w', 'b'], { batchSize: 4, seed: 0 }) as { x: number[]; y: number[]; w: number; b: number };
+  assert.deepEqual([typeof one.w, typeof one.b, one.x.length, one.y.length], ['number', 'number', 4, 4]);
+  const many = generateInputs(['X', 'y', 'w', 'b'], { batchSize: 4, seed: 0 }) as { X: number[][]; w: number[]; b: number };
+  assert.deepEqual([many.X.length, many.X[0].length, many.w.length, typeof many.b], [4, 2, 2, 'number']);
+  const d = generateInputs(['y', 't', 'eps', 'reg', 'labels'], { batchSize: 2, seed: 0, defaults: { eps: '1e-8', reg: '0.0', labels: 'None' } });
+  assert.deepEqual(Object.keys(d).sort(), ['labels', 'reg', 't', 'y']);
+  assert.equal(d.reg, 0.1);
+});
+
+test("a network's constructor: sizes by name that fit x and t, init scale 0.1, other defaults kept", () => {
+  assert.deepEqual(generateInit(['input_size', 'hidden_size', 'output_size', 'weight_init_std'], { weight_init_std: '0.01' }, { D: 4, C: 3 }, 0), { input_size: 4, hidden_size: 5, output_size: 3, weight_init_std: 0.1 });
+  const affine = generateInit(['W', 'b'], {}, { D: 4, C: 3 }, 0) as { W: number[][]; b: number[] };
+  assert.deepEqual([affine.W.length, affine.W[0].length, affine.b.length], [4, 3, 3]);
+  assert.deepEqual(generateInit(['dropout_ratio'], { dropout_ratio: '0.5' }, { D: 4, C: 3 }, 0), {});
+});
+
+test('a loss named for classification (softmax_loss(x, y), svm_loss(x, y)): x scores, y integer labels', () => {
+  assert.ok(namedClassifier('softmax_loss') && namedClassifier('svm_loss_naive') && !namedClassifier('mse'));
+  const inp = generateInputs(['x', 'y'], { batchSize: 4, seed: 0, classifier: true });
+  const y = inp.y as number[];
+  assert.equal(y.length, 4);
+  assert.ok(y.every((v) => Number.isInteger(v) && v >= 0 && v < 10));
+  assert.deepEqual([(inp.x as number[][]).length, (inp.x as number[][])[0].length], [4, 10]);
+  assert.ok(!(generateInputs(['x', 'y'], { batchSize: 4, seed: 0 }).y as number[][]).every((v) => Number.isInteger(v)));
 });

@@ -46,5 +46,5 @@ test('the Korean texts use the Korean edition’s terms', () => {
   assert.match(ko['forward (f(x+h) − f(x)) / h'], /^전방 차분/);
   assert.match(ko['central (f(x+h) − f(x−h)) / 2h'], /^중심 차분/);
   assert.equal(ko['cross entropy error'], '교차 엔트로피 오차');
-  assert.match(ko['Loss'], /손실 함수/);
+  assert.match(ko.Loss, /손실 함수/);
 });

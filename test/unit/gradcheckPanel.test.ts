@@ -1,5 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
 import { FIXTURES, PYTHON } from './gradcheckHelpers';
@@ -95,6 +97,45 @@ test('numerical-only never ticks the walkthrough step; a pass does', async () =>
   assert.equal(ticks().length, 1);
 });
 
+test("the book's TwoLayerNet: one table per group of self.params, with how it was checked; a (loss, dW) loss is preselected as returned", async () => {
+  const r = (await show('python/book/ch05/two_layer_net.py', 'TwoLayerNet.loss')) as unknown as { result: { verdict: string; groups: { wrt: string; verdict: string; rows: unknown[] }[]; notes: string[] } };
+  assert.equal(r.result.verdict, 'pass');
+  assert.deepEqual(r.result.groups.map((g) => [g.wrt, g.verdict, g.rows.length]), [["self.params['W1']", 'pass', 20], ["self.params['b1']", 'pass', 5], ["self.params['W2']", 'pass', 15], ["self.params['b2']", 'pass', 3]]);
+  assert.match(r.result.notes.join('\n'), /constructed as TwoLayerNet\(input_size=4/);
+  const setup = posted().find((m) => (m as { type: string }).type === 'setup') as { setup: { wrt: string; wrtChoices: string[] } };
+  assert.equal(setup.setup.wrt, 'self.params');
+  assert.ok(setup.setup.wrtChoices.includes("self.params['W1']"));
+
+  const cs = await show('python/cs231n/softmax.py', 'softmax_loss_naive');
+  assert.equal(cs.result.verdict, 'pass');
+  const s2 = posted().find((m) => (m as { type: string }).type === 'setup') as { setup: { gradient: string } };
+  assert.equal(s2.setup.gradient, '@returned');
+  posted().length = 0;
+  receive({ type: 'run', gradient: '@returned', wrt: 'W', h: 1e-4, inputsText: JSON.stringify({ W: [[0.1, -0.2], [0.3, 0.4]], X: [[1, 2], [0.5, -1]], y: [0, 1], reg: 0.1 }) });
+  const again = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
+  assert.equal(again.result.verdict, 'pass');
+  posted().length = 0;
+  receive({ type: 'run', gradient: '', wrt: "self.params['W1']", h: 1e-4, inputsText: '{}' });
+  const path = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
+  assert.ok(path.result.codes.length > 0, 'a path is a valid wrt (the check says what is missing, the page is not refused)');
+});
+
+test('several candidate gradients: the panel asks which one and checks with it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-panel-'));
+  const file = join(dir, 'two.py');
+  writeFileSync(file, 'import numpy as np\n\ndef f(x):\n    return np.sum(x ** 3)\n\ndef f_grad(x):\n    return {"first": 3 * x ** 2, "second": 2 * x}\n');
+  let offered: string[] = [];
+  recorded.answers.push((items) => {
+    offered = items as string[];
+    return 'first';
+  });
+  posted().length = 0;
+  panelModule.GradcheckPanel.show(context as never, diagnostics as never, { uri: vscode.Uri.file(file) as never, functionName: 'f' });
+  const r = (await waitForPosted((m) => m.type === 'result' && (m as unknown as Result).result.verdict !== 'error')) as unknown as Result;
+  assert.deepEqual(offered, ['first', 'second']);
+  assert.equal(r.result.verdict, 'pass');
+});
+
 test('Stop ends a running check and tells the page', async () => {
   posted().length = 0;
   panelModule.GradcheckPanel.show(context as never, diagnostics as never, { uri: uri('js/infiniteLoop.js') as never, functionName: 'meanSquare' });
@@ -126,9 +167,36 @@ test('with no gradient by convention the command asks which one, and checks with
   });
   posted().length = 0;
   await recorded.commands.get('gradientLab.checkGradient')!(uri('js/iddxTypo.js'), 'cubeSum');
-  assert.deepEqual(offered, ['(none: numerical gradient only)', 'numericalGradient']);
+  assert.deepEqual(offered.slice(0, 2), ['(none: numerical gradient only)', 'numericalGradient']);
+  // Then the functions of the JS/TS files beside it, as --grad takes them.
+  assert.ok(offered.includes('./function2.js:function2Grad'), offered.join(' '));
+  assert.ok(offered.slice(2).every((label) => /^\.\/[\w.]+\.[jt]s:/.test(label)));
   const r = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
   assert.deepEqual([r.result.verdict, r.result.codes], ['fail', ['partial']]);
+});
+
+test("the picker offers the functions of the JS/TS files beside the loss's; one chosen there is checked", async () => {
+  await show('js/shapes/mseModule.js', 'mse');
+  const setup = (posted() as { type: string }[]).find((m) => m.type === 'setup') as unknown as { setup: { gradientChoices: { value: string }[] } };
+  const values = setup.setup.gradientChoices.map((c) => c.value);
+  assert.ok(values.includes('./grad.ts:gradient') && values.includes('./grad.ts:gradientNoMean'), values.join(' '));
+  posted().length = 0;
+  const inputsText = '{"yPred": [0.3, 0.7, -0.2, 1.4], "yTrue": [0, 1, 0, 1]}';
+  receive({ type: 'run', gradient: './grad.ts:gradientNoMean', wrt: 'yPred', h: 1e-4, inputsText });
+  const r = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
+  assert.deepEqual([r.result.verdict, r.result.codes], ['fail', ['scale']]);
+  // A file the picker did not offer is not read.
+  posted().length = 0;
+  receive({ type: 'run', gradient: './secret.js:f', wrt: 'yPred', h: 1e-4, inputsText });
+  await new Promise((done) => setTimeout(done, 200));
+  assert.deepEqual(posted(), []);
+});
+
+test('a JavaScript loss returning { cost, grad }: the picker preselects "returned by the loss"', async () => {
+  const r = await show('js/shapes/costGrad.js', 'costAndGradientsObject');
+  const setup = (posted() as { type: string }[]).find((m) => m.type === 'setup') as unknown as { setup: { gradient: string } };
+  assert.equal(setup.setup.gradient, '@returned');
+  assert.notEqual(r.result.verdict, 'numerical-only');
 });
 
 test('issue 11: the cursor in a gradient function checks it as the gradient of its loss; its lens says so', async () => {

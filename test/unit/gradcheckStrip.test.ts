@@ -95,3 +95,8 @@ test('toCommonJs turns imports and exports into require/exports on the same line
   assert.equal(ex.default, ex.f);
   assert.equal(ex.e, 'D');
 });
+
+test('`as` after an object literal is a cast ({} as Params); after a block it is not touched', () => {
+  assert.equal(stripTypes('const a = {} as P;\nf({ x: 1 } as Q);'), 'const a = {}     ;\nf({ x: 1 }     );');
+  assert.equal(stripTypes('this.params = {} as Params;'), 'this.params = {}          ;');
+});

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 /** The repository root, from out/test/unit/*.js or test/unit/*.ts. */
 export const ROOT = join(__dirname, '..', '..', '..');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const vectors: any = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'test-vectors.json'), 'utf8'));
 
 export function assertClose(actual: number, expected: number, tol: { rel?: number; abs?: number }, what = ''): void {

@@ -276,6 +276,14 @@ export const CASES: Case[] = [
     follow: (s) => s.replace('    return dW\n', '    dW += reg * W\n    return dW\n'),
   },
   {
+    name: 'binary cross entropy on p with the gradient for the logit (p − t): the words say divide by p·(1 − p)',
+    code: 'logit',
+    source: `import numpy as np\n\n\ndef bce(p, t):\n    return -np.sum(t * np.log(p) + (1 - t) * np.log(1 - p))\n\n\ndef bce_grad(p, t):\n    return p - t\n`,
+    fn: 'bce',
+    inputs: { p: [0.2, 0.7, 0.45, 0.9], t: [0, 1, 1, 0] },
+    follow: (s) => s.replace('    return p - t\n', '    return (p - t) / (p * (1 - p))\n'),
+  },
+  {
     name: 'JavaScript: crossEntropyErrorGrad without / batch size — the formula maps over y',
     code: 'scale',
     ext: 'js',

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ROOT } from './helpers';
 
 test('npm run package makes a VSIX under 8 MB with the bundled data and no node_modules, sources or tests', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'gl-vsix-')), 'gradient-lab.vsix');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out], {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out], {
     cwd: ROOT,
     stdio: 'pipe',
     timeout: 180000,
@@ -27,4 +27,39 @@ test('npm run package makes a VSIX under 8 MB with the bundled data and no node_
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(manifest.name, 'gradient-lab');
   assert.equal(manifest.main, './dist/extension.js');
+});
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
+}
+
+test('vsce ls lists exactly what should ship: the manifest and docs, media/ as tracked, and the bundles build.mjs makes', () => {
+  const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const listed = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8', timeout: 180000 })
+    .split('\n')
+    .filter(Boolean)
+    .sort();
+  const rel = (p: string) => relative(ROOT, p).split('\\').join('/');
+  // The bundles scripts/build.mjs makes, by its conventions (see its header).
+  const pages = readdirSync(join(ROOT, 'webview')).filter((d) => existsSync(join(ROOT, 'webview', d, 'main.ts')));
+  const languages = readdirSync(join(ROOT, 'src', 'l10n')).filter((d) => statSync(join(ROOT, 'src', 'l10n', d)).isDirectory());
+  const dist = [
+    'dist/extension.js',
+    'dist/cli.js',
+    ...walk(join(ROOT, 'src')).filter((p) => /Worker\.ts$/.test(p)).map((p) => `dist/${p.split('/').pop()!.replace(/\.ts$/, '.js')}`),
+    ...pages.map((p) => `dist/webview/${p}.js`),
+    ...walk(join(ROOT, 'webview')).filter((p) => p.endsWith('.css')).map((p) => `dist/webview/${rel(p).slice('webview/'.length)}`),
+    ...languages.map((l) => `dist/l10n/bundle.l10n.${l}.json`),
+  ];
+  const media = execFileSync('git', ['ls-files', 'media'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const docs = ['package.json', 'package.nls.json', 'package.nls.ko.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'NOTICE'];
+  const expected = [...docs, ...media, ...dist].sort();
+  assert.deepEqual(
+    { extra: listed.filter((f) => !expected.includes(f)), missing: expected.filter((f) => !listed.includes(f)) },
+    { extra: [], missing: [] },
+  );
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  assert.ok(listed.includes(manifest.icon), `the icon ${manifest.icon} ships`);
+  assert.match(manifest.repository.url, /^https:\/\//);
 });

@@ -36,14 +36,25 @@ const losses = [2.302585092994046, 2.1, 0.1 + 0.2, 1e-17, NaN];
 test('CSV export: one row per iteration with full-precision losses, accuracies on epoch rows', () => {
   const csv = runToCsv(view, losses);
   const rows = csv.trimEnd().split('\n').map((l) => l.split(','));
-  assert.deepEqual(rows[0], ['iteration', 'loss', 'epoch', 'train_accuracy', 'test_accuracy']);
+  assert.deepEqual(rows[0], ['iteration', 'loss', 'epoch', 'train_accuracy', 'test_accuracy', 'learning_rate']);
   assert.equal(rows.length, 6);
   // Parsed back, every value is the number that went in (NaN as "NaN", as pandas reads it).
   assert.deepEqual(rows.slice(1).map((r) => Number(r[1])), losses);
   assert.deepEqual(rows.slice(1).map((r) => Number(r[0])), [1, 2, 3, 4, 5]);
-  assert.deepEqual(rows[1].slice(2).map(Number), [1, 0.1032, 0.101]);
-  assert.deepEqual(rows[4].slice(2).map(Number), [2, 0.2, 0.1875]);
-  assert.deepEqual(rows[2].slice(2), ['', '', '']);
+  assert.deepEqual(rows[1].slice(2).map(Number), [1, 0.1032, 0.101, 0.1]);
+  assert.deepEqual(rows[4].slice(2).map(Number), [2, 0.2, 0.1875, 0.1]);
+  assert.deepEqual(rows[2].slice(2), ['', '', '', '0.1']);
+});
+
+test('a learning-rate change during the run is in the CSV (from its iteration on) and survives the JSON round trip', () => {
+  const changed = { ...view, learningRateChanges: [{ iter: 3, learningRate: 0.5 }] };
+  const rows = runToCsv(changed, losses).trimEnd().split('\n').map((l) => l.split(','));
+  assert.deepEqual(rows.slice(1).map((r) => Number(r[5])), [0.1, 0.1, 0.5, 0.5, 0.5]);
+  const { run } = runFromJson(runToJson(changed, losses), 'run.json');
+  assert.deepEqual(run.learningRateChanges, [{ iter: 3, learningRate: 0.5 }]);
+  const bad = JSON.parse(runToJson(changed, losses));
+  bad.learningRateChanges = [{ iter: 0, learningRate: -1 }];
+  assert.throws(() => runFromJson(JSON.stringify(bad), 'bad.json'), /bad\.json: every learning-rate change needs an iteration/);
 });
 
 test('JSON export round-trips a run: hyperparameters, epochs, losses (NaN included)', () => {
@@ -112,8 +123,26 @@ test('RunStore keeps runs, losses and weights across instances (a window reload)
     assert.equal(b.params('r2'), undefined);
     writeFileSync(join(dir, 'index.json'), '{ broken');
     const logged: string[] = [];
-    assert.deepEqual(new RunStore(dir, (m) => logged.push(m)).list(), []);
-    assert.match(logged[0], /could not read the saved runs/);
+    // A damaged index loses nothing: it is kept aside and the runs come back from their own files.
+    assert.deepEqual(new RunStore(dir, (m) => logged.push(m)).list().map((r) => [r.id, r.name]), [['r1', 'renamed']]);
+    assert.match(logged[0], /cannot be read .* kept as .*index\.json\.unreadable-\d+/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('RunStore keeps a run’s learning-rate changes across a reload and skips a run whose changes are malformed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-runs-'));
+  try {
+    const a = new RunStore(dir);
+    a.add({ ...view, id: 'lr1', learningRateChanges: [{ iter: 21, learningRate: 0.5 }] }, losses);
+    assert.deepEqual(new RunStore(dir).get('lr1')?.learningRateChanges, [{ iter: 21, learningRate: 0.5 }]);
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+    index.runs.push({ ...index.runs[0], id: 'lr2', learningRateChanges: 'fast' });
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+    const logged: string[] = [];
+    assert.deepEqual(new RunStore(dir, (m) => logged.push(m)).list().map((r) => r.id), ['lr1']);
+    assert.match(logged.join('\n'), /id "lr2".*skipped: its learning-rate changes are not a list/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -60,18 +60,38 @@ test('findOverfitting: test accuracy falling for several epochs while train accu
   assert.equal(findOverfitting(epochs([[0.9, 0.9], [0.91, 0.899], [0.92, 0.898], [0.93, 0.897]])), undefined);
 });
 
-test('RateMeter measures recent iterations per second and the ETA from them', () => {
+test('RateMeter measures recent iterations per second; its ETA waits for a steady rate', () => {
   const m = new RateMeter(3000);
   assert.equal(m.eta(100), null, 'unknown before two samples');
   m.add(0, 0);
   m.add(100, 1000);
   m.add(300, 2000);
   assert.equal(m.itPerSec, 150);
-  assert.equal(m.eta(600), 2);
-  m.add(1300, 6000); // the window drops samples older than 3 s before the newest
-  assert.equal(m.itPerSec, 250);
+  assert.equal(m.eta(600), null, '100 it/s then 200 it/s: not steady, no ETA');
+  m.add(500, 3000);
+  m.add(700, 4000);
+  m.add(900, 5000);
+  assert.equal(m.itPerSec, 200, 'the window dropped the slow start');
+  assert.equal(m.eta(1300), 2);
+  m.add(1900, 10000); // the window drops samples older than 3 s before the newest
+  assert.equal(m.itPerSec, 200);
   m.reset();
   assert.equal(m.itPerSec, 0);
+  assert.equal(m.eta(100), null);
+});
+
+test('no ETA from the first half second, however steady: the 28-minute ETA of a 7-second run', () => {
+  const m = new RateMeter();
+  // The first epoch's accuracy check holds iteration 1 for 170 ms; then ~1,470 it/s.
+  m.add(0, 0);
+  m.add(1, 170);
+  m.add(50, 200);
+  assert.equal(m.eta(10000), null);
+  for (let t = 233; t <= 1300; t += 33) m.add(50 + Math.round((t - 200) * 1.47), t);
+  assert.equal(m.eta(10000), null, 'the slow first epoch is still in the window: the halves disagree');
+  for (let t = 1333; t <= 3400; t += 33) m.add(50 + Math.round((t - 200) * 1.47), t);
+  const eta = m.eta(10000)!;
+  assert.ok(eta > 0 && eta < 8, `a steady rate gives the real ETA: ${eta} s`);
 });
 
 test('toMnistInput scales the ink to a 20-pixel box and centres its mass in 28×28', () => {

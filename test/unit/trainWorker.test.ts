@@ -165,3 +165,22 @@ test('evaluate and netCheck jobs answer once and end', async () => {
   assert.deepEqual(result.groups.map((g) => [g.name, g.verdict]), [['W1', 'match'], ['b1', 'match'], ['W2', 'match'], ['b2', 'match']]);
   await assert.rejects(runWorkerJob(WORKER, { type: 'evaluate', params: params!, dataset: { kind: 'folder', path: '/nope' } }, 'evaluated'), /\/nope: no such folder/);
 });
+
+test('at lr 10 the worker’s progress carries the diagnosis from the first epoch on, and training time without the pause', async () => {
+  const config = { ...BOOK_DEFAULTS, iters: 400, learningRate: 10 };
+  const began = performance.now();
+  const r = start(config);
+  while (r.batches.length === 0) await sleep(5);
+  r.session.pause();
+  await sleep(600);
+  r.session.resume();
+  const { summary } = await r.done;
+  const real = performance.now() - began;
+  assert.equal(summary.diagnosis?.kind, 'saturated');
+  const first = r.batches.findIndex((b) => b.diagnosis);
+  assert.ok(first >= 0 && r.batches[first].iter > 100, 'said after the first epoch');
+  assert.ok(r.batches.slice(first).every((b) => b.diagnosis?.kind === 'saturated'), 'and kept');
+  const last = r.batches[r.batches.length - 1];
+  assert.ok(last.elapsedMs < summary.wallSeconds * 1000 + 1, 'progress times are training times');
+  assert.ok(summary.wallSeconds * 1000 < real - 500, `the 0.6 s pause is not counted: ${summary.wallSeconds} s of ${real} ms`);
+});

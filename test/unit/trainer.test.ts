@@ -70,3 +70,22 @@ test('a loss that becomes NaN stops the run and blames the learning rate', async
   assert.ok(summary.iterations < 50);
   assert.match(summary.message ?? '', /learning rate 1e\+308 is too large/);
 });
+
+test('run time leaves paused time out: 0.3 s of training and 10 s of pause make wallSeconds 0.3', async () => {
+  const config = { ...BOOK_DEFAULTS, iters: 3, seed: 4 };
+  let clock = 0;
+  const trainer = new Trainer(createNetwork('reference', shape, config), data, config, 30, () => clock);
+  const elapsed: number[] = [];
+  const done = trainer.run((e) => {
+    if (e.type === 'iteration') {
+      clock += 100; // each iteration "takes" 100 ms
+      elapsed.push(e.elapsedMs);
+    }
+  }, true);
+  await new Promise((r) => setTimeout(r, 20));
+  clock += 10_000; // paused for 10 s
+  trainer.resume();
+  const summary = await done;
+  assert.deepEqual(elapsed, [0, 100, 200], 'each iteration stamped with training time only');
+  assert.equal(summary.wallSeconds, 0.3);
+});

@@ -9,6 +9,8 @@ import { format, strings } from '../shared/l10n';
 import { onMessage, post, vscode } from '../shared/vscode';
 import { ErrorChart } from './chart';
 import { renderTable } from './table';
+import { errorMessage } from '../../src/util/text';
+import { insideOnResult, insideReceive, insideSection } from './inside';
 
 const S = strings(GRADCHECK_STRINGS);
 const send = (m: GradcheckFromWebview) => post(m);
@@ -60,7 +62,7 @@ app.append(
 inputs.parentElement!.classList.add('inputs-label');
 inputs.previousElementSibling!.classList.add('visually-hidden');
 
-app.append(details);
+app.append(details, insideSection);
 
 function options(select: HTMLSelectElement, items: { value: string; label: string }[], selected: string): void {
   select.replaceChildren(...items.map((i) => el('option', { value: i.value, text: i.label })));
@@ -74,7 +76,7 @@ function checkInputs(): boolean {
     const v = JSON.parse(inputs.value) as unknown;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) message = S.invalidInputs;
   } catch (e) {
-    message = format(S.invalidJson, (e as Error).message);
+    message = format(S.invalidJson, errorMessage(e));
   }
   inputs.setAttribute('aria-invalid', message ? 'true' : 'false');
   inputsError.textContent = message;
@@ -144,11 +146,17 @@ function renderResult(r: ResultView): void {
     go.addEventListener('click', () => send({ type: 'reveal', line }));
     parts.push(el('div', { class: 'location' }, el('span', { text: r.location.label }), ...(r.location.source ? [el('code', { text: r.location.source })] : []), go));
   }
+  if (r.notes?.length) parts.push(el('h2', { text: S.howChecked }), el('ul', { class: 'notes' }, ...r.notes.map((m) => el('li', {}, m))));
   if (r.recognised) parts.push(el('p', { class: 'recognised', text: r.recognised }));
   const below: HTMLElement[] = [];
-  if (r.rows.length || r.chart) {
+  // A dict of parameters: one table per group, each with its own verdict.
+  for (const g of r.groups ?? []) {
+    const badge = g.verdict === 'pass' ? S.verdictPass : g.verdict === 'fail' ? S.verdictFail : S.verdictNumericalOnly;
+    below.push(el('h2', { class: `group ${g.verdict}`, text: format(S.groupTable, g.wrt, badge) }), el('p', { class: 'muted', text: g.headline }), renderTable({ ...r, rows: g.rows, hasAnalytic: g.hasAnalytic }, S));
+  }
+  if ((r.rows.length && !r.groups?.length) || r.chart) {
     const grid = el('div', { class: 'result-grid' });
-    if (r.rows.length) grid.append(el('div', {}, el('h2', { text: r.hasAnalytic ? S.elements : S.numericalOnly }), renderTable(r, S)));
+    if (r.rows.length && !r.groups?.length) grid.append(el('div', {}, el('h2', { text: r.hasAnalytic ? S.elements : S.numericalOnly }), renderTable(r, S)));
     if (r.chart) {
       const canvas = el('canvas', { role: 'img', 'aria-label': S.chartLabel });
       grid.append(el('div', {}, el('h2', { text: S.errorVsH }), el('div', { class: 'chart-box' }, canvas), el('p', { class: 'muted caption', text: r.chart.caption })));
@@ -160,6 +168,7 @@ function renderResult(r: ResultView): void {
   if (r.stats) below.push(el('p', { class: 'muted stats', text: r.stats }));
   result.replaceChildren(...parts);
   details.replaceChildren(...below);
+  insideOnResult(r);
 }
 
 // ---- wiring -------------------------------------------------------------------------------------
@@ -213,6 +222,8 @@ onMessage<GradcheckToWebview>((m) => {
     case 'result':
       renderResult(m.result);
       break;
+    default:
+      insideReceive(m);
   }
 });
 

@@ -50,10 +50,11 @@ export function baseOptions(c: ThemeColors) {
 
 /** Re-applies theme colours to an existing chart's scales and legend, then redraws. */
 export function rethemeChart(chart: Chart, c: ThemeColors): void {
-  const opts = chart.options as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: chart.js's options are a deep union; this walks them untyped.
+  const opts = chart.options as Record<string, any>;
   opts.color = c.foreground;
   if (opts.plugins?.legend?.labels) opts.plugins.legend.labels.color = c.foreground;
-  for (const scale of Object.values(opts.scales ?? {}) as Record<string, any>[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const scale of Object.values(opts.scales ?? {}) as Record<string, typeof opts>[]) {
     // A scriptable grid colour (a function) reads the lab's current colours itself.
     if (typeof scale.grid?.color !== 'function') scale.grid = { ...scale.grid, color: c.grid };
     scale.border = { ...scale.border, color: c.muted };

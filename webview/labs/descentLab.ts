@@ -116,7 +116,10 @@ export function descentLab(ctx: LabContext): Lab {
     const points = path.map((p) => ({ x: p[0], y: p[1] }));
     cancelAnimationFrame(frame);
     ctx.save({ lr, steps });
-    if (ctx.reducedMotion) return show(points, points.length);
+    if (ctx.reducedMotion) {
+      show(points, points.length);
+      return;
+    }
     const started = performance.now();
     const tick = (now: number) => {
       const shown = Math.min(points.length, 1 + Math.floor(((now - started) / 1500) * points.length));

@@ -48,7 +48,7 @@ const tabs = LAB_IDS.map((id) => {
 const tablist = h('nav', { class: 'tabs', role: 'tablist', 'aria-label': s.labsNav }, ...tabs);
 // Arrow keys move between tabs, as in VS Code's own tab lists.
 tablist.addEventListener('keydown', (e) => {
-  const i = tabs.findIndex((t) => t === document.activeElement);
+  const i = tabs.indexOf(document.activeElement as HTMLButtonElement);
   if (i < 0) return;
   const next = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i - 1 + tabs.length) % tabs.length : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : -1;
   if (next < 0) return;

@@ -19,9 +19,7 @@ export function strings<T extends Record<string, string>>(english: T): T {
 }
 
 /** Replaces {0}, {1}, … with the arguments, like vscode.l10n.t. */
-export function format(template: string, ...args: (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (m, i) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
-}
+export { format } from '../../src/util/text';
 
 export function initialData<T>(): T | undefined {
   return readJson('gl-data') as T | undefined;

@@ -1,7 +1,15 @@
 /** Start, Pause, Resume, Step, Stop, Reset and the progress bar; which buttons work follows the run's state. */
 import { format } from '../shared/l10n';
 import { button, el } from '../shared/dom';
-import { clock, integer } from './format';
+import { clock, decimal, integer } from './format';
+
+/** Iterations per second: whole above 100, else two significant digits. */
+function speed(itPerSec: number): string {
+  if (itPerSec >= 100) return integer(Math.round(itPerSec));
+  const digits = itPerSec >= 10 ? 0 : itPerSec >= 1 ? 1 : 2;
+  return decimal(itPerSec, digits);
+}
+import { Sparkline } from './sparkline';
 import { S } from './strings';
 
 export type RunMode = 'idle' | 'running' | 'paused';
@@ -20,6 +28,7 @@ export class Controls {
   private readonly buttons: Record<keyof ControlActions, HTMLButtonElement>;
   private readonly bar: HTMLProgressElement;
   private readonly text: HTMLElement;
+  readonly sparkline = new Sparkline();
   mode: RunMode = 'idle';
 
   constructor(actions: ControlActions) {
@@ -33,7 +42,13 @@ export class Controls {
     };
     this.bar = el('progress', { max: 1, value: 0, 'aria-label': S.progressLabel });
     this.text = el('div', { class: 'progress-text muted', role: 'status', 'aria-live': 'polite', text: S.idleText });
-    this.root = el('div', { class: 'controls' }, el('div', { class: 'row' }, ...Object.values(this.buttons)), this.bar, this.text);
+    this.root = el(
+      'div',
+      { class: 'controls' },
+      el('div', { class: 'row' }, ...Object.values(this.buttons)),
+      this.bar,
+      el('div', { class: 'progress-row' }, this.sparkline.root, this.text),
+    );
     this.setMode('idle');
   }
 
@@ -61,7 +76,9 @@ export class Controls {
     this.text.textContent =
       this.mode === 'paused'
         ? format(S.pausedText, integer(iter), integer(iters))
-        : format(S.progressText, integer(iter), integer(iters), itPerSec >= 100 ? integer(Math.round(itPerSec)) : itPerSec.toPrecision(2), clock(etaSeconds));
+        : etaSeconds === null
+          ? format(S.progressTextNoEta, integer(iter), integer(iters), speed(itPerSec))
+          : format(S.progressText, integer(iter), integer(iters), speed(itPerSec), clock(etaSeconds));
   }
 
   /** After a run ends: the bar shows where it got to, the text what happened. */

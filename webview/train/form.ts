@@ -6,15 +6,20 @@ import { format } from '../shared/l10n';
 import {
   DEFAULT_RUN_CONFIG, FieldError, FieldName, PanelOptions, RunConfig, checkRunConfig, naiveNumericalSecondsPerIteration, parameterCount,
 } from '../../src/protocol/train';
+import { OVERFIT_PRESET } from '../../src/core/sanity';
 import { button, el, newId } from '../shared/dom';
-import { duration, integer } from './format';
+import { iterPerEpoch } from '../../src/core/trainer';
+import { decimal, duration, integer } from './format';
+import { badge } from './badge';
 import { S } from './strings';
 
-const NUMBER_FIELDS = ['hiddenSize', 'learningRate', 'batchSize', 'iters', 'weightInitStd', 'seed'] as const;
+const NUMBER_FIELDS = ['hiddenSize', 'learningRate', 'batchSize', 'iters', 'weightInitStd', 'seed', 'trainImages', 'checkEvery'] as const;
 type NumberFieldName = (typeof NUMBER_FIELDS)[number];
+/** Fields that may be left empty (or 0): the book's way. */
+const OPTIONAL_FIELDS: readonly NumberFieldName[] = ['trainImages', 'checkEvery'];
 
 /** What the form remembers across reloads: the text of each field, as typed. */
-export type FormState = Record<NumberFieldName | 'gradientMethod' | 'datasetKind' | 'folder', string>;
+export type FormState = Record<NumberFieldName | 'gradientMethod' | 'datasetKind' | 'folder' | 'sampling', string>;
 
 export function formStateOf(c: RunConfig): FormState {
   return {
@@ -24,6 +29,9 @@ export function formStateOf(c: RunConfig): FormState {
     iters: String(c.iters),
     weightInitStd: String(c.weightInitStd),
     seed: String(c.seed),
+    trainImages: String(c.trainImages ?? 0),
+    checkEvery: String(c.checkEvery ?? 0),
+    sampling: c.sampling ?? 'replacement',
     gradientMethod: c.gradientMethod,
     datasetKind: c.dataset.kind,
     folder: c.dataset.kind === 'folder' ? c.dataset.path : '',
@@ -35,11 +43,14 @@ export class TrainForm {
   private readonly inputs = {} as Record<NumberFieldName, HTMLInputElement>;
   private readonly errors = {} as Record<FieldName, HTMLElement>;
   private readonly method: HTMLSelectElement;
+  private readonly sampling: HTMLSelectElement;
   private readonly datasetKind: HTMLSelectElement;
   private readonly folder: HTMLInputElement;
   private readonly folderRow: HTMLElement;
   private readonly browse: HTMLButtonElement;
   private readonly warning: HTMLElement;
+  private readonly batchNote: HTMLElement;
+  private readonly batchSlow: HTMLElement;
 
   constructor(
     private readonly options: PanelOptions,
@@ -51,7 +62,8 @@ export class TrainForm {
     for (const name of NUMBER_FIELDS) {
       const errId = newId('err');
       const input = el('input', { type: 'text', inputmode: name === 'learningRate' || name === 'weightInitStd' ? 'decimal' : 'numeric', spellcheck: 'false', name, 'aria-describedby': errId });
-      input.value = initial[name];
+      // A state saved by an older version lacks the newer fields: they start at the book's way.
+      input.value = initial[name] ?? (OPTIONAL_FIELDS.includes(name) ? '0' : '');
       input.addEventListener('input', () => this.changed());
       this.inputs[name] = input;
       this.errors[name] = el('span', { class: 'invalid-reason', id: errId, 'aria-live': 'polite' });
@@ -61,6 +73,15 @@ export class TrainForm {
     this.method.value = initial.gradientMethod;
     this.method.addEventListener('change', () => this.changed());
     this.errors.gradientMethod = el('span', { class: 'invalid-reason' });
+    this.sampling = el(
+      'select',
+      { name: 'sampling', title: S.samplingHint },
+      el('option', { value: 'replacement', text: S.samplingReplacement }),
+      el('option', { value: 'shuffled', text: S.samplingShuffled }),
+    );
+    this.sampling.value = initial.sampling === 'shuffled' ? 'shuffled' : 'replacement';
+    this.sampling.addEventListener('change', () => this.changed());
+    this.errors.sampling = el('span', { class: 'invalid-reason' });
     this.datasetKind = el(
       'select',
       { name: 'dataset' },
@@ -78,16 +99,35 @@ export class TrainForm {
     this.browse = button(S.browse, onBrowse, { class: 'secondary' });
     this.folderRow = el('div', { class: 'row' }, el('label', { class: 'grow' }, el('span', { text: S.folderPath }), this.folder, this.errors.dataset), this.browse);
     this.warning = el('p', { class: 'warning numerical-warning', role: 'note' });
+    this.batchNote = el('p', { class: 'muted small batch-note' });
+    this.batchSlow = el('p', { class: 'warning batch-slow', role: 'note' });
     fields.append(
       el('label', { class: 'wide' }, el('span', { text: S.gradientMethod }), this.method, this.errors.gradientMethod),
       el('label', { class: 'wide' }, el('span', { text: S.dataset }), this.datasetKind),
+      el('label', { class: 'wide' }, el('span', { text: S.sampling }), this.sampling, this.errors.sampling),
     );
     this.root = el(
       'div',
       {},
-      el('div', { class: 'row spread' }, el('h2', { text: S.hyperparameters }), button(S.defaults, () => this.setState(formStateOf(DEFAULT_RUN_CONFIG)), { class: 'secondary small' })),
+      el(
+        'div',
+        { class: 'row spread' },
+        el('h2', {}, S.hyperparameters, badge('4.5')),
+        el(
+          'div',
+          { class: 'row' },
+          button(S.defaults, () => this.setState(formStateOf(DEFAULT_RUN_CONFIG)), { class: 'secondary small' }),
+          button(S.overfitPreset, () => this.setState(formStateOf({ ...DEFAULT_RUN_CONFIG, ...OVERFIT_PRESET })), {
+            class: 'secondary small',
+            title: S.overfitHint,
+            name: 'overfitPreset',
+          }),
+        ),
+      ),
       fields,
       this.folderRow,
+      this.batchNote,
+      this.batchSlow,
       this.warning,
     );
     this.refresh();
@@ -96,15 +136,23 @@ export class TrainForm {
   state(): FormState {
     const s = {} as FormState;
     for (const name of NUMBER_FIELDS) s[name] = this.inputs[name].value;
-    return { ...s, gradientMethod: this.method.value, datasetKind: this.datasetKind.value, folder: this.folder.value };
+    return { ...s, gradientMethod: this.method.value, datasetKind: this.datasetKind.value, folder: this.folder.value, sampling: this.sampling.value };
   }
 
   setState(state: FormState): void {
     for (const name of NUMBER_FIELDS) this.inputs[name].value = state[name];
     this.method.value = state.gradientMethod;
+    this.sampling.value = state.sampling === 'shuffled' ? 'shuffled' : 'replacement';
     this.datasetKind.value = state.datasetKind;
     this.folder.value = state.folder;
     this.changed();
+  }
+
+  /** Puts a learning rate into the form (the finder's suggestion). */
+  setLearningRate(lr: number): void {
+    this.inputs.learningRate.value = String(lr);
+    this.changed();
+    this.inputs.learningRate.focus();
   }
 
   setFolder(path: string): void {
@@ -114,7 +162,7 @@ export class TrainForm {
   }
 
   setEnabled(enabled: boolean): void {
-    for (const e of [...Object.values(this.inputs), this.method, this.datasetKind, this.folder, this.browse]) e.disabled = !enabled;
+    for (const e of [...Object.values(this.inputs), this.method, this.sampling, this.datasetKind, this.folder, this.browse]) e.disabled = !enabled;
   }
 
   /** The run's settings, or undefined with every refused field marked and the first one focused. */
@@ -123,7 +171,7 @@ export class TrainForm {
     this.showErrors(errors);
     if (!config) {
       const first = errors[0]?.field;
-      const target = first === 'dataset' ? this.folder : first === 'gradientMethod' ? this.method : first ? this.inputs[first] : undefined;
+      const target = first ? this.inputOf(first) : undefined;
       target?.focus();
     }
     return config;
@@ -136,20 +184,55 @@ export class TrainForm {
     };
     const kind = this.datasetKind.value;
     const values: Record<string, unknown> = {
-      ...Object.fromEntries(NUMBER_FIELDS.map((n) => [n, num(n)])),
+      ...Object.fromEntries(NUMBER_FIELDS.filter((n) => !OPTIONAL_FIELDS.includes(n) || this.inputs[n].value.trim() !== '').map((n) => [n, num(n)])),
       gradientMethod: this.method.value,
+      sampling: this.sampling.value,
       dataset: kind === 'folder' ? { kind, path: this.folder.value } : { kind },
     };
     return checkRunConfig(values, kind === 'bundled' ? this.options.bundledTrainCount : undefined);
+  }
+
+  /**
+   * Before a run starts, what its batch size means on the bundled set: images seen, epochs, and —
+   * for a large batch — why it takes longer (the gradient of more images, and one accuracy check
+   * on all train and test images per epoch, with far more epochs).
+   */
+  private explainBatch(): void {
+    const batch = Number(this.inputs.batchSize.value);
+    const iters = Number(this.inputs.iters.value);
+    const train = this.options.bundledTrainCount;
+    const whole = (x: number, max: number) => Number.isInteger(x) && x >= 1 && x <= max;
+    const ok = this.datasetKind.value === 'bundled' && whole(batch, train) && whole(iters, Infinity);
+    this.batchNote.hidden = this.batchSlow.hidden = !ok;
+    if (!ok) return;
+    const evaluated = 2 * train; // the bundled set: as many test images as training images
+    const perEpoch = iterPerEpoch(train, batch);
+    const epochs = Math.ceil(iters / perEpoch);
+    const seen = integer(iters * batch);
+    this.batchNote.textContent = format(S.batchNote, integer(iters), integer(batch), seen, integer(epochs), integer(train), integer(evaluated));
+    // Work: the images trained on plus the images each epoch's accuracy check goes through.
+    const work = (b: number) => iters * b + Math.ceil(iters / iterPerEpoch(train, b)) * evaluated;
+    const ratio = work(batch) / work(DEFAULT_RUN_CONFIG.batchSize);
+    this.batchSlow.hidden = ratio < 3;
+    const perEpochText = Number.isInteger(perEpoch) ? integer(perEpoch) : decimal(perEpoch, 1);
+    const times = integer(Math.round(ratio));
+    this.batchSlow.textContent = format(S.batchSlow, times, integer(batch), perEpochText, integer(epochs));
   }
 
   private showErrors(errors: FieldError[]): void {
     for (const [field, span] of Object.entries(this.errors) as [FieldName, HTMLElement][]) {
       const e = errors.find((x) => x.field === field);
       span.textContent = e ? format(S[e.reason], ...e.args) : '';
-      const input = field === 'dataset' ? this.folder : field === 'gradientMethod' ? this.method : this.inputs[field as NumberFieldName];
+      const input = this.inputOf(field);
       input.setAttribute('aria-invalid', String(!!e));
     }
+  }
+
+  private inputOf(field: FieldName): HTMLElement {
+    if (field === 'dataset') return this.folder;
+    if (field === 'gradientMethod') return this.method;
+    if (field === 'sampling') return this.sampling;
+    return this.inputs[field];
   }
 
   private changed(): void {
@@ -161,6 +244,7 @@ export class TrainForm {
     this.folderRow.hidden = this.datasetKind.value !== 'folder';
     const { errors } = this.check();
     this.showErrors(errors);
+    this.explainBatch();
     const numerical = this.method.value === 'numerical';
     this.warning.hidden = !numerical;
     if (numerical) {

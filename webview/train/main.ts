@@ -3,17 +3,21 @@
  * model) and asks for what the learner does (start, pause, export…); it never trains.
  */
 import { findOverfitting } from '../../src/core/runHistory';
-import { DEFAULT_RUN_CONFIG, PanelOptions, RunView, TrainFromWebview, TrainToWebview } from '../../src/protocol/train';
+import {
+  DEFAULT_RUN_CONFIG, PanelOptions, RunView, TRAIN_STRINGS, TrainFromWebview, TrainToWebview, diagnosisText,
+} from '../../src/protocol/train';
 import { format, initialData } from '../shared/l10n';
 import { themeColors, whenThemeChanges } from '../shared/theme';
 import { onMessage, post as postRaw, vscode } from '../shared/vscode';
-import { TrainCharts } from './charts';
+import { TrainCharts, XAxis, resolveAxis } from './charts';
 import { Controls } from './controls';
 import { button, el } from '../shared/dom';
-import { integer, pct } from './format';
+import { decimal, duration, integer, pct } from './format';
 import { FormState, TrainForm, formStateOf } from './form';
 import { ModelPanel } from './modelPanel';
+import { badge } from './badge';
 import { NetCheckCard } from './netCheckCard';
+import { GradientsCard } from './gradientsCard';
 import { RunsTable } from './runsTable';
 import { Runs } from './state';
 import { S } from './strings';
@@ -23,6 +27,7 @@ interface PageState {
   smoothing: number;
   showRaw: boolean;
   onlyMistakes: boolean;
+  xAxis: XAxis;
 }
 
 const post = (m: TrainFromWebview) => postRaw(m);
@@ -32,6 +37,7 @@ const page: PageState = {
   smoothing: saved?.smoothing ?? 0.95,
   showRaw: saved?.showRaw ?? true,
   onlyMistakes: saved?.onlyMistakes ?? false,
+  xAxis: saved?.xAxis ?? 'auto',
 };
 const remember = () => vscode.setState(page);
 const options = initialData<PanelOptions>() ?? { fashionAvailable: false, fashionDir: '', bundledTrainCount: 10000 };
@@ -56,6 +62,8 @@ const accuracyCanvas = el('canvas', { id: 'accuracy-chart', role: 'img', 'aria-l
 const charts = new TrainCharts(lossCanvas, accuracyCanvas, theme);
 charts.smoothing = page.smoothing;
 charts.showRaw = page.showRaw;
+charts.xAxis = page.xAxis;
+charts.trainCount = options.bundledTrainCount;
 charts.source(() => runs.all().filter((e) => !e.view.hidden));
 const table = new RunsTable(
   {
@@ -70,10 +78,32 @@ const table = new RunsTable(
 );
 const model = new ModelPanel(theme, (id, requestId, pixels) => post({ type: 'predict', id, requestId, pixels }), page.onlyMistakes, (v) => ((page.onlyMistakes = v), remember()));
 const netCheck = new NetCheckCard((batchSize) => post({ type: 'checkNetwork', batchSize }));
+const gradients = new GradientsCard(theme, {
+  setLearningRate: (learningRate) => post({ type: 'setLearningRate', learningRate }),
+  findLearningRate: () => {
+    const config = form.validate();
+    if (config) post({ type: 'findLearningRate', config });
+  },
+  useLearningRate: (lr) => form.setLearningRate(lr),
+});
 const notice = el('div', { class: 'notice', role: 'alert' });
 const advice = el('div', { class: 'advice', role: 'status', 'aria-live': 'polite' });
-const epochHeading = el('h2', { text: S.epochTable });
+const epochTitle = el('span', { text: S.epochTable });
+const epochHeading = el('h2', {}, epochTitle, badge('4.5'));
 const epochBody = el('tbody');
+const epochScroll = el('div', { class: 'scroll' });
+/** The epoch table follows the newest epoch while training, unless the learner scrolled up to read. */
+let followEpochs = true;
+epochScroll.addEventListener('scroll', () => {
+  followEpochs = epochScroll.scrollTop + epochScroll.clientHeight >= epochScroll.scrollHeight - 8;
+});
+
+
+/** A diagnosis in the learner's language, numbers in VS Code's. */
+function explain(v: RunView): string {
+  const t = (k: keyof typeof TRAIN_STRINGS, ...a: (string | number)[]) => format(S[k], ...a);
+  return diagnosisText(v.diagnosis!, v.config.learningRate, t, decimal);
+}
 
 // ---- layout ----
 const smoothing = el('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: page.smoothing, name: 'smoothing' });
@@ -89,11 +119,33 @@ raw.addEventListener('change', () => {
   remember();
   charts.schedule();
 });
-const chartCard = (title: string, canvas: HTMLCanvasElement, which: 'loss' | 'accuracy', extra: Node[] = []) =>
+const xAxisSelect = el(
+  'select',
+  { name: 'xAxis' },
+  ...([['auto', S.xAuto], ['iterations', S.xIterations], ['epochs', S.xEpochs], ['images', S.xImages]] as const).map(
+    ([value, text]) => el('option', { value, text }),
+  ),
+);
+xAxisSelect.value = page.xAxis;
+xAxisSelect.addEventListener('change', () => {
+  charts.xAxis = page.xAxis = xAxisSelect.value as XAxis;
+  remember();
+  renderRuns();
+  charts.schedule();
+});
+const lossOptions = [
+  el('label', { class: 'inline' }, el('span', { text: S.smoothing }), smoothing),
+  el('label', { class: 'inline' }, raw, el('span', { text: S.showRaw })),
+];
+/** The runs on the charts, compactly: the run list's colours, outside the plot so it never covers it. */
+const legend = el('ul', { class: 'legend', 'aria-label': S.runs });
+type ChartName = 'loss' | 'accuracy';
+const chartCard = (title: string, canvas: HTMLCanvasElement, which: ChartName, extra: Node[], section: Node, key: string) =>
   el(
     'section',
     { class: 'card chart-card' },
-    el('div', { class: 'row spread' }, el('h2', { text: title }), el('div', { class: 'row' }, ...extra, button(S.savePng, () => post({ type: 'exportChart', chart: which, dataUrl: charts.png(which) }), { class: 'secondary small' }))),
+    el('div', { class: 'row spread' }, el('h2', {}, title, section), el('div', { class: 'row' }, ...extra, button(S.savePng, () => post({ type: 'exportChart', chart: which, dataUrl: charts.png(which) }), { class: 'secondary small' }))),
+    el('p', { class: 'muted small legend-key', text: key }),
     el('div', { class: 'chart-box' }, canvas),
   );
 document.getElementById('app')!.append(
@@ -104,40 +156,82 @@ document.getElementById('app')!.append(
   el(
     'div',
     { class: 'top' },
-    el('section', { class: 'card setup' }, form.root, controls.root),
-    el('section', { class: 'card epochs-card' }, epochHeading, el('div', { class: 'scroll' }, el('table', { class: 'epochs' }, el('thead', {}, el('tr', {}, ...[S.epochColumn, S.iterationColumn, S.trainAccuracy, S.testAccuracy].map((t) => el('th', { scope: 'col', text: t })))), epochBody))),
+    // The advice sits under the controls, where the learner looks after Start (and the charts may be out of sight).
+    el('section', { class: 'card setup' }, form.root, controls.root, advice),
+    el('section', { class: 'card epochs-card' }, epochHeading, epochScroll),
   ),
-  advice,
+  el('div', { class: 'chart-toolbar' }, el('label', { class: 'inline' }, el('span', { text: S.xAxis }), xAxisSelect)),
+  legend,
   el(
     'div',
     { class: 'charts' },
-    chartCard(S.lossChart, lossCanvas, 'loss', [el('label', { class: 'inline' }, el('span', { text: S.smoothing }), smoothing), el('label', { class: 'inline' }, raw, el('span', { text: S.showRaw }))]),
-    chartCard(S.accuracyChart, accuracyCanvas, 'accuracy'),
+    chartCard(S.lossChart, lossCanvas, 'loss', lossOptions, badge('4.2'), S.legendLoss),
+    chartCard(S.accuracyChart, accuracyCanvas, 'accuracy', [], badge('4.1'), S.legendAccuracy),
   ),
+  gradients.root,
+  gradients.finderRoot,
   el(
     'section',
     { class: 'card runs-card' },
-    el('div', { class: 'row spread' }, el('h2', { text: S.runs }), el('div', { class: 'row' }, button(S.loadModel, () => post({ type: 'loadModel' }), { class: 'secondary small' }), button(S.importRun, () => post({ type: 'importRun' }), { class: 'secondary small' }))),
+    el('div', { class: 'row spread' }, el('h2', {}, S.runs, badge('4.5')), el('div', { class: 'row' }, button(S.loadModel, () => post({ type: 'loadModel' }), { class: 'secondary small' }), button(S.importRun, () => post({ type: 'importRun' }), { class: 'secondary small' }))),
     el('p', { class: 'muted small', text: S.runsHint }),
     table.root,
   ),
-  el('section', { class: 'card', id: 'model' }, el('h2', { text: S.model }), model.root),
+  el('section', { class: 'card', id: 'model' }, el('h2', {}, S.model, badge('4.1')), model.root),
+);
+const epochColumns = [S.epochColumn, S.iterationColumn, S.trainAccuracy, S.testAccuracy];
+epochScroll.append(
+  el('table', { class: 'epochs' }, el('thead', {}, el('tr', {}, ...epochColumns.map((text) => el('th', { scope: 'col', text })))), epochBody),
 );
 
 // ---- drawing the state ----
 function renderRuns(): void {
   table.render(runs.all(), runs.liveId, model.runId);
+  const shown = runs.all().filter((e) => !e.view.hidden);
+  legend.replaceChildren(
+    ...shown.map((e) => {
+      const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+      swatch.style.background = theme.series[e.colorIndex % theme.series.length];
+      return el('li', {}, swatch, e.view.name);
+    }),
+  );
+  legend.dataset.axis = resolveAxis(page.xAxis, shown, 'loss');
+}
+
+/** The sparkline follows the live run, else the newest one. */
+function renderSparkline(): void {
+  const focus = runs.focus;
+  if (focus) controls.sparkline.draw(focus.loss, theme.series[focus.colorIndex % theme.series.length]);
 }
 
 function renderFocus(): void {
   const focus = runs.focus;
-  epochHeading.textContent = focus ? `${S.epochTable}: ${focus.view.name}` : S.epochTable;
+  epochTitle.textContent = focus ? `${S.epochTable}: ${focus.view.name}` : S.epochTable;
   const epochs = focus?.view.epochs ?? [];
-  epochBody.replaceChildren(...epochs.map((e) => el('tr', {}, el('td', { text: String(e.epoch) }), el('td', { text: integer(e.iter) }), el('td', { text: pct(e.trainAccuracy) }), el('td', { text: pct(e.testAccuracy) }))));
-  advice.replaceChildren(...(focus ? adviceFor(focus.view) : []));
+  const follow = followEpochs;
+  type Epoch = (typeof epochs)[number];
+  const cells = (e: Epoch) => [integer(e.epoch), integer(e.iter), pct(e.trainAccuracy), pct(e.testAccuracy)];
+  epochBody.replaceChildren(...epochs.map((e) => el('tr', {}, ...cells(e).map((text) => el('td', { text })))));
+  if (follow && runs.live) epochScroll.scrollTop = epochScroll.scrollHeight;
+  renderAdvice();
+}
+
+let adviceShown = '';
+function renderAdvice(): void {
+  const focus = runs.focus;
+  const parts = focus ? adviceFor(focus.view) : [];
+  const key = parts.map((p) => p.textContent).join('\n');
+  if (key === adviceShown) return; // the live region speaks only when the advice changes
+  adviceShown = key;
+  advice.replaceChildren(...parts);
 }
 
 function adviceFor(v: RunView): HTMLElement[] {
+  if (v.diagnosis) {
+    const heading = el('strong', {}, v.diagnosis.kind === 'not-a-number' ? S.statusDiverged : S.notLearning, ' ');
+    const level = v.diagnosis.kind === 'not-a-number' ? 'error' : 'warning diagnosis';
+    return [el('p', { class: level }, heading, explain(v), badge('4.4'))];
+  }
   if (v.status === 'diverged') return [el('p', { class: 'error', text: v.message ?? format(S.divergedAdvice, 'NaN', v.iterations, v.config.learningRate) })];
   const o = findOverfitting(v.epochs);
   if (!o) return [];
@@ -148,6 +242,9 @@ function setMode(): void {
   const mode = runs.live ? (runs.liveState === 'paused' ? 'paused' : 'running') : 'idle';
   controls.setMode(mode);
   form.setEnabled(mode === 'idle');
+  const live = runs.live;
+  const changes = live?.view.learningRateChanges ?? [];
+  gradients.setLive(live?.view.id, !!live, changes.length ? changes[changes.length - 1].learningRate : (live?.view.config.learningRate ?? 0.1));
 }
 
 function showNotice(level: 'info' | 'warning' | 'error', text: string): void {
@@ -155,8 +252,11 @@ function showNotice(level: 'info' | 'warning' | 'error', text: string): void {
 }
 
 function finishedText(v: RunView): string {
-  if (v.status === 'diverged') return v.message ?? S.statusDiverged;
-  return `${S[v.status === 'stopped' ? 'statusStopped' : 'statusFinished']} · ${format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), integer(v.iterations), `${v.wallSeconds.toFixed(1)} s`)}`;
+  if (v.status === 'diverged') return v.diagnosis ? `${S.statusDiverged} · ${explain(v)}` : v.message ?? S.statusDiverged;
+  const status = S[v.status === 'stopped' ? 'statusStopped' : 'statusFinished'];
+  const time = duration(v.wallSeconds);
+  const result = format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), integer(v.iterations), time);
+  return v.diagnosis ? `${status} · ${S.notLearning} · ${result}` : `${status} · ${result}`;
 }
 
 function receive(m: TrainToWebview): void {
@@ -173,6 +273,7 @@ function receive(m: TrainToWebview): void {
       runs.upsert(m.run, { id: m.run.id, stride: 1, loss: [] });
       runs.liveId = m.run.id;
       runs.liveState = 'running';
+      followEpochs = true;
       notice.replaceChildren();
       controls.setProgress(0, m.run.config.iters, 0, null);
       break;
@@ -184,9 +285,13 @@ function receive(m: TrainToWebview): void {
       for (let k = skip; k < m.loss.length; k++) e.loss.push((m.loss[k] as number | null) ?? NaN);
       for (const ep of m.epochs) if (!e.view.epochs.some((x) => x.epoch === ep.epoch)) e.view.epochs.push(ep);
       e.view.iterations = m.iter;
+      const diagnosed = JSON.stringify(e.view.diagnosis) !== JSON.stringify(m.diagnosis);
+      e.view.diagnosis = m.diagnosis;
       controls.setProgress(m.iter, m.iters, m.itPerSec, m.etaSeconds);
       charts.schedule();
-      if (m.epochs.length) renderFocus();
+      scheduleSparkline();
+      if (m.epochs.length || diagnosed) renderFocus();
+      if (diagnosed) renderRuns();
       return;
     }
     case 'runState': {
@@ -233,6 +338,21 @@ function receive(m: TrainToWebview): void {
     case 'notice':
       showNotice(m.level, m.text);
       return;
+    case 'watch': {
+      gradients.receive(m);
+      if (m.item.kind === 'learningRate') {
+        const e = runs.get(m.id);
+        if (e) {
+          const { kind: _kind, ...change } = m.item;
+          e.view.learningRateChanges = [...(e.view.learningRateChanges ?? []).filter((c) => c.iter !== change.iter), change];
+          charts.schedule();
+        }
+      }
+      return;
+    }
+    case 'lrFinder':
+      gradients.finderUpdate(m);
+      return;
     case 'netCheck':
       netCheck.update(m);
       if (m.state !== 'running') netCheck.root.scrollIntoView({ block: 'nearest' });
@@ -241,7 +361,18 @@ function receive(m: TrainToWebview): void {
   setMode();
   renderRuns();
   renderFocus();
+  renderSparkline();
   charts.schedule();
+}
+
+let sparklineTimer: ReturnType<typeof setTimeout> | undefined;
+/** At most ~8 redraws a second, like the charts. */
+function scheduleSparkline(): void {
+  if (sparklineTimer !== undefined) return;
+  sparklineTimer = setTimeout(() => {
+    sparklineTimer = undefined;
+    renderSparkline();
+  }, 120);
 }
 
 onMessage<TrainToWebview>(receive);
@@ -250,7 +381,9 @@ whenThemeChanges((c) => {
   theme = c;
   charts.setTheme(c);
   model.setTheme(c);
+  gradients.setTheme(c);
   renderRuns();
+  renderSparkline();
 });
 setMode();
 renderRuns();

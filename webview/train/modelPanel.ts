@@ -8,7 +8,7 @@ import type { ModelView, SampleImage } from '../../src/protocol/train';
 import { el } from '../shared/dom';
 import { DrawPad } from './drawPad';
 import { pct } from './format';
-import { decodeBase64, digitCanvas, mix, paint, rgb } from './pixels';
+import { decodeBase64, digitCanvas, paintSignedTiles, rgb, signedColors } from './pixels';
 import { S } from './strings';
 
 const TILE_GAP = 2;
@@ -49,7 +49,7 @@ export class ModelPanel {
     });
     this.body.append(
       el('div', { class: 'model-col' }, el('div', { class: 'row spread' }, el('h3', { text: S.predictions }), el('label', { class: 'inline' }, mistakes, el('span', { text: S.onlyMistakes }))), this.grid),
-      el('div', { class: 'model-col' }, el('h3', { text: S.confusion }), this.confusion),
+      el('div', { class: 'model-col confusion-col' }, el('h3', { text: S.confusion }), this.confusion),
       el('div', { class: 'model-col' }, el('h3', { text: S.weights }), this.weights, this.weightsNote),
       el('div', { class: 'model-col' }, this.pad.root, el('h3', { text: S.probabilities }), this.probs),
     );
@@ -160,24 +160,7 @@ export class ModelPanel {
   private renderWeights(): void {
     const w = this.view!.weights;
     const data = new Int8Array(decodeBase64(w.images).buffer);
-    const cols = Math.min(TILES_PER_ROW, w.shown);
-    const rows = Math.ceil(w.shown / cols);
-    const step = w.side + TILE_GAP;
-    this.weights.width = cols * step - TILE_GAP;
-    this.weights.height = rows * step - TILE_GAP;
-    const ctx = this.weights.getContext('2d')!;
-    const img = ctx.createImageData(this.weights.width, this.weights.height);
-    const paper = rgb(this.theme.background);
-    const neg = rgb(this.theme.series[0]);
-    const pos = rgb(this.theme.series[4] ?? this.theme.error);
-    for (let k = 0; k < w.shown; k++) {
-      const base = k * w.side * w.side;
-      paint(img, (k % cols) * step, Math.floor(k / cols) * step, w.side, (i) => {
-        const v = data[base + i] / 127;
-        return mix(paper, v < 0 ? neg : pos, Math.abs(v));
-      });
-    }
-    ctx.putImageData(img, 0, 0);
+    paintSignedTiles(this.weights, data, w.shown, w.side, TILES_PER_ROW, signedColors(this.theme), TILE_GAP);
     this.weightsNote.textContent = format(S.weightsShown, w.shown, w.hiddenSize);
   }
 }

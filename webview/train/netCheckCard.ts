@@ -4,6 +4,7 @@ import type { NetCheckResult, TrainToWebview, Verdict } from '../../src/protocol
 import { parameterCount } from '../../src/protocol/train';
 import { button, el } from '../shared/dom';
 import { integer, sci } from './format';
+import { badge } from './badge';
 import { S } from './strings';
 
 const VERDICT: Record<Verdict, { text: keyof typeof S; cls: string }> = {
@@ -31,7 +32,7 @@ export class NetCheckCard {
     this.root = el(
       'section',
       { class: 'card', id: 'netcheck', 'aria-labelledby': 'netcheck-h' },
-      el('h2', { id: 'netcheck-h', text: S.netCheck }),
+      el('h2', { id: 'netcheck-h' }, S.netCheck, badge('4.5')),
       this.intro,
       this.status,
       this.table,

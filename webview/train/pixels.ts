@@ -1,4 +1,5 @@
 /** Painting grey-level images (digits, weights) in the theme's colours. */
+import type { ThemeColors } from '../shared/theme';
 
 type RGB = [number, number, number];
 
@@ -51,4 +52,42 @@ export function digitCanvas(gray: Uint8Array, side: number, ink: RGB, paper: RGB
   paint(img, 0, 0, side, (i) => mix(paper, ink, gray[i] / 255));
   ctx.putImageData(img, 0, 0);
   return canvas;
+}
+
+/**
+ * Signed images (int8 −127…127, `side`×`side` each, one after another) as tiles, `perRow` to a row:
+ * blue negative, red positive, fading to the background at 0 — W1 and dW1 in the same colours.
+ */
+export function paintSignedTiles(
+  canvas: HTMLCanvasElement,
+  data: Int8Array,
+  shown: number,
+  side: number,
+  perRow: number,
+  colors: { background: string; negative: string; positive: string },
+  gap = 2,
+): void {
+  const cols = Math.max(1, Math.min(perRow, shown));
+  const rows = Math.ceil(shown / cols);
+  const step = side + gap;
+  canvas.width = Math.max(1, cols * step - gap);
+  canvas.height = Math.max(1, rows * step - gap);
+  const ctx = canvas.getContext('2d')!;
+  const img = ctx.createImageData(canvas.width, canvas.height);
+  const paper = rgb(colors.background);
+  const neg = rgb(colors.negative);
+  const pos = rgb(colors.positive);
+  for (let k = 0; k < shown; k++) {
+    const base = k * side * side;
+    paint(img, (k % cols) * step, Math.floor(k / cols) * step, side, (i) => {
+      const v = data[base + i] / 127;
+      return mix(paper, v < 0 ? neg : pos, Math.abs(v));
+    });
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+/** The colours of signed images in a theme: the first series colour for negative, the fifth (or the error colour) for positive. */
+export function signedColors(theme: ThemeColors): { background: string; negative: string; positive: string } {
+  return { background: theme.background, negative: theme.series[0], positive: theme.series[4] ?? theme.error };
 }

@@ -42,6 +42,8 @@ export class RunsTable {
   private readonly empty: HTMLElement;
   private editing: string | undefined;
   private confirming: string | undefined;
+  /** The run whose "⋯" menu is open (kept across a re-render). */
+  private open: string | undefined;
   private last: [RunEntry[], string | undefined, string | undefined] = [[], undefined, undefined];
 
   constructor(
@@ -51,6 +53,7 @@ export class RunsTable {
     this.body = el('tbody');
     this.empty = el('p', { class: 'muted', text: S.noRuns });
     const head = el('tr', {}, ...[S.show, S.runName, S.status, S.settings, S.result, S.actions].map((t) => el('th', { scope: 'col', text: t })));
+    // Below ~760 px each run is a card (see train.css); the headings stay for screen readers.
     this.root = el('div', { class: 'runs-wrap' }, this.empty, el('table', { class: 'runs' }, el('thead', {}, head), this.body));
   }
 
@@ -101,10 +104,28 @@ export class RunsTable {
         : v.status === 'loaded'
           ? `${format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), 0, '—')} · ${v.datasetName}`
           : format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), integer(v.iterations), duration(v.wallSeconds));
-    const actionsCell = el('td');
+    const actionsCell = el('td', { class: 'actions-cell' });
     const actions = el('div', { class: 'actions' });
     actionsCell.append(actions);
     if (!live) {
+      // Inspect stays in sight; the rest sit in a "⋯" menu (a native <details>: keyboard and screen reader ready).
+      const menu = el('div', { class: 'run-menu-items' });
+      const more = el(
+        'details',
+        { class: 'run-menu' },
+        el('summary', { class: 'secondary small', 'aria-label': format(S.moreActions, v.name), title: S.actions }, '⋯'),
+        menu,
+      );
+      if (this.open === v.id) more.open = true;
+      more.addEventListener('toggle', () => {
+        if (more.open) this.open = v.id;
+        else if (this.open === v.id) this.open = undefined;
+      });
+      more.addEventListener('keydown', (ev) => {
+        if (ev.key !== 'Escape' || !more.open) return;
+        more.open = false;
+        more.querySelector('summary')?.focus();
+      });
       const del = button(this.confirming === v.id ? S.confirmDelete : S.deleteRun, () => {
         if (this.confirming === v.id) this.actions.remove(v.id);
         else {
@@ -113,8 +134,9 @@ export class RunsTable {
           this.body.querySelector<HTMLButtonElement>(`tr[data-run="${v.id}"] .delete`)?.focus();
         }
       }, { class: 'secondary small delete', 'aria-label': `${this.confirming === v.id ? S.confirmDelete : S.deleteRun}: ${v.name}` });
-      actions.append(
-        v.hasModel ? button(S.inspect, () => this.actions.inspect(v.id), { class: 'small', 'aria-pressed': String(inspected) }) : '',
+      const inspect = () => this.actions.inspect(v.id);
+      actions.append(v.hasModel ? button(S.inspect, inspect, { class: 'small', 'aria-pressed': String(inspected) }) : '', more);
+      menu.append(
         button(S.rename, () => {
           this.editing = v.id;
           this.refresh();
@@ -125,13 +147,27 @@ export class RunsTable {
         v.hasModel ? button(S.saveJson, () => this.actions.saveModel(v.id, 'json'), { class: 'secondary small' }) : '',
         del,
       );
+      // Capture: the menu closes before the action re-renders the list (Delete stays open for its second click).
+      menu.addEventListener(
+        'click',
+        (ev) => {
+          if ((ev.target as Element).closest('button.delete')) return;
+          this.open = undefined;
+          more.open = false;
+        },
+        true,
+      );
     }
     return el(
       'tr',
       { class: `${inspected ? 'inspected' : ''} ${v.hidden ? 'is-hidden' : ''}`.trim() || undefined, 'data-run': v.id },
       el('td', {}, show),
       nameCell,
-      el('td', { class: `status status-${v.status}`, text: S[STATUS[v.status]], title: v.message }),
+      el('td', {
+        class: `status status-${v.status}${v.diagnosis ? ' not-learning' : ''}`,
+        text: S[STATUS[v.status]] + (v.diagnosis && v.status !== 'diverged' ? ` · ${S.notLearning}` : ''),
+        title: v.message,
+      }),
       el('td', { class: 'settings', text: settingsText(v), title: v.datasetName || undefined }),
       el('td', { class: 'result', text: result }),
       actionsCell,

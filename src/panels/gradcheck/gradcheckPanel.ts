@@ -4,21 +4,29 @@
  * or a child process — never on this thread — and sends the page a finished view. Every message
  * from the page is validated first; an invalid one is logged and dropped.
  */
+import { basename } from 'path';
 import * as vscode from 'vscode';
 import { readFile } from 'fs/promises';
-import { CheckOptions, CheckReport, Prepared, prepare, runPrepared } from '../../gradcheck/check';
-import { qualifiedName } from '../../gradcheck/functions';
+import { CheckOptions, CheckReport, Prepared, RETURNED_GRADIENT, prepare, runPrepared } from '../../gradcheck/check';
+import { qualifiedName, returnsGradient as lossReturnsGradient } from '../../gradcheck/functions';
+import { OtherFunction, functionsBeside } from '../../gradcheck/otherFiles';
 import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
 import { makeRunners } from '../../gradcheck/runners';
 import {
   GRADCHECK_STRINGS, GRADCHECK_VIEW_TYPE, GradcheckFromWebview, GradcheckToWebview, PresetChoice, SetupView, parseGradcheckMessage,
 } from '../../protocol/gradcheck';
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
-import { localize, renderPage, webviewOptions } from '../webviewHtml';
+import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
 import { createPanel, revealPanel } from '../placement';
 import { pythonInterpreter } from './interpreter';
-import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
+import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
+import { NotebookTarget, notebookTarget } from '../../commands/notebookCells';
+import { PreparedNotebookCheck, prepareNotebookCheck, runNotebookPrepared } from '../../gradcheck/notebookCheck';
+import { cellLineOf } from '../../gradcheck/notebook';
+import { errorMessage } from '../../util/text';
+import { InsideController } from './insideController';
+import { INSIDE_STRINGS } from '../../protocol/inside';
 
 export interface CheckTarget {
   uri: vscode.Uri;
@@ -26,6 +34,9 @@ export interface CheckTarget {
   functionName: string;
   /** undefined: by convention; null: none; else a function of the file. */
   gradientName?: string | null;
+  /** Inputs instead of generated ones, and what to open once checked (the replay example). */
+  inputs?: Inputs;
+  open?: 'replay' | 'trace';
 }
 
 let log: vscode.LogOutputChannel | undefined;
@@ -55,8 +66,16 @@ export class GradcheckPanel {
   private prepared: Prepared | undefined;
   private setup: SetupView | undefined;
   private lastResult: GradcheckToWebview | undefined;
+  /** A check from a notebook cell: the notebook as it was checked, and the last report (for "Go to line"). */
+  private notebook: NotebookTarget | undefined;
+  private lastReport: CheckReport | undefined;
   private running: AbortController | undefined;
+  /** The entry chosen when a returned dict or tuple held several candidates (--grad-key). */
+  private gradKey: { wrt: string; key: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The check last shown, for "Replay element" and "Trace shapes" (insideController.ts). */
+  private lastCheck: { options: CheckOptions; report: CheckReport } | undefined;
+  private readonly inside: InsideController;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -67,11 +86,13 @@ export class GradcheckPanel {
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'gradcheck',
       title: vscode.l10n.t(GRADCHECK_STRINGS.title),
-      strings: localize(GRADCHECK_STRINGS),
+      strings: localize({ ...GRADCHECK_STRINGS, ...INSIDE_STRINGS }),
       styles: ['shared/base.css', 'gradcheck/gradcheck.css'],
     });
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    this.inside = new InsideController(context, (m) => this.post(m));
+    this.disposables.push(this.inside);
   }
 
   private post(message: GradcheckToWebview): void {
@@ -79,13 +100,10 @@ export class GradcheckPanel {
   }
 
   private receive(raw: unknown): void {
-    let m: GradcheckFromWebview;
-    try {
-      m = parseGradcheckMessage(raw);
-    } catch (e) {
-      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${(e as Error).message}`);
-      return;
-    }
+    const m = validated(raw, parseGradcheckMessage, (why) =>
+      gradcheckLog().warn(`dropped an invalid message from the gradient check page: ${why}`),
+    );
+    if (!m) return;
     switch (m.type) {
       case 'ready':
         // The page (re)loaded, e.g. after being hidden: give it what it showed.
@@ -102,7 +120,11 @@ export class GradcheckPanel {
         this.generate(m.batchSize, m.seed);
         return;
       case 'reveal':
-        if (this.target) void reveal(this.target.uri, m.line);
+        if (this.target) void reveal(this.revealUri(m.line), m.line);
+        return;
+      case 'replay':
+      case 'trace':
+        void this.insideFor(m);
         return;
       case 'cancel':
         if (this.running && !this.running.signal.aborted) {
@@ -111,6 +133,13 @@ export class GradcheckPanel {
         }
         return;
     }
+  }
+
+  /** The document "Go to line" opens: in a notebook, the cell of the error shown at that line, else the checked cell. */
+  private revealUri(line: number): vscode.Uri {
+    const err = this.lastReport?.error;
+    const cell = this.notebook && err?.cell && err.line === line ? this.notebook.cellUris[err.cell - 1] : undefined;
+    return cell ?? this.target!.uri;
   }
 
   private async source(uri: vscode.Uri): Promise<string> {
@@ -122,8 +151,17 @@ export class GradcheckPanel {
   async retarget(target: CheckTarget): Promise<void> {
     this.target = target;
     this.panel.title = vscode.l10n.t('Check Gradient: {0}', target.functionName);
-    const options: CheckOptions = { file: target.uri.fsPath, source: await this.source(target.uri), functionName: target.functionName, gradientName: target.gradientName };
+    const options: CheckOptions = {
+      file: target.uri.fsPath,
+      source: await this.source(target.uri),
+      functionName: target.functionName,
+      gradientName: target.gradientName,
+      workspace: workspaceOf(target.uri),
+      inputs: target.inputs,
+    };
     await this.check(options, true);
+    if (target.open === 'replay') await this.insideFor({ type: 'replay', element: '' });
+    else if (target.open === 'trace') await this.insideFor({ type: 'trace', on: true });
   }
 
   private async runFromPage(m: Extract<GradcheckFromWebview, { type: 'run' }>): Promise<void> {
@@ -134,9 +172,11 @@ export class GradcheckPanel {
       if (!isRecord(parsed)) throw new ProtocolError(vscode.l10n.t(GRADCHECK_STRINGS.invalidInputs));
       inputs = parsed as Inputs;
     } catch (e) {
-      this.post({ type: 'result', result: inputError((e as Error).message) });
+      this.post({ type: 'result', result: inputError(errorMessage(e)) });
       return;
     }
+    // Another file's function only as the picker offered it.
+    if (m.gradient.includes(':') && !this.setup?.gradientChoices.some((c) => c.value === m.gradient)) return;
     const options: CheckOptions = {
       file: this.target.uri.fsPath,
       source: await this.source(this.target.uri),
@@ -145,6 +185,8 @@ export class GradcheckPanel {
       wrt: m.wrt,
       h: m.h,
       inputs,
+      workspace: workspaceOf(this.target.uri),
+      gradKey: this.gradKey?.wrt === m.wrt ? this.gradKey.key : undefined,
     };
     this.target = { ...this.target, gradientName: options.gradientName };
     await this.check(options, false);
@@ -155,22 +197,29 @@ export class GradcheckPanel {
     const running = (this.running = new AbortController());
     const config = vscode.workspace.getConfiguration('gradientLab', this.target?.uri);
     options = { ...options, timeoutMs: Math.max(1, config.get<number>('checkGradient.timeoutSeconds', 10)) * 1000 };
-    const prepared = prepare(options);
+    // A notebook cell: the cells above and including it as one module (src/gradcheck/notebook.ts).
+    const nb = (this.notebook = this.target ? notebookTarget(this.target.uri) : undefined);
+    const staged: PreparedNotebookCheck | undefined = nb && prepareNotebookCheck({ ...options, file: nb.file, notebook: nb.notebook, cell: nb.cell });
+    const prepared = staged ? staged.prepared : prepare(options);
     if (!('request' in prepared)) {
       this.show(prepared, options);
       return;
     }
     this.prepared = prepared;
     if (rebuildSetup || !this.setup) {
-      this.setup = setupView(prepared);
+      this.setup = setupView(prepared, await functionsBeside(prepared.request.file));
+      if (staged) {
+        const at = cellLineOf(staged.module, prepared.loss.line);
+        if (at) this.setup = { ...this.setup, fileName: `${this.setup.fileName}, ${vscode.l10n.t('cell {0}', String(at.cell + 1))}`, line: at.line };
+      }
       this.post({ type: 'setup', setup: this.setup });
     } else {
-      this.setup = { ...this.setup, gradient: prepared.gradient ? qualifiedName(prepared.gradient) : '', wrt: prepared.request.wrt, h: prepared.request.h, inputsText: inputsToText(prepared.request.inputs) };
+      this.setup = { ...this.setup, gradient: gradientValue(prepared), wrt: prepared.request.wrt, h: prepared.request.h, inputsText: inputsToText(prepared.request.inputs) };
     }
     this.post({ type: 'running' });
     const started = Date.now();
     // The interpreter is looked up only when it is needed (it may activate the Python extension).
-    const interpreter = prepared.language === 'python' && this.target ? await pythonInterpreter(this.target.uri) : undefined;
+    const interpreter = prepared.language === 'python' && this.target ? await pythonInterpreter(nb ? vscode.Uri.file(nb.file) : this.target.uri) : undefined;
     const runners = makeRunners({
       python: interpreter?.command ?? '',
       harness: this.context.asAbsolutePath('media/python/gradcheck_harness.py'),
@@ -178,9 +227,18 @@ export class GradcheckPanel {
       pythonHint: interpreter?.hint ?? '',
     });
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the gradient of {0}…', prepared.loss.name) }, () =>
-      runPrepared(prepared, runners, running.signal, started),
+      staged && nb ? runNotebookPrepared({ prepared, module: staged.module }, nb.notebook, runners, running.signal, started) : runPrepared(prepared, runners, running.signal, started),
     );
     if (running.signal.aborted) return;
+    // Several entries could be the gradient (a dict with dW and dx of one shape): ask, then check again.
+    if (report.error?.kind === 'ambiguous' && report.error.choices?.length && !options.gradKey) {
+      const key = await vscode.window.showQuickPick(report.error.choices, { placeHolder: vscode.l10n.t('Which of these is the gradient of {0}?', prepared.request.wrt) });
+      if (key) {
+        this.gradKey = { wrt: prepared.request.wrt, key };
+        await this.check({ ...options, wrt: prepared.request.wrt, gradKey: key }, false);
+        return;
+      }
+    }
     // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts) when a
     // gradient the learner wrote passes — not the numerical gradient shown alone.
     if (report.verdict === 'pass' && report.gradient) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
@@ -188,7 +246,16 @@ export class GradcheckPanel {
     this.show(report, options);
   }
 
+  /** Replay or trace the check last shown, on the file's current text. */
+  private async insideFor(m: Extract<GradcheckFromWebview, { type: 'replay' | 'trace' }>): Promise<void> {
+    const last = this.lastCheck;
+    const options = last && this.target ? { ...last.options, source: await this.source(this.target.uri) } : undefined;
+    await this.inside.handle(m, options, last?.report);
+  }
+
   private show(report: CheckReport, options: CheckOptions): void {
+    this.lastReport = report;
+    this.lastCheck = { options, report };
     this.lastResult = { type: 'result', result: toResultView(report, t) };
     this.post(this.lastResult);
     this.updateDiagnostics(report, options.file);
@@ -198,9 +265,12 @@ export class GradcheckPanel {
   private updateDiagnostics(report: CheckReport, file: string): void {
     const uri = vscode.Uri.file(file);
     this.diagnostics.delete(uri);
+    for (const cell of this.notebook?.cellUris ?? []) this.diagnostics.delete(cell);
     const err = report.error;
     if (err?.kind !== 'syntax' || !err.line) return;
-    const where = err.file ? vscode.Uri.file(err.file) : uri;
+    // In a notebook, on the cell the error is in.
+    const cell = err.cell ? this.notebook?.cellUris[err.cell - 1] : undefined;
+    const where = cell ?? (err.file ? vscode.Uri.file(err.file) : uri);
     const line = Math.max(0, err.line - 1);
     const col = Math.max(0, (err.column ?? 1) - 1);
     const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER), err.message, vscode.DiagnosticSeverity.Error);
@@ -229,7 +299,14 @@ export class GradcheckPanel {
   }
 }
 
-function setupView(p: Prepared): SetupView {
+/** The picker's value for the prepared gradient: its name, or `./grad.ts:name` for one in another file. */
+function gradientValue(p: Prepared): string {
+  if (!p.gradient) return '';
+  const other = p.request.gradient?.file;
+  return other ? `./${basename(other)}:${qualifiedName(p.gradient)}` : qualifiedName(p.gradient);
+}
+
+function setupView(p: Prepared, beside: OtherFunction[]): SetupView {
   const presetLabels: Record<PresetChoice, string> = {
     function_2: vscode.l10n.t('function_2 at (3, 4)'),
     'book-yt-1': vscode.l10n.t('10-class y/t, example 1 (right: "2")'),
@@ -242,10 +319,13 @@ function setupView(p: Prepared): SetupView {
     language: p.language,
     signature: `${qualifiedName(p.loss)}(${p.loss.params.join(', ')})`,
     line: p.loss.line,
-    gradient: p.gradient ? qualifiedName(p.gradient) : '',
+    gradient: p.gradient ? gradientValue(p) : returnsGradient(p) ? RETURNED_GRADIENT : '',
     gradientChoices: [
       { value: '', label: vscode.l10n.t(GRADCHECK_STRINGS.noGradient) },
+      ...(p.language === 'python' ? [{ value: RETURNED_GRADIENT, label: vscode.l10n.t(GRADCHECK_STRINGS.returnedGradient) }] : []),
       ...p.functions.filter((f) => f !== p.loss).map((f) => ({ value: qualifiedName(f), label: `${qualifiedName(f)}(${f.params.join(', ')})` })),
+      // Gradients in the JavaScript/TypeScript files beside this one (--grad ./grad.ts:gradient).
+      ...beside.map((f) => ({ value: f.ref, label: `${f.file}: ${f.name}(${f.params.join(', ')})` })),
     ],
     wrt: p.request.wrt,
     wrtChoices: p.wrtChoices.includes(p.request.wrt) ? p.wrtChoices : [p.request.wrt, ...p.wrtChoices],
@@ -255,6 +335,12 @@ function setupView(p: Prepared): SetupView {
     inputsText: inputsToText(p.request.inputs),
     presets: presetsFor(p.loss, p.cls).map((x) => ({ id: x.id, label: presetLabels[x.id] })),
   };
+}
+
+/** The loss returns more than the loss (return loss, dW): its gradient comes with it. */
+function returnsGradient(p: Prepared): boolean {
+  // Python: `return loss, grad`; JavaScript/TypeScript: `return [loss, dW]` or `return { cost, grad }`.
+  return (p.request.lossReturnNames?.length ?? 0) >= 2 || (p.language !== 'python' && lossReturnsGradient(p.lossSource));
 }
 
 function stoppedView() {
@@ -273,6 +359,10 @@ function inputError(message: string) {
     chart: null,
     stats: '',
   };
+}
+
+function workspaceOf(uri: vscode.Uri): string | undefined {
+  return vscode.workspace.getWorkspaceFolder?.(uri)?.uri.fsPath;
 }
 
 async function reveal(uri: vscode.Uri, line: number): Promise<void> {

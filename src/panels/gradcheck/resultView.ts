@@ -1,6 +1,7 @@
 import type { CheckReport } from '../../gradcheck/check';
 import { Msg, elementText, fmt, shapeText } from '../../gradcheck/messages';
 import type { ResultView, RowView } from '../../protocol/gradcheck';
+import { format } from '../../util/text';
 
 /**
  * A check report as the panel shows it: every text translated with `t` (vscode.l10n.t in the
@@ -11,15 +12,15 @@ import type { ResultView, RowView } from '../../protocol/gradcheck';
 export type Translate = (text: string, ...args: string[]) => string;
 
 /** The English template with its arguments filled in (what vscode.l10n.t does without a translation). */
-export const english: Translate = (text, ...args) => text.replace(/\{(\d+)\}/g, (all, i) => args[Number(i)] ?? all);
+export const english: Translate = format;
 
 const tr = (t: Translate, m: Msg) => t(m.text, ...m.args);
 
 /** Rows sent to the page: the worst ones (the table can show all of them). */
 export const MAX_ROWS = 500;
 
-export function toResultView(r: CheckReport, t: Translate): ResultView {
-  const hasAnalytic = r.gradient !== undefined && r.rows.some((row) => row.analytic !== null);
+function rowViews(r: CheckReport): { rows: RowView[]; hasAnalytic: boolean } {
+  const hasAnalytic = r.rows.some((row) => row.analytic !== null);
   const rows: RowView[] = (hasAnalytic ? r.rows : [...r.rows].sort((a, b) => a.index - b.index)).slice(0, MAX_ROWS).map((row) => ({
     element: elementText(r.wrt, row.position),
     x: fmt(row.x),
@@ -29,6 +30,11 @@ export function toResultView(r: CheckReport, t: Translate): ResultView {
     relError: row.relError === null ? '—' : fmt(row.relError),
     ok: row.ok,
   }));
+  return { rows, hasAnalytic };
+}
+
+export function toResultView(r: CheckReport, t: Translate): ResultView {
+  const { rows, hasAnalytic } = rowViews(r);
   const e = r.errorVsH;
   const chart = e
     ? {
@@ -43,7 +49,14 @@ export function toResultView(r: CheckReport, t: Translate): ResultView {
     : null;
   const err = r.error;
   const location = err?.line
-    ? { label: t('{0}, line {1}', (err.file ?? r.file).split(/[\\/]/).pop() ?? '', String(err.line)), line: err.line, source: err.source }
+    ? {
+        // In a notebook: "chapter4.ipynb, cell 3, line 5".
+        label: err.cell
+          ? t('{0}, cell {1}, line {2}', (err.file ?? r.file).split(/[\\/]/).pop() ?? '', String(err.cell), String(err.line))
+          : t('{0}, line {1}', (err.file ?? r.file).split(/[\\/]/).pop() ?? '', String(err.line)),
+        line: err.line,
+        source: err.source,
+      }
     : undefined;
   const recognised = r.recognised
     ? t("Recognised as the book's {0}: {1} and {2} on its two examples, as the book gives ({3} and {4}).", r.recognised.kind === 'cross-entropy' ? t('cross entropy error') : t('sum of squares error'), fmt(r.recognised.values[0]), fmt(r.recognised.values[1]), fmt(r.recognised.expected[0]), fmt(r.recognised.expected[1]))
@@ -58,6 +71,8 @@ export function toResultView(r: CheckReport, t: Translate): ResultView {
     verdict: r.verdict,
     headline: tr(t, r.summary),
     messages: r.messages.map((m) => tr(t, m)),
+    notes: r.notes?.map((m) => tr(t, m)),
+    groups: r.groups?.map((g) => ({ wrt: g.wrt, verdict: g.verdict, headline: tr(t, g.summary), ...rowViews(g) })),
     codes: r.diagnosis,
     location,
     thresholds,

@@ -5,7 +5,8 @@
  */
 import { NpyArray, readNpz, writeNpz } from '../../data/npz';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
-import { IMAGE_PIXELS, RUN_NAME_MAX, checkRunConfig, type RunConfig } from '../../protocol/train';
+import { IMAGE_PIXELS, INT_LIMITS, RUN_NAME_MAX, checkRunConfig, type RunConfig } from '../../protocol/train';
+import { errorMessage } from '../../util/text';
 
 export const MODEL_FORMAT = 'gradient-lab.two-layer-net';
 
@@ -40,7 +41,7 @@ export function paramsFromJson(text: string, file: string): { params: TwoLayerPa
   try {
     o = JSON.parse(text);
   } catch (e) {
-    throw new ModelFileError(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new ModelFileError(`${file}: not valid JSON (${errorMessage(e)})`);
   }
   if (typeof o !== 'object' || o === null) throw new ModelFileError(`${file}: expected an object with W1, b1, W2 and b2`);
   const arrays: Record<string, NpyArray> = {};
@@ -81,6 +82,7 @@ export function checkParams(arrays: Record<string, NpyArray>, file: string): Two
   };
   if (W1.shape.length !== 2 || W1.shape[0] !== IMAGE_PIXELS) fail(`W1 has shape ${shape(W1)}; expected (784, hidden_size): one row per pixel of a 28×28 image`);
   const H = W1.shape[1];
+  if (!(H >= 1 && H <= INT_LIMITS.hiddenSize[1])) fail(`W1 has shape ${shape(W1)}: a hidden size of ${H}; it must be from 1 to ${INT_LIMITS.hiddenSize[1]}`);
   if (b1.shape.length !== 1 || b1.shape[0] !== H) fail(`b1 has shape ${shape(b1)} but W1 has ${H} columns; expected (${H},)`);
   if (W2.shape.length !== 2 || W2.shape[0] !== H || W2.shape[1] !== 10) fail(`W2 has shape ${shape(W2)}; expected (${H}, 10) for hidden size ${H} and 10 classes`);
   if (b2.shape.length !== 1 || b2.shape[0] !== 10) fail(`b2 has shape ${shape(b2)}; expected (10,)`);

@@ -4,7 +4,7 @@
  */
 import { confusionAccuracy, confusionMatrix } from '../../core/confusion';
 import { LabeledImages, range, toBatch } from '../../core/dataset';
-import { argmaxRows } from '../../core/matrix';
+import { Matrix, argmaxRows } from '../../core/matrix';
 import { TwoLayerNet, TwoLayerParams } from '../../core/twoLayerNet';
 import type { SampleImage } from '../../protocol/train';
 import type { ModelPicture } from './workerProtocol';
@@ -26,7 +26,12 @@ export function predictAll(net: TwoLayerNet, set: LabeledImages, chunk = 1000): 
 
 /** Each column of W1 (the weights into one hidden unit) scaled by its own largest |w| to −127…127. */
 export function weightImages(params: TwoLayerParams, shown: number): Int8Array {
-  const { rows, cols, data } = params.W1;
+  return columnImages(params.W1, shown);
+}
+
+/** The first `shown` columns of a matrix, each scaled by its own largest |value| to −127…127 (W1 and dW1 alike). */
+export function columnImages(m: Matrix, shown: number): Int8Array {
+  const { rows, cols, data } = m;
   const out = new Int8Array(shown * rows);
   for (let j = 0; j < shown; j++) {
     let max = 0;
@@ -36,7 +41,7 @@ export function weightImages(params: TwoLayerParams, shown: number): Int8Array {
   return out;
 }
 
-const base64 = (a: Uint8Array | Int8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+export const base64 = (a: Uint8Array | Int8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 export function modelPicture(params: TwoLayerParams, test: LabeledImages, samples = 48, maxWeights = 100): ModelPicture {
   const net = netFromParams(params);

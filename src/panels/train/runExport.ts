@@ -2,19 +2,28 @@
  * A run's history as files: CSV for spreadsheets and pandas (one row per iteration, accuracies on
  * epoch rows) and JSON with everything, which the panel can import again to compare runs.
  */
+import { learningRateChangesProblem } from '../../protocol/trainWatch';
 import { RUN_NAME_MAX, RunView, checkRunConfig, type EpochPoint } from '../../protocol/train';
+import { errorMessage } from '../../util/text';
 
 export const RUN_FORMAT = 'gradient-lab.run';
 
 export class RunFileError extends Error {}
 
-/** Columns: iteration, loss, epoch, train_accuracy, test_accuracy (the last three only where an epoch ended). */
+/**
+ * Columns: iteration, loss, epoch, train_accuracy, test_accuracy (the last three only where an epoch
+ * ended), learning_rate (the rate that iteration trained with: changes made during the run included).
+ */
 export function runToCsv(view: RunView, losses: ArrayLike<number>): string {
   const byIter = new Map(view.epochs.map((e) => [e.iter, e]));
-  const lines = ['iteration,loss,epoch,train_accuracy,test_accuracy'];
+  const changes = view.learningRateChanges ?? [];
+  const lines = ['iteration,loss,epoch,train_accuracy,test_accuracy,learning_rate'];
+  let rate = view.config.learningRate;
+  let next = 0;
   for (let i = 0; i < losses.length; i++) {
     const e = byIter.get(i + 1);
-    lines.push(`${i + 1},${String(losses[i])},${e ? `${e.epoch},${e.trainAccuracy},${e.testAccuracy}` : ',,'}`);
+    while (next < changes.length && changes[next].iter <= i + 1) rate = changes[next++].learningRate;
+    lines.push(`${i + 1},${String(losses[i])},${e ? `${e.epoch},${e.trainAccuracy},${e.testAccuracy}` : ',,'},${rate}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -33,7 +42,7 @@ export function runFromJson(text: string, file: string): { run: ImportedRun; los
   try {
     o = JSON.parse(text);
   } catch (e) {
-    throw new RunFileError(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new RunFileError(`${file}: not valid JSON (${errorMessage(e)})`);
   }
   if (typeof o !== 'object' || o === null || o.format !== RUN_FORMAT) {
     throw new RunFileError(`${file}: not a Gradient Lab run (no "format": "${RUN_FORMAT}"); use a file saved with a run's JSON button`);
@@ -69,6 +78,14 @@ export function runFromJson(text: string, file: string): { run: ImportedRun; los
       testAccuracy: n('testAccuracy'),
       wallSeconds: n('wallSeconds') ?? 0,
       message: typeof o.message === 'string' ? o.message.slice(0, 500) : undefined,
+      ...(o.learningRateChanges !== undefined ? { learningRateChanges: learningRateChanges(o.learningRateChanges, fail) } : {}),
     },
   };
+}
+
+/** The run's learning-rate changes as a file holds them (absent: none). */
+function learningRateChanges(v: unknown, fail: (why: string) => never): RunView['learningRateChanges'] {
+  const problem = learningRateChangesProblem(v);
+  if (problem) fail(problem.replace(/^its learning-rate changes/, '"learningRateChanges"'));
+  return (v as { iter: number; learningRate: number }[] | undefined)?.map((c) => ({ iter: c.iter, learningRate: c.learningRate }));
 }

@@ -6,9 +6,13 @@ import * as vscode from 'vscode';
 import { basename } from 'path';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import { DEFAULT_RUN_CONFIG, RunView, TrainFromWebview, TrainToWebview } from '../../protocol/train';
-import { ModelMeta, paramsFromJson, paramsFromNpz, paramsToJson, paramsToNpz } from './modelFile';
-import { runFromJson, runToCsv, runToJson } from './runExport';
-import type { RunStore } from './runStore';
+import { paramsToJson, paramsToNpz } from './modelFile';
+import { RUN_FILE_MAX_BYTES, type RunStore } from './runStore';
+import { runFileJob } from './fileJobs';
+import type { FileAnswer, FileJob } from './fileWorker';
+
+/** The largest model file loaded (hidden 1000 as JSON text is about 20 MB). */
+export const MODEL_FILE_MAX_BYTES = 128 * 1024 * 1024;
 import { fileStem, openFile, pickFolder, saveFile } from './trainFiles';
 import type { FromWorker, ModelPicture } from './workerProtocol';
 
@@ -25,7 +29,17 @@ export class RunFiles {
     private readonly paramsOf: (id: string) => TwoLayerParams | undefined,
     private readonly post: (m: TrainToWebview) => void,
     private readonly addRun: (run: RunView, losses: ArrayLike<number>, params?: TwoLayerParams, model?: ModelPicture) => void,
+    /** A run the store could not save, kept in the panel's memory. */
+    private readonly unsaved: (id: string) => { run: RunView; losses: Float64Array } | undefined = () => undefined,
+    /** dist/fileWorker.js: parsing and formatting run there, off the extension host's thread. */
+    private readonly fileWorker?: string,
   ) {}
+
+  private async job(job: FileJob): Promise<Extract<FileAnswer, { ok: true }>> {
+    const answer = await runFileJob(this.fileWorker, job);
+    if (!answer.ok) throw new Error(answer.message);
+    return answer;
+  }
 
   async handle(m: FileMessage, evaluate: Evaluate): Promise<void> {
     switch (m.type) {
@@ -35,11 +49,16 @@ export class RunFiles {
         return;
       }
       case 'exportRun': {
-        const run = this.store.get(m.id);
+        const mem = this.unsaved(m.id);
+        const run = mem?.run ?? this.store.get(m.id);
         if (!run) return;
-        const losses = this.store.losses(m.id);
-        const text = m.format === 'csv' ? runToCsv(run, losses) : runToJson(run, losses);
-        await saveFile(`${fileStem(run.name)}.${m.format}`, m.format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] }, new TextEncoder().encode(text));
+        const losses = mem?.losses ?? this.store.losses(m.id);
+        const format = m.format;
+        const bytes = async () => {
+          const written = await this.job({ type: 'writeRun', format, run, losses });
+          return written.type === 'writeRun' ? written.bytes : new Uint8Array(0);
+        };
+        await saveFile(`${fileStem(run.name)}.${format}`, format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] }, bytes);
         return;
       }
       case 'exportChart': {
@@ -48,7 +67,7 @@ export class RunFiles {
         return;
       }
       case 'saveModel': {
-        const run = this.store.get(m.id);
+        const run = this.unsaved(m.id)?.run ?? this.store.get(m.id);
         const params = this.paramsOf(m.id);
         if (!run || !params) return;
         const bytes = m.format === 'npz' ? paramsToNpz(params) : new TextEncoder().encode(paramsToJson(params, { name: run.name, config: run.config, testAccuracy: run.testAccuracy }));
@@ -64,12 +83,11 @@ export class RunFiles {
 
   /** Parameters from .npz or JSON become a 'loaded' run: evaluated on the bundled test set, ready to inspect and draw on. */
   private async loadModel(evaluate: Evaluate): Promise<void> {
-    const file = await openFile(vscode.l10n.t('Load trained TwoLayerNet parameters'), { 'TwoLayerNet parameters': ['npz', 'json'] });
+    const file = await openFile(vscode.l10n.t('Load trained TwoLayerNet parameters'), { 'TwoLayerNet parameters': ['npz', 'json'] }, MODEL_FILE_MAX_BYTES);
     if (!file) return;
     const name = basename(file.uri.fsPath);
-    const loaded = name.toLowerCase().endsWith('.npz')
-      ? { params: paramsFromNpz(file.bytes, name), meta: {} as ModelMeta }
-      : paramsFromJson(new TextDecoder().decode(file.bytes), name);
+    const loaded = await this.job({ type: 'readModel', name, bytes: file.bytes });
+    if (loaded.type !== 'readModel') return;
     const { params } = loaded;
     const evaluated = await evaluate(params);
     const run: RunView = {
@@ -92,9 +110,11 @@ export class RunFiles {
   }
 
   private async importRun(): Promise<void> {
-    const file = await openFile(vscode.l10n.t('Import a run exported as JSON'), { 'Gradient Lab run': ['json'] });
+    const file = await openFile(vscode.l10n.t('Import a run exported as JSON'), { 'Gradient Lab run': ['json'] }, RUN_FILE_MAX_BYTES);
     if (!file) return;
-    const { run, losses } = runFromJson(new TextDecoder().decode(file.bytes), basename(file.uri.fsPath));
+    const read = await this.job({ type: 'readRun', name: basename(file.uri.fsPath), bytes: file.bytes });
+    if (read.type !== 'readRun') return;
+    const { run, losses } = read;
     this.addRun({ ...run, id: newRunId(), hidden: false, hasModel: false }, losses);
   }
 }

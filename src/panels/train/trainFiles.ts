@@ -6,11 +6,12 @@ function defaultFolder(): vscode.Uri | undefined {
 }
 
 /** Asks where to save, writes the bytes, and says where they went; undefined if the learner cancelled. */
-export async function saveFile(defaultName: string, filters: Record<string, string[]>, bytes: Uint8Array): Promise<vscode.Uri | undefined> {
+export async function saveFile(defaultName: string, filters: Record<string, string[]>, bytes: Uint8Array | (() => Promise<Uint8Array>)): Promise<vscode.Uri | undefined> {
   const folder = defaultFolder();
   const uri = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, defaultName) : undefined, filters });
   if (!uri) return undefined;
-  await vscode.workspace.fs.writeFile(uri, bytes);
+  // Made once the learner has chosen where (a long run's CSV is formatted off the main thread).
+  await vscode.workspace.fs.writeFile(uri, typeof bytes === 'function' ? await bytes() : bytes);
   const reveal = vscode.l10n.t('Open');
   void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0}', uri.fsPath), reveal).then((choice) => {
     if (choice === reveal) void vscode.commands.executeCommand('vscode.open', uri);
@@ -18,10 +19,18 @@ export async function saveFile(defaultName: string, filters: Record<string, stri
   return uri;
 }
 
-export async function openFile(title: string, filters: Record<string, string[]>): Promise<{ uri: vscode.Uri; bytes: Uint8Array } | undefined> {
+/**
+ * Asks for a file and reads it — only a regular file of at most `maxBytes` (a FIFO, a device such
+ * as /dev/zero or a folder is refused before it is read).
+ */
+export async function openFile(title: string, filters: Record<string, string[]>, maxBytes: number): Promise<{ uri: vscode.Uri; bytes: Uint8Array } | undefined> {
   const picked = await vscode.window.showOpenDialog({ title, canSelectMany: false, defaultUri: defaultFolder(), filters });
   if (!picked?.[0]) return undefined;
-  return { uri: picked[0], bytes: await vscode.workspace.fs.readFile(picked[0]) };
+  const uri = picked[0];
+  const st = await vscode.workspace.fs.stat(uri);
+  if (!(st.type & vscode.FileType.File)) throw new Error(vscode.l10n.t('{0} is not a regular file (a folder, FIFO or device); choose a file.', uri.fsPath));
+  if (st.size > maxBytes) throw new Error(vscode.l10n.t('{0} is {1} MB, more than the {2} MB that can be loaded.', uri.fsPath, (st.size / 1048576).toFixed(1), maxBytes / 1048576));
+  return { uri, bytes: await vscode.workspace.fs.readFile(uri) };
 }
 
 export async function pickFolder(title: string): Promise<string | undefined> {

@@ -9,17 +9,19 @@ import { join } from 'path';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import { FASHION_MNIST_DIR, bundledDataDir } from '../../data/mnist';
 import {
-  DEFAULT_RUN_CONFIG, ModelView, PanelOptions, RunConfig, RunView, TRAIN_STRINGS, TRAIN_VIEW_TYPE,
+  DEFAULT_RUN_CONFIG, LossHistory, ModelView, PanelOptions, RunConfig, RunView, TRAIN_STRINGS, TRAIN_VIEW_TYPE,
   TrainFromWebview, TrainToWebview, parseTrainMessage,
 } from '../../protocol/train';
-import { PROGRESS_KEYS, markStepDone } from '../../tutorial/progress';
-import { localize, renderPage, webviewOptions } from '../webviewHtml';
+import { PROGRESS_KEYS, markStepDone } from '../progress';
+import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
 import { createPanel, revealPanel, trackPanel } from '../placement';
 import { netFromParams } from './modelView';
-import { RunStore } from './runStore';
+import { HISTORY_POINTS, RunStore } from './runStore';
+import { downsampleMean } from '../../core/runHistory';
 import { TrainSession, runWorkerJob } from './trainSession';
 import { RunFiles, newRunId } from './runFiles';
 import type { DatasetSource, ModelPicture } from './workerProtocol';
+import { errorMessage } from '../../util/text';
 
 let log: vscode.LogOutputChannel | undefined;
 export function trainLog(): vscode.LogOutputChannel {
@@ -59,8 +61,13 @@ export class TrainPanel {
   private queued: TrainToWebview[] = [];
   private lastModel: ModelView | undefined;
   private lastNetCheck: TrainToWebview | undefined;
+  private lastLrFinder: TrainToWebview | undefined;
   /** Parameters of recently inspected runs, for the drawing pad's predictions. */
   private readonly params = new Map<string, TwoLayerParams>();
+  /** Runs the store could not save, kept in memory (shown, exportable) until the panel closes. */
+  private readonly unsaved = new Map<string, RunView>();
+  private readonly unsavedHistory = new Map<string, LossHistory>();
+  private readonly unsavedLosses = new Map<string, Float64Array>();
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
@@ -70,7 +77,10 @@ export class TrainPanel {
     TrainPanel.current = this;
     const storage = context.storageUri ?? context.globalStorageUri;
     this.store = new RunStore(join(storage.fsPath, 'train-runs'), (m) => trainLog().warn(m));
-    this.files = new RunFiles(this.store, (id) => this.paramsOf(id), (m) => this.post(m), (run, losses, params, model) => this.addRun(run, losses, params, model));
+    this.files = new RunFiles(this.store, (id) => this.paramsOf(id), (m) => this.post(m), (run, losses, params, model) => this.addRun(run, losses, params, model), (id) => {
+      const run = this.unsaved.get(id);
+      return run ? { run, losses: this.unsavedLosses.get(id) ?? new Float64Array(0) } : undefined;
+    }, vscode.Uri.joinPath(context.extensionUri, 'dist', 'fileWorker.js').fsPath);
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'train',
       title: vscode.l10n.t(TRAIN_STRINGS.title),
@@ -105,13 +115,10 @@ export class TrainPanel {
   }
 
   private receive(raw: unknown): void {
-    let m: TrainFromWebview;
-    try {
-      m = parseTrainMessage(raw);
-    } catch (e) {
-      trainLog().warn(`Dropped a message from the training page: ${(e as Error).message}`, JSON.stringify(raw)?.slice(0, 300));
-      return;
-    }
+    const m = validated(raw, parseTrainMessage, (why) =>
+      trainLog().warn(`Dropped a message from the training page: ${why}`, JSON.stringify(raw)?.slice(0, 300)),
+    );
+    if (!m) return;
     void this.handle(m).catch((e: unknown) => {
       const text = e instanceof Error ? e.message : String(e);
       trainLog().error(`${m.type}: ${text}`);
@@ -161,6 +168,10 @@ export class TrainPanel {
       }
       case 'checkNetwork':
         return this.checkNetwork(m.batchSize);
+      case 'setLearningRate':
+        return this.setLearningRate(m.learningRate);
+      case 'findLearningRate':
+        return this.findLearningRate(m.config);
       case 'pickFolder':
       case 'exportRun':
       case 'exportChart':
@@ -168,12 +179,17 @@ export class TrainPanel {
       case 'loadModel':
       case 'importRun':
         return this.files.handle(m, (params) => this.evaluate(params));
+      default: {
+        // Every type in src/protocol/train.ts has a case: a new message is a compile error until handled.
+        const unhandled: never = m;
+        throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
   private sendInit(): void {
-    const runs = [...this.store.list()];
-    const histories = runs.map((r) => this.store.history(r.id));
+    const runs = [...this.store.list(), ...this.unsaved.values()];
+    const histories = runs.map((r) => this.unsavedHistory.get(r.id) ?? this.store.history(r.id));
     if (this.live && this.session) {
       // A page that was hidden (or reloaded) mid-run gets the live run as far as it has come.
       this.live.epochs = [...this.session.epochs];
@@ -183,13 +199,32 @@ export class TrainPanel {
     }
     this.ready = true;
     void this.panel.webview.postMessage({ type: 'init', runs, histories, current: this.live?.id, options: this.options() } satisfies TrainToWebview);
-    const again = [...(this.lastModel ? [{ type: 'model', view: this.lastModel } as const] : []), ...(this.lastNetCheck ? [this.lastNetCheck] : [])];
+    const watch = this.live && this.session ? this.session.watch.map((item) => ({ type: 'watch', id: this.live?.id ?? '', item }) as const) : [];
+    const again = [
+      ...(this.lastModel ? [{ type: 'model', view: this.lastModel } as const] : []),
+      ...(this.lastNetCheck ? [this.lastNetCheck] : []),
+      ...(this.lastLrFinder ? [this.lastLrFinder] : []),
+      ...watch,
+    ];
     for (const q of [...again, ...this.queued.splice(0)]) this.post(q);
+    this.showStoreNotices();
+  }
+
+  /** What the run store could not read (each names its file or entry), as the page's notices. */
+  private showStoreNotices(): void {
+    for (const text of this.store.takeNotices()) this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Saved runs: {0}', text) });
   }
 
   private start(config: RunConfig): void {
     if (this.session) {
       this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('A run is already in progress: stop or reset it before starting another.') });
+      return;
+    }
+    try {
+      // A folder that cannot be written is said before the run, not after it is lost.
+      this.store.ensureWritable();
+    } catch (e) {
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', errorMessage(e)) });
       return;
     }
     const n = this.store.list().length + 1;
@@ -217,7 +252,11 @@ export class TrainPanel {
         run.datasetName = info.datasetName;
         this.post({ type: 'runUpdated', run });
       },
-      progress: (batch) => this.post({ type: 'progress', id, ...batch }),
+      progress: (batch) => {
+        run.diagnosis = batch.diagnosis;
+        this.post({ type: 'progress', id, ...batch });
+      },
+      watch: (item) => this.post({ type: 'watch', id, item }),
       state: (state) => {
         run.status = state;
         this.post({ type: 'runState', id, state });
@@ -234,6 +273,8 @@ export class TrainPanel {
           trainAccuracy: finiteOrNull(summary.trainAccuracy),
           testAccuracy: finiteOrNull(summary.testAccuracy),
           wallSeconds: summary.wallSeconds,
+          learningRateChanges: summary.learningRateChanges,
+          diagnosis: summary.diagnosis,
           message:
             summary.reason === 'diverged'
               ? vscode.l10n.t(TRAIN_STRINGS.divergedAdvice, String(summary.finalLoss), summary.iterations, config.learningRate)
@@ -256,9 +297,24 @@ export class TrainPanel {
 
   /** Keeps a run (finished, stopped, diverged, loaded or imported) and shows it. */
   private addRun(run: RunView, losses: ArrayLike<number>, params?: TwoLayerParams, model?: ModelPicture): void {
-    this.store.add(run, losses, params);
-    const kept = this.store.get(run.id) ?? run;
-    this.post({ type: 'runFinished', run: kept, history: this.store.history(run.id) });
+    let kept: RunView;
+    let history: LossHistory;
+    try {
+      this.store.add(run, losses, params);
+      kept = this.store.get(run.id) ?? run;
+      history = this.store.history(run.id);
+    } catch (e) {
+      // Never lost silently: the run stays in this panel, and the learner is told why it is not saved.
+      kept = { ...run, hasModel: !!params };
+      history = { id: run.id, ...downsampleMean(losses, HISTORY_POINTS) };
+      this.unsaved.set(run.id, kept);
+      this.unsavedHistory.set(run.id, history);
+      this.unsavedLosses.set(run.id, Float64Array.from(losses));
+      trainLog().error(`run ${run.id} not saved: ${errorMessage(e)}`);
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.', errorMessage(e)) });
+    }
+    this.post({ type: 'runFinished', run: kept, history });
+    this.showStoreNotices();
     if (params) this.params.set(run.id, params);
     if (model) this.setModel({ ...model, id: run.id });
   }
@@ -301,12 +357,35 @@ export class TrainPanel {
       const { model } = await this.evaluate(params, this.store.get(id)?.config ?? DEFAULT_RUN_CONFIG);
       this.setModel({ ...model, id });
     } catch (e) {
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not show the model: {0}', (e as Error).message) });
+      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not show the model: {0}', errorMessage(e)) });
     }
   }
 
   private evaluate(params: TwoLayerParams, config: RunConfig = DEFAULT_RUN_CONFIG) {
     return runWorkerJob(this.workerFile, { type: 'evaluate', params, dataset: this.dataset(config) }, 'evaluated');
+  }
+
+  /** A learning-rate change for the run in progress (running or paused); the worker records it. */
+  private setLearningRate(learningRate: number): void {
+    if (!this.session || this.session.state === 'done') {
+      this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('No run is in progress: the new learning rate applies when you start one.') });
+      return;
+    }
+    this.session.setLearningRate(learningRate);
+  }
+
+  /** The learning-rate finder, in a worker of its own, on the form's network and data. */
+  async findLearningRate(config: RunConfig): Promise<void> {
+    this.lastLrFinder = { type: 'lrFinder', state: 'running' };
+    this.post(this.lastLrFinder);
+    try {
+      const job = { type: 'lrFinder' as const, config, dataset: this.dataset(config) };
+      const { result } = await runWorkerJob(this.workerFile, job, 'lrFinder');
+      this.lastLrFinder = { type: 'lrFinder', state: 'done', result };
+    } catch (e) {
+      this.lastLrFinder = { type: 'lrFinder', state: 'error', text: vscode.l10n.t('The learning-rate finder failed: {0}', errorMessage(e)) };
+    }
+    this.post(this.lastLrFinder);
   }
 
   /** The book's gradient check on every parameter group, in a worker of its own. */
@@ -319,7 +398,7 @@ export class TrainPanel {
       const { result } = await runWorkerJob(this.workerFile, job, 'netCheck');
       this.lastNetCheck = { type: 'netCheck', state: 'done', result };
     } catch (e) {
-      this.lastNetCheck = { type: 'netCheck', state: 'error', text: vscode.l10n.t('The gradient check failed: {0}', (e as Error).message) };
+      this.lastNetCheck = { type: 'netCheck', state: 'error', text: vscode.l10n.t('The gradient check failed: {0}', errorMessage(e)) };
     }
     this.post(this.lastNetCheck);
   }
@@ -350,13 +429,13 @@ export class TrainPanel {
       finalLoss,
       trainAccuracy: last?.trainAccuracy ?? null,
       testAccuracy: last?.testAccuracy ?? null,
-      wallSeconds: (Date.now() - run.createdAt) / 1000,
+      wallSeconds: session.elapsedMs / 1000,
       message: vscode.l10n.t('Interrupted at iteration {0} when its panel closed; the history is kept, the weights are not.', session.iteration),
     } satisfies Partial<RunView>);
     try {
       this.store.add(run, losses);
     } catch (e) {
-      trainLog().warn(`could not keep the interrupted run ${run.id}: ${(e as Error).message}`);
+      trainLog().warn(`could not keep the interrupted run ${run.id}: ${errorMessage(e)}`);
     }
   }
 

@@ -7,6 +7,7 @@ import { Worker } from 'worker_threads';
 import type { TrainSummary } from '../../core/trainer';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import type { EpochPoint } from '../../protocol/train';
+import type { WatchItem } from '../../protocol/trainWatch';
 import type { FromWorker, ModelPicture, ProgressBatch, ToWorker } from './workerProtocol';
 
 export interface TrainListener {
@@ -14,6 +15,7 @@ export interface TrainListener {
   progress?(batch: ProgressBatch): void;
   state?(state: 'running' | 'paused'): void;
   done?(summary: TrainSummary, params?: TwoLayerParams, model?: ModelPicture): void;
+  watch?(item: WatchItem): void;
   error?(message: string): void;
 }
 
@@ -23,9 +25,13 @@ export type SessionState = 'loading' | 'running' | 'paused' | 'done';
 export class TrainSession {
   readonly losses: number[] = [];
   readonly epochs: EpochPoint[] = [];
+  /** What a reopened page needs to redraw the gradient views: the latest snapshot and histograms, every check and rate change. */
+  readonly watch: WatchItem[] = [];
   state: SessionState = 'loading';
   datasetName = '';
   summary: TrainSummary | undefined;
+  /** Training time so far (pauses left out), from the last progress batch. */
+  elapsedMs = 0;
   /** Resolves with the worker's exit code once its thread has ended. */
   readonly exited: Promise<number>;
   private readonly worker: Worker;
@@ -58,6 +64,11 @@ export class TrainSession {
     this.send({ type: 'step' });
   }
 
+  /** From the next iteration on, train with this learning rate (running or paused). */
+  setLearningRate(learningRate: number): void {
+    this.send({ type: 'setLearningRate', learningRate });
+  }
+
   /** Asks the worker to finish: it reports 'done' (reason 'stopped') with the weights so far. */
   stop(): void {
     this.send({ type: 'stop' });
@@ -85,6 +96,7 @@ export class TrainSession {
       case 'progress':
         for (const l of m.loss) this.losses.push(l);
         this.epochs.push(...m.epochs);
+        this.elapsedMs = m.elapsedMs;
         this.listener.progress?.(m);
         return;
       case 'state':
@@ -98,10 +110,23 @@ export class TrainSession {
         this.listener.done?.(m.summary, m.params, m.model);
         this.endSoon();
         return;
+      case 'watch':
+        this.keep(m.item);
+        this.listener.watch?.(m.item);
+        return;
       case 'error':
         this.fail(m.message);
         return;
     }
+  }
+
+  /** Keeps one snapshot, one set of histograms and one initial loss (the latest), and every check and rate change. */
+  private keep(item: WatchItem): void {
+    if (item.kind === 'snapshot' || item.kind === 'histograms' || item.kind === 'initialLoss') {
+      const at = this.watch.findIndex((w) => w.kind === item.kind);
+      if (at >= 0) this.watch.splice(at, 1);
+    }
+    this.watch.push(item);
   }
 
   /** The worker closes its port after 'done' and its thread ends by itself; terminate it if it lingers. */
@@ -121,7 +146,7 @@ export class TrainSession {
 }
 
 /** Runs one evaluate or netCheck job in a fresh worker and returns its answer. */
-export function runWorkerJob<T extends 'evaluated' | 'netCheck'>(workerFile: string, job: ToWorker, answer: T): Promise<Extract<FromWorker, { type: T }>> {
+export function runWorkerJob<T extends 'evaluated' | 'netCheck' | 'lrFinder'>(workerFile: string, job: ToWorker, answer: T): Promise<Extract<FromWorker, { type: T }>> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerFile);
     let settled = false;

@@ -4,16 +4,28 @@
  * Both sides are our own code, so these are typed but not validated like webview messages.
  */
 import type { EngineName } from '../../core/network';
+import type { LossDiagnosis } from '../../core/lossWatch';
 import type { TrainConfig, TrainSummary } from '../../core/trainer';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import type { EpochPoint, ModelView, NetCheckResult } from '../../protocol/train';
+import type { LrFinderView, WatchItem } from '../../protocol/trainWatch';
 
 export type DatasetSource = { kind: 'bundled'; dir: string } | { kind: 'folder'; path: string };
 
 export type ModelPicture = Omit<ModelView, 'id'>;
 
 export type ToWorker =
-  | { type: 'train'; config: TrainConfig; dataset: DatasetSource; engine?: EngineName; flushMs?: number }
+  | {
+      type: 'train';
+      config: TrainConfig & { trainImages?: number; checkEvery?: number };
+      dataset: DatasetSource;
+      engine?: EngineName;
+      flushMs?: number;
+      /** How often the gradient views get a snapshot, in ms (default 250; 0: never). */
+      watchMs?: number;
+    }
+  | { type: 'setLearningRate'; learningRate: number }
+  | { type: 'lrFinder'; config: TrainConfig & { trainImages?: number }; dataset: DatasetSource; engine?: EngineName }
   | { type: 'pause' | 'resume' | 'step' | 'stop' }
   | { type: 'evaluate'; params: TwoLayerParams; dataset: DatasetSource }
   | { type: 'netCheck'; batchSize: number; hiddenSize: number; weightInitStd: number; seed: number; dataset: DatasetSource };
@@ -27,6 +39,10 @@ export interface ProgressBatch {
   iters: number;
   itPerSec: number;
   etaSeconds: number | null;
+  /** Training time so far, paused time left out. */
+  elapsedMs: number;
+  /** What the loss says now, when the network is not learning. */
+  diagnosis?: LossDiagnosis;
 }
 
 export type FromWorker =
@@ -36,4 +52,6 @@ export type FromWorker =
   | { type: 'done'; summary: TrainSummary; params?: TwoLayerParams; model?: ModelPicture }
   | { type: 'evaluated'; model: ModelPicture; trainAccuracy: number; testAccuracy: number }
   | { type: 'netCheck'; result: NetCheckResult }
+  | { type: 'watch'; item: WatchItem }
+  | { type: 'lrFinder'; result: LrFinderView }
   | { type: 'error'; message: string };

@@ -48,7 +48,9 @@ export async function openWorkbench(server: CodeServer, url = server.url): Promi
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text().slice(0, 500));
   });
-  await page.goto(url);
+  // The workbench's first load serves a few hundred scripts: on a busy 2-core machine it can take longer
+  // than playwright's default 30 s, so it gets the same 90 s as the waits after it.
+  await page.goto(url, { timeout: 90_000 });
   await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
   // The explorer shows the folder once the remote connection is up.
   await page.waitForSelector('.explorer-folders-view, .explorer-viewlet', { timeout: 90_000 });

@@ -1,0 +1,186 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCheck, type CheckReport } from '../../src/gradcheck/check';
+import { formatMsg } from '../../src/gradcheck/messages';
+import { OUTPUT_CAP_BYTES } from '../../src/gradcheck/childRun';
+import { runJs } from '../../src/gradcheck/jsRunner';
+import { runPython } from '../../src/gradcheck/pythonRunner';
+import { HARNESS, PYTHON, WORKER, testRunners } from '../unit/gradcheckHelpers';
+import { gone, hostile } from './hostile';
+
+/** Learner code that prints, floods, imitates answers, allocates and forks: the runners stay in charge. */
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'gl-rel-run-'));
+const text = (r: CheckReport) => [formatMsg(r.summary), ...r.messages.map((m) => formatMsg(m))].join('\n');
+const AREA = 'runner';
+
+/** An answer that would PASS a gradient of 2·x at x = [1] (numerical 2 = analytic 2). */
+const FORGED = JSON.stringify({
+  ok: true, x: [1], shape: [1], f0: 1, f0Again: 1, indices: [0], plus: [1.0002], minus: [0.9998], steps: [], sweep: null,
+  analytic: { values: [2], shape: [1] }, mutated: [], probes: [], evaluations: 3, elapsedMs: 1, runtime: 'forged',
+});
+const PY_WRONG = 'import numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    return 6 * x\n';
+const JS_WRONG = 'function loss(x) { return x.reduce((s, v) => s + v * v, 0); }\nfunction lossGrad(x) { return x.map((v) => 6 * v); }\n';
+
+/** The product's runners with smaller memory limits, so the limits are reached quickly on a slow machine. */
+const smallLimits = (python: string) => ({
+  ...testRunners(python),
+  js: (r: Parameters<typeof runJs>[0], s?: AbortSignal) => runJs(r, { workerPath: WORKER, memoryMb: 96, rssMb: 320 }, s),
+  python: (r: Parameters<typeof runPython>[0], s?: AbortSignal) => runPython(r, { python, harness: HARNESS, memoryMb: 700 }, s),
+});
+
+async function check(area: string, name: string, file: string, source: string, extra: Partial<Parameters<typeof runCheck>[0]> = {}, python = PYTHON) {
+  const dir = tmp();
+  writeFileSync(join(dir, file), source);
+  const outcome = area === 'imitation' || area === 'output' ? 'correct-result' : area === 'memory' ? 'bounded' : 'clear-error';
+  return hostile(AREA, `${area}: ${name}`, outcome, () => runCheck({ file: join(dir, file), functionName: 'loss', inputs: { x: [1, 2, 3] }, timeoutMs: 8000, ...extra }, smallLimits(python)), { ms: 30_000 });
+}
+
+const imitations: [string, string, string][] = [
+  ['atexit print of an answer line', 'p.py', `import atexit\n${PY_WRONG}atexit.register(lambda: print('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)}))\n`],
+  ['print of an answer line inside the loss', 'p.py', `${PY_WRONG.replace('return float', `print('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)})\n    return float`)}`],
+  ['os.write(1) of an answer at exit', 'p.py', `import atexit, os\n${PY_WRONG}atexit.register(lambda: os.write(1, ('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)} + '\\n').encode()))\n`],
+  ['sys.__stdout__ answer at load', 'p.py', `import sys\nsys.__stdout__.write('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)} + '\\n')\n${PY_WRONG}`],
+  ['a malformed imitation at exit', 'p.py', `import atexit\n${PY_WRONG}atexit.register(lambda: print('\\x1eGRADCHECK {"ok": true, "x": 5}'))\n`],
+  ['postMessage from worker_threads', 'p.js', `const wt = require('worker_threads');\nif (wt.parentPort) wt.parentPort.postMessage(${FORGED});\n${JS_WRONG}`],
+  ['process.stdout answer line', 'p.js', `require('process').stdout.write('\\x1eGRADCHECK ' + JSON.stringify(${FORGED}) + '\\n');\n${JS_WRONG}`],
+  ['process.on exit answer', 'p.js', `const p = require('process'); p.on('exit', () => p.stdout.write('\\x1eGRADCHECK ' + JSON.stringify(${FORGED}) + '\\n'));\n${JS_WRONG}`],
+  ['writes to fd 3 without the nonce', 'p.js', `try { require('fs').writeSync(3, '\\x1eGRADCHECK ' + JSON.stringify(${FORGED}) + '\\n'); } catch {}\n${JS_WRONG}`],
+];
+
+for (const [name, file, source] of imitations) {
+  test(`an imitated answer (${name}) is output, and a 3× gradient still FAILS`, async () => {
+    const m = await check('imitation', name, file, source);
+    const r = m.value;
+    assert.equal(r.verdict, 'fail', text(r));
+    assert.deepEqual(r.diagnosis, ['scale'], text(r));
+  });
+}
+
+test('fd-1 flood (40 × os.write(1, 1 MiB)): kept up to the cap, the rest counted and dropped, the check passes', async () => {
+  const src = 'import os\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(40):\n        os.write(1, b"z" * 2**20)\n    return 2 * x\n';
+  const m = await check('output', 'fd-1 flood 40 MiB', 'p.py', src);
+  assert.equal(m.value.verdict, 'pass', text(m.value));
+  assert.ok((m.value.output?.droppedBytes ?? 0) >= 40 * 2 ** 20 - OUTPUT_CAP_BYTES, JSON.stringify(m.value.output?.droppedBytes));
+  assert.ok(m.peakMb < 400, `peak ${m.peakMb} MB`);
+});
+
+test('sys.__stdout__.write of 10 MB a call, 5 times: bounded memory, the check passes', async () => {
+  const src = 'import sys\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(5):\n        sys.__stdout__.write("y" * 10**7)\n    return 2 * x\n';
+  const m = await check('output', 'sys.__stdout__ 50 MB', 'p.py', src);
+  assert.equal(m.value.verdict, 'pass', text(m.value));
+  assert.ok((m.value.output?.droppedBytes ?? 0) > 4 * 10 ** 7);
+});
+
+test('print() flood of 30 MB through sys.stdout stays bounded in the harness and the host', async () => {
+  const src = 'import numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(30):\n        print("p" * 10**6)\n    return 2 * x\n';
+  const m = await check('output', 'print flood 30 MB', 'p.py', src);
+  assert.equal(m.value.verdict, 'pass', text(m.value));
+});
+
+test('stderr flood of 20 MiB: bounded, the check passes', async () => {
+  const src = 'import os\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(20):\n        os.write(2, b"e" * 2**20)\n    return 2 * x\n';
+  const m = await check('output', 'stderr flood 20 MiB', 'p.py', src);
+  assert.equal(m.value.verdict, 'pass', text(m.value));
+  assert.ok((m.value.output?.droppedBytes ?? 0) > 19 * 2 ** 20);
+});
+
+test('JS: process.stdout flood of 30 MB is bounded and the check passes', async () => {
+  const src = `function loss(x) { return x.reduce((s, v) => s + v * v, 0); }\nfunction lossGrad(x) { const o = require('process').stdout; for (let i = 0; i < 30; i++) o.write('j'.repeat(1e6)); return x.map((v) => 2 * v); }\n`;
+  const m = await check('output', 'JS stdout flood 30 MB', 'p.js', src);
+  assert.equal(m.value.verdict, 'pass', text(m.value));
+});
+
+test('JS: typed arrays in a loop (new Float64Array(1e8)) end with a clear out-of-memory error', async () => {
+  const src = 'const keep = [];\nfunction loss(x) { for (;;) { const a = new Float64Array(1e8); a.fill(1); keep.push(a); } }\n';
+  const m = await check('memory', 'Float64Array(1e8) loop', 'p.js', src);
+  assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'memory']);
+  assert.match(m.value.error?.message ?? '', /out-of-memory/);
+  assert.ok(m.treePeakMb < 1500, `tree peak ${m.treePeakMb} MB`);
+});
+
+test('JS: Buffer.alloc in a loop ends with out-of-memory', async () => {
+  const src = 'const keep = [];\nfunction loss(x) { for (;;) keep.push(require("buffer").Buffer.alloc(5e7, 1)); }\n';
+  const m = await check('memory', 'Buffer.alloc loop', 'p.js', src);
+  assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'memory']);
+});
+
+test('JS: a growing plain array hits the heap limit with out-of-memory', async () => {
+  const src = 'const keep = [];\nfunction loss(x) { for (;;) keep.push({ a: [1, 2, 3, 4, 5, 6, 7, 8], s: "x" + keep.length }); }\n';
+  const m = await check('memory', 'heap growth', 'p.js', src);
+  assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'memory'], text(m.value));
+});
+
+test('Python: numpy allocation beyond the limit ends with out-of-memory, not a frozen machine', async () => {
+  const src = 'import numpy as np\nkeep = []\n\ndef loss(x):\n    while True:\n        keep.append(np.ones(10**8))\n';
+  const m = await check('memory', 'numpy allocation loop', 'p.py', src, { timeoutMs: 25_000 });
+  assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'memory'], text(m.value));
+});
+
+test('JS: execSync("sleep 20") is stopped at the time limit with its child process', async () => {
+  const src = "function loss(x) { require('child_process').execSync('sleep 20'); return 0; }\n";
+  const m = await check('process', 'execSync sleep 20', 'p.js', src, { timeoutMs: 1000 });
+  assert.equal(m.value.error?.kind, 'timeout');
+  assert.ok(m.ms < 6000, `${m.ms} ms`);
+});
+
+test('JS: a background child process (spawn sleep) is ended with the check', async () => {
+  const dir = tmp();
+  const src = `function loss(x) { const c = require('child_process').spawn('sleep', ['30'], { stdio: 'ignore' }); require('fs').writeFileSync(${JSON.stringify(join(dir, 'pid'))}, String(c.pid)); return x.reduce((s, v) => s + v * v, 0); }\nfunction lossGrad(x) { return x.map((v) => 2 * v); }\n`;
+  const m = await check('process', 'spawned sleep left running', 'p.js', src);
+  assert.equal(m.value.verdict, 'pass', text(m.value));
+  const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+  assert.ok(await gone(pid), 'the spawned sleep has ended');
+});
+
+test('Python through a wrapper that does not exec (like conda run) + an endless loop: the real python ends too', async () => {
+  const dir = tmp();
+  const wrapper = join(dir, 'wrapped-python');
+  writeFileSync(wrapper, `#!/bin/sh\n${PYTHON} "$@"\necho done\n`);
+  chmodSync(wrapper, 0o755);
+  const src = `import os\nopen(${JSON.stringify(join(dir, 'pid'))}, "w").write(str(os.getpid()))\n\ndef loss(x):\n    while True:\n        pass\n`;
+  const m = await check('process', 'non-exec wrapper + endless loop', 'p.py', src, { timeoutMs: 1500 }, wrapper);
+  assert.equal(m.value.error?.kind, 'timeout');
+  assert.ok(await gone(Number(readFileSync(join(dir, 'pid'), 'utf8'))), 'the real python has ended');
+});
+
+test('Python through a non-exec wrapper answers on stdout when fd 3 is not passed on, and imitations still fail', async () => {
+  const dir = tmp();
+  const wrapper = join(dir, 'closing-python');
+  // Closes fd 3 as `conda run` does (subprocess with close_fds).
+  writeFileSync(wrapper, `#!/bin/sh\nexec 3>&-\n${PYTHON} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  const m = await check('imitation', 'wrapper without fd 3 + atexit imitation', 'p.py', imitations[0][2], {}, wrapper);
+  assert.deepEqual([m.value.verdict, m.value.diagnosis], ['fail', ['scale']], text(m.value));
+});
+
+test('Python: a background thread that never ends does not hold the check past its answer', async () => {
+  const src = 'import threading, time\nimport numpy as np\nthreading.Thread(target=lambda: time.sleep(60)).start()\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    return 2 * x\n';
+  const m = await check('process', 'non-daemon thread', 'p.py', src);
+  assert.equal(m.value.verdict, 'pass', text(m.value));
+  assert.ok(m.ms < 8000);
+});
+
+test('Python: os._exit(0) inside the loss is a clear error, not a hang', async () => {
+  const src = 'import os\n\ndef loss(x):\n    os._exit(0)\n';
+  const m = await check('exit', 'os._exit in loss', 'p.py', src);
+  assert.equal(m.value.verdict, 'error');
+  assert.match(text(m.value), /without a result|exited/);
+});
+
+test('JS: process.exit() inside the loss is a clear error', async () => {
+  const src = "function loss(x) { require('process').exit(3); }\n";
+  const m = await check('exit', 'process.exit in loss', 'p.js', src);
+  assert.equal(m.value.verdict, 'error');
+  assert.match(m.value.error?.message ?? '', /process\.exit/);
+});
+
+test('Python: the interpreter killed by a signal mid-check is a clear error naming the signal', async () => {
+  const src = 'import os, signal\n\ndef loss(x):\n    os.kill(os.getpid(), signal.SIGKILL)\n';
+  const m = await check('exit', 'SIGKILL self', 'p.py', src);
+  assert.equal(m.value.verdict, 'error');
+  assert.match(m.value.error?.message ?? '', /SIGKILL/);
+});
