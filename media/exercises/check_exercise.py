@@ -1,6 +1,6 @@
 """Runs Gradient Lab's exercise value checks against a learner's Python file.
 
-Reads one JSON request on stdin: {"file": path, "checks": [...], "answer": {"nonce", "fd"}} (see
+Reads one JSON request on stdin: {"file": path, "source": text or null, "checks": [...], "answer": {"nonce", "fd"}} (see
 src/tutorial/exerciseSpec.ts), imports the file, calls the learner's functions with the book's
 inputs, and writes one JSON object, on a line that starts with MARK and the run's secret nonce, on
 the answer pipe (fd 3; stdout when a wrapper did not pass it on): {"outcomes": [...]} or {"fatal": {...}}. It
@@ -12,6 +12,7 @@ that escapes the redirection (sys.__stdout__, an atexit print) can neither corru
 import contextlib
 import importlib.util
 import json
+import types
 import math
 import os
 import stat
@@ -146,9 +147,16 @@ def main():
     answer = sys.stdout
     with contextlib.redirect_stdout(sys.stderr):
         try:
-            spec = importlib.util.spec_from_file_location("gradient_lab_exercise", path)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
+            if request.get("source") is not None:
+                # The editor's text, saved or not: compiled under the file's name (tracebacks keep
+                # its lines), never written to disk.
+                module = types.ModuleType("gradient_lab_exercise")
+                module.__file__ = path
+                exec(compile(request["source"], path, "exec", dont_inherit=True), module.__dict__)
+            else:
+                spec = importlib.util.spec_from_file_location("gradient_lab_exercise", path)
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
         except SyntaxError as exc:
             write_answer(answer, {"fatal": {"type": "SyntaxError", "message": exc.msg, "line": exc.lineno}})
             return

@@ -632,6 +632,8 @@ def run(req):
         evaluations=state["evaluations"],
         elapsedMs=(time.time() - t0) * 1000.0,
         runtime="Python %s, numpy %s" % (sys.version.split()[0], np.__version__),
+        # The interpreter itself, so a check started through a pyenv shim can skip the shim next time.
+        executable=sys.executable,
     )
     return main
 

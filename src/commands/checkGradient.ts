@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { conventionalGradient, findFunction, functionAt, outline, qualifiedName, returnNames, returnsGradient } from '../gradcheck/functions';
+import { conventionalGradient, findFunction, functionAt, lossOfGradient, outline, qualifiedName, returnNames, returnsGradient } from '../gradcheck/functions';
 import { functionsBeside } from '../gradcheck/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
@@ -65,6 +65,13 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
     );
     if (!pick) return;
     loss = pick.f;
+  }
+  // The cursor (or a name) in a gradient function, cross_entropy_error_grad: check it as the
+  // gradient of its loss, cross_entropy_error, not as a loss of its own.
+  const lossOfIt = lossOfGradient(o, loss);
+  if (lossOfIt) {
+    (await loadPanel()).GradcheckPanel.show(context, diagnostics, { uri: document.uri, functionName: qualifiedName(lossOfIt), gradientName: qualifiedName(loss) });
+    return;
   }
   // Its gradient by name (f_grad, grad_f, fGrad, a backward method, ...) or chosen here; none is fine.
   // A loss that returns its gradient with it (return loss, dW / { cost, grad }) needs no other.

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { FunctionInfo, Language, languageOf, outline, qualifiedName } from '../gradcheck/functions';
+import { FunctionInfo, Language, Outline, languageOf, lossOfGradient, outline, qualifiedName } from '../gradcheck/functions';
 
 /** The languages a gradient can be checked in, as VS Code names them. */
 export const GRADCHECK_LANGUAGES: readonly Language[] = ['python', 'javascript', 'typescript'];
@@ -18,7 +18,7 @@ export class CheckGradientLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   /** VS Code asks again for the same text (scrolling, focus): read each version once. */
-  private cached: { uri: string; version: number; functions: FunctionInfo[] } | undefined;
+  private cached: { uri: string; version: number; outline: Outline } | undefined;
 
   refresh(): void {
     this.changed.fire();
@@ -32,10 +32,17 @@ export class CheckGradientLensProvider implements vscode.CodeLensProvider {
     const title = vscode.l10n.t('Check gradient');
     const key = document.uri.toString();
     if (this.cached?.uri !== key || this.cached.version !== document.version) {
-      this.cached = { uri: key, version: document.version, functions: outline(document.getText(), language).functions };
+      this.cached = { uri: key, version: document.version, outline: outline(document.getText(), language) };
     }
-    return this.cached.functions.map((f) => {
+    const o = this.cached.outline;
+    return o.functions.map((f: FunctionInfo) => {
       const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
+      // A function that is itself the gradient of another: its lens checks that pair.
+      const loss = lossOfGradient(o, f);
+      if (loss) {
+        const name = qualifiedName(loss);
+        return new vscode.CodeLens(range, { title: vscode.l10n.t('Gradient of {0} · check', name), command: 'gradientLab.checkGradient', arguments: [document.uri, name], tooltip: vscode.l10n.t('Compare {0} and its gradient with the numerical gradient', name) });
+      }
       return new vscode.CodeLens(range, { title, command: 'gradientLab.checkGradient', arguments: [document.uri, qualifiedName(f)], tooltip: vscode.l10n.t('Compare {0} and its gradient with the numerical gradient', qualifiedName(f)) });
     });
   }

@@ -3,6 +3,7 @@ import { AnswerError, validateRunResult } from './answer';
 import { dirname, resolve } from 'path';
 import { Random } from '../core/random';
 import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
+import { Fix, FixContext, deltaInLogFix, gradientFixes } from './formulas';
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
 import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName, returnNames } from './functions';
@@ -39,6 +40,8 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Larger inputs are checked on a seeded random sample of this many elements. */
   maxElements?: number;
+  /** The gradient must take a single example and a batch: hints' formulas cover both (the exercise file). */
+  anyShape?: boolean;
   /** Which entry of a returned dict or tuple of gradients is the checked input's (--grad-key). */
   gradKey?: string;
   /** The workspace folder (Python: it and the file's parents up to it are importable). */
@@ -78,6 +81,8 @@ export interface CheckReport {
   /** The headline, then one message per finding. */
   summary: Msg;
   messages: Msg[];
+  /** Per message: the line it prescribes, when it names one (null otherwise). */
+  fixes?: (Fix | null)[];
   /** How it was checked, when that is not the plain case: dout, the gradient's source, the constructor. */
   notes?: Msg[];
   /** The compared gradient when no gradient function was: "loss() → dW", "backward() → self.dW". */
@@ -156,6 +161,7 @@ export interface Prepared {
   lossSource: string;
   /** How generated inputs are shaped (see prepare). */
   batched: boolean;
+  anyShape?: boolean;
   externalWeights: boolean;
   /** How inputs are generated for this function (the panel's Generate button uses it too). */
   generate?: (batchSize: number, seed: number) => Inputs;
@@ -297,7 +303,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
   const choices = wrtChoices(loss.params, cls);
-  return { request, language, loss, gradient, functions, cls, wrtChoices: layer ? [...new Set([wrt, ...choices])] : choices, lossSource: textOf(loss), batched, externalWeights, generate };
+  return { request, language, loss, gradient, functions, cls, wrtChoices: layer ? [...new Set([wrt, ...choices])] : choices, lossSource: textOf(loss), batched, externalWeights, generate, anyShape: options.anyShape };
 }
 
 export { returnNames };
@@ -347,6 +353,12 @@ export async function runPrepared(prepared: Prepared, runners: Runners, signal?:
   if (result.output) report.output = result.output;
   report.elapsedMs = Date.now() - started;
   return report;
+}
+
+/** The learner's lines the hints' formulas are derived from. */
+function fixContext(p: Prepared): FixContext {
+  const span = (f?: FunctionInfo) => f && { line: f.line, endLine: f.endLine, params: f.params };
+  return { language: p.language, lines: (p.request.source ?? '').split('\n'), loss: span(p.loss), gradient: span(p.gradient), anyShape: p.anyShape };
 }
 
 /** Comparison, diagnosis and verdict for a runner's result. */
@@ -408,26 +420,27 @@ function analyseGroups(p: Prepared, result: RunOutput, base: ReportBase): CheckR
 function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport {
   const req = p.request;
   const numerical = centralDifferences(out.plus, out.minus, req.h);
+  const fixes = gradientFixes(req, out, numerical, fixContext(p));
   const findings: Finding[] = behaviourFindings(out, p.loss.name, p.gradient?.name);
   let aligned: number[] | null = null;
   let shapeProblem = false;
   if (out.analytic) {
     if (sameShape(out.analytic.shape, out.shape) && out.analytic.values.length === out.x.length) aligned = out.analytic.values;
     else {
-      const s = shapeFindings(req, out, out.analytic, numerical);
+      const s = shapeFindings(req, out, out.analytic, numerical, fixes);
       findings.push(...s.findings);
       aligned = s.aligned ?? null;
       shapeProblem = true;
     }
   }
-  const nan = nanFindings(req, out, numerical, aligned, p.lossSource);
+  const nan = nanFindings(req, out, numerical, aligned, p.lossSource, { loss: deltaInLogFix(fixContext(p)), gradient: fixes.identified });
   const tenth = out.steps.find((s) => Math.abs(s.h - req.h / 10) <= 1e-9 * req.h);
   const refined = tenth ? new Map(tenth.plus.map((pl, k) => [out.indices[k], (pl - tenth.minus[k]) / (2 * tenth.h)] as [number, number])) : undefined;
   const comparison: Comparison = compare(out, req.h, aligned, refined);
   const trusted = findings.length === 0 && nan.length === 0;
   if (trusted && aligned && comparison.failing > 0) {
     const failing = comparison.rows.filter((r) => r.ok === false).map((r) => r.index);
-    findings.push(...failureFindings(req, out, aligned, numerical, comparison.absoluteFloor, failing));
+    findings.push(...failureFindings(req, out, aligned, numerical, comparison.absoluteFloor, failing, fixes));
   } else if (trusted && aligned && (comparison.maxRelativeError ?? 0) > 1e-8) {
     const note = stepSizeFinding(req, out, aligned, numerical);
     if (note) findings.push(note);
@@ -456,6 +469,7 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     diagnosis: findings.map((f) => f.code).filter((c, k, all) => all.indexOf(c) === k),
     summary: headline(verdict, comparison, req, p, out, aligned !== null),
     messages: findings.map((f) => f.message),
+    fixes: findings.map((f) => f.fix ?? null),
     notes,
     gradientFrom: gradientFrom(p, out),
     shape: out.shape,

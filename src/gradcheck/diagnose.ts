@@ -1,5 +1,6 @@
 import { THRESHOLDS, relativeError, positionOf } from './compare';
 import { roleOf } from './inputs';
+import type { Fix, GradientFixes } from './formulas';
 import { Msg, elementText, fmt, msg } from './messages';
 import type { RunOutput, RunRequest } from './types';
 
@@ -18,7 +19,12 @@ export type DiagnosisCode =
 export interface Finding {
   code: DiagnosisCode;
   message: Msg;
+  /** The line the message prescribes, when it names one (test/unit/hintAudit.test.ts applies it). */
+  fix?: Fix;
 }
+
+/** No formula known: the findings fall back to words. */
+const NO_FIXES: GradientFixes = { derived: () => undefined };
 
 /** How close two numbers must be for a fingerprint to count (looser than the pass threshold). */
 const PATTERN_TOL = 1e-4;
@@ -121,20 +127,38 @@ function logitFinding(req: RunRequest, out: RunOutput, p: Pairs): Finding | unde
   return { code: 'logit', message: msg('Your gradient is the slope with respect to the logit z (for {0} = sigmoid(z)): {0} − t. This loss takes the probability {0} itself, and its slope with respect to {0} is ({0} − t) / ({0}·(1 − {0})) per element (with the loss\'s / N). Divide by {0} * (1 - {0}), or check the function that takes the logits.', name) };
 }
 
-function scaleFinding(c: number, N: number | undefined, arrays: { name: string; shape: number[] }[] = []): Finding {
+function scaleFinding(c: number, N: number | undefined, fixes: GradientFixes, arrays: { name: string; shape: number[] }[] = []): Finding {
   const near = (x: number) => Math.abs(c - x) <= 1e-3 * Math.abs(x);
   if (N !== undefined && N > 1 && near(N)) {
-    return { code: 'scale', message: msg('Your gradient is {0} times the numerical one — exactly the batch size N = {0}. The loss divides by batch_size but your gradient does not: did you forget / batch_size in the gradient (dy = (y - t) / batch_size)?', N) };
+    const fix = fixes.identified ?? fixes.derived('divide', fixes.batchName ?? String(N));
+    return fix
+      ? { code: 'scale', fix, message: msg('Your gradient is {0} times the numerical one — exactly the batch size N = {0}: the loss divides by the batch size but your gradient does not. Divide it by the batch size too: {1}', N, fix.text) }
+      : { code: 'scale', message: msg('Your gradient is {0} times the numerical one — exactly the batch size N = {0}: the loss divides by the batch size but your gradient does not. Divide your gradient by N = {0} too.', N) };
   }
   if (N !== undefined && N > 1 && near(1 / N)) {
-    return { code: 'scale', message: msg('Your gradient is 1/{0} of the numerical one — the batch size N = {0}. Your gradient divides by batch_size but the loss does not: did you forget / batch_size in the loss?', N) };
+    const fix = fixes.identified ?? fixes.derived('multiply', fixes.batchName ?? String(N));
+    return fix
+      ? { code: 'scale', fix, message: msg("Your gradient is 1/{0} of the numerical one — the batch size N = {0}: your gradient divides by the batch size but the loss does not. Either divide the loss by the batch size too (the book's batch loss is an average), or keep this loss and write: {1}", N, fix.text) }
+      : { code: 'scale', message: msg('Your gradient is 1/{0} of the numerical one — the batch size N = {0}. Your gradient divides by batch_size but the loss does not: did you forget / batch_size in the loss?', N) };
   }
   const dim = dimensionFinding(c, N, arrays);
   if (dim) return dim;
+  const fix = fixes.identified ?? fixes.derived('divide', fmt(c));
   if (near(2) || near(0.5)) {
-    return { code: 'scale', message: msg('Your gradient is {0} times the numerical one: a factor of 2 — the ½ in ½·Σ(y − t)² (its derivative is y − t, without a 2)?', c) };
+    return fix
+      ? { code: 'scale', fix, message: msg('Your gradient is {0} times the numerical one: a factor of 2 — a ½ in the loss (½·Σ(y − t)²) that the gradient misses, or one too many. For this loss write: {1}', c, fix.text) }
+      : { code: 'scale', message: msg('Your gradient is {0} times the numerical one: a factor of 2 — a ½ in the loss (½·Σ(y − t)²) that the gradient misses, or one too many.', c) };
   }
-  return { code: 'scale', message: msg('Your gradient is {0} times the numerical one at every element: the formula is right up to a constant factor. Look for a missing or extra constant (a mean instead of a sum, a learning rate, a ½).', c) };
+  return fix
+    ? { code: 'scale', fix, message: msg('Your gradient is {0} times the numerical one at every element: the formula is right up to a constant factor (a mean instead of a sum, a learning rate, a ½). For this loss write: {1}', c, fix.text) }
+    : { code: 'scale', message: msg('Your gradient is {0} times the numerical one at every element: the formula is right up to a constant factor. Look for a missing or extra constant (a mean instead of a sum, a learning rate, a ½).', c) };
+}
+
+function signFinding(fixes: GradientFixes): Finding {
+  const fix = fixes.identified ?? fixes.derived('negate');
+  return fix
+    ? { code: 'sign', fix, message: msg('Your gradient has the opposite sign at every element (yours = −numerical): check the order of a subtraction and the minus signs. For this loss write: {0}', fix.text) }
+    : { code: 'sign', message: msg('Your gradient has the opposite sign at every element (yours = −numerical): check the order of a subtraction (y − t or t − y?) and the minus signs (−log y has one).') };
 }
 
 /** a read as its transpose (square matrices), or a (rows × cols) reshape of the transpose. */
@@ -160,7 +184,7 @@ function sortedEqual(a: number[], b: number[], atol: number): boolean {
  * Findings for a gradient whose shape differs from the input's: transposed, reshaped where a
  * transpose was meant, summed over the wrong axis, or just the wrong shape.
  */
-export function shapeFindings(req: RunRequest, out: RunOutput, analytic: { values: number[]; shape: number[] }, numerical: number[]): { findings: Finding[]; aligned?: number[] } {
+export function shapeFindings(req: RunRequest, out: RunOutput, analytic: { values: number[]; shape: number[] }, numerical: number[], fixes: GradientFixes = NO_FIXES): { findings: Finding[]; aligned?: number[] } {
   const expected = out.shape;
   const got = analytic.shape;
   const wrtName = req.wrt;
@@ -175,15 +199,16 @@ export function shapeFindings(req: RunRequest, out: RunOutput, analytic: { value
         aligned[i] = analytic.values[col * r + row];
       }
       const reshaped = got.length === 2 && got[0] === r && got[1] === c;
-      return {
-        aligned,
-        findings: [{
-          code: 'transpose',
-          message: reshaped
-            ? msg('Your gradient holds the right numbers, transposed and then reshaped to {0}: reshape keeps the order of the elements, it does not swap axes. Use .T (a transpose) instead of .reshape.', `(${r}, ${c})`)
-            : msg('Your gradient is the transpose of the right one: it has shape {0} but {1} has shape {2}. A gradient has the shape of what it differentiates — for dW use xᵀ·dy (np.dot(x.T, dy)), not dyᵀ·x.', `(${got.join(', ')})`, wrtName, `(${r}, ${c})`),
-        }],
-      };
+      const fix = reshaped ? undefined : fixes.derived('transpose');
+      const weights = roleOf(wrtName.replace(/^self\./, '')) === 'weights';
+      const message = reshaped
+        ? msg('Your gradient holds the right numbers, transposed and then reshaped to {0}: reshape keeps the order of the elements, it does not swap axes. Use .T (a transpose) instead of .reshape.', `(${r}, ${c})`)
+        : fix
+          ? msg('Your gradient is the transpose of the right one: it has shape {0} but {1} has shape {2}. A gradient has the shape of what it differentiates: {3}', shapeLike(got), wrtName, `(${r}, ${c})`, fix.text)
+          : weights
+            ? msg('Your gradient is the transpose of the right one: it has shape {0} but {1} has shape {2}. A gradient has the shape of what it differentiates — for dW use xᵀ·dy (np.dot(x.T, dy)), not dyᵀ·x.', `(${got.join(', ')})`, wrtName, `(${r}, ${c})`)
+            : msg('Your gradient is the transpose of the right one: it has shape {0} but {1} has shape {2}. A gradient has the shape of what it differentiates: swap its two axes.', shapeLike(got), wrtName, `(${r}, ${c})`);
+      return { aligned, findings: [{ code: 'transpose', message, fix }] };
     }
   }
   const findings: Finding[] = [{ code: 'shape', message: msg('Your gradient has shape {0} but {1} has shape {2}: a gradient has the shape of what it differentiates.', shapeLike(got), wrtName, shapeLike(expected)) }];
@@ -193,12 +218,17 @@ export function shapeFindings(req: RunRequest, out: RunOutput, analytic: { value
       findings.push({ code: 'axis', message: msg('The numbers are right but in other places: check the axis of your sums and the order of a reshape.') });
     }
   } else if (N !== undefined && got.length >= 1 && expected.length === 1 && (got[0] === N || (got.length === 2 && got[0] === N && got[1] === expected[0]))) {
-    findings.push({
-      code: 'axis',
-      message: got.length === 2
-        ? msg('Your gradient still has the batch axis (N = {0} rows): sum it over the batch, np.sum(dy, axis=0).', N)
-        : msg('Your gradient has one value per sample (N = {0}) instead of one per element of {1}: did you sum over axis=1 instead of axis=0?', N, wrtName),
-    });
+    if (got.length === 2) {
+      // Name the sum only when it is right: the rows of their gradient add up to the numerical one.
+      const sums = Array.from({ length: got[1] }, (_, k) => analytic.values.reduce((acc, v, i) => (i % got[1] === k ? acc + v : acc), 0));
+      const right = allClose(out.indices.map((i) => sums[i]), numerical, THRESHOLDS.absolute);
+      const fix = right ? fixes.derived('sumRows') : undefined;
+      findings.push(fix
+        ? { code: 'axis', fix, message: msg('Your gradient still has the batch axis (N = {0} rows): sum it over the batch: {1}', N, fix.text) }
+        : { code: 'axis', message: msg('Your gradient still has the batch axis (N = {0} rows): a gradient has the shape of what it differentiates, so the batch has to be summed out (axis=0).', N) });
+    } else {
+      findings.push({ code: 'axis', message: msg('Your gradient has one value per sample (N = {0}) instead of one per element of {1}: did you sum over axis=1 instead of axis=0?', N, wrtName) });
+    }
   }
   return { findings };
 }
@@ -209,28 +239,35 @@ const shapeLike = (s: number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''}
  * Fingerprints of a failing gradient, most specific first. `analytic` is the full array (same
  * shape as x); `numerical` is in out.indices order.
  */
-export function failureFindings(req: RunRequest, out: RunOutput, analytic: number[], numerical: number[], atol: number, failingIndices: number[]): Finding[] {
+export function failureFindings(req: RunRequest, out: RunOutput, analytic: number[], numerical: number[], atol: number, failingIndices: number[], fixes: GradientFixes = NO_FIXES): Finding[] {
   const p: Pairs = { index: out.indices, a: out.indices.map((i) => analytic[i]), n: numerical, atol };
   const wrt = req.wrt;
   if (p.a.every((v) => v === 0) && someSignal(p.n, atol)) {
     return [{ code: 'zero', message: msg('Your gradient is 0 everywhere while the numerical one is not: is the right variable returned, and is the gradient array filled in (not just created with np.zeros_like)?') }];
   }
-  if (signPattern(p)) {
-    return [{ code: 'sign', message: msg('Your gradient has the opposite sign at every element (yours = −numerical): check the order of a subtraction — the derivative of the loss is y − t, not t − y — or a minus sign in front of a log.') }];
-  }
+  if (signPattern(p)) return [signFinding(fixes)];
   const c = scaleFactor(p);
   const arrays = arraysOf(req, out);
-  if (c !== undefined) return c < 0 ? [{ code: 'sign', message: msg('Your gradient has the opposite sign at every element (yours = −numerical): check the order of a subtraction — the derivative of the loss is y − t, not t − y — or a minus sign in front of a log.') }, scaleFinding(-c, batchSizeOf(req), arrays)] : [scaleFinding(c, batchSizeOf(req), arrays)];
+  if (c !== undefined && c > 0) return [scaleFinding(c, batchSizeOf(req), fixes, arrays)];
+  if (c !== undefined) {
+    // −N times: one fix for both (the identified gradient, or theirs divided by −N).
+    const negative: GradientFixes = { ...fixes, derived: (ch, by) => (ch === 'divide' || ch === 'multiply' ? fixes.derived(ch, `-${by}`) : undefined) };
+    return [signFinding({ ...fixes, derived: () => undefined }), scaleFinding(-c, batchSizeOf(req), negative, arrays)];
+  }
   const logit = logitFinding(req, out, p);
   if (logit) return [logit];
   const t = transposedPairs(p, out.shape, analytic, true);
   if (t && allClose(t, p.n, atol)) {
     const [r, c] = out.shape;
+    if (r !== c) return [{ code: 'transpose', message: msg('Your gradient holds the right numbers, transposed and then reshaped to {0}: reshape keeps the order of the elements, it does not swap axes. Use .T (a transpose) instead of .reshape.', `(${r}, ${c})`) }];
+    const fix = fixes.derived('transpose');
+    const weights = roleOf(req.wrt.replace(/^self\./, '')) === 'weights';
+    if (fix) return [{ code: 'transpose', fix, message: msg('Your gradient is the transpose of the right one (square, so the shapes agree): element [i, j] holds the value of [j, i]. Transpose it: {0}', fix.text) }];
     return [{
       code: 'transpose',
-      message: r === c
+      message: weights
         ? msg('Your gradient is the transpose of the right one (square, so the shapes agree): element [i, j] holds the value of [j, i]. For dW use xᵀ·dy (np.dot(x.T, dy)), not dyᵀ·x.')
-        : msg('Your gradient holds the right numbers, transposed and then reshaped to {0}: reshape keeps the order of the elements, it does not swap axes. Use .T (a transpose) instead of .reshape.', `(${r}, ${c})`),
+        : msg('Your gradient is the transpose of the right one (square, so the shapes agree): element [i, j] holds the value of [j, i]. Swap the two axes.'),
     }];
   }
   if (out.shape.length === 2) {
@@ -300,14 +337,17 @@ export function stepSizeFinding(req: RunRequest, out: RunOutput, analytic: numbe
 }
 
 /** NaN or Infinity in the loss, the numerical gradient or the learner's gradient. */
-export function nanFindings(req: RunRequest, out: RunOutput, numerical: number[], analytic: number[] | null, lossSource: string | undefined): Finding[] {
+export function nanFindings(req: RunRequest, out: RunOutput, numerical: number[], analytic: number[] | null, lossSource: string | undefined, fixes: { loss?: Fix; gradient?: Fix } = {}): Finding[] {
   const usesLog = /\blog\s*\(/.test(lossSource ?? '');
   const hasZero = Object.entries(req.inputs).some(([k, v]) => k !== req.wrt && JSON.stringify(v).match(/(^|[[,])0(\.0*)?([\],]|$)/)) || out.x.some((v) => v === 0);
   if (!Number.isFinite(out.f0)) {
+    if (usesLog && fixes.loss) {
+      return [{ code: 'nan', fix: fixes.loss, message: msg('The loss is {0} at these inputs: log(0) is −Infinity (and 0 · log(0) is NaN). Add a small δ inside the log, as the book does: {1}', fmt(out.f0), fixes.loss.text) }];
+    }
     return [{
       code: 'nan',
       message: usesLog || hasZero
-        ? msg('The loss is {0} at these inputs: log(0) is −Infinity (and 0 · log(0) is NaN). Add a small δ inside the log, as the book does: np.log(y + 1e-7).', fmt(out.f0))
+        ? msg('The loss is {0} at these inputs: log(0) is −Infinity (and 0 · log(0) is NaN). Add a small δ inside the log, as the book does: log(y + 1e-7).', fmt(out.f0))
         : msg('The loss is {0} at these inputs: look for a division by zero, a log or sqrt of a number ≤ 0, or an overflow in exp (subtract the max before softmax).', fmt(out.f0)),
     }];
   }
@@ -319,7 +359,11 @@ export function nanFindings(req: RunRequest, out: RunOutput, numerical: number[]
   const badA = analytic ? out.indices.filter((i) => !Number.isFinite(analytic[i])) : [];
   if (badA.length) {
     const i = badA[0];
-    return [{ code: 'nan', message: msg('Your gradient is {0} at {1}: a division by zero (t / y with y = 0?) or a log of 0 — add the same δ as in the loss: t / (y + 1e-7).', fmt(analytic![i]), elementText(req.wrt, positionOf(i, out.shape))) }];
+    const where = elementText(req.wrt, positionOf(i, out.shape));
+    if (fixes.gradient) {
+      return [{ code: 'nan', fix: fixes.gradient, message: msg('Your gradient is {0} at {1}: a division by zero (t / y with y = 0?) or a log of 0. Add the same δ as the loss has; for this loss write: {2}', fmt(analytic![i]), where, fixes.gradient.text) }];
+    }
+    return [{ code: 'nan', message: msg('Your gradient is {0} at {1}: a division by zero (t / y with y = 0?) or a log of 0 — add the same δ as the loss has to the denominator (y + 1e-7).', fmt(analytic![i]), where) }];
   }
   return [];
 }

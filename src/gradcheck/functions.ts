@@ -113,6 +113,17 @@ export function isNumericalName(name: string): boolean {
 /** The method names of a class that hold the gradient of any of its losses (the book's TwoLayerNet.gradient). */
 export const GRADIENT_METHODS = ['gradient', 'gradients', 'backward', 'grad', 'grads', 'backprop', 'compute_gradient', 'computeGradient'] as const;
 
+/**
+ * The function `grad` is the gradient of, by the same naming conventions (the cursor in
+ * `cross_entropy_error_grad` means checking `cross_entropy_error` with it), if the file has one.
+ */
+export function lossOfGradient(o: Outline, grad: FunctionInfo): FunctionInfo | undefined {
+  const own = o.functions.filter((f) => f !== grad && (f.className ?? '') === (grad.className ?? ''));
+  // By name first (f_grad → f), then a class's gradient method → the loss it is the gradient of.
+  return own.find((f) => gradientNames(f.name).includes(grad.name) && conventionalGradient(o, f) === grad)
+    ?? own.find((f) => ['loss', 'forward', 'cost', 'objective'].includes(f.name) && conventionalGradient(o, f) === grad);
+}
+
 /** The hand-written gradient of `loss` by convention, if the file has one. */
 export function conventionalGradient(o: Outline, loss: FunctionInfo): FunctionInfo | undefined {
   const names = gradientNames(loss.name);

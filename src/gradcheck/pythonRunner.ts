@@ -1,6 +1,7 @@
 import { dirname } from 'path';
 import { AnswerError, validateRunResult } from './answer';
 import { spawnJsonChild } from './childRun';
+import { rememberInterpreter, resolveInterpreter } from './interpreterCache';
 import type { RunRequest, RunResult } from './types';
 import { errorMessage } from '../util/text';
 
@@ -51,8 +52,10 @@ export const PYTHON_MEMORY_MB = 4096;
 
 export async function runPython(request: RunRequest, options: PythonRunnerOptions, signal?: AbortSignal): Promise<RunResult> {
   let phase = 'start';
+  // The interpreter behind a shim, looked up once (interpreterCache.ts).
+  const command = resolveInterpreter(options.python, dirname(request.file));
   const out = await spawnJsonChild({
-    command: options.python,
+    command,
     args: [options.harness],
     cwd: dirname(request.file),
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', MPLBACKEND: 'Agg', PYTHONUNBUFFERED: '1' },
@@ -87,7 +90,11 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
     case 'bad-answer':
       return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${out.reason}` }, output: out.output };
     case 'answer':
-      return resultFromAnswer(out.answer, out.output);
+      {
+        const result = resultFromAnswer(out.answer, out.output);
+        if (result.ok) rememberInterpreter(options.python, dirname(request.file), result.executable);
+        return result;
+      }
     case 'no-answer': {
       const tail = out.stderr.split('\n').filter((l) => !l.startsWith(PHASE)).join('\n').trim().slice(-1500);
       if (/SyntaxError/.test(tail) && tail.includes('gradcheck_harness')) {

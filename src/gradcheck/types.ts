@@ -103,6 +103,8 @@ export interface RunOutput {
   elapsedMs: number;
   /** e.g. "Python 3.11.2, numpy 1.24.2" or "Node 20.19.0". */
   runtime: string;
+  /** Python: sys.executable (a shim's real interpreter, started directly next time). */
+  executable?: string;
   stdout?: string;
   /** What the learner's code wrote to the process's stdout/stderr, bounded (childRun.ts). */
   output?: LearnerOutput;

@@ -121,6 +121,8 @@ export const LAB_STRINGS = {
   errorHCentral: 'Central difference (f(x+h) − f(x−h)) / 2h',
   errorHAxisError: '|numerical − true|',
   errorHPick: 'h (try 1e-50, 1e-4, 1e-1)',
+  errorHYours: 'your h = {0}',
+  errorHMarked: '× on the chart: your h = {0} (forward error {1}, central error {2}); the h axis reaches {3}.',
   errorHMethod: 'Difference method',
   errorHEstimate: 'Numerical derivative',
   errorHError: 'Absolute error',
@@ -179,6 +181,8 @@ export const LAB_STRINGS = {
   saddleEscaped: 'Escaped the saddle: the tiny push along x1 doubles every few steps and the path slides off downhill.',
   saddleOnPlateau: 'Stuck on a plateau: the surface is almost flat, so each step moves almost nothing and learning stalls.',
   saddleAtMinimum: 'Reached the minimum: here a zero gradient does mean the bottom.',
+  saddleScaleTitle: 'f(x0, x1):',
+  saddleScale: 'Colour scale: faint is f ≤ {0}, strong is f ≥ {1}.',
   saddleChart: 'Shaded surface with the gradient descent path.',
 } as const;
 

@@ -9,7 +9,7 @@ import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseF
 import { diagnosticText, say, verdictLines, type Translate } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
 import type { RunFailure } from './exerciseRunner';
-import { EXERCISE_NAMES, checksFor, functionName, isGradientCheck, type ExerciseCheck, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
+import { EXERCISE_NAMES, checksFor, functionName, gradientStepDone, type ExerciseCheck, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
 import { checkNotebookExercise, notebookCellUri } from './checkNotebookExercise';
 import { summarize, type Verdict } from './exerciseVerdict';
 import { checkSolution } from './checkSolution';
@@ -87,10 +87,12 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
     if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
     return undefined;
   }
-  if (doc.isUntitled || (doc.isDirty && !(await doc.save()))) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Save the exercise file first: the check runs the saved file.'));
+  if (doc.isUntitled) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Save the exercise file first: its folder is where its imports are found.'));
     return undefined;
   }
+  // The editor's text is checked as it is, unsaved edits included; the file on disk is not touched.
+  const source = doc.isDirty ? doc.getText() : undefined;
 
   const exercise = isExerciseName(exerciseArg) ? exerciseArg : undefined;
   const checks = checksFor(exercise);
@@ -109,6 +111,7 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
       return checkSolution({
         language,
         file: doc.uri.fsPath,
+        source,
         checks,
         root: extensionUri.fsPath,
         python,
@@ -134,14 +137,15 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
   publish(doc, language, results.all(doc.uri));
   for (const v of verdicts) for (const line of verdictLines(t, v, functionName(v.exercise, language))) out.appendLine(line);
 
-  announce(verdicts, checks, exercise, language, out);
+  announce(verdicts, checks, exercise, language, out, results.all(doc.uri));
   return verdicts;
 }
 
 /** The walkthrough step, the count in the output, one notification naming the next thing to fix. */
-export function announce(verdicts: Verdict[], checks: readonly ExerciseCheck[], exercise: ExerciseName | undefined, language: ExerciseLanguage, out: vscode.OutputChannel): void {
-  const gradientChecks = verdicts.filter((v) => checks.some((c) => c.id === v.id && isGradientCheck(c)));
-  if (gradientChecks.length > 0 && gradientChecks.every((v) => v.status === 'pass')) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
+export function announce(verdicts: Verdict[], _checks: readonly ExerciseCheck[], exercise: ExerciseName | undefined, language: ExerciseLanguage, out: vscode.OutputChannel, all: readonly Verdict[] = verdicts): void {
+  // The step ticks when every check it stands for passes (the loss and its gradient, against
+  // the learner's loss and the book's), from the last verdict of each, however they were run.
+  if (gradientStepDone(all)) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
 
   const summary = summarize(verdicts);
   out.appendLine(vscode.l10n.t('{0} of {1} checks pass.', summary.passed, summary.total));

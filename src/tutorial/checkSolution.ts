@@ -3,7 +3,9 @@
  * gradient checks in the gradient checker, verdicts back in the order of the checks. Node only,
  * no vscode, so the whole path is tested as the extension runs it.
  */
+import { readFileSync } from 'fs';
 import { join } from 'path';
+import { withFixes } from './exerciseFixes';
 import { makeRunners } from '../gradcheck/runners';
 import { runGradientChecks } from './gradcheckAdapter';
 import { runChecks, type RunFailure } from './exerciseRunner';
@@ -13,6 +15,8 @@ import { judge, type Verdict } from './exerciseVerdict';
 export interface SolutionCheckOptions {
   language: ExerciseLanguage;
   file: string;
+  /** The editor's text when it is not saved: checked as it is, the file on disk left alone. */
+  source?: string;
   checks: readonly ExerciseCheck[];
   /** The extension's folder (for the harnesses and workers). */
   root: string;
@@ -34,6 +38,7 @@ export async function checkSolution(o: SolutionCheckOptions): Promise<SolutionRe
     const result = await runChecks({
       language: o.language,
       file: o.file,
+      source: o.source,
       checks: values,
       python: o.python,
       harness: join(o.root, 'media', 'exercises', 'check_exercise.py'),
@@ -42,7 +47,8 @@ export async function checkSolution(o: SolutionCheckOptions): Promise<SolutionRe
       signal: o.signal,
     });
     if ('failure' in result) return result;
-    verdicts.push(...judge(values, result.outcomes, (e) => functionName(e, o.language)));
+    const judged = judge(values, result.outcomes, (e) => functionName(e, o.language));
+    verdicts.push(...withFixes(judged, o.source ?? readFileSync(o.file, 'utf8'), o.language));
   }
   if (gradients.length) {
     const runners = makeRunners({
@@ -51,7 +57,7 @@ export async function checkSolution(o: SolutionCheckOptions): Promise<SolutionRe
       workerPath: join(o.root, 'dist', 'jsRunnerWorker.js'),
       pythonHint: o.pythonHint,
     });
-    verdicts.push(...(await runGradientChecks(gradients, o.language, o.file, runners, o.signal)));
+    verdicts.push(...(await runGradientChecks(gradients, o.language, o.file, runners, o.signal, o.source)));
   }
   const order = new Map(o.checks.map((c, i) => [c.id, i]));
   return { verdicts: verdicts.sort((a, b) => order.get(a.id)! - order.get(b.id)!) };

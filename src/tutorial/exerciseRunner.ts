@@ -5,6 +5,7 @@
  * gradient checker's (src/gradcheck/childRun.ts). Node only, no vscode: the CLI-free core of
  * "Check my solution", tested directly.
  */
+import { resolveInterpreter } from '../gradcheck/interpreterCache';
 import { readFile } from 'fs/promises';
 import { dirname } from 'path';
 import { runWorker, spawnJsonChild } from '../gradcheck/childRun';
@@ -25,6 +26,8 @@ export type RunResult = { outcomes: RawOutcome[] } | { failure: RunFailure };
 export interface RunOptions {
   language: ExerciseLanguage;
   file: string;
+  /** The editor's text when it differs from the disk (checked without saving). */
+  source?: string;
   checks: readonly ValueCheck[];
   /** Python: the interpreter to use. */
   python?: string;
@@ -53,11 +56,12 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
   const python = opts.python ?? 'python3';
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const out = await spawnJsonChild({
-    command: python,
+    // The interpreter behind a pyenv/asdf shim, looked up once (src/gradcheck/interpreterCache.ts).
+    command: resolveInterpreter(python, dirname(opts.file)),
     args: [opts.harness!],
     cwd: dirname(opts.file),
     env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
-    input: (answer) => JSON.stringify({ file: opts.file, checks: opts.checks, names: namesFor('python'), answer }),
+    input: (answer) => JSON.stringify({ file: opts.file, source: opts.source ?? null, checks: opts.checks, names: namesFor('python'), answer }),
     mark: EXERCISE_MARK,
     timeoutMs,
     signal: opts.signal,
@@ -92,7 +96,7 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
 
 async function runJavaScript(opts: RunOptions): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const source = await readFile(opts.file, 'utf8');
+  const source = opts.source ?? (await readFile(opts.file, 'utf8'));
   const request: JsCheckRequest = { source, filename: opts.file, checks: [...opts.checks], names: namesFor('javascript'), callTimeoutMs: Math.min(5000, Math.max(100, timeoutMs / 4)) };
   // The learner's code gets its own heap limit: a runaway array cannot take the extension host down.
   // Only a reply of the right shape is the answer: a stray message from the learner's code is ignored.

@@ -72,6 +72,12 @@ export interface GradientCheck {
   inputs: Record<string, number[] | number[][]>;
   /** Which input the gradient is taken with respect to. */
   wrt: string;
+  /**
+   * Whose loss the numerical gradient differentiates: the learner's own `loss`, or the book's
+   * (REFERENCE_LOSSES, whose values are the test vectors'): a gradient that matches a wrong
+   * loss passes the first and fails the second.
+   */
+  against: 'own' | 'book';
 }
 
 export type ExerciseCheck = ValueCheck | GradientCheck;
@@ -105,8 +111,10 @@ export const EXERCISE_CHECKS: readonly ExerciseCheck[] = [
     batch: 2,
     diagnose: ['notAveraged', 'missingDelta', 'missingMinus'],
   },
-  { kind: 'gradient', id: 'cee-grad-single', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_NO_ZEROS, t: T2 }, wrt: 'y' },
-  { kind: 'gradient', id: 'cee-grad-batch', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_BATCH, t: T_BATCH }, wrt: 'y' },
+  { kind: 'gradient', id: 'cee-grad-single', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_NO_ZEROS, t: T2 }, wrt: 'y', against: 'own' },
+  { kind: 'gradient', id: 'cee-grad-batch', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_BATCH, t: T_BATCH }, wrt: 'y', against: 'own' },
+  { kind: 'gradient', id: 'cee-grad-book-single', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_NO_ZEROS, t: T2 }, wrt: 'y', against: 'book' },
+  { kind: 'gradient', id: 'cee-grad-book-batch', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_BATCH, t: T_BATCH }, wrt: 'y', against: 'book' },
   { kind: 'value', id: 'diff-at-5', exercise: 'numericalDiff', args: [{ fn: 'function_1' }, 5], expected: 0.1999999999990898, tol: { rel: 1e-9 }, diagnose: ['precedence', 'hTooSmall', 'forwardDifference'] },
   { kind: 'value', id: 'diff-at-10', exercise: 'numericalDiff', args: [{ fn: 'function_1' }, 10], expected: 0.2999999999986347, tol: { rel: 1e-9 }, diagnose: ['precedence', 'hTooSmall', 'forwardDifference'] },
   // Not in the vectors: on a quadratic every h gives the same central difference, so a cubic
@@ -129,4 +137,55 @@ export const isGradientCheck = (c: ExerciseCheck): c is GradientCheck => c.kind 
 
 export function functionName(exercise: ExerciseName, language: ExerciseLanguage): string {
   return EXERCISES[exercise][language];
+}
+
+/**
+ * The book's losses, appended to the learner's file under a reserved name for the checks
+ * `against: 'book'` (a unit test checks they give the test vectors' values). A name no learner
+ * writes, so it never meets theirs.
+ */
+export const REFERENCE_LOSSES: Partial<Record<ExerciseName, Record<ExerciseLanguage, { name: string; source: string }>>> = {
+  crossEntropyError: {
+    python: {
+      name: 'gradient_lab_book_cross_entropy_error',
+      source: [
+        '',
+        '',
+        'def gradient_lab_book_cross_entropy_error(y, t):',
+        '    import numpy',
+        '    y = numpy.asarray(y, dtype=float)',
+        '    t = numpy.asarray(t, dtype=float)',
+        '    if y.ndim == 1:',
+        '        t = t.reshape(1, t.size)',
+        '        y = y.reshape(1, y.size)',
+        '    batch_size = y.shape[0]',
+        '    return -numpy.sum(t * numpy.log(y + 1e-7)) / batch_size',
+        '',
+      ].join('\n'),
+    },
+    javascript: {
+      name: 'gradientLabBookCrossEntropyError',
+      source: [
+        '',
+        '',
+        'function gradientLabBookCrossEntropyError(y, t) {',
+        '  const ys = Array.isArray(y[0]) ? y : [y];',
+        '  const ts = Array.isArray(t[0]) ? t : [t];',
+        '  let e = 0;',
+        '  for (let n = 0; n < ys.length; n++) for (let k = 0; k < ys[n].length; k++) e -= ts[n][k] * Math.log(ys[n][k] + 1e-7);',
+        '  return e / ys.length;',
+        '}',
+        '',
+      ].join('\n'),
+    },
+  },
+};
+
+/** The checks the walkthrough's "check your own gradient" step stands for: the loss and its gradient, against both losses. */
+export const GRADIENT_STEP_EXERCISES: readonly ExerciseName[] = ['crossEntropyError', 'crossEntropyErrorGrad'];
+
+/** The step is done when the last verdict of every one of its checks is a pass. */
+export function gradientStepDone(verdicts: readonly { id: string; status: string }[]): boolean {
+  const last = new Map(verdicts.map((v) => [v.id, v.status]));
+  return EXERCISE_CHECKS.filter((c) => GRADIENT_STEP_EXERCISES.includes(c.exercise)).every((c) => last.get(c.id) === 'pass');
 }

@@ -5,6 +5,7 @@
  * EXERCISE_STRINGS, translated by the extension with vscode.l10n.t. No vscode import.
  */
 import { EXERCISE_STRINGS as S } from './exerciseStrings';
+import type { Fix } from '../gradcheck/formulas';
 import type { Diagnosis, ExerciseName, Tolerance, ValueCheck } from './exerciseSpec';
 
 /** A harness's error, with the line in the learner's file when it is their code. */
@@ -45,6 +46,10 @@ export interface Verdict {
   hint?: Message;
   /** 1-based line in the learner's file, when an error points into it. */
   line?: number;
+  /** The known mistake the wrong answer was recognised as (see exerciseFixes.ts). */
+  diagnosis?: Diagnosis;
+  /** The line the hint prescribes, derived from the learner's code (test/unit/tutorialHintAudit.test.ts applies it). */
+  fix?: Fix;
 }
 
 const msg = (key: string, ...args: (string | number)[]): Message => ({ key, args });
@@ -164,10 +169,10 @@ function judgeValue(check: ValueCheck, raw: Extract<RawOutcome, { status: 'ok' }
   const restored = check.restores === undefined || !before || !after || allClose(after, before, { abs: 0 });
   if (allClose(actual, expected, check.tol)) {
     if (restored) return { ...base, status: 'pass', detail: msg(S.gotExpected, show(actual)) };
-    return { ...base, status: 'fail', detail: msg(S.inputChanged, show(after!), show(before!)), hint: msg(HINTS.notRestored) };
+    return { ...base, status: 'fail', detail: msg(S.inputChanged, show(after!), show(before!)), hint: msg(HINTS.notRestored), diagnosis: 'notRestored' };
   }
   const d = !restored ? 'notRestored' : diagnose(check, actual, expected);
-  return { ...base, status: 'fail', detail: msg(S.expectedGot, show(expected), show(actual)), hint: msg(d ? HINTS[d] : GENERIC_HINTS[check.exercise]) };
+  return { ...base, status: 'fail', detail: msg(S.expectedGot, show(expected), show(actual)), hint: msg(d ? HINTS[d] : GENERIC_HINTS[check.exercise]), diagnosis: d };
 }
 
 /** One verdict per value check, in the checks' order; a check the harness did not report is an error. */

@@ -4,10 +4,11 @@
  * gets one explanation of a wrong gradient wherever they meet it. This file only translates
  * between the two: an exercise GradientCheck in, a Verdict out. No vscode import.
  */
+import { readFileSync } from 'fs';
 import { runCheck, type CheckReport, type Runners } from '../gradcheck/check';
 import type { Msg } from '../gradcheck/messages';
 import { EXERCISE_STRINGS as S } from './exerciseStrings';
-import { functionName, type ExerciseLanguage, type GradientCheck } from './exerciseSpec';
+import { REFERENCE_LOSSES, functionName, type ExerciseLanguage, type GradientCheck } from './exerciseSpec';
 import type { Message, Verdict } from './exerciseVerdict';
 
 const message = (m: Msg): Message => ({ key: m.text, args: m.args });
@@ -24,14 +25,28 @@ export function verdictFromReport(check: GradientCheck, report: CheckReport, lan
   const hint = report.messages[0] ? message(report.messages[0]) : undefined;
   // numerical-only: the exercise's gradient was not compared (never a pass).
   const status = report.verdict === 'pass' ? 'pass' : report.diagnosis.includes('not-found') || report.verdict === 'numerical-only' ? 'missing' : report.verdict;
-  return { ...base, status, detail: message(report.summary), hint: status === 'pass' ? undefined : hint, line: err?.line };
+  const fix = status === 'pass' ? undefined : report.fixes?.[0] ?? undefined;
+  return { ...base, status, detail: message(report.summary), hint: status === 'pass' ? undefined : hint, line: err?.line, fix };
 }
 
-export async function runGradientChecks(checks: readonly GradientCheck[], language: ExerciseLanguage, file: string, runners: Runners, signal?: AbortSignal): Promise<Verdict[]> {
+export async function runGradientChecks(checks: readonly GradientCheck[], language: ExerciseLanguage, file: string, runners: Runners, signal?: AbortSignal, text?: string): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
+  let source = text;
   for (const check of checks) {
+    const book = check.against === 'book' ? REFERENCE_LOSSES[check.loss]?.[language] : undefined;
+    if (check.against === 'book' && !book) throw new Error(`no reference loss for ${check.loss}`);
+    // The book's loss is appended to the learner's file (their lines keep their numbers).
+    source ??= book ? readFileSync(file, 'utf8') : undefined;
     const report = await runCheck(
-      { file, functionName: functionName(check.loss, language), gradientName: functionName(check.exercise, language), wrt: check.wrt, inputs: check.inputs },
+      {
+        file,
+        source: book ? source + book.source : text,
+        functionName: book ? book.name : functionName(check.loss, language),
+        gradientName: functionName(check.exercise, language),
+        wrt: check.wrt,
+        inputs: check.inputs,
+        anyShape: true,
+      },
       runners,
       signal,
     );

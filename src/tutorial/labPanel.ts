@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LAB_STRINGS, isLabId, validateFromLab, type LabId, type LabPageData, type ToLabMessage } from '../protocol';
 import { localize, renderPage, validated, webviewOptions } from '../panels/webviewHtml';
 import { markStepDone } from '../panels/progress';
+import { createPanel, revealPanel, trackPanel } from '../panels/placement';
 import { progressKeyForLab } from './steps';
 import { tutorialLog } from './log';
 
@@ -22,11 +23,11 @@ export class LabPanel {
   static show(extensionUri: vscode.Uri, lab: LabId): void {
     if (LabPanel.current) {
       LabPanel.current.requested = lab;
-      LabPanel.current.panel.reveal(undefined, false);
+      revealPanel(LabPanel.current.panel);
       void LabPanel.current.post({ type: 'showLab', lab });
       return;
     }
-    const panel = vscode.window.createWebviewPanel(LAB_VIEW_TYPE, vscode.l10n.t(LAB_STRINGS.pageTitle), vscode.ViewColumn.Beside, webviewOptions(extensionUri));
+    const panel = createPanel(LAB_VIEW_TYPE, vscode.l10n.t(LAB_STRINGS.pageTitle), webviewOptions(extensionUri));
     LabPanel.current = new LabPanel(panel, extensionUri, lab);
   }
 
@@ -34,6 +35,7 @@ export class LabPanel {
   static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown): void {
     const saved = typeof state === 'object' && state !== null ? (state as { lab?: unknown }).lab : undefined;
     LabPanel.current?.dispose();
+    trackPanel(panel);
     LabPanel.current = new LabPanel(panel, extensionUri, isLabId(saved) ? saved : 'loss');
   }
 

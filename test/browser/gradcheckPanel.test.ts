@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { GRADCHECK_STRINGS, GradcheckToWebview, ResultView, parseGradcheckMessage } from '../../src/protocol/gradcheck';
-import { SHOTS_DIR, Theme, closeBrowser, openPage, pageErrors, paintedPixels, pixelsNear, posted, sendMessages } from './chromium';
+import { ROOT, SHOTS_DIR, Theme, closeBrowser, openPage, pageErrors, paintedPixels, pixelsNear, posted, sendMessages } from './chromium';
 import { recordedMessages } from './gradcheckPage';
 
 /**
@@ -33,7 +33,7 @@ test('the panel shows a FAIL verdict with the batch-size diagnosis, the table wo
   const diagnosis = await page.$$eval('ul.diagnosis li', (lis) => lis.map((li) => ({ code: li.getAttribute('data-code'), text: li.textContent })));
   assert.equal(diagnosis.length, 1);
   assert.equal(diagnosis[0].code, 'scale');
-  assert.match(diagnosis[0].text!, /batch size N = 4.*\/ batch_size/);
+  assert.match(diagnosis[0].text!, /batch size N = 4.*return -t \/ \(y \+ 1e-7\) \/ y\.shape\[0\]/);
   assert.match((await page.textContent('.recognised'))!, /cross entropy error: 0\.5108 and 2\.303/);
   const rows = await page.$$eval('table.elements tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   assert.equal(rows.length, 12, 'the first 12 rows, then "Show all"');
@@ -121,3 +121,39 @@ test('a preset, Generate and Go to line post their requests; new inputs from the
   assert.equal(await page.inputValue('#inputs'), '{\n  "y": [0.1, 0.9],\n  "t": [0, 1]\n}');
   assert.equal(await page.getAttribute('#inputs', 'aria-invalid'), 'false');
 });
+
+/** The page's strings in Korean, as the extension sends them with a Korean display language. */
+function koreanStrings(): Record<string, string> {
+  const ko = JSON.parse(readFileSync(join(ROOT, 'src', 'l10n', 'ko', 'gradcheck.json'), 'utf8')) as Record<string, string>;
+  return Object.fromEntries(Object.entries(GRADCHECK_STRINGS).map(([k, v]) => [k, ko[v] ?? v]));
+}
+
+for (const width of [350, 700, 1400]) {
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    test(`issue 11: at ${width} px (${theme}) the verdict comes before the form, the Korean badge stays on one line, nothing overflows`, async () => {
+      for (const language of ['en', 'ko'] as const) {
+        const page = await openPage({ page: 'gradcheck', strings: language === 'ko' ? koreanStrings() : GRADCHECK_STRINGS, theme, width, height: 600 });
+        const pass = messages.map((m) => (m.type === 'result' ? { ...m, result: { ...m.result, verdict: 'pass' as const } } : m));
+        await sendMessages(page, pass);
+        await page.waitForSelector('canvas');
+        const box = async (sel: string) => (await page.locator(sel).first().boundingBox())!;
+        const verdict = await box('.verdict');
+        assert.ok(verdict.y + verdict.height <= (await box('.setup')).y, 'the verdict is above the form');
+        assert.ok(verdict.y < 600, 'the verdict is in the first screen');
+        const badge = await box('.verdict .badge');
+        const lineHeight = await page.$eval('.verdict .badge', (e) => parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.4);
+        assert.ok(badge.height <= lineHeight * 1.2, `${language} badge on one line (${badge.height} px for a ${lineHeight} px line)`);
+        if (language === 'ko') assert.equal(await page.textContent('.verdict .badge'), '통과');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `no horizontal scrolling (${overflow} px too wide)`);
+        assert.ok((await box('#result-details canvas')).y > (await box('.setup')).y, 'table and chart follow the form');
+        assert.deepEqual(pageErrors(page), []);
+        if (width === 700 && theme === 'dark') {
+          mkdirSync(SHOTS_DIR, { recursive: true });
+          await page.screenshot({ path: join(SHOTS_DIR, `gradcheck-700-${language}.png`) });
+        }
+        await page.close();
+      }
+    });
+  }
+}

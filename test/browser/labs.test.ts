@@ -83,7 +83,10 @@ test('error-vs-h lab: with h = 1e-50 both differences are exactly 0 and the page
   assert.equal(await text(page, '#errorh-forward'), '0');
   assert.equal(await text(page, '#errorh-central'), '0');
   assert.equal(await text(page, '#errorh-vanished'), LAB_STRINGS.errorHVanished);
+  // Issue 11: the typed h is marked on the chart, and the h axis reaches 1e-50.
+  assert.match(await text(page, '#errorh-marked'), /your h = 1e-50 \(forward error 0\.2, central error 0\.2\); the h axis reaches 1e-51/);
   await page.fill('#errorh-h', '1e-4');
+  assert.match(await text(page, '#errorh-marked'), /your h = 0\.0001 .*the h axis reaches 1e-16/);
   assert.equal(await text(page, '#errorh-central'), '0.1999999999990898');
   assert.ok(close(Number(await text(page, '#errorh-forward')), 0.200001, { abs: 1e-9 }));
   assert.equal(await text(page, '#errorh-vanished'), '');
@@ -248,5 +251,41 @@ test('with the Korean strings the tabs, headings and messages are Korean', async
   assert.equal(await text(page, '#descent-verdict'), ko[LAB_STRINGS.descentConverged]);
   assert.match(await text(page, '#descent-end'), /^100번 이동한 뒤: x = \(/);
   assert.match((await page.textContent('label[for], label')) ?? '', /학습률/);
+  await page.close();
+});
+
+for (const width of [350, 700, 1400]) {
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    test(`issue 11: every lab is usable at ${width} px (${theme}): nothing wider than the page, the loss lab's y inputs wrap, the saddle shading has a colour scale`, async () => {
+      for (const lab of LAB_IDS) {
+        const page = await openPage({ page: 'labs', data: { lab }, strings: LAB_STRINGS, theme, width, height: 700 });
+        await page.waitForTimeout(100);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `${lab}: ${overflow} px wider than the page`);
+        if (lab === 'loss') {
+          const right = await page.$$eval('.loss-grid input', (els) => Math.max(...els.map((e) => e.getBoundingClientRect().right)));
+          assert.ok(right <= width, `the y inputs wrap (rightmost edge ${right} px)`);
+        }
+        if (lab === 'saddle') {
+          const scale = (await page.locator('#saddle-scale').boundingBox())!;
+          assert.ok(scale.width > 100 && scale.height > 0, 'a colour scale is shown');
+          assert.match((await page.getAttribute('#saddle-scale', 'aria-label'))!, /f ≤ -4, strong is f ≥ 4/);
+          const bar = await page.$eval('#saddle-scale .scale-bar', (e) => getComputedStyle(e).backgroundImage);
+          assert.match(bar, /linear-gradient/);
+        }
+        assert.deepEqual(pageErrors(page), []);
+        await page.close();
+      }
+    });
+  }
+}
+
+test('issue 11: a new lab starts at the top, not at the previous lab’s scroll position', async () => {
+  const page = await openPage({ page: 'labs', data: { lab: 'loss' }, strings: LAB_STRINGS, width: 700, height: 400 });
+  await page.evaluate(() => window.scrollTo(0, 600));
+  assert.ok((await page.evaluate(() => window.scrollY)) > 100);
+  await sendMessages(page, [{ type: 'showLab', lab: 'saddle' }]);
+  await page.waitForSelector('#saddle-scale');
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
   await page.close();
 });

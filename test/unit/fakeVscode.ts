@@ -74,12 +74,19 @@ function format(template: string, ...args: unknown[]): string {
 }
 
 /** A webview panel that records what it is sent and its html; receive() plays the page's message. */
-function createPanel(viewType: string, title: string, options?: object) {
+function createPanel(viewType: string, title: string, options?: object, showOptions?: unknown) {
   const messageListeners: Fn[] = [];
   const disposeListeners: Fn[] = [];
   const panel = {
     viewType,
     title,
+    /** Where it was asked to open: a ViewColumn or { viewColumn, preserveFocus }. */
+    showOptions,
+    /** The column VS Code put it in (a test sets it to play the layout). */
+    viewColumn: undefined as number | undefined,
+    active: false,
+    /** The column of every reveal(column) (undefined: where it is). */
+    revealedTo: [] as unknown[],
     iconPath: undefined as unknown,
     revealed: 0,
     disposed: false,
@@ -96,7 +103,10 @@ function createPanel(viewType: string, title: string, options?: object) {
       receive: (m: unknown) => [...messageListeners].forEach((l) => l(m)),
     },
     onDidDispose: (l: Fn, thisArg?: unknown, disposables?: Disposable[]) => listen(disposeListeners, l, thisArg, disposables),
-    reveal: () => panel.revealed++,
+    reveal: (column?: unknown) => {
+      panel.revealedTo.push(column);
+      panel.revealed++;
+    },
     /** Closes the panel, as the user would: every dispose listener runs, once. */
     dispose: () => {
       if (panel.disposed) return;
@@ -231,7 +241,9 @@ export const vscode = {
   },
   window: {
     activeTextEditor: undefined as unknown,
-    createWebviewPanel: (viewType: string, title: string, _showOptions?: unknown, options?: object) => createPanel(viewType, title, options),
+    createWebviewPanel: (viewType: string, title: string, showOptions?: unknown, options?: object) => createPanel(viewType, title, options, showOptions),
+    /** The learner's active editor group (a test sets its column). */
+    tabGroups: { activeTabGroup: { viewColumn: 1 as number | undefined } },
     registerWebviewPanelSerializer(viewType: string, s: unknown) {
       recorded.serializers.set(viewType, s);
       return { dispose() {} };

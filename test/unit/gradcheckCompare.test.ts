@@ -142,7 +142,7 @@ test('non-determinism and mutated inputs make the numbers untrustworthy: reporte
 test('a NaN loss is reported with the book’s δ; a gradient of the wrong shape names both shapes', () => {
   const nan = analyse(prepared(['y', 't'], { y: [0, 1], t: [1, 0] }, 'y'), runOutput(() => NaN, [0, 1], [2], [1, 1]), '');
   assert.deepEqual([nan.verdict, nan.diagnosis], ['fail', ['nan']]);
-  assert.match(english(nan.messages[0].text, ...nan.messages[0].args), /np\.log\(y \+ 1e-7\)/);
+  assert.match(english(nan.messages[0].text, ...nan.messages[0].args), /log\(y \+ 1e-7\)/);
   const wrong = analyse(prepared(['b', 'x'], { b: [0.1, 0.2, 0.3], x: [[1, 2, 3], [4, 5, 6], [7, 8, 9], [1, 1, 1]] }, 'b'), runOutput(sumSquares, [0.1, 0.2, 0.3], [3], [1, 2, 3, 4], 1e-4, [4]), '');
   assert.deepEqual([wrong.verdict, [...wrong.diagnosis].sort()], ['fail', ['axis', 'shape']]);
   assert.match(english(wrong.messages[0].text, ...wrong.messages[0].args), /shape \(4,\) but b has shape \(3,\)/);

@@ -142,3 +142,18 @@ test('JavaScript written for a batch indexes rows; code for one example does not
 test('languages are told by the file name', () => {
   assert.deepEqual(['a.py', 'a.js', 'a.mjs', 'a.ts', 'a.mts', 'a.d.ts', 'a.txt'].map(languageOf), ['python', 'javascript', 'javascript', 'typescript', 'typescript', undefined, undefined]);
 });
+
+test('a function that is the gradient of another, by the naming conventions, knows its loss', async () => {
+  const { lossOfGradient } = await import('../../src/gradcheck/functions');
+  const py = outline('def cross_entropy_error(y, t):\n    return 0\n\n\ndef cross_entropy_error_grad(y, t):\n    return y\n\n\ndef helper(x):\n    return x\n', 'python');
+  const at = (o: typeof py, name: string) => o.functions.find((f) => f.name === name)!;
+  assert.equal(lossOfGradient(py, at(py, 'cross_entropy_error_grad'))?.name, 'cross_entropy_error');
+  assert.equal(lossOfGradient(py, at(py, 'cross_entropy_error')), undefined);
+  assert.equal(lossOfGradient(py, at(py, 'helper')), undefined);
+  const js = outline('function computeCost(w) { return 0; }\nfunction computeGradient(w) { return w; }\nfunction numericalGradient(f, x) { return x; }\n', 'javascript');
+  assert.equal(lossOfGradient(js, at(js, 'computeGradient'))?.name, 'computeCost');
+  assert.equal(lossOfGradient(js, at(js, 'numericalGradient')), undefined, 'a numerical gradient is not the learner’s');
+  const cls = outline('class Net:\n    def __init__(self):\n        self.W = 1\n\n    def loss(self, x):\n        return x\n\n    def gradient(self, x):\n        return x\n', 'python');
+  assert.equal(lossOfGradient(cls, at(cls, 'gradient'))?.name, 'loss');
+  for (const f of cls.functions.filter((g) => g.name !== 'gradient')) assert.equal(lossOfGradient(cls, f), undefined, f.name);
+});

@@ -198,3 +198,32 @@ test('a JavaScript loss returning { cost, grad }: the picker preselects "returne
   assert.equal(setup.setup.gradient, '@returned');
   assert.notEqual(r.result.verdict, 'numerical-only');
 });
+
+test('issue 11: the cursor in a gradient function checks it as the gradient of its loss; its lens says so', async () => {
+  const file = join(FIXTURES, 'py', 'cross_entropy_missing_batch_division.py');
+  const { readFileSync } = await import('node:fs');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const gradLine = lines.findIndex((l) => /^def \w+_grad\(/.test(l));
+  const gradName = /^def (\w+)\(/.exec(lines[gradLine])![1];
+  const lossName = gradName.replace(/_grad$/, '');
+  const doc = await vscode.workspace.openTextDocument(uri('py/cross_entropy_missing_batch_division.py'));
+  vscode.window.activeTextEditor = { document: doc, selection: { start: { line: gradLine + 1, character: 4 } } };
+  try {
+    posted().length = 0;
+    const asked = recorded.answers.length;
+    await recorded.commands.get('gradientLab.checkGradient')!();
+    assert.equal(recorded.answers.length, asked, 'no question asked');
+    const setup = (await waitForPosted((m) => m.type === 'setup')) as unknown as { setup: Record<string, unknown> };
+    assert.match(JSON.stringify(setup), new RegExp(`"${lossName}`));
+    const r = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
+    assert.deepEqual([r.result.verdict, r.result.codes], ['fail', ['scale']], 'checked as the gradient, not as a loss that is not a number');
+  } finally {
+    vscode.window.activeTextEditor = undefined;
+  }
+  const provider = recorded.codeLensProviders.find((p) => !String(p.provideCodeLenses).includes('exercise')) as { provideCodeLenses: (d: unknown) => { range: { start: { line: number } }; command: { title: string; arguments: unknown[] } }[] };
+  const lenses = provider.provideCodeLenses(doc);
+  const onGrad = lenses.find((l) => l.range.start.line === gradLine)!;
+  assert.equal(onGrad.command.title, `Gradient of ${lossName} · check`);
+  assert.deepEqual(onGrad.command.arguments.slice(1), [lossName]);
+  assert.ok(!lenses.some((l) => l.command.title === 'Check gradient' && l.command.arguments[1] === gradName), 'no "Check gradient" over the gradient');
+});

@@ -180,3 +180,17 @@ test('Korean walkthrough pages are written in Korean with the edition’s terms'
   assert.match(ko('lossFunctions.md'), /미니배치/);
   assert.match(ko('trainTwoLayerNet.md'), /오버피팅/);
 });
+
+test('issue 11: no Korean text leaves a particle to the reader — "(으)로", "(이)라는" read as machine text', async () => {
+  const { readdirSync } = await import('node:fs');
+  const dir = join(ROOT, 'src', 'l10n', 'ko');
+  const files = [...readdirSync(dir).map((f) => join(dir, f)), join(ROOT, 'package.nls.ko.json')];
+  const bad: string[] = [];
+  for (const f of files) {
+    for (const [en, ko] of Object.entries(JSON.parse(readFileSync(f, 'utf8')) as Record<string, string>)) {
+      // Rephrased instead ("값이 바뀌었습니다: {0} → {1}"), since the particle depends on the number.
+      if (/\(으\)로|\(이\)[라다]/.test(ko)) bad.push(`${en} → ${ko}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});

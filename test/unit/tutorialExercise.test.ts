@@ -69,33 +69,33 @@ test('h = 10e-4 (the notes’ typo) fails only the cubic check, with the h hint'
   const { verdicts } = await check('python', variant('python', 'def numerical_diff(f, x):\n    h = 1e-4', 'def numerical_diff(f, x):\n    h = 10e-4'), ['numericalDiff']);
   assert.equal(byId(verdicts, 'diff-at-5').status, 'pass');
   assert.equal(byId(verdicts, 'diff-cube').status, 'fail');
-  assert.equal(byId(verdicts, 'diff-cube').hint?.key, S.hintHTypo);
+  assert.equal(byId(verdicts, 'diff-cube').hint?.key, S.fixHTypo);
 });
 
 test('a forward difference is recognised and the hint names the central difference', async () => {
   const { verdicts } = await check('python', variant('python', 'return (f(x + h) - f(x - h)) / (2 * h)', 'return (f(x + h) - f(x)) / h'), ['numericalDiff']);
   assert.equal(byId(verdicts, 'diff-at-5').status, 'fail');
-  assert.equal(byId(verdicts, 'diff-at-5').hint?.key, S.hintForwardDifference);
+  assert.equal(byId(verdicts, 'diff-at-5').hint?.key, S.fixForwardDifference);
   const f1 = (x: number) => 0.01 * x ** 2 + 0.1 * x;
   assert.deepEqual(byId(verdicts, 'diff-at-5').detail?.args, ['0.1999999999990898', String((f1(5 + 1e-4) - f1(5)) / 1e-4)]);
 });
 
 test('"/ 2*h" is recognised as an operator-precedence slip', async () => {
   const { verdicts } = await check('javascript', variant('javascript', 'return (f(x + h) - f(x - h)) / (2 * h);', 'return (f(x + h) - f(x - h)) / 2 * h;'), ['numericalDiff']);
-  assert.equal(byId(verdicts, 'diff-at-10').hint?.key, S.hintPrecedence);
+  assert.equal(byId(verdicts, 'diff-at-10').hint?.key, S.fixPrecedence);
 });
 
 test('forgetting "/ batch_size" fails the batch check with the averaging hint, single examples still pass', async () => {
   const { verdicts } = await check('python', variant('python', 'return -np.sum(t * np.log(y + 1e-7)) / batch_size', 'return -np.sum(t * np.log(y + 1e-7))'), ['crossEntropyError']);
   assert.equal(byId(verdicts, 'cee-example-1').status, 'pass');
   assert.equal(byId(verdicts, 'cee-batch').status, 'fail');
-  assert.equal(byId(verdicts, 'cee-batch').hint?.key, S.hintNotAveraged);
+  assert.equal(byId(verdicts, 'cee-batch').hint?.key, S.fixNotAveraged);
 });
 
 test('cross entropy without δ gives inf on the book’s zeros and the log(0) hint', async () => {
   const { verdicts } = await check('javascript', variant('javascript', '(e -= ts[n][k] * Math.log(v + 1e-7))', '(e -= ts[n][k] * Math.log(v))'), ['crossEntropyError']);
   // 0 · log(0) = 0 · −∞ = NaN in IEEE arithmetic
-  assert.equal(byId(verdicts, 'cee-example-1').hint?.key, S.hintMissingDelta);
+  assert.equal(byId(verdicts, 'cee-example-1').hint?.key, S.fixMissingDelta);
   assert.match(byId(verdicts, 'cee-example-1').detail!.args[1] as string, /NaN/);
 });
 
@@ -218,4 +218,23 @@ test('judge: a flipped sign, a missing ½ and an unreported check get their own 
       ['diff-at-5', 'error', undefined],
     ],
   );
+});
+
+test('the book’s losses the gradient is also checked against give the test vectors’ values (Python and JavaScript)', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const vm = await import('node:vm');
+  const { vectors } = await import('./helpers');
+  const { REFERENCE_LOSSES } = await import('../../src/tutorial/exerciseSpec');
+  const ref = REFERENCE_LOSSES.crossEntropyError!;
+  const cases = vectors['cross_entropy_error_single_delta_1e-7'] as { y: number[]; t: number[]; expected: number }[];
+  const batch = { y: cases.map((c) => c.y), t: cases.map((c) => c.t), expected: 1.406704775046942 };
+  const all = [...cases, batch];
+  const py = `${ref.python.source}\nimport json\nprint(json.dumps([${ref.python.name}(c['y'], c['t']) for c in ${JSON.stringify(all)}]))\n`;
+  const fromPython = JSON.parse(execFileSync(PYTHON, ['-c', py], { encoding: 'utf8' })) as number[];
+  const ctx = vm.createContext({});
+  vm.runInContext(ref.javascript.source, ctx);
+  const fromJs = all.map((c) => (ctx[ref.javascript.name] as (y: unknown, t: unknown) => number)(c.y, c.t));
+  all.forEach((c, k) => {
+    for (const got of [fromPython[k], fromJs[k]]) assert.ok(Math.abs(got - c.expected) <= 1e-9 * c.expected, `${got} vs ${c.expected}`);
+  });
 });

@@ -155,9 +155,9 @@ test('Check my solution: a correct file passes every check and ticks the last st
   const file = join(folder, 'mine.js');
   copyFileSync(join(ROOT, 'test', 'fixtures', 'exercises', 'solution.js'), file);
   const verdicts = (await run('gradientLab.checkExercise', Uri.file(file))) as { status: string }[];
-  assert.equal(verdicts.length, 16);
+  assert.equal(verdicts.length, 18);
   assert.ok(verdicts.every((v) => v.status === 'pass'));
-  assert.deepEqual(recorded.messages.at(-1), { level: 'info', text: 'All 16 checks pass, the gradient check included. Well done!', items: [] });
+  assert.deepEqual(recorded.messages.at(-1), { level: 'info', text: 'All 18 checks pass, the gradient check included. Well done!', items: [] });
   assert.deepEqual(contextKeysSet(), ['gradientLab.gradientCheckPassed']);
   assert.deepEqual(recorded.diagnostics.get(file), []);
   const doc = await vscode.workspace.openTextDocument(Uri.file(file));
@@ -166,11 +166,70 @@ test('Check my solution: a correct file passes every check and ticks the last st
   assert.deepEqual(lenses.slice(1).map((l) => [l.command.arguments[1], l.command.title]), [
     ['sumSquaresError', '$(pass) 2/2 checks pass · check again'],
     ['crossEntropyError', '$(pass) 3/3 checks pass · check again'],
-    ['crossEntropyErrorGrad', '$(pass) 2/2 checks pass · check again'],
+    ['crossEntropyErrorGrad', '$(pass) 4/4 checks pass · check again'],
     ['numericalDiff', '$(pass) 3/3 checks pass · check again'],
     ['numericalGradient', '$(pass) 3/3 checks pass · check again'],
     ['gradientDescent', '$(pass) 3/3 checks pass · check again'],
   ]);
+});
+
+/** The solution with edits, as a new file. */
+function mistaken(edits: [string, string][], ext = 'py'): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'gl-ws-')), `gradient_lab_ch4.${ext}`);
+  let src = readFileSync(join(ROOT, 'test', 'fixtures', 'exercises', `solution.${ext}`), 'utf8');
+  for (const [from, to] of edits) {
+    assert.ok(src.includes(from), from);
+    src = src.replace(from, to);
+  }
+  writeFileSync(file, src);
+  return file;
+}
+
+const lensTitles = async (file: string) => {
+  const doc = await vscode.workspace.openTextDocument(Uri.file(file));
+  const lenses = recorded.codeLensProviders[0].provideCodeLenses(doc) as { command: { title: string; arguments: unknown[] } }[];
+  return Object.fromEntries(lenses.slice(1).map((l) => [l.command.arguments[1], l.command.title]));
+};
+
+test('issue 11: a cross_entropy_error without δ and a gradient matching that wrong loss do not tick the step', async () => {
+  reset();
+  // The screenshot's learner: log(y) with no δ (NaN on the book's zeros), and dE/dy of that very loss.
+  const file = mistaken([['np.log(y + 1e-7)', 'np.log(y)'], ['return -t / (y + 1e-7) / batch_size', 'return -t / y / batch_size']]);
+  const verdicts = (await run('gradientLab.checkExercise', Uri.file(file))) as { id: string; status: string }[];
+  assert.equal(verdicts.find((v) => v.id === 'cee-example-1')!.status, 'fail');
+  assert.deepEqual(contextKeysSet(), [], 'the walkthrough step does not tick');
+  assert.match(recorded.messages.at(-1)!.text, /^\d+ of 18 checks pass/);
+  assert.match((await lensTitles(file)).crossEntropyError, /^\$\(warning\) 0\/3/);
+  // Checking only the gradient afterwards does not tick it either: the loss's checks still fail.
+  await run('gradientLab.checkExercise', Uri.file(file), 'crossEntropyErrorGrad');
+  assert.deepEqual(contextKeysSet(), []);
+});
+
+test('issue 11: a gradient that matches a wrong loss (sign flipped) passes against that loss and fails against the book’s', async () => {
+  reset();
+  const file = mistaken([
+    ['return -np.sum(t * np.log(y + 1e-7)) / batch_size', 'return np.sum(t * np.log(y + 1e-7)) / batch_size'],
+    ['return -t / (y + 1e-7) / batch_size', 'return t / (y + 1e-7) / batch_size'],
+  ]);
+  const verdicts = (await run('gradientLab.checkExercise', Uri.file(file), 'crossEntropyErrorGrad')) as { id: string; status: string; hint?: { args: string[] } }[];
+  assert.deepEqual(verdicts.map((v) => [v.id, v.status]), [['cee-grad-single', 'pass'], ['cee-grad-batch', 'pass'], ['cee-grad-book-single', 'fail'], ['cee-grad-book-batch', 'fail']]);
+  assert.equal((await lensTitles(file)).crossEntropyErrorGrad, '$(warning) 2/4 checks pass · check again');
+  assert.deepEqual(contextKeysSet(), []);
+  // The hint names the book's gradient, for both shapes.
+  assert.ok(verdicts[2].hint!.args.some((a) => a.includes('-t / (y + 1e-7) / batch_size')), JSON.stringify(verdicts[2].hint));
+});
+
+test('the CodeLenses are told to refresh after every check (lenses below the fold too)', async () => {
+  reset();
+  let fired = 0;
+  const sub = recorded.codeLensProviders[0].onDidChangeCodeLenses!(() => fired++);
+  const file = mistaken([]);
+  await run('gradientLab.checkExercise', Uri.file(file), 'numericalDiff');
+  assert.equal(fired, 1);
+  await run('gradientLab.checkExercise', Uri.file(file));
+  assert.equal(fired, 2);
+  assert.deepEqual(contextKeysSet(), ['gradientLab.gradientCheckPassed']);
+  (sub as { dispose(): void }).dispose();
 });
 
 test('Check my solution on one function of the template: TODO notes at its def line and a warning naming the next step', async () => {
@@ -216,5 +275,26 @@ test('Check my solution refuses a file that is not an exercise, and an untrusted
     assert.equal(recorded.messages.at(-1)!.text, 'Checking runs the code in your file, so it needs a trusted workspace.');
   } finally {
     vscode.workspace.isTrusted = true;
+  }
+});
+
+test('issue 11: Check my solution checks the editor’s unsaved text and never writes it to disk', async () => {
+  reset();
+  const file = mistaken([['return 0.5 * np.sum((y - t) ** 2)', 'return np.sum((y - t) ** 2)']]);
+  const onDisk = readFileSync(file, 'utf8');
+  const edited = onDisk.replace('return np.sum((y - t) ** 2)', 'return 0.5 * np.sum((y - t) ** 2)');
+  const open = vscode.workspace.openTextDocument;
+  let saved = 0;
+  vscode.workspace.openTextDocument = async (u: Parameters<typeof open>[0]) => {
+    const doc = await open(u);
+    return { ...doc, isDirty: true, getText: (r?: unknown) => (r ? doc.getText(r as never) : edited), save: async () => ++saved > 0 };
+  };
+  try {
+    const verdicts = (await run('gradientLab.checkExercise', Uri.file(file), 'sumSquaresError')) as { status: string }[];
+    assert.deepEqual(verdicts.map((v) => v.status), ['pass', 'pass'], 'the unsaved fix is what was checked');
+    assert.equal(saved, 0, 'not saved');
+    assert.equal(readFileSync(file, 'utf8'), onDisk, 'the file on disk is untouched');
+  } finally {
+    vscode.workspace.openTextDocument = open;
   }
 });

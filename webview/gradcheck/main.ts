@@ -36,8 +36,13 @@ const cancel = el('button', { id: 'cancel', class: 'secondary', type: 'button', 
 const status = el('span', { id: 'status', class: 'muted', 'aria-live': 'polite' });
 let lossLine = 1;
 
+// The verdict comes first, above the form: with the Output panel open a short panel still shows
+// it; the table and the chart follow the form.
+const result = el('section', { id: 'result', 'aria-live': 'polite' }, el('p', { class: 'muted', text: S.nothingYet }));
+const details = el('section', { id: 'result-details' });
 app.append(
   el('h1', { text: S.title }),
+  result,
   el(
     'section',
     { class: 'card setup' },
@@ -57,8 +62,7 @@ app.append(
 inputs.parentElement!.classList.add('inputs-label');
 inputs.previousElementSibling!.classList.add('visually-hidden');
 
-const result = el('section', { id: 'result', 'aria-live': 'polite' }, el('p', { class: 'muted', text: S.nothingYet }));
-app.append(result, insideSection);
+app.append(details, insideSection);
 
 function options(select: HTMLSelectElement, items: { value: string; label: string }[], selected: string): void {
   select.replaceChildren(...items.map((i) => el('option', { value: i.value, text: i.label })));
@@ -144,10 +148,11 @@ function renderResult(r: ResultView): void {
   }
   if (r.notes?.length) parts.push(el('h2', { text: S.howChecked }), el('ul', { class: 'notes' }, ...r.notes.map((m) => el('li', {}, m))));
   if (r.recognised) parts.push(el('p', { class: 'recognised', text: r.recognised }));
+  const below: HTMLElement[] = [];
   // A dict of parameters: one table per group, each with its own verdict.
   for (const g of r.groups ?? []) {
     const badge = g.verdict === 'pass' ? S.verdictPass : g.verdict === 'fail' ? S.verdictFail : S.verdictNumericalOnly;
-    parts.push(el('h2', { class: `group ${g.verdict}`, text: format(S.groupTable, g.wrt, badge) }), el('p', { class: 'muted', text: g.headline }), renderTable({ ...r, rows: g.rows, hasAnalytic: g.hasAnalytic }, S));
+    below.push(el('h2', { class: `group ${g.verdict}`, text: format(S.groupTable, g.wrt, badge) }), el('p', { class: 'muted', text: g.headline }), renderTable({ ...r, rows: g.rows, hasAnalytic: g.hasAnalytic }, S));
   }
   if ((r.rows.length && !r.groups?.length) || r.chart) {
     const grid = el('div', { class: 'result-grid' });
@@ -155,13 +160,14 @@ function renderResult(r: ResultView): void {
     if (r.chart) {
       const canvas = el('canvas', { role: 'img', 'aria-label': S.chartLabel });
       grid.append(el('div', {}, el('h2', { text: S.errorVsH }), el('div', { class: 'chart-box' }, canvas), el('p', { class: 'muted caption', text: r.chart.caption })));
-      parts.push(grid);
+      below.push(grid);
       chart = new ErrorChart(canvas, r.chart, S);
-    } else parts.push(grid);
+    } else below.push(grid);
   }
-  if (r.thresholds) parts.push(el('p', { class: 'muted thresholds', text: r.thresholds }));
-  if (r.stats) parts.push(el('p', { class: 'muted stats', text: r.stats }));
+  if (r.thresholds) below.push(el('p', { class: 'muted thresholds', text: r.thresholds }));
+  if (r.stats) below.push(el('p', { class: 'muted stats', text: r.stats }));
   result.replaceChildren(...parts);
+  details.replaceChildren(...below);
   insideOnResult(r);
 }
 

@@ -25,15 +25,30 @@ export const ERROR_FLOOR = 1e-17;
 /** h = 10^0 … 10^-16 in quarter decades. */
 export const H_GRID = Array.from({ length: 65 }, (_, i) => Number((10 ** (-i / 4)).toPrecision(6)));
 
-/** Log-axis tick label: "1e-8" at every other power of ten, nothing between. */
-function powerOfTen(value: number | string): string {
-  const e = Math.round(Math.log10(Number(value)));
-  return Math.abs(Number(value) / 10 ** e - 1) < 1e-9 && e % 2 === 0 ? `1e${e}` : '';
+/** Log-axis tick label: "1e-8" at every `step`-th power of ten, nothing between. */
+function powerOfTen(step: number): (value: number | string) => string {
+  return (value) => {
+    const e = Math.round(Math.log10(Number(value)));
+    return Math.abs(Number(value) / 10 ** e - 1) < 1e-9 && e % step === 0 ? `1e${e}` : '';
+  };
 }
 
-export function errorCurve(c: Case, method: 'forward' | 'central'): { x: number; y: number }[] {
+/** The h axis: 1e-16 … 1, reaching down to the typed h when it is smaller (1e-50: the book's trap). */
+export function hAxisMin(picked: number): number {
+  return picked > 0 && picked < 1e-16 ? 10 ** Math.floor(Math.log10(picked) - 1) : 1e-16;
+}
+
+/** H_GRID, continued in whole decades down to the axis' end when the typed h is below 1e-16. */
+export function hGrid(picked: number): number[] {
+  const min = hAxisMin(picked);
+  const more: number[] = [];
+  for (let e = -17; 10 ** e >= min; e--) more.push(10 ** e);
+  return [...H_GRID, ...more];
+}
+
+export function errorCurve(c: Case, method: 'forward' | 'central', picked = 1e-4): { x: number; y: number }[] {
   const diff = method === 'forward' ? numericalDiffForward : numericalDiff;
-  return H_GRID.map((hh) => ({ x: hh, y: Math.max(ERROR_FLOOR, Math.abs(diff(c.f, c.x, hh) - c.exact)) }));
+  return hGrid(picked).map((hh) => ({ x: hh, y: Math.max(ERROR_FLOOR, Math.abs(diff(c.f, c.x, hh) - c.exact)) }));
 }
 
 export function errorHLab(ctx: LabContext): Lab {
@@ -52,6 +67,7 @@ export function errorHLab(ctx: LabContext): Lab {
   };
   const vanished = h('p', { id: 'errorh-vanished', class: 'warning', 'aria-live': 'polite' });
   const { box, canvas } = chartCanvas(s.errorHChart, 'chart-box tall');
+  const marked = h('p', { id: 'errorh-marked', class: 'muted' });
 
   const root = h(
     'section',
@@ -72,6 +88,7 @@ export function errorHLab(ctx: LabContext): Lab {
     ),
     vanished,
     box,
+    marked,
     h('p', { class: 'muted', text: s.errorHZeroDrawn }),
   );
 
@@ -84,13 +101,15 @@ export function errorHLab(ctx: LabContext): Lab {
       datasets: [
         { label: s.errorHForward, data: [] as Point[], showLine: true, pointRadius: 2, borderWidth: 2 },
         { label: s.errorHCentral, data: [] as Point[], showLine: true, pointRadius: 2, borderWidth: 2 },
+        // The typed h: its two errors, marked where they are (1e-50 included: the axis reaches it).
+        { label: s.errorHYours, data: [] as Point[], showLine: false, pointRadius: 7, pointStyle: 'crossRot', borderWidth: 3 },
       ],
     },
     options: {
       ...baseOptions(ctx.colors),
       scales: {
-        x: { ...themedScale(ctx.colors, 'h'), type: 'logarithmic', min: 1e-16, max: 1, ticks: { color: ctx.colors.foreground, callback: powerOfTen, autoSkip: false }, grid: { color: labelledGrid } },
-        y: { ...themedScale(ctx.colors, s.errorHAxisError), type: 'logarithmic', min: ERROR_FLOOR, max: 10, ticks: { color: ctx.colors.foreground, callback: powerOfTen, autoSkip: false }, grid: { color: labelledGrid } },
+        x: { ...themedScale(ctx.colors, 'h'), type: 'logarithmic', min: 1e-16, max: 1, ticks: { color: ctx.colors.foreground, callback: powerOfTen(2), autoSkip: false }, grid: { color: labelledGrid } },
+        y: { ...themedScale(ctx.colors, s.errorHAxisError), type: 'logarithmic', min: ERROR_FLOOR, max: 10, ticks: { color: ctx.colors.foreground, callback: powerOfTen(2), autoSkip: false }, grid: { color: labelledGrid } },
       },
     } as never,
   });
@@ -98,8 +117,9 @@ export function errorHLab(ctx: LabContext): Lab {
 
   function paintSeries(c: ThemeColors): void {
     chart.data.datasets.forEach((d, i) => {
-      (d as { borderColor?: string }).borderColor = c.series[i];
-      (d as { backgroundColor?: string }).backgroundColor = c.series[i];
+      const color = i < 2 ? c.series[i] : c.foreground;
+      (d as { borderColor?: string }).borderColor = color;
+      (d as { backgroundColor?: string }).backgroundColor = color;
     });
   }
 
@@ -113,8 +133,16 @@ export function errorHLab(ctx: LabContext): Lab {
     cells.central.est.textContent = String(central);
     cells.central.err.textContent = fmt(Math.abs(central - c.exact), 3);
     vanished.textContent = c.x + pickedH === c.x ? s.errorHVanished : '';
-    chart.data.datasets[0].data = errorCurve(c, 'forward');
-    chart.data.datasets[1].data = errorCurve(c, 'central');
+    chart.data.datasets[0].data = errorCurve(c, 'forward', pickedH);
+    chart.data.datasets[1].data = errorCurve(c, 'central', pickedH);
+    const floor = (e: number) => Math.max(ERROR_FLOOR, e);
+    chart.data.datasets[2].data = [{ x: pickedH, y: floor(Math.abs(forward - c.exact)) }, { x: pickedH, y: floor(Math.abs(central - c.exact)) }];
+    chart.data.datasets[2].label = format(s.errorHYours, fmt(pickedH));
+    marked.textContent = format(s.errorHMarked, fmt(pickedH), fmt(Math.abs(forward - c.exact), 3), fmt(Math.abs(central - c.exact), 3), `1e${Math.round(Math.log10(hAxisMin(pickedH)))}`);
+    const x = chart.options.scales!.x as { min: number; ticks: { callback: (v: number | string) => string } };
+    x.min = hAxisMin(pickedH);
+    // Labels every 2 decades on 1e-16…1; every 8 when the axis reaches down to 1e-50.
+    x.ticks.callback = powerOfTen(x.min < 1e-16 ? 8 : 2);
     chart.update('none');
     ctx.save({ case: which, h: pickedH });
   }

@@ -83,6 +83,8 @@ function show(id: LabId): void {
     },
   });
   panel.replaceChildren(lab.root);
+  // A new lab starts at its top, not at the previous lab's scroll position.
+  window.scrollTo(0, 0);
   current = { id, lab };
   document.body.dataset.lab = id;
   vscode.setState(state);

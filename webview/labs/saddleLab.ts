@@ -48,6 +48,11 @@ export function saddleLab(ctx: LabContext): Lab {
   const endOut = h('p', { id: 'saddle-end', class: 'mono' });
   const verdictOut = h('p', { id: 'saddle-verdict', 'aria-live': 'polite' });
   const { box, canvas } = chartCanvas(s.saddleChart, 'chart-box square');
+  // The shading's colour scale: what faint and strong mean, with the values at the ends.
+  const scaleBar = h('div', { class: 'scale-bar' });
+  const scaleLow = h('span', { class: 'mono' });
+  const scaleHigh = h('span', { class: 'mono' });
+  const scale = h('div', { id: 'saddle-scale', class: 'colour-scale', role: 'img' }, h('span', { class: 'muted', text: s.saddleScaleTitle }), scaleLow, scaleBar, scaleHigh);
 
   const root = h(
     'section',
@@ -58,7 +63,16 @@ export function saddleLab(ctx: LabContext): Lab {
     endOut,
     verdictOut,
     box,
+    scale,
   );
+
+  function paintScale(): void {
+    const [lo, hi] = SURFACES[surface].range;
+    scaleBar.style.background = `linear-gradient(to right, ${withAlpha(colors.accent, 0.05)}, ${withAlpha(colors.accent, 0.55)})`;
+    scaleLow.textContent = `≤ ${lo}`;
+    scaleHigh.textContent = `≥ ${hi}`;
+    scale.setAttribute('aria-label', format(s.saddleScale, String(lo), String(hi)));
+  }
 
   const shading: Plugin = {
     id: 'surfaceShading',
@@ -125,6 +139,7 @@ export function saddleLab(ctx: LabContext): Lab {
     verdictOut.className = r.verdict === 'atMinimum' ? 'ok' : 'warning';
     chart.data.datasets[0].data = r.path.map((p) => ({ x: p[0], y: p[1] }));
     chart.update('none');
+    paintScale();
     ctx.save({ surface, start: startIndex });
   }
 
@@ -138,6 +153,7 @@ export function saddleLab(ctx: LabContext): Lab {
   return chartLab(root, chart, (c) => {
     colors = c;
     paint(c);
+    paintScale();
   });
 }
 

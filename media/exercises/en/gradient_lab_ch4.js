@@ -4,7 +4,7 @@
 // Replace each TODO with your code, then click "Check my solution" above a function.
 // The checks call your functions with the book's inputs and compare the results with the
 // book's numbers; crossEntropyErrorGrad is compared with a numerical gradient of your own
-// crossEntropyError. A failed check says what came back and what to try.
+// crossEntropyError and of the book's. A failed check says what came back and what to try.
 // Vectors are plain arrays of numbers; a batch is an array of rows (arrays).
 
 /** E = 1/2 * sum over k of (y[k] - t[k])**2 */

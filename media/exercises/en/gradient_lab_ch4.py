@@ -4,7 +4,7 @@
 # Replace each TODO with your code, then click "Check my solution" above a function.
 # The checks call your functions with the book's inputs and compare the results with the
 # book's numbers; cross_entropy_error_grad is compared with a numerical gradient of your
-# own cross_entropy_error. A failed check says what came back and what to try.
+# own cross_entropy_error and of the book's. A failed check says what came back and what to try.
 import numpy as np
 
 

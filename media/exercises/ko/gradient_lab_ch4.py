@@ -3,8 +3,8 @@
 #
 # TODO 자리에 코드를 작성한 다음, 함수 위의 "내 풀이 검사"를 누르세요.
 # 검사는 책에 나온 입력으로 여러분의 함수를 호출하고 결과를 책의 값과 비교합니다.
-# cross_entropy_error_grad는 여러분이 작성한 cross_entropy_error를 수치 미분한 기울기와
-# 비교합니다. 검사에 실패하면 어떤 값이 나왔는지, 무엇을 확인하면 되는지 알려 줍니다.
+# cross_entropy_error_grad는 여러분이 작성한 cross_entropy_error와 책의 것을 수치 미분한
+# 기울기와 비교합니다. 검사에 실패하면 어떤 값이 나왔는지, 무엇을 확인하면 되는지 알려 줍니다.
 import numpy as np
 
 

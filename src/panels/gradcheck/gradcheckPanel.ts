@@ -17,6 +17,7 @@ import {
 } from '../../protocol/gradcheck';
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
 import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
+import { createPanel, revealPanel } from '../placement';
 import { pythonInterpreter } from './interpreter';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
@@ -51,11 +52,11 @@ export class GradcheckPanel {
   static show(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, target: CheckTarget): GradcheckPanel {
     const existing = GradcheckPanel.current;
     if (existing) {
-      existing.panel.reveal(undefined, true);
+      revealPanel(existing.panel, true);
       void existing.retarget(target);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(GRADCHECK_VIEW_TYPE, vscode.l10n.t(GRADCHECK_STRINGS.title), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context.extensionUri));
+    const panel = createPanel(GRADCHECK_VIEW_TYPE, vscode.l10n.t(GRADCHECK_STRINGS.title), webviewOptions(context.extensionUri), true);
     const p = new GradcheckPanel(panel, context, diagnostics);
     void p.retarget(target);
     return p;
@@ -238,8 +239,9 @@ export class GradcheckPanel {
         return;
       }
     }
-    // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts).
-    if (report.verdict === 'pass') void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
+    // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts) when a
+    // gradient the learner wrote passes — not the numerical gradient shown alone.
+    if (report.verdict === 'pass' && report.gradient) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
     if (report.error?.kind === 'internal') gradcheckLog().error(`check of ${prepared.loss.name} in ${prepared.request.file}: ${report.error.message}\n${report.error.detail ?? ''}`);
     this.show(report, options);
   }

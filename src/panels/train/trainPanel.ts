@@ -14,6 +14,7 @@ import {
 } from '../../protocol/train';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
+import { createPanel, revealPanel, trackPanel } from '../placement';
 import { netFromParams } from './modelView';
 import { HISTORY_POINTS, RunStore } from './runStore';
 import { downsampleMean } from '../../core/runHistory';
@@ -34,18 +35,20 @@ export class TrainPanel {
 
   static show(context: vscode.ExtensionContext): TrainPanel {
     if (TrainPanel.current) {
-      TrainPanel.current.panel.reveal();
+      revealPanel(TrainPanel.current.panel);
       return TrainPanel.current;
     }
     // No retainContextWhenHidden: a page that was hidden is rebuilt from 'init', since this
     // controller keeps the live run's whole history; a hidden page costs no memory meanwhile.
-    const panel = vscode.window.createWebviewPanel(TRAIN_VIEW_TYPE, vscode.l10n.t(TRAIN_STRINGS.title), vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+    // Beside, in the column the other Gradient Lab panels share (placement.ts): never over the walkthrough.
+    const panel = createPanel(TRAIN_VIEW_TYPE, vscode.l10n.t(TRAIN_STRINGS.title), webviewOptions(context.extensionUri));
     return new TrainPanel(panel, context);
   }
 
   /** After a window reload: the same panel, its runs read back from storage. */
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext): TrainPanel {
     TrainPanel.current?.panel.dispose();
+    trackPanel(panel);
     panel.webview.options = webviewOptions(context.extensionUri);
     return new TrainPanel(panel, context);
   }
