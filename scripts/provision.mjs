@@ -2,7 +2,8 @@
 // test:e2e (through scripts/e2e-setup.sh) and .ci/run all come through here.
 //   node scripts/provision.mjs <part ...> [-- command ...]
 // Parts: unit (a Python with numpy), browser (Chromium), e2e (Chromium, a Python with numpy,
-// libkrb5-dev and a C++ toolchain for code-server's native module, fonts-nanum for Korean), all.
+// libkrb5-dev and a C++ toolchain for code-server's native module, fonts-nanum for Korean), all (the
+// default).
 // What is missing is installed with apt-get when run as root; otherwise one line says exactly what to
 // install and the script exits 1. Nothing is skipped: a test that needs a piece never runs without it.
 // The Python is the first of $GRADCHECK_TEST_PYTHON, `python3` on the PATH and /usr/bin/python3 that imports
@@ -19,7 +20,7 @@ const parts = new Set(dash < 0 ? argv : argv.slice(0, dash));
 const command = dash < 0 ? [] : argv.slice(dash + 1);
 const known = ['unit', 'browser', 'e2e', 'all'];
 for (const p of parts) if (!known.includes(p)) fail(`unknown part '${p}' (expected: ${known.join(', ')})`);
-if (parts.has('all')) known.forEach((p) => parts.add(p));
+if (parts.size === 0 || parts.has('all')) known.forEach((p) => parts.add(p));
 const needs = {
   python: parts.has('unit') || parts.has('e2e'),
   chromium: parts.has('browser') || parts.has('e2e'),

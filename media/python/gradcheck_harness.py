@@ -70,11 +70,13 @@ def user_exception(e, file, fn=None):
     """Their line, not ours: the deepest frame in the learner's folder."""
     folder = os.path.dirname(os.path.abspath(file))
     frames = traceback.extract_tb(e.__traceback__)
-    # Real files only: numpy's "<__array_function__ internals>" frames are not the learner's.
+    # Real files only: numpy's "<__array_function__ internals>" frames are not the learner's. The
+    # checked file itself counts even when it is not on disk (an untitled editor, a notebook's cells).
     own = [
         f for f in frames
-        if not f.filename.startswith("<") and os.path.isfile(f.filename)
-        and os.path.abspath(f.filename).startswith(folder + os.sep) and "-packages" not in f.filename
+        if f.filename == file or (
+            not f.filename.startswith("<") and os.path.isfile(f.filename)
+            and os.path.abspath(f.filename).startswith(folder + os.sep) and "-packages" not in f.filename)
     ]
     where = own[-1] if own else None
     info = dict(message="%s: %s" % (type(e).__name__, e), exception=type(e).__name__, fn=fn)

@@ -1,10 +1,14 @@
+import { readFileSync } from 'fs';
+import { basename, join, resolve } from 'path';
 import { fileProblem, readRegularFile } from '../data/files';
 import { killAllChildren } from '../gradcheck/childRun';
 
 /** The largest --inputs file read. */
 const INPUTS_MAX_BYTES = 64 * 1024 * 1024;
-import { join } from 'path';
-import { CheckReport, DEFAULT_TIMEOUT_MS, Runners, runCheck } from '../gradcheck/check';
+import { CheckOptions, CheckReport, DEFAULT_TIMEOUT_MS, Runners, errorReport, runCheck } from '../gradcheck/check';
+import { msg } from '../gradcheck/messages';
+import { Notebook, NotebookError, parseNotebook } from '../gradcheck/notebook';
+import { functionPlace, runNotebookCheck } from '../gradcheck/notebookCheck';
 import { elementText, fmt, formatMsg, shapeText } from '../gradcheck/messages';
 import { cliT } from '../l10n/cli';
 
@@ -16,7 +20,7 @@ import { FlagSpec, UsageError, parseArgs } from './args';
 import { errorMessage } from '../util/text';
 
 export const GRADCHECK_USAGE =
-  'usage: npm run gradcheck -- FILE FUNCTION [--grad NAME|./OTHER.ts:NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
+  'usage: npm run gradcheck -- FILE FUNCTION [--cell N] [--grad NAME|./OTHER.ts:NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json]';
 
 const SPECS: Record<string, FlagSpec> = {
   grad: { kind: 'string' },
@@ -31,6 +35,7 @@ const SPECS: Record<string, FlagSpec> = {
   python: { kind: 'string' },
   'max-elements': { kind: 'int', min: 1, max: 100_000 },
   json: { kind: 'bool' },
+  cell: { kind: 'int', min: 1 },
   help: { kind: 'bool' },
 };
 
@@ -67,7 +72,7 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 /** The report as a learner reads it in a terminal. */
 export function formatReport(r: CheckReport, maxRows = 10): string {
   const lines: string[] = [];
-  const where = (f?: { qualified: string; line: number }) => (f ? `${f.qualified} (line ${f.line})` : '');
+  const where = (f?: { qualified: string; line: number; cell?: number }) => (f ? `${f.qualified} (${functionPlace(f)})` : '');
   if (r.loss) {
     const against = r.gradient ? `against ${where(r.gradient)}${r.gradientFrom?.includes('→') ? ` (${r.gradientFrom})` : ''}` : r.gradientFrom ? `against ${r.gradientFrom}` : 'numerical gradient only';
     lines.push(`Gradient check of ${where(r.loss)} in ${r.file}, ${against}`);
@@ -91,7 +96,10 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
   }
   if (r.error?.trace && r.error.trace.length > 1) {
     lines.push('', 'Where (innermost last):');
-    for (const f of [...r.error.trace].reverse()) lines.push(`  ${f.file}:${f.line}${f.function ? ` in ${f.function}` : ''}: ${f.source ?? ''}`);
+    for (const f of [...r.error.trace].reverse()) {
+      const at = f.cell ? `${basename(f.file)}, cell ${f.cell}, line ${f.line}` : `${f.file}:${f.line}`;
+      lines.push(`  ${at}${f.function ? ` in ${f.function}` : ''}: ${f.source ?? ''}`);
+    }
   }
   if (r.recognised) {
     lines.push('', `Recognised: the book's ${r.recognised.kind.replace(/-/g, ' ')} error — ${r.recognised.values.map(fmt).join(' and ')} on its two examples (the book: ${r.recognised.expected.map(fmt).join(' and ')}).`);
@@ -159,7 +167,8 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
     checked: r.checked,
     total: r.total,
     line: r.error?.line,
-    error: r.error ? { kind: r.error.kind, message: r.error.message, line: r.error.line, file: r.error.file, choices: r.error.choices } : undefined,
+    cell: r.error?.cell ?? r.loss?.cell,
+    error: r.error ? { kind: r.error.kind, message: r.error.message, line: r.error.line, file: r.error.file, cell: r.error.cell, choices: r.error.choices } : undefined,
     recognised: r.recognised?.kind,
     thresholds: r.thresholds,
     worst: r.rows.slice(0, 10).map((x) => ({ element: x.position, x: x.x, numerical: x.numerical, analytic: x.analytic, relativeError: x.relError, ok: x.ok })),
@@ -185,25 +194,43 @@ export async function runGradcheck(argv: string[]): Promise<number> {
     process.exit(130);
   });
   const grad = flags.grad as string | undefined;
-  const report = await runCheck(
-    {
-      file,
-      functionName,
-      gradientName: grad === undefined ? undefined : grad === 'none' ? null : grad,
-      wrt: flags.wrt as string | undefined,
-      inputs: flags.inputs ? readInputs(flags.inputs as string) : undefined,
-      h: flags.h as number | undefined,
-      batchSize: flags.batch as number | undefined,
-      seed: flags.seed as number | undefined,
-      timeoutMs: flags.timeout ? (flags.timeout as number) * 1000 : DEFAULT_TIMEOUT_MS,
-      maxElements: flags['max-elements'] as number | undefined,
-      gradKey: flags['grad-key'] as string | undefined,
-      workspace: process.cwd(),
-    },
-    cliRunners(flags.python as string | undefined, __dirname),
-  );
+  const options: CheckOptions = {
+    file,
+    functionName,
+    gradientName: grad === undefined ? undefined : grad === 'none' ? null : grad,
+    wrt: flags.wrt as string | undefined,
+    inputs: flags.inputs ? readInputs(flags.inputs as string) : undefined,
+    h: flags.h as number | undefined,
+    batchSize: flags.batch as number | undefined,
+    seed: flags.seed as number | undefined,
+    timeoutMs: flags.timeout ? (flags.timeout as number) * 1000 : DEFAULT_TIMEOUT_MS,
+    maxElements: flags['max-elements'] as number | undefined,
+    gradKey: flags['grad-key'] as string | undefined,
+    workspace: process.cwd(),
+  };
+  const runners = cliRunners(flags.python as string | undefined, __dirname);
+  const cell = flags.cell as number | undefined;
+  if (cell !== undefined && !/\.ipynb$/i.test(file)) throw new UsageError(`--cell is for a notebook (.ipynb), not ${file}`);
+  const report = /\.ipynb$/i.test(file) ? await checkNotebook(options, cell, runners) : await runCheck(options, runners);
   if (flags.json) process.stdout.write(JSON.stringify(reportJson(report)) + '\n');
   else process.stdout.write(formatReport(report) + '\n');
   // numerical-only is not a failure of the learner's code: nothing of theirs was compared (exit 0).
   return report.verdict === 'pass' || report.verdict === 'numerical-only' ? 0 : report.verdict === 'fail' ? 1 : 2;
+}
+
+/** A notebook: the function's cell (--cell N, 1-based; else its last definition) and the cells above it, as the panel checks it. */
+async function checkNotebook(options: CheckOptions, cell: number | undefined, runners: Runners): Promise<CheckReport> {
+  const file = resolve(options.file);
+  const base = { file, language: 'python' as const, functions: [], wrt: options.wrt ?? '', wrtChoices: [], h: options.h ?? 1e-4, inputs: options.inputs ?? {} };
+  let notebook: Notebook;
+  try {
+    notebook = parseNotebook(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const reason = e instanceof NotebookError ? e.message : (e as Error).message;
+    return errorReport(base, ['not-found'], [msg('Cannot read {0}: {1}', file, reason)]);
+  }
+  if (cell !== undefined && (cell > notebook.cells.length || notebook.cells[cell - 1].kind !== 'code')) {
+    throw new UsageError(`--cell ${cell}: ${basename(file)} has no code cell ${cell} (it has ${notebook.cells.length} cells)`);
+  }
+  return runNotebookCheck({ ...options, file, notebook, cell: cell === undefined ? undefined : cell - 1 }, runners);
 }

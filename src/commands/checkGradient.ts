@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { conventionalGradient, findFunction, functionAt, outline, qualifiedName, returnNames, returnsGradient } from '../gradcheck/functions';
 import { functionsBeside } from '../gradcheck/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
+import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 let panelModule: PanelModule | undefined;
@@ -20,7 +21,8 @@ export function registerCheckGradient(context: vscode.ExtensionContext): void {
     diagnostics,
     lenses,
     vscode.commands.registerCommand('gradientLab.checkGradient', (uri?: unknown, functionName?: unknown) => checkGradient(context, diagnostics, uri, functionName)),
-    vscode.languages.registerCodeLensProvider(GRADCHECK_LANGUAGES.map((language) => ({ language })), lenses),
+    // Python cells of notebooks (the built-in notebook editor) too: vscode-notebook-cell documents.
+    vscode.languages.registerCodeLensProvider([...GRADCHECK_LANGUAGES.map((language) => ({ language })), NOTEBOOK_CELL_SELECTOR], lenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('gradientLab.checkGradient.codeLens') && lenses.refresh()),
     // A syntax-error diagnostic is about the text that was checked: editing that file clears it.
@@ -65,10 +67,13 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
   // Its gradient by name (f_grad, grad_f, fGrad, a backward method, ...) or chosen here; none is fine.
   // A loss that returns its gradient with it (return loss, dW / { cost, grad }) needs no other.
   let gradientName: string | null | undefined;
+  // In a notebook cell the gradient may be in another cell: look in the cells the check runs.
+  const scope = notebookOutline(document, qualifiedName(loss)) ?? o;
+  const scopeLoss = scope === o ? loss : findFunction(scope, qualifiedName(loss)) ?? loss;
   const lossText = document.getText().split('\n').slice(loss.line - 1, loss.endLine).join('\n');
   const returnsItsGradient = language === 'python' ? (returnNames(lossText)?.length ?? 0) >= 2 : returnsGradient(lossText);
-  if (!conventionalGradient(o, loss) && !returnsItsGradient) {
-    const others = o.functions.filter((f) => f !== loss).map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, name: qualifiedName(f) as string | null }));
+  if (!conventionalGradient(scope, scopeLoss) && !returnsItsGradient) {
+    const others = scope.functions.filter((f) => f !== scopeLoss).map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, name: qualifiedName(f) as string | null }));
     // Functions of the JavaScript/TypeScript files beside it, as ./grad.ts:name.
     for (const f of await functionsBeside(document.uri.fsPath)) others.push({ label: f.ref, description: `(${f.params.join(', ')})`, name: f.ref });
     if (others.length) {

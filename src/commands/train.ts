@@ -18,4 +18,8 @@ export function registerTrain(context: vscode.ExtensionContext): void {
     { dispose: () => loadedTrainPanelModule()?.TrainPanel.current?.endWorker() },
   );
   registerCheckNetworkGradients(context);
+  // A trained run's weights as a notebook cell (loaded on first use).
+  context.subscriptions.push(
+    vscode.commands.registerCommand('gradientLab.paramsToNotebook', async (runId?: unknown) => (await import('./paramsToNotebookCommand')).paramsToNotebook(context, runId)),
+  );
 }

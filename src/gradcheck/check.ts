@@ -22,6 +22,8 @@ export interface CheckOptions {
   file: string;
   /** The editor's text (saved or not); read from disk when absent. */
   source?: string;
+  /** The language of `source` when the file's extension does not tell it (a notebook's cells: python). */
+  language?: Language;
   /** "name" or "Class.method". */
   functionName: string;
   /**
@@ -63,6 +65,8 @@ export interface FunctionSummary {
   className?: string;
   qualified: string;
   line: number;
+  /** In a notebook: the 1-based cell, `line` being a line of that cell. */
+  cell?: number;
   params: string[];
 }
 
@@ -173,7 +177,7 @@ export function splitFileRef(ref: string): { file: string; name: string } | unde
 /** Everything up to running: a request, or an error report (unknown function, bad file). */
 export function prepare(options: CheckOptions): Prepared | CheckReport {
   const file = resolve(options.file);
-  const language = languageOf(file);
+  const language = options.language ?? languageOf(file);
   const base = { file, functions: [] as FunctionSummary[], wrt: options.wrt ?? '', wrtChoices: [], h: options.h ?? DEFAULT_H, inputs: options.inputs ?? {} };
   if (!language) return errorReport({ ...base, language: 'python' }, ['not-found'], [msg('{0} is not a Python, JavaScript or TypeScript file.', file)]);
   let source = options.source;
@@ -298,7 +302,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
 
 export { returnNames };
 
-function errorReport(
+export function errorReport(
   base: { file: string; language: Language; functions: FunctionSummary[]; wrt: string; wrtChoices: string[]; h: number; inputs: Inputs },
   codes: DiagnosisCodeAny[],
   messages: Msg[],

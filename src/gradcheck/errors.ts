@@ -16,10 +16,11 @@ export interface ErrorReport {
   messages: Msg[];
 }
 
-/** Where in their file: "cross_entropy.py, line 3". */
+/** Where in their file: "cross_entropy.py, line 3"; in a notebook "chapter4.ipynb, cell 3, line 5". */
 function where(err: RunError, req: RunRequest): string {
   const file = basename(err.file ?? req.file);
-  return err.line ? `${file}, line ${err.line}` : file;
+  const cell = err.cell ? `, cell ${err.cell}` : '';
+  return err.line ? `${file}${cell}, line ${err.line}` : `${file}${cell}`;
 }
 
 const ONE_HOT_INDEX = /arrays used as indices must be of integer|only integers, slices|shape mismatch: indexing arrays could not be broadcast|index .* is out of bounds/;
@@ -90,7 +91,9 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
       return {
         codes: ['timeout'],
         messages: [
-          err.phase === 'load'
+          err.phase === 'load' && err.cell
+            ? msg('Cell {0} of {1} was still running after {2} s and the check was stopped. The check runs the cells above the function first: move slow work (training, downloads, long loops) into a cell below it, or raise the time limit.', String(err.cell), basename(req.file), seconds)
+            : err.phase === 'load'
             ? msg('Loading {0} took longer than {1} s and was stopped. Code at the top level runs when the file is loaded (a training loop, a plot?): put it under if __name__ == "__main__": or inside a function.', basename(req.file), seconds)
             : msg('{0} did not finish within {1} s and was stopped: an endless loop (a while whose condition never changes?) or a very slow function. The editor was not affected. If it is only slow, raise the time limit.', `${req.loss.name}()`, seconds),
         ],

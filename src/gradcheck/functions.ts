@@ -56,11 +56,15 @@ export function qualifiedName(f: Pick<FunctionInfo, 'name' | 'className'>): stri
   return f.className ? `${f.className}.${f.name}` : f.name;
 }
 
-/** "name" or "Class.method". */
+/**
+ * "name" or "Class.method". A name defined twice is its last definition, the one Python (and a
+ * JavaScript function declaration) leaves defined — in a notebook, a cell that redefines it.
+ */
 export function findFunction(o: Outline, name: string): FunctionInfo | undefined {
   const dot = name.lastIndexOf('.');
   const [a, b] = dot < 0 ? [name, undefined] : [name.slice(0, dot), name.slice(dot + 1)];
-  return b === undefined ? o.functions.find((f) => f.name === a && !f.className) ?? o.functions.find((f) => f.name === a) : o.functions.find((f) => f.className === a && f.name === b);
+  const last = (ok: (f: FunctionInfo) => boolean) => [...o.functions].reverse().find(ok);
+  return b === undefined ? last((f) => f.name === a && !f.className) ?? last((f) => f.name === a) : last((f) => f.className === a && f.name === b);
 }
 
 /** The innermost function whose lines hold `line` (1-based). */
@@ -112,7 +116,7 @@ export const GRADIENT_METHODS = ['gradient', 'gradients', 'backward', 'grad', 'g
 /** The hand-written gradient of `loss` by convention, if the file has one. */
 export function conventionalGradient(o: Outline, loss: FunctionInfo): FunctionInfo | undefined {
   const names = gradientNames(loss.name);
-  const candidates = o.functions.filter((f) => f !== loss && (f.className ?? '') === (loss.className ?? '') && !isNumericalName(f.name));
+  const candidates = o.functions.filter((f) => f !== loss && (f.className ?? '') === (loss.className ?? '') && !isNumericalName(f.name)).reverse();
   for (const n of names) {
     const hit = candidates.find((f) => f.name === n);
     if (hit) return hit;

@@ -152,6 +152,8 @@ export type ErrorKind =
 export interface TraceFrame {
   file: string;
   line: number;
+  /** In a notebook: the 1-based cell, `line` being a line of that cell. */
+  cell?: number;
   function?: string;
   source?: string;
 }
@@ -161,8 +163,10 @@ export interface RunError {
   /** The runtime's own message (e.g. "NameError: name 'idx' is not defined"). */
   message: string;
   file?: string;
-  /** 1-based, in the learner's file. */
+  /** 1-based, in the learner's file (in a notebook: in the cell `cell`). */
   line?: number;
+  /** In a notebook: the 1-based cell the error is in (or, for a timeout while loading, was running). */
+  cell?: number;
   column?: number;
   /** The text of that line. */
   source?: string;

@@ -9,7 +9,8 @@ import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseF
 import { diagnosticText, say, verdictLines, type Translate } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
 import type { RunFailure } from './exerciseRunner';
-import { EXERCISE_NAMES, checksFor, functionName, isGradientCheck, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
+import { EXERCISE_NAMES, checksFor, functionName, isGradientCheck, type ExerciseCheck, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
+import { checkNotebookExercise, notebookCellUri } from './checkNotebookExercise';
 import { summarize, type Verdict } from './exerciseVerdict';
 import { checkSolution } from './checkSolution';
 import { exerciseReport } from './log';
@@ -32,7 +33,7 @@ async function targetDocument(uriArg: unknown): Promise<vscode.TextDocument | un
 
 const translated = (m: Msg) => vscode.l10n.t(m.text, ...m.args);
 
-function failureText(f: RunFailure, pythonHint: string): string {
+export function failureText(f: RunFailure, pythonHint: string): string {
   switch (f.kind) {
     case 'pythonMissing':
       return translated(pythonMissing(`${f.python}: ${f.message}`, pythonHint));
@@ -69,6 +70,9 @@ function publish(doc: vscode.TextDocument, language: ExerciseLanguage, verdicts:
 }
 
 export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseResults, uriArg?: unknown, exerciseArg?: unknown): Promise<Verdict[] | undefined> {
+  // A notebook's cell (its CodeLens, or the cursor in it): the notebook form (checkNotebookExercise.ts).
+  const cell = notebookCellUri(uriArg);
+  if (cell) return checkNotebookExercise(extensionUri, results, cell, isExerciseName(exerciseArg) ? exerciseArg : undefined);
   const doc = await targetDocument(uriArg);
   const language = doc && (exerciseLanguage(doc.languageId) ?? exerciseLanguage(doc.fileName));
   if (!doc || !language || !isExerciseText(doc.getText())) {
@@ -130,6 +134,12 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
   publish(doc, language, results.all(doc.uri));
   for (const v of verdicts) for (const line of verdictLines(t, v, functionName(v.exercise, language))) out.appendLine(line);
 
+  announce(verdicts, checks, exercise, language, out);
+  return verdicts;
+}
+
+/** The walkthrough step, the count in the output, one notification naming the next thing to fix. */
+export function announce(verdicts: Verdict[], checks: readonly ExerciseCheck[], exercise: ExerciseName | undefined, language: ExerciseLanguage, out: vscode.OutputChannel): void {
   const gradientChecks = verdicts.filter((v) => checks.some((c) => c.id === v.id && isGradientCheck(c)));
   if (gradientChecks.length > 0 && gradientChecks.every((v) => v.status === 'pass')) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
 
@@ -145,5 +155,4 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
     const next = vscode.l10n.t('{0} of {1} checks pass. Next: {2} — {3}: {4}', summary.passed, summary.total, functionName(p.exercise, language), say(t, p.label), say(t, p.hint ?? p.detail));
     void vscode.window.showWarningMessage(next, details).then((c) => c === details && out.show(true));
   }
-  return verdicts;
 }

@@ -5,8 +5,7 @@
  */
 import { homedir } from 'os';
 import * as vscode from 'vscode';
-import { EXERCISE_FILE, exerciseLanguage, nextFreeName, templateLocale, templateSegments } from './exerciseFiles';
-import type { ExerciseLanguage } from './exerciseSpec';
+import { ExerciseForm, exerciseFileName, exerciseLanguage, nextFreeName, templateLocale, templateSegments } from './exerciseFiles';
 import { errorMessage } from '../util/text';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -18,9 +17,10 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-async function pickLanguage(): Promise<ExerciseLanguage | undefined> {
-  const items: (vscode.QuickPickItem & { language: ExerciseLanguage })[] = [
+async function pickLanguage(): Promise<ExerciseForm | undefined> {
+  const items: (vscode.QuickPickItem & { language: ExerciseForm })[] = [
     { label: 'Python', description: vscode.l10n.t('with numpy, as in the book'), language: 'python' },
+    { label: vscode.l10n.t('Python notebook (.ipynb)'), description: vscode.l10n.t('the same exercises in notebook cells, with the book\'s sections; no Jupyter kernel needed'), language: 'notebook' },
     { label: 'JavaScript', description: vscode.l10n.t('plain arrays, nothing to install'), language: 'javascript' },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Create Exercise File'), placeHolder: vscode.l10n.t('Which language do you want to write the exercises in?') });
@@ -28,15 +28,15 @@ async function pickLanguage(): Promise<ExerciseLanguage | undefined> {
 }
 
 /** Where the file goes: the only workspace folder, a picked one, or (no folder open) a save dialog. */
-async function pickTarget(language: ExerciseLanguage): Promise<vscode.Uri | undefined> {
-  const name = EXERCISE_FILE[language];
+async function pickTarget(language: ExerciseForm): Promise<vscode.Uri | undefined> {
+  const name = exerciseFileName(language);
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
     // The OS save dialog asks before replacing a file itself.
     return vscode.window.showSaveDialog({
       title: vscode.l10n.t('Save the exercise file'),
       defaultUri: vscode.Uri.joinPath(vscode.Uri.file(homedir()), name),
-      filters: language === 'python' ? { Python: ['py'] } : { JavaScript: ['js'] },
+      filters: language === 'python' ? { Python: ['py'] } : language === 'notebook' ? { 'Jupyter Notebook': ['ipynb'] } : { JavaScript: ['js'] },
     });
   }
   const folder = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which folder should the exercise file go in?') });
@@ -57,15 +57,22 @@ async function pickTarget(language: ExerciseLanguage): Promise<vscode.Uri | unde
     replace,
   );
   if (choice === open) {
-    await vscode.window.showTextDocument(target);
+    await show(target);
     return undefined;
   }
   if (choice === keep) return vscode.Uri.joinPath(folder.uri, fresh);
   return choice === replace ? target : undefined;
 }
 
+/** A notebook opens in the notebook editor, a file in a text editor. */
+async function show(target: vscode.Uri): Promise<void> {
+  if (/\.ipynb$/i.test(target.path)) await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(target));
+  else await vscode.window.showTextDocument(target);
+}
+
 export async function createExercise(extensionUri: vscode.Uri, languageArg?: unknown): Promise<vscode.Uri | undefined> {
-  const language = (typeof languageArg === 'string' && exerciseLanguage(languageArg)) || (await pickLanguage());
+  const asked = typeof languageArg === 'string' ? (languageArg === 'notebook' ? 'notebook' : exerciseLanguage(languageArg)) : undefined;
+  const language = asked || (await pickLanguage());
   if (!language) return undefined;
   const target = await pickTarget(language);
   if (!target) return undefined;
@@ -76,7 +83,7 @@ export async function createExercise(extensionUri: vscode.Uri, languageArg?: unk
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}. Check that the folder is writable, or pick another one.', target.fsPath, errorMessage(e)));
     return undefined;
   }
-  await vscode.window.showTextDocument(target);
+  await show(target);
   void vscode.window.showInformationMessage(vscode.l10n.t('Exercise file created. Replace each TODO with your code, then click "Check my solution" above the function.'));
   return target;
 }

@@ -16,9 +16,14 @@ export function templateLocale(displayLanguage: string): TemplateLocale {
   return displayLanguage.toLowerCase().startsWith('ko') ? 'ko' : 'en';
 }
 
+/** The forms the exercise comes in: a file in each language, or a Jupyter notebook (Python). */
+export type ExerciseForm = ExerciseLanguage | 'notebook';
+export const EXERCISE_NOTEBOOK = 'gradient_lab_ch4.ipynb';
+export const exerciseFileName = (form: ExerciseForm): string => (form === 'notebook' ? EXERCISE_NOTEBOOK : EXERCISE_FILE[form]);
+
 /** Path segments of the template under the extension root. */
-export function templateSegments(language: ExerciseLanguage, locale: TemplateLocale): string[] {
-  return ['media', 'exercises', locale, EXERCISE_FILE[language]];
+export function templateSegments(form: ExerciseForm, locale: TemplateLocale): string[] {
+  return ['media', 'exercises', locale, exerciseFileName(form)];
 }
 
 /** `name` if free, else name-2.ext, name-3.ext, …: a new file never replaces an old one. */

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { LAB_IDS, LAB_STRINGS, isLabId, type LabId } from '../protocol/tutorial';
 import { checkExercise } from './checkExercise';
 import { EXERCISE_SELECTOR, ExerciseCodeLensProvider } from './codeLens';
+import { NotebookExerciseCodeLensProvider } from './checkNotebookExercise';
+import { NOTEBOOK_CELL_SELECTOR } from '../commands/notebookCells';
 import { createExercise } from './createExercise';
 import { ExerciseResults } from './exerciseResults';
 import { LAB_VIEW_TYPE, LabPanel } from './labPanel';
@@ -39,6 +41,7 @@ export function registerTutorial(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gradientLab.createExercise', (language?: unknown) => createExercise(extensionUri, language)),
     vscode.commands.registerCommand('gradientLab.checkExercise', (uri?: unknown, exercise?: unknown) => checkExercise(extensionUri, results, uri, exercise)),
     vscode.languages.registerCodeLensProvider(EXERCISE_SELECTOR, new ExerciseCodeLensProvider(results)),
+    vscode.languages.registerCodeLensProvider(NOTEBOOK_CELL_SELECTOR, new NotebookExerciseCodeLensProvider(results)),
     vscode.window.registerWebviewPanelSerializer(LAB_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => LabPanel.restore(panel, extensionUri, state),
     }),

@@ -63,7 +63,7 @@ describe('Training panel at 700 px: lr 10 explained, batch sizes on an images-se
     assert.match(advice, /Chapter 4\.4/);
     const status = await frame.$eval('table.runs tbody tr:last-child td.status', (e) => e.textContent ?? '');
     assert.equal(status, 'finished · not learning');
-    await frame.$eval('.setup', (e) => e.scrollIntoView({ block: 'start' }));
+    await frame.$eval('.advice', (e) => e.scrollIntoView({ block: 'end' }));
     await wb.page.waitForTimeout(300);
     await screenshot(wb.page, 'e2e-train-lr10-700');
   });

@@ -22,9 +22,10 @@ before(async () => {
   (await loadTutorial()).registerTutorial(context as never);
 });
 
-test('registerTutorial registers the four commands, the CodeLens provider and the labs serializer, and nothing runs yet', () => {
+test('registerTutorial registers the four commands, the CodeLens providers and the labs serializer, and nothing runs yet', () => {
   for (const id of ['gradientLab.openTutorial', 'gradientLab.openLab', 'gradientLab.createExercise', 'gradientLab.checkExercise']) assert.ok(recorded.commands.has(id), id);
-  assert.equal(recorded.codeLensProviders.length, 1);
+  // "Check my solution" in exercise files and in the exercise notebook's cells.
+  assert.equal(recorded.codeLensProviders.length, 2);
   assert.ok(recorded.serializers.has('gradientLab.labs'));
   assert.equal(recorded.panels.length, 0, 'no panel at activation');
   assert.ok(context.subscriptions.length >= 6);

@@ -156,10 +156,10 @@ document.getElementById('app')!.append(
   el(
     'div',
     { class: 'top' },
-    el('section', { class: 'card setup' }, form.root, controls.root),
+    // The advice sits under the controls, where the learner looks after Start (and the charts may be out of sight).
+    el('section', { class: 'card setup' }, form.root, controls.root, advice),
     el('section', { class: 'card epochs-card' }, epochHeading, epochScroll),
   ),
-  advice,
   el('div', { class: 'chart-toolbar' }, el('label', { class: 'inline' }, el('span', { text: S.xAxis }), xAxisSelect)),
   legend,
   el(

@@ -20,6 +20,9 @@ import { localize, renderPage, validated, webviewOptions } from '../webviewHtml'
 import { pythonInterpreter } from './interpreter';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
+import { NotebookTarget, notebookTarget } from '../../commands/notebookCells';
+import { PreparedNotebookCheck, prepareNotebookCheck, runNotebookPrepared } from '../../gradcheck/notebookCheck';
+import { cellLineOf } from '../../gradcheck/notebook';
 import { errorMessage } from '../../util/text';
 
 export interface CheckTarget {
@@ -57,6 +60,9 @@ export class GradcheckPanel {
   private prepared: Prepared | undefined;
   private setup: SetupView | undefined;
   private lastResult: GradcheckToWebview | undefined;
+  /** A check from a notebook cell: the notebook as it was checked, and the last report (for "Go to line"). */
+  private notebook: NotebookTarget | undefined;
+  private lastReport: CheckReport | undefined;
   private running: AbortController | undefined;
   /** The entry chosen when a returned dict or tuple held several candidates (--grad-key). */
   private gradKey: { wrt: string; key: string } | undefined;
@@ -103,7 +109,7 @@ export class GradcheckPanel {
         this.generate(m.batchSize, m.seed);
         return;
       case 'reveal':
-        if (this.target) void reveal(this.target.uri, m.line);
+        if (this.target) void reveal(this.revealUri(m.line), m.line);
         return;
       case 'cancel':
         if (this.running && !this.running.signal.aborted) {
@@ -112,6 +118,13 @@ export class GradcheckPanel {
         }
         return;
     }
+  }
+
+  /** The document "Go to line" opens: in a notebook, the cell of the error shown at that line, else the checked cell. */
+  private revealUri(line: number): vscode.Uri {
+    const err = this.lastReport?.error;
+    const cell = this.notebook && err?.cell && err.line === line ? this.notebook.cellUris[err.cell - 1] : undefined;
+    return cell ?? this.target!.uri;
   }
 
   private async source(uri: vscode.Uri): Promise<string> {
@@ -160,7 +173,10 @@ export class GradcheckPanel {
     const running = (this.running = new AbortController());
     const config = vscode.workspace.getConfiguration('gradientLab', this.target?.uri);
     options = { ...options, timeoutMs: Math.max(1, config.get<number>('checkGradient.timeoutSeconds', 10)) * 1000 };
-    const prepared = prepare(options);
+    // A notebook cell: the cells above and including it as one module (src/gradcheck/notebook.ts).
+    const nb = (this.notebook = this.target ? notebookTarget(this.target.uri) : undefined);
+    const staged: PreparedNotebookCheck | undefined = nb && prepareNotebookCheck({ ...options, file: nb.file, notebook: nb.notebook, cell: nb.cell });
+    const prepared = staged ? staged.prepared : prepare(options);
     if (!('request' in prepared)) {
       this.show(prepared, options);
       return;
@@ -168,6 +184,10 @@ export class GradcheckPanel {
     this.prepared = prepared;
     if (rebuildSetup || !this.setup) {
       this.setup = setupView(prepared, await functionsBeside(prepared.request.file));
+      if (staged) {
+        const at = cellLineOf(staged.module, prepared.loss.line);
+        if (at) this.setup = { ...this.setup, fileName: `${this.setup.fileName}, ${vscode.l10n.t('cell {0}', String(at.cell + 1))}`, line: at.line };
+      }
       this.post({ type: 'setup', setup: this.setup });
     } else {
       this.setup = { ...this.setup, gradient: gradientValue(prepared), wrt: prepared.request.wrt, h: prepared.request.h, inputsText: inputsToText(prepared.request.inputs) };
@@ -175,7 +195,7 @@ export class GradcheckPanel {
     this.post({ type: 'running' });
     const started = Date.now();
     // The interpreter is looked up only when it is needed (it may activate the Python extension).
-    const interpreter = prepared.language === 'python' && this.target ? await pythonInterpreter(this.target.uri) : undefined;
+    const interpreter = prepared.language === 'python' && this.target ? await pythonInterpreter(nb ? vscode.Uri.file(nb.file) : this.target.uri) : undefined;
     const runners = makeRunners({
       python: interpreter?.command ?? '',
       harness: this.context.asAbsolutePath('media/python/gradcheck_harness.py'),
@@ -183,7 +203,7 @@ export class GradcheckPanel {
       pythonHint: interpreter?.hint ?? '',
     });
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the gradient of {0}…', prepared.loss.name) }, () =>
-      runPrepared(prepared, runners, running.signal, started),
+      staged && nb ? runNotebookPrepared({ prepared, module: staged.module }, nb.notebook, runners, running.signal, started) : runPrepared(prepared, runners, running.signal, started),
     );
     if (running.signal.aborted) return;
     // Several entries could be the gradient (a dict with dW and dx of one shape): ask, then check again.
@@ -202,6 +222,7 @@ export class GradcheckPanel {
   }
 
   private show(report: CheckReport, options: CheckOptions): void {
+    this.lastReport = report;
     this.lastResult = { type: 'result', result: toResultView(report, t) };
     this.post(this.lastResult);
     this.updateDiagnostics(report, options.file);
@@ -211,9 +232,12 @@ export class GradcheckPanel {
   private updateDiagnostics(report: CheckReport, file: string): void {
     const uri = vscode.Uri.file(file);
     this.diagnostics.delete(uri);
+    for (const cell of this.notebook?.cellUris ?? []) this.diagnostics.delete(cell);
     const err = report.error;
     if (err?.kind !== 'syntax' || !err.line) return;
-    const where = err.file ? vscode.Uri.file(err.file) : uri;
+    // In a notebook, on the cell the error is in.
+    const cell = err.cell ? this.notebook?.cellUris[err.cell - 1] : undefined;
+    const where = cell ?? (err.file ? vscode.Uri.file(err.file) : uri);
     const line = Math.max(0, err.line - 1);
     const col = Math.max(0, (err.column ?? 1) - 1);
     const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER), err.message, vscode.DiagnosticSeverity.Error);

@@ -49,7 +49,14 @@ export function toResultView(r: CheckReport, t: Translate): ResultView {
     : null;
   const err = r.error;
   const location = err?.line
-    ? { label: t('{0}, line {1}', (err.file ?? r.file).split(/[\\/]/).pop() ?? '', String(err.line)), line: err.line, source: err.source }
+    ? {
+        // In a notebook: "chapter4.ipynb, cell 3, line 5".
+        label: err.cell
+          ? t('{0}, cell {1}, line {2}', (err.file ?? r.file).split(/[\\/]/).pop() ?? '', String(err.cell), String(err.line))
+          : t('{0}, line {1}', (err.file ?? r.file).split(/[\\/]/).pop() ?? '', String(err.line)),
+        line: err.line,
+        source: err.source,
+      }
     : undefined;
   const recognised = r.recognised
     ? t("Recognised as the book's {0}: {1} and {2} on its two examples, as the book gives ({3} and {4}).", r.recognised.kind === 'cross-entropy' ? t('cross entropy error') : t('sum of squares error'), fmt(r.recognised.values[0]), fmt(r.recognised.values[1]), fmt(r.recognised.expected[0]), fmt(r.recognised.expected[1]))

@@ -380,7 +380,7 @@ export class TrainPanel {
       const { result } = await runWorkerJob(this.workerFile, job, 'lrFinder');
       this.lastLrFinder = { type: 'lrFinder', state: 'done', result };
     } catch (e) {
-      this.lastLrFinder = { type: 'lrFinder', state: 'error', text: vscode.l10n.t('The learning-rate finder failed: {0}', (e as Error).message) };
+      this.lastLrFinder = { type: 'lrFinder', state: 'error', text: vscode.l10n.t('The learning-rate finder failed: {0}', errorMessage(e)) };
     }
     this.post(this.lastLrFinder);
   }

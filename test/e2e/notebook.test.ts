@@ -1,0 +1,227 @@
+/**
+ * Gradient checks in a Jupyter notebook, in VS Code's built-in notebook editor (no Jupyter
+ * extension, no kernel): chapter4.ipynb is built like the book's chapter-4 notebook — imports in
+ * cell 1, cross_entropy_error in cell 2, its hand-written gradient without / batch_size in cell 3.
+ * The CodeLens in cell 2 checks with the cells above and the gradient's cell: FAIL, `scale`;
+ * fixing cell 3 (unsaved) makes it PASS; a syntax error in a cell is a diagnostic on that cell.
+ * First, the exercise as a notebook: created from the palette, solved in its cells, checked from
+ * the CodeLens in a cell — and the walkthrough's last step ticks off.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import { startCodeServer, type CodeServer } from './harness/codeServer';
+import {
+  closeBrowser,
+  openWorkbench,
+  problems,
+  runCommand,
+  saveText,
+  screenshot,
+  setTheme,
+  until,
+  webviewFrame,
+  type Workbench,
+} from './harness/workbench';
+
+interface Verdict {
+  verdict: string;
+  headline: string;
+  codes: string[];
+  diagnosis: string[];
+  signature: string;
+  location: string;
+}
+
+/** The visible notebook editor's code cells, in order (each a Monaco editor). */
+const codeCells = (page: Page) => page.locator('.notebook-editor:visible .cell-list-container .code-cell-row');
+const cellEditor = (page: Page, index: number) => codeCells(page).nth(index);
+
+/** Opens a workspace notebook through Quick Open (Ctrl+P) and waits for its code cells. */
+async function openNotebook(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.fill('.quick-input-widget input', name);
+  await page.waitForSelector(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label*="${name}"]`, {
+    timeout: 20_000,
+  });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${name}"]`, { timeout: 20_000 });
+  await codeCells(page).first().waitFor({ state: 'visible', timeout: 60_000 });
+}
+
+/** The code cell showing `text`, scrolled into the notebook's view (its list only renders what is near the viewport). */
+async function cellWith(page: Page, text: string) {
+  const cell = codeCells(page).filter({ hasText: text }).first();
+  for (let i = 0; i < 20 && (await cell.count()) === 0; i++) {
+    await page.locator('.notebook-editor:visible .cell-list-container').first().hover();
+    await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(300);
+  }
+  await cell.scrollIntoViewIfNeeded();
+  return cell;
+}
+
+describe('Gradient checks in a notebook', { timeout: 600_000 }, () => {
+  let server: CodeServer;
+  let wb: Workbench;
+
+  before(async () => {
+    server = await startCodeServer({ name: 'notebook' });
+    wb = await openWorkbench(server);
+  });
+
+  after(async () => {
+    if (server) saveText('notebook-exthost.log', server.extensionHostLog());
+    await closeBrowser('notebook');
+    await server?.stop();
+  });
+
+  async function verdict(previous?: string): Promise<{ frame: Frame; v: Verdict }> {
+    const frame = await webviewFrame(wb.page, '#result .verdict', 90_000);
+    const read = () =>
+      frame.evaluate(() => ({
+        verdict:
+          ['pass', 'fail', 'error'].find((c) => document.querySelector('#result .verdict')!.classList.contains(c)) ??
+          '',
+        headline: document.querySelector('#result .verdict span')?.textContent ?? '',
+        codes: [...document.querySelectorAll('#result ul.diagnosis li')].map(
+          (li) => li.getAttribute('data-code') ?? '',
+        ),
+        diagnosis: [...document.querySelectorAll('#result ul.diagnosis li')].map((li) => li.textContent ?? ''),
+        signature: document.querySelector('code.signature')?.textContent ?? '',
+        location: document.querySelector('#result')?.textContent ?? '',
+      }));
+    const v = await until('a verdict', read, (x) => x.verdict !== '' && x.verdict !== previous, 90_000);
+    return { frame, v };
+  }
+
+  /** The walkthrough's step, and whether its tick is on (see walkthrough.test.ts). */
+  const step = (id: string) => wb.page.locator(`.getting-started-step[data-step-id$="#${id}"]`);
+  const stepDone = async (id: string) =>
+    (await step(id).locator('[data-done-step-id]').first().getAttribute('aria-checked')) === 'true';
+
+  it('the exercise notebook: created from the palette, solved in its cells, checked from a CodeLens; the walkthrough step ticks off', async () => {
+    await runCommand(wb.page, 'Gradient Lab: Open Tutorial');
+    await step('checkGradient').waitFor({ timeout: 30_000 });
+    assert.equal(await stepDone('checkGradient'), false, 'not ticked before a check passed');
+
+    await runCommand(wb.page, 'Gradient Lab: Create Exercise File');
+    await wb.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Python notebook (.ipynb)' })
+      .first()
+      .click();
+    await wb.page.waitForSelector('.tabs-container .tab[aria-label*="gradient_lab_ch4.ipynb"]', { timeout: 30_000 });
+    await codeCells(wb.page).first().waitFor({ state: 'visible', timeout: 60_000 });
+    // Markdown cells (rendered in the notebook's webview) between the code cells; "Check all exercises" above the first.
+    assert.ok((await wb.page.locator('.notebook-editor:visible .markdown-cell-row').count()) > 0, 'markdown cells');
+    await cellEditor(wb.page, 0)
+      .locator('.codelens-decoration a', { hasText: 'Check all exercises' })
+      .first()
+      .waitFor({ timeout: 60_000 });
+
+    // Solve cross_entropy_error and its gradient: each TODO line replaced by one line of code (unsaved).
+    const solve = async (def: string, todo: string, code: string) => {
+      const cell = await cellWith(wb.page, def);
+      await cell.locator('.view-line', { hasText: todo }).first().click();
+      await wb.page.keyboard.press('End');
+      await wb.page.keyboard.press('Shift+Home');
+      await wb.page.keyboard.type(code);
+      return cell;
+    };
+    await solve(
+      'def cross_entropy_error(y, t):',
+      'raise NotImplementedError("TODO: cross_entropy_error")',
+      'return -np.sum(t * np.log(y + 1e-7)) / (y.shape[0] if y.ndim == 2 else 1)',
+    );
+    const grad = await solve(
+      'def cross_entropy_error_grad(y, t):',
+      'raise NotImplementedError("TODO: cross_entropy_error_grad")',
+      'return -t / (y + 1e-7) / (y.shape[0] if y.ndim == 2 else 1)',
+    );
+    await screenshot(wb.page, 'notebook-exercise-solved-light');
+    await grad.locator('.codelens-decoration a', { hasText: 'Check my solution' }).first().click();
+    await until(
+      'the CodeLens to show 2/2 checks pass',
+      async () => (await grad.locator('.codelens-decoration').first().textContent()) ?? '',
+      (t) => /2\/2 checks pass/.test(t),
+      90_000,
+    );
+    await screenshot(wb.page, 'notebook-exercise-checked-light');
+
+    await runCommand(wb.page, 'Gradient Lab: Open Tutorial');
+    await until(
+      'the checkGradient step to tick off',
+      () => stepDone('checkGradient'),
+      (done) => done === true,
+      20_000,
+    );
+  });
+
+  /** Clicks a CodeLens in the index-th cell of the open notebook. */
+  async function cellCodeLens(index: number, title: string): Promise<void> {
+    const lens = cellEditor(wb.page, index).locator('.codelens-decoration a', { hasText: title }).first();
+    await lens.waitFor({ state: 'visible', timeout: 60_000 });
+    await lens.click();
+  }
+
+  /** Puts the cursor at the end of the cell line showing `lineText` (entering the cell's editor). */
+  async function endOfLine(index: number, lineText: string): Promise<void> {
+    const line = cellEditor(wb.page, index).locator('.view-line', { hasText: lineText }).first();
+    await line.click();
+    await wb.page.keyboard.press('End');
+  }
+
+  it('the CodeLens in cell 2 checks with cell 1 and the gradient in cell 3: FAIL, scale; the fixed cell passes unsaved', async () => {
+    await openNotebook(wb.page, 'chapter4.ipynb');
+    await cellCodeLens(1, 'Check gradient');
+    const first = await verdict();
+    assert.equal(first.v.verdict, 'fail', JSON.stringify(first.v));
+    assert.ok(first.v.codes.includes('scale'), JSON.stringify(first.v.diagnosis));
+    assert.match(first.v.diagnosis.join(' '), /batch size N = 4/);
+    assert.match(first.v.signature, /cross_entropy_error\(y, t\)/);
+    await screenshot(wb.page, 'notebook-check-fail-light');
+    await setTheme(wb, 'dark');
+    await screenshot(wb.page, 'notebook-check-fail-dark');
+    await setTheme(wb, 'light');
+
+    // The fix, typed into cell 3 and not saved.
+    await endOfLine(2, 'return -t / (y + 1e-7)');
+    await wb.page.keyboard.type(' / batch_size');
+    await cellCodeLens(1, 'Check gradient');
+    const fixed = await verdict('fail');
+    assert.equal(fixed.v.verdict, 'pass', JSON.stringify(fixed.v));
+    await screenshot(wb.page, 'notebook-check-pass-light');
+  });
+
+  it('a syntax error in cell 2 is a diagnostic on that cell, and the report says cell 2, line 1', async () => {
+    // The book's mistake: the ':' after def is missing.
+    await endOfLine(1, 'def cross_entropy_error(y, t):');
+    await wb.page.keyboard.press('Backspace');
+    await endOfLine(1, 'batch_size = y.shape[0]');
+    await runCommand(wb.page, 'Gradient Lab: Check Gradient of Selection');
+    const { v } = await verdict('pass');
+    assert.equal(v.verdict, 'error', JSON.stringify(v));
+    assert.match(v.headline + v.diagnosis.join(' '), /chapter4\.ipynb, cell 2, line 1/);
+    const rows = await until(
+      'the syntax error in the Problems view',
+      () => problems(wb.page),
+      (r) => r.some((x) => /Gradient Lab/.test(x)),
+      20_000,
+    );
+    const ours = rows.filter((x) => /Gradient Lab/.test(x));
+    assert.equal(ours.length, 1, JSON.stringify(rows));
+    assert.match(ours[0], /syntax|expected ':'/i);
+    // On cell 2's editor (a squiggle there), none on the others.
+    await until(
+      'a squiggle in cell 2',
+      () => cellEditor(wb.page, 1).locator('.squiggly-error').count(),
+      (n) => n > 0,
+      20_000,
+    );
+    assert.equal(await cellEditor(wb.page, 0).locator('.squiggly-error').count(), 0);
+    assert.equal(await cellEditor(wb.page, 2).locator('.squiggly-error').count(), 0);
+    await screenshot(wb.page, 'notebook-syntax-error-light');
+  });
+});
