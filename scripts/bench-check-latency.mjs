@@ -26,15 +26,38 @@ const json = process.argv.includes('--json');
 
 // The checker as the extension bundles it (src/gradcheck), built into a temporary file.
 const out = join(mkdtempSync(join(tmpdir(), 'gl-bench-')), 'checker.cjs');
-writeFileSync(join(dirname(out), 'entry.ts'), `export { prepare, runPrepared } from '${join(ROOT, 'src/gradcheck/check')}';\nexport { makeRunners } from '${join(ROOT, 'src/gradcheck/runners')}';\n`);
-await esbuild.build({ entryPoints: [join(dirname(out), 'entry.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'silent' });
+writeFileSync(
+  join(dirname(out), 'entry.ts'),
+  `export { prepare, runPrepared } from '${join(ROOT, 'src/gradcheck/check')}';\nexport { makeRunners } from '${join(ROOT, 'src/gradcheck/runners')}';\n`,
+);
+await esbuild.build({
+  entryPoints: [join(dirname(out), 'entry.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: out,
+  logLevel: 'silent',
+});
 const { createRequire } = await import('node:module');
 const { prepare, runPrepared, makeRunners } = createRequire(import.meta.url)(out);
 
-const runners = makeRunners({ python, harness: join(ROOT, 'media/python/gradcheck_harness.py'), workerPath: join(ROOT, 'dist/jsRunnerWorker.js'), pythonHint: '' });
+const runners = makeRunners({
+  python,
+  harness: join(ROOT, 'media/python/gradcheck_harness.py'),
+  workerPath: join(ROOT, 'dist/jsRunnerWorker.js'),
+  pythonHint: '',
+});
 const cases = [
-  { name: `Python (${python}), cross entropy 4×10`, file: join(ROOT, 'test/fixtures/gradcheck/py/cross_entropy.py'), functionName: 'cross_entropy_error' },
-  { name: 'TypeScript (worker), softmax loss', file: join(ROOT, 'test/fixtures/gradcheck/js/softmaxLoss.ts'), functionName: 'softmaxLoss' },
+  {
+    name: `Python (${python}), cross entropy 4×10`,
+    file: join(ROOT, 'test/fixtures/gradcheck/py/cross_entropy.py'),
+    functionName: 'cross_entropy_error',
+  },
+  {
+    name: 'TypeScript (worker), softmax loss',
+    file: join(ROOT, 'test/fixtures/gradcheck/js/softmaxLoss.ts'),
+    functionName: 'softmaxLoss',
+  },
 ];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
@@ -48,8 +71,15 @@ for (const c of cases) {
     times.push(performance.now() - started);
     verdict = r.verdict;
   }
-  const row = { check: c.name, verdict, firstMs: Math.round(times[0]), medianMs: Math.round(median(times.slice(1))), runs: n };
+  const row = {
+    check: c.name,
+    verdict,
+    firstMs: Math.round(times[0]),
+    medianMs: Math.round(median(times.slice(1))),
+    runs: n,
+  };
   results.push(row);
-  if (!json) console.log(`${row.check}: first ${row.firstMs} ms, then median ${row.medianMs} ms over ${n - 1} (${verdict})`);
+  if (!json)
+    console.log(`${row.check}: first ${row.firstMs} ms, then median ${row.medianMs} ms over ${n - 1} (${verdict})`);
 }
 if (json) console.log(JSON.stringify(results));

@@ -22,11 +22,23 @@ function walk(dir, keep) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    return statSync(p).isDirectory() ? (name === 'node_modules' || name === 'fixtures' ? [] : walk(p, keep)) : keep(p) ? [p] : [];
+    return statSync(p).isDirectory()
+      ? name === 'node_modules' || name === 'fixtures'
+        ? []
+        : walk(p, keep)
+      : keep(p)
+        ? [p]
+        : [];
   });
 }
 
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: quiet ? 'error' : 'info', absWorkingDir: root };
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: quiet ? 'error' : 'info',
+  absWorkingDir: root,
+};
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] };
 
 const workers = walk(join(root, 'src'), (p) => /Worker\.ts$/.test(p));
@@ -57,7 +69,17 @@ const builds = [
     outfile: `dist/webview/${p}.js`,
   })),
   ...(tests.length
-    ? [{ ...node, external: ['vscode', 'playwright-core', 'amaro'], entryPoints: tests.map((t) => relative(root, t)), outdir: 'out/test', outbase: 'test', sourcemap: true, minify: false }]
+    ? [
+        {
+          ...node,
+          external: ['vscode', 'playwright-core', 'amaro'],
+          entryPoints: tests.map((t) => relative(root, t)),
+          outdir: 'out/test',
+          outbase: 'test',
+          sourcemap: true,
+          minify: false,
+        },
+      ]
     : []),
 ];
 
@@ -78,10 +100,14 @@ for (const css of walk(join(root, 'webview'), (p) => p.endsWith('.css'))) {
 // translated independently; the same English key translated two ways is an error.
 const l10nRoot = join(root, 'src', 'l10n');
 // Only folders are languages: src/l10n/cli.ts (the CLI's translator) lives beside them.
-for (const lang of existsSync(l10nRoot) ? readdirSync(l10nRoot).filter((d) => statSync(join(l10nRoot, d)).isDirectory()) : []) {
+for (const lang of existsSync(l10nRoot)
+  ? readdirSync(l10nRoot).filter((d) => statSync(join(l10nRoot, d)).isDirectory())
+  : []) {
   const merged = {};
   const from = {};
-  for (const file of readdirSync(join(l10nRoot, lang)).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(join(l10nRoot, lang))
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const table = JSON.parse(readFileSync(join(l10nRoot, lang, file), 'utf8'));
     for (const [key, value] of Object.entries(table)) {
       if (key in merged && merged[key] !== value) {

@@ -17,7 +17,10 @@ const cases = [
   ['node dist/cli.js train --help', [node, 'dist/cli.js', 'train', '--help']],
   ['node scripts/cli.mjs train --help', [node, 'scripts/cli.mjs', 'train', '--help']],
   ['npm run train -- --help', ['npm', 'run', '--silent', 'train', '--', '--help']],
-  ['old: build, then dist/cli.js', ['sh', '-c', `"${node}" scripts/build.mjs --quiet && "${node}" dist/cli.js train --help`]],
+  [
+    'old: build, then dist/cli.js',
+    ['sh', '-c', `"${node}" scripts/build.mjs --quiet && "${node}" dist/cli.js train --help`],
+  ],
 ];
 for (const [name, [cmd, ...args]] of cases) {
   const times = [];

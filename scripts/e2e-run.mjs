@@ -23,9 +23,11 @@ const step = (msg) => console.log(`[e2e] ${msg}`);
 // GL_E2E_ENV points elsewhere (another toolchain; or a broken one, to see the run fail).
 // E2E_CACHE is the folder scripts/e2e-setup.sh installed into (default .cache/e2e).
 const envFile = process.env.GL_E2E_ENV ?? join(process.env.E2E_CACHE ?? join(root, '.cache', 'e2e'), 'env.json');
-if (!existsSync(envFile)) fail(`the toolchain is missing (${envFile}): run \`bash scripts/e2e-setup.sh\` first (npm run test:e2e does both).`);
+if (!existsSync(envFile))
+  fail(`the toolchain is missing (${envFile}): run \`bash scripts/e2e-setup.sh\` first (npm run test:e2e does both).`);
 const env = JSON.parse(readFileSync(envFile, 'utf8'));
-for (const [what, path] of Object.entries(env)) if (!existsSync(path)) fail(`${what} is missing at ${path}: run \`bash scripts/e2e-setup.sh\`.`);
+for (const [what, path] of Object.entries(env))
+  if (!existsSync(path)) fail(`${what} is missing at ${path}: run \`bash scripts/e2e-setup.sh\`.`);
 
 const work = mkdtempSync(join(tmpdir(), 'gl-e2e-run-'));
 const vsix = join(work, 'gradient-lab.vsix');
@@ -35,10 +37,16 @@ step('packaging the extension (npm run package)');
 // A build running at the same moment in this tree (npm run watch) can change dist/ under the zipper;
 // packaging again then succeeds. A real failure fails all three times.
 for (let attempt = 1; ; attempt++) {
-  const pack = spawnSync('npm', ['run', '--silent', 'package', '--', '-o', vsix], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const pack = spawnSync('npm', ['run', '--silent', 'package', '--', '-o', vsix], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
   if (pack.status === 0 && existsSync(vsix)) break;
   if (attempt === 3) fail(`npm run package failed (exit ${pack.status}):\n${pack.stdout}\n${pack.stderr}`);
-  step(`npm run package failed (exit ${pack.status}), packaging again: ${(pack.stderr.match(/Error[^\n]*/) ?? [''])[0]}`);
+  step(
+    `npm run package failed (exit ${pack.status}), packaging again: ${(pack.stderr.match(/Error[^\n]*/) ?? [''])[0]}`,
+  );
 }
 
 step('packaging the Korean language pack fixture');
@@ -47,14 +55,23 @@ const { createVSIX } = require('@vscode/vsce');
 const quiet = console.log;
 console.log = () => {};
 try {
-  await createVSIX({ cwd: join(root, 'test', 'e2e', 'fixtures', 'ko-language-pack'), packagePath: koVsix, dependencies: false, allowMissingRepository: true, skipLicense: true });
+  await createVSIX({
+    cwd: join(root, 'test', 'e2e', 'fixtures', 'ko-language-pack'),
+    packagePath: koVsix,
+    dependencies: false,
+    allowMissingRepository: true,
+    skipLicense: true,
+  });
 } finally {
   console.log = quiet;
 }
 
 // The tests are built with everything else (test/**/*.test.ts -> out/test/); make sure they are fresh.
 step('building the tests');
-const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (build.status !== 0) fail('the build failed');
 
 const filters = process.argv.slice(2);
@@ -74,7 +91,14 @@ step(`running ${files.length} file(s): ${files.map((f) => f.split('/').pop()).jo
 const run = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, GL_E2E_ENV: envFile, GL_E2E_VSIX: vsix, GL_E2E_KO_VSIX: koVsix, GL_E2E_PIDS: pids, GL_E2E_RESULTS: results },
+  env: {
+    ...process.env,
+    GL_E2E_ENV: envFile,
+    GL_E2E_VSIX: vsix,
+    GL_E2E_KO_VSIX: koVsix,
+    GL_E2E_PIDS: pids,
+    GL_E2E_RESULTS: results,
+  },
 });
 
 // A test that crashed may have left its code-server running: end those process groups.

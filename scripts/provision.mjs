@@ -34,8 +34,7 @@ function fail(message) {
 const run = (cmd, args) => spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const dpkgInstalled = (pkg) => /^Status: install ok installed/m.test(run('dpkg-query', ['-s', pkg]).stdout ?? '');
 const hasDpkg = run('dpkg-query', ['--version']).status === 0;
-const onPath = (name) =>
-  (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, name)));
+const onPath = (name) => (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, name)));
 
 /** The first candidate that imports numpy: { exe (the real interpreter), via (what was asked), numpy }. */
 function findPython() {
@@ -79,9 +78,13 @@ if (todo.length > 0) {
   }
   console.log(`[provision] installing ${pkgs.join(' ')} (apt-get)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...pkgs]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...pkgs],
+  ]) {
     const r = spawnSync('apt-get', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (r.status !== 0) fail(`apt-get ${args[0]} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+    if (r.status !== 0)
+      fail(`apt-get ${args[0]} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
   }
   todo = missing();
   if (todo.length > 0) fail(`still missing after apt-get: ${todo.map(([p]) => p).join(' ')}`);

@@ -19,7 +19,10 @@ const COMMANDS: Record<string, (argv: string[], bundledDir: string) => Promise<n
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const run = COMMANDS[command];
-  if (!run) throw new UsageError(cliT("unknown command '{0}' (expected one of: {1})", command ?? '', Object.keys(COMMANDS).join(', ')));
+  if (!run)
+    throw new UsageError(
+      cliT("unknown command '{0}' (expected one of: {1})", command ?? '', Object.keys(COMMANDS).join(', ')),
+    );
   // dist/cli.js → the extension root is one folder up.
   return run(rest, bundledDataDir(join(__dirname, '..')));
 }
@@ -31,7 +34,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`gradient-lab ${process.argv[2] ?? ''}: ${errorMessage(e)}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(cliT('gradient-lab: unexpected error: {0}', e instanceof Error && e.stack ? e.stack : errorMessage(e)) + '\n');
+      process.stderr.write(
+        cliT('gradient-lab: unexpected error: {0}', e instanceof Error && e.stack ? e.stack : errorMessage(e)) + '\n',
+      );
       process.exitCode = 3;
     }
   },

@@ -46,17 +46,23 @@ export function parseArgs(argv: string[], specs: Record<string, FlagSpec>, maxPo
 
 function parseValue(name: string, raw: string, spec: FlagSpec): string | number {
   if (spec.kind === 'string') {
-    if (spec.choices && !spec.choices.includes(raw)) throw new UsageError(cliT("--{0} must be one of {1} (got '{2}')", name, spec.choices.join(', '), raw));
+    if (spec.choices && !spec.choices.includes(raw))
+      throw new UsageError(cliT("--{0} must be one of {1} (got '{2}')", name, spec.choices.join(', '), raw));
     return raw;
   }
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(cliT("--{0} must be a number (got '{1}')", name, raw));
-  if (spec.kind === 'int' && !Number.isInteger(value)) throw new UsageError(cliT("--{0} must be a whole number (got '{1}')", name, raw));
+  if (raw.trim() === '' || !Number.isFinite(value))
+    throw new UsageError(cliT("--{0} must be a number (got '{1}')", name, raw));
+  if (spec.kind === 'int' && !Number.isInteger(value))
+    throw new UsageError(cliT("--{0} must be a whole number (got '{1}')", name, raw));
   if (spec.min !== undefined && (value < spec.min || (spec.exclusiveMin && value === spec.min))) {
     throw new UsageError(
-      spec.exclusiveMin ? cliT('--{0} must be greater than {1} (got {2})', name, spec.min, raw) : cliT('--{0} must be at least {1} (got {2})', name, spec.min, raw),
+      spec.exclusiveMin
+        ? cliT('--{0} must be greater than {1} (got {2})', name, spec.min, raw)
+        : cliT('--{0} must be at least {1} (got {2})', name, spec.min, raw),
     );
   }
-  if (spec.max !== undefined && value > spec.max) throw new UsageError(cliT('--{0} must be at most {1} (got {2})', name, spec.max, raw));
+  if (spec.max !== undefined && value > spec.max)
+    throw new UsageError(cliT('--{0} must be at most {1} (got {2})', name, spec.max, raw));
   return value;
 }

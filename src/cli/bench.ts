@@ -41,8 +41,24 @@ interface Plan {
   numpyNumgradParams: number;
 }
 
-const FULL: Plan = { runIters: 10000, engineTimedIters: 2000, referenceTimedIters: 100, evalRepeats: 5, naiveParams: 200, numpyTimedIters: 1000, numpyNumgradParams: 300 };
-const QUICK: Plan = { runIters: 300, engineTimedIters: 200, referenceTimedIters: 10, evalRepeats: 1, naiveParams: 20, numpyTimedIters: 50, numpyNumgradParams: 20 };
+const FULL: Plan = {
+  runIters: 10000,
+  engineTimedIters: 2000,
+  referenceTimedIters: 100,
+  evalRepeats: 5,
+  naiveParams: 200,
+  numpyTimedIters: 1000,
+  numpyNumgradParams: 300,
+};
+const QUICK: Plan = {
+  runIters: 300,
+  engineTimedIters: 200,
+  referenceTimedIters: 10,
+  evalRepeats: 1,
+  naiveParams: 20,
+  numpyTimedIters: 50,
+  numpyNumgradParams: 20,
+};
 
 export async function runBench(argv: string[], bundledDir: string): Promise<number> {
   const { flags } = parseArgs(argv, SPECS);
@@ -58,9 +74,19 @@ export async function runBench(argv: string[], bundledDir: string): Promise<numb
   const log = flags.json ? () => undefined : (line: string) => process.stderr.write(line + '\n');
 
   log(`timing ${plan.engineTimedIters} iterations of the engine and ${plan.referenceTimedIters} of the reference…`);
-  const engine = timeIterations(createNetwork('fast', shapeOf(data, config), config), data, config, plan.engineTimedIters);
+  const engine = timeIterations(
+    createNetwork('fast', shapeOf(data, config), config),
+    data,
+    config,
+    plan.engineTimedIters,
+  );
   const engineEvalMs = timeEvaluation(engine.net, data, plan.evalRepeats);
-  const reference = timeIterations(createNetwork('reference', shapeOf(data, config), config), data, config, plan.referenceTimedIters);
+  const reference = timeIterations(
+    createNetwork('reference', shapeOf(data, config), config),
+    data,
+    config,
+    plan.referenceTimedIters,
+  );
   const referenceEvalMs = timeEvaluation(reference.net, data, 1);
 
   log(`training the engine for ${plan.runIters} iterations with per-epoch accuracy…`);
@@ -78,7 +104,14 @@ export async function runBench(argv: string[], bundledDir: string): Promise<numb
     log(`running the book's numpy code (${plan.runIters} iterations)…`);
     const python = (flags.python as string | undefined) ?? 'python3';
     const threads = flags['numpy-threads'] as number | undefined;
-    const out = runNumpy(python, resolve(bundledDir, '..', '..', 'scripts', 'bench_numpy.py'), dataDir ?? bundledDir, seed, plan, threads);
+    const out = runNumpy(
+      python,
+      resolve(bundledDir, '..', '..', 'scripts', 'bench_numpy.py'),
+      dataDir ?? bundledDir,
+      seed,
+      plan,
+      threads,
+    );
     if (typeof out === 'string') numpySkipped = out;
     else numpy = out;
   }
@@ -130,7 +163,12 @@ function shapeOf(data: Dataset, config: TrainConfig) {
 }
 
 /** ms per trainStep on the trainer's batch sequence, after a short warm-up (the JIT, the sparse copy). */
-function timeIterations(net: TrainableNetwork, data: Dataset, config: TrainConfig, iters: number): { msPerIter: number; net: TrainableNetwork } {
+function timeIterations(
+  net: TrainableNetwork,
+  data: Dataset,
+  config: TrainConfig,
+  iters: number,
+): { msPerIter: number; net: TrainableNetwork } {
   const rng = new Random(config.seed ^ 0x5eed);
   const batch = new Int32Array(config.batchSize);
   const step = () => {
@@ -187,7 +225,12 @@ async function timeRun(data: Dataset, config: TrainConfig) {
 }
 
 /** What the training worker's gradient views cost on the engine: best of `repeats` (at least 5) of each. */
-function timeGradientViews(data: Dataset, config: TrainConfig, engineMsPerIter: number, repeats: number): GradViewsCost {
+function timeGradientViews(
+  data: Dataset,
+  config: TrainConfig,
+  engineMsPerIter: number,
+  repeats: number,
+): GradViewsCost {
   const net = createNetwork('fast', shapeOf(data, config), config);
   const watcher = new GradientWatcher(net, data.train, config.seed);
   const batch = new Random(config.seed).choice(data.train.count, config.batchSize);
@@ -224,7 +267,11 @@ function timeGradientViews(data: Dataset, config: TrainConfig, engineMsPerIter: 
 
 /** Fast (every parameter) and naive (a timed subset, extrapolated) numerical gradients on one batch of 100, float64. */
 function timeNumericalGradients(data: Dataset, seed: number, naiveParams: number) {
-  const net = new TwoLayerNet({ inputSize: data.train.size, hiddenSize: 50, outputSize: data.classes }, 0.01, new Random(seed));
+  const net = new TwoLayerNet(
+    { inputSize: data.train.size, hiddenSize: 50, outputSize: data.classes },
+    0.01,
+    new Random(seed),
+  );
   const { x, t } = toBatch(data.train, new Random(seed).choice(data.train.count, 100), data.classes);
   const paramCount = PARAM_NAMES.reduce((n, name) => n + paramData(net.params, name).length, 0);
   let fast = fastNumericalGradient(net, x, t); // warm-up
@@ -272,16 +319,32 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Runs scripts/bench_numpy.py; a string says why numpy could not be measured. */
-function runNumpy(python: string, script: string, dataDir: string, seed: number, plan: Plan, threads?: number): NumpyResult | string {
+function runNumpy(
+  python: string,
+  script: string,
+  dataDir: string,
+  seed: number,
+  plan: Plan,
+  threads?: number,
+): NumpyResult | string {
   const probe = spawnSync(python, ['-c', 'import numpy'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return `not measured: \`${python} -c "import numpy"\` failed (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()})`;
+  if (probe.error || probe.status !== 0)
+    return `not measured: \`${python} -c "import numpy"\` failed (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()})`;
   const args = [script, '--data', dataDir, '--seed', String(seed), '--iters', String(plan.runIters)];
   args.push('--timed-iters', String(plan.numpyTimedIters), '--numgrad-params', String(plan.numpyNumgradParams));
   args.push('--eval-repeats', String(plan.evalRepeats));
   // numpy as the book runs it: its BLAS's own threads, unless --numpy-threads pins them.
-  const env = threads ? { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } : process.env;
+  const env = threads
+    ? {
+        ...process.env,
+        OPENBLAS_NUM_THREADS: String(threads),
+        OMP_NUM_THREADS: String(threads),
+        MKL_NUM_THREADS: String(threads),
+      }
+    : process.env;
   const r = spawnSync(python, args, { encoding: 'utf8', timeout: 15 * 60 * 1000, env });
-  if (r.error || r.status !== 0) return `not measured: ${script} failed (${r.error?.message ?? r.stderr.trim().split('\n').pop()})`;
+  if (r.error || r.status !== 0)
+    return `not measured: ${script} failed (${r.error?.message ?? r.stderr.trim().split('\n').pop()})`;
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as NumpyResult;
   } catch {

@@ -21,7 +21,8 @@ import { errorMessage } from '../util/text';
 import { INSIDE_SPECS, INSIDE_USAGE, defaultReplayArg, runInsideCli } from './gradcheckInside';
 
 export const GRADCHECK_USAGE =
-  'usage: npm run gradcheck -- FILE FUNCTION [--cell N] [--grad NAME|./OTHER.ts:NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json] ' + INSIDE_USAGE;
+  'usage: npm run gradcheck -- FILE FUNCTION [--cell N] [--grad NAME|./OTHER.ts:NAME|none] [--grad-key KEY] [--wrt ARG|PATH] [--inputs INPUTS.json] [--h H] [--batch N] [--seed N] [--timeout SECONDS] [--python PATH] [--json] ' +
+  INSIDE_USAGE;
 
 const SPECS: Record<string, FlagSpec> = {
   grad: { kind: 'string' },
@@ -42,7 +43,8 @@ const SPECS: Record<string, FlagSpec> = {
 };
 
 /** The interpreter from --python, $GRADIENT_LAB_PYTHON or python3. */
-const cliPython = (python: string | undefined) => python ?? process.env.GRADIENT_LAB_PYTHON ?? (process.platform === 'win32' ? 'python' : 'python3');
+const cliPython = (python: string | undefined) =>
+  python ?? process.env.GRADIENT_LAB_PYTHON ?? (process.platform === 'win32' ? 'python' : 'python3');
 const cliHarness = (distDir: string) => join(distDir, '..', 'media', 'python', 'gradcheck_harness.py');
 
 /** Runners for a terminal: the interpreter from --python, $GRADIENT_LAB_PYTHON or python3. */
@@ -78,9 +80,14 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 /** The report as a learner reads it in a terminal. */
 export function formatReport(r: CheckReport, maxRows = 10): string {
   const lines: string[] = [];
-  const where = (f?: { qualified: string; line: number; cell?: number }) => (f ? `${f.qualified} (${functionPlace(f)})` : '');
+  const where = (f?: { qualified: string; line: number; cell?: number }) =>
+    f ? `${f.qualified} (${functionPlace(f)})` : '';
   if (r.loss) {
-    const against = r.gradient ? `against ${where(r.gradient)}${r.gradientFrom?.includes('→') ? ` (${r.gradientFrom})` : ''}` : r.gradientFrom ? `against ${r.gradientFrom}` : 'numerical gradient only';
+    const against = r.gradient
+      ? `against ${where(r.gradient)}${r.gradientFrom?.includes('→') ? ` (${r.gradientFrom})` : ''}`
+      : r.gradientFrom
+        ? `against ${r.gradientFrom}`
+        : 'numerical gradient only';
     lines.push(`Gradient check of ${where(r.loss)} in ${r.file}, ${against}`);
     const what = r.groups ? ` (${r.groups.length} groups)` : r.shape.length || r.total ? ` ${shapeText(r.shape)}` : '';
     if (r.verdict !== 'error' || r.shape.length) lines.push(`with respect to ${r.wrt}${what}, h = ${fmt(r.h)}`);
@@ -97,7 +104,9 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
   if (r.groups?.length) {
     lines.push('', `Parameter groups of ${r.wrt}:`);
     for (const g of r.groups) {
-      lines.push(`  ${pad(g.wrt, 22)}${pad(shapeText(g.shape), 12)}${pad(g.verdict.toUpperCase(), 16)}max rel error ${g.maxRelativeError === null ? '—' : fmt(g.maxRelativeError)}`);
+      lines.push(
+        `  ${pad(g.wrt, 22)}${pad(shapeText(g.shape), 12)}${pad(g.verdict.toUpperCase(), 16)}max rel error ${g.maxRelativeError === null ? '—' : fmt(g.maxRelativeError)}`,
+      );
     }
   }
   if (r.error?.trace && r.error.trace.length > 1) {
@@ -108,7 +117,10 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
     }
   }
   if (r.recognised) {
-    lines.push('', `Recognised: the book's ${r.recognised.kind.replace(/-/g, ' ')} error — ${r.recognised.values.map(fmt).join(' and ')} on its two examples (the book: ${r.recognised.expected.map(fmt).join(' and ')}).`);
+    lines.push(
+      '',
+      `Recognised: the book's ${r.recognised.kind.replace(/-/g, ' ')} error — ${r.recognised.values.map(fmt).join(' and ')} on its two examples (the book: ${r.recognised.expected.map(fmt).join(' and ')}).`,
+    );
   }
   for (const g of r.groups ?? [r]) {
     if (!g.rows.length) continue;
@@ -119,32 +131,49 @@ export function formatReport(r: CheckReport, maxRows = 10): string {
   if (r.errorVsH) {
     const e = r.errorVsH;
     const at = r.groups?.find((g) => g.errorVsH === e)?.wrt ?? r.wrt;
-    lines.push('', `Error vs h at ${elementText(at, e.position)} (relative to ${e.referenceKind === 'analytic' ? 'your gradient' : 'an extrapolated derivative'} ${fmt(e.reference)}):`);
+    lines.push(
+      '',
+      `Error vs h at ${elementText(at, e.position)} (relative to ${e.referenceKind === 'analytic' ? 'your gradient' : 'an extrapolated derivative'} ${fmt(e.reference)}):`,
+    );
     lines.push(`  ${pad('h', 9)}${pad('forward', 12)}central`);
     e.hs.forEach((h, k) => lines.push(`  ${pad(fmt(h), 9)}${pad(fmt(e.forward[k]), 12)}${fmt(e.central[k])}`));
   }
   if (r.output?.droppedBytes) {
-    const dropped = 'Your code printed {0} bytes more than the {1} KiB kept per stream; the rest was counted and dropped.';
+    const dropped =
+      'Your code printed {0} bytes more than the {1} KiB kept per stream; the rest was counted and dropped.';
     lines.push('', cliT(dropped, r.output.droppedBytes, r.output.capBytes / 1024));
   }
   if (r.verdict === 'pass' || r.verdict === 'fail') {
-    lines.push('', `Thresholds: an element passes when its relative error |a−n|/max(|a|,|n|) ≤ ${fmt(r.thresholds.relative)} or |a−n| ≤ ${fmt(r.thresholds.absoluteFloor)} (1e-8·max(1, |f(x)|)); ≤ ${fmt(r.thresholds.excellent)} everywhere is excellent.`);
+    lines.push(
+      '',
+      `Thresholds: an element passes when its relative error |a−n|/max(|a|,|n|) ≤ ${fmt(r.thresholds.relative)} or |a−n| ≤ ${fmt(r.thresholds.absoluteFloor)} (1e-8·max(1, |f(x)|)); ≤ ${fmt(r.thresholds.excellent)} everywhere is excellent.`,
+    );
   }
-  if (r.verdict !== 'error') lines.push(`${r.runtime ?? ''} · ${r.evaluations} evaluations · ${(r.elapsedMs / 1000).toFixed(2)} s`);
+  if (r.verdict !== 'error')
+    lines.push(`${r.runtime ?? ''} · ${r.evaluations} evaluations · ${(r.elapsedMs / 1000).toFixed(2)} s`);
   return lines.join('\n');
 }
 
 /** One table of elements: the worst first when there is a gradient to compare, else in order. */
 function rowLines(r: CheckReport, withA: boolean, maxRows: number): string[] {
   const lines: string[] = [];
-  lines.push('', withA ? `Worst elements (${Math.min(maxRows, r.rows.length)} of ${r.checked}${r.checked < r.total ? `, a sample of ${r.total}` : ''}):` : `Numerical gradient (${Math.min(maxRows, r.rows.length)} of ${r.checked}):`);
-  lines.push(`  ${pad('element', 14)}${pad('x', 12)}${pad('numerical', 14)}${withA ? `${pad('yours', 14)}${pad('abs error', 11)}${pad('rel error', 11)}` : ''}`);
+  lines.push(
+    '',
+    withA
+      ? `Worst elements (${Math.min(maxRows, r.rows.length)} of ${r.checked}${r.checked < r.total ? `, a sample of ${r.total}` : ''}):`
+      : `Numerical gradient (${Math.min(maxRows, r.rows.length)} of ${r.checked}):`,
+  );
+  lines.push(
+    `  ${pad('element', 14)}${pad('x', 12)}${pad('numerical', 14)}${withA ? `${pad('yours', 14)}${pad('abs error', 11)}${pad('rel error', 11)}` : ''}`,
+  );
   const rows = withA ? r.rows : [...r.rows].sort((a, b) => a.index - b.index);
   const width = Math.max(14, ...rows.slice(0, maxRows).map((row) => elementText(r.wrt, row.position).length + 2));
   lines[lines.length - 1] = `  ${pad('element', width)}${lines[lines.length - 1].slice(2 + 14)}`;
   for (const row of rows.slice(0, maxRows)) {
     const mark = row.ok === false ? '  ✗' : row.ok ? '  ✓' : '';
-    lines.push(`  ${pad(elementText(r.wrt, row.position), width)}${pad(fmt(row.x), 12)}${pad(fmt(row.numerical), 14)}${withA ? `${pad(row.analytic === null ? '—' : fmt(row.analytic), 14)}${pad(row.absError === null ? '—' : fmt(row.absError), 11)}${pad(row.relError === null ? '—' : fmt(row.relError), 11)}` : ''}${mark}`);
+    lines.push(
+      `  ${pad(elementText(r.wrt, row.position), width)}${pad(fmt(row.x), 12)}${pad(fmt(row.numerical), 14)}${withA ? `${pad(row.analytic === null ? '—' : fmt(row.analytic), 14)}${pad(row.absError === null ? '—' : fmt(row.absError), 11)}${pad(row.relError === null ? '—' : fmt(row.relError), 11)}` : ''}${mark}`,
+    );
   }
   return lines;
 }
@@ -162,9 +191,23 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
     gradientFrom: r.gradientFrom,
     notes: r.notes?.map((m) => formatMsg(m)),
     groups: r.groups?.map((g) => ({
-      wrt: g.wrt, verdict: g.verdict, maxRelativeError: g.maxRelativeError, diagnosis: g.diagnosis, shape: g.shape, checked: g.checked,
+      wrt: g.wrt,
+      verdict: g.verdict,
+      maxRelativeError: g.maxRelativeError,
+      diagnosis: g.diagnosis,
+      shape: g.shape,
+      checked: g.checked,
       message: [formatMsg(g.summary), ...g.messages.map((m) => formatMsg(m))].join('\n'),
-      worst: g.rows.slice(0, 10).map((x) => ({ element: x.position, x: x.x, numerical: x.numerical, analytic: x.analytic, relativeError: x.relError, ok: x.ok })),
+      worst: g.rows
+        .slice(0, 10)
+        .map((x) => ({
+          element: x.position,
+          x: x.x,
+          numerical: x.numerical,
+          analytic: x.analytic,
+          relativeError: x.relError,
+          ok: x.ok,
+        })),
     })),
     wrt: r.wrt,
     shape: r.shape,
@@ -174,10 +217,28 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
     total: r.total,
     line: r.error?.line,
     cell: r.error?.cell ?? r.loss?.cell,
-    error: r.error ? { kind: r.error.kind, message: r.error.message, line: r.error.line, file: r.error.file, cell: r.error.cell, choices: r.error.choices } : undefined,
+    error: r.error
+      ? {
+          kind: r.error.kind,
+          message: r.error.message,
+          line: r.error.line,
+          file: r.error.file,
+          cell: r.error.cell,
+          choices: r.error.choices,
+        }
+      : undefined,
     recognised: r.recognised?.kind,
     thresholds: r.thresholds,
-    worst: r.rows.slice(0, 10).map((x) => ({ element: x.position, x: x.x, numerical: x.numerical, analytic: x.analytic, relativeError: x.relError, ok: x.ok })),
+    worst: r.rows
+      .slice(0, 10)
+      .map((x) => ({
+        element: x.position,
+        x: x.x,
+        numerical: x.numerical,
+        analytic: x.analytic,
+        relativeError: x.relError,
+        ok: x.ok,
+      })),
     errorVsH: r.errorVsH,
     evaluations: r.evaluations,
     elapsedMs: r.elapsedMs,
@@ -216,8 +277,11 @@ export async function runGradcheck(argv: string[]): Promise<number> {
   };
   const runners = cliRunners(flags.python as string | undefined, __dirname);
   const cell = flags.cell as number | undefined;
-  if (cell !== undefined && !/\.ipynb$/i.test(file)) throw new UsageError(`--cell is for a notebook (.ipynb), not ${file}`);
-  const report = /\.ipynb$/i.test(file) ? await checkNotebook(options, cell, runners) : await runCheck(options, runners);
+  if (cell !== undefined && !/\.ipynb$/i.test(file))
+    throw new UsageError(`--cell is for a notebook (.ipynb), not ${file}`);
+  const report = /\.ipynb$/i.test(file)
+    ? await checkNotebook(options, cell, runners)
+    : await runCheck(options, runners);
   const python = cliPython(flags.python as string | undefined);
   const inside = await runInsideCli(flags, options, report, runners, python, cliHarness(__dirname));
   if (flags.json) process.stdout.write(JSON.stringify({ ...reportJson(report), ...inside.json }) + '\n');
@@ -229,7 +293,15 @@ export async function runGradcheck(argv: string[]): Promise<number> {
 /** A notebook: the function's cell (--cell N, 1-based; else its last definition) and the cells above it, as the panel checks it. */
 async function checkNotebook(options: CheckOptions, cell: number | undefined, runners: Runners): Promise<CheckReport> {
   const file = resolve(options.file);
-  const base = { file, language: 'python' as const, functions: [], wrt: options.wrt ?? '', wrtChoices: [], h: options.h ?? 1e-4, inputs: options.inputs ?? {} };
+  const base = {
+    file,
+    language: 'python' as const,
+    functions: [],
+    wrt: options.wrt ?? '',
+    wrtChoices: [],
+    h: options.h ?? 1e-4,
+    inputs: options.inputs ?? {},
+  };
   let notebook: Notebook;
   try {
     notebook = parseNotebook(readFileSync(file, 'utf8'));
@@ -238,7 +310,9 @@ async function checkNotebook(options: CheckOptions, cell: number | undefined, ru
     return errorReport(base, ['not-found'], [msg('Cannot read {0}: {1}', file, reason)]);
   }
   if (cell !== undefined && (cell > notebook.cells.length || notebook.cells[cell - 1].kind !== 'code')) {
-    throw new UsageError(`--cell ${cell}: ${basename(file)} has no code cell ${cell} (it has ${notebook.cells.length} cells)`);
+    throw new UsageError(
+      `--cell ${cell}: ${basename(file)} has no code cell ${cell} (it has ${notebook.cells.length} cells)`,
+    );
   }
   return runNotebookCheck({ ...options, file, notebook, cell: cell === undefined ? undefined : cell - 1 }, runners);
 }

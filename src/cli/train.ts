@@ -88,9 +88,15 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
   const data = opts.overfit ? withTrainImages(loaded, opts.overfit) : loaded;
   const { config } = opts;
   if (config.batchSize > data.train.count) {
-    throw new UsageError(cliT('--batch {0} is larger than the training set ({1} images)', config.batchSize, data.train.count));
+    throw new UsageError(
+      cliT('--batch {0} is larger than the training set ({1} images)', config.batchSize, data.train.count),
+    );
   }
-  const net = createNetwork(opts.engine, { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes }, config);
+  const net = createNetwork(
+    opts.engine,
+    { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes },
+    config,
+  );
   const emit = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
   if (opts.lrFinder) return runLrFinder(net, data, config, opts.json, emit);
   const trainer = new Trainer(net, data, config);
@@ -106,21 +112,49 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
     if (opts.gradStats && iter % opts.gradStats === 0) {
       const { groups } = watcher.snapshot(batch, trainer.currentLearningRate);
       if (opts.json) emit({ type: 'gradStats', iter, learningRate: trainer.currentLearningRate, groups });
-      else say(cliT('iter {0}  ‖∇W‖ and update/weight ratio: {1}', iter, groups.map((g) => `${g.name} ${g.gradNorm.toExponential(2)} ${g.updateRatio.toExponential(1)}`).join('  ')));
+      else
+        say(
+          cliT(
+            'iter {0}  ‖∇W‖ and update/weight ratio: {1}',
+            iter,
+            groups.map((g) => `${g.name} ${g.gradNorm.toExponential(2)} ${g.updateRatio.toExponential(1)}`).join('  '),
+          ),
+        );
     }
     if (opts.checkEvery && (iter === 1 || iter % opts.checkEvery === 0)) {
       const check = watcher.agreement(batch);
       if (opts.json) emit({ type: 'gradCheck', iter, ...check });
-      else say(cliT(check.ok ? 'iter {0}  backprop agrees with the numerical gradient (relative error {1})' : 'iter {0}  backprop DISAGREES with the numerical gradient (relative error {1}): the gradient code is wrong', iter, check.relError.toExponential(1)));
+      else
+        say(
+          cliT(
+            check.ok
+              ? 'iter {0}  backprop agrees with the numerical gradient (relative error {1})'
+              : 'iter {0}  backprop DISAGREES with the numerical gradient (relative error {1}): the gradient code is wrong',
+            iter,
+            check.relError.toExponential(1),
+          ),
+        );
     }
   };
   let lastJsonProgress = 0;
 
   if (opts.json) emit({ type: 'start', dataset: data.name, engine: opts.engine, ...config });
   else {
-    process.stdout.write(cliT('Training TwoLayerNet {0}-{1}-{2} on {3}', data.train.size, config.hiddenSize, data.classes, data.name) + '\n');
     process.stdout.write(
-      cliT('learning rate {0}, batch {1}, {2} iterations, init std {3}, seed {4}, {5}, engine {6}', config.learningRate, config.batchSize, config.iters, config.weightInitStd, config.seed, config.gradientMethod, opts.engine) + '\n',
+      cliT('Training TwoLayerNet {0}-{1}-{2} on {3}', data.train.size, config.hiddenSize, data.classes, data.name) +
+        '\n',
+    );
+    process.stdout.write(
+      cliT(
+        'learning rate {0}, batch {1}, {2} iterations, init std {3}, seed {4}, {5}, engine {6}',
+        config.learningRate,
+        config.batchSize,
+        config.iters,
+        config.weightInitStd,
+        config.seed,
+        config.gradientMethod,
+        opts.engine,
+      ) + '\n',
     );
   }
   const onEvent = (e: TrainEvent) => {
@@ -128,14 +162,36 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
       if (bar) bar.update(e.iter, e.elapsedMs, ` loss ${e.loss.toFixed(4)}`);
       else if (e.elapsedMs - lastJsonProgress > 1000 || e.iter === config.iters) {
         lastJsonProgress = e.elapsedMs;
-        emit({ type: 'progress', iter: e.iter, iters: config.iters, loss: e.loss, ...rate(e.iter, config.iters, e.elapsedMs) });
+        emit({
+          type: 'progress',
+          iter: e.iter,
+          iters: config.iters,
+          loss: e.loss,
+          ...rate(e.iter, config.iters, e.elapsedMs),
+        });
       }
     } else if (e.type === 'diagnosis') {
       if (opts.json) emit({ type: 'diagnosis', diagnosis: e.diagnosis ?? null });
       else if (e.diagnosis && e.diagnosis.kind !== 'not-a-number') bar!.log(explain(e.diagnosis, config.learningRate));
     } else if (e.type === 'epoch') {
-      if (bar) bar.log(cliT('epoch {0}  iter {1}  train acc {2}  test acc {3}', String(e.epoch).padStart(3), String(e.iter).padStart(6), e.trainAccuracy.toFixed(4), e.testAccuracy.toFixed(4)));
-      else emit({ type: 'epoch', epoch: e.epoch, iter: e.iter, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy });
+      if (bar)
+        bar.log(
+          cliT(
+            'epoch {0}  iter {1}  train acc {2}  test acc {3}',
+            String(e.epoch).padStart(3),
+            String(e.iter).padStart(6),
+            e.trainAccuracy.toFixed(4),
+            e.testAccuracy.toFixed(4),
+          ),
+        );
+      else
+        emit({
+          type: 'epoch',
+          epoch: e.epoch,
+          iter: e.iter,
+          trainAccuracy: e.trainAccuracy,
+          testAccuracy: e.testAccuracy,
+        });
     }
   };
   const stopOnSignal = () => trainer.stop();
@@ -165,16 +221,30 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
 /** What the initial-loss check says, by verdict: {0} the loss, {1} ln(classes). */
 const INITIAL_LOSS_TEXT = {
   'as-expected': 'initial loss {0}, as expected: ≈ ln 10 = {1}, every class equally likely before learning',
-  'too-high': 'initial loss {0}, far above ln 10 = {1}: the initial weights are too large (--std) or the loss has a bug',
-  'too-low': 'initial loss {0}, below ln 10 = {1}: the network is already confident before learning — check the data and labels',
+  'too-high':
+    'initial loss {0}, far above ln 10 = {1}: the initial weights are too large (--std) or the loss has a bug',
+  'too-low':
+    'initial loss {0}, below ln 10 = {1}: the network is already confident before learning — check the data and labels',
 } as const;
 
 /** --lr-finder: a short run with the rate growing from 1e-5 to 10; prints the curve and the suggestion. */
-function runLrFinder(net: Parameters<typeof findLearningRate>[0], data: Dataset, config: TrainConfig, json: boolean, emit: (o: object) => void): number {
+function runLrFinder(
+  net: Parameters<typeof findLearningRate>[0],
+  data: Dataset,
+  config: TrainConfig,
+  json: boolean,
+  emit: (o: object) => void,
+): number {
   const result = findLearningRate(net, data.train, { batchSize: config.batchSize, seed: config.seed });
   if (json) {
     for (const p of result.points) emit({ type: 'lrFinder', ...p });
-    emit({ type: 'lrFinderSummary', minimumAt: result.minimumAt, suggested: result.suggested, diverged: result.diverged, bookRate: BOOK_DEFAULTS.learningRate });
+    emit({
+      type: 'lrFinderSummary',
+      minimumAt: result.minimumAt,
+      suggested: result.suggested,
+      diverged: result.diverged,
+      bookRate: BOOK_DEFAULTS.learningRate,
+    });
     return 0;
   }
   process.stdout.write(cliT('Learning-rate finder: one mini-batch per rate, from 1e-5 to 10') + '\n');
@@ -185,7 +255,14 @@ function runLrFinder(net: Parameters<typeof findLearningRate>[0], data: Dataset,
     const bar = '#'.repeat(Math.round((40 * (p.smoothed - low)) / Math.max(high - low, 1e-12)));
     process.stdout.write(`${p.learningRate.toExponential(1).padStart(8)}  ${p.smoothed.toFixed(3)}  ${bar}\n`);
   });
-  process.stdout.write(cliT('lowest loss at rate {0}; suggested rate {1} (a tenth of it); the book uses {2}', result.minimumAt.toPrecision(2), result.suggested.toPrecision(2), BOOK_DEFAULTS.learningRate) + '\n');
+  process.stdout.write(
+    cliT(
+      'lowest loss at rate {0}; suggested rate {1} (a tenth of it); the book uses {2}',
+      result.minimumAt.toPrecision(2),
+      result.suggested.toPrecision(2),
+      BOOK_DEFAULTS.learningRate,
+    ) + '\n',
+  );
   return 0;
 }
 

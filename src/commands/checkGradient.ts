@@ -1,5 +1,14 @@
 import * as vscode from 'vscode';
-import { conventionalGradient, findFunction, functionAt, lossOfGradient, outline, qualifiedName, returnNames, returnsGradient } from '../gradcheck/functions';
+import {
+  conventionalGradient,
+  findFunction,
+  functionAt,
+  lossOfGradient,
+  outline,
+  qualifiedName,
+  returnNames,
+  returnsGradient,
+} from '../gradcheck/functions';
 import { functionsBeside } from '../gradcheck/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
@@ -8,7 +17,8 @@ import { registerReplayExample } from './replayExample';
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 let panelModule: PanelModule | undefined;
 /** The panel (and the runners behind it) load on first use: nothing of them runs at activation. */
-const loadPanel = async (): Promise<PanelModule> => (panelModule ??= await import('../panels/gradcheck/gradcheckPanel'));
+const loadPanel = async (): Promise<PanelModule> =>
+  (panelModule ??= await import('../panels/gradcheck/gradcheckPanel'));
 
 /**
  * "Check Gradient of Selection" from the palette, the editor's context menu or a CodeLens. It
@@ -21,23 +31,39 @@ export function registerCheckGradient(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     diagnostics,
     lenses,
-    vscode.commands.registerCommand('gradientLab.checkGradient', (uri?: unknown, functionName?: unknown) => checkGradient(context, diagnostics, uri, functionName)),
+    vscode.commands.registerCommand('gradientLab.checkGradient', (uri?: unknown, functionName?: unknown) =>
+      checkGradient(context, diagnostics, uri, functionName),
+    ),
     // Python cells of notebooks (the built-in notebook editor) too: vscode-notebook-cell documents.
-    vscode.languages.registerCodeLensProvider([...GRADCHECK_LANGUAGES.map((language) => ({ language })), NOTEBOOK_CELL_SELECTOR], lenses),
+    vscode.languages.registerCodeLensProvider(
+      [...GRADCHECK_LANGUAGES.map((language) => ({ language })), NOTEBOOK_CELL_SELECTOR],
+      lenses,
+    ),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('gradientLab.checkGradient.codeLens') && lenses.refresh()),
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => e.affectsConfiguration('gradientLab.checkGradient.codeLens') && lenses.refresh(),
+    ),
     // A syntax-error diagnostic is about the text that was checked: editing that file clears it.
-    vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && diagnostics.has(e.document.uri) && diagnostics.delete(e.document.uri)),
+    vscode.workspace.onDidChangeTextDocument(
+      (e) => e.contentChanges.length && diagnostics.has(e.document.uri) && diagnostics.delete(e.document.uri),
+    ),
     { dispose: () => panelModule?.GradcheckPanel.current?.dispose() },
   );
   registerReplayExample(context, diagnostics, loadPanel);
 }
 
-async function checkGradient(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, uriArg: unknown, nameArg: unknown): Promise<void> {
+async function checkGradient(
+  context: vscode.ExtensionContext,
+  diagnostics: vscode.DiagnosticCollection,
+  uriArg: unknown,
+  nameArg: unknown,
+): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     const manage = vscode.l10n.t('Manage Workspace Trust');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.'),
+      vscode.l10n.t(
+        'Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.',
+      ),
       manage,
     );
     if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
@@ -48,19 +74,34 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
   const document = uri ? await vscode.workspace.openTextDocument(uri) : undefined;
   const language = document ? gradcheckLanguage(document) : undefined;
   if (!document || !language) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Open a Python, JavaScript or TypeScript file and put the cursor in the loss function you want to check.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Open a Python, JavaScript or TypeScript file and put the cursor in the loss function you want to check.',
+      ),
+    );
     return;
   }
   const o = outline(document.getText(), language);
   let loss = typeof nameArg === 'string' ? findFunction(o, nameArg) : undefined;
-  if (!loss && editor && editor.document.uri.toString() === document.uri.toString()) loss = functionAt(o, editor.selection.start.line + 1);
+  if (!loss && editor && editor.document.uri.toString() === document.uri.toString())
+    loss = functionAt(o, editor.selection.start.line + 1);
   if (!loss) {
     if (o.functions.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No function found in {0}: Gradient Lab checks top-level functions and methods of top-level classes.', vscode.workspace.asRelativePath(document.uri)));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'No function found in {0}: Gradient Lab checks top-level functions and methods of top-level classes.',
+          vscode.workspace.asRelativePath(document.uri),
+        ),
+      );
       return;
     }
     const pick = await vscode.window.showQuickPick(
-      o.functions.map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, detail: vscode.l10n.t('line {0}', String(f.line)), f })),
+      o.functions.map((f) => ({
+        label: qualifiedName(f),
+        description: `(${f.params.join(', ')})`,
+        detail: vscode.l10n.t('line {0}', String(f.line)),
+        f,
+      })),
       { placeHolder: vscode.l10n.t('Which function is the loss?') },
     );
     if (!pick) return;
@@ -70,7 +111,11 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
   // gradient of its loss, cross_entropy_error, not as a loss of its own.
   const lossOfIt = lossOfGradient(o, loss);
   if (lossOfIt) {
-    (await loadPanel()).GradcheckPanel.show(context, diagnostics, { uri: document.uri, functionName: qualifiedName(lossOfIt), gradientName: qualifiedName(loss) });
+    (await loadPanel()).GradcheckPanel.show(context, diagnostics, {
+      uri: document.uri,
+      functionName: qualifiedName(lossOfIt),
+      gradientName: qualifiedName(loss),
+    });
     return;
   }
   // Its gradient by name (f_grad, grad_f, fGrad, a backward method, ...) or chosen here; none is fine.
@@ -78,13 +123,25 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
   let gradientName: string | null | undefined;
   // In a notebook cell the gradient may be in another cell: look in the cells the check runs.
   const scope = notebookOutline(document, qualifiedName(loss)) ?? o;
-  const scopeLoss = scope === o ? loss : findFunction(scope, qualifiedName(loss)) ?? loss;
-  const lossText = document.getText().split('\n').slice(loss.line - 1, loss.endLine).join('\n');
-  const returnsItsGradient = language === 'python' ? (returnNames(lossText)?.length ?? 0) >= 2 : returnsGradient(lossText);
+  const scopeLoss = scope === o ? loss : (findFunction(scope, qualifiedName(loss)) ?? loss);
+  const lossText = document
+    .getText()
+    .split('\n')
+    .slice(loss.line - 1, loss.endLine)
+    .join('\n');
+  const returnsItsGradient =
+    language === 'python' ? (returnNames(lossText)?.length ?? 0) >= 2 : returnsGradient(lossText);
   if (!conventionalGradient(scope, scopeLoss) && !returnsItsGradient) {
-    const others = scope.functions.filter((f) => f !== scopeLoss).map((f) => ({ label: qualifiedName(f), description: `(${f.params.join(', ')})`, name: qualifiedName(f) as string | null }));
+    const others = scope.functions
+      .filter((f) => f !== scopeLoss)
+      .map((f) => ({
+        label: qualifiedName(f),
+        description: `(${f.params.join(', ')})`,
+        name: qualifiedName(f) as string | null,
+      }));
     // Functions of the JavaScript/TypeScript files beside it, as ./grad.ts:name.
-    for (const f of await functionsBeside(document.uri.fsPath)) others.push({ label: f.ref, description: `(${f.params.join(', ')})`, name: f.ref });
+    for (const f of await functionsBeside(document.uri.fsPath))
+      others.push({ label: f.ref, description: `(${f.params.join(', ')})`, name: f.ref });
     if (others.length) {
       const none = { label: vscode.l10n.t('(none: numerical gradient only)'), name: null as string | null };
       const pick = await vscode.window.showQuickPick([none, ...others], {
@@ -93,5 +150,9 @@ async function checkGradient(context: vscode.ExtensionContext, diagnostics: vsco
       gradientName = pick ? pick.name : null;
     } else gradientName = null;
   }
-  (await loadPanel()).GradcheckPanel.show(context, diagnostics, { uri: document.uri, functionName: qualifiedName(loss), gradientName });
+  (await loadPanel()).GradcheckPanel.show(context, diagnostics, {
+    uri: document.uri,
+    functionName: qualifiedName(loss),
+    gradientName,
+  });
 }

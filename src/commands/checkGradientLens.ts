@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { FunctionInfo, Language, Outline, languageOf, lossOfGradient, outline, qualifiedName } from '../gradcheck/functions';
+import {
+  FunctionInfo,
+  Language,
+  Outline,
+  languageOf,
+  lossOfGradient,
+  outline,
+  qualifiedName,
+} from '../gradcheck/functions';
 
 /** The languages a gradient can be checked in, as VS Code names them. */
 export const GRADCHECK_LANGUAGES: readonly Language[] = ['python', 'javascript', 'typescript'];
@@ -26,7 +34,8 @@ export class CheckGradientLensProvider implements vscode.CodeLensProvider {
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!vscode.workspace.isTrusted) return [];
-    if (!vscode.workspace.getConfiguration('gradientLab', document.uri).get<boolean>('checkGradient.codeLens', true)) return [];
+    if (!vscode.workspace.getConfiguration('gradientLab', document.uri).get<boolean>('checkGradient.codeLens', true))
+      return [];
     const language = gradcheckLanguage(document);
     if (!language) return [];
     const title = vscode.l10n.t('Check gradient');
@@ -41,9 +50,19 @@ export class CheckGradientLensProvider implements vscode.CodeLensProvider {
       const loss = lossOfGradient(o, f);
       if (loss) {
         const name = qualifiedName(loss);
-        return new vscode.CodeLens(range, { title: vscode.l10n.t('Gradient of {0} · check', name), command: 'gradientLab.checkGradient', arguments: [document.uri, name], tooltip: vscode.l10n.t('Compare {0} and its gradient with the numerical gradient', name) });
+        return new vscode.CodeLens(range, {
+          title: vscode.l10n.t('Gradient of {0} · check', name),
+          command: 'gradientLab.checkGradient',
+          arguments: [document.uri, name],
+          tooltip: vscode.l10n.t('Compare {0} and its gradient with the numerical gradient', name),
+        });
       }
-      return new vscode.CodeLens(range, { title, command: 'gradientLab.checkGradient', arguments: [document.uri, qualifiedName(f)], tooltip: vscode.l10n.t('Compare {0} and its gradient with the numerical gradient', qualifiedName(f)) });
+      return new vscode.CodeLens(range, {
+        title,
+        command: 'gradientLab.checkGradient',
+        arguments: [document.uri, qualifiedName(f)],
+        tooltip: vscode.l10n.t('Compare {0} and its gradient with the numerical gradient', qualifiedName(f)),
+      });
     });
   }
 

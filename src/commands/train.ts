@@ -20,6 +20,8 @@ export function registerTrain(context: vscode.ExtensionContext): void {
   registerCheckNetworkGradients(context);
   // A trained run's weights as a notebook cell (loaded on first use).
   context.subscriptions.push(
-    vscode.commands.registerCommand('gradientLab.paramsToNotebook', async (runId?: unknown) => (await import('./paramsToNotebookCommand')).paramsToNotebook(context, runId)),
+    vscode.commands.registerCommand('gradientLab.paramsToNotebook', async (runId?: unknown) =>
+      (await import('./paramsToNotebookCommand')).paramsToNotebook(context, runId),
+    ),
   );
 }

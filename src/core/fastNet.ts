@@ -167,7 +167,10 @@ export class FastTwoLayerNet implements TrainableNetwork {
 
   lossOn(set: LabeledImages, indices: Int32Array): number {
     const { y } = this.forwardRows(set, indices);
-    return crossEntropyErrorLabels(y, Array.from(indices, (i) => set.labels[i]));
+    return crossEntropyErrorLabels(
+      y,
+      Array.from(indices, (i) => set.labels[i]),
+    );
   }
 
   exportParams(): TwoLayerParams {
@@ -198,7 +201,8 @@ export class FastTwoLayerNet implements TrainableNetwork {
   private rowTable(set: LabeledImages): number {
     const known = this.rowTables.get(set);
     if (known !== undefined) return known;
-    if (set.size !== this.shape.inputSize) throw new Error(`the images have ${set.size} pixels but the network has ${this.shape.inputSize} inputs`);
+    if (set.size !== this.shape.inputSize)
+      throw new Error(`the images have ${set.size} pixels but the network has ${this.shape.inputSize} inputs`);
     const sparse = sparseImages(set);
     const nonZero = sparse.rowStart[sparse.count];
     const table = this.allocate((sparse.count + 1) * 4);
@@ -220,7 +224,13 @@ export class FastTwoLayerNet implements TrainableNetwork {
       const { hp, cp } = this.layout;
       const n = Math.max(rows, EVAL_CHUNK);
       // Earlier scratch is abandoned: it happens once per larger batch size.
-      this.scratch = { rows: n, batch: this.allocate(n * 4), z1: this.allocate(n * hp * 4), a2: this.allocate(n * cp * 4), dz1: this.allocate(n * hp * 4) };
+      this.scratch = {
+        rows: n,
+        batch: this.allocate(n * 4),
+        z1: this.allocate(n * hp * 4),
+        a2: this.allocate(n * cp * 4),
+        dz1: this.allocate(n * hp * 4),
+      };
     }
     return this.scratch;
   }

@@ -203,5 +203,5 @@ class ChangedRows {
 
 /** e^u for |u| < SERIES_LIMIT: 1 + u + u²/2 + u³/6 + u⁴/24. */
 function expSeries(u: number): number {
-  return 1 + u * (1 + (u / 2) * (1 + (u / 3) * (1 + (u / 4))));
+  return 1 + u * (1 + (u / 2) * (1 + (u / 3) * (1 + u / 4)));
 }

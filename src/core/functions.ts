@@ -22,7 +22,7 @@ export function softmax(a: Matrix): Matrix {
     let max = -Infinity;
     for (let j = 0; j < a.cols; j++) max = Math.max(max, a.data[o + j]);
     let sum = 0;
-    for (let j = 0; j < a.cols; j++) sum += (y.data[o + j] = Math.exp(a.data[o + j] - max));
+    for (let j = 0; j < a.cols; j++) sum += y.data[o + j] = Math.exp(a.data[o + j] - max);
     for (let j = 0; j < a.cols; j++) y.data[o + j] /= sum;
   }
   return y;
@@ -49,7 +49,8 @@ export function crossEntropyError(y: ArrayLike<number>, t: ArrayLike<number>): n
 
 /** Batch cross entropy, one-hot t (N×C): −Σ t·log(y+δ) / N. */
 export function crossEntropyErrorBatch(y: Matrix, t: Matrix, delta = DELTA): number {
-  if (y.rows !== t.rows || y.cols !== t.cols) throw new Error(`crossEntropyErrorBatch: y is (${y.rows},${y.cols}) but t is (${t.rows},${t.cols})`);
+  if (y.rows !== t.rows || y.cols !== t.cols)
+    throw new Error(`crossEntropyErrorBatch: y is (${y.rows},${y.cols}) but t is (${t.rows},${t.cols})`);
   let e = 0;
   for (let i = 0; i < y.data.length; i++) if (t.data[i] !== 0) e -= t.data[i] * Math.log(y.data[i] + delta);
   return e / y.rows;
@@ -57,7 +58,8 @@ export function crossEntropyErrorBatch(y: Matrix, t: Matrix, delta = DELTA): num
 
 /** Batch cross entropy, labels t (N,): −Σ log(y[arange(N), t] + δ) / N. */
 export function crossEntropyErrorLabels(y: Matrix, labels: ArrayLike<number>): number {
-  if (labels.length !== y.rows) throw new Error(`crossEntropyErrorLabels: ${y.rows} rows of y but ${labels.length} labels`);
+  if (labels.length !== y.rows)
+    throw new Error(`crossEntropyErrorLabels: ${y.rows} rows of y but ${labels.length} labels`);
   let e = 0;
   for (let i = 0; i < y.rows; i++) e -= Math.log(y.data[i * y.cols + labels[i]] + DELTA);
   return e / y.rows;

@@ -73,8 +73,16 @@ export function histogram(values: ArrayLike<number>, bins = 24): Histogram {
 }
 
 /** Histograms of every group's weights and gradients. */
-export function groupHistograms(params: TwoLayerParams, grad: TwoLayerParams, bins = 24): { name: ParamName; weights: Histogram; grads: Histogram }[] {
-  return PARAM_NAMES.map((name) => ({ name, weights: histogram(paramData(params, name), bins), grads: histogram(paramData(grad, name), bins) }));
+export function groupHistograms(
+  params: TwoLayerParams,
+  grad: TwoLayerParams,
+  bins = 24,
+): { name: ParamName; weights: Histogram; grads: Histogram }[] {
+  return PARAM_NAMES.map((name) => ({
+    name,
+    weights: histogram(paramData(params, name), bins),
+    grads: histogram(paramData(grad, name), bins),
+  }));
 }
 
 /** |a − b| / (|a| + |b|), 0 when both are 0: the symmetric relative error gradient checks use. */

@@ -85,8 +85,23 @@ function pushExp(f: FunctionBuilder, x: string): void {
   const n = f.local('exp_n', 'v128');
   const MAGIC = 8388608 + 127;
   f.get(x).f32x4(-87).op('f32x4.pmax').f32x4(87).op('f32x4.pmin').set(x);
-  f.get(x).f32x4(Math.LOG2E).op('f32x4.mul').f32x4(MAGIC).op('f32x4.add').tee(biased).f32x4(MAGIC).op('f32x4.sub').set(n);
-  f.get(x).get(n).f32x4(0.693359375).op('f32x4.mul', 'f32x4.sub').get(n).f32x4(-2.12194440e-4).op('f32x4.mul', 'f32x4.sub').set(x);
+  f.get(x)
+    .f32x4(Math.LOG2E)
+    .op('f32x4.mul')
+    .f32x4(MAGIC)
+    .op('f32x4.add')
+    .tee(biased)
+    .f32x4(MAGIC)
+    .op('f32x4.sub')
+    .set(n);
+  f.get(x)
+    .get(n)
+    .f32x4(0.693359375)
+    .op('f32x4.mul', 'f32x4.sub')
+    .get(n)
+    .f32x4(-2.1219444e-4)
+    .op('f32x4.mul', 'f32x4.sub')
+    .set(x);
   f.f32x4(1.98756915e-4);
   for (const c of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) {
     f.get(x).op('f32x4.mul').f32x4(c).op('f32x4.add');
@@ -114,7 +129,12 @@ function loadRow(f: FunctionBuilder, rowTable: string, batch: string, i: string)
 }
 
 function hiddenKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
-  const f = new FunctionBuilder('hidden', [['rowTable', 'i32'], ['batch', 'i32'], ['n', 'i32'], ['z1', 'i32']]);
+  const f = new FunctionBuilder('hidden', [
+    ['rowTable', 'i32'],
+    ['batch', 'i32'],
+    ['n', 'i32'],
+    ['z1', 'i32'],
+  ]);
   const hv = L.hp / 4;
   const padded = L.hp !== shape.hiddenSize;
   const lanes = shape.hiddenSize % 4;
@@ -126,13 +146,21 @@ function hiddenKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
     for (const [first, count] of tiles(hv)) {
       const acc = (v: number) => f.local(`acc${v - first}`, 'v128');
       // a1 = b1 + Σ_k x_k·W1[k]  over the non-zero pixels k of the row
-      for (let v = first; v < first + count; v++) f.i32(0).mem('v128.load', L.b1 + 16 * v).set(acc(v));
+      for (let v = first; v < first + count; v++)
+        f.i32(0)
+          .mem('v128.load', L.b1 + 16 * v)
+          .set(acc(v));
       f.for('p', 'p0', 'pEnd', 8, () => {
         f.get('p').mem('v128.load32_splat', 4).set('x');
         f.local('w', 'i32');
         f.get('p').mem('i32.load').set('w');
         for (let v = first; v < first + count; v++) {
-          f.get(acc(v)).get('x').get('w').mem('v128.load', 16 * v).op('f32x4.mul', 'f32x4.add').set(acc(v));
+          f.get(acc(v))
+            .get('x')
+            .get('w')
+            .mem('v128.load', 16 * v)
+            .op('f32x4.mul', 'f32x4.add')
+            .set(acc(v));
         }
       });
       // z1 = sigmoid(a1), the padding kept at 0
@@ -155,7 +183,11 @@ function pushLaneSum(f: FunctionBuilder, tmp: string): void {
 }
 
 function outputKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
-  const f = new FunctionBuilder('output', [['z1', 'i32'], ['n', 'i32'], ['a2', 'i32']]);
+  const f = new FunctionBuilder('output', [
+    ['z1', 'i32'],
+    ['n', 'i32'],
+    ['a2', 'i32'],
+  ]);
   const hv = L.hp / 4;
   const chains = Math.min(4, hv);
   f.local('zRow', 'i32');
@@ -169,7 +201,11 @@ function outputKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
       for (let v = 0; v < hv; v++) {
         const part = f.local(`part${v % chains}`, 'v128');
         if (v >= chains) f.get(part);
-        f.get('zRow').mem('v128.load', 16 * v).i32(0).mem('v128.load', L.W2T + (c * L.hp + 4 * v) * 4).op('f32x4.mul');
+        f.get('zRow')
+          .mem('v128.load', 16 * v)
+          .i32(0)
+          .mem('v128.load', L.W2T + (c * L.hp + 4 * v) * 4)
+          .op('f32x4.mul');
         if (v >= chains) f.op('f32x4.add');
         f.set(part);
       }
@@ -177,7 +213,9 @@ function outputKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
       f.get('part0');
       for (let k = 1; k < chains; k++) f.get(`part${k}`).op('f32x4.add');
       pushLaneSum(f, 'sum');
-      f.i32(0).mem('f32.load', L.b2 + 4 * c).op('f32.add');
+      f.i32(0)
+        .mem('f32.load', L.b2 + 4 * c)
+        .op('f32.add');
       f.mem('f32.store', 4 * c);
     }
   });
@@ -185,7 +223,10 @@ function outputKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
 }
 
 function softmaxKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
-  const f = new FunctionBuilder('softmax', [['a2', 'i32'], ['n', 'i32']]);
+  const f = new FunctionBuilder('softmax', [
+    ['a2', 'i32'],
+    ['n', 'i32'],
+  ]);
   const cv = L.cp / 4;
   const lanes = shape.outputSize % 4;
   f.local('row', 'i32');
@@ -196,13 +237,20 @@ function softmaxKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
     address(f, 'a2', 'i', L.cp * 4).set('row');
     // the row's max, in every lane
     f.get('row').mem('f32.load');
-    for (let c = 1; c < shape.outputSize; c++) f.get('row').mem('f32.load', 4 * c).op('f32.max');
+    for (let c = 1; c < shape.outputSize; c++)
+      f.get('row')
+        .mem('f32.load', 4 * c)
+        .op('f32.max');
     f.op('f32x4.splat').set('max');
     // e = exp(a2 − max), the padding set to 0; total = Σ e
     f.f32x4(0).set('total');
     for (let v = 0; v < cv; v++) {
       const e = f.local(`e${v}`, 'v128');
-      f.get('row').mem('v128.load', 16 * v).get('max').op('f32x4.sub').set(e);
+      f.get('row')
+        .mem('v128.load', 16 * v)
+        .get('max')
+        .op('f32x4.sub')
+        .set(e);
       pushExp(f, e);
       if (lanes !== 0 && v === cv - 1) f.i32x4(laneMask(lanes)).op('v128.and');
       f.tee(e).get('total').op('f32x4.add').set('total');
@@ -210,7 +258,12 @@ function softmaxKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
     f.get('total');
     pushLaneSum(f, 'sum');
     f.op('f32x4.splat').set('total');
-    for (let v = 0; v < cv; v++) f.get('row').get(`e${v}`).get('total').op('f32x4.div').mem('v128.store', 16 * v);
+    for (let v = 0; v < cv; v++)
+      f.get('row')
+        .get(`e${v}`)
+        .get('total')
+        .op('f32x4.div')
+        .mem('v128.store', 16 * v);
   });
   return f;
 }
@@ -222,12 +275,23 @@ function laneMask(lanes: number): [number, number, number, number] {
 
 export function buildKernelModule(shape: NetShape): Uint8Array<ArrayBuffer> {
   const L = kernelLayout(shape);
-  return assembleModule([hiddenKernel(shape, L), outputKernel(shape, L), softmaxKernel(shape, L), backwardKernel(shape, L)]);
+  return assembleModule([
+    hiddenKernel(shape, L),
+    outputKernel(shape, L),
+    softmaxKernel(shape, L),
+    backwardKernel(shape, L),
+  ]);
 }
 
 function backwardKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
   const f = new FunctionBuilder('backward', [
-    ['rowTable', 'i32'], ['batch', 'i32'], ['n', 'i32'], ['z1', 'i32'], ['dy', 'i32'], ['dz1', 'i32'], ['lr', 'f32'],
+    ['rowTable', 'i32'],
+    ['batch', 'i32'],
+    ['n', 'i32'],
+    ['z1', 'i32'],
+    ['dy', 'i32'],
+    ['dz1', 'i32'],
+    ['lr', 'f32'],
   ]);
   const hv = L.hp / 4;
   const C = shape.outputSize;
@@ -247,14 +311,27 @@ function backwardKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
     for (const [first, count] of tiles(hv)) {
       for (let v = 0; v < count; v++) f.f32x4(0).set(acc(v));
       for (let c = 0; c < C; c++) {
-        f.get('dyRow').mem('v128.load32_splat', 4 * c).set('s');
+        f.get('dyRow')
+          .mem('v128.load32_splat', 4 * c)
+          .set('s');
         for (let v = 0; v < count; v++) {
-          f.get(acc(v)).get('s').i32(0).mem('v128.load', L.W2T + (c * L.hp + 4 * (first + v)) * 4).op('f32x4.mul', 'f32x4.add').set(acc(v));
+          f.get(acc(v))
+            .get('s')
+            .i32(0)
+            .mem('v128.load', L.W2T + (c * L.hp + 4 * (first + v)) * 4)
+            .op('f32x4.mul', 'f32x4.add')
+            .set(acc(v));
         }
       }
       for (let v = 0; v < count; v++) {
         const at = 16 * (first + v);
-        f.get('dzRow').get('zRow').mem('v128.load', at).f32x4(1).get('zRow').mem('v128.load', at).op('f32x4.sub', 'f32x4.mul');
+        f.get('dzRow')
+          .get('zRow')
+          .mem('v128.load', at)
+          .f32x4(1)
+          .get('zRow')
+          .mem('v128.load', at)
+          .op('f32x4.sub', 'f32x4.mul');
         f.get(acc(v)).op('f32x4.mul').mem('v128.store', at);
       }
     }
@@ -265,10 +342,17 @@ function backwardKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
     for (const [first, count] of tiles(hv)) {
       for (let v = 0; v < count; v++) f.f32x4(0).set(acc(v));
       f.for('i', 0, 'n', 1, () => {
-        address(f, 'dy', 'i', L.cp * 4).mem('v128.load32_splat', 4 * c).set('s');
+        address(f, 'dy', 'i', L.cp * 4)
+          .mem('v128.load32_splat', 4 * c)
+          .set('s');
         address(f, 'z1', 'i', L.hp * 4).set('zRow');
         for (let v = 0; v < count; v++) {
-          f.get(acc(v)).get('s').get('zRow').mem('v128.load', 16 * (first + v)).op('f32x4.mul', 'f32x4.add').set(acc(v));
+          f.get(acc(v))
+            .get('s')
+            .get('zRow')
+            .mem('v128.load', 16 * (first + v))
+            .op('f32x4.mul', 'f32x4.add')
+            .set(acc(v));
         }
       });
       for (let v = 0; v < count; v++) {
@@ -279,12 +363,20 @@ function backwardKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
   }
 
   // b −= lr·Σ_i d[i]  for b2 (d = dy) and b1 (d = dz1)
-  for (const [bias, rows, width] of [[L.b2, 'dy', L.cp], [L.b1, 'dz1', L.hp]] as const) {
+  for (const [bias, rows, width] of [
+    [L.b2, 'dy', L.cp],
+    [L.b1, 'dz1', L.hp],
+  ] as const) {
     for (const [first, count] of tiles(width / 4)) {
       for (let v = 0; v < count; v++) f.f32x4(0).set(acc(v));
       f.for('i', 0, 'n', 1, () => {
         address(f, rows, 'i', width * 4).set('zRow');
-        for (let v = 0; v < count; v++) f.get(acc(v)).get('zRow').mem('v128.load', 16 * (first + v)).op('f32x4.add').set(acc(v));
+        for (let v = 0; v < count; v++)
+          f.get(acc(v))
+            .get('zRow')
+            .mem('v128.load', 16 * (first + v))
+            .op('f32x4.add')
+            .set(acc(v));
       });
       for (let v = 0; v < count; v++) {
         const at = bias + 16 * (first + v);
@@ -298,13 +390,24 @@ function backwardKernel(shape: NetShape, L: KernelLayout): FunctionBuilder {
     loadRow(f, 'rowTable', 'batch', 'i');
     address(f, 'dz1', 'i', L.hp * 4).set('dzRow');
     for (const [first, count] of tiles(hv)) {
-      for (let v = 0; v < count; v++) f.get('dzRow').mem('v128.load', 16 * (first + v)).get('step').op('f32x4.mul').set(acc(v));
+      for (let v = 0; v < count; v++)
+        f.get('dzRow')
+          .mem('v128.load', 16 * (first + v))
+          .get('step')
+          .op('f32x4.mul')
+          .set(acc(v));
       f.for('p', 'p0', 'pEnd', 8, () => {
         f.get('p').mem('v128.load32_splat', 4).set('s');
         f.local('w', 'i32');
         f.get('p').mem('i32.load').set('w');
         for (let v = 0; v < count; v++) {
-          f.get('w').get('w').mem('v128.load', 16 * (first + v)).get('s').get(acc(v)).op('f32x4.mul', 'f32x4.add').mem('v128.store', 16 * (first + v));
+          f.get('w')
+            .get('w')
+            .mem('v128.load', 16 * (first + v))
+            .get('s')
+            .get(acc(v))
+            .op('f32x4.mul', 'f32x4.add')
+            .mem('v128.store', 16 * (first + v));
         }
       });
     }

@@ -44,7 +44,11 @@ export function finderRate(i: number, n: number, from: number, to: number): numb
   return n <= 1 ? from : from * (to / from) ** (i / (n - 1));
 }
 
-export function findLearningRate(net: TrainableNetwork, train: LabeledImages, options: Partial<LrFinderOptions> = {}): LrFinderResult {
+export function findLearningRate(
+  net: TrainableNetwork,
+  train: LabeledImages,
+  options: Partial<LrFinderOptions> = {},
+): LrFinderResult {
   const o = { ...LR_FINDER_DEFAULTS, ...options };
   const rng = new Random(o.seed ^ 0x5eed);
   const batch = new Int32Array(Math.min(o.batchSize, train.count));

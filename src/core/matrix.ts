@@ -41,7 +41,8 @@ export function dot(a: Matrix, b: Matrix, bias?: Float64Array): Matrix {
 
 /** aᵀ·b without building aᵀ. */
 export function dotTransA(a: Matrix, b: Matrix): Matrix {
-  if (a.rows !== b.rows) throw new Error(`dotTransA: shapes (${a.rows},${a.cols})ᵀ and (${b.rows},${b.cols}) not aligned`);
+  if (a.rows !== b.rows)
+    throw new Error(`dotTransA: shapes (${a.rows},${a.cols})ᵀ and (${b.rows},${b.cols}) not aligned`);
   const out = zeros(a.cols, b.cols);
   const n = b.cols;
   for (let r = 0; r < a.rows; r++) {
@@ -56,7 +57,8 @@ export function dotTransA(a: Matrix, b: Matrix): Matrix {
 
 /** a·bᵀ without building bᵀ. */
 export function dotTransB(a: Matrix, b: Matrix): Matrix {
-  if (a.cols !== b.cols) throw new Error(`dotTransB: shapes (${a.rows},${a.cols}) and (${b.rows},${b.cols})ᵀ not aligned`);
+  if (a.cols !== b.cols)
+    throw new Error(`dotTransB: shapes (${a.rows},${a.cols}) and (${b.rows},${b.cols})ᵀ not aligned`);
   const out = zeros(a.rows, b.rows);
   for (let i = 0; i < a.rows; i++) {
     for (let j = 0; j < b.rows; j++) {

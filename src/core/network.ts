@@ -11,7 +11,11 @@ export type EngineName = 'reference' | 'fast';
 export const ENGINES: readonly EngineName[] = ['reference', 'fast'];
 export const DEFAULT_ENGINE: EngineName = 'fast';
 
-export function createNetwork(engine: EngineName, shape: NetShape, config: Pick<TrainConfig, 'weightInitStd' | 'seed'>): TrainableNetwork {
+export function createNetwork(
+  engine: EngineName,
+  shape: NetShape,
+  config: Pick<TrainConfig, 'weightInitStd' | 'seed'>,
+): TrainableNetwork {
   const rng = new Random(config.seed);
   switch (engine) {
     case 'reference':

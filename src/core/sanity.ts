@@ -46,5 +46,9 @@ export function firstImages(set: LabeledImages, count: number): LabeledImages {
 /** The dataset with its training set cut to the first `count` images (the test set unchanged). */
 export function withTrainImages(data: Dataset, count: number): Dataset {
   if (count >= data.train.count) return data;
-  return { ...data, name: `${data.name}, first ${Math.min(count, data.train.count)} training images`, train: firstImages(data.train, count) };
+  return {
+    ...data,
+    name: `${data.name}, first ${Math.min(count, data.train.count)} training images`,
+    train: firstImages(data.train, count),
+  };
 }

@@ -138,7 +138,8 @@ export class Trainer {
 
   /** From the next iteration on, train with `learningRate` (while running or paused); the change is recorded. */
   setLearningRate(learningRate: number): void {
-    if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`a learning rate must be a positive number, not ${learningRate}`);
+    if (!(learningRate > 0) || !Number.isFinite(learningRate))
+      throw new Error(`a learning rate must be a positive number, not ${learningRate}`);
     if (learningRate === this.learningRate) return;
     this.learningRate = learningRate;
     const iter = this.iter + 1;

@@ -179,7 +179,11 @@ export class FunctionBuilder {
   }
 
   signature(): number[] {
-    return [0x60, ...vector(this.params.map(([, t]) => [TYPE_CODE[t]])), ...vector(this.result ? [[TYPE_CODE[this.result]]] : [])];
+    return [
+      0x60,
+      ...vector(this.params.map(([, t]) => [TYPE_CODE[t]])),
+      ...vector(this.result ? [[TYPE_CODE[this.result]]] : []),
+    ];
   }
 }
 
@@ -192,6 +196,13 @@ export function assembleModule(functions: FunctionBuilder[]): Uint8Array<ArrayBu
   const exports = vector(functions.map((f, i) => concat([name(f.name), [0x00], uleb(i)])));
   const code = vector(functions.map((f) => f.encode()));
   return Uint8Array.from(
-    concat([[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], section(1, types), section(2, imports), section(3, funcs), section(7, exports), section(10, code)]),
+    concat([
+      [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      section(1, types),
+      section(2, imports),
+      section(3, funcs),
+      section(7, exports),
+      section(10, code),
+    ]),
   );
 }

@@ -44,7 +44,10 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
       raw = gunzipSync(bytes, { maxOutputLength: promised.header + promised.size + 1 });
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-        throw new IdxError(file, `inflates to more than the ${promised.header + promised.size} bytes its header promises (${promised.dims.join('×')}); the file is damaged or not an idx file`);
+        throw new IdxError(
+          file,
+          `inflates to more than the ${promised.header + promised.size} bytes its header promises (${promised.dims.join('×')}); the file is damaged or not an idx file`,
+        );
       }
       throw new IdxError(file, `the gzip data is damaged (${errorMessage(e)}); download the file again`);
     }
@@ -52,43 +55,67 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   if (raw.length < 4) throw new IdxError(file, `too short to be an idx file (${raw.length} bytes)`);
   if (raw[0] !== 0 || raw[1] !== 0 || raw[2] !== UBYTE) {
     const magic = Array.from(raw.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
-    throw new IdxError(file, `bad magic number 0x${magic}: expected 0x000008NN (unsigned bytes, NN dimensions); is this an idx file?`);
+    throw new IdxError(
+      file,
+      `bad magic number 0x${magic}: expected 0x000008NN (unsigned bytes, NN dimensions); is this an idx file?`,
+    );
   }
   const ndim = raw[3];
   if (ndim < 1 || ndim > 4) throw new IdxError(file, `bad magic number: ${ndim} dimensions (expected 1 to 4)`);
   const header = 4 + 4 * ndim;
-  if (raw.length < header) throw new IdxError(file, `truncated header: ${raw.length} bytes, expected at least ${header}`);
+  if (raw.length < header)
+    throw new IdxError(file, `truncated header: ${raw.length} bytes, expected at least ${header}`);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const dims: number[] = [];
   for (let d = 0; d < ndim; d++) dims.push(view.getUint32(4 + 4 * d, false));
   const expected = dims.reduce((a, b) => a * b, 1);
-  if (expected > IDX_MAX_DATA_BYTES) throw new IdxError(file, `the header promises ${dims.join('×')} = ${expected} bytes, more than the ${IDX_MAX_DATA_BYTES / 1048576} MiB an idx file may hold here`);
+  if (expected > IDX_MAX_DATA_BYTES)
+    throw new IdxError(
+      file,
+      `the header promises ${dims.join('×')} = ${expected} bytes, more than the ${IDX_MAX_DATA_BYTES / 1048576} MiB an idx file may hold here`,
+    );
   const actual = raw.length - header;
   if (actual < expected) {
-    throw new IdxError(file, `truncated: the header promises ${expected} bytes of data (${dims.join('×')}) but the file has ${actual}; download it again`);
+    throw new IdxError(
+      file,
+      `truncated: the header promises ${expected} bytes of data (${dims.join('×')}) but the file has ${actual}; download it again`,
+    );
   }
-  if (actual > expected) throw new IdxError(file, `${actual - expected} unexpected bytes after the ${dims.join('×')} data`);
+  if (actual > expected)
+    throw new IdxError(file, `${actual - expected} unexpected bytes after the ${dims.join('×')} data`);
   return { dims, data: raw.subarray(header, header + expected) };
 }
 
 /** A gzip file's idx header from its first inflated bytes; `complete` when those are the whole file. */
-function readHeader(head: Uint8Array, file: string, complete: boolean): { dims: number[]; header: number; size: number } {
+function readHeader(
+  head: Uint8Array,
+  file: string,
+  complete: boolean,
+): { dims: number[]; header: number; size: number } {
   if (head.length < 4) {
     if (complete) throw new IdxError(file, `too short to be an idx file (${head.length} bytes)`);
     throw new IdxError(file, 'the gzip data does not start like an idx file; download the file again');
   }
   if (head[0] !== 0 || head[1] !== 0 || head[2] !== UBYTE) {
     const magic = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
-    throw new IdxError(file, `bad magic number 0x${magic}: expected 0x000008NN (unsigned bytes, NN dimensions); is this an idx file?`);
+    throw new IdxError(
+      file,
+      `bad magic number 0x${magic}: expected 0x000008NN (unsigned bytes, NN dimensions); is this an idx file?`,
+    );
   }
   const ndim = head[3];
   if (ndim < 1 || ndim > 4) throw new IdxError(file, `bad magic number: ${ndim} dimensions (expected 1 to 4)`);
   const header = 4 + 4 * ndim;
-  if (head.length < header) throw new IdxError(file, `truncated header: ${head.length} bytes, expected at least ${header}`);
+  if (head.length < header)
+    throw new IdxError(file, `truncated header: ${head.length} bytes, expected at least ${header}`);
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const dims: number[] = [];
   for (let d = 0; d < ndim; d++) dims.push(view.getUint32(4 + 4 * d, false));
   const size = dims.reduce((a, b) => a * b, 1);
-  if (size > IDX_MAX_DATA_BYTES) throw new IdxError(file, `the header promises ${dims.join('×')} = ${size} bytes, more than the ${IDX_MAX_DATA_BYTES / 1048576} MiB an idx file may hold here`);
+  if (size > IDX_MAX_DATA_BYTES)
+    throw new IdxError(
+      file,
+      `the header promises ${dims.join('×')} = ${size} bytes, more than the ${IDX_MAX_DATA_BYTES / 1048576} MiB an idx file may hold here`,
+    );
   return { dims, header, size };
 }

@@ -37,26 +37,44 @@ function readChecked(path: string, name: string, expectedSha?: string): Uint8Arr
   if (expectedSha) {
     const got = sha256(bytes);
     if (got !== expectedSha) {
-      throw new IdxError(name, `checksum mismatch (SHA-256 ${got.slice(0, 12)}…, expected ${expectedSha.slice(0, 12)}…): the bundled file is damaged; reinstall the extension`);
+      throw new IdxError(
+        name,
+        `checksum mismatch (SHA-256 ${got.slice(0, 12)}…, expected ${expectedSha.slice(0, 12)}…): the bundled file is damaged; reinstall the extension`,
+      );
     }
   }
   return bytes;
 }
 
 /** Pairs an images file with its labels file into one split, checking that they agree. */
-export function loadSplit(imagesBytes: Uint8Array, labelsBytes: Uint8Array, imagesName: string, labelsName: string): LabeledImages {
+export function loadSplit(
+  imagesBytes: Uint8Array,
+  labelsBytes: Uint8Array,
+  imagesName: string,
+  labelsName: string,
+): LabeledImages {
   const images = parseIdx(imagesBytes, imagesName);
   const labels = parseIdx(labelsBytes, labelsName);
-  if (images.dims.length !== 3) throw new IdxError(imagesName, `expected images (3 dimensions: count×rows×cols), found ${images.dims.length} dimension(s)`);
-  if (labels.dims.length !== 1) throw new IdxError(labelsName, `expected labels (1 dimension), found ${labels.dims.length} dimensions`);
+  if (images.dims.length !== 3)
+    throw new IdxError(
+      imagesName,
+      `expected images (3 dimensions: count×rows×cols), found ${images.dims.length} dimension(s)`,
+    );
+  if (labels.dims.length !== 1)
+    throw new IdxError(labelsName, `expected labels (1 dimension), found ${labels.dims.length} dimensions`);
   const [count, rows, cols] = images.dims;
-  if (count === 0) throw new IdxError(imagesName, 'holds no images (its header says 0): there is nothing to train or test on');
+  if (count === 0)
+    throw new IdxError(imagesName, 'holds no images (its header says 0): there is nothing to train or test on');
   if (rows * cols === 0) throw new IdxError(imagesName, `its images have ${rows}×${cols} = 0 pixels`);
   if (labels.dims[0] !== count) {
-    throw new IdxError(labelsName, `has ${labels.dims[0]} labels but ${imagesName} has ${count} images: the two files do not belong together`);
+    throw new IdxError(
+      labelsName,
+      `has ${labels.dims[0]} labels but ${imagesName} has ${count} images: the two files do not belong together`,
+    );
   }
   for (let i = 0; i < labels.data.length; i++) {
-    if (labels.data[i] > 9) throw new IdxError(labelsName, `label ${labels.data[i]} at position ${i} is not a digit class 0–9`);
+    if (labels.data[i] > 9)
+      throw new IdxError(labelsName, `label ${labels.data[i]} at position ${i} is not a digit class 0–9`);
   }
   return { count, size: rows * cols, images: images.data, labels: labels.data };
 }
@@ -94,7 +112,10 @@ export function loadFolder(dir: string): Dataset {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new IdxError(dir, fileProblem(e));
   }
   if (!isDir) {
-    throw new IdxError(dir, 'no such folder; give a folder holding train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz)');
+    throw new IdxError(
+      dir,
+      'no such folder; give a folder holding train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz)',
+    );
   }
   let names: string[];
   try {
@@ -104,16 +125,31 @@ export function loadFolder(dir: string): Dataset {
   }
   const find = (key: keyof typeof PATTERNS) => {
     const name = names.find((n) => PATTERNS[key].test(n));
-    if (!name) throw new IdxError(dir, `no ${key.replace(/([A-Z])/g, ' $1').toLowerCase()} file (expected a name like ${PATTERNS[key].source.replace(/[\^\\[\]]/g, '').replace('-.', '-')}…)`);
+    if (!name)
+      throw new IdxError(
+        dir,
+        `no ${key.replace(/([A-Z])/g, ' $1').toLowerCase()} file (expected a name like ${PATTERNS[key].source.replace(/[\^\\[\]]/g, '').replace('-.', '-')}…)`,
+      );
     return name;
   };
-  const n = { trainImages: find('trainImages'), trainLabels: find('trainLabels'), testImages: find('testImages'), testLabels: find('testLabels') };
+  const n = {
+    trainImages: find('trainImages'),
+    trainLabels: find('trainLabels'),
+    testImages: find('testImages'),
+    testLabels: find('testLabels'),
+  };
   const read = (name: string) => readChecked(join(abs, name), name);
   const train = loadSplit(read(n.trainImages), read(n.trainLabels), n.trainImages, n.trainLabels);
   const test = loadSplit(read(n.testImages), read(n.testLabels), n.testImages, n.testLabels);
-  if (train.size !== test.size) throw new IdxError(dir, `train images have ${train.size} pixels but test images ${test.size}`);
+  if (train.size !== test.size)
+    throw new IdxError(dir, `train images have ${train.size} pixels but test images ${test.size}`);
   const fashion = /fashion/i.test(abs);
-  return { name: `${fashion ? 'Fashion-MNIST' : 'idx folder'} (${abs}: ${train.count} train, ${test.count} test)`, classes: 10, train, test };
+  return {
+    name: `${fashion ? 'Fashion-MNIST' : 'idx folder'} (${abs}: ${train.count} train, ${test.count} test)`,
+    classes: 10,
+    train,
+    test,
+  };
 }
 
 /** The Debian package dataset-fashion-mnist installs here. */

@@ -37,7 +37,8 @@ export const NPZ_LIMITS = {
 /** One float64 array as .npy version 1.0, C order, header padded so the data starts on a 64-byte boundary. */
 export function encodeNpy(arr: NpyArray): Uint8Array {
   const size = arr.shape.reduce((a, b) => a * b, 1);
-  if (size !== arr.data.length) throw new Error(`encodeNpy: shape (${arr.shape.join(', ')}) holds ${size} values but data has ${arr.data.length}`);
+  if (size !== arr.data.length)
+    throw new Error(`encodeNpy: shape (${arr.shape.join(', ')}) holds ${size} values but data has ${arr.data.length}`);
   const shape = arr.shape.length === 1 ? `(${arr.shape[0]},)` : `(${arr.shape.join(', ')})`;
   let header = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shape}, }`;
   const pad = 64 - ((MAGIC.length + 4 + header.length + 1) % 64);
@@ -63,7 +64,8 @@ const DTYPES: Record<string, { bytes: number; read: (v: DataView, o: number, le:
 
 /** Reads a numeric .npy (float64/32, int64/32, uint8) as float64 in C order. */
 export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new NpzError(file, 'not a .npy array (the magic "\\x93NUMPY" is missing)');
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new NpzError(file, 'not a .npy array (the magic "\\x93NUMPY" is missing)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
@@ -72,14 +74,31 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
   const descr = /'descr':\s*'([<>|=])([a-z]\d+)'/.exec(header);
   const fortran = /'fortran_order':\s*(True|False)/.exec(header);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header);
-  if (!descr || !fortran || !shapeText) throw new NpzError(file, `unreadable .npy header ${JSON.stringify(header.trim())}`);
+  if (!descr || !fortran || !shapeText)
+    throw new NpzError(file, `unreadable .npy header ${JSON.stringify(header.trim())}`);
   const dtype = DTYPES[descr[2]];
-  if (!dtype) throw new NpzError(file, `dtype ${descr[1]}${descr[2]} is not supported: save the array as float64 (arr.astype(np.float64))`);
-  const shape = shapeText[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!dtype)
+    throw new NpzError(
+      file,
+      `dtype ${descr[1]}${descr[2]} is not supported: save the array as float64 (arr.astype(np.float64))`,
+    );
+  const shape = shapeText[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new NpzError(file, `unreadable shape (${shapeText[1]})`);
   const size = shape.reduce((a, b) => a * b, 1);
-  if (size > NPZ_LIMITS.elements) throw new NpzError(file, `shape (${shape.join(', ')}) holds ${size} values, more than the ${NPZ_LIMITS.elements} allowed`);
-  if (bytes.length - start < size * dtype.bytes) throw new NpzError(file, `truncated: shape (${shape.join(', ')}) needs ${size * dtype.bytes} bytes of data, the file has ${bytes.length - start}`);
+  if (size > NPZ_LIMITS.elements)
+    throw new NpzError(
+      file,
+      `shape (${shape.join(', ')}) holds ${size} values, more than the ${NPZ_LIMITS.elements} allowed`,
+    );
+  if (bytes.length - start < size * dtype.bytes)
+    throw new NpzError(
+      file,
+      `truncated: shape (${shape.join(', ')}) needs ${size * dtype.bytes} bytes of data, the file has ${bytes.length - start}`,
+    );
   const le = descr[1] !== '>';
   const data = new Float64Array(size);
   const dv = new DataView(bytes.buffer, bytes.byteOffset + start, size * dtype.bytes);
@@ -190,22 +209,32 @@ function readNpzUnchecked(bytes: Uint8Array, file: string): Record<string, NpyAr
       break;
     }
   }
-  if (eocd < 0) throw new NpzError(file, 'not an .npz file (no zip directory found); save it with np.savez(file, W1=..., b1=..., W2=..., b2=...)');
+  if (eocd < 0)
+    throw new NpzError(
+      file,
+      'not an .npz file (no zip directory found); save it with np.savez(file, W1=..., b1=..., W2=..., b2=...)',
+    );
   let count = view.getUint16(eocd + 10, true);
   let cdOffset = view.getUint32(eocd + 16, true);
   if (count === 0xffff || cdOffset === 0xffffffff) {
     const locator = eocd - 20;
-    if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50) throw new NpzError(file, 'damaged zip64 directory');
+    if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50)
+      throw new NpzError(file, 'damaged zip64 directory');
     const z = Number(view.getBigUint64(locator + 8, true));
     count = Number(view.getBigUint64(z + 32, true));
     cdOffset = Number(view.getBigUint64(z + 48, true));
   }
-  if (count > NPZ_LIMITS.members) throw new NpzError(file, `${count} members, more than the ${NPZ_LIMITS.members} an .npz of TwoLayerNet parameters has`);
+  if (count > NPZ_LIMITS.members)
+    throw new NpzError(
+      file,
+      `${count} members, more than the ${NPZ_LIMITS.members} an .npz of TwoLayerNet parameters has`,
+    );
   const out: Record<string, NpyArray> = {};
   let total = 0;
   let p = cdOffset;
   for (let n = 0; n < count; n++) {
-    if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50) throw new NpzError(file, 'damaged zip directory');
+    if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50)
+      throw new NpzError(file, 'damaged zip directory');
     const method = view.getUint16(p + 10, true);
     const crc = view.getUint32(p + 16, true);
     let csize = view.getUint32(p + 20, true);
@@ -230,11 +259,16 @@ function readNpzUnchecked(bytes: Uint8Array, file: string): Record<string, NpyAr
     }
     total += usize;
     if (usize > NPZ_LIMITS.memberBytes || total > NPZ_LIMITS.totalBytes) {
-      throw new NpzError(file, `${name} declares ${usize} bytes uncompressed, more than the ${NPZ_LIMITS.memberBytes / 1048576} MiB per array (${NPZ_LIMITS.totalBytes / 1048576} MiB in all) allowed`);
+      throw new NpzError(
+        file,
+        `${name} declares ${usize} bytes uncompressed, more than the ${NPZ_LIMITS.memberBytes / 1048576} MiB per array (${NPZ_LIMITS.totalBytes / 1048576} MiB in all) allowed`,
+      );
     }
-    if (local + 30 > bytes.length) throw new NpzError(file, 'damaged zip directory (a member starts past the end of the file)');
+    if (local + 30 > bytes.length)
+      throw new NpzError(file, 'damaged zip directory (a member starts past the end of the file)');
     const dataStart = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    if (dataStart + csize > bytes.length) throw new NpzError(file, `${name} is cut off (the file ends inside it); save the file again`);
+    if (dataStart + csize > bytes.length)
+      throw new NpzError(file, `${name} is cut off (the file ends inside it); save the file again`);
     const raw = bytes.subarray(dataStart, dataStart + csize);
     let data: Uint8Array;
     if (method === 0) data = raw;
@@ -243,10 +277,20 @@ function readNpzUnchecked(bytes: Uint8Array, file: string): Record<string, NpyAr
         data = inflateRawSync(raw, { maxOutputLength: Math.max(1, usize) });
       } catch (e) {
         const tooLarge = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError;
-        throw new NpzError(file, tooLarge ? `${name} inflates to more than the ${usize} bytes it declares; the file is damaged` : `${name} is damaged (${errorMessage(e)})`);
+        throw new NpzError(
+          file,
+          tooLarge
+            ? `${name} inflates to more than the ${usize} bytes it declares; the file is damaged`
+            : `${name} is damaged (${errorMessage(e)})`,
+        );
       }
-    } else throw new NpzError(file, `${name} uses zip compression method ${method}; save with np.savez or np.savez_compressed`);
-    if (data.length !== usize || crc32(data) !== crc) throw new NpzError(file, `${name} is damaged (size or CRC does not match); save the file again`);
+    } else
+      throw new NpzError(
+        file,
+        `${name} uses zip compression method ${method}; save with np.savez or np.savez_compressed`,
+      );
+    if (data.length !== usize || crc32(data) !== crc)
+      throw new NpzError(file, `${name} is damaged (size or CRC does not match); save the file again`);
     out[name.replace(/\.npy$/, '')] = decodeNpy(data, `${file}:${name}`);
     p += 46 + nameLen + extraLen + commentLen;
   }

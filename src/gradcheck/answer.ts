@@ -10,8 +10,19 @@ import type { ErrorKind, RunResult } from './types';
 export class AnswerError extends Error {}
 
 const ERROR_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
-  'syntax', 'exception', 'timeout', 'memory', 'no-python', 'no-numpy', 'not-found', 'not-scalar', 'bad-return', 'bad-input',
-  'ambiguous', 'unsupported', 'internal',
+  'syntax',
+  'exception',
+  'timeout',
+  'memory',
+  'no-python',
+  'no-numpy',
+  'not-found',
+  'not-scalar',
+  'bad-return',
+  'bad-input',
+  'ambiguous',
+  'unsupported',
+  'internal',
 ]);
 
 type Obj = Record<string, unknown>;
@@ -33,7 +44,8 @@ function numbers(v: unknown, path: string, nullable = false): number[] {
 function counts(v: unknown, path: string, below?: number): number[] {
   const a = numbers(v, path);
   for (let i = 0; i < a.length; i++) {
-    if (!Number.isInteger(a[i]) || a[i] < 0 || (below !== undefined && a[i] >= below)) fail(`${path}[${i}]`, `is not an index below ${below ?? '∞'}`);
+    if (!Number.isInteger(a[i]) || a[i] < 0 || (below !== undefined && a[i] >= below))
+      fail(`${path}[${i}]`, `is not an index below ${below ?? '∞'}`);
   }
   return a;
 }
@@ -49,9 +61,11 @@ function sameLength(a: unknown[], b: unknown[], pa: string, pb: string): void {
 
 function runError(e: unknown, path: string): void {
   if (!isObj(e)) fail(path, 'is not an object');
-  if (typeof e.kind !== 'string' || !ERROR_KINDS.has(e.kind as ErrorKind)) fail(`${path}.kind`, `is not one of ${[...ERROR_KINDS].join(', ')}`);
+  if (typeof e.kind !== 'string' || !ERROR_KINDS.has(e.kind as ErrorKind))
+    fail(`${path}.kind`, `is not one of ${[...ERROR_KINDS].join(', ')}`);
   if (typeof e.message !== 'string') fail(`${path}.message`, 'is not text');
-  for (const k of ['line', 'column'] as const) if (e[k] !== undefined && e[k] !== null && typeof e[k] !== 'number') fail(`${path}.${k}`, 'is not a number');
+  for (const k of ['line', 'column'] as const)
+    if (e[k] !== undefined && e[k] !== null && typeof e[k] !== 'number') fail(`${path}.${k}`, 'is not a number');
   if (e.trace !== undefined && !Array.isArray(e.trace)) fail(`${path}.trace`, 'is not a list');
 }
 
@@ -63,7 +77,8 @@ function evaluations(v: Obj, at: string, light = false): void {
   const p = (k: string) => (at ? `${at}.${k}` : k);
   const x = numbers(v.x, p('x'));
   const shape = counts(v.shape, p('shape'));
-  if (shape.reduce((a, b) => a * b, 1) !== x.length) fail(p('shape'), `(${shape.join(', ')}) does not hold the ${x.length} values of x`);
+  if (shape.reduce((a, b) => a * b, 1) !== x.length)
+    fail(p('shape'), `(${shape.join(', ')}) does not hold the ${x.length} values of x`);
   num(v, 'f0', at || 'answer');
   if (!light || v.f0Again !== undefined) num(v, 'f0Again', at || 'answer');
   const indices = counts(v.indices, p('indices'), x.length);
@@ -93,12 +108,14 @@ function evaluations(v: Obj, at: string, light = false): void {
     if (!isObj(a)) fail(p('analytic'), 'is not an object');
     const values = numbers(a.values, p('analytic.values'));
     const ashape = counts(a.shape, p('analytic.shape'));
-    if (ashape.reduce((q, r) => q * r, 1) !== values.length) fail(p('analytic.shape'), `(${ashape.join(', ')}) does not hold its ${values.length} values`);
+    if (ashape.reduce((q, r) => q * r, 1) !== values.length)
+      fail(p('analytic.shape'), `(${ashape.join(', ')}) does not hold its ${values.length} values`);
   }
   if (v.mutated !== undefined || !light) {
     if (!Array.isArray(v.mutated)) fail(p('mutated'), 'is not a list');
     v.mutated.forEach((m, i) => {
-      if (!isObj(m) || typeof m.fn !== 'string' || typeof m.arg !== 'string') fail(p(`mutated[${i}]`), 'is not {fn, arg}');
+      if (!isObj(m) || typeof m.fn !== 'string' || typeof m.arg !== 'string')
+        fail(p(`mutated[${i}]`), 'is not {fn, arg}');
     });
   }
   numbers(v.probes ?? [], p('probes'), true);

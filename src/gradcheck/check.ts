@@ -2,12 +2,51 @@ import { fileProblem, readRegularFile } from '../data/files';
 import { AnswerError, validateRunResult } from './answer';
 import { dirname, resolve } from 'path';
 import { Random } from '../core/random';
-import { Comparison, ElementRow, ErrorVsH, SWEEP_HS, THRESHOLDS, centralDifferences, compare, errorVsH, sameShape, sizeOf } from './compare';
+import {
+  Comparison,
+  ElementRow,
+  ErrorVsH,
+  SWEEP_HS,
+  THRESHOLDS,
+  centralDifferences,
+  compare,
+  errorVsH,
+  sameShape,
+  sizeOf,
+} from './compare';
 import { Fix, FixContext, deltaInLogFix, gradientFixes } from './formulas';
 import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
 import { ErrorCode, describeError } from './errors';
-import { ClassInfo, FunctionInfo, Language, conventionalGradient, findFunction, gradientCall, gradientNames, indexesRows, languageOf, outline, qualifiedName, returnNames } from './functions';
-import { BOOK_LOSSES, BookLoss, Inputs, bookProbes, defaultWrt, generateInit, generateInputs, isDifferentiable, namedClassifier, recogniseBookLoss, roleOf, sameShapedOperands, weightAttributes, wrtChoices } from './inputs';
+import {
+  ClassInfo,
+  FunctionInfo,
+  Language,
+  conventionalGradient,
+  findFunction,
+  gradientCall,
+  gradientNames,
+  indexesRows,
+  languageOf,
+  outline,
+  qualifiedName,
+  returnNames,
+} from './functions';
+import {
+  BOOK_LOSSES,
+  BookLoss,
+  Inputs,
+  bookProbes,
+  defaultWrt,
+  generateInit,
+  generateInputs,
+  isDifferentiable,
+  namedClassifier,
+  recogniseBookLoss,
+  roleOf,
+  sameShapedOperands,
+  weightAttributes,
+  wrtChoices,
+} from './inputs';
 import { Msg, elementText, fmt, msg, shapeText } from './messages';
 import type { Json } from '../protocol/validate';
 import type { LearnerOutput, RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
@@ -132,7 +171,13 @@ function maxAbs(v: Json | undefined): number {
 /** Steps besides h: larger ones to recognise a learner's numerical gradient, h/10 to refine. */
 const stepHs = (h: number) => [...new Set([1e-2, 1e-3, h / 10, h / 100])].filter((s) => s !== h);
 
-const summarize = (f: FunctionInfo): FunctionSummary => ({ name: f.name, className: f.className, qualified: qualifiedName(f), line: f.line, params: f.params });
+const summarize = (f: FunctionInfo): FunctionSummary => ({
+  name: f.name,
+  className: f.className,
+  qualified: qualifiedName(f),
+  line: f.line,
+  params: f.params,
+});
 
 function shapeOfJson(v: Json | undefined): number[] | undefined {
   if (typeof v === 'number') return [];
@@ -184,8 +229,20 @@ export function splitFileRef(ref: string): { file: string; name: string } | unde
 export function prepare(options: CheckOptions): Prepared | CheckReport {
   const file = resolve(options.file);
   const language = options.language ?? languageOf(file);
-  const base = { file, functions: [] as FunctionSummary[], wrt: options.wrt ?? '', wrtChoices: [], h: options.h ?? DEFAULT_H, inputs: options.inputs ?? {} };
-  if (!language) return errorReport({ ...base, language: 'python' }, ['not-found'], [msg('{0} is not a Python, JavaScript or TypeScript file.', file)]);
+  const base = {
+    file,
+    functions: [] as FunctionSummary[],
+    wrt: options.wrt ?? '',
+    wrtChoices: [],
+    h: options.h ?? DEFAULT_H,
+    inputs: options.inputs ?? {},
+  };
+  if (!language)
+    return errorReport(
+      { ...base, language: 'python' },
+      ['not-found'],
+      [msg('{0} is not a Python, JavaScript or TypeScript file.', file)],
+    );
   let source = options.source;
   if (source === undefined) {
     try {
@@ -201,7 +258,11 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const loss = findFunction(o, options.functionName);
   if (!loss) {
     const names = functions.map(qualifiedName).join(', ') || '—';
-    return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} (functions found: {2}).', options.functionName, file, names)]);
+    return errorReport(
+      { ...base, language, functions: functions.map(summarize) },
+      ['not-found'],
+      [msg('There is no function {0} in {1} (functions found: {2}).', options.functionName, file, names)],
+    );
   }
   let gradient: FunctionInfo | undefined;
   let gradientFile: string | undefined;
@@ -213,25 +274,56 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     gradientFile = resolve(dirname(file), elsewhere.file);
     const otherLanguage = languageOf(gradientFile);
     if (language === 'python' || otherLanguage === undefined || otherLanguage === 'python') {
-      return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('A gradient in another file ({0}) works for JavaScript/TypeScript: import it into {1} instead, or give its name alone.', elsewhere.file, file)]);
+      return errorReport(
+        { ...base, language, functions: functions.map(summarize) },
+        ['not-found'],
+        [
+          msg(
+            'A gradient in another file ({0}) works for JavaScript/TypeScript: import it into {1} instead, or give its name alone.',
+            elsewhere.file,
+            file,
+          ),
+        ],
+      );
     }
     let otherSource: string;
     try {
-      otherSource = gradientFile === file ? source : new TextDecoder().decode(readRegularFile(gradientFile, SOURCE_MAX_BYTES));
+      otherSource =
+        gradientFile === file ? source : new TextDecoder().decode(readRegularFile(gradientFile, SOURCE_MAX_BYTES));
     } catch (e) {
-      return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('Cannot read {0}: {1}', gradientFile, fileProblem(e))]);
+      return errorReport(
+        { ...base, language, functions: functions.map(summarize) },
+        ['not-found'],
+        [msg('Cannot read {0}: {1}', gradientFile, fileProblem(e))],
+      );
     }
     gradient = findFunction(outline(otherSource, otherLanguage), elsewhere.name);
-    if (!gradient) return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} to use as the gradient.', elsewhere.name, gradientFile)]);
+    if (!gradient)
+      return errorReport(
+        { ...base, language, functions: functions.map(summarize) },
+        ['not-found'],
+        [msg('There is no function {0} in {1} to use as the gradient.', elsewhere.name, gradientFile)],
+      );
     if (gradientFile === file) gradientFile = undefined;
   } else if (options.gradientName !== null) {
-    gradient = findFunction(o, options.gradientName) ?? (loss.className ? findFunction(o, `${loss.className}.${options.gradientName}`) : undefined);
-    if (!gradient) return errorReport({ ...base, language, functions: functions.map(summarize) }, ['not-found'], [msg('There is no function {0} in {1} to use as the gradient.', options.gradientName, file)]);
+    gradient =
+      findFunction(o, options.gradientName) ??
+      (loss.className ? findFunction(o, `${loss.className}.${options.gradientName}`) : undefined);
+    if (!gradient)
+      return errorReport(
+        { ...base, language, functions: functions.map(summarize) },
+        ['not-found'],
+        [msg('There is no function {0} in {1} to use as the gradient.', options.gradientName, file)],
+      );
   }
   const cls = o.classes.find((c) => c.name === loss.className);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
-    return errorReport({ ...base, language, functions: functions.map(summarize) }, ['bad-input'], [msg('The seed must be a whole number from 0 to {0} (got {1}).', String(MAX_SEED), String(seed))]);
+    return errorReport(
+      { ...base, language, functions: functions.map(summarize) },
+      ['bad-input'],
+      [msg('The seed must be a whole number from 0 to {0} (got {1}).', String(MAX_SEED), String(seed))],
+    );
   }
   const lines = source.split('\n');
   const textOf = (f?: FunctionInfo) => (f ? lines.slice(f.line - 1, f.endLine).join('\n') : '');
@@ -239,9 +331,13 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   // A method whose class holds the weights is the book's simpleNet: one example, W of 2 × 3.
   // A class's forward/backward (the book's Affine, SoftmaxWithLoss): checked through dout.
   const layer = !!loss.className && /^(forward|__call__)$/.test(loss.name) && gradient?.name === 'backward';
-  const cacheLayer = !loss.className && /_forward$/.test(loss.name) && gradient?.name === loss.name.replace(/_forward$/, '_backward');
+  const cacheLayer =
+    !loss.className && /_forward$/.test(loss.name) && gradient?.name === loss.name.replace(/_forward$/, '_backward');
   const externalWeights = weightAttributes(cls).length > 0;
-  const batched = layer || cacheLayer || (!externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params)));
+  const batched =
+    layer ||
+    cacheLayer ||
+    (!externalWeights && (language === 'python' || indexesRows(textOf(loss) + '\n' + textOf(gradient), loss.params)));
   // A parameter with a default keeps it (eps = 1e-8): left out of the call unless the inputs set it.
   const optional = Object.keys(loss.defaults ?? {});
   const required = loss.params.filter((q) => !optional.includes(q));
@@ -251,24 +347,48 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const outputArgs = [...loss.params.filter((q) => roleOf(q) === 'output'), ...gradientOnly];
   const needsInit = !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
   const sizes = needsInit ? { D: 4, C: 3 } : undefined;
-  const wrt0 = options.wrt ?? (layer ? loss.params.find(isDifferentiable) ?? defaultWrt(loss.params, cls) : defaultWrt(loss.params, cls));
+  const wrt0 =
+    options.wrt ??
+    (layer ? (loss.params.find(isDifferentiable) ?? defaultWrt(loss.params, cls)) : defaultWrt(loss.params, cls));
   const generate = (batchSize: number, genSeed: number): Inputs => {
-    const generated = generateInputs([...loss.params, ...gradientOnly], { batchSize, seed: genSeed, batched, externalWeights: externalWeights && !sizes, defaults: loss.defaults, sizes, outputLike: wrt0, classifier: namedClassifier(loss.name) });
+    const generated = generateInputs([...loss.params, ...gradientOnly], {
+      batchSize,
+      seed: genSeed,
+      batched,
+      externalWeights: externalWeights && !sizes,
+      defaults: loss.defaults,
+      sizes,
+      outputLike: wrt0,
+      classifier: namedClassifier(loss.name),
+    });
     const made = layer ? sameShapedOperands(generated, loss.params, genSeed) : generated;
-    for (const g of gradientOnly) if (!(g in made)) made[g] = made[wrt0] !== undefined ? JSON.parse(JSON.stringify(made[wrt0]).replace(/-?\d+(\.\d+)?(e-?\d+)?/g, '0')) : 0;
-    return needsInit && cls?.initParams ? { __init__: generateInit(cls.initParams, cls.initDefaults ?? {}, sizes!, genSeed), ...made } : made;
+    for (const g of gradientOnly)
+      if (!(g in made))
+        made[g] =
+          made[wrt0] !== undefined ? JSON.parse(JSON.stringify(made[wrt0]).replace(/-?\d+(\.\d+)?(e-?\d+)?/g, '0')) : 0;
+    return needsInit && cls?.initParams
+      ? { __init__: generateInit(cls.initParams, cls.initDefaults ?? {}, sizes!, genSeed), ...made }
+      : made;
   };
   const inputs = options.inputs ?? generate(options.batchSize ?? 4, seed);
   const wrt = wrt0;
   const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);
-  const refused = (m: Msg) => errorReport({ ...base, language, functions: functions.map(summarize), wrt, inputs }, ['bad-input'], [m]);
+  const refused = (m: Msg) =>
+    errorReport({ ...base, language, functions: functions.map(summarize), wrt, inputs }, ['bad-input'], [m]);
   if (shapeOfJson(inputs[wrt]) !== undefined && total === 0) {
     return refused(msg('{0} has no elements: there is nothing to differentiate. Give it at least one number.', wrt));
   }
   const h = options.h ?? DEFAULT_H;
   const scale = Math.max(1, maxAbs(inputs[wrt]));
   if (!(h > 0) || !Number.isFinite(h) || h < MIN_RELATIVE_H * scale) {
-    return refused(msg('h = {0} is too small for float64: next to values as large as {1}, x + h and x − h differ from x only by rounding (float64 keeps about 16 digits), so the central difference measures rounding, not your function. Use h between {2} and 1e-2 (the book: 1e-4).', fmt(h), fmt(scale), fmt(MIN_RELATIVE_H * scale)));
+    return refused(
+      msg(
+        'h = {0} is too small for float64: next to values as large as {1}, x + h and x − h differ from x only by rounding (float64 keeps about 16 digits), so the central difference measures rounding, not your function. Use h between {2} and 1e-2 (the book: 1e-4).',
+        fmt(h),
+        fmt(scale),
+        fmt(MIN_RELATIVE_H * scale),
+      ),
+    );
   }
   const regParam = loss.params.find((q) => roleOf(q) === 'reg' && typeof inputs[q] === 'number' && inputs[q] !== 0);
   const returned = (f?: FunctionInfo) => (f && language === 'python' ? returnNames(textOf(f)) : undefined);
@@ -280,7 +400,16 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     ...(language !== 'python' && cls?.initParams?.length ? { initParams: cls.initParams } : {}),
     params: loss.params,
     ...(optional.length ? { optional } : {}),
-    gradient: gradient && call ? { name: gradient.name, className: gradient.className, style: call.style, args: call.args, ...(gradientFile ? { file: gradientFile } : {}) } : undefined,
+    gradient:
+      gradient && call
+        ? {
+            name: gradient.name,
+            className: gradient.className,
+            style: call.style,
+            args: call.args,
+            ...(gradientFile ? { file: gradientFile } : {}),
+          }
+        : undefined,
     inputs,
     wrt,
     h: options.h ?? DEFAULT_H,
@@ -303,21 +432,55 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
   const choices = wrtChoices(loss.params, cls);
-  return { request, language, loss, gradient, functions, cls, wrtChoices: layer ? [...new Set([wrt, ...choices])] : choices, lossSource: textOf(loss), batched, externalWeights, generate, anyShape: options.anyShape };
+  return {
+    request,
+    language,
+    loss,
+    gradient,
+    functions,
+    cls,
+    wrtChoices: layer ? [...new Set([wrt, ...choices])] : choices,
+    lossSource: textOf(loss),
+    batched,
+    externalWeights,
+    generate,
+    anyShape: options.anyShape,
+  };
 }
 
 export { returnNames };
 
 export function errorReport(
-  base: { file: string; language: Language; functions: FunctionSummary[]; wrt: string; wrtChoices: string[]; h: number; inputs: Inputs },
+  base: {
+    file: string;
+    language: Language;
+    functions: FunctionSummary[];
+    wrt: string;
+    wrtChoices: string[];
+    h: number;
+    inputs: Inputs;
+  },
   codes: DiagnosisCodeAny[],
   messages: Msg[],
   error?: RunError,
 ): CheckReport {
   return {
-    verdict: 'error', maxRelativeError: null, maxAbsoluteError: null, diagnosis: codes, summary: messages[0], messages: messages.slice(1),
-    ...base, shape: [], checked: 0, total: 0, rows: [], errorVsH: null, error,
-    thresholds: { ...THRESHOLDS, absoluteFloor: THRESHOLDS.absolute }, evaluations: 0, elapsedMs: 0,
+    verdict: 'error',
+    maxRelativeError: null,
+    maxAbsoluteError: null,
+    diagnosis: codes,
+    summary: messages[0],
+    messages: messages.slice(1),
+    ...base,
+    shape: [],
+    checked: 0,
+    total: 0,
+    rows: [],
+    errorVsH: null,
+    error,
+    thresholds: { ...THRESHOLDS, absoluteFloor: THRESHOLDS.absolute },
+    evaluations: 0,
+    elapsedMs: 0,
   };
 }
 
@@ -332,7 +495,12 @@ export async function runCheck(options: CheckOptions, runners: Runners, signal?:
  * The second half of runCheck, for a caller that looks at the prepared check before running it
  * (the panel builds its form from it): run in the file's runtime, then analyse.
  */
-export async function runPrepared(prepared: Prepared, runners: Runners, signal?: AbortSignal, started = Date.now()): Promise<CheckReport> {
+export async function runPrepared(
+  prepared: Prepared,
+  runners: Runners,
+  signal?: AbortSignal,
+  started = Date.now(),
+): Promise<CheckReport> {
   const runner = prepared.language === 'python' ? runners.python : runners.js;
   let result: RunResult;
   let report: CheckReport;
@@ -340,14 +508,21 @@ export async function runPrepared(prepared: Prepared, runners: Runners, signal?:
     // Whatever a runner returns is checked in shape before it is compared (answer.ts).
     result = validateRunResult(await runner(prepared.request, signal));
   } catch (e) {
-    const why = e instanceof AnswerError ? `the checker's answer is malformed: ${e.message}` : `the checker failed: ${errorMessage(e)}`;
+    const why =
+      e instanceof AnswerError
+        ? `the checker's answer is malformed: ${e.message}`
+        : `the checker failed: ${errorMessage(e)}`;
     result = { ok: false, error: { kind: 'internal', message: why } };
   }
   try {
     report = analyse(prepared, result, runners.pythonHint);
   } catch (e) {
     // A report whatever happens: a page waiting on "running" must always get one.
-    const error = { kind: 'internal' as const, message: `the result could not be analysed: ${errorMessage(e)}`, detail: (e as Error)?.stack };
+    const error = {
+      kind: 'internal' as const,
+      message: `the result could not be analysed: ${errorMessage(e)}`,
+      detail: (e as Error)?.stack,
+    };
     report = analyse(prepared, { ok: false, error }, runners.pythonHint);
   }
   if (result.output) report.output = result.output;
@@ -358,16 +533,28 @@ export async function runPrepared(prepared: Prepared, runners: Runners, signal?:
 /** The learner's lines the hints' formulas are derived from. */
 function fixContext(p: Prepared): FixContext {
   const span = (f?: FunctionInfo) => f && { line: f.line, endLine: f.endLine, params: f.params };
-  return { language: p.language, lines: (p.request.source ?? '').split('\n'), loss: span(p.loss), gradient: span(p.gradient), anyShape: p.anyShape };
+  return {
+    language: p.language,
+    lines: (p.request.source ?? '').split('\n'),
+    loss: span(p.loss),
+    gradient: span(p.gradient),
+    anyShape: p.anyShape,
+  };
 }
 
 /** Comparison, diagnosis and verdict for a runner's result. */
 export function analyse(p: Prepared, result: RunResult, pythonHint: string): CheckReport {
   const req = p.request;
   const base = {
-    file: req.file, language: p.language, loss: summarize(p.loss), functions: p.functions.filter((f) => f !== p.loss).map(summarize),
+    file: req.file,
+    language: p.language,
+    loss: summarize(p.loss),
+    functions: p.functions.filter((f) => f !== p.loss).map(summarize),
     gradient: p.gradient ? { ...summarize(p.gradient), style: req.gradient!.style } : undefined,
-    wrt: req.wrt, wrtChoices: p.wrtChoices, h: req.h, inputs: req.inputs,
+    wrt: req.wrt,
+    wrtChoices: p.wrtChoices,
+    h: req.h,
+    inputs: req.inputs,
   };
   if (!result.ok) {
     const e = describeError(result.error, req, pythonHint);
@@ -377,7 +564,10 @@ export function analyse(p: Prepared, result: RunResult, pythonHint: string): Che
   return analyseOne(p, result, base);
 }
 
-type ReportBase = Pick<CheckReport, 'file' | 'language' | 'loss' | 'functions' | 'gradient' | 'wrt' | 'wrtChoices' | 'h' | 'inputs'>;
+type ReportBase = Pick<
+  CheckReport,
+  'file' | 'language' | 'loss' | 'functions' | 'gradient' | 'wrt' | 'wrtChoices' | 'h' | 'inputs'
+>;
 
 /** A dict of parameters (self.params): one report per group, the worst one's verdict for all. */
 function analyseGroups(p: Prepared, result: RunOutput, base: ReportBase): CheckReport {
@@ -388,11 +578,21 @@ function analyseGroups(p: Prepared, result: RunOutput, base: ReportBase): CheckR
   const rank = (v: Verdict) => (v === 'fail' ? 2 : v === 'numerical-only' ? 1 : 0);
   const worst = groups.reduce((a, b) => (rank(b.verdict) > rank(a.verdict) ? b : a));
   const passed = groups.filter((g) => g.verdict === 'pass').length;
-  const list = groups.map((g) => `${g.wrt} ${g.verdict === 'pass' ? '✓' : g.verdict === 'fail' ? '✗' : '–'}`).join(', ');
+  const list = groups
+    .map((g) => `${g.wrt} ${g.verdict === 'pass' ? '✓' : g.verdict === 'fail' ? '✗' : '–'}`)
+    .join(', ');
   const rel = groups.map((g) => g.maxRelativeError).filter((v): v is number => v !== null);
-  const summary = worst.verdict === 'numerical-only'
-    ? worst.summary
-    : msg('{0} holds {1} parameter groups; {2} of them pass ({3}). Largest relative error: {4}.', p.request.wrt, groups.length, passed, list, rel.length ? fmt(Math.max(...rel)) : '—');
+  const summary =
+    worst.verdict === 'numerical-only'
+      ? worst.summary
+      : msg(
+          '{0} holds {1} parameter groups; {2} of them pass ({3}). Largest relative error: {4}.',
+          p.request.wrt,
+          groups.length,
+          passed,
+          list,
+          rel.length ? fmt(Math.max(...rel)) : '—',
+        );
   const failing = groups.filter((g) => g.verdict === 'fail');
   // Each failing group's headline; a diagnosis shared by several groups is said once.
   const seen = new Set<string>();
@@ -405,7 +605,10 @@ function analyseGroups(p: Prepared, result: RunOutput, base: ReportBase): CheckR
     wrt: p.request.wrt,
     summary,
     gradientFrom: worst.gradientFrom?.replace(/ → [^→]*$/, ''),
-    messages: failing.flatMap((g) => [g.summary, ...g.messages]).concat(failing.length ? [] : worst.messages).filter(once),
+    messages: failing
+      .flatMap((g) => [g.summary, ...g.messages])
+      .concat(failing.length ? [] : worst.messages)
+      .filter(once),
     diagnosis: [...new Set(groups.flatMap((g) => g.diagnosis))],
     maxRelativeError: rel.length ? Math.max(...rel) : null,
     checked: groups.reduce((n, g) => n + g.checked, 0),
@@ -425,7 +628,8 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
   let aligned: number[] | null = null;
   let shapeProblem = false;
   if (out.analytic) {
-    if (sameShape(out.analytic.shape, out.shape) && out.analytic.values.length === out.x.length) aligned = out.analytic.values;
+    if (sameShape(out.analytic.shape, out.shape) && out.analytic.values.length === out.x.length)
+      aligned = out.analytic.values;
     else {
       const s = shapeFindings(req, out, out.analytic, numerical, fixes);
       findings.push(...s.findings);
@@ -433,9 +637,14 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
       shapeProblem = true;
     }
   }
-  const nan = nanFindings(req, out, numerical, aligned, p.lossSource, { loss: deltaInLogFix(fixContext(p)), gradient: fixes.identified });
+  const nan = nanFindings(req, out, numerical, aligned, p.lossSource, {
+    loss: deltaInLogFix(fixContext(p)),
+    gradient: fixes.identified,
+  });
   const tenth = out.steps.find((s) => Math.abs(s.h - req.h / 10) <= 1e-9 * req.h);
-  const refined = tenth ? new Map(tenth.plus.map((pl, k) => [out.indices[k], (pl - tenth.minus[k]) / (2 * tenth.h)] as [number, number])) : undefined;
+  const refined = tenth
+    ? new Map(tenth.plus.map((pl, k) => [out.indices[k], (pl - tenth.minus[k]) / (2 * tenth.h)] as [number, number]))
+    : undefined;
   const comparison: Comparison = compare(out, req.h, aligned, refined);
   const trusted = findings.length === 0 && nan.length === 0;
   if (trusted && aligned && comparison.failing > 0) {
@@ -448,10 +657,21 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
   const converged = comparison.rows.filter((r) => r.converged);
   if (trusted && converged.length) {
     const worst = Math.max(...converged.map((r) => r.relError ?? 0));
-    findings.push({ code: 'truncation', message: msg('At {0} elements the central difference with h = {1} is still off by up to {2}: the function curves sharply there (−log y with y near 0?). With h/10 it agrees with your gradient, and the error shrank like h², so these elements pass.', converged.length, fmt(req.h), fmt(worst)) });
+    findings.push({
+      code: 'truncation',
+      message: msg(
+        'At {0} elements the central difference with h = {1} is still off by up to {2}: the function curves sharply there (−log y with y near 0?). With h/10 it agrees with your gradient, and the error shrank like h², so these elements pass.',
+        converged.length,
+        fmt(req.h),
+        fmt(worst),
+      ),
+    });
   }
   findings.unshift(...nan);
-  const failed = shapeProblem || comparison.failing > 0 || findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code));
+  const failed =
+    shapeProblem ||
+    comparison.failing > 0 ||
+    findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code));
   const verdict: Verdict = failed ? 'fail' : aligned === null ? 'numerical-only' : 'pass';
   if (failed && aligned && out.variants?.length && !findings.some((f) => f.code !== 'scale')) {
     // reg ≠ 0 hides the other fingerprints: look again at the same check with reg = 0.
@@ -491,29 +711,75 @@ export function numericalOnlyHeadline(p: Pick<Prepared, 'loss' | 'language'>, h:
   const python = p.language === 'python';
   // The first two of the shared list in the file's own style (f_grad, grad_f or fGrad, gradF).
   const all = gradientNames(name);
-  const names = className ? ['gradient', 'backward'] : python ? all.slice(0, 2) : [all.find((g) => g === `${name}Grad`), all.find((g) => /^grad[A-Z]/.test(g))];
+  const names = className
+    ? ['gradient', 'backward']
+    : python
+      ? all.slice(0, 2)
+      : [all.find((g) => g === `${name}Grad`), all.find((g) => /^grad[A-Z]/.test(g))];
   const both = python ? 'return loss, grad' : 'return { loss, grad }';
   return msg(
     'Only the numerical gradient of {0}() was computed (central differences, h = {1}, {2} elements): no gradient of yours was compared, so this is not a pass. To check yours, name it {3} (or {4}), return it with the loss ({5}), or choose it as the hand-written gradient (in a terminal: --grad NAME).',
-    name, fmt(h), n, names[0] ?? `${name}_grad`, names[1] ?? `grad_${name}`, both,
+    name,
+    fmt(h),
+    n,
+    names[0] ?? `${name}_grad`,
+    names[1] ?? `grad_${name}`,
+    both,
   );
 }
 
 /** yours − numerical ∝ the parameter, or a failure that disappears at reg = 0: the regularisation term. */
-function variantFindings(p: Prepared, out: RunOutput, aligned: number[], numerical: number[], base: ReportBase, current: Finding[]): Finding[] {
+function variantFindings(
+  p: Prepared,
+  out: RunOutput,
+  aligned: number[],
+  numerical: number[],
+  base: ReportBase,
+  current: Finding[],
+): Finding[] {
   const v = out.variants![0];
   if (v.error || !v.indices || !v.plus || !v.minus || v.f0 === undefined) return current;
   const reg = Object.keys(v.inputs)[0];
   const regValue = p.request.inputs[reg] as number;
-  const zero = analyseOne({ ...p, request: { ...p.request, inputs: { ...p.request.inputs, ...v.inputs }, variants: undefined } }, { ...out, ...v, variants: undefined, steps: [], sweep: null } as RunOutput, base);
+  const zero = analyseOne(
+    { ...p, request: { ...p.request, inputs: { ...p.request.inputs, ...v.inputs }, variants: undefined } },
+    { ...out, ...v, variants: undefined, steps: [], sweep: null } as RunOutput,
+    base,
+  );
   if (zero.verdict === 'fail') {
     // The same mistake without the regularisation term in the way: its fingerprint, found there.
-    const found = zero.messages.map((m, k) => ({ code: zero.diagnosis[Math.min(k, zero.diagnosis.length - 1)] as Finding['code'], message: m }));
-    return found.length ? [...found, { code: found[0].code, message: msg('(Found by checking again with {0}: the regularisation term hides this fingerprint.)', v.label) }] : current;
+    const found = zero.messages.map((m, k) => ({
+      code: zero.diagnosis[Math.min(k, zero.diagnosis.length - 1)] as Finding['code'],
+      message: m,
+    }));
+    return found.length
+      ? [
+          ...found,
+          {
+            code: found[0].code,
+            message: msg(
+              '(Found by checking again with {0}: the regularisation term hides this fingerprint.)',
+              v.label,
+            ),
+          },
+        ]
+      : current;
   }
   if (zero.verdict !== 'pass') return current;
   const finding = regularisationFinding(p.request, out, aligned, numerical, reg, regValue, v);
-  return finding ? [finding] : [{ code: 'regularisation', message: msg('It passes with {0}: the mistake is in the regularisation term of the loss or of the gradient (with {1} = {2}).', v.label, reg, fmt(regValue)) }];
+  return finding
+    ? [finding]
+    : [
+        {
+          code: 'regularisation',
+          message: msg(
+            'It passes with {0}: the mistake is in the regularisation term of the loss or of the gradient (with {1} = {2}).',
+            v.label,
+            reg,
+            fmt(regValue),
+          ),
+        },
+      ];
 }
 
 /** k·reg·W as a learner writes it: "2·reg·W", "reg·W", "0.5·reg·W". */
@@ -527,7 +793,15 @@ const near = (x: number, y: number) => Math.abs(x - y) <= 1e-3 * Math.max(1, Mat
  * yours − numerical = c·W while the check passes at reg = 0: the loss's term k_L·reg·ΣW² (from
  * f(reg) − f(0)) and the gradient's k_G·reg·W disagree. Names the term to add, as code.
  */
-function regularisationFinding(req: RunRequest, out: RunOutput, aligned: number[], numerical: number[], reg: string, regValue: number, zero: Partial<RunOutput>): Finding | undefined {
+function regularisationFinding(
+  req: RunRequest,
+  out: RunOutput,
+  aligned: number[],
+  numerical: number[],
+  reg: string,
+  regValue: number,
+  zero: Partial<RunOutput>,
+): Finding | undefined {
   const idx = out.indices;
   if (!zero.plus || !zero.minus || !zero.analytic || zero.plus.length !== idx.length) return undefined;
   const x = idx.map((i) => out.x[i]);
@@ -536,7 +810,9 @@ function regularisationFinding(req: RunRequest, out: RunOutput, aligned: number[
   // d ≈ c·W: the least-squares c, accepted only when it fits every element.
   const fit = (d: number[]) => {
     const c = x.reduce((a, v, k) => a + v * d[k], 0) / xx;
-    return d.every((v, k) => Math.abs(v - c * x[k]) <= 1e-4 * Math.max(Math.abs(v), Math.abs(c * x[k]), 1e-6)) ? c : undefined;
+    return d.every((v, k) => Math.abs(v - c * x[k]) <= 1e-4 * Math.max(Math.abs(v), Math.abs(c * x[k]), 1e-6))
+      ? c
+      : undefined;
   };
   // The regularisation term's own slope, numerically and in yours: the check at reg minus the check at 0.
   const nZero = centralDifferences(zero.plus, zero.minus, req.h);
@@ -549,31 +825,72 @@ function regularisationFinding(req: RunRequest, out: RunOutput, aligned: number[
   const kLossClean = [0, 0.5, 1, 2].find((k) => near(cLoss / (2 * regValue), k));
   const kGradClean = [0, 0.5, 1, 2, 4].find((k) => near(cGrad / regValue, k));
   if (kLossClean === undefined || kGradClean === undefined) return undefined;
-  const lossTerm = kLossClean === 1 ? `${reg} * np.sum(${w} * ${w})` : `${fmt(kLossClean)} * ${reg} * np.sum(${w} * ${w})`;
+  const lossTerm =
+    kLossClean === 1 ? `${reg} * np.sum(${w} * ${w})` : `${fmt(kLossClean)} * ${reg} * np.sum(${w} * ${w})`;
   if (kLossClean === 0) {
-    const add = kGradClean === 2 ? `${reg} * np.sum(${w} * ${w})` : `${fmt(kGradClean / 2)} * ${reg} * np.sum(${w} * ${w})`;
-    return { code: 'regularisation', message: msg('Your gradient adds {0} (yours − numerical = {1}·{2} with {3} = {4}), but the loss has no regularisation term: with {3} = 0 they agree. Add {5} to the loss — its derivative is {0}.', termText(kGradClean, reg, w), fmt(c), w, reg, fmt(regValue), add) };
+    const add =
+      kGradClean === 2 ? `${reg} * np.sum(${w} * ${w})` : `${fmt(kGradClean / 2)} * ${reg} * np.sum(${w} * ${w})`;
+    return {
+      code: 'regularisation',
+      message: msg(
+        'Your gradient adds {0} (yours − numerical = {1}·{2} with {3} = {4}), but the loss has no regularisation term: with {3} = 0 they agree. Add {5} to the loss — its derivative is {0}.',
+        termText(kGradClean, reg, w),
+        fmt(c),
+        w,
+        reg,
+        fmt(regValue),
+        add,
+      ),
+    };
   }
   const want = termText(2 * kLossClean, reg, w);
   if (kGradClean === 0) {
-    return { code: 'regularisation', message: msg('Your gradient lacks {0}: the loss adds {1}, whose derivative is {0}, and with {2} = 0 they agree. Add it to the gradient: d{3} += {4}.', want, lossTerm, reg, w, termCode(2 * kLossClean, reg, w)) };
+    return {
+      code: 'regularisation',
+      message: msg(
+        'Your gradient lacks {0}: the loss adds {1}, whose derivative is {0}, and with {2} = 0 they agree. Add it to the gradient: d{3} += {4}.',
+        want,
+        lossTerm,
+        reg,
+        w,
+        termCode(2 * kLossClean, reg, w),
+      ),
+    };
   }
-  return { code: 'regularisation', message: msg('The regularisation terms disagree: the loss adds {0}, whose derivative is {1}, but your gradient adds {2}. Use {1} in the gradient ({3}); with {4} = 0 they agree.', lossTerm, want, termText(kGradClean, reg, w), termCode(2 * kLossClean, reg, w), reg) };
+  return {
+    code: 'regularisation',
+    message: msg(
+      'The regularisation terms disagree: the loss adds {0}, whose derivative is {1}, but your gradient adds {2}. Use {1} in the gradient ({3}); with {4} = 0 they agree.',
+      lossTerm,
+      want,
+      termText(kGradClean, reg, w),
+      termCode(2 * kLossClean, reg, w),
+      reg,
+    ),
+  };
 }
 
 /** The differentiated input was an integer array: x + h is rounded back to x. */
 function integerInputMessage(wrt: string, dtype: string): Msg {
-  return msg('{0} is an integer array ({1}): in it x + h is rounded back to x (np.array([3, 4]) holds integers), so a numerical gradient computed on it is 0 or wrong. It was checked on a float64 copy; create it with floats: np.array([3.0, 4.0]) or .astype(float).', wrt, dtype);
+  return msg(
+    '{0} is an integer array ({1}): in it x + h is rounded back to x (np.array([3, 4]) holds integers), so a numerical gradient computed on it is 0 or wrong. It was checked on a float64 copy; create it with floats: np.array([3.0, 4.0]) or .astype(float).',
+    wrt,
+    dtype,
+  );
 }
 
 /** Where the compared gradient came from, for the report's "against …". */
 function gradientFrom(p: Prepared, out: RunOutput): string | undefined {
   const l = out.gradientLabel;
   switch (out.gradientSource) {
-    case 'returned': return `${qualifiedName(p.loss)}() → ${l ?? 'grad'}`;
-    case 'stored': return `${p.gradient ? qualifiedName(p.gradient) : 'backward'}() → ${l ?? ''}`;
-    case 'output-arg': return `${p.gradient ? qualifiedName(p.gradient) : qualifiedName(p.loss)}() → ${l ?? ''}`;
-    default: return p.gradient ? `${qualifiedName(p.gradient)}()${l ? ` → ${l}` : ''}` : undefined;
+    case 'returned':
+      return `${qualifiedName(p.loss)}() → ${l ?? 'grad'}`;
+    case 'stored':
+      return `${p.gradient ? qualifiedName(p.gradient) : 'backward'}() → ${l ?? ''}`;
+    case 'output-arg':
+      return `${p.gradient ? qualifiedName(p.gradient) : qualifiedName(p.loss)}() → ${l ?? ''}`;
+    default:
+      return p.gradient ? `${qualifiedName(p.gradient)}()${l ? ` → ${l}` : ''}` : undefined;
   }
 }
 
@@ -583,35 +900,85 @@ function sourceNotes(p: Prepared, out: RunOutput): Msg[] {
   const loss = qualifiedName(p.loss);
   const d = out.dout;
   if (d?.kind === 'random') {
-    notes.push(out.gradientSource === 'elementwise'
-      ? msg('{0}() returns an array of shape {1}, so it was checked as an element-wise function with its derivative: the scalar is sum({0}(x) * dout) for a seeded random dout (seed {2}), whose gradient is {3}(x) * dout. A random dout weighs every element differently, so a wrong element cannot hide.', loss, shapeText(d.shape), d.seed ?? 0, p.gradient?.name ?? 'gradient')
-      : msg('{0}() returns an array of shape {1}, so it was checked through a seeded random upstream gradient dout (seed {2}): the scalar is sum(out * dout), whose gradient is what backward(dout) gives. A random dout weighs every output element differently, so a wrong element cannot hide (an all-ones dout would let errors that cancel across a row pass).', loss, shapeText(d.shape), d.seed ?? 0));
+    notes.push(
+      out.gradientSource === 'elementwise'
+        ? msg(
+            '{0}() returns an array of shape {1}, so it was checked as an element-wise function with its derivative: the scalar is sum({0}(x) * dout) for a seeded random dout (seed {2}), whose gradient is {3}(x) * dout. A random dout weighs every element differently, so a wrong element cannot hide.',
+            loss,
+            shapeText(d.shape),
+            d.seed ?? 0,
+            p.gradient?.name ?? 'gradient',
+          )
+        : msg(
+            '{0}() returns an array of shape {1}, so it was checked through a seeded random upstream gradient dout (seed {2}): the scalar is sum(out * dout), whose gradient is what backward(dout) gives. A random dout weighs every output element differently, so a wrong element cannot hide (an all-ones dout would let errors that cancel across a row pass).',
+            loss,
+            shapeText(d.shape),
+            d.seed ?? 0,
+          ),
+    );
   } else if (d?.kind === 'one' && p.request.layer) {
     notes.push(msg('{0}() returns one number (a loss layer), so backward was called with dout = 1.', loss));
   }
-  if (out.gradientSource === 'returned') notes.push(msg('The gradient compared is the one {0}() returns with the loss ({1}).', loss, out.gradientLabel ?? 'grad'));
-  if (out.gradientSource === 'stored') notes.push(msg('The gradient compared is {0}, which backward stored.', out.gradientLabel ?? ''));
-  if (out.gradientSource === 'output-arg') notes.push(msg('The gradient compared is what was written into the argument {0}.', out.gradientLabel ?? ''));
+  if (out.gradientSource === 'returned')
+    notes.push(
+      msg('The gradient compared is the one {0}() returns with the loss ({1}).', loss, out.gradientLabel ?? 'grad'),
+    );
+  if (out.gradientSource === 'stored')
+    notes.push(msg('The gradient compared is {0}, which backward stored.', out.gradientLabel ?? ''));
+  if (out.gradientSource === 'output-arg')
+    notes.push(msg('The gradient compared is what was written into the argument {0}.', out.gradientLabel ?? ''));
   const init = p.request.inputs.__init__;
   if (init && typeof init === 'object' && !Array.isArray(init) && p.cls) {
-    const args = Object.entries(init).map(([k, v]) => `${k}=${Array.isArray(v) ? shapeText(shapeOfJson(v) ?? []) : JSON.stringify(v)}`).join(', ');
-    notes.push(msg('{0} was constructed as {0}({1}): sizes that fit the inputs, an init scale of 0.1 (so relu\'s kink is rarely within h of a unit), its other defaults kept. Change them under "__init__" in the inputs.', p.cls.name, args));
+    const args = Object.entries(init)
+      .map(([k, v]) => `${k}=${Array.isArray(v) ? shapeText(shapeOfJson(v) ?? []) : JSON.stringify(v)}`)
+      .join(', ');
+    notes.push(
+      msg(
+        '{0} was constructed as {0}({1}): sizes that fit the inputs, an init scale of 0.1 (so relu\'s kink is rarely within h of a unit), its other defaults kept. Change them under "__init__" in the inputs.',
+        p.cls.name,
+        args,
+      ),
+    );
   }
   return notes;
 }
 
-function headline(verdict: Verdict, c: Comparison, req: RunRequest, p: Prepared, out: RunOutput, compared: boolean): Msg {
+function headline(
+  verdict: Verdict,
+  c: Comparison,
+  req: RunRequest,
+  p: Prepared,
+  out: RunOutput,
+  compared: boolean,
+): Msg {
   const n = out.indices.length;
   if (verdict === 'numerical-only') return numericalOnlyHeadline(p, req.h, n);
-  if (!compared && verdict === 'fail' && !p.gradient) return msg('The numerical gradient of {0}() cannot be trusted: see below.', p.loss.name);
+  if (!compared && verdict === 'fail' && !p.gradient)
+    return msg('The numerical gradient of {0}() cannot be trusted: see below.', p.loss.name);
   if (verdict === 'pass') {
     return (c.maxRelativeError ?? 0) <= THRESHOLDS.excellent
-      ? msg('Your gradient matches the numerical gradient: largest relative error {0} over {1} elements (excellent: ≤ 1e-7; pass: ≤ 1e-5 per element).', fmt(c.maxRelativeError ?? 0), n)
-      : msg('Your gradient passes: largest relative error {0} over {1} elements (pass: ≤ 1e-5 per element), but above the 1e-7 a float64 gradient usually reaches.', fmt(c.maxRelativeError ?? 0), n);
+      ? msg(
+          'Your gradient matches the numerical gradient: largest relative error {0} over {1} elements (excellent: ≤ 1e-7; pass: ≤ 1e-5 per element).',
+          fmt(c.maxRelativeError ?? 0),
+          n,
+        )
+      : msg(
+          'Your gradient passes: largest relative error {0} over {1} elements (pass: ≤ 1e-5 per element), but above the 1e-7 a float64 gradient usually reaches.',
+          fmt(c.maxRelativeError ?? 0),
+          n,
+        );
   }
   const worst = c.rows[0];
   if (compared && c.failing > 0 && worst?.analytic !== null && worst) {
-    return msg('Your gradient does not match at {0} of {1} elements. Worst: {2} is {3} in yours and {4} numerically (relative error {5}; pass: ≤ 1e-5).', c.failing, n, elementText(req.wrt, worst.position), fmt(worst.analytic), fmt(worst.numerical), fmt(worst.relError ?? NaN));
+    return msg(
+      'Your gradient does not match at {0} of {1} elements. Worst: {2} is {3} in yours and {4} numerically (relative error {5}; pass: ≤ 1e-5).',
+      c.failing,
+      n,
+      elementText(req.wrt, worst.position),
+      fmt(worst.analytic),
+      fmt(worst.numerical),
+      fmt(worst.relError ?? NaN),
+    );
   }
   return msg('The check failed: see the diagnosis below.');
 }

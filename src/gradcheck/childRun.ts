@@ -85,7 +85,12 @@ export interface ChildOptions {
 /** The text after the last `mark` in `stdout`, to the end of that line. */
 export function markedAnswer(stdout: string, mark: string): string | undefined {
   const at = stdout.lastIndexOf(mark);
-  return at < 0 ? undefined : stdout.slice(at + mark.length).split('\n')[0].replace(/\r$/, '');
+  return at < 0
+    ? undefined
+    : stdout
+        .slice(at + mark.length)
+        .split('\n')[0]
+        .replace(/\r$/, '');
 }
 
 /** A stream's bytes kept up to a cap: the first half and a rolling last half; the rest counted. */
@@ -126,7 +131,9 @@ export class CappedStream {
     const tail = Buffer.concat(this.tail);
     const kept = tail.subarray(Math.max(0, tail.length - half));
     const head = Buffer.concat(this.head).toString('utf8');
-    return this.dropped > 0 ? `${head}\n[… ${this.dropped} bytes dropped …]\n${kept.toString('utf8')}` : head + kept.toString('utf8');
+    return this.dropped > 0
+      ? `${head}\n[… ${this.dropped} bytes dropped …]\n${kept.toString('utf8')}`
+      : head + kept.toString('utf8');
   }
 }
 
@@ -245,7 +252,10 @@ export function treeRss(pid: number, depth = 0): number | undefined {
 export function spawnJsonChild(opts: ChildOptions): Promise<ChildOutcome> {
   return new Promise((resolve) => {
     const framed = typeof opts.input === 'function';
-    const channel: AnswerChannel = { nonce: randomBytes(16).toString('hex'), fd: process.platform === 'win32' ? null : 3 };
+    const channel: AnswerChannel = {
+      nonce: randomBytes(16).toString('hex'),
+      fd: process.platform === 'win32' ? null : 3,
+    };
     const out = new CappedStream();
     const err = new CappedStream();
     let stderrText = '';
@@ -257,10 +267,17 @@ export function spawnJsonChild(opts: ChildOptions): Promise<ChildOutcome> {
     let closeTimer: NodeJS.Timeout | undefined;
     let peak = 0;
     const started = Date.now();
-    const stdio: ('pipe' | 'ignore')[] = channel.fd === null ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'];
+    const stdio: ('pipe' | 'ignore')[] =
+      channel.fd === null ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'];
     let child: ChildProcess;
     try {
-      child = spawn(opts.command, opts.args, { cwd: opts.cwd, env: opts.env, stdio, windowsHide: true, detached: process.platform !== 'win32' });
+      child = spawn(opts.command, opts.args, {
+        cwd: opts.cwd,
+        env: opts.env,
+        stdio,
+        windowsHide: true,
+        detached: process.platform !== 'win32',
+      });
     } catch (error) {
       resolve({ kind: 'spawn-error', error: error as NodeJS.ErrnoException });
       return;
@@ -270,7 +287,12 @@ export function spawnJsonChild(opts: ChildOptions): Promise<ChildOutcome> {
     let legacy = Buffer.alloc(0);
     const onStdout = (b: Buffer) => out.push(b);
     const scanners = framed ? [new AnswerScanner(frame, onStdout), new AnswerScanner(frame, () => undefined)] : [];
-    const output = (): CappedOutput => ({ stdout: out.text(), stderr: err.text(), droppedBytes: out.dropped + err.dropped, capBytes: OUTPUT_CAP_BYTES });
+    const output = (): CappedOutput => ({
+      stdout: out.text(),
+      stderr: err.text(),
+      droppedBytes: out.dropped + err.dropped,
+      capBytes: OUTPUT_CAP_BYTES,
+    });
     const answered = () => scanners.find((s) => s.answer !== undefined)?.answer;
     const finish = (o: ChildOutcome) => {
       if (settled) return;
@@ -282,7 +304,8 @@ export function spawnJsonChild(opts: ChildOptions): Promise<ChildOutcome> {
       opts.signal?.removeEventListener('abort', onAbort);
       killGroup(child);
       live.delete(child);
-      for (const s of [child.stdout, child.stderr, child.stdio[3]]) (s as NodeJS.ReadableStream | null)?.removeAllListeners?.('data');
+      for (const s of [child.stdout, child.stderr, child.stdio[3]])
+        (s as NodeJS.ReadableStream | null)?.removeAllListeners?.('data');
       resolve(o);
     };
     const conclude = () => {
@@ -294,13 +317,17 @@ export function spawnJsonChild(opts: ChildOptions): Promise<ChildOutcome> {
       finish({ kind: 'no-answer', code: exitCode, signal: exitSignal, stderr: stderrText, output: output() });
     };
     // setTimeout fires at once past 2^31 − 1 ms: clamp (about 24.8 days).
-    const timer = setTimeout(() => finish({ kind: 'timeout', elapsedMs: Date.now() - started }), Math.min(opts.timeoutMs, MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => finish({ kind: 'timeout', elapsedMs: Date.now() - started }),
+      Math.min(opts.timeoutMs, MAX_TIMER_MS),
+    );
     const watch = setInterval(() => {
       if (!opts.memoryLimitMb || child.pid === undefined) return;
       const rss = treeRss(child.pid);
       if (rss === undefined) return;
       peak = Math.max(peak, rss);
-      if (rss > opts.memoryLimitMb * 1024 * 1024) finish({ kind: 'memory', limitMb: opts.memoryLimitMb, peakMb: Math.round(peak / 1048576) });
+      if (rss > opts.memoryLimitMb * 1024 * 1024)
+        finish({ kind: 'memory', limitMb: opts.memoryLimitMb, peakMb: Math.round(peak / 1048576) });
     }, WATCH_MS);
     const onAbort = () => finish({ kind: 'aborted' });
     if (opts.signal?.aborted) onAbort();
@@ -381,7 +408,12 @@ export function runWorker<T>(opts: WorkerRunOptions): Promise<WorkerOutcome<T>> 
   return new Promise((resolve) => {
     let settled = false;
     const started = Date.now();
-    const worker = new Worker(opts.path, { workerData: opts.workerData, resourceLimits: opts.resourceLimits, stdout: opts.quiet, stderr: opts.quiet });
+    const worker = new Worker(opts.path, {
+      workerData: opts.workerData,
+      resourceLimits: opts.resourceLimits,
+      stdout: opts.quiet,
+      stderr: opts.quiet,
+    });
     // Quiet output is read and dropped: an unread stream would buffer whatever the code prints.
     if (opts.quiet) {
       worker.stdout.resume();
@@ -395,7 +427,10 @@ export function runWorker<T>(opts: WorkerRunOptions): Promise<WorkerOutcome<T>> 
       void worker.terminate();
       resolve(o);
     };
-    const timer = setTimeout(() => finish({ kind: 'timeout', elapsedMs: Date.now() - started }), Math.min(opts.timeoutMs, MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => finish({ kind: 'timeout', elapsedMs: Date.now() - started }),
+      Math.min(opts.timeoutMs, MAX_TIMER_MS),
+    );
     const onAbort = () => finish({ kind: 'aborted' });
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort);
@@ -403,7 +438,11 @@ export function runWorker<T>(opts: WorkerRunOptions): Promise<WorkerOutcome<T>> 
       if (!opts.accept || opts.accept(message)) finish({ kind: 'message', message });
     });
     worker.on('error', (error: Error & { code?: string }) =>
-      finish(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { kind: 'memory', limitMb: opts.resourceLimits.maxOldGenerationSizeMb ?? 0 } : { kind: 'error', error }),
+      finish(
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? { kind: 'memory', limitMb: opts.resourceLimits.maxOldGenerationSizeMb ?? 0 }
+          : { kind: 'error', error },
+      ),
     );
     worker.on('exit', (code) => finish({ kind: 'exit', code }));
     if (opts.post !== undefined) worker.postMessage(opts.post);

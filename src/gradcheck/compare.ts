@@ -79,27 +79,72 @@ export function centralDifferences(plus: number[], minus: number[], h: number): 
  * Rows sorted worst first. `analytic` is read at the same flat index (row-major), so it must
  * already be known to have the numerical gradient's shape (or be absent).
  */
-export function compare(out: RunOutput, h: number, analytic: number[] | null, refined?: Map<number, number>): Comparison {
+export function compare(
+  out: RunOutput,
+  h: number,
+  analytic: number[] | null,
+  refined?: Map<number, number>,
+): Comparison {
   const numerical = centralDifferences(out.plus, out.minus, h);
   const absoluteFloor = THRESHOLDS.absolute * Math.max(1, Number.isFinite(out.f0) ? Math.abs(out.f0) : 1);
   const rows: ElementRow[] = out.indices.map((index, k) => {
     const n = numerical[k];
     const a = analytic ? analytic[index] : null;
-    if (a === null) return { index, position: positionOf(index, out.shape), x: out.x[index], numerical: n, analytic: null, absError: null, relError: null, ok: null };
+    if (a === null)
+      return {
+        index,
+        position: positionOf(index, out.shape),
+        x: out.x[index],
+        numerical: n,
+        analytic: null,
+        absError: null,
+        relError: null,
+        ok: null,
+      };
     const absError = Math.abs(a - n);
     const relError = relativeError(a, n);
-    const ok = Number.isFinite(a) && Number.isFinite(n) && (relError <= THRESHOLDS.relative || absError <= absoluteFloor);
+    const ok =
+      Number.isFinite(a) && Number.isFinite(n) && (relError <= THRESHOLDS.relative || absError <= absoluteFloor);
     const r = ok ? undefined : refined?.get(index);
     const shrink = r === undefined ? 0 : relError / Math.max(relativeError(a, r), TINY);
-    const converged = r !== undefined && Number.isFinite(r) && relativeError(a, r) <= THRESHOLDS.relative && shrink >= 30 && shrink <= 3000;
-    return { index, position: positionOf(index, out.shape), x: out.x[index], numerical: n, analytic: a, absError, relError, ok: ok || converged, ...(converged ? { converged } : {}) };
+    const converged =
+      r !== undefined &&
+      Number.isFinite(r) &&
+      relativeError(a, r) <= THRESHOLDS.relative &&
+      shrink >= 30 &&
+      shrink <= 3000;
+    return {
+      index,
+      position: positionOf(index, out.shape),
+      x: out.x[index],
+      numerical: n,
+      analytic: a,
+      absError,
+      relError,
+      ok: ok || converged,
+      ...(converged ? { converged } : {}),
+    };
   });
-  const badness = (r: ElementRow) => (r.relError === null ? -1 : Number.isNaN(r.relError) || !Number.isFinite(r.numerical) ? Infinity : r.ok ? r.relError : 2 + r.relError);
+  const badness = (r: ElementRow) =>
+    r.relError === null
+      ? -1
+      : Number.isNaN(r.relError) || !Number.isFinite(r.numerical)
+        ? Infinity
+        : r.ok
+          ? r.relError
+          : 2 + r.relError;
   rows.sort((p, q) => badness(q) - badness(p) || p.index - q.index);
   const rel = rows.filter((r) => r.relError !== null).map((r) => r.relError!);
   const abs = rows.filter((r) => r.absError !== null).map((r) => r.absError!);
-  const max = (v: number[]) => (v.length ? v.reduce((m, e) => (Number.isNaN(e) || Number.isNaN(m) ? NaN : Math.max(m, e)), 0) : null);
-  return { rows, maxRelativeError: max(rel), maxAbsoluteError: max(abs), failing: rows.filter((r) => r.ok === false).length, absoluteFloor };
+  const max = (v: number[]) =>
+    v.length ? v.reduce((m, e) => (Number.isNaN(e) || Number.isNaN(m) ? NaN : Math.max(m, e)), 0) : null;
+  return {
+    rows,
+    maxRelativeError: max(rel),
+    maxAbsoluteError: max(abs),
+    failing: rows.filter((r) => r.ok === false).length,
+    absoluteFloor,
+  };
 }
 
 export interface ErrorVsH {
@@ -136,7 +181,10 @@ export function errorVsH(out: RunOutput, analyticAt: number | null): ErrorVsH | 
   const r1 = (4 * d1 - d2) / 3;
   const r2 = (4 * d2 - d4) / 3;
   const extrapolated = Number.isFinite(r1) && Number.isFinite(r2) ? (16 * r1 - r2) / 15 : d1;
-  const useAnalytic = analyticAt !== null && Number.isFinite(analyticAt) && relativeError(analyticAt, extrapolated) <= THRESHOLDS.relative;
+  const useAnalytic =
+    analyticAt !== null &&
+    Number.isFinite(analyticAt) &&
+    relativeError(analyticAt, extrapolated) <= THRESHOLDS.relative;
   const reference = useAnalytic ? analyticAt! : extrapolated;
   const keep = s.hs.map((_, k) => k).filter((k) => !REFERENCE_ONLY.has(s.hs[k]));
   const err = (d: number) => {

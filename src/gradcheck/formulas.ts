@@ -64,7 +64,9 @@ export function deltaOf(lossSource: string): string {
 }
 
 /** The probabilities and one-hot targets of the check (y and t of the same shape), if it has them. */
-function probsAndTargets(req: RunRequest): { y: string; t: string; yv: number[]; tv: number[]; rank: number } | undefined {
+function probsAndTargets(
+  req: RunRequest,
+): { y: string; t: string; yv: number[]; tv: number[]; rank: number } | undefined {
   if (roleOf(req.wrt) !== 'probs') return undefined;
   const yv = req.inputs[req.wrt];
   const tName = req.params.find((p) => p !== req.wrt && roleOf(p) === 'target');
@@ -78,7 +80,12 @@ function probsAndTargets(req: RunRequest): { y: string; t: string; yv: number[];
 }
 
 /** The gradient of the checked loss, when it is one chapter 4 writes: matched at every checked element. */
-export function identifyGradient(req: RunRequest, out: RunOutput, numerical: number[], delta: number): Known | undefined {
+export function identifyGradient(
+  req: RunRequest,
+  out: RunOutput,
+  numerical: number[],
+  delta: number,
+): Known | undefined {
   const pt = probsAndTargets(req);
   if (!pt || pt.yv.length !== out.x.length) return undefined;
   const N = pt.rank === 2 ? out.shape[0] : 1;
@@ -89,7 +96,12 @@ export function identifyGradient(req: RunRequest, out: RunOutput, numerical: num
   if (N > 1) candidates.push({ kind: 'cee', averaged: false, values: pt.yv.map((y, i) => -pt.tv[i] / (y + delta)) });
   const scale = Math.max(1e-12, ...numerical.map(Math.abs));
   const agrees = (k: Known) =>
-    numerical.some((v) => v !== 0) && out.indices.every((i, j) => Math.abs(k.values[i] - numerical[j]) <= 1e-7 * scale || relativeError(k.values[i], numerical[j]) <= IDENTIFY_TOL);
+    numerical.some((v) => v !== 0) &&
+    out.indices.every(
+      (i, j) =>
+        Math.abs(k.values[i] - numerical[j]) <= 1e-7 * scale ||
+        relativeError(k.values[i], numerical[j]) <= IDENTIFY_TOL,
+    );
   return candidates.find(agrees);
 }
 
@@ -97,7 +109,10 @@ export function identifyGradient(req: RunRequest, out: RunOutput, numerical: num
 const body = (ctx: FixContext, f: { line: number; endLine: number }) => ctx.lines.slice(f.line - 1, f.endLine);
 
 /** The function's one return line (1-based) and its expression, when it has exactly one single-line return. */
-export function returnOf(ctx: FixContext, f: { line: number; endLine: number } | undefined): { line: number; expr: string } | undefined {
+export function returnOf(
+  ctx: FixContext,
+  f: { line: number; endLine: number } | undefined,
+): { line: number; expr: string } | undefined {
   if (!f) return undefined;
   const found: { line: number; expr: string }[] = [];
   body(ctx, f).forEach((text, k) => {
@@ -122,15 +137,23 @@ function batchSizeName(ctx: FixContext, y: string): string {
 }
 
 /** The identified gradient as an expression in the learner's language and names. */
-export function formulaText(k: Known, ctx: FixContext, names: { y: string; t: string; rank: number }, delta: string): string {
+export function formulaText(
+  k: Known,
+  ctx: FixContext,
+  names: { y: string; t: string; rank: number },
+  delta: string,
+): string {
   const { y, t } = names;
   const N = batchSizeName(ctx, y);
   if (ctx.language === 'python') {
     if (k.kind === 'sse') return `${y} - ${t}`;
-    return k.averaged && (names.rank === 2 || ctx.anyShape) ? `-${t} / (${y} + ${delta}) / ${N}` : `-${t} / (${y} + ${delta})`;
+    return k.averaged && (names.rank === 2 || ctx.anyShape)
+      ? `-${t} / (${y} + ${delta}) / ${N}`
+      : `-${t} / (${y} + ${delta})`;
   }
   // JavaScript/TypeScript: arrays of numbers (rows for a batch), so the formula maps over y.
-  const el = (v: string, tt: string, rank: number) => (k.kind === 'sse' ? `${v} - ${tt}` : `-${tt} / (${v} + ${delta})${k.averaged && rank === 2 ? ` / ${N}` : ''}`);
+  const el = (v: string, tt: string, rank: number) =>
+    k.kind === 'sse' ? `${v} - ${tt}` : `-${tt} / (${v} + ${delta})${k.averaged && rank === 2 ? ` / ${N}` : ''}`;
   const rows = `${y}.map((row, i) => row.map((v, k) => ${el('v', `${t}[i][k]`, 2)}))`;
   const vector = `${y}.map((v, k) => ${el('v', `${t}[k]`, 1)})`;
   if (ctx.anyShape) return `Array.isArray(${y}[0]) ? ${rows} : ${vector}`;
@@ -155,7 +178,10 @@ export function gradientFixes(req: RunRequest, out: RunOutput, numerical: number
   const ret = returnOf(ctx, ctx.gradient);
   const pt = probsAndTargets(req);
   const known = identifyGradient(req, out, numerical, Number(delta));
-  const identified = known && pt ? { target: 'gradient' as const, line: ret?.line, text: `return ${formulaText(known, ctx, pt, delta)}` } : undefined;
+  const identified =
+    known && pt
+      ? { target: 'gradient' as const, line: ret?.line, text: `return ${formulaText(known, ctx, pt, delta)}` }
+      : undefined;
   const derived = (change: Change, by?: string): Fix | undefined => {
     // Only numpy's arrays divide elementwise; a JavaScript array divided by N is NaN.
     if (!ret || ctx.language !== 'python') return undefined;

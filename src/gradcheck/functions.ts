@@ -64,7 +64,9 @@ export function findFunction(o: Outline, name: string): FunctionInfo | undefined
   const dot = name.lastIndexOf('.');
   const [a, b] = dot < 0 ? [name, undefined] : [name.slice(0, dot), name.slice(dot + 1)];
   const last = (ok: (f: FunctionInfo) => boolean) => [...o.functions].reverse().find(ok);
-  return b === undefined ? last((f) => f.name === a && !f.className) ?? last((f) => f.name === a) : last((f) => f.className === a && f.name === b);
+  return b === undefined
+    ? (last((f) => f.name === a && !f.className) ?? last((f) => f.name === a))
+    : last((f) => f.className === a && f.name === b);
 }
 
 /** The innermost function whose lines hold `line` (1-based). */
@@ -85,10 +87,27 @@ const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
  */
 export function gradientNames(f: string): string[] {
   const names = [
-    `${f}_grad`, `grad_${f}`, `d_${f}`, `${f}_gradient`, `gradient_${f}`, `${f}_prime`, `${f}_derivative`, `derivative_${f}`,
-    `${f}_deriv`, `${f}_backward`, `backward_${f}`,
-    `${f}Grad`, `grad${capital(f)}`, `d${capital(f)}`, `${f}Gradient`, `gradient${capital(f)}`, `${f}Prime`, `${f}Derivative`,
-    `derivative${capital(f)}`, `${f}Backward`, `backward${capital(f)}`,
+    `${f}_grad`,
+    `grad_${f}`,
+    `d_${f}`,
+    `${f}_gradient`,
+    `gradient_${f}`,
+    `${f}_prime`,
+    `${f}_derivative`,
+    `derivative_${f}`,
+    `${f}_deriv`,
+    `${f}_backward`,
+    `backward_${f}`,
+    `${f}Grad`,
+    `grad${capital(f)}`,
+    `d${capital(f)}`,
+    `${f}Gradient`,
+    `gradient${capital(f)}`,
+    `${f}Prime`,
+    `${f}Derivative`,
+    `derivative${capital(f)}`,
+    `${f}Backward`,
+    `backward${capital(f)}`,
   ];
   // CS231n's layers: affine_forward → affine_backward.
   if (/_forward$/.test(f)) names.unshift(f.replace(/_forward$/, '_backward'));
@@ -97,7 +116,8 @@ export function gradientNames(f: string): string[] {
   const words = f.split('_');
   words.forEach((w, k) => {
     if (!/^(loss|cost|error|objective)$/.test(w)) return;
-    for (const g of ['gradient', 'grad', 'gradients', 'grads']) names.push([...words.slice(0, k), g, ...words.slice(k + 1)].join('_'));
+    for (const g of ['gradient', 'grad', 'gradients', 'grads'])
+      names.push([...words.slice(0, k), g, ...words.slice(k + 1)].join('_'));
     // softmax_loss → softmax_grad, but also dropping the word: mse_loss → mse_grad is covered above.
   });
   const camel = /^(.+?)(Loss|Cost|Error|Objective)(.*)$/.exec(f);
@@ -111,7 +131,16 @@ export function isNumericalName(name: string): boolean {
 }
 
 /** The method names of a class that hold the gradient of any of its losses (the book's TwoLayerNet.gradient). */
-export const GRADIENT_METHODS = ['gradient', 'gradients', 'backward', 'grad', 'grads', 'backprop', 'compute_gradient', 'computeGradient'] as const;
+export const GRADIENT_METHODS = [
+  'gradient',
+  'gradients',
+  'backward',
+  'grad',
+  'grads',
+  'backprop',
+  'compute_gradient',
+  'computeGradient',
+] as const;
 
 /**
  * The function `grad` is the gradient of, by the same naming conventions (the cursor in
@@ -120,14 +149,18 @@ export const GRADIENT_METHODS = ['gradient', 'gradients', 'backward', 'grad', 'g
 export function lossOfGradient(o: Outline, grad: FunctionInfo): FunctionInfo | undefined {
   const own = o.functions.filter((f) => f !== grad && (f.className ?? '') === (grad.className ?? ''));
   // By name first (f_grad → f), then a class's gradient method → the loss it is the gradient of.
-  return own.find((f) => gradientNames(f.name).includes(grad.name) && conventionalGradient(o, f) === grad)
-    ?? own.find((f) => ['loss', 'forward', 'cost', 'objective'].includes(f.name) && conventionalGradient(o, f) === grad);
+  return (
+    own.find((f) => gradientNames(f.name).includes(grad.name) && conventionalGradient(o, f) === grad) ??
+    own.find((f) => ['loss', 'forward', 'cost', 'objective'].includes(f.name) && conventionalGradient(o, f) === grad)
+  );
 }
 
 /** The hand-written gradient of `loss` by convention, if the file has one. */
 export function conventionalGradient(o: Outline, loss: FunctionInfo): FunctionInfo | undefined {
   const names = gradientNames(loss.name);
-  const candidates = o.functions.filter((f) => f !== loss && (f.className ?? '') === (loss.className ?? '') && !isNumericalName(f.name)).reverse();
+  const candidates = o.functions
+    .filter((f) => f !== loss && (f.className ?? '') === (loss.className ?? '') && !isNumericalName(f.name))
+    .reverse();
   for (const n of names) {
     const hit = candidates.find((f) => f.name === n);
     if (hit) return hit;
@@ -141,7 +174,18 @@ export function conventionalGradient(o: Outline, loss: FunctionInfo): FunctionIn
   return undefined;
 }
 
-const FUNCTION_PARAM = new Set(['f', 'func', 'fn', 'fun', 'function', 'loss_fn', 'lossFn', 'loss_func', 'lossFunc', 'objective']);
+const FUNCTION_PARAM = new Set([
+  'f',
+  'func',
+  'fn',
+  'fun',
+  'function',
+  'loss_fn',
+  'lossFn',
+  'loss_func',
+  'lossFunc',
+  'objective',
+]);
 
 /**
  * How to call a gradient: the book's `numerical_gradient(f, x)` takes the function first;
@@ -149,7 +193,7 @@ const FUNCTION_PARAM = new Set(['f', 'func', 'fn', 'fun', 'function', 'loss_fn',
  */
 export function gradientCall(grad: FunctionInfo, loss: FunctionInfo): { style: 'args' | 'numerical'; args: string[] } {
   if (grad.params.length === 2 && FUNCTION_PARAM.has(grad.params[0])) return { style: 'numerical', args: [] };
-  const args = grad.params.map((p, k) => (loss.params.includes(p) ? p : loss.params[k] ?? p));
+  const args = grad.params.map((p, k) => (loss.params.includes(p) ? p : (loss.params[k] ?? p)));
   return { style: 'args', args };
 }
 
@@ -161,7 +205,12 @@ export function indexesRows(code: string, names: string[]): boolean {
   const esc = (n: string) => n.replace(/[$]/g, '\\$');
   return names.some((n) => {
     const name = esc(n);
-    if (new RegExp(`\\b${name}\\s*\\[[^\\]]+\\]\\s*(\\[|\\.(length|map|reduce|forEach|indexOf|slice|every|some|filter)\\b)`).test(code)) return true;
+    if (
+      new RegExp(
+        `\\b${name}\\s*\\[[^\\]]+\\]\\s*(\\[|\\.(length|map|reduce|forEach|indexOf|slice|every|some|filter)\\b)`,
+      ).test(code)
+    )
+      return true;
     // The element's name: map((row) => ...) has it first, reduce((acc, row) => ...) second.
     const ident = '[A-Za-z_$][\\w$]*';
     const first = new RegExp(`\\b${name}\\s*\\.(?:map|forEach|every|some|filter)\\(\\s*\\(?\\s*(${ident})`).exec(code);
@@ -177,12 +226,19 @@ export function indexesRows(code: string, names: string[]): boolean {
  * `return { cost, grad }` — so its gradient comes with it and no other function need be asked for.
  */
 export function returnsGradient(code: string): boolean {
-  return /\breturn\s*\(?\s*[\w.[\]'"]+\s*,/.test(code) || /\breturn\s*\[\s*[^\]\s]/.test(code) || /\breturn\s*\{\s*[\w$'"]+\s*[:,}]/.test(code);
+  return (
+    /\breturn\s*\(?\s*[\w.[\]'"]+\s*,/.test(code) ||
+    /\breturn\s*\[\s*[^\]\s]/.test(code) ||
+    /\breturn\s*\{\s*[\w$'"]+\s*[:,}]/.test(code)
+  );
 }
 
 /** The names in a function's last `return a, b` (Python), when each is a plain name. */
 export function returnNames(text: string): string[] | undefined {
-  const returns = text.split('\n').map((l) => /^\s*return\s+(.*?)\s*(#.*)?$/.exec(l)?.[1]).filter((r): r is string => !!r);
+  const returns = text
+    .split('\n')
+    .map((l) => /^\s*return\s+(.*?)\s*(#.*)?$/.exec(l)?.[1])
+    .filter((r): r is string => !!r);
   const last = returns[returns.length - 1]?.replace(/^\((.*)\)$/, '$1');
   if (!last) return undefined;
   // Split at top-level commas; each part is named by its leading name (dj_dw / m → dj_dw).

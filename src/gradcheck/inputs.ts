@@ -33,22 +33,88 @@ export interface InputOptions {
 
 export const DEFAULT_INPUT_OPTIONS: InputOptions = { batchSize: 4, seed: 0, batched: true };
 
-type Role = 'probs' | 'target' | 'labels' | 'batch' | 'weights' | 'bias' | 'data' | 'logits' | 'constant' | 'reg' | 'output' | 'vector';
+type Role =
+  | 'probs'
+  | 'target'
+  | 'labels'
+  | 'batch'
+  | 'weights'
+  | 'bias'
+  | 'data'
+  | 'logits'
+  | 'constant'
+  | 'reg'
+  | 'output'
+  | 'vector';
 
-const CONSTANTS: Record<string, number> = { delta: 1e-7, eps: 1e-7, epsilon: 1e-7, h: 1e-4, lr: 0.1, learning_rate: 0.1, alpha: 0.1 };
+const CONSTANTS: Record<string, number> = {
+  delta: 1e-7,
+  eps: 1e-7,
+  epsilon: 1e-7,
+  h: 1e-4,
+  lr: 0.1,
+  learning_rate: 0.1,
+  alpha: 0.1,
+};
 
 /** A regularisation strength: checked at a nonzero value (and again at 0) so a bug in its term shows. */
 export const REG_VALUE = 0.1;
-const REG_NAMES = ['reg', 'lambda_', 'lambd', 'lam', 'lmbda', 'l2', 'l2_reg', 'reg_strength', 'reg_lambda', 'lambda_reg', 'weight_decay', 'weight_decay_lambda', 'regularization', 'lambda'];
+const REG_NAMES = [
+  'reg',
+  'lambda_',
+  'lambd',
+  'lam',
+  'lmbda',
+  'l2',
+  'l2_reg',
+  'reg_strength',
+  'reg_lambda',
+  'lambda_reg',
+  'weight_decay',
+  'weight_decay_lambda',
+  'regularization',
+  'lambda',
+];
 /** Arguments a function fills with its gradient (JS `MSE(y, t, deltas)`, `grad_f(x, out)`). */
-const OUTPUT_NAMES = ['grad', 'grads', 'gradient', 'deltas', 'grad_out', 'out_grad', 'grad_output', 'dest', 'gradout', 'outgrad'];
+const OUTPUT_NAMES = [
+  'grad',
+  'grads',
+  'gradient',
+  'deltas',
+  'grad_out',
+  'out_grad',
+  'grad_output',
+  'dest',
+  'gradout',
+  'outgrad',
+];
 
 export function roleOf(name: string): Role {
   const n = name.toLowerCase().replace(/\d+$/, '');
   if (REG_NAMES.includes(n)) return 'reg';
   if (OUTPUT_NAMES.includes(n)) return 'output';
   if (n in CONSTANTS) return 'constant';
-  if (['y', 'y_pred', 'ypred', 'pred', 'preds', 'prediction', 'predictions', 'prob', 'probs', 'probabilities', 'p', 'y_hat', 'yhat', 'output', 'outputs', 'out'].includes(n)) return 'probs';
+  if (
+    [
+      'y',
+      'y_pred',
+      'ypred',
+      'pred',
+      'preds',
+      'prediction',
+      'predictions',
+      'prob',
+      'probs',
+      'probabilities',
+      'p',
+      'y_hat',
+      'yhat',
+      'output',
+      'outputs',
+      'out',
+    ].includes(n)
+  )
+    return 'probs';
   if (['t', 'target', 'targets', 'y_true', 'ytrue', 'onehot', 'one_hot', 't_onehot'].includes(n)) return 'target';
   if (['label', 'labels', 't_label', 't_labels', 'y_label', 'y_labels'].includes(n)) return 'labels';
   if (['batch_size', 'batchsize', 'n', 'batch', 'num', 'n_samples'].includes(n)) return 'batch';
@@ -79,7 +145,12 @@ function awayFromZero(rng: Random): number {
  * w and no t: scalars w, b for a vector x (one feature); w a vector for a matrix X.
  */
 export function isRegression(params: string[]): boolean {
-  return params.includes('w') && params.some((p) => p === 'y' || p === 'y_train') && params.some((p) => /^(x|X|x_train|X_train)$/.test(p)) && !params.some((p) => roleOf(p) === 'target');
+  return (
+    params.includes('w') &&
+    params.some((p) => p === 'y' || p === 'y_train') &&
+    params.some((p) => /^(x|X|x_train|X_train)$/.test(p)) &&
+    !params.some((p) => roleOf(p) === 'target')
+  );
 }
 
 /** Integer class labels: y, t or labels next to the data X — the `(W, X, y, reg)` signature. */
@@ -87,7 +158,12 @@ function labelsBesideData(params: string[], p: string, network: boolean, namedCl
   // Only for a classifier: weights or a regularisation strength beside X (or a network the check builds),
   // or a loss named for classification (CS231n's softmax_loss(x, y), svm_loss(x, y): scores and labels).
   const classifier = network || namedClassifier || params.some((q) => ['weights', 'reg'].includes(roleOf(q)));
-  return /^(y|y_batch|y_train|labels)$/.test(p) && classifier && params.some((q) => q !== p && roleOf(q) === 'data') && !isRegression(params);
+  return (
+    /^(y|y_batch|y_train|labels)$/.test(p) &&
+    classifier &&
+    params.some((q) => q !== p && roleOf(q) === 'data') &&
+    !isRegression(params)
+  );
 }
 
 export function generateInputs(params: string[], options: InputOptions = DEFAULT_INPUT_OPTIONS): Inputs {
@@ -95,9 +171,12 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   const defaults = options.defaults ?? {};
   // A parameter with a default keeps it (eps=1e-8), unless the default stands for "no value"
   // (y=None) or it is a regularisation strength (reg=0.0: a nonzero one makes its bugs show).
-  const keep = (p: string) => p in defaults && defaults[p] !== 'None' && !['reg', 'labels', 'target', 'data', 'weights'].includes(roleOf(p));
+  const keep = (p: string) =>
+    p in defaults && defaults[p] !== 'None' && !['reg', 'labels', 'target', 'data', 'weights'].includes(roleOf(p));
   params = params.filter((p) => !keep(p));
-  const roles = params.map((p) => (labelsBesideData(params, p, !!options.sizes, options.classifier) ? 'labels' : roleOf(p)));
+  const roles = params.map((p) =>
+    labelsBesideData(params, p, !!options.sizes, options.classifier) ? 'labels' : roleOf(p),
+  );
   const hasWeights = roles.includes('weights') || !!options.externalWeights;
   const hasTarget = roles.includes('target') || roles.includes('labels');
   const batched = options.batched ?? true;
@@ -111,7 +190,7 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   const row = (c: number) => Array.from({ length: c }, () => awayFromZero(rng));
   const matrix = (r: number, c: number) => Array.from({ length: r }, () => row(c));
   /** N rows of what `one` makes, or a single one when there is no batch axis. */
-  const rows = <T,>(one: () => T): T | T[] => (batched ? Array.from({ length: N }, one) : one());
+  const rows = <T>(one: () => T): T | T[] => (batched ? Array.from({ length: N }, one) : one());
   const out: Inputs = {};
   params.forEach((p, k) => {
     switch (roles[k]) {
@@ -171,8 +250,12 @@ function regressionInputs(params: string[], N: number, rng: Random): Inputs {
   const m = Math.max(N, 4);
   const out: Inputs = {};
   for (const p of params) {
-    if (/^(x|X|x_train|X_train)$/.test(p)) out[p] = features ? Array.from({ length: m }, () => Array.from({ length: features }, () => awayFromZero(rng))) : Array.from({ length: m }, () => awayFromZero(rng));
-    else if (p === 'w') out[p] = features ? Array.from({ length: features }, () => awayFromZero(rng)) : awayFromZero(rng);
+    if (/^(x|X|x_train|X_train)$/.test(p))
+      out[p] = features
+        ? Array.from({ length: m }, () => Array.from({ length: features }, () => awayFromZero(rng)))
+        : Array.from({ length: m }, () => awayFromZero(rng));
+    else if (p === 'w')
+      out[p] = features ? Array.from({ length: features }, () => awayFromZero(rng)) : awayFromZero(rng);
     else if (p === 'b') out[p] = awayFromZero(rng);
     else if (p === 'y' || p === 'y_train') out[p] = Array.from({ length: m }, () => awayFromZero(rng));
     else if (roleOf(p) === 'reg') out[p] = REG_VALUE;
@@ -197,7 +280,12 @@ const STD_NAMES = /^(weight_init_std|std|init_std|weight_scale|scale|weight_std|
  * output_size)): small sizes that fit the generated x and t (D, C; 5 hidden units), weights and
  * biases of those sizes (Affine(W, b)), an init scale of 0.1; other defaults are kept.
  */
-export function generateInit(initParams: string[], defaults: Record<string, string>, sizes: { D: number; C: number }, seed: number): Inputs {
+export function generateInit(
+  initParams: string[],
+  defaults: Record<string, string>,
+  sizes: { D: number; C: number },
+  seed: number,
+): Inputs {
   const rng = new Random(seed + 3);
   const out: Inputs = {};
   const H = 5;
@@ -206,11 +294,13 @@ export function generateInit(initParams: string[], defaults: Record<string, stri
     const snake = p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
     const size = INIT_SIZES.find(([re]) => re.test(snake))?.[1];
     if (size) {
-      if (!(p in defaults) || /size|dim|num|n_|classes|features/i.test(snake)) out[p] = size === 'D' ? sizes.D : size === 'C' ? sizes.C : H;
+      if (!(p in defaults) || /size|dim|num|n_|classes|features/i.test(snake))
+        out[p] = size === 'D' ? sizes.D : size === 'C' ? sizes.C : H;
     } else if (/hidden_size_list|hidden_sizes|hidden_dims|hidden_layers/i.test(snake)) out[p] = [H];
     else if (STD_NAMES.test(snake) && !(p in defaults && /^['"]/.test(defaults[p]))) out[p] = INIT_STD;
     else if (p in defaults) continue;
-    else if (roleOf(p) === 'weights') out[p] = Array.from({ length: sizes.D }, () => Array.from({ length: sizes.C }, () => awayFromZero(rng)));
+    else if (roleOf(p) === 'weights')
+      out[p] = Array.from({ length: sizes.D }, () => Array.from({ length: sizes.C }, () => awayFromZero(rng)));
     else if (roleOf(p) === 'bias') out[p] = Array.from({ length: sizes.C }, () => awayFromZero(rng));
     else out[p] = 3;
   }
@@ -228,7 +318,8 @@ export function namedClassifier(name: string): boolean {
  */
 export function sameShapedOperands(inputs: Inputs, params: string[], seed: number): Inputs {
   const operands = params.filter((p) => p in inputs && isDifferentiable(p));
-  if (operands.length < 2 || params.some((p) => ['weights', 'bias', 'labels', 'target'].includes(roleOf(p)))) return inputs;
+  if (operands.length < 2 || params.some((p) => ['weights', 'bias', 'labels', 'target'].includes(roleOf(p))))
+    return inputs;
   const rng = new Random(seed + 5);
   const like = (v: Json): Json => (Array.isArray(v) ? v.map(like) : awayFromZero(rng));
   const out = { ...inputs };
@@ -238,7 +329,9 @@ export function sameShapedOperands(inputs: Inputs, params: string[], seed: numbe
 
 /** Weight-like fields of the class a method belongs to (self.W, this.W1, ...). */
 export function weightAttributes(cls: ClassInfo | undefined): string[] {
-  return (cls?.attributes ?? []).filter((a) => !a.includes('[') && ['weights', 'bias'].includes(roleOf(a))).map((a) => `self.${a}`);
+  return (cls?.attributes ?? [])
+    .filter((a) => !a.includes('[') && ['weights', 'bias'].includes(roleOf(a)))
+    .map((a) => `self.${a}`);
 }
 
 /** A dict of parameters the constructor fills (self.params['W1'] = ...): the dict and its entries. */
@@ -266,7 +359,12 @@ export function defaultWrt(params: string[], cls?: ClassInfo): string {
 /** Choices for "differentiate with respect to": parameters and the class's weight fields. */
 export function wrtChoices(params: string[], cls?: ClassInfo): string[] {
   const dicts = paramDicts(cls).flatMap((d) => [d.dict, ...d.entries]);
-  return [...params.filter(isDifferentiable), ...weightAttributes(cls), ...dicts, ...params.filter((p) => !isDifferentiable(p))];
+  return [
+    ...params.filter(isDifferentiable),
+    ...weightAttributes(cls),
+    ...dicts,
+    ...params.filter((p) => !isDifferentiable(p)),
+  ];
 }
 
 // ---- the book's examples ------------------------------------------------------------------
@@ -304,7 +402,8 @@ export function presetsFor(fn: Pick<FunctionInfo, 'params' | 'className'>, cls?:
   const out: Preset[] = [];
   const p = fn.params;
   const differentiable = p.filter(isDifferentiable);
-  if (p.length === 1 && differentiable.length === 1) out.push({ id: 'function_2', inputs: { [p[0]]: [3, 4] }, wrt: p[0] });
+  if (p.length === 1 && differentiable.length === 1)
+    out.push({ id: 'function_2', inputs: { [p[0]]: [3, 4] }, wrt: p[0] });
   // (y, t) by name, or two parameters with names that say nothing else (a, b).
   const unnamed = p.length === 2 && p.every((q) => ['probs', 'target', 'vector'].includes(roleOf(q)));
   const probs = p.find((q) => roleOf(q) === 'probs') ?? (unnamed ? p[0] : undefined);
@@ -318,9 +417,14 @@ export function presetsFor(fn: Pick<FunctionInfo, 'params' | 'className'>, cls?:
   const t = p.find((q) => roleOf(q) === 'target');
   if (x && t) {
     const w = p.find((q) => roleOf(q) === 'weights');
-    if (w && p.length === 3) out.push({ id: 'simpleNet', inputs: { [w]: SIMPLE_NET.W, [x]: SIMPLE_NET.x, [t]: SIMPLE_NET.t }, wrt: w });
+    if (w && p.length === 3)
+      out.push({ id: 'simpleNet', inputs: { [w]: SIMPLE_NET.W, [x]: SIMPLE_NET.x, [t]: SIMPLE_NET.t }, wrt: w });
     else if (fn.className && p.length === 2 && cls?.attributes.includes('W')) {
-      out.push({ id: 'simpleNet', inputs: { 'self.W': SIMPLE_NET.W, [x]: SIMPLE_NET.x, [t]: SIMPLE_NET.t }, wrt: 'self.W' });
+      out.push({
+        id: 'simpleNet',
+        inputs: { 'self.W': SIMPLE_NET.W, [x]: SIMPLE_NET.x, [t]: SIMPLE_NET.t },
+        wrt: 'self.W',
+      });
     }
   }
   return out;
@@ -341,7 +445,8 @@ export function recogniseBookLoss(probes: (number | null)[]): { kind: BookLoss; 
     if (pair.length < 2 || pair.some((v) => v === null || !Number.isFinite(v))) continue;
     for (const kind of Object.keys(BOOK_LOSSES) as BookLoss[]) {
       const expected = BOOK_LOSSES[kind];
-      if (pair.every((v, k) => Math.abs(v! - expected[k]) <= 1e-9 * Math.abs(expected[k]))) return { kind, values: pair as number[] };
+      if (pair.every((v, k) => Math.abs(v! - expected[k]) <= 1e-9 * Math.abs(expected[k])))
+        return { kind, values: pair as number[] };
     }
   }
   return undefined;

@@ -14,7 +14,8 @@ const cache = new Map<string, string>();
 /** Where a command runs from: itself with a slash, else the first match on PATH. */
 function whereIs(command: string, cwd: string): string | undefined {
   if (command.includes('/') || command.includes('\\')) return isAbsolute(command) ? command : resolve(cwd, command);
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && existsSync(join(dir, command))) return join(dir, command);
+  for (const dir of (process.env.PATH ?? '').split(delimiter))
+    if (dir && existsSync(join(dir, command))) return join(dir, command);
   return undefined;
 }
 
@@ -39,7 +40,8 @@ export function resolveInterpreter(command: string, cwd: string): string {
  * when `command` is a shim. The first check pays the shim once, with no extra start.
  */
 export function rememberInterpreter(command: string, cwd: string, executable: unknown): void {
-  if (typeof executable === 'string' && executable && existsSync(executable) && isShim(command, cwd)) cache.set(key(command, cwd), executable);
+  if (typeof executable === 'string' && executable && existsSync(executable) && isShim(command, cwd))
+    cache.set(key(command, cwd), executable);
 }
 
 const key = (command: string, cwd: string) => `${command}\0${cwd}\0${process.env.PYENV_VERSION ?? ''}`;

@@ -35,7 +35,8 @@ export function checkInContext(req: any): any {
   const clone = (v: any): any => (Array.isArray(v) ? v.map(clone) : ArrayBuffer.isView(v) ? (v as any).slice() : v);
   const same = (a: any, b: any): boolean => {
     if (typeof a === 'number') return typeof b === 'number' && (a === b || (a !== a && b !== b));
-    if (isArr(a)) return isArr(b) && a.length === b.length && Array.prototype.every.call(a, (e: any, k: number) => same(e, b[k]));
+    if (isArr(a))
+      return isArr(b) && a.length === b.length && Array.prototype.every.call(a, (e: any, k: number) => same(e, b[k]));
     return true;
   };
   const describe = (v: any): string => {
@@ -89,7 +90,8 @@ export function checkInContext(req: any): any {
   /** The object a method is called on: a new instance of a class or constructor, or the object itself. */
   const ownerOf = (className: string, name: string) => {
     const Owner = findPath(className);
-    if (Owner === undefined || Owner === null) fail('not-found', `${className} is not defined in the file (nor exported by it)`, { what: 'class' });
+    if (Owner === undefined || Owner === null)
+      fail('not-found', `${className} is not defined in the file (nor exported by it)`, { what: 'class' });
     if (typeof Owner === 'function' && Owner.prototype && typeof Owner.prototype[name] === 'function') {
       // The constructor's arguments from the inputs (generated sizes: new TwoLayerNet(4, 5, 3)).
       const init = req.inputs.__init__;
@@ -128,7 +130,12 @@ export function checkInContext(req: any): any {
       fn = findPath(ref.name);
       self = undefined;
     }
-    if (typeof fn !== 'function') fail('not-found', `${what} ${ref.className ? `${ref.className}.` : ''}${ref.name} is not defined in the file (nor exported by it)`, { what });
+    if (typeof fn !== 'function')
+      fail(
+        'not-found',
+        `${what} ${ref.className ? `${ref.className}.` : ''}${ref.name} is not defined in the file (nor exported by it)`,
+        { what },
+      );
     return { fn, self };
   };
   const loss = resolve(req.loss, 'function').fn;
@@ -139,10 +146,13 @@ export function checkInContext(req: any): any {
   const parsePath = (path: string): { root: string; keys: string[] } | null => {
     const m = /^([A-Za-z_$][\w$]*)((?:\.[A-Za-z_$][\w$]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\])*)$/.exec(path);
     if (!m) return null;
-    const keys = [...m[2].matchAll(/\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*\]/g)].map((k) => k[1] ?? k[2] ?? k[3] ?? k[4]);
+    const keys = [...m[2].matchAll(/\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*\]/g)].map(
+      (k) => k[1] ?? k[2] ?? k[3] ?? k[4],
+    );
     return { root: m[1], keys };
   };
-  const getAt = (obj: any, keys: string[]) => keys.reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), obj);
+  const getAt = (obj: any, keys: string[]) =>
+    keys.reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), obj);
   const setAt = (obj: any, keys: string[], v: any) => {
     let o = obj;
     for (const k of keys.slice(0, -1)) {
@@ -154,13 +164,17 @@ export function checkInContext(req: any): any {
   const base: Record<string, any> = req.inputs;
   for (const k of Object.keys(base)) {
     if (!k.startsWith('self.') && !k.startsWith('this.')) continue;
-    if (!instance) fail('bad-input', `input ${k} is for a method, but ${req.loss.name} is a plain function`, { arg: k });
+    if (!instance)
+      fail('bad-input', `input ${k} is for a method, but ${req.loss.name} is a plain function`, { arg: k });
     const path = parsePath(k);
     if (!path?.keys.length) fail('bad-input', `${k} is not a path like self.W or self.params['W1']`, { arg: k });
     setAt(instance, path!.keys, clone(base[k]));
   }
   const missing = params.filter((p) => !(p in base) && !optional.includes(p));
-  if (missing.length) fail('bad-input', `no value for ${missing.join(', ')}: give every parameter a value in the inputs`, { arg: missing[0] });
+  if (missing.length)
+    fail('bad-input', `no value for ${missing.join(', ')}: give every parameter a value in the inputs`, {
+      arg: missing[0],
+    });
   const started = Date.now();
 
   /** The check of one differentiated input (a name or a path); a dict of arrays is checked entry by entry. */
@@ -173,9 +187,11 @@ export function checkInContext(req: any): any {
     const attr = selfKeys ? selfKeys[selfKeys.length - 1] : argRoot ? argKeys[argKeys.length - 1] : undefined;
     let x0: any;
     if (selfKeys) {
-      if (!instance || getAt(instance, selfKeys) === undefined) fail('bad-input', `${wrt} is not set: give it in the inputs or assign it in the constructor`, { arg: wrt });
+      if (!instance || getAt(instance, selfKeys) === undefined)
+        fail('bad-input', `${wrt} is not set: give it in the inputs or assign it in the constructor`, { arg: wrt });
       x0 = clone(getAt(instance, selfKeys));
-    } else if (argRoot && argRoot in base && getAt(base[argRoot], argKeys) !== undefined) x0 = clone(getAt(base[argRoot], argKeys));
+    } else if (argRoot && argRoot in base && getAt(base[argRoot], argKeys) !== undefined)
+      x0 = clone(getAt(base[argRoot], argKeys));
     else if (wrt in base) x0 = clone(base[wrt]);
     else fail('bad-input', `${wrt} is not an input of ${req.loss.name}`, { arg: wrt });
     if (isPlain(x0) && Object.keys(x0).length && Object.values(x0).every((v) => shapeOf(v) !== null)) {
@@ -191,7 +207,8 @@ export function checkInContext(req: any): any {
       const s = shapeOf(v);
       return s !== null && s.length === shape!.length && s.every((d, k) => d === shape![k]);
     };
-    const zerosLike = (v: any): any => (Array.isArray(v) ? v.map(zerosLike) : ArrayBuffer.isView(v) ? new (v as any).constructor((v as any).length) : 0);
+    const zerosLike = (v: any): any =>
+      Array.isArray(v) ? v.map(zerosLike) : ArrayBuffer.isView(v) ? new (v as any).constructor((v as any).length) : 0;
 
     /** A fresh copy of x0 with element i moved by step (x0 itself for step 0). */
     const shifted = (i: number, step: number): any => {
@@ -221,14 +238,30 @@ export function checkInContext(req: any): any {
 
     // ---- what the loss returns: a number, [loss, grad, ...], or { loss|cost|..., grad|grads|... } ----
     const LOSS_KEYS = ['loss', 'cost', 'value', 'val', 'f', 'fx', 'J', 'j', 'error', 'err', 'objective', 'l', 'L'];
-    const GRAD_KEYS = ['grad', 'grads', 'gradient', 'gradients', 'g', 'df', 'dx', 'dJ', 'dL', 'derivative', 'derivatives', 'dw', 'dW'];
+    const GRAD_KEYS = [
+      'grad',
+      'grads',
+      'gradient',
+      'gradients',
+      'g',
+      'df',
+      'dx',
+      'dJ',
+      'dL',
+      'derivative',
+      'derivatives',
+      'dw',
+      'dW',
+    ];
     /** The loss value and, when the return carries one, the gradient part (with where it was). */
     const split = (v: any): { value: any; grad?: any; key?: string } => {
       if (typeof v === 'number') return { value: v };
       if (Array.isArray(v) && v.length >= 2 && typeof v[0] === 'number') {
         const rest = v.slice(1);
-        const tuple = rest.some((e: any) => typeof e !== 'number') || (shape!.length === 0 && rest.length <= params.length);
-        if (tuple) return { value: v[0], grad: rest.length === 1 ? rest[0] : rest, key: rest.length === 1 ? '[1]' : '[1:]' };
+        const tuple =
+          rest.some((e: any) => typeof e !== 'number') || (shape!.length === 0 && rest.length <= params.length);
+        if (tuple)
+          return { value: v[0], grad: rest.length === 1 ? rest[0] : rest, key: rest.length === 1 ? '[1]' : '[1:]' };
       }
       if (isPlain(v)) {
         const lk = LOSS_KEYS.find((k) => typeof v[k] === 'number');
@@ -238,7 +271,11 @@ export function checkInContext(req: any): any {
           if (gk !== undefined) return { value: v[lk], grad: v[gk], key: gk };
           const rest: Record<string, any> = {};
           for (const k of others) rest[k] = v[k];
-          return { value: v[lk], grad: others.length ? rest : undefined, key: others.length ? `{${others.join(', ')}}` : undefined };
+          return {
+            value: v[lk],
+            grad: others.length ? rest : undefined,
+            key: others.length ? `{${others.join(', ')}}` : undefined,
+          };
         }
       }
       return { value: v };
@@ -259,7 +296,8 @@ export function checkInContext(req: any): any {
           return state / 4294967296;
         };
         const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-        const fill = (u: any): any => (isArr(u) ? Array.from(u as ArrayLike<any>, fill) : Math.round(gauss() * 1e4) / 1e4);
+        const fill = (u: any): any =>
+          isArr(u) ? Array.from(u as ArrayLike<any>, fill) : Math.round(gauss() * 1e4) / 1e4;
         dout = fill(v);
         doutFlat = flat(dout);
       }
@@ -292,15 +330,22 @@ export function checkInContext(req: any): any {
     const named: string[] = req.outputArgs ?? [];
     params.forEach((p, k) => {
       if (same(before[k], firstArgs[k])) return;
-      const buffer = p !== wrt && before[k] !== undefined && typeof before[k] === 'object' ? zerosLike(before[k]) : undefined;
+      const buffer =
+        p !== wrt && before[k] !== undefined && typeof before[k] === 'object' ? zerosLike(before[k]) : undefined;
       if (buffer !== undefined) {
         evaluations++;
-        const f = scalar(call(loss, instance, argsWith(clone(x0), params, { [p]: buffer }), 'loss'), `${req.loss.name}()`);
+        const f = scalar(
+          call(loss, instance, argsWith(clone(x0), params, { [p]: buffer }), 'loss'),
+          `${req.loss.name}()`,
+        );
         if (sameValue(f, f0)) {
           // Filled once more from zeros shaped like the checked input, so what is written reads as its gradient.
           const filled = Array.isArray(x0) ? zerosLike(x0) : buffer;
           evaluations++;
-          const f2 = scalar(call(loss, instance, argsWith(clone(x0), params, { [p]: filled }), 'loss'), `${req.loss.name}()`);
+          const f2 = scalar(
+            call(loss, instance, argsWith(clone(x0), params, { [p]: filled }), 'loss'),
+            `${req.loss.name}()`,
+          );
           outputs[p] = sameValue(f2, f0) ? filled : buffer;
           return;
         }
@@ -320,7 +365,10 @@ export function checkInContext(req: any): any {
       const res = call(backward, instance, [dout === undefined ? 1 : clone(dout)], 'gradient');
       if (selfKeys) {
         const field = `d${selfKeys[selfKeys.length - 1]}`;
-        if (instance[field] === undefined) fail('bad-return', `${req.gradient.name}() stored no ${field}: set this.${field} in backward`, { fn: 'gradient' });
+        if (instance[field] === undefined)
+          fail('bad-return', `${req.gradient.name}() stored no ${field}: set this.${field} in backward`, {
+            fn: 'gradient',
+          });
         analytic = pick(instance[field], `${req.gradient.name}()`);
         gradientSource = 'stored';
         gradientLabel = `self.${field}`;
@@ -354,7 +402,12 @@ export function checkInContext(req: any): any {
         keys.forEach((k, j) => {
           if (same(gbefore[j], gargs[j])) return;
           // A gradient written into an argument it does not read (grad(y, t, out)): the result.
-          if (k !== wrt && gbefore[j] !== undefined && typeof gbefore[j] === 'object' && (res === undefined || res === gargs[j])) {
+          if (
+            k !== wrt &&
+            gbefore[j] !== undefined &&
+            typeof gbefore[j] === 'object' &&
+            (res === undefined || res === gargs[j])
+          ) {
             const again = argsWith(clone(x0), keys, { [k]: Array.isArray(x0) ? zerosLike(x0) : zerosLike(gbefore[j]) });
             call(grad, gthis, again, 'gradient');
             if (sameShape(again[j]) && same(flat(again[j]), flat(gargs[j]))) {
@@ -388,7 +441,8 @@ export function checkInContext(req: any): any {
 
     /** Spellings of the gradient of `key` in a dict: W → dW, dw, grad_W, W_grad, dj_dw, dL_dW, ... */
     function matchesKey(k: string, key: string): boolean {
-      const bare = (n: string) => n.replace(/^(d[jl]_?d|dloss_?d|grad(ient)?_?|d_?)(?=[A-Za-z])/i, '').replace(/(_?grad(ient)?)$/i, '');
+      const bare = (n: string) =>
+        n.replace(/^(d[jl]_?d|dloss_?d|grad(ient)?_?|d_?)(?=[A-Za-z])/i, '').replace(/(_?grad(ient)?)$/i, '');
       return k === key || bare(k) === key || bare(k).toLowerCase() === key.toLowerCase();
     }
 
@@ -401,8 +455,13 @@ export function checkInContext(req: any): any {
       const shapeKey = (v: any) => JSON.stringify(shapeOf(v));
       const inputShape = (p: string) => shapeKey(p === wrt ? x0 : base[p]);
       const shapes = new Set(tuple.map(shapeKey));
-      const fitting = (req.gradientOrder ?? params).filter((p: string) => (p === wrt || p in base) && shapes.has(inputShape(p)));
-      return fitting.length === tuple.length && fitting.every((p: string, k: number) => inputShape(p) === shapeKey(tuple[k])) ? fitting : [];
+      const fitting = (req.gradientOrder ?? params).filter(
+        (p: string) => (p === wrt || p in base) && shapes.has(inputShape(p)),
+      );
+      return fitting.length === tuple.length &&
+        fitting.every((p: string, k: number) => inputShape(p) === shapeKey(tuple[k]))
+        ? fitting
+        : [];
     }
 
     function pick(res: any, name: string, fromLoss = false) {
@@ -417,7 +476,12 @@ export function checkInContext(req: any): any {
         if (spelled.length === 1) got = got[spelled[0]];
         else if (keys.length === 1) got = got[keys[0]];
         else if (shaped.length === 1) got = got[shaped[0]];
-        else fail('bad-return', `${name} returned gradients under the keys ${keys.join(', ')}, and none of them is clearly the one for ${key}`, { got: describe(res), fn: fromLoss ? 'loss' : 'gradient' });
+        else
+          fail(
+            'bad-return',
+            `${name} returned gradients under the keys ${keys.join(', ')}, and none of them is clearly the one for ${key}`,
+            { got: describe(res), fn: fromLoss ? 'loss' : 'gradient' },
+          );
       } else if (Array.isArray(got) && (shapeOf(got) === null || (shape!.length === 0 && got.length > 1))) {
         // A tuple of gradients in parameter order (dj_dw, dj_db): the one at the checked input's place.
         const at = tupleOrder(got).indexOf(key);
@@ -427,11 +491,20 @@ export function checkInContext(req: any): any {
       } else if (Array.isArray(got) && got.length === params.length && params.includes(key) && !sameShape(got)) {
         got = got[params.indexOf(key)];
       }
-      if (got === undefined || got === null) fail('bad-return', `${name} returned ${describe(got)}: is a return statement missing?`, { got: describe(got), fn: 'gradient' });
+      if (got === undefined || got === null)
+        fail('bad-return', `${name} returned ${describe(got)}: is a return statement missing?`, {
+          got: describe(got),
+          fn: 'gradient',
+        });
       const s = shapeOf(got);
-      if (!s) fail('bad-return', `${name} returned ${describe(got)}, not numbers`, { got: describe(got), fn: 'gradient' });
+      if (!s)
+        fail('bad-return', `${name} returned ${describe(got)}, not numbers`, { got: describe(got), fn: 'gradient' });
       const values = flat(got);
-      if (values.some((v) => typeof v !== 'number')) fail('bad-return', `${name} returned an array holding something other than numbers`, { got: describe(got), fn: 'gradient' });
+      if (values.some((v) => typeof v !== 'number'))
+        fail('bad-return', `${name} returned an array holding something other than numbers`, {
+          got: describe(got),
+          fn: 'gradient',
+        });
       return { values, shape: s };
     }
 
@@ -441,12 +514,15 @@ export function checkInContext(req: any): any {
     const steps: any[] = [];
     if (analytic) {
       const few = indices.slice(0, req.stepLimit);
-      for (const h of req.stepHs) steps.push({ h, plus: few.map((i) => lossAt(shifted(i, h))), minus: few.map((i) => lossAt(shifted(i, -h))) });
+      for (const h of req.stepHs)
+        steps.push({ h, plus: few.map((i) => lossAt(shifted(i, h))), minus: few.map((i) => lossAt(shifted(i, -h))) });
     }
     let sweep: any = null;
     if (indices.length) {
       // The largest slope where both one-sided slopes agree (no kink within h), for the chart.
-      const smooth = (j: number) => Math.abs(plus[j] - f0 - (f0 - minus[j])) <= 1e-2 * Math.max(Math.abs(plus[j] - f0), Math.abs(f0 - minus[j]), 1e-300);
+      const smooth = (j: number) =>
+        Math.abs(plus[j] - f0 - (f0 - minus[j])) <=
+        1e-2 * Math.max(Math.abs(plus[j] - f0), Math.abs(f0 - minus[j]), 1e-300);
       const anySmooth = indices.some((_, j) => smooth(j));
       let best = 0;
       let bestAbs = -1;
@@ -458,19 +534,49 @@ export function checkInContext(req: any): any {
         }
       });
       const k = indices[best];
-      sweep = { index: k, hs: req.sweepHs, plus: req.sweepHs.map((s: number) => lossAt(shifted(k, s))), minus: req.sweepHs.map((s: number) => lossAt(shifted(k, -s))) };
+      sweep = {
+        index: k,
+        hs: req.sweepHs,
+        plus: req.sweepHs.map((s: number) => lossAt(shifted(k, s))),
+        minus: req.sweepHs.map((s: number) => lossAt(shifted(k, -s))),
+      };
     }
     const probes = (req.probes ?? []).map((probe: any) => {
       try {
-        const v = split(loss.apply(instance, params.map((p) => clone(probe[p])))).value;
+        const v = split(
+          loss.apply(
+            instance,
+            params.map((p) => clone(probe[p])),
+          ),
+        ).value;
         return typeof v === 'number' ? v : null;
       } catch {
         return null;
       }
     });
     if (selfKeys) setAt(instance, selfKeys, clone(x0));
-    const doutInfo = req.layer ? (dout === undefined ? { kind: 'one', shape: [] } : { kind: 'random', shape: shapeOf(dout), seed: (req.seed >>> 0) + 11 }) : null;
-    return { x: xFlat, shape, f0, f0Again, indices, plus, minus, steps, sweep, analytic, gradientSource, gradientLabel, dout: doutInfo, mutated, probes };
+    const doutInfo = req.layer
+      ? dout === undefined
+        ? { kind: 'one', shape: [] }
+        : { kind: 'random', shape: shapeOf(dout), seed: (req.seed >>> 0) + 11 }
+      : null;
+    return {
+      x: xFlat,
+      shape,
+      f0,
+      f0Again,
+      indices,
+      plus,
+      minus,
+      steps,
+      sweep,
+      analytic,
+      gradientSource,
+      gradientLabel,
+      dout: doutInfo,
+      mutated,
+      probes,
+    };
   };
 
   const out = checkOne(req.wrt);

@@ -38,7 +38,15 @@ export function prepareSource(source: string, file: string): string {
   } catch (e) {
     if (e instanceof JsSyntaxError) {
       const { line, column } = lineColumn(source, e.offset);
-      throw { glError: true, kind: 'syntax', message: `SyntaxError: ${e.message}`, file, line, column, source: source.split('\n')[line - 1]?.trim() } satisfies Thrown;
+      throw {
+        glError: true,
+        kind: 'syntax',
+        message: `SyntaxError: ${e.message}`,
+        file,
+        line,
+        column,
+        source: source.split('\n')[line - 1]?.trim(),
+      } satisfies Thrown;
     }
     throw e;
   }
@@ -52,7 +60,14 @@ function compile(code: string, file: string, columnOffset = 0): vm.Script {
     // V8 puts "file:line" on the first line of a SyntaxError's stack.
     const m = /^(.*):(\d+)\n/.exec(err.stack ?? '');
     const line = m ? Number(m[2]) : undefined;
-    throw { glError: true, kind: 'syntax', message: `SyntaxError: ${err.message}`, file, line, source: line ? code.split('\n')[line - 1]?.trim() : undefined } satisfies Thrown;
+    throw {
+      glError: true,
+      kind: 'syntax',
+      message: `SyntaxError: ${err.message}`,
+      file,
+      line,
+      source: line ? code.split('\n')[line - 1]?.trim() : undefined,
+    } satisfies Thrown;
   }
 }
 
@@ -69,7 +84,11 @@ function resolveLocal(from: string, spec: string): string | undefined {
   return undefined;
 }
 
-function makeRequire(fromFile: string, ctx: vm.Context, cache: Map<string, { exports: unknown }>): (spec: string) => unknown {
+function makeRequire(
+  fromFile: string,
+  ctx: vm.Context,
+  cache: Map<string, { exports: unknown }>,
+): (spec: string) => unknown {
   return (spec: string) => {
     if (!spec.startsWith('./') && !spec.startsWith('../') && !isAbsolute(spec)) return createRequire(fromFile)(spec);
     const path = resolveLocal(fromFile, spec);
@@ -80,20 +99,33 @@ function makeRequire(fromFile: string, ctx: vm.Context, cache: Map<string, { exp
     const module = { exports: {} as unknown };
     cache.set(path, module);
     const wrapper = '(function (exports, require, module, __filename, __dirname) {';
-    const fn = compile(`${wrapper}${prepareSource(readFileSync(path, 'utf8'), path)}\n})`, path, -wrapper.length).runInContext(ctx) as (...a: unknown[]) => void;
+    const fn = compile(
+      `${wrapper}${prepareSource(readFileSync(path, 'utf8'), path)}\n})`,
+      path,
+      -wrapper.length,
+    ).runInContext(ctx) as (...a: unknown[]) => void;
     fn(module.exports, makeRequire(path, ctx, cache), module, path, dirname(path));
     return module.exports;
   };
 }
 
 /** The stack frames that are in the learner's folder, innermost first. */
-export function userFrames(stack: string | undefined, folder: string, readLine: (file: string, line: number) => string | undefined): TraceFrame[] {
+export function userFrames(
+  stack: string | undefined,
+  folder: string,
+  readLine: (file: string, line: number) => string | undefined,
+): TraceFrame[] {
   const frames: TraceFrame[] = [];
   for (const raw of (stack ?? '').split('\n')) {
     const m = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/.exec(raw);
     if (!m?.[2].startsWith(folder + sep) || m[2].includes(`${sep}node_modules${sep}`)) continue;
     const line = Number(m[3]);
-    frames.push({ file: m[2], line, function: m[1]?.replace(/^(Object|Function)\./, '') || undefined, source: readLine(m[2], line) });
+    frames.push({
+      file: m[2],
+      line,
+      function: m[1]?.replace(/^(Object|Function)\./, '') || undefined,
+      source: readLine(m[2], line),
+    });
   }
   return frames;
 }
@@ -104,15 +136,18 @@ export function userFrames(stack: string | undefined, folder: string, readLine: 
  */
 export function toRunError(e: unknown, file: string, source: string, phase: string, timeoutMs: number): RunError {
   const t = (e ?? {}) as Thrown & Error & { code?: string };
-  if (t.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { kind: 'timeout', message: `stopped after ${(timeoutMs / 1000).toFixed(1)} s`, phase };
-  const readLine = (path: string, line: number) => (path === file ? source : safeRead(path))?.split('\n')[line - 1]?.trim();
+  if (t.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+    return { kind: 'timeout', message: `stopped after ${(timeoutMs / 1000).toFixed(1)} s`, phase };
+  const readLine = (path: string, line: number) =>
+    (path === file ? source : safeRead(path))?.split('\n')[line - 1]?.trim();
   if (t.glError && t.kind !== 'exception') {
     const { glError, kind, message, ...rest } = t;
     void glError;
     return { kind: kind!, message: message ?? '', ...rest } as RunError;
   }
   const cause = (t.glError ? t.cause : e) as Error & { code?: string };
-  if (cause && (cause as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { kind: 'timeout', message: `stopped after ${(timeoutMs / 1000).toFixed(1)} s`, phase };
+  if (cause && (cause as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+    return { kind: 'timeout', message: `stopped after ${(timeoutMs / 1000).toFixed(1)} s`, phase };
   const isError = cause !== null && typeof cause === 'object' && typeof cause.message === 'string';
   const name = isError ? cause.name || 'Error' : 'Uncaught';
   const trace = isError ? userFrames(cause.stack, dirname(file), readLine) : [];
@@ -157,7 +192,13 @@ export function loadModule(source: string, file: string, options: LoadOptions): 
     const code = prepareSource(source, file);
     const module = { exports: {} as unknown };
     const cache = new Map<string, { exports: unknown }>([[file, module]]);
-    const context = vm.createContext({ ...options.globals, module, exports: module.exports, __filename: file, __dirname: dirname(file) });
+    const context = vm.createContext({
+      ...options.globals,
+      module,
+      exports: module.exports,
+      __filename: file,
+      __dirname: dirname(file),
+    });
     context.require = makeRequire(file, context, cache);
     if (options.prelude) vm.runInContext(options.prelude, context);
     compile(code, file).runInContext(context, { timeout: options.timeoutMs });
@@ -176,11 +217,13 @@ export function evaluateJs(req: RunRequest): RunResult {
   let source = '';
   try {
     for (const name of [req.loss.name, req.loss.className, req.gradient?.name, req.gradient?.className]) {
-      if (name !== undefined && !IDENTIFIER.test(name)) return { ok: false, error: { kind: 'not-found', message: `'${name}' is not a JavaScript name` } };
+      if (name !== undefined && !IDENTIFIER.test(name))
+        return { ok: false, error: { kind: 'not-found', message: `'${name}' is not a JavaScript name` } };
     }
     source = req.source ?? readFileSync(req.file, 'utf8');
     const log = (...a: unknown[]) => {
-      if (printed.join('\n').length < 4000) printed.push(a.map((v) => (typeof v === 'string' ? v : safeJson(v))).join(' '));
+      if (printed.join('\n').length < 4000)
+        printed.push(a.map((v) => (typeof v === 'string' ? v : safeJson(v))).join(' '));
     };
     const loaded = loadModule(source, req.file, {
       globals: { console: { log, info: log, warn: log, error: log, debug: log } },
@@ -194,7 +237,9 @@ export function evaluateJs(req: RunRequest): RunResult {
     const { source: _omit, ...plain } = req;
     void _omit;
     ctx.__glRequestJson = JSON.stringify(plain);
-    const out = new vm.Script(`(${checkInContext.toString()})(JSON.parse(__glRequestJson))`, { filename: CHECK_FILE }).runInContext(ctx, { timeout: remaining() });
+    const out = new vm.Script(`(${checkInContext.toString()})(JSON.parse(__glRequestJson))`, {
+      filename: CHECK_FILE,
+    }).runInContext(ctx, { timeout: remaining() });
     return { ...structuredClone(out), runtime: `Node ${process.versions.node}`, stdout: stdout() };
   } catch (e) {
     return { ok: false, error: toRunError(e, req.file, source, phase, req.timeoutMs), stdout: stdout() };

@@ -36,7 +36,8 @@ export function toCommonJs(src: string): string {
   const exported: string[] = [];
   let depth = 0;
   let temp = 0;
-  const replace = (a: number, b: number, text: string) => edits.push({ start: t[a].start, end: t[b - 1].end, text: text + newlinesIn(src, t[a].start, t[b - 1].end) });
+  const replace = (a: number, b: number, text: string) =>
+    edits.push({ start: t[a].start, end: t[b - 1].end, text: text + newlinesIn(src, t[a].start, t[b - 1].end) });
   /** Index after `from 'x'` or the string, plus an optional ';'. */
   const endAfterString = (k: number) => (t[k + 1]?.value === ';' ? k + 2 : k + 1);
 
@@ -57,7 +58,8 @@ export function toCommonJs(src: string): string {
         continue;
       }
       let from = -1;
-      for (let k = i + 1; k < t.length && from < 0; k++) if (t[k].type === 'ident' && t[k].value === 'from' && t[k + 1]?.type === 'str') from = k;
+      for (let k = i + 1; k < t.length && from < 0; k++)
+        if (t[k].type === 'ident' && t[k].value === 'from' && t[k + 1]?.type === 'str') from = k;
       if (from < 0) continue;
       const spec = t[from + 1].value;
       const e = endAfterString(from + 1);
@@ -71,7 +73,9 @@ export function toCommonJs(src: string): string {
           k += 2;
         } else if (t[k].value === '{') {
           const close = matching(t, k);
-          const names = specifiers(t, k, close).map(([a, b]) => (a === b ? a : `${a === 'default' ? 'default' : a}: ${b}`));
+          const names = specifiers(t, k, close).map(([a, b]) =>
+            a === b ? a : `${a === 'default' ? 'default' : a}: ${b}`,
+          );
           if (names.length) parts.push(`{ ${names.join(', ')} } = ${mod}`);
           k = close;
         } else if (t[k].type === 'ident') {
@@ -111,7 +115,10 @@ export function toCommonJs(src: string): string {
       }
       if (n.value === 'default') {
         const d = t[i + 2];
-        const named = (d?.value === 'function' || d?.value === 'class') && t[i + 3]?.type === 'ident' && t[i + 3].value !== 'extends';
+        const named =
+          (d?.value === 'function' || d?.value === 'class') &&
+          t[i + 3]?.type === 'ident' &&
+          t[i + 3].value !== 'extends';
         const asyncNamed = d?.value === 'async' && t[i + 3]?.value === 'function' && t[i + 4]?.type === 'ident';
         if (named || asyncNamed) {
           replace(i, i + 2, '');
@@ -137,7 +144,12 @@ export function toCommonJs(src: string): string {
           if (w === '(' || w === '[' || w === '{') d++;
           else if (w === ')' || w === ']' || w === '}') d--;
           else if (w === ',' && d === 0) expectName = true;
-          else if ((w === ';' && d === 0) || d < 0 || (t[j + 1]?.nlBefore && d === 0 && !/^[=,.(+\-*/?:|&]/.test(t[j + 1].value) && !/[=,(+\-*/?:|&]$/.test(w))) break;
+          else if (
+            (w === ';' && d === 0) ||
+            d < 0 ||
+            (t[j + 1]?.nlBefore && d === 0 && !/^[=,.(+\-*/?:|&]/.test(t[j + 1].value) && !/[=,(+\-*/?:|&]$/.test(w))
+          )
+            break;
         }
       }
       replace(i, i + 1, '');

@@ -42,26 +42,44 @@ export async function runJs(request: RunRequest, options: JsRunnerOptions, signa
     signal,
     memoryLimitMb: rssMb,
   });
-  const outOfMemory = (limit: number, what: string) => ({ ok: false as const, error: { kind: 'memory' as const, message: `out-of-memory: the check used more than ${limit} MB (${what})` } });
+  const outOfMemory = (limit: number, what: string) => ({
+    ok: false as const,
+    error: { kind: 'memory' as const, message: `out-of-memory: the check used more than ${limit} MB (${what})` },
+  });
   switch (out.kind) {
     case 'answer':
       return resultFromAnswer(out.answer, out.output);
     case 'timeout':
-      return { ok: false, error: { kind: 'timeout', message: `stopped after ${(request.timeoutMs / 1000).toFixed(1)} s`, phase: 'check' } };
+      return {
+        ok: false,
+        error: { kind: 'timeout', message: `stopped after ${(request.timeoutMs / 1000).toFixed(1)} s`, phase: 'check' },
+      };
     case 'aborted':
       return { ok: false, error: { kind: 'internal', message: 'cancelled' } };
     case 'memory':
       return outOfMemory(out.limitMb, 'resident memory, typed arrays included');
     case 'spawn-error':
-      return { ok: false, error: { kind: 'internal', message: `the checker could not be started: ${out.error.message}` } };
+      return {
+        ok: false,
+        error: { kind: 'internal', message: `the checker could not be started: ${out.error.message}` },
+      };
     case 'bad-answer':
-      return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${out.reason}` }, output: out.output };
+      return {
+        ok: false,
+        error: { kind: 'internal', message: `the checker's answer is malformed: ${out.reason}` },
+        output: out.output,
+      };
     case 'no-answer': {
-      if (/heap limit|JavaScript heap out of memory|Allocation failed/.test(out.stderr)) return outOfMemory(memoryMb, 'the JavaScript heap');
+      if (/heap limit|JavaScript heap out of memory|Allocation failed/.test(out.stderr))
+        return outOfMemory(memoryMb, 'the JavaScript heap');
       const how = out.signal ? `signal ${out.signal}` : `exit code ${out.code}`;
       return {
         ok: false,
-        error: { kind: 'internal', message: `the checker stopped (${how}) without a result: does your code call process.exit()?`, detail: out.stderr.slice(-1500) },
+        error: {
+          kind: 'internal',
+          message: `the checker stopped (${how}) without a result: does your code call process.exit()?`,
+          detail: out.stderr.slice(-1500),
+        },
         output: out.output,
       };
     }

@@ -12,10 +12,14 @@ import type { RunRequest } from './types';
 const MARK = '\x1eGRADCHECK ';
 
 function main(): void {
-  const { answer, ...request } = JSON.parse(readFileSync(0, 'utf8')) as RunRequest & { answer: { nonce: string; fd: number | null } };
+  const { answer, ...request } = JSON.parse(readFileSync(0, 'utf8')) as RunRequest & {
+    answer: { nonce: string; fd: number | null };
+  };
   const fd = answer.fd ?? 1;
   const result = evaluateJs(request);
-  const line = Buffer.from(`${MARK}${answer.nonce} ${JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}\n`);
+  const line = Buffer.from(
+    `${MARK}${answer.nonce} ${JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}\n`,
+  );
   for (let at = 0; at < line.length; ) at += writeSync(fd, line, at);
   closeSync(fd);
   process.exit(0);

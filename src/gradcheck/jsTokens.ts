@@ -28,14 +28,60 @@ export class JsSyntaxError extends Error {
 
 // Longest first, so '>>>=' wins over '>>' and '>'.
 const PUNCTUATORS = [
-  '>>>=', '...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=',
-  '=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '**', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<', '>>',
+  '>>>=',
+  '...',
+  '===',
+  '!==',
+  '**=',
+  '<<=',
+  '>>=',
+  '>>>',
+  '&&=',
+  '||=',
+  '??=',
+  '=>',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '??',
+  '?.',
+  '**',
+  '++',
+  '--',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '<<',
+  '>>',
 ];
 
 const PUNCTUATOR_START = new Set(PUNCTUATORS.map((q) => q[0]));
 
 /** Keywords after which a '/' starts a regular expression rather than a division. */
-const BEFORE_EXPRESSION = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+const BEFORE_EXPRESSION = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
 
 // Character tests by code (a regex a character made tokenizing a large file slow).
 const isIdStart = (c: string) => {
@@ -78,7 +124,13 @@ export function tokenize(src: string): Token[] {
       if (prev.value === '!' && before && before.end === prev.start && (operand || [')', ']'].includes(before.value))) {
         return false;
       }
-      return !(prev.value === ')' || prev.value === ']' || prev.value === '}' || prev.value === '++' || prev.value === '--');
+      return !(
+        prev.value === ')' ||
+        prev.value === ']' ||
+        prev.value === '}' ||
+        prev.value === '++' ||
+        prev.value === '--'
+      );
     }
     return false;
   };
@@ -156,7 +208,12 @@ export function tokenize(src: string): Token[] {
       type = 'ident';
     } else if (isDigit(c) || (c === '.' && isDigit(src[i + 1] ?? ''))) {
       i++;
-      while (i < n && (/[0-9A-Za-z_.]/.test(src[i]) || ((src[i] === '+' || src[i] === '-') && /[eE]/.test(src[i - 1]) && !/^0[xX]/.test(src.slice(start, i))))) i++;
+      while (
+        i < n &&
+        (/[0-9A-Za-z_.]/.test(src[i]) ||
+          ((src[i] === '+' || src[i] === '-') && /[eE]/.test(src[i - 1]) && !/^0[xX]/.test(src.slice(start, i))))
+      )
+        i++;
       type = 'num';
     } else if (c === '"' || c === "'") {
       i = skipString(c, i);

@@ -26,7 +26,11 @@ export function fmt(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   // 1.00e-4 reads as 1e-4; 2.17e-13 keeps its digits.
-  if (a < 1e-3 || a >= 1e6) return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  if (a < 1e-3 || a >= 1e6)
+    return v
+      .toExponential(2)
+      .replace(/\.?0+e/, 'e')
+      .replace('e+', 'e');
   return String(Number(v.toPrecision(4)));
 }
 

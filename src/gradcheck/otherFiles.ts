@@ -26,7 +26,9 @@ export async function functionsBeside(file: string): Promise<OtherFunction[]> {
   const folder = dirname(file);
   let names: string[];
   try {
-    names = (await readdir(folder)).filter((n) => n !== basename(file) && /\.(m|c)?(j|t)s$/i.test(n) && languageOf(n) !== undefined).sort();
+    names = (await readdir(folder))
+      .filter((n) => n !== basename(file) && /\.(m|c)?(j|t)s$/i.test(n) && languageOf(n) !== undefined)
+      .sort();
   } catch {
     return [];
   }
@@ -36,7 +38,8 @@ export async function functionsBeside(file: string): Promise<OtherFunction[]> {
     try {
       if ((await stat(path)).size > MAX_BYTES) continue;
       const o = outline(await readFile(path, 'utf8'), languageOf(name)!);
-      for (const f of o.functions) out.push({ ref: `./${name}:${qualifiedName(f)}`, file: name, name: qualifiedName(f), params: f.params });
+      for (const f of o.functions)
+        out.push({ ref: `./${name}:${qualifiedName(f)}`, file: name, name: qualifiedName(f), params: f.params });
     } catch {
       // unreadable or mid-edit: skipped
     }

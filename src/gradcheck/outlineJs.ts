@@ -15,7 +15,9 @@ import { stripTypes } from './tsStrip';
 /** FunctionInfo's parameter fields: the names, and the defaulted ones (name → default's text) when there are any. */
 function paramFields(t: Token[], open: number, close: number): { params: string[]; defaults?: Record<string, string> } {
   const p = jsParams(t, open, close);
-  return p.optional.length ? { params: [...p], defaults: Object.fromEntries(p.optional.map((o) => [o, p.defaults[o] ?? ''])) } : { params: [...p] };
+  return p.optional.length
+    ? { params: [...p], defaults: Object.fromEntries(p.optional.map((o) => [o, p.defaults[o] ?? ''])) }
+    : { params: [...p] };
 }
 
 /** The first token after index `from` with this value, or -1 (a scan from `from`, not from 0). */
@@ -31,7 +33,11 @@ function closeOf(t: Token[], k: number): number {
 }
 
 /** Parameter names; `optional` lists those with a default value (`eps = 1e-8`), `defaults` its text. */
-function jsParams(t: Token[], open: number, close: number): string[] & { optional: string[]; defaults: Record<string, string> } {
+function jsParams(
+  t: Token[],
+  open: number,
+  close: number,
+): string[] & { optional: string[]; defaults: Record<string, string> } {
   const params = Object.assign([] as string[], { optional: [] as string[], defaults: {} as Record<string, string> });
   let k = open + 1;
   while (k < close) {
@@ -52,7 +58,11 @@ function jsParams(t: Token[], open: number, close: number): string[] & { optiona
       }
       k = ['(', '[', '{'].includes(t[k].value) ? closeOf(t, k) + 1 : k + 1;
     }
-    if (valueFrom > 0 && valueFrom < k) params.defaults[params[params.length - 1]] = t.slice(valueFrom, k).map((x) => x.value).join(' ');
+    if (valueFrom > 0 && valueFrom < k)
+      params.defaults[params[params.length - 1]] = t
+        .slice(valueFrom, k)
+        .map((x) => x.value)
+        .join(' ');
     k++;
   }
   return params;
@@ -95,7 +105,14 @@ export function jsOutline(source: string, language: Language): Outline {
         j = closeOf(t, j);
         if (j < 0) return t.length - 1;
       }
-      if (t[j + 1] === undefined || t[j + 1].value === ';' || t[j + 1].value === ',' || t[j + 1].value === ')' || t[j + 1].value === '}') return j;
+      if (
+        t[j + 1] === undefined ||
+        t[j + 1].value === ';' ||
+        t[j + 1].value === ',' ||
+        t[j + 1].value === ')' ||
+        t[j + 1].value === '}'
+      )
+        return j;
       if (t[j + 1].nlBefore && !/^[.?:+\-*/%&|=<>,]/.test(t[j + 1].value) && !/[=+\-*/%&|<>,(?:]$/.test(v)) return j;
       j++;
     }
@@ -124,7 +141,12 @@ export function jsOutline(source: string, language: Language): Outline {
       const close = closeOf(t, open);
       const body = nextValue(t, close, '{');
       const end = body > 0 ? closeOf(t, body) : close;
-      functions.push({ name: name.value, ...paramFields(t, open, close), line: lineOf(start), endLine: lineOf(t[end].start) });
+      functions.push({
+        name: name.value,
+        ...paramFields(t, open, close),
+        line: lineOf(start),
+        endLine: lineOf(t[end].start),
+      });
       i = end;
       continue;
     }
@@ -158,7 +180,12 @@ export function jsOutline(source: string, language: Language): Outline {
       const open = nextValue(t, k, '{');
       if (open < 0) continue;
       const close = closeOf(t, open);
-      const info: ClassInfo = { name: t[k + 1].value, line: lineOf(start), endLine: lineOf(t[close].start), attributes: [] };
+      const info: ClassInfo = {
+        name: t[k + 1].value,
+        line: lineOf(start),
+        endLine: lineOf(t[close].start),
+        attributes: [],
+      };
       classes.push(info);
       classMembers(open, close, info);
       i = close;
@@ -184,14 +211,24 @@ export function jsOutline(source: string, language: Language): Outline {
             if (t[a].value !== 'this' || t[a + 1]?.value !== '.' || t[a + 2]?.type !== 'ident') continue;
             // this.W = …, and the entries of a dict of parameters: this.params['W1'] = …, this.params.W1 = …
             const field = t[a + 2].value;
-            const entry = t[a + 3]?.value === '[' && t[a + 4]?.type === 'str' && t[a + 5]?.value === ']' && t[a + 6]?.value === '='
-              ? t[a + 4].value.slice(1, -1)
-              : t[a + 3]?.value === '.' && t[a + 4]?.type === 'ident' && t[a + 5]?.value === '=' ? t[a + 4].value : undefined;
-            const attribute = t[a + 3]?.value === '=' ? field : entry !== undefined ? `${field}['${entry}']` : undefined;
+            const entry =
+              t[a + 3]?.value === '[' && t[a + 4]?.type === 'str' && t[a + 5]?.value === ']' && t[a + 6]?.value === '='
+                ? t[a + 4].value.slice(1, -1)
+                : t[a + 3]?.value === '.' && t[a + 4]?.type === 'ident' && t[a + 5]?.value === '='
+                  ? t[a + 4].value
+                  : undefined;
+            const attribute =
+              t[a + 3]?.value === '=' ? field : entry !== undefined ? `${field}['${entry}']` : undefined;
             if (attribute && !info.attributes.includes(attribute)) info.attributes.push(attribute);
           }
         } else if (!['get', 'set'].includes(t[n - 1]?.value ?? '')) {
-          functions.push({ name: name.value, className: info.name, ...paramFields(t, n + 1, pClose), line: lineOf(t[m].start), endLine: lineOf(t[end].start) });
+          functions.push({
+            name: name.value,
+            className: info.name,
+            ...paramFields(t, n + 1, pClose),
+            line: lineOf(t[m].start),
+            endLine: lineOf(t[end].start),
+          });
         }
         m = end;
         continue;
@@ -202,7 +239,13 @@ export function jsOutline(source: string, language: Language): Outline {
         if (t[a]?.value === '(' && t[closeOf(t, a) + 1]?.value === '=>') {
           const pClose = closeOf(t, a);
           const end = arrowEnd(pClose + 2);
-          functions.push({ name: name.value, className: info.name, ...paramFields(t, a, pClose), line: lineOf(t[m].start), endLine: lineOf(t[end].start) });
+          functions.push({
+            name: name.value,
+            className: info.name,
+            ...paramFields(t, a, pClose),
+            line: lineOf(t[m].start),
+            endLine: lineOf(t[end].start),
+          });
           m = end;
           continue;
         }
@@ -236,7 +279,8 @@ function ownerOf(path: string[]): { className?: string; name: string } | undefin
   const name = path[path.length - 1];
   let owner = path.slice(0, -1);
   if (owner[0] === 'module' && owner[1] === 'exports') owner = owner.slice(2);
-  else if (owner[0] === 'exports' || owner[0] === 'window' || owner[0] === 'globalThis' || owner[0] === 'self') owner = owner.slice(1);
+  else if (owner[0] === 'exports' || owner[0] === 'window' || owner[0] === 'globalThis' || owner[0] === 'self')
+    owner = owner.slice(1);
   if (owner[owner.length - 1] === 'prototype') owner = owner.slice(0, -1);
   if (owner.includes('prototype') || owner.some((p) => p === 'this')) return undefined;
   return { className: owner.length ? owner.join('.') : undefined, name };
@@ -261,7 +305,12 @@ function assignedFunctions(
     known.add(key);
     functions.push({ name, className, ...params, line: lineOf(t[startTok].start), endLine: lineOf(t[endTok].start) });
     if (className && !classes.some((c) => c.name === className)) {
-      classes.push({ name: className, line: lineOf(t[startTok].start), endLine: lineOf(t[endTok].start), attributes: constructorFields(t, className) });
+      classes.push({
+        name: className,
+        line: lineOf(t[startTok].start),
+        endLine: lineOf(t[endTok].start),
+        attributes: constructorFields(t, className),
+      });
     }
   };
   /** A function expression starting at k: its parameters and last token. */
@@ -337,13 +386,26 @@ function constructorFields(t: Token[], className: string): string[] {
   for (let i = 0; i < t.length; i++) {
     let open = -1;
     if (t[i].value === 'function' && t[i + 1]?.value === name && t[i + 2]?.value === '(') open = i + 2;
-    else if (t[i].value === name && t[i + 1]?.value === '=' && t[i + 2]?.value === 'function' && t[i + 3]?.value === '(') open = i + 3;
+    else if (
+      t[i].value === name &&
+      t[i + 1]?.value === '=' &&
+      t[i + 2]?.value === 'function' &&
+      t[i + 3]?.value === '('
+    )
+      open = i + 3;
     if (open < 0) continue;
     const close = closeOf(t, open);
     if (t[close + 1]?.value !== '{') continue;
     const end = closeOf(t, close + 1);
     for (let a = close + 1; a < end; a++) {
-      if (t[a].value === 'this' && t[a + 1]?.value === '.' && t[a + 2]?.type === 'ident' && t[a + 3]?.value === '=' && !fields.includes(t[a + 2].value)) fields.push(t[a + 2].value);
+      if (
+        t[a].value === 'this' &&
+        t[a + 1]?.value === '.' &&
+        t[a + 2]?.type === 'ident' &&
+        t[a + 3]?.value === '=' &&
+        !fields.includes(t[a + 2].value)
+      )
+        fields.push(t[a + 2].value);
     }
     break;
   }

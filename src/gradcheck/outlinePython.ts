@@ -88,7 +88,11 @@ export function pythonOutline(source: string): Outline {
     const m = /^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/.exec(lines[k].text);
     if (!m) return undefined;
     // The parameter list may run over several lines.
-    let text = lines.slice(k, k + 30).map((l) => l.text).join('\n').slice(m[0].length);
+    let text = lines
+      .slice(k, k + 30)
+      .map((l) => l.text)
+      .join('\n')
+      .slice(m[0].length);
     let depth = 1;
     let i = 0;
     for (; i < text.length && depth > 0; i++) {
@@ -100,7 +104,9 @@ export function pythonOutline(source: string): Outline {
     if (className && list.length && (list[0].name === 'self' || list[0].name === 'cls')) list.shift();
     const params = list.map((p) => p.name);
     const withDefaults = list.filter((p) => p.default !== undefined);
-    const defaults = withDefaults.length ? Object.fromEntries(withDefaults.map((p) => [p.name, p.default!])) : undefined;
+    const defaults = withDefaults.length
+      ? Object.fromEntries(withDefaults.map((p) => [p.name, p.default!]))
+      : undefined;
     return { name: m[1], className, params, line: k + 1, endLine: blockEnd(k) + 1, ...(defaults ? { defaults } : {}) };
   };
   for (let k = 0; k < lines.length; k++) {

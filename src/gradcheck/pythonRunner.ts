@@ -32,7 +32,9 @@ const NUMERIC_KEYS = new Set(['f0', 'f0Again', 'h', 'elapsedMs']);
 export function decodeResult(line: string): RunResult {
   return validateRunResult(
     JSON.parse(line, (key, value) =>
-      typeof value === 'string' && value in NON_FINITE && (/^\d+$/.test(key) || NUMERIC_KEYS.has(key)) ? NON_FINITE[value] : value,
+      typeof value === 'string' && value in NON_FINITE && (/^\d+$/.test(key) || NUMERIC_KEYS.has(key))
+        ? NON_FINITE[value]
+        : value,
     ),
   );
 }
@@ -50,7 +52,11 @@ export function resultFromAnswer(answer: string, output: RunResult['output']): R
 /** Resident memory of the interpreter (and what it starts) before the check is stopped. */
 export const PYTHON_MEMORY_MB = 4096;
 
-export async function runPython(request: RunRequest, options: PythonRunnerOptions, signal?: AbortSignal): Promise<RunResult> {
+export async function runPython(
+  request: RunRequest,
+  options: PythonRunnerOptions,
+  signal?: AbortSignal,
+): Promise<RunResult> {
   let phase = 'start';
   // The interpreter behind a shim, looked up once (interpreterCache.ts).
   const command = resolveInterpreter(options.python, dirname(request.file));
@@ -58,7 +64,13 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
     command,
     args: [options.harness],
     cwd: dirname(request.file),
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', MPLBACKEND: 'Agg', PYTHONUNBUFFERED: '1' },
+    env: {
+      ...process.env,
+      PYTHONDONTWRITEBYTECODE: '1',
+      PYTHONIOENCODING: 'utf-8',
+      MPLBACKEND: 'Agg',
+      PYTHONUNBUFFERED: '1',
+    },
     input: (answer) => JSON.stringify({ ...request, answer }),
     memoryLimitMb: options.memoryMb ?? PYTHON_MEMORY_MB,
     mark: MARK,
@@ -71,7 +83,10 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
   });
   switch (out.kind) {
     case 'timeout':
-      return { ok: false, error: { kind: 'timeout', message: `stopped after ${(out.elapsedMs / 1000).toFixed(1)} s`, phase } };
+      return {
+        ok: false,
+        error: { kind: 'timeout', message: `stopped after ${(out.elapsedMs / 1000).toFixed(1)} s`, phase },
+      };
     case 'aborted':
       return { ok: false, error: { kind: 'internal', message: 'cancelled' } };
     case 'spawn-error': {
@@ -80,29 +95,56 @@ export async function runPython(request: RunRequest, options: PythonRunnerOption
         ok: false,
         error: {
           kind: 'no-python',
-          message: e.code === 'ENOENT' ? `'${options.python}' was not found` : `'${options.python}' could not be started: ${e.message}`,
+          message:
+            e.code === 'ENOENT'
+              ? `'${options.python}' was not found`
+              : `'${options.python}' could not be started: ${e.message}`,
           python: options.python,
         },
       };
     }
     case 'memory':
-      return { ok: false, error: { kind: 'memory', message: `out-of-memory: Python used more than ${out.limitMb} MB`, phase } };
+      return {
+        ok: false,
+        error: { kind: 'memory', message: `out-of-memory: Python used more than ${out.limitMb} MB`, phase },
+      };
     case 'bad-answer':
-      return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${out.reason}` }, output: out.output };
-    case 'answer':
-      {
-        const result = resultFromAnswer(out.answer, out.output);
-        if (result.ok) rememberInterpreter(options.python, dirname(request.file), result.executable);
-        return result;
-      }
+      return {
+        ok: false,
+        error: { kind: 'internal', message: `the checker's answer is malformed: ${out.reason}` },
+        output: out.output,
+      };
+    case 'answer': {
+      const result = resultFromAnswer(out.answer, out.output);
+      if (result.ok) rememberInterpreter(options.python, dirname(request.file), result.executable);
+      return result;
+    }
     case 'no-answer': {
-      const tail = out.stderr.split('\n').filter((l) => !l.startsWith(PHASE)).join('\n').trim().slice(-1500);
+      const tail = out.stderr
+        .split('\n')
+        .filter((l) => !l.startsWith(PHASE))
+        .join('\n')
+        .trim()
+        .slice(-1500);
       if (/SyntaxError/.test(tail) && tail.includes('gradcheck_harness')) {
-        return { ok: false, error: { kind: 'no-python', message: `'${options.python}' is not Python 3.6 or newer`, python: options.python, detail: tail } };
+        return {
+          ok: false,
+          error: {
+            kind: 'no-python',
+            message: `'${options.python}' is not Python 3.6 or newer`,
+            python: options.python,
+            detail: tail,
+          },
+        };
       }
-      if (/MemoryError/.test(tail)) return { ok: false, error: { kind: 'memory', message: 'Python ran out of memory', detail: tail } };
+      if (/MemoryError/.test(tail))
+        return { ok: false, error: { kind: 'memory', message: 'Python ran out of memory', detail: tail } };
       const how = out.signal ? `signal ${out.signal}` : `code ${out.code}`;
-      return { ok: false, error: { kind: 'internal', message: `Python exited (${how}) without a result`, detail: tail, phase }, output: out.output };
+      return {
+        ok: false,
+        error: { kind: 'internal', message: `Python exited (${how}) without a result`, detail: tail, phase },
+        output: out.output,
+      };
     }
   }
 }

@@ -22,11 +22,54 @@ import { UnsupportedTypeScript, typeReader } from './tsTypes';
 
 export { UnsupportedTypeScript };
 
-const KEYWORDS_BEFORE_PAREN = new Set(['if', 'for', 'while', 'switch', 'catch', 'with', 'return', 'typeof', 'function', 'await', 'yield', 'new', 'void', 'delete', 'in', 'of', 'instanceof', 'case', 'do', 'else', 'throw']);
+const KEYWORDS_BEFORE_PAREN = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'catch',
+  'with',
+  'return',
+  'typeof',
+  'function',
+  'await',
+  'yield',
+  'new',
+  'void',
+  'delete',
+  'in',
+  'of',
+  'instanceof',
+  'case',
+  'do',
+  'else',
+  'throw',
+]);
 const MEMBER_MODIFIERS = new Set(['public', 'private', 'protected', 'readonly', 'override', 'declare', 'abstract']);
 const PARAM_PROPERTY = new Set(['public', 'private', 'protected', 'readonly', 'override']);
 /** Punctuation that may appear inside type arguments. */
-const TYPE_PUNCT = new Set(['.', ',', '<', '>', '>>', '>>>', '[', ']', '|', '&', '{', '}', '(', ')', '=>', ':', '?', ';', '-', '...']);
+const TYPE_PUNCT = new Set([
+  '.',
+  ',',
+  '<',
+  '>',
+  '>>',
+  '>>>',
+  '[',
+  ']',
+  '|',
+  '&',
+  '{',
+  '}',
+  '(',
+  ')',
+  '=>',
+  ':',
+  '?',
+  ';',
+  '-',
+  '...',
+]);
 
 export function stripTypes(src: string): string {
   const t = tokenize(src);
@@ -60,8 +103,16 @@ export function stripTypes(src: string): string {
     let k = open + 1;
     while (k < close) {
       const segStart = k;
-      if (t[k].type === 'ident' && PARAM_PROPERTY.has(t[k].value) && (t[k + 1]?.type === 'ident' || is(k + 1, '{') || is(k + 1, '['))) {
-        if (isConstructor) fail(k, `constructor parameter properties ('${t[k].value} ${val(k + 1)}') are not supported: declare the field and assign this.${val(k + 1)} = ${val(k + 1)} in the constructor`);
+      if (
+        t[k].type === 'ident' &&
+        PARAM_PROPERTY.has(t[k].value) &&
+        (t[k + 1]?.type === 'ident' || is(k + 1, '{') || is(k + 1, '['))
+      ) {
+        if (isConstructor)
+          fail(
+            k,
+            `constructor parameter properties ('${t[k].value} ${val(k + 1)}') are not supported: declare the field and assign this.${val(k + 1)} = ${val(k + 1)} in the constructor`,
+          );
       }
       if (isWord(k, 'this') && is(k + 1, ':')) {
         let e = parseType(k + 2);
@@ -96,7 +147,13 @@ export function stripTypes(src: string): string {
     let j = k;
     while (j < t.length) {
       if (is(j, ';')) return j + 1;
-      if (j > k && t[j].nlBefore && !['.', ',', '|', '&', '=', '=>', ':', '?'].includes(val(j - 1)!) && !['|', '&', '.', '?', ':', '='].includes(val(j)!)) return j;
+      if (
+        j > k &&
+        t[j].nlBefore &&
+        !['.', ',', '|', '&', '=', '=>', ':', '?'].includes(val(j - 1)!) &&
+        !['|', '&', '.', '?', ':', '='].includes(val(j)!)
+      )
+        return j;
       if (is(j, '(') || is(j, '[') || is(j, '{')) {
         const m = matching(t, j);
         if (m < 0) return t.length;
@@ -126,7 +183,8 @@ export function stripTypes(src: string): string {
     }
     if (isWord(j, 'extends')) {
       j++;
-      while (j < t.length && !is(j, '{') && !isWord(j, 'implements') && !is(j, '<')) j = is(j, '(') ? matching(t, j) + 1 : j + 1;
+      while (j < t.length && !is(j, '{') && !isWord(j, 'implements') && !is(j, '<'))
+        j = is(j, '(') ? matching(t, j) + 1 : j + 1;
       if (is(j, '<')) {
         const e = angleEnd(j);
         blank(j, e);
@@ -151,7 +209,20 @@ export function stripTypes(src: string): string {
       return e;
     }
     let isAbstract = false;
-    while (t[k]?.type === 'ident' && (MEMBER_MODIFIERS.has(t[k].value) || t[k].value === 'static' || t[k].value === 'async' || t[k].value === 'get' || t[k].value === 'set' || t[k].value === 'accessor') && (t[k + 1]?.type === 'ident' || is(k + 1, '[') || is(k + 1, '*') || t[k + 1]?.type === 'str' || t[k + 1]?.type === 'num')) {
+    while (
+      t[k]?.type === 'ident' &&
+      (MEMBER_MODIFIERS.has(t[k].value) ||
+        t[k].value === 'static' ||
+        t[k].value === 'async' ||
+        t[k].value === 'get' ||
+        t[k].value === 'set' ||
+        t[k].value === 'accessor') &&
+      (t[k + 1]?.type === 'ident' ||
+        is(k + 1, '[') ||
+        is(k + 1, '*') ||
+        t[k + 1]?.type === 'str' ||
+        t[k + 1]?.type === 'num')
+    ) {
       if (MEMBER_MODIFIERS.has(t[k].value)) {
         if (t[k].value === 'abstract' || t[k].value === 'declare') isAbstract = true;
         blank(k, k + 1);
@@ -214,7 +285,11 @@ export function stripTypes(src: string): string {
     if (is(k, '}') || is(k, ';')) return false;
     const p = t[k - 1];
     if (p.type === 'punct' && (p.value === '{' || p.value === ';' || p.value === '}')) return true;
-    return t[k].nlBefore && expressionEnds(k - 1) && (t[k].type === 'ident' || is(k, '[') || is(k, '*') || t[k].type === 'str');
+    return (
+      t[k].nlBefore &&
+      expressionEnds(k - 1) &&
+      (t[k].type === 'ident' || is(k, '[') || is(k, '*') || t[k].type === 'str')
+    );
   };
 
   /** A binding after let/const/var or ',' at t[k]: blank `!` and `: Type` after it. */
@@ -265,8 +340,16 @@ export function stripTypes(src: string): string {
 
     if (tok.type === 'ident') {
       const start = atStatementStart(i);
-      if (start && ((v === 'import' && t[i + 1]?.type === 'ident' && is(i + 2, '=')) || (v === 'export' && is(i + 1, '=')))) {
-        fail(i, v === 'import' ? "import x = require('m') is not supported: write import x from 'm'" : 'export = is not supported: write export default');
+      if (
+        start &&
+        ((v === 'import' && t[i + 1]?.type === 'ident' && is(i + 2, '=')) || (v === 'export' && is(i + 1, '=')))
+      ) {
+        fail(
+          i,
+          v === 'import'
+            ? "import x = require('m') is not supported: write import x from 'm'"
+            : 'export = is not supported: write export default',
+        );
       }
       if (start && v === 'import' && !is(i + 1, '(') && !is(i + 1, '.')) {
         const e = statementEnd(i);
@@ -274,7 +357,12 @@ export function stripTypes(src: string): string {
         else {
           // `import { type A, b }`: drop the type-only specifiers.
           for (let j = i + 1; j < e; j++) {
-            if (isWord(j, 'type') && (is(j - 1, '{') || is(j - 1, ',')) && t[j + 1]?.type === 'ident' && !is(j + 1, ',')) {
+            if (
+              isWord(j, 'type') &&
+              (is(j - 1, '{') || is(j - 1, ',')) &&
+              t[j + 1]?.type === 'ident' &&
+              !is(j + 1, ',')
+            ) {
               let s = j + 2;
               if (isWord(s, 'as')) s += 2;
               if (is(s, ',')) s++;
@@ -300,7 +388,13 @@ export function stripTypes(src: string): string {
           continue;
         }
         const next = val(i + 1);
-        if (next === 'interface' || next === 'declare' || (next === 'type' && t[i + 2]?.type === 'ident') || next === 'enum' || next === 'namespace') {
+        if (
+          next === 'interface' ||
+          next === 'declare' ||
+          (next === 'type' && t[i + 2]?.type === 'ident') ||
+          next === 'enum' ||
+          next === 'namespace'
+        ) {
           const e = typeDeclarationEnd(i + 1);
           blank(i, e);
           i = e - 1;
@@ -313,7 +407,15 @@ export function stripTypes(src: string): string {
         }
         continue;
       }
-      if (start && (v === 'interface' || v === 'declare' || (v === 'type' && t[i + 1]?.type === 'ident' && (is(i + 2, '=') || is(i + 2, '<'))) || v === 'enum' || (v === 'namespace' && t[i + 1]?.type === 'ident') || (v === 'const' && isWord(i + 1, 'enum')))) {
+      if (
+        start &&
+        (v === 'interface' ||
+          v === 'declare' ||
+          (v === 'type' && t[i + 1]?.type === 'ident' && (is(i + 2, '=') || is(i + 2, '<'))) ||
+          v === 'enum' ||
+          (v === 'namespace' && t[i + 1]?.type === 'ident') ||
+          (v === 'const' && isWord(i + 1, 'enum')))
+      ) {
         const e = typeDeclarationEnd(i);
         blank(i, e);
         i = e - 1;
@@ -358,7 +460,15 @@ export function stripTypes(src: string): string {
         continue;
       }
       const afterLiteral = is(i - 1, '}') && !tok.nlBefore; // `{ a: 1 } as R`
-      if ((v === 'as' || v === 'satisfies') && (afterLiteral || (expressionEnds(i - 1) && !atStatementStart(i))) && t[i + 1] && !is(i + 1, ',') && !is(i + 1, ')') && !is(i + 1, ';') && !is(i + 1, '=')) {
+      if (
+        (v === 'as' || v === 'satisfies') &&
+        (afterLiteral || (expressionEnds(i - 1) && !atStatementStart(i))) &&
+        t[i + 1] &&
+        !is(i + 1, ',') &&
+        !is(i + 1, ')') &&
+        !is(i + 1, ';') &&
+        !is(i + 1, '=')
+      ) {
         const e = isWord(i + 1, 'const') ? i + 2 : parseType(i + 1);
         blank(i, e);
         i = e - 1;
@@ -430,7 +540,10 @@ export function stripTypes(src: string): string {
           } catch {
             e = -1;
           }
-          if (e > 0 && (is(e, '=>') || (is(e, '{') && t[before]?.type === 'ident' && !KEYWORDS_BEFORE_PAREN.has(t[before].value)))) {
+          if (
+            e > 0 &&
+            (is(e, '=>') || (is(e, '{') && t[before]?.type === 'ident' && !KEYWORDS_BEFORE_PAREN.has(t[before].value)))
+          ) {
             processParams(i, close, false);
             blank(close + 1, e);
           }
@@ -476,7 +589,8 @@ export function stripTypes(src: string): string {
 
   function typeDeclarationEnd(k: number): number {
     const kw = val(k)!;
-    if (kw === 'enum' || (kw === 'const' && isWord(k + 1, 'enum'))) fail(k, 'enum is not supported here: use a plain object such as const Color = { Red: 0, Green: 1 }');
+    if (kw === 'enum' || (kw === 'const' && isWord(k + 1, 'enum')))
+      fail(k, 'enum is not supported here: use a plain object such as const Color = { Red: 0, Green: 1 }');
     if (kw === 'namespace' || kw === 'module') fail(k, `${kw} is not supported here: use plain functions and objects`);
     if (kw === 'type') {
       let j = k + 2;

@@ -66,10 +66,16 @@ export function typeReader(t: Token[]): TypeReader {
     }
     if (tok.type === 'str' || tok.type === 'num' || tok.type === 'template') return k + 1;
     if (tok.type !== 'ident') return fail(k, 'a type is missing');
-    if (TYPE_PREFIX.has(tok.value) && t[k + 1] && !t[k + 1].nlBefore && (t[k + 1].type === 'ident' || is(k + 1, '(') || is(k + 1, '{') || is(k + 1, '['))) {
+    if (
+      TYPE_PREFIX.has(tok.value) &&
+      t[k + 1] &&
+      !t[k + 1].nlBefore &&
+      (t[k + 1].type === 'ident' || is(k + 1, '(') || is(k + 1, '{') || is(k + 1, '['))
+    ) {
       return parsePostfix(parsePrimary(k + 1));
     }
-    if (tok.value === 'new' && (is(k + 1, '(') || is(k + 1, '<'))) return parsePrimary(is(k + 1, '<') ? angleEnd(k + 1) : k + 1);
+    if (tok.value === 'new' && (is(k + 1, '(') || is(k + 1, '<')))
+      return parsePrimary(is(k + 1, '<') ? angleEnd(k + 1) : k + 1);
     if (tok.value === 'abstract' && isWord(k + 1, 'new')) return parsePrimary(k + 1);
     let j = k + 1;
     // import('./module').Name: a module's type.

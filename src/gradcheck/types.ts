@@ -134,7 +134,10 @@ export interface LearnerOutput {
 }
 
 /** What a runner returns per differentiated input. */
-export type GroupOutput = Omit<RunOutput, 'ok' | 'groups' | 'variants' | 'evaluations' | 'elapsedMs' | 'runtime' | 'stdout'>;
+export type GroupOutput = Omit<
+  RunOutput,
+  'ok' | 'groups' | 'variants' | 'evaluations' | 'elapsedMs' | 'runtime' | 'stdout'
+>;
 
 export type ErrorKind =
   | 'syntax'

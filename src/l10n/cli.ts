@@ -41,4 +41,5 @@ export function translator(bundle: Bundle | undefined): Translate {
 let cached: Translate | undefined;
 
 /** The CLI's translator: dist/cli.js sits next to dist/l10n/. */
-export const cliT: Translate = (message, ...args) => (cached ??= translator(loadBundle(join(__dirname, 'l10n'), cliLanguage())))(message, ...args);
+export const cliT: Translate = (message, ...args) =>
+  (cached ??= translator(loadBundle(join(__dirname, 'l10n'), cliLanguage())))(message, ...args);

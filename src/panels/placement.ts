@@ -30,8 +30,18 @@ export function trackPanel(panel: vscode.WebviewPanel): void {
   panel.onDidDispose(() => open.delete(panel));
 }
 
-export function createPanel(viewType: string, title: string, options: vscode.WebviewPanelOptions & vscode.WebviewOptions, preserveFocus = false): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel(viewType, title, { viewColumn: panelColumn(), preserveFocus }, options);
+export function createPanel(
+  viewType: string,
+  title: string,
+  options: vscode.WebviewPanelOptions & vscode.WebviewOptions,
+  preserveFocus = false,
+): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(
+    viewType,
+    title,
+    { viewColumn: panelColumn(), preserveFocus },
+    options,
+  );
   trackPanel(panel);
   return panel;
 }
@@ -43,7 +53,8 @@ export function createPanel(viewType: string, title: string, options: vscode.Web
  */
 export function revealPanel(panel: vscode.WebviewPanel, preserveFocus = false): void {
   const active = activeColumn();
-  if (active !== undefined && panel.viewColumn === active && !panel.active) panel.reveal(panelColumnExcept(panel), preserveFocus);
+  if (active !== undefined && panel.viewColumn === active && !panel.active)
+    panel.reveal(panelColumnExcept(panel), preserveFocus);
   else panel.reveal(undefined, preserveFocus);
 }
 

@@ -24,7 +24,10 @@ export function nonce(): string {
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
   };
 }
 
@@ -41,7 +44,9 @@ function scriptJson(v: unknown): string {
 export function renderPage(webview: vscode.Webview, extensionUri: vscode.Uri, opts: PageOptions): string {
   const n = nonce();
   const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-  const styles = (opts.styles ?? ['shared/base.css']).map((s) => `<link rel="stylesheet" href="${uri('dist', 'webview', ...s.split('/'))}">`).join('\n    ');
+  const styles = (opts.styles ?? ['shared/base.css'])
+    .map((s) => `<link rel="stylesheet" href="${uri('dist', 'webview', ...s.split('/'))}">`)
+    .join('\n    ');
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource}`,

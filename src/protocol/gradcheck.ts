@@ -11,7 +11,13 @@ export const GRADCHECK_VIEW_TYPE = 'gradientLab.checkGradient';
 
 export type GradcheckVerdict = 'pass' | 'fail' | 'error' | 'numerical-only';
 export type PresetChoice = 'function_2' | 'book-yt-1' | 'book-yt-2' | 'book-yt-batch' | 'simpleNet';
-export const PRESET_CHOICES: readonly PresetChoice[] = ['function_2', 'book-yt-1', 'book-yt-2', 'book-yt-batch', 'simpleNet'];
+export const PRESET_CHOICES: readonly PresetChoice[] = [
+  'function_2',
+  'book-yt-1',
+  'book-yt-2',
+  'book-yt-batch',
+  'simpleNet',
+];
 
 /** What is being checked and with what: the form at the top of the panel. */
 export interface SetupView {
@@ -106,17 +112,31 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
       const gradient = str(body, 'gradient', 200);
       const wrt = str(body, 'wrt', 200);
       // A function of the file, of a file beside it (`./grad.ts:gradient`, from the picker), or the loss's own.
-      if (gradient !== '' && gradient !== '@returned' && !/^(\.\/[\w.-]+\.[cm]?[jt]s:)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(gradient)) {
+      if (
+        gradient !== '' &&
+        gradient !== '@returned' &&
+        !/^(\.\/[\w.-]+\.[cm]?[jt]s:)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(gradient)
+      ) {
         throw new ProtocolError('gradient must be a function name');
       }
       // A name or a path: W, self.W, self.params['W1'], net.params["b2"].
-      if (!WRT_PATH.test(wrt)) throw new ProtocolError('wrt must be a parameter name or a path like self.params[\'W1\']');
-      return { type, gradient, wrt, h: num(body, 'h', { min: 1e-300, max: 1 }), inputsText: str(body, 'inputsText', MAX_INPUTS_CHARS) };
+      if (!WRT_PATH.test(wrt)) throw new ProtocolError("wrt must be a parameter name or a path like self.params['W1']");
+      return {
+        type,
+        gradient,
+        wrt,
+        h: num(body, 'h', { min: 1e-300, max: 1 }),
+        inputsText: str(body, 'inputsText', MAX_INPUTS_CHARS),
+      };
     }
     case 'preset':
       return { type, id: oneOf(body, 'id', PRESET_CHOICES) };
     case 'generate':
-      return { type, batchSize: num(body, 'batchSize', { min: 1, max: 1000, integer: true }), seed: num(body, 'seed', { min: 0, max: 2 ** 31, integer: true }) };
+      return {
+        type,
+        batchSize: num(body, 'batchSize', { min: 1, max: 1000, integer: true }),
+        seed: num(body, 'seed', { min: 0, max: 2 ** 31, integer: true }),
+      };
     case 'reveal':
       return { type, line: num(body, 'line', { min: 1, max: 10_000_000, integer: true }) };
     case 'replay':

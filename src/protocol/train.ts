@@ -114,8 +114,17 @@ export type TrainToWebview =
   | { type: 'init'; runs: RunView[]; histories: LossHistory[]; current?: string; options: PanelOptions }
   | { type: 'runStarted'; run: RunView }
   | {
-      type: 'progress'; id: string; fromIter: number; loss: number[]; epochs: EpochPoint[]; iter: number; iters: number;
-      itPerSec: number; etaSeconds: number | null; elapsedMs?: number; diagnosis?: LossDiagnosis;
+      type: 'progress';
+      id: string;
+      fromIter: number;
+      loss: number[];
+      epochs: EpochPoint[];
+      iter: number;
+      iters: number;
+      itPerSec: number;
+      etaSeconds: number | null;
+      elapsedMs?: number;
+      diagnosis?: LossDiagnosis;
     }
   | { type: 'runState'; id: string; state: 'running' | 'paused' }
   | { type: 'runFinished'; run: RunView; history: LossHistory }
@@ -180,7 +189,10 @@ export const IMAGE_PIXELS = 784;
  * size of the chosen training set when known (the bundled subset: 10,000), so a batch that
  * cannot be drawn is refused before anything starts.
  */
-export function checkRunConfig(v: Record<string, unknown>, trainCount?: number): { config?: RunConfig; errors: FieldError[] } {
+export function checkRunConfig(
+  v: Record<string, unknown>,
+  trainCount?: number,
+): { config?: RunConfig; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const n = (k: FieldName) => (typeof v[k] === 'number' ? (v[k] as number) : NaN);
   for (const [field, [min, max]] of Object.entries(INT_LIMITS) as [FieldName, readonly [number, number]][]) {
@@ -193,7 +205,12 @@ export function checkRunConfig(v: Record<string, unknown>, trainCount?: number):
     if (!Number.isFinite(x) || x <= 0) errors.push({ field, reason: 'errPositive', args: [] });
   }
   const batch = n('batchSize');
-  if (trainCount !== undefined && Number.isInteger(batch) && batch > trainCount && !errors.some((e) => e.field === 'batchSize')) {
+  if (
+    trainCount !== undefined &&
+    Number.isInteger(batch) &&
+    batch > trainCount &&
+    !errors.some((e) => e.field === 'batchSize')
+  ) {
     errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainCount] });
   }
   // Optional (older saved runs and forms do not have them): absent means the book's way.
@@ -205,7 +222,12 @@ export function checkRunConfig(v: Record<string, unknown>, trainCount?: number):
   };
   const trainImages = optionalInt('trainImages', INT_LIMITS.batchSize[1]);
   const checkEvery = optionalInt('checkEvery', INT_LIMITS.iters[1]);
-  if (trainImages !== undefined && Number.isInteger(batch) && batch > trainImages && !errors.some((e) => e.field === 'batchSize')) {
+  if (
+    trainImages !== undefined &&
+    Number.isInteger(batch) &&
+    batch > trainImages &&
+    !errors.some((e) => e.field === 'batchSize')
+  ) {
     errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainImages] });
   }
   const sampling = v.sampling;
@@ -213,7 +235,8 @@ export function checkRunConfig(v: Record<string, unknown>, trainCount?: number):
     errors.push({ field: 'sampling', reason: 'errRange', args: ['replacement', 'shuffled'] });
   }
   const method = v.gradientMethod;
-  if (method !== 'backprop' && method !== 'numerical') errors.push({ field: 'gradientMethod', reason: 'errRange', args: ['backprop', 'numerical'] });
+  if (method !== 'backprop' && method !== 'numerical')
+    errors.push({ field: 'gradientMethod', reason: 'errRange', args: ['backprop', 'numerical'] });
   const dataset = parseDataset(v.dataset);
   if (!dataset) errors.push({ field: 'dataset', reason: 'errFolder', args: [] });
   if (errors.length || !dataset) return { errors };
@@ -239,7 +262,8 @@ function parseDataset(v: unknown): DatasetChoice | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const d = v as Record<string, unknown>;
   if (d.kind === 'bundled' || d.kind === 'fashion') return { kind: d.kind };
-  if (d.kind === 'folder' && typeof d.path === 'string' && d.path.trim() !== '' && d.path.length <= PATH_MAX) return { kind: 'folder', path: d.path.trim() };
+  if (d.kind === 'folder' && typeof d.path === 'string' && d.path.trim() !== '' && d.path.length <= PATH_MAX)
+    return { kind: 'folder', path: d.path.trim() };
   return undefined;
 }
 
@@ -274,8 +298,16 @@ export function diagnosisText(
       ? t('diagNotANumber', notANumber(d.loss), d.iter, learningRate)
       : d.kind === 'rising'
         ? t('diagRising', num(d.loss, 2), d.iter, classes, num(d.chance, 2), learningRate)
-        : t('diagSaturated', num(d.loss, 2), classes, num(d.chance, 2), d.iter, num(100 * d.trainAccuracy, 1),
-            learningRate, num(100 * d.saturation, 0));
+        : t(
+            'diagSaturated',
+            num(d.loss, 2),
+            classes,
+            num(d.chance, 2),
+            d.iter,
+            num(100 * d.trainAccuracy, 1),
+            learningRate,
+            num(100 * d.saturation, 0),
+          );
   return `${what} ${t('lrLesson')}`;
 }
 
@@ -307,7 +339,8 @@ const FROM_WEBVIEW = {
   pickFolder: bare,
   start: (body: Body): { config: RunConfig } => {
     const { config, errors } = checkRunConfig(record(body.config, 'config'));
-    if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
+    if (!config)
+      throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
     return { config };
   },
   renameRun: (body: Body) => {
@@ -335,7 +368,11 @@ const FROM_WEBVIEW = {
     if (!pixels.every((p) => typeof p === 'number' && p >= 0 && p <= 1)) {
       throw new ProtocolError('pixels must be numbers between 0 and 1');
     }
-    return { requestId: num(body, 'requestId', { integer: true, min: 0 }), id: runId(body), pixels: pixels as number[] };
+    return {
+      requestId: num(body, 'requestId', { integer: true, min: 0 }),
+      id: runId(body),
+      pixels: pixels as number[],
+    };
   },
   checkNetwork: (body: Body) => ({ batchSize: optNum(body, 'batchSize', { integer: true, min: 1, max: 100 }) ?? 3 }),
   setLearningRate: (body: Body) => {
@@ -345,7 +382,8 @@ const FROM_WEBVIEW = {
   },
   findLearningRate: (body: Body): { config: RunConfig } => {
     const { config, errors } = checkRunConfig(record(body.config, 'config'));
-    if (!config) throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
+    if (!config)
+      throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
     return { config };
   },
 };
@@ -362,7 +400,8 @@ export function parseTrainMessage(msg: unknown): TrainFromWebview {
 
 export const TRAIN_STRINGS = {
   title: 'Train TwoLayerNet',
-  intro: 'The book’s TwoLayerNet (chapter 4.5), trained by mini-batch SGD in a worker thread: set the hyperparameters, press Start, and watch the loss fall and the accuracy rise.',
+  intro:
+    'The book’s TwoLayerNet (chapter 4.5), trained by mini-batch SGD in a worker thread: set the hyperparameters, press Start, and watch the loss fall and the accuracy rise.',
   hyperparameters: 'Hyperparameters',
   hiddenSize: 'Hidden size',
   learningRate: 'Learning rate',
@@ -434,7 +473,8 @@ export const TRAIN_STRINGS = {
   trainAccuracy: 'Train accuracy',
   testAccuracy: 'Test accuracy',
   runs: 'Runs',
-  runsHint: 'Every finished run stays here. Tick Show to overlay it on the charts — e.g. batch 10 vs 100 vs 1000, hidden 10 vs 50 vs 200.',
+  runsHint:
+    'Every finished run stays here. Tick Show to overlay it on the charts — e.g. batch 10 vs 100 vs 1000, hidden 10 vs 50 vs 200.',
   noRuns: 'No runs yet.',
   show: 'Show',
   runName: 'Name',
@@ -462,9 +502,11 @@ export const TRAIN_STRINGS = {
   statusDiverged: 'diverged',
   statusLoaded: 'loaded model',
   resultText: 'test {0} · train {1} · {2} it in {3}',
-  divergedAdvice: 'The loss became {0} at iteration {1}: the learning rate {2} is too large. Try a smaller one (the book uses 0.1).',
+  divergedAdvice:
+    'The loss became {0} at iteration {1}: the learning rate {2} is too large. Try a smaller one (the book uses 0.1).',
   notLearning: 'not learning',
-  diagNotANumber: 'The loss became {0} at iteration {1}: the weights overflowed, so the learning rate {2} is too large.',
+  diagNotANumber:
+    'The loss became {0} at iteration {1}: the weights overflowed, so the learning rate {2} is too large.',
   diagRising:
     'The loss rose to {0} by iteration {1}: above ln {2} ≈ {3}, the loss of a network that gives every class the same probability. It is not learning: with learning rate {4} each step W ← W − η·∂L/∂W jumps past the minimum and lands higher up.',
   diagSaturated:
@@ -487,7 +529,8 @@ export const TRAIN_STRINGS = {
   clear: 'Clear',
   probabilities: 'Probabilities',
   netCheck: 'Gradient check: numerical gradient vs backprop',
-  netCheckIntro: 'Every parameter of a fresh TwoLayerNet (hidden {0}) on the first {1} training images: the book’s central differences (h = 1e-4) against backpropagation.',
+  netCheckIntro:
+    'Every parameter of a fresh TwoLayerNet (hidden {0}) on the first {1} training images: the book’s central differences (h = 1e-4) against backpropagation.',
   netCheckRunning: 'Computing the numerical gradient of all {0} parameters…',
   netCheckAgain: 'Check again',
   netCheckBatch: 'Batch size',

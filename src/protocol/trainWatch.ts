@@ -72,8 +72,14 @@ export function learningRateChangesProblem(v: unknown): string | undefined {
   if (!Array.isArray(v) || v.length > 100_000) return 'its learning-rate changes are not a list';
   for (const c of v) {
     const r = c as Record<string, unknown> | null;
-    const ok = typeof r === 'object' && r !== null && Number.isInteger(r.iter) && (r.iter as number) >= 1 &&
-      typeof r.learningRate === 'number' && r.learningRate > 0 && Number.isFinite(r.learningRate);
+    const ok =
+      typeof r === 'object' &&
+      r !== null &&
+      Number.isInteger(r.iter) &&
+      (r.iter as number) >= 1 &&
+      typeof r.learningRate === 'number' &&
+      r.learningRate > 0 &&
+      Number.isFinite(r.learningRate);
     if (!ok) return 'every learning-rate change needs an iteration (from 1) and a learning rate greater than 0';
   }
   return undefined;
@@ -96,15 +102,18 @@ export const WATCH_STRINGS = {
   histWeights: '{0} weights',
   histGrads: '{0} gradients',
   histGroup: 'Group',
-  initialLossOk: 'Initial loss {0} ≈ ln 10 = {1}: before learning every class gets about 1/10, as small random weights should give (4.2.2).',
+  initialLossOk:
+    'Initial loss {0} ≈ ln 10 = {1}: before learning every class gets about 1/10, as small random weights should give (4.2.2).',
   initialLossHigh:
     'Initial loss {0}, far above ln 10 = {1}: the network is confidently wrong before it has learned anything — the initial weights are too large (weight init std) or the loss has a bug.',
-  initialLossLow: 'Initial loss {0}, below ln 10 = {1}: the network is confident before learning — check the data and the labels.',
+  initialLossLow:
+    'Initial loss {0}, below ln 10 = {1}: the network is confident before learning — check the data and the labels.',
   gradCheckTimeline: 'Backprop vs numerical gradient',
   gradCheckIntro:
     'Every {0} iterations the worker compares backprop with the numerical gradient (4.3): along one random direction over all parameters (two forward passes) and on a few elements per group. Relative error below 1e-2 is agreement (the fast engine computes in float32).',
   gradCheckOk: 'iteration {0}: relative error {1} — backprop agrees',
-  gradCheckBad: 'iteration {0}: relative error {1} — backprop DISAGREES with the numerical gradient: the gradient code is wrong',
+  gradCheckBad:
+    'iteration {0}: relative error {1} — backprop DISAGREES with the numerical gradient: the gradient code is wrong',
   checkEvery: 'Check backprop every N iterations (0: never)',
   sampling: 'Mini-batches',
   samplingReplacement: 'Sampled with replacement (the book: np.random.choice)',

@@ -89,7 +89,8 @@ export const LAB_STRINGS = {
   'lab.simpleNet': 'simpleNet gradient',
   'lab.saddle': 'Saddle points and plateaus',
 
-  lossIntro: 'y is what the network outputs (softmax probabilities, one per class) and t is the one-hot label. Edit y or pick the correct class: both losses follow.',
+  lossIntro:
+    'y is what the network outputs (softmax probabilities, one per class) and t is the one-hot label. Edit y or pick the correct class: both losses follow.',
   lossCorrectClass: 'Correct class (t)',
   lossOutput: 'y for class {0}',
   lossPreset1: 'Book example 1: "2" is most likely',
@@ -98,11 +99,13 @@ export const LAB_STRINGS = {
   lossCee: 'Cross entropy error',
   lossSum: 'Σy = {0}',
   lossSumWarning: 'A softmax output sums to 1; this y sums to {0}.',
-  lossWhy: 'Cross entropy looks only at the correct class: it is −log(y + 1e-7) for that class, so it is small when the network is confident and right, and grows fast when it is confident and wrong.',
+  lossWhy:
+    'Cross entropy looks only at the correct class: it is −log(y + 1e-7) for that class, so it is small when the network is confident and right, and grows fast when it is confident and wrong.',
   lossChart: 'Bar chart of y for each class; the correct class is highlighted.',
   lossOutputSeries: 'y',
 
-  tangentIntro: 'f(x) = 0.01x² + 0.1x. Drag the point on the curve (or use the slider) to move x: the tangent line has the numerical derivative as its slope.',
+  tangentIntro:
+    'f(x) = 0.01x² + 0.1x. Drag the point on the curve (or use the slider) to move x: the tangent line has the numerical derivative as its slope.',
   tangentX: 'x',
   tangentFx: 'f(x)',
   tangentNumeric: 'Numerical derivative (central difference, h = 1e-4)',
@@ -111,9 +114,11 @@ export const LAB_STRINGS = {
   tangentCurve: 'f(x)',
   tangentLine: 'Tangent at x = {0}',
   tangentChart: 'Plot of f(x) = 0.01x² + 0.1x with its tangent line at x; drag the point to move x.',
-  tangentWhy: 'The difference is not 0: the numerical derivative is an approximation, off by rounding error in the last digits.',
+  tangentWhy:
+    'The difference is not 0: the numerical derivative is an approximation, off by rounding error in the last digits.',
 
-  errorHIntro: 'How far is a numerical derivative from the true one, for each h? A large h leaves truncation error, a tiny h drowns in rounding error. The central difference is accurate with a larger h than the forward difference.',
+  errorHIntro:
+    'How far is a numerical derivative from the true one, for each h? A large h leaves truncation error, a tiny h drowns in rounding error. The central difference is accurate with a larger h than the forward difference.',
   errorHFunction: 'Function to differentiate',
   errorHBook: 'f(x) = 0.01x² + 0.1x at x = 5 (the book)',
   errorHSin: 'f(x) = sin(x) at x = 1',
@@ -127,11 +132,13 @@ export const LAB_STRINGS = {
   errorHEstimate: 'Numerical derivative',
   errorHError: 'Absolute error',
   errorHTrue: 'True derivative: {0}',
-  errorHVanished: 'x + h == x in floating point: f(x + h) is f(x), so the difference is exactly 0 and the slope comes out as 0. That is rounding error, not the derivative.',
+  errorHVanished:
+    'x + h == x in floating point: f(x + h) is f(x), so the difference is exactly 0 and the slope comes out as 0. That is rounding error, not the derivative.',
   errorHZeroDrawn: 'An error of exactly 0 is drawn at 1e-17: a log axis cannot show 0.',
   errorHChart: 'Log–log chart of the error of forward and central differences against h.',
 
-  fieldIntro: 'Arrows show −∇f for f(x0, x1) = x0² + x1²: each points where f falls fastest, and arrows grow with the distance from the minimum. Click the plot or type a point to inspect it.',
+  fieldIntro:
+    'Arrows show −∇f for f(x0, x1) = x0² + x1²: each points where f falls fastest, and arrows grow with the distance from the minimum. Click the plot or type a point to inspect it.',
   fieldX0: 'x0',
   fieldX1: 'x1',
   fieldBookPoints: 'Book points',
@@ -140,7 +147,8 @@ export const LAB_STRINGS = {
   fieldOutside: 'This point lies outside the plotted area [−2, 2]².',
   fieldChart: 'Arrow field of the negative gradient of x0² + x1² over [−2, 2]²; click to inspect a point.',
 
-  descentIntro: 'Gradient descent x ← x − η∇f(x) on f = x0² + x1², from (−3, 4). Slide the learning rate η (log scale) and watch the path.',
+  descentIntro:
+    'Gradient descent x ← x − η∇f(x) on f = x0² + x1², from (−3, 4). Slide the learning rate η (log scale) and watch the path.',
   descentLr: 'Learning rate η (log scale)',
   descentLrExact: 'η',
   descentSteps: 'Steps (step_num)',
@@ -154,7 +162,8 @@ export const LAB_STRINGS = {
   descentStart: 'Start point',
   descentChart: 'Contours of x0² + x1² with the gradient descent path from (−3, 4).',
 
-  simpleNetIntro: 'simpleNet has one weight matrix W (2×3) and loss = cross_entropy_error(softmax(x·W), t) with x = (0.6, 0.9) and t = (0, 0, 1). dW says how the loss changes when each weight moves a little.',
+  simpleNetIntro:
+    'simpleNet has one weight matrix W (2×3) and loss = cross_entropy_error(softmax(x·W), t) with x = (0.6, 0.9) and t = (0, 0, 1). dW says how the loss changes when each weight moves a little.',
   simpleNetW: 'W',
   simpleNetPredict: 'x·W',
   simpleNetSoftmax: 'softmax(x·W)',
@@ -165,10 +174,12 @@ export const LAB_STRINGS = {
   simpleNetBookW: 'Book W #{0}',
   simpleNetStep: 'One step: W ← W − 0.1·dW',
   simpleNetLossChange: 'The loss went from {0} to {1}.',
-  simpleNetHint: 'A negative entry of dW means that increasing that weight lowers the loss; a step of gradient descent moves every weight against its gradient.',
+  simpleNetHint:
+    'A negative entry of dW means that increasing that weight lowers the loss; a step of gradient descent moves every weight against its gradient.',
   simpleNetChart: 'Bar chart of the six entries of dW.',
 
-  saddleIntro: 'A zero gradient does not always mean a minimum. Run gradient descent on these surfaces and see where it stops.',
+  saddleIntro:
+    'A zero gradient does not always mean a minimum. Run gradient descent on these surfaces and see where it stops.',
   saddleSurface: 'Surface to descend',
   saddleSaddle: 'Saddle: f = x0² − x1²',
   saddlePlateau: 'Plateau: f = 1 − exp(−(x0² + x1²))',
@@ -177,9 +188,11 @@ export const LAB_STRINGS = {
   saddleStartFar: 'Start far out (2.5, 2.5)',
   saddleStartNear: 'Start near the bowl (1, 0.5)',
   saddleEnd: 'After {0} steps (η = {1}): x = ({2}, {3}), f = {4}, |∇f| = {5}',
-  saddleAtSaddle: 'Stopped at a saddle point: the gradient is 0 there, yet f still falls along x1. Gradient descent cannot tell.',
+  saddleAtSaddle:
+    'Stopped at a saddle point: the gradient is 0 there, yet f still falls along x1. Gradient descent cannot tell.',
   saddleEscaped: 'Escaped the saddle: the tiny push along x1 doubles every few steps and the path slides off downhill.',
-  saddleOnPlateau: 'Stuck on a plateau: the surface is almost flat, so each step moves almost nothing and learning stalls.',
+  saddleOnPlateau:
+    'Stuck on a plateau: the surface is almost flat, so each step moves almost nothing and learning stalls.',
   saddleAtMinimum: 'Reached the minimum: here a zero gradient does mean the bottom.',
   saddleScaleTitle: 'f(x0, x1):',
   saddleScale: 'Colour scale: faint is f ≤ {0}, strong is f ≥ {1}.',

@@ -32,7 +32,11 @@ export function optStr(o: Record<string, unknown>, key: string, maxLength = 10_0
   return o[key] === undefined ? undefined : str(o, key, maxLength);
 }
 
-export function num(o: Record<string, unknown>, key: string, range: { min?: number; max?: number; integer?: boolean } = {}): number {
+export function num(
+  o: Record<string, unknown>,
+  key: string,
+  range: { min?: number; max?: number; integer?: boolean } = {},
+): number {
   const v = o[key];
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProtocolError(`${key} must be a finite number`);
   if (range.integer && !Number.isInteger(v)) throw new ProtocolError(`${key} must be a whole number`);
@@ -41,7 +45,11 @@ export function num(o: Record<string, unknown>, key: string, range: { min?: numb
   return v;
 }
 
-export function optNum(o: Record<string, unknown>, key: string, range: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+export function optNum(
+  o: Record<string, unknown>,
+  key: string,
+  range: { min?: number; max?: number; integer?: boolean } = {},
+): number | undefined {
   return o[key] === undefined ? undefined : num(o, key, range);
 }
 
@@ -53,12 +61,16 @@ export function bool(o: Record<string, unknown>, key: string): boolean {
 
 export function oneOf<T extends string>(o: Record<string, unknown>, key: string, choices: readonly T[]): T {
   const v = o[key];
-  if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) throw new ProtocolError(`${key} must be one of ${choices.join(', ')}`);
+  if (typeof v !== 'string' || !(choices as readonly string[]).includes(v))
+    throw new ProtocolError(`${key} must be one of ${choices.join(', ')}`);
   return v as T;
 }
 
 /** The `type` of a message, checked against the allowed types. */
-export function messageType<T extends string>(msg: unknown, types: readonly T[]): { type: T; body: Record<string, unknown> } {
+export function messageType<T extends string>(
+  msg: unknown,
+  types: readonly T[],
+): { type: T; body: Record<string, unknown> } {
   const body = record(msg);
   return { type: oneOf(body, 'type', types), body };
 }

@@ -9,7 +9,15 @@ import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseF
 import { diagnosticText, say, verdictLines, type Translate } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
 import type { RunFailure } from './exerciseRunner';
-import { EXERCISE_NAMES, checksFor, functionName, gradientStepDone, type ExerciseCheck, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
+import {
+  EXERCISE_NAMES,
+  checksFor,
+  functionName,
+  gradientStepDone,
+  type ExerciseCheck,
+  type ExerciseLanguage,
+  type ExerciseName,
+} from './exerciseSpec';
 import { checkNotebookExercise, notebookCellUri } from './checkNotebookExercise';
 import { summarize, type Verdict } from './exerciseVerdict';
 import { checkSolution } from './checkSolution';
@@ -40,17 +48,34 @@ export function failureText(f: RunFailure, pythonHint: string): string {
     case 'numpyMissing':
       return translated(numpyMissing(f.python, f.version, pythonHint));
     case 'timeout':
-      return vscode.l10n.t('The check was stopped after {0} s. Look for a loop in your file that never ends.', f.seconds);
+      return vscode.l10n.t(
+        'The check was stopped after {0} s. Look for a loop in your file that never ends.',
+        f.seconds,
+      );
     case 'load':
       return f.error.line
-        ? vscode.l10n.t('Your file could not be loaded: {0}: {1} (line {2}). Fix that line and check again.', f.error.type, f.error.message, f.error.line)
-        : vscode.l10n.t('Your file could not be loaded: {0}: {1}. Fix it and check again.', f.error.type, f.error.message);
+        ? vscode.l10n.t(
+            'Your file could not be loaded: {0}: {1} (line {2}). Fix that line and check again.',
+            f.error.type,
+            f.error.message,
+            f.error.line,
+          )
+        : vscode.l10n.t(
+            'Your file could not be loaded: {0}: {1}. Fix it and check again.',
+            f.error.type,
+            f.error.message,
+          );
     case 'crashed':
       return vscode.l10n.t('The check could not run: {0}', f.message);
   }
 }
 
-function publish(doc: vscode.TextDocument, language: ExerciseLanguage, verdicts: readonly Verdict[], loadError?: { line?: number; text: string }): void {
+function publish(
+  doc: vscode.TextDocument,
+  language: ExerciseLanguage,
+  verdicts: readonly Verdict[],
+  loadError?: { line?: number; text: string },
+): void {
   diagnostics ??= vscode.languages.createDiagnosticCollection('gradientLab.exercise');
   const defs = new Map(exerciseFunctions(doc.getText(), language).map((f) => [f.exercise, f.line]));
   const items: vscode.Diagnostic[] = [];
@@ -58,37 +83,59 @@ function publish(doc: vscode.TextDocument, language: ExerciseLanguage, verdicts:
     if (v.status === 'pass') continue;
     const line = Math.min(doc.lineCount - 1, v.line ? v.line - 1 : (defs.get(v.exercise) ?? 0));
     const severity = v.status === 'todo' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error;
-    const d = new vscode.Diagnostic(doc.lineAt(line).range, diagnosticText(t, v, functionName(v.exercise, language)), severity);
+    const d = new vscode.Diagnostic(
+      doc.lineAt(line).range,
+      diagnosticText(t, v, functionName(v.exercise, language)),
+      severity,
+    );
     d.source = 'Gradient Lab';
     items.push(d);
   }
   if (loadError) {
     const line = Math.min(doc.lineCount - 1, Math.max(0, (loadError.line ?? 1) - 1));
-    items.push(Object.assign(new vscode.Diagnostic(doc.lineAt(line).range, loadError.text, vscode.DiagnosticSeverity.Error), { source: 'Gradient Lab' }));
+    items.push(
+      Object.assign(new vscode.Diagnostic(doc.lineAt(line).range, loadError.text, vscode.DiagnosticSeverity.Error), {
+        source: 'Gradient Lab',
+      }),
+    );
   }
   diagnostics.set(doc.uri, items);
 }
 
-export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseResults, uriArg?: unknown, exerciseArg?: unknown): Promise<Verdict[] | undefined> {
+export async function checkExercise(
+  extensionUri: vscode.Uri,
+  results: ExerciseResults,
+  uriArg?: unknown,
+  exerciseArg?: unknown,
+): Promise<Verdict[] | undefined> {
   // A notebook's cell (its CodeLens, or the cursor in it): the notebook form (checkNotebookExercise.ts).
   const cell = notebookCellUri(uriArg);
-  if (cell) return checkNotebookExercise(extensionUri, results, cell, isExerciseName(exerciseArg) ? exerciseArg : undefined);
+  if (cell)
+    return checkNotebookExercise(extensionUri, results, cell, isExerciseName(exerciseArg) ? exerciseArg : undefined);
   const doc = await targetDocument(uriArg);
   const language = doc && (exerciseLanguage(doc.languageId) ?? exerciseLanguage(doc.fileName));
   if (!doc || !language || !isExerciseText(doc.getText())) {
     const create = vscode.l10n.t('Create Exercise File');
-    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Open a Gradient Lab exercise file first: its first lines contain "gradient-lab-exercise: ch4".'), create);
+    const choice = await vscode.window.showErrorMessage(
+      vscode.l10n.t('Open a Gradient Lab exercise file first: its first lines contain "gradient-lab-exercise: ch4".'),
+      create,
+    );
     if (choice === create) void vscode.commands.executeCommand('gradientLab.createExercise');
     return undefined;
   }
   if (!vscode.workspace.isTrusted) {
     const manage = vscode.l10n.t('Manage Workspace Trust');
-    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.'), manage);
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.'),
+      manage,
+    );
     if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
     return undefined;
   }
   if (doc.isUntitled) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Save the exercise file first: its folder is where its imports are found.'));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Save the exercise file first: its folder is where its imports are found.'),
+    );
     return undefined;
   }
   // The editor's text is checked as it is, unsaved edits included; the file on disk is not touched.
@@ -101,7 +148,11 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
   const python = interpreter?.command ?? 'python3';
   let cancelled = false;
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking your solution…'), cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Checking your solution…'),
+      cancellable: true,
+    },
     (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => {
@@ -123,7 +174,9 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
 
   if (cancelled) return undefined;
   const out = exerciseReport();
-  out.appendLine(`── ${vscode.workspace.asRelativePath(doc.uri)} · ${new Date().toLocaleTimeString()}${language === 'python' ? ` · ${python}` : ''}`);
+  out.appendLine(
+    `── ${vscode.workspace.asRelativePath(doc.uri)} · ${new Date().toLocaleTimeString()}${language === 'python' ? ` · ${python}` : ''}`,
+  );
   if ('failure' in result) {
     const text = failureText(result.failure, interpreter?.hint ?? '');
     out.appendLine(text);
@@ -135,14 +188,22 @@ export async function checkExercise(extensionUri: vscode.Uri, results: ExerciseR
   const { verdicts } = result;
   results.update(doc.uri, verdicts);
   publish(doc, language, results.all(doc.uri));
-  for (const v of verdicts) for (const line of verdictLines(t, v, functionName(v.exercise, language))) out.appendLine(line);
+  for (const v of verdicts)
+    for (const line of verdictLines(t, v, functionName(v.exercise, language))) out.appendLine(line);
 
   announce(verdicts, checks, exercise, language, out, results.all(doc.uri));
   return verdicts;
 }
 
 /** The walkthrough step, the count in the output, one notification naming the next thing to fix. */
-export function announce(verdicts: Verdict[], _checks: readonly ExerciseCheck[], exercise: ExerciseName | undefined, language: ExerciseLanguage, out: vscode.OutputChannel, all: readonly Verdict[] = verdicts): void {
+export function announce(
+  verdicts: Verdict[],
+  _checks: readonly ExerciseCheck[],
+  exercise: ExerciseName | undefined,
+  language: ExerciseLanguage,
+  out: vscode.OutputChannel,
+  all: readonly Verdict[] = verdicts,
+): void {
   // The step ticks when every check it stands for passes (the loss and its gradient, against
   // the learner's loss and the book's), from the last verdict of each, however they were run.
   if (gradientStepDone(all)) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
@@ -151,12 +212,21 @@ export function announce(verdicts: Verdict[], _checks: readonly ExerciseCheck[],
   out.appendLine(vscode.l10n.t('{0} of {1} checks pass.', summary.passed, summary.total));
   if (summary.allPassed) {
     void vscode.window.showInformationMessage(
-      exercise ? vscode.l10n.t('{0}: all {1} checks pass.', functionName(exercise, language), summary.total) : vscode.l10n.t('All {0} checks pass, the gradient check included. Well done!', summary.total),
+      exercise
+        ? vscode.l10n.t('{0}: all {1} checks pass.', functionName(exercise, language), summary.total)
+        : vscode.l10n.t('All {0} checks pass, the gradient check included. Well done!', summary.total),
     );
   } else if (summary.firstProblem) {
     const p = summary.firstProblem;
     const details = vscode.l10n.t('Show Details');
-    const next = vscode.l10n.t('{0} of {1} checks pass. Next: {2} — {3}: {4}', summary.passed, summary.total, functionName(p.exercise, language), say(t, p.label), say(t, p.hint ?? p.detail));
+    const next = vscode.l10n.t(
+      '{0} of {1} checks pass. Next: {2} — {3}: {4}',
+      summary.passed,
+      summary.total,
+      functionName(p.exercise, language),
+      say(t, p.label),
+      say(t, p.hint ?? p.detail),
+    );
     void vscode.window.showWarningMessage(next, details).then((c) => c === details && out.show(true));
   }
 }

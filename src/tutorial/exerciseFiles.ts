@@ -7,7 +7,10 @@ import { EXERCISES, EXERCISE_NAMES, type ExerciseLanguage, type ExerciseName } f
 
 /** A line every template carries; a renamed copy is still recognised by it. */
 export const EXERCISE_MARKER = 'gradient-lab-exercise: ch4';
-export const EXERCISE_FILE: Record<ExerciseLanguage, string> = { python: 'gradient_lab_ch4.py', javascript: 'gradient_lab_ch4.js' };
+export const EXERCISE_FILE: Record<ExerciseLanguage, string> = {
+  python: 'gradient_lab_ch4.py',
+  javascript: 'gradient_lab_ch4.js',
+};
 
 export type TemplateLocale = 'en' | 'ko';
 
@@ -19,7 +22,8 @@ export function templateLocale(displayLanguage: string): TemplateLocale {
 /** The forms the exercise comes in: a file in each language, or a Jupyter notebook (Python). */
 export type ExerciseForm = ExerciseLanguage | 'notebook';
 export const EXERCISE_NOTEBOOK = 'gradient_lab_ch4.ipynb';
-export const exerciseFileName = (form: ExerciseForm): string => (form === 'notebook' ? EXERCISE_NOTEBOOK : EXERCISE_FILE[form]);
+export const exerciseFileName = (form: ExerciseForm): string =>
+  form === 'notebook' ? EXERCISE_NOTEBOOK : EXERCISE_FILE[form];
 
 /** Path segments of the template under the extension root. */
 export function templateSegments(form: ExerciseForm, locale: TemplateLocale): string[] {

@@ -29,8 +29,9 @@ export function exerciseFix(d: Diagnosis, v: Verdict, source: string, language: 
   const ctx: FixContext = { language, lines: source.split('\n'), loss: span, gradient: span };
   const body = ctx.lines.slice(fn.line - 1, fn.endLine);
   const ret = returnOf(ctx, span);
-  const asReturn = (text: string): Fix | undefined => (ret ? { target: 'loss', line: ret.line, text: `return ${text}` } : undefined);
-  const [y, , ] = fn.params;
+  const asReturn = (text: string): Fix | undefined =>
+    ret ? { target: 'loss', line: ret.line, text: `return ${text}` } : undefined;
+  const [y, ,] = fn.params;
   const hLine = body.findIndex((l) => /^\s*(?:(?:const|let|var)\s+)?h\s*=[^=]/.test(l));
   switch (d) {
     case 'missingHalf':
@@ -40,8 +41,11 @@ export function exerciseFix(d: Diagnosis, v: Verdict, source: string, language: 
     case 'notAveraged': {
       if (!ret || !y) return undefined;
       const own = /^\s*(?:(?:const|let|var)\s+)?batch_?size\s*=/im.exec(body.join('\n'));
-      const n = own ? own[0].replace(/^\s*(?:(?:const|let|var)\s+)?/, '').replace(/\s*=$/, '')
-        : language === 'python' ? `(${y}.shape[0] if ${y}.ndim == 2 else 1)` : `(Array.isArray(${y}[0]) ? ${y}.length : 1)`;
+      const n = own
+        ? own[0].replace(/^\s*(?:(?:const|let|var)\s+)?/, '').replace(/\s*=$/, '')
+        : language === 'python'
+          ? `(${y}.shape[0] if ${y}.ndim == 2 else 1)`
+          : `(Array.isArray(${y}[0]) ? ${y}.length : 1)`;
       return asReturn(`(${ret.expr}) / ${n}`);
     }
     case 'missingDelta':

@@ -40,7 +40,10 @@ export interface RunOptions {
 }
 
 export function namesFor(language: ExerciseLanguage): Record<ExerciseName, string> {
-  return Object.fromEntries(Object.entries(EXERCISES).map(([k, v]) => [k, v[language]])) as Record<ExerciseName, string>;
+  return Object.fromEntries(Object.entries(EXERCISES).map(([k, v]) => [k, v[language]])) as Record<
+    ExerciseName,
+    string
+  >;
 }
 
 export function runChecks(opts: RunOptions): Promise<RunResult> {
@@ -61,7 +64,14 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
     args: [opts.harness!],
     cwd: dirname(opts.file),
     env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
-    input: (answer) => JSON.stringify({ file: opts.file, source: opts.source ?? null, checks: opts.checks, names: namesFor('python'), answer }),
+    input: (answer) =>
+      JSON.stringify({
+        file: opts.file,
+        source: opts.source ?? null,
+        checks: opts.checks,
+        names: namesFor('python'),
+        answer,
+      }),
     mark: EXERCISE_MARK,
     timeoutMs,
     signal: opts.signal,
@@ -86,10 +96,18 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
         reply = undefined;
       }
       if (Array.isArray(reply?.outcomes)) return { outcomes: reply!.outcomes! };
-      if (reply?.fatal?.type === 'numpyMissing') return { failure: { kind: 'numpyMissing', python: reply.fatal.message || python, version: reply.fatal.version || '?' } };
+      if (reply?.fatal?.type === 'numpyMissing')
+        return {
+          failure: { kind: 'numpyMissing', python: reply.fatal.message || python, version: reply.fatal.version || '?' },
+        };
       if (reply?.fatal) return { failure: { kind: 'load', error: reply.fatal } };
       const code = out.kind === 'no-answer' ? out.code : 0;
-      return { failure: { kind: 'crashed', message: `${python} exited with code ${code}: ${out.stderr.trim().split('\n').slice(-3).join(' ')}` } };
+      return {
+        failure: {
+          kind: 'crashed',
+          message: `${python} exited with code ${code}: ${out.stderr.trim().split('\n').slice(-3).join(' ')}`,
+        },
+      };
     }
   }
 }
@@ -97,15 +115,32 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
 async function runJavaScript(opts: RunOptions): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const source = opts.source ?? (await readFile(opts.file, 'utf8'));
-  const request: JsCheckRequest = { source, filename: opts.file, checks: [...opts.checks], names: namesFor('javascript'), callTimeoutMs: Math.min(5000, Math.max(100, timeoutMs / 4)) };
+  const request: JsCheckRequest = {
+    source,
+    filename: opts.file,
+    checks: [...opts.checks],
+    names: namesFor('javascript'),
+    callTimeoutMs: Math.min(5000, Math.max(100, timeoutMs / 4)),
+  };
   // The learner's code gets its own heap limit: a runaway array cannot take the extension host down.
   // Only a reply of the right shape is the answer: a stray message from the learner's code is ignored.
   const isReply = (m: unknown): m is JsCheckReply =>
-    typeof m === 'object' && m !== null && (Array.isArray((m as { outcomes?: unknown }).outcomes) || typeof (m as { fatal?: unknown }).fatal === 'object');
-  const out = await runWorker<JsCheckReply>({ path: opts.worker!, workerData: request, resourceLimits: { maxOldGenerationSizeMb: 256 }, timeoutMs, signal: opts.signal, accept: isReply });
+    typeof m === 'object' &&
+    m !== null &&
+    (Array.isArray((m as { outcomes?: unknown }).outcomes) || typeof (m as { fatal?: unknown }).fatal === 'object');
+  const out = await runWorker<JsCheckReply>({
+    path: opts.worker!,
+    workerData: request,
+    resourceLimits: { maxOldGenerationSizeMb: 256 },
+    timeoutMs,
+    signal: opts.signal,
+    accept: isReply,
+  });
   switch (out.kind) {
     case 'message':
-      return 'fatal' in out.message ? { failure: { kind: 'load', error: out.message.fatal } } : { outcomes: out.message.outcomes };
+      return 'fatal' in out.message
+        ? { failure: { kind: 'load', error: out.message.fatal } }
+        : { outcomes: out.message.outcomes };
     case 'timeout':
       return { failure: { kind: 'timeout', seconds: timeoutMs / 1000 } };
     case 'aborted':

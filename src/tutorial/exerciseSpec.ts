@@ -97,10 +97,42 @@ const T_BATCH = [
 
 /** Values from test-vectors.json; the relative tolerance 1e-9 is the vectors' own. */
 export const EXERCISE_CHECKS: readonly ExerciseCheck[] = [
-  { kind: 'value', id: 'sse-example-1', exercise: 'sumSquaresError', args: [{ array: BOOK_Y1 }, { array: T2 }], expected: 0.09750000000000003, tol: { rel: 1e-9 }, diagnose: ['missingHalf'] },
-  { kind: 'value', id: 'sse-example-2', exercise: 'sumSquaresError', args: [{ array: BOOK_Y2 }, { array: T2 }], expected: 0.5975, tol: { rel: 1e-9 }, diagnose: ['missingHalf'] },
-  { kind: 'value', id: 'cee-example-1', exercise: 'crossEntropyError', args: [{ array: BOOK_Y1 }, { array: T2 }], expected: 0.510825457099338, tol: { rel: 1e-9 }, diagnose: ['missingDelta', 'missingMinus'] },
-  { kind: 'value', id: 'cee-example-2', exercise: 'crossEntropyError', args: [{ array: BOOK_Y2 }, { array: T2 }], expected: 2.302584092994546, tol: { rel: 1e-9 }, diagnose: ['missingDelta', 'missingMinus'] },
+  {
+    kind: 'value',
+    id: 'sse-example-1',
+    exercise: 'sumSquaresError',
+    args: [{ array: BOOK_Y1 }, { array: T2 }],
+    expected: 0.09750000000000003,
+    tol: { rel: 1e-9 },
+    diagnose: ['missingHalf'],
+  },
+  {
+    kind: 'value',
+    id: 'sse-example-2',
+    exercise: 'sumSquaresError',
+    args: [{ array: BOOK_Y2 }, { array: T2 }],
+    expected: 0.5975,
+    tol: { rel: 1e-9 },
+    diagnose: ['missingHalf'],
+  },
+  {
+    kind: 'value',
+    id: 'cee-example-1',
+    exercise: 'crossEntropyError',
+    args: [{ array: BOOK_Y1 }, { array: T2 }],
+    expected: 0.510825457099338,
+    tol: { rel: 1e-9 },
+    diagnose: ['missingDelta', 'missingMinus'],
+  },
+  {
+    kind: 'value',
+    id: 'cee-example-2',
+    exercise: 'crossEntropyError',
+    args: [{ array: BOOK_Y2 }, { array: T2 }],
+    expected: 2.302584092994546,
+    tol: { rel: 1e-9 },
+    diagnose: ['missingDelta', 'missingMinus'],
+  },
   {
     kind: 'value',
     id: 'cee-batch',
@@ -111,21 +143,128 @@ export const EXERCISE_CHECKS: readonly ExerciseCheck[] = [
     batch: 2,
     diagnose: ['notAveraged', 'missingDelta', 'missingMinus'],
   },
-  { kind: 'gradient', id: 'cee-grad-single', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_NO_ZEROS, t: T2 }, wrt: 'y', against: 'own' },
-  { kind: 'gradient', id: 'cee-grad-batch', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_BATCH, t: T_BATCH }, wrt: 'y', against: 'own' },
-  { kind: 'gradient', id: 'cee-grad-book-single', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_NO_ZEROS, t: T2 }, wrt: 'y', against: 'book' },
-  { kind: 'gradient', id: 'cee-grad-book-batch', exercise: 'crossEntropyErrorGrad', loss: 'crossEntropyError', inputs: { y: Y_BATCH, t: T_BATCH }, wrt: 'y', against: 'book' },
-  { kind: 'value', id: 'diff-at-5', exercise: 'numericalDiff', args: [{ fn: 'function_1' }, 5], expected: 0.1999999999990898, tol: { rel: 1e-9 }, diagnose: ['precedence', 'hTooSmall', 'forwardDifference'] },
-  { kind: 'value', id: 'diff-at-10', exercise: 'numericalDiff', args: [{ fn: 'function_1' }, 10], expected: 0.2999999999986347, tol: { rel: 1e-9 }, diagnose: ['precedence', 'hTooSmall', 'forwardDifference'] },
+  {
+    kind: 'gradient',
+    id: 'cee-grad-single',
+    exercise: 'crossEntropyErrorGrad',
+    loss: 'crossEntropyError',
+    inputs: { y: Y_NO_ZEROS, t: T2 },
+    wrt: 'y',
+    against: 'own',
+  },
+  {
+    kind: 'gradient',
+    id: 'cee-grad-batch',
+    exercise: 'crossEntropyErrorGrad',
+    loss: 'crossEntropyError',
+    inputs: { y: Y_BATCH, t: T_BATCH },
+    wrt: 'y',
+    against: 'own',
+  },
+  {
+    kind: 'gradient',
+    id: 'cee-grad-book-single',
+    exercise: 'crossEntropyErrorGrad',
+    loss: 'crossEntropyError',
+    inputs: { y: Y_NO_ZEROS, t: T2 },
+    wrt: 'y',
+    against: 'book',
+  },
+  {
+    kind: 'gradient',
+    id: 'cee-grad-book-batch',
+    exercise: 'crossEntropyErrorGrad',
+    loss: 'crossEntropyError',
+    inputs: { y: Y_BATCH, t: T_BATCH },
+    wrt: 'y',
+    against: 'book',
+  },
+  {
+    kind: 'value',
+    id: 'diff-at-5',
+    exercise: 'numericalDiff',
+    args: [{ fn: 'function_1' }, 5],
+    expected: 0.1999999999990898,
+    tol: { rel: 1e-9 },
+    diagnose: ['precedence', 'hTooSmall', 'forwardDifference'],
+  },
+  {
+    kind: 'value',
+    id: 'diff-at-10',
+    exercise: 'numericalDiff',
+    args: [{ fn: 'function_1' }, 10],
+    expected: 0.2999999999986347,
+    tol: { rel: 1e-9 },
+    diagnose: ['precedence', 'hTooSmall', 'forwardDifference'],
+  },
   // Not in the vectors: on a quadratic every h gives the same central difference, so a cubic
   // is what tells h = 1e-4 from the notes' typo h = 10e-4 (= 1e-3). (2+h)³ − (2−h)³ over 2h = 12 + h².
-  { kind: 'value', id: 'diff-cube', exercise: 'numericalDiff', args: [{ fn: 'cube' }, 2], expected: 12.00000001000845, tol: { rel: 1e-9 }, diagnose: ['precedence', 'hTypo', 'hTooSmall', 'forwardDifference'] },
-  { kind: 'value', id: 'gradient-3-4', exercise: 'numericalGradient', args: [{ fn: 'function_2' }, { array: [3, 4] }], expected: [6.00000000000378, 7.999999999999119], tol: { abs: 1e-9 }, restores: 1, diagnose: ['notRestored'] },
-  { kind: 'value', id: 'gradient-0-2', exercise: 'numericalGradient', args: [{ fn: 'function_2' }, { array: [0, 2] }], expected: [0, 4], tol: { abs: 1e-6 }, restores: 1, diagnose: ['notRestored'] },
-  { kind: 'value', id: 'gradient-3-0', exercise: 'numericalGradient', args: [{ fn: 'function_2' }, { array: [3, 0] }], expected: [6, 0], tol: { abs: 1e-6 }, restores: 1, diagnose: ['notRestored'] },
-  { kind: 'value', id: 'descent-lr-0.1', exercise: 'gradientDescent', args: [{ fn: 'function_2' }, { array: [-3, 4] }, 0.1, 100], expected: [-6.11110793e-10, 8.14814391e-10], tol: { rel: 1e-6 }, diagnose: ['descentUsesGradient'] },
-  { kind: 'value', id: 'descent-lr-10', exercise: 'gradientDescent', args: [{ fn: 'function_2' }, { array: [-3, 4] }, 10, 100], expected: [-25898374700000, -1295248620000], tol: { rel: 1e-6 }, diagnose: ['descentUsesGradient'] },
-  { kind: 'value', id: 'descent-lr-1e-10', exercise: 'gradientDescent', args: [{ fn: 'function_2' }, { array: [-3, 4] }, 1e-10, 100], expected: [-2.99999994, 3.99999992], tol: { abs: 1e-7 }, diagnose: ['descentUsesGradient'] },
+  {
+    kind: 'value',
+    id: 'diff-cube',
+    exercise: 'numericalDiff',
+    args: [{ fn: 'cube' }, 2],
+    expected: 12.00000001000845,
+    tol: { rel: 1e-9 },
+    diagnose: ['precedence', 'hTypo', 'hTooSmall', 'forwardDifference'],
+  },
+  {
+    kind: 'value',
+    id: 'gradient-3-4',
+    exercise: 'numericalGradient',
+    args: [{ fn: 'function_2' }, { array: [3, 4] }],
+    expected: [6.00000000000378, 7.999999999999119],
+    tol: { abs: 1e-9 },
+    restores: 1,
+    diagnose: ['notRestored'],
+  },
+  {
+    kind: 'value',
+    id: 'gradient-0-2',
+    exercise: 'numericalGradient',
+    args: [{ fn: 'function_2' }, { array: [0, 2] }],
+    expected: [0, 4],
+    tol: { abs: 1e-6 },
+    restores: 1,
+    diagnose: ['notRestored'],
+  },
+  {
+    kind: 'value',
+    id: 'gradient-3-0',
+    exercise: 'numericalGradient',
+    args: [{ fn: 'function_2' }, { array: [3, 0] }],
+    expected: [6, 0],
+    tol: { abs: 1e-6 },
+    restores: 1,
+    diagnose: ['notRestored'],
+  },
+  {
+    kind: 'value',
+    id: 'descent-lr-0.1',
+    exercise: 'gradientDescent',
+    args: [{ fn: 'function_2' }, { array: [-3, 4] }, 0.1, 100],
+    expected: [-6.11110793e-10, 8.14814391e-10],
+    tol: { rel: 1e-6 },
+    diagnose: ['descentUsesGradient'],
+  },
+  {
+    kind: 'value',
+    id: 'descent-lr-10',
+    exercise: 'gradientDescent',
+    args: [{ fn: 'function_2' }, { array: [-3, 4] }, 10, 100],
+    expected: [-25898374700000, -1295248620000],
+    tol: { rel: 1e-6 },
+    diagnose: ['descentUsesGradient'],
+  },
+  {
+    kind: 'value',
+    id: 'descent-lr-1e-10',
+    exercise: 'gradientDescent',
+    args: [{ fn: 'function_2' }, { array: [-3, 4] }, 1e-10, 100],
+    expected: [-2.99999994, 3.99999992],
+    tol: { abs: 1e-7 },
+    diagnose: ['descentUsesGradient'],
+  },
 ];
 
 export function checksFor(exercise?: ExerciseName): ExerciseCheck[] {
@@ -144,7 +283,9 @@ export function functionName(exercise: ExerciseName, language: ExerciseLanguage)
  * `against: 'book'` (a unit test checks they give the test vectors' values). A name no learner
  * writes, so it never meets theirs.
  */
-export const REFERENCE_LOSSES: Partial<Record<ExerciseName, Record<ExerciseLanguage, { name: string; source: string }>>> = {
+export const REFERENCE_LOSSES: Partial<
+  Record<ExerciseName, Record<ExerciseLanguage, { name: string; source: string }>>
+> = {
   crossEntropyError: {
     python: {
       name: 'gradient_lab_book_cross_entropy_error',
@@ -187,5 +328,7 @@ export const GRADIENT_STEP_EXERCISES: readonly ExerciseName[] = ['crossEntropyEr
 /** The step is done when the last verdict of every one of its checks is a pass. */
 export function gradientStepDone(verdicts: readonly { id: string; status: string }[]): boolean {
   const last = new Map(verdicts.map((v) => [v.id, v.status]));
-  return EXERCISE_CHECKS.filter((c) => GRADIENT_STEP_EXERCISES.includes(c.exercise)).every((c) => last.get(c.id) === 'pass');
+  return EXERCISE_CHECKS.filter((c) => GRADIENT_STEP_EXERCISES.includes(c.exercise)).every(
+    (c) => last.get(c.id) === 'pass',
+  );
 }

@@ -42,24 +42,31 @@ export const EXERCISE_STRINGS = {
   hintMissingHalf: 'Sum of squares error has a factor ½ in front: E = ½ Σ (y − t)².',
   hintMissingDelta: 'log(0) is −∞: add a tiny delta inside the log, log(y + 1e-7).',
   hintMissingMinus: 'The sign is flipped: cross entropy error is −Σ t log(y + δ), with a minus in front.',
-  hintNotAveraged: 'For a batch, divide the sum by the batch size N (the number of rows of y): the batch loss is an average.',
-  hintForwardDifference: 'This is what a forward difference (f(x+h) − f(x)) / h gives. Use the central difference (f(x+h) − f(x−h)) / (2*h).',
+  hintNotAveraged:
+    'For a batch, divide the sum by the batch size N (the number of rows of y): the batch loss is an average.',
+  hintForwardDifference:
+    'This is what a forward difference (f(x+h) − f(x)) / h gives. Use the central difference (f(x+h) − f(x−h)) / (2*h).',
   hintHTypo: 'This is what h = 1e-3 gives. 10e-4 means 10 × 10⁻⁴ = 1e-3; write h = 1e-4.',
   hintPrecedence: 'Brackets: "/ 2*h" divides by 2 and then multiplies by h. Write "/ (2*h)".',
   hintHTooSmall: 'The result is 0: h is so small that x + h == x in floating point. Use h = 1e-4.',
-  hintNotRestored: 'Put x[idx] back to its original value after evaluating f(x+h) and f(x−h). Otherwise the next element is measured at the wrong point and the caller’s x is left changed.',
-  hintDescent: 'Each step is x ← x − lr · numerical_gradient(f, x), step_num times, starting from init_x. If numerical_gradient fails its checks, fix it first.',
+  hintNotRestored:
+    'Put x[idx] back to its original value after evaluating f(x+h) and f(x−h). Otherwise the next element is measured at the wrong point and the caller’s x is left changed.',
+  hintDescent:
+    'Each step is x ← x − lr · numerical_gradient(f, x), step_num times, starting from init_x. If numerical_gradient fails its checks, fix it first.',
   // The same hints with the line they prescribe, derived from the learner's own code (exerciseFixes.ts).
   fixMissingHalf: 'Sum of squares error has a factor ½ in front: E = ½ Σ (y − t)². Write: {0}',
   fixMissingDelta: 'log(0) is −∞: add a tiny delta inside the log, log(y + 1e-7). Write: {0}',
   fixMissingMinus: 'The sign is flipped: cross entropy error is −Σ t log(y + δ), with a minus in front. Write: {0}',
-  fixNotAveraged: 'For a batch, divide the sum by the batch size N (the number of rows of y): the batch loss is an average. Write: {0}',
+  fixNotAveraged:
+    'For a batch, divide the sum by the batch size N (the number of rows of y): the batch loss is an average. Write: {0}',
   fixForwardDifference: 'This is what a forward difference (f(x+h) − f(x)) / h gives. Use the central difference: {0}',
   fixHTypo: 'This is what h = 1e-3 gives. 10e-4 means 10 × 10⁻⁴ = 1e-3. Write: {0}',
   fixPrecedence: 'Brackets: "/ 2*h" divides by 2 and then multiplies by h. Write: {0}',
   fixHTooSmall: 'The result is 0: h is so small that x + h == x in floating point. Write: {0}',
   hintSse: 'E = ½ Σ (y − t)²: subtract, square, sum, then halve.',
-  hintCee: 'E = −Σ t log(y + 1e-7), divided by the batch size N when y has one row per example (reshape a 1-D y into one row first).',
+  hintCee:
+    'E = −Σ t log(y + 1e-7), divided by the batch size N when y has one row per example (reshape a 1-D y into one row first).',
   hintNumericalDiff: 'Use the central difference with h = 1e-4: (f(x+h) − f(x−h)) / (2*h).',
-  hintNumericalGradient: 'For each element idx: keep x[idx], set it to x[idx] + h and evaluate f, set it to x[idx] − h and evaluate f, grad[idx] = (fxh1 − fxh2) / (2*h), then put x[idx] back.',
+  hintNumericalGradient:
+    'For each element idx: keep x[idx], set it to x[idx] + h and evaluate f, set it to x[idx] − h and evaluate f, grad[idx] = (fxh1 − fxh2) / (2*h), then put x[idx] back.',
 } as const;

@@ -88,7 +88,9 @@ function allClose(a: number[], e: number[], tol: Tolerance): boolean {
 
 /** `a ≈ k·e` for every element (loosely: this is for naming a mistake, not for passing). */
 function isMultiple(a: number[], e: number[], k: number): boolean {
-  return a.length === e.length && e.some((v) => v !== 0) && a.every((v, i) => close(v, k * e[i], { rel: 1e-6, abs: 1e-12 }));
+  return (
+    a.length === e.length && e.some((v) => v !== 0) && a.every((v, i) => close(v, k * e[i], { rel: 1e-6, abs: 1e-12 }))
+  );
 }
 
 export function show(v: number[] | number): string {
@@ -138,7 +140,10 @@ const GENERIC_HINTS: Record<ExerciseName, string> = {
   gradientDescent: S.hintDescent,
 };
 
-const BOOK_FUNCTIONS: Record<string, (x: number) => number> = { function_1: (x) => 0.01 * x ** 2 + 0.1 * x, cube: (x) => x ** 3 };
+const BOOK_FUNCTIONS: Record<string, (x: number) => number> = {
+  function_1: (x) => 0.01 * x ** 2 + 0.1 * x,
+  cube: (x) => x ** 3,
+};
 
 function scalarCase(check: ValueCheck): { f: (x: number) => number; x: number } | undefined {
   const [fArg, x] = check.args;
@@ -156,30 +161,59 @@ function centralWithH(check: ValueCheck, h: number): number {
   return (c.f(c.x + h) - c.f(c.x - h)) / (2 * h);
 }
 
-function judgeValue(check: ValueCheck, raw: Extract<RawOutcome, { status: 'ok' }>, base: Omit<Verdict, 'status'>): Verdict {
+function judgeValue(
+  check: ValueCheck,
+  raw: Extract<RawOutcome, { status: 'ok' }>,
+  base: Omit<Verdict, 'status'>,
+): Verdict {
   const expected = typeof check.expected === 'number' ? [check.expected] : check.expected;
-  if (raw.value === null || raw.value === undefined) return { ...base, status: 'fail', detail: msg(S.returnedNothing), hint: msg(S.hintFinishTodo) };
+  if (raw.value === null || raw.value === undefined)
+    return { ...base, status: 'fail', detail: msg(S.returnedNothing), hint: msg(S.hintFinishTodo) };
   const actual = flatten(raw.value);
   if (!actual) return { ...base, status: 'fail', detail: msg(S.notNumbers, show(expected)) };
   if (actual.length !== expected.length) {
-    return { ...base, status: 'fail', detail: msg(expected.length === 1 ? S.expectedNumber : S.wrongLength, actual.length, expected.length) };
+    return {
+      ...base,
+      status: 'fail',
+      detail: msg(expected.length === 1 ? S.expectedNumber : S.wrongLength, actual.length, expected.length),
+    };
   }
   const before = flatten(raw.inputBefore);
   const after = flatten(raw.inputAfter);
   const restored = check.restores === undefined || !before || !after || allClose(after, before, { abs: 0 });
   if (allClose(actual, expected, check.tol)) {
     if (restored) return { ...base, status: 'pass', detail: msg(S.gotExpected, show(actual)) };
-    return { ...base, status: 'fail', detail: msg(S.inputChanged, show(after!), show(before!)), hint: msg(HINTS.notRestored), diagnosis: 'notRestored' };
+    return {
+      ...base,
+      status: 'fail',
+      detail: msg(S.inputChanged, show(after!), show(before!)),
+      hint: msg(HINTS.notRestored),
+      diagnosis: 'notRestored',
+    };
   }
   const d = !restored ? 'notRestored' : diagnose(check, actual, expected);
-  return { ...base, status: 'fail', detail: msg(S.expectedGot, show(expected), show(actual)), hint: msg(d ? HINTS[d] : GENERIC_HINTS[check.exercise]), diagnosis: d };
+  return {
+    ...base,
+    status: 'fail',
+    detail: msg(S.expectedGot, show(expected), show(actual)),
+    hint: msg(d ? HINTS[d] : GENERIC_HINTS[check.exercise]),
+    diagnosis: d,
+  };
 }
 
 /** One verdict per value check, in the checks' order; a check the harness did not report is an error. */
-export function judge(checks: readonly ValueCheck[], outcomes: readonly RawOutcome[], functionName: (e: ExerciseName) => string): Verdict[] {
+export function judge(
+  checks: readonly ValueCheck[],
+  outcomes: readonly RawOutcome[],
+  functionName: (e: ExerciseName) => string,
+): Verdict[] {
   return checks.map((check) => {
     const raw = outcomes.find((o) => o.id === check.id);
-    const base = { id: check.id, exercise: check.exercise, label: msg(S[`check.${check.id}` as keyof typeof S] ?? check.id) };
+    const base = {
+      id: check.id,
+      exercise: check.exercise,
+      label: msg(S[`check.${check.id}` as keyof typeof S] ?? check.id),
+    };
     const fn = (raw && 'name' in raw && typeof raw.name === 'string' && raw.name) || functionName(check.exercise);
     if (!raw) return { ...base, status: 'error', detail: msg(S.notRun) };
     switch (raw.status) {
@@ -190,7 +224,12 @@ export function judge(checks: readonly ValueCheck[], outcomes: readonly RawOutco
       case 'timeout':
         return { ...base, status: 'error', detail: msg(S.timeout), hint: msg(S.hintTimeout) };
       case 'error':
-        return { ...base, status: 'error', line: raw.error.line, detail: msg(S.raised, raw.error.type, raw.error.message) };
+        return {
+          ...base,
+          status: 'error',
+          line: raw.error.line,
+          detail: msg(S.raised, raw.error.type, raw.error.message),
+        };
       case 'ok':
         return judgeValue(check, raw, base);
     }
@@ -208,5 +247,10 @@ export interface Summary {
 
 export function summarize(verdicts: readonly Verdict[]): Summary {
   const passed = verdicts.filter((v) => v.status === 'pass').length;
-  return { total: verdicts.length, passed, allPassed: verdicts.length > 0 && passed === verdicts.length, firstProblem: verdicts.find((v) => v.status !== 'pass') };
+  return {
+    total: verdicts.length,
+    passed,
+    allPassed: verdicts.length > 0 && passed === verdicts.length,
+    firstProblem: verdicts.find((v) => v.status !== 'pass'),
+  };
 }

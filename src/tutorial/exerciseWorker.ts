@@ -26,26 +26,39 @@ type Fn = (...args: unknown[]) => unknown;
 
 /** The gradient checker's RunError in the exercise's terms: the exception's name, its message, the learner's line. */
 function toHarnessError(error: RunError, filename: string): HarnessError {
-  const type = error.exception && error.exception !== 'Uncaught' ? error.exception : error.kind === 'syntax' ? 'SyntaxError' : 'Error';
+  const type =
+    error.exception && error.exception !== 'Uncaught'
+      ? error.exception
+      : error.kind === 'syntax'
+        ? 'SyntaxError'
+        : 'Error';
   const prefix = `${error.exception ?? type}: `;
   const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
   // The innermost frame in the exercise file itself (an imported helper's line would point elsewhere).
   const own = error.trace?.find((f) => f.file === filename);
-  return { type, message: message.slice(0, 500), line: own?.line ?? (error.file === undefined || error.file === filename ? error.line : undefined) };
+  return {
+    type,
+    message: message.slice(0, 500),
+    line: own?.line ?? (error.file === undefined || error.file === filename ? error.line : undefined),
+  };
 }
 
 /** Numbers, arrays and typed arrays as JSON; nan/inf as strings. */
 function toJson(v: unknown, depth = 0): unknown {
   if (typeof v === 'number') return Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : v;
   if (v === undefined || v === null) return null;
-  if (depth < 4 && (Array.isArray(v) || ArrayBuffer.isView(v))) return Array.from(v as ArrayLike<unknown>, (e) => toJson(e, depth + 1));
+  if (depth < 4 && (Array.isArray(v) || ArrayBuffer.isView(v)))
+    return Array.from(v as ArrayLike<unknown>, (e) => toJson(e, depth + 1));
   return String(v).slice(0, 200);
 }
 
 function run(req: JsCheckRequest): JsCheckReply {
   const { filename, callTimeoutMs, source } = req;
   const quiet = () => undefined;
-  const loaded = loadModule(source, filename, { globals: { console: { log: quiet, info: quiet, warn: quiet, error: quiet, debug: quiet } }, timeoutMs: callTimeoutMs });
+  const loaded = loadModule(source, filename, {
+    globals: { console: { log: quiet, info: quiet, warn: quiet, error: quiet, debug: quiet } },
+    timeoutMs: callTimeoutMs,
+  });
   if (!loaded.ok) return { fatal: toHarnessError(loaded.error, filename) };
   const context = loaded.context;
   vm.runInContext(
@@ -53,10 +66,16 @@ function run(req: JsCheckRequest): JsCheckReply {
     context,
   );
   const lookup = (name: string): Fn | undefined =>
-    vm.runInContext(`typeof ${name} === 'function' ? ${name} : typeof module.exports.${name} === 'function' ? module.exports.${name} : undefined`, context) as Fn | undefined;
+    vm.runInContext(
+      `typeof ${name} === 'function' ? ${name} : typeof module.exports.${name} === 'function' ? module.exports.${name} : undefined`,
+      context,
+    ) as Fn | undefined;
   // Arguments are built inside the context, so arrays are the learner's own Array (instanceof works).
   const build = (args: CheckArg[]): unknown[] =>
-    vm.runInContext(`[${args.map((a) => (typeof a === 'number' ? String(a) : 'array' in a ? JSON.stringify(a.array) : `__gl.${a.fn}`)).join(', ')}]`, context) as unknown[];
+    vm.runInContext(
+      `[${args.map((a) => (typeof a === 'number' ? String(a) : 'array' in a ? JSON.stringify(a.array) : `__gl.${a.fn}`)).join(', ')}]`,
+      context,
+    ) as unknown[];
   const call = (fn: Fn, args: unknown[]): unknown => {
     context.__fn = fn;
     context.__args = args;
@@ -71,7 +90,9 @@ function run(req: JsCheckRequest): JsCheckReply {
       const args = build(check.args);
       const before = check.restores !== undefined ? toJson(args[check.restores]) : undefined;
       const value = toJson(call(fn, args));
-      return check.restores !== undefined ? { id: check.id, status: 'ok', value, inputBefore: before, inputAfter: toJson(args[check.restores]) } : { id: check.id, status: 'ok', value };
+      return check.restores !== undefined
+        ? { id: check.id, status: 'ok', value, inputBefore: before, inputAfter: toJson(args[check.restores]) }
+        : { id: check.id, status: 'ok', value };
     } catch (e) {
       const err = e as { code?: unknown; message?: unknown; stack?: unknown };
       if (err?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { id: check.id, status: 'timeout' };
@@ -79,7 +100,11 @@ function run(req: JsCheckRequest): JsCheckReply {
         const frame = String(err.stack ?? '').match(/\n\s+at (\w+) /);
         return { id: check.id, status: 'todo', name: frame?.[1] ?? name };
       }
-      return { id: check.id, status: 'error', error: toHarnessError(toRunError(e, filename, source, 'check', callTimeoutMs), filename) };
+      return {
+        id: check.id,
+        status: 'error',
+        error: toHarnessError(toRunError(e, filename, source, 'check', callTimeoutMs), filename),
+      };
     }
   });
   return { outcomes };

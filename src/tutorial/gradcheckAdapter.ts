@@ -15,21 +15,49 @@ const message = (m: Msg): Message => ({ key: m.text, args: m.args });
 
 /** A CheckReport read as an exercise verdict: the checker's summary as what happened, its first finding as the hint. */
 export function verdictFromReport(check: GradientCheck, report: CheckReport, language: ExerciseLanguage): Verdict {
-  const base = { id: check.id, exercise: check.exercise, label: { key: S[`check.${check.id}` as keyof typeof S] ?? check.id, args: [] } };
+  const base = {
+    id: check.id,
+    exercise: check.exercise,
+    label: { key: S[`check.${check.id}` as keyof typeof S] ?? check.id, args: [] },
+  };
   const err = report.error;
   // The template's own "TODO" error is not a mistake: the function is simply not written yet.
   if (err && /\bTODO\b/.test(err.message)) {
     const name = err.function ?? functionName(err.fn === 'loss' ? check.loss : check.exercise, language);
-    return { ...base, status: 'todo', detail: { key: S.todo, args: [name] }, hint: { key: S.hintFinishTodo, args: [] } };
+    return {
+      ...base,
+      status: 'todo',
+      detail: { key: S.todo, args: [name] },
+      hint: { key: S.hintFinishTodo, args: [] },
+    };
   }
   const hint = report.messages[0] ? message(report.messages[0]) : undefined;
   // numerical-only: the exercise's gradient was not compared (never a pass).
-  const status = report.verdict === 'pass' ? 'pass' : report.diagnosis.includes('not-found') || report.verdict === 'numerical-only' ? 'missing' : report.verdict;
-  const fix = status === 'pass' ? undefined : report.fixes?.[0] ?? undefined;
-  return { ...base, status, detail: message(report.summary), hint: status === 'pass' ? undefined : hint, line: err?.line, fix };
+  const status =
+    report.verdict === 'pass'
+      ? 'pass'
+      : report.diagnosis.includes('not-found') || report.verdict === 'numerical-only'
+        ? 'missing'
+        : report.verdict;
+  const fix = status === 'pass' ? undefined : (report.fixes?.[0] ?? undefined);
+  return {
+    ...base,
+    status,
+    detail: message(report.summary),
+    hint: status === 'pass' ? undefined : hint,
+    line: err?.line,
+    fix,
+  };
 }
 
-export async function runGradientChecks(checks: readonly GradientCheck[], language: ExerciseLanguage, file: string, runners: Runners, signal?: AbortSignal, text?: string): Promise<Verdict[]> {
+export async function runGradientChecks(
+  checks: readonly GradientCheck[],
+  language: ExerciseLanguage,
+  file: string,
+  runners: Runners,
+  signal?: AbortSignal,
+  text?: string,
+): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
   let source = text;
   for (const check of checks) {

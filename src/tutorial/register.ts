@@ -23,8 +23,15 @@ export function openTutorial(): Thenable<unknown> {
 export async function openLab(extensionUri: vscode.Uri, labArg?: unknown): Promise<void> {
   let lab: LabId | undefined = isLabId(labArg) ? labArg : undefined;
   if (!lab) {
-    const items = LAB_IDS.map((id) => ({ id, label: vscode.l10n.t(LAB_STRINGS[`lab.${id}`]), description: `${STEPS.findIndex((s) => s.labs.includes(id)) + 1}` }));
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Open a Chapter 4 Lab'), placeHolder: vscode.l10n.t('Which lab? (the number is the walkthrough step)') });
+    const items = LAB_IDS.map((id) => ({
+      id,
+      label: vscode.l10n.t(LAB_STRINGS[`lab.${id}`]),
+      description: `${STEPS.findIndex((s) => s.labs.includes(id)) + 1}`,
+    }));
+    const picked = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Open a Chapter 4 Lab'),
+      placeHolder: vscode.l10n.t('Which lab? (the number is the walkthrough step)'),
+    });
     lab = picked?.id;
   }
   if (lab) LabPanel.show(extensionUri, lab);
@@ -38,8 +45,12 @@ export function registerTutorial(context: vscode.ExtensionContext): void {
     { dispose: disposeChannels },
     vscode.commands.registerCommand('gradientLab.openTutorial', openTutorial),
     vscode.commands.registerCommand('gradientLab.openLab', (lab?: unknown) => openLab(extensionUri, lab)),
-    vscode.commands.registerCommand('gradientLab.createExercise', (language?: unknown) => createExercise(extensionUri, language)),
-    vscode.commands.registerCommand('gradientLab.checkExercise', (uri?: unknown, exercise?: unknown) => checkExercise(extensionUri, results, uri, exercise)),
+    vscode.commands.registerCommand('gradientLab.createExercise', (language?: unknown) =>
+      createExercise(extensionUri, language),
+    ),
+    vscode.commands.registerCommand('gradientLab.checkExercise', (uri?: unknown, exercise?: unknown) =>
+      checkExercise(extensionUri, results, uri, exercise),
+    ),
     vscode.languages.registerCodeLensProvider(EXERCISE_SELECTOR, new ExerciseCodeLensProvider(results)),
     vscode.languages.registerCodeLensProvider(NOTEBOOK_CELL_SELECTOR, new NotebookExerciseCodeLensProvider(results)),
     vscode.window.registerWebviewPanelSerializer(LAB_VIEW_TYPE, {

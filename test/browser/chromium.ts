@@ -18,42 +18,95 @@ const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }>
   light: {
     bodyClass: 'vscode-light',
     vars: {
-      '--vscode-foreground': '#616161', '--vscode-editor-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff',
-      '--vscode-descriptionForeground': '#717171', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-editorWidget-background': '#f3f3f3',
-      '--vscode-button-foreground': '#ffffff', '--vscode-button-background': '#005fb8', '--vscode-button-hoverBackground': '#0258a8',
-      '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-button-secondaryBackground': '#e5e5e5',
-      '--vscode-input-foreground': '#3b3b3b', '--vscode-input-background': '#ffffff', '--vscode-input-border': '#cecece',
-      '--vscode-focusBorder': '#005fb8', '--vscode-errorForeground': '#e51400', '--vscode-textLink-foreground': '#005fb8',
-      '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34',
-      '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400', '--vscode-charts-yellow': '#bf8803',
-      '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
+      '--vscode-foreground': '#616161',
+      '--vscode-editor-foreground': '#3b3b3b',
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-descriptionForeground': '#717171',
+      '--vscode-editorWidget-border': '#c8c8c8',
+      '--vscode-editorWidget-background': '#f3f3f3',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-background': '#005fb8',
+      '--vscode-button-hoverBackground': '#0258a8',
+      '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-button-secondaryBackground': '#e5e5e5',
+      '--vscode-input-foreground': '#3b3b3b',
+      '--vscode-input-background': '#ffffff',
+      '--vscode-input-border': '#cecece',
+      '--vscode-focusBorder': '#005fb8',
+      '--vscode-errorForeground': '#e51400',
+      '--vscode-textLink-foreground': '#005fb8',
+      '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#388a34',
+      '--vscode-charts-purple': '#652d90',
+      '--vscode-charts-red': '#e51400',
+      '--vscode-charts-yellow': '#bf8803',
+      '--vscode-font-family': 'sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-editor-font-family': 'monospace',
+      '--vscode-editor-font-size': '13px',
     },
   },
   dark: {
     bodyClass: 'vscode-dark',
     vars: {
-      '--vscode-foreground': '#cccccc', '--vscode-editor-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f',
-      '--vscode-descriptionForeground': '#9d9d9d', '--vscode-editorWidget-border': '#454545', '--vscode-editorWidget-background': '#202020',
-      '--vscode-button-foreground': '#ffffff', '--vscode-button-background': '#0078d4', '--vscode-button-hoverBackground': '#026ec1',
-      '--vscode-button-secondaryForeground': '#cccccc', '--vscode-button-secondaryBackground': '#313131',
-      '--vscode-input-foreground': '#cccccc', '--vscode-input-background': '#313131', '--vscode-input-border': '#3c3c3c',
-      '--vscode-focusBorder': '#0078d4', '--vscode-errorForeground': '#f85149', '--vscode-textLink-foreground': '#4daafc',
-      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
-      '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#cca700',
-      '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
+      '--vscode-foreground': '#cccccc',
+      '--vscode-editor-foreground': '#cccccc',
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-editorWidget-border': '#454545',
+      '--vscode-editorWidget-background': '#202020',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-background': '#0078d4',
+      '--vscode-button-hoverBackground': '#026ec1',
+      '--vscode-button-secondaryForeground': '#cccccc',
+      '--vscode-button-secondaryBackground': '#313131',
+      '--vscode-input-foreground': '#cccccc',
+      '--vscode-input-background': '#313131',
+      '--vscode-input-border': '#3c3c3c',
+      '--vscode-focusBorder': '#0078d4',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-textLink-foreground': '#4daafc',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-font-family': 'sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-editor-font-family': 'monospace',
+      '--vscode-editor-font-size': '13px',
     },
   },
   'high-contrast': {
     bodyClass: 'vscode-high-contrast',
     vars: {
-      '--vscode-foreground': '#ffffff', '--vscode-editor-foreground': '#ffffff', '--vscode-editor-background': '#000000',
-      '--vscode-descriptionForeground': '#ffffff', '--vscode-editorWidget-border': '#6fc3df', '--vscode-editorWidget-background': '#0c141f',
-      '--vscode-button-foreground': '#ffffff', '--vscode-button-background': '#000000', '--vscode-button-border': '#6fc3df',
-      '--vscode-input-foreground': '#ffffff', '--vscode-input-background': '#000000', '--vscode-input-border': '#6fc3df',
-      '--vscode-focusBorder': '#f38518', '--vscode-errorForeground': '#f48771', '--vscode-textLink-foreground': '#21a6ff',
-      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
-      '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#cca700',
-      '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-editor-font-size': '13px',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-editor-foreground': '#ffffff',
+      '--vscode-editor-background': '#000000',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-editorWidget-border': '#6fc3df',
+      '--vscode-editorWidget-background': '#0c141f',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-background': '#000000',
+      '--vscode-button-border': '#6fc3df',
+      '--vscode-input-foreground': '#ffffff',
+      '--vscode-input-background': '#000000',
+      '--vscode-input-border': '#6fc3df',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-errorForeground': '#f48771',
+      '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-font-family': 'sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-editor-font-family': 'monospace',
+      '--vscode-editor-font-size': '13px',
     },
   },
 };
@@ -80,11 +133,22 @@ let browser: Browser | undefined;
 
 export async function launch(): Promise<Browser> {
   if (browser) return browser;
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
+    );
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return browser;
 }
@@ -102,7 +166,9 @@ export async function openPage(spec: PageSpec): Promise<Page> {
   const own = join(web, spec.page, `${spec.page}.css`);
   const styles = spec.styles ?? ['shared/base.css', ...(existsSync(own) ? [`${spec.page}/${spec.page}.css`] : [])];
   const css = styles.map((s) => readFileSync(join(web, s), 'utf8')).join('\n');
-  const vars = Object.entries(theme.vars).map(([k, v]) => `${k}: ${v};`).join(' ');
+  const vars = Object.entries(theme.vars)
+    .map(([k, v]) => `${k}: ${v};`)
+    .join(' ');
   const json = (v: unknown) => JSON.stringify(v ?? null).replace(/</g, '\\u003c');
   const lang = spec.lang ? ` lang="${spec.lang}"` : '';
   const html = `<!DOCTYPE html><html${lang}><head><meta charset="UTF-8"><style>html { ${vars} }\n${css}</style></head>
@@ -154,7 +220,12 @@ export async function paintedPixels(page: Page, selector: string): Promise<numbe
 }
 
 /** How many pixels of the first `selector` canvas are near a colour (#rrggbb or [r, g, b]): proof something was drawn in it. */
-export async function pixelsNear(page: Page, color: string | number[], tolerance = 40, selector = 'canvas'): Promise<number> {
+export async function pixelsNear(
+  page: Page,
+  color: string | number[],
+  tolerance = 40,
+  selector = 'canvas',
+): Promise<number> {
   const rgb = typeof color === 'string' ? [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16)) : color;
   return page.$eval(
     selector,
@@ -162,7 +233,8 @@ export async function pixelsNear(page: Page, color: string | number[], tolerance
       const cv = el as HTMLCanvasElement;
       const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
       let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - c[0]) + Math.abs(d[i + 1] - c[1]) + Math.abs(d[i + 2] - c[2]) < tol) n++;
+      for (let i = 0; i < d.length; i += 4)
+        if (d[i + 3] > 200 && Math.abs(d[i] - c[0]) + Math.abs(d[i + 1] - c[1]) + Math.abs(d[i + 2] - c[2]) < tol) n++;
       return n;
     },
     [rgb, tolerance] as [number[], number],
@@ -175,4 +247,6 @@ export const RESULTS_DIR = join(ROOT, 'test-results');
  * Where the README's screenshots go: test-results/screenshots on every run (a test never edits
  * tracked files), media/screenshots when refreshing them with UPDATE_SCREENSHOTS=1.
  */
-export const SHOTS_DIR = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'media', 'screenshots') : join(RESULTS_DIR, 'screenshots');
+export const SHOTS_DIR = process.env.UPDATE_SCREENSHOTS
+  ? join(ROOT, 'media', 'screenshots')
+  : join(RESULTS_DIR, 'screenshots');

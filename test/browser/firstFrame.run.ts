@@ -28,7 +28,11 @@ function watchFirstFrame(ready: string): void {
 }
 
 async function firstFrameMs(page: string, ready: string): Promise<number> {
-  const p: Page = await openPage({ page, theme: 'dark', beforeLoad: async (pg) => void (await pg.addInitScript(watchFirstFrame, ready)) });
+  const p: Page = await openPage({
+    page,
+    theme: 'dark',
+    beforeLoad: async (pg) => void (await pg.addInitScript(watchFirstFrame, ready)),
+  });
   await p.waitForFunction(() => (window as unknown as { __glFirstFrame?: number }).__glFirstFrame !== undefined);
   const ms = await p.evaluate(() => (window as unknown as { __glFirstFrame: number }).__glFirstFrame);
   await p.close();
@@ -40,7 +44,9 @@ async function firstFrameMs(page: string, ready: string): Promise<number> {
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) runs.push(await firstFrameMs(page, ready));
     runs.sort((a, b) => a - b);
-    console.log(`${page.padEnd(10)} first frame ${runs[2].toFixed(0)} ms (median of 5; min ${runs[0].toFixed(0)}, max ${runs[4].toFixed(0)})`);
+    console.log(
+      `${page.padEnd(10)} first frame ${runs[2].toFixed(0)} ms (median of 5; min ${runs[0].toFixed(0)}, max ${runs[4].toFixed(0)})`,
+    );
   }
   await closeBrowser();
 })().catch((e) => {

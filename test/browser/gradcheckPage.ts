@@ -17,7 +17,10 @@ export async function recordedMessages(fixture: string, functionName: string): P
     signature: `${qualifiedName(p.loss)}(${p.loss.params.join(', ')})`,
     line: p.loss.line,
     gradient: p.gradient ? qualifiedName(p.gradient) : '',
-    gradientChoices: [{ value: '', label: '(none: numerical gradient only)' }, ...p.functions.filter((f) => f !== p.loss).map((f) => ({ value: qualifiedName(f), label: qualifiedName(f) }))],
+    gradientChoices: [
+      { value: '', label: '(none: numerical gradient only)' },
+      ...p.functions.filter((f) => f !== p.loss).map((f) => ({ value: qualifiedName(f), label: qualifiedName(f) })),
+    ],
     wrt: p.request.wrt,
     wrtChoices: p.wrtChoices,
     h: p.request.h,
@@ -27,5 +30,8 @@ export async function recordedMessages(fixture: string, functionName: string): P
     presets: presetsFor(p.loss, p.cls).map((x) => ({ id: x.id, label: x.id })),
   };
   const report = await runCheck({ file, functionName }, testRunners());
-  return [{ type: 'setup', setup }, { type: 'result', result: toResultView(report, english) }];
+  return [
+    { type: 'setup', setup },
+    { type: 'result', result: toResultView(report, english) },
+  ];
 }

@@ -8,17 +8,29 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ROOT, closeBrowser, openPage, pageErrors, paintedPixels, pixelsNear, posted, sendMessages, type Theme } from './chromium';
+import {
+  ROOT,
+  closeBrowser,
+  openPage,
+  pageErrors,
+  paintedPixels,
+  pixelsNear,
+  posted,
+  sendMessages,
+  type Theme,
+} from './chromium';
 import { LAB_IDS, LAB_STRINGS, type LabId } from '../../src/protocol/tutorial';
 
 after(closeBrowser);
 
 const vectors = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'test-vectors.json'), 'utf8'));
-const open = (lab: LabId, extra: { theme?: Theme; strings?: Record<string, string> } = {}) => openPage({ page: 'labs', data: { lab }, strings: LAB_STRINGS, ...extra });
+const open = (lab: LabId, extra: { theme?: Theme; strings?: Record<string, string> } = {}) =>
+  openPage({ page: 'labs', data: { lab }, strings: LAB_STRINGS, ...extra });
 const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
 /** The numbers in a text, in order ("x = (-6.1e-10, 8.1e-10)" → [-6.1e-10, 8.1e-10]). */
 const numbers = (s: string) => [...s.matchAll(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi)].map((m) => Number(m[0]));
-const close = (a: number, b: number, tol: { rel?: number; abs?: number }) => Math.abs(a - b) <= (tol.abs ?? 0) + (tol.rel ?? 0) * Math.abs(b);
+const close = (a: number, b: number, tol: { rel?: number; abs?: number }) =>
+  Math.abs(a - b) <= (tol.abs ?? 0) + (tol.rel ?? 0) * Math.abs(b);
 
 test('loss lab: the book’s first example gives SSE 0.0975 and CEE 0.510825457099338, the second 0.5975 and 2.302584092994546', async () => {
   const page = await open('loss');
@@ -27,7 +39,11 @@ test('loss lab: the book’s first example gives SSE 0.0975 and CEE 0.5108254570
   await page.click(`text=${LAB_STRINGS.lossPreset2}`);
   // Shown to 15 significant digits, as the book prints them.
   assert.equal(await text(page, '#loss-sse'), '0.5975');
-  assert.ok(close(Number(await text(page, '#loss-cee')), vectors['cross_entropy_error_single_delta_1e-7'][1].expected, { rel: 1e-14 }));
+  assert.ok(
+    close(Number(await text(page, '#loss-cee')), vectors['cross_entropy_error_single_delta_1e-7'][1].expected, {
+      rel: 1e-14,
+    }),
+  );
   // Edit y for class 2 back to 0.6 and 7 to 0.1: the first example again, typed in by hand.
   await page.fill('input[data-class="2"]', '0.6');
   await page.fill('input[data-class="7"]', '0.1');
@@ -84,7 +100,10 @@ test('error-vs-h lab: with h = 1e-50 both differences are exactly 0 and the page
   assert.equal(await text(page, '#errorh-central'), '0');
   assert.equal(await text(page, '#errorh-vanished'), LAB_STRINGS.errorHVanished);
   // Issue 11: the typed h is marked on the chart, and the h axis reaches 1e-50.
-  assert.match(await text(page, '#errorh-marked'), /your h = 1e-50 \(forward error 0\.2, central error 0\.2\); the h axis reaches 1e-51/);
+  assert.match(
+    await text(page, '#errorh-marked'),
+    /your h = 1e-50 \(forward error 0\.2, central error 0\.2\); the h axis reaches 1e-51/,
+  );
   await page.fill('#errorh-h', '1e-4');
   assert.match(await text(page, '#errorh-marked'), /your h = 0\.0001 .*the h axis reaches 1e-16/);
   assert.equal(await text(page, '#errorh-central'), '0.1999999999990898');
@@ -143,17 +162,28 @@ test('gradient descent lab: the log-scale slider is keyboard-operable and the ch
   assert.equal(await text(page, '#descent-verdict'), LAB_STRINGS.descentDiverged);
   await page.keyboard.press('ArrowLeft');
   assert.equal(await page.inputValue('#descent-lr'), '7.9');
-  const state = (await page.evaluate(() => (window as unknown as { __glState: unknown }).__glState)) as { lab: string; labs: { descent: { lr: number } } };
+  const state = (await page.evaluate(() => (window as unknown as { __glState: unknown }).__glState)) as {
+    lab: string;
+    labs: { descent: { lr: number } };
+  };
   assert.equal(state.lab, 'descent');
   assert.equal(state.labs.descent.lr, 7.9);
   await page.close();
 });
 
 test('with reduced motion the descent lab shows the whole path at once and still saves its learning rate', async () => {
-  const page = await openPage({ page: 'labs', data: { lab: 'descent' }, strings: LAB_STRINGS, beforeLoad: (pg) => pg.emulateMedia({ reducedMotion: 'reduce' }) });
+  const page = await openPage({
+    page: 'labs',
+    data: { lab: 'descent' },
+    strings: LAB_STRINGS,
+    beforeLoad: (pg) => pg.emulateMedia({ reducedMotion: 'reduce' }),
+  });
   await page.click('button:text-is("η = 10")');
   assert.equal(await text(page, '#descent-verdict'), LAB_STRINGS.descentDiverged);
-  const saved = await page.evaluate(() => (window as unknown as { __glState?: { labs?: Record<string, { lr?: number }> } }).__glState?.labs?.descent?.lr);
+  const saved = await page.evaluate(
+    () =>
+      (window as unknown as { __glState?: { labs?: Record<string, { lr?: number }> } }).__glState?.labs?.descent?.lr,
+  );
   assert.equal(saved, 10);
   await page.close();
 });
@@ -164,7 +194,9 @@ test('simpleNet lab: the test vectors’ two W give their loss and dW; a step lo
     await page.click(`text=Book W #${i + 1}`);
     assert.ok(close(Number(await text(page, '#simplenet-loss')), v.loss, { abs: 1e-9 }), 'loss');
     assert.equal(await text(page, '#simplenet-argmax'), String(v.argmax));
-    const dW = numbers((await page.$$eval('#simplenet-dw td', (tds) => tds.map((td) => td.textContent).join(' '))) ?? '');
+    const dW = numbers(
+      (await page.$$eval('#simplenet-dw td', (tds) => tds.map((td) => td.textContent).join(' '))) ?? '',
+    );
     assert.equal(dW.length, v.dW.flat().length, 'every element of dW is shown');
     dW.forEach((d, k) => assert.ok(close(d, v.dW.flat()[k], { abs: 1e-7 }), `dW[${k}] ${d}`));
   }
@@ -197,7 +229,11 @@ test('the page reports the lab it shows: at start, from the tabs, from the arrow
   await page.focus('#tab-field');
   await page.keyboard.press('ArrowRight');
   assert.equal(await page.getAttribute('#tab-descent', 'aria-selected'), 'true');
-  await sendMessages(page, [{ type: 'showLab', lab: 'simpleNet' }, { type: 'showLab', lab: 'nope' }, { type: 'bogus' }]);
+  await sendMessages(page, [
+    { type: 'showLab', lab: 'simpleNet' },
+    { type: 'showLab', lab: 'nope' },
+    { type: 'bogus' },
+  ]);
   await page.waitForFunction(() => document.body.dataset.lab === 'simpleNet');
   await page.click(`text=${LAB_STRINGS.backToTutorial}`);
   const shown = (await posted(page)) as { type: string; lab?: string }[];
@@ -243,7 +279,10 @@ test('chart text takes the theme’s foreground colour, and follows a theme swit
 });
 
 test('with the Korean strings the tabs, headings and messages are Korean', async () => {
-  const ko = JSON.parse(readFileSync(join(ROOT, 'dist', 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
+  const ko = JSON.parse(readFileSync(join(ROOT, 'dist', 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
   const strings = Object.fromEntries(Object.entries(LAB_STRINGS).map(([k, v]) => [k, ko[v] ?? v]));
   const page = await open('descent', { strings });
   assert.equal(await text(page, '#tab-loss'), '손실 함수');
@@ -260,10 +299,14 @@ for (const width of [350, 700, 1400]) {
       for (const lab of LAB_IDS) {
         const page = await openPage({ page: 'labs', data: { lab }, strings: LAB_STRINGS, theme, width, height: 700 });
         await page.waitForTimeout(100);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         assert.ok(overflow <= 0, `${lab}: ${overflow} px wider than the page`);
         if (lab === 'loss') {
-          const right = await page.$$eval('.loss-grid input', (els) => Math.max(...els.map((e) => e.getBoundingClientRect().right)));
+          const right = await page.$$eval('.loss-grid input', (els) =>
+            Math.max(...els.map((e) => e.getBoundingClientRect().right)),
+          );
           assert.ok(right <= width, `the y inputs wrap (rightmost edge ${right} px)`);
         }
         if (lab === 'saddle') {

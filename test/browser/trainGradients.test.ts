@@ -11,7 +11,17 @@ import { BOOK_DEFAULTS } from '../../src/core/trainer';
 import { TrainSession, runWorkerJob } from '../../src/panels/train/trainSession';
 import { DEFAULT_RUN_CONFIG, type RunView, type TrainToWebview } from '../../src/protocol/train';
 import type { LrFinderView, WatchItem } from '../../src/protocol/trainWatch';
-import { ROOT, SHOTS_DIR, Theme, closeBrowser, openPage, pageErrors, paintedPixels, posted, sendMessages } from './chromium';
+import {
+  ROOT,
+  SHOTS_DIR,
+  Theme,
+  closeBrowser,
+  openPage,
+  pageErrors,
+  paintedPixels,
+  posted,
+  sendMessages,
+} from './chromium';
 
 const WORKER = join(ROOT, 'dist', 'trainWorker.js');
 const dataset = { kind: 'bundled' as const, dir: join(ROOT, 'media', 'mnist') };
@@ -22,11 +32,15 @@ let finder: LrFinderView;
 before(async () => {
   const recorded: WatchItem[] = [];
   await new Promise<void>((resolve, reject) => {
-    new TrainSession(WORKER, { type: 'train', config: { ...BOOK_DEFAULTS, iters: 300, checkEvery: 100 }, dataset, watchMs: 5 }, {
-      watch: (i) => recorded.push(i),
-      done: () => resolve(),
-      error: (m) => reject(new Error(m)),
-    });
+    new TrainSession(
+      WORKER,
+      { type: 'train', config: { ...BOOK_DEFAULTS, iters: 300, checkEvery: 100 }, dataset, watchMs: 5 },
+      {
+        watch: (i) => recorded.push(i),
+        done: () => resolve(),
+        error: (m) => reject(new Error(m)),
+      },
+    );
   });
   items = recorded;
   finder = (await runWorkerJob(WORKER, { type: 'lrFinder', config: BOOK_DEFAULTS, dataset }, 'lrFinder')).result;
@@ -62,7 +76,17 @@ async function openLive(theme: Theme, width: number): Promise<Page> {
   const msgs: TrainToWebview[] = [
     { type: 'init', runs: [], histories: [], options },
     { type: 'runStarted', run },
-    { type: 'progress', id: run.id, fromIter: 1, loss: [2.3, 2.29, 2.28], epochs: [], iter: 3, iters: 10000, itPerSec: 0, etaSeconds: null },
+    {
+      type: 'progress',
+      id: run.id,
+      fromIter: 1,
+      loss: [2.3, 2.29, 2.28],
+      epochs: [],
+      iter: 3,
+      iters: 10000,
+      itPerSec: 0,
+      etaSeconds: null,
+    },
     ...fewer(items).map((item) => ({ type: 'watch' as const, id: run.id, item })),
   ];
   await sendMessages(page, msgs);
@@ -76,13 +100,27 @@ test('the gradient views draw what the worker measured: dW1 beside W1, norms, ra
   assert.ok((await paintedPixels(page, '#gradients canvas[aria-label^="dW1"]')) > 1000);
   const initial = await page.textContent('#gradients .initial-loss');
   assert.match(initial ?? '', /Initial loss 2\.\d{4} ≈ ln 10 = 2\.3026: before learning every class gets about 1\/10/);
-  for (const chart of ['Gradient norm', 'Update/weight ratio']) assert.ok((await paintedPixels(page, `#gradients canvas[aria-label^="${chart}"]`)) > 500, chart);
-  assert.match((await page.textContent('#gradients .grad-check p')) ?? '', /iteration 300: relative error [0-9.e-]+ — backprop agrees/);
-  assert.match((await page.textContent('#gradients h3:has(+ select), #gradients .row.spread h3')) ?? '', /Histograms at epoch 3/);
+  for (const chart of ['Gradient norm', 'Update/weight ratio'])
+    assert.ok((await paintedPixels(page, `#gradients canvas[aria-label^="${chart}"]`)) > 500, chart);
+  assert.match(
+    (await page.textContent('#gradients .grad-check p')) ?? '',
+    /iteration 300: relative error [0-9.e-]+ — backprop agrees/,
+  );
+  assert.match(
+    (await page.textContent('#gradients h3:has(+ select), #gradients .row.spread h3')) ?? '',
+    /Histograms at epoch 3/,
+  );
   await page.selectOption('select[name="histGroup"]', 'W2');
   assert.match((await page.textContent('.histograms figcaption')) ?? '', /W2 weights/);
   assert.deepEqual(pageErrors(page), []);
-  await page.screenshot({ path: join(SHOTS_DIR, 'train-gradients-dark.png'), clip: await page.$eval('#gradients', (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y + window.scrollY, width: Math.min(r.width, 1000), height: Math.min(r.height, 560) }; }), fullPage: true });
+  await page.screenshot({
+    path: join(SHOTS_DIR, 'train-gradients-dark.png'),
+    clip: await page.$eval('#gradients', (e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x, y: r.y + window.scrollY, width: Math.min(r.width, 1000), height: Math.min(r.height, 560) };
+    }),
+    fullPage: true,
+  });
   await page.close();
 });
 
@@ -94,13 +132,21 @@ test('the live learning rate: Apply posts the change, the change marks the loss 
   await page.fill('input[name="liveLearningRate"]', '-3');
   await page.click('button[name="applyRate"]');
   assert.equal(await page.getAttribute('input[name="liveLearningRate"]', 'aria-invalid'), 'true');
-  const sent = ((await posted(page)) as { type: string; learningRate?: number }[]).filter((m) => m.type === 'setLearningRate');
+  const sent = ((await posted(page)) as { type: string; learningRate?: number }[]).filter(
+    (m) => m.type === 'setLearningRate',
+  );
   assert.deepEqual(sent, [{ type: 'setLearningRate', learningRate: 0.5 }]);
   await sendMessages(page, [{ type: 'watch', id: run.id, item: { kind: 'learningRate', iter: 4, learningRate: 0.5 } }]);
   await page.waitForTimeout(400);
   assert.equal(await page.$eval('#loss-chart', (c) => (c as HTMLCanvasElement).dataset.rateMarkers), '1');
   // Without a run, the live rate cannot be applied.
-  await sendMessages(page, [{ type: 'runFinished', run: { ...run, status: 'finished', learningRateChanges: [{ iter: 4, learningRate: 0.5 }] }, history: { id: run.id, stride: 1, loss: [2.3, 2.29, 2.28] } }]);
+  await sendMessages(page, [
+    {
+      type: 'runFinished',
+      run: { ...run, status: 'finished', learningRateChanges: [{ iter: 4, learningRate: 0.5 }] },
+      history: { id: run.id, stride: 1, loss: [2.3, 2.29, 2.28] },
+    },
+  ]);
   await page.waitForTimeout(300);
   assert.equal(await page.isDisabled('input[name="liveLearningRate"]'), true);
   assert.equal(await page.$eval('#loss-chart', (c) => (c as HTMLCanvasElement).dataset.rateMarkers), '1');
@@ -111,14 +157,19 @@ test('the learning-rate finder: the button sends the form’s settings, the resu
   const page = await openPage({ page: 'train', data: options, theme: 'high-contrast', width: 700, height: 1000 });
   await sendMessages(page, [{ type: 'init', runs: [], histories: [], options }]);
   await page.click('button[name="findLearningRate"]');
-  const sent = ((await posted(page)) as { type: string; config?: { learningRate: number } }[]).filter((m) => m.type === 'findLearningRate');
+  const sent = ((await posted(page)) as { type: string; config?: { learningRate: number } }[]).filter(
+    (m) => m.type === 'findLearningRate',
+  );
   assert.equal(sent.length, 1);
   assert.equal(sent[0].config?.learningRate, 0.1);
   await sendMessages(page, [{ type: 'lrFinder', state: 'running' }]);
   assert.equal(await page.isDisabled('button[name="findLearningRate"]'), true);
   await sendMessages(page, [{ type: 'lrFinder', state: 'done', result: finder }]);
   await page.waitForTimeout(300);
-  assert.match((await page.textContent('#lr-finder p[role="status"]')) ?? '', /suggested rate [0-9.e+-]+ \(a tenth of it\)\. The book uses 0\.1/);
+  assert.match(
+    (await page.textContent('#lr-finder p[role="status"]')) ?? '',
+    /suggested rate [0-9.e+-]+ \(a tenth of it\)\. The book uses 0\.1/,
+  );
   assert.ok((await paintedPixels(page, '#lr-finder canvas')) > 500);
   await page.click('button[name="useSuggested"]');
   assert.equal(await page.inputValue('input[name="learningRate"]'), String(Number(finder.suggested.toPrecision(2))));
@@ -136,9 +187,16 @@ test('the overfit preset fills the form: 100 training images, batch 10, lr 1, 1,
   await page.selectOption('select[name="sampling"]', 'shuffled');
   await page.fill('input[name="checkEvery"]', '500');
   await page.click('button[data-action="start"]');
-  const start = ((await posted(page)) as { type: string; config?: Record<string, unknown> }[]).find((m) => m.type === 'start');
+  const start = ((await posted(page)) as { type: string; config?: Record<string, unknown> }[]).find(
+    (m) => m.type === 'start',
+  );
   assert.deepEqual(
-    { trainImages: start?.config?.trainImages, sampling: start?.config?.sampling, checkEvery: start?.config?.checkEvery, batchSize: start?.config?.batchSize },
+    {
+      trainImages: start?.config?.trainImages,
+      sampling: start?.config?.sampling,
+      checkEvery: start?.config?.checkEvery,
+      batchSize: start?.config?.batchSize,
+    },
     { trainImages: 100, sampling: 'shuffled', checkEvery: 500, batchSize: 10 },
   );
   await page.close();
@@ -148,9 +206,13 @@ for (const theme of ['light', 'dark', 'high-contrast'] as const) {
   for (const width of [350, 700, 1400]) {
     test(`the gradient views fit ${width} px in the ${theme} theme`, async () => {
       const page = await openLive(theme, width);
-      const overflow = await page.$$eval('#gradients, #lr-finder', (els) => els.map((e) => e.scrollWidth - e.clientWidth));
+      const overflow = await page.$$eval('#gradients, #lr-finder', (els) =>
+        els.map((e) => e.scrollWidth - e.clientWidth),
+      );
       assert.deepEqual(overflow, [0, 0]);
-      const right = await page.$$eval('#gradients, #lr-finder', (els) => els.map((e) => e.getBoundingClientRect().right <= window.innerWidth + 1));
+      const right = await page.$$eval('#gradients, #lr-finder', (els) =>
+        els.map((e) => e.getBoundingClientRect().right <= window.innerWidth + 1),
+      );
       assert.deepEqual(right, [true, true]);
       await page.close();
     });

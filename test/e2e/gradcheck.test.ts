@@ -9,8 +9,21 @@ import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
 import {
-  clickCodeLens, closeAllEditors, closeBrowser, editorContextMenu, goToLine, openFile, openWorkbench, problems, runCommand, saveText, screenshot, setTheme, until,
-  webviewFrame, type Workbench,
+  clickCodeLens,
+  closeAllEditors,
+  closeBrowser,
+  editorContextMenu,
+  goToLine,
+  openFile,
+  openWorkbench,
+  problems,
+  runCommand,
+  saveText,
+  screenshot,
+  setTheme,
+  until,
+  webviewFrame,
+  type Workbench,
 } from './harness/workbench';
 
 /** The book's mistake (a missing ":" after def, noted in the learners' notes), on line 4. */
@@ -55,7 +68,8 @@ describe('Check Gradient of Selection', { timeout: 420_000 }, () => {
   async function verdict(): Promise<{ frame: Frame; v: Verdict }> {
     const frame = await webviewFrame(wb.page, '#result .verdict', 90_000);
     const v = await frame.evaluate(() => ({
-      verdict: ['pass', 'fail', 'error'].find((c) => document.querySelector('#result .verdict')!.classList.contains(c)) ?? '',
+      verdict:
+        ['pass', 'fail', 'error'].find((c) => document.querySelector('#result .verdict')!.classList.contains(c)) ?? '',
       badge: document.querySelector('#result .verdict .badge')?.textContent ?? '',
       headline: document.querySelector('#result .verdict span')?.textContent ?? '',
       codes: [...document.querySelectorAll('#result ul.diagnosis li')].map((li) => li.getAttribute('data-code') ?? ''),
@@ -114,7 +128,12 @@ describe('Check Gradient of Selection', { timeout: 420_000 }, () => {
     await runCommand(wb.page, 'Gradient Lab: Check Gradient of Selection');
     const { v } = await verdict();
     assert.equal(v.verdict, 'error', JSON.stringify(v));
-    const rows = await until('the syntax error in the Problems view', () => problems(wb.page), (r) => r.some((x) => /Gradient Lab/.test(x)), 20_000);
+    const rows = await until(
+      'the syntax error in the Problems view',
+      () => problems(wb.page),
+      (r) => r.some((x) => /Gradient Lab/.test(x)),
+      20_000,
+    );
     const ours = rows.filter((x) => /Gradient Lab/.test(x));
     assert.equal(ours.length, 1, JSON.stringify(rows));
     assert.match(ours[0], /(?:line|Ln)\s*4\b/i, `the error is on line 4: ${ours[0]}`);

@@ -22,7 +22,10 @@ import { closeBrowser, launchBrowser, saveText } from './harness/workbench';
 function consoleText(args: unknown[]): string {
   const rest = [...args];
   const first = rest.shift();
-  const text = typeof first === 'string' ? first.replace(/%[sdifjoO%]/g, (m) => (m === '%%' ? '%' : rest.length ? String(rest.shift()) : m)) : JSON.stringify(first);
+  const text =
+    typeof first === 'string'
+      ? first.replace(/%[sdifjoO%]/g, (m) => (m === '%%' ? '%' : rest.length ? String(rest.shift()) : m))
+      : JSON.stringify(first);
   return [text, ...rest.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))].join(' ');
 }
 
@@ -60,9 +63,17 @@ describe('integration tests inside the extension host (code-server)', { timeout:
       ['extensionDevelopmentPath', remote(ROOT)],
       ['extensionTestsPath', remote(join(ROOT, 'out', 'test', 'integration', 'index.run.js'))],
     ]);
-    await page.goto(`http://${authority}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(payload)}`);
+    await page.goto(
+      `http://${authority}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(payload)}`,
+    );
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error(`no exit code within 240 s; log so far:\n${lines.join('\n')}`)), 240_000)));
+    const timeout = new Promise<number>(
+      (_, reject) =>
+        (timer = setTimeout(
+          () => reject(new Error(`no exit code within 240 s; log so far:\n${lines.join('\n')}`)),
+          240_000,
+        )),
+    );
     const code = await Promise.race([exitCode, timeout]).finally(() => clearTimeout(timer));
     const report = lines.join('\n');
     saveText('integration.log', report);

@@ -9,7 +9,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
 import { ROOT } from './harness/toolchain';
-import { closeBrowser, openWorkbench, paletteEntries, runCommand, saveText, screenshot, setTheme, tabTitles, until, webviewFrame, type Workbench } from './harness/workbench';
+import {
+  closeBrowser,
+  openWorkbench,
+  paletteEntries,
+  runCommand,
+  saveText,
+  screenshot,
+  setTheme,
+  tabTitles,
+  until,
+  webviewFrame,
+  type Workbench,
+} from './harness/workbench';
 
 const HANGUL = /[\uAC00-\uD7A3]/;
 
@@ -50,8 +62,16 @@ describe('Korean display language', { timeout: 300_000 }, () => {
   it('the command palette shows the Korean command titles', async () => {
     const rows = await paletteEntries(wb.page, 'Gradient Lab:', HANGUL);
     const ours = rows.filter((r) => r.startsWith('Gradient Lab: ')).map((r) => r.split(',')[0]);
-    assert.deepEqual(KOREAN_COMMANDS.filter((c) => !ours.includes(c)), [], `shown: ${JSON.stringify(ours)}`);
-    assert.deepEqual(ours.filter((r) => !HANGUL.test(r)), [], 'every Gradient Lab command has a Korean title');
+    assert.deepEqual(
+      KOREAN_COMMANDS.filter((c) => !ours.includes(c)),
+      [],
+      `shown: ${JSON.stringify(ours)}`,
+    );
+    assert.deepEqual(
+      ours.filter((r) => !HANGUL.test(r)),
+      [],
+      'every Gradient Lab command has a Korean title',
+    );
   });
 
   it('the training panel speaks Korean: tab, heading, buttons, status', async () => {
@@ -60,12 +80,20 @@ describe('Korean display language', { timeout: 300_000 }, () => {
     const title = korean('Train TwoLayerNet');
     assert.match(title, HANGUL);
     assert.equal(await frame.$eval('h1', (h) => h.textContent), title);
-    for (const english of ['Start', 'Pause', 'Ready. Press Start to train with these hyperparameters.']) assert.match(korean(english), HANGUL, `"${english}" is translated`);
+    for (const english of ['Start', 'Pause', 'Ready. Press Start to train with these hyperparameters.'])
+      assert.match(korean(english), HANGUL, `"${english}" is translated`);
     assert.equal((await frame.locator('button[data-action="start"]').textContent())?.trim(), korean('Start'));
     assert.equal((await frame.locator('button[data-action="pause"]').textContent())?.trim(), korean('Pause'));
-    assert.equal(await frame.$eval('.progress-text', (e) => e.textContent), korean('Ready. Press Start to train with these hyperparameters.'));
+    assert.equal(
+      await frame.$eval('.progress-text', (e) => e.textContent),
+      korean('Ready. Press Start to train with these hyperparameters.'),
+    );
     assert.equal(await frame.$eval('html', (e) => e.lang), 'ko');
-    await until('the tab to carry the Korean title', () => tabTitles(wb.page), (t) => t.some((x) => x.includes(title)));
+    await until(
+      'the tab to carry the Korean title',
+      () => tabTitles(wb.page),
+      (t) => t.some((x) => x.includes(title)),
+    );
 
     await screenshot(wb.page, 'korean-train-light');
     await setTheme(wb, 'dark');

@@ -11,7 +11,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { outline, qualifiedName } from '../../src/gradcheck/functions';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
-import { clickCodeLens, closeAllEditors, closeBrowser, openFile, openWorkbench, saveText, screenshot, webviewFrame, type Workbench } from './harness/workbench';
+import {
+  clickCodeLens,
+  closeAllEditors,
+  closeBrowser,
+  openFile,
+  openWorkbench,
+  saveText,
+  screenshot,
+  webviewFrame,
+  type Workbench,
+} from './harness/workbench';
 
 const REAL = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'gradcheck', 'real');
 const real = (rel: string) => readFileSync(join(REAL, rel), 'utf8');
@@ -39,7 +49,10 @@ describe('Check gradient on real code (CS231n, the book’s TwoLayerNet)', { tim
   let wb: Workbench;
 
   before(async () => {
-    server = await startCodeServer({ name: 'realcode', files: Object.fromEntries(Object.entries(FILES).map(([to, from]) => [to, real(from)])) });
+    server = await startCodeServer({
+      name: 'realcode',
+      files: Object.fromEntries(Object.entries(FILES).map(([to, from]) => [to, real(from)])),
+    });
     wb = await openWorkbench(server);
   });
 
@@ -58,7 +71,10 @@ describe('Check gradient on real code (CS231n, the book’s TwoLayerNet)', { tim
     await clickCodeLens(wb.page, 'Check gradient', lensIndex(file, name));
     const frame = await webviewFrame(wb.page, '#result .verdict', 90_000);
     return frame.evaluate(() => ({
-      verdict: ['pass', 'fail', 'error', 'numerical-only'].find((c) => document.querySelector('#result .verdict')!.classList.contains(c)) ?? '',
+      verdict:
+        ['pass', 'fail', 'error', 'numerical-only'].find((c) =>
+          document.querySelector('#result .verdict')!.classList.contains(c),
+        ) ?? '',
       headline: document.querySelector('#result .verdict')?.textContent ?? '',
       codes: [...document.querySelectorAll('#result ul.diagnosis li')].map((li) => li.getAttribute('data-code') ?? ''),
       diagnosis: [...document.querySelectorAll('#result ul.diagnosis li')].map((li) => li.textContent ?? ''),

@@ -10,7 +10,18 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { startCodeServer, threadNames, type CodeServer } from './harness/codeServer';
-import { canvasSignature, closeBrowser, openWorkbench, runCommand, saveText, screenshot, setTheme, until, webviewFrame, type Workbench } from './harness/workbench';
+import {
+  canvasSignature,
+  closeBrowser,
+  openWorkbench,
+  runCommand,
+  saveText,
+  screenshot,
+  setTheme,
+  until,
+  webviewFrame,
+  type Workbench,
+} from './harness/workbench';
 
 /** 1,000 iterations of the book's settings on the bundled 10,000 images (10 epochs): the CLI reaches 0.85 test accuracy with the default seed. */
 const SHORT_RUN_ITERS = 1000;
@@ -24,14 +35,21 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
   let frame: Frame;
 
   /** Training workers running in the extension host(s) now. */
-  const workers = () => server.extensionHostPids().flatMap(threadNames).filter((n) => n === 'WorkerThread').length;
+  const workers = () =>
+    server
+      .extensionHostPids()
+      .flatMap(threadNames)
+      .filter((n) => n === 'WorkerThread').length;
   const progressText = () => frame.$eval('.progress-text', (e) => e.textContent ?? '');
   const button = (action: string) => frame.locator(`button[data-action="${action}"]`);
   const setIters = async (n: number) => {
     await frame.fill('input[name="iters"]', String(n));
     assert.equal(await frame.inputValue('input[name="iters"]'), String(n));
   };
-  const epochRows = () => frame.$$eval('table.epochs tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  const epochRows = () =>
+    frame.$$eval('table.epochs tbody tr', (rows) =>
+      rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+    );
 
   before(async () => {
     server = await startCodeServer({ name: 'train' });
@@ -53,16 +71,30 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     await setIters(10000);
     await button('start').click();
 
-    const running = await until('the progress text to count iterations', progressText, (t) => /Iteration [\d,]+ \/ 10,000/.test(t) && num(t.split('/')[0]) > 0);
+    const running = await until(
+      'the progress text to count iterations',
+      progressText,
+      (t) => /Iteration [\d,]+ \/ 10,000/.test(t) && num(t.split('/')[0]) > 0,
+    );
     assert.match(running, /it\/s/);
     assert.equal(workers(), idleWorkers + 1, 'one training worker while the run goes');
 
     await until('the first epoch in the table', epochRows, (rows) => rows.length >= 1);
-    await until('the loss chart to draw the run', () => canvasSignature(frame, '#loss-chart'), (s) => s.checksum !== lossBefore.checksum && s.painted > lossBefore.painted);
-    await until('the accuracy chart to draw the run', () => canvasSignature(frame, '#accuracy-chart'), (s) => s.checksum !== accuracyBefore.checksum && s.painted > accuracyBefore.painted);
+    await until(
+      'the loss chart to draw the run',
+      () => canvasSignature(frame, '#loss-chart'),
+      (s) => s.checksum !== lossBefore.checksum && s.painted > lossBefore.painted,
+    );
+    await until(
+      'the accuracy chart to draw the run',
+      () => canvasSignature(frame, '#accuracy-chart'),
+      (s) => s.checksum !== accuracyBefore.checksum && s.painted > accuracyBefore.painted,
+    );
 
     await button('pause').click();
-    const paused = await until('Paused at iteration N', progressText, (t) => /^Paused at iteration [\d,]+ \/ 10,000/.test(t));
+    const paused = await until('Paused at iteration N', progressText, (t) =>
+      /^Paused at iteration [\d,]+ \/ 10,000/.test(t),
+    );
     const pausedAt = num(paused.replace(/^Paused at iteration /, '').split('/')[0]);
     assert.ok(pausedAt > 0 && pausedAt < 10000, `paused at ${pausedAt}`);
     await wb.page.waitForTimeout(1500);
@@ -71,19 +103,33 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     assert.equal(await button('pause').isEnabled(), false);
 
     await button('resume').click();
-    await until('training to go on after Resume', progressText, (t) => /^Iteration/.test(t) && num(t.split('/')[0]) > pausedAt);
+    await until(
+      'training to go on after Resume',
+      progressText,
+      (t) => /^Iteration/.test(t) && num(t.split('/')[0]) > pausedAt,
+    );
 
     await button('stop').click();
     const stopped = await until('the run to stop', progressText, (t) => /^stopped · test/.test(t));
     assert.match(stopped, /test \d+\.\d\d% · train \d+\.\d\d%/);
     assert.equal(await button('start').isEnabled(), true, 'the form is ready for the next run');
-    await until('the worker to end after Stop', async () => workers(), (n) => n === idleWorkers, 10_000);
+    await until(
+      'the worker to end after Stop',
+      async () => workers(),
+      (n) => n === idleWorkers,
+      10_000,
+    );
   });
 
   it(`a ${SHORT_RUN_ITERS}-iteration run lists its epochs and reaches ${SHORT_RUN_MIN_TEST_ACCURACY * 100}% test accuracy`, async () => {
     await setIters(SHORT_RUN_ITERS);
     await button('start').click();
-    const done = await until('the short run to finish', progressText, (t) => /^finished · test/.test(t) && t.includes(`${SHORT_RUN_ITERS.toLocaleString('en-US')} it in`), 120_000);
+    const done = await until(
+      'the short run to finish',
+      progressText,
+      (t) => /^finished · test/.test(t) && t.includes(`${SHORT_RUN_ITERS.toLocaleString('en-US')} it in`),
+      120_000,
+    );
     const rows = await epochRows();
     assert.equal(rows.length, 10, `10 epochs of 100 iterations: ${JSON.stringify(rows)}`);
     const [epoch, , train, test] = rows[rows.length - 1];
@@ -96,8 +142,17 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     await screenshot(wb.page, 'train-light');
     const lightChart = await canvasSignature(frame, '#accuracy-chart');
     await setTheme(wb, 'dark');
-    await until('the page to follow the dark theme', () => frame.$eval('body', (b) => b.className), (c) => c.includes('vscode-dark'));
-    await until('the chart to redraw in dark colours', () => canvasSignature(frame, '#accuracy-chart'), (s) => s.checksum !== lightChart.checksum, 10_000);
+    await until(
+      'the page to follow the dark theme',
+      () => frame.$eval('body', (b) => b.className),
+      (c) => c.includes('vscode-dark'),
+    );
+    await until(
+      'the chart to redraw in dark colours',
+      () => canvasSignature(frame, '#accuracy-chart'),
+      (s) => s.checksum !== lightChart.checksum,
+      10_000,
+    );
     await screenshot(wb.page, 'train-dark');
     await setTheme(wb, 'light');
   });
@@ -110,10 +165,16 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     const host = frame.parentFrame();
     assert.ok(host, 'the page runs inside the webview host frame');
     await host.evaluate(() => {
-      const post = (window as unknown as Record<string, (channel: string, data: unknown) => void>).__vscode_post_message__;
+      const post = (window as unknown as Record<string, (channel: string, data: unknown) => void>)
+        .__vscode_post_message__;
       post('onmessage', { message: { type: 'start', config: { hiddenSize: -5, learningRate: 'lots', iters: 1e12 } } });
     });
-    const log = await until('the extension to log the dropped message', async () => server.extensionLogs('Gradient Lab: Training'), (l) => /Dropped a message from the training page/.test(l), 10_000);
+    const log = await until(
+      'the extension to log the dropped message',
+      async () => server.extensionLogs('Gradient Lab: Training'),
+      (l) => /Dropped a message from the training page/.test(l),
+      10_000,
+    );
     assert.match(log, /Dropped a message from the training page: .*(hiddenSize|learningRate|config)/);
     await wb.page.waitForTimeout(1000);
     assert.equal(await progressText(), before, 'no run started');
@@ -121,7 +182,10 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
   });
 
   it('reloading the window ends the worker; the panel comes back with its runs, the interrupted one kept as stopped', async () => {
-    const runRows = () => frame.$$eval('table.runs tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
+    const runRows = () =>
+      frame.$$eval('table.runs tbody tr', (rows) =>
+        rows.map((r) => [...r.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())),
+      );
     const keptBefore = (await runRows()).length;
     assert.ok(keptBefore >= 2, 'the runs of the tests above are listed');
     const idleWorkers = workers();
@@ -130,7 +194,10 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     await until('training to run', progressText, (t) => /^Iteration/.test(t) && num(t.split('/')[0]) > 0);
     const hosts = server.extensionHostPids();
 
-    const reloaded = wb.page.waitForEvent('framenavigated', { predicate: (f) => f === wb.page.mainFrame(), timeout: 60_000 });
+    const reloaded = wb.page.waitForEvent('framenavigated', {
+      predicate: (f) => f === wb.page.mainFrame(),
+      timeout: 60_000,
+    });
     await runCommand(wb.page, 'Developer: Reload Window');
     await reloaded;
     await wb.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
@@ -138,11 +205,24 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     frame = await webviewFrame(wb.page, 'table.runs tbody tr', 90_000);
     const rows = await until('the runs to be listed again', runRows, (r) => r.length === keptBefore + 1, 30_000);
     const interrupted = rows[rows.length - 1];
-    assert.ok(interrupted.includes('stopped'), `the interrupted run is kept as stopped: ${JSON.stringify(interrupted)}`);
+    assert.ok(
+      interrupted.includes('stopped'),
+      `the interrupted run is kept as stopped: ${JSON.stringify(interrupted)}`,
+    );
     assert.equal(await button('start').isEnabled(), true, 'nothing is running after the reload');
     // No training thread in any extension host, and the old host (with its worker) is gone.
-    await until('the old extension host to end', async () => server.extensionHostPids().filter((pid) => hosts.includes(pid)).length, (n) => n === 0, 30_000);
-    await until('no training worker after the reload', async () => workers(), (n) => n === idleWorkers, 10_000);
+    await until(
+      'the old extension host to end',
+      async () => server.extensionHostPids().filter((pid) => hosts.includes(pid)).length,
+      (n) => n === 0,
+      30_000,
+    );
+    await until(
+      'no training worker after the reload',
+      async () => workers(),
+      (n) => n === idleWorkers,
+      10_000,
+    );
   });
 
   it('closing the panel ends the training worker', async () => {
@@ -152,7 +232,17 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     await until('training to run', progressText, (t) => /^Iteration/.test(t) && num(t.split('/')[0]) > 0);
     assert.equal(workers(), idleWorkers + 1);
     await wb.page.locator('.tabs-container .tab.active .tab-actions .action-label').click();
-    await until('the panel to close', async () => (await wb.page.$$('.tabs-container .tab')).length, (n) => n === 0, 10_000);
-    await until('the worker thread to end', async () => workers(), (n) => n === idleWorkers, 10_000);
+    await until(
+      'the panel to close',
+      async () => (await wb.page.$$('.tabs-container .tab')).length,
+      (n) => n === 0,
+      10_000,
+    );
+    await until(
+      'the worker thread to end',
+      async () => workers(),
+      (n) => n === idleWorkers,
+      10_000,
+    );
   });
 });

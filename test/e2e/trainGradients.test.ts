@@ -8,7 +8,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
-import { canvasSignature, closeBrowser, openWorkbench, runCommand, saveText, screenshot, until, webviewFrame, type Workbench } from './harness/workbench';
+import {
+  canvasSignature,
+  closeBrowser,
+  openWorkbench,
+  runCommand,
+  saveText,
+  screenshot,
+  until,
+  webviewFrame,
+  type Workbench,
+} from './harness/workbench';
 
 describe('Training panel: gradient views', { timeout: 420_000 }, () => {
   let server: CodeServer;
@@ -33,17 +43,37 @@ describe('Training panel: gradient views', { timeout: 420_000 }, () => {
   it('shows dW1 beside W1 and the initial loss during a run; a learning-rate change mid-run is marked and kept', async () => {
     await frame.fill('input[name="iters"]', '20000');
     await button('start').click();
-    await until('the initial-loss check', () => frame.$eval('#gradients .initial-loss', (e) => e.textContent ?? ''), (t) => /Initial loss 2\.\d{4} ≈ ln 10/.test(t));
+    await until(
+      'the initial-loss check',
+      () => frame.$eval('#gradients .initial-loss', (e) => e.textContent ?? ''),
+      (t) => /Initial loss 2\.\d{4} ≈ ln 10/.test(t),
+    );
     await frame.locator('#gradients').scrollIntoViewIfNeeded();
-    await until('dW1 painted', () => canvasSignature(frame, '#gradients canvas[aria-label^="dW1"]'), (s) => s.painted > 1000);
-    await until('W1 painted', () => canvasSignature(frame, '#gradients canvas[aria-label^="W1"]'), (s) => s.painted > 1000);
-    await until('the norm chart drawn', () => canvasSignature(frame, '#gradients canvas[aria-label^="Gradient norm"]'), (s) => s.painted > 500);
+    await until(
+      'dW1 painted',
+      () => canvasSignature(frame, '#gradients canvas[aria-label^="dW1"]'),
+      (s) => s.painted > 1000,
+    );
+    await until(
+      'W1 painted',
+      () => canvasSignature(frame, '#gradients canvas[aria-label^="W1"]'),
+      (s) => s.painted > 1000,
+    );
+    await until(
+      'the norm chart drawn',
+      () => canvasSignature(frame, '#gradients canvas[aria-label^="Gradient norm"]'),
+      (s) => s.painted > 500,
+    );
 
     await button('pause').click();
     await until('paused', progressText, (t) => /^Paused at iteration/.test(t));
     await frame.fill('input[name="liveLearningRate"]', '0.3');
     await frame.click('button[name="applyRate"]');
-    await until('the change marked on the loss chart', () => frame.$eval('#loss-chart', (c) => (c as HTMLCanvasElement).dataset.rateMarkers ?? '0'), (n) => n === '1');
+    await until(
+      'the change marked on the loss chart',
+      () => frame.$eval('#loss-chart', (c) => (c as HTMLCanvasElement).dataset.rateMarkers ?? '0'),
+      (n) => n === '1',
+    );
     await button('resume').click();
     await until('training goes on', progressText, (t) => /^Iteration/.test(t));
     await screenshot(wb.page, 'train-gradients-e2e');

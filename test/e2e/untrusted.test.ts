@@ -6,7 +6,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
 import {
-  closeBrowser, goToLine, openFile, openWorkbench, runCommand, saveText, screenshot, until, waitForNotification, webviewFrame, type Workbench,
+  closeBrowser,
+  goToLine,
+  openFile,
+  openWorkbench,
+  runCommand,
+  saveText,
+  screenshot,
+  until,
+  waitForNotification,
+  webviewFrame,
+  type Workbench,
 } from './harness/workbench';
 
 describe('untrusted workspace (Restricted Mode)', { timeout: 300_000 }, () => {
@@ -41,7 +51,13 @@ describe('untrusted workspace (Restricted Mode)', { timeout: 300_000 }, () => {
     assert.match(message, /trust/i);
     await screenshot(wb.page, 'untrusted-gradcheck-refused');
     // Nothing ran: no gradient check result page appeared.
-    assert.equal(await wb.page.$$eval('.tabs-container .tab', (tabs) => tabs.filter((t) => /gradient/i.test(t.getAttribute('aria-label') ?? '')).length), 0);
+    assert.equal(
+      await wb.page.$$eval(
+        '.tabs-container .tab',
+        (tabs) => tabs.filter((t) => /gradient/i.test(t.getAttribute('aria-label') ?? '')).length,
+      ),
+      0,
+    );
   });
 
   it('training on the bundled data still works', async () => {
@@ -49,7 +65,12 @@ describe('untrusted workspace (Restricted Mode)', { timeout: 300_000 }, () => {
     const frame = await webviewFrame(wb.page, 'button[data-action="start"]');
     await frame.fill('input[name="iters"]', '300');
     await frame.locator('button[data-action="start"]').click();
-    const done = await until('the run to finish', () => frame.$eval('.progress-text', (e) => e.textContent ?? ''), (t) => /^finished · test .* 300 it in/.test(t), 120_000);
+    const done = await until(
+      'the run to finish',
+      () => frame.$eval('.progress-text', (e) => e.textContent ?? ''),
+      (t) => /^finished · test .* 300 it in/.test(t),
+      120_000,
+    );
     assert.match(done, /300 it in/);
     assert.ok((await frame.$$('table.epochs tbody tr')).length >= 3);
   });

@@ -8,7 +8,20 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
-import { closeAllEditors, closeBrowser, goToLine, openFile, openWorkbench, runCommand, saveText, screenshot, setTheme, until, webviewFrame, type Workbench } from './harness/workbench';
+import {
+  closeAllEditors,
+  closeBrowser,
+  goToLine,
+  openFile,
+  openWorkbench,
+  runCommand,
+  saveText,
+  screenshot,
+  setTheme,
+  until,
+  webviewFrame,
+  type Workbench,
+} from './harness/workbench';
 
 const WALKTHROUGH = 'Learning gradients (Chapter 4)';
 
@@ -30,20 +43,35 @@ describe('the chapter 4 walkthrough', { timeout: 300_000 }, () => {
   /** The walkthrough's step, by its id in the manifest (VS Code renders data-step-id="<extension>#<walkthrough>#<step>"). */
   const step = (id: string) => wb.page.locator(`.getting-started-step[data-step-id$="#${id}"]`);
   /** A step's tick: VS Code's checkbox in the step, role="checkbox" with data-done-step-id. */
-  const stepDone = async (id: string) => (await step(id).locator('[data-done-step-id]').first().getAttribute('aria-checked')) === 'true';
+  const stepDone = async (id: string) =>
+    (await step(id).locator('[data-done-step-id]').first().getAttribute('aria-checked')) === 'true';
 
   it('Open Tutorial shows the walkthrough; its loss-functions link opens the lab and ticks the step off', async () => {
     await runCommand(wb.page, 'Gradient Lab: Open Tutorial');
-    await wb.page.locator('.gettingStartedContainer .getting-started-category .category-title, .gettingStartedContainer h2', { hasText: WALKTHROUGH }).first().waitFor({ timeout: 30_000 });
+    await wb.page
+      .locator('.gettingStartedContainer .getting-started-category .category-title, .gettingStartedContainer h2', {
+        hasText: WALKTHROUGH,
+      })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await step('lossFunctions').waitFor({ timeout: 30_000 });
     assert.equal(await stepDone('lossFunctions'), false, 'nothing is ticked off before the learner acted');
 
     await step('lossFunctions').click();
     await step('lossFunctions').locator('a, .button-link', { hasText: 'Open the loss calculator' }).first().click();
     const lab = await webviewFrame(wb.page, '#lab-heading');
-    await until('the loss lab to show', () => lab.$eval('#lab-heading', (h) => h.textContent ?? ''), (t) => t.length > 0);
+    await until(
+      'the loss lab to show',
+      () => lab.$eval('#lab-heading', (h) => h.textContent ?? ''),
+      (t) => t.length > 0,
+    );
     assert.equal(await lab.$eval('#tab-loss', (t) => t.getAttribute('aria-selected')), 'true');
-    await until('the step to tick off', () => stepDone('lossFunctions'), (done) => done === true, 15_000);
+    await until(
+      'the step to tick off',
+      () => stepDone('lossFunctions'),
+      (done) => done === true,
+      15_000,
+    );
     assert.equal(await stepDone('numericalDiff'), false, 'only the step whose lab was opened is done');
     await screenshot(wb.page, 'walkthrough-light');
     await setTheme(wb, 'dark');
@@ -54,7 +82,9 @@ describe('the chapter 4 walkthrough', { timeout: 300_000 }, () => {
   it('the Welcome page lists the walkthrough and opens it', async () => {
     await closeAllEditors(wb.page);
     await runCommand(wb.page, 'Help: Welcome');
-    const entry = wb.page.locator('.gettingStartedContainer .getting-started-category', { hasText: WALKTHROUGH }).first();
+    const entry = wb.page
+      .locator('.gettingStartedContainer .getting-started-category', { hasText: WALKTHROUGH })
+      .first();
     await entry.waitFor({ timeout: 30_000 });
     await entry.click();
     await step('lossFunctions').waitFor({ timeout: 30_000 });
@@ -80,7 +110,12 @@ describe('the chapter 4 walkthrough', { timeout: 300_000 }, () => {
       await webviewFrame(wb.page, `#tab-${tab}[aria-selected="true"]`);
       // The lab may have been revealed over the walkthrough (in whichever group was active): show it again.
       await showWalkthrough();
-      await until(`the ${id} step to tick off`, () => stepDone(id), (done) => done === true, 15_000);
+      await until(
+        `the ${id} step to tick off`,
+        () => stepDone(id),
+        (done) => done === true,
+        15_000,
+      );
     }
 
     // Train TwoLayerNet from its step's link; the step ticks off when the run finishes.
@@ -91,7 +126,12 @@ describe('the chapter 4 walkthrough', { timeout: 300_000 }, () => {
     const train = await webviewFrame(wb.page, 'button[data-action="start"]');
     await train.fill('input[name="iters"]', '200');
     await train.locator('button[data-action="start"]').click();
-    await until('the run to finish', () => train.$eval('.progress-text', (e) => e.textContent ?? ''), (t) => /^finished · test/.test(t), 60_000);
+    await until(
+      'the run to finish',
+      () => train.$eval('.progress-text', (e) => e.textContent ?? ''),
+      (t) => /^finished · test/.test(t),
+      60_000,
+    );
 
     // A gradient check that passes ticks off the last step.
     await openFile(wb.page, 'loss_correct.ts');
@@ -101,8 +141,21 @@ describe('the chapter 4 walkthrough', { timeout: 300_000 }, () => {
     assert.equal(await check.$eval('#result .verdict', (v) => v.classList.contains('pass')), true, 'the check passes');
 
     await showWalkthrough();
-    for (const id of ['lossFunctions', 'numericalDiff', 'gradient', 'gradientDescent', 'simpleNet', 'trainTwoLayerNet', 'checkGradient']) {
-      await until(`the ${id} step to be ticked off`, () => stepDone(id), (done) => done === true, 15_000);
+    for (const id of [
+      'lossFunctions',
+      'numericalDiff',
+      'gradient',
+      'gradientDescent',
+      'simpleNet',
+      'trainTwoLayerNet',
+      'checkGradient',
+    ]) {
+      await until(
+        `the ${id} step to be ticked off`,
+        () => stepDone(id),
+        (done) => done === true,
+        15_000,
+      );
     }
     await screenshot(wb.page, 'walkthrough-all-done-light');
   });

@@ -11,7 +11,9 @@ const ID = 'gradient-lab.gradient-lab';
 
 function webviewTabs(viewType: string): vscode.Tab[] {
   // A webview tab's viewType carries a prefix of VS Code's ("mainThreadWebview-…").
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
 }
 
 /** A file of the workspace the tests run in (a copy of test/e2e/fixtures/workspace). */
@@ -46,11 +48,21 @@ suite('Gradient Lab in the extension host', () => {
   test('activates and registers every command the manifest contributes', async () => {
     assert.equal(extension.isActive, true);
     const contributed = (extension.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
-    for (const id of ['gradientLab.train', 'gradientLab.checkGradient', 'gradientLab.checkNetworkGradients', 'gradientLab.openTutorial', 'gradientLab.createExercise']) {
+    for (const id of [
+      'gradientLab.train',
+      'gradientLab.checkGradient',
+      'gradientLab.checkNetworkGradients',
+      'gradientLab.openTutorial',
+      'gradientLab.createExercise',
+    ]) {
       assert.ok(contributed.includes(id), `${id} is contributed`);
     }
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), [], 'contributed commands without a handler');
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+      'contributed commands without a handler',
+    );
   });
 
   test('Train TwoLayerNet opens one panel, reveals it when run again, and closing disposes it', async () => {
@@ -83,12 +95,19 @@ suite('Gradient Lab in the extension host', () => {
     const uri = fixture('loss_correct.py');
     await vscode.window.showTextDocument(uri);
     const lenses = async () => {
-      const all = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
-      return all.filter((l) => l.command?.command === 'gradientLab.checkGradient').map((l) => `${l.range.start.line + 1}:${l.command!.arguments?.[1]}`);
+      const all =
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+      return all
+        .filter((l) => l.command?.command === 'gradientLab.checkGradient')
+        .map((l) => `${l.range.start.line + 1}:${l.command!.arguments?.[1]}`);
     };
     const config = () => vscode.workspace.getConfiguration('gradientLab');
     try {
-      assert.deepEqual(await lenses(), ['4:function_2', '8:function_2_grad'], 'one lens above each function, on its def line');
+      assert.deepEqual(
+        await lenses(),
+        ['4:function_2', '8:function_2_grad'],
+        'one lens above each function, on its def line',
+      );
       // User settings, so the fixture folder is never written to.
       await config().update('checkGradient.codeLens', false, vscode.ConfigurationTarget.Global);
       assert.deepEqual(await lenses(), []);

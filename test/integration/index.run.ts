@@ -19,8 +19,12 @@ export async function run(): Promise<void> {
   const root = join(__dirname, '..', '..', '..');
   const Mocha = createRequire(join(root, 'package.json'))('mocha') as new (options: object) => MochaRunner;
   const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 60_000 });
-  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   if (files.length === 0) throw new Error(`No integration tests (*.test.js) in ${__dirname}: run npm run build first.`);
   for (const f of files) mocha.addFile(join(__dirname, f));
-  await new Promise<void>((resolve, reject) => mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve())),
+  );
 }

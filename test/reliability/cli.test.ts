@@ -23,7 +23,10 @@ interface Ran {
 
 function cli(args: string[], timeoutMs = 60_000): Promise<Ran> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', LC_ALL: '' } });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LANG: 'C', LC_ALL: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout = (stdout + d).slice(-200_000)));
@@ -44,7 +47,12 @@ function clearError(r: Ran, pattern: RegExp): void {
   assert.doesNotMatch(text, /\n\s+at .*:\d+:\d+|unexpected error/, 'no stack trace');
 }
 
-function kase(name: string, args: () => string[] | Promise<string[]>, pattern: RegExp, limits = { ms: 60_000, treeMb: 900 }) {
+function kase(
+  name: string,
+  args: () => string[] | Promise<string[]>,
+  pattern: RegExp,
+  limits = { ms: 60_000, treeMb: 900 },
+) {
   test(`cli: ${name}`, async () => {
     const argv = await args();
     const m = await hostile('cli', name, 'clear-error', () => cli(argv), limits);
@@ -85,7 +93,8 @@ async function gzipBomb(file: string, header: Uint8Array, zeros: number): Promis
   gz.write(header);
   const chunk = Buffer.alloc(8 * 1024 * 1024);
   for (let left = zeros; left > 0; left -= chunk.length) {
-    if (!gz.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) await new Promise((r) => gz.once('drain', r));
+    if (!gz.write(left >= chunk.length ? chunk : chunk.subarray(0, left)))
+      await new Promise((r) => gz.once('drain', r));
   }
   gz.end();
   await done;
@@ -93,7 +102,11 @@ async function gzipBomb(file: string, header: Uint8Array, zeros: number): Promis
 
 const train = (dir: string, ...more: string[]) => ['train', '--data', dir, '--iters', '2', '--batch', '5', ...more];
 
-kase('--hidden 100000 (the kernels would pass WebAssembly’s function size)', () => ['train', '--hidden', '100000'], /--hidden must be at most 1000/);
+kase(
+  '--hidden 100000 (the kernels would pass WebAssembly’s function size)',
+  () => ['train', '--hidden', '100000'],
+  /--hidden must be at most 1000/,
+);
 kase('--seed 2^32', () => ['train', '--seed', '4294967296'], /--seed must be at most 4294967295/);
 kase('--iters 10^12', () => ['train', '--iters', '1000000000000'], /--iters must be at most/);
 kase('--batch 10^9', () => ['train', '--batch', '1000000000'], /--batch must be at most 60000/);
@@ -101,25 +114,139 @@ kase('--lr Infinity', () => ['train', '--lr', 'Infinity'], /--lr must be a numbe
 kase('--lr 0x10 hex', () => ['train', '--std', '-0'], /--std must be greater than 0/);
 kase('--data that does not exist', () => train('/no/such/folder'), /no such folder/);
 kase('--data that is a file', () => train(CLI), /no such folder/);
-kase('--data with a FIFO for the training images', () => train(dataDir((d) => { replace(d, 'train-images-idx3-ubyte.gz'); execFileSync('mkfifo', [join(d, 'train-images-idx3-ubyte')]); })), /not a regular file/);
-kase('--data with a /dev/zero symlink', () => train(dataDir((d) => { replace(d, 't10k-images-idx3-ubyte.gz'); symlinkSync('/dev/zero', join(d, 't10k-images-idx3-ubyte')); })), /not a regular file/);
-kase('--data with a symlink loop (ELOOP)', () => train(dataDir((d) => { replace(d, 'train-labels-idx1-ubyte.gz'); symlinkSync('train-labels-idx1-ubyte', join(d, 'train-labels-idx1-ubyte')); })), /loop of symbolic links/);
-kase('--data with a folder named like the images (EISDIR)', () => train(dataDir((d) => { replace(d, 't10k-labels-idx1-ubyte.gz'); mkdirSync(join(d, 't10k-labels-idx1-ubyte')); })), /is a folder, not a file/);
-kase('--data folder that is a symlink loop', () => { const d = tmp(); symlinkSync(join(d, 'loop'), join(d, 'loop')); return train(join(d, 'loop')); }, /loop of symbolic links/);
+kase(
+  '--data with a FIFO for the training images',
+  () =>
+    train(
+      dataDir((d) => {
+        replace(d, 'train-images-idx3-ubyte.gz');
+        execFileSync('mkfifo', [join(d, 'train-images-idx3-ubyte')]);
+      }),
+    ),
+  /not a regular file/,
+);
+kase(
+  '--data with a /dev/zero symlink',
+  () =>
+    train(
+      dataDir((d) => {
+        replace(d, 't10k-images-idx3-ubyte.gz');
+        symlinkSync('/dev/zero', join(d, 't10k-images-idx3-ubyte'));
+      }),
+    ),
+  /not a regular file/,
+);
+kase(
+  '--data with a symlink loop (ELOOP)',
+  () =>
+    train(
+      dataDir((d) => {
+        replace(d, 'train-labels-idx1-ubyte.gz');
+        symlinkSync('train-labels-idx1-ubyte', join(d, 'train-labels-idx1-ubyte'));
+      }),
+    ),
+  /loop of symbolic links/,
+);
+kase(
+  '--data with a folder named like the images (EISDIR)',
+  () =>
+    train(
+      dataDir((d) => {
+        replace(d, 't10k-labels-idx1-ubyte.gz');
+        mkdirSync(join(d, 't10k-labels-idx1-ubyte'));
+      }),
+    ),
+  /is a folder, not a file/,
+);
+kase(
+  '--data folder that is a symlink loop',
+  () => {
+    const d = tmp();
+    symlinkSync(join(d, 'loop'), join(d, 'loop'));
+    return train(join(d, 'loop'));
+  },
+  /loop of symbolic links/,
+);
 kase('--data with 0 test images', () => train(dataDir(undefined, { train: 20, test: 0 })), /holds no images/);
 kase('--data with 0 training images', () => train(dataDir(undefined, { train: 0, test: 10 })), /holds no images/);
-kase('--data whose images have 0 pixels', () => train(dataDir((d) => writeFileSync(join(d, 'train-images-idx3-ubyte.gz'), gzipSync(idx([20, 0, 28]))))), /0 pixels/);
-kase('--data whose header claims 2^31 images (gzip)', () => train(dataDir((d) => writeFileSync(join(d, 'train-images-idx3-ubyte.gz'), gzipSync(idx([2 ** 31, 28, 28], Buffer.alloc(10)))))), /more than the 768 MiB/);
-kase('--data with a gzip bomb (10 images promised, 300 MB inside)', async () => {
-  const d = dataDir();
-  await gzipBomb(join(d, 'train-images-idx3-ubyte.gz'), idx([20, 28, 28], Buffer.alloc(0)), 300 * 1024 * 1024);
-  return train(d);
-}, /inflates to more than the 15696 bytes its header promises/, { ms: 60_000, treeMb: 400 });
-kase('--data with truncated gzip', () => train(dataDir((d) => writeFileSync(join(d, 't10k-images-idx3-ubyte.gz'), (() => { const z = gzipSync(idx([10, 28, 28])); return z.subarray(0, z.length - 6); })()))), /damaged|truncated/);
-kase('--data with a raw idx with extra bytes', () => train(dataDir((d) => { replace(d, 't10k-images-idx3-ubyte.gz'); writeFileSync(join(d, 't10k-images-idx3-ubyte'), Buffer.concat([idx([10, 28, 28]), Buffer.alloc(7)])); })), /7 unexpected bytes/);
-kase('--data with a bad magic number', () => train(dataDir((d) => writeFileSync(join(d, 'train-labels-idx1-ubyte.gz'), gzipSync(Buffer.from('PK\x03\x04 not idx'))))), /bad magic number/);
-kase('--data with labels that are not digits', () => train(dataDir((d) => writeFileSync(join(d, 'train-labels-idx1-ubyte.gz'), gzipSync(idx([20], Buffer.alloc(20, 200)))))), /not a digit class/);
-kase('--data with a file of random bytes named .gz', () => train(dataDir((d) => writeFileSync(join(d, 'train-images-idx3-ubyte.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8])))), /damaged/);
+kase(
+  '--data whose images have 0 pixels',
+  () => train(dataDir((d) => writeFileSync(join(d, 'train-images-idx3-ubyte.gz'), gzipSync(idx([20, 0, 28]))))),
+  /0 pixels/,
+);
+kase(
+  '--data whose header claims 2^31 images (gzip)',
+  () =>
+    train(
+      dataDir((d) =>
+        writeFileSync(join(d, 'train-images-idx3-ubyte.gz'), gzipSync(idx([2 ** 31, 28, 28], Buffer.alloc(10)))),
+      ),
+    ),
+  /more than the 768 MiB/,
+);
+kase(
+  '--data with a gzip bomb (10 images promised, 300 MB inside)',
+  async () => {
+    const d = dataDir();
+    await gzipBomb(join(d, 'train-images-idx3-ubyte.gz'), idx([20, 28, 28], Buffer.alloc(0)), 300 * 1024 * 1024);
+    return train(d);
+  },
+  /inflates to more than the 15696 bytes its header promises/,
+  { ms: 60_000, treeMb: 400 },
+);
+kase(
+  '--data with truncated gzip',
+  () =>
+    train(
+      dataDir((d) =>
+        writeFileSync(
+          join(d, 't10k-images-idx3-ubyte.gz'),
+          (() => {
+            const z = gzipSync(idx([10, 28, 28]));
+            return z.subarray(0, z.length - 6);
+          })(),
+        ),
+      ),
+    ),
+  /damaged|truncated/,
+);
+kase(
+  '--data with a raw idx with extra bytes',
+  () =>
+    train(
+      dataDir((d) => {
+        replace(d, 't10k-images-idx3-ubyte.gz');
+        writeFileSync(join(d, 't10k-images-idx3-ubyte'), Buffer.concat([idx([10, 28, 28]), Buffer.alloc(7)]));
+      }),
+    ),
+  /7 unexpected bytes/,
+);
+kase(
+  '--data with a bad magic number',
+  () =>
+    train(
+      dataDir((d) => writeFileSync(join(d, 'train-labels-idx1-ubyte.gz'), gzipSync(Buffer.from('PK\x03\x04 not idx')))),
+    ),
+  /bad magic number/,
+);
+kase(
+  '--data with labels that are not digits',
+  () =>
+    train(
+      dataDir((d) => writeFileSync(join(d, 'train-labels-idx1-ubyte.gz'), gzipSync(idx([20], Buffer.alloc(20, 200))))),
+    ),
+  /not a digit class/,
+);
+kase(
+  '--data with a file of random bytes named .gz',
+  () =>
+    train(
+      dataDir((d) =>
+        writeFileSync(join(d, 'train-images-idx3-ubyte.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8])),
+      ),
+    ),
+  /damaged/,
+);
 
 // ---- gradcheck ----
 
@@ -131,21 +258,97 @@ function learner(file: string, source: string): string {
 const TWO_X = 'def f(x):\n    return (x ** 2).sum()\n\ndef f_grad(x):\n    return 2 * x\n';
 const gc = (file: string, ...more: string[]) => ['gradcheck', file, 'f', '--python', PYTHON, ...more];
 
-kase('gradcheck --h 1e-50 on a correct 2·x', () => gc(learner('two.py', TWO_X), '--h', '1e-50'), /too small for float64/);
+kase(
+  'gradcheck --h 1e-50 on a correct 2·x',
+  () => gc(learner('two.py', TWO_X), '--h', '1e-50'),
+  /too small for float64/,
+);
 kase('gradcheck --h 1e-14', () => gc(learner('two.py', TWO_X), '--h', '1e-14'), /too small for float64/);
-kase('gradcheck --timeout 3000000 (timer overflow)', () => gc(learner('two.py', TWO_X), '--timeout', '3000000'), /--timeout must be at most 600/);
-kase('gradcheck --seed 2^32', () => gc(learner('two.py', TWO_X), '--seed', '4294967296'), /--seed must be at most 4294967295/);
-kase('gradcheck --inputs {"x": []}', () => { const f = learner('two.py', TWO_X); writeFileSync(f + '.json', '{"x": []}'); return gc(f, '--inputs', f + '.json'); }, /x has no elements/);
-kase('gradcheck --inputs {"x": [[], []]}', () => { const f = learner('two.py', TWO_X); writeFileSync(f + '.json', '{"x": [[], []]}'); return gc(f, '--inputs', f + '.json'); }, /x has no elements/);
-kase('gradcheck --inputs that is a FIFO', () => { const f = learner('two.py', TWO_X); execFileSync('mkfifo', [f + '.json']); return gc(f, '--inputs', f + '.json'); }, /not a regular file/);
+kase(
+  'gradcheck --timeout 3000000 (timer overflow)',
+  () => gc(learner('two.py', TWO_X), '--timeout', '3000000'),
+  /--timeout must be at most 600/,
+);
+kase(
+  'gradcheck --seed 2^32',
+  () => gc(learner('two.py', TWO_X), '--seed', '4294967296'),
+  /--seed must be at most 4294967295/,
+);
+kase(
+  'gradcheck --inputs {"x": []}',
+  () => {
+    const f = learner('two.py', TWO_X);
+    writeFileSync(f + '.json', '{"x": []}');
+    return gc(f, '--inputs', f + '.json');
+  },
+  /x has no elements/,
+);
+kase(
+  'gradcheck --inputs {"x": [[], []]}',
+  () => {
+    const f = learner('two.py', TWO_X);
+    writeFileSync(f + '.json', '{"x": [[], []]}');
+    return gc(f, '--inputs', f + '.json');
+  },
+  /x has no elements/,
+);
+kase(
+  'gradcheck --inputs that is a FIFO',
+  () => {
+    const f = learner('two.py', TWO_X);
+    execFileSync('mkfifo', [f + '.json']);
+    return gc(f, '--inputs', f + '.json');
+  },
+  /not a regular file/,
+);
 kase('gradcheck --inputs /dev/zero', () => gc(learner('two.py', TWO_X), '--inputs', '/dev/zero'), /not a regular file/);
-kase('gradcheck --inputs not JSON', () => { const f = learner('two.py', TWO_X); writeFileSync(f + '.json', '{x: 1'); return gc(f, '--inputs', f + '.json'); }, /--inputs .*JSON|Expected property name/);
-kase('gradcheck --inputs a JSON list', () => { const f = learner('two.py', TWO_X); writeFileSync(f + '.json', '[1, 2]'); return gc(f, '--inputs', f + '.json'); }, /must be an object/);
-kase('gradcheck FILE that is a FIFO', () => { const d = tmp(); execFileSync('mkfifo', [join(d, 'f.py')]); return gc(join(d, 'f.py')); }, /not a regular file/);
-kase('gradcheck FILE that is a folder', () => { const d = tmp(); mkdirSync(join(d, 'f.py')); return gc(join(d, 'f.py')); }, /is a folder/);
+kase(
+  'gradcheck --inputs not JSON',
+  () => {
+    const f = learner('two.py', TWO_X);
+    writeFileSync(f + '.json', '{x: 1');
+    return gc(f, '--inputs', f + '.json');
+  },
+  /--inputs .*JSON|Expected property name/,
+);
+kase(
+  'gradcheck --inputs a JSON list',
+  () => {
+    const f = learner('two.py', TWO_X);
+    writeFileSync(f + '.json', '[1, 2]');
+    return gc(f, '--inputs', f + '.json');
+  },
+  /must be an object/,
+);
+kase(
+  'gradcheck FILE that is a FIFO',
+  () => {
+    const d = tmp();
+    execFileSync('mkfifo', [join(d, 'f.py')]);
+    return gc(join(d, 'f.py'));
+  },
+  /not a regular file/,
+);
+kase(
+  'gradcheck FILE that is a folder',
+  () => {
+    const d = tmp();
+    mkdirSync(join(d, 'f.py'));
+    return gc(join(d, 'f.py'));
+  },
+  /is a folder/,
+);
 kase('gradcheck FILE that does not exist', () => gc('/no/such/file.py'), /no such file/);
-kase('gradcheck --python that does not exist', () => ['gradcheck', learner('two.py', TWO_X), 'f', '--python', '/no/such/python3'], /was not found/);
-kase('gradcheck an unknown function', () => ['gradcheck', learner('two.py', TWO_X), 'nope', '--python', PYTHON], /There is no function nope/);
+kase(
+  'gradcheck --python that does not exist',
+  () => ['gradcheck', learner('two.py', TWO_X), 'f', '--python', '/no/such/python3'],
+  /was not found/,
+);
+kase(
+  'gradcheck an unknown function',
+  () => ['gradcheck', learner('two.py', TWO_X), 'nope', '--python', PYTHON],
+  /There is no function nope/,
+);
 
 test('cli: gradcheck of a UTF-8 BOM file passes (exit 0)', async () => {
   const f = learner('bom.py', '\uFEFF' + TWO_X);
@@ -155,14 +358,25 @@ test('cli: gradcheck of a UTF-8 BOM file passes (exit 0)', async () => {
 });
 
 test('cli: gradcheck of a BOM TypeScript file passes', async () => {
-  const f = learner('bom.ts', '\uFEFFexport function f(x: number[]): number { return x.reduce((s, v) => s + v * v, 0); }\nexport function fGrad(x: number[]): number[] { return x.map((v) => 2 * v); }\n');
-  const m = await hostile('cli', 'gradcheck BOM ts file', 'correct-result', () => cli(['gradcheck', f, 'f']), { ms: 60_000 });
+  const f = learner(
+    'bom.ts',
+    '\uFEFFexport function f(x: number[]): number { return x.reduce((s, v) => s + v * v, 0); }\nexport function fGrad(x: number[]): number[] { return x.map((v) => 2 * v); }\n',
+  );
+  const m = await hostile('cli', 'gradcheck BOM ts file', 'correct-result', () => cli(['gradcheck', f, 'f']), {
+    ms: 60_000,
+  });
   assert.equal(m.value.code, 0, m.value.stdout + m.value.stderr);
 });
 
 test('cli: a JS execSync("sleep 20") check — reported at the time limit, and the CLI exits then', async () => {
   const f = learner('s.js', "function f(x) { require('child_process').execSync('sleep 20'); return 0; }\n");
-  const m = await hostile('cli', 'execSync sleep 20 exits', 'clear-error', () => cli(['gradcheck', f, 'f', '--timeout', '1']), { ms: 10_000 });
+  const m = await hostile(
+    'cli',
+    'execSync sleep 20 exits',
+    'clear-error',
+    () => cli(['gradcheck', f, 'f', '--timeout', '1']),
+    { ms: 10_000 },
+  );
   assert.equal(m.value.code, 2);
   assert.match(m.value.stdout, /did not finish within 1\.0 s/);
 });
@@ -173,19 +387,34 @@ test('cli: Python through a non-exec wrapper with an endless loop — the CLI ex
   writeFileSync(wrapper, `#!/bin/sh\n${PYTHON} "$@"\n`);
   chmodSync(wrapper, 0o755);
   const f = learner('loop.py', 'def f(x):\n    while True:\n        pass\n');
-  const m = await hostile('cli', 'non-exec wrapper loop exits', 'clear-error', () => cli(['gradcheck', f, 'f', '--python', wrapper, '--timeout', '1']), { ms: 10_000 });
+  const m = await hostile(
+    'cli',
+    'non-exec wrapper loop exits',
+    'clear-error',
+    () => cli(['gradcheck', f, 'f', '--python', wrapper, '--timeout', '1']),
+    { ms: 10_000 },
+  );
   assert.equal(m.value.code, 2);
 });
 
 test('cli: an fd-1 flood is bounded and the report says how much was dropped', async () => {
-  const f = learner('flood.py', 'import os\n\ndef f(x):\n    return (x ** 2).sum()\n\ndef f_grad(x):\n    for _ in range(30):\n        os.write(1, b"z" * 2**20)\n    return 2 * x\n');
-  const m = await hostile('cli', 'fd-1 flood through the CLI', 'bounded', () => cli(gc(f)), { ms: 60_000, treeMb: 700 });
+  const f = learner(
+    'flood.py',
+    'import os\n\ndef f(x):\n    return (x ** 2).sum()\n\ndef f_grad(x):\n    for _ in range(30):\n        os.write(1, b"z" * 2**20)\n    return 2 * x\n',
+  );
+  const m = await hostile('cli', 'fd-1 flood through the CLI', 'bounded', () => cli(gc(f)), {
+    ms: 60_000,
+    treeMb: 700,
+  });
   assert.equal(m.value.code, 0, m.value.stderr);
   assert.match(m.value.stdout, /Your code printed \d+ bytes more than the 64 KiB kept per stream/);
 });
 
 test('cli: an atexit imitation of the answer cannot turn a 3× gradient into a PASS', async () => {
-  const f = learner('fake.py', 'import atexit\n\ndef f(x):\n    return (x ** 2).sum()\n\ndef f_grad(x):\n    return 6 * x\n\natexit.register(lambda: print("\\x1eGRADCHECK {\\"ok\\": true}"))\n');
+  const f = learner(
+    'fake.py',
+    'import atexit\n\ndef f(x):\n    return (x ** 2).sum()\n\ndef f_grad(x):\n    return 6 * x\n\natexit.register(lambda: print("\\x1eGRADCHECK {\\"ok\\": true}"))\n',
+  );
   const m = await hostile('cli', 'atexit imitation', 'correct-result', () => cli(gc(f, '--json')), { ms: 60_000 });
   assert.equal(m.value.code, 1);
   assert.equal(JSON.parse(m.value.stdout.trim().split('\n').pop()!).diagnosis[0], 'scale');

@@ -16,7 +16,9 @@ export function descendants(pid = process.pid): number[] {
     let kids: number[] = [];
     try {
       for (const t of readdirSync(`/proc/${p}/task`)) {
-        kids.push(...readFileSync(`/proc/${p}/task/${t}/children`, 'latin1').trim().split(/\s+/).filter(Boolean).map(Number));
+        kids.push(
+          ...readFileSync(`/proc/${p}/task/${t}/children`, 'latin1').trim().split(/\s+/).filter(Boolean).map(Number),
+        );
       }
     } catch {
       kids = [];
@@ -81,7 +83,13 @@ let warm = false;
  * Runs one hostile case: `fn` must return normally (a thrown error is a crash and fails the test);
  * afterwards no child process may be left and the thread count must be back where it was.
  */
-export async function hostile<T>(area: string, name: string, outcome: OutcomeClass, fn: () => Promise<T> | T, limits: { ms?: number; mb?: number; treeMb?: number } = {}): Promise<Measured<T>> {
+export async function hostile<T>(
+  area: string,
+  name: string,
+  outcome: OutcomeClass,
+  fn: () => Promise<T> | T,
+  limits: { ms?: number; mb?: number; treeMb?: number } = {},
+): Promise<Measured<T>> {
   if (!warm) {
     // libuv's thread pool starts on first use; start it before counting threads.
     await import('node:fs/promises').then((f) => f.stat('.'));
@@ -109,10 +117,13 @@ export async function hostile<T>(area: string, name: string, outcome: OutcomeCla
   const m: Measured<T> = { value, ms, peakMb: Math.round(peak / 1048576), treePeakMb: Math.round(tree / 1048576) };
   console.log(`[reliability] ${area} ${name}: ${outcome} in ${ms} ms, peak ${m.peakMb} MB (tree ${m.treePeakMb} MB)`);
   if (after.procs.length) throw new Error(`${name}: processes left behind: ${after.procs.join(', ')}`);
-  if (after.threads > threadsBefore) throw new Error(`${name}: ${after.threads - threadsBefore} thread(s) left running`);
+  if (after.threads > threadsBefore)
+    throw new Error(`${name}: ${after.threads - threadsBefore} thread(s) left running`);
   if (limits.ms !== undefined && ms > limits.ms) throw new Error(`${name}: took ${ms} ms, bound ${limits.ms} ms`);
   const mb = limits.mb ?? 600;
-  if (m.peakMb - baseMb > mb) throw new Error(`${name}: this process grew by ${Math.round(m.peakMb - baseMb)} MB (bound ${mb} MB)`);
-  if (limits.treeMb !== undefined && m.treePeakMb > limits.treeMb) throw new Error(`${name}: this process and its children peaked at ${m.treePeakMb} MB (bound ${limits.treeMb} MB)`);
+  if (m.peakMb - baseMb > mb)
+    throw new Error(`${name}: this process grew by ${Math.round(m.peakMb - baseMb)} MB (bound ${mb} MB)`);
+  if (limits.treeMb !== undefined && m.treePeakMb > limits.treeMb)
+    throw new Error(`${name}: this process and its children peaked at ${m.treePeakMb} MB (bound ${limits.treeMb} MB)`);
   return m;
 }

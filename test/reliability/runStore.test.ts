@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_RUN_CONFIG, type RunView } from '../../src/protocol/train';
@@ -13,13 +22,27 @@ import { hostile } from './hostile';
 
 const AREA = 'run store';
 const view = (id: string, name = `run ${id}`): RunView => ({
-  id, name, config: { ...DEFAULT_RUN_CONFIG, iters: 3 }, datasetName: 'MNIST', createdAt: 1714557600000 + id.length, hidden: false,
-  status: 'finished', iterations: 3, epochs: [{ epoch: 1, iter: 3, trainAccuracy: 0.5, testAccuracy: 0.4 }], finalLoss: 1.5,
-  trainAccuracy: 0.5, testAccuracy: 0.4, wallSeconds: 1, hasModel: false,
+  id,
+  name,
+  config: { ...DEFAULT_RUN_CONFIG, iters: 3 },
+  datasetName: 'MNIST',
+  createdAt: 1714557600000 + id.length,
+  hidden: false,
+  status: 'finished',
+  iterations: 3,
+  epochs: [{ epoch: 1, iter: 3, trainAccuracy: 0.5, testAccuracy: 0.4 }],
+  finalLoss: 1.5,
+  trainAccuracy: 0.5,
+  testAccuracy: 0.4,
+  wallSeconds: 1,
+  hasModel: false,
 });
 const H = 2;
 const params: TwoLayerParams = {
-  W1: { rows: 784, cols: H, data: new Float64Array(784 * H).fill(0.01) }, b1: new Float64Array(H), W2: { rows: H, cols: 10, data: new Float64Array(H * 10).fill(0.02) }, b2: new Float64Array(10),
+  W1: { rows: 784, cols: H, data: new Float64Array(784 * H).fill(0.01) },
+  b1: new Float64Array(H),
+  W2: { rows: H, cols: 10, data: new Float64Array(H * 10).fill(0.02) },
+  b2: new Float64Array(10),
 };
 
 /** A store with three runs r1, r2 (with weights), r3. */
@@ -132,7 +155,12 @@ kase('duplicate ids: the first is kept', () => {
   const idx = indexOf(dir);
   idx.runs.push({ ...view('r1'), name: 'dup' });
   writeFileSync(join(dir, 'index.json'), JSON.stringify(idx));
-  assert.deepEqual(open(dir).store.list().map((r) => r.name), ['run r1', 'run r2', 'run r3']);
+  assert.deepEqual(
+    open(dir)
+      .store.list()
+      .map((r) => r.name),
+    ['run r1', 'run r2', 'run r3'],
+  );
 });
 
 kase('a .loss path that is a directory: the list still loads, that curve is empty with a notice', () => {
@@ -204,15 +232,24 @@ kase('a damaged <id>.run.json with its losses: recovered from the losses', () =>
   assert.equal(o.store.get('r3')?.iterations, 3);
 });
 
-kase('storage folder that cannot be made (a file in its place): a RunStoreError naming it, before anything is written', () => {
-  const base = mkdtempSync(join(tmpdir(), 'gl-rel-store-'));
-  const dir = join(base, 'train-runs');
-  writeFileSync(dir, 'a file where the folder should be');
-  const s = new RunStore(dir);
-  assert.throws(() => s.ensureWritable(), (e: Error) => e instanceof RunStoreError && e.message.includes(dir));
-  assert.throws(() => s.add(view('r1'), [1]), (e: Error) => e instanceof RunStoreError && e.message.includes(dir));
-  assert.equal(readFileSync(dir, 'utf8'), 'a file where the folder should be');
-});
+kase(
+  'storage folder that cannot be made (a file in its place): a RunStoreError naming it, before anything is written',
+  () => {
+    const base = mkdtempSync(join(tmpdir(), 'gl-rel-store-'));
+    const dir = join(base, 'train-runs');
+    writeFileSync(dir, 'a file where the folder should be');
+    const s = new RunStore(dir);
+    assert.throws(
+      () => s.ensureWritable(),
+      (e: Error) => e instanceof RunStoreError && e.message.includes(dir),
+    );
+    assert.throws(
+      () => s.add(view('r1'), [1]),
+      (e: Error) => e instanceof RunStoreError && e.message.includes(dir),
+    );
+    assert.equal(readFileSync(dir, 'utf8'), 'a file where the folder should be');
+  },
+);
 
 kase('a storage folder under a file (ENOTDIR) is a clear RunStoreError', () => {
   const base = mkdtempSync(join(tmpdir(), 'gl-rel-store-'));
@@ -244,5 +281,14 @@ kase('renaming and deleting keep the run files and index in step across reloads'
   o.store.delete('r3');
   execFileSync('rm', [join(dir, 'index.json')]);
   const again = open(dir);
-  assert.deepEqual(again.store.list().map((r) => [r.id, r.name]).sort(), [['r1', 'renamed'], ['r2', 'run r2']]);
+  assert.deepEqual(
+    again.store
+      .list()
+      .map((r) => [r.id, r.name])
+      .sort(),
+    [
+      ['r1', 'renamed'],
+      ['r2', 'run r2'],
+    ],
+  );
 });

@@ -19,36 +19,108 @@ const AREA = 'runner';
 
 /** An answer that would PASS a gradient of 2·x at x = [1] (numerical 2 = analytic 2). */
 const FORGED = JSON.stringify({
-  ok: true, x: [1], shape: [1], f0: 1, f0Again: 1, indices: [0], plus: [1.0002], minus: [0.9998], steps: [], sweep: null,
-  analytic: { values: [2], shape: [1] }, mutated: [], probes: [], evaluations: 3, elapsedMs: 1, runtime: 'forged',
+  ok: true,
+  x: [1],
+  shape: [1],
+  f0: 1,
+  f0Again: 1,
+  indices: [0],
+  plus: [1.0002],
+  minus: [0.9998],
+  steps: [],
+  sweep: null,
+  analytic: { values: [2], shape: [1] },
+  mutated: [],
+  probes: [],
+  evaluations: 3,
+  elapsedMs: 1,
+  runtime: 'forged',
 });
-const PY_WRONG = 'import numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    return 6 * x\n';
-const JS_WRONG = 'function loss(x) { return x.reduce((s, v) => s + v * v, 0); }\nfunction lossGrad(x) { return x.map((v) => 6 * v); }\n';
+const PY_WRONG =
+  'import numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    return 6 * x\n';
+const JS_WRONG =
+  'function loss(x) { return x.reduce((s, v) => s + v * v, 0); }\nfunction lossGrad(x) { return x.map((v) => 6 * v); }\n';
 
 /** The product's runners with smaller memory limits, so the limits are reached quickly on a slow machine. */
 const smallLimits = (python: string) => ({
   ...testRunners(python),
-  js: (r: Parameters<typeof runJs>[0], s?: AbortSignal) => runJs(r, { workerPath: WORKER, memoryMb: 96, rssMb: 320 }, s),
-  python: (r: Parameters<typeof runPython>[0], s?: AbortSignal) => runPython(r, { python, harness: HARNESS, memoryMb: 700 }, s),
+  js: (r: Parameters<typeof runJs>[0], s?: AbortSignal) =>
+    runJs(r, { workerPath: WORKER, memoryMb: 96, rssMb: 320 }, s),
+  python: (r: Parameters<typeof runPython>[0], s?: AbortSignal) =>
+    runPython(r, { python, harness: HARNESS, memoryMb: 700 }, s),
 });
 
-async function check(area: string, name: string, file: string, source: string, extra: Partial<Parameters<typeof runCheck>[0]> = {}, python = PYTHON) {
+async function check(
+  area: string,
+  name: string,
+  file: string,
+  source: string,
+  extra: Partial<Parameters<typeof runCheck>[0]> = {},
+  python = PYTHON,
+) {
   const dir = tmp();
   writeFileSync(join(dir, file), source);
-  const outcome = area === 'imitation' || area === 'output' ? 'correct-result' : area === 'memory' ? 'bounded' : 'clear-error';
-  return hostile(AREA, `${area}: ${name}`, outcome, () => runCheck({ file: join(dir, file), functionName: 'loss', inputs: { x: [1, 2, 3] }, timeoutMs: 8000, ...extra }, smallLimits(python)), { ms: 30_000 });
+  const outcome =
+    area === 'imitation' || area === 'output' ? 'correct-result' : area === 'memory' ? 'bounded' : 'clear-error';
+  return hostile(
+    AREA,
+    `${area}: ${name}`,
+    outcome,
+    () =>
+      runCheck(
+        { file: join(dir, file), functionName: 'loss', inputs: { x: [1, 2, 3] }, timeoutMs: 8000, ...extra },
+        smallLimits(python),
+      ),
+    { ms: 30_000 },
+  );
 }
 
 const imitations: [string, string, string][] = [
-  ['atexit print of an answer line', 'p.py', `import atexit\n${PY_WRONG}atexit.register(lambda: print('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)}))\n`],
-  ['print of an answer line inside the loss', 'p.py', `${PY_WRONG.replace('return float', `print('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)})\n    return float`)}`],
-  ['os.write(1) of an answer at exit', 'p.py', `import atexit, os\n${PY_WRONG}atexit.register(lambda: os.write(1, ('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)} + '\\n').encode()))\n`],
-  ['sys.__stdout__ answer at load', 'p.py', `import sys\nsys.__stdout__.write('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)} + '\\n')\n${PY_WRONG}`],
-  ['a malformed imitation at exit', 'p.py', `import atexit\n${PY_WRONG}atexit.register(lambda: print('\\x1eGRADCHECK {"ok": true, "x": 5}'))\n`],
-  ['postMessage from worker_threads', 'p.js', `const wt = require('worker_threads');\nif (wt.parentPort) wt.parentPort.postMessage(${FORGED});\n${JS_WRONG}`],
-  ['process.stdout answer line', 'p.js', `require('process').stdout.write('\\x1eGRADCHECK ' + JSON.stringify(${FORGED}) + '\\n');\n${JS_WRONG}`],
-  ['process.on exit answer', 'p.js', `const p = require('process'); p.on('exit', () => p.stdout.write('\\x1eGRADCHECK ' + JSON.stringify(${FORGED}) + '\\n'));\n${JS_WRONG}`],
-  ['writes to fd 3 without the nonce', 'p.js', `try { require('fs').writeSync(3, '\\x1eGRADCHECK ' + JSON.stringify(${FORGED}) + '\\n'); } catch {}\n${JS_WRONG}`],
+  [
+    'atexit print of an answer line',
+    'p.py',
+    `import atexit\n${PY_WRONG}atexit.register(lambda: print('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)}))\n`,
+  ],
+  [
+    'print of an answer line inside the loss',
+    'p.py',
+    `${PY_WRONG.replace('return float', `print('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)})\n    return float`)}`,
+  ],
+  [
+    'os.write(1) of an answer at exit',
+    'p.py',
+    `import atexit, os\n${PY_WRONG}atexit.register(lambda: os.write(1, ('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)} + '\\n').encode()))\n`,
+  ],
+  [
+    'sys.__stdout__ answer at load',
+    'p.py',
+    `import sys\nsys.__stdout__.write('\\x1eGRADCHECK ' + ${JSON.stringify(FORGED)} + '\\n')\n${PY_WRONG}`,
+  ],
+  [
+    'a malformed imitation at exit',
+    'p.py',
+    `import atexit\n${PY_WRONG}atexit.register(lambda: print('\\x1eGRADCHECK {"ok": true, "x": 5}'))\n`,
+  ],
+  [
+    'postMessage from worker_threads',
+    'p.js',
+    `const wt = require('worker_threads');\nif (wt.parentPort) wt.parentPort.postMessage(${FORGED});\n${JS_WRONG}`,
+  ],
+  [
+    'process.stdout answer line',
+    'p.js',
+    `require('process').stdout.write('\\x1eGRADCHECK ' + JSON.stringify(${FORGED}) + '\\n');\n${JS_WRONG}`,
+  ],
+  [
+    'process.on exit answer',
+    'p.js',
+    `const p = require('process'); p.on('exit', () => p.stdout.write('\\x1eGRADCHECK ' + JSON.stringify(${FORGED}) + '\\n'));\n${JS_WRONG}`,
+  ],
+  [
+    'writes to fd 3 without the nonce',
+    'p.js',
+    `try { require('fs').writeSync(3, '\\x1eGRADCHECK ' + JSON.stringify(${FORGED}) + '\\n'); } catch {}\n${JS_WRONG}`,
+  ],
 ];
 
 for (const [name, file, source] of imitations) {
@@ -61,28 +133,35 @@ for (const [name, file, source] of imitations) {
 }
 
 test('fd-1 flood (40 × os.write(1, 1 MiB)): kept up to the cap, the rest counted and dropped, the check passes', async () => {
-  const src = 'import os\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(40):\n        os.write(1, b"z" * 2**20)\n    return 2 * x\n';
+  const src =
+    'import os\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(40):\n        os.write(1, b"z" * 2**20)\n    return 2 * x\n';
   const m = await check('output', 'fd-1 flood 40 MiB', 'p.py', src);
   assert.equal(m.value.verdict, 'pass', text(m.value));
-  assert.ok((m.value.output?.droppedBytes ?? 0) >= 40 * 2 ** 20 - OUTPUT_CAP_BYTES, JSON.stringify(m.value.output?.droppedBytes));
+  assert.ok(
+    (m.value.output?.droppedBytes ?? 0) >= 40 * 2 ** 20 - OUTPUT_CAP_BYTES,
+    JSON.stringify(m.value.output?.droppedBytes),
+  );
   assert.ok(m.peakMb < 400, `peak ${m.peakMb} MB`);
 });
 
 test('sys.__stdout__.write of 10 MB a call, 5 times: bounded memory, the check passes', async () => {
-  const src = 'import sys\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(5):\n        sys.__stdout__.write("y" * 10**7)\n    return 2 * x\n';
+  const src =
+    'import sys\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(5):\n        sys.__stdout__.write("y" * 10**7)\n    return 2 * x\n';
   const m = await check('output', 'sys.__stdout__ 50 MB', 'p.py', src);
   assert.equal(m.value.verdict, 'pass', text(m.value));
   assert.ok((m.value.output?.droppedBytes ?? 0) > 4 * 10 ** 7);
 });
 
 test('print() flood of 30 MB through sys.stdout stays bounded in the harness and the host', async () => {
-  const src = 'import numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(30):\n        print("p" * 10**6)\n    return 2 * x\n';
+  const src =
+    'import numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(30):\n        print("p" * 10**6)\n    return 2 * x\n';
   const m = await check('output', 'print flood 30 MB', 'p.py', src);
   assert.equal(m.value.verdict, 'pass', text(m.value));
 });
 
 test('stderr flood of 20 MiB: bounded, the check passes', async () => {
-  const src = 'import os\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(20):\n        os.write(2, b"e" * 2**20)\n    return 2 * x\n';
+  const src =
+    'import os\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(20):\n        os.write(2, b"e" * 2**20)\n    return 2 * x\n';
   const m = await check('output', 'stderr flood 20 MiB', 'p.py', src);
   assert.equal(m.value.verdict, 'pass', text(m.value));
   assert.ok((m.value.output?.droppedBytes ?? 0) > 19 * 2 ** 20);
@@ -95,7 +174,8 @@ test('JS: process.stdout flood of 30 MB is bounded and the check passes', async 
 });
 
 test('JS: typed arrays in a loop (new Float64Array(1e8)) end with a clear out-of-memory error', async () => {
-  const src = 'const keep = [];\nfunction loss(x) { for (;;) { const a = new Float64Array(1e8); a.fill(1); keep.push(a); } }\n';
+  const src =
+    'const keep = [];\nfunction loss(x) { for (;;) { const a = new Float64Array(1e8); a.fill(1); keep.push(a); } }\n';
   const m = await check('memory', 'Float64Array(1e8) loop', 'p.js', src);
   assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'memory']);
   assert.match(m.value.error?.message ?? '', /out-of-memory/);
@@ -109,7 +189,8 @@ test('JS: Buffer.alloc in a loop ends with out-of-memory', async () => {
 });
 
 test('JS: a growing plain array hits the heap limit with out-of-memory', async () => {
-  const src = 'const keep = [];\nfunction loss(x) { for (;;) keep.push({ a: [1, 2, 3, 4, 5, 6, 7, 8], s: "x" + keep.length }); }\n';
+  const src =
+    'const keep = [];\nfunction loss(x) { for (;;) keep.push({ a: [1, 2, 3, 4, 5, 6, 7, 8], s: "x" + keep.length }); }\n';
   const m = await check('memory', 'heap growth', 'p.js', src);
   assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'memory'], text(m.value));
 });
@@ -158,7 +239,8 @@ test('Python through a non-exec wrapper answers on stdout when fd 3 is not passe
 });
 
 test('Python: a background thread that never ends does not hold the check past its answer', async () => {
-  const src = 'import threading, time\nimport numpy as np\nthreading.Thread(target=lambda: time.sleep(60)).start()\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    return 2 * x\n';
+  const src =
+    'import threading, time\nimport numpy as np\nthreading.Thread(target=lambda: time.sleep(60)).start()\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    return 2 * x\n';
   const m = await check('process', 'non-daemon thread', 'p.py', src);
   assert.equal(m.value.verdict, 'pass', text(m.value));
   assert.ok(m.ms < 8000);

@@ -25,7 +25,8 @@ test('activation registers every command the manifest contributes, and loads not
   // A figure for the note, never a pass/fail on time (benchmarks measure speed).
   t.diagnostic(`require + activate: ${ms.toFixed(1)} ms`);
   const declared: string[] = manifest.contributes.commands.map((c: { command: string }) => c.command);
-  for (const id of declared) assert.ok(recorded.commands.has(id), `${id} is declared in package.json but not registered`);
+  for (const id of declared)
+    assert.ok(recorded.commands.has(id), `${id} is declared in package.json but not registered`);
   assert.ok(context.subscriptions.length >= declared.length, 'every registration is disposed with the extension');
   // Nothing started at activation: no panel, no worker, no data loaded.
   assert.equal(recorded.panels.length, 0);

@@ -9,7 +9,11 @@ const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], {
 
 for (const [why, args, message] of [
   ['negative batch', ['--batch', '-5'], /--batch must be at least 1 \(got -5\)/],
-  ['batch larger than the train set', ['--batch', '20000'], /--batch 20000 is larger than the training set \(10000 images\)/],
+  [
+    'batch larger than the train set',
+    ['--batch', '20000'],
+    /--batch 20000 is larger than the training set \(10000 images\)/,
+  ],
   ['unknown flag', ['--epochs', '3'], /unknown flag '--epochs'/],
   ['missing folder', ['--data', '/no/such/dir'], /\/no\/such\/dir: no such folder/],
   ['non-number', ['--lr', 'fast'], /--lr must be a number \(got 'fast'\)/],
@@ -26,7 +30,10 @@ for (const [why, args, message] of [
 test('train --json prints one JSON object a line, the last the summary', () => {
   const r = run('train', '--iters', '150', '--json', '--seed', '4');
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const summary = lines[lines.length - 1];
   assert.equal(summary.type, 'summary');
   assert.equal(summary.iterations, 150);

@@ -5,8 +5,13 @@ import { join } from 'node:path';
 import { ROOT } from './helpers';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
-const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'train', ...args], { encoding: 'utf8', timeout: 120000 });
-const jsonLines = (out: string): any[] => out.trim().split('\n').map((l) => JSON.parse(l));
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, 'train', ...args], { encoding: 'utf8', timeout: 120000 });
+const jsonLines = (out: string): any[] =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 test('train --grad-stats N --check-every N --json: typed lines for the gradient views, the summary keeps its keys', () => {
   const r = run('--iters', '200', '--grad-stats', '50', '--check-every', '100', '--json', '--seed', '3');
@@ -17,20 +22,40 @@ test('train --grad-stats N --check-every N --json: typed lines for the gradient 
   assert.equal(initial.length, 1);
   assert.ok(Math.abs(initial[0].loss - Math.log(10)) < 0.01 && initial[0].verdict === 'as-expected');
   const stats = lines.filter((l) => l.type === 'gradStats');
-  assert.deepEqual(stats.map((l) => l.iter), [50, 100, 150, 200]);
+  assert.deepEqual(
+    stats.map((l) => l.iter),
+    [50, 100, 150, 200],
+  );
   for (const s of stats) {
-    assert.deepEqual(s.groups.map((g: { name: string }) => g.name), ['W1', 'b1', 'W2', 'b2']);
+    assert.deepEqual(
+      s.groups.map((g: { name: string }) => g.name),
+      ['W1', 'b1', 'W2', 'b2'],
+    );
     for (const g of s.groups) {
       assert.ok(g.gradNorm > 0 && g.weightNorm >= 0, JSON.stringify(g));
       if (g.weightNorm > 0) assert.ok(Math.abs(g.updateRatio - (0.1 * g.gradNorm) / g.weightNorm) < 1e-12);
     }
   }
   const checks = lines.filter((l) => l.type === 'gradCheck');
-  assert.deepEqual(checks.map((l) => l.iter), [1, 100, 200]);
+  assert.deepEqual(
+    checks.map((l) => l.iter),
+    [1, 100, 200],
+  );
   for (const c of checks) assert.ok(c.ok && c.relError < 1e-3, JSON.stringify(c));
   const summary = lines[lines.length - 1];
   assert.equal(summary.type, 'summary');
-  for (const key of ['reason', 'iterations', 'epochs', 'finalLoss', 'trainAccuracy', 'testAccuracy', 'wallSeconds', 'engine', 'dataset']) assert.ok(key in summary, key);
+  for (const key of [
+    'reason',
+    'iterations',
+    'epochs',
+    'finalLoss',
+    'trainAccuracy',
+    'testAccuracy',
+    'wallSeconds',
+    'engine',
+    'dataset',
+  ])
+    assert.ok(key in summary, key);
 });
 
 test('train --overfit 100 with the preset reaches train accuracy 1 while test accuracy stays low', () => {

@@ -24,7 +24,8 @@ function listen(list: Fn[], listener: Fn, thisArg?: unknown, disposables?: Dispo
 }
 
 /** An event the fake never fires: code may subscribe to it. */
-const noEvent = (_l: Fn, _thisArg?: unknown, disposables?: Disposable[]): Disposable => listen([], () => undefined, undefined, disposables);
+const noEvent = (_l: Fn, _thisArg?: unknown, disposables?: Disposable[]): Disposable =>
+  listen([], () => undefined, undefined, disposables);
 
 export class Uri {
   private constructor(readonly fsPath: string) {}
@@ -43,7 +44,10 @@ export class Uri {
 }
 
 export class Position {
-  constructor(readonly line: number, readonly character: number) {}
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
 }
 
 export class Range {
@@ -59,7 +63,8 @@ export class Range {
 
 export class EventEmitter<T> {
   private listeners: Fn[] = [];
-  event = (l: (e: T) => unknown, thisArg?: unknown, disposables?: Disposable[]) => listen(this.listeners, l, thisArg, disposables);
+  event = (l: (e: T) => unknown, thisArg?: unknown, disposables?: Disposable[]) =>
+    listen(this.listeners, l, thisArg, disposables);
   fire(e: T): void {
     [...this.listeners].forEach((l) => l(e));
   }
@@ -98,11 +103,13 @@ function createPanel(viewType: string, title: string, options?: object, showOpti
       cspSource: 'vscode-webview-resource:',
       asWebviewUri: (u: Uri) => u,
       postMessage: async (m: unknown) => (panel.webview.posted.push(m), true),
-      onDidReceiveMessage: (l: Fn, thisArg?: unknown, disposables?: Disposable[]) => listen(messageListeners, l, thisArg, disposables),
+      onDidReceiveMessage: (l: Fn, thisArg?: unknown, disposables?: Disposable[]) =>
+        listen(messageListeners, l, thisArg, disposables),
       /** A message from the page. */
       receive: (m: unknown) => [...messageListeners].forEach((l) => l(m)),
     },
-    onDidDispose: (l: Fn, thisArg?: unknown, disposables?: Disposable[]) => listen(disposeListeners, l, thisArg, disposables),
+    onDidDispose: (l: Fn, thisArg?: unknown, disposables?: Disposable[]) =>
+      listen(disposeListeners, l, thisArg, disposables),
     reveal: (column?: unknown) => {
       panel.revealedTo.push(column);
       panel.revealed++;
@@ -162,7 +169,8 @@ function message(level: 'info' | 'warning' | 'error', text: string, rest: unknow
 function textDocument(uri: Uri, text: string) {
   const lines = text.split('\n');
   const ext = extname(uri.fsPath);
-  const offsetAt = (p: Position) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + Math.min(p.character, lines[p.line]?.length ?? 0);
+  const offsetAt = (p: Position) =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + Math.min(p.character, lines[p.line]?.length ?? 0);
   return {
     uri,
     fileName: uri.fsPath,
@@ -178,7 +186,12 @@ function textDocument(uri: Uri, text: string) {
 }
 
 function outputChannel(name: string) {
-  const log = (level: string) => (m: unknown, ...args: unknown[]) => void recorded.logs.push(`${level}: ${[m, ...args].map((x) => (x instanceof Error ? x.message : String(x))).join(' ')}`);
+  const log =
+    (level: string) =>
+    (m: unknown, ...args: unknown[]) =>
+      void recorded.logs.push(
+        `${level}: ${[m, ...args].map((x) => (x instanceof Error ? x.message : String(x))).join(' ')}`,
+      );
   return {
     name,
     appendLine: (l: string) => void recorded.logs.push(l),
@@ -197,11 +210,18 @@ export const vscode = {
   Selection: class extends Range {},
   EventEmitter,
   CodeLens: class {
-    constructor(readonly range: Range, readonly command?: { title: string; command: string; arguments?: unknown[] }) {}
+    constructor(
+      readonly range: Range,
+      readonly command?: { title: string; command: string; arguments?: unknown[] },
+    ) {}
   },
   Diagnostic: class {
     source?: string;
-    constructor(readonly range: Range, readonly message: string, readonly severity: number) {}
+    constructor(
+      readonly range: Range,
+      readonly message: string,
+      readonly severity: number,
+    ) {}
   },
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   ViewColumn: { Active: -1, Beside: -2, One: 1 },
@@ -231,7 +251,10 @@ export const vscode = {
       return {
         set: (uri: Uri, items?: { message: string; severity: number; range: Range }[]) =>
           items
-            ? recorded.diagnostics.set(uri.fsPath, items.map((d) => ({ message: d.message, severity: d.severity, line: d.range.start.line })))
+            ? recorded.diagnostics.set(
+                uri.fsPath,
+                items.map((d) => ({ message: d.message, severity: d.severity, line: d.range.start.line })),
+              )
             : recorded.diagnostics.delete(uri.fsPath),
         has: (uri: Uri) => recorded.diagnostics.has(uri.fsPath),
         delete: (uri: Uri) => recorded.diagnostics.delete(uri.fsPath),
@@ -241,7 +264,8 @@ export const vscode = {
   },
   window: {
     activeTextEditor: undefined as unknown,
-    createWebviewPanel: (viewType: string, title: string, showOptions?: unknown, options?: object) => createPanel(viewType, title, options, showOptions),
+    createWebviewPanel: (viewType: string, title: string, showOptions?: unknown, options?: object) =>
+      createPanel(viewType, title, options, showOptions),
     /** The learner's active editor group (a test sets its column). */
     tabGroups: { activeTabGroup: { viewColumn: 1 as number | undefined } },
     registerWebviewPanelSerializer(viewType: string, s: unknown) {
@@ -254,14 +278,17 @@ export const vscode = {
     showSaveDialog: async (_options?: unknown) => answer([]),
     showOpenDialog: async (_options?: unknown) => answer([]),
     showInformationMessage: async (text: string, ...rest: unknown[]) => (message('info', text, rest), undefined),
-    showWarningMessage: async (text: string, ...rest: unknown[]) => (message('warning', text, rest), answer(buttons(rest))),
+    showWarningMessage: async (text: string, ...rest: unknown[]) => (
+      message('warning', text, rest), answer(buttons(rest))
+    ),
     showErrorMessage: async (text: string, ...rest: unknown[]) => (message('error', text, rest), undefined),
     /** Records the file; the editor it returns takes a selection and reveals nothing. */
     showTextDocument: async (uri: Uri, _options?: unknown) => {
       recorded.shownDocuments.push(uri.fsPath);
       return { document: undefined as unknown, selection: undefined as unknown, revealRange() {} };
     },
-    withProgress: async (_o: unknown, task: Fn) => task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
+    withProgress: async (_o: unknown, task: Fn) =>
+      task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
   },
   workspace: {
     isTrusted: true,
@@ -309,12 +336,18 @@ export function posted(): unknown[] {
 }
 
 /** Resolves with the first message posted to the newest panel (from index `from`) that matches; fails after `ms`. */
-export async function waitForPosted<M = { type?: string; [k: string]: unknown }>(match: (m: M) => boolean, { from = 0, ms = 15_000 } = {}): Promise<M> {
+export async function waitForPosted<M = { type?: string; [k: string]: unknown }>(
+  match: (m: M) => boolean,
+  { from = 0, ms = 15_000 } = {},
+): Promise<M> {
   const until = Date.now() + ms;
   for (;;) {
     const hit = (posted().slice(from) as M[]).find(match);
     if (hit) return hit;
-    if (Date.now() > until) throw new Error(`no matching message posted within ${ms} ms; got ${JSON.stringify(posted().map((p) => (p as { type?: string }).type))}`);
+    if (Date.now() > until)
+      throw new Error(
+        `no matching message posted within ${ms} ms; got ${JSON.stringify(posted().map((p) => (p as { type?: string }).type))}`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -88,7 +88,10 @@ test('the fast engine is the CLI default and starts from the same weights as the
 test('accuracy of the fast engine equals the float64 accuracy on the whole test set', () => {
   const { reference, fast } = twins(50, 21);
   const expected = reference.accuracyOn(data.test);
-  assert.ok(Math.abs(fast.accuracyOn(data.test) - expected) <= 0.0005, `fast ${fast.accuracyOn(data.test)} vs ${expected}`);
+  assert.ok(
+    Math.abs(fast.accuracyOn(data.test) - expected) <= 0.0005,
+    `fast ${fast.accuracyOn(data.test)} vs ${expected}`,
+  );
 });
 
 test('a learning rate that overflows float32 makes the fast engine report divergence, not a number', async () => {
@@ -100,7 +103,12 @@ test('a learning rate that overflows float32 makes the fast engine report diverg
 });
 
 test('the sparse view keeps exactly the non-zero pixels, built once per set', () => {
-  const set: LabeledImages = { count: 2, size: 4, images: Uint8Array.from([0, 255, 0, 51, 0, 0, 0, 0]), labels: Uint8Array.from([1, 2]) };
+  const set: LabeledImages = {
+    count: 2,
+    size: 4,
+    images: Uint8Array.from([0, 255, 0, 51, 0, 0, 0, 0]),
+    labels: Uint8Array.from([1, 2]),
+  };
   const view = sparseImages(set);
   assert.deepEqual(Array.from(view.rowStart), [0, 2, 2]);
   assert.deepEqual(Array.from(view.pixel), [1, 3]);
@@ -121,8 +129,14 @@ test('fast and float64 engines train to the same accuracy (±1 pp) for the same 
   const ref = await new Trainer(createNetwork('reference', shape, config), data, config).run((e) => refEvents.push(e));
   const fast = await new Trainer(createNetwork('fast', shape, config), data, config).run((e) => fastEvents.push(e));
   assert.equal(fast.reason, 'finished');
-  assert.ok(Math.abs(fast.testAccuracy - ref.testAccuracy) <= 0.01, `test accuracy fast ${fast.testAccuracy} vs reference ${ref.testAccuracy}`);
-  assert.ok(Math.abs(fast.trainAccuracy - ref.trainAccuracy) <= 0.01, `train accuracy fast ${fast.trainAccuracy} vs reference ${ref.trainAccuracy}`);
+  assert.ok(
+    Math.abs(fast.testAccuracy - ref.testAccuracy) <= 0.01,
+    `test accuracy fast ${fast.testAccuracy} vs reference ${ref.testAccuracy}`,
+  );
+  assert.ok(
+    Math.abs(fast.trainAccuracy - ref.trainAccuracy) <= 0.01,
+    `train accuracy fast ${fast.trainAccuracy} vs reference ${ref.trainAccuracy}`,
+  );
   assert.ok(fast.testAccuracy >= 0.83);
   // The loss curves follow each other step by step.
   const a = losses(refEvents);

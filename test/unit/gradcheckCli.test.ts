@@ -10,7 +10,8 @@ import { FIXTURES, PYTHON } from './gradcheckHelpers';
 /** `npm run gradcheck -- FILE FUNCTION ...`: the same report, exit codes 0 pass / 1 fail / 2 error. */
 
 const CLI = join(ROOT, 'dist', 'cli.js');
-const gradcheck = (...args: string[]) => spawnSync(process.execPath, [CLI, 'gradcheck', ...args, '--python', PYTHON], { encoding: 'utf8', timeout: 60_000 });
+const gradcheck = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, 'gradcheck', ...args, '--python', PYTHON], { encoding: 'utf8', timeout: 60_000 });
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
 
 test('a passing check prints the report and exits 0; --inputs takes the JSON the panel edits', () => {
@@ -25,7 +26,13 @@ test('a passing check prints the report and exits 0; --inputs takes the JSON the
 });
 
 test('--json: the last line is one object with verdict, maxRelativeError, diagnosis and message; a fail exits 1', () => {
-  const r = gradcheck(join(FIXTURES, 'py', 'cross_entropy_missing_batch_division.py'), 'cross_entropy_error', '--json', '--batch', '5');
+  const r = gradcheck(
+    join(FIXTURES, 'py', 'cross_entropy_missing_batch_division.py'),
+    'cross_entropy_error',
+    '--json',
+    '--batch',
+    '5',
+  );
   assert.equal(r.status, 1, r.stderr);
   const j = lastJson(r.stdout);
   assert.equal(j.verdict, 'fail');
@@ -45,26 +52,52 @@ test('an error exits 2 and gives the line in the learner’s file', () => {
 });
 
 test('--grad none: verdict numerical-only (exit 0, not a pass), saying how to name a gradient; --wrt and --h choose', () => {
-  const r = gradcheck(join(FIXTURES, 'py', 'softmax_with_loss.py'), 'softmax_loss', '--grad', 'none', '--wrt', 't', '--h', '1e-5', '--json');
+  const r = gradcheck(
+    join(FIXTURES, 'py', 'softmax_with_loss.py'),
+    'softmax_loss',
+    '--grad',
+    'none',
+    '--wrt',
+    't',
+    '--h',
+    '1e-5',
+    '--json',
+  );
   assert.equal(r.status, 0, r.stderr);
   const j = lastJson(r.stdout);
   assert.deepEqual([j.verdict, j.gradient, j.wrt, j.h, j.maxRelativeError], ['numerical-only', null, 't', 1e-5, null]);
-  assert.match(j.message, /Only the numerical gradient of softmax_loss\(\) was computed .*not a pass.*softmax_loss_grad \(or grad_softmax_loss\).*--grad NAME/);
+  assert.match(
+    j.message,
+    /Only the numerical gradient of softmax_loss\(\) was computed .*not a pass.*softmax_loss_grad \(or grad_softmax_loss\).*--grad NAME/,
+  );
   const text = gradcheck(join(FIXTURES, 'py', 'sum_squares_error.py'), 'sum_squares_error');
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /Verdict: NUMERICAL-ONLY — Only the numerical gradient of sum_squares_error\(\)/);
   assert.doesNotMatch(text.stdout, /Thresholds:/);
-  const ko = spawnSync(process.execPath, [CLI, 'gradcheck', join(FIXTURES, 'js', 'crossEntropyNoGrad.js'), 'crossEntropyError'], {
-    encoding: 'utf8', timeout: 60_000, env: { ...process.env, LANG: 'ko_KR.UTF-8', LC_ALL: '' },
-  });
+  const ko = spawnSync(
+    process.execPath,
+    [CLI, 'gradcheck', join(FIXTURES, 'js', 'crossEntropyNoGrad.js'), 'crossEntropyError'],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, LANG: 'ko_KR.UTF-8', LC_ALL: '' },
+    },
+  );
   assert.equal(ko.status, 0, ko.stderr);
-  assert.match(ko.stdout, /crossEntropyError\(\)의 수치 미분 기울기만 계산했습니다.*crossEntropyErrorGrad\(또는 gradCrossEntropyError\)/);
+  assert.match(
+    ko.stdout,
+    /crossEntropyError\(\)의 수치 미분 기울기만 계산했습니다.*crossEntropyErrorGrad\(또는 gradCrossEntropyError\)/,
+  );
 });
 
 for (const [why, args, message] of [
   ['no function named', [join(FIXTURES, 'js', 'function2.js')], /FILE and FUNCTION are required/],
   ['a negative h', [join(FIXTURES, 'js', 'function2.js'), 'function2', '--h', '-1'], /--h must be greater than 0/],
-  ['inputs that are not JSON', [join(FIXTURES, 'js', 'function2.js'), 'function2', '--inputs', join(FIXTURES, 'expected.json.nope')], /--inputs .*no such file/],
+  [
+    'inputs that are not JSON',
+    [join(FIXTURES, 'js', 'function2.js'), 'function2', '--inputs', join(FIXTURES, 'expected.json.nope')],
+    /--inputs .*no such file/,
+  ],
 ] as const) {
   test(`gradcheck: ${why} is a usage error with exit code 2`, () => {
     const r = gradcheck(...args);
@@ -76,5 +109,8 @@ for (const [why, args, message] of [
 test('an unknown function lists the functions the file has', () => {
   const r = gradcheck(join(FIXTURES, 'py', 'simple_net.py'), 'los', '--json');
   assert.equal(r.status, 2);
-  assert.match(lastJson(r.stdout).message, /There is no function los .*softmax, cross_entropy_error, simpleNet\.predict, simpleNet\.loss, simpleNet\.gradient/);
+  assert.match(
+    lastJson(r.stdout).message,
+    /There is no function los .*softmax, cross_entropy_error, simpleNet\.predict, simpleNet\.loss, simpleNet\.gradient/,
+  );
 });

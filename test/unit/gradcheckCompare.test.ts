@@ -25,21 +25,61 @@ function runOutput(f: Vec, x0: number[], shape: number[], g: number[] | null, h 
   const k = central.indexOf(Math.max(...central));
   const stepHs = [1e-2, 1e-3, h / 10, h / 100];
   return {
-    ok: true, x: x0, shape, f0: f(x0), f0Again: f(x0), indices, plus, minus,
-    steps: g ? stepHs.map((s) => ({ h: s, plus: indices.map((i) => at(i, s)), minus: indices.map((i) => at(i, -s)) })) : [],
+    ok: true,
+    x: x0,
+    shape,
+    f0: f(x0),
+    f0Again: f(x0),
+    indices,
+    plus,
+    minus,
+    steps: g
+      ? stepHs.map((s) => ({ h: s, plus: indices.map((i) => at(i, s)), minus: indices.map((i) => at(i, -s)) }))
+      : [],
     sweep: { index: k, hs: SWEEP_HS, plus: SWEEP_HS.map((s) => at(k, s)), minus: SWEEP_HS.map((s) => at(k, -s)) },
-    analytic: g ? { values: g, shape: gShape } : null, mutated: [], probes: [], evaluations: 0, elapsedMs: 0, runtime: 'test',
+    analytic: g ? { values: g, shape: gShape } : null,
+    mutated: [],
+    probes: [],
+    evaluations: 0,
+    elapsedMs: 0,
+    runtime: 'test',
   };
 }
 
-function prepared(params: string[], inputs: RunRequest['inputs'], wrt: string, withGradient = true, h = 1e-4): Prepared {
+function prepared(
+  params: string[],
+  inputs: RunRequest['inputs'],
+  wrt: string,
+  withGradient = true,
+  h = 1e-4,
+): Prepared {
   const loss = { name: 'loss', params, line: 1, endLine: 3 };
   const gradient = withGradient ? { name: 'loss_grad', params, line: 5, endLine: 7 } : undefined;
   const request: RunRequest = {
-    file: '/tmp/x.py', loss: { name: 'loss' }, params, gradient: gradient && { name: 'loss_grad', style: 'args', args: params }, inputs, wrt, h,
-    stepHs: [1e-2, 1e-3, h / 10, h / 100], stepLimit: 100, sweepHs: SWEEP_HS, seed: 0, timeoutMs: 1000,
+    file: '/tmp/x.py',
+    loss: { name: 'loss' },
+    params,
+    gradient: gradient && { name: 'loss_grad', style: 'args', args: params },
+    inputs,
+    wrt,
+    h,
+    stepHs: [1e-2, 1e-3, h / 10, h / 100],
+    stepLimit: 100,
+    sweepHs: SWEEP_HS,
+    seed: 0,
+    timeoutMs: 1000,
   };
-  return { request, language: 'python', loss, gradient, functions: [loss, ...(gradient ? [gradient] : [])], wrtChoices: [wrt], lossSource: 'return ...', batched: true, externalWeights: false };
+  return {
+    request,
+    language: 'python',
+    loss,
+    gradient,
+    functions: [loss, ...(gradient ? [gradient] : [])],
+    wrtChoices: [wrt],
+    lossSource: 'return ...',
+    batched: true,
+    externalWeights: false,
+  };
 }
 
 const sumSquares: Vec = (x) => x.reduce((s, v) => s + v * v, 0);
@@ -70,7 +110,23 @@ for (const [name, g, code, says] of [
   ['one element right, the rest 0 (iddx/idx)', [grad4[0], 0, 0, 0], 'partial', /Only 1 of 4/],
 ] as const) {
   test(`a gradient with ${name} fails with the diagnosis '${code}'`, () => {
-    const r = analyse(prepared(['x', 't'], { x: x4, t: [[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] }, 'x'), runOutput(sumSquares, x4, [4], [...g]), '');
+    const r = analyse(
+      prepared(
+        ['x', 't'],
+        {
+          x: x4,
+          t: [
+            [0, 1, 0, 0],
+            [1, 0, 0, 0],
+            [0, 0, 1, 0],
+            [0, 0, 0, 1],
+          ],
+        },
+        'x',
+      ),
+      runOutput(sumSquares, x4, [4], [...g]),
+      '',
+    );
     assert.equal(r.verdict, 'fail');
     assert.deepEqual(r.diagnosis, [code]);
     assert.match(english(r.messages[0].text, ...r.messages[0].args), says);
@@ -83,17 +139,33 @@ test('a transposed gradient is recognised from its shape, and from its values wh
   const f: Vec = (w) => w.reduce((s, v, k) => s + c[k] * v * v, 0);
   const dW = W.map((v, k) => 2 * c[k] * v); // (2, 3), row-major
   const dWt = [dW[0], dW[3], dW[1], dW[4], dW[2], dW[5]]; // (3, 2)
-  const r = analyse(prepared(['W'], { W: [W.slice(0, 3), W.slice(3)] }, 'W'), runOutput(f, W, [2, 3], dWt, 1e-4, [3, 2]), '');
+  const r = analyse(
+    prepared(['W'], { W: [W.slice(0, 3), W.slice(3)] }, 'W'),
+    runOutput(f, W, [2, 3], dWt, 1e-4, [3, 2]),
+    '',
+  );
   assert.deepEqual([r.verdict, r.diagnosis], ['fail', ['transpose']]);
-  assert.equal(r.rows.every((row) => row.ok), true, 'the table shows the values transposed back: they agree');
-  const reshaped = analyse(prepared(['W'], { W: [W.slice(0, 3), W.slice(3)] }, 'W'), runOutput(f, W, [2, 3], dWt, 1e-4, [2, 3]), '');
+  assert.equal(
+    r.rows.every((row) => row.ok),
+    true,
+    'the table shows the values transposed back: they agree',
+  );
+  const reshaped = analyse(
+    prepared(['W'], { W: [W.slice(0, 3), W.slice(3)] }, 'W'),
+    runOutput(f, W, [2, 3], dWt, 1e-4, [2, 3]),
+    '',
+  );
   assert.deepEqual(reshaped.diagnosis, ['transpose'], '.reshape of the transpose');
   assert.match(english(reshaped.messages[0].text, ...reshaped.messages[0].args), /Use \.T/);
   const S = [0.3, -0.8, 1.1, 0.4];
   const g = (s: number[]) => s.map((v, k) => 2 * (k + 1) * v);
   const fs: Vec = (s) => s.reduce((a, v, k) => a + (k + 1) * v * v, 0);
   const gs = g(S);
-  const square = analyse(prepared(['W'], { W: [S.slice(0, 2), S.slice(2)] }, 'W'), runOutput(fs, S, [2, 2], [gs[0], gs[2], gs[1], gs[3]]), '');
+  const square = analyse(
+    prepared(['W'], { W: [S.slice(0, 2), S.slice(2)] }, 'W'),
+    runOutput(fs, S, [2, 2], [gs[0], gs[2], gs[1], gs[3]]),
+    '',
+  );
   assert.deepEqual(square.diagnosis, ['transpose']);
 });
 
@@ -109,13 +181,20 @@ test('a kink within h: the analytic side slope is flagged as a kink, not as a wr
 test("a gradient equal to a central difference with h = 1e-3 is named as such (the learner's h = 10e-4)", () => {
   const f: Vec = (x) => x.reduce((s, v) => s + Math.exp(v) + v ** 3, 0);
   const x = [0.3, -0.4, 1.2];
-  const theirs = x.map((_, i) => (f(x.map((v, k) => (k === i ? v + 1e-3 : v))) - f(x.map((v, k) => (k === i ? v - 1e-3 : v)))) / (2 * 1e-3));
+  const theirs = x.map(
+    (_, i) =>
+      (f(x.map((v, k) => (k === i ? v + 1e-3 : v))) - f(x.map((v, k) => (k === i ? v - 1e-3 : v)))) / (2 * 1e-3),
+  );
   const r = analyse(prepared(['x'], { x }, 'x'), runOutput(f, x, [3], theirs), '');
   assert.equal(r.verdict, 'pass');
   assert.deepEqual(r.diagnosis, ['step-size']);
   assert.match(english(r.messages[0].text, ...r.messages[0].args), /h = 0\.001, not h = 1e-4.*10e-4 is 1e-3/);
   const exact = x.map((v) => Math.exp(v) + 3 * v * v);
-  assert.deepEqual(analyse(prepared(['x'], { x }, 'x'), runOutput(f, x, [3], exact), '').diagnosis, [], 'a right gradient is not blamed');
+  assert.deepEqual(
+    analyse(prepared(['x'], { x }, 'x'), runOutput(f, x, [3], exact), '').diagnosis,
+    [],
+    'a right gradient is not blamed',
+  );
 });
 
 test('where −log y curves sharply the h = 1e-4 reference itself is off; agreeing at h/10 passes as converged', () => {
@@ -131,19 +210,48 @@ test('where −log y curves sharply the h = 1e-4 reference itself is off; agreei
 });
 
 test('non-determinism and mutated inputs make the numbers untrustworthy: reported first, no pattern guessed', () => {
-  const out = runOutput(sumSquares, x4, [4], grad4.map((v) => -v));
+  const out = runOutput(
+    sumSquares,
+    x4,
+    [4],
+    grad4.map((v) => -v),
+  );
   const noisy = analyse(prepared(['x'], { x: x4 }, 'x'), { ...out, f0Again: out.f0 + 0.01 }, '');
   assert.deepEqual([noisy.verdict, noisy.diagnosis], ['fail', ['nondeterministic']]);
-  const mutated = analyse(prepared(['x'], { x: x4 }, 'x'), { ...runOutput(sumSquares, x4, [4], grad4), mutated: [{ fn: 'gradient', arg: 'x' }] }, '');
+  const mutated = analyse(
+    prepared(['x'], { x: x4 }, 'x'),
+    { ...runOutput(sumSquares, x4, [4], grad4), mutated: [{ fn: 'gradient', arg: 'x' }] },
+    '',
+  );
   assert.deepEqual([mutated.verdict, mutated.diagnosis], ['fail', ['mutates-input']]);
   assert.match(english(mutated.messages[0].text, ...mutated.messages[0].args), /restore it afterwards/);
 });
 
 test('a NaN loss is reported with the book’s δ; a gradient of the wrong shape names both shapes', () => {
-  const nan = analyse(prepared(['y', 't'], { y: [0, 1], t: [1, 0] }, 'y'), runOutput(() => NaN, [0, 1], [2], [1, 1]), '');
+  const nan = analyse(
+    prepared(['y', 't'], { y: [0, 1], t: [1, 0] }, 'y'),
+    runOutput(() => NaN, [0, 1], [2], [1, 1]),
+    '',
+  );
   assert.deepEqual([nan.verdict, nan.diagnosis], ['fail', ['nan']]);
   assert.match(english(nan.messages[0].text, ...nan.messages[0].args), /log\(y \+ 1e-7\)/);
-  const wrong = analyse(prepared(['b', 'x'], { b: [0.1, 0.2, 0.3], x: [[1, 2, 3], [4, 5, 6], [7, 8, 9], [1, 1, 1]] }, 'b'), runOutput(sumSquares, [0.1, 0.2, 0.3], [3], [1, 2, 3, 4], 1e-4, [4]), '');
+  const wrong = analyse(
+    prepared(
+      ['b', 'x'],
+      {
+        b: [0.1, 0.2, 0.3],
+        x: [
+          [1, 2, 3],
+          [4, 5, 6],
+          [7, 8, 9],
+          [1, 1, 1],
+        ],
+      },
+      'b',
+    ),
+    runOutput(sumSquares, [0.1, 0.2, 0.3], [3], [1, 2, 3, 4], 1e-4, [4]),
+    '',
+  );
   assert.deepEqual([wrong.verdict, [...wrong.diagnosis].sort()], ['fail', ['axis', 'shape']]);
   assert.match(english(wrong.messages[0].text, ...wrong.messages[0].args), /shape \(4,\) but b has shape \(3,\)/);
 });
@@ -158,11 +266,23 @@ test("error vs h on the book's f(x) = 0.01x² + 0.1x: central beats forward, and
   assert.ok(e.central[at(1e-4)] < 1e-10, 'central: exact up to rounding for a quadratic');
   assert.ok(e.central[at(1e-15)] > 1e-3, 'rounding dominates at h = 1e-15');
   assert.equal(Math.min(...e.central), ERROR_FLOOR <= Math.min(...e.central) ? Math.min(...e.central) : NaN);
-  assert.equal(analyse(prepared(['x'], { x: [5] }, 'x'), out, '').rows[0].numerical, vectors['numerical_diff_central_h_1e-4'].at['5']);
+  assert.equal(
+    analyse(prepared(['x'], { x: [5] }, 'x'), out, '').rows[0].numerical,
+    vectors['numerical_diff_central_h_1e-4'].at['5'],
+  );
 });
 
 test('the panel view: translated text, formatted numbers, worst rows first, the chart and "Go to line"', () => {
-  const r = analyse(prepared(['x'], { x: x4 }, 'x'), runOutput(sumSquares, x4, [4], grad4.map((v, k) => (k === 2 ? v + 1 : v))), 'hint');
+  const r = analyse(
+    prepared(['x'], { x: x4 }, 'x'),
+    runOutput(
+      sumSquares,
+      x4,
+      [4],
+      grad4.map((v, k) => (k === 2 ? v + 1 : v)),
+    ),
+    'hint',
+  );
   const view = toResultView(r, (text, ...args) => `«${english(text, ...args)}»`);
   assert.equal(view.verdict, 'fail');
   assert.match(view.headline, /^«Your gradient does not match at 1 of 4/);
@@ -175,7 +295,13 @@ test('the panel view: translated text, formatted numbers, worst rows first, the 
 });
 
 test('messages from the page are validated: bad ones are refused with the reason', () => {
-  assert.deepEqual(parseGradcheckMessage({ type: 'run', gradient: '', wrt: 'self.W', h: 1e-4, inputsText: '{}' }), { type: 'run', gradient: '', wrt: 'self.W', h: 1e-4, inputsText: '{}' });
+  assert.deepEqual(parseGradcheckMessage({ type: 'run', gradient: '', wrt: 'self.W', h: 1e-4, inputsText: '{}' }), {
+    type: 'run',
+    gradient: '',
+    wrt: 'self.W',
+    h: 1e-4,
+    inputsText: '{}',
+  });
   for (const [bad, why] of [
     [{ type: 'run', gradient: 'x; rm -rf /', wrt: 'x', h: 1e-4, inputsText: '{}' }, /gradient must be a function name/],
     [{ type: 'run', gradient: '', wrt: 'x', h: -1, inputsText: '{}' }, /h must be at least/],

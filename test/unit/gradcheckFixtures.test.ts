@@ -60,7 +60,14 @@ for (const fx of manifest.fixtures) {
       const fn = findFunction(outline(source, languageOf(file)!), fx.function)!;
       inputs = { ...generateInputs(fn.params), ...fx.override };
     }
-    const options: CheckOptions = { file, functionName: fx.function, gradientName: fx.grad, wrt: fx.wrt, inputs, timeoutMs: fx.timeoutMs ?? 10_000 };
+    const options: CheckOptions = {
+      file,
+      functionName: fx.function,
+      gradientName: fx.grad,
+      wrt: fx.wrt,
+      inputs,
+      timeoutMs: fx.timeoutMs ?? 10_000,
+    };
     const report = await runCheck(options, runners);
     const text = [formatMsg(report.summary), ...report.messages.map((m) => formatMsg(m))].join('\n');
     assert.equal(report.verdict, fx.verdict, `verdict; report said:\n${text}`);
@@ -71,11 +78,14 @@ for (const fx of manifest.fixtures) {
     }
     if (fx.factor !== undefined) assert.match(text, new RegExp(fx.factor === 4 ? 'N = 4' : '1/4'), text);
     if (fx.recognised) assert.equal(report.recognised?.kind, fx.recognised);
-    if (fx.messageIncludes) assert.ok(text.includes(fx.messageIncludes), `message should mention ${fx.messageIncludes}:\n${text}`);
+    if (fx.messageIncludes)
+      assert.ok(text.includes(fx.messageIncludes), `message should mention ${fx.messageIncludes}:\n${text}`);
     if (fx.numerical) {
       const byIndex = [...report.rows].sort((a, b) => a.index - b.index).map((r) => r.numerical);
       assert.equal(byIndex.length, fx.numerical.length);
-      byIndex.forEach((v, k) => assert.ok(Math.abs(v - fx.numerical![k]) <= 1e-7, `numerical[${k}] = ${v}, the book has ${fx.numerical![k]}`));
+      byIndex.forEach((v, k) =>
+        assert.ok(Math.abs(v - fx.numerical![k]) <= 1e-7, `numerical[${k}] = ${v}, the book has ${fx.numerical![k]}`),
+      );
     }
     // A verdict always comes with words: a headline, and one message per diagnosis at least.
     assert.ok(formatMsg(report.summary).length > 20);

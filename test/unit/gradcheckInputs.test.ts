@@ -1,9 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BOOK_LOSSES, bookProbes, defaultWrt, generateInit, generateInputs, inputsToText, namedClassifier, presetsFor, recogniseBookLoss, roleOf, wrtChoices } from '../../src/gradcheck/inputs';
+import {
+  BOOK_LOSSES,
+  bookProbes,
+  defaultWrt,
+  generateInit,
+  generateInputs,
+  inputsToText,
+  namedClassifier,
+  presetsFor,
+  recogniseBookLoss,
+  roleOf,
+  wrtChoices,
+} from '../../src/gradcheck/inputs';
 import { vectors } from './helpers';
 
-test("a loss (y, t) gets softmax rows and one-hot targets, N × 10, the batch size as asked", () => {
+test('a loss (y, t) gets softmax rows and one-hot targets, N × 10, the batch size as asked', () => {
   const { y, t } = generateInputs(['y', 't'], { batchSize: 3, seed: 1 }) as { y: number[][]; t: number[][] };
   assert.equal(y.length, 3);
   assert.equal(t.length, 3);
@@ -16,7 +28,10 @@ test("a loss (y, t) gets softmax rows and one-hot targets, N × 10, the batch si
 });
 
 test('W is a matrix, b and x fit it, batch_size is N; values stay at least 0.05 from a kink at 0', () => {
-  const v = generateInputs(['W', 'x', 'b', 't', 'batch_size'], { batchSize: 4, seed: 2 }) as Record<string, number[][] | number[] | number>;
+  const v = generateInputs(['W', 'x', 'b', 't', 'batch_size'], { batchSize: 4, seed: 2 }) as Record<
+    string,
+    number[][] | number[] | number
+  >;
   assert.deepEqual([(v.W as number[][]).length, (v.W as number[][])[0].length], [2, 3]);
   assert.deepEqual([(v.x as number[][]).length, (v.x as number[][])[0].length], [4, 2]);
   assert.equal((v.b as number[]).length, 3);
@@ -25,12 +40,22 @@ test('W is a matrix, b and x fit it, batch_size is N; values stay at least 0.05 
 });
 
 test('the same seed gives the same inputs, another seed others; one example when there is no batch axis', () => {
-  assert.deepEqual(generateInputs(['x', 't'], { batchSize: 4, seed: 7 }), generateInputs(['x', 't'], { batchSize: 4, seed: 7 }));
-  assert.notDeepEqual(generateInputs(['x', 't'], { batchSize: 4, seed: 7 }), generateInputs(['x', 't'], { batchSize: 4, seed: 8 }));
+  assert.deepEqual(
+    generateInputs(['x', 't'], { batchSize: 4, seed: 7 }),
+    generateInputs(['x', 't'], { batchSize: 4, seed: 7 }),
+  );
+  assert.notDeepEqual(
+    generateInputs(['x', 't'], { batchSize: 4, seed: 7 }),
+    generateInputs(['x', 't'], { batchSize: 4, seed: 8 }),
+  );
   const one = generateInputs(['y', 't'], { batchSize: 4, seed: 0, batched: false }) as { y: number[]; t: number[] };
   assert.equal(one.y.length, 10);
   assert.equal(typeof one.y[0], 'number');
-  assert.equal((generateInputs(['x'], { batchSize: 4, seed: 0 }).x as number[]).length, 2, "a lone x is function_2's (x0, x1)");
+  assert.equal(
+    (generateInputs(['x'], { batchSize: 4, seed: 0 }).x as number[]).length,
+    2,
+    "a lone x is function_2's (x0, x1)",
+  );
 });
 
 test('what to differentiate: W first, then the class weights, then x or y — never t or a count', () => {
@@ -38,18 +63,37 @@ test('what to differentiate: W first, then the class weights, then x or y — ne
   assert.equal(defaultWrt(['x', 't'], { name: 'Net', line: 1, endLine: 9, attributes: ['W', 'cache'] }), 'self.W');
   assert.equal(defaultWrt(['t', 'y']), 'y');
   assert.deepEqual(wrtChoices(['y', 't', 'batch_size']), ['y', 't', 'batch_size']);
-  assert.deepEqual(['y_pred', 'labels', 'N', 'delta', 'W1', 'scores'].map(roleOf), ['probs', 'labels', 'batch', 'constant', 'weights', 'logits']);
+  assert.deepEqual(['y_pred', 'labels', 'N', 'delta', 'W1', 'scores'].map(roleOf), [
+    'probs',
+    'labels',
+    'batch',
+    'constant',
+    'weights',
+    'logits',
+  ]);
 });
 
 test("presets put the book's values on the function's own parameter names", () => {
   const f2 = presetsFor({ params: ['v'] });
   assert.deepEqual(f2, [{ id: 'function_2', inputs: { v: [3, 4] }, wrt: 'v' }]);
   const yt = presetsFor({ params: ['pred', 'target'] });
-  assert.deepEqual(yt.map((p) => p.id), ['book-yt-1', 'book-yt-2', 'book-yt-batch']);
+  assert.deepEqual(
+    yt.map((p) => p.id),
+    ['book-yt-1', 'book-yt-2', 'book-yt-batch'],
+  );
   assert.deepEqual(yt[0].inputs.pred, vectors.sum_squares_error[0].y);
   assert.deepEqual(yt[1].inputs.target, vectors.sum_squares_error[1].t);
-  const net = presetsFor({ params: ['x', 't'], className: 'simpleNet' }, { name: 'simpleNet', line: 1, endLine: 9, attributes: ['W'] });
-  assert.deepEqual(net, [{ id: 'simpleNet', inputs: { 'self.W': vectors.simpleNet[0].W, x: vectors.simpleNet[0].x, t: vectors.simpleNet[0].t }, wrt: 'self.W' }]);
+  const net = presetsFor(
+    { params: ['x', 't'], className: 'simpleNet' },
+    { name: 'simpleNet', line: 1, endLine: 9, attributes: ['W'] },
+  );
+  assert.deepEqual(net, [
+    {
+      id: 'simpleNet',
+      inputs: { 'self.W': vectors.simpleNet[0].W, x: vectors.simpleNet[0].x, t: vectors.simpleNet[0].t },
+      wrt: 'self.W',
+    },
+  ]);
 });
 
 test("the book's losses are recognised from their values on its two examples", () => {
@@ -61,18 +105,34 @@ test("the book's losses are recognised from their values on its two examples", (
   assert.deepEqual(BOOK_LOSSES['cross-entropy'], ce);
   assert.equal(recogniseBookLoss([...sse, null, null])?.kind, 'sum-of-squares');
   assert.equal(recogniseBookLoss([null, null, ...ce])?.kind, 'cross-entropy', 'with t as the label 2');
-  assert.equal(recogniseBookLoss([0.5108256237659907, 2.3025850929940455, null, null]), undefined, 'without δ the digits differ');
+  assert.equal(
+    recogniseBookLoss([0.5108256237659907, 2.3025850929940455, null, null]),
+    undefined,
+    'without δ the digits differ',
+  );
 });
 
 test('inputs are written one row per line and read back unchanged', () => {
-  const inputs = { W: [[1, 2, 3], [4, 5, 6]], x: [0.6, 0.9], n: 3 };
+  const inputs = {
+    W: [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    x: [0.6, 0.9],
+    n: 3,
+  };
   const text = inputsToText(inputs);
   assert.deepEqual(JSON.parse(text), inputs);
   assert.equal(text, '{\n  "W": [\n    [1, 2, 3],\n    [4, 5, 6]\n  ],\n  "x": [0.6, 0.9],\n  "n": 3\n}');
 });
 
 test('inputs by role: CS231n (W, X, y, reg) gets integer labels and reg 0.1; (x, y) without weights keeps y as rows', () => {
-  const v = generateInputs(['W', 'X', 'y', 'reg'], { batchSize: 4, seed: 0 }) as { W: number[][]; X: number[][]; y: number[]; reg: number };
+  const v = generateInputs(['W', 'X', 'y', 'reg'], { batchSize: 4, seed: 0 }) as {
+    W: number[][];
+    X: number[][];
+    y: number[];
+    reg: number;
+  };
   assert.deepEqual([v.W.length, v.W[0].length, v.X.length, v.X[0].length], [2, 3, 4, 2]);
   assert.ok(v.y.length === 4 && v.y.every((l) => Number.isInteger(l) && l >= 0 && l < 3), JSON.stringify(v.y));
   assert.equal(v.reg, 0.1);
@@ -81,17 +141,38 @@ test('inputs by role: CS231n (W, X, y, reg) gets integer labels and reg 0.1; (x,
 });
 
 test('inputs by role: Coursera (x, y, w, b) scalars w and b; (X, y, w, b) a vector w; defaults kept unless None or reg', () => {
-  const one = generateInputs(['x', 'y', 'w', 'b'], { batchSize: 4, seed: 0 }) as { x: number[]; y: number[]; w: number; b: number };
+  const one = generateInputs(['x', 'y', 'w', 'b'], { batchSize: 4, seed: 0 }) as {
+    x: number[];
+    y: number[];
+    w: number;
+    b: number;
+  };
   assert.deepEqual([typeof one.w, typeof one.b, one.x.length, one.y.length], ['number', 'number', 4, 4]);
-  const many = generateInputs(['X', 'y', 'w', 'b'], { batchSize: 4, seed: 0 }) as { X: number[][]; w: number[]; b: number };
+  const many = generateInputs(['X', 'y', 'w', 'b'], { batchSize: 4, seed: 0 }) as {
+    X: number[][];
+    w: number[];
+    b: number;
+  };
   assert.deepEqual([many.X.length, many.X[0].length, many.w.length, typeof many.b], [4, 2, 2, 'number']);
-  const d = generateInputs(['y', 't', 'eps', 'reg', 'labels'], { batchSize: 2, seed: 0, defaults: { eps: '1e-8', reg: '0.0', labels: 'None' } });
+  const d = generateInputs(['y', 't', 'eps', 'reg', 'labels'], {
+    batchSize: 2,
+    seed: 0,
+    defaults: { eps: '1e-8', reg: '0.0', labels: 'None' },
+  });
   assert.deepEqual(Object.keys(d).sort(), ['labels', 'reg', 't', 'y']);
   assert.equal(d.reg, 0.1);
 });
 
 test("a network's constructor: sizes by name that fit x and t, init scale 0.1, other defaults kept", () => {
-  assert.deepEqual(generateInit(['input_size', 'hidden_size', 'output_size', 'weight_init_std'], { weight_init_std: '0.01' }, { D: 4, C: 3 }, 0), { input_size: 4, hidden_size: 5, output_size: 3, weight_init_std: 0.1 });
+  assert.deepEqual(
+    generateInit(
+      ['input_size', 'hidden_size', 'output_size', 'weight_init_std'],
+      { weight_init_std: '0.01' },
+      { D: 4, C: 3 },
+      0,
+    ),
+    { input_size: 4, hidden_size: 5, output_size: 3, weight_init_std: 0.1 },
+  );
   const affine = generateInit(['W', 'b'], {}, { D: 4, C: 3 }, 0) as { W: number[][]; b: number[] };
   assert.deepEqual([affine.W.length, affine.W[0].length, affine.b.length], [4, 3, 3]);
   assert.deepEqual(generateInit(['dropout_ratio'], { dropout_ratio: '0.5' }, { D: 4, C: 3 }, 0), {});

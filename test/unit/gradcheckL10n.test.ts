@@ -22,7 +22,8 @@ function templates(): Set<string> {
   const out = new Set<string>(Object.values(GRADCHECK_STRINGS));
   for (const f of SOURCES) {
     const code = readFileSync(join(ROOT, f), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
-    for (const m of code.matchAll(/(?:\bmsg|\bl10n\.t|(?<![.\w])t)\(\s*(['"])((?:\\.|(?!\1).)*)\1/g)) out.add(m[2].replace(/\\(['"])/g, '$1'));
+    for (const m of code.matchAll(/(?:\bmsg|\bl10n\.t|(?<![.\w])t)\(\s*(['"])((?:\\.|(?!\1).)*)\1/g))
+      out.add(m[2].replace(/\\(['"])/g, '$1'));
   }
   return out;
 }
@@ -30,7 +31,10 @@ function templates(): Set<string> {
 const placeholders = (s: string) => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort();
 
 test('every gradient-check text has a Korean translation with the same placeholders', () => {
-  const ko = JSON.parse(readFileSync(join(ROOT, 'src', 'l10n', 'ko', 'gradcheck.json'), 'utf8')) as Record<string, string>;
+  const ko = JSON.parse(readFileSync(join(ROOT, 'src', 'l10n', 'ko', 'gradcheck.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
   const all = templates();
   assert.ok(all.size > 100, `found ${all.size} templates`);
   const missing = [...all].filter((t) => !(t in ko));
@@ -41,7 +45,10 @@ test('every gradient-check text has a Korean translation with the same placehold
 });
 
 test('the Korean texts use the Korean edition’s terms', () => {
-  const ko = JSON.parse(readFileSync(join(ROOT, 'src', 'l10n', 'ko', 'gradcheck.json'), 'utf8')) as Record<string, string>;
+  const ko = JSON.parse(readFileSync(join(ROOT, 'src', 'l10n', 'ko', 'gradcheck.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
   assert.equal(ko['Numerical gradient'], '수치 미분 기울기');
   assert.match(ko['forward (f(x+h) − f(x)) / h'], /^전방 차분/);
   assert.match(ko['central (f(x+h) − f(x−h)) / 2h'], /^중심 차분/);

@@ -17,7 +17,11 @@ type PanelModule = typeof import('../../src/panels/gradcheck/gradcheckPanel');
 type CommandModule = typeof import('../../src/commands/checkGradient');
 let panelModule: PanelModule;
 let commandModule: CommandModule;
-const context = { extensionUri: vscode.Uri.file(ROOT), asAbsolutePath: (p: string) => join(ROOT, p), subscriptions: [] as { dispose(): void }[] };
+const context = {
+  extensionUri: vscode.Uri.file(ROOT),
+  asAbsolutePath: (p: string) => join(ROOT, p),
+  subscriptions: [] as { dispose(): void }[],
+};
 const diagnostics = vscode.languages.createDiagnosticCollection();
 const uri = (f: string) => vscode.Uri.file(join(FIXTURES, f));
 const types = () => (posted() as { type: string }[]).map((m) => m.type);
@@ -34,7 +38,11 @@ after(() => panelModule.GradcheckPanel.current?.dispose());
 
 async function show(file: string, functionName: string, gradientName?: string | null): Promise<Result> {
   posted().length = 0;
-  panelModule.GradcheckPanel.show(context as never, diagnostics as never, { uri: uri(file) as never, functionName, gradientName });
+  panelModule.GradcheckPanel.show(context as never, diagnostics as never, {
+    uri: uri(file) as never,
+    functionName,
+    gradientName,
+  });
   return (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
 }
 
@@ -51,9 +59,17 @@ test('the panel checks its function and sends setup, running, then the result, o
 test('a syntax error becomes a diagnostic at its line of the file; a later clean check clears it', async () => {
   const r = await show('py/missing_colon.py', 'cross_entropy_error');
   assert.deepEqual(r.result.codes, ['syntax']);
-  assert.deepEqual(recorded.diagnostics.get(join(FIXTURES, 'py', 'missing_colon.py'))?.map((d) => d.line), [4], '0-based line 4 is line 5');
+  assert.deepEqual(
+    recorded.diagnostics.get(join(FIXTURES, 'py', 'missing_colon.py'))?.map((d) => d.line),
+    [4],
+    '0-based line 4 is line 5',
+  );
   await show('py/function_2.py', 'function_2');
-  assert.equal(recorded.diagnostics.has(join(FIXTURES, 'py', 'missing_colon.py')), true, 'another file keeps its own diagnostics');
+  assert.equal(
+    recorded.diagnostics.has(join(FIXTURES, 'py', 'missing_colon.py')),
+    true,
+    'another file keeps its own diagnostics',
+  );
   await show('py/missing_colon.py', 'cross_entropy_error', null);
   posted().length = 0;
 });
@@ -85,7 +101,8 @@ test("the page's messages: invalid ones are logged and dropped; run, preset, bad
 });
 
 test('numerical-only never ticks the walkthrough step; a pass does', async () => {
-  const ticks = () => recorded.executed.filter((c) => c[0] === 'setContext' && c[1] === 'gradientLab.gradientCheckPassed');
+  const ticks = () =>
+    recorded.executed.filter((c) => c[0] === 'setContext' && c[1] === 'gradientLab.gradientCheckPassed');
   recorded.executed.length = 0;
   const only = await show('py/sum_squares_error.py', 'sum_squares_error');
   assert.equal(only.result.verdict, 'numerical-only');
@@ -98,11 +115,23 @@ test('numerical-only never ticks the walkthrough step; a pass does', async () =>
 });
 
 test("the book's TwoLayerNet: one table per group of self.params, with how it was checked; a (loss, dW) loss is preselected as returned", async () => {
-  const r = (await show('python/book/ch05/two_layer_net.py', 'TwoLayerNet.loss')) as unknown as { result: { verdict: string; groups: { wrt: string; verdict: string; rows: unknown[] }[]; notes: string[] } };
+  const r = (await show('python/book/ch05/two_layer_net.py', 'TwoLayerNet.loss')) as unknown as {
+    result: { verdict: string; groups: { wrt: string; verdict: string; rows: unknown[] }[]; notes: string[] };
+  };
   assert.equal(r.result.verdict, 'pass');
-  assert.deepEqual(r.result.groups.map((g) => [g.wrt, g.verdict, g.rows.length]), [["self.params['W1']", 'pass', 20], ["self.params['b1']", 'pass', 5], ["self.params['W2']", 'pass', 15], ["self.params['b2']", 'pass', 3]]);
+  assert.deepEqual(
+    r.result.groups.map((g) => [g.wrt, g.verdict, g.rows.length]),
+    [
+      ["self.params['W1']", 'pass', 20],
+      ["self.params['b1']", 'pass', 5],
+      ["self.params['W2']", 'pass', 15],
+      ["self.params['b2']", 'pass', 3],
+    ],
+  );
   assert.match(r.result.notes.join('\n'), /constructed as TwoLayerNet\(input_size=4/);
-  const setup = posted().find((m) => (m as { type: string }).type === 'setup') as { setup: { wrt: string; wrtChoices: string[] } };
+  const setup = posted().find((m) => (m as { type: string }).type === 'setup') as {
+    setup: { wrt: string; wrtChoices: string[] };
+  };
   assert.equal(setup.setup.wrt, 'self.params');
   assert.ok(setup.setup.wrtChoices.includes("self.params['W1']"));
 
@@ -111,34 +140,65 @@ test("the book's TwoLayerNet: one table per group of self.params, with how it wa
   const s2 = posted().find((m) => (m as { type: string }).type === 'setup') as { setup: { gradient: string } };
   assert.equal(s2.setup.gradient, '@returned');
   posted().length = 0;
-  receive({ type: 'run', gradient: '@returned', wrt: 'W', h: 1e-4, inputsText: JSON.stringify({ W: [[0.1, -0.2], [0.3, 0.4]], X: [[1, 2], [0.5, -1]], y: [0, 1], reg: 0.1 }) });
+  receive({
+    type: 'run',
+    gradient: '@returned',
+    wrt: 'W',
+    h: 1e-4,
+    inputsText: JSON.stringify({
+      W: [
+        [0.1, -0.2],
+        [0.3, 0.4],
+      ],
+      X: [
+        [1, 2],
+        [0.5, -1],
+      ],
+      y: [0, 1],
+      reg: 0.1,
+    }),
+  });
   const again = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
   assert.equal(again.result.verdict, 'pass');
   posted().length = 0;
   receive({ type: 'run', gradient: '', wrt: "self.params['W1']", h: 1e-4, inputsText: '{}' });
   const path = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
-  assert.ok(path.result.codes.length > 0, 'a path is a valid wrt (the check says what is missing, the page is not refused)');
+  assert.ok(
+    path.result.codes.length > 0,
+    'a path is a valid wrt (the check says what is missing, the page is not refused)',
+  );
 });
 
 test('several candidate gradients: the panel asks which one and checks with it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gl-panel-'));
   const file = join(dir, 'two.py');
-  writeFileSync(file, 'import numpy as np\n\ndef f(x):\n    return np.sum(x ** 3)\n\ndef f_grad(x):\n    return {"first": 3 * x ** 2, "second": 2 * x}\n');
+  writeFileSync(
+    file,
+    'import numpy as np\n\ndef f(x):\n    return np.sum(x ** 3)\n\ndef f_grad(x):\n    return {"first": 3 * x ** 2, "second": 2 * x}\n',
+  );
   let offered: string[] = [];
   recorded.answers.push((items) => {
     offered = items as string[];
     return 'first';
   });
   posted().length = 0;
-  panelModule.GradcheckPanel.show(context as never, diagnostics as never, { uri: vscode.Uri.file(file) as never, functionName: 'f' });
-  const r = (await waitForPosted((m) => m.type === 'result' && (m as unknown as Result).result.verdict !== 'error')) as unknown as Result;
+  panelModule.GradcheckPanel.show(context as never, diagnostics as never, {
+    uri: vscode.Uri.file(file) as never,
+    functionName: 'f',
+  });
+  const r = (await waitForPosted(
+    (m) => m.type === 'result' && (m as unknown as Result).result.verdict !== 'error',
+  )) as unknown as Result;
   assert.deepEqual(offered, ['first', 'second']);
   assert.equal(r.result.verdict, 'pass');
 });
 
 test('Stop ends a running check and tells the page', async () => {
   posted().length = 0;
-  panelModule.GradcheckPanel.show(context as never, diagnostics as never, { uri: uri('js/infiniteLoop.js') as never, functionName: 'meanSquare' });
+  panelModule.GradcheckPanel.show(context as never, diagnostics as never, {
+    uri: uri('js/infiniteLoop.js') as never,
+    functionName: 'meanSquare',
+  });
   await waitForPosted((m) => m.type === 'running');
   receive({ type: 'cancel' });
   const stopped = (await waitForPosted((m) => m.type === 'result', { ms: 3000 })) as unknown as Result;
@@ -155,7 +215,10 @@ test('in an untrusted workspace the command refuses, says why, and offers to man
   await recorded.commands.get('gradientLab.checkGradient')!(uri('py/function_2.py'), 'function_2');
   vscode.workspace.isTrusted = true;
   assert.match(warnings()[0], /runs your own Python or JavaScript code.*only in trusted workspaces/);
-  assert.deepEqual(recorded.executed.map(([id]) => id), ['workbench.trust.manage']);
+  assert.deepEqual(
+    recorded.executed.map(([id]) => id),
+    ['workbench.trust.manage'],
+  );
   assert.deepEqual(posted(), [], 'nothing ran');
 });
 
@@ -177,7 +240,9 @@ test('with no gradient by convention the command asks which one, and checks with
 
 test("the picker offers the functions of the JS/TS files beside the loss's; one chosen there is checked", async () => {
   await show('js/shapes/mseModule.js', 'mse');
-  const setup = (posted() as { type: string }[]).find((m) => m.type === 'setup') as unknown as { setup: { gradientChoices: { value: string }[] } };
+  const setup = (posted() as { type: string }[]).find((m) => m.type === 'setup') as unknown as {
+    setup: { gradientChoices: { value: string }[] };
+  };
   const values = setup.setup.gradientChoices.map((c) => c.value);
   assert.ok(values.includes('./grad.ts:gradient') && values.includes('./grad.ts:gradientNoMean'), values.join(' '));
   posted().length = 0;
@@ -194,7 +259,9 @@ test("the picker offers the functions of the JS/TS files beside the loss's; one 
 
 test('a JavaScript loss returning { cost, grad }: the picker preselects "returned by the loss"', async () => {
   const r = await show('js/shapes/costGrad.js', 'costAndGradientsObject');
-  const setup = (posted() as { type: string }[]).find((m) => m.type === 'setup') as unknown as { setup: { gradient: string } };
+  const setup = (posted() as { type: string }[]).find((m) => m.type === 'setup') as unknown as {
+    setup: { gradient: string };
+  };
   assert.equal(setup.setup.gradient, '@returned');
   assert.notEqual(r.result.verdict, 'numerical-only');
 });
@@ -216,14 +283,25 @@ test('issue 11: the cursor in a gradient function checks it as the gradient of i
     const setup = (await waitForPosted((m) => m.type === 'setup')) as unknown as { setup: Record<string, unknown> };
     assert.match(JSON.stringify(setup), new RegExp(`"${lossName}`));
     const r = (await waitForPosted((m) => m.type === 'result')) as unknown as Result;
-    assert.deepEqual([r.result.verdict, r.result.codes], ['fail', ['scale']], 'checked as the gradient, not as a loss that is not a number');
+    assert.deepEqual(
+      [r.result.verdict, r.result.codes],
+      ['fail', ['scale']],
+      'checked as the gradient, not as a loss that is not a number',
+    );
   } finally {
     vscode.window.activeTextEditor = undefined;
   }
-  const provider = recorded.codeLensProviders.find((p) => !String(p.provideCodeLenses).includes('exercise')) as { provideCodeLenses: (d: unknown) => { range: { start: { line: number } }; command: { title: string; arguments: unknown[] } }[] };
+  const provider = recorded.codeLensProviders.find((p) => !String(p.provideCodeLenses).includes('exercise')) as {
+    provideCodeLenses: (
+      d: unknown,
+    ) => { range: { start: { line: number } }; command: { title: string; arguments: unknown[] } }[];
+  };
   const lenses = provider.provideCodeLenses(doc);
   const onGrad = lenses.find((l) => l.range.start.line === gradLine)!;
   assert.equal(onGrad.command.title, `Gradient of ${lossName} · check`);
   assert.deepEqual(onGrad.command.arguments.slice(1), [lossName]);
-  assert.ok(!lenses.some((l) => l.command.title === 'Check gradient' && l.command.arguments[1] === gradName), 'no "Check gradient" over the gradient');
+  assert.ok(
+    !lenses.some((l) => l.command.title === 'Check gradient' && l.command.arguments[1] === gradName),
+    'no "Check gradient" over the gradient',
+  );
 });

@@ -17,16 +17,28 @@ import { FIXTURES, testRunners } from './gradcheckHelpers';
 const PY = join(FIXTURES, 'python');
 const BOOK = join(PY, 'book');
 const runners = testRunners();
-const text = (r: CheckReport) => [formatMsg(r.summary), ...r.messages.map((m) => formatMsg(m)), ...(r.notes ?? []).map((m) => formatMsg(m))].join('\n');
-const check = (o: Partial<CheckOptions> & { file: string; functionName: string }) => runCheck({ timeoutMs: 30_000, ...o }, runners);
+const text = (r: CheckReport) =>
+  [formatMsg(r.summary), ...r.messages.map((m) => formatMsg(m)), ...(r.notes ?? []).map((m) => formatMsg(m))].join(
+    '\n',
+  );
+const check = (o: Partial<CheckOptions> & { file: string; functionName: string }) =>
+  runCheck({ timeoutMs: 30_000, ...o }, runners);
 const tmp = () => mkdtempSync(join(tmpdir(), 'gl-gcpy-'));
 
 /** A check that must pass on every element, and excellently (a float64 gradient). */
 function passes(r: CheckReport, what: string): void {
   assert.equal(r.verdict, 'pass', `${what}:\n${text(r)}`);
-  assert.deepEqual(r.diagnosis.filter((d) => d !== 'truncation'), [], text(r));
+  assert.deepEqual(
+    r.diagnosis.filter((d) => d !== 'truncation'),
+    [],
+    text(r),
+  );
   assert.ok(r.maxRelativeError !== null && r.maxRelativeError <= 1e-5, `${what}: ${r.maxRelativeError}`);
-  for (const g of r.groups ?? [r]) assert.ok(g.rows.every((row) => row.ok === true && row.analytic !== null), `${what}: every element of ${g.wrt} compared`);
+  for (const g of r.groups ?? [r])
+    assert.ok(
+      g.rows.every((row) => row.ok === true && row.analytic !== null),
+      `${what}: every element of ${g.wrt} compared`,
+    );
 }
 
 // ---- return shapes ---------------------------------------------------------------------------
@@ -49,16 +61,19 @@ test('CS231n (W, X, y, reg) → (loss, dW): integer labels y, reg = 0.1, the ret
 test('(loss, grads) with grads a dict, and {loss, grad} / {cost, grads} dicts, are read without --grad', async () => {
   const dir = tmp();
   const file = join(dir, 'dicts.py');
-  writeFileSync(file, [
-    'import numpy as np',
-    'def loss_dict(W, x):',
-    '    return {"loss": np.sum(np.tanh(x @ W)), "grad": x.T @ (1 - np.tanh(x @ W) ** 2)}',
-    'def cost_grads(W, x):',
-    '    return {"cost": np.sum(np.tanh(x @ W)), "grads": {"W": x.T @ (1 - np.tanh(x @ W) ** 2)}}',
-    'def pair_of_dict(W, x):',
-    '    return np.sum(np.tanh(x @ W)), {"dW": x.T @ (1 - np.tanh(x @ W) ** 2), "dx": (1 - np.tanh(x @ W) ** 2) @ W.T}',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'import numpy as np',
+      'def loss_dict(W, x):',
+      '    return {"loss": np.sum(np.tanh(x @ W)), "grad": x.T @ (1 - np.tanh(x @ W) ** 2)}',
+      'def cost_grads(W, x):',
+      '    return {"cost": np.sum(np.tanh(x @ W)), "grads": {"W": x.T @ (1 - np.tanh(x @ W) ** 2)}}',
+      'def pair_of_dict(W, x):',
+      '    return np.sum(np.tanh(x @ W)), {"dW": x.T @ (1 - np.tanh(x @ W) ** 2), "dx": (1 - np.tanh(x @ W) ** 2) @ W.T}',
+      '',
+    ].join('\n'),
+  );
   for (const fn of ['loss_dict', 'cost_grads', 'pair_of_dict']) passes(await check({ file, functionName: fn }), fn);
   const dx = await check({ file, functionName: 'pair_of_dict', wrt: 'x' });
   passes(dx, 'dx by its spelling');
@@ -66,7 +81,11 @@ test('(loss, grads) with grads a dict, and {loss, grad} / {cost, grads} dicts, a
 });
 
 test('--grad none on a (loss, grad) function: numerical-only, not a pass', async () => {
-  const r = await check({ file: join(PY, 'cs231n', 'softmax.py'), functionName: 'softmax_loss_naive', gradientName: null });
+  const r = await check({
+    file: join(PY, 'cs231n', 'softmax.py'),
+    functionName: 'softmax_loss_naive',
+    gradientName: null,
+  });
   assert.equal(r.verdict, 'numerical-only');
   assert.ok(r.rows.every((row) => row.analytic === null));
 });
@@ -85,13 +104,17 @@ test('Coursera compute_gradient returning (dj_dw, dj_db) for scalar w and b pass
   }
   // dj_db comes first here and w is a vector: matched by the names in the return statement.
   const logistic = join(PY, 'coursera', 'logistic_regression.py');
-  for (const wrt of ['w', 'b']) passes(await check({ file: logistic, functionName: 'compute_cost_logistic', wrt }), `logistic ${wrt}`);
+  for (const wrt of ['w', 'b'])
+    passes(await check({ file: logistic, functionName: 'compute_cost_logistic', wrt }), `logistic ${wrt}`);
 });
 
 test('a gradient written into an output argument is compared, not called a mutation', async () => {
   const dir = tmp();
   const file = join(dir, 'outarg.py');
-  writeFileSync(file, 'import numpy as np\n\ndef sse(y, t):\n    return 0.5 * np.sum((y - t) ** 2)\n\ndef sse_grad(y, t, out):\n    out[...] = y - t\n');
+  writeFileSync(
+    file,
+    'import numpy as np\n\ndef sse(y, t):\n    return 0.5 * np.sum((y - t) ** 2)\n\ndef sse_grad(y, t, out):\n    out[...] = y - t\n',
+  );
   const r = await check({ file, functionName: 'sse' });
   passes(r, 'output argument');
   assert.equal(r.gradientFrom, 'sse_grad() → out');
@@ -100,7 +123,10 @@ test('a gradient written into an output argument is compared, not called a mutat
 test('several candidates of the same shape: asked (ambiguous, with the choices), then --grad-key decides', async () => {
   const dir = tmp();
   const file = join(dir, 'two.py');
-  writeFileSync(file, 'import numpy as np\n\ndef f(x):\n    return np.sum(x ** 3)\n\ndef f_grad(x):\n    return {"first": 3 * x ** 2, "second": 2 * x}\n');
+  writeFileSync(
+    file,
+    'import numpy as np\n\ndef f(x):\n    return np.sum(x ** 3)\n\ndef f_grad(x):\n    return {"first": 3 * x ** 2, "second": 2 * x}\n',
+  );
   const r = await check({ file, functionName: 'f' });
   assert.deepEqual([r.verdict, r.diagnosis], ['error', ['ambiguous']]);
   assert.deepEqual(r.error?.choices, ['first', 'second']);
@@ -117,9 +143,20 @@ test("the book's TwoLayerNet (ch05, layers; ch04, the chain rule): every group o
     const r = await check({ file: join(BOOK, ch, 'two_layer_net.py'), functionName: 'TwoLayerNet.loss' });
     passes(r, ch);
     assert.equal(r.wrt, 'self.params');
-    assert.deepEqual(r.groups?.map((g) => [g.wrt, g.shape]), [["self.params['W1']", [4, 5]], ["self.params['b1']", [5]], ["self.params['W2']", [5, 3]], ["self.params['b2']", [3]]]);
+    assert.deepEqual(
+      r.groups?.map((g) => [g.wrt, g.shape]),
+      [
+        ["self.params['W1']", [4, 5]],
+        ["self.params['b1']", [5]],
+        ["self.params['W2']", [5, 3]],
+        ["self.params['b2']", [3]],
+      ],
+    );
     assert.equal(r.gradient?.qualified, 'TwoLayerNet.gradient');
-    assert.match(text(r), /constructed as TwoLayerNet\(input_size=4, hidden_size=5, output_size=3, weight_init_std=0\.1\)/);
+    assert.match(
+      text(r),
+      /constructed as TwoLayerNet\(input_size=4, hidden_size=5, output_size=3, weight_init_std=0\.1\)/,
+    );
     assert.deepEqual(r.inputs.__init__, { input_size: 4, hidden_size: 5, output_size: 3, weight_init_std: 0.1 });
   }
   for (const wrt of ["self.params['W1']", 'self.params["b2"]', "net.params['W2']"]) {
@@ -130,43 +167,78 @@ test("the book's TwoLayerNet (ch05, layers; ch04, the chain rule): every group o
 });
 
 test("the book's TwoLayerNet with SoftmaxWithLoss missing / batch_size fails in every group with the batch size named", async () => {
-  const r = await check({ file: join(PY, 'book_broken', 'ch05', 'two_layer_net.py'), functionName: 'TwoLayerNet.loss' });
+  const r = await check({
+    file: join(PY, 'book_broken', 'ch05', 'two_layer_net.py'),
+    functionName: 'TwoLayerNet.loss',
+  });
   assert.equal(r.verdict, 'fail');
   assert.deepEqual(r.diagnosis, ['scale']);
-  assert.deepEqual(r.groups?.map((g) => g.verdict), ['fail', 'fail', 'fail', 'fail']);
+  assert.deepEqual(
+    r.groups?.map((g) => g.verdict),
+    ['fail', 'fail', 'fail', 'fail'],
+  );
   assert.match(text(r), /exactly the batch size N = 4/);
 });
 
 test('the inputs JSON sets paths and the constructor: self.params entries and "__init__" values', async () => {
   const file = join(BOOK, 'ch05', 'two_layer_net.py');
-  const W2 = [[0.5, -0.4], [0.3, 0.8], [-0.6, 0.2]];
+  const W2 = [
+    [0.5, -0.4],
+    [0.3, 0.8],
+    [-0.6, 0.2],
+  ];
   const inputs = {
     __init__: { input_size: 2, hidden_size: 3, output_size: 2 },
     "self.params['W2']": W2,
-    x: [[0.6, 0.9], [-0.3, 0.4]],
-    t: [[0, 1], [1, 0]],
+    x: [
+      [0.6, 0.9],
+      [-0.3, 0.4],
+    ],
+    t: [
+      [0, 1],
+      [1, 0],
+    ],
   };
   const r = await check({ file, functionName: 'TwoLayerNet.loss', wrt: "self.params['W2']", inputs });
   passes(r, 'given W2');
   assert.deepEqual(r.rows.map((row) => row.x).sort(), W2.flat().sort(), 'the given values were checked');
 });
 
-test('a parameter dict passed to a plain function: --wrt params checks each entry; params[\'b\'] one', async () => {
+test("a parameter dict passed to a plain function: --wrt params checks each entry; params['b'] one", async () => {
   const dir = tmp();
   const file = join(dir, 'plain.py');
-  writeFileSync(file, [
-    'import numpy as np',
-    'def loss(params, x):',
-    '    return np.sum((x @ params["W"] + params["b"]) ** 2)',
-    'def loss_grad(params, x):',
-    '    r = 2 * (x @ params["W"] + params["b"])',
-    '    return {"W": x.T @ r, "b": r.sum(axis=0)}',
-    '',
-  ].join('\n'));
-  const inputs = { params: { W: [[0.1, 0.2], [0.3, -0.4]], b: [0.5, -0.5] }, x: [[1, 2], [3, 4], [-1, 0.5]] };
+  writeFileSync(
+    file,
+    [
+      'import numpy as np',
+      'def loss(params, x):',
+      '    return np.sum((x @ params["W"] + params["b"]) ** 2)',
+      'def loss_grad(params, x):',
+      '    r = 2 * (x @ params["W"] + params["b"])',
+      '    return {"W": x.T @ r, "b": r.sum(axis=0)}',
+      '',
+    ].join('\n'),
+  );
+  const inputs = {
+    params: {
+      W: [
+        [0.1, 0.2],
+        [0.3, -0.4],
+      ],
+      b: [0.5, -0.5],
+    },
+    x: [
+      [1, 2],
+      [3, 4],
+      [-1, 0.5],
+    ],
+  };
   const all = await check({ file, functionName: 'loss', wrt: 'params', inputs });
   passes(all, 'params');
-  assert.deepEqual(all.groups?.map((g) => g.wrt), ["params['W']", "params['b']"]);
+  assert.deepEqual(
+    all.groups?.map((g) => g.wrt),
+    ["params['W']", "params['b']"],
+  );
   passes(await check({ file, functionName: 'loss', wrt: "params['b']", inputs }), 'b');
 });
 
@@ -177,10 +249,36 @@ test("the book's layers: SoftmaxWithLoss via backward(dout=1), one-hot or intege
   const soft = await check({ file, functionName: 'SoftmaxWithLoss.forward', workspace: BOOK });
   passes(soft, 'SoftmaxWithLoss');
   assert.match(text(soft), /returns one number \(a loss layer\), so backward was called with dout = 1/);
-  const x = [[0.3, -1.2, 2.0], [1.1, 0.4, -0.7]];
-  passes(await check({ file, functionName: 'SoftmaxWithLoss.forward', workspace: BOOK, inputs: { x, t: [2, 0] } }), 'integer t');
-  passes(await check({ file, functionName: 'SoftmaxWithLoss.forward', workspace: BOOK, inputs: { x, t: [[0, 0, 1], [1, 0, 0]] } }), 'one-hot t');
-  for (const [fn, wrt] of [['Affine.forward', 'x'], ['Affine.forward', 'self.W'], ['Affine.forward', 'self.b'], ['Relu.forward', 'x'], ['Sigmoid.forward', 'x']]) {
+  const x = [
+    [0.3, -1.2, 2.0],
+    [1.1, 0.4, -0.7],
+  ];
+  passes(
+    await check({ file, functionName: 'SoftmaxWithLoss.forward', workspace: BOOK, inputs: { x, t: [2, 0] } }),
+    'integer t',
+  );
+  passes(
+    await check({
+      file,
+      functionName: 'SoftmaxWithLoss.forward',
+      workspace: BOOK,
+      inputs: {
+        x,
+        t: [
+          [0, 0, 1],
+          [1, 0, 0],
+        ],
+      },
+    }),
+    'one-hot t',
+  );
+  for (const [fn, wrt] of [
+    ['Affine.forward', 'x'],
+    ['Affine.forward', 'self.W'],
+    ['Affine.forward', 'self.b'],
+    ['Relu.forward', 'x'],
+    ['Sigmoid.forward', 'x'],
+  ]) {
     const r = await check({ file, functionName: fn, wrt, workspace: BOOK });
     passes(r, `${fn} ${wrt}`);
     assert.match(text(r), /seeded random upstream gradient dout \(seed 7\): the scalar is sum\(out \* dout\)/);
@@ -190,11 +288,30 @@ test("the book's layers: SoftmaxWithLoss via backward(dout=1), one-hot or intege
 
 test('a layer whose backward stores the transposed dW fails with the transpose named', async () => {
   const file = join(BOOK, 'common', 'layers.py');
-  const inputs = { __init__: { W: [[0.1, 0.2, 0.3], [0.3, 0.4, -0.5]], b: [0.1, -0.1, 0.2] }, x: [[1, 2], [3, -1], [0.5, 0.5]] };
-  const bad = readFileSync(file, 'utf8').replace('self.dW = np.dot(self.x.T, dout)', 'self.dW = np.dot(dout.T, self.x)');
+  const inputs = {
+    __init__: {
+      W: [
+        [0.1, 0.2, 0.3],
+        [0.3, 0.4, -0.5],
+      ],
+      b: [0.1, -0.1, 0.2],
+    },
+    x: [
+      [1, 2],
+      [3, -1],
+      [0.5, 0.5],
+    ],
+  };
+  const bad = readFileSync(file, 'utf8').replace(
+    'self.dW = np.dot(self.x.T, dout)',
+    'self.dW = np.dot(dout.T, self.x)',
+  );
   const t = await check({ file, source: bad, functionName: 'Affine.forward', wrt: 'self.W', workspace: BOOK, inputs });
   assert.deepEqual([t.verdict, t.diagnosis], ['fail', ['transpose']], text(t));
-  passes(await check({ file, functionName: 'Affine.forward', wrt: 'self.W', workspace: BOOK, inputs }), 'np.dot(self.x.T, dout), as the hint says');
+  passes(
+    await check({ file, functionName: 'Affine.forward', wrt: 'self.W', workspace: BOOK, inputs }),
+    'np.dot(self.x.T, dout), as the hint says',
+  );
 });
 
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
@@ -206,7 +323,10 @@ test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, 
     assert.match(text(r), /seeded random upstream gradient dout/);
   }
   passes(await check({ file, functionName: 'relu_forward' }), 'relu');
-  const bad = readFileSync(file, 'utf8').replace('dw = x.reshape(x.shape[0], -1).T.dot(dout)', 'dw = dout.T.dot(x.reshape(x.shape[0], -1))');
+  const bad = readFileSync(file, 'utf8').replace(
+    'dw = x.reshape(x.shape[0], -1).T.dot(dout)',
+    'dw = dout.T.dot(x.reshape(x.shape[0], -1))',
+  );
   const t = await check({ file, source: bad, functionName: 'affine_forward', wrt: 'w' });
   assert.deepEqual([t.verdict, t.diagnosis], ['fail', ['transpose']], text(t));
 });
@@ -224,15 +344,26 @@ test("the book's layout: a file in ch04 imports common.* (with or without sys.pa
   const dir = tmp();
   mkdirSync(join(dir, 'ch04'));
   mkdirSync(join(dir, 'common'));
-  for (const f of ['__init__.py', 'functions.py', 'gradient.py', 'layers.py', 'util.py']) writeFileSync(join(dir, 'common', f), readFileSync(join(BOOK, 'common', f)));
-  writeFileSync(join(dir, 'ch04', 'mine.py'), 'import numpy as np\nfrom common.functions import softmax, cross_entropy_error\n\ndef loss(x, t):\n    return cross_entropy_error(softmax(x), t)\n\ndef loss_grad(x, t):\n    return (softmax(x) - t) / x.shape[0]\n');
+  for (const f of ['__init__.py', 'functions.py', 'gradient.py', 'layers.py', 'util.py'])
+    writeFileSync(join(dir, 'common', f), readFileSync(join(BOOK, 'common', f)));
+  writeFileSync(
+    join(dir, 'ch04', 'mine.py'),
+    'import numpy as np\nfrom common.functions import softmax, cross_entropy_error\n\ndef loss(x, t):\n    return cross_entropy_error(softmax(x), t)\n\ndef loss_grad(x, t):\n    return (softmax(x) - t) / x.shape[0]\n',
+  );
   const r = await check({ file: join(dir, 'ch04', 'mine.py'), functionName: 'loss', workspace: dir });
   assert.equal(r.verdict, 'pass', text(r));
-  passes(await check({ file: join(dir, 'common', 'layers.py'), functionName: 'Relu.forward', workspace: dir }), 'common/layers.py');
+  passes(
+    await check({ file: join(dir, 'common', 'layers.py'), functionName: 'Relu.forward', workspace: dir }),
+    'common/layers.py',
+  );
 });
 
 test('a module of a package runs as part of it: from .lossfn import LossFn works', async () => {
-  const r = await check({ file: join(PY, 'pkg', 'shapes', 'model.py'), functionName: 'loss', workspace: join(PY, 'pkg') });
+  const r = await check({
+    file: join(PY, 'pkg', 'shapes', 'model.py'),
+    functionName: 'loss',
+    workspace: join(PY, 'pkg'),
+  });
   passes(r, 'package');
 });
 
@@ -241,7 +372,10 @@ test('a module of a package runs as part of it: from .lossfn import LossFn works
 test('a parameter with a default keeps it (eps=1e-8): no "no value for eps"', async () => {
   const dir = tmp();
   const file = join(dir, 'eps.py');
-  writeFileSync(file, 'import numpy as np\n\ndef cross_entropy(y, t, eps=1e-8):\n    return -np.sum(t * np.log(y + eps)) / y.shape[0]\n\ndef cross_entropy_grad(y, t, eps=1e-8):\n    return -t / (y + eps) / y.shape[0]\n');
+  writeFileSync(
+    file,
+    'import numpy as np\n\ndef cross_entropy(y, t, eps=1e-8):\n    return -np.sum(t * np.log(y + eps)) / y.shape[0]\n\ndef cross_entropy_grad(y, t, eps=1e-8):\n    return -t / (y + eps) / y.shape[0]\n',
+  );
   const r = await check({ file, functionName: 'cross_entropy' });
   assert.equal(r.verdict, 'pass', text(r));
   assert.equal('eps' in r.inputs, false);
@@ -253,32 +387,53 @@ const NET = join(PY, 'cs231n', 'neural_net.py');
 const netSource = readFileSync(NET, 'utf8');
 
 test('reg: a gradient missing 2·reg·W2 is named; adding it passes (also in a group of self.params)', async () => {
-  const broken = netSource.replace("grads['W2'] = hidden.T.dot(dscores) + 2 * reg * W2", "grads['W2'] = hidden.T.dot(dscores)");
+  const broken = netSource.replace(
+    "grads['W2'] = hidden.T.dot(dscores) + 2 * reg * W2",
+    "grads['W2'] = hidden.T.dot(dscores)",
+  );
   assert.notEqual(broken, netSource);
   for (const wrt of ["self.params['W2']", 'self.params']) {
     const r = await check({ file: NET, source: broken, functionName: 'TwoLayerNet.loss', wrt });
     assert.equal(r.verdict, 'fail');
     assert.deepEqual(r.diagnosis, ['regularisation']);
-    assert.match(text(r), /Your gradient lacks 2·reg·W2: the loss adds reg \* np\.sum\(W2 \* W2\).*dW2 \+= 2 \* reg \* W2/);
+    assert.match(
+      text(r),
+      /Your gradient lacks 2·reg·W2: the loss adds reg \* np\.sum\(W2 \* W2\).*dW2 \+= 2 \* reg \* W2/,
+    );
   }
   // The hint applied: grads['W2'] += 2 * reg * W2.
-  const fixed = broken.replace("        return loss, grads", "        grads['W2'] += 2 * reg * W2\n        return loss, grads");
+  const fixed = broken.replace(
+    '        return loss, grads',
+    "        grads['W2'] += 2 * reg * W2\n        return loss, grads",
+  );
   passes(await check({ file: NET, source: fixed, functionName: 'TwoLayerNet.loss' }), 'fixed');
 });
 
 test('reg: a loss missing reg·ΣW² (the gradient has 2·reg·W) is named; adding it to the loss passes', async () => {
   const file = join(PY, 'cs231n', 'softmax.py');
   const src = readFileSync(file, 'utf8');
-  const broken = src.replace('loss = -np.log(probs[np.arange(num_train), y]).sum() / num_train + reg * np.sum(W * W)', 'loss = -np.log(probs[np.arange(num_train), y]).sum() / num_train');
+  const broken = src.replace(
+    'loss = -np.log(probs[np.arange(num_train), y]).sum() / num_train + reg * np.sum(W * W)',
+    'loss = -np.log(probs[np.arange(num_train), y]).sum() / num_train',
+  );
   const r = await check({ file, source: broken, functionName: 'softmax_loss_vectorized' });
   assert.deepEqual([r.verdict, r.diagnosis], ['fail', ['regularisation']]);
-  assert.match(text(r), /Your gradient adds 2·reg·W .*but the loss has no regularisation term.*Add reg \* np\.sum\(W \* W\) to the loss/);
+  assert.match(
+    text(r),
+    /Your gradient adds 2·reg·W .*but the loss has no regularisation term.*Add reg \* np\.sum\(W \* W\) to the loss/,
+  );
   const fixed = broken.replace('.sum() / num_train\n', '.sum() / num_train + reg * np.sum(W * W)\n');
   passes(await check({ file, source: fixed, functionName: 'softmax_loss_vectorized' }), 'fixed');
   // reg·W where the loss has reg·ΣW²: "use 2·reg·W".
-  const half = src.replace('dW = X.T.dot(dscores) / num_train + 2 * reg * W', 'dW = X.T.dot(dscores) / num_train + reg * W');
+  const half = src.replace(
+    'dW = X.T.dot(dscores) / num_train + 2 * reg * W',
+    'dW = X.T.dot(dscores) / num_train + reg * W',
+  );
   const h = await check({ file, source: half, functionName: 'softmax_loss_vectorized' });
-  assert.match(text(h), /the loss adds reg \* np\.sum\(W \* W\), whose derivative is 2·reg·W, but your gradient adds reg·W\. Use 2·reg·W/);
+  assert.match(
+    text(h),
+    /the loss adds reg \* np\.sum\(W \* W\), whose derivative is 2·reg·W, but your gradient adds reg·W\. Use 2·reg·W/,
+  );
 });
 
 test('reg ≠ 0 does not hide a missing / N: found with reg = 0; dividing passes', async () => {
@@ -294,24 +449,41 @@ test('reg ≠ 0 does not hide a missing / N: found with reg = 0; dividing passes
 test('a factor that is not the batch: mean over all elements vs over rows, with reg ≠ 0 too; the named division passes', async () => {
   const dir = tmp();
   const file = join(dir, 'mean.py');
-  const loss = 'import numpy as np\n\ndef mse_loss(W, X, t, reg):\n    return np.mean((X @ W - t) ** 2) + reg * np.sum(W * W)\n\n';
+  const loss =
+    'import numpy as np\n\ndef mse_loss(W, X, t, reg):\n    return np.mean((X @ W - t) ** 2) + reg * np.sum(W * W)\n\n';
   writeFileSync(file, loss);
-  const grad = (division: string) => `${loss}def mse_grad(W, X, t, reg):\n    return 2 * X.T @ (X @ W - t) / ${division} + 2 * reg * W\n`;
+  const grad = (division: string) =>
+    `${loss}def mse_grad(W, X, t, reg):\n    return 2 * X.T @ (X @ W - t) / ${division} + 2 * reg * W\n`;
   const r = await check({ file, source: grad('X.shape[0]'), functionName: 'mse_loss' });
   assert.deepEqual([r.verdict, r.diagnosis], ['fail', ['scale']], text(r));
-  assert.match(text(r), /3 times the numerical one — 3 is the size of axis 1 of t \(4, 3\), not the batch.*Divide the gradient by t\.size \(12\)/);
+  assert.match(
+    text(r),
+    /3 times the numerical one — 3 is the size of axis 1 of t \(4, 3\), not the batch.*Divide the gradient by t\.size \(12\)/,
+  );
   passes(await check({ file, source: grad('t.size'), functionName: 'mse_loss' }), 'divided by t.size');
 });
 
 test('BCE on probabilities with the logit gradient p − t: named; dividing by p·(1 − p) passes', async () => {
   const dir = tmp();
   const file = join(dir, 'bce.py');
-  const loss = 'import numpy as np\n\ndef bce(y_pred, y_true):\n    return -np.mean(y_true * np.log(y_pred) + (1 - y_true) * np.log(1 - y_pred))\n\n';
-  const r = await check({ file, source: `${loss}def bce_grad(y_pred, y_true):\n    return (y_pred - y_true) / y_pred.size\n`, functionName: 'bce' });
+  const loss =
+    'import numpy as np\n\ndef bce(y_pred, y_true):\n    return -np.mean(y_true * np.log(y_pred) + (1 - y_true) * np.log(1 - y_pred))\n\n';
+  const r = await check({
+    file,
+    source: `${loss}def bce_grad(y_pred, y_true):\n    return (y_pred - y_true) / y_pred.size\n`,
+    functionName: 'bce',
+  });
   assert.deepEqual([r.verdict, r.diagnosis], ['fail', ['logit']], text(r));
   assert.match(text(r), /slope with respect to the logit z.*Divide by y_pred \* \(1 - y_pred\)/);
   writeFileSync(file, loss);
-  passes(await check({ file, source: `${loss}def bce_grad(y_pred, y_true):\n    return (y_pred - y_true) / y_pred.size / (y_pred * (1 - y_pred))\n`, functionName: 'bce' }), 'fixed');
+  passes(
+    await check({
+      file,
+      source: `${loss}def bce_grad(y_pred, y_true):\n    return (y_pred - y_true) / y_pred.size / (y_pred * (1 - y_pred))\n`,
+      functionName: 'bce',
+    }),
+    'fixed',
+  );
 });
 
 test('NameError for np: "add import numpy as np", not a typo hint; adding it passes', async () => {
@@ -329,21 +501,48 @@ test('NameError for np: "add import numpy as np", not a typo hint; adding it pas
 test('an integer array made in the code (np.array([[1, 2], [3, 4]])) is named, and checked on a float copy', async () => {
   const dir = tmp();
   const file = join(dir, 'ints.py');
-  writeFileSync(file, [
-    'import numpy as np',
-    'class Net:',
-    '    def __init__(self):',
-    '        self.W = np.array([[1, 2], [3, 4]])',
-    '    def loss(self, x):',
-    '        return np.sum((x @ self.W) ** 2)',
-    '    def gradient(self, x):',
-    '        return 2 * x.T @ (x @ self.W)',
-    '',
-  ].join('\n'));
-  const r = await check({ file, functionName: 'Net.loss', wrt: 'self.W', inputs: { x: [[0.5, -1.0], [2.0, 0.25]] } });
+  writeFileSync(
+    file,
+    [
+      'import numpy as np',
+      'class Net:',
+      '    def __init__(self):',
+      '        self.W = np.array([[1, 2], [3, 4]])',
+      '    def loss(self, x):',
+      '        return np.sum((x @ self.W) ** 2)',
+      '    def gradient(self, x):',
+      '        return 2 * x.T @ (x @ self.W)',
+      '',
+    ].join('\n'),
+  );
+  const r = await check({
+    file,
+    functionName: 'Net.loss',
+    wrt: 'self.W',
+    inputs: {
+      x: [
+        [0.5, -1.0],
+        [2.0, 0.25],
+      ],
+    },
+  });
   assert.equal(r.verdict, 'pass', text(r));
   assert.deepEqual(r.diagnosis, ['integer-input']);
   assert.match(text(r), /self\.W is an integer array \(int64\).*np\.array\(\[3\.0, 4\.0\]\)/);
   const fixed = readFileSync(file, 'utf8').replace('np.array([[1, 2], [3, 4]])', 'np.array([[1.0, 2.0], [3.0, 4.0]])');
-  passes(await check({ file, source: fixed, functionName: 'Net.loss', wrt: 'self.W', inputs: { x: [[0.5, -1.0], [2.0, 0.25]] } }), 'floats');
+  passes(
+    await check({
+      file,
+      source: fixed,
+      functionName: 'Net.loss',
+      wrt: 'self.W',
+      inputs: {
+        x: [
+          [0.5, -1.0],
+          [2.0, 0.25],
+        ],
+      },
+    }),
+    'floats',
+  );
 });

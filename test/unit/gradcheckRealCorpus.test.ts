@@ -19,8 +19,26 @@ import { FIXTURES, PYTHON, testRunners } from './gradcheckHelpers';
  */
 
 const REAL = join(FIXTURES, 'real');
-interface FileEntry { file: string; repository: string; path: string; commit: string; licence: string; kind: 'extract' | 'broken'; copyOf?: string }
-interface Case { id: string; file: string; function: string; wrt?: string; grad?: string; inputs?: string; line?: number; expected: string; diagnosis?: string[] }
+interface FileEntry {
+  file: string;
+  repository: string;
+  path: string;
+  commit: string;
+  licence: string;
+  kind: 'extract' | 'broken';
+  copyOf?: string;
+}
+interface Case {
+  id: string;
+  file: string;
+  function: string;
+  wrt?: string;
+  grad?: string;
+  inputs?: string;
+  line?: number;
+  expected: string;
+  diagnosis?: string[];
+}
 const manifest = JSON.parse(readFileSync(join(REAL, 'manifest.json'), 'utf8')) as { files: FileEntry[]; cases: Case[] };
 const runners = testRunners();
 
@@ -40,7 +58,12 @@ function tsneP(n: number): number[] {
   }
   return p.map((v) => v / sum);
 }
-const TSNE_Y = [[0.5, -1.2], [1.1, 0.3], [-0.7, 0.9], [0.2, -0.4]];
+const TSNE_Y = [
+  [0.5, -1.2],
+  [1.1, 0.3],
+  [-0.7, 0.9],
+  [0.2, -0.4],
+];
 const NAMED_INPUTS: Record<string, Record<string, Json>> = {
   'tsne-late': { 'self.N': 4, 'self.dim': 2, 'self.iter': 200, 'self.P': tsneP(4), Y: TSNE_Y },
   'tsne-early': { 'self.N': 4, 'self.dim': 2, 'self.iter': 0, 'self.P': tsneP(4), Y: TSNE_Y },
@@ -239,7 +262,10 @@ function tsneOracle(iter: number): [string, number] {
   const y = TSNE_Y.flat();
   return checkJs((v) => costGrad.call(t, unflat(v)).cost, y, costGrad.call(t, unflat(y)).grad.flat());
 }
-function deltasOracle(rel: string, call: (ctx: vm.Context, y: number[], t: number[], d: number[]) => number): [string, number] {
+function deltasOracle(
+  rel: string,
+  call: (ctx: vm.Context, y: number[], t: number[], d: number[]) => number,
+): [string, number] {
   const ctx = loadJs(rel);
   const y = [0.3, -1.2, 0.8, 2.0];
   const t = [0, 1, 0, 1];
@@ -255,7 +281,8 @@ const JS_ORACLES: Record<string, () => [string, number]> = {
   'tsne-costgrad': () => tsneOracle(200),
   'tsne-early-exaggeration': () => tsneOracle(0),
   'mlvis-mse-deltas': () => deltasOracle('js/mlvis-loss-v1.js', (c, y, t, d) => c.MSE(y, t, d)),
-  'mlvis-evaluate-deltas': () => deltasOracle('js/mlvis-loss.js', (c, y, t, d) => new c.LossFunction().EvaluateDeltas(y, t, d)),
+  'mlvis-evaluate-deltas': () =>
+    deltasOracle('js/mlvis-loss.js', (c, y, t, d) => new c.LossFunction().EvaluateDeltas(y, t, d)),
   'nnjs-sigmoid': () => sigmoidOracle('js/nnjs_functions.js'),
   'broken-mlvis-half': () => deltasOracle('broken/mlvis-loss-half.js', (c, y, t, d) => c.MSE(y, t, d)),
   'broken-nnjs-prime-sign': () => sigmoidOracle('broken/nnjs_prime_wrong.js'),
@@ -267,7 +294,9 @@ function oracle(c: Case): [string, number | null] {
     assert.ok(JS_ORACLES[c.id], `no JavaScript oracle for ${c.id}`);
     return JS_ORACLES[c.id]();
   }
-  pyOracle ??= JSON.parse(execFileSync(PYTHON, ['-c', PY_DRIVER, REAL], { encoding: 'utf8', maxBuffer: 1 << 22 })) as Record<string, [string, number | null]>;
+  pyOracle ??= JSON.parse(
+    execFileSync(PYTHON, ['-c', PY_DRIVER, REAL], { encoding: 'utf8', maxBuffer: 1 << 22 }),
+  ) as Record<string, [string, number | null]>;
   assert.ok(pyOracle[c.id], `no Python oracle for ${c.id}`);
   return pyOracle[c.id];
 }
@@ -284,7 +313,11 @@ function listFiles(dir: string): string[] {
 test('the manifest names every file of the corpus with its repository, path, commit and licence; ≥ 30 found in public repositories', () => {
   const listed = new Set(manifest.files.map((f) => f.file));
   const onDisk = listFiles(REAL).filter((f) => f !== 'manifest.json');
-  assert.deepEqual(onDisk.filter((f) => !listed.has(f)), [], 'files without a manifest entry');
+  assert.deepEqual(
+    onDisk.filter((f) => !listed.has(f)),
+    [],
+    'files without a manifest entry',
+  );
   for (const f of manifest.files) {
     assert.ok(onDisk.includes(f.file), `${f.file} is missing`);
     assert.match(f.repository, /^[\w.-]+\/[\w.-]+$/, f.file);
@@ -296,7 +329,10 @@ test('the manifest names every file of the corpus with its repository, path, com
   assert.ok(new Set(found.map((f) => f.repository)).size >= 8);
   for (const c of manifest.cases) assert.ok(listed.has(c.file), `${c.id}: ${c.file}`);
   const broken = manifest.cases.filter((c) => c.file.startsWith('broken/'));
-  assert.ok(broken.length >= 5 && broken.every((c) => c.expected === 'fail' && c.diagnosis?.length), 'broken copies fail with a named diagnosis');
+  assert.ok(
+    broken.length >= 5 && broken.every((c) => c.expected === 'fail' && c.diagnosis?.length),
+    'broken copies fail with a named diagnosis',
+  );
 });
 
 const table: string[][] = [];
@@ -323,8 +359,15 @@ for (const c of manifest.cases) {
       if (c.line !== undefined) assert.equal(report.error?.line, c.line);
     } finally {
       const source = manifest.files.find((f) => f.file === c.file)!;
-      const got = report ? `${report.verdict}${report.diagnosis.length ? ` [${report.diagnosis.join(', ')}]` : ''}` : '—';
-      table.push([`${c.id}: ${source.repository} ${c.function}${c.wrt ? ` --wrt ${c.wrt}` : ''}${source.kind === 'broken' ? ' (broken copy)' : ''}`, `${c.expected}${c.diagnosis?.length ? ` [${c.diagnosis.join(', ')}]` : ''}`, `${byOracle}${err !== null ? ` (${err.toExponential(1)})` : ''}`, got]);
+      const got = report
+        ? `${report.verdict}${report.diagnosis.length ? ` [${report.diagnosis.join(', ')}]` : ''}`
+        : '—';
+      table.push([
+        `${c.id}: ${source.repository} ${c.function}${c.wrt ? ` --wrt ${c.wrt}` : ''}${source.kind === 'broken' ? ' (broken copy)' : ''}`,
+        `${c.expected}${c.diagnosis?.length ? ` [${c.diagnosis.join(', ')}]` : ''}`,
+        `${byOracle}${err !== null ? ` (${err.toExponential(1)})` : ''}`,
+        got,
+      ]);
     }
   });
 }

@@ -17,10 +17,16 @@ import { FIXTURES, testRunners } from './gradcheckHelpers';
 
 const DIR = join(FIXTURES, 'js', 'shapes');
 const runners = testRunners();
-const check = (file: string, functionName: string, extra: Record<string, unknown> = {}) => runCheck({ file: join(DIR, file), functionName, ...extra }, runners);
-const text = (r: Awaited<ReturnType<typeof check>>) => [formatMsg(r.summary), ...r.messages.map((m) => formatMsg(m))].join('\n');
+const check = (file: string, functionName: string, extra: Record<string, unknown> = {}) =>
+  runCheck({ file: join(DIR, file), functionName, ...extra }, runners);
+const text = (r: Awaited<ReturnType<typeof check>>) =>
+  [formatMsg(r.summary), ...r.messages.map((m) => formatMsg(m))].join('\n');
 
-const X = [[0.5, -1.2], [1.5, 0.3], [-0.7, 2.1]];
+const X = [
+  [0.5, -1.2],
+  [1.5, 0.3],
+  [-0.7, 2.1],
+];
 const yLin = [0.4, -1.1, 2.0];
 const w = [0.3, -0.8];
 
@@ -40,7 +46,10 @@ test('{ cost, grad } returned by the loss is compared without --grad; a gradient
 });
 
 test('{ loss, grads: { W, b } } is read by the checked parameter; [loss, dW] arrays too, and a sign error is named', async () => {
-  const W = [[0.2, -0.5, 0.9], [1.1, 0.4, -0.3]];
+  const W = [
+    [0.2, -0.5, 0.9],
+    [1.1, 0.4, -0.3],
+  ];
   const b = [0.1, -0.2, 0.3];
   for (const wrt of ['W', 'b']) {
     const r = await check('lossGrads.ts', 'affineSquare', { inputs: { W, b, x: X }, wrt });
@@ -106,7 +115,10 @@ test('module.exports = { mse: function } with its gradient in another file (--gr
   const ok = await check('mseModule.js', 'mse', { inputs: { yPred, yTrue }, gradientName: './grad.ts:gradient' });
   assert.equal(ok.verdict, 'pass', text(ok));
   assert.equal(ok.gradient?.qualified, 'gradient');
-  const bad = await check('mseModule.js', 'mse', { inputs: { yPred, yTrue }, gradientName: './grad.ts:gradientNoMean' });
+  const bad = await check('mseModule.js', 'mse', {
+    inputs: { yPred, yTrue },
+    gradientName: './grad.ts:gradientNoMean',
+  });
   assert.equal(bad.verdict, 'fail');
   assert.deepEqual(bad.diagnosis, ['scale']);
   const missing = await check('mseModule.js', 'mse', { gradientName: './grad.ts:nothing' });
@@ -122,7 +134,10 @@ test('scalar w and b: [cost, dj_dw, dj_db] and { cost, dj_dw, dj_db } give the g
   const dw = err.reduce((s, e, i) => s + e * x[i], 0) / 3;
   const db = err.reduce((s, e) => s + e, 0) / 3;
   for (const fn of ['costAndGradients', 'costAndGradientsObject']) {
-    for (const [wrt, expected] of [['w', dw], ['b', db]] as const) {
+    for (const [wrt, expected] of [
+      ['w', dw],
+      ['b', db],
+    ] as const) {
       const r = await check('costGrad.js', fn, { inputs: { x, y, w: wv, b: bv }, wrt });
       assert.equal(r.verdict, 'pass', `${fn} ${wrt}: ${text(r)}`);
       assert.deepEqual(r.shape, []);
@@ -144,19 +159,22 @@ test('functions assigned anywhere: module.exports members, exports.f, an object 
     'function foo() { const local = { nope: function () {} }; }',
   ].join('\n');
   const o = outline(src, 'javascript');
-  assert.deepEqual(o.functions.map((f) => [qualifiedName(f), f.params.join(','), Object.keys(f.defaults ?? {}).join(','), f.line]), [
-    ['mse', 'y,t,eps', 'eps', 1],
-    ['foo', '', '', 9],
-    ['msePrime', 'y,t', '', 3],
-    ['sq', 'x', '', 4],
-    ['ar', 'a,b', 'b', 5],
-    ['other', 'x', '', 7],
-    ['net.loss', 'x', '', 8],
-    ['net.grad', 'x', '', 8],
-  ]);
+  assert.deepEqual(
+    o.functions.map((f) => [qualifiedName(f), f.params.join(','), Object.keys(f.defaults ?? {}).join(','), f.line]),
+    [
+      ['mse', 'y,t,eps', 'eps', 1],
+      ['foo', '', '', 9],
+      ['msePrime', 'y,t', '', 3],
+      ['sq', 'x', '', 4],
+      ['ar', 'a,b', 'b', 5],
+      ['other', 'x', '', 7],
+      ['net.loss', 'x', '', 8],
+      ['net.grad', 'x', '', 8],
+    ],
+  );
 });
 
-test("a TypeScript TwoLayerNet: built from generated sizes, every group of this.params checked, or one by its path", async () => {
+test('a TypeScript TwoLayerNet: built from generated sizes, every group of this.params checked, or one by its path', async () => {
   const o = outline(readFileSync(join(DIR, 'twoLayerNet.ts'), 'utf8'), 'typescript');
   const cls = o.classes.find((c) => c.name === 'TwoLayerNet')!;
   assert.deepEqual(cls.initParams, ['inputSize', 'hiddenSize', 'outputSize', 'weightInitStd']);
@@ -164,12 +182,15 @@ test("a TypeScript TwoLayerNet: built from generated sizes, every group of this.
   const all = await check('twoLayerNet.ts', 'TwoLayerNet.loss');
   assert.equal(all.wrt, 'self.params');
   assert.equal(all.verdict, 'pass', text(all));
-  assert.deepEqual(all.groups?.map((g) => [g.wrt, g.verdict, g.shape]), [
-    ["self.params['W1']", 'pass', [4, 5]],
-    ["self.params['b1']", 'pass', [5]],
-    ["self.params['W2']", 'pass', [5, 3]],
-    ["self.params['b2']", 'pass', [3]],
-  ]);
+  assert.deepEqual(
+    all.groups?.map((g) => [g.wrt, g.verdict, g.shape]),
+    [
+      ["self.params['W1']", 'pass', [4, 5]],
+      ["self.params['b1']", 'pass', [5]],
+      ["self.params['W2']", 'pass', [5, 3]],
+      ["self.params['b2']", 'pass', [3]],
+    ],
+  );
   assert.deepEqual(all.inputs.__init__, { inputSize: 4, hiddenSize: 5, outputSize: 3, weightInitStd: 0.1 });
   const one = await check('twoLayerNet.ts', 'TwoLayerNet.loss', { wrt: "self.params['W2']" });
   assert.equal(one.verdict, 'pass', text(one));
@@ -177,9 +198,17 @@ test("a TypeScript TwoLayerNet: built from generated sizes, every group of this.
 });
 
 test('JavaScript layers: forward/backward through a seeded random dout, for x and for the stored dW; a wrong backward fails', async () => {
-  const W = [[0.2, -0.5, 0.9], [1.1, 0.4, -0.3]];
+  const W = [
+    [0.2, -0.5, 0.9],
+    [1.1, 0.4, -0.3],
+  ];
   const b = [0.1, -0.2, 0.3];
-  const x = [[0.5, -1.2], [1.5, 0.3], [-0.7, 2.1], [0.4, 0.8]];
+  const x = [
+    [0.5, -1.2],
+    [1.5, 0.3],
+    [-0.7, 2.1],
+    [0.4, 0.8],
+  ];
   for (const wrt of ['x', 'self.W', 'self.b']) {
     const r = await check('layers.js', 'Affine.forward', { inputs: { __init__: { W, b }, x }, wrt });
     assert.equal(r.verdict, 'pass', `${wrt}: ${text(r)}`);

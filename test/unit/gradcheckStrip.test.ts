@@ -13,10 +13,14 @@ function evaluate(ts: string, expr: string): unknown {
 }
 
 test('stripTypes keeps every line and column where it was', () => {
-  const ts = 'function f(x: number[], t?: number): number {\n  const n: number = x.length as number;\n  return n!;\n}\n';
+  const ts =
+    'function f(x: number[], t?: number): number {\n  const n: number = x.length as number;\n  return n!;\n}\n';
   const js = stripTypes(ts);
   assert.equal(js.length, ts.length);
-  assert.deepEqual(js.split('\n').map((l) => l.length), ts.split('\n').map((l) => l.length));
+  assert.deepEqual(
+    js.split('\n').map((l) => l.length),
+    ts.split('\n').map((l) => l.length),
+  );
   assert.equal(js.indexOf('return'), ts.indexOf('return'));
   assert.equal(evaluate(ts, 'f([1, 2, 3])'), 3);
 });
@@ -61,7 +65,10 @@ test('stripTypes refuses enum, namespace and constructor parameter properties, n
     ['namespace N { export const a = 1; }\n', /namespace is not supported/],
     ['class A {\n  constructor(private W: number[]) {}\n}\n', /parameter properties.*this\.W = W/],
   ] as const) {
-    assert.throws(() => stripTypes(ts), (e: unknown) => e instanceof UnsupportedTypeScript && what.test((e as Error).message));
+    assert.throws(
+      () => stripTypes(ts),
+      (e: unknown) => e instanceof UnsupportedTypeScript && what.test((e as Error).message),
+    );
   }
   try {
     stripTypes('const a = 1;\nenum Color { Red, Green }\n');
@@ -81,13 +88,19 @@ test('tokenize keeps strings, templates, regexes and comments whole', () => {
 });
 
 test('toCommonJs turns imports and exports into require/exports on the same lines', () => {
-  const src = "import { a, b as c } from './m';\nimport * as all from './m';\nimport d from './m';\nexport function f() { return a + c; }\nexport const g = 1, h = 2;\nexport default f;\nexport { d as e };\n";
+  const src =
+    "import { a, b as c } from './m';\nimport * as all from './m';\nimport d from './m';\nexport function f() { return a + c; }\nexport const g = 1, h = 2;\nexport default f;\nexport { d as e };\n";
   const js = toCommonJs(src);
   assert.equal(js.split('\n').slice(0, 7).length, 7);
   assert.equal(js.split('\n')[3].trim().startsWith('function f()'), true, 'line 4 is still line 4');
   const module = { exports: {} as Record<string, unknown> };
   const required = { a: 1, b: 2, default: 'D' };
-  new Function('exports', 'require', 'module', '__glDefault', js)(module.exports, () => required, module, (m: { default?: unknown }) => m.default ?? m);
+  new Function('exports', 'require', 'module', '__glDefault', js)(
+    module.exports,
+    () => required,
+    module,
+    (m: { default?: unknown }) => m.default ?? m,
+  );
   const ex = module.exports as { f: () => number; g: number; h: number; default: unknown; e: unknown };
   assert.equal(ex.f(), 3);
   assert.equal(ex.g, 1);

@@ -17,7 +17,9 @@ const ROOT = join(__dirname, '..', '..', '..');
 const amaro = createRequire(join(ROOT, 'package.json'))('amaro') as {
   transformSync(src: string, options: { mode: 'strip-only' }): { code: string };
 };
-const { statements, topLevel } = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'tsStrip', 'snippets.json'), 'utf8')) as {
+const { statements, topLevel } = JSON.parse(
+  readFileSync(join(ROOT, 'test', 'fixtures', 'tsStrip', 'snippets.json'), 'utf8'),
+) as {
   statements: string[];
   topLevel: string[];
 };
@@ -56,10 +58,14 @@ test(`stripTypes gives what Node's type stripper (amaro) gives, on ${SNIPPETS.le
     const got = ours(src);
     if (want instanceof Error || got instanceof Error) {
       if (want instanceof Error && got instanceof Error) refused++;
-      else differ.push(`${JSON.stringify(src)}\n  amaro: ${want instanceof Error ? 'refuses' : JSON.stringify(want)}\n  ours:  ${got instanceof Error ? `refuses (${got.message})` : JSON.stringify(got)}`);
+      else
+        differ.push(
+          `${JSON.stringify(src)}\n  amaro: ${want instanceof Error ? 'refuses' : JSON.stringify(want)}\n  ours:  ${got instanceof Error ? `refuses (${got.message})` : JSON.stringify(got)}`,
+        );
       continue;
     }
-    if (want !== got) differ.push(`${JSON.stringify(src)}\n  amaro: ${JSON.stringify(want)}\n  ours:  ${JSON.stringify(got)}`);
+    if (want !== got)
+      differ.push(`${JSON.stringify(src)}\n  amaro: ${JSON.stringify(want)}\n  ours:  ${JSON.stringify(got)}`);
   }
   assert.equal(differ.length, 0, `${differ.length} of ${SNIPPETS.length} differ:\n${differ.slice(0, 12).join('\n')}`);
   assert.ok(refused > 0 && refused < SNIPPETS.length / 4, `${refused} refused by both`);

@@ -59,7 +59,8 @@ test('the update/weight ratio equals ‖W_after − W_before‖ / ‖W_before‖
     const step = norm(Array.from(a, (v, i) => v - b[i]));
     const w = norm(b);
     if (w === 0) assert.equal(s.updateRatio, 0, `${s.name}: zero weights give ratio 0`);
-    else assert.ok(Math.abs(s.updateRatio - step / w) <= 1e-9 * (step / w), `${s.name}: ${s.updateRatio} vs ${step / w}`);
+    else
+      assert.ok(Math.abs(s.updateRatio - step / w) <= 1e-9 * (step / w), `${s.name}: ${s.updateRatio} vs ${step / w}`);
   }
   assert.ok(UPDATE_RATIO_RULE === 1e-3);
 });
@@ -116,7 +117,10 @@ test('shuffled sampling shows every image once per epoch; the book samples with 
     await trainer.run();
     seen.push(all);
   }
-  assert.deepEqual([...seen[0]].sort((a, b) => a - b), [...Array(50).keys()]);
+  assert.deepEqual(
+    [...seen[0]].sort((a, b) => a - b),
+    [...Array(50).keys()],
+  );
   assert.ok(new Set(seen[1]).size < 50, 'with replacement some images repeat');
 });
 
@@ -149,7 +153,10 @@ test('the agreement check passes backprop and flags a broken gradient in the fir
     }
   }
   const config: TrainConfig = { ...BOOK_DEFAULTS, iters: 20 };
-  for (const [which, made] of [['broken', new Broken(shape, 0.01, new Random(5))], ['correct', new TwoLayerNet(shape, 0.01, new Random(5))]] as const) {
+  for (const [which, made] of [
+    ['broken', new Broken(shape, 0.01, new Random(5))],
+    ['correct', new TwoLayerNet(shape, 0.01, new Random(5))],
+  ] as const) {
     const trainer = new Trainer(made, data, config);
     const watcher = new GradientWatcher(made, data.train, 1);
     const checks: boolean[] = [];

@@ -9,11 +9,18 @@ export const vectors: any = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures
 
 export function assertClose(actual: number, expected: number, tol: { rel?: number; abs?: number }, what = ''): void {
   const diff = Math.abs(actual - expected);
-  const ok = (tol.abs !== undefined && diff <= tol.abs) || (tol.rel !== undefined && diff <= tol.rel * Math.max(Math.abs(expected), 1e-300));
+  const ok =
+    (tol.abs !== undefined && diff <= tol.abs) ||
+    (tol.rel !== undefined && diff <= tol.rel * Math.max(Math.abs(expected), 1e-300));
   assert.ok(ok, `${what} expected ${expected}, got ${actual} (diff ${diff})`);
 }
 
-export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: { rel?: number; abs?: number }, what = ''): void {
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: { rel?: number; abs?: number },
+  what = '',
+): void {
   assert.equal(actual.length, expected.length, `${what} length`);
   for (let i = 0; i < expected.length; i++) assertClose(actual[i], expected[i], tol, `${what}[${i}]`);
 }

@@ -41,12 +41,19 @@ test('the bundled subset loads: 10k train and 10k test, 784 pixels, MNIST labels
 });
 
 test('bad magic number gives its own error', () => {
-  assert.throws(() => parseIdx(idx([3], [1, 2, 3], 0x0d), 'labels.idx'), (e: Error) => e instanceof IdxError && /bad magic number 0x00000d01/.test(e.message) && /labels\.idx/.test(e.message));
+  assert.throws(
+    () => parseIdx(idx([3], [1, 2, 3], 0x0d), 'labels.idx'),
+    (e: Error) =>
+      e instanceof IdxError && /bad magic number 0x00000d01/.test(e.message) && /labels\.idx/.test(e.message),
+  );
 });
 
 test('a truncated file gives its own error', () => {
   const bytes = idx([2, 28, 28], new Array(2 * 784).fill(0));
-  assert.throws(() => parseIdx(bytes.subarray(0, bytes.length - 100), 'img'), /truncated: the header promises 1568 bytes of data \(2×28×28\) but the file has 1468/);
+  assert.throws(
+    () => parseIdx(bytes.subarray(0, bytes.length - 100), 'img'),
+    /truncated: the header promises 1568 bytes of data \(2×28×28\) but the file has 1468/,
+  );
   assert.throws(() => parseIdx(bytes.subarray(0, 10), 'img'), /truncated header/);
   const gz = gzipSync(bytes);
   assert.throws(() => parseIdx(new Uint8Array(gz.subarray(0, gz.length - 20)), 'img.gz'), /gzip data is damaged/);

@@ -19,7 +19,11 @@ const nlsKo: Record<string, string> = readJson('package.nls.ko.json');
 const bundleKo: Record<string, string> = readJson('dist', 'l10n', 'bundle.l10n.ko.json');
 
 const HANGUL = /[\uac00-\ud7a3]/;
-const placeholders = (s: string) => [...s.matchAll(/\{(\d+)\}/g)].map((m) => m[1]).sort().join(',');
+const placeholders = (s: string) =>
+  [...s.matchAll(/\{(\d+)\}/g)]
+    .map((m) => m[1])
+    .sort()
+    .join(',');
 
 function manifestKeys(v: unknown, out: Set<string> = new Set()): Set<string> {
   if (typeof v === 'string') {
@@ -47,7 +51,14 @@ function stringLiteral(src: string, i: number): string | undefined {
     if (c === quote) return out;
     if (c === '\\') {
       const e = src[++j];
-      out += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'u' ? String.fromCharCode(parseInt(src.slice(j + 1, (j += 4) + 1), 16)) : e;
+      out +=
+        e === 'n'
+          ? '\n'
+          : e === 't'
+            ? '\t'
+            : e === 'u'
+              ? String.fromCharCode(parseInt(src.slice(j + 1, (j += 4) + 1), 16))
+              : e;
     } else if (quote === '`' && c === '$' && src[j + 1] === '{') return undefined;
     else out += c;
   }
@@ -60,7 +71,7 @@ function codeOnly(src: string): string {
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
     if (c === '/' && src[i + 1] === '/') {
-      while (i < src.length && src[i] !== '\n') out += ' ', i++;
+      while (i < src.length && src[i] !== '\n') (out += ' '), i++;
       out += '\n';
     } else if (c === '/' && src[i + 1] === '*') {
       const end = src.indexOf('*/', i + 2);
@@ -90,7 +101,10 @@ function l10nLiterals(source: string): { message: string; offset: number }[] {
 
 test('the l10n.t scanner finds single, double, template and { message } literals across lines', () => {
   const src = `vscode.l10n.t('a {0}', x); l10n.t(\n  "b \\"q\\""); vscode.l10n.t(\`c\`); l10n.t({ message: 'd', args: [1] }); l10n.t(\`e \${x}\`); vscode.l10n.t(variable); // l10n.t('in a comment')\n/* l10n.t('in a block') */ l10n.t('f // not a comment');`;
-  assert.deepEqual(l10nLiterals(src).map((l) => l.message), ['a {0}', 'b "q"', 'c', 'd', 'f // not a comment']);
+  assert.deepEqual(
+    l10nLiterals(src).map((l) => l.message),
+    ['a {0}', 'b "q"', 'c', 'd', 'f // not a comment'],
+  );
 });
 
 test('package.nls.json and package.nls.ko.json have the same keys', () => {
@@ -122,17 +136,27 @@ test('every vscode.l10n.t and cliT literal in src/** has a Korean translation in
   for (const file of sourceFiles(join(ROOT, 'src'))) {
     const src = readFileSync(file, 'utf8');
     for (const { message, offset } of l10nLiterals(src)) {
-      if (!(message in bundleKo)) missing.push(`${relative(ROOT, file)}:${src.slice(0, offset).split('\n').length}: ${JSON.stringify(message)}`);
+      if (!(message in bundleKo))
+        missing.push(`${relative(ROOT, file)}:${src.slice(0, offset).split('\n').length}: ${JSON.stringify(message)}`);
     }
   }
   assert.deepEqual(missing, [], `untranslated (add them to src/l10n/ko/<feature>.json):\n${missing.join('\n')}`);
 });
 
 test('every webview string table (*_STRINGS in src/protocol) and the exercise messages are translated', () => {
-  const tables = Object.entries(protocol).filter(([name, v]) => /_STRINGS$/.test(name) && v && typeof v === 'object') as [string, Record<string, string>][];
-  assert.ok(tables.some(([name]) => name === 'LAB_STRINGS'), 'LAB_STRINGS is exported from src/protocol');
+  const tables = Object.entries(protocol).filter(
+    ([name, v]) => /_STRINGS$/.test(name) && v && typeof v === 'object',
+  ) as [string, Record<string, string>][];
+  assert.ok(
+    tables.some(([name]) => name === 'LAB_STRINGS'),
+    'LAB_STRINGS is exported from src/protocol',
+  );
   tables.push(['EXERCISE_STRINGS', EXERCISE_STRINGS]);
-  const missing = tables.flatMap(([name, table]) => Object.entries(table).filter(([, en]) => !(en in bundleKo)).map(([k, en]) => `${name}.${k}: ${JSON.stringify(en)}`));
+  const missing = tables.flatMap(([name, table]) =>
+    Object.entries(table)
+      .filter(([, en]) => !(en in bundleKo))
+      .map(([k, en]) => `${name}.${k}: ${JSON.stringify(en)}`),
+  );
   assert.deepEqual(missing, [], `untranslated:\n${missing.join('\n')}`);
 });
 
@@ -158,12 +182,24 @@ test('the Korean edition’s terms are used for the chapter’s ideas', () => {
 });
 
 test('every walkthrough page exists in English and Korean, and nothing else is there', () => {
-  const media = (nls: Record<string, string>) => pkg.contributes.walkthroughs.flatMap((w: { steps: { media: { markdown?: string } }[] }) => w.steps.map((s) => nls[s.media.markdown!.replace(/%/g, '')]));
-  for (const [lang, nls] of [['en', nlsEn], ['ko', nlsKo]] as const) {
+  const media = (nls: Record<string, string>) =>
+    pkg.contributes.walkthroughs.flatMap((w: { steps: { media: { markdown?: string } }[] }) =>
+      w.steps.map((s) => nls[s.media.markdown!.replace(/%/g, '')]),
+    );
+  for (const [lang, nls] of [
+    ['en', nlsEn],
+    ['ko', nlsKo],
+  ] as const) {
     const files: string[] = media(nls);
     for (const f of files) assert.ok(existsSync(join(ROOT, f)), `${lang}: ${f} exists`);
-    assert.ok(files.every((f) => f.startsWith(`media/walkthrough/${lang}/`)), `${lang} pages come from media/walkthrough/${lang}/`);
-    assert.deepEqual(readdirSync(join(ROOT, 'media', 'walkthrough', lang)).sort(), files.map((f) => f.split('/').pop()).sort());
+    assert.ok(
+      files.every((f) => f.startsWith(`media/walkthrough/${lang}/`)),
+      `${lang} pages come from media/walkthrough/${lang}/`,
+    );
+    assert.deepEqual(
+      readdirSync(join(ROOT, 'media', 'walkthrough', lang)).sort(),
+      files.map((f) => f.split('/').pop()).sort(),
+    );
   }
 });
 

@@ -24,7 +24,10 @@ test('with LANG=ko_KR.UTF-8 messages come out in Korean, placeholders filled', (
 });
 
 test('English, a missing bundle and an untranslated message all print the English text', () => {
-  assert.equal(translator(loadBundle(DIST_L10N, cliLanguage({ LANG: 'en_US.UTF-8' })))('{0} of {1} checks pass.', 3, 16), '3 of 16 checks pass.');
+  assert.equal(
+    translator(loadBundle(DIST_L10N, cliLanguage({ LANG: 'en_US.UTF-8' })))('{0} of {1} checks pass.', 3, 16),
+    '3 of 16 checks pass.',
+  );
   assert.equal(loadBundle(DIST_L10N, 'xx'), undefined);
   assert.equal(loadBundle(DIST_L10N, '../x'), undefined);
   const ko = translator(loadBundle(DIST_L10N, 'ko'));

@@ -16,11 +16,17 @@ test('encodeNpy writes numpy’s v1.0 header, 64-byte aligned, and decodeNpy rea
   const bytes = encodeNpy({ shape: [2, 3], data });
   const headerLen = new DataView(bytes.buffer).getUint16(8, true);
   assert.equal((10 + headerLen) % 64, 0);
-  assert.match(new TextDecoder().decode(bytes.subarray(10, 10 + headerLen)), /^\{'descr': '<f8', 'fortran_order': False, 'shape': \(2, 3\), \} *\n$/);
+  assert.match(
+    new TextDecoder().decode(bytes.subarray(10, 10 + headerLen)),
+    /^\{'descr': '<f8', 'fortran_order': False, 'shape': \(2, 3\), \} *\n$/,
+  );
   const back = decodeNpy(bytes, 'x.npy');
   assert.deepEqual(back.shape, [2, 3]);
   assert.deepEqual(Array.from(back.data), Array.from(data));
-  assert.match(new TextDecoder().decode(encodeNpy({ shape: [3], data: new Float64Array(3) }).subarray(10, 70)), /'shape': \(3,\)/);
+  assert.match(
+    new TextDecoder().decode(encodeNpy({ shape: [3], data: new Float64Array(3) }).subarray(10, 70)),
+    /'shape': \(3,\)/,
+  );
 });
 
 test('readNpz reads the params np.savez and np.savez_compressed wrote', () => {
@@ -29,7 +35,10 @@ test('readNpz reads the params np.savez and np.savez_compressed wrote', () => {
     assert.deepEqual(Object.keys(p).sort(), ['W1', 'W2', 'b1', 'b2']);
     assert.deepEqual(p.W1.shape, [784, 2]);
     assert.deepEqual(Array.from(p.W1.data.subarray(0, 4)), [0.001257, -0.001321, 0.006404, 0.001049]);
-    assert.ok(Math.abs(p.W1.data.reduce((a, b) => a + b, 0) - -0.176931) < 1e-12, `${name}: W1 sums to the value numpy printed`);
+    assert.ok(
+      Math.abs(p.W1.data.reduce((a, b) => a + b, 0) - -0.176931) < 1e-12,
+      `${name}: W1 sums to the value numpy printed`,
+    );
     assert.deepEqual(Array.from(p.b1.data), [0.5, -0.25]);
     assert.deepEqual(p.W2.shape, [2, 10]);
     assert.equal(p.W2.data[13], 13 / 8);
@@ -55,7 +64,10 @@ test('writeNpz then readNpz round-trips every array bit for bit', () => {
 });
 
 test('damaged or foreign files fail with a message naming the file and what to do', () => {
-  assert.throws(() => readNpz(new TextEncoder().encode('not a zip at all, just text'), 'notes.npz'), (e: Error) => e instanceof NpzError && /notes\.npz: not an \.npz file.*np\.savez/.test(e.message));
+  assert.throws(
+    () => readNpz(new TextEncoder().encode('not a zip at all, just text'), 'notes.npz'),
+    (e: Error) => e instanceof NpzError && /notes\.npz: not an \.npz file.*np\.savez/.test(e.message),
+  );
   const good = writeNpz({ b: { shape: [2], data: Float64Array.from([1, 2]) } });
   const bad = Uint8Array.from(good);
   bad[30 + 'b.npy'.length + 80] ^= 0xff; // a data byte of the member

@@ -20,7 +20,7 @@ function largest(g: TwoLayerParams): number {
   return Math.max(...PARAM_NAMES.map((name) => Math.max(...Array.from(paramData(g, name), Math.abs))));
 }
 
-test('fastNumericalGradient equals the book\'s naive numerical gradient on a small net (≤ 1e-9, δ = 1e-7 and δ = 0)', () => {
+test("fastNumericalGradient equals the book's naive numerical gradient on a small net (≤ 1e-9, δ = 1e-7 and δ = 0)", () => {
   const net = new TwoLayerNet({ inputSize: 784, hiddenSize: 5, outputSize: 10 }, 0.5, new Random(9));
   const { x, t } = toBatch(data.train, [3, 8, 11, 20]);
   for (const delta of [1e-7, 0]) {
@@ -69,13 +69,18 @@ test('fastNumericalGradient matches backprop on the full 784-50-10 net, batch 10
 });
 
 test('nonZeroColumns lists, pixel by pixel, the rows where it is not 0', () => {
-  const cols = nonZeroColumns(fromRows([[0, 0.5, 0], [1, 0.25, 0]]));
+  const cols = nonZeroColumns(
+    fromRows([
+      [0, 0.5, 0],
+      [1, 0.25, 0],
+    ]),
+  );
   assert.deepEqual(Array.from(cols.start), [0, 1, 3, 3]);
   assert.deepEqual(Array.from(cols.row), [1, 0, 1]);
   assert.deepEqual(Array.from(cols.value), [1, 0.5, 0.25]);
 });
 
-test('the fast engine\'s numerical method takes the same SGD step as its backprop', () => {
+test("the fast engine's numerical method takes the same SGD step as its backprop", () => {
   const shape = { inputSize: 784, hiddenSize: 20, outputSize: 10 };
   const a = new FastTwoLayerNet(shape, 0.01, new Random(3));
   const b = new FastTwoLayerNet(shape, 0.01, new Random(3));

@@ -11,7 +11,13 @@ import { install, vscode } from './fakeVscode';
 
 install();
 const load = () => import('../../src/panels/placement');
-type Fake = { showOptions: { viewColumn: number; preserveFocus: boolean }; viewColumn?: number; active: boolean; revealedTo: unknown[]; dispose(): void };
+type Fake = {
+  showOptions: { viewColumn: number; preserveFocus: boolean };
+  viewColumn?: number;
+  active: boolean;
+  revealedTo: unknown[];
+  dispose(): void;
+};
 const BESIDE = vscode.ViewColumn.Beside;
 
 test('issue 11: the first panel opens beside the learner’s group; the next ones join its column instead of a third one', async () => {
@@ -48,8 +54,13 @@ test('issue 11: a panel in the learner’s own group is shown beside it, not ove
 
 test('every panel is created through the one placement decision', () => {
   const files: string[] = [];
-  const walk = (d: string) => readdirSync(d).forEach((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith('.ts') && files.push(join(d, f))));
+  const walk = (d: string) =>
+    readdirSync(d).forEach((f) =>
+      statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith('.ts') && files.push(join(d, f)),
+    );
   walk(join(ROOT, 'src'));
-  const direct = files.filter((f) => !f.endsWith('placement.ts') && /createWebviewPanel\(|\.reveal\(/.test(readFileSync(f, 'utf8')));
+  const direct = files.filter(
+    (f) => !f.endsWith('placement.ts') && /createWebviewPanel\(|\.reveal\(/.test(readFileSync(f, 'utf8')),
+  );
   assert.deepEqual(direct, []);
 });

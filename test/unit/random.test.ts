@@ -3,17 +3,26 @@ import assert from 'node:assert/strict';
 import { Random } from '../../src/core/random';
 
 test('Random repeats for a seed and differs between seeds', () => {
-  const a = new Random(5), b = new Random(5), c = new Random(6);
+  const a = new Random(5),
+    b = new Random(5),
+    c = new Random(6);
   const xs = Array.from({ length: 5 }, () => a.random());
-  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.random()));
-  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.random()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5 }, () => b.random()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 5 }, () => c.random()),
+  );
   assert.ok(xs.every((x) => x >= 0 && x < 1));
 });
 
 test('randn has mean ≈ 0 and standard deviation ≈ 1', () => {
   const r = new Random(1);
   const n = 200000;
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   for (let i = 0; i < n; i++) {
     const v = r.randn();
     s += v;

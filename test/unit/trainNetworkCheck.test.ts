@@ -23,11 +23,22 @@ test('relativeError is ‖a − b‖ / (‖a‖ + ‖b‖), 0 for two zero gradi
 test('the network gradient check on the book’s gradient_check batch: every group matches, δ explains the rest', (t) => {
   const result = checkNetworkGradients(data, { batchSize: 3, hiddenSize: 50, weightInitStd: 0.01, seed: 42 });
   assert.equal(result.batchSize, 3);
-  assert.deepEqual(result.groups.map((g) => [g.name, g.shape]), [['W1', [784, 50]], ['b1', [50]], ['W2', [50, 10]], ['b2', [10]]]);
+  assert.deepEqual(
+    result.groups.map((g) => [g.name, g.shape]),
+    [
+      ['W1', [784, 50]],
+      ['b1', [50]],
+      ['W2', [50, 10]],
+      ['b2', [10]],
+    ],
+  );
   for (const g of result.groups) {
     assert.equal(g.verdict, 'match', g.name);
     assert.ok(g.relativeErrorNoDelta < 1e-8, `${g.name}: δ = 0 agrees to ${g.relativeErrorNoDelta}`);
-    assert.ok(g.relativeError > 1e-7 && g.relativeError < 1e-5, `${g.name}: with δ = 1e-7 the error is ${g.relativeError}`);
+    assert.ok(
+      g.relativeError > 1e-7 && g.relativeError < 1e-5,
+      `${g.name}: with δ = 1e-7 the error is ${g.relativeError}`,
+    );
     assert.ok(g.maxAbsDiff > 0 && g.maxAbsDiff < 1e-6);
   }
   t.diagnostic(`check took ${result.seconds.toFixed(2)} s`); // measured, never asserted

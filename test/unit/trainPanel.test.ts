@@ -26,8 +26,14 @@ const context = {
   subscriptions: [],
 };
 
-function until<T extends TrainToWebview['type']>(type: T, from = 0, ms = 30000): Promise<Extract<TrainToWebview, { type: T }>> {
-  return waitForPosted((m: TrainToWebview) => m.type === type, { from, ms }) as Promise<Extract<TrainToWebview, { type: T }>>;
+function until<T extends TrainToWebview['type']>(
+  type: T,
+  from = 0,
+  ms = 30000,
+): Promise<Extract<TrainToWebview, { type: T }>> {
+  return waitForPosted((m: TrainToWebview) => m.type === type, { from, ms }) as Promise<
+    Extract<TrainToWebview, { type: T }>
+  >;
 }
 
 test('the controller runs a whole session: start, live progress, a kept run, its model, exports, load, gradient check, close', async () => {
@@ -41,7 +47,10 @@ test('the controller runs a whole session: start, live progress, a kept run, its
   const posted = webview.posted as TrainToWebview[];
 
   // The page: strict CSP with a nonce, the bundle, the strings.
-  assert.match(webview.html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; [^"]*script-src 'nonce-[^']+'">/);
+  assert.match(
+    webview.html,
+    /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; [^"]*script-src 'nonce-[^']+'">/,
+  );
   assert.match(webview.html, /<script nonce="[^"]+" src="file:\/\/[^"]*\/dist\/webview\/train\.js">/);
   assert.match(webview.html, /"start":"Start"/);
 
@@ -61,16 +70,30 @@ test('the controller runs a whole session: start, live progress, a kept run, its
   assert.match((await until('notice', from)).text, /A run is already in progress/);
   const finished = await until('runFinished', from);
   const model = await until('model', from);
-  const progress = posted.slice(from).filter((m) => m.type === 'progress') as Extract<TrainToWebview, { type: 'progress' }>[];
-  assert.equal(progress.reduce((n, p) => n + p.loss.length, 0), 300, 'every iteration reached the page once');
+  const progress = posted.slice(from).filter((m) => m.type === 'progress') as Extract<
+    TrainToWebview,
+    { type: 'progress' }
+  >[];
+  assert.equal(
+    progress.reduce((n, p) => n + p.loss.length, 0),
+    300,
+    'every iteration reached the page once',
+  );
   assert.ok(progress.every((p) => p.id === startedRun.id));
   assert.equal(finished.run.status, 'finished');
   assert.equal(finished.run.iterations, 300);
-  assert.deepEqual(finished.run.epochs.map((e) => e.iter), [1, 101, 201]);
+  assert.deepEqual(
+    finished.run.epochs.map((e) => e.iter),
+    [1, 101, 201],
+  );
   assert.equal(finished.run.datasetName, 'MNIST (bundled subset: 10k train, 10k test)');
   assert.equal(finished.history.loss.length, 300);
   assert.equal(model.view.id, startedRun.id);
-  assert.deepEqual(recorded.executed, [['setContext', 'gradientLab.trainingFinished', true]], 'the walkthrough step is ticked');
+  assert.deepEqual(
+    recorded.executed,
+    [['setContext', 'gradientLab.trainingFinished', true]],
+    'the walkthrough step is ticked',
+  );
 
   // The drawing pad: the first test image, drawn back, is classified as the model did.
   const digit = model.view.samples[0];
@@ -113,9 +136,15 @@ test('the controller runs a whole session: start, live progress, a kept run, its
   const beforeCheck = posted.length;
   await trainPanel.checkNetwork(3);
   const checks = posted.slice(beforeCheck).filter((m) => m.type === 'netCheck');
-  assert.deepEqual(checks.map((c) => c.state), ['running', 'done']);
+  assert.deepEqual(
+    checks.map((c) => c.state),
+    ['running', 'done'],
+  );
   const done = checks[1] as Extract<TrainToWebview, { type: 'netCheck'; state: 'done' }>;
-  assert.deepEqual(done.result.groups.map((g) => g.verdict), ['match', 'match', 'match', 'match']);
+  assert.deepEqual(
+    done.result.groups.map((g) => g.verdict),
+    ['match', 'match', 'match', 'match'],
+  );
 
   // Closing the panel mid-run ends the worker; the run is kept as far as it came, without weights.
   const beforeLong = posted.length;
@@ -134,9 +163,15 @@ test('the controller runs a whole session: start, live progress, a kept run, its
   const kept = store.get(longRun.id)!;
   assert.ok(reached > 0);
   assert.deepEqual([kept.status, kept.iterations, kept.hasModel], ['stopped', reached, false]);
-  assert.equal(kept.message, `Interrupted at iteration ${reached} when its panel closed; the history is kept, the weights are not.`);
+  assert.equal(
+    kept.message,
+    `Interrupted at iteration ${reached} when its panel closed; the history is kept, the weights are not.`,
+  );
   assert.equal(store.losses(longRun.id).length, reached);
-  assert.ok(Number.isFinite(kept.finalLoss) && kept.finalLoss! > 0 && kept.finalLoss! < 3, `final loss ${kept.finalLoss}`);
+  assert.ok(
+    Number.isFinite(kept.finalLoss) && kept.finalLoss! > 0 && kept.finalLoss! < 3,
+    `final loss ${kept.finalLoss}`,
+  );
 });
 
 test('Inspect evaluates a run on the data it was trained on, not on the bundled set', async () => {
@@ -150,17 +185,24 @@ test('Inspect evaluates a run on the data it was trained on, not on the bundled 
     ['train-labels-idx1-ubyte.gz', 'train-labels-idx1-ubyte.first10k.gz'],
     ['t10k-images-idx3-ubyte.gz', 'train-images-idx3-ubyte.first10k.gz'],
     ['t10k-labels-idx1-ubyte.gz', 'train-labels-idx1-ubyte.first10k.gz'],
-  ]) copyFileSync(join(mnist, from), join(folder, to));
+  ])
+    copyFileSync(join(mnist, from), join(folder, to));
 
   TrainPanel.show(context as never);
-  const { receive, posted } = lastPanel().webview as unknown as { receive: (m: unknown) => void; posted: TrainToWebview[] };
+  const { receive, posted } = lastPanel().webview as unknown as {
+    receive: (m: unknown) => void;
+    posted: TrainToWebview[];
+  };
   receive({ type: 'ready' });
   const init = await until('init');
   const bundledRun = init.runs.find((r) => r.hasModel && r.config.dataset.kind === 'bundled')!;
   assert.ok(bundledRun, 'a bundled run with weights from the test above');
 
   const from = posted.length;
-  receive({ type: 'start', config: { ...DEFAULT_RUN_CONFIG, iters: 200, seed: 9, dataset: { kind: 'folder', path: folder } } });
+  receive({
+    type: 'start',
+    config: { ...DEFAULT_RUN_CONFIG, iters: 200, seed: 9, dataset: { kind: 'folder', path: folder } },
+  });
   const finished = await until('runFinished', from);
   const trained = await until('model', from);
   assert.equal(trained.view.id, finished.run.id);

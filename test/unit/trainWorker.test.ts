@@ -26,19 +26,29 @@ interface Recorded {
   done: Promise<{ summary: TrainSummary; params?: TwoLayerParams; model?: ModelPicture }>;
 }
 
-function start(config: TrainConfig, dataset: { kind: 'bundled'; dir: string } | { kind: 'folder'; path: string } = { kind: 'bundled', dir: MNIST }, extra: TrainListener = {}): Recorded {
+function start(
+  config: TrainConfig,
+  dataset: { kind: 'bundled'; dir: string } | { kind: 'folder'; path: string } = { kind: 'bundled', dir: MNIST },
+  extra: TrainListener = {},
+): Recorded {
   const batches: ProgressBatch[] = [];
   const states: string[] = [];
   let session!: TrainSession;
-  const done = new Promise<{ summary: TrainSummary; params?: TwoLayerParams; model?: ModelPicture }>((resolve, reject) => {
-    session = new TrainSession(WORKER, { type: 'train', config, dataset, engine }, {
-      ...extra,
-      progress: (b) => batches.push(b),
-      state: (s) => states.push(s),
-      done: (summary, params, model) => resolve({ summary, params, model }),
-      error: (m) => reject(new Error(m)),
-    });
-  });
+  const done = new Promise<{ summary: TrainSummary; params?: TwoLayerParams; model?: ModelPicture }>(
+    (resolve, reject) => {
+      session = new TrainSession(
+        WORKER,
+        { type: 'train', config, dataset, engine },
+        {
+          ...extra,
+          progress: (b) => batches.push(b),
+          state: (s) => states.push(s),
+          done: (summary, params, model) => resolve({ summary, params, model }),
+          error: (m) => reject(new Error(m)),
+        },
+      );
+    },
+  );
   return { session, batches, states, done };
 }
 
@@ -63,10 +73,18 @@ test('the worker streams a run in batches, equal to an in-process Trainer with t
   const net = createNetwork(engine, { inputSize: 784, hiddenSize: 50, outputSize: 10 }, config);
   const local = await new Trainer(net, data, config).run((e) => expected.push(e));
   const expectedLoss = expected.flatMap((e) => (e.type === 'iteration' ? [e.loss] : []));
-  const expectedEpochs = expected.flatMap((e) => (e.type === 'epoch' ? [[e.epoch, e.iter, e.trainAccuracy, e.testAccuracy]] : []));
+  const expectedEpochs = expected.flatMap((e) =>
+    e.type === 'epoch' ? [[e.epoch, e.iter, e.trainAccuracy, e.testAccuracy]] : [],
+  );
   assert.deepEqual(r.session.losses, expectedLoss, 'every mini-batch loss is the in-process one');
-  assert.deepEqual(r.session.epochs.map((e) => [e.epoch, e.iter, e.trainAccuracy, e.testAccuracy]), expectedEpochs);
-  assert.deepEqual(r.session.epochs.map((e) => e.iter), [1, 101, 201, 301, 401]);
+  assert.deepEqual(
+    r.session.epochs.map((e) => [e.epoch, e.iter, e.trainAccuracy, e.testAccuracy]),
+    expectedEpochs,
+  );
+  assert.deepEqual(
+    r.session.epochs.map((e) => e.iter),
+    [1, 101, 201, 301, 401],
+  );
   // Plausible: chance is 0.10; the sigmoid net takes off during the first few hundred iterations.
   const acc = r.session.epochs.map((e) => e.testAccuracy);
   assert.ok(acc[0] < 0.2 && acc[4] > 0.5 && acc[4] > acc[1], `test accuracies ${acc.join(', ')}`);
@@ -76,7 +94,10 @@ test('the worker streams a run in batches, equal to an in-process Trainer with t
   // The weights and the model picture come with 'done'.
   assert.deepEqual(Array.from(params!.b2), Array.from(net.exportParams().b2));
   const confusion = model!.confusion;
-  assert.equal(confusion.flat().reduce((a, b) => a + b, 0), 10000);
+  assert.equal(
+    confusion.flat().reduce((a, b) => a + b, 0),
+    10000,
+  );
   assert.equal(confusion.reduce((s, row, i) => s + row[i], 0) / 10000, model!.testAccuracy);
   assert.deepEqual(model, modelPicture(params!, data.test), 'the same picture as computed here from the same weights');
   assert.equal(model!.samples.length, 48);
@@ -138,7 +159,10 @@ test('a learning rate that makes the loss NaN ends the run as diverged, without 
   const { summary, params, model } = await r.done;
   assert.equal(summary.reason, 'diverged');
   assert.ok(summary.iterations < 50);
-  assert.ok(!Number.isFinite(r.session.losses[r.session.losses.length - 1]), 'the last loss streamed is the non-finite one');
+  assert.ok(
+    !Number.isFinite(r.session.losses[r.session.losses.length - 1]),
+    'the last loss streamed is the non-finite one',
+  );
   assert.equal(params, undefined);
   assert.equal(model, undefined);
 });
@@ -156,14 +180,47 @@ test('a batch larger than the folder’s training set is refused by the worker',
 test('evaluate and netCheck jobs answer once and end', async () => {
   const r = start({ ...BOOK_DEFAULTS, iters: 200, seed: 11 });
   const { params, model } = await r.done;
-  const evaluated = await runWorkerJob(WORKER, { type: 'evaluate', params: params!, dataset: { kind: 'bundled', dir: MNIST } }, 'evaluated');
+  const evaluated = await runWorkerJob(
+    WORKER,
+    { type: 'evaluate', params: params!, dataset: { kind: 'bundled', dir: MNIST } },
+    'evaluated',
+  );
   assert.deepEqual(evaluated.model, model);
   assert.equal(evaluated.testAccuracy, model!.testAccuracy);
-  assert.ok(Math.abs(evaluated.trainAccuracy - evaluated.testAccuracy) < 0.05 && evaluated.trainAccuracy > 0.15, `train ${evaluated.trainAccuracy}, test ${evaluated.testAccuracy}`);
-  const { result } = await runWorkerJob(WORKER, { type: 'netCheck', batchSize: 3, hiddenSize: 50, weightInitStd: 0.01, seed: 42, dataset: { kind: 'bundled', dir: MNIST } }, 'netCheck');
+  assert.ok(
+    Math.abs(evaluated.trainAccuracy - evaluated.testAccuracy) < 0.05 && evaluated.trainAccuracy > 0.15,
+    `train ${evaluated.trainAccuracy}, test ${evaluated.testAccuracy}`,
+  );
+  const { result } = await runWorkerJob(
+    WORKER,
+    {
+      type: 'netCheck',
+      batchSize: 3,
+      hiddenSize: 50,
+      weightInitStd: 0.01,
+      seed: 42,
+      dataset: { kind: 'bundled', dir: MNIST },
+    },
+    'netCheck',
+  );
   assert.equal(result.parameters, 39760);
-  assert.deepEqual(result.groups.map((g) => [g.name, g.verdict]), [['W1', 'match'], ['b1', 'match'], ['W2', 'match'], ['b2', 'match']]);
-  await assert.rejects(runWorkerJob(WORKER, { type: 'evaluate', params: params!, dataset: { kind: 'folder', path: '/nope' } }, 'evaluated'), /\/nope: no such folder/);
+  assert.deepEqual(
+    result.groups.map((g) => [g.name, g.verdict]),
+    [
+      ['W1', 'match'],
+      ['b1', 'match'],
+      ['W2', 'match'],
+      ['b2', 'match'],
+    ],
+  );
+  await assert.rejects(
+    runWorkerJob(
+      WORKER,
+      { type: 'evaluate', params: params!, dataset: { kind: 'folder', path: '/nope' } },
+      'evaluated',
+    ),
+    /\/nope: no such folder/,
+  );
 });
 
 test('at lr 10 the worker’s progress carries the diagnosis from the first epoch on, and training time without the pause', async () => {
@@ -179,8 +236,14 @@ test('at lr 10 the worker’s progress carries the diagnosis from the first epoc
   assert.equal(summary.diagnosis?.kind, 'saturated');
   const first = r.batches.findIndex((b) => b.diagnosis);
   assert.ok(first >= 0 && r.batches[first].iter > 100, 'said after the first epoch');
-  assert.ok(r.batches.slice(first).every((b) => b.diagnosis?.kind === 'saturated'), 'and kept');
+  assert.ok(
+    r.batches.slice(first).every((b) => b.diagnosis?.kind === 'saturated'),
+    'and kept',
+  );
   const last = r.batches[r.batches.length - 1];
   assert.ok(last.elapsedMs < summary.wallSeconds * 1000 + 1, 'progress times are training times');
-  assert.ok(summary.wallSeconds * 1000 < real - 500, `the 0.6 s pause is not counted: ${summary.wallSeconds} s of ${real} ms`);
+  assert.ok(
+    summary.wallSeconds * 1000 < real - 500,
+    `the 0.6 s pause is not counted: ${summary.wallSeconds} s of ${real} ms`,
+  );
 });

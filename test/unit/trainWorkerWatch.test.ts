@@ -13,18 +13,26 @@ const WORKER = join(ROOT, 'dist', 'trainWorker.js');
 const MNIST = join(ROOT, 'media', 'mnist');
 const dataset = { kind: 'bundled' as const, dir: MNIST };
 
-function run(config: TrainConfig & { checkEvery?: number; trainImages?: number }, watchMs: number, onWatch: (item: WatchItem, s: TrainSession) => void = () => undefined) {
+function run(
+  config: TrainConfig & { checkEvery?: number; trainImages?: number },
+  watchMs: number,
+  onWatch: (item: WatchItem, s: TrainSession) => void = () => undefined,
+) {
   const items: WatchItem[] = [];
   let session!: TrainSession;
   const done = new Promise<TrainSummary>((resolve, reject) => {
-    session = new TrainSession(WORKER, { type: 'train', config, dataset, watchMs }, {
-      watch: (item) => {
-        items.push(item);
-        onWatch(item, session);
+    session = new TrainSession(
+      WORKER,
+      { type: 'train', config, dataset, watchMs },
+      {
+        watch: (item) => {
+          items.push(item);
+          onWatch(item, session);
+        },
+        done: (summary) => resolve(summary),
+        error: (m) => reject(new Error(m)),
       },
-      done: (summary) => resolve(summary),
-      error: (m) => reject(new Error(m)),
-    });
+    );
   });
   return { items, done, session: () => session };
 }
@@ -44,12 +52,21 @@ test('the worker sends the initial loss, dW1 snapshots, histograms per epoch and
     assert.equal(first.iter, 1);
     assert.equal(first.dW1.shown, 16);
     assert.equal(Buffer.from(first.dW1.images, 'base64').length, 16 * 784);
-    assert.deepEqual(first.groups.map((g) => g.name), ['W1', 'b1', 'W2', 'b2']);
+    assert.deepEqual(
+      first.groups.map((g) => g.name),
+      ['W1', 'b1', 'W2', 'b2'],
+    );
   }
   const histograms = items.filter((i) => i.kind === 'histograms');
-  assert.deepEqual(histograms.map((h) => (h.kind === 'histograms' ? h.epoch : 0)), [1, 2, 3]);
+  assert.deepEqual(
+    histograms.map((h) => (h.kind === 'histograms' ? h.epoch : 0)),
+    [1, 2, 3],
+  );
   const checks = items.filter((i) => i.kind === 'gradCheck');
-  assert.deepEqual(checks.map((c) => (c.kind === 'gradCheck' ? c.iter : 0)), [1, 100, 200, 300]);
+  assert.deepEqual(
+    checks.map((c) => (c.kind === 'gradCheck' ? c.iter : 0)),
+    [1, 100, 200, 300],
+  );
   for (const c of checks) if (c.kind === 'gradCheck') assert.ok(c.ok, `relative error ${c.relError}`);
 });
 

@@ -14,7 +14,10 @@ test('iter_per_epoch = max(train_size / batch_size, 1), and epochs fall where th
   assert.equal(iterPerEpoch(10000, 20000), 1);
   const hits = [...Array(301).keys()].filter((i) => isEpochIteration(i, 100));
   assert.deepEqual(hits, [0, 100, 200, 300]);
-  assert.deepEqual([...Array(101).keys()].filter((i) => isEpochIteration(i, 100 / 3)), [0, 34, 67, 100]);
+  assert.deepEqual(
+    [...Array(101).keys()].filter((i) => isEpochIteration(i, 100 / 3)),
+    [0, 34, 67, 100],
+  );
 });
 
 test('a seeded 1,000-iteration run reaches test accuracy ≥ 0.83 (0.8473 for seed 1) and repeats exactly', async () => {

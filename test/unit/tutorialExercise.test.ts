@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
 import { PYTHON } from './gradcheckHelpers';
-import { EXERCISE_CHECKS, functionName, isValueCheck, type ExerciseLanguage, type ExerciseName } from '../../src/tutorial/exerciseSpec';
+import {
+  EXERCISE_CHECKS,
+  functionName,
+  isValueCheck,
+  type ExerciseLanguage,
+  type ExerciseName,
+} from '../../src/tutorial/exerciseSpec';
 import { EXERCISE_STRINGS as S } from '../../src/tutorial/exerciseStrings';
 import { judge, summarize, type Verdict } from '../../src/tutorial/exerciseVerdict';
 import { runChecks } from '../../src/tutorial/exerciseRunner';
@@ -18,7 +24,10 @@ import { checkSolution, type SolutionResult } from '../../src/tutorial/checkSolu
 
 const HARNESS = join(ROOT, 'media', 'exercises', 'check_exercise.py');
 const VALUE_CHECKS = EXERCISE_CHECKS.filter(isValueCheck);
-const SOLUTION = { python: join(ROOT, 'test', 'fixtures', 'exercises', 'solution.py'), javascript: join(ROOT, 'test', 'fixtures', 'exercises', 'solution.js') };
+const SOLUTION = {
+  python: join(ROOT, 'test', 'fixtures', 'exercises', 'solution.py'),
+  javascript: join(ROOT, 'test', 'fixtures', 'exercises', 'solution.js'),
+};
 const dir = mkdtempSync(join(tmpdir(), 'gl-exercise-'));
 let n = 0;
 
@@ -32,10 +41,23 @@ function variant(language: ExerciseLanguage, from: string, to: string): string {
 }
 
 /** Exactly what the extension runs: value checks in the exercise harnesses, gradient checks in src/gradcheck. */
-async function check(language: ExerciseLanguage, file: string, only?: ExerciseName[], timeoutMs = 20_000): Promise<{ result: SolutionResult; verdicts: Verdict[] }> {
+async function check(
+  language: ExerciseLanguage,
+  file: string,
+  only?: ExerciseName[],
+  timeoutMs = 20_000,
+): Promise<{ result: SolutionResult; verdicts: Verdict[] }> {
   // Like "Check my solution" above one function: only that function's checks (each Python check costs a process).
   const checks = only ? EXERCISE_CHECKS.filter((c) => only.includes(c.exercise)) : EXERCISE_CHECKS;
-  const result = await checkSolution({ language, file, checks, root: ROOT, python: 'python3', pythonHint: 'set a Python', timeoutMs });
+  const result = await checkSolution({
+    language,
+    file,
+    checks,
+    root: ROOT,
+    python: 'python3',
+    pythonHint: 'set a Python',
+    timeoutMs,
+  });
   return { result, verdicts: 'verdicts' in result ? result.verdicts : [] };
 }
 
@@ -48,7 +70,10 @@ for (const language of ['python', 'javascript'] as const) {
     const summary = summarize(verdicts);
     assert.equal(summary.passed, EXERCISE_CHECKS.length, JSON.stringify(verdicts.filter((v) => v.status !== 'pass')));
     assert.equal(summary.allPassed, true);
-    assert.deepEqual(verdicts.map((v) => v.id), EXERCISE_CHECKS.map((c) => c.id));
+    assert.deepEqual(
+      verdicts.map((v) => v.id),
+      EXERCISE_CHECKS.map((c) => c.id),
+    );
     // The gradient checker's own summary: its largest relative error is far below its 1e-5 threshold.
     assert.match(byId(verdicts, 'cee-grad-batch').detail!.key, /matches the numerical gradient/);
     assert.ok(Number(byId(verdicts, 'cee-grad-batch').detail!.args[0]) < 1e-6);
@@ -57,50 +82,84 @@ for (const language of ['python', 'javascript'] as const) {
   for (const lang of ['en', 'ko']) {
     test(`the untouched ${lang} ${language} template reports every check as a TODO naming its function`, async () => {
       const file = join(ROOT, 'media', 'exercises', lang, `gradient_lab_ch4.${language === 'python' ? 'py' : 'js'}`);
-      const { verdicts } = await check(language, file, lang === 'ko' ? ['gradientDescent', 'crossEntropyErrorGrad'] : undefined);
+      const { verdicts } = await check(
+        language,
+        file,
+        lang === 'ko' ? ['gradientDescent', 'crossEntropyErrorGrad'] : undefined,
+      );
       assert.deepEqual(new Set(verdicts.map((v) => v.status)), new Set(['todo']));
-      assert.deepEqual(byId(verdicts, 'descent-lr-0.1').detail, { key: S.todo, args: [functionName('gradientDescent', language)] });
+      assert.deepEqual(byId(verdicts, 'descent-lr-0.1').detail, {
+        key: S.todo,
+        args: [functionName('gradientDescent', language)],
+      });
       assert.equal(summarize(verdicts).allPassed, false);
     });
   }
 }
 
 test('h = 10e-4 (the notes’ typo) fails only the cubic check, with the h hint', async () => {
-  const { verdicts } = await check('python', variant('python', 'def numerical_diff(f, x):\n    h = 1e-4', 'def numerical_diff(f, x):\n    h = 10e-4'), ['numericalDiff']);
+  const { verdicts } = await check(
+    'python',
+    variant('python', 'def numerical_diff(f, x):\n    h = 1e-4', 'def numerical_diff(f, x):\n    h = 10e-4'),
+    ['numericalDiff'],
+  );
   assert.equal(byId(verdicts, 'diff-at-5').status, 'pass');
   assert.equal(byId(verdicts, 'diff-cube').status, 'fail');
   assert.equal(byId(verdicts, 'diff-cube').hint?.key, S.fixHTypo);
 });
 
 test('a forward difference is recognised and the hint names the central difference', async () => {
-  const { verdicts } = await check('python', variant('python', 'return (f(x + h) - f(x - h)) / (2 * h)', 'return (f(x + h) - f(x)) / h'), ['numericalDiff']);
+  const { verdicts } = await check(
+    'python',
+    variant('python', 'return (f(x + h) - f(x - h)) / (2 * h)', 'return (f(x + h) - f(x)) / h'),
+    ['numericalDiff'],
+  );
   assert.equal(byId(verdicts, 'diff-at-5').status, 'fail');
   assert.equal(byId(verdicts, 'diff-at-5').hint?.key, S.fixForwardDifference);
   const f1 = (x: number) => 0.01 * x ** 2 + 0.1 * x;
-  assert.deepEqual(byId(verdicts, 'diff-at-5').detail?.args, ['0.1999999999990898', String((f1(5 + 1e-4) - f1(5)) / 1e-4)]);
+  assert.deepEqual(byId(verdicts, 'diff-at-5').detail?.args, [
+    '0.1999999999990898',
+    String((f1(5 + 1e-4) - f1(5)) / 1e-4),
+  ]);
 });
 
 test('"/ 2*h" is recognised as an operator-precedence slip', async () => {
-  const { verdicts } = await check('javascript', variant('javascript', 'return (f(x + h) - f(x - h)) / (2 * h);', 'return (f(x + h) - f(x - h)) / 2 * h;'), ['numericalDiff']);
+  const { verdicts } = await check(
+    'javascript',
+    variant('javascript', 'return (f(x + h) - f(x - h)) / (2 * h);', 'return (f(x + h) - f(x - h)) / 2 * h;'),
+    ['numericalDiff'],
+  );
   assert.equal(byId(verdicts, 'diff-at-10').hint?.key, S.fixPrecedence);
 });
 
 test('forgetting "/ batch_size" fails the batch check with the averaging hint, single examples still pass', async () => {
-  const { verdicts } = await check('python', variant('python', 'return -np.sum(t * np.log(y + 1e-7)) / batch_size', 'return -np.sum(t * np.log(y + 1e-7))'), ['crossEntropyError']);
+  const { verdicts } = await check(
+    'python',
+    variant('python', 'return -np.sum(t * np.log(y + 1e-7)) / batch_size', 'return -np.sum(t * np.log(y + 1e-7))'),
+    ['crossEntropyError'],
+  );
   assert.equal(byId(verdicts, 'cee-example-1').status, 'pass');
   assert.equal(byId(verdicts, 'cee-batch').status, 'fail');
   assert.equal(byId(verdicts, 'cee-batch').hint?.key, S.fixNotAveraged);
 });
 
 test('cross entropy without δ gives inf on the book’s zeros and the log(0) hint', async () => {
-  const { verdicts } = await check('javascript', variant('javascript', '(e -= ts[n][k] * Math.log(v + 1e-7))', '(e -= ts[n][k] * Math.log(v))'), ['crossEntropyError']);
+  const { verdicts } = await check(
+    'javascript',
+    variant('javascript', '(e -= ts[n][k] * Math.log(v + 1e-7))', '(e -= ts[n][k] * Math.log(v))'),
+    ['crossEntropyError'],
+  );
   // 0 · log(0) = 0 · −∞ = NaN in IEEE arithmetic
   assert.equal(byId(verdicts, 'cee-example-1').hint?.key, S.fixMissingDelta);
   assert.match(byId(verdicts, 'cee-example-1').detail!.args[1] as string, /NaN/);
 });
 
 test('not restoring x[idx] is caught even where the gradient value happens to be right', async () => {
-  const { verdicts } = await check('python', variant('python', '        x[idx] = tmp_val\n    return grad', '    return grad'), ['numericalGradient']);
+  const { verdicts } = await check(
+    'python',
+    variant('python', '        x[idx] = tmp_val\n    return grad', '    return grad'),
+    ['numericalGradient'],
+  );
   const v = byId(verdicts, 'gradient-3-4');
   assert.equal(v.status, 'fail');
   assert.equal(v.hint?.key, S.hintNotRestored);
@@ -117,13 +176,21 @@ test('the "iddx" typo is an error pointing at the learner’s line', async () =>
 });
 
 test('a wrong-signed gradient fails the gradient check with the sign hint', async () => {
-  const { verdicts } = await check('javascript', variant('javascript', 'r.map((v, k) => -tr[k] / (v + 1e-7) / n)', 'r.map((v, k) => tr[k] / (v + 1e-7) / n)'), ['crossEntropyErrorGrad']);
+  const { verdicts } = await check(
+    'javascript',
+    variant('javascript', 'r.map((v, k) => -tr[k] / (v + 1e-7) / n)', 'r.map((v, k) => tr[k] / (v + 1e-7) / n)'),
+    ['crossEntropyErrorGrad'],
+  );
   assert.equal(byId(verdicts, 'cee-grad-single').status, 'fail');
   assert.match(byId(verdicts, 'cee-grad-single').hint!.key, /opposite sign/);
 });
 
 test('a gradient N times too large is named as a missing division by N', async () => {
-  const { verdicts } = await check('python', variant('python', 'return -t / (y + 1e-7) / batch_size', 'return -t / (y + 1e-7)'), ['crossEntropyErrorGrad']);
+  const { verdicts } = await check(
+    'python',
+    variant('python', 'return -t / (y + 1e-7) / batch_size', 'return -t / (y + 1e-7)'),
+    ['crossEntropyErrorGrad'],
+  );
   assert.equal(byId(verdicts, 'cee-grad-single').status, 'pass');
   assert.equal(byId(verdicts, 'cee-grad-batch').status, 'fail');
   assert.match(byId(verdicts, 'cee-grad-batch').hint!.key, /batch size/);
@@ -140,14 +207,28 @@ test('a missing ":" is a load failure with the line of the def', async () => {
 });
 
 test('an endless loop in JavaScript times out that check only', async () => {
-  const { verdicts } = await check('javascript', variant('javascript', 'const h = 1e-4;\n  return (f(x + h)', 'const h = 1e-4;\n  while (true) {}\n  return (f(x + h)'), ['numericalDiff', 'sumSquaresError'], 4000);
+  const { verdicts } = await check(
+    'javascript',
+    variant(
+      'javascript',
+      'const h = 1e-4;\n  return (f(x + h)',
+      'const h = 1e-4;\n  while (true) {}\n  return (f(x + h)',
+    ),
+    ['numericalDiff', 'sumSquaresError'],
+    4000,
+  );
   assert.equal(byId(verdicts, 'diff-at-5').status, 'error');
   assert.equal(byId(verdicts, 'diff-at-5').detail?.key, S.timeout);
   assert.equal(byId(verdicts, 'sse-example-1').status, 'pass');
 });
 
 test('an endless loop in Python stops at the time limit', async () => {
-  const { result } = await check('python', variant('python', 'def numerical_diff(f, x):\n', 'def numerical_diff(f, x):\n    while True:\n        pass\n'), ['numericalDiff'], 2500);
+  const { result } = await check(
+    'python',
+    variant('python', 'def numerical_diff(f, x):\n', 'def numerical_diff(f, x):\n    while True:\n        pass\n'),
+    ['numericalDiff'],
+    2500,
+  );
   assert.deepEqual(result, { failure: { kind: 'timeout', seconds: 2.5 } });
 });
 
@@ -159,34 +240,66 @@ test('a JavaScript exercise written as a module (export function, a helper from 
   const folder = mkdtempSync(join(tmpdir(), 'gl-exercise-module-'));
   writeFileSync(join(folder, 'rows.js'), `exports.rows = ${rows.slice('const rows = '.length)}\n`);
   const file = join(folder, 'gradient_lab_ch4.js');
-  writeFileSync(file, src.replace(rows, "const { rows } = require('./rows');").replace(/^function /gm, 'export function '));
+  writeFileSync(
+    file,
+    src.replace(rows, "const { rows } = require('./rows');").replace(/^function /gm, 'export function '),
+  );
   assert.equal((readFileSync(file, 'utf8').match(/^export function /gm) ?? []).length, 6);
   const { result, verdicts } = await check('javascript', file);
   assert.ok('verdicts' in result, JSON.stringify(result).slice(0, 500));
-  assert.equal(summarize(verdicts).passed, EXERCISE_CHECKS.length, JSON.stringify(verdicts.filter((v) => v.status !== 'pass')).slice(0, 500));
+  assert.equal(
+    summarize(verdicts).passed,
+    EXERCISE_CHECKS.length,
+    JSON.stringify(verdicts.filter((v) => v.status !== 'pass')).slice(0, 500),
+  );
 });
 
 test('a Python solution that prints to stdout (at load, in a function, at exit) still gets its outcomes', async () => {
   // Plain print()s are redirected; these reach the real stdout around and after the answer line.
   const src = readFileSync(SOLUTION.python, 'utf8')
-    .replace('import numpy as np\n', 'import atexit\nimport sys\nimport numpy as np\nprint("loading")\nsys.__stdout__.write("half a line at load ")\natexit.register(print, "bye")\n')
-    .replace('def numerical_diff(f, x):\n', 'def numerical_diff(f, x):\n    print("numerical_diff", x)\n    print("numerical_diff", x, file=sys.__stdout__)\n');
+    .replace(
+      'import numpy as np\n',
+      'import atexit\nimport sys\nimport numpy as np\nprint("loading")\nsys.__stdout__.write("half a line at load ")\natexit.register(print, "bye")\n',
+    )
+    .replace(
+      'def numerical_diff(f, x):\n',
+      'def numerical_diff(f, x):\n    print("numerical_diff", x)\n    print("numerical_diff", x, file=sys.__stdout__)\n',
+    );
   assert.match(src, /atexit\.register/);
   assert.match(src, /file=sys\.__stdout__/);
   const file = join(dir, `variant${++n}.py`);
   writeFileSync(file, src);
-  const outcomes = await runChecks({ language: 'python', file, checks: VALUE_CHECKS, harness: HARNESS, python: PYTHON });
+  const outcomes = await runChecks({
+    language: 'python',
+    file,
+    checks: VALUE_CHECKS,
+    harness: HARNESS,
+    python: PYTHON,
+  });
   assert.ok('outcomes' in outcomes, JSON.stringify(outcomes).slice(0, 500));
   assert.equal(outcomes.outcomes.length, VALUE_CHECKS.length);
   const { result, verdicts } = await check('python', file);
   assert.ok('verdicts' in result, JSON.stringify(result).slice(0, 500));
-  assert.equal(summarize(verdicts).passed, EXERCISE_CHECKS.length, JSON.stringify(verdicts.filter((v) => v.status !== 'pass')).slice(0, 500));
+  assert.equal(
+    summarize(verdicts).passed,
+    EXERCISE_CHECKS.length,
+    JSON.stringify(verdicts.filter((v) => v.status !== 'pass')).slice(0, 500),
+  );
 });
 
 test('a Python that does not exist is reported as such, naming the path', async () => {
-  const result = await runChecks({ language: 'python', file: SOLUTION.python, checks: VALUE_CHECKS, harness: HARNESS, python: '/no/such/python3' });
+  const result = await runChecks({
+    language: 'python',
+    file: SOLUTION.python,
+    checks: VALUE_CHECKS,
+    harness: HARNESS,
+    python: '/no/such/python3',
+  });
   assert.ok('failure' in result && result.failure.kind === 'pythonMissing');
-  assert.equal('failure' in result && result.failure.kind === 'pythonMissing' && result.failure.python, '/no/such/python3');
+  assert.equal(
+    'failure' in result && result.failure.kind === 'pythonMissing' && result.failure.python,
+    '/no/such/python3',
+  );
 });
 
 test('a Python without numpy is reported with its path and version, so the learner can install numpy for it', async () => {
@@ -194,7 +307,13 @@ test('a Python without numpy is reported with its path and version, so the learn
   const wrapper = join(mkdtempSync(join(tmpdir(), 'gl-nonumpy-')), 'python-without-site');
   writeFileSync(wrapper, `#!/bin/sh\nexec ${PYTHON} -S "$@"\n`);
   chmodSync(wrapper, 0o755);
-  const result = await runChecks({ language: 'python', file: SOLUTION.python, checks: VALUE_CHECKS, harness: HARNESS, python: wrapper });
+  const result = await runChecks({
+    language: 'python',
+    file: SOLUTION.python,
+    checks: VALUE_CHECKS,
+    harness: HARNESS,
+    python: wrapper,
+  });
   assert.ok('failure' in result && result.failure.kind === 'numpyMissing', JSON.stringify(result));
   assert.match(result.failure.python, /python/);
   assert.match(result.failure.version, /^3\.\d+\.\d+/);
@@ -235,6 +354,7 @@ test('the book’s losses the gradient is also checked against give the test vec
   vm.runInContext(ref.javascript.source, ctx);
   const fromJs = all.map((c) => (ctx[ref.javascript.name] as (y: unknown, t: unknown) => number)(c.y, c.t));
   all.forEach((c, k) => {
-    for (const got of [fromPython[k], fromJs[k]]) assert.ok(Math.abs(got - c.expected) <= 1e-9 * c.expected, `${got} vs ${c.expected}`);
+    for (const got of [fromPython[k], fromJs[k]])
+      assert.ok(Math.abs(got - c.expected) <= 1e-9 * c.expected, `${got} vs ${c.expected}`);
   });
 });

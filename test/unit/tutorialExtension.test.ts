@@ -23,7 +23,13 @@ before(async () => {
 });
 
 test('registerTutorial registers the four commands, the CodeLens providers and the labs serializer, and nothing runs yet', () => {
-  for (const id of ['gradientLab.openTutorial', 'gradientLab.openLab', 'gradientLab.createExercise', 'gradientLab.checkExercise']) assert.ok(recorded.commands.has(id), id);
+  for (const id of [
+    'gradientLab.openTutorial',
+    'gradientLab.openLab',
+    'gradientLab.createExercise',
+    'gradientLab.checkExercise',
+  ])
+    assert.ok(recorded.commands.has(id), id);
   // "Check my solution" in exercise files and in the exercise notebook's cells.
   assert.equal(recorded.codeLensProviders.length, 2);
   assert.ok(recorded.serializers.has('gradientLab.labs'));
@@ -34,7 +40,11 @@ test('registerTutorial registers the four commands, the CodeLens providers and t
 test('Open Tutorial opens this extension’s chapter-4 walkthrough', async () => {
   reset();
   await run('gradientLab.openTutorial');
-  assert.deepEqual(recorded.executed[1], ['workbench.action.openWalkthrough', 'gradient-lab.gradient-lab#chapter4', false]);
+  assert.deepEqual(recorded.executed[1], [
+    'workbench.action.openWalkthrough',
+    'gradient-lab.gradient-lab#chapter4',
+    false,
+  ]);
 });
 
 test('openLab renders the labs page with a strict CSP, then reuses the panel; the page’s labShown ticks the step off', async () => {
@@ -56,14 +66,22 @@ test('openLab renders the labs page with a strict CSP, then reuses the panel; th
   // A page that was hidden reloads on its own last lab and says ready: it is told again.
   panel.webview.receive({ type: 'labShown', lab: 'descent' });
   panel.webview.receive({ type: 'ready' });
-  assert.deepEqual(panel.webview.posted, [{ type: 'showLab', lab: 'field' }, { type: 'showLab', lab: 'field' }]);
+  assert.deepEqual(panel.webview.posted, [
+    { type: 'showLab', lab: 'field' },
+    { type: 'showLab', lab: 'field' },
+  ]);
   panel.webview.receive({ type: 'labShown', lab: 'field' });
   panel.webview.receive({ type: 'ready' });
   assert.equal(panel.webview.posted.length, 2, 'once shown, not sent again');
   panel.webview.receive({ type: 'labShown', lab: 'tangent' });
   panel.webview.receive({ type: 'labShown', lab: 'errorH' });
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(contextKeysSet(), ['gradientLab.tutorial.descentLab', 'gradientLab.tutorial.gradientLab', 'gradientLab.tutorial.diffLab', 'gradientLab.tutorial.diffLab']);
+  assert.deepEqual(contextKeysSet(), [
+    'gradientLab.tutorial.descentLab',
+    'gradientLab.tutorial.gradientLab',
+    'gradientLab.tutorial.diffLab',
+    'gradientLab.tutorial.diffLab',
+  ]);
 });
 
 test('the labs panel drops invalid messages with a log line, and "back to the walkthrough" opens it', async () => {
@@ -87,7 +105,10 @@ test('openLab without a lab asks which one; an unknown id asks too; Escape opens
   let offered: { id: string; label: string }[] = [];
   recorded.answers.push((items) => ((offered = items as never), undefined));
   await run('gradientLab.openLab');
-  assert.deepEqual(offered.map((i) => i.id), ['loss', 'tangent', 'errorH', 'field', 'descent', 'simpleNet', 'saddle']);
+  assert.deepEqual(
+    offered.map((i) => i.id),
+    ['loss', 'tangent', 'errorH', 'field', 'descent', 'simpleNet', 'saddle'],
+  );
   assert.equal(offered[0].label, 'Loss functions');
   recorded.answers.push((items) => (items as { id: string }[])[5]);
   await run('gradientLab.openLab', 'no-such-lab');
@@ -96,7 +117,9 @@ test('openLab without a lab asks which one; an unknown id asks too; Escape opens
 });
 
 test('the serializer restores the labs panel on the lab the page last showed', async () => {
-  const serializer = recorded.serializers.get('gradientLab.labs') as { deserializeWebviewPanel(p: unknown, s: unknown): Promise<void> };
+  const serializer = recorded.serializers.get('gradientLab.labs') as {
+    deserializeWebviewPanel(p: unknown, s: unknown): Promise<void>;
+  };
   const panel = vscode.window.createWebviewPanel('gradientLab.labs', 'restored');
   await serializer.deserializeWebviewPanel(panel, { lab: 'saddle', labs: {} });
   assert.match(panel.webview.html, /id="gl-data">\{"lab":"saddle"\}/);
@@ -111,13 +134,20 @@ test('Create Exercise File writes the template, and on a second run never overwr
   vscode.workspace.workspaceFolders = [{ uri: Uri.file(folder), name: 'study' }];
   const target = join(folder, 'gradient_lab_ch4.py');
   await run('gradientLab.createExercise', 'python');
-  assert.equal(readFileSync(target, 'utf8'), readFileSync(join(ROOT, 'media', 'exercises', 'en', 'gradient_lab_ch4.py'), 'utf8'));
+  assert.equal(
+    readFileSync(target, 'utf8'),
+    readFileSync(join(ROOT, 'media', 'exercises', 'en', 'gradient_lab_ch4.py'), 'utf8'),
+  );
   assert.deepEqual(recorded.shownDocuments, [target]);
 
   writeFileSync(target, '# my work\n');
   recorded.answers.push(undefined); // the modal is dismissed
   await run('gradientLab.createExercise', 'python');
-  assert.deepEqual(recorded.messages.at(-1), { level: 'warning', text: 'gradient_lab_ch4.py already exists in study.', items: ['Open the existing file', 'Create gradient_lab_ch4-2.py', 'Replace it'] });
+  assert.deepEqual(recorded.messages.at(-1), {
+    level: 'warning',
+    text: 'gradient_lab_ch4.py already exists in study.',
+    items: ['Open the existing file', 'Create gradient_lab_ch4-2.py', 'Replace it'],
+  });
   assert.equal(readFileSync(target, 'utf8'), '# my work\n');
 
   recorded.answers.push('Create gradient_lab_ch4-2.py');
@@ -157,20 +187,29 @@ test('Check my solution: a correct file passes every check and ticks the last st
   const verdicts = (await run('gradientLab.checkExercise', Uri.file(file))) as { status: string }[];
   assert.equal(verdicts.length, 18);
   assert.ok(verdicts.every((v) => v.status === 'pass'));
-  assert.deepEqual(recorded.messages.at(-1), { level: 'info', text: 'All 18 checks pass, the gradient check included. Well done!', items: [] });
+  assert.deepEqual(recorded.messages.at(-1), {
+    level: 'info',
+    text: 'All 18 checks pass, the gradient check included. Well done!',
+    items: [],
+  });
   assert.deepEqual(contextKeysSet(), ['gradientLab.gradientCheckPassed']);
   assert.deepEqual(recorded.diagnostics.get(file), []);
   const doc = await vscode.workspace.openTextDocument(Uri.file(file));
-  const lenses = recorded.codeLensProviders[0].provideCodeLenses(doc) as { command: { title: string; arguments: unknown[] } }[];
+  const lenses = recorded.codeLensProviders[0].provideCodeLenses(doc) as {
+    command: { title: string; arguments: unknown[] };
+  }[];
   assert.equal(lenses[0].command.title, '$(beaker) Check all exercises');
-  assert.deepEqual(lenses.slice(1).map((l) => [l.command.arguments[1], l.command.title]), [
-    ['sumSquaresError', '$(pass) 2/2 checks pass · check again'],
-    ['crossEntropyError', '$(pass) 3/3 checks pass · check again'],
-    ['crossEntropyErrorGrad', '$(pass) 4/4 checks pass · check again'],
-    ['numericalDiff', '$(pass) 3/3 checks pass · check again'],
-    ['numericalGradient', '$(pass) 3/3 checks pass · check again'],
-    ['gradientDescent', '$(pass) 3/3 checks pass · check again'],
-  ]);
+  assert.deepEqual(
+    lenses.slice(1).map((l) => [l.command.arguments[1], l.command.title]),
+    [
+      ['sumSquaresError', '$(pass) 2/2 checks pass · check again'],
+      ['crossEntropyError', '$(pass) 3/3 checks pass · check again'],
+      ['crossEntropyErrorGrad', '$(pass) 4/4 checks pass · check again'],
+      ['numericalDiff', '$(pass) 3/3 checks pass · check again'],
+      ['numericalGradient', '$(pass) 3/3 checks pass · check again'],
+      ['gradientDescent', '$(pass) 3/3 checks pass · check again'],
+    ],
+  );
 });
 
 /** The solution with edits, as a new file. */
@@ -187,14 +226,19 @@ function mistaken(edits: [string, string][], ext = 'py'): string {
 
 const lensTitles = async (file: string) => {
   const doc = await vscode.workspace.openTextDocument(Uri.file(file));
-  const lenses = recorded.codeLensProviders[0].provideCodeLenses(doc) as { command: { title: string; arguments: unknown[] } }[];
+  const lenses = recorded.codeLensProviders[0].provideCodeLenses(doc) as {
+    command: { title: string; arguments: unknown[] };
+  }[];
   return Object.fromEntries(lenses.slice(1).map((l) => [l.command.arguments[1], l.command.title]));
 };
 
 test('issue 11: a cross_entropy_error without δ and a gradient matching that wrong loss do not tick the step', async () => {
   reset();
   // The screenshot's learner: log(y) with no δ (NaN on the book's zeros), and dE/dy of that very loss.
-  const file = mistaken([['np.log(y + 1e-7)', 'np.log(y)'], ['return -t / (y + 1e-7) / batch_size', 'return -t / y / batch_size']]);
+  const file = mistaken([
+    ['np.log(y + 1e-7)', 'np.log(y)'],
+    ['return -t / (y + 1e-7) / batch_size', 'return -t / y / batch_size'],
+  ]);
   const verdicts = (await run('gradientLab.checkExercise', Uri.file(file))) as { id: string; status: string }[];
   assert.equal(verdicts.find((v) => v.id === 'cee-example-1')!.status, 'fail');
   assert.deepEqual(contextKeysSet(), [], 'the walkthrough step does not tick');
@@ -211,12 +255,27 @@ test('issue 11: a gradient that matches a wrong loss (sign flipped) passes again
     ['return -np.sum(t * np.log(y + 1e-7)) / batch_size', 'return np.sum(t * np.log(y + 1e-7)) / batch_size'],
     ['return -t / (y + 1e-7) / batch_size', 'return t / (y + 1e-7) / batch_size'],
   ]);
-  const verdicts = (await run('gradientLab.checkExercise', Uri.file(file), 'crossEntropyErrorGrad')) as { id: string; status: string; hint?: { args: string[] } }[];
-  assert.deepEqual(verdicts.map((v) => [v.id, v.status]), [['cee-grad-single', 'pass'], ['cee-grad-batch', 'pass'], ['cee-grad-book-single', 'fail'], ['cee-grad-book-batch', 'fail']]);
+  const verdicts = (await run('gradientLab.checkExercise', Uri.file(file), 'crossEntropyErrorGrad')) as {
+    id: string;
+    status: string;
+    hint?: { args: string[] };
+  }[];
+  assert.deepEqual(
+    verdicts.map((v) => [v.id, v.status]),
+    [
+      ['cee-grad-single', 'pass'],
+      ['cee-grad-batch', 'pass'],
+      ['cee-grad-book-single', 'fail'],
+      ['cee-grad-book-batch', 'fail'],
+    ],
+  );
   assert.equal((await lensTitles(file)).crossEntropyErrorGrad, '$(warning) 2/4 checks pass · check again');
   assert.deepEqual(contextKeysSet(), []);
   // The hint names the book's gradient, for both shapes.
-  assert.ok(verdicts[2].hint!.args.some((a) => a.includes('-t / (y + 1e-7) / batch_size')), JSON.stringify(verdicts[2].hint));
+  assert.ok(
+    verdicts[2].hint!.args.some((a) => a.includes('-t / (y + 1e-7) / batch_size')),
+    JSON.stringify(verdicts[2].hint),
+  );
 });
 
 test('the CodeLenses are told to refresh after every check (lenses below the fold too)', async () => {
@@ -240,11 +299,19 @@ test('Check my solution on one function of the template: TODO notes at its def l
   await run('gradientLab.checkExercise', Uri.file(file), 'numericalDiff');
   const notes = recorded.diagnostics.get(file)!;
   assert.equal(notes.length, 3);
-  const defLine = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith('function numericalDiff'));
+  const defLine = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.startsWith('function numericalDiff'));
   assert.ok(notes.every((d) => d.line === defLine && d.severity === vscode.DiagnosticSeverity.Information));
-  assert.match(notes[0].message, /^numericalDiff — function_1 at x = 5: numericalDiff is still a TODO\. Replace the TODO line/);
+  assert.match(
+    notes[0].message,
+    /^numericalDiff — function_1 at x = 5: numericalDiff is still a TODO\. Replace the TODO line/,
+  );
   assert.equal(recorded.messages.at(-1)!.level, 'warning');
-  assert.match(recorded.messages.at(-1)!.text, /^0 of 3 checks pass\. Next: numericalDiff — function_1 at x = 5: Replace the TODO line/);
+  assert.match(
+    recorded.messages.at(-1)!.text,
+    /^0 of 3 checks pass\. Next: numericalDiff — function_1 at x = 5: Replace the TODO line/,
+  );
   assert.deepEqual(contextKeysSet(), []);
 });
 
@@ -253,10 +320,23 @@ test('Check my solution on a Python file runs the learner’s python3 and report
   const folder = mkdtempSync(join(tmpdir(), 'gl-ws-'));
   const file = join(folder, 'solution.py');
   copyFileSync(join(ROOT, 'test', 'fixtures', 'exercises', 'solution.py'), file);
-  const verdicts = (await run('gradientLab.checkExercise', Uri.file(file), 'numericalDiff')) as { id: string; status: string }[];
-  assert.deepEqual(verdicts.map((v) => [v.id, v.status]), [['diff-at-5', 'pass'], ['diff-at-10', 'pass'], ['diff-cube', 'pass']]);
+  const verdicts = (await run('gradientLab.checkExercise', Uri.file(file), 'numericalDiff')) as {
+    id: string;
+    status: string;
+  }[];
+  assert.deepEqual(
+    verdicts.map((v) => [v.id, v.status]),
+    [
+      ['diff-at-5', 'pass'],
+      ['diff-at-10', 'pass'],
+      ['diff-cube', 'pass'],
+    ],
+  );
   assert.deepEqual(recorded.messages.at(-1), { level: 'info', text: 'numerical_diff: all 3 checks pass.', items: [] });
-  assert.ok(recorded.logs.some((l) => l.includes('· python3')), 'the report names the interpreter');
+  assert.ok(
+    recorded.logs.some((l) => l.includes('· python3')),
+    'the report names the interpreter',
+  );
   assert.ok(recorded.logs.includes('✓ numerical_diff — function_1 at x = 5: got 0.1999999999990898, as the book does'));
 });
 
@@ -272,7 +352,10 @@ test('Check my solution refuses a file that is not an exercise, and an untrusted
   vscode.workspace.isTrusted = false;
   try {
     assert.equal(await run('gradientLab.checkExercise', Uri.file(exercise)), undefined);
-    assert.equal(recorded.messages.at(-1)!.text, 'Checking runs the code in your file, so it needs a trusted workspace.');
+    assert.equal(
+      recorded.messages.at(-1)!.text,
+      'Checking runs the code in your file, so it needs a trusted workspace.',
+    );
   } finally {
     vscode.workspace.isTrusted = true;
   }
@@ -287,11 +370,22 @@ test('issue 11: Check my solution checks the editor’s unsaved text and never w
   let saved = 0;
   vscode.workspace.openTextDocument = async (u: Parameters<typeof open>[0]) => {
     const doc = await open(u);
-    return { ...doc, isDirty: true, getText: (r?: unknown) => (r ? doc.getText(r as never) : edited), save: async () => ++saved > 0 };
+    return {
+      ...doc,
+      isDirty: true,
+      getText: (r?: unknown) => (r ? doc.getText(r as never) : edited),
+      save: async () => ++saved > 0,
+    };
   };
   try {
-    const verdicts = (await run('gradientLab.checkExercise', Uri.file(file), 'sumSquaresError')) as { status: string }[];
-    assert.deepEqual(verdicts.map((v) => v.status), ['pass', 'pass'], 'the unsaved fix is what was checked');
+    const verdicts = (await run('gradientLab.checkExercise', Uri.file(file), 'sumSquaresError')) as {
+      status: string;
+    }[];
+    assert.deepEqual(
+      verdicts.map((v) => v.status),
+      ['pass', 'pass'],
+      'the unsaved fix is what was checked',
+    );
     assert.equal(saved, 0, 'not saved');
     assert.equal(readFileSync(file, 'utf8'), onDisk, 'the file on disk is untouched');
   } finally {

@@ -5,11 +5,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
 import { EXERCISE_NAMES, EXERCISE_CHECKS, EXERCISES, functionName } from '../../src/tutorial/exerciseSpec';
-import { exerciseFunctions, exerciseLanguage, isExerciseText, nextFreeName, templateLocale, templateSegments } from '../../src/tutorial/exerciseFiles';
+import {
+  exerciseFunctions,
+  exerciseLanguage,
+  isExerciseText,
+  nextFreeName,
+  templateLocale,
+  templateSegments,
+} from '../../src/tutorial/exerciseFiles';
 import { diagnosticText, formatTemplate, verdictLines } from '../../src/tutorial/exerciseReport';
 import { EXERCISE_STRINGS as S } from '../../src/tutorial/exerciseStrings';
 
-const template = (lang: 'en' | 'ko', language: 'python' | 'javascript') => readFileSync(join(ROOT, ...templateSegments(language, lang)), 'utf8');
+const template = (lang: 'en' | 'ko', language: 'python' | 'javascript') =>
+  readFileSync(join(ROOT, ...templateSegments(language, lang)), 'utf8');
 
 test('a Korean display language gets the Korean template, anything else the English one', () => {
   assert.equal(templateLocale('ko'), 'ko');
@@ -19,9 +27,15 @@ test('a Korean display language gets the Korean template, anything else the Engl
 });
 
 test('nextFreeName keeps the name when free and numbers it when taken', () => {
-  assert.equal(nextFreeName('gradient_lab_ch4.py', () => false), 'gradient_lab_ch4.py');
+  assert.equal(
+    nextFreeName('gradient_lab_ch4.py', () => false),
+    'gradient_lab_ch4.py',
+  );
   const taken = new Set(['gradient_lab_ch4.py', 'gradient_lab_ch4-2.py']);
-  assert.equal(nextFreeName('gradient_lab_ch4.py', (n) => taken.has(n)), 'gradient_lab_ch4-3.py');
+  assert.equal(
+    nextFreeName('gradient_lab_ch4.py', (n) => taken.has(n)),
+    'gradient_lab_ch4-3.py',
+  );
 });
 
 for (const lang of ['en', 'ko'] as const) {
@@ -34,7 +48,10 @@ for (const lang of ['en', 'ko'] as const) {
       const lines = text.split('\n');
       for (const { exercise, line } of found) {
         assert.ok(lines[line].includes(EXERCISES[exercise][language]), `${exercise} at line ${line + 1}`);
-        assert.ok(lines.slice(line, line + 14).some((l) => l.includes(`TODO: ${EXERCISES[exercise][language]}`)), `${exercise} raises its TODO`);
+        assert.ok(
+          lines.slice(line, line + 14).some((l) => l.includes(`TODO: ${EXERCISES[exercise][language]}`)),
+          `${exercise} raises its TODO`,
+        );
       }
     });
   }
@@ -56,7 +73,8 @@ test('a file without the marker in its header is not an exercise, and languages 
 });
 
 test('exerciseFunctions finds arrow functions and ignores methods and other names', () => {
-  const src = 'const numericalDiff = (f, x) => 0;\nclass A {\n  numericalGradient() {}\n}\nfunction helper() {}\nexport function gradientDescent(f, x) {}\n';
+  const src =
+    'const numericalDiff = (f, x) => 0;\nclass A {\n  numericalGradient() {}\n}\nfunction helper() {}\nexport function gradientDescent(f, x) {}\n';
   assert.deepEqual(exerciseFunctions(src, 'javascript'), [
     { exercise: 'numericalDiff', line: 0 },
     { exercise: 'gradientDescent', line: 5 },
@@ -79,5 +97,8 @@ test('every check has a label, and the report reads what failed, where and what 
     '✗ cross_entropy_error — a batch of the two book examples (one-hot t): expected 1.406704775046942, got 2.813409550093884 (line 12)',
     `    ${S.hintNotAveraged}`,
   ]);
-  assert.equal(diagnosticText(formatTemplate, v, fn), `cross_entropy_error — a batch of the two book examples (one-hot t): expected 1.406704775046942, got 2.813409550093884. ${S.hintNotAveraged}`);
+  assert.equal(
+    diagnosticText(formatTemplate, v, fn),
+    `cross_entropy_error — a batch of the two book examples (one-hot t): expected 1.406704775046942, got 2.813409550093884. ${S.hintNotAveraged}`,
+  );
 });

@@ -20,7 +20,12 @@ test('sigmoidGrad is (1 − σ)σ and matches a central difference', () => {
 });
 
 test('softmax is stable for large inputs and rows sum to 1', () => {
-  const y = softmax(fromRows([[1010, 1000, 990], [0.3, 2.9, 4.0]]));
+  const y = softmax(
+    fromRows([
+      [1010, 1000, 990],
+      [0.3, 2.9, 4.0],
+    ]),
+  );
   for (let r = 0; r < 2; r++) assertClose(y.data[r * 3] + y.data[r * 3 + 1] + y.data[r * 3 + 2], 1, { abs: 1e-15 });
   assertClose(y.data[0], 0.999954600070331, { rel: 1e-12 });
   assertClose(y.data[5], 0.7365969137693786, { rel: 1e-12 });

@@ -1,7 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crossEntropyError, crossEntropyErrorBatch, crossEntropyErrorLabels, sumSquaresError } from '../../src/core/functions';
-import { function1, function2, gradientDescent, numericalDiff, numericalDiffForward, numericalGradient } from '../../src/core/gradient';
+import {
+  crossEntropyError,
+  crossEntropyErrorBatch,
+  crossEntropyErrorLabels,
+  sumSquaresError,
+} from '../../src/core/functions';
+import {
+  function1,
+  function2,
+  gradientDescent,
+  numericalDiff,
+  numericalDiffForward,
+  numericalGradient,
+} from '../../src/core/gradient';
 import { SimpleNet } from '../../src/core/simpleNet';
 import { fromRows } from '../../src/core/matrix';
 import { assertAllClose, assertClose, vectors } from './helpers';
@@ -26,7 +38,7 @@ test('batch cross entropy averages over rows', () => {
   assertClose(crossEntropyErrorLabels(y, [2, 2]), (a.expected + b.expected) / 2, { rel: 1e-12 });
 });
 
-test('numericalDiff (central, h = 1e-4) gives the book\'s digits at x = 5 and x = 10', () => {
+test("numericalDiff (central, h = 1e-4) gives the book's digits at x = 5 and x = 10", () => {
   const v = vectors['numerical_diff_central_h_1e-4'];
   assert.equal(numericalDiff(function1, 5), v.at['5']);
   assert.equal(numericalDiff(function1, 10), v.at['10']);
@@ -39,8 +51,16 @@ test('forward difference with h = 1e-50 is exactly 0 (x + h == x)', () => {
 
 test('partial derivatives of x0² + x1² at (3, 4)', () => {
   const v = vectors.partial_derivatives;
-  assertClose(numericalDiff((x0) => x0 * x0 + 4.0 ** 2, 3.0), v['d_dx0_via_f(x0)=x0*x0+16'], { abs: 1e-9 });
-  assertClose(numericalDiff((x1) => 3.0 ** 2 + x1 * x1, 4.0), v['d_dx1_via_f(x1)=9+x1*x1'], { abs: 1e-9 });
+  assertClose(
+    numericalDiff((x0) => x0 * x0 + 4.0 ** 2, 3.0),
+    v['d_dx0_via_f(x0)=x0*x0+16'],
+    { abs: 1e-9 },
+  );
+  assertClose(
+    numericalDiff((x1) => 3.0 ** 2 + x1 * x1, 4.0),
+    v['d_dx1_via_f(x1)=9+x1*x1'],
+    { abs: 1e-9 },
+  );
 });
 
 test('numericalGradient of function_2 at (3,4), (0,2), (3,0) and restores x', () => {

@@ -10,7 +10,8 @@ import { ThemeColors, onThemeChange, withAlpha } from '../shared/theme';
 Chart.register(LineController, LineElement, PointElement, LogarithmicScale, Legend, Tooltip);
 
 /** Points with an error that is not finite (log of a negative number, say) are left out. */
-const points = (hs: number[], errors: number[]) => hs.map((h, k) => ({ x: h, y: errors[k] })).filter((p) => Number.isFinite(p.y) && p.y > 0);
+const points = (hs: number[], errors: number[]) =>
+  hs.map((h, k) => ({ x: h, y: errors[k] })).filter((p) => Number.isFinite(p.y) && p.y > 0);
 
 export class ErrorChart {
   private readonly chart: Chart<'line', { x: number; y: number }[]>;
@@ -23,7 +24,14 @@ export class ErrorChart {
       data: {
         datasets: [
           { label: S.forward, data: points(view.hs, view.forward), borderWidth: 2, pointRadius: 3, tension: 0 },
-          { label: S.central, data: points(view.hs, view.central), borderWidth: 2, pointRadius: 3, tension: 0, borderDash: [6, 3] },
+          {
+            label: S.central,
+            data: points(view.hs, view.central),
+            borderWidth: 2,
+            pointRadius: 3,
+            tension: 0,
+            borderDash: [6, 3],
+          },
         ],
       },
       options: {
@@ -37,7 +45,11 @@ export class ErrorChart {
         },
         plugins: {
           legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 7 } },
-          tooltip: { callbacks: { label: (c) => `${c.dataset.label}: h = ${c.parsed.x?.toExponential(0)}, ${c.parsed.y?.toExponential(2)}` } },
+          tooltip: {
+            callbacks: {
+              label: (c) => `${c.dataset.label}: h = ${c.parsed.x?.toExponential(0)}, ${c.parsed.y?.toExponential(2)}`,
+            },
+          },
         },
       },
     });
@@ -50,7 +62,11 @@ export class ErrorChart {
     central.borderColor = central.backgroundColor = c.series[0];
     for (const axis of ['x', 'y'] as const) {
       const scale = this.chart.options.scales![axis]!;
-      scale.ticks = { ...scale.ticks, color: c.muted, callback: (v) => (Math.log10(Number(v)) % 1 === 0 ? Number(v).toExponential(0) : '') };
+      scale.ticks = {
+        ...scale.ticks,
+        color: c.muted,
+        callback: (v) => (Math.log10(Number(v)) % 1 === 0 ? Number(v).toExponential(0) : ''),
+      };
       scale.grid = { ...scale.grid, color: withAlpha(c.grid, c.highContrast ? 1 : 0.6) };
       (scale as { title: { color?: string } }).title.color = c.foreground;
     }

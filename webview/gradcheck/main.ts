@@ -3,7 +3,13 @@
  * the book's presets) and the result (verdict, plain-language diagnosis, the elements worst first,
  * the error-vs-h chart). View only: everything shown arrives finished from the extension.
  */
-import { GRADCHECK_STRINGS, GradcheckFromWebview, GradcheckToWebview, ResultView, SetupView } from '../../src/protocol/gradcheck';
+import {
+  GRADCHECK_STRINGS,
+  GradcheckFromWebview,
+  GradcheckToWebview,
+  ResultView,
+  SetupView,
+} from '../../src/protocol/gradcheck';
 import { el } from '../shared/dom';
 import { format, strings } from '../shared/l10n';
 import { onMessage, post, vscode } from '../shared/vscode';
@@ -15,7 +21,8 @@ import { insideOnResult, insideReceive, insideSection } from './inside';
 const S = strings(GRADCHECK_STRINGS);
 const send = (m: GradcheckFromWebview) => post(m);
 
-const labelled = (text: string, control: HTMLElement, ...after: HTMLElement[]) => el('label', {}, el('span', { text }), control, ...after);
+const labelled = (text: string, control: HTMLElement, ...after: HTMLElement[]) =>
+  el('label', {}, el('span', { text }), control, ...after);
 
 // ---- the form -----------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
@@ -23,7 +30,14 @@ const signature = el('code', { class: 'signature' });
 const goToFunction = el('button', { class: 'secondary', type: 'button', text: S.goToFunction });
 const gradient = el('select', { id: 'gradient' });
 const wrt = el('select', { id: 'wrt' });
-const h = el('input', { id: 'h', type: 'number', step: 'any', min: '0', inputmode: 'decimal', 'aria-describedby': 'h-error' });
+const h = el('input', {
+  id: 'h',
+  type: 'number',
+  step: 'any',
+  min: '0',
+  inputmode: 'decimal',
+  'aria-describedby': 'h-error',
+});
 const hError = el('span', { id: 'h-error', class: 'invalid-reason', role: 'alert' });
 const preset = el('select', { id: 'preset' });
 const batch = el('input', { id: 'batch', type: 'number', min: '1', max: '1000', step: '1' });
@@ -52,7 +66,14 @@ app.append(
       'details',
       { open: '' },
       el('summary', { text: S.inputs }),
-      el('div', { class: 'row' }, labelled(S.preset, preset), labelled(S.batchSize, batch), labelled(S.seed, seed), generate),
+      el(
+        'div',
+        { class: 'row' },
+        labelled(S.preset, preset),
+        labelled(S.batchSize, batch),
+        labelled(S.seed, seed),
+        generate,
+      ),
       labelled(S.inputs, inputs),
       inputsError,
     ),
@@ -92,7 +113,13 @@ function checkH(): boolean {
 }
 
 function saveState(): void {
-  vscode.setState({ signature: signature.textContent, inputs: inputs.value, h: h.value, wrt: wrt.value, gradient: gradient.value });
+  vscode.setState({
+    signature: signature.textContent,
+    inputs: inputs.value,
+    h: h.value,
+    wrt: wrt.value,
+    gradient: gradient.value,
+  });
 }
 
 function applySetup(s: SetupView): void {
@@ -100,7 +127,11 @@ function applySetup(s: SetupView): void {
   lossLine = s.line;
   goToFunction.title = `${s.fileName}, ${format(S.line, s.line)}`;
   options(gradient, s.gradientChoices, s.gradient);
-  options(wrt, s.wrtChoices.map((w) => ({ value: w, label: w })), s.wrt);
+  options(
+    wrt,
+    s.wrtChoices.map((w) => ({ value: w, label: w })),
+    s.wrt,
+  );
   options(preset, [{ value: '', label: S.presetNone }, ...s.presets.map((p) => ({ value: p.id, label: p.label }))], '');
   preset.disabled = s.presets.length === 0;
   h.value = String(s.h);
@@ -108,12 +139,15 @@ function applySetup(s: SetupView): void {
   seed.value = String(s.seed);
   inputs.value = s.inputsText;
   // After the page was hidden and rebuilt, keep what the learner had typed for the same function.
-  const saved = vscode.getState() as { signature?: string; inputs?: string; h?: string; wrt?: string; gradient?: string } | undefined;
+  const saved = vscode.getState() as
+    | { signature?: string; inputs?: string; h?: string; wrt?: string; gradient?: string }
+    | undefined;
   if (saved?.signature === s.signature && saved.inputs) {
     inputs.value = saved.inputs;
     if (saved.h) h.value = saved.h;
     if (saved.wrt && s.wrtChoices.includes(saved.wrt)) wrt.value = saved.wrt;
-    if (saved.gradient !== undefined && s.gradientChoices.some((c) => c.value === saved.gradient)) gradient.value = saved.gradient;
+    if (saved.gradient !== undefined && s.gradientChoices.some((c) => c.value === saved.gradient))
+      gradient.value = saved.gradient;
   }
   checkInputs();
   saveState();
@@ -133,33 +167,70 @@ function renderResult(r: ResultView): void {
   setRunning(false);
   chart?.destroy();
   chart = undefined;
-  const verdictText = r.verdict === 'pass' ? S.verdictPass : r.verdict === 'fail' ? S.verdictFail : r.verdict === 'numerical-only' ? S.verdictNumericalOnly : S.verdictError;
+  const verdictText =
+    r.verdict === 'pass'
+      ? S.verdictPass
+      : r.verdict === 'fail'
+        ? S.verdictFail
+        : r.verdict === 'numerical-only'
+          ? S.verdictNumericalOnly
+          : S.verdictError;
   const parts: HTMLElement[] = [
-    el('div', { class: `verdict ${r.verdict}`, role: 'status' }, el('strong', { class: 'badge', text: verdictText }), el('span', { text: r.headline })),
+    el(
+      'div',
+      { class: `verdict ${r.verdict}`, role: 'status' },
+      el('strong', { class: 'badge', text: verdictText }),
+      el('span', { text: r.headline }),
+    ),
   ];
   if (r.messages.length) {
-    parts.push(el('h2', { text: S.diagnosis }), el('ul', { class: 'diagnosis' }, ...r.messages.map((m, k) => el('li', { 'data-code': r.codes[k] ?? '' }, m))));
+    parts.push(
+      el('h2', { text: S.diagnosis }),
+      el('ul', { class: 'diagnosis' }, ...r.messages.map((m, k) => el('li', { 'data-code': r.codes[k] ?? '' }, m))),
+    );
   }
   if (r.location) {
     const go = el('button', { class: 'secondary', type: 'button', text: format(S.goToLine, r.location.line) });
     const line = r.location.line;
     go.addEventListener('click', () => send({ type: 'reveal', line }));
-    parts.push(el('div', { class: 'location' }, el('span', { text: r.location.label }), ...(r.location.source ? [el('code', { text: r.location.source })] : []), go));
+    parts.push(
+      el(
+        'div',
+        { class: 'location' },
+        el('span', { text: r.location.label }),
+        ...(r.location.source ? [el('code', { text: r.location.source })] : []),
+        go,
+      ),
+    );
   }
-  if (r.notes?.length) parts.push(el('h2', { text: S.howChecked }), el('ul', { class: 'notes' }, ...r.notes.map((m) => el('li', {}, m))));
+  if (r.notes?.length)
+    parts.push(el('h2', { text: S.howChecked }), el('ul', { class: 'notes' }, ...r.notes.map((m) => el('li', {}, m))));
   if (r.recognised) parts.push(el('p', { class: 'recognised', text: r.recognised }));
   const below: HTMLElement[] = [];
   // A dict of parameters: one table per group, each with its own verdict.
   for (const g of r.groups ?? []) {
     const badge = g.verdict === 'pass' ? S.verdictPass : g.verdict === 'fail' ? S.verdictFail : S.verdictNumericalOnly;
-    below.push(el('h2', { class: `group ${g.verdict}`, text: format(S.groupTable, g.wrt, badge) }), el('p', { class: 'muted', text: g.headline }), renderTable({ ...r, rows: g.rows, hasAnalytic: g.hasAnalytic }, S));
+    below.push(
+      el('h2', { class: `group ${g.verdict}`, text: format(S.groupTable, g.wrt, badge) }),
+      el('p', { class: 'muted', text: g.headline }),
+      renderTable({ ...r, rows: g.rows, hasAnalytic: g.hasAnalytic }, S),
+    );
   }
   if ((r.rows.length && !r.groups?.length) || r.chart) {
     const grid = el('div', { class: 'result-grid' });
-    if (r.rows.length && !r.groups?.length) grid.append(el('div', {}, el('h2', { text: r.hasAnalytic ? S.elements : S.numericalOnly }), renderTable(r, S)));
+    if (r.rows.length && !r.groups?.length)
+      grid.append(el('div', {}, el('h2', { text: r.hasAnalytic ? S.elements : S.numericalOnly }), renderTable(r, S)));
     if (r.chart) {
       const canvas = el('canvas', { role: 'img', 'aria-label': S.chartLabel });
-      grid.append(el('div', {}, el('h2', { text: S.errorVsH }), el('div', { class: 'chart-box' }, canvas), el('p', { class: 'muted caption', text: r.chart.caption })));
+      grid.append(
+        el(
+          'div',
+          {},
+          el('h2', { text: S.errorVsH }),
+          el('div', { class: 'chart-box' }, canvas),
+          el('p', { class: 'muted caption', text: r.chart.caption }),
+        ),
+      );
       below.push(grid);
       chart = new ErrorChart(canvas, r.chart, S);
     } else below.push(grid);

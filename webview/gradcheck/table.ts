@@ -10,7 +10,9 @@ export function renderTable(r: ResultView, S: GradcheckStrings): HTMLElement {
   wrap.className = 'table-wrap';
   const table = document.createElement('table');
   table.className = 'elements';
-  const head = r.hasAnalytic ? [S.element, S.x, S.numerical, S.analytic, S.absError, S.relError, S.status] : [S.element, S.x, S.numerical];
+  const head = r.hasAnalytic
+    ? [S.element, S.x, S.numerical, S.analytic, S.absError, S.relError, S.status]
+    : [S.element, S.x, S.numerical];
   const thead = table.createTHead().insertRow();
   for (const h of head) {
     const th = document.createElement('th');
@@ -24,7 +26,9 @@ export function renderTable(r: ResultView, S: GradcheckStrings): HTMLElement {
     for (const row of r.rows.slice(0, count)) {
       const tr = body.insertRow();
       if (row.ok === false) tr.className = 'bad-row';
-      const cells = r.hasAnalytic ? [row.element, row.x, row.numerical, row.analytic, row.absError, row.relError] : [row.element, row.x, row.numerical];
+      const cells = r.hasAnalytic
+        ? [row.element, row.x, row.numerical, row.analytic, row.absError, row.relError]
+        : [row.element, row.x, row.numerical];
       cells.forEach((text, k) => {
         const td = tr.insertCell();
         td.textContent = text;

@@ -19,7 +19,19 @@ import {
 import type { ThemeColors } from '../shared/theme';
 import type { Lab } from './lab';
 
-Chart.register(BarController, BarElement, CategoryScale, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, ScatterController, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  LogarithmicScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+);
 
 export { Chart };
 export type { ChartConfiguration, Plugin };
@@ -83,7 +95,10 @@ export function chartLab(root: HTMLElement, chart: Chart, repaint: (c: ThemeColo
 }
 
 /** A canvas in a sized box, labelled for screen readers. */
-export function chartCanvas(label: string, className = 'chart-box'): { box: HTMLDivElement; canvas: HTMLCanvasElement } {
+export function chartCanvas(
+  label: string,
+  className = 'chart-box',
+): { box: HTMLDivElement; canvas: HTMLCanvasElement } {
   const canvas = document.createElement('canvas');
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', label);

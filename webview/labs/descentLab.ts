@@ -37,7 +37,15 @@ export function contourPlugin(id: string, colors: () => ThemeColors): Plugin {
       g.lineWidth = 1;
       for (let r = 0.5; r <= 6; r += 0.5) {
         g.beginPath();
-        g.ellipse(cx, cy, Math.abs(x.getPixelForValue(r) - cx), Math.abs(y.getPixelForValue(r) - cy), 0, 0, 2 * Math.PI);
+        g.ellipse(
+          cx,
+          cy,
+          Math.abs(x.getPixelForValue(r) - cx),
+          Math.abs(y.getPixelForValue(r) - cy),
+          0,
+          0,
+          2 * Math.PI,
+        );
         g.stroke();
       }
       g.restore();
@@ -52,7 +60,15 @@ export function descentLab(ctx: LabContext): Lab {
   let steps = savedNumber(ctx.saved, 'steps') ?? 100;
   let frame = 0;
 
-  const slider = h('input', { id: 'descent-lr-slider', type: 'range', min: -10, max: 1, step: 0.1, value: Math.log10(lr), 'aria-label': s.descentLr });
+  const slider = h('input', {
+    id: 'descent-lr-slider',
+    type: 'range',
+    min: -10,
+    max: 1,
+    step: 0.1,
+    value: Math.log10(lr),
+    'aria-label': s.descentLr,
+  });
   const lrField = numberField(s.descentLrExact, lr, s.invalidNumber, { id: 'descent-lr', size: 8 });
   const stepsField = numberField(s.descentSteps, steps, s.invalidNumber, { id: 'descent-steps', size: 5 });
   const replay = h('button', { type: 'button', text: s.descentReplay });
@@ -69,7 +85,14 @@ export function descentLab(ctx: LabContext): Lab {
     'section',
     { class: 'lab' },
     h('p', { text: s.descentIntro }),
-    h('div', { class: 'row' }, h('label', { class: 'slider wide' }, h('span', { text: s.descentLr }), slider), lrField.wrap, stepsField.wrap, replay),
+    h(
+      'div',
+      { class: 'row' },
+      h('label', { class: 'slider wide' }, h('span', { text: s.descentLr }), slider),
+      lrField.wrap,
+      stepsField.wrap,
+      replay,
+    ),
     h('div', { class: 'row' }, ...presets),
     endOut,
     verdictOut,
@@ -81,14 +104,30 @@ export function descentLab(ctx: LabContext): Lab {
     data: {
       datasets: [
         { label: s.descentPath, data: [], showLine: true, pointRadius: 3, borderWidth: 1.5 },
-        { label: s.descentStart, data: [{ x: DESCENT_START[0], y: DESCENT_START[1] }], pointRadius: 6, pointStyle: 'rectRot' },
+        {
+          label: s.descentStart,
+          data: [{ x: DESCENT_START[0], y: DESCENT_START[1] }],
+          pointRadius: 6,
+          pointStyle: 'rectRot',
+        },
       ],
     },
     options: {
       ...baseOptions(colors),
       scales: {
-        x: { ...themedScale(colors, 'x0'), type: 'linear', min: -3.5, max: 3.5, ticks: { color: colors.foreground, includeBounds: false } },
-        y: { ...themedScale(colors, 'x1'), min: -4.5, max: 4.5, ticks: { color: colors.foreground, includeBounds: false } },
+        x: {
+          ...themedScale(colors, 'x0'),
+          type: 'linear',
+          min: -3.5,
+          max: 3.5,
+          ticks: { color: colors.foreground, includeBounds: false },
+        },
+        y: {
+          ...themedScale(colors, 'x1'),
+          min: -4.5,
+          max: 4.5,
+          ticks: { color: colors.foreground, includeBounds: false },
+        },
       },
     } as never,
     plugins: [contourPlugin('descentContours', () => colors)],
@@ -157,9 +196,13 @@ export function descentLab(ctx: LabContext): Lab {
   replay.addEventListener('click', run);
 
   run();
-  return chartLab(root, chart, (c) => {
-    colors = c;
-    paintSeries(c);
-  }, () => cancelAnimationFrame(frame));
+  return chartLab(
+    root,
+    chart,
+    (c) => {
+      colors = c;
+      paintSeries(c);
+    },
+    () => cancelAnimationFrame(frame),
+  );
 }
-

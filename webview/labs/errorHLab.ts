@@ -57,7 +57,12 @@ export function errorHLab(ctx: LabContext): Lab {
   let which: keyof typeof ERROR_H_CASES = savedCase === 'sin' ? 'sin' : 'book';
   let pickedH = savedNumber(ctx.saved, 'h') ?? 1e-50;
 
-  const select = h('select', { id: 'errorh-function' }, h('option', { value: 'book', text: s.errorHBook }), h('option', { value: 'sin', text: s.errorHSin }));
+  const select = h(
+    'select',
+    { id: 'errorh-function' },
+    h('option', { value: 'book', text: s.errorHBook }),
+    h('option', { value: 'sin', text: s.errorHSin }),
+  );
   select.value = which;
   const hField = numberField(s.errorHPick, pickedH, s.invalidNumber, { id: 'errorh-h', size: 10 });
   const trueOut = h('p', { id: 'errorh-true', class: 'mono' });
@@ -73,12 +78,27 @@ export function errorHLab(ctx: LabContext): Lab {
     'section',
     { class: 'lab' },
     h('p', { text: s.errorHIntro }),
-    h('div', { class: 'row' }, h('label', { for: 'errorh-function' }, h('span', { text: s.errorHFunction }), select), hField.wrap),
+    h(
+      'div',
+      { class: 'row' },
+      h('label', { for: 'errorh-function' }, h('span', { text: s.errorHFunction }), select),
+      hField.wrap,
+    ),
     trueOut,
     h(
       'table',
       { class: 'values' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: s.errorHMethod }), h('th', { scope: 'col', text: s.errorHEstimate }), h('th', { scope: 'col', text: s.errorHError }))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col', text: s.errorHMethod }),
+          h('th', { scope: 'col', text: s.errorHEstimate }),
+          h('th', { scope: 'col', text: s.errorHError }),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -102,14 +122,35 @@ export function errorHLab(ctx: LabContext): Lab {
         { label: s.errorHForward, data: [] as Point[], showLine: true, pointRadius: 2, borderWidth: 2 },
         { label: s.errorHCentral, data: [] as Point[], showLine: true, pointRadius: 2, borderWidth: 2 },
         // The typed h: its two errors, marked where they are (1e-50 included: the axis reaches it).
-        { label: s.errorHYours, data: [] as Point[], showLine: false, pointRadius: 7, pointStyle: 'crossRot', borderWidth: 3 },
+        {
+          label: s.errorHYours,
+          data: [] as Point[],
+          showLine: false,
+          pointRadius: 7,
+          pointStyle: 'crossRot',
+          borderWidth: 3,
+        },
       ],
     },
     options: {
       ...baseOptions(ctx.colors),
       scales: {
-        x: { ...themedScale(ctx.colors, 'h'), type: 'logarithmic', min: 1e-16, max: 1, ticks: { color: ctx.colors.foreground, callback: powerOfTen(2), autoSkip: false }, grid: { color: labelledGrid } },
-        y: { ...themedScale(ctx.colors, s.errorHAxisError), type: 'logarithmic', min: ERROR_FLOOR, max: 10, ticks: { color: ctx.colors.foreground, callback: powerOfTen(2), autoSkip: false }, grid: { color: labelledGrid } },
+        x: {
+          ...themedScale(ctx.colors, 'h'),
+          type: 'logarithmic',
+          min: 1e-16,
+          max: 1,
+          ticks: { color: ctx.colors.foreground, callback: powerOfTen(2), autoSkip: false },
+          grid: { color: labelledGrid },
+        },
+        y: {
+          ...themedScale(ctx.colors, s.errorHAxisError),
+          type: 'logarithmic',
+          min: ERROR_FLOOR,
+          max: 10,
+          ticks: { color: ctx.colors.foreground, callback: powerOfTen(2), autoSkip: false },
+          grid: { color: labelledGrid },
+        },
       },
     } as never,
   });
@@ -136,9 +177,18 @@ export function errorHLab(ctx: LabContext): Lab {
     chart.data.datasets[0].data = errorCurve(c, 'forward', pickedH);
     chart.data.datasets[1].data = errorCurve(c, 'central', pickedH);
     const floor = (e: number) => Math.max(ERROR_FLOOR, e);
-    chart.data.datasets[2].data = [{ x: pickedH, y: floor(Math.abs(forward - c.exact)) }, { x: pickedH, y: floor(Math.abs(central - c.exact)) }];
+    chart.data.datasets[2].data = [
+      { x: pickedH, y: floor(Math.abs(forward - c.exact)) },
+      { x: pickedH, y: floor(Math.abs(central - c.exact)) },
+    ];
     chart.data.datasets[2].label = format(s.errorHYours, fmt(pickedH));
-    marked.textContent = format(s.errorHMarked, fmt(pickedH), fmt(Math.abs(forward - c.exact), 3), fmt(Math.abs(central - c.exact), 3), `1e${Math.round(Math.log10(hAxisMin(pickedH)))}`);
+    marked.textContent = format(
+      s.errorHMarked,
+      fmt(pickedH),
+      fmt(Math.abs(forward - c.exact), 3),
+      fmt(Math.abs(central - c.exact), 3),
+      `1e${Math.round(Math.log10(hAxisMin(pickedH)))}`,
+    );
     const x = chart.options.scales!.x as { min: number; ticks: { callback: (v: number | string) => string } };
     x.min = hAxisMin(pickedH);
     // Labels every 2 decades on 1e-16…1; every 8 when the axis reaches down to 1e-50.

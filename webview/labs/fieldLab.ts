@@ -47,7 +47,12 @@ export function fieldLab(ctx: LabContext): Lab {
     { class: 'lab' },
     h('p', { text: s.fieldIntro }),
     h('div', { class: 'row' }, f0.wrap, f1.wrap, h('span', { class: 'muted', text: s.fieldBookPoints }), ...presets),
-    h('table', { class: 'values' }, h('tr', {}, h('th', { scope: 'row', text: s.fieldNumeric }), h('td', {}, numericOut)), h('tr', {}, h('th', { scope: 'row', text: s.fieldAnalytic }), h('td', {}, analyticOut))),
+    h(
+      'table',
+      { class: 'values' },
+      h('tr', {}, h('th', { scope: 'row', text: s.fieldNumeric }), h('td', {}, numericOut)),
+      h('tr', {}, h('th', { scope: 'row', text: s.fieldAnalytic }), h('td', {}, analyticOut)),
+    ),
     outside,
     box,
   );
@@ -93,8 +98,19 @@ export function fieldLab(ctx: LabContext): Lab {
       ...baseOptions(colors),
       plugins: { legend: { display: false } },
       scales: {
-        x: { ...themedScale(colors, 'x0'), type: 'linear', min: -RANGE - 0.5, max: RANGE + 0.5, ticks: { color: colors.foreground, stepSize: 0.5 } },
-        y: { ...themedScale(colors, 'x1'), min: -RANGE - 0.5, max: RANGE + 0.5, ticks: { color: colors.foreground, stepSize: 0.5 } },
+        x: {
+          ...themedScale(colors, 'x0'),
+          type: 'linear',
+          min: -RANGE - 0.5,
+          max: RANGE + 0.5,
+          ticks: { color: colors.foreground, stepSize: 0.5 },
+        },
+        y: {
+          ...themedScale(colors, 'x1'),
+          min: -RANGE - 0.5,
+          max: RANGE + 0.5,
+          ticks: { color: colors.foreground, stepSize: 0.5 },
+        },
       },
     } as never,
     plugins: [arrows],

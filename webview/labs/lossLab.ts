@@ -18,7 +18,10 @@ export function oneHot(label: number, size = 10): number[] {
 export function lossLab(ctx: LabContext): Lab {
   const { s } = ctx;
   const savedY = savedValue(ctx.saved, 'y');
-  let y = Array.isArray(savedY) && savedY.length === 10 && savedY.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (savedY as number[]) : [...BOOK_Y1];
+  let y =
+    Array.isArray(savedY) && savedY.length === 10 && savedY.every((v) => typeof v === 'number' && Number.isFinite(v))
+      ? (savedY as number[])
+      : [...BOOK_Y1];
   let label = savedNumber(ctx.saved, 'label') ?? BOOK_LABEL;
   let colors = ctx.colors;
 
@@ -74,8 +77,20 @@ export function lossLab(ctx: LabContext): Lab {
     h(
       'div',
       { class: 'results' },
-      h('div', { class: 'result' }, h('span', { class: 'muted', text: s.lossSse }), h('code', { text: 'E = ½ Σₖ (yₖ − tₖ)²' }), sseOut),
-      h('div', { class: 'result' }, h('span', { class: 'muted', text: s.lossCee }), h('code', { text: 'E = −Σₖ tₖ log(yₖ + 1e-7)' }), ceeOut),
+      h(
+        'div',
+        { class: 'result' },
+        h('span', { class: 'muted', text: s.lossSse }),
+        h('code', { text: 'E = ½ Σₖ (yₖ − tₖ)²' }),
+        sseOut,
+      ),
+      h(
+        'div',
+        { class: 'result' },
+        h('span', { class: 'muted', text: s.lossCee }),
+        h('code', { text: 'E = −Σₖ tₖ log(yₖ + 1e-7)' }),
+        ceeOut,
+      ),
     ),
     sumOut,
     warning,
@@ -86,7 +101,18 @@ export function lossLab(ctx: LabContext): Lab {
   const barColors = () => y.map((_, k) => (k === label ? colors.series[1] : withAlpha(colors.accent, 0.75)));
   const chart = new Chart(canvas, {
     type: 'bar',
-    data: { labels: y.map((_, k) => String(k)), datasets: [{ label: s.lossOutputSeries, data: [...y], backgroundColor: barColors(), borderColor: colors.foreground, borderWidth: 0 }] },
+    data: {
+      labels: y.map((_, k) => String(k)),
+      datasets: [
+        {
+          label: s.lossOutputSeries,
+          data: [...y],
+          backgroundColor: barColors(),
+          borderColor: colors.foreground,
+          borderWidth: 0,
+        },
+      ],
+    },
     options: {
       ...baseOptions(colors),
       plugins: { legend: { display: false } },
@@ -113,4 +139,3 @@ export function lossLab(ctx: LabContext): Lab {
     chart.data.datasets[0].backgroundColor = barColors();
   });
 }
-

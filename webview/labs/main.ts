@@ -3,7 +3,15 @@
  * src/core running here in the page; the extension only says which lab to show and learns
  * which lab is shown (to tick walkthrough steps off).
  */
-import { LAB_IDS, LAB_STRINGS, isLabId, type FromLabMessage, type LabId, type LabPageData, type ToLabMessage } from '../../src/protocol/tutorial';
+import {
+  LAB_IDS,
+  LAB_STRINGS,
+  isLabId,
+  type FromLabMessage,
+  type LabId,
+  type LabPageData,
+  type ToLabMessage,
+} from '../../src/protocol/tutorial';
 import { initialData, strings } from '../shared/l10n';
 import { themeColors, whenThemeChanges, type ThemeColors } from '../shared/theme';
 import { onMessage, post, vscode } from '../shared/vscode';
@@ -17,7 +25,15 @@ import { saddleLab } from './saddleLab';
 import { simpleNetLab } from './simpleNetLab';
 import { tangentLab } from './tangentLab';
 
-const LABS: LabRegistry = { loss: lossLab, tangent: tangentLab, errorH: errorHLab, field: fieldLab, descent: descentLab, simpleNet: simpleNetLab, saddle: saddleLab };
+const LABS: LabRegistry = {
+  loss: lossLab,
+  tangent: tangentLab,
+  errorH: errorHLab,
+  field: fieldLab,
+  descent: descentLab,
+  simpleNet: simpleNetLab,
+  saddle: saddleLab,
+};
 
 interface PageState {
   lab: LabId;
@@ -30,7 +46,11 @@ const previous = vscode.getState() as Partial<PageState> | undefined;
 // A page reloaded after being hidden keeps its own last lab (its state); a new page shows the
 // lab it was opened for. The extension re-sends showLab after `ready` if it wants another one.
 const state: PageState = {
-  lab: isLabId(previous?.lab) ? previous!.lab : isLabId(initialData<LabPageData>()?.lab) ? initialData<LabPageData>()!.lab : 'loss',
+  lab: isLabId(previous?.lab)
+    ? previous!.lab
+    : isLabId(initialData<LabPageData>()?.lab)
+      ? initialData<LabPageData>()!.lab
+      : 'loss',
   labs: typeof previous?.labs === 'object' && previous.labs ? previous.labs : {},
 };
 const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
@@ -41,7 +61,14 @@ let current: { id: LabId; lab: Lab } | undefined;
 const heading = h('h1', { id: 'lab-heading' });
 const panel = h('div', { id: 'lab-panel', role: 'tabpanel', 'aria-labelledby': 'lab-heading' });
 const tabs = LAB_IDS.map((id) => {
-  const tab = h('button', { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': 'lab-panel', 'data-lab': id, text: s[`lab.${id}`] });
+  const tab = h('button', {
+    type: 'button',
+    role: 'tab',
+    id: `tab-${id}`,
+    'aria-controls': 'lab-panel',
+    'data-lab': id,
+    text: s[`lab.${id}`],
+  });
   tab.addEventListener('click', () => show(id));
   return tab;
 });
@@ -50,7 +77,16 @@ const tablist = h('nav', { class: 'tabs', role: 'tablist', 'aria-label': s.labsN
 tablist.addEventListener('keydown', (e) => {
   const i = tabs.indexOf(document.activeElement as HTMLButtonElement);
   if (i < 0) return;
-  const next = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i - 1 + tabs.length) % tabs.length : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : -1;
+  const next =
+    e.key === 'ArrowRight'
+      ? (i + 1) % tabs.length
+      : e.key === 'ArrowLeft'
+        ? (i - 1 + tabs.length) % tabs.length
+        : e.key === 'Home'
+          ? 0
+          : e.key === 'End'
+            ? tabs.length - 1
+            : -1;
   if (next < 0) return;
   e.preventDefault();
   tabs[next].focus();

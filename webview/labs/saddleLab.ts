@@ -10,8 +10,22 @@ export type Surface = 'saddle' | 'plateau';
 export type SaddleVerdict = 'atSaddle' | 'escaped' | 'onPlateau' | 'atMinimum' | 'onTheWay';
 
 export const SURFACES: Record<Surface, { f: VectorFunction; starts: [number, number][]; range: [number, number] }> = {
-  saddle: { f: (x) => x[0] ** 2 - x[1] ** 2, starts: [[1.5, 0], [1.5, 0.01]], range: [-4, 4] },
-  plateau: { f: (x) => 1 - Math.exp(-(x[0] ** 2 + x[1] ** 2)), starts: [[2.5, 2.5], [1, 0.5]], range: [0, 1] },
+  saddle: {
+    f: (x) => x[0] ** 2 - x[1] ** 2,
+    starts: [
+      [1.5, 0],
+      [1.5, 0.01],
+    ],
+    range: [-4, 4],
+  },
+  plateau: {
+    f: (x) => 1 - Math.exp(-(x[0] ** 2 + x[1] ** 2)),
+    starts: [
+      [2.5, 2.5],
+      [1, 0.5],
+    ],
+    range: [0, 1],
+  },
 };
 export const SADDLE_LR = 0.1;
 export const SADDLE_STEPS = 100;
@@ -22,7 +36,13 @@ export function runSurface(surface: Surface, start: ArrayLike<number>) {
   const { x, path } = gradientDescent(f, start, SADDLE_LR, SADDLE_STEPS);
   const grad = numericalGradient(f, Float64Array.from(x));
   const gradNorm = Math.hypot(grad[0], grad[1]);
-  return { x, path, value: f(Float64Array.from(x)), gradNorm, verdict: saddleVerdict(surface, x, f(Float64Array.from(x)), gradNorm) };
+  return {
+    x,
+    path,
+    value: f(Float64Array.from(x)),
+    gradNorm,
+    verdict: saddleVerdict(surface, x, f(Float64Array.from(x)), gradNorm),
+  };
 }
 
 /** Why the run stopped where it did. */
@@ -42,7 +62,12 @@ export function saddleLab(ctx: LabContext): Lab {
   let surface: Surface = savedSurface === 'plateau' ? 'plateau' : 'saddle';
   let startIndex = savedValue(ctx.saved, 'start') === 1 ? 1 : 0;
 
-  const select = h('select', { id: 'saddle-surface' }, h('option', { value: 'saddle', text: s.saddleSaddle }), h('option', { value: 'plateau', text: s.saddlePlateau }));
+  const select = h(
+    'select',
+    { id: 'saddle-surface' },
+    h('option', { value: 'saddle', text: s.saddleSaddle }),
+    h('option', { value: 'plateau', text: s.saddlePlateau }),
+  );
   select.value = surface;
   const startRow = h('div', { class: 'row', role: 'group' });
   const endOut = h('p', { id: 'saddle-end', class: 'mono' });
@@ -52,7 +77,14 @@ export function saddleLab(ctx: LabContext): Lab {
   const scaleBar = h('div', { class: 'scale-bar' });
   const scaleLow = h('span', { class: 'mono' });
   const scaleHigh = h('span', { class: 'mono' });
-  const scale = h('div', { id: 'saddle-scale', class: 'colour-scale', role: 'img' }, h('span', { class: 'muted', text: s.saddleScaleTitle }), scaleLow, scaleBar, scaleHigh);
+  const scale = h(
+    'div',
+    { id: 'saddle-scale', class: 'colour-scale', role: 'img' },
+    h('span', { class: 'muted', text: s.saddleScaleTitle }),
+    scaleLow,
+    scaleBar,
+    scaleHigh,
+  );
 
   const root = h(
     'section',
@@ -101,11 +133,18 @@ export function saddleLab(ctx: LabContext): Lab {
 
   const chart = new Chart(canvas, {
     type: 'scatter',
-    data: { datasets: [{ label: 'x', data: [] as { x: number; y: number }[], showLine: true, pointRadius: 2, borderWidth: 2 }] },
+    data: {
+      datasets: [
+        { label: 'x', data: [] as { x: number; y: number }[], showLine: true, pointRadius: 2, borderWidth: 2 },
+      ],
+    },
     options: {
       ...baseOptions(colors),
       plugins: { legend: { display: false } },
-      scales: { x: { ...themedScale(colors, 'x0'), type: 'linear', min: -VIEW, max: VIEW, grid: { display: false } }, y: { ...themedScale(colors, 'x1'), min: -VIEW, max: VIEW, grid: { display: false } } },
+      scales: {
+        x: { ...themedScale(colors, 'x0'), type: 'linear', min: -VIEW, max: VIEW, grid: { display: false } },
+        y: { ...themedScale(colors, 'x1'), min: -VIEW, max: VIEW, grid: { display: false } },
+      },
     } as never,
     plugins: [shading],
   });
@@ -117,10 +156,16 @@ export function saddleLab(ctx: LabContext): Lab {
   paint(colors);
 
   function renderStarts(): void {
-    const labels = surface === 'saddle' ? [s.saddleStartOnRidge, s.saddleStartNudged] : [s.saddleStartFar, s.saddleStartNear];
+    const labels =
+      surface === 'saddle' ? [s.saddleStartOnRidge, s.saddleStartNudged] : [s.saddleStartFar, s.saddleStartNear];
     startRow.replaceChildren(
       ...labels.map((text, i) => {
-        const b = h('button', { type: 'button', class: i === startIndex ? '' : 'secondary', 'aria-pressed': String(i === startIndex), text });
+        const b = h('button', {
+          type: 'button',
+          class: i === startIndex ? '' : 'secondary',
+          'aria-pressed': String(i === startIndex),
+          text,
+        });
         b.addEventListener('click', () => {
           startIndex = i;
           update();
@@ -134,8 +179,22 @@ export function saddleLab(ctx: LabContext): Lab {
     renderStarts();
     const start = SURFACES[surface].starts[startIndex];
     const r = runSurface(surface, start);
-    endOut.textContent = format(s.saddleEnd, SADDLE_STEPS, SADDLE_LR, sci(r.x[0], 4), sci(r.x[1], 4), sci(r.value, 4), sci(r.gradNorm, 3));
-    verdictOut.textContent = { atSaddle: s.saddleAtSaddle, escaped: s.saddleEscaped, onPlateau: s.saddleOnPlateau, atMinimum: s.saddleAtMinimum, onTheWay: s.descentOnTheWay }[r.verdict];
+    endOut.textContent = format(
+      s.saddleEnd,
+      SADDLE_STEPS,
+      SADDLE_LR,
+      sci(r.x[0], 4),
+      sci(r.x[1], 4),
+      sci(r.value, 4),
+      sci(r.gradNorm, 3),
+    );
+    verdictOut.textContent = {
+      atSaddle: s.saddleAtSaddle,
+      escaped: s.saddleEscaped,
+      onPlateau: s.saddleOnPlateau,
+      atMinimum: s.saddleAtMinimum,
+      onTheWay: s.descentOnTheWay,
+    }[r.verdict];
     verdictOut.className = r.verdict === 'atMinimum' ? 'ok' : 'warning';
     chart.data.datasets[0].data = r.path.map((p) => ({ x: p[0], y: p[1] }));
     chart.update('none');
@@ -156,5 +215,3 @@ export function saddleLab(ctx: LabContext): Lab {
     paintScale();
   });
 }
-
-

@@ -26,7 +26,11 @@ export const BOOK_W = [
 const STEP_LR = 0.1;
 
 function isMatrix2x3(v: unknown): v is number[][] {
-  return Array.isArray(v) && v.length === 2 && v.every((r) => Array.isArray(r) && r.length === 3 && r.every((e) => typeof e === 'number' && Number.isFinite(e)));
+  return (
+    Array.isArray(v) &&
+    v.length === 2 &&
+    v.every((r) => Array.isArray(r) && r.length === 3 && r.every((e) => typeof e === 'number' && Number.isFinite(e)))
+  );
 }
 
 function matrixTable(id: string, caption: string, rows: number[][], digits: number): HTMLTableElement {
@@ -59,15 +63,24 @@ export function simpleNetLab(ctx: LabContext): Lab {
       'div',
       { class: 'row' },
       ...BOOK_W.map((w, i) => button(format(s.simpleNetBookW, i + 1), () => setW(w), { class: 'secondary' })),
-      button(s.simpleNetReroll, () => {
-        const rng = new Random(seed++);
-        setW([0, 1].map(() => [0, 1, 2].map(() => rng.randn())));
-      }, { class: 'secondary' }),
+      button(
+        s.simpleNetReroll,
+        () => {
+          const rng = new Random(seed++);
+          setW([0, 1].map(() => [0, 1, 2].map(() => rng.randn())));
+        },
+        { class: 'secondary' },
+      ),
       button(s.simpleNetStep, step),
     ),
     changeOut,
     tables,
-    h('table', { class: 'values' }, h('tr', {}, h('th', { scope: 'row', text: s.simpleNetLoss }), h('td', {}, lossOut)), h('tr', {}, h('th', { scope: 'row', text: s.simpleNetArgmax }), h('td', {}, argmaxOut))),
+    h(
+      'table',
+      { class: 'values' },
+      h('tr', {}, h('th', { scope: 'row', text: s.simpleNetLoss }), h('td', {}, lossOut)),
+      h('tr', {}, h('th', { scope: 'row', text: s.simpleNetArgmax }), h('td', {}, argmaxOut)),
+    ),
     box,
     h('p', { class: 'muted', text: s.simpleNetHint }),
   );
@@ -76,7 +89,11 @@ export function simpleNetLab(ctx: LabContext): Lab {
   const chart = new Chart(canvas, {
     type: 'bar',
     data: { labels, datasets: [{ label: 'dW', data: [] as number[] }] },
-    options: { ...baseOptions(colors), plugins: { legend: { display: false } }, scales: { x: themedScale(colors), y: themedScale(colors, 'dW') } } as never,
+    options: {
+      ...baseOptions(colors),
+      plugins: { legend: { display: false } },
+      scales: { x: themedScale(colors), y: themedScale(colors, 'dW') },
+    } as never,
   });
 
   function paint(c: ThemeColors): void {

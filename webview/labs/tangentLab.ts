@@ -35,14 +35,28 @@ export function tangentLab(ctx: LabContext): Lab {
     return b;
   });
 
-  const row = (label: string, out: HTMLElement) => h('tr', {}, h('th', { scope: 'row', text: label }), h('td', {}, out));
+  const row = (label: string, out: HTMLElement) =>
+    h('tr', {}, h('th', { scope: 'row', text: label }), h('td', {}, out));
   const root = h(
     'section',
     { class: 'lab' },
     h('p', { text: s.tangentIntro }),
-    h('div', { class: 'row' }, h('label', { class: 'slider' }, h('span', { text: s.tangentX }), slider), field.wrap, ...presets),
+    h(
+      'div',
+      { class: 'row' },
+      h('label', { class: 'slider' }, h('span', { text: s.tangentX }), slider),
+      field.wrap,
+      ...presets,
+    ),
     box,
-    h('table', { class: 'values' }, row(s.tangentFx, fxOut), row(s.tangentNumeric, numericOut), row(s.tangentTrue, trueOut), row(s.tangentDiff, diffOut)),
+    h(
+      'table',
+      { class: 'values' },
+      row(s.tangentFx, fxOut),
+      row(s.tangentNumeric, numericOut),
+      row(s.tangentTrue, trueOut),
+      row(s.tangentDiff, diffOut),
+    ),
     h('p', { class: 'muted', text: s.tangentWhy }),
   );
 
@@ -58,8 +72,15 @@ export function tangentLab(ctx: LabContext): Lab {
     },
     options: {
       ...baseOptions(colors),
-      plugins: { legend: { labels: { color: colors.foreground, filter: (item: { datasetIndex?: number }) => item.datasetIndex !== 2 } } },
-      scales: { x: { ...themedScale(colors, 'x'), type: 'linear', min: X_MIN, max: X_MAX }, y: { ...themedScale(colors, 'f(x)'), min: -1, max: 6 } },
+      plugins: {
+        legend: {
+          labels: { color: colors.foreground, filter: (item: { datasetIndex?: number }) => item.datasetIndex !== 2 },
+        },
+      },
+      scales: {
+        x: { ...themedScale(colors, 'x'), type: 'linear', min: X_MIN, max: X_MAX },
+        y: { ...themedScale(colors, 'f(x)'), min: -1, max: 6 },
+      },
     } as never,
   });
   paintSeries(colors);

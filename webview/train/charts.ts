@@ -3,7 +3,16 @@
  * and train/test accuracy per epoch, one colour per run so runs overlay. Redrawn at most ~8 times
  * a second however fast progress arrives, from a curve thinned to what the canvas can show.
  */
-import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
+import {
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+} from 'chart.js';
 import { envelope, thin, type XY } from '../../src/core/runHistory';
 import { smooth } from '../../src/core/smoothing';
 import { format } from '../shared/l10n';
@@ -70,8 +79,16 @@ export class TrainCharts {
 
   private get charts(): { loss: Chart<'line', XY[]>; accuracy: Chart<'line', XY[]> } {
     this.made ??= {
-      loss: new Chart(this.lossCanvas, { type: 'line', data: { datasets: [] }, options: this.options(this.axes[0], false) }),
-      accuracy: new Chart(this.accuracyCanvas, { type: 'line', data: { datasets: [] }, options: this.options(this.axes[1], true) }),
+      loss: new Chart(this.lossCanvas, {
+        type: 'line',
+        data: { datasets: [] },
+        options: this.options(this.axes[0], false),
+      }),
+      accuracy: new Chart(this.accuracyCanvas, {
+        type: 'line',
+        data: { datasets: [] },
+        options: this.options(this.axes[1], true),
+      }),
     };
     return this.made;
   }
@@ -108,7 +125,9 @@ export class TrainCharts {
     const lossAxis = resolveAxis(this.xAxis, runs, 'loss');
     const accAxis = resolveAxis(this.xAxis, runs, 'accuracy');
     const trainCount = this.trainCount;
-    const at = (run: RunEntry, axis: Resolved) => (p: XY): XY => ({ x: xOf(run, p.x, axis, trainCount), y: p.y });
+    const at =
+      (run: RunEntry, axis: Resolved) =>
+      (p: XY): XY => ({ x: xOf(run, p.x, axis, trainCount), y: p.y });
     for (const run of runs) {
       const color = colors[run.colorIndex % colors.length];
       const name = run.view.name;
@@ -128,7 +147,18 @@ export class TrainCharts {
         const top = Math.min(2.6, Math.max(...smoothed.filter(Number.isFinite), 0.5));
         for (const c of run.view.learningRateChanges ?? []) {
           markers++;
-          lossSets.push({ label: format(S.rateChanged, c.learningRate, c.iter), data: [{ x: c.iter, y: 0 }, { x: c.iter, y: top }].map(at(run, lossAxis)), borderColor: color, borderWidth: 1.5, borderDash: [3, 3], pointRadius: 0, order: -run.colorIndex });
+          lossSets.push({
+            label: format(S.rateChanged, c.learningRate, c.iter),
+            data: [
+              { x: c.iter, y: 0 },
+              { x: c.iter, y: top },
+            ].map(at(run, lossAxis)),
+            borderColor: color,
+            borderWidth: 1.5,
+            borderDash: [3, 3],
+            pointRadius: 0,
+            order: -run.colorIndex,
+          });
         }
       }
       const epochs = run.view.epochs;
@@ -161,7 +191,10 @@ export class TrainCharts {
     this.accuracyCanvas.dataset.points = String(accSets.reduce((n, d) => n + d.data.length, 0));
     this.lossCanvas.dataset.axis = lossAxis;
     // For tests: the x ticks as written (in the display language) and the height left for the plot.
-    for (const [canvas, chart] of [[this.lossCanvas, loss], [this.accuracyCanvas, accuracy]] as const) {
+    for (const [canvas, chart] of [
+      [this.lossCanvas, loss],
+      [this.accuracyCanvas, accuracy],
+    ] as const) {
       canvas.dataset.xticks = (chart.scales.x?.ticks ?? []).map((t) => String(t.label)).join('|');
       canvas.dataset.plotHeight = String(Math.round(chart.chartArea?.height ?? 0));
     }
@@ -211,7 +244,8 @@ export class TrainCharts {
             color: t.foreground,
             boxWidth: 14,
             boxHeight: 2,
-            filter: (item: { datasetIndex?: number }, data: { datasets: LineSet[] }) => !data.datasets[item.datasetIndex ?? 0]?.glRaw,
+            filter: (item: { datasetIndex?: number }, data: { datasets: LineSet[] }) =>
+              !data.datasets[item.datasetIndex ?? 0]?.glRaw,
           },
         },
         tooltip: { enabled: true },

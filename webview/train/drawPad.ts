@@ -22,8 +22,21 @@ export class DrawPad {
   private focused = false;
 
   constructor(private readonly onDigit: (pixels: Float64Array) => void) {
-    this.canvas = el('canvas', { width: SIZE, height: SIZE, class: 'pad', tabindex: 0, role: 'img', 'aria-label': `${S.draw}. ${S.drawHint}` });
-    this.preview = el('canvas', { width: MNIST_SIDE, height: MNIST_SIDE, class: 'preview', role: 'img', 'aria-label': '28×28' });
+    this.canvas = el('canvas', {
+      width: SIZE,
+      height: SIZE,
+      class: 'pad',
+      tabindex: 0,
+      role: 'img',
+      'aria-label': `${S.draw}. ${S.drawHint}`,
+    });
+    this.preview = el('canvas', {
+      width: MNIST_SIDE,
+      height: MNIST_SIDE,
+      class: 'preview',
+      role: 'img',
+      'aria-label': '28×28',
+    });
     this.canvas.addEventListener('pointerdown', (e) => {
       this.canvas.setPointerCapture(e.pointerId);
       this.last = this.toPad(e);
@@ -50,7 +63,17 @@ export class DrawPad {
       { class: 'draw' },
       el('h3', { text: S.draw }),
       el('p', { class: 'muted small', text: S.drawHint }),
-      el('div', { class: 'row' }, this.canvas, el('div', { class: 'col' }, this.preview, button(S.clear, () => this.clear(), { class: 'secondary small' }))),
+      el(
+        'div',
+        { class: 'row' },
+        this.canvas,
+        el(
+          'div',
+          { class: 'col' },
+          this.preview,
+          button(S.clear, () => this.clear(), { class: 'secondary small' }),
+        ),
+      ),
     );
   }
 
@@ -72,7 +95,12 @@ export class DrawPad {
   }
 
   private key(e: KeyboardEvent): void {
-    const moves: Record<string, [number, number]> = { ArrowLeft: [-3, 0], ArrowRight: [3, 0], ArrowUp: [0, -3], ArrowDown: [0, 3] };
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-3, 0],
+      ArrowRight: [3, 0],
+      ArrowUp: [0, -3],
+      ArrowDown: [0, 3],
+    };
     const m = moves[e.key];
     if (m) {
       e.preventDefault();
@@ -94,7 +122,8 @@ export class DrawPad {
 
   private line(a: { x: number; y: number }, b: { x: number; y: number }): void {
     const steps = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / 1.5));
-    for (let i = 1; i <= steps; i++) this.stamp(a.x + ((b.x - a.x) * i) / steps, a.y + ((b.y - a.y) * i) / steps, false);
+    for (let i = 1; i <= steps; i++)
+      this.stamp(a.x + ((b.x - a.x) * i) / steps, a.y + ((b.y - a.y) * i) / steps, false);
     this.render();
   }
 

@@ -4,7 +4,14 @@
  */
 import { format } from '../shared/l10n';
 import {
-  DEFAULT_RUN_CONFIG, FieldError, FieldName, PanelOptions, RunConfig, checkRunConfig, naiveNumericalSecondsPerIteration, parameterCount,
+  DEFAULT_RUN_CONFIG,
+  FieldError,
+  FieldName,
+  PanelOptions,
+  RunConfig,
+  checkRunConfig,
+  naiveNumericalSecondsPerIteration,
+  parameterCount,
 } from '../../src/protocol/train';
 import { OVERFIT_PRESET } from '../../src/core/sanity';
 import { button, el, newId } from '../shared/dom';
@@ -13,7 +20,16 @@ import { decimal, duration, integer } from './format';
 import { badge } from './badge';
 import { S } from './strings';
 
-const NUMBER_FIELDS = ['hiddenSize', 'learningRate', 'batchSize', 'iters', 'weightInitStd', 'seed', 'trainImages', 'checkEvery'] as const;
+const NUMBER_FIELDS = [
+  'hiddenSize',
+  'learningRate',
+  'batchSize',
+  'iters',
+  'weightInitStd',
+  'seed',
+  'trainImages',
+  'checkEvery',
+] as const;
 type NumberFieldName = (typeof NUMBER_FIELDS)[number];
 /** Fields that may be left empty (or 0): the book's way. */
 const OPTIONAL_FIELDS: readonly NumberFieldName[] = ['trainImages', 'checkEvery'];
@@ -61,7 +77,13 @@ export class TrainForm {
     const fields = el('div', { class: 'form-grid' });
     for (const name of NUMBER_FIELDS) {
       const errId = newId('err');
-      const input = el('input', { type: 'text', inputmode: name === 'learningRate' || name === 'weightInitStd' ? 'decimal' : 'numeric', spellcheck: 'false', name, 'aria-describedby': errId });
+      const input = el('input', {
+        type: 'text',
+        inputmode: name === 'learningRate' || name === 'weightInitStd' ? 'decimal' : 'numeric',
+        spellcheck: 'false',
+        name,
+        'aria-describedby': errId,
+      });
       // A state saved by an older version lacks the newer fields: they start at the book's way.
       input.value = initial[name] ?? (OPTIONAL_FIELDS.includes(name) ? '0' : '');
       input.addEventListener('input', () => this.changed());
@@ -69,7 +91,12 @@ export class TrainForm {
       this.errors[name] = el('span', { class: 'invalid-reason', id: errId, 'aria-live': 'polite' });
       fields.append(el('label', {}, el('span', { text: S[name] }), input, this.errors[name]));
     }
-    this.method = el('select', { name: 'gradientMethod' }, el('option', { value: 'backprop', text: S.methodBackprop }), el('option', { value: 'numerical', text: S.methodNumerical }));
+    this.method = el(
+      'select',
+      { name: 'gradientMethod' },
+      el('option', { value: 'backprop', text: S.methodBackprop }),
+      el('option', { value: 'numerical', text: S.methodNumerical }),
+    );
     this.method.value = initial.gradientMethod;
     this.method.addEventListener('change', () => this.changed());
     this.errors.gradientMethod = el('span', { class: 'invalid-reason' });
@@ -86,18 +113,31 @@ export class TrainForm {
       'select',
       { name: 'dataset' },
       el('option', { value: 'bundled', text: S.datasetBundled }),
-      options.fashionAvailable && el('option', { value: 'fashion', text: format(S.datasetFashion, options.fashionDir) }),
+      options.fashionAvailable &&
+        el('option', { value: 'fashion', text: format(S.datasetFashion, options.fashionDir) }),
       el('option', { value: 'folder', text: S.datasetFolder }),
     );
-    this.datasetKind.value = initial.datasetKind === 'fashion' && !options.fashionAvailable ? 'bundled' : initial.datasetKind;
+    this.datasetKind.value =
+      initial.datasetKind === 'fashion' && !options.fashionAvailable ? 'bundled' : initial.datasetKind;
     this.datasetKind.addEventListener('change', () => this.changed());
     const folderErr = newId('err');
-    this.folder = el('input', { type: 'text', name: 'folder', spellcheck: 'false', 'aria-describedby': folderErr, class: 'folder' });
+    this.folder = el('input', {
+      type: 'text',
+      name: 'folder',
+      spellcheck: 'false',
+      'aria-describedby': folderErr,
+      class: 'folder',
+    });
     this.folder.value = initial.folder;
     this.folder.addEventListener('input', () => this.changed());
     this.errors.dataset = el('span', { class: 'invalid-reason', id: folderErr, 'aria-live': 'polite' });
     this.browse = button(S.browse, onBrowse, { class: 'secondary' });
-    this.folderRow = el('div', { class: 'row' }, el('label', { class: 'grow' }, el('span', { text: S.folderPath }), this.folder, this.errors.dataset), this.browse);
+    this.folderRow = el(
+      'div',
+      { class: 'row' },
+      el('label', { class: 'grow' }, el('span', { text: S.folderPath }), this.folder, this.errors.dataset),
+      this.browse,
+    );
     this.warning = el('p', { class: 'warning numerical-warning', role: 'note' });
     this.batchNote = el('p', { class: 'muted small batch-note' });
     this.batchSlow = el('p', { class: 'warning batch-slow', role: 'note' });
@@ -136,7 +176,13 @@ export class TrainForm {
   state(): FormState {
     const s = {} as FormState;
     for (const name of NUMBER_FIELDS) s[name] = this.inputs[name].value;
-    return { ...s, gradientMethod: this.method.value, datasetKind: this.datasetKind.value, folder: this.folder.value, sampling: this.sampling.value };
+    return {
+      ...s,
+      gradientMethod: this.method.value,
+      datasetKind: this.datasetKind.value,
+      folder: this.folder.value,
+      sampling: this.sampling.value,
+    };
   }
 
   setState(state: FormState): void {
@@ -162,7 +208,15 @@ export class TrainForm {
   }
 
   setEnabled(enabled: boolean): void {
-    for (const e of [...Object.values(this.inputs), this.method, this.sampling, this.datasetKind, this.folder, this.browse]) e.disabled = !enabled;
+    for (const e of [
+      ...Object.values(this.inputs),
+      this.method,
+      this.sampling,
+      this.datasetKind,
+      this.folder,
+      this.browse,
+    ])
+      e.disabled = !enabled;
   }
 
   /** The run's settings, or undefined with every refused field marked and the first one focused. */
@@ -184,7 +238,12 @@ export class TrainForm {
     };
     const kind = this.datasetKind.value;
     const values: Record<string, unknown> = {
-      ...Object.fromEntries(NUMBER_FIELDS.filter((n) => !OPTIONAL_FIELDS.includes(n) || this.inputs[n].value.trim() !== '').map((n) => [n, num(n)])),
+      ...Object.fromEntries(
+        NUMBER_FIELDS.filter((n) => !OPTIONAL_FIELDS.includes(n) || this.inputs[n].value.trim() !== '').map((n) => [
+          n,
+          num(n),
+        ]),
+      ),
       gradientMethod: this.method.value,
       sampling: this.sampling.value,
       dataset: kind === 'folder' ? { kind, path: this.folder.value } : { kind },
@@ -209,7 +268,15 @@ export class TrainForm {
     const perEpoch = iterPerEpoch(train, batch);
     const epochs = Math.ceil(iters / perEpoch);
     const seen = integer(iters * batch);
-    this.batchNote.textContent = format(S.batchNote, integer(iters), integer(batch), seen, integer(epochs), integer(train), integer(evaluated));
+    this.batchNote.textContent = format(
+      S.batchNote,
+      integer(iters),
+      integer(batch),
+      seen,
+      integer(epochs),
+      integer(train),
+      integer(evaluated),
+    );
     // Work: the images trained on plus the images each epoch's accuracy check goes through.
     const work = (b: number) => iters * b + Math.ceil(iters / iterPerEpoch(train, b)) * evaluated;
     const ratio = work(batch) / work(DEFAULT_RUN_CONFIG.batchSize);
@@ -253,7 +320,14 @@ export class TrainForm {
       const iters = Number(this.inputs.iters.value) || DEFAULT_RUN_CONFIG.iters;
       const p = parameterCount(hidden);
       const perIter = naiveNumericalSecondsPerIteration(hidden, batch);
-      this.warning.textContent = format(S.numericalWarning, integer(p), integer(2 * p), duration(perIter), integer(iters), duration(perIter * iters));
+      this.warning.textContent = format(
+        S.numericalWarning,
+        integer(p),
+        integer(2 * p),
+        duration(perIter),
+        integer(iters),
+        duration(perIter * iters),
+      );
     }
   }
 }

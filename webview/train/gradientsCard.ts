@@ -16,7 +16,14 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import { UPDATE_RATIO_RULE } from '../../src/core/gradientWatch';
-import type { GradHistograms, GradSnapshot, Histogram, LrFinderView, WatchItem, WatchToWebview } from '../../src/protocol/trainWatch';
+import type {
+  GradHistograms,
+  GradSnapshot,
+  Histogram,
+  LrFinderView,
+  WatchItem,
+  WatchToWebview,
+} from '../../src/protocol/trainWatch';
 import { format } from '../shared/l10n';
 import { ThemeColors, withAlpha } from '../shared/theme';
 import { button, el } from '../shared/dom';
@@ -68,23 +75,46 @@ export class GradientsCard {
   private readonly finderCanvas = el('canvas', { role: 'img', 'aria-label': S.lrFinder });
   private readonly finderRun: HTMLButtonElement;
   private readonly finderUse = el('div', { class: 'row' });
-  private charts: { norm: Chart<'line', XY[]>; ratio: Chart<'line', XY[]>; check: Chart<'line', XY[]>; finder: Chart<'line', XY[]> } | undefined;
+  private charts:
+    | { norm: Chart<'line', XY[]>; ratio: Chart<'line', XY[]>; check: Chart<'line', XY[]>; finder: Chart<'line', XY[]> }
+    | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private theme: ThemeColors,
     private readonly callbacks: GradientsCallbacks,
   ) {
-    this.rate = el('input', { type: 'text', inputmode: 'decimal', name: 'liveLearningRate', spellcheck: 'false', 'aria-label': S.liveRate });
+    this.rate = el('input', {
+      type: 'text',
+      inputmode: 'decimal',
+      name: 'liveLearningRate',
+      spellcheck: 'false',
+      'aria-label': S.liveRate,
+    });
     this.apply = button(S.applyRate, () => this.applyRate(), { class: 'secondary small', name: 'applyRate' });
     this.rate.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') this.applyRate();
     });
-    this.histGroup = el('select', { name: 'histGroup', 'aria-label': S.histGroup }, ...GROUPS.map((g) => el('option', { value: g, text: g })));
+    this.histGroup = el(
+      'select',
+      { name: 'histGroup', 'aria-label': S.histGroup },
+      ...GROUPS.map((g) => el('option', { value: g, text: g })),
+    );
     this.histGroup.addEventListener('change', () => this.renderHistograms());
-    this.checkSection = el('div', { class: 'grad-check' }, el('h3', { text: S.gradCheckTimeline }), this.checkText, el('div', { class: 'chart-box small-chart' }, this.checkCanvas));
+    this.checkSection = el(
+      'div',
+      { class: 'grad-check' },
+      el('h3', { text: S.gradCheckTimeline }),
+      this.checkText,
+      el('div', { class: 'chart-box small-chart' }, this.checkCanvas),
+    );
     this.checkSection.hidden = true;
-    this.histSection = el('div', {}, el('div', { class: 'row spread' }, this.histHeading, this.histGroup), this.histBox);
+    this.histSection = el(
+      'div',
+      {},
+      el('div', { class: 'row spread' }, this.histHeading, this.histGroup),
+      this.histBox,
+    );
     this.histSection.hidden = true;
     this.root = el(
       'section',
@@ -93,7 +123,12 @@ export class GradientsCard {
       el('p', { class: 'muted small', text: S.gradientsIntro }),
       this.status,
       this.initial,
-      el('div', { class: 'row live-rate' }, el('label', { class: 'inline' }, el('span', { text: S.liveRate }), this.rate), this.apply),
+      el(
+        'div',
+        { class: 'row live-rate' },
+        el('label', { class: 'inline' }, el('span', { text: S.liveRate }), this.rate),
+        this.apply,
+      ),
       el(
         'div',
         { class: 'tiles' },
@@ -103,13 +138,26 @@ export class GradientsCard {
       el(
         'div',
         { class: 'grad-charts' },
-        el('div', {}, el('h3', { text: S.gradNormChart }), el('div', { class: 'chart-box small-chart' }, this.normCanvas)),
-        el('div', {}, el('h3', { text: S.updateRatioChart }), el('div', { class: 'chart-box small-chart' }, this.ratioCanvas)),
+        el(
+          'div',
+          {},
+          el('h3', { text: S.gradNormChart }),
+          el('div', { class: 'chart-box small-chart' }, this.normCanvas),
+        ),
+        el(
+          'div',
+          {},
+          el('h3', { text: S.updateRatioChart }),
+          el('div', { class: 'chart-box small-chart' }, this.ratioCanvas),
+        ),
       ),
       this.histSection,
       this.checkSection,
     );
-    this.finderRun = button(S.lrFinderRun, () => this.callbacks.findLearningRate(), { class: 'secondary', name: 'findLearningRate' });
+    this.finderRun = button(S.lrFinderRun, () => this.callbacks.findLearningRate(), {
+      class: 'secondary',
+      name: 'findLearningRate',
+    });
     this.finderRoot = el(
       'section',
       { class: 'card', id: 'lr-finder', 'aria-labelledby': 'lr-finder-h' },
@@ -129,7 +177,8 @@ export class GradientsCard {
     this.live = live;
     this.rate.disabled = !live;
     this.apply.disabled = !live;
-    if (document.activeElement !== this.rate && (live || this.rate.value === '')) this.rate.value = String(learningRate);
+    if (document.activeElement !== this.rate && (live || this.rate.value === ''))
+      this.rate.value = String(learningRate);
   }
 
   receive(m: Extract<WatchToWebview, { type: 'watch' }>): void {
@@ -154,7 +203,12 @@ export class GradientsCard {
     this.finderStatus.className = '';
     this.finderStatus.textContent = format(S.lrFinderResult, sci(m.result.minimumAt), sci(m.result.suggested));
     const suggested = Number(m.result.suggested.toPrecision(2));
-    this.finderUse.replaceChildren(button(format(S.lrFinderUse, suggested), () => this.callbacks.useLearningRate(suggested), { class: 'secondary small', name: 'useSuggested' }));
+    this.finderUse.replaceChildren(
+      button(format(S.lrFinderUse, suggested), () => this.callbacks.useLearningRate(suggested), {
+        class: 'secondary small',
+        name: 'useSuggested',
+      }),
+    );
     this.schedule();
   }
 
@@ -198,7 +252,12 @@ export class GradientsCard {
         this.checks.push({ iter: item.iter, relError: item.relError, ok: item.ok });
         return;
       case 'initialLoss': {
-        const text = item.verdict === 'as-expected' ? S.initialLossOk : item.verdict === 'too-high' ? S.initialLossHigh : S.initialLossLow;
+        const text =
+          item.verdict === 'as-expected'
+            ? S.initialLossOk
+            : item.verdict === 'too-high'
+              ? S.initialLossHigh
+              : S.initialLossLow;
         this.initial.textContent = format(text, item.loss.toFixed(4), item.expected.toFixed(4));
         this.initial.className = `initial-loss ${item.verdict === 'as-expected' ? 'ok' : 'warning'}`;
         return;
@@ -230,8 +289,22 @@ export class GradientsCard {
     this.status.hidden = !!s;
     if (s) {
       const colors = signedColors(this.theme);
-      paintSignedTiles(this.w1, new Int8Array(decodeBase64(s.W1.images).buffer), s.W1.shown, s.W1.side, TILES_PER_ROW, colors);
-      paintSignedTiles(this.dw1, new Int8Array(decodeBase64(s.dW1.images).buffer), s.dW1.shown, s.dW1.side, TILES_PER_ROW, colors);
+      paintSignedTiles(
+        this.w1,
+        new Int8Array(decodeBase64(s.W1.images).buffer),
+        s.W1.shown,
+        s.W1.side,
+        TILES_PER_ROW,
+        colors,
+      );
+      paintSignedTiles(
+        this.dw1,
+        new Int8Array(decodeBase64(s.dW1.images).buffer),
+        s.dW1.shown,
+        s.dW1.side,
+        TILES_PER_ROW,
+        colors,
+      );
     }
     const charts = this.ensureCharts();
     charts.norm.data.datasets = GROUPS.map((g, i) => this.line(g, this.norms[g] ?? [], i));
@@ -253,7 +326,11 @@ export class GradientsCard {
     const f = this.finder;
     charts.finder.data.datasets = f
       ? [
-          this.line(S.lrFinder, f.points.map((p) => ({ x: p.learningRate, y: p.smoothed })), 0),
+          this.line(
+            S.lrFinder,
+            f.points.map((p) => ({ x: p.learningRate, y: p.smoothed })),
+            0,
+          ),
           this.vertical(S.bookRate, 0.1, f.points, 2),
           this.vertical(format(S.lrFinderUse, sci(f.suggested)), f.suggested, f.points, 1),
         ]
@@ -270,7 +347,12 @@ export class GradientsCard {
     const group = h.groups.find((g) => g.name === this.histGroup.value) ?? h.groups[0];
     this.histBox.replaceChildren(
       histogramFigure(format(S.histWeights, group.name), group.weights, this.theme.series[0], this.theme),
-      histogramFigure(format(S.histGrads, group.name), group.grads, this.theme.series[4] ?? this.theme.error, this.theme),
+      histogramFigure(
+        format(S.histGrads, group.name),
+        group.grads,
+        this.theme.series[4] ?? this.theme.error,
+        this.theme,
+      ),
     );
   }
 
@@ -281,16 +363,40 @@ export class GradientsCard {
 
   /** A dashed horizontal line at `y` across the x range of `series`. */
   private rule(series: Record<string, XY[]>, label: string, y: number): ChartDataset<'line', XY[]> {
-    const xs = Object.values(series).flat().map((p) => p.x);
-    const data = xs.length ? [{ x: Math.min(...xs), y }, { x: Math.max(...xs), y }] : [];
-    return { label, data, borderColor: withAlpha(this.theme.foreground, 0.6), borderDash: [6, 4], borderWidth: 1, pointRadius: 0 };
+    const xs = Object.values(series)
+      .flat()
+      .map((p) => p.x);
+    const data = xs.length
+      ? [
+          { x: Math.min(...xs), y },
+          { x: Math.max(...xs), y },
+        ]
+      : [];
+    return {
+      label,
+      data,
+      borderColor: withAlpha(this.theme.foreground, 0.6),
+      borderDash: [6, 4],
+      borderWidth: 1,
+      pointRadius: 0,
+    };
   }
 
   /** A dashed vertical line at x over the y range of `points`. */
   private vertical(label: string, x: number, points: { smoothed: number }[], i: number): ChartDataset<'line', XY[]> {
     const ys = points.map((p) => p.smoothed);
     const color = this.theme.series[i % this.theme.series.length];
-    return { label, data: [{ x, y: Math.min(...ys) }, { x, y: Math.max(...ys) }], borderColor: color, borderDash: [4, 3], borderWidth: 1.5, pointRadius: 0 };
+    return {
+      label,
+      data: [
+        { x, y: Math.min(...ys) },
+        { x, y: Math.max(...ys) },
+      ],
+      borderColor: color,
+      borderDash: [4, 3],
+      borderWidth: 1.5,
+      pointRadius: 0,
+    };
   }
 
   private ensureCharts() {
@@ -300,7 +406,13 @@ export class GradientsCard {
       const e = Math.log10(n);
       return Math.abs(e - Math.round(e)) < 1e-9 ? `1e${Math.round(e)}` : '';
     };
-    const make = (canvas: HTMLCanvasElement, xTitle: string, xLog: boolean, yLog: boolean, yRange: { suggestedMin?: number; suggestedMax?: number } = {}) =>
+    const make = (
+      canvas: HTMLCanvasElement,
+      xTitle: string,
+      xLog: boolean,
+      yLog: boolean,
+      yRange: { suggestedMin?: number; suggestedMax?: number } = {},
+    ) =>
       new Chart<'line', XY[]>(canvas, {
         type: 'line',
         data: { datasets: [] },
@@ -310,18 +422,25 @@ export class GradientsCard {
           maintainAspectRatio: false,
           parsing: false,
           normalized: true,
-          plugins: { legend: { labels: { color: this.theme.foreground, boxWidth: 10, boxHeight: 2, font: { size: 10 } } }, tooltip: { enabled: true } },
+          plugins: {
+            legend: { labels: { color: this.theme.foreground, boxWidth: 10, boxHeight: 2, font: { size: 10 } } },
+            tooltip: { enabled: true },
+          },
           scales: {
             x: {
               type: xLog ? 'logarithmic' : 'linear',
               title: { display: true, text: xTitle, color: this.theme.muted },
-              ticks: xLog ? { color: this.theme.muted, callback: logTicks, autoSkip: false } : { color: this.theme.muted, maxTicksLimit: 6 },
+              ticks: xLog
+                ? { color: this.theme.muted, callback: logTicks, autoSkip: false }
+                : { color: this.theme.muted, maxTicksLimit: 6 },
               grid: { color: this.theme.grid },
             },
             y: {
               type: yLog ? 'logarithmic' : 'linear',
               ...yRange,
-              ticks: yLog ? { color: this.theme.muted, callback: logTicks, autoSkip: false } : { color: this.theme.muted, maxTicksLimit: 5 },
+              ticks: yLog
+                ? { color: this.theme.muted, callback: logTicks, autoSkip: false }
+                : { color: this.theme.muted, maxTicksLimit: 5 },
               grid: { color: this.theme.grid },
             },
           },
@@ -366,5 +485,11 @@ function histogramFigure(title: string, h: Histogram, color: string, theme: Them
   ctx.moveTo(0, height - 0.5);
   ctx.lineTo(width, height - 0.5);
   ctx.stroke();
-  return el('figure', {}, el('figcaption', { class: 'small', text: title }), canvas, el('div', { class: 'muted small row spread' }, el('span', { text: sci(h.min) }), el('span', { text: sci(h.max) })));
+  return el(
+    'figure',
+    {},
+    el('figcaption', { class: 'small', text: title }),
+    canvas,
+    el('div', { class: 'muted small row spread' }, el('span', { text: sci(h.min) }), el('span', { text: sci(h.max) })),
+  );
 }

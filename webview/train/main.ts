@@ -4,7 +4,13 @@
  */
 import { findOverfitting } from '../../src/core/runHistory';
 import {
-  DEFAULT_RUN_CONFIG, PanelOptions, RunView, TRAIN_STRINGS, TrainFromWebview, TrainToWebview, diagnosisText,
+  DEFAULT_RUN_CONFIG,
+  PanelOptions,
+  RunView,
+  TRAIN_STRINGS,
+  TrainFromWebview,
+  TrainToWebview,
+  diagnosisText,
 } from '../../src/protocol/train';
 import { format, initialData } from '../shared/l10n';
 import { themeColors, whenThemeChanges } from '../shared/theme';
@@ -45,7 +51,12 @@ const runs = new Runs();
 let theme = themeColors();
 
 // ---- the parts ----
-const form = new TrainForm(options, page.form, (s) => ((page.form = s), remember()), () => post({ type: 'pickFolder' }));
+const form = new TrainForm(
+  options,
+  page.form,
+  (s) => ((page.form = s), remember()),
+  () => post({ type: 'pickFolder' }),
+);
 const controls = new Controls({
   start: () => {
     const config = form.validate();
@@ -76,7 +87,12 @@ const table = new RunsTable(
   },
   (e) => theme.series[e.colorIndex % theme.series.length],
 );
-const model = new ModelPanel(theme, (id, requestId, pixels) => post({ type: 'predict', id, requestId, pixels }), page.onlyMistakes, (v) => ((page.onlyMistakes = v), remember()));
+const model = new ModelPanel(
+  theme,
+  (id, requestId, pixels) => post({ type: 'predict', id, requestId, pixels }),
+  page.onlyMistakes,
+  (v) => ((page.onlyMistakes = v), remember()),
+);
 const netCheck = new NetCheckCard((batchSize) => post({ type: 'checkNetwork', batchSize }));
 const gradients = new GradientsCard(theme, {
   setLearningRate: (learningRate) => post({ type: 'setLearningRate', learningRate }),
@@ -98,7 +114,6 @@ epochScroll.addEventListener('scroll', () => {
   followEpochs = epochScroll.scrollTop + epochScroll.clientHeight >= epochScroll.scrollHeight - 8;
 });
 
-
 /** A diagnosis in the learner's language, numbers in VS Code's. */
 function explain(v: RunView): string {
   const t = (k: keyof typeof TRAIN_STRINGS, ...a: (string | number)[]) => format(S[k], ...a);
@@ -106,7 +121,14 @@ function explain(v: RunView): string {
 }
 
 // ---- layout ----
-const smoothing = el('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: page.smoothing, name: 'smoothing' });
+const smoothing = el('input', {
+  type: 'range',
+  min: 0,
+  max: 0.99,
+  step: 0.01,
+  value: page.smoothing,
+  name: 'smoothing',
+});
 smoothing.addEventListener('input', () => {
   charts.smoothing = page.smoothing = Number(smoothing.value);
   remember();
@@ -122,9 +144,14 @@ raw.addEventListener('change', () => {
 const xAxisSelect = el(
   'select',
   { name: 'xAxis' },
-  ...([['auto', S.xAuto], ['iterations', S.xIterations], ['epochs', S.xEpochs], ['images', S.xImages]] as const).map(
-    ([value, text]) => el('option', { value, text }),
-  ),
+  ...(
+    [
+      ['auto', S.xAuto],
+      ['iterations', S.xIterations],
+      ['epochs', S.xEpochs],
+      ['images', S.xImages],
+    ] as const
+  ).map(([value, text]) => el('option', { value, text })),
 );
 xAxisSelect.value = page.xAxis;
 xAxisSelect.addEventListener('change', () => {
@@ -140,11 +167,30 @@ const lossOptions = [
 /** The runs on the charts, compactly: the run list's colours, outside the plot so it never covers it. */
 const legend = el('ul', { class: 'legend', 'aria-label': S.runs });
 type ChartName = 'loss' | 'accuracy';
-const chartCard = (title: string, canvas: HTMLCanvasElement, which: ChartName, extra: Node[], section: Node, key: string) =>
+const chartCard = (
+  title: string,
+  canvas: HTMLCanvasElement,
+  which: ChartName,
+  extra: Node[],
+  section: Node,
+  key: string,
+) =>
   el(
     'section',
     { class: 'card chart-card' },
-    el('div', { class: 'row spread' }, el('h2', {}, title, section), el('div', { class: 'row' }, ...extra, button(S.savePng, () => post({ type: 'exportChart', chart: which, dataUrl: charts.png(which) }), { class: 'secondary small' }))),
+    el(
+      'div',
+      { class: 'row spread' },
+      el('h2', {}, title, section),
+      el(
+        'div',
+        { class: 'row' },
+        ...extra,
+        button(S.savePng, () => post({ type: 'exportChart', chart: which, dataUrl: charts.png(which) }), {
+          class: 'secondary small',
+        }),
+      ),
+    ),
     el('p', { class: 'muted small legend-key', text: key }),
     el('div', { class: 'chart-box' }, canvas),
   );
@@ -173,7 +219,17 @@ document.getElementById('app')!.append(
   el(
     'section',
     { class: 'card runs-card' },
-    el('div', { class: 'row spread' }, el('h2', {}, S.runs, badge('4.5')), el('div', { class: 'row' }, button(S.loadModel, () => post({ type: 'loadModel' }), { class: 'secondary small' }), button(S.importRun, () => post({ type: 'importRun' }), { class: 'secondary small' }))),
+    el(
+      'div',
+      { class: 'row spread' },
+      el('h2', {}, S.runs, badge('4.5')),
+      el(
+        'div',
+        { class: 'row' },
+        button(S.loadModel, () => post({ type: 'loadModel' }), { class: 'secondary small' }),
+        button(S.importRun, () => post({ type: 'importRun' }), { class: 'secondary small' }),
+      ),
+    ),
     el('p', { class: 'muted small', text: S.runsHint }),
     table.root,
   ),
@@ -181,7 +237,12 @@ document.getElementById('app')!.append(
 );
 const epochColumns = [S.epochColumn, S.iterationColumn, S.trainAccuracy, S.testAccuracy];
 epochScroll.append(
-  el('table', { class: 'epochs' }, el('thead', {}, el('tr', {}, ...epochColumns.map((text) => el('th', { scope: 'col', text })))), epochBody),
+  el(
+    'table',
+    { class: 'epochs' },
+    el('thead', {}, el('tr', {}, ...epochColumns.map((text) => el('th', { scope: 'col', text })))),
+    epochBody,
+  ),
 );
 
 // ---- drawing the state ----
@@ -232,10 +293,29 @@ function adviceFor(v: RunView): HTMLElement[] {
     const level = v.diagnosis.kind === 'not-a-number' ? 'error' : 'warning diagnosis';
     return [el('p', { class: level }, heading, explain(v), badge('4.4'))];
   }
-  if (v.status === 'diverged') return [el('p', { class: 'error', text: v.message ?? format(S.divergedAdvice, 'NaN', v.iterations, v.config.learningRate) })];
+  if (v.status === 'diverged')
+    return [
+      el('p', {
+        class: 'error',
+        text: v.message ?? format(S.divergedAdvice, 'NaN', v.iterations, v.config.learningRate),
+      }),
+    ];
   const o = findOverfitting(v.epochs);
   if (!o) return [];
-  return [el('p', { class: 'warning', text: format(S.overfittingAdvice, o.fromEpoch, o.toEpoch, pct(o.trainFrom), pct(o.trainTo), pct(o.testFrom), pct(o.testTo)) })];
+  return [
+    el('p', {
+      class: 'warning',
+      text: format(
+        S.overfittingAdvice,
+        o.fromEpoch,
+        o.toEpoch,
+        pct(o.trainFrom),
+        pct(o.trainTo),
+        pct(o.testFrom),
+        pct(o.testTo),
+      ),
+    }),
+  ];
 }
 
 function setMode(): void {
@@ -244,15 +324,28 @@ function setMode(): void {
   form.setEnabled(mode === 'idle');
   const live = runs.live;
   const changes = live?.view.learningRateChanges ?? [];
-  gradients.setLive(live?.view.id, !!live, changes.length ? changes[changes.length - 1].learningRate : (live?.view.config.learningRate ?? 0.1));
+  gradients.setLive(
+    live?.view.id,
+    !!live,
+    changes.length ? changes[changes.length - 1].learningRate : (live?.view.config.learningRate ?? 0.1),
+  );
 }
 
 function showNotice(level: 'info' | 'warning' | 'error', text: string): void {
-  notice.replaceChildren(el('p', { class: level === 'info' ? 'muted' : level }, text, ' ', button('✕', () => notice.replaceChildren(), { class: 'secondary small', 'aria-label': S.dismiss })));
+  notice.replaceChildren(
+    el(
+      'p',
+      { class: level === 'info' ? 'muted' : level },
+      text,
+      ' ',
+      button('✕', () => notice.replaceChildren(), { class: 'secondary small', 'aria-label': S.dismiss }),
+    ),
+  );
 }
 
 function finishedText(v: RunView): string {
-  if (v.status === 'diverged') return v.diagnosis ? `${S.statusDiverged} · ${explain(v)}` : v.message ?? S.statusDiverged;
+  if (v.status === 'diverged')
+    return v.diagnosis ? `${S.statusDiverged} · ${explain(v)}` : (v.message ?? S.statusDiverged);
   const status = S[v.status === 'stopped' ? 'statusStopped' : 'statusFinished'];
   const time = duration(v.wallSeconds);
   const result = format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), integer(v.iterations), time);
@@ -262,7 +355,11 @@ function finishedText(v: RunView): string {
 function receive(m: TrainToWebview): void {
   switch (m.type) {
     case 'init': {
-      for (const r of m.runs) runs.upsert(r, m.histories.find((h) => h.id === r.id));
+      for (const r of m.runs)
+        runs.upsert(
+          r,
+          m.histories.find((h) => h.id === r.id),
+        );
       runs.liveId = m.current;
       const live = runs.live;
       runs.liveState = live ? (live.view.status === 'paused' ? 'paused' : 'running') : undefined;
@@ -344,7 +441,10 @@ function receive(m: TrainToWebview): void {
         const e = runs.get(m.id);
         if (e) {
           const { kind: _kind, ...change } = m.item;
-          e.view.learningRateChanges = [...(e.view.learningRateChanges ?? []).filter((c) => c.iter !== change.iter), change];
+          e.view.learningRateChanges = [
+            ...(e.view.learningRateChanges ?? []).filter((c) => c.iter !== change.iter),
+            change,
+          ];
           charts.schedule();
         }
       }

@@ -48,7 +48,17 @@ export class ModelPanel {
       this.renderSamples();
     });
     this.body.append(
-      el('div', { class: 'model-col' }, el('div', { class: 'row spread' }, el('h3', { text: S.predictions }), el('label', { class: 'inline' }, mistakes, el('span', { text: S.onlyMistakes }))), this.grid),
+      el(
+        'div',
+        { class: 'model-col' },
+        el(
+          'div',
+          { class: 'row spread' },
+          el('h3', { text: S.predictions }),
+          el('label', { class: 'inline' }, mistakes, el('span', { text: S.onlyMistakes })),
+        ),
+        this.grid,
+      ),
       el('div', { class: 'model-col confusion-col' }, el('h3', { text: S.confusion }), this.confusion),
       el('div', { class: 'model-col' }, el('h3', { text: S.weights }), this.weights, this.weightsNote),
       el('div', { class: 'model-col' }, this.pad.root, el('h3', { text: S.probabilities }), this.probs),
@@ -96,7 +106,13 @@ export class ModelPanel {
       ...probs.map((p, d) => {
         const fill = el('span', { class: 'fill' });
         fill.style.width = `${(p * 100).toFixed(1)}%`;
-        return el('li', { class: d === best ? 'best' : undefined }, el('span', { class: 'digit', text: String(d) }), el('span', { class: 'bar' }, fill), el('span', { class: 'p', text: pct(p) }));
+        return el(
+          'li',
+          { class: d === best ? 'best' : undefined },
+          el('span', { class: 'digit', text: String(d) }),
+          el('span', { class: 'bar' }, fill),
+          el('span', { class: 'p', text: pct(p) }),
+        );
       }),
     );
   }
@@ -108,7 +124,11 @@ export class ModelPanel {
       this.probs.replaceChildren();
       return;
     }
-    this.predict(this.view.id, this.requestId, Array.from(pixels, (p) => Math.round(p * 1000) / 1000));
+    this.predict(
+      this.view.id,
+      this.requestId,
+      Array.from(pixels, (p) => Math.round(p * 1000) / 1000),
+    );
   }
 
   private render(): void {
@@ -131,7 +151,18 @@ export class ModelPanel {
       ...list.map((s) => {
         const wrong = s.predicted !== s.label;
         const label = `${s.predicted} (${s.label})${wrong ? ` ✗ ${S.wrong}` : ''}`;
-        return el('figure', { class: wrong ? 'sample wrong' : 'sample', role: 'listitem', 'data-index': s.index }, digitCanvas(decodeBase64(s.pixels), 28, ink, paper, label), el('figcaption', {}, el('b', { text: String(s.predicted) }), ` (${s.label})`, wrong ? el('span', { class: 'mark', text: ' ✗' }) : ''));
+        return el(
+          'figure',
+          { class: wrong ? 'sample wrong' : 'sample', role: 'listitem', 'data-index': s.index },
+          digitCanvas(decodeBase64(s.pixels), 28, ink, paper, label),
+          el(
+            'figcaption',
+            {},
+            el('b', { text: String(s.predicted) }),
+            ` (${s.label})`,
+            wrong ? el('span', { class: 'mark', text: ' ✗' }) : '',
+          ),
+        );
       }),
     );
   }
@@ -149,7 +180,11 @@ export class ModelPanel {
         ...row.map((n, j) => {
           const td = el('td', { text: String(n), title: `${i} → ${j}: ${n}` });
           const share = n / total;
-          if (n > 0) td.style.background = withAlpha(i === j ? this.theme.accent : this.theme.error, i === j ? 0.15 + 0.6 * share : Math.min(0.75, 0.12 + 4 * share));
+          if (n > 0)
+            td.style.background = withAlpha(
+              i === j ? this.theme.accent : this.theme.error,
+              i === j ? 0.15 + 0.6 * share : Math.min(0.75, 0.12 + 4 * share),
+            );
           return td;
         }),
       );

@@ -64,7 +64,13 @@ export class NetCheckCard {
     this.intro.textContent = format(S.netCheckIntro, r.hiddenSize, r.batchSize);
     this.status.textContent = format(S.netCheckTime, integer(r.parameters), r.seconds.toFixed(2));
     this.status.className = 'muted';
-    const head = el('tr', {}, ...[S.parameter, S.shape, S.maxAbsDiff, S.relativeError, S.relativeErrorNoDelta, S.verdict].map((t) => el('th', { scope: 'col', text: t })));
+    const head = el(
+      'tr',
+      {},
+      ...[S.parameter, S.shape, S.maxAbsDiff, S.relativeError, S.relativeErrorNoDelta, S.verdict].map((t) =>
+        el('th', { scope: 'col', text: t }),
+      ),
+    );
     const rows = r.groups.map((g) => {
       const v = VERDICT[g.verdict];
       return el(

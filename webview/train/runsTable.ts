@@ -29,7 +29,14 @@ const STATUS: Record<RunView['status'], keyof typeof S> = {
 
 export function settingsText(v: RunView): string {
   const c = v.config;
-  const parts = [`batch ${c.batchSize}`, `lr ${c.learningRate}`, `hidden ${c.hiddenSize}`, `iters ${integer(c.iters)}`, `std ${c.weightInitStd}`, `seed ${c.seed}`];
+  const parts = [
+    `batch ${c.batchSize}`,
+    `lr ${c.learningRate}`,
+    `hidden ${c.hiddenSize}`,
+    `iters ${integer(c.iters)}`,
+    `std ${c.weightInitStd}`,
+    `seed ${c.seed}`,
+  ];
   if (c.gradientMethod === 'numerical') parts.push('numerical');
   if (c.dataset.kind === 'fashion') parts.push('Fashion-MNIST');
   if (c.dataset.kind === 'folder') parts.push(c.dataset.path.split(/[\\/]/).filter(Boolean).pop() ?? c.dataset.path);
@@ -52,9 +59,18 @@ export class RunsTable {
   ) {
     this.body = el('tbody');
     this.empty = el('p', { class: 'muted', text: S.noRuns });
-    const head = el('tr', {}, ...[S.show, S.runName, S.status, S.settings, S.result, S.actions].map((t) => el('th', { scope: 'col', text: t })));
+    const head = el(
+      'tr',
+      {},
+      ...[S.show, S.runName, S.status, S.settings, S.result, S.actions].map((t) => el('th', { scope: 'col', text: t })),
+    );
     // Below ~760 px each run is a card (see train.css); the headings stay for screen readers.
-    this.root = el('div', { class: 'runs-wrap' }, this.empty, el('table', { class: 'runs' }, el('thead', {}, head), this.body));
+    this.root = el(
+      'div',
+      { class: 'runs-wrap' },
+      this.empty,
+      el('table', { class: 'runs' }, el('thead', {}, head), this.body),
+    );
   }
 
   render(entries: RunEntry[], liveId: string | undefined, inspectedId: string | undefined): void {
@@ -103,7 +119,13 @@ export class RunsTable {
         ? '…'
         : v.status === 'loaded'
           ? `${format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), 0, '—')} · ${v.datasetName}`
-          : format(S.resultText, pct(v.testAccuracy), pct(v.trainAccuracy), integer(v.iterations), duration(v.wallSeconds));
+          : format(
+              S.resultText,
+              pct(v.testAccuracy),
+              pct(v.trainAccuracy),
+              integer(v.iterations),
+              duration(v.wallSeconds),
+            );
     const actionsCell = el('td', { class: 'actions-cell' });
     const actions = el('div', { class: 'actions' });
     actionsCell.append(actions);
@@ -126,23 +148,47 @@ export class RunsTable {
         more.open = false;
         more.querySelector('summary')?.focus();
       });
-      const del = button(this.confirming === v.id ? S.confirmDelete : S.deleteRun, () => {
-        if (this.confirming === v.id) this.actions.remove(v.id);
-        else {
-          this.confirming = v.id;
-          this.refresh();
-          this.body.querySelector<HTMLButtonElement>(`tr[data-run="${v.id}"] .delete`)?.focus();
-        }
-      }, { class: 'secondary small delete', 'aria-label': `${this.confirming === v.id ? S.confirmDelete : S.deleteRun}: ${v.name}` });
+      const del = button(
+        this.confirming === v.id ? S.confirmDelete : S.deleteRun,
+        () => {
+          if (this.confirming === v.id) this.actions.remove(v.id);
+          else {
+            this.confirming = v.id;
+            this.refresh();
+            this.body.querySelector<HTMLButtonElement>(`tr[data-run="${v.id}"] .delete`)?.focus();
+          }
+        },
+        {
+          class: 'secondary small delete',
+          'aria-label': `${this.confirming === v.id ? S.confirmDelete : S.deleteRun}: ${v.name}`,
+        },
+      );
       const inspect = () => this.actions.inspect(v.id);
-      actions.append(v.hasModel ? button(S.inspect, inspect, { class: 'small', 'aria-pressed': String(inspected) }) : '', more);
+      actions.append(
+        v.hasModel ? button(S.inspect, inspect, { class: 'small', 'aria-pressed': String(inspected) }) : '',
+        more,
+      );
       menu.append(
-        button(S.rename, () => {
-          this.editing = v.id;
-          this.refresh();
-        }, { class: 'secondary small' }),
-        v.iterations > 0 ? button(S.exportCsv, () => this.actions.exportRun(v.id, 'csv'), { class: 'secondary small', title: S.exportCsvTitle }) : '',
-        v.iterations > 0 ? button(S.exportJson, () => this.actions.exportRun(v.id, 'json'), { class: 'secondary small', title: S.exportJsonTitle }) : '',
+        button(
+          S.rename,
+          () => {
+            this.editing = v.id;
+            this.refresh();
+          },
+          { class: 'secondary small' },
+        ),
+        v.iterations > 0
+          ? button(S.exportCsv, () => this.actions.exportRun(v.id, 'csv'), {
+              class: 'secondary small',
+              title: S.exportCsvTitle,
+            })
+          : '',
+        v.iterations > 0
+          ? button(S.exportJson, () => this.actions.exportRun(v.id, 'json'), {
+              class: 'secondary small',
+              title: S.exportJsonTitle,
+            })
+          : '',
         v.hasModel ? button(S.saveNpz, () => this.actions.saveModel(v.id, 'npz'), { class: 'secondary small' }) : '',
         v.hasModel ? button(S.saveJson, () => this.actions.saveModel(v.id, 'json'), { class: 'secondary small' }) : '',
         del,

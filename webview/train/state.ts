@@ -31,7 +31,10 @@ export class Runs {
       this.entries.set(view.id, e);
     }
     // A rename of the live run carries no history; keep the epochs that progress brought so far.
-    e.view = !history && e.view.epochs.length > view.epochs.length ? { ...view, epochs: e.view.epochs, iterations: e.view.iterations } : view;
+    e.view =
+      !history && e.view.epochs.length > view.epochs.length
+        ? { ...view, epochs: e.view.epochs, iterations: e.view.iterations }
+        : view;
     if (history) {
       e.stride = history.stride;
       // JSON carries a diverged run's NaN as null.
@@ -54,6 +57,11 @@ export class Runs {
 
   /** The run the epoch table and the advice talk about: the live one, else the newest. */
   get focus(): RunEntry | undefined {
-    return this.live ?? this.all().filter((e) => e.view.status !== 'loaded').pop();
+    return (
+      this.live ??
+      this.all()
+        .filter((e) => e.view.status !== 'loaded')
+        .pop()
+    );
   }
 }

@@ -13,7 +13,13 @@ import { OtherFunction, functionsBeside } from '../../gradcheck/otherFiles';
 import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
 import { makeRunners } from '../../gradcheck/runners';
 import {
-  GRADCHECK_STRINGS, GRADCHECK_VIEW_TYPE, GradcheckFromWebview, GradcheckToWebview, PresetChoice, SetupView, parseGradcheckMessage,
+  GRADCHECK_STRINGS,
+  GRADCHECK_VIEW_TYPE,
+  GradcheckFromWebview,
+  GradcheckToWebview,
+  PresetChoice,
+  SetupView,
+  parseGradcheckMessage,
 } from '../../protocol/gradcheck';
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
 import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
@@ -49,14 +55,23 @@ const t = (text: string, ...args: string[]) => vscode.l10n.t(text, ...args);
 export class GradcheckPanel {
   static current: GradcheckPanel | undefined;
 
-  static show(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection, target: CheckTarget): GradcheckPanel {
+  static show(
+    context: vscode.ExtensionContext,
+    diagnostics: vscode.DiagnosticCollection,
+    target: CheckTarget,
+  ): GradcheckPanel {
     const existing = GradcheckPanel.current;
     if (existing) {
       revealPanel(existing.panel, true);
       void existing.retarget(target);
       return existing;
     }
-    const panel = createPanel(GRADCHECK_VIEW_TYPE, vscode.l10n.t(GRADCHECK_STRINGS.title), webviewOptions(context.extensionUri), true);
+    const panel = createPanel(
+      GRADCHECK_VIEW_TYPE,
+      vscode.l10n.t(GRADCHECK_STRINGS.title),
+      webviewOptions(context.extensionUri),
+      true,
+    );
     const p = new GradcheckPanel(panel, context, diagnostics);
     void p.retarget(target);
     return p;
@@ -199,7 +214,8 @@ export class GradcheckPanel {
     options = { ...options, timeoutMs: Math.max(1, config.get<number>('checkGradient.timeoutSeconds', 10)) * 1000 };
     // A notebook cell: the cells above and including it as one module (src/gradcheck/notebook.ts).
     const nb = (this.notebook = this.target ? notebookTarget(this.target.uri) : undefined);
-    const staged: PreparedNotebookCheck | undefined = nb && prepareNotebookCheck({ ...options, file: nb.file, notebook: nb.notebook, cell: nb.cell });
+    const staged: PreparedNotebookCheck | undefined =
+      nb && prepareNotebookCheck({ ...options, file: nb.file, notebook: nb.notebook, cell: nb.cell });
     const prepared = staged ? staged.prepared : prepare(options);
     if (!('request' in prepared)) {
       this.show(prepared, options);
@@ -210,29 +226,52 @@ export class GradcheckPanel {
       this.setup = setupView(prepared, await functionsBeside(prepared.request.file));
       if (staged) {
         const at = cellLineOf(staged.module, prepared.loss.line);
-        if (at) this.setup = { ...this.setup, fileName: `${this.setup.fileName}, ${vscode.l10n.t('cell {0}', String(at.cell + 1))}`, line: at.line };
+        if (at)
+          this.setup = {
+            ...this.setup,
+            fileName: `${this.setup.fileName}, ${vscode.l10n.t('cell {0}', String(at.cell + 1))}`,
+            line: at.line,
+          };
       }
       this.post({ type: 'setup', setup: this.setup });
     } else {
-      this.setup = { ...this.setup, gradient: gradientValue(prepared), wrt: prepared.request.wrt, h: prepared.request.h, inputsText: inputsToText(prepared.request.inputs) };
+      this.setup = {
+        ...this.setup,
+        gradient: gradientValue(prepared),
+        wrt: prepared.request.wrt,
+        h: prepared.request.h,
+        inputsText: inputsToText(prepared.request.inputs),
+      };
     }
     this.post({ type: 'running' });
     const started = Date.now();
     // The interpreter is looked up only when it is needed (it may activate the Python extension).
-    const interpreter = prepared.language === 'python' && this.target ? await pythonInterpreter(nb ? vscode.Uri.file(nb.file) : this.target.uri) : undefined;
+    const interpreter =
+      prepared.language === 'python' && this.target
+        ? await pythonInterpreter(nb ? vscode.Uri.file(nb.file) : this.target.uri)
+        : undefined;
     const runners = makeRunners({
       python: interpreter?.command ?? '',
       harness: this.context.asAbsolutePath('media/python/gradcheck_harness.py'),
       workerPath: this.context.asAbsolutePath('dist/jsRunnerWorker.js'),
       pythonHint: interpreter?.hint ?? '',
     });
-    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the gradient of {0}…', prepared.loss.name) }, () =>
-      staged && nb ? runNotebookPrepared({ prepared, module: staged.module }, nb.notebook, runners, running.signal, started) : runPrepared(prepared, runners, running.signal, started),
+    const report = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Window,
+        title: vscode.l10n.t('Checking the gradient of {0}…', prepared.loss.name),
+      },
+      () =>
+        staged && nb
+          ? runNotebookPrepared({ prepared, module: staged.module }, nb.notebook, runners, running.signal, started)
+          : runPrepared(prepared, runners, running.signal, started),
     );
     if (running.signal.aborted) return;
     // Several entries could be the gradient (a dict with dW and dx of one shape): ask, then check again.
     if (report.error?.kind === 'ambiguous' && report.error.choices?.length && !options.gradKey) {
-      const key = await vscode.window.showQuickPick(report.error.choices, { placeHolder: vscode.l10n.t('Which of these is the gradient of {0}?', prepared.request.wrt) });
+      const key = await vscode.window.showQuickPick(report.error.choices, {
+        placeHolder: vscode.l10n.t('Which of these is the gradient of {0}?', prepared.request.wrt),
+      });
       if (key) {
         this.gradKey = { wrt: prepared.request.wrt, key };
         await this.check({ ...options, wrt: prepared.request.wrt, gradKey: key }, false);
@@ -242,7 +281,10 @@ export class GradcheckPanel {
     // Ticks off the walkthrough's "Checking your own gradient" step (src/tutorial/steps.ts) when a
     // gradient the learner wrote passes — not the numerical gradient shown alone.
     if (report.verdict === 'pass' && report.gradient) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
-    if (report.error?.kind === 'internal') gradcheckLog().error(`check of ${prepared.loss.name} in ${prepared.request.file}: ${report.error.message}\n${report.error.detail ?? ''}`);
+    if (report.error?.kind === 'internal')
+      gradcheckLog().error(
+        `check of ${prepared.loss.name} in ${prepared.request.file}: ${report.error.message}\n${report.error.detail ?? ''}`,
+      );
     this.show(report, options);
   }
 
@@ -273,7 +315,11 @@ export class GradcheckPanel {
     const where = cell ?? (err.file ? vscode.Uri.file(err.file) : uri);
     const line = Math.max(0, err.line - 1);
     const col = Math.max(0, (err.column ?? 1) - 1);
-    const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER), err.message, vscode.DiagnosticSeverity.Error);
+    const d = new vscode.Diagnostic(
+      new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER),
+      err.message,
+      vscode.DiagnosticSeverity.Error,
+    );
     d.source = 'Gradient Lab';
     this.diagnostics.set(where, [d]);
   }
@@ -288,7 +334,9 @@ export class GradcheckPanel {
   private generate(batchSize: number, seed: number): void {
     const p = this.prepared;
     if (!p) return;
-    const inputs = p.generate ? p.generate(batchSize, seed) : generateInputs(p.loss.params, { batchSize, seed, batched: p.batched, externalWeights: p.externalWeights });
+    const inputs = p.generate
+      ? p.generate(batchSize, seed)
+      : generateInputs(p.loss.params, { batchSize, seed, batched: p.batched, externalWeights: p.externalWeights });
     this.post({ type: 'inputs', inputsText: inputsToText(inputs), wrt: p.request.wrt });
   }
 
@@ -322,8 +370,12 @@ function setupView(p: Prepared, beside: OtherFunction[]): SetupView {
     gradient: p.gradient ? gradientValue(p) : returnsGradient(p) ? RETURNED_GRADIENT : '',
     gradientChoices: [
       { value: '', label: vscode.l10n.t(GRADCHECK_STRINGS.noGradient) },
-      ...(p.language === 'python' ? [{ value: RETURNED_GRADIENT, label: vscode.l10n.t(GRADCHECK_STRINGS.returnedGradient) }] : []),
-      ...p.functions.filter((f) => f !== p.loss).map((f) => ({ value: qualifiedName(f), label: `${qualifiedName(f)}(${f.params.join(', ')})` })),
+      ...(p.language === 'python'
+        ? [{ value: RETURNED_GRADIENT, label: vscode.l10n.t(GRADCHECK_STRINGS.returnedGradient) }]
+        : []),
+      ...p.functions
+        .filter((f) => f !== p.loss)
+        .map((f) => ({ value: qualifiedName(f), label: `${qualifiedName(f)}(${f.params.join(', ')})` })),
       // Gradients in the JavaScript/TypeScript files beside this one (--grad ./grad.ts:gradient).
       ...beside.map((f) => ({ value: f.ref, label: `${f.file}: ${f.name}(${f.params.join(', ')})` })),
     ],
@@ -340,11 +392,23 @@ function setupView(p: Prepared, beside: OtherFunction[]): SetupView {
 /** The loss returns more than the loss (return loss, dW): its gradient comes with it. */
 function returnsGradient(p: Prepared): boolean {
   // Python: `return loss, grad`; JavaScript/TypeScript: `return [loss, dW]` or `return { cost, grad }`.
-  return (p.request.lossReturnNames?.length ?? 0) >= 2 || (p.language !== 'python' && lossReturnsGradient(p.lossSource));
+  return (
+    (p.request.lossReturnNames?.length ?? 0) >= 2 || (p.language !== 'python' && lossReturnsGradient(p.lossSource))
+  );
 }
 
 function stoppedView() {
-  return { verdict: 'error' as const, headline: vscode.l10n.t(GRADCHECK_STRINGS.stopped), messages: [], codes: ['cancelled'], thresholds: '', rows: [], hasAnalytic: false, chart: null, stats: '' };
+  return {
+    verdict: 'error' as const,
+    headline: vscode.l10n.t(GRADCHECK_STRINGS.stopped),
+    messages: [],
+    codes: ['cancelled'],
+    thresholds: '',
+    rows: [],
+    hasAnalytic: false,
+    chart: null,
+    stats: '',
+  };
 }
 
 function inputError(message: string) {

@@ -48,13 +48,24 @@ function expandVariables(value: string, resource: vscode.Uri): string {
 export async function pythonInterpreter(resource: vscode.Uri): Promise<Interpreter> {
   const fromExtension = await fromPythonExtension(resource);
   if (fromExtension) {
-    return { command: fromExtension, source: 'python-extension', hint: vscode.l10n.t('choose another interpreter with "Python: Select Interpreter"') };
+    return {
+      command: fromExtension,
+      source: 'python-extension',
+      hint: vscode.l10n.t('choose another interpreter with "Python: Select Interpreter"'),
+    };
   }
   const setting = vscode.workspace.getConfiguration('gradientLab', resource).get<string>('pythonPath')?.trim();
-  if (setting) return { command: expandVariables(setting, resource), source: 'setting', hint: vscode.l10n.t('correct the gradientLab.pythonPath setting') };
+  if (setting)
+    return {
+      command: expandVariables(setting, resource),
+      source: 'setting',
+      hint: vscode.l10n.t('correct the gradientLab.pythonPath setting'),
+    };
   return {
     command: process.platform === 'win32' ? 'python' : 'python3',
     source: 'default',
-    hint: vscode.l10n.t('set gradientLab.pythonPath to your Python, or select an interpreter with the Python extension'),
+    hint: vscode.l10n.t(
+      'set gradientLab.pythonPath to your Python, or select an interpreter with the Python extension',
+    ),
   };
 }

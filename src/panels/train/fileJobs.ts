@@ -9,9 +9,20 @@ import { doFileJob, type FileAnswer, type FileJob } from './fileWorker';
 export const FILE_JOB_HEAP_MB = 1024;
 export const FILE_JOB_TIMEOUT_MS = 120_000;
 
-export async function runFileJob(workerFile: string | undefined, job: FileJob, timeoutMs = FILE_JOB_TIMEOUT_MS): Promise<FileAnswer> {
+export async function runFileJob(
+  workerFile: string | undefined,
+  job: FileJob,
+  timeoutMs = FILE_JOB_TIMEOUT_MS,
+): Promise<FileAnswer> {
   if (!workerFile) return doFileJob(job);
-  const out = await runWorker<FileAnswer>({ path: workerFile, workerData: undefined, resourceLimits: { maxOldGenerationSizeMb: FILE_JOB_HEAP_MB }, timeoutMs, quiet: true, post: job });
+  const out = await runWorker<FileAnswer>({
+    path: workerFile,
+    workerData: undefined,
+    resourceLimits: { maxOldGenerationSizeMb: FILE_JOB_HEAP_MB },
+    timeoutMs,
+    quiet: true,
+    post: job,
+  });
   switch (out.kind) {
     case 'message':
       return out.message;

@@ -32,8 +32,17 @@ export interface ModelMeta {
 }
 
 export function paramsToJson(p: TwoLayerParams, meta: ModelMeta = {}): string {
-  const rows = (m: TwoLayerParams['W1']) => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
-  return JSON.stringify({ format: MODEL_FORMAT, version: 1, ...meta, W1: rows(p.W1), b1: Array.from(p.b1), W2: rows(p.W2), b2: Array.from(p.b2) });
+  const rows = (m: TwoLayerParams['W1']) =>
+    Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  return JSON.stringify({
+    format: MODEL_FORMAT,
+    version: 1,
+    ...meta,
+    W1: rows(p.W1),
+    b1: Array.from(p.b1),
+    W2: rows(p.W2),
+    b2: Array.from(p.b2),
+  });
 }
 
 export function paramsFromJson(text: string, file: string): { params: TwoLayerParams; meta: ModelMeta } {
@@ -43,7 +52,8 @@ export function paramsFromJson(text: string, file: string): { params: TwoLayerPa
   } catch (e) {
     throw new ModelFileError(`${file}: not valid JSON (${errorMessage(e)})`);
   }
-  if (typeof o !== 'object' || o === null) throw new ModelFileError(`${file}: expected an object with W1, b1, W2 and b2`);
+  if (typeof o !== 'object' || o === null)
+    throw new ModelFileError(`${file}: expected an object with W1, b1, W2 and b2`);
   const arrays: Record<string, NpyArray> = {};
   for (const key of ['W1', 'b1', 'W2', 'b2']) {
     const v = o[key];
@@ -51,7 +61,10 @@ export function paramsFromJson(text: string, file: string): { params: TwoLayerPa
     arrays[key] = fromNested(v, `${file}: ${key}`);
   }
   const params = checkParams(arrays, file);
-  const config = typeof o.config === 'object' && o.config !== null ? checkRunConfig(o.config as Record<string, unknown>).config : undefined;
+  const config =
+    typeof o.config === 'object' && o.config !== null
+      ? checkRunConfig(o.config as Record<string, unknown>).config
+      : undefined;
   const meta: ModelMeta = {
     name: typeof o.name === 'string' ? o.name.slice(0, RUN_NAME_MAX) : undefined,
     config: config && config.hiddenSize === params.W1.cols ? config : undefined,
@@ -62,7 +75,11 @@ export function paramsFromJson(text: string, file: string): { params: TwoLayerPa
 function fromNested(v: unknown, what: string): NpyArray {
   const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
   if (Array.isArray(v) && v.every(isNum)) return { shape: [v.length], data: Float64Array.from(v) };
-  if (Array.isArray(v) && v.length > 0 && v.every((r) => Array.isArray(r) && r.length === (v[0] as unknown[]).length && r.every(isNum))) {
+  if (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every((r) => Array.isArray(r) && r.length === (v[0] as unknown[]).length && r.every(isNum))
+  ) {
     const rows = v as number[][];
     const data = new Float64Array(rows.length * rows[0].length);
     rows.forEach((r, i) => data.set(r, i * rows[0].length));
@@ -74,18 +91,31 @@ function fromNested(v: unknown, what: string): NpyArray {
 /** W1 (784, H), b1 (H,), W2 (H, 10), b2 (10,) — the book's TwoLayerNet.params. */
 export function checkParams(arrays: Record<string, NpyArray>, file: string): TwoLayerParams {
   const missing = ['W1', 'b1', 'W2', 'b2'].filter((k) => !arrays[k]);
-  if (missing.length) throw new ModelFileError(`${file}: no ${missing.join(', ')}; expected the four arrays of TwoLayerNet.params (W1, b1, W2, b2)`);
+  if (missing.length)
+    throw new ModelFileError(
+      `${file}: no ${missing.join(', ')}; expected the four arrays of TwoLayerNet.params (W1, b1, W2, b2)`,
+    );
   const { W1, b1, W2, b2 } = arrays;
   const shape = (a: NpyArray) => `(${a.shape.join(', ')}${a.shape.length === 1 ? ',' : ''})`;
   const fail = (why: string) => {
     throw new ModelFileError(`${file}: ${why}`);
   };
-  if (W1.shape.length !== 2 || W1.shape[0] !== IMAGE_PIXELS) fail(`W1 has shape ${shape(W1)}; expected (784, hidden_size): one row per pixel of a 28×28 image`);
+  if (W1.shape.length !== 2 || W1.shape[0] !== IMAGE_PIXELS)
+    fail(`W1 has shape ${shape(W1)}; expected (784, hidden_size): one row per pixel of a 28×28 image`);
   const H = W1.shape[1];
-  if (!(H >= 1 && H <= INT_LIMITS.hiddenSize[1])) fail(`W1 has shape ${shape(W1)}: a hidden size of ${H}; it must be from 1 to ${INT_LIMITS.hiddenSize[1]}`);
-  if (b1.shape.length !== 1 || b1.shape[0] !== H) fail(`b1 has shape ${shape(b1)} but W1 has ${H} columns; expected (${H},)`);
-  if (W2.shape.length !== 2 || W2.shape[0] !== H || W2.shape[1] !== 10) fail(`W2 has shape ${shape(W2)}; expected (${H}, 10) for hidden size ${H} and 10 classes`);
+  if (!(H >= 1 && H <= INT_LIMITS.hiddenSize[1]))
+    fail(`W1 has shape ${shape(W1)}: a hidden size of ${H}; it must be from 1 to ${INT_LIMITS.hiddenSize[1]}`);
+  if (b1.shape.length !== 1 || b1.shape[0] !== H)
+    fail(`b1 has shape ${shape(b1)} but W1 has ${H} columns; expected (${H},)`);
+  if (W2.shape.length !== 2 || W2.shape[0] !== H || W2.shape[1] !== 10)
+    fail(`W2 has shape ${shape(W2)}; expected (${H}, 10) for hidden size ${H} and 10 classes`);
   if (b2.shape.length !== 1 || b2.shape[0] !== 10) fail(`b2 has shape ${shape(b2)}; expected (10,)`);
-  for (const [k, a] of Object.entries({ W1, b1, W2, b2 })) if (!a.data.every(Number.isFinite)) fail(`${k} holds NaN or infinite values: the network it came from diverged`);
-  return { W1: { rows: IMAGE_PIXELS, cols: H, data: W1.data }, b1: b1.data, W2: { rows: H, cols: 10, data: W2.data }, b2: b2.data };
+  for (const [k, a] of Object.entries({ W1, b1, W2, b2 }))
+    if (!a.data.every(Number.isFinite)) fail(`${k} holds NaN or infinite values: the network it came from diverged`);
+  return {
+    W1: { rows: IMAGE_PIXELS, cols: H, data: W1.data },
+    b1: b1.data,
+    W2: { rows: H, cols: 10, data: W2.data },
+    b2: b2.data,
+  };
 }

@@ -41,9 +41,15 @@ export function columnImages(m: Matrix, shown: number): Int8Array {
   return out;
 }
 
-export const base64 = (a: Uint8Array | Int8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+export const base64 = (a: Uint8Array | Int8Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
-export function modelPicture(params: TwoLayerParams, test: LabeledImages, samples = 48, maxWeights = 100): ModelPicture {
+export function modelPicture(
+  params: TwoLayerParams,
+  test: LabeledImages,
+  samples = 48,
+  maxWeights = 100,
+): ModelPicture {
   const net = netFromParams(params);
   const predicted = predictAll(net, test);
   const image = (i: number): SampleImage => ({
@@ -53,7 +59,8 @@ export function modelPicture(params: TwoLayerParams, test: LabeledImages, sample
     pixels: base64(test.images.subarray(i * test.size, (i + 1) * test.size)),
   });
   const mistakes: SampleImage[] = [];
-  for (let i = 0; i < test.count && mistakes.length < samples; i++) if (predicted[i] !== test.labels[i]) mistakes.push(image(i));
+  for (let i = 0; i < test.count && mistakes.length < samples; i++)
+    if (predicted[i] !== test.labels[i]) mistakes.push(image(i));
   const confusion = confusionMatrix(test.labels, predicted, net.shape.outputSize);
   const shown = Math.min(maxWeights, params.W1.cols);
   return {
@@ -61,6 +68,11 @@ export function modelPicture(params: TwoLayerParams, test: LabeledImages, sample
     samples: Array.from({ length: Math.min(samples, test.count) }, (_, i) => image(i)),
     mistakes,
     confusion,
-    weights: { hiddenSize: params.W1.cols, shown, side: Math.round(Math.sqrt(params.W1.rows)), images: base64(weightImages(params, shown)) },
+    weights: {
+      hiddenSize: params.W1.cols,
+      shown,
+      side: Math.round(Math.sqrt(params.W1.rows)),
+      images: base64(weightImages(params, shown)),
+    },
   };
 }

@@ -70,7 +70,14 @@ export function checkNetworkGradients(data: Dataset, opts: NetCheckOptions): Net
     groups: PARAM_NAMES.map((name): ParamCheck => {
       const [n, n0, b] = [numerical, numericalNoDelta, backprop].map((g) => paramData(g, name));
       const exact = relativeError(n0, b);
-      return { name, shape: shapes[name], maxAbsDiff: maxAbsDiff(n, b), relativeError: relativeError(n, b), relativeErrorNoDelta: exact, verdict: verdictFor(exact) };
+      return {
+        name,
+        shape: shapes[name],
+        maxAbsDiff: maxAbsDiff(n, b),
+        relativeError: relativeError(n, b),
+        relativeErrorNoDelta: exact,
+        verdict: verdictFor(exact),
+      };
     }),
   };
 }

@@ -34,7 +34,11 @@ export function runToJson(view: RunView, losses: ArrayLike<number>): string {
   const { id: _id, hidden: _hidden, hasModel: _hasModel, ...rest } = view;
   const run: ImportedRun = rest;
   // JSON has no NaN: a diverged run's last loss is written as null and read back as NaN.
-  return JSON.stringify({ format: RUN_FORMAT, version: 1, ...run, loss: Array.from(losses, (l) => (Number.isFinite(l) ? l : null)) }, null, 1);
+  return JSON.stringify(
+    { format: RUN_FORMAT, version: 1, ...run, loss: Array.from(losses, (l) => (Number.isFinite(l) ? l : null)) },
+    null,
+    1,
+  );
 }
 
 export function runFromJson(text: string, file: string): { run: ImportedRun; losses: number[] } {
@@ -45,21 +49,30 @@ export function runFromJson(text: string, file: string): { run: ImportedRun; los
     throw new RunFileError(`${file}: not valid JSON (${errorMessage(e)})`);
   }
   if (typeof o !== 'object' || o === null || o.format !== RUN_FORMAT) {
-    throw new RunFileError(`${file}: not a Gradient Lab run (no "format": "${RUN_FORMAT}"); use a file saved with a run's JSON button`);
+    throw new RunFileError(
+      `${file}: not a Gradient Lab run (no "format": "${RUN_FORMAT}"); use a file saved with a run's JSON button`,
+    );
   }
   const fail = (why: string): never => {
     throw new RunFileError(`${file}: ${why}`);
   };
   const { config, errors } = checkRunConfig((o.config ?? {}) as Record<string, unknown>);
   if (!config) fail(`its hyperparameters are invalid (${errors.map((e) => e.field).join(', ')})`);
-  if (!Array.isArray(o.loss) || !o.loss.every((l) => l === null || typeof l === 'number')) fail('"loss" must be a list of numbers');
+  if (!Array.isArray(o.loss) || !o.loss.every((l) => l === null || typeof l === 'number'))
+    fail('"loss" must be a list of numbers');
   const losses = (o.loss as (number | null)[]).map((l) => (l === null ? NaN : l));
   if (!Array.isArray(o.epochs)) fail('"epochs" must be a list');
   const epochs = (o.epochs as unknown[]).map((e): EpochPoint => {
     const r = e as Record<string, unknown>;
     const vals = [r?.epoch, r?.iter, r?.trainAccuracy, r?.testAccuracy];
-    if (!vals.every((v) => typeof v === 'number' && Number.isFinite(v))) fail('every epoch needs numbers epoch, iter, trainAccuracy and testAccuracy');
-    return { epoch: r.epoch as number, iter: r.iter as number, trainAccuracy: r.trainAccuracy as number, testAccuracy: r.testAccuracy as number };
+    if (!vals.every((v) => typeof v === 'number' && Number.isFinite(v)))
+      fail('every epoch needs numbers epoch, iter, trainAccuracy and testAccuracy');
+    return {
+      epoch: r.epoch as number,
+      iter: r.iter as number,
+      trainAccuracy: r.trainAccuracy as number,
+      testAccuracy: r.testAccuracy as number,
+    };
   });
   const n = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? (o[k] as number) : null);
   const statuses = ['finished', 'stopped', 'diverged', 'loaded'];
@@ -78,7 +91,9 @@ export function runFromJson(text: string, file: string): { run: ImportedRun; los
       testAccuracy: n('testAccuracy'),
       wallSeconds: n('wallSeconds') ?? 0,
       message: typeof o.message === 'string' ? o.message.slice(0, 500) : undefined,
-      ...(o.learningRateChanges !== undefined ? { learningRateChanges: learningRateChanges(o.learningRateChanges, fail) } : {}),
+      ...(o.learningRateChanges !== undefined
+        ? { learningRateChanges: learningRateChanges(o.learningRateChanges, fail) }
+        : {}),
     },
   };
 }
@@ -87,5 +102,8 @@ export function runFromJson(text: string, file: string): { run: ImportedRun; los
 function learningRateChanges(v: unknown, fail: (why: string) => never): RunView['learningRateChanges'] {
   const problem = learningRateChangesProblem(v);
   if (problem) fail(problem.replace(/^its learning-rate changes/, '"learningRateChanges"'));
-  return (v as { iter: number; learningRate: number }[] | undefined)?.map((c) => ({ iter: c.iter, learningRate: c.learningRate }));
+  return (v as { iter: number; learningRate: number }[] | undefined)?.map((c) => ({
+    iter: c.iter,
+    learningRate: c.learningRate,
+  }));
 }

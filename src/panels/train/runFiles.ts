@@ -16,7 +16,10 @@ export const MODEL_FILE_MAX_BYTES = 128 * 1024 * 1024;
 import { fileStem, openFile, pickFolder, saveFile } from './trainFiles';
 import type { FromWorker, ModelPicture } from './workerProtocol';
 
-type FileMessage = Extract<TrainFromWebview, { type: 'pickFolder' | 'exportRun' | 'exportChart' | 'saveModel' | 'loadModel' | 'importRun' }>;
+type FileMessage = Extract<
+  TrainFromWebview,
+  { type: 'pickFolder' | 'exportRun' | 'exportChart' | 'saveModel' | 'loadModel' | 'importRun' }
+>;
 type Evaluate = (params: TwoLayerParams) => Promise<Extract<FromWorker, { type: 'evaluated' }>>;
 
 export function newRunId(): string {
@@ -28,7 +31,12 @@ export class RunFiles {
     private readonly store: RunStore,
     private readonly paramsOf: (id: string) => TwoLayerParams | undefined,
     private readonly post: (m: TrainToWebview) => void,
-    private readonly addRun: (run: RunView, losses: ArrayLike<number>, params?: TwoLayerParams, model?: ModelPicture) => void,
+    private readonly addRun: (
+      run: RunView,
+      losses: ArrayLike<number>,
+      params?: TwoLayerParams,
+      model?: ModelPicture,
+    ) => void,
     /** A run the store could not save, kept in the panel's memory. */
     private readonly unsaved: (id: string) => { run: RunView; losses: Float64Array } | undefined = () => undefined,
     /** dist/fileWorker.js: parsing and formatting run there, off the extension host's thread. */
@@ -58,7 +66,11 @@ export class RunFiles {
           const written = await this.job({ type: 'writeRun', format, run, losses });
           return written.type === 'writeRun' ? written.bytes : new Uint8Array(0);
         };
-        await saveFile(`${fileStem(run.name)}.${format}`, format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] }, bytes);
+        await saveFile(
+          `${fileStem(run.name)}.${format}`,
+          format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+          bytes,
+        );
         return;
       }
       case 'exportChart': {
@@ -70,8 +82,17 @@ export class RunFiles {
         const run = this.unsaved(m.id)?.run ?? this.store.get(m.id);
         const params = this.paramsOf(m.id);
         if (!run || !params) return;
-        const bytes = m.format === 'npz' ? paramsToNpz(params) : new TextEncoder().encode(paramsToJson(params, { name: run.name, config: run.config, testAccuracy: run.testAccuracy }));
-        await saveFile(`${fileStem(run.name)}.${m.format}`, m.format === 'npz' ? { 'numpy .npz': ['npz'] } : { JSON: ['json'] }, bytes);
+        const bytes =
+          m.format === 'npz'
+            ? paramsToNpz(params)
+            : new TextEncoder().encode(
+                paramsToJson(params, { name: run.name, config: run.config, testAccuracy: run.testAccuracy }),
+              );
+        await saveFile(
+          `${fileStem(run.name)}.${m.format}`,
+          m.format === 'npz' ? { 'numpy .npz': ['npz'] } : { JSON: ['json'] },
+          bytes,
+        );
         return;
       }
       case 'loadModel':
@@ -83,7 +104,11 @@ export class RunFiles {
 
   /** Parameters from .npz or JSON become a 'loaded' run: evaluated on the bundled test set, ready to inspect and draw on. */
   private async loadModel(evaluate: Evaluate): Promise<void> {
-    const file = await openFile(vscode.l10n.t('Load trained TwoLayerNet parameters'), { 'TwoLayerNet parameters': ['npz', 'json'] }, MODEL_FILE_MAX_BYTES);
+    const file = await openFile(
+      vscode.l10n.t('Load trained TwoLayerNet parameters'),
+      { 'TwoLayerNet parameters': ['npz', 'json'] },
+      MODEL_FILE_MAX_BYTES,
+    );
     if (!file) return;
     const name = basename(file.uri.fsPath);
     const loaded = await this.job({ type: 'readModel', name, bytes: file.bytes });
@@ -110,7 +135,11 @@ export class RunFiles {
   }
 
   private async importRun(): Promise<void> {
-    const file = await openFile(vscode.l10n.t('Import a run exported as JSON'), { 'Gradient Lab run': ['json'] }, RUN_FILE_MAX_BYTES);
+    const file = await openFile(
+      vscode.l10n.t('Import a run exported as JSON'),
+      { 'Gradient Lab run': ['json'] },
+      RUN_FILE_MAX_BYTES,
+    );
     if (!file) return;
     const read = await this.job({ type: 'readRun', name: basename(file.uri.fsPath), bytes: file.bytes });
     if (read.type !== 'readRun') return;

@@ -36,7 +36,8 @@ export function isRunId(id: unknown): id is string {
 
 /** Why `v` is not a stored run, or undefined when it is one. */
 export function runViewProblem(v: unknown): string | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return `it is ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}, not a run`;
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return `it is ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}, not a run`;
   const o = v as Record<string, unknown>;
   if (!isRunId(o.id)) return 'its id is not one of the store’s ids';
   if (typeof o.name !== 'string') return 'it has no name';
@@ -44,9 +45,17 @@ export function runViewProblem(v: unknown): string | undefined {
   const { errors } = checkRunConfig(o.config as Record<string, unknown>);
   if (errors.length) return `its hyperparameters are invalid (${errors.map((e) => e.field).join(', ')})`;
   if (typeof o.status !== 'string' || !STATUSES.has(o.status)) return 'its status is unknown';
-  for (const k of ['createdAt', 'iterations', 'wallSeconds'] as const) if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) return `its ${k} is not a number`;
-  if (!Array.isArray(o.epochs) || o.epochs.some((e) => typeof e !== 'object' || e === null || typeof (e as Record<string, unknown>).testAccuracy !== 'number')) return 'its epochs are unreadable';
-  for (const k of ['finalLoss', 'trainAccuracy', 'testAccuracy'] as const) if (o[k] !== null && typeof o[k] !== 'number') return `its ${k} is not a number`;
+  for (const k of ['createdAt', 'iterations', 'wallSeconds'] as const)
+    if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) return `its ${k} is not a number`;
+  if (
+    !Array.isArray(o.epochs) ||
+    o.epochs.some(
+      (e) => typeof e !== 'object' || e === null || typeof (e as Record<string, unknown>).testAccuracy !== 'number',
+    )
+  )
+    return 'its epochs are unreadable';
+  for (const k of ['finalLoss', 'trainAccuracy', 'testAccuracy'] as const)
+    if (o[k] !== null && typeof o[k] !== 'number') return `its ${k} is not a number`;
   if (typeof o.hidden !== 'boolean' || typeof o.hasModel !== 'boolean') return 'its flags are unreadable';
   return learningRateChangesProblem(o.learningRateChanges);
 }
@@ -60,7 +69,10 @@ export class RunStore {
   /** Each run's drawn curve, read once: a page rebuilt after hiding asks for every run again. */
   private readonly histories = new Map<string, LossHistory>();
 
-  constructor(readonly dir: string, private readonly log: (message: string) => void = () => undefined) {}
+  constructor(
+    readonly dir: string,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
 
   private notice(text: string): void {
     this.notices.push(text);
@@ -139,7 +151,9 @@ export class RunStore {
     const file = join(this.dir, `${id}.loss`);
     const bytes = this.readRunFile(file);
     if (!bytes) return new Float64Array(0);
-    return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 8)));
+    return new Float64Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 8)),
+    );
   }
 
   history(id: string, maxPoints = HISTORY_POINTS): LossHistory {
@@ -189,14 +203,19 @@ export class RunStore {
       } catch {
         /* left where it is: writeIndex below then fails the same way and says so */
       }
-      this.notice(`the saved runs' list ${file} cannot be read (${errorMessage(e)}); it was kept as ${aside} and the runs were rebuilt from their files.`);
+      this.notice(
+        `the saved runs' list ${file} cannot be read (${errorMessage(e)}); it was kept as ${aside} and the runs were rebuilt from their files.`,
+      );
       return this.rebuild([], undefined);
     }
     const runs: RunView[] = [];
     entries.forEach((entry, i) => {
       const problem = runViewProblem(entry);
       if (problem) {
-        const id = typeof (entry as { id?: unknown })?.id === 'string' ? ` (id ${JSON.stringify((entry as { id: string }).id).slice(0, 70)})` : '';
+        const id =
+          typeof (entry as { id?: unknown })?.id === 'string'
+            ? ` (id ${JSON.stringify((entry as { id: string }).id).slice(0, 70)})`
+            : '';
         this.notice(`saved run #${i + 1}${id} in ${file} was skipped: ${problem}. It is kept in the file as it is.`);
         this.unreadable.push(entry);
       } else if (!runs.some((r) => r.id === (entry as RunView).id)) runs.push(entry as RunView);
@@ -216,7 +235,10 @@ export class RunStore {
       this.notice(`the runs folder ${this.dir} cannot be listed (${errorMessage(e)}).`);
       return runs;
     }
-    const known = new Set([...runs.map((r) => r.id), ...this.unreadable.map((u) => (u as { id?: unknown })?.id).filter(isRunId)]);
+    const known = new Set([
+      ...runs.map((r) => r.id),
+      ...this.unreadable.map((u) => (u as { id?: unknown })?.id).filter(isRunId),
+    ]);
     const recovered: RunView[] = [];
     const ids = new Set(names.map((n) => /^([A-Za-z0-9_-]{1,64})\.(?:run\.json|loss)$/.exec(n)?.[1]).filter(isRunId));
     for (const id of ids) {
@@ -260,10 +282,22 @@ export class RunStore {
     }
     const losses = this.losses(id);
     let finalLoss: number | null = null;
-    for (let i = losses.length - 1; i >= 0 && finalLoss === null; i--) if (Number.isFinite(losses[i])) finalLoss = losses[i];
+    for (let i = losses.length - 1; i >= 0 && finalLoss === null; i--)
+      if (Number.isFinite(losses[i])) finalLoss = losses[i];
     return {
-      id, name: `Recovered run ${id}`, config: DEFAULT_RUN_CONFIG, datasetName: '', createdAt, hidden: false, status: 'stopped',
-      iterations: losses.length, epochs: [], finalLoss, trainAccuracy: null, testAccuracy: null, wallSeconds: 0,
+      id,
+      name: `Recovered run ${id}`,
+      config: DEFAULT_RUN_CONFIG,
+      datasetName: '',
+      createdAt,
+      hidden: false,
+      status: 'stopped',
+      iterations: losses.length,
+      epochs: [],
+      finalLoss,
+      trainAccuracy: null,
+      testAccuracy: null,
+      wallSeconds: 0,
       hasModel: existsSync(join(this.dir, `${id}.npz`)),
     };
   }
@@ -279,7 +313,10 @@ export class RunStore {
   private writeIndex(): void {
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeAtomic(join(this.dir, 'index.json'), new TextEncoder().encode(JSON.stringify({ version: 1, runs: [...this.list(), ...this.unreadable] })));
+      writeAtomic(
+        join(this.dir, 'index.json'),
+        new TextEncoder().encode(JSON.stringify({ version: 1, runs: [...this.list(), ...this.unreadable] })),
+      );
     } catch (e) {
       throw new RunStoreError(`the list of runs could not be saved in ${this.dir}: ${errorMessage(e)}`);
     }

@@ -9,8 +9,17 @@ import { join } from 'path';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import { FASHION_MNIST_DIR, bundledDataDir } from '../../data/mnist';
 import {
-  DEFAULT_RUN_CONFIG, LossHistory, ModelView, PanelOptions, RunConfig, RunView, TRAIN_STRINGS, TRAIN_VIEW_TYPE,
-  TrainFromWebview, TrainToWebview, parseTrainMessage,
+  DEFAULT_RUN_CONFIG,
+  LossHistory,
+  ModelView,
+  PanelOptions,
+  RunConfig,
+  RunView,
+  TRAIN_STRINGS,
+  TRAIN_VIEW_TYPE,
+  TrainFromWebview,
+  TrainToWebview,
+  parseTrainMessage,
 } from '../../protocol/train';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
@@ -41,7 +50,11 @@ export class TrainPanel {
     // No retainContextWhenHidden: a page that was hidden is rebuilt from 'init', since this
     // controller keeps the live run's whole history; a hidden page costs no memory meanwhile.
     // Beside, in the column the other Gradient Lab panels share (placement.ts): never over the walkthrough.
-    const panel = createPanel(TRAIN_VIEW_TYPE, vscode.l10n.t(TRAIN_STRINGS.title), webviewOptions(context.extensionUri));
+    const panel = createPanel(
+      TRAIN_VIEW_TYPE,
+      vscode.l10n.t(TRAIN_STRINGS.title),
+      webviewOptions(context.extensionUri),
+    );
     return new TrainPanel(panel, context);
   }
 
@@ -77,10 +90,17 @@ export class TrainPanel {
     TrainPanel.current = this;
     const storage = context.storageUri ?? context.globalStorageUri;
     this.store = new RunStore(join(storage.fsPath, 'train-runs'), (m) => trainLog().warn(m));
-    this.files = new RunFiles(this.store, (id) => this.paramsOf(id), (m) => this.post(m), (run, losses, params, model) => this.addRun(run, losses, params, model), (id) => {
-      const run = this.unsaved.get(id);
-      return run ? { run, losses: this.unsavedLosses.get(id) ?? new Float64Array(0) } : undefined;
-    }, vscode.Uri.joinPath(context.extensionUri, 'dist', 'fileWorker.js').fsPath);
+    this.files = new RunFiles(
+      this.store,
+      (id) => this.paramsOf(id),
+      (m) => this.post(m),
+      (run, losses, params, model) => this.addRun(run, losses, params, model),
+      (id) => {
+        const run = this.unsaved.get(id);
+        return run ? { run, losses: this.unsavedLosses.get(id) ?? new Float64Array(0) } : undefined;
+      },
+      vscode.Uri.joinPath(context.extensionUri, 'dist', 'fileWorker.js').fsPath,
+    );
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'train',
       title: vscode.l10n.t(TRAIN_STRINGS.title),
@@ -162,7 +182,11 @@ export class TrainPanel {
       case 'predict': {
         const params = this.paramsOf(m.id);
         if (!params) return;
-        const probs = netFromParams(params).predict({ rows: 1, cols: m.pixels.length, data: Float64Array.from(m.pixels) }).data;
+        const probs = netFromParams(params).predict({
+          rows: 1,
+          cols: m.pixels.length,
+          data: Float64Array.from(m.pixels),
+        }).data;
         this.post({ type: 'probabilities', requestId: m.requestId, id: m.id, probs: Array.from(probs) });
         return;
       }
@@ -198,8 +222,17 @@ export class TrainPanel {
       histories.push({ id: this.live.id, stride: 1, loss: [...this.session.losses] });
     }
     this.ready = true;
-    void this.panel.webview.postMessage({ type: 'init', runs, histories, current: this.live?.id, options: this.options() } satisfies TrainToWebview);
-    const watch = this.live && this.session ? this.session.watch.map((item) => ({ type: 'watch', id: this.live?.id ?? '', item }) as const) : [];
+    void this.panel.webview.postMessage({
+      type: 'init',
+      runs,
+      histories,
+      current: this.live?.id,
+      options: this.options(),
+    } satisfies TrainToWebview);
+    const watch =
+      this.live && this.session
+        ? this.session.watch.map((item) => ({ type: 'watch', id: this.live?.id ?? '', item }) as const)
+        : [];
     const again = [
       ...(this.lastModel ? [{ type: 'model', view: this.lastModel } as const] : []),
       ...(this.lastNetCheck ? [this.lastNetCheck] : []),
@@ -212,19 +245,28 @@ export class TrainPanel {
 
   /** What the run store could not read (each names its file or entry), as the page's notices. */
   private showStoreNotices(): void {
-    for (const text of this.store.takeNotices()) this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Saved runs: {0}', text) });
+    for (const text of this.store.takeNotices())
+      this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Saved runs: {0}', text) });
   }
 
   private start(config: RunConfig): void {
     if (this.session) {
-      this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('A run is already in progress: stop or reset it before starting another.') });
+      this.post({
+        type: 'notice',
+        level: 'warning',
+        text: vscode.l10n.t('A run is already in progress: stop or reset it before starting another.'),
+      });
       return;
     }
     try {
       // A folder that cannot be written is said before the run, not after it is lost.
       this.store.ensureWritable();
     } catch (e) {
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', errorMessage(e)) });
+      this.post({
+        type: 'notice',
+        level: 'error',
+        text: vscode.l10n.t('Training could not run: {0}', errorMessage(e)),
+      });
       return;
     }
     const n = this.store.list().length + 1;
@@ -247,51 +289,60 @@ export class TrainPanel {
     };
     this.live = run;
     this.post({ type: 'runStarted', run });
-    const session: TrainSession = new TrainSession(this.workerFile, { type: 'train', config, dataset: this.dataset(config) }, {
-      loaded: (info) => {
-        run.datasetName = info.datasetName;
-        this.post({ type: 'runUpdated', run });
+    const session: TrainSession = new TrainSession(
+      this.workerFile,
+      { type: 'train', config, dataset: this.dataset(config) },
+      {
+        loaded: (info) => {
+          run.datasetName = info.datasetName;
+          this.post({ type: 'runUpdated', run });
+        },
+        progress: (batch) => {
+          run.diagnosis = batch.diagnosis;
+          this.post({ type: 'progress', id, ...batch });
+        },
+        watch: (item) => this.post({ type: 'watch', id, item }),
+        state: (state) => {
+          run.status = state;
+          this.post({ type: 'runState', id, state });
+        },
+        done: (summary, params, model) => {
+          if (this.session !== session) return;
+          this.session = undefined;
+          this.live = undefined;
+          Object.assign(run, {
+            status: summary.reason,
+            iterations: summary.iterations,
+            epochs: [...session.epochs],
+            finalLoss: finiteOrNull(summary.finalLoss),
+            trainAccuracy: finiteOrNull(summary.trainAccuracy),
+            testAccuracy: finiteOrNull(summary.testAccuracy),
+            wallSeconds: summary.wallSeconds,
+            learningRateChanges: summary.learningRateChanges,
+            diagnosis: summary.diagnosis,
+            message:
+              summary.reason === 'diverged'
+                ? vscode.l10n.t(
+                    TRAIN_STRINGS.divergedAdvice,
+                    String(summary.finalLoss),
+                    summary.iterations,
+                    config.learningRate,
+                  )
+                : undefined,
+          });
+          this.addRun(run, session.losses, params, model);
+          // The walkthrough's "Train TwoLayerNet" step is done once a run has gone all the way.
+          if (summary.reason === 'finished') void markStepDone(PROGRESS_KEYS.trainingFinished);
+        },
+        error: (message) => {
+          if (this.session !== session) return;
+          this.session = undefined;
+          this.live = undefined;
+          this.post({ type: 'runDeleted', id });
+          this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', message) });
+        },
       },
-      progress: (batch) => {
-        run.diagnosis = batch.diagnosis;
-        this.post({ type: 'progress', id, ...batch });
-      },
-      watch: (item) => this.post({ type: 'watch', id, item }),
-      state: (state) => {
-        run.status = state;
-        this.post({ type: 'runState', id, state });
-      },
-      done: (summary, params, model) => {
-        if (this.session !== session) return;
-        this.session = undefined;
-        this.live = undefined;
-        Object.assign(run, {
-          status: summary.reason,
-          iterations: summary.iterations,
-          epochs: [...session.epochs],
-          finalLoss: finiteOrNull(summary.finalLoss),
-          trainAccuracy: finiteOrNull(summary.trainAccuracy),
-          testAccuracy: finiteOrNull(summary.testAccuracy),
-          wallSeconds: summary.wallSeconds,
-          learningRateChanges: summary.learningRateChanges,
-          diagnosis: summary.diagnosis,
-          message:
-            summary.reason === 'diverged'
-              ? vscode.l10n.t(TRAIN_STRINGS.divergedAdvice, String(summary.finalLoss), summary.iterations, config.learningRate)
-              : undefined,
-        });
-        this.addRun(run, session.losses, params, model);
-        // The walkthrough's "Train TwoLayerNet" step is done once a run has gone all the way.
-        if (summary.reason === 'finished') void markStepDone(PROGRESS_KEYS.trainingFinished);
-      },
-      error: (message) => {
-        if (this.session !== session) return;
-        this.session = undefined;
-        this.live = undefined;
-        this.post({ type: 'runDeleted', id });
-        this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', message) });
-      },
-    });
+    );
     this.session = session;
   }
 
@@ -311,7 +362,14 @@ export class TrainPanel {
       this.unsavedHistory.set(run.id, history);
       this.unsavedLosses.set(run.id, Float64Array.from(losses));
       trainLog().error(`run ${run.id} not saved: ${errorMessage(e)}`);
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.', errorMessage(e)) });
+      this.post({
+        type: 'notice',
+        level: 'error',
+        text: vscode.l10n.t(
+          'This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.',
+          errorMessage(e),
+        ),
+      });
     }
     this.post({ type: 'runFinished', run: kept, history });
     this.showStoreNotices();
@@ -349,7 +407,11 @@ export class TrainPanel {
     if (this.lastModel?.id === id) return this.setModel(this.lastModel);
     const params = this.paramsOf(id);
     if (!params) {
-      this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('This run kept no weights (it diverged or was imported from a history file).') });
+      this.post({
+        type: 'notice',
+        level: 'info',
+        text: vscode.l10n.t('This run kept no weights (it diverged or was imported from a history file).'),
+      });
       return;
     }
     // On the data the run was trained on (a folder, Fashion-MNIST…); loaded models on the bundled set.
@@ -357,7 +419,11 @@ export class TrainPanel {
       const { model } = await this.evaluate(params, this.store.get(id)?.config ?? DEFAULT_RUN_CONFIG);
       this.setModel({ ...model, id });
     } catch (e) {
-      this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Could not show the model: {0}', errorMessage(e)) });
+      this.post({
+        type: 'notice',
+        level: 'error',
+        text: vscode.l10n.t('Could not show the model: {0}', errorMessage(e)),
+      });
     }
   }
 
@@ -368,7 +434,11 @@ export class TrainPanel {
   /** A learning-rate change for the run in progress (running or paused); the worker records it. */
   private setLearningRate(learningRate: number): void {
     if (!this.session || this.session.state === 'done') {
-      this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('No run is in progress: the new learning rate applies when you start one.') });
+      this.post({
+        type: 'notice',
+        level: 'info',
+        text: vscode.l10n.t('No run is in progress: the new learning rate applies when you start one.'),
+      });
       return;
     }
     this.session.setLearningRate(learningRate);
@@ -383,7 +453,11 @@ export class TrainPanel {
       const { result } = await runWorkerJob(this.workerFile, job, 'lrFinder');
       this.lastLrFinder = { type: 'lrFinder', state: 'done', result };
     } catch (e) {
-      this.lastLrFinder = { type: 'lrFinder', state: 'error', text: vscode.l10n.t('The learning-rate finder failed: {0}', errorMessage(e)) };
+      this.lastLrFinder = {
+        type: 'lrFinder',
+        state: 'error',
+        text: vscode.l10n.t('The learning-rate finder failed: {0}', errorMessage(e)),
+      };
     }
     this.post(this.lastLrFinder);
   }
@@ -394,11 +468,22 @@ export class TrainPanel {
     this.lastNetCheck = { type: 'netCheck', state: 'running', batchSize };
     this.post(this.lastNetCheck);
     try {
-      const job = { type: 'netCheck' as const, batchSize, hiddenSize, weightInitStd, seed, dataset: this.dataset(DEFAULT_RUN_CONFIG) };
+      const job = {
+        type: 'netCheck' as const,
+        batchSize,
+        hiddenSize,
+        weightInitStd,
+        seed,
+        dataset: this.dataset(DEFAULT_RUN_CONFIG),
+      };
       const { result } = await runWorkerJob(this.workerFile, job, 'netCheck');
       this.lastNetCheck = { type: 'netCheck', state: 'done', result };
     } catch (e) {
-      this.lastNetCheck = { type: 'netCheck', state: 'error', text: vscode.l10n.t('The gradient check failed: {0}', errorMessage(e)) };
+      this.lastNetCheck = {
+        type: 'netCheck',
+        state: 'error',
+        text: vscode.l10n.t('The gradient check failed: {0}', errorMessage(e)),
+      };
     }
     this.post(this.lastNetCheck);
   }
@@ -430,7 +515,10 @@ export class TrainPanel {
       trainAccuracy: last?.trainAccuracy ?? null,
       testAccuracy: last?.testAccuracy ?? null,
       wallSeconds: session.elapsedMs / 1000,
-      message: vscode.l10n.t('Interrupted at iteration {0} when its panel closed; the history is kept, the weights are not.', session.iteration),
+      message: vscode.l10n.t(
+        'Interrupted at iteration {0} when its panel closed; the history is kept, the weights are not.',
+        session.iteration,
+      ),
     } satisfies Partial<RunView>);
     try {
       this.store.add(run, losses);

@@ -37,7 +37,11 @@ export class TrainSession {
   private readonly worker: Worker;
   private ended = false;
 
-  constructor(workerFile: string, job: Extract<ToWorker, { type: 'train' }>, private readonly listener: TrainListener = {}) {
+  constructor(
+    workerFile: string,
+    job: Extract<ToWorker, { type: 'train' }>,
+    private readonly listener: TrainListener = {},
+  ) {
     this.worker = new Worker(workerFile);
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.on('message', (m: FromWorker) => this.receive(m));
@@ -146,7 +150,11 @@ export class TrainSession {
 }
 
 /** Runs one evaluate or netCheck job in a fresh worker and returns its answer. */
-export function runWorkerJob<T extends 'evaluated' | 'netCheck' | 'lrFinder'>(workerFile: string, job: ToWorker, answer: T): Promise<Extract<FromWorker, { type: T }>> {
+export function runWorkerJob<T extends 'evaluated' | 'netCheck' | 'lrFinder'>(
+  workerFile: string,
+  job: ToWorker,
+  answer: T,
+): Promise<Extract<FromWorker, { type: T }>> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerFile);
     let settled = false;
@@ -161,7 +169,9 @@ export function runWorkerJob<T extends 'evaluated' | 'netCheck' | 'lrFinder'>(wo
       else if (m.type === 'error') settle(() => reject(new Error(m.message)));
     });
     worker.on('error', (e) => settle(() => reject(e)));
-    worker.once('exit', (code) => settle(() => reject(new Error(`the worker ended (exit code ${code}) before answering`))));
+    worker.once('exit', (code) =>
+      settle(() => reject(new Error(`the worker ended (exit code ${code}) before answering`))),
+    );
     worker.postMessage(job);
   });
 }

@@ -37,7 +37,9 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   const { config } = job;
   const data = config.trainImages ? withTrainImages(load(job.dataset), config.trainImages) : load(job.dataset);
   if (config.batchSize > data.train.count) {
-    throw new Error(`Batch size ${config.batchSize} is larger than the training set (${data.train.count} images): choose at most ${data.train.count}.`);
+    throw new Error(
+      `Batch size ${config.batchSize} is larger than the training set (${data.train.count} images): choose at most ${data.train.count}.`,
+    );
   }
   const engine = job.engine ?? DEFAULT_ENGINE;
   const shape = { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes };
@@ -106,7 +108,12 @@ let histogramsDue = 0;
  * first step the initial-loss check; every `checkEvery` iterations the agreement with the numerical
  * gradient. Cost: see `npm run bench` (the snapshot and timeline lines).
  */
-function watchGradients(t: Trainer, net: ReturnType<typeof createNetwork>, data: Dataset, job: Extract<ToWorker, { type: 'train' }>): void {
+function watchGradients(
+  t: Trainer,
+  net: ReturnType<typeof createNetwork>,
+  data: Dataset,
+  job: Extract<ToWorker, { type: 'train' }>,
+): void {
   const watchMs = job.watchMs ?? 250;
   const checkEvery = job.config.checkEvery ?? 0;
   const watcher = new GradientWatcher(net, data.train, job.config.seed);
@@ -163,7 +170,8 @@ function control(type: 'pause' | 'resume' | 'step' | 'stop'): void {
   trainer[type]();
   if (type === 'pause') flushNow?.();
   if (type === 'resume') currentMeter?.reset();
-  if (type === 'pause' || type === 'resume') send({ type: 'state', state: trainer.state === 'paused' ? 'paused' : 'running' });
+  if (type === 'pause' || type === 'resume')
+    send({ type: 'state', state: trainer.state === 'paused' ? 'paused' : 'running' });
 }
 
 async function handle(m: ToWorker): Promise<void> {
@@ -182,7 +190,10 @@ async function handle(m: ToWorker): Promise<void> {
       const data = m.config.trainImages ? withTrainImages(all, m.config.trainImages) : all;
       const shape = { inputSize: data.train.size, hiddenSize: m.config.hiddenSize, outputSize: data.classes };
       const net = createNetwork(m.engine ?? DEFAULT_ENGINE, shape, m.config);
-      const result = findLearningRate(net, data.train, { batchSize: Math.min(m.config.batchSize, data.train.count), seed: m.config.seed });
+      const result = findLearningRate(net, data.train, {
+        batchSize: Math.min(m.config.batchSize, data.train.count),
+        seed: m.config.seed,
+      });
       send({ type: 'lrFinder', result });
       return;
     }

@@ -28,7 +28,14 @@ export type ToWorker =
   | { type: 'lrFinder'; config: TrainConfig & { trainImages?: number }; dataset: DatasetSource; engine?: EngineName }
   | { type: 'pause' | 'resume' | 'step' | 'stop' }
   | { type: 'evaluate'; params: TwoLayerParams; dataset: DatasetSource }
-  | { type: 'netCheck'; batchSize: number; hiddenSize: number; weightInitStd: number; seed: number; dataset: DatasetSource };
+  | {
+      type: 'netCheck';
+      batchSize: number;
+      hiddenSize: number;
+      weightInitStd: number;
+      seed: number;
+      dataset: DatasetSource;
+    };
 
 export interface ProgressBatch {
   /** The iteration number of loss[0]; loss[k] belongs to iteration fromIter + k. */

@@ -6,7 +6,17 @@
  * process they started, by process group.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,15 +99,24 @@ function writeJson(file: string, value: unknown): void {
 
 function env(tc: Toolchain, home: string): NodeJS.ProcessEnv {
   // code-server needs Node 24 first on PATH; its own config goes to a private XDG home.
-  return { ...process.env, PATH: `${dirname(tc.node)}:${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data') };
+  return {
+    ...process.env,
+    PATH: `${dirname(tc.node)}:${process.env.PATH ?? ''}`,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_DATA_HOME: join(home, 'data'),
+  };
 }
 
 function install(tc: Toolchain, vsix: string, userDataDir: string, extensionsDir: string, home: string): void {
-  execFileSync(tc.codeServer, ['--install-extension', vsix, '--force', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir], {
-    env: env(tc, home),
-    stdio: 'pipe',
-    timeout: 120_000,
-  });
+  execFileSync(
+    tc.codeServer,
+    ['--install-extension', vsix, '--force', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir],
+    {
+      env: env(tc, home),
+      stdio: 'pipe',
+      timeout: 120_000,
+    },
+  );
 }
 
 /**
@@ -126,7 +145,9 @@ async function waitHealthy(port: number, child: ChildProcess, log: string, timeo
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it served; its log ${log}:\n${tail(log)}`);
+      throw new Error(
+        `code-server exited (${child.exitCode ?? child.signalCode}) before it served; its log ${log}:\n${tail(log)}`,
+      );
     }
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -136,7 +157,9 @@ async function waitHealthy(port: number, child: ChildProcess, log: string, timeo
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`code-server did not answer on 127.0.0.1:${port} within ${timeoutMs / 1000} s; its log ${log}:\n${tail(log)}`);
+  throw new Error(
+    `code-server did not answer on 127.0.0.1:${port} within ${timeoutMs / 1000} s; its log ${log}:\n${tail(log)}`,
+  );
 }
 
 function tail(file: string, lines = 30): string {
@@ -166,7 +189,7 @@ export function descendants(pid: number): { pid: number; cmd: string }[] {
   const queue = [pid];
   while (queue.length) {
     const p = queue.shift()!;
-    for (const row of table) if (row.ppid === p) (found.push(row), queue.push(row.pid));
+    for (const row of table) if (row.ppid === p) found.push(row), queue.push(row.pid);
   }
   return found;
 }
@@ -207,7 +230,9 @@ export async function startCodeServer(opts: ServerOptions): Promise<CodeServer> 
     ...BASE_SETTINGS,
     'security.workspace.trust.enabled': !trusted,
     // Untrusted: open straight into Restricted Mode instead of asking (the question is VS Code's, not ours).
-    ...(trusted ? {} : { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }),
+    ...(trusted
+      ? {}
+      : { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }),
     ...opts.settings,
   });
 
@@ -222,13 +247,17 @@ export async function startCodeServer(opts: ServerOptions): Promise<CodeServer> 
   const out = createWriteStream(log);
   await new Promise((r) => out.on('open', r));
   const args = [
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     ...(trusted ? ['--disable-workspace-trust'] : []),
     ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     workspace,
@@ -266,12 +295,21 @@ export async function startCodeServer(opts: ServerOptions): Promise<CodeServer> 
     url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`,
     pid: child.pid!,
     log,
-    extensionHostPids: () => descendants(child.pid!).filter((p) => p.cmd.includes('--type=extensionHost')).map((p) => p.pid),
+    extensionHostPids: () =>
+      descendants(child.pid!)
+        .filter((p) => p.cmd.includes('--type=extensionHost'))
+        .map((p) => p.pid),
     extensionHostLog: () => {
       const logs = join(userDataDir, 'logs');
       if (!existsSync(logs)) return '';
       return readdirSync(logs)
-        .flatMap((session) => (existsSync(join(logs, session)) ? readdirSync(join(logs, session)).filter((d) => d.startsWith('exthost')).map((d) => join(logs, session, d, 'remoteexthost.log')) : []))
+        .flatMap((session) =>
+          existsSync(join(logs, session))
+            ? readdirSync(join(logs, session))
+                .filter((d) => d.startsWith('exthost'))
+                .map((d) => join(logs, session, d, 'remoteexthost.log'))
+            : [],
+        )
         .filter(existsSync)
         .map((f) => readFileSync(f, 'utf8'))
         .join('\n');
@@ -283,7 +321,8 @@ export async function startCodeServer(opts: ServerOptions): Promise<CodeServer> 
         for (const e of readdirSync(dir, { withFileTypes: true })) {
           if (e.isDirectory()) walk(join(dir, e.name));
           // VS Code names the file after the channel without characters unsafe in file names ("Gradient Lab Training.log").
-          else if (dir.includes('gradient-lab.gradient-lab') && squash(e.name).includes(squash(channel))) found.push(readFileSync(join(dir, e.name), 'utf8'));
+          else if (dir.includes('gradient-lab.gradient-lab') && squash(e.name).includes(squash(channel)))
+            found.push(readFileSync(join(dir, e.name), 'utf8'));
         }
       };
       if (existsSync(logs)) walk(logs);

@@ -25,14 +25,18 @@ export interface Toolchain {
 export function toolchain(): Toolchain {
   const envFile = process.env.GL_E2E_ENV ?? join(ROOT, '.cache', 'e2e', 'env.json');
   if (!existsSync(envFile)) {
-    throw new Error(`The end-to-end toolchain is not installed (${envFile} is missing): run \`bash scripts/e2e-setup.sh\`, then \`npm run test:e2e\`.`);
+    throw new Error(
+      `The end-to-end toolchain is not installed (${envFile} is missing): run \`bash scripts/e2e-setup.sh\`, then \`npm run test:e2e\`.`,
+    );
   }
   const env = JSON.parse(readFileSync(envFile, 'utf8')) as Omit<Toolchain, 'vsix' | 'koLanguagePack'>;
   const vsix = process.env.GL_E2E_VSIX ?? '';
   const koLanguagePack = process.env.GL_E2E_KO_VSIX ?? '';
   for (const [what, path] of Object.entries({ ...env, vsix, koLanguagePack })) {
     if (!path || !existsSync(path)) {
-      throw new Error(`End-to-end: ${what} not found at "${path}". Run the suite through \`npm run test:e2e\` (scripts/e2e-run.mjs packages the VSIX and sets GL_E2E_*).`);
+      throw new Error(
+        `End-to-end: ${what} not found at "${path}". Run the suite through \`npm run test:e2e\` (scripts/e2e-run.mjs packages the VSIX and sets GL_E2E_*).`,
+      );
     }
   }
   return { ...env, vsix, koLanguagePack };

@@ -17,7 +17,16 @@ export async function launchBrowser(): Promise<Browser> {
   browser = await chromium.launch({
     executablePath: toolchain().chromium,
     // Without the network switches Chromium keeps calling out into a network that is closed here.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   return browser;
 }
@@ -25,7 +34,10 @@ export async function launchBrowser(): Promise<Browser> {
 /** Screenshots every open page (called from after(): the last state explains a failure), then closes the browser. */
 export async function closeBrowser(name?: string): Promise<void> {
   if (name && browser) {
-    for (const [i, page] of browser.contexts().flatMap((c) => c.pages()).entries()) {
+    for (const [i, page] of browser
+      .contexts()
+      .flatMap((c) => c.pages())
+      .entries()) {
       await screenshot(page, `${name}-last${i ? `-${i}` : ''}`).catch(() => undefined);
     }
   }
@@ -58,7 +70,12 @@ export async function openWorkbench(server: CodeServer, url = server.url): Promi
 }
 
 /** The command palette's entries for a query (their ARIA labels), once at least one matches `expect`. */
-export async function paletteEntries(page: Page, query: string, expect: RegExp = /./, timeoutMs = 60_000): Promise<string[]> {
+export async function paletteEntries(
+  page: Page,
+  query: string,
+  expect: RegExp = /./,
+  timeoutMs = 60_000,
+): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let rows: string[] = [];
   // Contributed commands appear once the extension host has read the manifests: retype until then.
@@ -66,7 +83,9 @@ export async function paletteEntries(page: Page, query: string, expect: RegExp =
     await openPalette(page);
     await page.fill('.quick-input-widget input', `>${query}`);
     await page.waitForTimeout(600);
-    rows = await page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    rows = await page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) =>
+      els.map((e) => e.getAttribute('aria-label') ?? ''),
+    );
     if (rows.some((r) => expect.test(r))) break;
     await closeQuickInput(page);
     await page.waitForTimeout(1000);
@@ -95,9 +114,18 @@ async function openPalette(page: Page): Promise<void> {
 /** Escape, then wait until the quick input is really gone (it fades out). */
 export async function closeQuickInput(page: Page): Promise<void> {
   // No Escape when nothing is open: it would reach whatever has focus (an editor, a webview).
-  if (!(await page.locator('.quick-input-widget').isVisible().catch(() => false))) return;
+  if (
+    !(await page
+      .locator('.quick-input-widget')
+      .isVisible()
+      .catch(() => false))
+  )
+    return;
   await page.keyboard.press('Escape');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('.quick-input-widget')
+    .waitFor({ state: 'hidden', timeout: 10_000 })
+    .catch(() => undefined);
 }
 
 /** Runs a command by its palette title ("Gradient Lab: Train TwoLayerNet"), pressing Enter on the exact entry. */
@@ -113,11 +141,16 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
       await openPalette(page);
       await page.fill('.quick-input-widget input', `>${title}`, { timeout: 5_000 });
       await page.waitForTimeout(500);
-      const labels = await page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      const labels = await page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) =>
+        els.map((e) => e.getAttribute('aria-label') ?? ''),
+      );
       const index = labels.findIndex((l) => exact.test(l));
       if (index >= 0) {
         // A click, not Enter: if focus had slipped into a webview, Enter would press its focused button.
-        await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').nth(index).click({ timeout: 5_000 });
+        await page
+          .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+          .nth(index)
+          .click({ timeout: 5_000 });
         return;
       }
     } catch {
@@ -132,7 +165,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
 
 /** Texts of the notification toasts currently shown. */
 export async function notifications(page: Page): Promise<string[]> {
-  return page.$$eval('.notifications-toasts .notification-list-item-message', (els) => els.map((e) => (e.textContent ?? '').trim()));
+  return page.$$eval('.notifications-toasts .notification-list-item-message', (els) =>
+    els.map((e) => (e.textContent ?? '').trim()),
+  );
 }
 
 /** Waits for a notification whose text matches. */
@@ -170,7 +205,9 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_
 
 /** The editor tabs' labels. */
 export async function tabTitles(page: Page): Promise<string[]> {
-  return page.$$eval('.tabs-container .tab', (els) => els.map((e) => e.getAttribute('aria-label') ?? (e.textContent ?? '').trim()));
+  return page.$$eval('.tabs-container .tab', (els) =>
+    els.map((e) => e.getAttribute('aria-label') ?? (e.textContent ?? '').trim()),
+  );
 }
 
 /** Opens a workspace file through Quick Open (Ctrl+P), as a person would. */
@@ -178,10 +215,15 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.fill('.quick-input-widget input', relativePath);
-  await page.waitForSelector(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label*="${relativePath.split('/').pop()}"]`, { timeout: 20_000 });
+  await page.waitForSelector(
+    `.quick-input-widget .quick-input-list .monaco-list-row[aria-label*="${relativePath.split('/').pop()}"]`,
+    { timeout: 20_000 },
+  );
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-  await page.waitForSelector(`.tabs-container .tab[aria-label*="${relativePath.split('/').pop()}"]`, { timeout: 20_000 });
+  await page.waitForSelector(`.tabs-container .tab[aria-label*="${relativePath.split('/').pop()}"]`, {
+    timeout: 20_000,
+  });
   await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 20_000 });
 }
 
@@ -201,8 +243,13 @@ export async function setTheme(wb: Workbench, theme: 'light' | 'dark'): Promise<
   await runCommand(wb.page, 'Preferences: Color Theme');
   await wb.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await wb.page.fill('.quick-input-widget input', name);
-  await wb.page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${name}"]`).first().click({ timeout: 10_000 });
-  await wb.page.waitForSelector(theme === 'light' ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark', { timeout: 30_000 });
+  await wb.page
+    .locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${name}"]`)
+    .first()
+    .click({ timeout: 10_000 });
+  await wb.page.waitForSelector(theme === 'light' ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark', {
+    timeout: 30_000,
+  });
   await closeQuickInput(wb.page);
   await wb.page.waitForTimeout(800);
 }
@@ -239,7 +286,13 @@ export async function canvasSignature(frame: Frame, selector: string): Promise<{
 }
 
 /** Polls `read` until `ok` holds, or fails with the last value seen. */
-export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+export async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 30_000,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
@@ -275,12 +328,22 @@ export async function clickCodeLens(page: Page, title: string, index = 0): Promi
 /** Closes every editor (panels included) through the palette. */
 export async function closeAllEditors(page: Page): Promise<void> {
   await runCommand(page, 'View: Close All Editors');
-  await page.waitForFunction(() => document.querySelectorAll('.tabs-container .tab').length === 0, undefined, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelectorAll('.tabs-container .tab').length === 0, undefined, {
+    timeout: 10_000,
+  });
 }
 
 /** The Problems view's entries (ARIA labels: message, source, line), opened with Ctrl+Shift+M. */
 export async function problems(page: Page): Promise<string[]> {
-  if (!(await page.locator('.markers-panel').isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
+  if (
+    !(await page
+      .locator('.markers-panel')
+      .isVisible()
+      .catch(() => false))
+  )
+    await page.keyboard.press('Control+Shift+M');
   await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
-  return page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label') ?? (r.textContent ?? '')));
+  return page.$$eval('.markers-panel .monaco-list-row', (rows) =>
+    rows.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''),
+  );
 }
