@@ -198,16 +198,14 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
       shape: g.shape,
       checked: g.checked,
       message: [formatMsg(g.summary), ...g.messages.map((m) => formatMsg(m))].join('\n'),
-      worst: g.rows
-        .slice(0, 10)
-        .map((x) => ({
-          element: x.position,
-          x: x.x,
-          numerical: x.numerical,
-          analytic: x.analytic,
-          relativeError: x.relError,
-          ok: x.ok,
-        })),
+      worst: g.rows.slice(0, 10).map((x) => ({
+        element: x.position,
+        x: x.x,
+        numerical: x.numerical,
+        analytic: x.analytic,
+        relativeError: x.relError,
+        ok: x.ok,
+      })),
     })),
     wrt: r.wrt,
     shape: r.shape,
@@ -229,16 +227,14 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
       : undefined,
     recognised: r.recognised?.kind,
     thresholds: r.thresholds,
-    worst: r.rows
-      .slice(0, 10)
-      .map((x) => ({
-        element: x.position,
-        x: x.x,
-        numerical: x.numerical,
-        analytic: x.analytic,
-        relativeError: x.relError,
-        ok: x.ok,
-      })),
+    worst: r.rows.slice(0, 10).map((x) => ({
+      element: x.position,
+      x: x.x,
+      numerical: x.numerical,
+      analytic: x.analytic,
+      relativeError: x.relError,
+      ok: x.ok,
+    })),
     errorVsH: r.errorVsH,
     evaluations: r.evaluations,
     elapsedMs: r.elapsedMs,
