@@ -163,7 +163,7 @@ test('the learning-rate finder: the button sends the form’s settings, the resu
   assert.equal(sent.length, 1);
   assert.equal(sent[0].config?.learningRate, 0.1);
   await sendMessages(page, [{ type: 'lrFinder', state: 'running' }]);
-  assert.equal(await page.isDisabled('button[name="findLearningRate"]'), true);
+  await page.waitForSelector('button[name="findLearningRate"]:disabled', { timeout: 5000 });
   await sendMessages(page, [{ type: 'lrFinder', state: 'done', result: finder }]);
   await page.waitForTimeout(300);
   assert.match(

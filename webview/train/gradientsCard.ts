@@ -58,8 +58,8 @@ export class GradientsCard {
   private finder: LrFinderView | undefined;
   private readonly status = el('p', { class: 'muted', role: 'status', 'aria-live': 'polite', text: S.gradientsIdle });
   private readonly initial = el('p', { class: 'initial-loss', role: 'status' });
-  private readonly w1 = el('canvas', { class: 'weights', role: 'img', 'aria-label': S.W1tiles });
-  private readonly dw1 = el('canvas', { class: 'weights', role: 'img', 'aria-label': S.dW1tiles });
+  private readonly w1 = el('canvas', { class: 'grad-tiles', role: 'img', 'aria-label': S.W1tiles });
+  private readonly dw1 = el('canvas', { class: 'grad-tiles', role: 'img', 'aria-label': S.dW1tiles });
   private readonly normCanvas = el('canvas', { role: 'img', 'aria-label': S.gradNormChart });
   private readonly ratioCanvas = el('canvas', { role: 'img', 'aria-label': S.updateRatioChart });
   private readonly checkCanvas = el('canvas', { role: 'img', 'aria-label': S.gradCheckTimeline });
