@@ -105,14 +105,15 @@ suite('Gradient Lab in the extension host', () => {
     try {
       assert.deepEqual(
         await lenses(),
-        ['4:function_2', '8:function_2_grad'],
+        // The lens over the gradient function checks the pair through its loss ("Gradient of function_2 · check").
+        ['4:function_2', '8:function_2'],
         'one lens above each function, on its def line',
       );
       // User settings, so the fixture folder is never written to.
       await config().update('checkGradient.codeLens', false, vscode.ConfigurationTarget.Global);
       assert.deepEqual(await lenses(), []);
       await config().update('checkGradient.codeLens', true, vscode.ConfigurationTarget.Global);
-      assert.deepEqual(await lenses(), ['4:function_2', '8:function_2_grad']);
+      assert.deepEqual(await lenses(), ['4:function_2', '8:function_2']);
     } finally {
       await config().update('checkGradient.codeLens', undefined, vscode.ConfigurationTarget.Global);
     }
