@@ -11,7 +11,7 @@ import { NotebookExerciseCodeLensProvider } from './checkNotebookExercise';
 import { NOTEBOOK_CELL_SELECTOR } from '../commands/notebookCells';
 import { createExercise } from './createExercise';
 import { ExerciseResults } from './exerciseResults';
-import { LAB_VIEW_TYPE, type LabHooks, LabPanel } from './labPanel';
+import { LAB_VIEW_TYPE, type LabHooks, LabPanel } from '../panels/labs/labPanel';
 import { disposeChannels, tutorialLog } from './log';
 import { STEPS, WALKTHROUGH_REF, progressKeyForLab } from './steps';
 

@@ -6,10 +6,10 @@
  * panel imports nothing from src/tutorial.
  */
 import * as vscode from 'vscode';
-import { LAB_STRINGS, isLabId, validateFromLab, type LabId, type LabPageData, type ToLabMessage } from '../protocol';
-import { localize, renderPage, validated, webviewOptions } from '../panels/webviewHtml';
-import { markStepDone, type ProgressKey } from '../panels/progress';
-import { createPanel, revealPanel, trackPanel } from '../panels/placement';
+import { LAB_STRINGS, isLabId, validateFromLab, type LabId, type LabPageData, type ToLabMessage } from '../../protocol';
+import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
+import { markStepDone, type ProgressKey } from '../progress';
+import { createPanel, revealPanel, trackPanel } from '../placement';
 
 export const LAB_VIEW_TYPE = 'gradientLab.labs';
 
