@@ -220,7 +220,10 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 600_000 }, () => 
       () => problems(wb.page),
       (r) => r.filter((x) => /cross_entropy_error — .*NaN/.test(x)).length === 3,
     );
-    assert.ok(rows.some((r) => /log\(y \+ 1e-7\)/.test(r)), JSON.stringify(rows));
+    assert.ok(
+      rows.some((r) => /log\(y \+ 1e-7\)/.test(r)),
+      JSON.stringify(rows),
+    );
     await screenshot(wb.page, 'e2e-journey-wrong-exercise-700');
     await runCommand(wb.page, 'View: Close Panel');
     await showWalkthrough();
