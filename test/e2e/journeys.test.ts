@@ -53,7 +53,7 @@ const UNAVERAGED_LINE = 'return -t / (y + 1e-7)';
 const UNAVERAGED = exercise([['return -t / (y + 1e-7) / batch_size', UNAVERAGED_LINE]]);
 
 /** The exercise's first line: "Check all exercises" is the lens above it. */
-const FIRST_LINE = /A correct solution of media/;
+const FIRST_LINE = /A\scorrect\ssolution\sof\smedia/;
 
 /** 1-based number of the first line of `text` that contains `needle`. */
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
