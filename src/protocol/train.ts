@@ -283,13 +283,18 @@ export function naiveNumericalSecondsPerIteration(hiddenSize: number, batchSize:
   return NUMPY_NAIVE_SECONDS_PER_ITERATION * (batchSize / 100) * p * p;
 }
 
-/** A diagnosis in words: what the loss did, why, and the book's lesson; `t` translates a TRAIN_STRINGS key. */
+/**
+ * A diagnosis in words: what the loss did, why, and the book's lesson; `t` translates a TRAIN_STRINGS key.
+ * The rate named is the one in effect at the diagnosed iteration (`d.learningRate`); `learningRate` is
+ * for a diagnosis recorded without it.
+ */
 export function diagnosisText(
   d: LossDiagnosis,
-  learningRate: number,
+  fallbackLearningRate: number,
   t: (key: keyof typeof TRAIN_STRINGS, ...args: (string | number)[]) => string,
   num: (x: number, digits: number) => string = (x, digits) => x.toFixed(digits),
 ): string {
+  const learningRate = typeof d.learningRate === 'number' && d.learningRate > 0 ? d.learningRate : fallbackLearningRate;
   // JSON carries NaN as null.
   const notANumber = (x: number | null) => (x === null || Number.isNaN(x) ? 'NaN' : String(x));
   const classes = d.kind === 'not-a-number' ? 0 : Math.round(Math.exp(d.chance));

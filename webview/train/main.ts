@@ -3,6 +3,7 @@
  * model) and asks for what the learner does (start, pause, export…); it never trains.
  */
 import { findOverfitting } from '../../src/protocol/runHistory';
+import { learningRateAt } from '../../src/core/trainer';
 import {
   DEFAULT_RUN_CONFIG,
   PanelOptions,
@@ -117,7 +118,9 @@ epochScroll.addEventListener('scroll', () => {
 /** A diagnosis in the learner's language, numbers in VS Code's. */
 function explain(v: RunView): string {
   const t = (k: keyof typeof TRAIN_STRINGS, ...a: (string | number)[]) => format(S[k], ...a);
-  return diagnosisText(v.diagnosis!, v.config.learningRate, t, decimal);
+  // A run recorded before diagnoses carried their rate: the rate its history says was in effect then.
+  const rate = learningRateAt(v.diagnosis!.iter, v.config.learningRate, v.learningRateChanges);
+  return diagnosisText(v.diagnosis!, rate, t, decimal);
 }
 
 // ---- layout ----
