@@ -7,7 +7,7 @@
  * return it; reset() clears what a test recorded.
  */
 import Module from 'node:module';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -224,6 +224,17 @@ export const vscode = {
     ) {}
   },
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+  ThemeColor: class {
+    constructor(readonly id: string) {}
+  },
+  MarkdownString: class {
+    value = '';
+    appendText(text: string) {
+      this.value += text;
+      return this;
+    }
+  },
+  DecorationRangeBehavior: { OpenOpen: 0, ClosedClosed: 1, OpenClosed: 2, ClosedOpen: 3 },
   ViewColumn: { Active: -1, Beside: -2, One: 1 },
   ProgressLocation: { Window: 10, Notification: 15 },
   FileType: { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 },
@@ -264,6 +275,10 @@ export const vscode = {
   },
   window: {
     activeTextEditor: undefined as unknown,
+    /** No editors are visible: decorations (the shape trace's) are made, and painted on none. */
+    visibleTextEditors: [] as unknown[],
+    onDidChangeVisibleTextEditors: noEvent,
+    createTextEditorDecorationType: (_options: unknown) => ({ dispose() {} }),
     createWebviewPanel: (viewType: string, title: string, showOptions?: unknown, options?: object) =>
       createPanel(viewType, title, options, showOptions),
     /** The learner's active editor group (a test sets its column). */
@@ -319,6 +334,8 @@ export const vscode = {
         writeFileSync(u.fsPath, data);
       },
       readDirectory: async (u: Uri) => readdirSync(u.fsPath).map((n) => [n, 1] as [string, number]),
+      createDirectory: async (u: Uri) => void mkdirSync(u.fsPath, { recursive: true }),
+      copy: async (from: Uri, to: Uri) => copyFileSync(from.fsPath, to.fsPath),
     },
   },
 };

@@ -91,6 +91,8 @@ export class GradcheckPanel {
   /** The check last shown, for "Replay element" and "Trace shapes" (insideController.ts). */
   private lastCheck: { options: CheckOptions; report: CheckReport } | undefined;
   private readonly inside: InsideController;
+  /** The replay and trace views last sent for the result shown (see remember()). */
+  private insideViews: Partial<Record<'replay' | 'trace', GradcheckToWebview>> = {};
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -111,7 +113,21 @@ export class GradcheckPanel {
   }
 
   private post(message: GradcheckToWebview): void {
+    this.remember(message);
     void this.panel.webview.postMessage(message);
+  }
+
+  /**
+   * What the page shows below the result — the replay and the trace (or their errors) — kept so a
+   * page that (re)loads gets them back after the result. The page sends 'ready' when its script
+   * has run, which can be *after* messages posted while it loaded were delivered (the walkthrough's
+   * replay: a quick check, then the replay, then the page's 'ready'): the result re-sent then
+   * would clear a replay the page had already drawn.
+   */
+  private remember(m: GradcheckToWebview): void {
+    if (m.type === 'result') this.insideViews = {};
+    else if (m.type === 'replay' || m.type === 'trace') this.insideViews[m.type] = m;
+    else if (m.type === 'insideError') this.insideViews[m.what] = m;
   }
 
   private receive(raw: unknown): void {
@@ -120,11 +136,15 @@ export class GradcheckPanel {
     );
     if (!m) return;
     switch (m.type) {
-      case 'ready':
-        // The page (re)loaded, e.g. after being hidden: give it what it showed.
+      case 'ready': {
+        // The page (re)loaded, e.g. after being hidden: give it what it showed (the result clears
+        // the replay and trace views on the page, so they follow it).
+        const { replay, trace } = this.insideViews;
         if (this.setup) this.post({ type: 'setup', setup: this.setup });
         if (this.lastResult) this.post(this.lastResult);
+        for (const view of [replay, trace]) if (view) this.post(view);
         return;
+      }
       case 'run':
         void this.runFromPage(m);
         return;
@@ -139,6 +159,7 @@ export class GradcheckPanel {
         return;
       case 'replay':
       case 'trace':
+        if (m.type === 'trace' && !m.on) delete this.insideViews.trace;
         void this.insideFor(m);
         return;
       case 'cancel':
