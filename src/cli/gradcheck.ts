@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { basename, join, resolve } from 'path';
-import { fileProblem, readRegularFile } from '../data/files';
+import { fileProblem, readRegularFile } from '../node/files';
 import { killAllChildren } from '../gradcheck/run/childRun';
 
 /** The largest --inputs file read. */

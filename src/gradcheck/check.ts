@@ -1,4 +1,4 @@
-import { fileProblem, readRegularFile } from '../data/files';
+import { fileProblem, readRegularFile } from '../node/files';
 import { AnswerError, validateRunResult } from './run/answer';
 import { dirname, resolve } from 'path';
 import { Random } from '../core/random';

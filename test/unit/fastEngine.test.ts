@@ -9,7 +9,7 @@ import { Random } from '../../src/core/random';
 import { sparseImages } from '../../src/engine/sparseImages';
 import { BOOK_DEFAULTS, TrainEvent, Trainer } from '../../src/core/trainer';
 import { PARAM_NAMES, TwoLayerNet, paramData } from '../../src/core/twoLayerNet';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { ROOT, maxAbsDiff } from './helpers';
 
 const data = loadBundled(join(ROOT, 'media', 'mnist'));

@@ -18,7 +18,7 @@ import {
 } from '../../src/core/gradientWatch';
 import { OVERFIT_PRESET, initialLossCheck, withTrainImages } from '../../src/core/sanity';
 import { findLearningRate, finderRate } from '../../src/core/lrFinder';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { ROOT, maxAbsDiff } from './helpers';
 
 const data = loadBundled(join(ROOT, 'media', 'mnist'));

@@ -7,7 +7,7 @@ import { fastNumericalGradient, nonZeroColumns } from '../../src/engine/fastNume
 import { fromRows } from '../../src/core/matrix';
 import { Random } from '../../src/core/random';
 import { PARAM_NAMES, TwoLayerNet, TwoLayerParams, paramData } from '../../src/core/twoLayerNet';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { ROOT, maxAbsDiff } from './helpers';
 
 const data = loadBundled(join(ROOT, 'media', 'mnist'));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BOOK_DEFAULTS, TrainEvent, Trainer, isEpochIteration, iterPerEpoch } from '../../src/core/trainer';
 import { createNetwork } from '../../src/engine/network';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { ROOT } from './helpers';
 
 const data = loadBundled(join(ROOT, 'media', 'mnist'));

@@ -1,6 +1,9 @@
 import { jsOutline } from './outlineJs';
 import { pythonOutline } from './outlinePython';
 import { isTypeScriptFile } from './tsStrip';
+import type { FunctionInfo, Language, Outline } from './outline';
+
+export type { ClassInfo, FunctionInfo, Language, Outline } from './outline';
 
 /**
  * Finds the functions in a learner's file — Python `def` (and `name = lambda ...`), JavaScript
@@ -9,37 +12,6 @@ import { isTypeScriptFile } from './tsStrip';
  * Only what the checker can call from outside counts: top-level functions and methods of
  * top-level classes. Cheap enough to run on every CodeLens request.
  */
-
-export type Language = 'python' | 'javascript' | 'typescript';
-
-export interface FunctionInfo {
-  name: string;
-  className?: string;
-  /** Parameters in call order, without self/this. */
-  params: string[];
-  /** 1-based lines of the definition and of its last line. */
-  line: number;
-  endLine: number;
-  /** Parameters with a default value → its text (Python: eps=1e-8 → "1e-8"). */
-  defaults?: Record<string, string>;
-}
-
-export interface ClassInfo {
-  name: string;
-  line: number;
-  endLine: number;
-  /** Fields assigned in the constructor (self.W = ..., this.W = ...). */
-  attributes: string[];
-  /** The constructor's parameters (without self) and their defaults, when known (Python). */
-  initParams?: string[];
-  initDefaults?: Record<string, string>;
-}
-
-export interface Outline {
-  language: Language;
-  functions: FunctionInfo[];
-  classes: ClassInfo[];
-}
 
 export function languageOf(file: string): Language | undefined {
   if (/\.py$/i.test(file)) return 'python';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'fs';
 import { join } from 'path';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
-import { FASHION_MNIST_DIR, bundledDataDir } from '../../data/mnist';
+import { FASHION_MNIST_DIR, bundledDataDir } from '../../node/mnistFiles';
 import {
   DEFAULT_RUN_CONFIG,
   LossHistory,

@@ -10,7 +10,7 @@ import { DEFAULT_ENGINE, createNetwork } from '../../engine/network';
 import type { LossDiagnosis } from '../../core/lossWatch';
 import { RateMeter } from './rateMeter';
 import { TrainEvent, Trainer } from '../../core/trainer';
-import { loadBundled, loadFolder } from '../../data/mnist';
+import { loadBundled, loadFolder } from '../../node/mnistFiles';
 import type { EpochPoint } from '../../protocol/train';
 import { GradientWatcher, groupHistograms } from '../../core/gradientWatch';
 import { findLearningRate } from '../../core/lrFinder';
