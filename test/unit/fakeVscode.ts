@@ -149,6 +149,8 @@ export const recorded = {
   shownDocuments: [] as string[],
   codeLensProviders: [] as { provideCodeLenses: Fn; onDidChangeCodeLenses?: Fn }[],
   serializers: new Map<string, unknown>(),
+  /** window.registerUriHandler's handlers (vscode://publisher.name/… links). */
+  uriHandlers: [] as { handleUri: Fn }[],
   /** By file path, from every diagnostic collection. */
   diagnostics: new Map<string, { message: string; severity: number; line: number }[]>(),
   /** Output channel lines; LogOutputChannel levels are prefixed ("warn: …"). */
@@ -328,6 +330,10 @@ export const vscode = {
       return { dispose() {} };
     },
     createOutputChannel: (name: string, _options?: unknown) => outputChannel(name),
+    registerUriHandler(handler: { handleUri: Fn }) {
+      recorded.uriHandlers.push(handler);
+      return { dispose: () => recorded.uriHandlers.splice(recorded.uriHandlers.indexOf(handler), 1) };
+    },
     showQuickPick: async (items: unknown[] | Promise<unknown[]>) => answer(await items),
     showWorkspaceFolderPick: async () => answer([]),
     showSaveDialog: async (_options?: unknown) => answer([]),
