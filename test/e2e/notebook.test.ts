@@ -64,7 +64,18 @@ const rowText = async (row: Locator) => ((await row.textContent({ timeout: 5_000
  * row is read: the list renders the cells near the viewport alone, and ↓ scrolls the next one in.
  */
 async function enterCell(page: Page, text: string): Promise<Locator> {
-  await page.keyboard.press('Escape'); // out of the cell's editor, into the notebook's command mode
+  // Out of the cell's editor into the notebook's command mode (after a CodeLens click or a
+  // notification the keyboard focus may be elsewhere: back into the focused cell first).
+  if (!(await page.evaluate(() => document.activeElement?.closest('.notebook-editor') != null)))
+    await focusedRow(page).locator('.view-lines').first().click();
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(
+    () =>
+      document.activeElement?.closest('.notebook-editor') != null &&
+      document.activeElement.closest('.monaco-editor') == null,
+    undefined,
+    { timeout: 10_000 },
+  );
   for (let moves = 0; moves < 30; moves++) {
     const index = await until(
       'a focused cell',
