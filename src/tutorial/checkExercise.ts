@@ -23,8 +23,8 @@ import { summarize, type Verdict } from './exerciseVerdict';
 import { checkSolution } from './checkSolution';
 import { exerciseReport } from './log';
 import { PROGRESS_KEYS, markStepDone } from '../panels/progress';
-import { numpyMissing, pythonMissing } from '../gradcheck/errors';
-import type { Msg } from '../gradcheck/messages';
+import { numpyMissing, pythonMissing } from '../gradcheck/analysis/errors';
+import type { Msg } from '../gradcheck/analysis/messages';
 import { pythonInterpreter } from '../panels/gradcheck/interpreter';
 
 const t: Translate = (template, ...args) => vscode.l10n.t(template, ...args);

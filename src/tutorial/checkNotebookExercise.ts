@@ -15,7 +15,7 @@ import { checksFor, functionName, type ExerciseName } from './exerciseSpec';
 import { exerciseFunctions } from './exerciseFiles';
 import { exerciseReport } from './log';
 import { checkNotebookSolution, exerciseCells, isExerciseNotebook, markerCell } from './notebookExercise';
-import { cellPython } from '../gradcheck/notebook';
+import { cellPython } from '../gradcheck/source/notebook';
 import type { Verdict } from './exerciseVerdict';
 
 const t: Translate = (template, ...args) => vscode.l10n.t(template, ...args);

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckOptions, CheckReport, runCheck } from '../../src/gradcheck/check';
-import { formatMsg } from '../../src/gradcheck/messages';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import { FIXTURES, testRunners } from './gradcheckHelpers';
 
 /**

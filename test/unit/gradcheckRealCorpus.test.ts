@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as vm from 'node:vm';
 import { CheckReport, runCheck } from '../../src/gradcheck/check';
-import { formatMsg } from '../../src/gradcheck/messages';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import type { Json } from '../../src/protocol/validate';
 import { FIXTURES, PYTHON, testRunners } from './gradcheckHelpers';
 

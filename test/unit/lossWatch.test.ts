@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LossDiagnosis, LossWatch, Probe, chanceLoss, probe } from '../../src/core/lossWatch';
-import { createNetwork } from '../../src/core/network';
+import { createNetwork } from '../../src/engine/network';
 import { BOOK_DEFAULTS, TrainEvent, Trainer } from '../../src/core/trainer';
 import { initParams } from '../../src/core/twoLayerNet';
 import { Random } from '../../src/core/random';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BOOK_DEFAULTS, TrainEvent, Trainer, isEpochIteration, iterPerEpoch } from '../../src/core/trainer';
-import { createNetwork } from '../../src/core/network';
+import { createNetwork } from '../../src/engine/network';
 import { loadBundled } from '../../src/data/mnist';
 import { ROOT } from './helpers';
 

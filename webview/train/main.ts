@@ -2,7 +2,7 @@
  * The training panel's page. It draws what the extension sends (runs, throttled progress, the
  * model) and asks for what the learner does (start, pause, export…); it never trains.
  */
-import { findOverfitting } from '../../src/core/runHistory';
+import { findOverfitting } from '../../src/protocol/runHistory';
 import {
   DEFAULT_RUN_CONFIG,
   PanelOptions,

@@ -8,10 +8,10 @@ import { basename } from 'path';
 import * as vscode from 'vscode';
 import { readFile } from 'fs/promises';
 import { CheckOptions, CheckReport, Prepared, RETURNED_GRADIENT, prepare, runPrepared } from '../../gradcheck/check';
-import { qualifiedName, returnsGradient as lossReturnsGradient } from '../../gradcheck/functions';
-import { OtherFunction, functionsBeside } from '../../gradcheck/otherFiles';
-import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
-import { makeRunners } from '../../gradcheck/runners';
+import { qualifiedName, returnsGradient as lossReturnsGradient } from '../../gradcheck/source/findFunctions';
+import { OtherFunction, functionsBeside } from '../../gradcheck/source/otherFiles';
+import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/run/inputs';
+import { makeRunners } from '../../gradcheck/run/runners';
 import {
   GRADCHECK_STRINGS,
   GRADCHECK_VIEW_TYPE,
@@ -29,7 +29,7 @@ import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
 import { NotebookTarget, notebookTarget } from '../../commands/notebookCells';
 import { PreparedNotebookCheck, prepareNotebookCheck, runNotebookPrepared } from '../../gradcheck/notebookCheck';
-import { cellLineOf } from '../../gradcheck/notebook';
+import { cellLineOf } from '../../gradcheck/source/notebook';
 import { errorMessage } from '../../util/text';
 import { InsideController } from './insideController';
 import { INSIDE_STRINGS } from '../../protocol/inside';
@@ -212,7 +212,7 @@ export class GradcheckPanel {
     const running = (this.running = new AbortController());
     const config = vscode.workspace.getConfiguration('gradientLab', this.target?.uri);
     options = { ...options, timeoutMs: Math.max(1, config.get<number>('checkGradient.timeoutSeconds', 10)) * 1000 };
-    // A notebook cell: the cells above and including it as one module (src/gradcheck/notebook.ts).
+    // A notebook cell: the cells above and including it as one module (src/gradcheck/source/notebook.ts).
     const nb = (this.notebook = this.target ? notebookTarget(this.target.uri) : undefined);
     const staged: PreparedNotebookCheck | undefined =
       nb && prepareNotebookCheck({ ...options, file: nb.file, notebook: nb.notebook, cell: nb.cell });

@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { downsampleMean } from '../../core/runHistory';
+import { downsampleMean } from '../../protocol/runHistory';
 import { readRegularFile } from '../../data/files';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import { learningRateChangesProblem } from '../../protocol/trainWatch';

@@ -26,7 +26,7 @@ import { localize, renderPage, validated, webviewOptions } from '../webviewHtml'
 import { createPanel, revealPanel, trackPanel } from '../placement';
 import { netFromParams } from './modelView';
 import { HISTORY_POINTS, RunStore } from './runStore';
-import { downsampleMean } from '../../core/runHistory';
+import { downsampleMean } from '../../protocol/runHistory';
 import { TrainSession, runWorkerJob } from './trainSession';
 import { RunFiles, newRunId } from './runFiles';
 import type { DatasetSource, ModelPicture } from './workerProtocol';

@@ -1,7 +1,7 @@
-import { NetShape, TrainableNetwork, TwoLayerNet } from './twoLayerNet';
+import { NetShape, TrainableNetwork, TwoLayerNet } from '../core/twoLayerNet';
 import { FastTwoLayerNet } from './fastNet';
-import { Random } from './random';
-import { TrainConfig } from './trainer';
+import { Random } from '../core/random';
+import { TrainConfig } from '../core/trainer';
 
 /**
  * Which implementation trains: the float64 reference (the book, line by line) or the fast

@@ -2,8 +2,8 @@ import { dirname } from 'path';
 import { AnswerError, validateRunResult } from './answer';
 import { spawnJsonChild } from './childRun';
 import { rememberInterpreter, resolveInterpreter } from './interpreterCache';
-import type { RunRequest, RunResult } from './types';
-import { errorMessage } from '../util/text';
+import type { RunRequest, RunResult } from '../types';
+import { errorMessage } from '../../util/text';
 
 /**
  * Runs media/python/gradcheck_harness.py in the learner's interpreter: one child process per

@@ -1,5 +1,5 @@
 import { Token, matching, tokenize } from './jsTokens';
-import type { ClassInfo, FunctionInfo, Language, Outline } from './functions';
+import type { ClassInfo, FunctionInfo, Language, Outline } from './findFunctions';
 import { stripTypes } from './tsStrip';
 
 /**

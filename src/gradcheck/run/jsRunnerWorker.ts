@@ -1,6 +1,6 @@
 import { closeSync, readFileSync, writeSync } from 'fs';
 import { evaluateJs } from './jsEvaluate';
-import type { RunRequest } from './types';
+import type { RunRequest } from '../types';
 
 /**
  * The JavaScript/TypeScript checker's child process (dist/jsRunnerWorker.js, started by

@@ -1,7 +1,7 @@
 import { dirname } from 'path';
 import { resultFromAnswer } from './pythonRunner';
 import { spawnJsonChild } from './childRun';
-import type { RunRequest, RunResult } from './types';
+import type { RunRequest, RunResult } from '../types';
 
 /**
  * Runs a JavaScript/TypeScript check in a child process of its own (dist/jsRunnerWorker.js, Node

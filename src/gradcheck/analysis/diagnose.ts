@@ -1,8 +1,8 @@
 import { THRESHOLDS, relativeError, positionOf } from './compare';
-import { roleOf } from './inputs';
+import { roleOf } from '../run/inputs';
 import type { Fix, GradientFixes } from './formulas';
 import { Msg, elementText, fmt, msg } from './messages';
-import type { RunOutput, RunRequest } from './types';
+import type { RunOutput, RunRequest } from '../types';
 
 /**
  * Why a hand-written gradient disagrees with the numerical one, in the learner's terms. Each

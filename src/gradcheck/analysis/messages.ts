@@ -3,7 +3,7 @@
  * the extension translates the template (src/l10n/ko/gradcheck.json), the CLI prints English.
  * Arguments are preformatted strings, so numbers read the same in every language.
  */
-import { format } from '../util/text';
+import { format } from '../../util/text';
 
 export interface Msg {
   text: string;

@@ -1,6 +1,6 @@
 import { runJs } from './jsRunner';
 import { runPython } from './pythonRunner';
-import type { Runners } from './check';
+import type { Runners } from '../check';
 
 /** Where the two runtimes live: the one place a Runners is assembled (panel, CLI, exercises, tests). */
 export interface RunnerSetup {

@@ -1,6 +1,6 @@
 import { readFile, readdir, stat } from 'fs/promises';
 import { basename, dirname, join } from 'path';
-import { languageOf, outline, qualifiedName } from './functions';
+import { languageOf, outline, qualifiedName } from './findFunctions';
 
 /**
  * Gradients in other files, for the panel's and the command's pickers: the functions of the

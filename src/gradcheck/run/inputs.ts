@@ -1,8 +1,8 @@
-import { softmaxVector } from '../core/functions';
-import { Random } from '../core/random';
-import type { PresetChoice } from '../protocol/gradcheck';
-import type { Json } from '../protocol/validate';
-import type { ClassInfo, FunctionInfo } from './functions';
+import { softmaxVector } from '../../core/functions';
+import { Random } from '../../core/random';
+import type { PresetChoice } from '../../protocol/gradcheck';
+import type { Json } from '../../protocol/validate';
+import type { ClassInfo, FunctionInfo } from '../source/findFunctions';
 
 /**
  * Inputs for a check, made up from the parameters' names the way chapter 4 names things: a loss

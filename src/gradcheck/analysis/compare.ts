@@ -1,4 +1,4 @@
-import type { RunOutput } from './types';
+import type { RunOutput } from '../types';
 
 /**
  * Numerical against analytic, element by element, in float64. The numerical gradient is the

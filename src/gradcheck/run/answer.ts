@@ -1,4 +1,4 @@
-import type { ErrorKind, RunResult } from './types';
+import type { ErrorKind, RunResult } from '../types';
 
 /**
  * A runner's answer checked in shape and type before anything computes with it, so a damaged or

@@ -1,4 +1,4 @@
-import { Token, matching, tokenize } from './jsTokens';
+import { Token, matching, tokenize } from '../source/jsTokens';
 
 /**
  * Rewrites `import`/`export` into CommonJS so a learner's file (and the files it imports) can

@@ -1,5 +1,5 @@
-import { Matrix } from './matrix';
-import { TwoLayerNet, TwoLayerParams } from './twoLayerNet';
+import { Matrix } from '../core/matrix';
+import { TwoLayerNet, TwoLayerParams } from '../core/twoLayerNet';
 
 /**
  * The book's numerical gradient of TwoLayerNet — (L(θ + h) − L(θ − h)) / 2h for every parameter θ,

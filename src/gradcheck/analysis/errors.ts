@@ -1,6 +1,6 @@
 import { basename } from 'path';
 import { Msg, msg } from './messages';
-import type { RunError, RunRequest } from './types';
+import type { RunError, RunRequest } from '../types';
 
 /**
  * What went wrong when the learner's code could not be checked, as codes and text they can act

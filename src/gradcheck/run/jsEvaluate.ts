@@ -3,10 +3,10 @@ import { createRequire } from 'module';
 import { dirname, isAbsolute, join, resolve as resolvePath, sep } from 'path';
 import * as vm from 'vm';
 import { checkInContext } from './jsCheckInContext';
-import { JsSyntaxError, lineColumn } from './jsTokens';
+import { JsSyntaxError, lineColumn } from '../source/jsTokens';
 import { toCommonJs } from './jsModule';
-import { isTypeScriptFile, stripTypes } from './tsStrip';
-import type { RunError, RunRequest, RunResult, TraceFrame } from './types';
+import { isTypeScriptFile, stripTypes } from '../source/tsStrip';
+import type { RunError, RunRequest, RunResult, TraceFrame } from '../types';
 
 /**
  * Runs a learner's JavaScript/TypeScript check inside a fresh vm context (called in the

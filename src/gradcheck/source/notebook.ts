@@ -19,8 +19,8 @@
  *   defines the loss again.
  * Cells are numbered from 1 in notebook order, markdown cells included, as the notebook shows them.
  */
-import { gradientNames, outline } from './functions';
-import type { RunError, RunResult, Runner, TraceFrame } from './types';
+import { gradientNames, outline } from './findFunctions';
+import type { RunError, RunResult, Runner, TraceFrame } from '../types';
 
 export type CellKind = 'code' | 'markdown' | 'raw';
 

@@ -1,4 +1,4 @@
-import { LabeledImages } from './dataset';
+import { LabeledImages } from '../core/dataset';
 
 /**
  * The non-zero pixels of every image (about 20% of MNIST's), row after row: image i has the

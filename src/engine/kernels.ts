@@ -1,4 +1,4 @@
-import type { NetShape } from './twoLayerNet';
+import type { NetShape } from '../core/twoLayerNet';
 import { FunctionBuilder, assembleModule } from './wasmAssembler';
 
 /**

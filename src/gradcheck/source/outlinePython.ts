@@ -1,4 +1,4 @@
-import type { ClassInfo, FunctionInfo, Outline } from './functions';
+import type { ClassInfo, FunctionInfo, Outline } from './findFunctions';
 
 /**
  * Python's functions by indentation: top-level `def`s and `name = lambda ...`, the methods of

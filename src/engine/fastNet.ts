@@ -1,9 +1,9 @@
-import { LabeledImages, toBatch } from './dataset';
-import { DELTA, crossEntropyErrorLabels } from './functions';
+import { LabeledImages, toBatch } from '../core/dataset';
+import { DELTA, crossEntropyErrorLabels } from '../core/functions';
 import { fastNumericalGradient } from './fastNumericalGradient';
-import { Matrix, zeros } from './matrix';
+import { Matrix, zeros } from '../core/matrix';
 import { KernelLayout, Kernels, instantiateKernels, kernelLayout } from './kernels';
-import { Random } from './random';
+import { Random } from '../core/random';
 import { sparseImages } from './sparseImages';
 import {
   GradientMethod,
@@ -15,7 +15,7 @@ import {
   initParams,
   paramData,
   sgdStep,
-} from './twoLayerNet';
+} from '../core/twoLayerNet';
 
 const PAGE = 65536;
 /** Rows per evaluation chunk: z1 for a chunk (~200 KB at hidden 50) stays in the L2 cache. */
@@ -32,7 +32,7 @@ interface Scratch {
 }
 
 /**
- * TwoLayerNet in float32 with WebAssembly SIMD kernels (src/core/kernels.ts): the same network,
+ * TwoLayerNet in float32 with WebAssembly SIMD kernels (src/engine/kernels.ts): the same network,
  * the same SGD, about as accurate as the float64 reference, many times faster. It skips the
  * zero pixels of every image (a sparse copy of each set is made once), updates the weights in
  * place without building dW1, and allocates nothing per iteration.

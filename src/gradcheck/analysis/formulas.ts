@@ -1,7 +1,7 @@
 import { relativeError } from './compare';
-import type { Language } from './functions';
-import { roleOf } from './inputs';
-import type { RunOutput, RunRequest } from './types';
+import type { Language } from '../source/findFunctions';
+import { roleOf } from '../run/inputs';
+import type { RunOutput, RunRequest } from '../types';
 
 /**
  * The formula a hint names, derived from what was checked — never a fixed text. Two sources:
