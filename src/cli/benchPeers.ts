@@ -11,7 +11,7 @@ import { existsSync } from 'fs';
 import { cpus, loadavg } from 'os';
 import { resolve } from 'path';
 import { Dataset, LabeledImages } from '../core/dataset';
-import { createNetwork } from '../core/network';
+import { createNetwork } from '../engine/network';
 import { BOOK_DEFAULTS, TrainConfig, Trainer, isEpochIteration, iterPerEpoch } from '../core/trainer';
 import { FlagSpec, parseArgs } from './args';
 import { loadDataset } from './train';
