@@ -8,3 +8,4 @@ export * from './validate';
 export * from './tutorial';
 export * from './train';
 export * from './gradcheck';
+export * from './studyNote';

@@ -8,6 +8,7 @@ import { BOOK_DEFAULTS, StopReason, TrainConfig } from '../core/trainer';
 import { GradientMethod } from '../core/twoLayerNet';
 import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } from './validate';
 import { LEARNING_RATE_MAX, LearningRateChange, WATCH_STRINGS, WatchToWebview } from './trainWatch';
+import { STUDY_NOTE_FROM_WEBVIEW } from './studyNote';
 
 export const TRAIN_VIEW_TYPE = 'gradientLab.train';
 
@@ -328,6 +329,7 @@ const withId = (body: Body) => ({ id: runId(body) });
 
 /** Every message the page may send and how its body is checked; the one list (see TrainFromWebview). */
 const FROM_WEBVIEW = {
+  ...STUDY_NOTE_FROM_WEBVIEW,
   ready: bare,
   pause: bare,
   resume: bare,

@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import { LAB_STRINGS, isLabId, validateFromLab, type LabId, type LabPageData, type ToLabMessage } from '../protocol';
 import { localize, renderPage, validated, webviewOptions } from '../panels/webviewHtml';
+import { handleStudyNote } from '../panels/studyNote';
+import { STUDY_NOTE_STRINGS } from '../protocol';
 import { markStepDone } from '../panels/progress';
 import { createPanel, revealPanel, trackPanel } from '../panels/placement';
 import { progressKeyForLab } from './steps';
@@ -50,7 +52,7 @@ export class LabPanel {
     panel.webview.html = renderPage(panel.webview, extensionUri, {
       page: 'labs',
       title: vscode.l10n.t(LAB_STRINGS.pageTitle),
-      strings: localize(LAB_STRINGS),
+      strings: localize({ ...LAB_STRINGS, ...STUDY_NOTE_STRINGS }),
       data,
       styles: ['shared/base.css', 'labs/labs.css'],
     });
@@ -81,6 +83,9 @@ export class LabPanel {
         break;
       case 'ready':
         if (this.requested) void this.post({ type: 'showLab', lab: this.requested });
+        break;
+      case 'studyNote':
+        void handleStudyNote(message);
         break;
     }
   }
