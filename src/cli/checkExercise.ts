@@ -10,7 +10,7 @@
  * (3 is an unexpected error, as for every command of src/cli.ts.)
  */
 import { basename, join, resolve } from 'path';
-import { fileProblem, readRegularFile } from '../data/files';
+import { fileProblem, readRegularFile } from '../node/files';
 import { killAllChildren } from '../gradcheck/run/childRun';
 import { NotebookError, parseNotebook, type Notebook } from '../gradcheck/source/notebook';
 import { cliLanguage, loadBundle, translator } from '../l10n/cli';

@@ -10,6 +10,7 @@ import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } fro
 import { LEARNING_RATE_MAX, LearningRateChange, WATCH_STRINGS, WatchToWebview } from './trainWatch';
 import type { TrainControl } from './labFile';
 import { LAB_PAGE_STRINGS } from './labFileStrings';
+import { STUDY_NOTE_FROM_WEBVIEW } from './studyNote';
 
 export const TRAIN_VIEW_TYPE = 'gradientLab.train';
 
@@ -356,6 +357,7 @@ const withId = (body: Body) => ({ id: runId(body) });
 
 /** Every message the page may send and how its body is checked; the one list (see TrainFromWebview). */
 const FROM_WEBVIEW = {
+  ...STUDY_NOTE_FROM_WEBVIEW,
   ready: bare,
   pause: bare,
   resume: bare,

@@ -282,7 +282,16 @@ export const vscode = {
   FileType: { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 },
   TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
   l10n: { t: (message: string, ...args: unknown[]) => format(message, ...args) },
-  env: { language: 'en' },
+  env: {
+    language: 'en',
+    /** What the code copied last. */
+    clipboard: {
+      text: '',
+      async writeText(text: string) {
+        vscode.env.clipboard.text = text;
+      },
+    },
+  },
   extensions: { getExtension: () => undefined },
   commands: {
     registerCommand(id: string, fn: Fn) {

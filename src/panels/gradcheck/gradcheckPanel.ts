@@ -23,6 +23,8 @@ import {
 } from '../../protocol/gradcheck';
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
 import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
+import { handleStudyNote } from '../studyNote';
+import { STUDY_NOTE_STRINGS } from '../../protocol/studyNote';
 import { createPanel, revealPanel } from '../placement';
 import { pythonInterpreter } from './interpreter';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
@@ -103,7 +105,7 @@ export class GradcheckPanel {
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'gradcheck',
       title: vscode.l10n.t(GRADCHECK_STRINGS.title),
-      strings: localize({ ...GRADCHECK_STRINGS, ...INSIDE_STRINGS }),
+      strings: localize({ ...GRADCHECK_STRINGS, ...INSIDE_STRINGS, ...STUDY_NOTE_STRINGS }),
       styles: ['shared/base.css', 'gradcheck/gradcheck.css'],
     });
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
@@ -161,6 +163,9 @@ export class GradcheckPanel {
       case 'trace':
         if (m.type === 'trace' && !m.on) delete this.insideViews.trace;
         void this.insideFor(m);
+        return;
+      case 'studyNote':
+        void handleStudyNote(m);
         return;
       case 'cancel':
         if (this.running && !this.running.signal.aborted) {

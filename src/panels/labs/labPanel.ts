@@ -10,6 +10,8 @@ import { LAB_STRINGS, isLabId, validateFromLab, type LabId, type LabPageData, ty
 import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
 import { markStepDone, type ProgressKey } from '../progress';
 import { createPanel, revealPanel, trackPanel } from '../placement';
+import { handleStudyNote } from '../studyNote';
+import { STUDY_NOTE_STRINGS } from '../../protocol';
 
 export const LAB_VIEW_TYPE = 'gradientLab.labs';
 
@@ -57,7 +59,7 @@ export class LabPanel {
     panel.webview.html = renderPage(panel.webview, extensionUri, {
       page: 'labs',
       title: vscode.l10n.t(LAB_STRINGS.pageTitle),
-      strings: localize(LAB_STRINGS),
+      strings: localize({ ...LAB_STRINGS, ...STUDY_NOTE_STRINGS }),
       data,
       styles: ['shared/base.css', 'labs/labs.css'],
     });
@@ -88,6 +90,9 @@ export class LabPanel {
         break;
       case 'ready':
         if (this.requested) void this.post({ type: 'showLab', lab: this.requested });
+        break;
+      case 'studyNote':
+        void handleStudyNote(message);
         break;
     }
   }

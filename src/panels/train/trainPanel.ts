@@ -34,6 +34,8 @@ import { TrainSession, runWorkerJob } from './trainSession';
 import { RunFiles, newRunId } from './runFiles';
 import type { DatasetSource, ModelPicture } from './workerProtocol';
 import { errorMessage } from '../../util/text';
+import { handleStudyNote } from '../studyNote';
+import { STUDY_NOTE_STRINGS } from '../../protocol/studyNote';
 
 let log: vscode.LogOutputChannel | undefined;
 export function trainLog(): vscode.LogOutputChannel {
@@ -110,7 +112,7 @@ export class TrainPanel {
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'train',
       title: vscode.l10n.t(TRAIN_STRINGS.title),
-      strings: localize(TRAIN_STRINGS),
+      strings: localize({ ...TRAIN_STRINGS, ...STUDY_NOTE_STRINGS }),
       data: this.options(),
       styles: ['shared/base.css', 'train/train.css'],
     });
@@ -236,6 +238,8 @@ export class TrainPanel {
       case 'findLearningRate':
         if (!this.keepsLocks(m.config, 'the learning-rate finder')) return;
         return this.findLearningRate(m.config);
+      case 'studyNote':
+        return handleStudyNote(m);
       case 'pickFolder':
       case 'exportRun':
       case 'exportChart':
