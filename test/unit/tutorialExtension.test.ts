@@ -395,7 +395,7 @@ test('issue 11: Check my solution checks the editor’s unsaved text and never w
 
 test('the exercise notebook: the loss checked from its cell, then its gradient from another, tick the step; the lenses count their checks', async () => {
   reset();
-  const { parseNotebook } = await import('../../src/gradcheck/notebook');
+  const { parseNotebook } = await import('../../src/gradcheck/source/notebook');
   const template = parseNotebook(
     readFileSync(join(ROOT, 'media', 'exercises', 'en', 'gradient_lab_ch4.ipynb'), 'utf8'),
   ).cells.map((c) => ({ kind: c.kind === 'code' ? ('code' as const) : ('markdown' as const), text: c.text }));
