@@ -12,6 +12,7 @@ import { NOTEBOOK_CELL_SELECTOR } from '../commands/notebookCells';
 import { createExercise } from './createExercise';
 import { ExerciseResults } from './exerciseResults';
 import { LAB_VIEW_TYPE, LabPanel } from './labPanel';
+import { labFileOpeners } from '../commands/labFiles';
 import { disposeChannels } from './log';
 import { STEPS, WALKTHROUGH_REF } from './steps';
 
@@ -40,6 +41,8 @@ export async function openLab(extensionUri: vscode.Uri, labArg?: unknown): Promi
 export function registerTutorial(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
   const results = new ExerciseResults();
+  // Lab files (*.gradientlab.json) that name a lab open here.
+  labFileOpeners.lab = (file) => LabPanel.openLabFile(extensionUri, file);
   context.subscriptions.push(
     results,
     { dispose: disposeChannels },
