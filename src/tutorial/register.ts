@@ -12,6 +12,7 @@ import { NOTEBOOK_CELL_SELECTOR } from '../commands/notebookCells';
 import { createExercise } from './createExercise';
 import { ExerciseResults } from './exerciseResults';
 import { LAB_VIEW_TYPE, type LabHooks, LabPanel } from '../panels/labs/labPanel';
+import { labFileOpeners } from '../commands/labFiles';
 import { disposeChannels, tutorialLog } from './log';
 import { STEPS, WALKTHROUGH_REF, progressKeyForLab } from './steps';
 
@@ -43,6 +44,8 @@ export async function openLab(extensionUri: vscode.Uri, labArg?: unknown): Promi
 export function registerTutorial(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
   const results = new ExerciseResults();
+  // Lab files (*.gradientlab.json) that name a lab open here.
+  labFileOpeners.lab = (file) => LabPanel.openLabFile(extensionUri, file, LAB_HOOKS);
   context.subscriptions.push(
     results,
     { dispose: disposeChannels },
