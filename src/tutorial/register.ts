@@ -14,6 +14,8 @@ import { ExerciseResults } from './exerciseResults';
 import { LAB_VIEW_TYPE, LabPanel } from './labPanel';
 import { disposeChannels } from './log';
 import { STEPS, WALKTHROUGH_REF } from './steps';
+import { initProgress } from '../panels/progress';
+import { exportProgress } from './exportProgress';
 
 export function openTutorial(): Thenable<unknown> {
   return vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_REF, false);
@@ -40,6 +42,7 @@ export async function openLab(extensionUri: vscode.Uri, labArg?: unknown): Promi
 export function registerTutorial(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
   const results = new ExerciseResults();
+  initProgress(context.globalState);
   context.subscriptions.push(
     results,
     { dispose: disposeChannels },
@@ -51,6 +54,7 @@ export function registerTutorial(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gradientLab.checkExercise', (uri?: unknown, exercise?: unknown) =>
       checkExercise(extensionUri, results, uri, exercise),
     ),
+    vscode.commands.registerCommand('gradientLab.exportProgress', () => exportProgress(extensionUri)),
     vscode.languages.registerCodeLensProvider(EXERCISE_SELECTOR, new ExerciseCodeLensProvider(results)),
     vscode.languages.registerCodeLensProvider(NOTEBOOK_CELL_SELECTOR, new NotebookExerciseCodeLensProvider(results)),
     vscode.window.registerWebviewPanelSerializer(LAB_VIEW_TYPE, {
