@@ -1,6 +1,6 @@
 import { join } from 'path';
 import { IdxError } from './data/idx';
-import { bundledDataDir } from './data/mnist';
+import { bundledDataDir } from './node/mnistFiles';
 import { UsageError } from './cli/args';
 import { runTrain } from './cli/train';
 import { cliT } from './l10n/cli';

@@ -10,9 +10,9 @@
  * (3 is an unexpected error, as for every command of src/cli.ts.)
  */
 import { join, resolve } from 'path';
-import { fileProblem, readRegularFile } from '../data/files';
-import { killAllChildren } from '../gradcheck/childRun';
-import { NotebookError, parseNotebook, type Notebook } from '../gradcheck/notebook';
+import { fileProblem, readRegularFile } from '../node/files';
+import { killAllChildren } from '../gradcheck/run/childRun';
+import { NotebookError, parseNotebook, type Notebook } from '../gradcheck/source/notebook';
 import { cliLanguage, loadBundle, translator } from '../l10n/cli';
 import { exerciseLanguage, isExerciseText } from '../tutorial/exerciseFiles';
 import type { Translate } from '../tutorial/exerciseReport';

@@ -9,3 +9,4 @@ export * from './tutorial';
 export * from './train';
 export * from './gradcheck';
 export * from './studyNote';
+export * from './labFile';

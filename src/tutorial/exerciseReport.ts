@@ -2,7 +2,7 @@
 import { EXERCISE_STRINGS as S } from './exerciseStrings';
 import type { Message, Verdict, VerdictStatus } from './exerciseVerdict';
 import { format } from '../util/text';
-import { numpyMissing, pythonMissing } from '../gradcheck/errors';
+import { numpyMissing, pythonMissing } from '../gradcheck/analysis/errors';
 import type { RunFailure } from './exerciseRunner';
 
 /** vscode.l10n.t in the extension; a plain {0}-formatter in tests. */

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { completedSteps } from '../panels/progress';
 import { pythonInterpreter } from '../panels/gradcheck/interpreter';
-import { parseNotebook } from '../gradcheck/notebook';
+import { parseNotebook } from '../gradcheck/source/notebook';
 import { exerciseLanguage, isExerciseText } from './exerciseFiles';
 import { gradeExercise, type ExerciseReportJson } from './gradeExercise';
 import { isExerciseNotebook } from './notebookExercise';

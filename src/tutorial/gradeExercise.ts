@@ -5,7 +5,7 @@
  * Node only, no vscode.
  */
 import { basename } from 'path';
-import type { Notebook } from '../gradcheck/notebook';
+import type { Notebook } from '../gradcheck/source/notebook';
 import { checkSolution } from './checkSolution';
 import { runFailureText, say, type Translate } from './exerciseReport';
 import type { RunFailure } from './exerciseRunner';

@@ -108,7 +108,7 @@ test('the record in Korean: the walkthrough’s Korean titles, the checks’ Kor
   assert.match(md, /^## 단계별 안내: 7단계 중 0단계 완료$/m);
   assert.match(md, new RegExp(`\\| 1\\. ${titles('ko').lossFunctions} \\| ○ 아직 \\|`));
   assert.match(md, /^### gradient\\_lab\\_ch4\.py: 검사 18개 중 0개 통과$/m);
-  assert.match(md, /\| sum\\_squares\\_error \| .* \| ○ TODO \| sum\\_squares\\_error은\(는\) 아직 TODO입니다/);
+  assert.match(md, /\| sum\\_squares\\_error \| .* \| ○ TODO \| sum\\_squares\\_error: 아직 TODO입니다/);
   for (const en of Object.values(PROGRESS_STRINGS)) assert.ok(en in ko, `untranslated: ${en}`);
 });
 

@@ -2,12 +2,14 @@
  * The training panel's page. It draws what the extension sends (runs, throttled progress, the
  * model) and asks for what the learner does (start, pause, export…); it never trains.
  */
-import { findOverfitting } from '../../src/core/runHistory';
+import { findOverfitting } from '../../src/protocol/runHistory';
+import { learningRateAt } from '../../src/core/trainer';
 import {
   DEFAULT_RUN_CONFIG,
   PanelOptions,
   RunView,
   TRAIN_STRINGS,
+  TrainLabView,
   TrainFromWebview,
   TrainToWebview,
   diagnosisText,
@@ -37,6 +39,8 @@ interface PageState {
   showRaw: boolean;
   onlyMistakes: boolean;
   xAxis: XAxis;
+  /** The lab file last applied (its seq): a reloaded page keeps the learner's edits of free controls. */
+  labSeq?: number;
 }
 
 const post = (m: TrainFromWebview) => postRaw(m);
@@ -47,6 +51,7 @@ const page: PageState = {
   showRaw: saved?.showRaw ?? true,
   onlyMistakes: saved?.onlyMistakes ?? false,
   xAxis: saved?.xAxis ?? 'auto',
+  ...(typeof saved?.labSeq === 'number' ? { labSeq: saved.labSeq } : {}),
 };
 const remember = () => vscode.setState(page);
 const options = initialData<PanelOptions>() ?? { fashionAvailable: false, fashionDir: '', bundledTrainCount: 10000 };
@@ -59,6 +64,10 @@ const form = new TrainForm(
   page.form,
   (s) => ((page.form = s), remember()),
   () => post({ type: 'pickFolder' }),
+  () => {
+    const config = form.validate();
+    if (config) post({ type: 'share', config });
+  },
 );
 const controls = new Controls({
   start: () => {
@@ -106,6 +115,21 @@ const gradients = new GradientsCard(theme, {
   useLearningRate: (lr) => form.setLearningRate(lr),
 });
 const notice = el('div', { class: 'notice', role: 'alert' });
+/** A lab file's instruction, as plain text (textContent: never HTML). */
+const instruction = el('aside', { class: 'lab-instruction', 'aria-label': S.instructionLabel });
+instruction.hidden = true;
+
+function setLab(lab: TrainLabView | null | undefined): void {
+  const apply = !!lab && lab.seq !== page.labSeq;
+  form.setLab(lab ?? null, apply);
+  if (lab) page.labSeq = lab.seq;
+  else delete page.labSeq;
+  remember();
+  instruction.textContent = lab?.instruction ?? '';
+  instruction.hidden = !lab?.instruction;
+  gradients.lockRate(!!lab?.lock.includes('learningRate'), S.lockedByTeacher);
+  if (lab && apply) instruction.scrollIntoView?.({ block: 'nearest' });
+}
 const advice = el('div', { class: 'advice', role: 'status', 'aria-live': 'polite' });
 const epochTitle = el('span', { text: S.epochTable });
 const epochHeading = el('h2', {}, epochTitle, badge('4.5'));
@@ -120,7 +144,9 @@ epochScroll.addEventListener('scroll', () => {
 /** A diagnosis in the learner's language, numbers in VS Code's. */
 function explain(v: RunView): string {
   const t = (k: keyof typeof TRAIN_STRINGS, ...a: (string | number)[]) => format(S[k], ...a);
-  return diagnosisText(v.diagnosis!, v.config.learningRate, t, decimal);
+  // A run recorded before diagnoses carried their rate: the rate its history says was in effect then.
+  const rate = learningRateAt(v.diagnosis!.iter, v.config.learningRate, v.learningRateChanges);
+  return diagnosisText(v.diagnosis!, rate, t, decimal);
 }
 
 // ---- layout ----
@@ -263,6 +289,7 @@ const notes = noteButtons(() => {
 
 document.getElementById('app')!.append(
   el('h1', { text: S.title }),
+  instruction,
   el('p', { class: 'muted', text: S.intro }),
   notice,
   netCheck.root,
@@ -436,8 +463,12 @@ function receive(m: TrainToWebview): void {
       const live = runs.live;
       runs.liveState = live ? (live.view.status === 'paused' ? 'paused' : 'running') : undefined;
       if (live) controls.setProgress(live.loss.length, live.view.config.iters, 0, null);
+      setLab(m.lab);
       break;
     }
+    case 'lab':
+      setLab(m.lab);
+      return;
     case 'runStarted':
       runs.upsert(m.run, { id: m.run.id, stride: 1, loss: [] });
       runs.liveId = m.run.id;
