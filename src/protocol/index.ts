@@ -8,5 +8,5 @@ export * from './validate';
 export * from './tutorial';
 export * from './train';
 export * from './gradcheck';
-export * from './studyNote';
 export * from './labFile';
+export * from './studyNote';

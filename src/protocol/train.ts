@@ -8,9 +8,9 @@ import { BOOK_DEFAULTS, StopReason, TrainConfig } from '../core/trainer';
 import { GradientMethod } from '../core/twoLayerNet';
 import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } from './validate';
 import { LEARNING_RATE_MAX, LearningRateChange, WATCH_STRINGS, WatchToWebview } from './trainWatch';
-import { STUDY_NOTE_FROM_WEBVIEW } from './studyNote';
 import type { TrainControl } from './labFile';
 import { LAB_PAGE_STRINGS } from './labFileStrings';
+import { STUDY_NOTE_FROM_WEBVIEW } from './studyNote';
 
 export const TRAIN_VIEW_TYPE = 'gradientLab.train';
 
