@@ -145,7 +145,8 @@ export async function checkNotebookExercise(
   );
   for (const v of verdicts)
     for (const line of verdictLines(t, v, functionName(v.exercise, 'python'))) out.appendLine(line);
-  announce(verdicts, checks, exercise, 'python', out);
+  // The step from the last verdict of each check, whichever cell's lens ran it (as the .py form).
+  announce(verdicts, checks, exercise, 'python', out, results.all(ref.notebook.uri));
   return verdicts;
 }
 
