@@ -5,6 +5,7 @@
  * A gradient check that passes ticks off the walkthrough's last step.
  */
 import * as vscode from 'vscode';
+import { requireTrust } from '../commands/trust';
 import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseFiles';
 import { diagnosticText, runFailureText, say, verdictLines, type Translate } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
@@ -93,15 +94,8 @@ export async function checkExercise(
     if (choice === create) void vscode.commands.executeCommand('gradientLab.createExercise');
     return undefined;
   }
-  if (!vscode.workspace.isTrusted) {
-    const manage = vscode.l10n.t('Manage Workspace Trust');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.'),
-      manage,
-    );
-    if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
-    return undefined;
-  }
+  const reason = vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.');
+  if (!(await requireTrust(reason, vscode.l10n.t('Manage Workspace Trust')))) return undefined;
   if (doc.isUntitled) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t('Save the exercise file first: its folder is where its imports are found.'),

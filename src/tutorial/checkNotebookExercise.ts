@@ -6,6 +6,7 @@
  * channel, one notification, and the walkthrough step when the gradient checks pass.
  */
 import * as vscode from 'vscode';
+import { requireTrust } from '../commands/trust';
 import { NOTEBOOK_CELL_SCHEME, cellOf, isNotebookCell, notebookOf } from '../commands/notebookCells';
 import { pythonInterpreter } from '../panels/gradcheck/interpreter';
 import { announce, failureText } from './checkExercise';
@@ -66,15 +67,8 @@ export async function checkNotebookExercise(
     if (choice === create) void vscode.commands.executeCommand('gradientLab.createExercise');
     return undefined;
   }
-  if (!vscode.workspace.isTrusted) {
-    const manage = vscode.l10n.t('Manage Workspace Trust');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.'),
-      manage,
-    );
-    if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
-    return undefined;
-  }
+  const reason = vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.');
+  if (!(await requireTrust(reason, vscode.l10n.t('Manage Workspace Trust')))) return undefined;
   const checks = checksFor(exercise);
   const interpreter = await pythonInterpreter(ref.notebook.uri.scheme === 'file' ? ref.notebook.uri : cellUri);
   let cancelled = false;
