@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { requireTrust } from '../commands/trust';
 import { NOTEBOOK_CELL_SCHEME, cellOf, isNotebookCell, notebookOf } from '../commands/notebookCells';
 import { pythonInterpreter } from '../panels/gradcheck/interpreter';
-import { announce, failureText } from './checkExercise';
+import { announce, failureText, withCheckProgress } from './checkNotice';
 import { diagnosticText, verdictLines, type Translate } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
 import { checksFor, functionName, type ExerciseName } from './exerciseSpec';
@@ -71,32 +71,19 @@ export async function checkNotebookExercise(
   if (!(await requireTrust(reason, vscode.l10n.t('Manage Workspace Trust')))) return undefined;
   const checks = checksFor(exercise);
   const interpreter = await pythonInterpreter(ref.notebook.uri.scheme === 'file' ? ref.notebook.uri : cellUri);
-  let cancelled = false;
-  const result = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Checking your solution…'),
-      cancellable: true,
-    },
-    (_progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => {
-        cancelled = true;
-        abort.abort();
-      });
-      // The cells as they are in the editor, saved or not.
-      return checkNotebookSolution({
-        notebook,
-        exercise,
-        checks,
-        root: extensionUri.fsPath,
-        python: interpreter.command,
-        pythonHint: interpreter.hint,
-        signal: abort.signal,
-      });
-    },
+  // The cells as they are in the editor, saved or not.
+  const result = await withCheckProgress((signal) =>
+    checkNotebookSolution({
+      notebook,
+      exercise,
+      checks,
+      root: extensionUri.fsPath,
+      python: interpreter.command,
+      pythonHint: interpreter.hint,
+      signal,
+    }),
   );
-  if (cancelled) return undefined;
+  if (!result) return undefined;
   const out = exerciseReport();
   out.appendLine(
     `── ${vscode.workspace.asRelativePath(ref.notebook.uri)} · ${new Date().toLocaleTimeString()} · ${interpreter.command}`,
