@@ -9,11 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LossDiagnosis, LossWatch, Probe, chanceLoss, probe } from '../../src/core/lossWatch';
-import { createNetwork } from '../../src/core/network';
+import { createNetwork } from '../../src/engine/network';
 import { BOOK_DEFAULTS, TrainEvent, Trainer, learningRateAt } from '../../src/core/trainer';
 import { initParams } from '../../src/core/twoLayerNet';
 import { Random } from '../../src/core/random';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { TRAIN_STRINGS, diagnosisText } from '../../src/protocol/train';
 import { ROOT } from './helpers';
 
