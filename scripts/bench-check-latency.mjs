@@ -48,11 +48,11 @@ writeFileSync(
   join(tmp, 'entry.ts'),
   [
     `export { prepare, runPrepared } from '${join(ROOT, 'src/gradcheck/check')}';`,
-    `export { makeRunners } from '${join(ROOT, 'src/gradcheck/runners')}';`,
-    `export { WarmPool } from '${join(ROOT, 'src/gradcheck/warmPool')}';`,
-    `export { prestartPython } from '${join(ROOT, 'src/gradcheck/pythonRunner')}';`,
-    `export { prestartJs } from '${join(ROOT, 'src/gradcheck/jsRunner')}';`,
-    `export { forgetInterpreters } from '${join(ROOT, 'src/gradcheck/interpreterCache')}';`,
+    `export { makeRunners } from '${join(ROOT, 'src/gradcheck/run/runners')}';`,
+    `export { WarmPool } from '${join(ROOT, 'src/gradcheck/run/warmPool')}';`,
+    `export { prestartPython } from '${join(ROOT, 'src/gradcheck/run/pythonRunner')}';`,
+    `export { prestartJs } from '${join(ROOT, 'src/gradcheck/run/jsRunner')}';`,
+    `export { forgetInterpreters } from '${join(ROOT, 'src/gradcheck/run/interpreterCache')}';`,
     `export { toResultView } from '${join(ROOT, 'src/panels/gradcheck/resultView')}';`,
   ].join('\n'),
 );

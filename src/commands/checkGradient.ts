@@ -8,8 +8,8 @@ import {
   qualifiedName,
   returnNames,
   returnsGradient,
-} from '../gradcheck/functions';
-import { functionsBeside } from '../gradcheck/otherFiles';
+} from '../gradcheck/source/findFunctions';
+import { functionsBeside } from '../gradcheck/source/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
 import { registerReplayExample } from './replayExample';

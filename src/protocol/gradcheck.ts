@@ -6,6 +6,7 @@
  */
 import { ProtocolError, messageType, num, oneOf, str } from './validate';
 import { INSIDE_FROM_WEBVIEW, InsideFromWebview, InsideToWebview, parseInsideMessage } from './inside';
+import { STUDY_NOTE_TYPES, StudyNoteFromWebview, parseStudyNoteMessage } from './studyNote';
 
 export const GRADCHECK_VIEW_TYPE = 'gradientLab.checkGradient';
 
@@ -92,9 +93,19 @@ export type GradcheckFromWebview =
   | { type: 'generate'; batchSize: number; seed: number }
   | { type: 'reveal'; line: number }
   | { type: 'cancel' }
-  | InsideFromWebview;
+  | InsideFromWebview
+  | StudyNoteFromWebview;
 
-const FROM_WEBVIEW = ['ready', 'run', 'preset', 'generate', 'reveal', 'cancel', ...INSIDE_FROM_WEBVIEW] as const;
+const FROM_WEBVIEW = [
+  'ready',
+  'run',
+  'preset',
+  'generate',
+  'reveal',
+  'cancel',
+  ...INSIDE_FROM_WEBVIEW,
+  ...STUDY_NOTE_TYPES,
+] as const;
 
 export const WRT_PATH = /^[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*('[^'\\]*'|"[^"\\]*"|\d+)\s*\])*$/;
 
@@ -142,6 +153,8 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
     case 'replay':
     case 'trace':
       return parseInsideMessage(type, body);
+    case 'studyNote':
+      return parseStudyNoteMessage(type, body);
   }
 }
 

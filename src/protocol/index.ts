@@ -8,3 +8,5 @@ export * from './validate';
 export * from './tutorial';
 export * from './train';
 export * from './gradcheck';
+export * from './labFile';
+export * from './studyNote';

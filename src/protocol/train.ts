@@ -8,6 +8,9 @@ import { BOOK_DEFAULTS, StopReason, TrainConfig } from '../core/trainer';
 import { GradientMethod } from '../core/twoLayerNet';
 import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } from './validate';
 import { LEARNING_RATE_MAX, LearningRateChange, WATCH_STRINGS, WatchToWebview } from './trainWatch';
+import type { TrainControl } from './labFile';
+import { LAB_PAGE_STRINGS } from './labFileStrings';
+import { STUDY_NOTE_FROM_WEBVIEW } from './studyNote';
 
 export const TRAIN_VIEW_TYPE = 'gradientLab.train';
 
@@ -110,8 +113,29 @@ export interface PanelOptions {
   bundledTrainCount: number;
 }
 
+/**
+ * A lab file's setup as the page applies it (src/protocol/labFile.ts): `seq` numbers each opening,
+ * so a page that reloads applies the file's values once and keeps the learner's edits after.
+ */
+export interface TrainLabView {
+  seq: number;
+  config: RunConfig;
+  lock: TrainControl[];
+  hide: TrainControl[];
+  /** In the display language, plain text (the page sets it as text, never as HTML). */
+  instruction?: string;
+}
+
 export type TrainToWebview =
-  | { type: 'init'; runs: RunView[]; histories: LossHistory[]; current?: string; options: PanelOptions }
+  | {
+      type: 'init';
+      runs: RunView[];
+      histories: LossHistory[];
+      current?: string;
+      options: PanelOptions;
+      lab?: TrainLabView;
+    }
+  | { type: 'lab'; lab: TrainLabView | null }
   | { type: 'runStarted'; run: RunView }
   | {
       type: 'progress';
@@ -283,13 +307,18 @@ export function naiveNumericalSecondsPerIteration(hiddenSize: number, batchSize:
   return NUMPY_NAIVE_SECONDS_PER_ITERATION * (batchSize / 100) * p * p;
 }
 
-/** A diagnosis in words: what the loss did, why, and the book's lesson; `t` translates a TRAIN_STRINGS key. */
+/**
+ * A diagnosis in words: what the loss did, why, and the book's lesson; `t` translates a TRAIN_STRINGS key.
+ * The rate named is the one in effect at the diagnosed iteration (`d.learningRate`); `learningRate` is
+ * for a diagnosis recorded without it.
+ */
 export function diagnosisText(
   d: LossDiagnosis,
-  learningRate: number,
+  fallbackLearningRate: number,
   t: (key: keyof typeof TRAIN_STRINGS, ...args: (string | number)[]) => string,
   num: (x: number, digits: number) => string = (x, digits) => x.toFixed(digits),
 ): string {
+  const learningRate = typeof d.learningRate === 'number' && d.learningRate > 0 ? d.learningRate : fallbackLearningRate;
   // JSON carries NaN as null.
   const notANumber = (x: number | null) => (x === null || Number.isNaN(x) ? 'NaN' : String(x));
   const classes = d.kind === 'not-a-number' ? 0 : Math.round(Math.exp(d.chance));
@@ -328,6 +357,7 @@ const withId = (body: Body) => ({ id: runId(body) });
 
 /** Every message the page may send and how its body is checked; the one list (see TrainFromWebview). */
 const FROM_WEBVIEW = {
+  ...STUDY_NOTE_FROM_WEBVIEW,
   ready: bare,
   pause: bare,
   resume: bare,
@@ -380,6 +410,13 @@ const FROM_WEBVIEW = {
     if (!(learningRate > 0)) throw new ProtocolError('learningRate must be greater than 0');
     return { learningRate };
   },
+  /** "Share this setup": the form as it is (checked like Start). */
+  share: (body: Body): { config: RunConfig } => {
+    const { config, errors } = checkRunConfig(record(body.config, 'config'));
+    if (!config)
+      throw new ProtocolError(`config is invalid: ${errors.map((e) => `${e.field} (${e.reason})`).join(', ')}`);
+    return { config };
+  },
   findLearningRate: (body: Body): { config: RunConfig } => {
     const { config, errors } = checkRunConfig(record(body.config, 'config'));
     if (!config)
@@ -421,6 +458,7 @@ export const TRAIN_STRINGS = {
   numericalWarning:
     'Slow on purpose. The book’s numerical_gradient does 2 forward passes for each of the {0} parameters: {1} passes per iteration, about {2} per iteration in numpy, so {3} iterations would take about {4}. This panel computes the same central differences incrementally, far faster but still much slower than backprop: try 10 iterations and watch iterations/s — that gap is why chapter 5 exists.',
   defaults: 'Book defaults',
+
   errWhole: 'Enter a whole number from {0} to {1}.',
   errRange: 'Must be between {0} and {1}.',
   errPositive: 'Enter a number greater than 0 (e.g. 0.1).',
@@ -551,6 +589,7 @@ export const TRAIN_STRINGS = {
   durHours: '{0} h',
   durDays: '{0} days',
   ...WATCH_STRINGS,
+  ...LAB_PAGE_STRINGS,
 } as const;
 
 export type TrainStrings = { [K in keyof typeof TRAIN_STRINGS]: string };

@@ -4,6 +4,7 @@
  * tells the extension which lab it shows, so the walkthrough can tick that step off.
  */
 import { messageType, oneOf } from './validate';
+import { STUDY_NOTE_TYPES, StudyNoteFromWebview, parseStudyNoteMessage } from './studyNote';
 
 export const LAB_IDS = ['loss', 'tangent', 'errorH', 'field', 'descent', 'simpleNet', 'saddle'] as const;
 export type LabId = (typeof LAB_IDS)[number];
@@ -54,9 +55,9 @@ export interface LabShownMessage {
 export interface OpenTutorialMessage {
   type: 'openTutorial';
 }
-export type FromLabMessage = LabReadyMessage | LabShownMessage | OpenTutorialMessage;
+export type FromLabMessage = LabReadyMessage | LabShownMessage | OpenTutorialMessage | StudyNoteFromWebview;
 
-const FROM_LAB_TYPES = ['ready', 'labShown', 'openTutorial'] as const;
+const FROM_LAB_TYPES = ['ready', 'labShown', 'openTutorial', ...STUDY_NOTE_TYPES] as const;
 
 /** Checks a message from the labs page; throws ProtocolError naming what is wrong. */
 export function validateFromLab(msg: unknown): FromLabMessage {
@@ -67,6 +68,8 @@ export function validateFromLab(msg: unknown): FromLabMessage {
     case 'ready':
     case 'openTutorial':
       return { type };
+    case 'studyNote':
+      return parseStudyNoteMessage(type, body);
   }
 }
 

@@ -11,9 +11,12 @@ import { NotebookExerciseCodeLensProvider } from './checkNotebookExercise';
 import { NOTEBOOK_CELL_SELECTOR } from '../commands/notebookCells';
 import { createExercise } from './createExercise';
 import { ExerciseResults } from './exerciseResults';
-import { LAB_VIEW_TYPE, LabPanel } from './labPanel';
-import { disposeChannels } from './log';
-import { STEPS, WALKTHROUGH_REF } from './steps';
+import { LAB_VIEW_TYPE, type LabHooks, LabPanel } from '../panels/labs/labPanel';
+import { disposeChannels, tutorialLog } from './log';
+import { STEPS, WALKTHROUGH_REF, progressKeyForLab } from './steps';
+
+/** The walkthrough's side of the labs panel (the panel lives in src/panels and imports nothing from here). */
+const LAB_HOOKS: LabHooks = { progressKeyForLab, warn: (text) => tutorialLog().warn(text) };
 
 export function openTutorial(): Thenable<unknown> {
   return vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_REF, false);
@@ -34,7 +37,7 @@ export async function openLab(extensionUri: vscode.Uri, labArg?: unknown): Promi
     });
     lab = picked?.id;
   }
-  if (lab) LabPanel.show(extensionUri, lab);
+  if (lab) LabPanel.show(extensionUri, lab, LAB_HOOKS);
 }
 
 export function registerTutorial(context: vscode.ExtensionContext): void {
@@ -54,7 +57,7 @@ export function registerTutorial(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider(EXERCISE_SELECTOR, new ExerciseCodeLensProvider(results)),
     vscode.languages.registerCodeLensProvider(NOTEBOOK_CELL_SELECTOR, new NotebookExerciseCodeLensProvider(results)),
     vscode.window.registerWebviewPanelSerializer(LAB_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => LabPanel.restore(panel, extensionUri, state),
+      deserializeWebviewPanel: async (panel, state) => LabPanel.restore(panel, extensionUri, state, LAB_HOOKS),
     }),
   );
 }

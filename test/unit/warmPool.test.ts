@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCheck } from '../../src/gradcheck/check';
-import { prestartJs } from '../../src/gradcheck/jsRunner';
-import { prestartPython } from '../../src/gradcheck/pythonRunner';
-import { makeRunners } from '../../src/gradcheck/runners';
-import { WarmPool } from '../../src/gradcheck/warmPool';
+import { prestartJs } from '../../src/gradcheck/run/jsRunner';
+import { prestartPython } from '../../src/gradcheck/run/pythonRunner';
+import { makeRunners } from '../../src/gradcheck/run/runners';
+import { WarmPool } from '../../src/gradcheck/run/warmPool';
 import { HARNESS, PYTHON, WORKER } from './gradcheckHelpers';
 
 /** The spare checkers of issue 11 item 12 / issue 18 item 5: reused, isolated, bounded, never left behind. */

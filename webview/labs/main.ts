@@ -16,6 +16,7 @@ import { initialData, strings } from '../shared/l10n';
 import { themeColors, whenThemeChanges, type ThemeColors } from '../shared/theme';
 import { onMessage, post, vscode } from '../shared/vscode';
 import { h } from './dom';
+import { noteButtons, noteCharts, noteFromPage } from '../shared/studyNote';
 import type { Lab, LabRegistry } from './lab';
 import { descentLab } from './descentLab';
 import { errorHLab } from './errorHLab';
@@ -95,7 +96,26 @@ tablist.addEventListener('keydown', (e) => {
 const back = h('button', { type: 'button', class: 'secondary back', text: s.backToTutorial });
 back.addEventListener('click', () => send({ type: 'openTutorial' }));
 
-document.getElementById('app')!.append(h('header', { class: 'lab-header' }, tablist, back), heading, panel);
+// The lab as a study note: its controls, outputs and verdict as shown, its charts as PNG files.
+const notes = noteButtons(() => {
+  if (!current) return undefined;
+  const canvases = [...panel.querySelectorAll('canvas')];
+  return {
+    note: noteFromPage(panel, `${s.labsNav}: ${s[`lab.${current.id}`]}`),
+    charts: noteCharts(
+      canvases.map((canvas, i) => ({
+        name: canvases.length === 1 ? current!.id.toLowerCase() : `${current!.id.toLowerCase()}-${i + 1}`,
+        alt: canvas.getAttribute('aria-label') ?? s[`lab.${current!.id}`],
+        canvas,
+      })),
+      colors.background,
+    ),
+  };
+});
+
+document
+  .getElementById('app')!
+  .append(h('header', { class: 'lab-header' }, tablist, h('div', { class: 'row' }, notes, back)), heading, panel);
 document.title = s.pageTitle;
 
 function show(id: LabId): void {

@@ -9,6 +9,7 @@ import {
   FieldName,
   PanelOptions,
   RunConfig,
+  TrainLabView,
   checkRunConfig,
   naiveNumericalSecondsPerIteration,
   parameterCount,
@@ -19,6 +20,7 @@ import { iterPerEpoch } from '../../src/core/trainer';
 import { decimal, duration, integer } from './format';
 import { badge } from './badge';
 import { S } from './strings';
+import type { TrainControl } from '../../src/protocol/labFile';
 
 const NUMBER_FIELDS = [
   'hiddenSize',
@@ -67,12 +69,19 @@ export class TrainForm {
   private readonly warning: HTMLElement;
   private readonly batchNote: HTMLElement;
   private readonly batchSlow: HTMLElement;
+  /** Each control's label (hidden with it) for a lab file's `hide`. */
+  private readonly wrappers = {} as Record<TrainControl, HTMLElement>;
+  /** What a lab file locks and hides (src/protocol/labFile.ts). */
+  private locked = new Set<TrainControl>();
+  private hiddenControls = new Set<TrainControl>();
+  private enabled = true;
 
   constructor(
     private readonly options: PanelOptions,
     initial: FormState,
     private readonly onChange: (state: FormState) => void,
     onBrowse: () => void,
+    onShare: () => void,
   ) {
     const fields = el('div', { class: 'form-grid' });
     for (const name of NUMBER_FIELDS) {
@@ -89,7 +98,8 @@ export class TrainForm {
       input.addEventListener('input', () => this.changed());
       this.inputs[name] = input;
       this.errors[name] = el('span', { class: 'invalid-reason', id: errId, 'aria-live': 'polite' });
-      fields.append(el('label', {}, el('span', { text: S[name] }), input, this.errors[name]));
+      this.wrappers[name] = el('label', {}, el('span', { text: S[name] }), input, this.errors[name]);
+      fields.append(this.wrappers[name]);
     }
     this.method = el(
       'select',
@@ -141,11 +151,22 @@ export class TrainForm {
     this.warning = el('p', { class: 'warning numerical-warning', role: 'note' });
     this.batchNote = el('p', { class: 'muted small batch-note' });
     this.batchSlow = el('p', { class: 'warning batch-slow', role: 'note' });
-    fields.append(
-      el('label', { class: 'wide' }, el('span', { text: S.gradientMethod }), this.method, this.errors.gradientMethod),
-      el('label', { class: 'wide' }, el('span', { text: S.dataset }), this.datasetKind),
-      el('label', { class: 'wide' }, el('span', { text: S.sampling }), this.sampling, this.errors.sampling),
+    this.wrappers.gradientMethod = el(
+      'label',
+      { class: 'wide' },
+      el('span', { text: S.gradientMethod }),
+      this.method,
+      this.errors.gradientMethod,
     );
+    this.wrappers.dataset = el('label', { class: 'wide' }, el('span', { text: S.dataset }), this.datasetKind);
+    this.wrappers.sampling = el(
+      'label',
+      { class: 'wide' },
+      el('span', { text: S.sampling }),
+      this.sampling,
+      this.errors.sampling,
+    );
+    fields.append(this.wrappers.gradientMethod, this.wrappers.dataset, this.wrappers.sampling);
     this.root = el(
       'div',
       {},
@@ -162,6 +183,7 @@ export class TrainForm {
             title: S.overfitHint,
             name: 'overfitPreset',
           }),
+          button(S.shareSetup, onShare, { class: 'secondary small', title: S.shareTitle, name: 'shareSetup' }),
         ),
       ),
       fields,
@@ -185,17 +207,70 @@ export class TrainForm {
     };
   }
 
+  /** Puts values into the form (presets, Book defaults, a lab file); a locked control keeps its value. */
   setState(state: FormState): void {
-    for (const name of NUMBER_FIELDS) this.inputs[name].value = state[name];
-    this.method.value = state.gradientMethod;
-    this.sampling.value = state.sampling === 'shuffled' ? 'shuffled' : 'replacement';
-    this.datasetKind.value = state.datasetKind;
-    this.folder.value = state.folder;
+    const free = (c: TrainControl) => !this.locked.has(c);
+    for (const name of NUMBER_FIELDS) if (free(name)) this.inputs[name].value = state[name];
+    if (free('gradientMethod')) this.method.value = state.gradientMethod;
+    if (free('sampling')) this.sampling.value = state.sampling === 'shuffled' ? 'shuffled' : 'replacement';
+    if (free('dataset')) {
+      this.datasetKind.value = state.datasetKind;
+      this.folder.value = state.folder;
+    }
     this.changed();
   }
 
-  /** Puts a learning rate into the form (the finder's suggestion). */
+  /**
+   * A lab file's setup: with `apply`, its values go into the form (a page that reloads keeps the
+   * learner's edits of free controls); its locked controls are disabled with the reason, its hidden
+   * ones not shown. null: no lab file, every control free.
+   */
+  setLab(lab: TrainLabView | null, apply: boolean): void {
+    this.locked = new Set();
+    if (lab && apply) this.setState(formStateOf(lab.config));
+    this.locked = new Set(lab?.lock ?? []);
+    this.hiddenControls = new Set(lab?.hide ?? []);
+    // Locked values are the file's, whatever the page remembered.
+    if (lab && !apply) {
+      const keep = this.locked;
+      this.locked = new Set();
+      const mixed = { ...this.state() } as Record<string, string>;
+      const fromFile = formStateOf(lab.config) as Record<string, string>;
+      for (const c of keep) {
+        if (c === 'dataset') (mixed.datasetKind = fromFile.datasetKind), (mixed.folder = fromFile.folder);
+        else mixed[c] = fromFile[c];
+      }
+      this.setState(mixed as FormState);
+      this.locked = keep;
+    }
+    for (const c of Object.keys(this.wrappers) as TrainControl[]) {
+      const hidden = this.hiddenControls.has(c);
+      this.wrappers[c].hidden = hidden;
+      const locked = this.locked.has(c);
+      const controls = c === 'dataset' ? [this.datasetKind, this.folder, this.browse] : [this.inputOf(c)];
+      for (const control of controls) {
+        control.dataset.locked = String(locked);
+        if (locked) {
+          control.title = S.lockedByTeacher;
+          control.setAttribute('aria-description', S.lockedByTeacher);
+        } else if (control.title === S.lockedByTeacher) {
+          control.removeAttribute('title');
+          control.removeAttribute('aria-description');
+        }
+      }
+      this.wrappers[c].classList.toggle('locked', locked);
+    }
+    this.setEnabled(this.enabled);
+    this.refresh();
+  }
+
+  isLocked(c: TrainControl): boolean {
+    return this.locked.has(c);
+  }
+
+  /** Puts a learning rate into the form (the finder's suggestion), unless a lab file locks it. */
   setLearningRate(lr: number): void {
+    if (this.locked.has('learningRate')) return;
     this.inputs.learningRate.value = String(lr);
     this.changed();
     this.inputs.learningRate.focus();
@@ -208,15 +283,12 @@ export class TrainForm {
   }
 
   setEnabled(enabled: boolean): void {
-    for (const e of [
-      ...Object.values(this.inputs),
-      this.method,
-      this.sampling,
-      this.datasetKind,
-      this.folder,
-      this.browse,
-    ])
-      e.disabled = !enabled;
+    this.enabled = enabled;
+    for (const name of NUMBER_FIELDS) this.inputs[name].disabled = !enabled || this.locked.has(name);
+    this.method.disabled = !enabled || this.locked.has('gradientMethod');
+    this.sampling.disabled = !enabled || this.locked.has('sampling');
+    const dataset = !enabled || this.locked.has('dataset');
+    this.datasetKind.disabled = this.folder.disabled = this.browse.disabled = dataset;
   }
 
   /** The run's settings, or undefined with every refused field marked and the first one focused. */
@@ -308,7 +380,7 @@ export class TrainForm {
   }
 
   private refresh(): void {
-    this.folderRow.hidden = this.datasetKind.value !== 'folder';
+    this.folderRow.hidden = this.datasetKind.value !== 'folder' || this.hiddenControls.has('dataset');
     const { errors } = this.check();
     this.showErrors(errors);
     this.explainBatch();

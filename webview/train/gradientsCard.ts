@@ -171,12 +171,26 @@ export class GradientsCard {
     this.setLive(undefined, false, 0.1);
   }
 
+  private rateLocked = false;
+
+  /** A lab file that locks the learning rate locks its change during a run too. */
+  lockRate(locked: boolean, why: string): void {
+    this.rateLocked = locked;
+    for (const e of [this.rate, this.apply, ...this.finderUse.querySelectorAll('button')]) {
+      e.dataset.locked = String(locked);
+      if (e !== this.rate && e !== this.apply) e.disabled = locked;
+      if (locked) e.title = why;
+      else if (e.title === why) e.removeAttribute('title');
+    }
+    this.setLive(this.runId, this.live, Number(this.rate.value) || 0.1);
+  }
+
   /** Which run the card follows, whether it is training (the live rate can change), and its current rate. */
   setLive(runId: string | undefined, live: boolean, learningRate: number): void {
     if (runId !== undefined && runId !== this.runId) this.clear(runId);
     this.live = live;
-    this.rate.disabled = !live;
-    this.apply.disabled = !live;
+    this.rate.disabled = !live || this.rateLocked;
+    this.apply.disabled = !live || this.rateLocked;
     if (document.activeElement !== this.rate && (live || this.rate.value === ''))
       this.rate.value = String(learningRate);
   }
@@ -203,12 +217,12 @@ export class GradientsCard {
     this.finderStatus.className = '';
     this.finderStatus.textContent = format(S.lrFinderResult, sci(m.result.minimumAt), sci(m.result.suggested));
     const suggested = Number(m.result.suggested.toPrecision(2));
-    this.finderUse.replaceChildren(
-      button(format(S.lrFinderUse, suggested), () => this.callbacks.useLearningRate(suggested), {
-        class: 'secondary small',
-        name: 'useSuggested',
-      }),
-    );
+    const use = button(format(S.lrFinderUse, suggested), () => this.callbacks.useLearningRate(suggested), {
+      class: 'secondary small',
+      name: 'useSuggested',
+    });
+    use.disabled = this.rateLocked;
+    this.finderUse.replaceChildren(use);
     this.schedule();
   }
 

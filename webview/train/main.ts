@@ -2,12 +2,14 @@
  * The training panel's page. It draws what the extension sends (runs, throttled progress, the
  * model) and asks for what the learner does (start, pause, export…); it never trains.
  */
-import { findOverfitting } from '../../src/core/runHistory';
+import { findOverfitting } from '../../src/protocol/runHistory';
+import { learningRateAt } from '../../src/core/trainer';
 import {
   DEFAULT_RUN_CONFIG,
   PanelOptions,
   RunView,
   TRAIN_STRINGS,
+  TrainLabView,
   TrainFromWebview,
   TrainToWebview,
   diagnosisText,
@@ -27,6 +29,9 @@ import { GradientsCard } from './gradientsCard';
 import { RunsTable } from './runsTable';
 import { Runs } from './state';
 import { S } from './strings';
+import { settingsText } from './runsTable';
+import { NS, noteButtons, noteCharts } from '../shared/studyNote';
+import type { StudyNote } from '../../src/protocol/studyNote';
 
 interface PageState {
   form: FormState;
@@ -34,6 +39,8 @@ interface PageState {
   showRaw: boolean;
   onlyMistakes: boolean;
   xAxis: XAxis;
+  /** The lab file last applied (its seq): a reloaded page keeps the learner's edits of free controls. */
+  labSeq?: number;
 }
 
 const post = (m: TrainFromWebview) => postRaw(m);
@@ -44,6 +51,7 @@ const page: PageState = {
   showRaw: saved?.showRaw ?? true,
   onlyMistakes: saved?.onlyMistakes ?? false,
   xAxis: saved?.xAxis ?? 'auto',
+  ...(typeof saved?.labSeq === 'number' ? { labSeq: saved.labSeq } : {}),
 };
 const remember = () => vscode.setState(page);
 const options = initialData<PanelOptions>() ?? { fashionAvailable: false, fashionDir: '', bundledTrainCount: 10000 };
@@ -56,6 +64,10 @@ const form = new TrainForm(
   page.form,
   (s) => ((page.form = s), remember()),
   () => post({ type: 'pickFolder' }),
+  () => {
+    const config = form.validate();
+    if (config) post({ type: 'share', config });
+  },
 );
 const controls = new Controls({
   start: () => {
@@ -103,6 +115,21 @@ const gradients = new GradientsCard(theme, {
   useLearningRate: (lr) => form.setLearningRate(lr),
 });
 const notice = el('div', { class: 'notice', role: 'alert' });
+/** A lab file's instruction, as plain text (textContent: never HTML). */
+const instruction = el('aside', { class: 'lab-instruction', 'aria-label': S.instructionLabel });
+instruction.hidden = true;
+
+function setLab(lab: TrainLabView | null | undefined): void {
+  const apply = !!lab && lab.seq !== page.labSeq;
+  form.setLab(lab ?? null, apply);
+  if (lab) page.labSeq = lab.seq;
+  else delete page.labSeq;
+  remember();
+  instruction.textContent = lab?.instruction ?? '';
+  instruction.hidden = !lab?.instruction;
+  gradients.lockRate(!!lab?.lock.includes('learningRate'), S.lockedByTeacher);
+  if (lab && apply) instruction.scrollIntoView?.({ block: 'nearest' });
+}
 const advice = el('div', { class: 'advice', role: 'status', 'aria-live': 'polite' });
 const epochTitle = el('span', { text: S.epochTable });
 const epochHeading = el('h2', {}, epochTitle, badge('4.5'));
@@ -117,7 +144,9 @@ epochScroll.addEventListener('scroll', () => {
 /** A diagnosis in the learner's language, numbers in VS Code's. */
 function explain(v: RunView): string {
   const t = (k: keyof typeof TRAIN_STRINGS, ...a: (string | number)[]) => format(S[k], ...a);
-  return diagnosisText(v.diagnosis!, v.config.learningRate, t, decimal);
+  // A run recorded before diagnoses carried their rate: the rate its history says was in effect then.
+  const rate = learningRateAt(v.diagnosis!.iter, v.config.learningRate, v.learningRateChanges);
+  return diagnosisText(v.diagnosis!, rate, t, decimal);
 }
 
 // ---- layout ----
@@ -194,8 +223,73 @@ const chartCard = (
     el('p', { class: 'muted small legend-key', text: key }),
     el('div', { class: 'chart-box' }, canvas),
   );
+/**
+ * The study note of the run in focus (the live one, else the newest): its hyperparameters, the
+ * verdict and advice the panel shows, a row per run on the charts, and the two charts.
+ */
+function trainNote(): StudyNote | undefined {
+  const focus = runs.focus;
+  if (!focus) return undefined;
+  const v = focus.view;
+  const c = v.config;
+  const shown = runs.all().filter((e) => !e.view.hidden);
+  const rows = (shown.length ? shown : [focus]).map((e) => [
+    e.view.name,
+    S[STATUS_KEYS[e.view.status]],
+    settingsText(e.view),
+    e.view.finalLoss === null ? '—' : decimal(e.view.finalLoss, 4),
+    pct(e.view.trainAccuracy),
+    pct(e.view.testAccuracy),
+  ]);
+  return {
+    title: `${S.title}: ${v.name}`,
+    setup: [
+      [S.dataset, v.datasetName],
+      [S.hiddenSize, String(c.hiddenSize)],
+      [S.learningRate, String(c.learningRate)],
+      [S.batchSize, String(c.batchSize)],
+      [S.iters, integer(c.iters)],
+      [S.weightInitStd, String(c.weightInitStd)],
+      [S.seed, String(c.seed)],
+      [S.gradientMethod, c.gradientMethod === 'numerical' ? S.methodNumerical : S.methodBackprop],
+    ],
+    table: {
+      head: [S.runName, S.status, S.settings, S.lossChart, S.trainAccuracy, S.testAccuracy],
+      rows,
+    },
+    verdict: v.status === 'running' || v.status === 'paused' ? S[STATUS_KEYS[v.status]] : finishedText(v),
+    diagnosis: adviceFor(v).map((p) => p.textContent ?? ''),
+  };
+}
+const STATUS_KEYS = {
+  running: 'statusRunning',
+  paused: 'statusPaused',
+  finished: 'statusFinished',
+  stopped: 'statusStopped',
+  diverged: 'statusDiverged',
+  loaded: 'statusLoaded',
+} as const;
+const notes = noteButtons(() => {
+  const note = trainNote();
+  if (!note) {
+    showNotice('info', NS.noteNoRun);
+    return undefined;
+  }
+  return {
+    note,
+    charts: noteCharts(
+      [
+        { name: 'loss', alt: S.lossChart, canvas: lossCanvas },
+        { name: 'accuracy', alt: S.accuracyChart, canvas: accuracyCanvas },
+      ],
+      theme.background,
+    ),
+  };
+});
+
 document.getElementById('app')!.append(
   el('h1', { text: S.title }),
+  instruction,
   el('p', { class: 'muted', text: S.intro }),
   notice,
   netCheck.root,
@@ -206,7 +300,12 @@ document.getElementById('app')!.append(
     el('section', { class: 'card setup' }, form.root, controls.root, advice),
     el('section', { class: 'card epochs-card' }, epochHeading, epochScroll),
   ),
-  el('div', { class: 'chart-toolbar' }, el('label', { class: 'inline' }, el('span', { text: S.xAxis }), xAxisSelect)),
+  el(
+    'div',
+    { class: 'chart-toolbar' },
+    el('label', { class: 'inline' }, el('span', { text: S.xAxis }), xAxisSelect),
+    notes,
+  ),
   legend,
   el(
     'div',
@@ -364,8 +463,12 @@ function receive(m: TrainToWebview): void {
       const live = runs.live;
       runs.liveState = live ? (live.view.status === 'paused' ? 'paused' : 'running') : undefined;
       if (live) controls.setProgress(live.loss.length, live.view.config.iters, 0, null);
+      setLab(m.lab);
       break;
     }
+    case 'lab':
+      setLab(m.lab);
+      return;
     case 'runStarted':
       runs.upsert(m.run, { id: m.run.id, stride: 1, loss: [] });
       runs.liveId = m.run.id;

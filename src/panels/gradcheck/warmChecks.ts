@@ -1,14 +1,14 @@
 import { dirname } from 'path';
 import * as vscode from 'vscode';
-import { prestartJs } from '../../gradcheck/jsRunner';
-import { prestartPython } from '../../gradcheck/pythonRunner';
-import { WarmPool } from '../../gradcheck/warmPool';
+import { prestartJs } from '../../gradcheck/run/jsRunner';
+import { prestartPython } from '../../gradcheck/run/pythonRunner';
+import { WarmPool } from '../../gradcheck/run/warmPool';
 import { gradcheckLanguage } from '../../commands/checkGradientLens';
 import { notebookTarget } from '../../commands/notebookCells';
 import { pythonInterpreter } from './interpreter';
 
 /**
- * The extension's spare checkers (src/gradcheck/warmPool.ts): one pool for the panel's checks,
+ * The extension's spare checkers (src/gradcheck/run/warmPool.ts): one pool for the panel's checks,
  * filled ahead when a file with "Check gradient" lenses is shown and after each check. Only in
  * trusted workspaces (the lenses and the panel are not offered elsewhere); emptied when the panel
  * closes and ended with the extension.

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'fs';
 import { join } from 'path';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
-import { FASHION_MNIST_DIR, bundledDataDir } from '../../data/mnist';
+import { FASHION_MNIST_DIR, bundledDataDir } from '../../node/mnistFiles';
 import {
   DEFAULT_RUN_CONFIG,
   LossHistory,
@@ -18,19 +18,24 @@ import {
   TRAIN_STRINGS,
   TRAIN_VIEW_TYPE,
   TrainFromWebview,
+  TrainLabView,
   TrainToWebview,
   parseTrainMessage,
 } from '../../protocol/train';
+import { type TrainLabFile, instructionText, keepLocked, keepsTrainLocks } from '../../protocol/labFile';
+import { shareLabFile } from '../labShare';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
 import { createPanel, revealPanel, trackPanel } from '../placement';
 import { netFromParams } from './modelView';
 import { HISTORY_POINTS, RunStore } from './runStore';
-import { downsampleMean } from '../../core/runHistory';
+import { downsampleMean } from '../../protocol/runHistory';
 import { TrainSession, runWorkerJob } from './trainSession';
 import { RunFiles, newRunId } from './runFiles';
 import type { DatasetSource, ModelPicture } from './workerProtocol';
 import { errorMessage } from '../../util/text';
+import { handleStudyNote } from '../studyNote';
+import { STUDY_NOTE_STRINGS } from '../../protocol/studyNote';
 
 let log: vscode.LogOutputChannel | undefined;
 export function trainLog(): vscode.LogOutputChannel {
@@ -82,6 +87,9 @@ export class TrainPanel {
   private readonly unsavedHistory = new Map<string, LossHistory>();
   private readonly unsavedLosses = new Map<string, Float64Array>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The lab file this panel was set up from, if any: its locked values hold until the panel closes. */
+  private lab: { file: TrainLabFile; view: TrainLabView } | undefined;
+  private static labSeq = 0;
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
@@ -104,7 +112,7 @@ export class TrainPanel {
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'train',
       title: vscode.l10n.t(TRAIN_STRINGS.title),
-      strings: localize(TRAIN_STRINGS),
+      strings: localize({ ...TRAIN_STRINGS, ...STUDY_NOTE_STRINGS }),
       data: this.options(),
       styles: ['shared/base.css', 'train/train.css'],
     });
@@ -124,6 +132,32 @@ export class TrainPanel {
     const d = config.dataset;
     if (d.kind === 'bundled') return { kind: 'bundled', dir: bundledDataDir(this.context.extensionPath) };
     return { kind: 'folder', path: d.kind === 'fashion' ? FASHION_MNIST_DIR : d.path };
+  }
+
+  /** Sets the form to a lab file's setup, locks and hides its controls, and shows its instruction. */
+  openLab(file: TrainLabFile): void {
+    const instruction = instructionText(file.instruction, vscode.env.language);
+    const view: TrainLabView = {
+      seq: Date.now() * 1000 + (TrainPanel.labSeq++ % 1000),
+      config: file.config,
+      lock: file.lock,
+      hide: file.hide,
+      ...(instruction ? { instruction } : {}),
+    };
+    this.lab = { file, view };
+    this.post({ type: 'lab', lab: view });
+  }
+
+  /** A message that would change a locked value is ignored (the page disables those controls too). */
+  private keepsLocks(config: RunConfig, what: string): boolean {
+    if (keepsTrainLocks(config, this.lab?.file)) return true;
+    trainLog().warn(`Ignored ${what}: it changes a control the lab file locks (${this.lab?.file.lock.join(', ')})`);
+    return false;
+  }
+
+  private async share(config: RunConfig): Promise<void> {
+    const file = keepLocked<TrainLabFile>({ panel: 'train', config, lock: [], hide: [] }, this.lab?.file);
+    await shareLabFile(file);
   }
 
   post(m: TrainToWebview): void {
@@ -151,7 +185,10 @@ export class TrainPanel {
       case 'ready':
         return this.sendInit();
       case 'start':
+        if (!this.keepsLocks(m.config, 'a start')) return;
         return this.start(m.config);
+      case 'share':
+        return this.share(m.config);
       case 'pause':
         return this.session?.pause();
       case 'resume':
@@ -193,9 +230,16 @@ export class TrainPanel {
       case 'checkNetwork':
         return this.checkNetwork(m.batchSize);
       case 'setLearningRate':
+        if (this.lab?.file.lock.includes('learningRate')) {
+          trainLog().warn('Ignored a learning-rate change: the lab file locks the learning rate');
+          return;
+        }
         return this.setLearningRate(m.learningRate);
       case 'findLearningRate':
+        if (!this.keepsLocks(m.config, 'the learning-rate finder')) return;
         return this.findLearningRate(m.config);
+      case 'studyNote':
+        return handleStudyNote(m);
       case 'pickFolder':
       case 'exportRun':
       case 'exportChart':
@@ -228,6 +272,7 @@ export class TrainPanel {
       histories,
       current: this.live?.id,
       options: this.options(),
+      ...(this.lab ? { lab: this.lab.view } : {}),
     } satisfies TrainToWebview);
     const watch =
       this.live && this.session
