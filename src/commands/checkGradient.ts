@@ -20,6 +20,9 @@ let panelModule: PanelModule | undefined;
 /** The panel (and the runners behind it) load on first use: nothing of them runs at activation. */
 const loadPanel = async (): Promise<PanelModule> =>
   (panelModule ??= await import('../panels/gradcheck/gradcheckPanel'));
+type WarmModule = typeof import('../panels/gradcheck/warmChecks');
+let warmModule: WarmModule | undefined;
+const loadWarm = async (): Promise<WarmModule> => (warmModule ??= await import('../panels/gradcheck/warmChecks'));
 
 /**
  * "Check Gradient of Selection" from the palette, the editor's context menu or a CodeLens. It
@@ -28,7 +31,12 @@ const loadPanel = async (): Promise<PanelModule> =>
  */
 export function registerCheckGradient(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('gradientLab.gradcheck');
-  const lenses = new CheckGradientLensProvider();
+  // A file with lenses gets a spare checker ahead of its first check (warmChecks.ts).
+  const lenses = new CheckGradientLensProvider((document) => {
+    void loadWarm()
+      .then((w) => w.prestartChecks(context, document))
+      .catch(() => undefined);
+  });
   context.subscriptions.push(
     diagnostics,
     lenses,
@@ -49,6 +57,7 @@ export function registerCheckGradient(context: vscode.ExtensionContext): void {
       (e) => e.contentChanges.length && diagnostics.has(e.document.uri) && diagnostics.delete(e.document.uri),
     ),
     { dispose: () => panelModule?.GradcheckPanel.current?.dispose() },
+    { dispose: () => warmModule?.disposeWarmChecks() },
   );
   registerReplayExample(context, diagnostics, loadPanel);
 }
