@@ -79,7 +79,7 @@ def main():
 
     eval_seconds = 0.0
     train_acc = test_acc = final_loss = None
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     for i, n in enumerate(chunks):
         if n > 0:
             (params, key), losses = compiled[n](params, key)
@@ -96,6 +96,7 @@ def main():
         'loadSeconds': load_seconds,
         'compileSeconds': compile_seconds,
         'runSeconds': seconds,
+        'cpuSeconds': time.process_time() - cpu0,
         'evalSeconds': eval_seconds,
         'iters': args.iters,
         'epochs': len(checks),

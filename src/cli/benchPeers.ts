@@ -11,8 +11,7 @@ import { existsSync } from 'fs';
 import { cpus, loadavg } from 'os';
 import { resolve } from 'path';
 import { Dataset, LabeledImages } from '../core/dataset';
-import { createNetwork } from '../engine/network';
-import { BOOK_DEFAULTS, TrainConfig, Trainer, isEpochIteration, iterPerEpoch } from '../core/trainer';
+import { BOOK_DEFAULTS, TrainConfig, isEpochIteration, iterPerEpoch } from '../core/trainer';
 import { FlagSpec, parseArgs } from './args';
 import { loadDataset } from './train';
 
@@ -55,6 +54,8 @@ export interface PeerRun {
   version?: string;
   threads?: number | string;
   compileSeconds?: number;
+  /** CPU time of the run (all threads): beside the wall time, it tells what a loaded machine took away. */
+  cpuSeconds?: number;
 }
 
 export interface ContenderSummary {
@@ -62,10 +63,13 @@ export interface ContenderSummary {
   version: string;
   threads: number | string | null;
   runs: number[];
+  /** CPU seconds of each run, when the contender reports them. */
+  cpuRuns: (number | null)[];
   medianRunSeconds: number;
   minRunSeconds: number;
   maxRunSeconds: number;
   medianEvalSeconds: number;
+  medianCpuSeconds: number | null;
   testAccuracy: number;
   trainAccuracy: number;
   /** This contender's median over the engine's: how many times faster the engine is. */
@@ -134,11 +138,12 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
     if (why) skipped[p.name] = why;
     return !why;
   });
-  const contenders: { name: string; run: () => Promise<PeerRun> }[] = [];
-  if (!only || only.includes('engine')) contenders.push({ name: 'engine', run: () => engineRun(data, config) });
+  const contenders: { name: string; run: () => PeerRun }[] = [];
+  const cli = resolve(scripts, '..', 'dist', 'cli.js');
+  if (!only || only.includes('engine')) contenders.push({ name: 'engine', run: () => engineRun(cli, dataDir, config) });
   const peerData = dataDir ?? bundledDir;
   for (const p of peers)
-    contenders.push({ name: p.name, run: async () => peerRun(python, scripts, p, peerData, config, threads) });
+    contenders.push({ name: p.name, run: () => peerRun(python, scripts, p, peerData, config, threads) });
 
   log(`peak: node ${resolve(scripts, 'wasm-peak.mjs')}…`);
   const peak = wasmPeak(resolve(scripts, 'wasm-peak.mjs'));
@@ -147,7 +152,7 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
     for (let k = 0; k < contenders.length; k++) {
       const c = contenders[(k + r) % contenders.length];
       log(`round ${r + 1}/${rounds}: ${c.name}…`);
-      results.get(c.name)!.push(await c.run());
+      results.get(c.name)!.push(c.run());
     }
   }
 
@@ -195,23 +200,27 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
   return 0;
 }
 
-/** The engine's whole run as `npm run train` does it: a fresh network, the Trainer, accuracy every epoch. */
-async function engineRun(data: Dataset, config: TrainConfig): Promise<PeerRun> {
-  const net = createNetwork(
-    'fast',
-    { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes },
-    config,
-  );
-  const trainer = new Trainer(net, data, config);
-  let evalMs = 0;
-  let last = 0;
-  const summary = await trainer.run((e) => {
-    if (e.type === 'epoch') evalMs += e.elapsedMs - last;
-    if (e.type === 'iteration' || e.type === 'epoch') last = e.elapsedMs;
-  });
+/**
+ * The engine's whole run is `npm run train -- --json` itself (dist/cli.js in a fresh Node, as each peer
+ * gets a fresh Python): the time it reports is the time this benchmark reports, start-up costs included.
+ */
+function engineRun(cli: string, dataDir: string | undefined, config: TrainConfig): PeerRun {
+  const args = [cli, 'train', '--json', '--iters', String(config.iters), '--seed', String(config.seed)];
+  if (dataDir) args.push('--data', dataDir);
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30 * 60 * 1000, maxBuffer: 64 << 20 });
+  if (r.error || r.status !== 0)
+    throw new Error(`${cli} train failed: ${r.error?.message ?? (r.stderr || '').trim().split('\n').pop()}`);
+  const summary = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as {
+    wallSeconds: number;
+    evalSeconds: number;
+    cpuSeconds: number;
+    testAccuracy: number;
+    trainAccuracy: number;
+  };
   return {
     runSeconds: summary.wallSeconds,
-    evalSeconds: evalMs / 1000,
+    cpuSeconds: summary.cpuSeconds,
+    evalSeconds: summary.evalSeconds,
     testAccuracy: summary.testAccuracy,
     trainAccuracy: summary.trainAccuracy,
     version: process.version,
@@ -271,10 +280,12 @@ function summarize(name: string, runs: PeerRun[], engineMedian: number): Contend
     version: String(runs[0]?.version ?? ''),
     threads: runs[0]?.threads ?? null,
     runs: secs,
+    cpuRuns: runs.map((r) => r.cpuSeconds ?? null),
     medianRunSeconds: med,
     minRunSeconds: Math.min(...secs),
     maxRunSeconds: Math.max(...secs),
     medianEvalSeconds: median(runs.map((r) => r.evalSeconds)),
+    medianCpuSeconds: runs.every((r) => r.cpuSeconds !== undefined) ? median(runs.map((r) => r.cpuSeconds!)) : null,
     testAccuracy: median(runs.map((r) => r.testAccuracy)),
     trainAccuracy: median(runs.map((r) => r.trainAccuracy)),
     engineIsFaster: med / engineMedian,
@@ -329,12 +340,15 @@ export function formatPeers(r: PeersResult): string {
       `load average ${r.loadAverageBefore[0].toFixed(2)} → ${r.loadAverageAfter[0].toFixed(2)}`,
   );
   lines.push('');
-  lines.push('  contender    version          threads   median s   min–max s        eval s   test acc   engine is');
+  lines.push(
+    '  contender    version          threads   median s   min–max s        eval s    cpu s   test acc   engine is',
+  );
   for (const c of r.contenders) {
     lines.push(
       `  ${c.name.padEnd(12)} ${c.version.slice(0, 16).padEnd(16)} ${String(c.threads ?? '').padStart(7)} ` +
         `${f(c.medianRunSeconds).padStart(10)}   ${`${f(c.minRunSeconds)}–${f(c.maxRunSeconds)}`.padEnd(14)} ` +
-        `${f(c.medianEvalSeconds).padStart(8)}   ${f(c.testAccuracy, 4).padStart(8)}   ` +
+        `${f(c.medianEvalSeconds).padStart(8)} ${f(c.medianCpuSeconds).padStart(8)}   ` +
+        `${f(c.testAccuracy, 4).padStart(8)}   ` +
         (c.name === 'engine' ? '—' : `${f(c.engineIsFaster, 2)}× faster`),
     );
   }
