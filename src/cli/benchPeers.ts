@@ -70,6 +70,10 @@ export interface ContenderSummary {
   maxRunSeconds: number;
   medianEvalSeconds: number;
   medianCpuSeconds: number | null;
+  /** (median run − median evaluation) / iterations, in ms: one training iteration. */
+  msPerIter: number;
+  /** Median evaluation time / epochs: one accuracy check over every train and test image. */
+  evalSecondsPerEpoch: number;
   testAccuracy: number;
   trainAccuracy: number;
   /** This contender's median over the engine's: how many times faster the engine is. */
@@ -158,14 +162,14 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
 
   const engine = results.get('engine');
   const engineMedian = engine ? median(engine.map((x) => x.runSeconds)) : NaN;
-  const summaries = contenders.map((c) => summarize(c.name, results.get(c.name)!, engineMedian));
+  const work = runWork(data, config);
+  const summaries = contenders.map((c) => summarize(c.name, results.get(c.name)!, engineMedian, work));
   const peerSummaries = summaries.filter((s) => s.name !== 'engine');
   const fastest = peerSummaries.reduce<ContenderSummary | null>(
     (best, s) => (best === null || s.medianRunSeconds < best.medianRunSeconds ? s : best),
     null,
   );
   const numpy = summaries.find((s) => s.name === 'numpy');
-  const work = runWork(data, config);
   const engineSummary = summaries.find((s) => s.name === 'engine');
   const result: PeersResult = {
     dataset: data.name,
@@ -272,9 +276,10 @@ function wasmPeak(script: string): { wasmSimdPeakGflops: number; wasmRelaxedFmaP
   }
 }
 
-function summarize(name: string, runs: PeerRun[], engineMedian: number): ContenderSummary {
+function summarize(name: string, runs: PeerRun[], engineMedian: number, work: RunWork): ContenderSummary {
   const secs = runs.map((r) => r.runSeconds);
   const med = median(secs);
+  const evalMed = median(runs.map((r) => r.evalSeconds));
   return {
     name,
     version: String(runs[0]?.version ?? ''),
@@ -284,8 +289,10 @@ function summarize(name: string, runs: PeerRun[], engineMedian: number): Contend
     medianRunSeconds: med,
     minRunSeconds: Math.min(...secs),
     maxRunSeconds: Math.max(...secs),
-    medianEvalSeconds: median(runs.map((r) => r.evalSeconds)),
+    medianEvalSeconds: evalMed,
     medianCpuSeconds: runs.every((r) => r.cpuSeconds !== undefined) ? median(runs.map((r) => r.cpuSeconds!)) : null,
+    msPerIter: ((med - evalMed) * 1000) / work.iters,
+    evalSecondsPerEpoch: evalMed / work.epochs,
     testAccuracy: median(runs.map((r) => r.testAccuracy)),
     trainAccuracy: median(runs.map((r) => r.trainAccuracy)),
     engineIsFaster: med / engineMedian,
@@ -304,7 +311,14 @@ export function median(xs: number[]): number {
  * xᵀ·dz1, z1ᵀ·dy and dy·W2ᵀ; per epoch x·W1 and z1·W2 over every train and test image. Dense counts
  * every pixel; sparse only the non-zero ones (the expected count for a random batch).
  */
-export function runWork(data: Dataset, config: TrainConfig): { dense: number; sparse: number; epochs: number } {
+export interface RunWork {
+  dense: number;
+  sparse: number;
+  epochs: number;
+  iters: number;
+}
+
+export function runWork(data: Dataset, config: TrainConfig): RunWork {
   const H = config.hiddenSize;
   const C = data.classes;
   const B = config.batchSize;
@@ -318,7 +332,7 @@ export function runWork(data: Dataset, config: TrainConfig): { dense: number; sp
   const evalWork = (pixels: number) => 2 * pixels * H + 2 * (data.train.count + data.test.count) * H * C;
   const dense = config.iters * iterWork(B * K) + epochs * evalWork((data.train.count + data.test.count) * K);
   const sparse = config.iters * iterWork((B * trainNz) / data.train.count) + epochs * evalWork(trainNz + testNz);
-  return { dense, sparse, epochs };
+  return { dense, sparse, epochs, iters: config.iters };
 }
 
 function nonZero(set: LabeledImages): number {
@@ -353,6 +367,12 @@ export function formatPeers(r: PeersResult): string {
     );
   }
   for (const [name, why] of Object.entries(r.skipped)) lines.push(`  ${name.padEnd(12)} skipped: ${why}`);
+  lines.push('');
+  lines.push("  contender    ms/iteration   one epoch's evaluation, s");
+  for (const c of r.contenders)
+    lines.push(
+      `  ${c.name.padEnd(12)} ${f(c.msPerIter, 3).padStart(12)}   ${f(c.evalSecondsPerEpoch, 3).padStart(10)}`,
+    );
   lines.push('');
   if (r.fastestPeerName)
     lines.push(
