@@ -9,27 +9,21 @@
  *   2  usage or set-up: a bad flag, a file that is not there or not an exercise, no Python or numpy
  * (3 is an unexpected error, as for every command of src/cli.ts.)
  */
-import { basename, join, resolve } from 'path';
+import { join, resolve } from 'path';
 import { fileProblem, readRegularFile } from '../node/files';
 import { killAllChildren } from '../gradcheck/run/childRun';
 import { NotebookError, parseNotebook, type Notebook } from '../gradcheck/source/notebook';
 import { cliLanguage, loadBundle, translator } from '../l10n/cli';
-import { checkSolution } from '../tutorial/checkSolution';
 import { exerciseLanguage, isExerciseText } from '../tutorial/exerciseFiles';
-import { runFailureText, say, type Translate } from '../tutorial/exerciseReport';
-import type { RunFailure } from '../tutorial/exerciseRunner';
-import {
-  EXERCISES,
-  EXERCISE_NAMES,
-  checksFor,
-  functionName,
-  type ExerciseLanguage,
-  type ExerciseName,
-} from '../tutorial/exerciseSpec';
+import type { Translate } from '../tutorial/exerciseReport';
+import { EXERCISES, EXERCISE_NAMES, type ExerciseLanguage, type ExerciseName } from '../tutorial/exerciseSpec';
 import type { Verdict } from '../tutorial/exerciseVerdict';
-import { checkNotebookSolution, isExerciseNotebook } from '../tutorial/notebookExercise';
+import { gradeExercise, type ExerciseReportJson } from '../tutorial/gradeExercise';
+import { isExerciseNotebook } from '../tutorial/notebookExercise';
 import { errorMessage } from '../util/text';
 import { FlagSpec, UsageError, parseArgs } from './args';
+
+export type { CheckJson, ExerciseReportJson } from '../tutorial/gradeExercise';
 
 export const CHECK_EXERCISE_USAGE =
   'usage: npm run check-exercise -- FILE (.py, .js or .ipynb) [--exercise FUNCTION] [--json] [--lang en|ko] ' +
@@ -66,34 +60,6 @@ export const CHECK_EXERCISE_STRINGS = {
 } as const;
 const S = CHECK_EXERCISE_STRINGS;
 
-export type ExerciseForm = ExerciseLanguage | 'notebook';
-
-/** One check in --json: which function, what it checks, whether it passed and why not. */
-export interface CheckJson {
-  id: string;
-  function: string;
-  name: string;
-  status: Verdict['status'];
-  pass: boolean;
-  message: string;
-  hint?: string;
-  line?: number;
-  cell?: number;
-}
-
-export interface ExerciseReportJson {
-  file: string;
-  form: ExerciseForm;
-  lang: 'en' | 'ko';
-  passed: number;
-  total: number;
-  allPassed: boolean;
-  exitCode: 0 | 1 | 2;
-  checks: CheckJson[];
-  /** Why no check could run (the file does not load, no Python, …). */
-  error?: { kind: RunFailure['kind']; message: string; line?: number; cell?: number };
-}
-
 const MARK: Record<Verdict['status'], string> = { pass: '✓', fail: '✗', error: '✗', todo: '○', missing: '✗' };
 
 /** The exercise named on the command line, by its function name in the file's language or its key. */
@@ -111,26 +77,6 @@ function readText(file: string): string {
   } catch (e) {
     throw new UsageError(`${file}: ${fileProblem(e)}`);
   }
-}
-
-/** The checks' verdicts as --json gives them. */
-export function checkJson(
-  t: Translate,
-  v: Verdict,
-  language: ExerciseLanguage,
-  place?: { cell: number; line: number },
-): CheckJson {
-  return {
-    id: v.id,
-    function: functionName(v.exercise, language),
-    name: say(t, v.label),
-    status: v.status,
-    pass: v.status === 'pass',
-    message: say(t, v.detail),
-    hint: v.hint && v.status !== 'pass' ? say(t, v.hint) : undefined,
-    line: place ? place.line : v.line,
-    cell: place ? place.cell + 1 : undefined,
-  };
 }
 
 /** The report as a terminal shows it: a line a check, the hint below a failing one, the count last. */
@@ -177,59 +123,19 @@ export async function runCheckExercise(argv: string[]): Promise<number> {
     process.exit(130);
   });
   const python = (flags.python as string | undefined) ?? process.env.GRADIENT_LAB_PYTHON ?? 'python3';
-  const pythonHint = t(S.pythonHint);
-  const common = {
-    checks: checksFor(exercise),
-    root: join(__dirname, '..'),
-    python,
-    pythonHint,
-    timeoutMs: flags.timeout === undefined ? undefined : (flags.timeout as number) * 1000,
-  };
-  const form: ExerciseForm = notebook ? 'notebook' : language;
-  const report: ExerciseReportJson = {
-    file: basename(file),
-    form,
+  const report = await gradeExercise({
+    file,
+    notebook: nb,
+    language,
+    exercise,
+    t,
     lang,
-    passed: 0,
-    total: common.checks.length,
-    allPassed: false,
-    exitCode: 1,
-    checks: [],
-  };
-  if (nb) {
-    const result = await checkNotebookSolution({ ...common, notebook: nb, exercise });
-    if ('failure' in result) {
-      report.error = failure(t, result.failure, pythonHint, result.place);
-    } else {
-      report.checks = result.verdicts.map((v, k) => checkJson(t, v, 'python', result.places[k]));
-    }
-  } else {
-    const result = await checkSolution({ ...common, language, file });
-    if ('failure' in result) report.error = failure(t, result.failure, pythonHint);
-    else report.checks = result.verdicts.map((v) => checkJson(t, v, language));
-  }
-  report.passed = report.checks.filter((c) => c.pass).length;
-  report.allPassed = !report.error && report.passed === report.total && report.total > 0;
-  report.exitCode = report.allPassed ? 0 : report.error && setupProblem(report.error.kind) ? 2 : 1;
+    python,
+    pythonHint: t(S.pythonHint),
+    root: join(__dirname, '..'),
+    timeoutMs: flags.timeout === undefined ? undefined : (flags.timeout as number) * 1000,
+  });
   if (flags.json) process.stdout.write(JSON.stringify(report) + '\n');
   else process.stdout.write(formatExerciseReport(t, report) + '\n');
   return report.exitCode;
-}
-
-/** No Python, no numpy, a checker that could not run: the grading set-up, not the learner's work. */
-const setupProblem = (kind: RunFailure['kind']) =>
-  kind === 'pythonMissing' || kind === 'numpyMissing' || kind === 'crashed';
-
-function failure(
-  t: Translate,
-  f: RunFailure,
-  pythonHint: string,
-  place?: { cell: number; line: number },
-): NonNullable<ExerciseReportJson['error']> {
-  return {
-    kind: f.kind,
-    message: runFailureText(t, f, pythonHint),
-    line: place ? place.line : f.kind === 'load' ? f.error.line : undefined,
-    cell: place ? place.cell + 1 : undefined,
-  };
 }

@@ -3,8 +3,9 @@
  * English string table. The page is view-only: it computes with src/core in the browser and
  * tells the extension which lab it shows, so the walkthrough can tick that step off.
  */
-import { messageType, oneOf } from './validate';
+import { type Json, isRecord, messageType, oneOf } from './validate';
 import { STUDY_NOTE_TYPES, StudyNoteFromWebview, parseStudyNoteMessage } from './studyNote';
+import { LAB_PAGE_STRINGS } from './labFileStrings';
 
 export const LAB_IDS = ['loss', 'tangent', 'errorH', 'field', 'descent', 'simpleNet', 'saddle'] as const;
 export type LabId = (typeof LAB_IDS)[number];
@@ -31,15 +32,31 @@ export function isLabId(v: unknown): v is LabId {
   return typeof v === 'string' && (LAB_IDS as readonly string[]).includes(v);
 }
 
+/**
+ * A lab file's setup of one lab (src/protocol/labFile.ts): the lab's state to start from, the
+ * controls locked and hidden, the instruction in the display language. `seq` numbers each opening,
+ * so a page that reloads applies the file's values once.
+ */
+export interface LabSetupView {
+  seq: number;
+  state: Record<string, Json>;
+  lock: string[];
+  hide: string[];
+  instruction?: string;
+}
+
 /** What the extension puts in the page at start (renderPage's `data`). */
 export interface LabPageData {
   lab: LabId;
+  setup?: LabSetupView;
 }
 
 // ---- to the webview ----
 export interface ShowLabMessage {
   type: 'showLab';
   lab: LabId;
+  /** A lab file's setup for this lab; null: none (every control free). */
+  setup?: LabSetupView | null;
 }
 export type ToLabMessage = ShowLabMessage;
 
@@ -55,9 +72,20 @@ export interface LabShownMessage {
 export interface OpenTutorialMessage {
   type: 'openTutorial';
 }
-export type FromLabMessage = LabReadyMessage | LabShownMessage | OpenTutorialMessage | StudyNoteFromWebview;
+/** "Share this setup": the lab shown and its state as the page keeps it (checked by the lab-file parser). */
+export interface ShareLabMessage {
+  type: 'share';
+  lab: LabId;
+  state: Record<string, unknown>;
+}
+export type FromLabMessage =
+  | LabReadyMessage
+  | LabShownMessage
+  | OpenTutorialMessage
+  | ShareLabMessage
+  | StudyNoteFromWebview;
 
-const FROM_LAB_TYPES = ['ready', 'labShown', 'openTutorial', ...STUDY_NOTE_TYPES] as const;
+const FROM_LAB_TYPES = ['ready', 'labShown', 'openTutorial', 'share', ...STUDY_NOTE_TYPES] as const;
 
 /** Checks a message from the labs page; throws ProtocolError naming what is wrong. */
 export function validateFromLab(msg: unknown): FromLabMessage {
@@ -65,6 +93,8 @@ export function validateFromLab(msg: unknown): FromLabMessage {
   switch (type) {
     case 'labShown':
       return { type, lab: oneOf(body, 'lab', LAB_IDS) };
+    case 'share':
+      return { type, lab: oneOf(body, 'lab', LAB_IDS), state: isRecord(body.state) ? body.state : {} };
     case 'ready':
     case 'openTutorial':
       return { type };
@@ -83,6 +113,7 @@ export const LAB_STRINGS = {
   labsNav: 'Chapter 4 labs',
   backToTutorial: 'Back to the walkthrough',
   invalidNumber: 'Enter a number.',
+  ...LAB_PAGE_STRINGS,
 
   'lab.loss': 'Loss functions',
   'lab.tangent': 'Derivative and tangent',

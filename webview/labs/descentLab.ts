@@ -81,6 +81,7 @@ export function descentLab(ctx: LabContext): Lab {
     return b;
   });
 
+  const presetRow = h('div', { class: 'row' }, ...presets);
   const root = h(
     'section',
     { class: 'lab' },
@@ -93,7 +94,7 @@ export function descentLab(ctx: LabContext): Lab {
       stepsField.wrap,
       replay,
     ),
-    h('div', { class: 'row' }, ...presets),
+    presetRow,
     endOut,
     verdictOut,
     box,
@@ -196,7 +197,7 @@ export function descentLab(ctx: LabContext): Lab {
   replay.addEventListener('click', run);
 
   run();
-  return chartLab(
+  const lab = chartLab(
     root,
     chart,
     (c) => {
@@ -205,4 +206,8 @@ export function descentLab(ctx: LabContext): Lab {
     },
     () => cancelAnimationFrame(frame),
   );
+  return {
+    ...lab,
+    controls: { lr: [slider.closest('label') ?? slider, lrField.wrap, presetRow], steps: [stepsField.wrap] },
+  };
 }

@@ -210,8 +210,9 @@ export function errorHLab(ctx: LabContext): Lab {
   });
 
   update();
-  return chartLab(root, chart, (c) => {
+  const lab = chartLab(root, chart, (c) => {
     colors = c;
     paintSeries(c);
   });
+  return { ...lab, controls: { case: [select.closest('label') ?? select], h: [hField.wrap] } };
 }

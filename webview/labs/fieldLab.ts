@@ -146,6 +146,7 @@ export function fieldLab(ctx: LabContext): Lab {
   f0.input.addEventListener('input', onField);
   f1.input.addEventListener('input', onField);
   canvas.addEventListener('click', (e) => {
+    if (canvas.dataset.locked === 'true') return;
     const a = chart.scales.x.getValueForPixel(e.offsetX);
     const b = chart.scales.y.getValueForPixel(e.offsetY);
     if (a === undefined || b === undefined) return;
@@ -154,8 +155,9 @@ export function fieldLab(ctx: LabContext): Lab {
   });
 
   inspect(point[0], point[1]);
-  return chartLab(root, chart, (c) => {
+  const lab = chartLab(root, chart, (c) => {
     colors = c;
     paintPoint(c);
   });
+  return { ...lab, controls: { x0: [f0.wrap, ...presets, canvas], x1: [f1.wrap, ...presets, canvas] } };
 }

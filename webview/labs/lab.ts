@@ -14,6 +14,12 @@ export interface LabContext {
 
 export interface Lab {
   root: HTMLElement;
+  /**
+   * The elements of each control a lab file may lock or hide (src/protocol/labFile.ts LAB_CONTROLS):
+   * inputs, buttons and rows are disabled (or hidden); a canvas the learner drags on is marked
+   * `data-locked` and the lab ignores the drag.
+   */
+  controls?: Record<string, Element[]>;
   /** Called when VS Code switches theme. */
   retheme(colors: ThemeColors): void;
   dispose(): void;

@@ -67,13 +67,15 @@ export function lossLab(ctx: LabContext): Lab {
   const warning = h('p', { id: 'loss-warning', class: 'warning', 'aria-live': 'polite' });
   const { box, canvas } = chartCanvas(s.lossChart);
 
+  const presetRow = h('div', { class: 'row' }, preset(s.lossPreset1, BOOK_Y1), preset(s.lossPreset2, BOOK_Y2));
+  const radioSet = h('fieldset', { class: 'radios' }, h('legend', { text: s.lossCorrectClass }), ...radios);
   const root = h(
     'section',
     { class: 'lab', 'aria-labelledby': 'lab-heading' },
     h('p', { text: s.lossIntro }),
-    h('div', { class: 'row' }, preset(s.lossPreset1, BOOK_Y1), preset(s.lossPreset2, BOOK_Y2)),
+    presetRow,
     h('div', { class: 'loss-grid' }, ...fields.map((f) => f.wrap)),
-    h('fieldset', { class: 'radios' }, h('legend', { text: s.lossCorrectClass }), ...radios),
+    radioSet,
     h(
       'div',
       { class: 'results' },
@@ -134,8 +136,10 @@ export function lossLab(ctx: LabContext): Lab {
   }
   update();
 
-  return chartLab(root, chart, (c) => {
+  const lab = chartLab(root, chart, (c) => {
     colors = c;
     chart.data.datasets[0].backgroundColor = barColors();
   });
+  // The book's presets set both y and the label: locking either locks them.
+  return { ...lab, controls: { y: [...fields.map((f) => f.wrap), presetRow], label: [radioSet, presetRow] } };
 }

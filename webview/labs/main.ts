@@ -10,6 +10,7 @@ import {
   type FromLabMessage,
   type LabId,
   type LabPageData,
+  type LabSetupView,
   type ToLabMessage,
 } from '../../src/protocol/tutorial';
 import { initialData, strings } from '../shared/l10n';
@@ -39,6 +40,10 @@ const LABS: LabRegistry = {
 interface PageState {
   lab: LabId;
   labs: Partial<Record<LabId, unknown>>;
+  /** A lab file's setup (src/protocol/labFile.ts) and the lab it is for; kept across reloads. */
+  setup?: { lab: LabId; view: LabSetupView };
+  /** The seq of the setup whose values were put into the lab: a reload does not put them in again. */
+  appliedSeq?: number;
 }
 
 const s = strings(LAB_STRINGS);
@@ -53,7 +58,12 @@ const state: PageState = {
       ? initialData<LabPageData>()!.lab
       : 'loss',
   labs: typeof previous?.labs === 'object' && previous.labs ? previous.labs : {},
+  ...(previous?.setup && isLabId(previous.setup.lab) ? { setup: previous.setup } : {}),
+  ...(typeof previous?.appliedSeq === 'number' ? { appliedSeq: previous.appliedSeq } : {}),
 };
+const initialSetup = initialData<LabPageData>()?.setup;
+if (initialSetup && isLabId(initialData<LabPageData>()?.lab) && initialSetup.seq !== state.appliedSeq)
+  state.setup = { lab: initialData<LabPageData>()!.lab, view: initialSetup };
 const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 
 let colors: ThemeColors = themeColors();
@@ -95,6 +105,20 @@ tablist.addEventListener('keydown', (e) => {
 });
 const back = h('button', { type: 'button', class: 'secondary back', text: s.backToTutorial });
 back.addEventListener('click', () => send({ type: 'openTutorial' }));
+const share = h('button', {
+  type: 'button',
+  class: 'secondary',
+  name: 'shareSetup',
+  text: s.shareSetup,
+  title: s.shareTitle,
+});
+share.addEventListener('click', () => {
+  if (current)
+    send({ type: 'share', lab: current.id, state: (state.labs[current.id] ?? {}) as Record<string, unknown> });
+});
+/** A lab file's instruction, as plain text (textContent: never HTML). */
+const instruction = h('aside', { class: 'lab-instruction', 'aria-label': s.instructionLabel });
+instruction.hidden = true;
 
 // The lab as a study note: its controls, outputs and verdict as shown, its charts as PNG files.
 const notes = noteButtons(() => {
@@ -115,11 +139,55 @@ const notes = noteButtons(() => {
 
 document
   .getElementById('app')!
-  .append(h('header', { class: 'lab-header' }, tablist, h('div', { class: 'row' }, notes, back)), heading, panel);
+  .append(
+    h('header', { class: 'lab-header' }, tablist, h('div', { class: 'row' }, notes, share, back)),
+    heading,
+    instruction,
+    panel,
+  );
+
+/** Locks and hides a lab's controls as its lab file says: disabled with the teacher's reason, or not shown. */
+function applySetup(lab: Lab, view: LabSetupView | undefined): void {
+  instruction.textContent = view?.instruction ?? '';
+  instruction.hidden = !view?.instruction;
+  if (!view) return;
+  for (const [name, elements] of Object.entries(lab.controls ?? {})) {
+    const locked = view.lock.includes(name);
+    const hidden = view.hide.includes(name);
+    for (const e of elements) {
+      if (hidden && !(e instanceof HTMLCanvasElement)) (e as HTMLElement).hidden = true;
+      if (!locked) continue;
+      const el = e as HTMLElement;
+      el.dataset.locked = 'true';
+      el.title = s.lockedByTeacher;
+      el.classList.add('locked');
+      const controls = el.matches('input, button, select, textarea')
+        ? [el]
+        : [...el.querySelectorAll<HTMLElement>('input, button, select, textarea')];
+      for (const c of controls) {
+        (c as HTMLInputElement).disabled = true;
+        c.dataset.locked = 'true';
+        c.title = s.lockedByTeacher;
+        c.setAttribute('aria-description', s.lockedByTeacher);
+      }
+    }
+  }
+}
 document.title = s.pageTitle;
 
-function show(id: LabId): void {
-  if (current?.id === id) return;
+function show(id: LabId, setup?: LabSetupView | null): void {
+  if (setup !== undefined) {
+    // A lab file (or none): its values go into the lab once; its locks hold while the page lives.
+    if (setup === null) delete state.setup;
+    else state.setup = { lab: id, view: setup };
+  }
+  const view = state.setup?.lab === id ? state.setup.view : undefined;
+  const fresh = !!view && view.seq !== state.appliedSeq;
+  if (view && fresh) {
+    state.labs[id] = { ...((state.labs[id] as object | undefined) ?? {}), ...view.state };
+    state.appliedSeq = view.seq;
+  }
+  if (current?.id === id && !fresh && setup === undefined) return;
   current?.lab.dispose();
   tabs.forEach((t) => {
     const selected = t.dataset.lab === id;
@@ -139,6 +207,7 @@ function show(id: LabId): void {
     },
   });
   panel.replaceChildren(lab.root);
+  applySetup(lab, view);
   // A new lab starts at its top, not at the previous lab's scroll position.
   window.scrollTo(0, 0);
   current = { id, lab };
@@ -148,7 +217,7 @@ function show(id: LabId): void {
 }
 
 onMessage<ToLabMessage>((m) => {
-  if (m && m.type === 'showLab' && isLabId(m.lab)) show(m.lab);
+  if (m && m.type === 'showLab' && isLabId(m.lab)) show(m.lab, m.setup);
 });
 
 // Every part was built with the colours of the moment: only a later switch needs repainting.

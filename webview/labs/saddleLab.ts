@@ -170,6 +170,11 @@ export function saddleLab(ctx: LabContext): Lab {
           startIndex = i;
           update();
         });
+        // A lab file that locks the start: these buttons are rebuilt, so they read the lock here.
+        if (startRow.dataset.locked === 'true') {
+          b.disabled = true;
+          b.title = startRow.title;
+        }
         return b;
       }),
     );
@@ -204,14 +209,15 @@ export function saddleLab(ctx: LabContext): Lab {
 
   select.addEventListener('change', () => {
     surface = select.value === 'plateau' ? 'plateau' : 'saddle';
-    startIndex = 0;
+    if (startRow.dataset.locked !== 'true') startIndex = 0;
     update();
   });
 
   update();
-  return chartLab(root, chart, (c) => {
+  const lab = chartLab(root, chart, (c) => {
     colors = c;
     paint(c);
     paintScale();
   });
+  return { ...lab, controls: { surface: [select.closest('label') ?? select], start: [startRow] } };
 }

@@ -61,7 +61,7 @@ export function simpleNetLab(ctx: LabContext): Lab {
     h('p', { text: s.simpleNetIntro }),
     h(
       'div',
-      { class: 'row' },
+      { class: 'row', id: 'simplenet-controls' },
       ...BOOK_W.map((w, i) => button(format(s.simpleNetBookW, i + 1), () => setW(w), { class: 'secondary' })),
       button(
         s.simpleNetReroll,
@@ -135,8 +135,9 @@ export function simpleNetLab(ctx: LabContext): Lab {
   }
 
   setW(W);
-  return chartLab(root, chart, (c) => {
+  const lab = chartLab(root, chart, (c) => {
     colors = c;
     paint(c);
   });
+  return { ...lab, controls: { W: [root.querySelector('#simplenet-controls')!] } };
 }

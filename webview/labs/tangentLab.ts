@@ -120,6 +120,7 @@ export function tangentLab(ctx: LabContext): Lab {
   let dragging = false;
   const toX = (e: PointerEvent) => chart.scales.x.getValueForPixel(e.offsetX) ?? x;
   canvas.addEventListener('pointerdown', (e) => {
+    if (canvas.dataset.locked === 'true') return;
     const px = chart.scales.x.getPixelForValue(x);
     const py = chart.scales.y.getPixelForValue(function1(x));
     if (Math.hypot(e.offsetX - px, e.offsetY - py) > 24 && e.offsetY > chart.chartArea.bottom) return;
@@ -132,8 +133,9 @@ export function tangentLab(ctx: LabContext): Lab {
   canvas.classList.add('draggable');
 
   setX(x);
-  return chartLab(root, chart, (c) => {
+  const lab = chartLab(root, chart, (c) => {
     colors = c;
     paintSeries(c);
   });
+  return { ...lab, controls: { x: [slider.closest('label') ?? slider, field.wrap, ...presets, canvas] } };
 }
