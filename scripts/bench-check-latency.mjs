@@ -28,7 +28,7 @@ const json = process.argv.includes('--json');
 const out = join(mkdtempSync(join(tmpdir(), 'gl-bench-')), 'checker.cjs');
 writeFileSync(
   join(dirname(out), 'entry.ts'),
-  `export { prepare, runPrepared } from '${join(ROOT, 'src/gradcheck/check')}';\nexport { makeRunners } from '${join(ROOT, 'src/gradcheck/runners')}';\n`,
+  `export { prepare, runPrepared } from '${join(ROOT, 'src/gradcheck/check')}';\nexport { makeRunners } from '${join(ROOT, 'src/gradcheck/run/runners')}';\n`,
 );
 await esbuild.build({
   entryPoints: [join(dirname(out), 'entry.ts')],

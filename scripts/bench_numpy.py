@@ -8,7 +8,7 @@ loss on the updated weights every iteration, train and test accuracy once per ep
 It reads the bundled idx.gz files itself with gzip + numpy and prints one JSON object.
 
 usage: python3 scripts/bench_numpy.py [--data DIR] [--iters N] [--timed-iters N] [--seed N]
-                                      [--numgrad-params N] [--eval-repeats N]
+                                      [--numgrad-params N] [--eval-repeats N] [--run-only]
 """
 import argparse
 import gzip
@@ -193,6 +193,10 @@ def time_iterations(x_train, t_train, iters, seed, batch_size=100, learning_rate
             return (time.perf_counter() - start) * 1000 / iters
 
 
+def blas_threads():
+    return os.environ.get('OPENBLAS_NUM_THREADS') or os.environ.get('OMP_NUM_THREADS') or 'default'
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -202,9 +206,22 @@ def main():
     ap.add_argument('--seed', type=int, default=42)
     ap.add_argument('--numgrad-params', type=int, default=300, help='parameters of W1 timed with numerical_gradient')
     ap.add_argument('--eval-repeats', type=int, default=5)
+    ap.add_argument('--run-only', action='store_true',
+                    help='only the whole run (for the peers benchmark, scripts/peers/): no timed iterations, no numgrad')
     args = ap.parse_args()
 
+    l0 = time.perf_counter()
     (x_train, t_train), (x_test, t_test) = load_mnist(args.data)
+    load_seconds = time.perf_counter() - l0
+    if args.run_only:
+        run = train(x_train, t_train, x_test, t_test, args.iters, args.seed)
+        run.pop('network')
+        print(json.dumps({'peer': 'numpy', 'version': np.__version__, 'threads': blas_threads(),
+                          'loadSeconds': load_seconds, 'runSeconds': run['seconds'],
+                          'evalSeconds': run['evalSeconds'], 'iters': args.iters, 'epochs': run['epochs'],
+                          'trainAccuracy': run['trainAccuracy'], 'testAccuracy': run['testAccuracy'],
+                          'finalLoss': run['finalLoss']}))
+        return
     ms_per_iter = time_iterations(x_train, t_train, args.timed_iters, args.seed)
 
     run = train(x_train, t_train, x_test, t_test, args.iters, args.seed)
@@ -230,7 +247,7 @@ def main():
     print(json.dumps({
         'numpy': np.__version__,
         'python': sys.version.split()[0],
-        'blasThreads': os.environ.get('OPENBLAS_NUM_THREADS') or os.environ.get('OMP_NUM_THREADS') or 'default',
+        'blasThreads': blas_threads(),
         'msPerIter': ms_per_iter,
         'timedIters': args.timed_iters,
         'evalMs': eval_ms,

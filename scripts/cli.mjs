@@ -1,4 +1,4 @@
-// `npm run train|gradcheck|bench`: builds the bundles only when a source changed since the last build
+// `npm run train|gradcheck|check-exercise|bench`: builds the bundles only when a source changed since the last build
 // (scripts/sourceStamp.mjs), then runs dist/cli.js in this same process, so an up-to-date check starts
 // at once. `node scripts/cli-start-time.mjs` measures it.
 import { spawnSync } from 'node:child_process';

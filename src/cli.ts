@@ -1,19 +1,21 @@
 import { join } from 'path';
 import { IdxError } from './data/idx';
-import { bundledDataDir } from './data/mnist';
+import { bundledDataDir } from './node/mnistFiles';
 import { UsageError } from './cli/args';
 import { runTrain } from './cli/train';
 import { cliT } from './l10n/cli';
 import { runBench } from './cli/bench';
 import { runGradcheck } from './cli/gradcheck';
+import { runCheckExercise } from './cli/checkExercise';
 import { errorMessage } from './util/text';
 
-/** Headless entry: `node dist/cli.js <command> [flags]` (npm run train / gradcheck / bench). */
+/** Headless entry: `node dist/cli.js <command> [flags]` (npm run train / gradcheck / check-exercise / bench). */
 
 const COMMANDS: Record<string, (argv: string[], bundledDir: string) => Promise<number>> = {
   train: runTrain,
   bench: runBench,
   gradcheck: runGradcheck,
+  'check-exercise': runCheckExercise,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -3,10 +3,10 @@ import { cpus } from 'os';
 import { resolve } from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { Dataset, toBatch } from '../core/dataset';
-import { fastNumericalGradient } from '../core/fastNumericalGradient';
+import { fastNumericalGradient } from '../engine/fastNumericalGradient';
 import { numericalGradient } from '../core/gradient';
 import { Matrix } from '../core/matrix';
-import { createNetwork } from '../core/network';
+import { createNetwork } from '../engine/network';
 import { Random } from '../core/random';
 import { BOOK_DEFAULTS, TrainConfig, Trainer, iterPerEpoch } from '../core/trainer';
 import { PARAM_NAMES, TrainableNetwork, TwoLayerNet, paramData } from '../core/twoLayerNet';
@@ -15,9 +15,11 @@ import { loadDataset } from './train';
 import { BenchResult, GradViewsCost, NumpyResult, formatReport } from './benchReport';
 import { GradientWatcher, groupHistograms } from '../core/gradientWatch';
 import { columnImages } from '../panels/train/modelView';
+import { runPeers } from './benchPeers';
 
 export const BENCH_USAGE =
-  'usage: npm run bench -- [--quick] [--json] [--seed N] [--data DIR] [--no-numpy] [--python CMD] [--numpy-threads N]';
+  'usage: npm run bench -- [--quick] [--json] [--seed N] [--data DIR] [--no-numpy] [--python CMD] [--numpy-threads N]\n' +
+  '       npm run bench -- --peers --help   (the whole run against numpy, PyTorch and JAX)';
 
 const SPECS: Record<string, FlagSpec> = {
   quick: { kind: 'bool' },
@@ -61,6 +63,11 @@ const QUICK: Plan = {
 };
 
 export async function runBench(argv: string[], bundledDir: string): Promise<number> {
+  if (argv.includes('--peers'))
+    return runPeers(
+      argv.filter((a) => a !== '--peers'),
+      bundledDir,
+    );
   const { flags } = parseArgs(argv, SPECS);
   if (flags.help) {
     process.stdout.write(BENCH_USAGE + '\n');

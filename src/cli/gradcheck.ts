@@ -1,20 +1,20 @@
 import { readFileSync } from 'fs';
 import { basename, join, resolve } from 'path';
-import { fileProblem, readRegularFile } from '../data/files';
-import { killAllChildren } from '../gradcheck/childRun';
+import { fileProblem, readRegularFile } from '../node/files';
+import { killAllChildren } from '../gradcheck/run/childRun';
 
 /** The largest --inputs file read. */
 const INPUTS_MAX_BYTES = 64 * 1024 * 1024;
 import { CheckOptions, CheckReport, DEFAULT_TIMEOUT_MS, Runners, errorReport, runCheck } from '../gradcheck/check';
-import { msg } from '../gradcheck/messages';
-import { Notebook, NotebookError, parseNotebook } from '../gradcheck/notebook';
+import { msg } from '../gradcheck/analysis/messages';
+import { Notebook, NotebookError, parseNotebook } from '../gradcheck/source/notebook';
 import { functionPlace, runNotebookCheck } from '../gradcheck/notebookCheck';
-import { elementText, fmt, formatMsg, shapeText } from '../gradcheck/messages';
+import { elementText, fmt, formatMsg, shapeText } from '../gradcheck/analysis/messages';
 import { cliT } from '../l10n/cli';
 
 /** The checker's message templates in the terminal's language (LANG=ko_KR.UTF-8 → Korean). */
 const cliText = (template: string) => cliT(template);
-import { makeRunners } from '../gradcheck/runners';
+import { makeRunners } from '../gradcheck/run/runners';
 import { json as jsonValue, isRecord, ProtocolError } from '../protocol/validate';
 import { FlagSpec, UsageError, parseArgs } from './args';
 import { errorMessage } from '../util/text';

@@ -1,5 +1,5 @@
 import type { CheckOptions, CheckReport, Runners } from '../gradcheck/check';
-import { formatMsg } from '../gradcheck/messages';
+import { formatMsg } from '../gradcheck/analysis/messages';
 import { cliT } from '../l10n/cli';
 import { InsideRunners, replayElement, traceShapes } from '../inside/inside';
 import type { Replay } from '../inside/replay';

@@ -2,9 +2,9 @@ import { BOOK_DEFAULTS, SAMPLINGS, Sampling, TrainConfig, TrainEvent, Trainer } 
 import { GradientWatcher } from '../core/gradientWatch';
 import { initialLossCheck, withTrainImages } from '../core/sanity';
 import { findLearningRate } from '../core/lrFinder';
-import { DEFAULT_ENGINE, ENGINES, EngineName, createNetwork } from '../core/network';
+import { DEFAULT_ENGINE, ENGINES, EngineName, createNetwork } from '../engine/network';
 import { Dataset } from '../core/dataset';
-import { loadBundled, loadFolder } from '../data/mnist';
+import { loadBundled, loadFolder } from '../node/mnistFiles';
 import { FlagSpec, UsageError, parseArgs } from './args';
 import { ProgressBar, rate } from './progress';
 import { cliT } from '../l10n/cli';

@@ -8,15 +8,15 @@ import {
   qualifiedName,
   returnNames,
   returnsGradient,
-} from '../gradcheck/functions';
-import { functionsBeside } from '../gradcheck/otherFiles';
+} from '../gradcheck/source/findFunctions';
+import { functionsBeside } from '../gradcheck/source/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
 import { registerReplayExample } from './replayExample';
 import { insideWorkspace, labFileOpeners } from './labFiles';
-import { languageOf } from '../gradcheck/functions';
+import { languageOf } from '../gradcheck/source/findFunctions';
 import { labCheckTarget } from '../gradcheck/labTarget';
-import { readRegularFile } from '../data/files';
+import { readRegularFile } from '../node/files';
 import { type GradcheckLabFile, LabFileRefused } from '../protocol/labFile';
 import { dirname, join } from 'path';
 import { existsSync } from 'fs';

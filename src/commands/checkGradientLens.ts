@@ -7,7 +7,7 @@ import {
   lossOfGradient,
   outline,
   qualifiedName,
-} from '../gradcheck/functions';
+} from '../gradcheck/source/findFunctions';
 
 /** The languages a gradient can be checked in, as VS Code names them. */
 export const GRADCHECK_LANGUAGES: readonly Language[] = ['python', 'javascript', 'typescript'];

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { realpathSync } from 'fs';
 import { isAbsolute, relative, resolve } from 'path';
-import { readRegularFile, fileProblem } from '../data/files';
+import { readRegularFile, fileProblem } from '../node/files';
 import {
   LABFILE_STRINGS,
   LAB_FILE_MAX_BYTES,

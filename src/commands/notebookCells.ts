@@ -1,13 +1,13 @@
 /**
  * Notebook cells in VS Code's built-in notebook editor, for the gradient check: which notebook and
  * cell a `vscode-notebook-cell:` document is, the cells' current (unsaved) text as a Notebook for
- * src/gradcheck/notebook.ts, and where a notebook that was never saved runs.
+ * src/gradcheck/source/notebook.ts, and where a notebook that was never saved runs.
  */
 import { homedir } from 'os';
 import { basename, join } from 'path';
 import * as vscode from 'vscode';
-import { Outline, outline } from '../gradcheck/functions';
-import { Notebook, notebookModule, notebookScope } from '../gradcheck/notebook';
+import { Outline, outline } from '../gradcheck/source/findFunctions';
+import { Notebook, notebookModule, notebookScope } from '../gradcheck/source/notebook';
 
 export const NOTEBOOK_CELL_SCHEME = 'vscode-notebook-cell';
 

@@ -13,10 +13,17 @@ import { DELTA, sigmoid, softmaxVector } from './functions';
 import type { LabeledImages } from './dataset';
 import type { TwoLayerParams } from './twoLayerNet';
 
-export type LossDiagnosis =
+export type LossDiagnosis = (
   | { kind: 'not-a-number'; iter: number; loss: number }
   | { kind: 'rising'; iter: number; loss: number; lowest: number; chance: number }
-  | { kind: 'saturated'; iter: number; loss: number; chance: number; saturation: number; trainAccuracy: number };
+  | { kind: 'saturated'; iter: number; loss: number; chance: number; saturation: number; trainAccuracy: number }
+) & {
+  /**
+   * The learning rate in effect at `iter` (the trainer adds it: a learner may change the rate
+   * mid-run, and the diagnosis names the rate that diverged, not the one the run started with).
+   */
+  learningRate?: number;
+};
 
 /** ln C: the cross-entropy of a network that gives each of C classes probability 1/C. */
 export function chanceLoss(classes: number): number {

@@ -28,6 +28,13 @@ export interface LearningRateChange {
   learningRate: number;
 }
 
+/** The rate iteration `iter` (1-based) trained with: the last change at or before it, else `initial`. */
+export function learningRateAt(iter: number, initial: number, changes: readonly LearningRateChange[] = []): number {
+  let rate = initial;
+  for (const c of changes) if (c.iter <= iter) rate = c.learningRate;
+  return rate;
+}
+
 /** The book's hyperparameters (chapter 4.5). */
 export const BOOK_DEFAULTS: TrainConfig = {
   hiddenSize: 50,
@@ -221,7 +228,7 @@ export class Trainer {
     this.lastLoss = loss;
     listener({ type: 'iteration', iter: this.iter, loss, elapsedMs: this.elapsed() });
     const watch = this.watch!;
-    const nan = watch.add(loss);
+    const nan = this.withRate(watch.add(loss));
     if (nan) listener({ type: 'diagnosis', diagnosis: nan });
     if (!Number.isFinite(loss)) return false;
     if (isEpochIteration(i, this.perEpoch)) {
@@ -236,15 +243,23 @@ export class Trainer {
         testAccuracy: this.lastTest,
         elapsedMs: this.elapsed(),
       });
-      const found = watch.atEpoch({
-        iter: this.iter,
-        epoch: this.epochs,
-        trainAccuracy: this.lastTrain,
-        probe: () => probe(this.net.exportParams(), train),
-      });
+      const found = this.withRate(
+        watch.atEpoch({
+          iter: this.iter,
+          epoch: this.epochs,
+          trainAccuracy: this.lastTrain,
+          probe: () => probe(this.net.exportParams(), train),
+        }),
+      );
       if (found !== undefined) listener({ type: 'diagnosis', diagnosis: found ?? undefined });
     }
     return true;
+  }
+
+  /** Stamps a new diagnosis with the rate its iteration trained with (kept on the watch's sticky diagnosis too). */
+  private withRate<D extends LossDiagnosis | null | undefined>(d: D): D {
+    if (d) d.learningRate = learningRateAt(d.iter, this.config.learningRate, this.rateChanges);
+    return d;
   }
 
   /** The book's np.random.choice(train_size, batch_size), or the next slice of this epoch's shuffled order. */
@@ -277,7 +292,8 @@ export class Trainer {
     if (this.rateChanges.length > 0) summary.learningRateChanges = this.learningRateChanges;
     if (reason === 'diverged') {
       summary.message =
-        `The loss became ${this.lastLoss} at iteration ${this.iter}: the learning rate ${this.learningRate} is too large. ` +
+        `The loss became ${this.lastLoss} at iteration ${this.iter}: the learning rate ` +
+        `${learningRateAt(this.iter, this.config.learningRate, this.rateChanges)} is too large. ` +
         `Try a smaller one (the book uses 0.1).`;
     }
     listener({ type: 'done', reason, summary });

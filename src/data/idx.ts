@@ -1,5 +1,5 @@
-import { constants as zlibConstants, gunzipSync } from 'zlib';
 import { errorMessage } from '../util/text';
+import type { Inflater } from './inflate';
 
 /** The idx format (yann.lecun.com/exdb/mnist): magic 0x0000 08 NN (uint8, NN dimensions), big-endian uint32 sizes, then the data. */
 export interface IdxArray {
@@ -27,30 +27,32 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Parses idx bytes (gzip or raw); `file` names the source in error messages. */
-export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
+/** Parses idx bytes (gzip or raw, inflated by `inflater`); `file` names the source in error messages. */
+export function parseIdx(bytes: Uint8Array, file: string, inflater: Inflater): IdxArray {
   let raw: Uint8Array = bytes;
   if (isGzip(bytes)) {
     // The header first, from a small prefix; then inflate no more than it promises (a gzip bomb
     // stops at count × rows × cols bytes instead of filling memory).
     let head: Uint8Array;
     try {
-      head = gunzipSync(bytes.subarray(0, HEAD_INPUT_BYTES), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      head = inflater.gunzipPrefix(bytes.subarray(0, HEAD_INPUT_BYTES));
     } catch (e) {
       throw new IdxError(file, `the gzip data is damaged (${errorMessage(e)}); download the file again`);
     }
     const promised = readHeader(head, file, bytes.length <= HEAD_INPUT_BYTES);
+    let inflated: Uint8Array | undefined;
     try {
-      raw = gunzipSync(bytes, { maxOutputLength: promised.header + promised.size + 1 });
+      inflated = inflater.gunzip(bytes, promised.header + promised.size + 1);
     } catch (e) {
-      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-        throw new IdxError(
-          file,
-          `inflates to more than the ${promised.header + promised.size} bytes its header promises (${promised.dims.join('×')}); the file is damaged or not an idx file`,
-        );
-      }
       throw new IdxError(file, `the gzip data is damaged (${errorMessage(e)}); download the file again`);
     }
+    if (!inflated) {
+      throw new IdxError(
+        file,
+        `inflates to more than the ${promised.header + promised.size} bytes its header promises (${promised.dims.join('×')}); the file is damaged or not an idx file`,
+      );
+    }
+    raw = inflated;
   }
   if (raw.length < 4) throw new IdxError(file, `too short to be an idx file (${raw.length} bytes)`);
   if (raw[0] !== 0 || raw[1] !== 0 || raw[2] !== UBYTE) {

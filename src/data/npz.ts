@@ -4,8 +4,8 @@
  * .npy: magic "\x93NUMPY", version, a Python-dict header (descr, fortran_order, shape), raw
  * little-endian data. .npz: a zip of .npy files (np.savez stores them; np.savez_compressed deflates).
  */
-import { inflateRawSync } from 'zlib';
 import { errorMessage } from '../util/text';
+import type { Inflater } from './inflate';
 
 export interface NpyArray {
   shape: number[];
@@ -188,11 +188,11 @@ export function writeNpz(arrays: Record<string, NpyArray>): Uint8Array {
 /**
  * The arrays of an .npz file, by name without ".npy". Sizes the zip declares are checked against
  * NPZ_LIMITS before anything is inflated, and inflating stops at the declared size (a zip bomb
- * ends as an NpzError, not as gigabytes of memory).
+ * ends as an NpzError, not as gigabytes of memory). Deflated members are inflated by `inflater`.
  */
-export function readNpz(bytes: Uint8Array, file: string): Record<string, NpyArray> {
+export function readNpz(bytes: Uint8Array, file: string, inflater: Inflater): Record<string, NpyArray> {
   try {
-    return readNpzUnchecked(bytes, file);
+    return readNpzUnchecked(bytes, file, inflater);
   } catch (e) {
     if (e instanceof NpzError) throw e;
     // A DataView read past the end: offsets in the zip point outside the file.
@@ -200,7 +200,7 @@ export function readNpz(bytes: Uint8Array, file: string): Record<string, NpyArra
   }
 }
 
-function readNpzUnchecked(bytes: Uint8Array, file: string): Record<string, NpyArray> {
+function readNpzUnchecked(bytes: Uint8Array, file: string, inflater: Inflater): Record<string, NpyArray> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
@@ -273,17 +273,15 @@ function readNpzUnchecked(bytes: Uint8Array, file: string): Record<string, NpyAr
     let data: Uint8Array;
     if (method === 0) data = raw;
     else if (method === 8) {
+      let inflated: Uint8Array | undefined;
       try {
-        data = inflateRawSync(raw, { maxOutputLength: Math.max(1, usize) });
+        inflated = inflater.inflateRaw(raw, Math.max(1, usize));
       } catch (e) {
-        const tooLarge = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError;
-        throw new NpzError(
-          file,
-          tooLarge
-            ? `${name} inflates to more than the ${usize} bytes it declares; the file is damaged`
-            : `${name} is damaged (${errorMessage(e)})`,
-        );
+        throw new NpzError(file, `${name} is damaged (${errorMessage(e)})`);
       }
+      if (!inflated)
+        throw new NpzError(file, `${name} inflates to more than the ${usize} bytes it declares; the file is damaged`);
+      data = inflated;
     } else
       throw new NpzError(
         file,

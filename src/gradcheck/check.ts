@@ -1,5 +1,5 @@
-import { fileProblem, readRegularFile } from '../data/files';
-import { AnswerError, validateRunResult } from './answer';
+import { fileProblem, readRegularFile } from '../node/files';
+import { AnswerError, validateRunResult } from './run/answer';
 import { dirname, resolve } from 'path';
 import { Random } from '../core/random';
 import {
@@ -13,10 +13,17 @@ import {
   errorVsH,
   sameShape,
   sizeOf,
-} from './compare';
-import { Fix, FixContext, deltaInLogFix, gradientFixes } from './formulas';
-import { Finding, behaviourFindings, failureFindings, nanFindings, shapeFindings, stepSizeFinding } from './diagnose';
-import { ErrorCode, describeError } from './errors';
+} from './analysis/compare';
+import { Fix, FixContext, deltaInLogFix, gradientFixes } from './analysis/formulas';
+import {
+  Finding,
+  behaviourFindings,
+  failureFindings,
+  nanFindings,
+  shapeFindings,
+  stepSizeFinding,
+} from './analysis/diagnose';
+import { ErrorCode, describeError } from './analysis/errors';
 import {
   ClassInfo,
   FunctionInfo,
@@ -30,7 +37,7 @@ import {
   outline,
   qualifiedName,
   returnNames,
-} from './functions';
+} from './source/findFunctions';
 import {
   BOOK_LOSSES,
   BookLoss,
@@ -46,8 +53,8 @@ import {
   sameShapedOperands,
   weightAttributes,
   wrtChoices,
-} from './inputs';
-import { Msg, elementText, fmt, msg, shapeText } from './messages';
+} from './run/inputs';
+import { Msg, elementText, fmt, msg, shapeText } from './analysis/messages';
 import type { Json } from '../protocol/validate';
 import type { LearnerOutput, RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
 import { errorMessage } from '../util/text';

@@ -4,7 +4,7 @@
  * field named, like any other bad value. Pure (no vscode): the panel and a CLI share it.
  */
 import { type GradcheckLabFile, LabFileRefused } from '../protocol/labFile';
-import { type Language, findFunction, outline, qualifiedName } from './functions';
+import { type Language, findFunction, outline, qualifiedName } from './source/findFunctions';
 
 export interface LabCheckTarget {
   functionName: string;

@@ -4,7 +4,7 @@
  * folder, and the report told in cells ("cell 3, line 5"). No `vscode`.
  */
 import { CheckOptions, CheckReport, FunctionSummary, Prepared, Runners, prepare, runPrepared } from './check';
-import { Notebook, NotebookModule, cellLineOf, notebookModule, notebookRunner, notebookScope } from './notebook';
+import { Notebook, NotebookModule, cellLineOf, notebookModule, notebookRunner, notebookScope } from './source/notebook';
 
 export interface NotebookCheckOptions extends Omit<CheckOptions, 'source' | 'language'> {
   /** The notebook's path (its folder is where the code runs and imports resolve). */

@@ -1,6 +1,6 @@
 import { CheckOptions, CheckReport, Prepared, Runners, prepare } from '../gradcheck/check';
-import { positionOf } from '../gradcheck/compare';
-import { Msg, elementText, msg } from '../gradcheck/messages';
+import { positionOf } from '../gradcheck/analysis/compare';
+import { Msg, elementText, msg } from '../gradcheck/analysis/messages';
 import { Replay, buildReplay, centralFromRun, flatIndex, parseElement } from './replay';
 import { ShapeTrace, explainTrace } from './trace';
 import type { InsideRequest, InsideRunner, ReplayData } from './types';

@@ -1,5 +1,5 @@
-import { positionOf } from '../gradcheck/compare';
-import { elementText, fmt, Msg, msg } from '../gradcheck/messages';
+import { positionOf } from '../gradcheck/analysis/compare';
+import { elementText, fmt, Msg, msg } from '../gradcheck/analysis/messages';
 import type { RunOutput } from '../gradcheck/types';
 import type { CentralKey, CentralStep, Identity, LearnerReplay, LoopStep, ReplayData } from './types';
 

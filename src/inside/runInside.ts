@@ -1,6 +1,6 @@
 import { dirname, join } from 'path';
-import { spawnJsonChild } from '../gradcheck/childRun';
-import { PYTHON_MEMORY_MB } from '../gradcheck/pythonRunner';
+import { spawnJsonChild } from '../gradcheck/run/childRun';
+import { PYTHON_MEMORY_MB } from '../gradcheck/run/pythonRunner';
 import type { InsideRequest, InsideResult, InsideRunner } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import { Msg, msg, shapeText } from '../gradcheck/messages';
+import { Msg, msg, shapeText } from '../gradcheck/analysis/messages';
 import type { TraceData, TraceEntry } from './types';
 
 /**

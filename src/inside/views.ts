@@ -1,4 +1,4 @@
-import { formatMsg, msg } from '../gradcheck/messages';
+import { formatMsg, msg } from '../gradcheck/analysis/messages';
 import type { ReplayView, TraceView } from '../protocol/inside';
 import { Replay, exact } from './replay';
 import { ShapeTrace, entryText } from './trace';

@@ -8,6 +8,7 @@ import { ProtocolError, messageType, num, oneOf, str } from './validate';
 import { INSIDE_FROM_WEBVIEW, InsideFromWebview, InsideToWebview, parseInsideMessage } from './inside';
 import type { GradcheckControl } from './labFile';
 import { LAB_PAGE_STRINGS } from './labFileStrings';
+import { STUDY_NOTE_TYPES, StudyNoteFromWebview, parseStudyNoteMessage } from './studyNote';
 
 export const GRADCHECK_VIEW_TYPE = 'gradientLab.checkGradient';
 
@@ -98,7 +99,8 @@ export type GradcheckFromWebview =
   | { type: 'generate'; batchSize: number; seed: number }
   | { type: 'reveal'; line: number }
   | { type: 'cancel' }
-  | InsideFromWebview;
+  | InsideFromWebview
+  | StudyNoteFromWebview;
 
 const FROM_WEBVIEW = [
   'ready',
@@ -109,6 +111,7 @@ const FROM_WEBVIEW = [
   'reveal',
   'cancel',
   ...INSIDE_FROM_WEBVIEW,
+  ...STUDY_NOTE_TYPES,
 ] as const;
 
 export const WRT_PATH = /^[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*('[^'\\]*'|"[^"\\]*"|\d+)\s*\])*$/;
@@ -158,6 +161,8 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
     case 'replay':
     case 'trace':
       return parseInsideMessage(type, body);
+    case 'studyNote':
+      return parseStudyNoteMessage(type, body);
   }
 }
 

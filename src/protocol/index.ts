@@ -9,3 +9,4 @@ export * from './tutorial';
 export * from './train';
 export * from './gradcheck';
 export * from './labFile';
+export * from './studyNote';

@@ -10,6 +10,7 @@ import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } fro
 import { LEARNING_RATE_MAX, LearningRateChange, WATCH_STRINGS, WatchToWebview } from './trainWatch';
 import type { TrainControl } from './labFile';
 import { LAB_PAGE_STRINGS } from './labFileStrings';
+import { STUDY_NOTE_FROM_WEBVIEW } from './studyNote';
 
 export const TRAIN_VIEW_TYPE = 'gradientLab.train';
 
@@ -306,13 +307,18 @@ export function naiveNumericalSecondsPerIteration(hiddenSize: number, batchSize:
   return NUMPY_NAIVE_SECONDS_PER_ITERATION * (batchSize / 100) * p * p;
 }
 
-/** A diagnosis in words: what the loss did, why, and the book's lesson; `t` translates a TRAIN_STRINGS key. */
+/**
+ * A diagnosis in words: what the loss did, why, and the book's lesson; `t` translates a TRAIN_STRINGS key.
+ * The rate named is the one in effect at the diagnosed iteration (`d.learningRate`); `learningRate` is
+ * for a diagnosis recorded without it.
+ */
 export function diagnosisText(
   d: LossDiagnosis,
-  learningRate: number,
+  fallbackLearningRate: number,
   t: (key: keyof typeof TRAIN_STRINGS, ...args: (string | number)[]) => string,
   num: (x: number, digits: number) => string = (x, digits) => x.toFixed(digits),
 ): string {
+  const learningRate = typeof d.learningRate === 'number' && d.learningRate > 0 ? d.learningRate : fallbackLearningRate;
   // JSON carries NaN as null.
   const notANumber = (x: number | null) => (x === null || Number.isNaN(x) ? 'NaN' : String(x));
   const classes = d.kind === 'not-a-number' ? 0 : Math.round(Math.exp(d.chance));
@@ -351,6 +357,7 @@ const withId = (body: Body) => ({ id: runId(body) });
 
 /** Every message the page may send and how its body is checked; the one list (see TrainFromWebview). */
 const FROM_WEBVIEW = {
+  ...STUDY_NOTE_FROM_WEBVIEW,
   ready: bare,
   pause: bare,
   resume: bare,

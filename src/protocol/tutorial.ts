@@ -4,6 +4,7 @@
  * tells the extension which lab it shows, so the walkthrough can tick that step off.
  */
 import { type Json, isRecord, messageType, oneOf } from './validate';
+import { STUDY_NOTE_TYPES, StudyNoteFromWebview, parseStudyNoteMessage } from './studyNote';
 import { LAB_PAGE_STRINGS } from './labFileStrings';
 
 export const LAB_IDS = ['loss', 'tangent', 'errorH', 'field', 'descent', 'simpleNet', 'saddle'] as const;
@@ -77,9 +78,14 @@ export interface ShareLabMessage {
   lab: LabId;
   state: Record<string, unknown>;
 }
-export type FromLabMessage = LabReadyMessage | LabShownMessage | OpenTutorialMessage | ShareLabMessage;
+export type FromLabMessage =
+  | LabReadyMessage
+  | LabShownMessage
+  | OpenTutorialMessage
+  | ShareLabMessage
+  | StudyNoteFromWebview;
 
-const FROM_LAB_TYPES = ['ready', 'labShown', 'openTutorial', 'share'] as const;
+const FROM_LAB_TYPES = ['ready', 'labShown', 'openTutorial', 'share', ...STUDY_NOTE_TYPES] as const;
 
 /** Checks a message from the labs page; throws ProtocolError naming what is wrong. */
 export function validateFromLab(msg: unknown): FromLabMessage {
@@ -92,6 +98,8 @@ export function validateFromLab(msg: unknown): FromLabMessage {
     case 'ready':
     case 'openTutorial':
       return { type };
+    case 'studyNote':
+      return parseStudyNoteMessage(type, body);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseFiles';
-import { diagnosticText, say, verdictLines, type Translate } from './exerciseReport';
+import { diagnosticText, runFailureText, say, verdictLines, type Translate } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
 import type { RunFailure } from './exerciseRunner';
 import {
@@ -23,8 +23,6 @@ import { summarize, type Verdict } from './exerciseVerdict';
 import { checkSolution } from './checkSolution';
 import { exerciseReport } from './log';
 import { PROGRESS_KEYS, markStepDone } from '../panels/progress';
-import { numpyMissing, pythonMissing } from '../gradcheck/errors';
-import type { Msg } from '../gradcheck/messages';
 import { pythonInterpreter } from '../panels/gradcheck/interpreter';
 
 const t: Translate = (template, ...args) => vscode.l10n.t(template, ...args);
@@ -39,36 +37,8 @@ async function targetDocument(uriArg: unknown): Promise<vscode.TextDocument | un
   return vscode.window.activeTextEditor?.document;
 }
 
-const translated = (m: Msg) => vscode.l10n.t(m.text, ...m.args);
-
-export function failureText(f: RunFailure, pythonHint: string): string {
-  switch (f.kind) {
-    case 'pythonMissing':
-      return translated(pythonMissing(`${f.python}: ${f.message}`, pythonHint));
-    case 'numpyMissing':
-      return translated(numpyMissing(f.python, f.version, pythonHint));
-    case 'timeout':
-      return vscode.l10n.t(
-        'The check was stopped after {0} s. Look for a loop in your file that never ends.',
-        f.seconds,
-      );
-    case 'load':
-      return f.error.line
-        ? vscode.l10n.t(
-            'Your file could not be loaded: {0}: {1} (line {2}). Fix that line and check again.',
-            f.error.type,
-            f.error.message,
-            f.error.line,
-          )
-        : vscode.l10n.t(
-            'Your file could not be loaded: {0}: {1}. Fix it and check again.',
-            f.error.type,
-            f.error.message,
-          );
-    case 'crashed':
-      return vscode.l10n.t('The check could not run: {0}', f.message);
-  }
-}
+/** Why no check could run, in the display language (the words are shared with the CLI: exerciseReport.ts). */
+export const failureText = (f: RunFailure, pythonHint: string): string => runFailureText(t, f, pythonHint);
 
 function publish(
   doc: vscode.TextDocument,

@@ -15,7 +15,7 @@ import { checksFor, functionName, type ExerciseName } from './exerciseSpec';
 import { exerciseFunctions } from './exerciseFiles';
 import { exerciseReport } from './log';
 import { checkNotebookSolution, exerciseCells, isExerciseNotebook, markerCell } from './notebookExercise';
-import { cellPython } from '../gradcheck/notebook';
+import { cellPython } from '../gradcheck/source/notebook';
 import type { Verdict } from './exerciseVerdict';
 
 const t: Translate = (template, ...args) => vscode.l10n.t(template, ...args);
@@ -145,7 +145,8 @@ export async function checkNotebookExercise(
   );
   for (const v of verdicts)
     for (const line of verdictLines(t, v, functionName(v.exercise, 'python'))) out.appendLine(line);
-  announce(verdicts, checks, exercise, 'python', out);
+  // The step from the last verdict of each check, whichever cell's lens ran it (as the .py form).
+  announce(verdicts, checks, exercise, 'python', out, results.all(ref.notebook.uri));
   return verdicts;
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { withFixes } from './exerciseFixes';
-import { makeRunners } from '../gradcheck/runners';
+import { makeRunners } from '../gradcheck/run/runners';
 import { runGradientChecks } from './gradcheckAdapter';
 import { runChecks, type RunFailure } from './exerciseRunner';
 import { functionName, isGradientCheck, isValueCheck, type ExerciseCheck, type ExerciseLanguage } from './exerciseSpec';

@@ -5,8 +5,8 @@
  * (test/unit/tutorialHintAudit.test.ts) writes it over their line and checks again.
  * No vscode import.
  */
-import { deltaInLogFix, returnOf, type Fix, type FixContext } from '../gradcheck/formulas';
-import { findFunction, outline } from '../gradcheck/functions';
+import { deltaInLogFix, returnOf, type Fix, type FixContext } from '../gradcheck/analysis/formulas';
+import { findFunction, outline } from '../gradcheck/source/findFunctions';
 import { EXERCISE_STRINGS as S } from './exerciseStrings';
 import { functionName, type Diagnosis, type ExerciseLanguage } from './exerciseSpec';
 import type { Verdict } from './exerciseVerdict';

@@ -2,6 +2,8 @@
 import { EXERCISE_STRINGS as S } from './exerciseStrings';
 import type { Message, Verdict, VerdictStatus } from './exerciseVerdict';
 import { format } from '../util/text';
+import { numpyMissing, pythonMissing } from '../gradcheck/analysis/errors';
+import type { RunFailure } from './exerciseRunner';
 
 /** vscode.l10n.t in the extension; a plain {0}-formatter in tests. */
 export type Translate = (template: string, ...args: (string | number)[]) => string;
@@ -27,3 +29,30 @@ export function diagnosticText(t: Translate, v: Verdict, fn: string): string {
 }
 
 export const formatTemplate = format;
+
+/** Why no check could run at all (no Python, no numpy, a file that does not load, a loop that never ends). */
+export function runFailureText(t: Translate, f: RunFailure, pythonHint: string): string {
+  switch (f.kind) {
+    case 'pythonMissing': {
+      const m = pythonMissing(`${f.python}: ${f.message}`, pythonHint);
+      return t(m.text, ...m.args);
+    }
+    case 'numpyMissing': {
+      const m = numpyMissing(f.python, f.version, pythonHint);
+      return t(m.text, ...m.args);
+    }
+    case 'timeout':
+      return t('The check was stopped after {0} s. Look for a loop in your file that never ends.', f.seconds);
+    case 'load':
+      return f.error.line
+        ? t(
+            'Your file could not be loaded: {0}: {1} (line {2}). Fix that line and check again.',
+            f.error.type,
+            f.error.message,
+            f.error.line,
+          )
+        : t('Your file could not be loaded: {0}: {1}. Fix it and check again.', f.error.type, f.error.message);
+    case 'crashed':
+      return t('The check could not run: {0}', f.message);
+  }
+}

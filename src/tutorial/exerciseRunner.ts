@@ -2,13 +2,13 @@
  * Runs the exercise's value checks on a learner's file: Python through the harness in
  * media/exercises/check_exercise.py (the learner's interpreter, JSON over stdin/stdout), JavaScript
  * in dist/exerciseWorker.js. Both have a time limit; the process and worker plumbing is the
- * gradient checker's (src/gradcheck/childRun.ts). Node only, no vscode: the CLI-free core of
+ * gradient checker's (src/gradcheck/run/childRun.ts). Node only, no vscode: the CLI-free core of
  * "Check my solution", tested directly.
  */
-import { resolveInterpreter } from '../gradcheck/interpreterCache';
+import { resolveInterpreter } from '../gradcheck/run/interpreterCache';
 import { readFile } from 'fs/promises';
 import { dirname } from 'path';
-import { runWorker, spawnJsonChild } from '../gradcheck/childRun';
+import { runWorker, spawnJsonChild } from '../gradcheck/run/childRun';
 import { EXERCISES, type ExerciseLanguage, type ExerciseName, type ValueCheck } from './exerciseSpec';
 import type { HarnessError, RawOutcome } from './exerciseVerdict';
 import type { JsCheckReply, JsCheckRequest } from './exerciseWorker';
@@ -59,7 +59,7 @@ async function runPython(opts: RunOptions): Promise<RunResult> {
   const python = opts.python ?? 'python3';
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const out = await spawnJsonChild({
-    // The interpreter behind a pyenv/asdf shim, looked up once (src/gradcheck/interpreterCache.ts).
+    // The interpreter behind a pyenv/asdf shim, looked up once (src/gradcheck/run/interpreterCache.ts).
     command: resolveInterpreter(python, dirname(opts.file)),
     args: [opts.harness!],
     cwd: dirname(opts.file),

@@ -5,7 +5,7 @@
  * checks in the gradient checker of src/gradcheck.
  * No vscode import.
  */
-import { BOOK_T, BOOK_Y } from '../gradcheck/inputs';
+import { BOOK_T, BOOK_Y } from '../gradcheck/run/inputs';
 
 export type ExerciseLanguage = 'python' | 'javascript';
 

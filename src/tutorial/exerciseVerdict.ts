@@ -5,7 +5,7 @@
  * EXERCISE_STRINGS, translated by the extension with vscode.l10n.t. No vscode import.
  */
 import { EXERCISE_STRINGS as S } from './exerciseStrings';
-import type { Fix } from '../gradcheck/formulas';
+import type { Fix } from '../gradcheck/analysis/formulas';
 import type { Diagnosis, ExerciseName, Tolerance, ValueCheck } from './exerciseSpec';
 
 /** A harness's error, with the line in the learner's file when it is their code. */

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'worker_threads';
 import * as vm from 'vm';
-import { loadModule, toRunError } from '../gradcheck/jsEvaluate';
+import { loadModule, toRunError } from '../gradcheck/run/jsEvaluate';
 import type { RunError } from '../gradcheck/types';
 import type { CheckArg, ExerciseName, ValueCheck } from './exerciseSpec';
 import type { HarnessError, RawOutcome } from './exerciseVerdict';

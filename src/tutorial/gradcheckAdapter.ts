@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'fs';
 import { runCheck, type CheckReport, type Runners } from '../gradcheck/check';
-import type { Msg } from '../gradcheck/messages';
+import type { Msg } from '../gradcheck/analysis/messages';
 import { EXERCISE_STRINGS as S } from './exerciseStrings';
 import { REFERENCE_LOSSES, functionName, type ExerciseLanguage, type GradientCheck } from './exerciseSpec';
 import type { Message, Verdict } from './exerciseVerdict';

@@ -1,7 +1,7 @@
 /**
  * The chapter-4 exercise as a notebook (media/exercises/<locale>/gradient_lab_ch4.ipynb): how to
  * recognise one, where its functions are, and "Check my solution" on the cells' current text —
- * the code cells down to the exercise's cell (src/gradcheck/notebook.ts), written as one module
+ * the code cells down to the exercise's cell (src/gradcheck/source/notebook.ts), written as one module
  * into a temporary folder and checked there exactly as the .py form is. Lines in verdicts and
  * load errors come back as cell and line. Node only, no vscode.
  */
@@ -17,7 +17,7 @@ import {
   isCellMagic,
   isPythonCell,
   notebookModule,
-} from '../gradcheck/notebook';
+} from '../gradcheck/source/notebook';
 import { checkSolution, type SolutionCheckOptions } from './checkSolution';
 import type { RunFailure } from './exerciseRunner';
 import type { Verdict } from './exerciseVerdict';

@@ -11,10 +11,15 @@ import { NotebookExerciseCodeLensProvider } from './checkNotebookExercise';
 import { NOTEBOOK_CELL_SELECTOR } from '../commands/notebookCells';
 import { createExercise } from './createExercise';
 import { ExerciseResults } from './exerciseResults';
-import { LAB_VIEW_TYPE, LabPanel } from './labPanel';
+import { LAB_VIEW_TYPE, type LabHooks, LabPanel } from '../panels/labs/labPanel';
 import { labFileOpeners } from '../commands/labFiles';
-import { disposeChannels } from './log';
-import { STEPS, WALKTHROUGH_REF } from './steps';
+import { disposeChannels, tutorialLog } from './log';
+import { STEPS, WALKTHROUGH_REF, progressKeyForLab } from './steps';
+
+/** The walkthrough's side of the labs panel (the panel lives in src/panels and imports nothing from here). */
+const LAB_HOOKS: LabHooks = { progressKeyForLab, warn: (text) => tutorialLog().warn(text) };
+import { initProgress } from '../panels/progress';
+import { exportProgress } from './exportProgress';
 
 export function openTutorial(): Thenable<unknown> {
   return vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_REF, false);
@@ -35,14 +40,15 @@ export async function openLab(extensionUri: vscode.Uri, labArg?: unknown): Promi
     });
     lab = picked?.id;
   }
-  if (lab) LabPanel.show(extensionUri, lab);
+  if (lab) LabPanel.show(extensionUri, lab, LAB_HOOKS);
 }
 
 export function registerTutorial(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
   const results = new ExerciseResults();
   // Lab files (*.gradientlab.json) that name a lab open here.
-  labFileOpeners.lab = (file) => LabPanel.openLabFile(extensionUri, file);
+  labFileOpeners.lab = (file) => LabPanel.openLabFile(extensionUri, file, LAB_HOOKS);
+  initProgress(context.globalState);
   context.subscriptions.push(
     results,
     { dispose: disposeChannels },
@@ -54,10 +60,11 @@ export function registerTutorial(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gradientLab.checkExercise', (uri?: unknown, exercise?: unknown) =>
       checkExercise(extensionUri, results, uri, exercise),
     ),
+    vscode.commands.registerCommand('gradientLab.exportProgress', () => exportProgress(extensionUri)),
     vscode.languages.registerCodeLensProvider(EXERCISE_SELECTOR, new ExerciseCodeLensProvider(results)),
     vscode.languages.registerCodeLensProvider(NOTEBOOK_CELL_SELECTOR, new NotebookExerciseCodeLensProvider(results)),
     vscode.window.registerWebviewPanelSerializer(LAB_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => LabPanel.restore(panel, extensionUri, state),
+      deserializeWebviewPanel: async (panel, state) => LabPanel.restore(panel, extensionUri, state, LAB_HOOKS),
     }),
   );
 }

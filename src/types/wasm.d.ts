@@ -1,4 +1,4 @@
-// The part of WebAssembly's JavaScript API the fast engine uses (src/core/fastNet.ts, kernels.ts).
+// The part of WebAssembly's JavaScript API the fast engine uses (src/engine/fastNet.ts, kernels.ts).
 // Browsers and Node both have it, but TypeScript declares it only in the DOM library, which pure and
 // Node code must not see; src/tsconfig.pure.json and src/tsconfig.node.json include this file instead.
 declare namespace WebAssembly {

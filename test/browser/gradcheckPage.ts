@@ -1,8 +1,8 @@
 /** A real check turned into the messages the extension sends the gradient check page. */
 import { join } from 'node:path';
 import { prepare, runCheck } from '../../src/gradcheck/check';
-import { inputsToText, presetsFor } from '../../src/gradcheck/inputs';
-import { qualifiedName } from '../../src/gradcheck/functions';
+import { inputsToText, presetsFor } from '../../src/gradcheck/run/inputs';
+import { qualifiedName } from '../../src/gradcheck/source/findFunctions';
 import { english, toResultView } from '../../src/panels/gradcheck/resultView';
 import type { GradcheckToWebview, SetupView } from '../../src/protocol/gradcheck';
 import { FIXTURES, testRunners } from '../unit/gradcheckHelpers';

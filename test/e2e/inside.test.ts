@@ -2,7 +2,8 @@
  * Inside a failing gradient check in a real VS Code (issue 15): the learner checks a loss whose
  * softmax was written for one example, gets a FAIL, opens "Replay element" and steps through the
  * central differences of the worst element, then turns "Trace shapes" on and sees the shapes and
- * dtypes beside their own lines in the editor — gone again as soon as they edit the file.
+ * dtypes beside their own lines in the editor — gone again as soon as they edit the file. Also
+ * the walkthrough's "Replay numerical_gradient step by step" link (numerical-differentiation step).
  * Screenshots for the README.
  */
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +11,7 @@ import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
 import {
+  closeAllEditors,
   closeBrowser,
   goToLine,
   openFile,
@@ -141,5 +143,43 @@ describe('Replay element and Trace shapes', { timeout: 420_000 }, () => {
     );
     // Back to the saved text, so closing the editors asks nothing.
     await runCommand(wb.page, 'File: Revert File');
+  });
+
+  it('the walkthrough’s “Replay numerical_gradient step by step” opens the book’s loop, replayed at (3, 4)', async () => {
+    await closeAllEditors(wb.page);
+    // The numerical-differentiation step of the walkthrough: its link sits in the step's
+    // markdown, which VS Code renders in a webview beside the steps.
+    await runCommand(wb.page, 'Gradient Lab: Open Tutorial');
+    const step = wb.page.locator('.getting-started-step[data-step-id$="#numericalDiff"]');
+    await step.waitFor({ timeout: 30_000 });
+    await step.click();
+    const link = 'a:has-text("Replay numerical_gradient step by step")';
+    const media = await webviewFrame(wb.page, link, 60_000);
+    await media.click(link);
+    // The command opens the example, checks it (a quick check: its result and replay can be sent
+    // before the panel's page is ready, the race this test once lost) and replays its own loop.
+    const f = await webviewFrame(wb.page, '#replay-view ol.steps', 90_000);
+    await wb.page.waitForSelector('.tabs-container .tab[aria-label*="replay_numerical_gradient.py"]');
+    await screenshot(wb.page, 'inside-walkthrough-replay-light');
+    assert.match((await f.textContent('#replay-view h2'))!, /through your numerical_gradient/);
+    await f.focus('ol.steps');
+    await wb.page.keyboard.press('End');
+    const lines = await f.$$eval('ol.steps li', (lis) =>
+      lis.map(
+        (li) => `${li.querySelector('.step-label')!.textContent} | ${li.querySelector('.step-values')!.textContent}`,
+      ),
+    );
+    assert.ok(
+      lines.some((l) => /^x\[idx\] = float\(tmp_val\) \+ h \| x\[[01]\] = [34]\.0001$/.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) =>
+        /^grad\[idx\] = \(fxh1 - fxh2\) \/ \(2 \* h\) \| grad\[[01]\] = (6\.00000000000378|7\.999999999999119)$/.test(
+          l,
+        ),
+      ),
+      lines.join('\n'),
+    );
   });
 });

@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { outline, qualifiedName } from '../../src/gradcheck/functions';
+import { outline, qualifiedName } from '../../src/gradcheck/source/findFunctions';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
 import {
   clickCodeLens,

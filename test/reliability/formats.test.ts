@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { crc32, NPZ_LIMITS, NpzError, readNpz, writeNpz } from '../../src/data/npz';
 import { IdxError, parseIdx } from '../../src/data/idx';
-import { AnswerError, validateRunResult } from '../../src/gradcheck/answer';
-import { decodeResult } from '../../src/gradcheck/pythonRunner';
+import { zlibInflater } from '../../src/node/inflate';
+import { AnswerError, validateRunResult } from '../../src/gradcheck/run/answer';
+import { decodeResult } from '../../src/gradcheck/run/pythonRunner';
 import { runFileJob } from '../../src/panels/train/fileJobs';
 import { TrainSession } from '../../src/panels/train/trainSession';
 import { BOOK_DEFAULTS } from '../../src/core/trainer';
@@ -257,7 +258,7 @@ function idxCase(name: string, bytes: () => Uint8Array, pattern: RegExp) {
       'clear-error',
       () => {
         try {
-          parseIdx(bytes(), 'f.gz');
+          parseIdx(bytes(), 'f.gz', zlibInflater);
           return 'parsed';
         } catch (e) {
           return e;
@@ -300,6 +301,7 @@ test('idx: a good gzip file still parses, exactly count × rows × cols', () => 
   const a = parseIdx(
     gzipSync(Buffer.concat([head([3, 2, 2]), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])])),
     'ok.gz',
+    zlibInflater,
   );
   assert.deepEqual(
     [a.dims, Array.from(a.data)],
@@ -428,7 +430,7 @@ test('answer validator: a good answer passes, extra fields kept, NaN strings dec
 
 test('npz: a file at the limits is read, one byte over is refused, and readNpz never throws anything but NpzError', () => {
   for (const bytes of [Buffer.from([0x50, 0x4b, 5, 6]), Buffer.alloc(22), zip('a.npy', Buffer.alloc(3), { cut: 40 })]) {
-    assert.throws(() => readNpz(bytes, 'x.npz'), NpzError);
+    assert.throws(() => readNpz(bytes, 'x.npz', zlibInflater), NpzError);
   }
   assert.equal(NPZ_LIMITS.memberBytes, 128 * 1024 * 1024);
 });
@@ -469,7 +471,7 @@ for (const [name, runner] of [
   });
 }
 
-import { fileProblem } from '../../src/data/files';
+import { fileProblem } from '../../src/node/files';
 
 test('files: every errno a data path can raise has a plain sentence (EACCES cannot be provoked as root)', () => {
   const said = (code: string) => fileProblem(Object.assign(new Error(`${code}: raw`), { code }));

@@ -5,7 +5,7 @@
  *   [reliability] <area> <case>: <outcome class> in 123 ms, peak 90 MB (tree 140 MB)
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { treeRss } from '../../src/gradcheck/childRun';
+import { treeRss } from '../../src/gradcheck/run/childRun';
 
 export type OutcomeClass = 'clear-error' | 'correct-result' | 'bounded' | 'nothing-lost';
 

@@ -4,10 +4,10 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCheck, type CheckReport } from '../../src/gradcheck/check';
-import { formatMsg } from '../../src/gradcheck/messages';
-import { OUTPUT_CAP_BYTES } from '../../src/gradcheck/childRun';
-import { runJs } from '../../src/gradcheck/jsRunner';
-import { runPython } from '../../src/gradcheck/pythonRunner';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
+import { OUTPUT_CAP_BYTES } from '../../src/gradcheck/run/childRun';
+import { runJs } from '../../src/gradcheck/run/jsRunner';
+import { runPython } from '../../src/gradcheck/run/pythonRunner';
 import { HARNESS, PYTHON, WORKER, testRunners } from '../unit/gradcheckHelpers';
 import { gone, hostile } from './hostile';
 

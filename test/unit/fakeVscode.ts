@@ -7,7 +7,7 @@
  * return it; reset() clears what a test recorded.
  */
 import Module from 'node:module';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -28,9 +28,17 @@ const noEvent = (_l: Fn, _thisArg?: unknown, disposables?: Disposable[]): Dispos
   listen([], () => undefined, undefined, disposables);
 
 export class Uri {
-  private constructor(readonly fsPath: string) {}
+  private constructor(
+    readonly fsPath: string,
+    readonly scheme = 'file',
+    readonly fragment = '',
+  ) {}
   static file(p: string): Uri {
     return new Uri(p);
+  }
+  /** Another scheme: a notebook cell is { scheme: 'vscode-notebook-cell', path: the notebook's, fragment }. */
+  static from(c: { scheme: string; path: string; fragment?: string }): Uri {
+    return new Uri(c.path, c.scheme, c.fragment ?? '');
   }
   static joinPath(base: Uri, ...parts: string[]): Uri {
     return new Uri(join(base.fsPath, ...parts));
@@ -39,6 +47,7 @@ export class Uri {
     return this.fsPath;
   }
   toString(): string {
+    if (this.scheme !== 'file') return `${this.scheme}:${this.fsPath}${this.fragment ? `#${this.fragment}` : ''}`;
     return pathToFileURL(this.fsPath).toString();
   }
 }
@@ -187,6 +196,36 @@ function textDocument(uri: Uri, text: string) {
   };
 }
 
+/**
+ * An open notebook of the built-in notebook editor: its cells' documents ('vscode-notebook-cell'
+ * URIs) hold the text given, as the editor would (unsaved); setCell() types into one.
+ */
+export function openNotebook(path: string, cells: { kind: 'code' | 'markdown'; text: string }[]) {
+  const uri = Uri.file(path);
+  const made = cells.map((c, index) => {
+    const cellUri = Uri.from({ scheme: 'vscode-notebook-cell', path, fragment: `W${index}` });
+    const doc = { ...textDocument(cellUri, c.text), languageId: c.kind === 'code' ? 'python' : 'markdown' };
+    return { index, kind: c.kind === 'code' ? 2 : 1, document: doc };
+  });
+  const notebook = {
+    uri,
+    notebookType: 'jupyter-notebook',
+    getCells: () => made,
+    cellAt: (i: number) => made[i],
+    get cellCount() {
+      return made.length;
+    },
+  };
+  vscode.workspace.notebookDocuments.push(notebook);
+  return {
+    notebook,
+    cellUri: (i: number) => made[i].document.uri,
+    setCell(i: number, text: string) {
+      made[i].document = { ...textDocument(made[i].document.uri, text), languageId: made[i].document.languageId };
+    },
+  };
+}
+
 function outputChannel(name: string) {
   const log =
     (level: string) =>
@@ -226,12 +265,33 @@ export const vscode = {
     ) {}
   },
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+  ThemeColor: class {
+    constructor(readonly id: string) {}
+  },
+  MarkdownString: class {
+    value = '';
+    appendText(text: string) {
+      this.value += text;
+      return this;
+    }
+  },
+  NotebookCellKind: { Markup: 1, Code: 2 },
+  DecorationRangeBehavior: { OpenOpen: 0, ClosedClosed: 1, OpenClosed: 2, ClosedOpen: 3 },
   ViewColumn: { Active: -1, Beside: -2, One: 1 },
   ProgressLocation: { Window: 10, Notification: 15 },
   FileType: { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 },
   TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
   l10n: { t: (message: string, ...args: unknown[]) => format(message, ...args) },
-  env: { language: 'en' },
+  env: {
+    language: 'en',
+    /** What the code copied last. */
+    clipboard: {
+      text: '',
+      async writeText(text: string) {
+        vscode.env.clipboard.text = text;
+      },
+    },
+  },
   extensions: { getExtension: () => undefined },
   commands: {
     registerCommand(id: string, fn: Fn) {
@@ -266,6 +326,10 @@ export const vscode = {
   },
   window: {
     activeTextEditor: undefined as unknown,
+    /** No editors are visible: decorations (the shape trace's) are made, and painted on none. */
+    visibleTextEditors: [] as unknown[],
+    onDidChangeVisibleTextEditors: noEvent,
+    createTextEditorDecorationType: (_options: unknown) => ({ dispose() {} }),
     createWebviewPanel: (viewType: string, title: string, showOptions?: unknown, options?: object) =>
       createPanel(viewType, title, options, showOptions),
     /** The learner's active editor group (a test sets its column). */
@@ -300,6 +364,7 @@ export const vscode = {
     isTrusted: true,
     workspaceFolders: undefined as { uri: Uri; name: string }[] | undefined,
     textDocuments: [] as ReturnType<typeof textDocument>[],
+    notebookDocuments: [] as unknown[],
     onDidGrantWorkspaceTrust: noEvent,
     onDidChangeConfiguration: noEvent,
     onDidChangeTextDocument: noEvent,
@@ -325,6 +390,8 @@ export const vscode = {
         writeFileSync(u.fsPath, data);
       },
       readDirectory: async (u: Uri) => readdirSync(u.fsPath).map((n) => [n, 1] as [string, number]),
+      createDirectory: async (u: Uri) => void mkdirSync(u.fsPath, { recursive: true }),
+      copy: async (from: Uri, to: Uri) => copyFileSync(from.fsPath, to.fsPath),
     },
   },
 };

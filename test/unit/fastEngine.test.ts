@@ -2,14 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { LabeledImages, toBatch } from '../../src/core/dataset';
-import { FastTwoLayerNet } from '../../src/core/fastNet';
-import { createNetwork } from '../../src/core/network';
+import { FastTwoLayerNet } from '../../src/engine/fastNet';
+import { createNetwork } from '../../src/engine/network';
 import { parseTrainArgs } from '../../src/cli/train';
 import { Random } from '../../src/core/random';
-import { sparseImages } from '../../src/core/sparseImages';
+import { sparseImages } from '../../src/engine/sparseImages';
 import { BOOK_DEFAULTS, TrainEvent, Trainer } from '../../src/core/trainer';
 import { PARAM_NAMES, TwoLayerNet, paramData } from '../../src/core/twoLayerNet';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { ROOT, maxAbsDiff } from './helpers';
 
 const data = loadBundled(join(ROOT, 'media', 'mnist'));

@@ -1,8 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prepared, analyse } from '../../src/gradcheck/check';
-import { ERROR_FLOOR, SWEEP_HS, THRESHOLDS, compare, errorVsH, relativeError } from '../../src/gradcheck/compare';
-import { fmt } from '../../src/gradcheck/messages';
+import {
+  ERROR_FLOOR,
+  SWEEP_HS,
+  THRESHOLDS,
+  compare,
+  errorVsH,
+  relativeError,
+} from '../../src/gradcheck/analysis/compare';
+import { fmt } from '../../src/gradcheck/analysis/messages';
 import type { RunOutput, RunRequest } from '../../src/gradcheck/types';
 import { english, toResultView } from '../../src/panels/gradcheck/resultView';
 import { parseGradcheckMessage } from '../../src/protocol/gradcheck';

@@ -4,9 +4,9 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckOptions, runCheck } from '../../src/gradcheck/check';
-import { findFunction, languageOf, outline } from '../../src/gradcheck/functions';
-import { generateInputs } from '../../src/gradcheck/inputs';
-import { formatMsg } from '../../src/gradcheck/messages';
+import { findFunction, languageOf, outline } from '../../src/gradcheck/source/findFunctions';
+import { generateInputs } from '../../src/gradcheck/run/inputs';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import type { Json } from '../../src/protocol/validate';
 import { FIXTURES, testRunners } from './gradcheckHelpers';
 

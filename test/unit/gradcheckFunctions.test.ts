@@ -11,7 +11,7 @@ import {
   languageOf,
   outline,
   qualifiedName,
-} from '../../src/gradcheck/functions';
+} from '../../src/gradcheck/source/findFunctions';
 
 const PY = `import numpy as np
 
@@ -204,7 +204,7 @@ test('languages are told by the file name', () => {
 });
 
 test('a function that is the gradient of another, by the naming conventions, knows its loss', async () => {
-  const { lossOfGradient } = await import('../../src/gradcheck/functions');
+  const { lossOfGradient } = await import('../../src/gradcheck/source/findFunctions');
   const py = outline(
     'def cross_entropy_error(y, t):\n    return 0\n\n\ndef cross_entropy_error_grad(y, t):\n    return y\n\n\ndef helper(x):\n    return x\n',
     'python',

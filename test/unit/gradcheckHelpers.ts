@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runners } from '../../src/gradcheck/check';
-import { makeRunners } from '../../src/gradcheck/runners';
+import { makeRunners } from '../../src/gradcheck/run/runners';
 import { ROOT } from './helpers';
 
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'gradcheck');

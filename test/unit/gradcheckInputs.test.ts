@@ -12,7 +12,7 @@ import {
   recogniseBookLoss,
   roleOf,
   wrtChoices,
-} from '../../src/gradcheck/inputs';
+} from '../../src/gradcheck/run/inputs';
 import { vectors } from './helpers';
 
 test('a loss (y, t) gets softmax rows and one-hot targets, N × 10, the batch size as asked', () => {

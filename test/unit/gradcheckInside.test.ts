@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { formatMsg } from '../../src/gradcheck/messages';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import { runCheck } from '../../src/gradcheck/check';
 import { InsideRunners, replayElement, traceShapes } from '../../src/inside/inside';
 import type { Replay } from '../../src/inside/replay';

@@ -12,7 +12,9 @@ import { ROOT } from './helpers';
  */
 
 const SOURCES = [
-  ...readdirSync(join(ROOT, 'src', 'gradcheck')).map((f) => join('src', 'gradcheck', f)),
+  ...readdirSync(join(ROOT, 'src', 'gradcheck'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join('src', 'gradcheck', f)),
   ...readdirSync(join(ROOT, 'src', 'panels', 'gradcheck')).map((f) => join('src', 'panels', 'gradcheck', f)),
   'src/commands/checkGradient.ts',
   'src/commands/checkGradientLens.ts',

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatMsg } from '../../src/gradcheck/messages';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import {
   Notebook,
   NotebookCell,
@@ -15,7 +15,7 @@ import {
   notebookModule,
   notebookScope,
   parseNotebook,
-} from '../../src/gradcheck/notebook';
+} from '../../src/gradcheck/source/notebook';
 import { runNotebookCheck } from '../../src/gradcheck/notebookCheck';
 import type { CheckReport } from '../../src/gradcheck/check';
 import { PYTHON, testRunners } from './gradcheckHelpers';

@@ -305,3 +305,45 @@ test('issue 11: the cursor in a gradient function checks it as the gradient of i
     'no "Check gradient" over the gradient',
   );
 });
+
+test("the walkthrough's replay: a page whose 'ready' comes after the replay gets the replay back after the result", async () => {
+  // Issue 15's e2e timeout: the check of the example is quick, so the result and the replay were
+  // posted while the page loaded; its 'ready' then had the result sent again, which clears the
+  // replay view, and the replay was not sent again.
+  panelModule.GradcheckPanel.current?.dispose();
+  const storage = mkdtempSync(join(tmpdir(), 'gl-replay-storage-'));
+  commandModule.registerCheckGradient({ ...context, globalStorageUri: vscode.Uri.file(storage) } as never);
+  const panels = recorded.panels.length;
+  await recorded.commands.get('gradientLab.replayNumericalGradient')!();
+  assert.equal(recorded.panels.length, panels + 1, 'a new panel (its page not loaded yet)');
+  const replay = (await waitForPosted((m) => m.type === 'replay', { ms: 60_000 })) as unknown as {
+    replay: { element: string; mode: string; steps: { label: string; values: string[] }[] };
+  };
+  assert.deepEqual(types(), ['setup', 'running', 'result', 'insideBusy', 'replay']);
+  assert.equal(replay.replay.mode, 'learner', "the example's own loop is replayed");
+  assert.ok(replay.replay.steps.some((s) => s.label === 'x[idx] = float(tmp_val) + h'));
+  assert.deepEqual(recorded.shownDocuments.at(-1), join(storage, 'replay_numerical_gradient.py'));
+
+  // The page's script has run: it asks for what it should show.
+  posted().length = 0;
+  receive({ type: 'ready' });
+  assert.deepEqual(types(), ['setup', 'result', 'replay']);
+  assert.deepEqual(posted()[2], replay);
+
+  // The trace too, while it is on; off (or a new result) and it is not sent again.
+  receive({ type: 'trace', on: true });
+  await waitForPosted((m) => m.type === 'trace', { ms: 60_000 });
+  posted().length = 0;
+  receive({ type: 'ready' });
+  assert.deepEqual(types(), ['setup', 'result', 'replay', 'trace']);
+  receive({ type: 'trace', on: false });
+  posted().length = 0;
+  receive({ type: 'ready' });
+  assert.deepEqual(types(), ['setup', 'result', 'replay']);
+  posted().length = 0;
+  receive({ type: 'run', gradient: 'numerical_gradient', wrt: 'x', h: 1e-4, inputsText: '{"x": [1, 2]}' });
+  await waitForPosted((m) => m.type === 'result', { ms: 60_000 });
+  posted().length = 0;
+  receive({ type: 'ready' });
+  assert.deepEqual(types(), ['setup', 'result'], 'the replay of the previous inputs is gone');
+});

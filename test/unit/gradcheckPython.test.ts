@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckOptions, CheckReport, runCheck } from '../../src/gradcheck/check';
-import { formatMsg } from '../../src/gradcheck/messages';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import { FIXTURES, testRunners } from './gradcheckHelpers';
 
 /**
@@ -166,9 +166,27 @@ test("the book's TwoLayerNet (ch05, layers; ch04, the chain rule): every group o
   }
 });
 
+/**
+ * The book's code with one bug: SoftmaxWithLoss.backward's one-hot branch without / batch_size. Made from
+ * the verbatim copy (fixtures/gradcheck/python/book, see its MANIFEST.json) so the book is kept once.
+ */
+function bookWithoutBatchSize(): string {
+  const dir = join(tmp(), 'book_broken');
+  cpSync(BOOK, dir, { recursive: true });
+  const layers = join(dir, 'common', 'layers.py');
+  const good = '            dx = (self.y - self.t) / batch_size\n';
+  const source = readFileSync(layers, 'utf8');
+  assert.equal(source.split(good).length, 2, 'the one-hot branch of SoftmaxWithLoss.backward, once');
+  writeFileSync(
+    layers,
+    source.replace(good, '            dx = (self.y - self.t)  # BUG (fixture): the / batch_size is missing\n'),
+  );
+  return dir;
+}
+
 test("the book's TwoLayerNet with SoftmaxWithLoss missing / batch_size fails in every group with the batch size named", async () => {
   const r = await check({
-    file: join(PY, 'book_broken', 'ch05', 'two_layer_net.py'),
+    file: join(bookWithoutBatchSize(), 'ch05', 'two_layer_net.py'),
     functionName: 'TwoLayerNet.loss',
   });
   assert.equal(r.verdict, 'fail');

@@ -1,11 +1,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import * as vm from 'node:vm';
 import { CheckReport, runCheck } from '../../src/gradcheck/check';
-import { formatMsg } from '../../src/gradcheck/messages';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import type { Json } from '../../src/protocol/validate';
 import { FIXTURES, PYTHON, testRunners } from './gradcheckHelpers';
 
@@ -18,7 +19,7 @@ import { FIXTURES, PYTHON, testRunners } from './gradcheckHelpers';
  * The table of (source, expected, oracle, got) is printed at the end.
  */
 
-const REAL = join(FIXTURES, 'real');
+const STORED = join(FIXTURES, 'real');
 interface FileEntry {
   file: string;
   repository: string;
@@ -27,6 +28,9 @@ interface FileEntry {
   licence: string;
   kind: 'extract' | 'broken';
   copyOf?: string;
+  /** Not stored: written from this file of the corpus (its first line replaced by `firstLine` when given). */
+  sameTextAs?: string;
+  firstLine?: string;
 }
 interface Case {
   id: string;
@@ -39,7 +43,30 @@ interface Case {
   expected: string;
   diagnosis?: string[];
 }
-const manifest = JSON.parse(readFileSync(join(REAL, 'manifest.json'), 'utf8')) as { files: FileEntry[]; cases: Case[] };
+const manifest = JSON.parse(readFileSync(join(STORED, 'manifest.json'), 'utf8')) as {
+  files: FileEntry[];
+  cases: Case[];
+};
+
+/**
+ * The corpus as the checker and the oracle run it, in a folder of its own: the stored files, plus the
+ * ones the manifest marks `sameTextAs` (the Korean edition's common/ and the broken copies' common/ hold
+ * the book's extract of common/, kept once), written where a `sys.path.append(os.pardir)` finds them.
+ */
+function corpus(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-real-'));
+  cpSync(STORED, dir, { recursive: true });
+  for (const f of manifest.files) {
+    if (!f.sameTextAs) continue;
+    const lines = readFileSync(join(STORED, f.sameTextAs), 'utf8').split('\n');
+    if (f.firstLine !== undefined) lines[0] = f.firstLine;
+    mkdirSync(dirname(join(dir, f.file)), { recursive: true });
+    writeFileSync(join(dir, f.file), lines.join('\n'));
+  }
+  return dir;
+}
+const REAL = corpus();
+after(() => rmSync(REAL, { recursive: true, force: true }));
 const runners = testRunners();
 
 // ---- inputs the checker is given for the cases that need them (the rest it makes itself) ----
@@ -303,10 +330,10 @@ function oracle(c: Case): [string, number | null] {
 
 // ---- the manifest itself ----
 
-function listFiles(dir: string): string[] {
+function listFiles(dir: string, root = dir): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
-    return statSync(p).isDirectory() ? (n === '__pycache__' ? [] : listFiles(p)) : [relative(REAL, p)];
+    return statSync(p).isDirectory() ? (n === '__pycache__' ? [] : listFiles(p, root)) : [relative(root, p)];
   });
 }
 
@@ -328,6 +355,11 @@ test('the manifest names every file of the corpus with its repository, path, com
   assert.ok(found.length >= 30, `${found.length} files`);
   assert.ok(new Set(found.map((f) => f.repository)).size >= 8);
   for (const c of manifest.cases) assert.ok(listed.has(c.file), `${c.id}: ${c.file}`);
+  const stored = new Set(listFiles(STORED));
+  for (const f of manifest.files.filter((e) => e.sameTextAs)) {
+    assert.ok(!stored.has(f.file), `${f.file} is written from ${f.sameTextAs}, not stored`);
+    assert.ok(stored.has(f.sameTextAs!), `${f.file}: ${f.sameTextAs} is stored`);
+  }
   const broken = manifest.cases.filter((c) => c.file.startsWith('broken/'));
   assert.ok(
     broken.length >= 5 && broken.every((c) => c.expected === 'fail' && c.diagnosis?.length),

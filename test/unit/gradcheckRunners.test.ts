@@ -5,9 +5,9 @@ import { chmodSync, cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCheck } from '../../src/gradcheck/check';
-import { formatMsg } from '../../src/gradcheck/messages';
-import { runJs } from '../../src/gradcheck/jsRunner';
-import { runPython } from '../../src/gradcheck/pythonRunner';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
+import { runJs } from '../../src/gradcheck/run/jsRunner';
+import { runPython } from '../../src/gradcheck/run/pythonRunner';
 import { FIXTURES, HARNESS, PYTHON, WORKER, testRunners } from './gradcheckHelpers';
 import { ROOT } from './helpers';
 
@@ -183,7 +183,7 @@ test('the minified worker that the packaged extension ships still runs a check (
   const built = spawnSync(
     join(ROOT, 'node_modules', '.bin', 'esbuild'),
     [
-      join(ROOT, 'src', 'gradcheck', 'jsRunnerWorker.ts'),
+      join(ROOT, 'src', 'gradcheck', 'run', 'jsRunnerWorker.ts'),
       '--bundle',
       '--platform=node',
       '--format=cjs',

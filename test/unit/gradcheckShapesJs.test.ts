@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCheck } from '../../src/gradcheck/check';
-import { findFunction, outline, qualifiedName } from '../../src/gradcheck/functions';
-import { formatMsg } from '../../src/gradcheck/messages';
+import { findFunction, outline, qualifiedName } from '../../src/gradcheck/source/findFunctions';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import { FIXTURES, testRunners } from './gradcheckHelpers';
 
 /**

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as vm from 'node:vm';
-import { toCommonJs } from '../../src/gradcheck/jsModule';
-import { lineColumn, tokenize } from '../../src/gradcheck/jsTokens';
-import { UnsupportedTypeScript, stripTypes } from '../../src/gradcheck/tsStrip';
+import { toCommonJs } from '../../src/gradcheck/run/jsModule';
+import { lineColumn, tokenize } from '../../src/gradcheck/source/jsTokens';
+import { UnsupportedTypeScript, stripTypes } from '../../src/gradcheck/source/tsStrip';
 
 /** Runs stripped code in a fresh context and returns what `expr` evaluates to. */
 function evaluate(ts: string, expr: string): unknown {

@@ -1,5 +1,5 @@
 /**
- * The TypeScript stripper (src/gradcheck/tsStrip.ts) against Node's own: `amaro` (Node's type
+ * The TypeScript stripper (src/gradcheck/source/tsStrip.ts) against Node's own: `amaro` (Node's type
  * stripper, swc in WebAssembly; a devDependency only, never in the VSIX), mode strip-only. Over
  * every snippet of test/fixtures/tsStrip/snippets.json — statements in four places (top level, a
  * function body, a class method, an arrow inside an object literal) and top-level declarations —
@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { stripTypes } from '../../src/gradcheck/tsStrip';
+import { stripTypes } from '../../src/gradcheck/source/tsStrip';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const amaro = createRequire(join(ROOT, 'package.json'))('amaro') as {

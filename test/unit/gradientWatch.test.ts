@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BOOK_DEFAULTS, TrainConfig, Trainer } from '../../src/core/trainer';
-import { createNetwork } from '../../src/core/network';
+import { createNetwork } from '../../src/engine/network';
 import { toBatch } from '../../src/core/dataset';
 import { Matrix } from '../../src/core/matrix';
 import { Random } from '../../src/core/random';
-import { FastTwoLayerNet } from '../../src/core/fastNet';
+import { FastTwoLayerNet } from '../../src/engine/fastNet';
 import { PARAM_NAMES, TwoLayerNet, TwoLayerParams, paramData } from '../../src/core/twoLayerNet';
 import {
   GradientWatcher,
@@ -18,7 +18,7 @@ import {
 } from '../../src/core/gradientWatch';
 import { OVERFIT_PRESET, initialLossCheck, withTrainImages } from '../../src/core/sanity';
 import { findLearningRate, finderRate } from '../../src/core/lrFinder';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { ROOT, maxAbsDiff } from './helpers';
 
 const data = loadBundled(join(ROOT, 'media', 'mnist'));

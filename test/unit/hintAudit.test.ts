@@ -12,8 +12,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCheck, type CheckReport } from '../../src/gradcheck/check';
-import { applyFix, type Fix } from '../../src/gradcheck/formulas';
-import { formatMsg } from '../../src/gradcheck/messages';
+import { applyFix, type Fix } from '../../src/gradcheck/analysis/formulas';
+import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import type { Json } from '../../src/protocol/validate';
 import { ROOT } from './helpers';
 import { testRunners } from './gradcheckHelpers';
@@ -388,10 +388,11 @@ for (const c of CASES) {
 }
 
 test('the audit covers every diagnosis the checker gives', () => {
-  const src = readFileSync(join(ROOT, 'src', 'gradcheck', 'diagnose.ts'), 'utf8');
+  const src = readFileSync(join(ROOT, 'src', 'gradcheck', 'analysis', 'diagnose.ts'), 'utf8');
   const union = /export type DiagnosisCode =([^;]+);/.exec(src)![1];
   // Every code of the union that some finding is made with (code: '…') in src/gradcheck.
-  const emitted = readdirSync(join(ROOT, 'src', 'gradcheck'))
+  const emitted = readdirSync(join(ROOT, 'src', 'gradcheck'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
     .map((f) => readFileSync(join(ROOT, 'src', 'gradcheck', f), 'utf8'))
     .join('\n');
   const codes = [...union.matchAll(/'([\w-]+)'/g)].map((m) => m[1]).filter((c) => emitted.includes(`code: '${c}'`));

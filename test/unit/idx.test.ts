@@ -5,7 +5,9 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IdxError, parseIdx } from '../../src/data/idx';
-import { BUNDLED_FILES, loadBundled, loadFolder, loadSplit } from '../../src/data/mnist';
+import { BUNDLED_FILES, loadSplit } from '../../src/data/mnist';
+import { zlibInflater } from '../../src/node/inflate';
+import { loadBundled, loadFolder } from '../../src/node/mnistFiles';
 import { ROOT } from './helpers';
 
 const MEDIA = join(ROOT, 'media', 'mnist');
@@ -21,7 +23,7 @@ function idx(dims: number[], data: number[], magicType = 0x08): Uint8Array {
 test('parseIdx reads raw and gzip idx files with their dimensions', () => {
   const raw = idx([2, 2, 3], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255]);
   for (const bytes of [raw, new Uint8Array(gzipSync(raw))]) {
-    const a = parseIdx(bytes, 'x');
+    const a = parseIdx(bytes, 'x', zlibInflater);
     assert.deepEqual(a.dims, [2, 2, 3]);
     assert.deepEqual(Array.from(a.data), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255]);
   }
@@ -42,7 +44,7 @@ test('the bundled subset loads: 10k train and 10k test, 784 pixels, MNIST labels
 
 test('bad magic number gives its own error', () => {
   assert.throws(
-    () => parseIdx(idx([3], [1, 2, 3], 0x0d), 'labels.idx'),
+    () => parseIdx(idx([3], [1, 2, 3], 0x0d), 'labels.idx', zlibInflater),
     (e: Error) =>
       e instanceof IdxError && /bad magic number 0x00000d01/.test(e.message) && /labels\.idx/.test(e.message),
   );
@@ -51,17 +53,20 @@ test('bad magic number gives its own error', () => {
 test('a truncated file gives its own error', () => {
   const bytes = idx([2, 28, 28], new Array(2 * 784).fill(0));
   assert.throws(
-    () => parseIdx(bytes.subarray(0, bytes.length - 100), 'img'),
+    () => parseIdx(bytes.subarray(0, bytes.length - 100), 'img', zlibInflater),
     /truncated: the header promises 1568 bytes of data \(2×28×28\) but the file has 1468/,
   );
-  assert.throws(() => parseIdx(bytes.subarray(0, 10), 'img'), /truncated header/);
+  assert.throws(() => parseIdx(bytes.subarray(0, 10), 'img', zlibInflater), /truncated header/);
   const gz = gzipSync(bytes);
-  assert.throws(() => parseIdx(new Uint8Array(gz.subarray(0, gz.length - 20)), 'img.gz'), /gzip data is damaged/);
+  assert.throws(
+    () => parseIdx(new Uint8Array(gz.subarray(0, gz.length - 20)), 'img.gz', zlibInflater),
+    /gzip data is damaged/,
+  );
 });
 
 test('images and labels of different counts give their own error', () => {
   assert.throws(
-    () => loadSplit(idx([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]), idx([3], [1, 2, 3]), 'imgs', 'labs'),
+    () => loadSplit(idx([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]), idx([3], [1, 2, 3]), 'imgs', 'labs', zlibInflater),
     /labs: has 3 labels but imgs has 2 images: the two files do not belong together/,
   );
 });

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCheck } from '../../src/gradcheck/check';
-import { isShim, resolveInterpreter } from '../../src/gradcheck/interpreterCache';
+import { isShim, resolveInterpreter } from '../../src/gradcheck/run/interpreterCache';
 import { PYTHON, testRunners } from './gradcheckHelpers';
 
 /** A shim like pyenv's (…/shims/python3): a script that counts its starts and execs the real interpreter. */

@@ -217,16 +217,42 @@ test('Korean walkthrough pages are written in Korean with the edition’s terms'
   assert.match(ko('trainTwoLayerNet.md'), /오버피팅/);
 });
 
-test('issue 11: no Korean text leaves a particle to the reader — "(으)로", "(이)라는" read as machine text', async () => {
+test('issue 11: no Korean text leaves a particle to the reader — no 을(를) pairs, no particle after a placeholder', async () => {
   const { readdirSync } = await import('node:fs');
   const dir = join(ROOT, 'src', 'l10n', 'ko');
   const files = [...readdirSync(dir).map((f) => join(dir, f)), join(ROOT, 'package.nls.ko.json')];
+  // A particle whose form depends on the word's last sound (받침): 은/는, 이/가, 을/를, 와/과, (으)로,
+  // (이)나, (이)라, (이)랑. Written as a pair it reads as machine text; written after {0} it is a guess.
+  const particle = '(?:을|를|이|가|은|는|와|과|로|으로|이나|나|이라|라|이랑|랑)(?=[\\s.,:;!?)…·—-]|$)';
+  const pair = /을\(를\)|를\(을\)|이\(가\)|가\(이\)|은\(는\)|는\(은\)|와\(과\)|과\(와\)|\((?:으|이)\)[로라나랑다]/;
+  // {0}가, {0}()는, `{0}`를, {0}(…)로: the particle attaches to the unknown word. (학습률({0})이 is fine:
+  // the particle follows 학습률.)
+  const afterPlaceholder = new RegExp(`\\{\\d+\\}(?:\\(\\)|[\`'"’”\\]]|\\s?\\([^()]*\\))?${particle}`);
   const bad: string[] = [];
   for (const f of files) {
     for (const [en, ko] of Object.entries(JSON.parse(readFileSync(f, 'utf8')) as Record<string, string>)) {
-      // Rephrased instead ("값이 바뀌었습니다: {0} → {1}"), since the particle depends on the number.
-      if (/\(으\)로|\(이\)[라다]/.test(ko)) bad.push(`${en} → ${ko}`);
+      if (pair.test(ko) || afterPlaceholder.test(ko)) bad.push(`${f.split('/').pop()}: ${en} → ${ko}`);
     }
   }
   assert.deepEqual(bad, []);
+  // The check itself: what it must catch, and what it must let through.
+  for (const caught of [
+    '{0}은(는) 정수',
+    '{0}이(가) 났습니다',
+    '{0}(으)로',
+    'h = {0}가 사라집니다',
+    '{0}()를 보세요',
+    '{3}(또는 {4})로',
+  ])
+    assert.ok(pair.test(caught) || afterPlaceholder.test(caught), caught);
+  for (const fine of [
+    '학습률({2})이 너무 큽니다',
+    '{0}입니다',
+    '{0}이고',
+    '{0} 값이',
+    '{0}의 값',
+    '{0}에서',
+    '{0}개를',
+  ])
+    assert.ok(!pair.test(fine) && !afterPlaceholder.test(fine), fine);
 });

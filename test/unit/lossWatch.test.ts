@@ -9,11 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LossDiagnosis, LossWatch, Probe, chanceLoss, probe } from '../../src/core/lossWatch';
-import { createNetwork } from '../../src/core/network';
-import { BOOK_DEFAULTS, TrainEvent, Trainer } from '../../src/core/trainer';
+import { createNetwork } from '../../src/engine/network';
+import { BOOK_DEFAULTS, TrainEvent, Trainer, learningRateAt } from '../../src/core/trainer';
 import { initParams } from '../../src/core/twoLayerNet';
 import { Random } from '../../src/core/random';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { TRAIN_STRINGS, diagnosisText } from '../../src/protocol/train';
 import { ROOT } from './helpers';
 
@@ -160,6 +160,65 @@ test('real short runs: lr 10 and lr 100 are explained after the first epoch, lr 
     text,
     /^The loss rose to 1\d\.\d\d by iteration 101: above ln 10 ≈ 2\.30.*learning rate 100 .*Chapter 4\.4.*the book uses 0\.1\.$/,
   );
+});
+
+const english = (k: keyof typeof TRAIN_STRINGS, ...a: (string | number)[]) =>
+  TRAIN_STRINGS[k].replace(/\{(\d+)\}/g, (_, i) => String(a[Number(i)]));
+
+test('the rate changed mid-run is the rate named: 0.1 → 100 at iteration 30 rises, and the text blames 100', async () => {
+  const data = loadBundled(join(ROOT, 'media', 'mnist'));
+  const shape = { inputSize: 784, hiddenSize: 50, outputSize: 10 };
+  const config = { ...BOOK_DEFAULTS, learningRate: 0.1, iters: 300 };
+  const trainer = new Trainer(createNetwork('fast', shape, config), data, config);
+  // The learner raises the rate while the run goes (the panel's learning-rate field).
+  trainer.beforeStep = (iter) => {
+    if (iter === 30) trainer.setLearningRate(100);
+  };
+  const said: LossDiagnosis[] = [];
+  const summary = await trainer.run((e) => {
+    if (e.type === 'diagnosis' && e.diagnosis) said.push(e.diagnosis);
+  });
+  assert.deepEqual(summary.learningRateChanges, [{ iter: 30, learningRate: 100 }]);
+  assert.equal(said[0]?.kind, 'rising', JSON.stringify(said));
+  assert.equal(said[0].learningRate, 100);
+  assert.equal(summary.diagnosis?.learningRate, 100);
+  // The run's configured rate is passed as the fallback, as the panel and the CLI do: the diagnosis's own wins.
+  const text = diagnosisText(summary.diagnosis!, config.learningRate, english);
+  assert.match(text, /learning rate 100 /);
+  assert.doesNotMatch(text, /learning rate 0\.1 /);
+});
+
+test('the rate named when the loss becomes NaN is the one that iteration used, in the summary and the diagnosis', async () => {
+  const data = loadBundled(join(ROOT, 'media', 'mnist'));
+  const shape = { inputSize: 784, hiddenSize: 50, outputSize: 10 };
+  const config = { ...BOOK_DEFAULTS, learningRate: 0.1, iters: 60, seed: 3 };
+  const trainer = new Trainer(createNetwork('reference', shape, config), data, config);
+  trainer.beforeStep = (iter) => {
+    if (iter === 5) trainer.setLearningRate(1e308);
+  };
+  const summary = await trainer.run();
+  assert.equal(summary.reason, 'diverged');
+  assert.equal(summary.diagnosis?.kind, 'not-a-number');
+  assert.equal(summary.diagnosis?.learningRate, 1e308);
+  assert.match(summary.message ?? '', /learning rate 1e\+308 is too large/);
+  assert.match(diagnosisText(summary.diagnosis!, 0.1, english), /learning rate 1e\+308 is too large/);
+});
+
+test('learningRateAt: the last change at or before the iteration, else the configured rate; old diagnoses fall back', () => {
+  const changes = [
+    { iter: 30, learningRate: 100 },
+    { iter: 200, learningRate: 0.05 },
+  ];
+  assert.equal(learningRateAt(1, 0.1, changes), 0.1);
+  assert.equal(learningRateAt(29, 0.1, changes), 0.1);
+  assert.equal(learningRateAt(30, 0.1, changes), 100);
+  assert.equal(learningRateAt(199, 0.1, changes), 100);
+  assert.equal(learningRateAt(500, 0.1, changes), 0.05);
+  assert.equal(learningRateAt(500, 0.1), 0.1);
+  // A diagnosis saved before it carried its rate (or a bad one): the fallback rate is named.
+  const old: LossDiagnosis = { kind: 'rising', iter: 101, loss: 12.3, lowest: 2.1, chance: Math.log(10) };
+  assert.match(diagnosisText(old, learningRateAt(old.iter, 0.1, changes), english), /learning rate 100 /);
+  assert.match(diagnosisText({ ...old, learningRate: -1 }, 7, english), /learning rate 7 /);
 });
 
 test('the CLI explains lr 10 in English and Korean, and says nothing of the kind at lr 0.1', () => {

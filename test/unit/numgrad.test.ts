@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { range, toBatch } from '../../src/core/dataset';
-import { FastTwoLayerNet } from '../../src/core/fastNet';
-import { fastNumericalGradient, nonZeroColumns } from '../../src/core/fastNumericalGradient';
+import { FastTwoLayerNet } from '../../src/engine/fastNet';
+import { fastNumericalGradient, nonZeroColumns } from '../../src/engine/fastNumericalGradient';
 import { fromRows } from '../../src/core/matrix';
 import { Random } from '../../src/core/random';
 import { PARAM_NAMES, TwoLayerNet, TwoLayerParams, paramData } from '../../src/core/twoLayerNet';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { ROOT, maxAbsDiff } from './helpers';
 
 const data = loadBundled(join(ROOT, 'media', 'mnist'));

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { confusionAccuracy, confusionMatrix } from '../../src/core/confusion';
-import { MNIST_SIDE, toMnistInput } from '../../src/core/drawnDigit';
-import { RateMeter } from '../../src/core/rateMeter';
-import { downsampleMean, envelope, findOverfitting, thin } from '../../src/core/runHistory';
-import { EmaSmoother, smooth } from '../../src/core/smoothing';
+import { confusionAccuracy, confusionMatrix } from '../../src/panels/train/confusion';
+import { MNIST_SIDE, toMnistInput } from '../../webview/train/drawnDigit';
+import { RateMeter } from '../../src/panels/train/rateMeter';
+import { downsampleMean, envelope, findOverfitting, thin } from '../../src/protocol/runHistory';
+import { EmaSmoother, smooth } from '../../webview/train/smoothing';
 import { assertClose } from './helpers';
 
 test('smoothing is a debiased exponential moving average: a constant stays constant, a step is followed gradually', () => {

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { range, toBatch } from '../../src/core/dataset';
-import { fastNumericalGradient } from '../../src/core/fastNumericalGradient';
+import { fastNumericalGradient } from '../../src/engine/fastNumericalGradient';
 import { Random } from '../../src/core/random';
 import { TwoLayerNet } from '../../src/core/twoLayerNet';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { checkNetworkGradients, relativeError, verdictFor } from '../../src/panels/train/networkCheck';
 import { ROOT } from './helpers';
 

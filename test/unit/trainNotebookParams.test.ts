@@ -11,9 +11,9 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOOK_DEFAULTS, Trainer } from '../../src/core/trainer';
-import { createNetwork } from '../../src/core/network';
+import { createNetwork } from '../../src/engine/network';
 import { TwoLayerNet } from '../../src/core/twoLayerNet';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { paramsToNpz } from '../../src/panels/train/modelFile';
 import { definesTwoLayerNet, paramsCell } from '../../src/panels/train/notebookParams';
 import { DEFAULT_RUN_CONFIG } from '../../src/protocol/train';

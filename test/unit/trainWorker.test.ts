@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ENGINES, createNetwork } from '../../src/core/network';
+import { ENGINES, createNetwork } from '../../src/engine/network';
 import { BOOK_DEFAULTS, TrainConfig, TrainEvent, TrainSummary, Trainer } from '../../src/core/trainer';
 import type { TwoLayerParams } from '../../src/core/twoLayerNet';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { modelPicture } from '../../src/panels/train/modelView';
 import { TrainListener, TrainSession, runWorkerJob } from '../../src/panels/train/trainSession';
 import type { ModelPicture, ProgressBatch } from '../../src/panels/train/workerProtocol';

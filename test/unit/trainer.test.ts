@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BOOK_DEFAULTS, TrainEvent, Trainer, isEpochIteration, iterPerEpoch } from '../../src/core/trainer';
-import { createNetwork } from '../../src/core/network';
-import { loadBundled } from '../../src/data/mnist';
+import { createNetwork } from '../../src/engine/network';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { ROOT } from './helpers';
 
 const data = loadBundled(join(ROOT, 'media', 'mnist'));

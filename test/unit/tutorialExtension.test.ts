@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
-import { Uri, install, lastPanel, recorded, reset, vscode } from './fakeVscode';
+import { Uri, install, lastPanel, openNotebook, recorded, reset, vscode } from './fakeVscode';
 
 install();
 // Loaded after the fake is installed, so its `import * as vscode from 'vscode'` gets the fake.
@@ -390,5 +390,54 @@ test('issue 11: Check my solution checks the editor’s unsaved text and never w
     assert.equal(readFileSync(file, 'utf8'), onDisk, 'the file on disk is untouched');
   } finally {
     vscode.workspace.openTextDocument = open;
+  }
+});
+
+test('the exercise notebook: the loss checked from its cell, then its gradient from another, tick the step; the lenses count their checks', async () => {
+  reset();
+  const { parseNotebook } = await import('../../src/gradcheck/source/notebook');
+  const template = parseNotebook(
+    readFileSync(join(ROOT, 'media', 'exercises', 'en', 'gradient_lab_ch4.ipynb'), 'utf8'),
+  ).cells.map((c) => ({ kind: c.kind === 'code' ? ('code' as const) : ('markdown' as const), text: c.text }));
+  const nb = openNotebook(join(mkdtempSync(join(tmpdir(), 'gl-ws-')), 'gradient_lab_ch4.ipynb'), template);
+  const cellOf = (def: string) => template.findIndex((c) => c.text.includes(`def ${def}(`));
+  const solve = (def: string, line: string) => {
+    const i = cellOf(def);
+    nb.setCell(i, template[i].text.replace(/raise NotImplementedError\("TODO: \w+"\)/, line));
+  };
+  // As typed in the notebook editor, unsaved.
+  solve('cross_entropy_error', 'return -np.sum(t * np.log(y + 1e-7)) / (y.shape[0] if y.ndim == 2 else 1)');
+  solve('cross_entropy_error_grad', 'return -t / (y + 1e-7) / (y.shape[0] if y.ndim == 2 else 1)');
+  const lens = async (def: string) => {
+    const doc = nb.notebook.getCells()[cellOf(def)].document;
+    const lenses = recorded.codeLensProviders[1].provideCodeLenses(doc) as { command: { title: string } }[];
+    return lenses.map((l) => l.command.title);
+  };
+  try {
+    const loss = (await run(
+      'gradientLab.checkExercise',
+      nb.cellUri(cellOf('cross_entropy_error')),
+      'crossEntropyError',
+    )) as {
+      status: string;
+    }[];
+    assert.deepEqual(
+      loss.map((v) => v.status),
+      ['pass', 'pass', 'pass'],
+    );
+    assert.deepEqual(await lens('cross_entropy_error'), ['$(pass) 3/3 checks pass · check again']);
+    assert.deepEqual(contextKeysSet(), [], 'the gradient is not checked yet');
+    const grad = (await run(
+      'gradientLab.checkExercise',
+      nb.cellUri(cellOf('cross_entropy_error_grad')),
+      'crossEntropyErrorGrad',
+    )) as { status: string }[];
+    assert.ok(grad.length > 0 && grad.every((v) => v.status === 'pass'), JSON.stringify(grad));
+    assert.deepEqual(await lens('cross_entropy_error_grad'), [
+      `$(pass) ${grad.length}/${grad.length} checks pass · check again`,
+    ]);
+    assert.deepEqual(contextKeysSet(), ['gradientLab.gradientCheckPassed'], 'both checked: the step ticks');
+  } finally {
+    vscode.workspace.notebookDocuments.length = 0;
   }
 });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyFix } from '../../src/gradcheck/formulas';
+import { applyFix } from '../../src/gradcheck/analysis/formulas';
 import { checkSolution } from '../../src/tutorial/checkSolution';
 import {
   EXERCISE_CHECKS,

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
 import { PYTHON } from './gradcheckHelpers';
-import { Notebook, parseNotebook } from '../../src/gradcheck/notebook';
+import { Notebook, parseNotebook } from '../../src/gradcheck/source/notebook';
 import { EXERCISE_CHECKS, EXERCISE_NAMES, checksFor } from '../../src/tutorial/exerciseSpec';
 import {
   checkNotebookSolution,

@@ -6,7 +6,7 @@ import { Random } from '../../src/core/random';
 import { softmax, sigmoid, sigmoidGrad } from '../../src/core/functions';
 import { fromRows } from '../../src/core/matrix';
 import { range, toBatch } from '../../src/core/dataset';
-import { loadBundled } from '../../src/data/mnist';
+import { loadBundled } from '../../src/node/mnistFiles';
 import { ROOT, assertClose, maxAbsDiff } from './helpers';
 
 const data = loadBundled(join(ROOT, 'media', 'mnist'));

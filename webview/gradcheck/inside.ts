@@ -242,6 +242,9 @@ export function insideReceive(m: InsideToWebview): void {
       break;
     case 'trace':
       status.textContent = '';
+      // Also when the host gives a reloaded page its trace back: the toggle shows it is on.
+      traceButton.setAttribute('aria-pressed', 'true');
+      traceButton.textContent = S.clearShapes;
       renderTrace(m.trace);
       break;
   }

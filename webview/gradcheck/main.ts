@@ -18,6 +18,9 @@ import { ErrorChart } from './chart';
 import { renderTable } from './table';
 import { errorMessage } from '../../src/util/text';
 import { insideOnResult, insideReceive, insideSection } from './inside';
+import { noteButtons, noteCharts } from '../shared/studyNote';
+import { themeColors } from '../shared/theme';
+import type { StudyNote } from '../../src/protocol/studyNote';
 
 const S = strings(GRADCHECK_STRINGS);
 const send = (m: GradcheckFromWebview) => post(m);
@@ -213,19 +216,53 @@ function setRunning(on: boolean): void {
 
 // ---- the result ---------------------------------------------------------------------------------
 let chart: ErrorChart | undefined;
+let chartCanvas: HTMLCanvasElement | undefined;
+
+const verdictLabel = (v: ResultView['verdict']) =>
+  v === 'pass'
+    ? S.verdictPass
+    : v === 'fail'
+      ? S.verdictFail
+      : v === 'numerical-only'
+        ? S.verdictNumericalOnly
+        : S.verdictError;
+
+/** The check as a study note: what was checked with what, the verdict, the diagnosis, the elements. */
+function gradcheckNote(r: ResultView): StudyNote {
+  const yes = (ok: boolean | null) => (ok === null ? '—' : ok ? `✓ ${S.passes}` : `✗ ${S.fails}`);
+  const groups = r.groups?.length ? r.groups : [{ wrt: '', rows: r.rows }];
+  const rows = groups.flatMap((g) =>
+    g.rows.map((x) => [x.element, x.x, x.numerical, x.analytic, x.absError, x.relError, yes(x.ok)]),
+  );
+  return {
+    title: `${S.title}: ${signature.textContent ?? ''}`,
+    setup: [
+      [S.loss, `${signature.textContent ?? ''} (${goToFunction.title})`],
+      [S.gradient, gradient.selectedOptions[0]?.textContent ?? gradient.value],
+      [S.wrt, wrt.value],
+      [S.h, h.value],
+      [S.inputs, inputs.value],
+    ],
+    table: rows.length
+      ? { head: [S.element, S.x, S.numerical, S.analytic, S.absError, S.relError, S.status], rows }
+      : undefined,
+    verdict: `${verdictLabel(r.verdict)} — ${r.headline}`,
+    diagnosis: [
+      ...r.messages,
+      ...(r.location ? [`${r.location.label}${r.location.source ? `: ${r.location.source}` : ''}`] : []),
+      ...(r.recognised ? [r.recognised] : []),
+      ...(r.notes ?? []),
+      r.thresholds,
+    ],
+  };
+}
 
 function renderResult(r: ResultView): void {
   setRunning(false);
   chart?.destroy();
   chart = undefined;
-  const verdictText =
-    r.verdict === 'pass'
-      ? S.verdictPass
-      : r.verdict === 'fail'
-        ? S.verdictFail
-        : r.verdict === 'numerical-only'
-          ? S.verdictNumericalOnly
-          : S.verdictError;
+  chartCanvas = undefined;
+  const verdictText = verdictLabel(r.verdict);
   const parts: HTMLElement[] = [
     el(
       'div',
@@ -233,6 +270,12 @@ function renderResult(r: ResultView): void {
       el('strong', { class: 'badge', text: verdictText }),
       el('span', { text: r.headline }),
     ),
+    noteButtons(() => ({
+      note: gradcheckNote(r),
+      charts: chartCanvas
+        ? noteCharts([{ name: 'error-vs-h', alt: S.errorVsH, canvas: chartCanvas }], themeColors().background)
+        : [],
+    })),
   ];
   if (r.messages.length) {
     parts.push(
@@ -284,6 +327,7 @@ function renderResult(r: ResultView): void {
       );
       below.push(grid);
       chart = new ErrorChart(canvas, r.chart, S);
+      chartCanvas = canvas;
     } else below.push(grid);
   }
   if (r.thresholds) below.push(el('p', { class: 'muted thresholds', text: r.thresholds }));

@@ -17,6 +17,7 @@ import { initialData, strings } from '../shared/l10n';
 import { themeColors, whenThemeChanges, type ThemeColors } from '../shared/theme';
 import { onMessage, post, vscode } from '../shared/vscode';
 import { h } from './dom';
+import { noteButtons, noteCharts, noteFromPage } from '../shared/studyNote';
 import type { Lab, LabRegistry } from './lab';
 import { descentLab } from './descentLab';
 import { errorHLab } from './errorHLab';
@@ -119,9 +120,31 @@ share.addEventListener('click', () => {
 const instruction = h('aside', { class: 'lab-instruction', 'aria-label': s.instructionLabel });
 instruction.hidden = true;
 
+// The lab as a study note: its controls, outputs and verdict as shown, its charts as PNG files.
+const notes = noteButtons(() => {
+  if (!current) return undefined;
+  const canvases = [...panel.querySelectorAll('canvas')];
+  return {
+    note: noteFromPage(panel, `${s.labsNav}: ${s[`lab.${current.id}`]}`),
+    charts: noteCharts(
+      canvases.map((canvas, i) => ({
+        name: canvases.length === 1 ? current!.id.toLowerCase() : `${current!.id.toLowerCase()}-${i + 1}`,
+        alt: canvas.getAttribute('aria-label') ?? s[`lab.${current!.id}`],
+        canvas,
+      })),
+      colors.background,
+    ),
+  };
+});
+
 document
   .getElementById('app')!
-  .append(h('header', { class: 'lab-header' }, tablist, share, back), heading, instruction, panel);
+  .append(
+    h('header', { class: 'lab-header' }, tablist, h('div', { class: 'row' }, notes, share, back)),
+    heading,
+    instruction,
+    panel,
+  );
 
 /** Locks and hides a lab's controls as its lab file says: disabled with the teacher's reason, or not shown. */
 function applySetup(lab: Lab, view: LabSetupView | undefined): void {

@@ -13,8 +13,8 @@ import {
   Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import { envelope, thin, type XY } from '../../src/core/runHistory';
-import { smooth } from '../../src/core/smoothing';
+import { envelope, thin, type XY } from '../../src/protocol/runHistory';
+import { smooth } from './smoothing';
 import { format } from '../shared/l10n';
 import { ThemeColors, withAlpha } from '../shared/theme';
 import { LANG } from './format';

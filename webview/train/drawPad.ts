@@ -2,7 +2,7 @@
  * A pad to draw a digit on — mouse, pen, touch, or keyboard (arrows move a cursor, Space paints) —
  * turned into a 28×28 MNIST-style input after every stroke.
  */
-import { MNIST_SIDE, toMnistInput } from '../../src/core/drawnDigit';
+import { MNIST_SIDE, toMnistInput } from './drawnDigit';
 import { button, el } from '../shared/dom';
 import { mix, paint, rgb } from './pixels';
 import { S } from './strings';

@@ -2,7 +2,8 @@
  * The training panel's page. It draws what the extension sends (runs, throttled progress, the
  * model) and asks for what the learner does (start, pause, export…); it never trains.
  */
-import { findOverfitting } from '../../src/core/runHistory';
+import { findOverfitting } from '../../src/protocol/runHistory';
+import { learningRateAt } from '../../src/core/trainer';
 import {
   DEFAULT_RUN_CONFIG,
   PanelOptions,
@@ -28,6 +29,9 @@ import { GradientsCard } from './gradientsCard';
 import { RunsTable } from './runsTable';
 import { Runs } from './state';
 import { S } from './strings';
+import { settingsText } from './runsTable';
+import { NS, noteButtons, noteCharts } from '../shared/studyNote';
+import type { StudyNote } from '../../src/protocol/studyNote';
 
 interface PageState {
   form: FormState;
@@ -140,7 +144,9 @@ epochScroll.addEventListener('scroll', () => {
 /** A diagnosis in the learner's language, numbers in VS Code's. */
 function explain(v: RunView): string {
   const t = (k: keyof typeof TRAIN_STRINGS, ...a: (string | number)[]) => format(S[k], ...a);
-  return diagnosisText(v.diagnosis!, v.config.learningRate, t, decimal);
+  // A run recorded before diagnoses carried their rate: the rate its history says was in effect then.
+  const rate = learningRateAt(v.diagnosis!.iter, v.config.learningRate, v.learningRateChanges);
+  return diagnosisText(v.diagnosis!, rate, t, decimal);
 }
 
 // ---- layout ----
@@ -217,6 +223,70 @@ const chartCard = (
     el('p', { class: 'muted small legend-key', text: key }),
     el('div', { class: 'chart-box' }, canvas),
   );
+/**
+ * The study note of the run in focus (the live one, else the newest): its hyperparameters, the
+ * verdict and advice the panel shows, a row per run on the charts, and the two charts.
+ */
+function trainNote(): StudyNote | undefined {
+  const focus = runs.focus;
+  if (!focus) return undefined;
+  const v = focus.view;
+  const c = v.config;
+  const shown = runs.all().filter((e) => !e.view.hidden);
+  const rows = (shown.length ? shown : [focus]).map((e) => [
+    e.view.name,
+    S[STATUS_KEYS[e.view.status]],
+    settingsText(e.view),
+    e.view.finalLoss === null ? '—' : decimal(e.view.finalLoss, 4),
+    pct(e.view.trainAccuracy),
+    pct(e.view.testAccuracy),
+  ]);
+  return {
+    title: `${S.title}: ${v.name}`,
+    setup: [
+      [S.dataset, v.datasetName],
+      [S.hiddenSize, String(c.hiddenSize)],
+      [S.learningRate, String(c.learningRate)],
+      [S.batchSize, String(c.batchSize)],
+      [S.iters, integer(c.iters)],
+      [S.weightInitStd, String(c.weightInitStd)],
+      [S.seed, String(c.seed)],
+      [S.gradientMethod, c.gradientMethod === 'numerical' ? S.methodNumerical : S.methodBackprop],
+    ],
+    table: {
+      head: [S.runName, S.status, S.settings, S.lossChart, S.trainAccuracy, S.testAccuracy],
+      rows,
+    },
+    verdict: v.status === 'running' || v.status === 'paused' ? S[STATUS_KEYS[v.status]] : finishedText(v),
+    diagnosis: adviceFor(v).map((p) => p.textContent ?? ''),
+  };
+}
+const STATUS_KEYS = {
+  running: 'statusRunning',
+  paused: 'statusPaused',
+  finished: 'statusFinished',
+  stopped: 'statusStopped',
+  diverged: 'statusDiverged',
+  loaded: 'statusLoaded',
+} as const;
+const notes = noteButtons(() => {
+  const note = trainNote();
+  if (!note) {
+    showNotice('info', NS.noteNoRun);
+    return undefined;
+  }
+  return {
+    note,
+    charts: noteCharts(
+      [
+        { name: 'loss', alt: S.lossChart, canvas: lossCanvas },
+        { name: 'accuracy', alt: S.accuracyChart, canvas: accuracyCanvas },
+      ],
+      theme.background,
+    ),
+  };
+});
+
 document.getElementById('app')!.append(
   el('h1', { text: S.title }),
   instruction,
@@ -230,7 +300,12 @@ document.getElementById('app')!.append(
     el('section', { class: 'card setup' }, form.root, controls.root, advice),
     el('section', { class: 'card epochs-card' }, epochHeading, epochScroll),
   ),
-  el('div', { class: 'chart-toolbar' }, el('label', { class: 'inline' }, el('span', { text: S.xAxis }), xAxisSelect)),
+  el(
+    'div',
+    { class: 'chart-toolbar' },
+    el('label', { class: 'inline' }, el('span', { text: S.xAxis }), xAxisSelect),
+    notes,
+  ),
   legend,
   el(
     'div',

@@ -3,8 +3,8 @@
  * charts are below the fold: the current run's mini-batch loss, smoothed, on a plain canvas.
  */
 import { format } from '../shared/l10n';
-import { smooth } from '../../src/core/smoothing';
-import { downsampleMean } from '../../src/core/runHistory';
+import { smooth } from './smoothing';
+import { downsampleMean } from '../../src/protocol/runHistory';
 import { el } from '../shared/dom';
 import { decimal } from './format';
 import { S } from './strings';

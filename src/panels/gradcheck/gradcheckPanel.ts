@@ -8,10 +8,10 @@ import { basename } from 'path';
 import * as vscode from 'vscode';
 import { readFile } from 'fs/promises';
 import { CheckOptions, CheckReport, Prepared, RETURNED_GRADIENT, prepare, runPrepared } from '../../gradcheck/check';
-import { qualifiedName, returnsGradient as lossReturnsGradient } from '../../gradcheck/functions';
-import { OtherFunction, functionsBeside } from '../../gradcheck/otherFiles';
-import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/inputs';
-import { makeRunners } from '../../gradcheck/runners';
+import { qualifiedName, returnsGradient as lossReturnsGradient } from '../../gradcheck/source/findFunctions';
+import { OtherFunction, functionsBeside } from '../../gradcheck/source/otherFiles';
+import { Inputs, generateInputs, inputsToText, presetsFor } from '../../gradcheck/run/inputs';
+import { makeRunners } from '../../gradcheck/run/runners';
 import {
   GRADCHECK_STRINGS,
   GRADCHECK_VIEW_TYPE,
@@ -23,13 +23,15 @@ import {
 } from '../../protocol/gradcheck';
 import { ProtocolError, isRecord, json } from '../../protocol/validate';
 import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
+import { handleStudyNote } from '../studyNote';
+import { STUDY_NOTE_STRINGS } from '../../protocol/studyNote';
 import { createPanel, revealPanel } from '../placement';
 import { pythonInterpreter } from './interpreter';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
 import { NotebookTarget, notebookTarget } from '../../commands/notebookCells';
 import { PreparedNotebookCheck, prepareNotebookCheck, runNotebookPrepared } from '../../gradcheck/notebookCheck';
-import { cellLineOf } from '../../gradcheck/notebook';
+import { cellLineOf } from '../../gradcheck/source/notebook';
 import { errorMessage } from '../../util/text';
 import { InsideController } from './insideController';
 import { INSIDE_STRINGS } from '../../protocol/inside';
@@ -106,6 +108,8 @@ export class GradcheckPanel {
   private readonly inside: InsideController;
   /** What a lab file locks, with the values the panel started from (a page's change to them is ignored). */
   private locked: Partial<Record<GradcheckControl, string>> | undefined;
+  /** The replay and trace views last sent for the result shown (see remember()). */
+  private insideViews: Partial<Record<'replay' | 'trace', GradcheckToWebview>> = {};
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -116,7 +120,7 @@ export class GradcheckPanel {
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'gradcheck',
       title: vscode.l10n.t(GRADCHECK_STRINGS.title),
-      strings: localize({ ...GRADCHECK_STRINGS, ...INSIDE_STRINGS }),
+      strings: localize({ ...GRADCHECK_STRINGS, ...INSIDE_STRINGS, ...STUDY_NOTE_STRINGS }),
       styles: ['shared/base.css', 'gradcheck/gradcheck.css'],
     });
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
@@ -126,7 +130,21 @@ export class GradcheckPanel {
   }
 
   private post(message: GradcheckToWebview): void {
+    this.remember(message);
     void this.panel.webview.postMessage(message);
+  }
+
+  /**
+   * What the page shows below the result — the replay and the trace (or their errors) — kept so a
+   * page that (re)loads gets them back after the result. The page sends 'ready' when its script
+   * has run, which can be *after* messages posted while it loaded were delivered (the walkthrough's
+   * replay: a quick check, then the replay, then the page's 'ready'): the result re-sent then
+   * would clear a replay the page had already drawn.
+   */
+  private remember(m: GradcheckToWebview): void {
+    if (m.type === 'result') this.insideViews = {};
+    else if (m.type === 'replay' || m.type === 'trace') this.insideViews[m.type] = m;
+    else if (m.type === 'insideError') this.insideViews[m.what] = m;
   }
 
   private receive(raw: unknown): void {
@@ -135,11 +153,15 @@ export class GradcheckPanel {
     );
     if (!m) return;
     switch (m.type) {
-      case 'ready':
-        // The page (re)loaded, e.g. after being hidden: give it what it showed.
+      case 'ready': {
+        // The page (re)loaded, e.g. after being hidden: give it what it showed (the result clears
+        // the replay and trace views on the page, so they follow it).
+        const { replay, trace } = this.insideViews;
         if (this.setup) this.post({ type: 'setup', setup: this.setup });
         if (this.lastResult) this.post(this.lastResult);
+        for (const view of [replay, trace]) if (view) this.post(view);
         return;
+      }
       case 'run':
         if (!this.keepsLocks(m)) return;
         void this.runFromPage(m);
@@ -161,7 +183,11 @@ export class GradcheckPanel {
         return;
       case 'replay':
       case 'trace':
+        if (m.type === 'trace' && !m.on) delete this.insideViews.trace;
         void this.insideFor(m);
+        return;
+      case 'studyNote':
+        void handleStudyNote(m);
         return;
       case 'cancel':
         if (this.running && !this.running.signal.aborted) {
@@ -298,7 +324,7 @@ export class GradcheckPanel {
     const running = (this.running = new AbortController());
     const config = vscode.workspace.getConfiguration('gradientLab', this.target?.uri);
     options = { ...options, timeoutMs: Math.max(1, config.get<number>('checkGradient.timeoutSeconds', 10)) * 1000 };
-    // A notebook cell: the cells above and including it as one module (src/gradcheck/notebook.ts).
+    // A notebook cell: the cells above and including it as one module (src/gradcheck/source/notebook.ts).
     const nb = (this.notebook = this.target ? notebookTarget(this.target.uri) : undefined);
     const staged: PreparedNotebookCheck | undefined =
       nb && prepareNotebookCheck({ ...options, file: nb.file, notebook: nb.notebook, cell: nb.cell });

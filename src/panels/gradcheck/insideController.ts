@@ -6,12 +6,12 @@
  */
 import * as vscode from 'vscode';
 import type { CheckOptions, CheckReport } from '../../gradcheck/check';
-import { makeRunners } from '../../gradcheck/runners';
+import { makeRunners } from '../../gradcheck/run/runners';
 import { InsideRunners, replayElement, traceShapes } from '../../inside/inside';
 import { makeInsideRunner } from '../../inside/runInside';
 import { lineTexts } from '../../inside/trace';
 import { toReplayView, toTraceView } from '../../inside/views';
-import { formatMsg } from '../../gradcheck/messages';
+import { formatMsg } from '../../gradcheck/analysis/messages';
 import type { InsideFromWebview, InsideToWebview } from '../../protocol/inside';
 import { pythonInterpreter } from './interpreter';
 

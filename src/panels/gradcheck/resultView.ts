@@ -1,5 +1,5 @@
 import type { CheckReport } from '../../gradcheck/check';
-import { Msg, elementText, fmt, shapeText } from '../../gradcheck/messages';
+import { Msg, elementText, fmt, shapeText } from '../../gradcheck/analysis/messages';
 import type { ResultView, RowView } from '../../protocol/gradcheck';
 import { format } from '../../util/text';
 

@@ -1,4 +1,4 @@
-import { runWorker } from '../../gradcheck/childRun';
+import { runWorker } from '../../gradcheck/run/childRun';
 import { doFileJob, type FileAnswer, type FileJob } from './fileWorker';
 
 /**

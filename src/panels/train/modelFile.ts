@@ -4,6 +4,7 @@
  * says which array is wrong and how.
  */
 import { NpyArray, readNpz, writeNpz } from '../../data/npz';
+import { zlibInflater } from '../../node/inflate';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import { IMAGE_PIXELS, INT_LIMITS, RUN_NAME_MAX, checkRunConfig, type RunConfig } from '../../protocol/train';
 import { errorMessage } from '../../util/text';
@@ -22,7 +23,7 @@ export function paramsToNpz(p: TwoLayerParams): Uint8Array {
 }
 
 export function paramsFromNpz(bytes: Uint8Array, file: string): TwoLayerParams {
-  return checkParams(readNpz(bytes, file), file);
+  return checkParams(readNpz(bytes, file, zlibInflater), file);
 }
 
 export interface ModelMeta {

@@ -2,7 +2,7 @@
  * What "See the model" shows, computed in the worker from a network's parameters: predictions on
  * the test set (a sample grid and the mistakes), the confusion matrix, and W1's columns as images.
  */
-import { confusionAccuracy, confusionMatrix } from '../../core/confusion';
+import { confusionAccuracy, confusionMatrix } from './confusion';
 import { LabeledImages, range, toBatch } from '../../core/dataset';
 import { Matrix, argmaxRows } from '../../core/matrix';
 import { TwoLayerNet, TwoLayerParams } from '../../core/twoLayerNet';

@@ -4,7 +4,7 @@
  * fastNumericalGradient: the same numbers as the naive loop) against backpropagation.
  */
 import { Dataset, range, toBatch } from '../../core/dataset';
-import { fastNumericalGradient } from '../../core/fastNumericalGradient';
+import { fastNumericalGradient } from '../../engine/fastNumericalGradient';
 import { Random } from '../../core/random';
 import { PARAM_NAMES, ParamName, TwoLayerNet, paramData } from '../../core/twoLayerNet';
 import { NetCheckResult, ParamCheck, Verdict, parameterCount } from '../../protocol/train';

@@ -12,8 +12,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { downsampleMean } from '../../core/runHistory';
-import { readRegularFile } from '../../data/files';
+import { downsampleMean } from '../../protocol/runHistory';
+import { readRegularFile } from '../../node/files';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import { learningRateChangesProblem } from '../../protocol/trainWatch';
 import { DEFAULT_RUN_CONFIG, checkRunConfig, type LossHistory, type RunView } from '../../protocol/train';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'fs';
 import { join } from 'path';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
-import { FASHION_MNIST_DIR, bundledDataDir } from '../../data/mnist';
+import { FASHION_MNIST_DIR, bundledDataDir } from '../../node/mnistFiles';
 import {
   DEFAULT_RUN_CONFIG,
   LossHistory,
@@ -29,11 +29,13 @@ import { localize, renderPage, validated, webviewOptions } from '../webviewHtml'
 import { createPanel, revealPanel, trackPanel } from '../placement';
 import { netFromParams } from './modelView';
 import { HISTORY_POINTS, RunStore } from './runStore';
-import { downsampleMean } from '../../core/runHistory';
+import { downsampleMean } from '../../protocol/runHistory';
 import { TrainSession, runWorkerJob } from './trainSession';
 import { RunFiles, newRunId } from './runFiles';
 import type { DatasetSource, ModelPicture } from './workerProtocol';
 import { errorMessage } from '../../util/text';
+import { handleStudyNote } from '../studyNote';
+import { STUDY_NOTE_STRINGS } from '../../protocol/studyNote';
 
 let log: vscode.LogOutputChannel | undefined;
 export function trainLog(): vscode.LogOutputChannel {
@@ -110,7 +112,7 @@ export class TrainPanel {
     panel.webview.html = renderPage(panel.webview, context.extensionUri, {
       page: 'train',
       title: vscode.l10n.t(TRAIN_STRINGS.title),
-      strings: localize(TRAIN_STRINGS),
+      strings: localize({ ...TRAIN_STRINGS, ...STUDY_NOTE_STRINGS }),
       data: this.options(),
       styles: ['shared/base.css', 'train/train.css'],
     });
@@ -236,6 +238,8 @@ export class TrainPanel {
       case 'findLearningRate':
         if (!this.keepsLocks(m.config, 'the learning-rate finder')) return;
         return this.findLearningRate(m.config);
+      case 'studyNote':
+        return handleStudyNote(m);
       case 'pickFolder':
       case 'exportRun':
       case 'exportChart':

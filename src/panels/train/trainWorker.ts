@@ -6,11 +6,11 @@
  */
 import { parentPort } from 'worker_threads';
 import { Dataset } from '../../core/dataset';
-import { DEFAULT_ENGINE, createNetwork } from '../../core/network';
+import { DEFAULT_ENGINE, createNetwork } from '../../engine/network';
 import type { LossDiagnosis } from '../../core/lossWatch';
-import { RateMeter } from '../../core/rateMeter';
+import { RateMeter } from './rateMeter';
 import { TrainEvent, Trainer } from '../../core/trainer';
-import { loadBundled, loadFolder } from '../../data/mnist';
+import { loadBundled, loadFolder } from '../../node/mnistFiles';
 import type { EpochPoint } from '../../protocol/train';
 import { GradientWatcher, groupHistograms } from '../../core/gradientWatch';
 import { findLearningRate } from '../../core/lrFinder';

@@ -3,7 +3,7 @@
  * per job: a training run, an evaluation of saved parameters, or a network gradient check.
  * Both sides are our own code, so these are typed but not validated like webview messages.
  */
-import type { EngineName } from '../../core/network';
+import type { EngineName } from '../../engine/network';
 import type { LossDiagnosis } from '../../core/lossWatch';
 import type { TrainConfig, TrainSummary } from '../../core/trainer';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
