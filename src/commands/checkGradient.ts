@@ -14,6 +14,13 @@ import { functionsBeside } from '../gradcheck/source/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
 import { registerReplayExample } from './replayExample';
+import { insideWorkspace, labFileOpeners } from './labFiles';
+import { languageOf } from '../gradcheck/source/findFunctions';
+import { labCheckTarget } from '../gradcheck/labTarget';
+import { readRegularFile } from '../node/files';
+import { type GradcheckLabFile, LabFileRefused } from '../protocol/labFile';
+import { dirname, join } from 'path';
+import { existsSync } from 'fs';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 let panelModule: PanelModule | undefined;
@@ -60,6 +67,42 @@ export function registerCheckGradient(context: vscode.ExtensionContext): void {
     { dispose: () => warmModule?.disposeWarmChecks() },
   );
   registerReplayExample(context, diagnostics, loadPanel);
+  labFileOpeners.gradcheck = (file, labUri) => openCheckLab(context, diagnostics, file, labUri);
+}
+
+/** Bytes: the learner's file a lab file names is read whole, like the editor's text of it. */
+const LEARNER_FILE_MAX = 8_000_000;
+
+/** A gradient-check lab file: the learner's file beside it, the function it names, its inputs and locks. */
+async function openCheckLab(
+  context: vscode.ExtensionContext,
+  diagnostics: vscode.DiagnosticCollection,
+  lab: GradcheckLabFile,
+  labUri: vscode.Uri,
+): Promise<void> {
+  const path = join(dirname(labUri.fsPath), ...lab.file.split('/'));
+  const language = languageOf(path);
+  if (!language) throw new LabFileRefused([{ field: 'file', reason: 'oneOf', args: ['.py, .js, .ts'] }]);
+  if (!existsSync(path)) throw new LabFileRefused([{ field: 'file', reason: 'noFile', args: [lab.file] }]);
+  // A link out of the workspace is refused like a path with "..".
+  if (!insideWorkspace(path)) throw new LabFileRefused([{ field: 'file', reason: 'path', args: [] }]);
+  const uri = vscode.Uri.file(path);
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  let source: string;
+  try {
+    source = open ? open.getText() : new TextDecoder().decode(readRegularFile(path, LEARNER_FILE_MAX));
+  } catch {
+    throw new LabFileRefused([{ field: 'file', reason: 'noFile', args: [lab.file] }]);
+  }
+  const target = labCheckTarget(lab, source, language);
+  (await loadPanel()).GradcheckPanel.show(context, diagnostics, {
+    uri,
+    ...target,
+    ...(lab.inputs ? { inputs: lab.inputs } : {}),
+    ...(lab.wrt !== undefined ? { wrt: lab.wrt } : {}),
+    ...(lab.h !== undefined ? { h: lab.h } : {}),
+    lab,
+  });
 }
 
 async function checkGradient(
