@@ -178,7 +178,11 @@ for (const c of cases) {
     }
   }
 }
-const load = { loadavg1Before: loadBefore, loadavg1After: loadavg()[0], cores: (await import('node:os')).cpus().length };
+const load = {
+  loadavg1Before: loadBefore,
+  loadavg1After: loadavg()[0],
+  cores: (await import('node:os')).cpus().length,
+};
 rmSync(tmp, { recursive: true, force: true });
 if (json) console.log(JSON.stringify({ load, targetsMs: { python: 1000, typescript: 300 }, rows }));
 else

@@ -98,7 +98,8 @@ test('two checks of different unsaved texts of one file get their own results (n
     assert.deepEqual(verdicts, ['pass', 'fail', 'pass', 'pass', 'pass']);
     // JavaScript: the same, through the worker's spare.
     const js = join(s.dir, 'loss.js');
-    const jsRight = 'function f(x) { return x[0] * x[0] + x[1] * x[1]; }\nfunction fGrad(x) { return [2 * x[0], 2 * x[1]]; }\n';
+    const jsRight =
+      'function f(x) { return x[0] * x[0] + x[1] * x[1]; }\nfunction fGrad(x) { return [2 * x[0], 2 * x[1]]; }\n';
     writeFileSync(js, jsRight);
     const jsVerdicts: string[] = [];
     for (const source of [jsRight, jsRight.replace('2 * x[1]', '3 * x[1]'), jsRight]) {

@@ -67,9 +67,7 @@ const mtime = (path: string): number | undefined => {
 export function versionStamp(cwd: string): string {
   const parts: string[] = [];
   for (let dir = resolve(cwd), k = 0; k < 64; k++) {
-    const found = ['.python-version', '.tool-versions']
-      .map((f) => join(dir, f))
-      .find((f) => mtime(f) !== undefined);
+    const found = ['.python-version', '.tool-versions'].map((f) => join(dir, f)).find((f) => mtime(f) !== undefined);
     if (found) {
       parts.push(`${found}@${mtime(found)}`);
       break;
