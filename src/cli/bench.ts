@@ -63,7 +63,11 @@ const QUICK: Plan = {
 };
 
 export async function runBench(argv: string[], bundledDir: string): Promise<number> {
-  if (argv.includes('--peers')) return runPeers(argv.filter((a) => a !== '--peers'), bundledDir);
+  if (argv.includes('--peers'))
+    return runPeers(
+      argv.filter((a) => a !== '--peers'),
+      bundledDir,
+    );
   const { flags } = parseArgs(argv, SPECS);
   if (flags.help) {
     process.stdout.write(BENCH_USAGE + '\n');

@@ -14,12 +14,22 @@ import { functionsBeside } from '../gradcheck/source/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
 import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
 import { registerReplayExample } from './replayExample';
+import { insideWorkspace, labFileOpeners } from './labFiles';
+import { languageOf } from '../gradcheck/source/findFunctions';
+import { labCheckTarget } from '../gradcheck/labTarget';
+import { readRegularFile } from '../node/files';
+import { type GradcheckLabFile, LabFileRefused } from '../protocol/labFile';
+import { dirname, join } from 'path';
+import { existsSync } from 'fs';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 let panelModule: PanelModule | undefined;
 /** The panel (and the runners behind it) load on first use: nothing of them runs at activation. */
 const loadPanel = async (): Promise<PanelModule> =>
   (panelModule ??= await import('../panels/gradcheck/gradcheckPanel'));
+type WarmModule = typeof import('../panels/gradcheck/warmChecks');
+let warmModule: WarmModule | undefined;
+const loadWarm = async (): Promise<WarmModule> => (warmModule ??= await import('../panels/gradcheck/warmChecks'));
 
 /**
  * "Check Gradient of Selection" from the palette, the editor's context menu or a CodeLens. It
@@ -28,7 +38,12 @@ const loadPanel = async (): Promise<PanelModule> =>
  */
 export function registerCheckGradient(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('gradientLab.gradcheck');
-  const lenses = new CheckGradientLensProvider();
+  // A file with lenses gets a spare checker ahead of its first check (warmChecks.ts).
+  const lenses = new CheckGradientLensProvider((document) => {
+    void loadWarm()
+      .then((w) => w.prestartChecks(context, document))
+      .catch(() => undefined);
+  });
   context.subscriptions.push(
     diagnostics,
     lenses,
@@ -49,8 +64,45 @@ export function registerCheckGradient(context: vscode.ExtensionContext): void {
       (e) => e.contentChanges.length && diagnostics.has(e.document.uri) && diagnostics.delete(e.document.uri),
     ),
     { dispose: () => panelModule?.GradcheckPanel.current?.dispose() },
+    { dispose: () => warmModule?.disposeWarmChecks() },
   );
   registerReplayExample(context, diagnostics, loadPanel);
+  labFileOpeners.gradcheck = (file, labUri) => openCheckLab(context, diagnostics, file, labUri);
+}
+
+/** Bytes: the learner's file a lab file names is read whole, like the editor's text of it. */
+const LEARNER_FILE_MAX = 8_000_000;
+
+/** A gradient-check lab file: the learner's file beside it, the function it names, its inputs and locks. */
+async function openCheckLab(
+  context: vscode.ExtensionContext,
+  diagnostics: vscode.DiagnosticCollection,
+  lab: GradcheckLabFile,
+  labUri: vscode.Uri,
+): Promise<void> {
+  const path = join(dirname(labUri.fsPath), ...lab.file.split('/'));
+  const language = languageOf(path);
+  if (!language) throw new LabFileRefused([{ field: 'file', reason: 'oneOf', args: ['.py, .js, .ts'] }]);
+  if (!existsSync(path)) throw new LabFileRefused([{ field: 'file', reason: 'noFile', args: [lab.file] }]);
+  // A link out of the workspace is refused like a path with "..".
+  if (!insideWorkspace(path)) throw new LabFileRefused([{ field: 'file', reason: 'path', args: [] }]);
+  const uri = vscode.Uri.file(path);
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  let source: string;
+  try {
+    source = open ? open.getText() : new TextDecoder().decode(readRegularFile(path, LEARNER_FILE_MAX));
+  } catch {
+    throw new LabFileRefused([{ field: 'file', reason: 'noFile', args: [lab.file] }]);
+  }
+  const target = labCheckTarget(lab, source, language);
+  (await loadPanel()).GradcheckPanel.show(context, diagnostics, {
+    uri,
+    ...target,
+    ...(lab.inputs ? { inputs: lab.inputs } : {}),
+    ...(lab.wrt !== undefined ? { wrt: lab.wrt } : {}),
+    ...(lab.h !== undefined ? { h: lab.h } : {}),
+    lab,
+  });
 }
 
 async function checkGradient(

@@ -63,6 +63,11 @@ function labFileText(uri: vscode.Uri): string {
   return new TextDecoder('utf-8').decode(readRegularFile(uri.fsPath, LAB_FILE_MAX_BYTES));
 }
 
+/** Every reason, in the display language, each naming its field. */
+function refusal(e: LabFileRefused): string {
+  return e.errors.map((x) => labFileErrorText(x, t)).join(' ');
+}
+
 export async function openLabFile(context: vscode.ExtensionContext, arg: unknown): Promise<void> {
   const uri =
     arg instanceof vscode.Uri
@@ -81,17 +86,15 @@ export async function openLabFile(context: vscode.ExtensionContext, arg: unknown
   try {
     file = parseLabFile(labFileText(uri));
   } catch (e) {
-    const why =
-      e instanceof LabFileRefused
-        ? e.errors.map((x) => labFileErrorText(x, t)).join(' ')
-        : t('the file cannot be read: {0}', fileProblem(e));
+    const why = e instanceof LabFileRefused ? refusal(e) : t('the file cannot be read: {0}', fileProblem(e));
     void vscode.window.showErrorMessage(t(LABFILE_STRINGS.notOpened, name, why));
     return;
   }
   try {
     await openIn(context, file, uri);
   } catch (e) {
-    void vscode.window.showErrorMessage(t(LABFILE_STRINGS.notOpened, name, errorMessage(e)));
+    const why = e instanceof LabFileRefused ? refusal(e) : errorMessage(e);
+    void vscode.window.showErrorMessage(t(LABFILE_STRINGS.notOpened, name, why));
   }
 }
 

@@ -7,9 +7,17 @@ import { LABFILE_STRINGS, LAB_FILE_SUFFIX, type LabFile, labFileName, labFileTex
 import { LAB_PAGE_STRINGS } from '../protocol/labFileStrings';
 import { errorMessage } from '../util/text';
 
-/** Asks where, writes the file, and says where it went; undefined when the dialog was cancelled. */
-export async function shareLabFile(lab: LabFile): Promise<vscode.Uri | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+/**
+ * Asks where, writes the file, and says where it went; undefined when the dialog was cancelled.
+ * `at` makes the file for where it is saved (a gradient check names the learner's file relative to it);
+ * it throws a sentence when it cannot be saved there.
+ */
+export async function shareLabFile(
+  lab: LabFile,
+  at: (file: vscode.Uri) => LabFile = () => lab,
+  near?: vscode.Uri,
+): Promise<vscode.Uri | undefined> {
+  const folder = near ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   const name = labFileName(lab);
   const picked = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
@@ -22,7 +30,7 @@ export async function shareLabFile(lab: LabFile): Promise<vscode.Uri | undefined
     ? picked
     : picked.with({ path: picked.path.replace(/(\.gradientlab)?(\.json)?$/, LAB_FILE_SUFFIX) });
   try {
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(labFileText(lab)));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(labFileText(at(uri))));
   } catch (e) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not save the lab file: {0}', errorMessage(e)));
     return undefined;

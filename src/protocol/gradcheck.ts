@@ -6,6 +6,8 @@
  */
 import { ProtocolError, messageType, num, oneOf, str } from './validate';
 import { INSIDE_FROM_WEBVIEW, InsideFromWebview, InsideToWebview, parseInsideMessage } from './inside';
+import type { GradcheckControl } from './labFile';
+import { LAB_PAGE_STRINGS } from './labFileStrings';
 import { STUDY_NOTE_TYPES, StudyNoteFromWebview, parseStudyNoteMessage } from './studyNote';
 
 export const GRADCHECK_VIEW_TYPE = 'gradientLab.checkGradient';
@@ -37,6 +39,8 @@ export interface SetupView {
   seed: number;
   inputsText: string;
   presets: { id: PresetChoice; label: string }[];
+  /** A lab file's locked and hidden controls and its instruction (src/protocol/labFile.ts). */
+  lab?: { lock: GradcheckControl[]; hide: GradcheckControl[]; instruction?: string };
 }
 
 export interface RowView {
@@ -89,6 +93,8 @@ export type GradcheckToWebview =
 export type GradcheckFromWebview =
   | { type: 'ready' }
   | { type: 'run'; gradient: string; wrt: string; h: number; inputsText: string }
+  /** "Share this setup": the form as it is. */
+  | { type: 'share'; gradient: string; wrt: string; h: number; inputsText: string }
   | { type: 'preset'; id: PresetChoice }
   | { type: 'generate'; batchSize: number; seed: number }
   | { type: 'reveal'; line: number }
@@ -99,6 +105,7 @@ export type GradcheckFromWebview =
 const FROM_WEBVIEW = [
   'ready',
   'run',
+  'share',
   'preset',
   'generate',
   'reveal',
@@ -119,7 +126,8 @@ export function parseGradcheckMessage(msg: unknown): GradcheckFromWebview {
     case 'ready':
     case 'cancel':
       return { type };
-    case 'run': {
+    case 'run':
+    case 'share': {
       const gradient = str(body, 'gradient', 200);
       const wrt = str(body, 'wrt', 200);
       // A function of the file, of a file beside it (`./grad.ts:gradient`, from the picker), or the loss's own.
@@ -209,6 +217,7 @@ export const GRADCHECK_STRINGS = {
   axisError: 'relative error',
   chartLabel: 'Log-log chart of the relative error of forward and central differences against the step h',
   nothingYet: 'Run the check to see the result.',
+  ...LAB_PAGE_STRINGS,
 } as const;
 
 export type GradcheckStrings = { [K in keyof typeof GRADCHECK_STRINGS]: string };

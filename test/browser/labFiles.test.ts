@@ -14,6 +14,7 @@ import { ROOT, closeBrowser, openPage, pageErrors, posted, sendMessages } from '
 import { LAB_IDS, LAB_STRINGS, type LabSetupView } from '../../src/protocol/tutorial';
 import { LAB_CONTROLS } from '../../src/protocol/labFile';
 import type { Json } from '../../src/protocol/validate';
+import { GRADCHECK_STRINGS, type SetupView, parseGradcheckMessage } from '../../src/protocol/gradcheck';
 
 after(closeBrowser);
 
@@ -188,6 +189,55 @@ test('labs page: every lab’s every control can be locked, dragging a locked po
   assert.equal(await value(page, 'tangent-x', '#'), '5');
   await sendMessages(page, [{ type: 'showLab', lab: 'tangent', setup: null }]);
   await page.waitForFunction(() => !(document.querySelector('#tangent-x') as HTMLInputElement).disabled);
+  assert.deepEqual(pageErrors(page), []);
+  await page.close();
+});
+
+test('gradient check page: locked h and inputs, hidden gradient, the instruction; share sends the form', async () => {
+  const setup: SetupView = {
+    fileName: 'loss.py',
+    language: 'python',
+    signature: 'cross_entropy_error(y, t)',
+    line: 3,
+    gradient: 'cross_entropy_error_grad',
+    gradientChoices: [
+      { value: '', label: 'none' },
+      { value: 'cross_entropy_error_grad', label: 'cross_entropy_error_grad(y, t)' },
+    ],
+    wrt: 'y',
+    wrtChoices: ['y', 't'],
+    h: 1e-4,
+    batchSize: 4,
+    seed: 0,
+    inputsText: '{ "y": [0.1, 0.9], "t": [0, 1] }',
+    presets: [{ id: 'book-yt-1', label: 'book' }],
+    lab: { lock: ['h', 'inputs'], hide: ['gradient'], instruction: 'Why <i>1e-4</i>?' },
+  };
+  const page = await openPage({ page: 'gradcheck', strings: GRADCHECK_STRINGS, width: 350 });
+  await sendMessages(page, [{ type: 'setup', setup }]);
+  await page.waitForFunction(() => (document.getElementById('h') as HTMLInputElement).disabled);
+  for (const id of ['h', 'inputs', 'preset', 'batch', 'seed', 'generate'])
+    assert.equal(await isDisabled(page, `#${id}`), true, `${id} is locked`);
+  assert.equal(await page.getAttribute('#h', 'title'), GRADCHECK_STRINGS.lockedByTeacher);
+  assert.equal(await isDisabled(page, '#wrt'), false);
+  assert.equal(await visible(page, '#gradient'), false);
+  assert.equal(await page.$eval('.lab-instruction', (e) => e.textContent), 'Why <i>1e-4</i>?');
+  assert.equal(await page.$$eval('.lab-instruction *', (e) => e.length), 0);
+  await page.click('button[name="shareSetup"]');
+  await page.click('#run');
+  const sent = (await posted(page)) as { type: string; h?: number; inputsText?: string; gradient?: string }[];
+  for (const type of ['share', 'run']) {
+    const m = sent.find((x) => x.type === type);
+    assert.equal(m?.h, 1e-4, type);
+    assert.equal(m?.inputsText, setup.inputsText, type);
+    assert.equal(m?.gradient, 'cross_entropy_error_grad', `${type}: the hidden gradient keeps its value`);
+    assert.doesNotThrow(() => parseGradcheckMessage(m), type);
+  }
+  // A new check without a lab file frees every control.
+  await sendMessages(page, [{ type: 'setup', setup: { ...setup, lab: undefined } }]);
+  await page.waitForFunction(() => !(document.getElementById('h') as HTMLInputElement).disabled);
+  assert.equal(await visible(page, '#gradient'), true);
+  assert.equal(await isDisabled(page, '#preset'), false);
   assert.deepEqual(pageErrors(page), []);
   await page.close();
 });

@@ -250,7 +250,10 @@ test('the classroom workflow is YAML with checkout, Python with numpy, Node, and
   assert.match(grade[0].run!, /^npm run --silent check-exercise -- "\$GITHUB_WORKSPACE\/\$EXERCISE_FILE" --json/);
   assert.match(job.env!.EXERCISE_FILE, /^gradient_lab_ch4\.(py|js|ipynb)$/);
   // The README shows the same step, word for word.
-  assert.ok(readFileSync(join(ROOT, 'README.md'), 'utf8').includes(`run: ${grade[0].run!.trim()}`), 'README shows the step');
+  assert.ok(
+    readFileSync(join(ROOT, 'README.md'), 'utf8').includes(`run: ${grade[0].run!.trim()}`),
+    'README shows the step',
+  );
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(pkg.scripts['check-exercise'], 'node scripts/cli.mjs check-exercise');
 });

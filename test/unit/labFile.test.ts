@@ -242,3 +242,15 @@ test('the example lab files open', () => {
   // checkLabFile takes a parsed value as well (what a page sends to share).
   assert.deepEqual(checkLabFile(JSON.parse(labFileText(lr10))), lr10);
 });
+
+test('the README’s lab-file examples open', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Lab files'), readme.indexOf('### Grading exercises in CI'));
+  const blocks = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const objects = blocks.flatMap((b) => b.split(/\n(?=\{)/));
+  assert.ok(objects.length >= 3, `${objects.length} examples`);
+  assert.deepEqual(
+    objects.map((o) => parseLabFile(o).panel),
+    ['train', 'lab', 'gradcheck'],
+  );
+});

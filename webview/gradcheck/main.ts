@@ -11,6 +11,7 @@ import {
   SetupView,
 } from '../../src/protocol/gradcheck';
 import { el } from '../shared/dom';
+import type { GradcheckControl } from '../../src/protocol/labFile';
 import { format, strings } from '../shared/l10n';
 import { onMessage, post, vscode } from '../shared/vscode';
 import { ErrorChart } from './chart';
@@ -51,6 +52,16 @@ const inputsError = el('div', { id: 'inputs-error', class: 'error', role: 'alert
 const run = el('button', { id: 'run', type: 'button', text: S.run });
 const cancel = el('button', { id: 'cancel', class: 'secondary', type: 'button', text: S.cancel, hidden: '' });
 const status = el('span', { id: 'status', class: 'muted', 'aria-live': 'polite' });
+const share = el('button', {
+  class: 'secondary',
+  type: 'button',
+  name: 'shareSetup',
+  text: S.shareSetup,
+  title: S.shareTitle,
+});
+/** A lab file's instruction, as plain text (textContent: never HTML). */
+const instruction = el('aside', { class: 'lab-instruction', 'aria-label': S.instructionLabel });
+instruction.hidden = true;
 let lossLine = 1;
 
 // The verdict comes first, above the form: with the Output panel open a short panel still shows
@@ -59,6 +70,7 @@ const result = el('section', { id: 'result', 'aria-live': 'polite' }, el('p', { 
 const details = el('section', { id: 'result-details' });
 app.append(
   el('h1', { text: S.title }),
+  instruction,
   result,
   el(
     'section',
@@ -80,10 +92,12 @@ app.append(
       labelled(S.inputs, inputs),
       inputsError,
     ),
-    el('div', { class: 'row actions' }, run, cancel, status),
+    el('div', { class: 'row actions' }, run, cancel, share, status),
   ),
 );
 inputs.parentElement!.classList.add('inputs-label');
+/** The inputs' part of the form (hidden whole when a lab file hides the inputs). */
+const inputsPart = inputs.closest('details')!;
 inputs.previousElementSibling!.classList.add('visually-hidden');
 
 app.append(details, insideSection);
@@ -145,15 +159,52 @@ function applySetup(s: SetupView): void {
   const saved = vscode.getState() as
     | { signature?: string; inputs?: string; h?: string; wrt?: string; gradient?: string }
     | undefined;
+  // A lab file's locked values are the file's, whatever was typed before.
+  const free = (c: GradcheckControl) => !s.lab?.lock.includes(c);
   if (saved?.signature === s.signature && saved.inputs) {
-    inputs.value = saved.inputs;
-    if (saved.h) h.value = saved.h;
-    if (saved.wrt && s.wrtChoices.includes(saved.wrt)) wrt.value = saved.wrt;
-    if (saved.gradient !== undefined && s.gradientChoices.some((c) => c.value === saved.gradient))
+    if (free('inputs')) inputs.value = saved.inputs;
+    if (saved.h && free('h')) h.value = saved.h;
+    if (saved.wrt && s.wrtChoices.includes(saved.wrt) && free('wrt')) wrt.value = saved.wrt;
+    if (saved.gradient !== undefined && s.gradientChoices.some((c) => c.value === saved.gradient) && free('gradient'))
       gradient.value = saved.gradient;
   }
+  applyLab(s.lab);
   checkInputs();
   saveState();
+}
+
+/** Each control of the panel a lab file may lock or hide: its controls, and what is hidden with it. */
+function labControls(): Record<GradcheckControl, { controls: HTMLElement[]; box: HTMLElement }> {
+  return {
+    gradient: { controls: [gradient], box: gradient.closest('label')! },
+    wrt: { controls: [wrt], box: wrt.closest('label')! },
+    h: { controls: [h], box: h.closest('label')! },
+    inputs: { controls: [inputs, preset, batch, seed, generate], box: inputsPart },
+  };
+}
+
+function applyLab(lab: SetupView['lab']): void {
+  instruction.textContent = lab?.instruction ?? '';
+  instruction.hidden = !lab?.instruction;
+  for (const [name, { controls, box }] of Object.entries(labControls()) as [
+    GradcheckControl,
+    { controls: HTMLElement[]; box: HTMLElement },
+  ][]) {
+    box.hidden = !!lab?.hide.includes(name);
+    const locked = !!lab?.lock.includes(name);
+    for (const c of controls) {
+      c.dataset.locked = String(locked);
+      if (locked) {
+        (c as HTMLInputElement).disabled = true;
+        c.title = S.lockedByTeacher;
+        c.setAttribute('aria-description', S.lockedByTeacher);
+      } else if (c.title === S.lockedByTeacher) {
+        (c as HTMLInputElement).disabled = c === preset && preset.options.length <= 1;
+        c.removeAttribute('title');
+        c.removeAttribute('aria-description');
+      }
+    }
+  }
 }
 
 function setRunning(on: boolean): void {
@@ -300,6 +351,10 @@ run.addEventListener('click', () => {
   if (!checkInputs() || !checkH()) return;
   setRunning(true);
   send({ type: 'run', gradient: gradient.value, wrt: wrt.value, h: Number(h.value), inputsText: inputs.value });
+});
+share.addEventListener('click', () => {
+  if (!checkInputs() || !checkH()) return;
+  send({ type: 'share', gradient: gradient.value, wrt: wrt.value, h: Number(h.value), inputsText: inputs.value });
 });
 cancel.addEventListener('click', () => send({ type: 'cancel' }));
 goToFunction.addEventListener('click', () => send({ type: 'reveal', line: lossLine }));

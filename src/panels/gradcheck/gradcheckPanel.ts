@@ -27,6 +27,7 @@ import { handleStudyNote } from '../studyNote';
 import { STUDY_NOTE_STRINGS } from '../../protocol/studyNote';
 import { createPanel, revealPanel } from '../placement';
 import { pythonInterpreter } from './interpreter';
+import { checkPool, checkerPaths, clearWarmChecks } from './warmChecks';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
 import { NotebookTarget, notebookTarget } from '../../commands/notebookCells';
@@ -35,6 +36,15 @@ import { cellLineOf } from '../../gradcheck/source/notebook';
 import { errorMessage } from '../../util/text';
 import { InsideController } from './insideController';
 import { INSIDE_STRINGS } from '../../protocol/inside';
+import {
+  type GradcheckControl,
+  type GradcheckLabFile,
+  instructionText,
+  isRelativePath,
+  keepLocked,
+} from '../../protocol/labFile';
+import { shareLabFile } from '../labShare';
+import { dirname, relative } from 'path';
 
 export interface CheckTarget {
   uri: vscode.Uri;
@@ -45,6 +55,10 @@ export interface CheckTarget {
   /** Inputs instead of generated ones, and what to open once checked (the replay example). */
   inputs?: Inputs;
   open?: 'replay' | 'trace';
+  /** From a lab file: with respect to what, the step h, and the file itself (its locks, hides, instruction). */
+  wrt?: string;
+  h?: number;
+  lab?: GradcheckLabFile;
 }
 
 let log: vscode.LogOutputChannel | undefined;
@@ -93,6 +107,8 @@ export class GradcheckPanel {
   /** The check last shown, for "Replay element" and "Trace shapes" (insideController.ts). */
   private lastCheck: { options: CheckOptions; report: CheckReport } | undefined;
   private readonly inside: InsideController;
+  /** What a lab file locks, with the values the panel started from (a page's change to them is ignored). */
+  private locked: Partial<Record<GradcheckControl, string>> | undefined;
   /** The replay and trace views last sent for the result shown (see remember()). */
   private insideViews: Partial<Record<'replay' | 'trace', GradcheckToWebview>> = {};
 
@@ -148,13 +164,20 @@ export class GradcheckPanel {
         return;
       }
       case 'run':
+        if (!this.keepsLocks(m)) return;
         void this.runFromPage(m);
         return;
-      case 'preset':
-        this.applyPreset(m.id);
+      case 'share':
+        void this.share(m);
         return;
+      case 'preset':
       case 'generate':
-        this.generate(m.batchSize, m.seed);
+        if (this.locked?.inputs !== undefined) {
+          gradcheckLog().warn(`ignored ${m.type}: the lab file locks the inputs`);
+          return;
+        }
+        if (m.type === 'preset') this.applyPreset(m.id);
+        else this.generate(m.batchSize, m.seed);
         return;
       case 'reveal':
         if (this.target) void reveal(this.revealUri(m.line), m.line);
@@ -188,9 +211,71 @@ export class GradcheckPanel {
     return open ? open.getText() : readFile(uri.fsPath, 'utf8');
   }
 
+  /** The form's values as compared for a lab file's locks (inputs as canonical JSON). */
+  private static controlValues(m: { gradient: string; wrt: string; h: number; inputsText: string }) {
+    let inputs = m.inputsText;
+    try {
+      inputs = JSON.stringify(JSON.parse(m.inputsText));
+    } catch {
+      // compared as typed
+    }
+    return { gradient: m.gradient, wrt: m.wrt, h: String(m.h), inputs } as Record<GradcheckControl, string>;
+  }
+
+  private keepsLocks(m: { gradient: string; wrt: string; h: number; inputsText: string }): boolean {
+    const locked = this.locked;
+    if (!locked) return true;
+    const now = GradcheckPanel.controlValues(m);
+    const changed = (Object.keys(locked) as GradcheckControl[]).filter((c) => locked[c] !== now[c]);
+    if (changed.length)
+      gradcheckLog().warn(`ignored a check: it changes what the lab file locks (${changed.join(', ')})`);
+    return changed.length === 0;
+  }
+
+  /** "Share this setup": the form as a lab file naming the learner's file relative to where it is saved. */
+  private async share(m: Extract<GradcheckFromWebview, { type: 'share' }>): Promise<void> {
+    const target = this.target;
+    if (!target) return;
+    let inputs: GradcheckLabFile['inputs'];
+    try {
+      const parsed = json(JSON.parse(m.inputsText), 'inputs');
+      if (isRecord(parsed)) inputs = parsed;
+    } catch {
+      inputs = undefined;
+    }
+    const base: GradcheckLabFile = {
+      panel: 'gradcheck',
+      file: target.uri.fsPath.split(/[\\/]/).pop() ?? '',
+      function: target.functionName,
+      gradient: m.gradient === '' ? null : m.gradient,
+      wrt: m.wrt,
+      h: m.h,
+      ...(inputs ? { inputs } : {}),
+      lock: [],
+      hide: [],
+    };
+    const file = keepLocked(base, target.lab);
+    await shareLabFile(
+      file,
+      (saved) => {
+        const rel = relative(dirname(saved.fsPath), target.uri.fsPath).split(/[\\/]/).join('/');
+        if (!isRelativePath(rel))
+          throw new Error(
+            vscode.l10n.t(
+              'save it in the folder of {0} or a folder above it',
+              vscode.workspace.asRelativePath(target.uri),
+            ),
+          );
+        return { ...file, file: rel };
+      },
+      vscode.Uri.file(dirname(target.uri.fsPath)),
+    );
+  }
+
   /** A new function to check: rebuild the form, then check it with generated inputs. */
   async retarget(target: CheckTarget): Promise<void> {
     this.target = target;
+    this.locked = undefined;
     this.panel.title = vscode.l10n.t('Check Gradient: {0}', target.functionName);
     const options: CheckOptions = {
       file: target.uri.fsPath,
@@ -199,6 +284,8 @@ export class GradcheckPanel {
       gradientName: target.gradientName,
       workspace: workspaceOf(target.uri),
       inputs: target.inputs,
+      ...(target.wrt !== undefined ? { wrt: target.wrt } : {}),
+      ...(target.h !== undefined ? { h: target.h } : {}),
     };
     await this.check(options, true);
     if (target.open === 'replay') await this.insideFor({ type: 'replay', element: '' });
@@ -250,6 +337,14 @@ export class GradcheckPanel {
     this.prepared = prepared;
     if (rebuildSetup || !this.setup) {
       this.setup = setupView(prepared, await functionsBeside(prepared.request.file));
+      const lab = this.target?.lab;
+      if (lab) {
+        const instruction = instructionText(lab.instruction, vscode.env.language);
+        this.setup.lab = { lock: lab.lock, hide: lab.hide, ...(instruction ? { instruction } : {}) };
+        // The values the locks hold: the file's, as the check prepared them.
+        const values = GradcheckPanel.controlValues(this.setup);
+        this.locked = Object.fromEntries(lab.lock.map((c) => [c, values[c]]));
+      }
       if (staged) {
         const at = cellLineOf(staged.module, prepared.loss.line);
         if (at)
@@ -278,9 +373,10 @@ export class GradcheckPanel {
         : undefined;
     const runners = makeRunners({
       python: interpreter?.command ?? '',
-      harness: this.context.asAbsolutePath('media/python/gradcheck_harness.py'),
-      workerPath: this.context.asAbsolutePath('dist/jsRunnerWorker.js'),
+      ...checkerPaths(this.context),
       pythonHint: interpreter?.hint ?? '',
+      // A spare interpreter or worker waits, numpy imported (warmChecks.ts); each check still runs alone.
+      pool: checkPool(),
     });
     const report = await vscode.window.withProgress(
       {
@@ -369,6 +465,7 @@ export class GradcheckPanel {
   dispose(): void {
     this.running?.abort();
     GradcheckPanel.current = undefined;
+    clearWarmChecks();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
