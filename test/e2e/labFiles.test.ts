@@ -79,6 +79,7 @@ describe('Lab files: a locked learning rate of 10 in code-server', { timeout: 42
       (v) => v === '10 true Locked by your teacher in this lab file.',
     );
     assert.equal(await frame.inputValue('input[name="iters"]'), '1000');
+    assert.match((await frame.textContent('label:has(input[name="learningRate"])')) ?? '', /· locked/);
     assert.equal(await frame.$eval('input[name="iters"]', (i) => (i as HTMLInputElement).disabled), false);
     assert.equal(await frame.isVisible('select[name="gradientMethod"]'), false);
     const instruction = await frame.$eval('.lab-instruction', (e) => ({
