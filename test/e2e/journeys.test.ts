@@ -243,7 +243,6 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 900_000 }, () => 
       JSON.stringify(rows),
     );
     await screenshot(wb.page, 'e2e-journey-wrong-exercise-700');
-    await runCommand(wb.page, 'View: Close Panel');
     await showWalkthrough();
     await step('checkGradient').click();
     assert.equal(await stepDone('checkGradient'), false, 'Check all with failures does not tick the step');
