@@ -4,6 +4,7 @@
  */
 export const LAB_PAGE_STRINGS = {
   lockedByTeacher: 'Locked by your teacher in this lab file.',
+  locked: 'locked',
   shareSetup: 'Share this setup',
   shareTitle: 'Save this setup as a lab file (*.gradientlab.json) to hand out',
   instructionLabel: 'Lab instruction',

@@ -5,13 +5,12 @@
  * A gradient check that passes ticks off the walkthrough's last step.
  */
 import * as vscode from 'vscode';
-import { requireTrust } from '../commands/trust';
 import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseFiles';
 import { diagnosticText, verdictLines } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
 import { EXERCISE_NAMES, checksFor, functionName, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
 import { checkNotebookExercise, notebookCellUri } from './checkNotebookExercise';
-import { announce, failureText, t, withCheckProgress } from './checkNotice';
+import { announce, failureText, notAnExercise, trustedForChecking, t, withCheckProgress } from './checkNotice';
 import type { Verdict } from './exerciseVerdict';
 import { checkSolution } from './checkSolution';
 import { exerciseReport } from './log';
@@ -73,16 +72,9 @@ export async function checkExercise(
   const doc = await targetDocument(uriArg);
   const language = doc && (exerciseLanguage(doc.languageId) ?? exerciseLanguage(doc.fileName));
   if (!doc || !language || !isExerciseText(doc.getText())) {
-    const create = vscode.l10n.t('Create Exercise File');
-    const choice = await vscode.window.showErrorMessage(
-      vscode.l10n.t('Open a Gradient Lab exercise file first: its first lines contain "gradient-lab-exercise: ch4".'),
-      create,
-    );
-    if (choice === create) void vscode.commands.executeCommand('gradientLab.createExercise');
-    return undefined;
+    return notAnExercise();
   }
-  const reason = vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.');
-  if (!(await requireTrust(reason, vscode.l10n.t('Manage Workspace Trust')))) return undefined;
+  if (!(await trustedForChecking())) return undefined;
   if (doc.isUntitled) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t('Save the exercise file first: its folder is where its imports are found.'),

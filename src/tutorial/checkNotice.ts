@@ -4,6 +4,7 @@
  * the announcement of the verdicts.
  */
 import * as vscode from 'vscode';
+import { requireTrust } from '../commands/trust';
 import { runFailureText, say, type Translate } from './exerciseReport';
 import type { RunFailure } from './exerciseRunner';
 import {
@@ -20,6 +21,23 @@ export const t: Translate = (template, ...args) => vscode.l10n.t(template, ...ar
 
 /** Why no check could run, in the display language (the words are shared with the CLI: exerciseReport.ts). */
 export const failureText = (f: RunFailure, pythonHint: string): string => runFailureText(t, f, pythonHint);
+
+/** Not an exercise file (or notebook): says how to recognise one and offers to create one. */
+export async function notAnExercise(): Promise<undefined> {
+  const create = vscode.l10n.t('Create Exercise File');
+  const choice = await vscode.window.showErrorMessage(
+    vscode.l10n.t('Open a Gradient Lab exercise file first: its first lines contain "gradient-lab-exercise: ch4".'),
+    create,
+  );
+  if (choice === create) void vscode.commands.executeCommand('gradientLab.createExercise');
+  return undefined;
+}
+
+/** Checking runs the learner's code: true in a trusted workspace, else they are told why and false. */
+export function trustedForChecking(): Promise<boolean> {
+  const reason = vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.');
+  return requireTrust(reason, vscode.l10n.t('Manage Workspace Trust'));
+}
 
 /** Runs a check under a cancellable progress notification; `undefined` when the learner cancelled it. */
 export async function withCheckProgress<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {

@@ -49,6 +49,8 @@ test('training page: the lab file’s values, locks, hidden controls and instruc
   assert.equal(await page.getAttribute('[name="learningRate"]', 'title'), TRAIN_STRINGS.lockedByTeacher);
   assert.equal(await page.getAttribute('[name="learningRate"]', 'aria-description'), TRAIN_STRINGS.lockedByTeacher);
   assert.equal(await isDisabled(page, '[name="dataset"]'), true);
+  assert.match((await page.textContent('label:has([name="learningRate"])')) ?? '', /^Learning rate · locked/);
+  assert.doesNotMatch((await page.textContent('label:has([name="iters"])')) ?? '', /locked/);
   for (const free of ['hiddenSize', 'batchSize', 'iters', 'seed', 'weightInitStd'])
     assert.equal(await isDisabled(page, `[name="${free}"]`), false, `${free} stays free`);
   assert.equal(await visible(page, '[name="gradientMethod"]'), false);
@@ -91,6 +93,7 @@ test('training page: the lab file’s values, locks, hidden controls and instruc
   assert.equal(await visible(page, '[name="gradientMethod"]'), true);
   assert.equal(await visible(page, '.lab-instruction'), false);
   assert.equal(await page.getAttribute('[name="learningRate"]', 'title'), null);
+  assert.doesNotMatch((await page.textContent('label:has([name="learningRate"])')) ?? '', /locked/);
   assert.deepEqual(pageErrors(page), []);
 });
 
@@ -143,6 +146,7 @@ test('labs page: a lab file’s point, locks, hidden controls and instruction; s
   assert.equal(await isDisabled(page, '#descent-lr'), true);
   assert.equal(await isDisabled(page, '#descent-lr-slider'), true);
   assert.equal(await page.getAttribute('#descent-lr', 'title'), LAB_STRINGS.lockedByTeacher);
+  assert.match((await page.textContent('label:has(#descent-lr)')) ?? '', /· locked/);
   assert.ok(
     await page.$$eval('button', (bs) => bs.filter((b) => /η = /.test(b.textContent ?? '')).every((b) => b.disabled)),
     'the η presets are locked too',
@@ -219,6 +223,7 @@ test('gradient check page: locked h and inputs, hidden gradient, the instruction
   for (const id of ['h', 'inputs', 'preset', 'batch', 'seed', 'generate'])
     assert.equal(await isDisabled(page, `#${id}`), true, `${id} is locked`);
   assert.equal(await page.getAttribute('#h', 'title'), GRADCHECK_STRINGS.lockedByTeacher);
+  assert.match((await page.textContent('label:has(#h)')) ?? '', /· locked/);
   assert.equal(await isDisabled(page, '#wrt'), false);
   assert.equal(await visible(page, '#gradient'), false);
   assert.equal(await page.$eval('.lab-instruction', (e) => e.textContent), 'Why <i>1e-4</i>?');

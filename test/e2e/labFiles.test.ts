@@ -79,6 +79,7 @@ describe('Lab files: a locked learning rate of 10 in code-server', { timeout: 42
       (v) => v === '10 true Locked by your teacher in this lab file.',
     );
     assert.equal(await frame.inputValue('input[name="iters"]'), '1000');
+    assert.match((await frame.textContent('label:has(input[name="learningRate"])')) ?? '', /· locked/);
     assert.equal(await frame.$eval('input[name="iters"]', (i) => (i as HTMLInputElement).disabled), false);
     assert.equal(await frame.isVisible('select[name="gradientMethod"]'), false);
     const instruction = await frame.$eval('.lab-instruction', (e) => ({
@@ -106,5 +107,20 @@ describe('Lab files: a locked learning rate of 10 in code-server', { timeout: 42
     );
     await frame.$eval('.advice', (e) => e.scrollIntoView({ block: 'end' }));
     await screenshot(wb.page, 'e2e-labfile-lr10-explained');
+  });
+
+  it('opens again from the explorer’s context menu: the file’s values come back', async () => {
+    await frame.fill('input[name="iters"]', '500');
+    const row = wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'lr10.gradientlab.json' });
+    await row.first().click({ button: 'right' });
+    const entry = wb.page.getByRole('menuitem', { name: 'Open in Gradient Lab', exact: true });
+    await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    await entry.click();
+    await until(
+      'the file’s iterations again',
+      () => frame.inputValue('input[name="iters"]'),
+      (v) => v === '1000',
+    );
+    assert.equal(await frame.$eval('input[name="learningRate"]', (i) => (i as HTMLInputElement).disabled), true);
   });
 });

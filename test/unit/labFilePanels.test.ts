@@ -25,6 +25,10 @@ const context = {
   storageUri: Uri.file(join(dir, 'storage')),
   globalStorageUri: Uri.file(join(dir, 'global')),
   subscriptions: [] as { dispose(): unknown }[],
+  workspaceState: (() => {
+    const m = new Map<string, unknown>();
+    return { get: (k: string) => m.get(k), update: async (k: string, v: unknown) => void m.set(k, v) };
+  })(),
 };
 const workspace = join(dir, 'class');
 mkdirSync(workspace, { recursive: true });
@@ -156,4 +160,23 @@ test('a vscode:// link opens only lab files inside the workspace', async () => {
   await handler.handleUri({ path: '/open', query: 'file=lr10.gradientlab.json' });
   const lab = posted.slice(count).find((m) => m.type === 'lab') as Extract<TrainToWebview, { type: 'lab' }>;
   assert.equal(lab?.lab?.config.learningRate, 10);
+});
+
+test('a window reload keeps the lab file’s setup: the revived panel sends the same setup (not applied again)', async () => {
+  reset();
+  const { TrainPanel } = await import('../../src/panels/train/trainPanel');
+  const before = lastPanel().webview.posted as TrainToWebview[];
+  const last = [...before].reverse().find((m) => m.type === 'lab') as Extract<TrainToWebview, { type: 'lab' }>;
+  const panel = vscode.window.createWebviewPanel('gradientLab.train', 'Train TwoLayerNet');
+  TrainPanel.revive(panel as never, context as never);
+  panel.webview.receive({ type: 'ready' });
+  const init = (panel.webview.posted as TrainToWebview[]).find((m) => m.type === 'init') as Extract<
+    TrainToWebview,
+    { type: 'init' }
+  >;
+  assert.deepEqual(init.lab?.config, last.lab?.config);
+  assert.deepEqual(init.lab?.lock, ['learningRate']);
+  assert.equal(init.lab?.seq, last.lab?.seq, 'the page has applied it already');
+  panel.webview.receive({ type: 'setLearningRate', learningRate: 0.1 });
+  assert.match(recorded.logs.at(-1) ?? '', /Ignored a learning-rate change/);
 });

@@ -12,6 +12,7 @@ import {
 } from '../../src/protocol/gradcheck';
 import { el } from '../shared/dom';
 import type { GradcheckControl } from '../../src/protocol/labFile';
+import { markLocked } from '../shared/lockNote';
 import { format, strings } from '../shared/l10n';
 import { onMessage, post, vscode } from '../shared/vscode';
 import { ErrorChart } from './chart';
@@ -192,6 +193,7 @@ function applyLab(lab: SetupView['lab']): void {
   ][]) {
     box.hidden = !!lab?.hide.includes(name);
     const locked = !!lab?.lock.includes(name);
+    markLocked(controls[0].closest('label'), locked, S.locked);
     for (const c of controls) {
       c.dataset.locked = String(locked);
       if (locked) {

@@ -19,6 +19,7 @@ import { onMessage, post, vscode } from '../shared/vscode';
 import { h } from './dom';
 import { noteButtons, noteCharts, noteFromPage } from '../shared/studyNote';
 import type { Lab, LabRegistry } from './lab';
+import { markLocked } from '../shared/lockNote';
 import { descentLab } from './descentLab';
 import { errorHLab } from './errorHLab';
 import { fieldLab } from './fieldLab';
@@ -161,6 +162,7 @@ function applySetup(lab: Lab, view: LabSetupView | undefined): void {
       el.dataset.locked = 'true';
       el.title = s.lockedByTeacher;
       el.classList.add('locked');
+      markLocked(el.matches('label') ? el : el.closest('label'), true, s.locked);
       const controls = el.matches('input, button, select, textarea')
         ? [el]
         : [...el.querySelectorAll<HTMLElement>('input, button, select, textarea')];

@@ -21,6 +21,7 @@ import { decimal, duration, integer } from './format';
 import { badge } from './badge';
 import { S } from './strings';
 import type { TrainControl } from '../../src/protocol/labFile';
+import { markLocked } from '../shared/lockNote';
 
 const NUMBER_FIELDS = [
   'hiddenSize',
@@ -259,6 +260,7 @@ export class TrainForm {
         }
       }
       this.wrappers[c].classList.toggle('locked', locked);
+      markLocked(this.wrappers[c], locked, S.locked);
     }
     this.setEnabled(this.enabled);
     this.refresh();

@@ -268,6 +268,8 @@ export interface StartedChild {
   run(job: ChildJob): Promise<ChildOutcome>;
   /** Ends the process group at once (a spare no longer wanted); a run() in progress ends as aborted. */
   kill(): void;
+  /** A waiting spare does not keep this process alive (run() takes it back); the exit handler still kills it. */
+  unref(): void;
 }
 
 /** Runs one command to its end under a time limit, a memory limit and an abort signal. */
@@ -320,6 +322,9 @@ export function startChild(spec: ChildSpec): StartedChild {
       return spawnError !== undefined || exited || closed;
     },
     run,
+    unref() {
+      if (child) holdOpen(false);
+    },
     kill() {
       if (active) active.finish({ kind: 'aborted' });
       else if (child) {
@@ -330,6 +335,13 @@ export function startChild(spec: ChildSpec): StartedChild {
   };
   if (!child) return handle;
   const proc = child;
+  function holdOpen(on: boolean): void {
+    for (const h of [proc, proc.stdin, proc.stdout, proc.stderr, proc.stdio[3]] as unknown[]) {
+      const r = h as { ref?: () => void; unref?: () => void } | null;
+      if (on) r?.ref?.();
+      else r?.unref?.();
+    }
+  }
   live.add(proc);
   proc.on('error', (error: NodeJS.ErrnoException) => {
     spawnError ??= error;
@@ -464,6 +476,7 @@ export function startChild(spec: ChildSpec): StartedChild {
         else onExited();
         return;
       }
+      holdOpen(true);
       stderrText = err.text();
       if (stderrText) job.onStderr?.(stderrText);
       proc.stdin!.end(typeof job.input === 'function' ? job.input(channel) : job.input);

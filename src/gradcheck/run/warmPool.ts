@@ -66,6 +66,7 @@ export class WarmPool {
       if (executable) spare.executable = executable;
       markReady(true);
     };
+    child.unref();
     if (child.dead) markReady(false);
     this.spares.set(key, spare);
   }

@@ -23,7 +23,18 @@ import {
   TrainToWebview,
   parseTrainMessage,
 } from '../../protocol/train';
-import { type TrainLabFile, instructionText, keepLocked, keepsTrainLocks } from '../../protocol/labFile';
+import {
+  type TrainLabFile,
+  instructionText,
+  keepLocked,
+  keepsTrainLocks,
+  labFileText,
+  parseLabFile,
+} from '../../protocol/labFile';
+
+/** Where the training panel keeps its lab file's setup across a window reload (workspace state). */
+const LAB_STATE_KEY = 'gradientLab.train.labFile';
+const LAB_SEQ_KEY = 'gradientLab.train.labSeq';
 import { shareLabFile } from '../labShare';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { localize, renderPage, validated, webviewOptions } from '../webviewHtml';
@@ -66,10 +77,22 @@ export class TrainPanel {
 
   /** After a window reload: the same panel, its runs read back from storage. */
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext): TrainPanel {
+    // A lab file's setup outlives a window reload: its locks hold until the panel closes.
+    const kept = context.workspaceState?.get<string>(LAB_STATE_KEY);
+    const keptSeq = context.workspaceState?.get<number>(LAB_SEQ_KEY);
     TrainPanel.current?.panel.dispose();
     trackPanel(panel);
     panel.webview.options = webviewOptions(context.extensionUri);
-    return new TrainPanel(panel, context);
+    const revived = new TrainPanel(panel, context);
+    if (kept) {
+      try {
+        const file = parseLabFile(kept);
+        if (file.panel === 'train') revived.openLab(file, keptSeq);
+      } catch {
+        void context.workspaceState.update(LAB_STATE_KEY, undefined);
+      }
+    }
+    return revived;
   }
 
   readonly store: RunStore;
@@ -140,16 +163,19 @@ export class TrainPanel {
   }
 
   /** Sets the form to a lab file's setup, locks and hides its controls, and shows its instruction. */
-  openLab(file: TrainLabFile): void {
+  openLab(file: TrainLabFile, keptSeq?: number): void {
     const instruction = instructionText(file.instruction, vscode.env.language);
     const view: TrainLabView = {
-      seq: Date.now() * 1000 + (TrainPanel.labSeq++ % 1000),
+      // After a reload the page has applied this setup already (its state keeps the seq).
+      seq: keptSeq ?? Date.now() * 1000 + (TrainPanel.labSeq++ % 1000),
       config: file.config,
       lock: file.lock,
       hide: file.hide,
       ...(instruction ? { instruction } : {}),
     };
     this.lab = { file, view };
+    void this.context.workspaceState?.update(LAB_STATE_KEY, labFileText(file));
+    void this.context.workspaceState?.update(LAB_SEQ_KEY, view.seq);
     this.post({ type: 'lab', lab: view });
   }
 
@@ -579,6 +605,8 @@ export class TrainPanel {
 
   private dispose(): void {
     if (TrainPanel.current === this) TrainPanel.current = undefined;
+    // The lab file's setup ends with its panel (a window reload does not dispose the panel).
+    void this.context.workspaceState?.update(LAB_STATE_KEY, undefined);
     // Closing the panel ends its worker: no training thread without a panel to show it.
     this.endWorker();
     for (const d of this.disposables.splice(0)) d.dispose();
