@@ -208,7 +208,7 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
  * The engine's whole run is `npm run train -- --json` itself (dist/cli.js in a fresh Node, as each peer
  * gets a fresh Python): the time it reports is the time this benchmark reports, start-up costs included.
  */
-function engineRun(cli: string, dataDir: string | undefined, config: TrainConfig): PeerRun {
+export function engineRun(cli: string, dataDir: string | undefined, config: TrainConfig): PeerRun {
   const args = [cli, 'train', '--json', '--iters', String(config.iters), '--seed', String(config.seed)];
   if (dataDir) args.push('--data', dataDir);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30 * 60 * 1000, maxBuffer: 64 << 20 });
