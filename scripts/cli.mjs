@@ -17,5 +17,7 @@ if (!fresh) {
   const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
+// `npm run bench -- --check-latency`: the gradient check's latency budget (scripts/bench-check-latency.mjs).
+if (process.argv[2] === 'bench' && process.argv.includes('--check-latency')) await import('./bench-check-latency.mjs');
 // dist/cli.js reads its command from process.argv.slice(2), which is already `<command> [flags]`.
-createRequire(import.meta.url)(join(root, 'dist', 'cli.js'));
+else createRequire(import.meta.url)(join(root, 'dist', 'cli.js'));

@@ -22,7 +22,10 @@ import time
 import traceback
 import types
 
+STARTED_AT = time.time() * 1000.0
 MARK = "\x1eGRADCHECK "
+# Where the time of a check goes (scripts/bench-check-latency.mjs): epoch ms and durations in ms.
+TIMINGS = dict(startedAt=STARTED_AT)
 sys.dont_write_bytecode = True
 
 
@@ -126,6 +129,14 @@ def import_roots(file, workspace):
 
 def load_module(file, source, workspace=None):
     phase("load")
+    t0 = time.perf_counter()
+    try:
+        return _load_module(file, source, workspace)
+    finally:
+        TIMINGS["loadMs"] = (time.perf_counter() - t0) * 1000.0
+
+
+def _load_module(file, source, workspace=None):
     if source is None:
         with open(file, encoding="utf-8") as fh:
             source = fh.read()
@@ -583,10 +594,12 @@ def changed_arrays(before, after, np):
 
 def run(req):
     phase("numpy")
+    t0 = time.perf_counter()
     try:
         import numpy as np
     except ImportError as e:
         raise CheckError("no-numpy", "numpy cannot be imported: %s" % e, python=sys.executable, version=sys.version.split()[0])
+    TIMINGS["numpyMs"] = TIMINGS.get("numpyMs", 0.0) + (time.perf_counter() - t0) * 1000.0
     np.random.seed(req.get("seed", 0))
     import random
 
@@ -627,6 +640,8 @@ def run(req):
         main = with_variants(req["wrt"])
         # The first look at the input converted an integer array to float64: say what it was.
         main["intInput"] = first.int_dtype or main.get("intInput")
+    TIMINGS["checkMs"] = (time.time() - t0) * 1000.0
+    TIMINGS["sweepMs"] = state.get("sweepMs", 0.0)
     main.update(
         ok=True,
         evaluations=state["evaluations"],
@@ -779,7 +794,9 @@ def check_one(ctx, target, req, np, state, light=False):
         pool = [j for j in range(len(indices)) if smooth(j)] or list(range(len(indices)))
         k = indices[max(pool, key=lambda j: central[j])]
         hs = req.get("sweepHs", [])
+        t_sweep = time.perf_counter()
         sweep = dict(index=k, hs=hs, plus=[loss_at(shifted(k, s)) for s in hs], minus=[loss_at(shifted(k, -s)) for s in hs])
+        state["sweepMs"] = state.get("sweepMs", 0.0) + (time.perf_counter() - t_sweep) * 1000.0
     restore()
 
     probes = []
@@ -940,9 +957,32 @@ def write_all(fd, data):
         data = data[os.write(fd, data):]
 
 
+def warm_up():
+    """numpy imported before the request comes: a spare checker (warmPool.ts) waits here, warm."""
+    phase("numpy")
+    t0 = time.perf_counter()
+    try:
+        import numpy  # noqa: F401 - imported again (from the cache) by run()
+    except Exception:
+        pass  # run() imports it again and reports why it cannot
+    TIMINGS["numpyMs"] = (time.perf_counter() - t0) * 1000.0
+    sys.stderr.write("\x1ePHASE ready " + (sys.executable or "") + "\n")
+    sys.stderr.flush()
+
+
 def main():
-    request = json.loads(sys.stdin.read())
+    warm_up()
+    text = sys.stdin.read()
+    TIMINGS["requestAt"] = time.time() * 1000.0
+    if not text.strip():
+        return  # a spare nobody asked (its extension host is gone): end quietly
+    request = json.loads(text)
     answer_fd, frame = open_answer(request.pop("answer", None))
+    # A spare may have been started in another folder: run where the learner's file is.
+    try:
+        os.chdir(os.path.dirname(os.path.abspath(request["file"])))
+    except (OSError, KeyError, TypeError):
+        pass
     out = sys.stdout
     # The learner's print()s must not mix with our JSON: keep them aside, bounded.
     kept = sys.stdout = Kept(65536)
@@ -957,6 +997,9 @@ def main():
     printed = kept.getvalue()
     sys.stdout = out
     result["stdout"] = printed[-2000:]
+    if result.get("ok"):
+        TIMINGS["answerAt"] = time.time() * 1000.0
+        result["timings"] = TIMINGS
     try:
         out.flush()
     except Exception:

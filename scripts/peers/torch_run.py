@@ -55,7 +55,7 @@ def main():
 
     losses, train_acc, test_acc = [], [], []
     eval_seconds = 0.0
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     with torch.no_grad():
         for i in range(args.iters):
             idx = torch.randint(0, train_size, (batch,), generator=gen)
@@ -84,6 +84,7 @@ def main():
         'threads': torch.get_num_threads(),
         'loadSeconds': load_seconds,
         'runSeconds': seconds,
+        'cpuSeconds': time.process_time() - cpu0,
         'evalSeconds': eval_seconds,
         'iters': args.iters,
         'epochs': len(test_acc),

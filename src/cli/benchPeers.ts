@@ -11,8 +11,7 @@ import { existsSync } from 'fs';
 import { cpus, loadavg } from 'os';
 import { resolve } from 'path';
 import { Dataset, LabeledImages } from '../core/dataset';
-import { createNetwork } from '../engine/network';
-import { BOOK_DEFAULTS, TrainConfig, Trainer, isEpochIteration, iterPerEpoch } from '../core/trainer';
+import { BOOK_DEFAULTS, TrainConfig, isEpochIteration, iterPerEpoch } from '../core/trainer';
 import { FlagSpec, parseArgs } from './args';
 import { loadDataset } from './train';
 
@@ -55,6 +54,8 @@ export interface PeerRun {
   version?: string;
   threads?: number | string;
   compileSeconds?: number;
+  /** CPU time of the run (all threads): beside the wall time, it tells what a loaded machine took away. */
+  cpuSeconds?: number;
 }
 
 export interface ContenderSummary {
@@ -62,10 +63,17 @@ export interface ContenderSummary {
   version: string;
   threads: number | string | null;
   runs: number[];
+  /** CPU seconds of each run, when the contender reports them. */
+  cpuRuns: (number | null)[];
   medianRunSeconds: number;
   minRunSeconds: number;
   maxRunSeconds: number;
   medianEvalSeconds: number;
+  medianCpuSeconds: number | null;
+  /** (median run − median evaluation) / iterations, in ms: one training iteration. */
+  msPerIter: number;
+  /** Median evaluation time / epochs: one accuracy check over every train and test image. */
+  evalSecondsPerEpoch: number;
   testAccuracy: number;
   trainAccuracy: number;
   /** This contender's median over the engine's: how many times faster the engine is. */
@@ -134,11 +142,12 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
     if (why) skipped[p.name] = why;
     return !why;
   });
-  const contenders: { name: string; run: () => Promise<PeerRun> }[] = [];
-  if (!only || only.includes('engine')) contenders.push({ name: 'engine', run: () => engineRun(data, config) });
+  const contenders: { name: string; run: () => PeerRun }[] = [];
+  const cli = resolve(scripts, '..', 'dist', 'cli.js');
+  if (!only || only.includes('engine')) contenders.push({ name: 'engine', run: () => engineRun(cli, dataDir, config) });
   const peerData = dataDir ?? bundledDir;
   for (const p of peers)
-    contenders.push({ name: p.name, run: async () => peerRun(python, scripts, p, peerData, config, threads) });
+    contenders.push({ name: p.name, run: () => peerRun(python, scripts, p, peerData, config, threads) });
 
   log(`peak: node ${resolve(scripts, 'wasm-peak.mjs')}…`);
   const peak = wasmPeak(resolve(scripts, 'wasm-peak.mjs'));
@@ -147,20 +156,20 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
     for (let k = 0; k < contenders.length; k++) {
       const c = contenders[(k + r) % contenders.length];
       log(`round ${r + 1}/${rounds}: ${c.name}…`);
-      results.get(c.name)!.push(await c.run());
+      results.get(c.name)!.push(c.run());
     }
   }
 
   const engine = results.get('engine');
   const engineMedian = engine ? median(engine.map((x) => x.runSeconds)) : NaN;
-  const summaries = contenders.map((c) => summarize(c.name, results.get(c.name)!, engineMedian));
+  const work = runWork(data, config);
+  const summaries = contenders.map((c) => summarize(c.name, results.get(c.name)!, engineMedian, work));
   const peerSummaries = summaries.filter((s) => s.name !== 'engine');
   const fastest = peerSummaries.reduce<ContenderSummary | null>(
     (best, s) => (best === null || s.medianRunSeconds < best.medianRunSeconds ? s : best),
     null,
   );
   const numpy = summaries.find((s) => s.name === 'numpy');
-  const work = runWork(data, config);
   const engineSummary = summaries.find((s) => s.name === 'engine');
   const result: PeersResult = {
     dataset: data.name,
@@ -195,23 +204,27 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
   return 0;
 }
 
-/** The engine's whole run as `npm run train` does it: a fresh network, the Trainer, accuracy every epoch. */
-async function engineRun(data: Dataset, config: TrainConfig): Promise<PeerRun> {
-  const net = createNetwork(
-    'fast',
-    { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes },
-    config,
-  );
-  const trainer = new Trainer(net, data, config);
-  let evalMs = 0;
-  let last = 0;
-  const summary = await trainer.run((e) => {
-    if (e.type === 'epoch') evalMs += e.elapsedMs - last;
-    if (e.type === 'iteration' || e.type === 'epoch') last = e.elapsedMs;
-  });
+/**
+ * The engine's whole run is `npm run train -- --json` itself (dist/cli.js in a fresh Node, as each peer
+ * gets a fresh Python): the time it reports is the time this benchmark reports, start-up costs included.
+ */
+function engineRun(cli: string, dataDir: string | undefined, config: TrainConfig): PeerRun {
+  const args = [cli, 'train', '--json', '--iters', String(config.iters), '--seed', String(config.seed)];
+  if (dataDir) args.push('--data', dataDir);
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30 * 60 * 1000, maxBuffer: 64 << 20 });
+  if (r.error || r.status !== 0)
+    throw new Error(`${cli} train failed: ${r.error?.message ?? (r.stderr || '').trim().split('\n').pop()}`);
+  const summary = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as {
+    wallSeconds: number;
+    evalSeconds: number;
+    cpuSeconds: number;
+    testAccuracy: number;
+    trainAccuracy: number;
+  };
   return {
     runSeconds: summary.wallSeconds,
-    evalSeconds: evalMs / 1000,
+    cpuSeconds: summary.cpuSeconds,
+    evalSeconds: summary.evalSeconds,
     testAccuracy: summary.testAccuracy,
     trainAccuracy: summary.trainAccuracy,
     version: process.version,
@@ -263,18 +276,23 @@ function wasmPeak(script: string): { wasmSimdPeakGflops: number; wasmRelaxedFmaP
   }
 }
 
-function summarize(name: string, runs: PeerRun[], engineMedian: number): ContenderSummary {
+function summarize(name: string, runs: PeerRun[], engineMedian: number, work: RunWork): ContenderSummary {
   const secs = runs.map((r) => r.runSeconds);
   const med = median(secs);
+  const evalMed = median(runs.map((r) => r.evalSeconds));
   return {
     name,
     version: String(runs[0]?.version ?? ''),
     threads: runs[0]?.threads ?? null,
     runs: secs,
+    cpuRuns: runs.map((r) => r.cpuSeconds ?? null),
     medianRunSeconds: med,
     minRunSeconds: Math.min(...secs),
     maxRunSeconds: Math.max(...secs),
-    medianEvalSeconds: median(runs.map((r) => r.evalSeconds)),
+    medianEvalSeconds: evalMed,
+    medianCpuSeconds: runs.every((r) => r.cpuSeconds !== undefined) ? median(runs.map((r) => r.cpuSeconds!)) : null,
+    msPerIter: ((med - evalMed) * 1000) / work.iters,
+    evalSecondsPerEpoch: evalMed / work.epochs,
     testAccuracy: median(runs.map((r) => r.testAccuracy)),
     trainAccuracy: median(runs.map((r) => r.trainAccuracy)),
     engineIsFaster: med / engineMedian,
@@ -293,7 +311,14 @@ export function median(xs: number[]): number {
  * xᵀ·dz1, z1ᵀ·dy and dy·W2ᵀ; per epoch x·W1 and z1·W2 over every train and test image. Dense counts
  * every pixel; sparse only the non-zero ones (the expected count for a random batch).
  */
-export function runWork(data: Dataset, config: TrainConfig): { dense: number; sparse: number; epochs: number } {
+export interface RunWork {
+  dense: number;
+  sparse: number;
+  epochs: number;
+  iters: number;
+}
+
+export function runWork(data: Dataset, config: TrainConfig): RunWork {
   const H = config.hiddenSize;
   const C = data.classes;
   const B = config.batchSize;
@@ -307,7 +332,7 @@ export function runWork(data: Dataset, config: TrainConfig): { dense: number; sp
   const evalWork = (pixels: number) => 2 * pixels * H + 2 * (data.train.count + data.test.count) * H * C;
   const dense = config.iters * iterWork(B * K) + epochs * evalWork((data.train.count + data.test.count) * K);
   const sparse = config.iters * iterWork((B * trainNz) / data.train.count) + epochs * evalWork(trainNz + testNz);
-  return { dense, sparse, epochs };
+  return { dense, sparse, epochs, iters: config.iters };
 }
 
 function nonZero(set: LabeledImages): number {
@@ -329,16 +354,25 @@ export function formatPeers(r: PeersResult): string {
       `load average ${r.loadAverageBefore[0].toFixed(2)} → ${r.loadAverageAfter[0].toFixed(2)}`,
   );
   lines.push('');
-  lines.push('  contender    version          threads   median s   min–max s        eval s   test acc   engine is');
+  lines.push(
+    '  contender    version          threads   median s   min–max s        eval s    cpu s   test acc   engine is',
+  );
   for (const c of r.contenders) {
     lines.push(
       `  ${c.name.padEnd(12)} ${c.version.slice(0, 16).padEnd(16)} ${String(c.threads ?? '').padStart(7)} ` +
         `${f(c.medianRunSeconds).padStart(10)}   ${`${f(c.minRunSeconds)}–${f(c.maxRunSeconds)}`.padEnd(14)} ` +
-        `${f(c.medianEvalSeconds).padStart(8)}   ${f(c.testAccuracy, 4).padStart(8)}   ` +
+        `${f(c.medianEvalSeconds).padStart(8)} ${f(c.medianCpuSeconds).padStart(8)}   ` +
+        `${f(c.testAccuracy, 4).padStart(8)}   ` +
         (c.name === 'engine' ? '—' : `${f(c.engineIsFaster, 2)}× faster`),
     );
   }
   for (const [name, why] of Object.entries(r.skipped)) lines.push(`  ${name.padEnd(12)} skipped: ${why}`);
+  lines.push('');
+  lines.push("  contender    ms/iteration   one epoch's evaluation, s");
+  for (const c of r.contenders)
+    lines.push(
+      `  ${c.name.padEnd(12)} ${f(c.msPerIter, 3).padStart(12)}   ${f(c.evalSecondsPerEpoch, 3).padStart(10)}`,
+    );
   lines.push('');
   if (r.fastestPeerName)
     lines.push(

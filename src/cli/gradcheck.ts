@@ -6,6 +6,7 @@ import { killAllChildren } from '../gradcheck/run/childRun';
 /** The largest --inputs file read. */
 const INPUTS_MAX_BYTES = 64 * 1024 * 1024;
 import { CheckOptions, CheckReport, DEFAULT_TIMEOUT_MS, Runners, errorReport, runCheck } from '../gradcheck/check';
+import type { ElementRow } from '../gradcheck/analysis/compare';
 import { msg } from '../gradcheck/analysis/messages';
 import { Notebook, NotebookError, parseNotebook } from '../gradcheck/source/notebook';
 import { functionPlace, runNotebookCheck } from '../gradcheck/notebookCheck';
@@ -179,6 +180,18 @@ function rowLines(r: CheckReport, withA: boolean, maxRows: number): string[] {
 }
 
 /** The --json object: verdict, maxRelativeError, diagnosis and message first, then the details. */
+/** The first ten rows (the worst first) as --json writes them. */
+function worstRows(rows: readonly ElementRow[]) {
+  return rows.slice(0, 10).map((x) => ({
+    element: x.position,
+    x: x.x,
+    numerical: x.numerical,
+    analytic: x.analytic,
+    relativeError: x.relError,
+    ok: x.ok,
+  }));
+}
+
 export function reportJson(r: CheckReport): Record<string, unknown> {
   return {
     verdict: r.verdict,
@@ -198,14 +211,7 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
       shape: g.shape,
       checked: g.checked,
       message: [formatMsg(g.summary), ...g.messages.map((m) => formatMsg(m))].join('\n'),
-      worst: g.rows.slice(0, 10).map((x) => ({
-        element: x.position,
-        x: x.x,
-        numerical: x.numerical,
-        analytic: x.analytic,
-        relativeError: x.relError,
-        ok: x.ok,
-      })),
+      worst: worstRows(g.rows),
     })),
     wrt: r.wrt,
     shape: r.shape,
@@ -227,14 +233,7 @@ export function reportJson(r: CheckReport): Record<string, unknown> {
       : undefined,
     recognised: r.recognised?.kind,
     thresholds: r.thresholds,
-    worst: r.rows.slice(0, 10).map((x) => ({
-      element: x.position,
-      x: x.x,
-      numerical: x.numerical,
-      analytic: x.analytic,
-      relativeError: x.relError,
-      ok: x.ok,
-    })),
+    worst: worstRows(r.rows),
     errorVsH: r.errorVsH,
     evaluations: r.evaluations,
     elapsedMs: r.elapsedMs,

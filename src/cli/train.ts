@@ -157,7 +157,12 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
       ) + '\n',
     );
   }
+  // The part of the run spent in the per-epoch accuracy checks: from an epoch's last iteration to its check.
+  let evalMs = 0;
+  let lastIterationMs = 0;
   const onEvent = (e: TrainEvent) => {
+    if (e.type === 'epoch') evalMs += e.elapsedMs - lastIterationMs;
+    if (e.type === 'iteration') lastIterationMs = e.elapsedMs;
     if (e.type === 'iteration') {
       if (bar) bar.update(e.iter, e.elapsedMs, ` loss ${e.loss.toFixed(4)}`);
       else if (e.elapsedMs - lastJsonProgress > 1000 || e.iter === config.iters) {
@@ -196,11 +201,22 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
   };
   const stopOnSignal = () => trainer.stop();
   process.once('SIGINT', stopOnSignal);
+  const cpuBefore = process.cpuUsage();
   const summary = await trainer.run(onEvent);
+  const cpu = process.cpuUsage(cpuBefore);
   process.off('SIGINT', stopOnSignal);
   bar?.end();
   if (opts.json) {
-    emit({ type: 'summary', ...summary, engine: opts.engine, dataset: data.name });
+    // evalSeconds: the accuracy checks' share of wallSeconds; cpuSeconds: this process's CPU time over the run
+    // (the training, the checks and the progress output), which a loaded machine does not inflate as it does the wall.
+    emit({
+      type: 'summary',
+      ...summary,
+      engine: opts.engine,
+      dataset: data.name,
+      evalSeconds: evalMs / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    });
   } else {
     if (summary.diagnosis) process.stdout.write(explain(summary.diagnosis, config.learningRate) + '\n');
     process.stdout.write(

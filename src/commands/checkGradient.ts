@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { requireTrust } from './trust';
 import {
   conventionalGradient,
   findFunction,
@@ -26,6 +27,9 @@ let panelModule: PanelModule | undefined;
 /** The panel (and the runners behind it) load on first use: nothing of them runs at activation. */
 const loadPanel = async (): Promise<PanelModule> =>
   (panelModule ??= await import('../panels/gradcheck/gradcheckPanel'));
+type WarmModule = typeof import('../panels/gradcheck/warmChecks');
+let warmModule: WarmModule | undefined;
+const loadWarm = async (): Promise<WarmModule> => (warmModule ??= await import('../panels/gradcheck/warmChecks'));
 
 /**
  * "Check Gradient of Selection" from the palette, the editor's context menu or a CodeLens. It
@@ -34,7 +38,12 @@ const loadPanel = async (): Promise<PanelModule> =>
  */
 export function registerCheckGradient(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('gradientLab.gradcheck');
-  const lenses = new CheckGradientLensProvider();
+  // A file with lenses gets a spare checker ahead of its first check (warmChecks.ts).
+  const lenses = new CheckGradientLensProvider((document) => {
+    void loadWarm()
+      .then((w) => w.prestartChecks(context, document))
+      .catch(() => undefined);
+  });
   context.subscriptions.push(
     diagnostics,
     lenses,
@@ -55,6 +64,7 @@ export function registerCheckGradient(context: vscode.ExtensionContext): void {
       (e) => e.contentChanges.length && diagnostics.has(e.document.uri) && diagnostics.delete(e.document.uri),
     ),
     { dispose: () => panelModule?.GradcheckPanel.current?.dispose() },
+    { dispose: () => warmModule?.disposeWarmChecks() },
   );
   registerReplayExample(context, diagnostics, loadPanel);
   labFileOpeners.gradcheck = (file, labUri) => openCheckLab(context, diagnostics, file, labUri);
@@ -101,17 +111,10 @@ async function checkGradient(
   uriArg: unknown,
   nameArg: unknown,
 ): Promise<void> {
-  if (!vscode.workspace.isTrusted) {
-    const manage = vscode.l10n.t('Manage Workspace Trust');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t(
-        'Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.',
-      ),
-      manage,
-    );
-    if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
-    return;
-  }
+  const reason = vscode.l10n.t(
+    'Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.',
+  );
+  if (!(await requireTrust(reason, vscode.l10n.t('Manage Workspace Trust')))) return;
   const editor = vscode.window.activeTextEditor;
   const uri = uriArg instanceof vscode.Uri ? uriArg : editor?.document.uri;
   const document = uri ? await vscode.workspace.openTextDocument(uri) : undefined;

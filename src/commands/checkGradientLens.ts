@@ -27,6 +27,11 @@ export class CheckGradientLensProvider implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses = this.changed.event;
   /** VS Code asks again for the same text (scrolling, focus): read each version once. */
   private cached: { uri: string; version: number; outline: Outline } | undefined;
+  /** When each document last asked for a spare checker (at most one request every 10 s). */
+  private readonly warmed = new Map<string, number>();
+
+  /** `shown` is told of a document that shows lenses (a spare checker is started for it). */
+  constructor(private readonly shown?: (document: vscode.TextDocument) => void) {}
 
   refresh(): void {
     this.changed.fire();
@@ -44,6 +49,11 @@ export class CheckGradientLensProvider implements vscode.CodeLensProvider {
       this.cached = { uri: key, version: document.version, outline: outline(document.getText(), language) };
     }
     const o = this.cached.outline;
+    if (o.functions.length && this.shown && Date.now() - (this.warmed.get(key) ?? 0) > 10_000) {
+      if (this.warmed.size > 64) this.warmed.clear();
+      this.warmed.set(key, Date.now());
+      this.shown(document);
+    }
     return o.functions.map((f: FunctionInfo) => {
       const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
       // A function that is itself the gradient of another: its lens checks that pair.

@@ -5,6 +5,7 @@
  * A bad file is refused with the field named and no panel is touched.
  */
 import * as vscode from 'vscode';
+import { requireTrust } from './trust';
 import { realpathSync } from 'fs';
 import { isAbsolute, relative, resolve } from 'path';
 import { readRegularFile, fileProblem } from '../node/files';
@@ -107,12 +108,7 @@ async function openIn(context: vscode.ExtensionContext, file: LabFile, uri: vsco
       return;
     case 'gradcheck':
       // It runs the learner's code: refused in an untrusted workspace, like Check Gradient.
-      if (!vscode.workspace.isTrusted) {
-        const manage = t('Manage Workspace Trust');
-        const choice = await vscode.window.showWarningMessage(t(LABFILE_STRINGS.untrusted), manage);
-        if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
-        return;
-      }
+      if (!(await requireTrust(t(LABFILE_STRINGS.untrusted), t('Manage Workspace Trust')))) return;
       await labFileOpeners.gradcheck?.(file, uri);
       return;
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { requireTrust } from './trust';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 
@@ -28,17 +29,10 @@ async function replayExample(
   diagnostics: Diagnostics,
   load: LoadPanel,
 ): Promise<void> {
-  if (!vscode.workspace.isTrusted) {
-    const manage = vscode.l10n.t('Manage Workspace Trust');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t(
-        'Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.',
-      ),
-      manage,
-    );
-    if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
-    return;
-  }
+  const reason = vscode.l10n.t(
+    'Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.',
+  );
+  if (!(await requireTrust(reason, vscode.l10n.t('Manage Workspace Trust')))) return;
   const folder = context.globalStorageUri;
   const uri = vscode.Uri.joinPath(folder, 'replay_numerical_gradient.py');
   try {

@@ -197,6 +197,9 @@ export class Trainer {
     this.state = startPaused ? 'paused' : 'running';
     // The untrained network, probed once (≈10 ms), tells the learning rate's effects from the initial weights'.
     this.watch ??= new LossWatch(this.data.classes, probe(this.net.exportParams(), this.data.train));
+    // The engine's data preparation (the fast engine's sparse copy) is not training time.
+    this.net.prepare?.(this.data.train);
+    this.net.prepare?.(this.data.test);
     this.startedAt = this.now();
     while (this.iter < this.config.iters && !this.stopRequested) {
       if (this.state === 'paused' && this.pendingSteps === 0) {

@@ -35,6 +35,11 @@ export interface TrainableNetwork {
   gradientOn(set: LabeledImages, indices: Int32Array): TwoLayerParams;
   /** The loss on the rows `indices` of `set` at the current weights. */
   lossOn(set: LabeledImages, indices: Int32Array): number;
+  /**
+   * Optional: whatever an engine prepares once per data set (the fast engine's copy of the non-zero
+   * pixels), done now. Trainer.run calls it before its clock starts, as the peers load their data.
+   */
+  prepare?(set: LabeledImages): void;
 }
 
 export function paramData(p: TwoLayerParams, name: ParamName): Float64Array {

@@ -18,6 +18,9 @@ export const BUNDLED_FILES = {
   testLabels: 't10k-labels-idx1-ubyte.gz',
 } as const;
 
+/** Training images in the bundled subset (its images file is the first 10,000 of MNIST's training set). */
+export const BUNDLED_TRAIN_COUNT = 10000;
+
 export const BUNDLED_SHA256: Record<string, string> = {
   't10k-images-idx3-ubyte.gz': '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6',
   't10k-labels-idx1-ubyte.gz': 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6',

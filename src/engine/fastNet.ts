@@ -197,6 +197,10 @@ export class FastTwoLayerNet implements TrainableNetwork {
     for (let c = 0; c < C; c++) f[b2 / 4 + c] = p.b2[c];
   }
 
+  prepare(set: LabeledImages): void {
+    this.rowTable(set);
+  }
+
   /** The set's sparse rows in this engine's memory, copied on first use: (W1 row address, value) pairs. */
   private rowTable(set: LabeledImages): number {
     const known = this.rowTables.get(set);

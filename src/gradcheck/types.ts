@@ -105,6 +105,8 @@ export interface RunOutput {
   runtime: string;
   /** Python: sys.executable (a shim's real interpreter, started directly next time). */
   executable?: string;
+  /** Where the checker's time went (scripts/bench-check-latency.mjs): epoch ms (…At) and durations (…Ms). */
+  timings?: CheckTimings;
   stdout?: string;
   /** What the learner's code wrote to the process's stdout/stderr, bounded (childRun.ts). */
   output?: LearnerOutput;
@@ -204,3 +206,14 @@ export interface RunFailure {
 export type RunResult = RunOutput | RunFailure;
 
 export type Runner = (request: RunRequest, signal?: AbortSignal) => Promise<RunResult>;
+
+/** The checker's own clock: when it started, got the request and answered (epoch ms), and phase durations. */
+export interface CheckTimings {
+  startedAt?: number;
+  requestAt?: number;
+  answerAt?: number;
+  numpyMs?: number;
+  loadMs?: number;
+  checkMs?: number;
+  sweepMs?: number;
+}

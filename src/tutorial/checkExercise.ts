@@ -6,26 +6,16 @@
  */
 import * as vscode from 'vscode';
 import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseFiles';
-import { diagnosticText, runFailureText, say, verdictLines, type Translate } from './exerciseReport';
+import { diagnosticText, verdictLines } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
-import type { RunFailure } from './exerciseRunner';
-import {
-  EXERCISE_NAMES,
-  checksFor,
-  functionName,
-  gradientStepDone,
-  type ExerciseCheck,
-  type ExerciseLanguage,
-  type ExerciseName,
-} from './exerciseSpec';
+import { EXERCISE_NAMES, checksFor, functionName, type ExerciseLanguage, type ExerciseName } from './exerciseSpec';
 import { checkNotebookExercise, notebookCellUri } from './checkNotebookExercise';
-import { summarize, type Verdict } from './exerciseVerdict';
+import { announce, failureText, notAnExercise, trustedForChecking, t, withCheckProgress } from './checkNotice';
+import type { Verdict } from './exerciseVerdict';
 import { checkSolution } from './checkSolution';
 import { exerciseReport } from './log';
-import { PROGRESS_KEYS, markStepDone } from '../panels/progress';
 import { pythonInterpreter } from '../panels/gradcheck/interpreter';
 
-const t: Translate = (template, ...args) => vscode.l10n.t(template, ...args);
 let diagnostics: vscode.DiagnosticCollection | undefined;
 
 function isExerciseName(v: unknown): v is ExerciseName {
@@ -36,9 +26,6 @@ async function targetDocument(uriArg: unknown): Promise<vscode.TextDocument | un
   if (uriArg instanceof vscode.Uri) return vscode.workspace.openTextDocument(uriArg);
   return vscode.window.activeTextEditor?.document;
 }
-
-/** Why no check could run, in the display language (the words are shared with the CLI: exerciseReport.ts). */
-export const failureText = (f: RunFailure, pythonHint: string): string => runFailureText(t, f, pythonHint);
 
 function publish(
   doc: vscode.TextDocument,
@@ -85,23 +72,9 @@ export async function checkExercise(
   const doc = await targetDocument(uriArg);
   const language = doc && (exerciseLanguage(doc.languageId) ?? exerciseLanguage(doc.fileName));
   if (!doc || !language || !isExerciseText(doc.getText())) {
-    const create = vscode.l10n.t('Create Exercise File');
-    const choice = await vscode.window.showErrorMessage(
-      vscode.l10n.t('Open a Gradient Lab exercise file first: its first lines contain "gradient-lab-exercise: ch4".'),
-      create,
-    );
-    if (choice === create) void vscode.commands.executeCommand('gradientLab.createExercise');
-    return undefined;
+    return notAnExercise();
   }
-  if (!vscode.workspace.isTrusted) {
-    const manage = vscode.l10n.t('Manage Workspace Trust');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.'),
-      manage,
-    );
-    if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
-    return undefined;
-  }
+  if (!(await trustedForChecking())) return undefined;
   if (doc.isUntitled) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t('Save the exercise file first: its folder is where its imports are found.'),
@@ -116,33 +89,19 @@ export async function checkExercise(
   // The same interpreter as Check Gradient: the Python extension's, else gradientLab.pythonPath, else python3.
   const interpreter = language === 'python' ? await pythonInterpreter(doc.uri) : undefined;
   const python = interpreter?.command ?? 'python3';
-  let cancelled = false;
-  const result = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Checking your solution…'),
-      cancellable: true,
-    },
-    (_progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => {
-        cancelled = true;
-        abort.abort();
-      });
-      return checkSolution({
-        language,
-        file: doc.uri.fsPath,
-        source,
-        checks,
-        root: extensionUri.fsPath,
-        python,
-        pythonHint: interpreter?.hint ?? '',
-        signal: abort.signal,
-      });
-    },
+  const result = await withCheckProgress((signal) =>
+    checkSolution({
+      language,
+      file: doc.uri.fsPath,
+      source,
+      checks,
+      root: extensionUri.fsPath,
+      python,
+      pythonHint: interpreter?.hint ?? '',
+      signal,
+    }),
   );
-
-  if (cancelled) return undefined;
+  if (!result) return undefined;
   const out = exerciseReport();
   out.appendLine(
     `── ${vscode.workspace.asRelativePath(doc.uri)} · ${new Date().toLocaleTimeString()}${language === 'python' ? ` · ${python}` : ''}`,
@@ -163,40 +122,4 @@ export async function checkExercise(
 
   announce(verdicts, checks, exercise, language, out, results.all(doc.uri));
   return verdicts;
-}
-
-/** The walkthrough step, the count in the output, one notification naming the next thing to fix. */
-export function announce(
-  verdicts: Verdict[],
-  _checks: readonly ExerciseCheck[],
-  exercise: ExerciseName | undefined,
-  language: ExerciseLanguage,
-  out: vscode.OutputChannel,
-  all: readonly Verdict[] = verdicts,
-): void {
-  // The step ticks when every check it stands for passes (the loss and its gradient, against
-  // the learner's loss and the book's), from the last verdict of each, however they were run.
-  if (gradientStepDone(all)) void markStepDone(PROGRESS_KEYS.gradientCheckPassed);
-
-  const summary = summarize(verdicts);
-  out.appendLine(vscode.l10n.t('{0} of {1} checks pass.', summary.passed, summary.total));
-  if (summary.allPassed) {
-    void vscode.window.showInformationMessage(
-      exercise
-        ? vscode.l10n.t('{0}: all {1} checks pass.', functionName(exercise, language), summary.total)
-        : vscode.l10n.t('All {0} checks pass, the gradient check included. Well done!', summary.total),
-    );
-  } else if (summary.firstProblem) {
-    const p = summary.firstProblem;
-    const details = vscode.l10n.t('Show Details');
-    const next = vscode.l10n.t(
-      '{0} of {1} checks pass. Next: {2} — {3}: {4}',
-      summary.passed,
-      summary.total,
-      functionName(p.exercise, language),
-      say(t, p.label),
-      say(t, p.hint ?? p.detail),
-    );
-    void vscode.window.showWarningMessage(next, details).then((c) => c === details && out.show(true));
-  }
 }

@@ -8,7 +8,8 @@
 import * as vscode from 'vscode';
 import { NOTEBOOK_CELL_SCHEME, cellOf, isNotebookCell, notebookOf } from '../commands/notebookCells';
 import { pythonInterpreter } from '../panels/gradcheck/interpreter';
-import { announce, failureText } from './checkExercise';
+import { announce, failureText, notAnExercise, trustedForChecking, withCheckProgress } from './checkNotice';
+import { checkAllLens, exerciseLens } from './codeLens';
 import { diagnosticText, verdictLines, type Translate } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
 import { checksFor, functionName, type ExerciseName } from './exerciseSpec';
@@ -58,51 +59,24 @@ export async function checkNotebookExercise(
   const ref = cellOf(cellUri);
   const notebook = ref && notebookOf(ref.notebook);
   if (!ref || !notebook || !isExerciseNotebook(notebook)) {
-    const create = vscode.l10n.t('Create Exercise File');
-    const choice = await vscode.window.showErrorMessage(
-      vscode.l10n.t('Open a Gradient Lab exercise file first: its first lines contain "gradient-lab-exercise: ch4".'),
-      create,
-    );
-    if (choice === create) void vscode.commands.executeCommand('gradientLab.createExercise');
-    return undefined;
+    return notAnExercise();
   }
-  if (!vscode.workspace.isTrusted) {
-    const manage = vscode.l10n.t('Manage Workspace Trust');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Checking runs the code in your file, so it needs a trusted workspace.'),
-      manage,
-    );
-    if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
-    return undefined;
-  }
+  if (!(await trustedForChecking())) return undefined;
   const checks = checksFor(exercise);
   const interpreter = await pythonInterpreter(ref.notebook.uri.scheme === 'file' ? ref.notebook.uri : cellUri);
-  let cancelled = false;
-  const result = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Checking your solution…'),
-      cancellable: true,
-    },
-    (_progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => {
-        cancelled = true;
-        abort.abort();
-      });
-      // The cells as they are in the editor, saved or not.
-      return checkNotebookSolution({
-        notebook,
-        exercise,
-        checks,
-        root: extensionUri.fsPath,
-        python: interpreter.command,
-        pythonHint: interpreter.hint,
-        signal: abort.signal,
-      });
-    },
+  // The cells as they are in the editor, saved or not.
+  const result = await withCheckProgress((signal) =>
+    checkNotebookSolution({
+      notebook,
+      exercise,
+      checks,
+      root: extensionUri.fsPath,
+      python: interpreter.command,
+      pythonHint: interpreter.hint,
+      signal,
+    }),
   );
-  if (cancelled) return undefined;
+  if (!result) return undefined;
   const out = exerciseReport();
   out.appendLine(
     `── ${vscode.workspace.asRelativePath(ref.notebook.uri)} · ${new Date().toLocaleTimeString()} · ${interpreter.command}`,
@@ -165,33 +139,12 @@ export class NotebookExerciseCodeLensProvider implements vscode.CodeLensProvider
     if (!ref) return [];
     const notebook = notebookOf(ref.notebook);
     if (!isExerciseNotebook(notebook)) return [];
-    const lenses: vscode.CodeLens[] = [];
-    if (markerCell(notebook) === ref.index) {
-      lenses.push(
-        new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
-          title: vscode.l10n.t('$(beaker) Check all exercises'),
-          command: 'gradientLab.checkExercise',
-          arguments: [doc.uri],
-        }),
-      );
-    }
-    for (const { exercise, line } of exerciseFunctions(cellPython(doc.getText()).lines.join('\n'), 'python')) {
-      const verdicts = this.results.forExercise(ref.notebook.uri, exercise);
-      const passed = verdicts.filter((v) => v.status === 'pass').length;
-      const title =
-        verdicts.length === 0
-          ? vscode.l10n.t('$(beaker) Check my solution')
-          : passed === verdicts.length
-            ? vscode.l10n.t('$(pass) {0}/{1} checks pass · check again', passed, verdicts.length)
-            : vscode.l10n.t('$(warning) {0}/{1} checks pass · check again', passed, verdicts.length);
-      lenses.push(
-        new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
-          title,
-          command: 'gradientLab.checkExercise',
-          arguments: [doc.uri, exercise],
-        }),
-      );
-    }
-    return lenses;
+    const functions = exerciseFunctions(cellPython(doc.getText()).lines.join('\n'), 'python');
+    return [
+      ...(markerCell(notebook) === ref.index ? [checkAllLens(doc.uri)] : []),
+      ...functions.map(({ exercise, line }) =>
+        exerciseLens(doc.uri, line, exercise, this.results.forExercise(ref.notebook.uri, exercise)),
+      ),
+    ];
   }
 }

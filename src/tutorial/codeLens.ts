@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { exerciseFunctions, exerciseLanguage, isExerciseText } from './exerciseFiles';
 import type { ExerciseResults } from './exerciseResults';
+import type { ExerciseName } from './exerciseSpec';
+import type { Verdict } from './exerciseVerdict';
 
 export const EXERCISE_SELECTOR: vscode.DocumentSelector = [
   { language: 'python', scheme: 'file' },
@@ -20,31 +22,41 @@ export class ExerciseCodeLensProvider implements vscode.CodeLensProvider {
     const language = exerciseLanguage(doc.languageId);
     // Only the header is read for the marker: cheap on every Python/JS file the learner opens.
     if (!language || !isExerciseText(doc.getText(new vscode.Range(0, 0, 12, 0)))) return [];
-    const top = new vscode.Range(0, 0, 0, 0);
-    const lenses = [
-      new vscode.CodeLens(top, {
-        title: vscode.l10n.t('$(beaker) Check all exercises'),
-        command: 'gradientLab.checkExercise',
-        arguments: [doc.uri],
-      }),
+    return [
+      checkAllLens(doc.uri),
+      ...exerciseFunctions(doc.getText(), language).map(({ exercise, line }) =>
+        exerciseLens(doc.uri, line, exercise, this.results.forExercise(doc.uri, exercise)),
+      ),
     ];
-    for (const { exercise, line } of exerciseFunctions(doc.getText(), language)) {
-      const verdicts = this.results.forExercise(doc.uri, exercise);
-      const passed = verdicts.filter((v) => v.status === 'pass').length;
-      const title =
-        verdicts.length === 0
-          ? vscode.l10n.t('$(beaker) Check my solution')
-          : passed === verdicts.length
-            ? vscode.l10n.t('$(pass) {0}/{1} checks pass · check again', passed, verdicts.length)
-            : vscode.l10n.t('$(warning) {0}/{1} checks pass · check again', passed, verdicts.length);
-      lenses.push(
-        new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
-          title,
-          command: 'gradientLab.checkExercise',
-          arguments: [doc.uri, exercise],
-        }),
-      );
-    }
-    return lenses;
   }
+}
+
+/** "Check all exercises" on the first line (of a file, or of a notebook's marker cell). */
+export function checkAllLens(uri: vscode.Uri): vscode.CodeLens {
+  return new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
+    title: vscode.l10n.t('$(beaker) Check all exercises'),
+    command: 'gradientLab.checkExercise',
+    arguments: [uri],
+  });
+}
+
+/** Above an exercise function: "Check my solution", or once checked, how many of its checks pass. */
+export function exerciseLens(
+  uri: vscode.Uri,
+  line: number,
+  exercise: ExerciseName,
+  verdicts: readonly Verdict[],
+): vscode.CodeLens {
+  const passed = verdicts.filter((v) => v.status === 'pass').length;
+  const title =
+    verdicts.length === 0
+      ? vscode.l10n.t('$(beaker) Check my solution')
+      : passed === verdicts.length
+        ? vscode.l10n.t('$(pass) {0}/{1} checks pass · check again', passed, verdicts.length)
+        : vscode.l10n.t('$(warning) {0}/{1} checks pass · check again', passed, verdicts.length);
+  return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+    title,
+    command: 'gradientLab.checkExercise',
+    arguments: [uri, exercise],
+  });
 }

@@ -160,6 +160,10 @@ describe('Replay element and Trace shapes', { timeout: 420_000 }, () => {
     // before the panel's page is ready, the race this test once lost) and replays its own loop.
     const f = await webviewFrame(wb.page, '#replay-view ol.steps', 90_000);
     await wb.page.waitForSelector('.tabs-container .tab[aria-label*="replay_numerical_gradient.py"]');
+    // In view, not below the fold under the example's PASS and the form.
+    const top = await f.$eval('#replay-view', (e) => e.getBoundingClientRect().top);
+    const height = await f.evaluate(() => window.innerHeight);
+    assert.ok(top >= 0 && top < height - 100, `the replay starts at ${top} px of ${height} px`);
     await screenshot(wb.page, 'inside-walkthrough-replay-light');
     assert.match((await f.textContent('#replay-view h2'))!, /through your numerical_gradient/);
     await f.focus('ol.steps');

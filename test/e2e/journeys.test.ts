@@ -20,6 +20,7 @@ import { ROOT } from './harness/toolchain';
 import {
   closeAllEditors,
   closeBrowser,
+  closeQuickInput,
   goToLine,
   openFile,
   openWorkbench,
@@ -126,9 +127,26 @@ async function toast(page: Page, pattern: RegExp, what: string): Promise<string>
   ).then((texts) => texts.filter((t) => pattern.test(t)).at(-1)!);
 }
 
+/**
+ * Quick Open, again if it closed under us: right after the walkthrough opens, the Welcome page still
+ * moves focus and the quick input loses it (as runCommand in the harness handles for the palette).
+ */
+async function openEditor(page: Page, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await openFile(page, name);
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await closeQuickInput(page);
+      await page.waitForTimeout(1000);
+    }
+  }
+}
+
 const clearNotifications = (page: Page) => runCommand(page, 'Notifications: Clear All Notifications');
 
-describe('issue 11’s learner journeys at 700 px', { timeout: 600_000 }, () => {
+describe('issue 11’s learner journeys at 700 px', { timeout: 900_000 }, () => {
   let server: CodeServer;
   let wb: Workbench;
 
@@ -190,7 +208,7 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 600_000 }, () => 
   });
 
   it('the wrong exercise does not tick: its gradient passes against its own loss, Check all shows the failures', async () => {
-    await openFile(wb.page, 'wrong_exercise.py');
+    await openEditor(wb.page, 'wrong_exercise.py');
     const grad = /def\scross_entropy_error_grad\(/;
     const loss = /def\scross_entropy_error\(/;
     // The gradient's own "Check my solution", as the learner did: it matches the (wrong) loss.
@@ -203,7 +221,7 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 600_000 }, () => 
     assert.equal(await stepDone('checkGradient'), false, 'a gradient of a wrong loss does not tick the step');
 
     // Check all: the loss fails (NaN: log(0)), the hint says where δ goes.
-    await openFile(wb.page, 'wrong_exercise.py');
+    await openEditor(wb.page, 'wrong_exercise.py');
     await goToLine(wb.page, 1);
     await clearNotifications(wb.page);
     await clickLensAbove(wb.page, FIRST_LINE, /Check all exercises/);
@@ -212,9 +230,9 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 600_000 }, () => 
     assert.ok(passed < 18, all);
     assert.match(all, /log\(y \+ 1e-7\)/);
     await goToLine(wb.page, lineOf(WRONG, 'def cross_entropy_error('));
-    assert.match(await lensAbove(wb.page, loss, /checks pass/), /^\S*\s*0\/3 checks pass/);
+    assert.match(await lensAbove(wb.page, loss, /0\/3 checks pass/), /0\/3 checks pass/);
     await goToLine(wb.page, lineOf(WRONG, 'def cross_entropy_error_grad('));
-    assert.match(await lensAbove(wb.page, grad, /checks pass/), /4\/4 checks pass/);
+    assert.match(await lensAbove(wb.page, grad, /4\/4 checks pass/), /4\/4 checks pass/);
     const rows = await until(
       'the loss’s failures in the Problems view',
       () => problems(wb.page),
@@ -234,7 +252,7 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 600_000 }, () => 
   });
 
   it('following the hint makes the check pass: / batch_size, typed as the hint writes it; then the step ticks', async () => {
-    await openFile(wb.page, 'unaveraged_exercise.py');
+    await openEditor(wb.page, 'unaveraged_exercise.py');
     const grad = /def\scross_entropy_error_grad\(/;
     await goToLine(wb.page, lineOf(UNAVERAGED, 'def cross_entropy_error_grad('));
     await clearNotifications(wb.page);
@@ -266,7 +284,7 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 600_000 }, () => 
     await clearNotifications(wb.page);
     await clickLensAbove(wb.page, grad, /2\/4 checks pass/);
     await toast(wb.page, /cross_entropy_error_grad: all 4 checks pass/, 'the gradient to pass after the fix');
-    assert.match(await lensAbove(wb.page, grad, /checks pass/), /4\/4 checks pass/);
+    assert.match(await lensAbove(wb.page, grad, /4\/4 checks pass/), /4\/4 checks pass/);
     // The file was checked as it is in the editor, not saved.
     assert.ok(readFileSync(join(server.workspace, 'unaveraged_exercise.py'), 'utf8').includes(`${UNAVERAGED_LINE}\n`));
     await screenshot(wb.page, 'e2e-journey-hint-followed-700');

@@ -68,13 +68,22 @@ async function enterCell(page: Page, text: string): Promise<Locator> {
   // notification the keyboard focus may be elsewhere: back into the focused cell first).
   if (!(await page.evaluate(() => document.activeElement?.closest('.notebook-editor') != null)))
     await focusedRow(page).locator('.view-lines').first().click();
-  await page.keyboard.press('Escape');
-  await page.waitForFunction(
-    () =>
-      document.activeElement?.closest('.notebook-editor') != null &&
-      document.activeElement.closest('.monaco-editor') == null,
-    undefined,
-    { timeout: 10_000 },
+  // Escape hides the notification toasts first when some are shown (their keybinding outweighs
+  // the notebook's): press it until the focus has left the cell's editor.
+  await until(
+    "the notebook's command mode (Escape)",
+    async () => {
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(300);
+      return page.evaluate(() => {
+        const el = document.activeElement;
+        const mode = el?.closest('.notebook-editor') && !el.closest('.monaco-editor') ? 'command' : '';
+        return mode || `focus on ${el?.tagName}.${el?.className}`;
+      });
+    },
+    (mode) => mode === 'command',
+    20_000,
+    200,
   );
   for (let moves = 0; moves < 30; moves++) {
     const index = await until(

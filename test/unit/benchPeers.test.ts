@@ -22,6 +22,7 @@ test('runWork counts the book run’s floating-point work: dense by hand, sparse
   const w = runWork(data, config);
   // iter_per_epoch = 4 / 2 = 2: accuracy after i = 0, 2, 4.
   assert.equal(w.epochs, 3);
+  assert.equal(w.iters, 5);
   const B = 2;
   const H = 5;
   const C = 2;
@@ -49,6 +50,11 @@ test('bench --peers --json: the engine and numpy interleaved, ratios, accuracies
   assert.equal(engine.runs.length, 2);
   assert.ok(engine.minRunSeconds <= engine.medianRunSeconds && engine.medianRunSeconds <= engine.maxRunSeconds);
   assert.equal(result.engineRunSeconds, engine.medianRunSeconds);
+  // The engine's run is `train --json` in a fresh process: its own summary's time, evaluation share and CPU time.
+  assert.ok(engine.medianEvalSeconds > 0 && engine.medianEvalSeconds < engine.medianRunSeconds);
+  assert.ok(engine.cpuRuns.every((c) => c !== null && c > 0));
+  assert.ok(Math.abs(engine.msPerIter - ((engine.medianRunSeconds - engine.medianEvalSeconds) * 1000) / 300) < 1e-9);
+  assert.ok(Math.abs(engine.evalSecondsPerEpoch - engine.medianEvalSeconds / result.epochs) < 1e-12);
   assert.ok(result.testAccuracy.engine > 0.2 && result.testAccuracy.engine <= 1);
   for (const key of ['engineGflops', 'engineSparseGflops', 'denseGflop', 'sparseGflop', 'wasmSimdPeakGflops'] as const)
     assert.ok(Number.isFinite(result[key]) && result[key]! > 0, `${key} = ${result[key]}`);

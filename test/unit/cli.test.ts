@@ -38,6 +38,9 @@ test('train --json prints one JSON object a line, the last the summary', () => {
   assert.equal(summary.type, 'summary');
   assert.equal(summary.iterations, 150);
   assert.ok(summary.wallSeconds > 0);
+  // The accuracy checks' share of the run (2 epochs over 20,000 images: never nothing, never more than the run).
+  assert.ok(summary.evalSeconds > 0 && summary.evalSeconds < summary.wallSeconds, JSON.stringify(summary));
+  assert.ok(summary.cpuSeconds > 0, JSON.stringify(summary));
   assert.ok(summary.trainAccuracy > 0.1 && summary.testAccuracy > 0.1);
   assert.equal(lines.filter((l) => l.type === 'epoch').length, 2);
   assert.equal(lines[0].type, 'start');

@@ -86,7 +86,7 @@ test('--grad none: verdict numerical-only (exit 0, not a pass), saying how to na
   assert.equal(ko.status, 0, ko.stderr);
   assert.match(
     ko.stdout,
-    /crossEntropyError\(\)의 수치 미분 기울기만 계산했습니다.*crossEntropyErrorGrad\(또는 gradCrossEntropyError\)/,
+    /crossEntropyError\(\)의 수치 미분 기울기만 계산했습니다.*crossEntropyErrorGrad 또는 gradCrossEntropyError/,
   );
 });
 

@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IdxError, parseIdx } from '../../src/data/idx';
-import { BUNDLED_FILES, loadSplit } from '../../src/data/mnist';
+import { BUNDLED_FILES, BUNDLED_TRAIN_COUNT, loadSplit } from '../../src/data/mnist';
 import { zlibInflater } from '../../src/node/inflate';
 import { loadBundled, loadFolder } from '../../src/node/mnistFiles';
 import { ROOT } from './helpers';
@@ -32,6 +32,7 @@ test('parseIdx reads raw and gzip idx files with their dimensions', () => {
 test('the bundled subset loads: 10k train and 10k test, 784 pixels, MNIST labels', () => {
   const d = loadBundled(MEDIA);
   assert.equal(d.train.count, 10000);
+  assert.equal(BUNDLED_TRAIN_COUNT, d.train.count, 'the count the training page is told is the bundled file’s');
   assert.equal(d.test.count, 10000);
   assert.equal(d.train.size, 784);
   // The first MNIST training labels are 5 0 4 1 9 2; the first test labels 7 2 1 0 4.

@@ -9,7 +9,7 @@ import {
   parseTrainMessage,
 } from '../../src/protocol/train';
 import { ProtocolError } from '../../src/protocol/validate';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
 
@@ -158,7 +158,15 @@ test('parseTrainMessage returns well-formed messages typed and trimmed', () => {
 });
 
 test('every string of the page has a Korean translation with the same {n} placeholders', () => {
-  const ko: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'src', 'l10n', 'ko', 'train.json'), 'utf8'));
+  // The page's strings come from every feature's file, merged into one bundle as scripts/build.mjs does
+  // (the lab-file words a locked control shows live in labFile.json).
+  const dir = join(ROOT, 'src', 'l10n', 'ko');
+  const ko: Record<string, string> = Object.assign(
+    {},
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))),
+  );
   const holes = (s: string) => [...new Set(s.match(/\{\d\}/g) ?? [])].sort();
   for (const [key, english] of Object.entries(TRAIN_STRINGS)) {
     assert.ok(english in ko, `${key}: "${english}" is not translated`);

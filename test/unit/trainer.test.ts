@@ -92,3 +92,24 @@ test('run time leaves paused time out: 0.3 s of training and 10 s of pause make 
   assert.deepEqual(elapsed, [0, 100, 200], 'each iteration stamped with training time only');
   assert.equal(summary.wallSeconds, 0.3);
 });
+
+test('run() lets the engine prepare the train and test sets before its clock starts (not counted as training)', async () => {
+  const config = { ...BOOK_DEFAULTS, iters: 3 };
+  const net = createNetwork('fast', shape, config);
+  let clock = 0;
+  const prepared: unknown[] = [];
+  const prepare = net.prepare!.bind(net);
+  net.prepare = (set) => {
+    prepared.push(set);
+    prepare(set);
+    clock += 5000; // a slow preparation: 5 s on the trainer's clock
+  };
+  const trainStep = net.trainStep.bind(net);
+  net.trainStep = (...args) => {
+    clock += 10; // each iteration: 10 ms
+    return trainStep(...args);
+  };
+  const summary = await new Trainer(net, data, config, 30, () => clock).run();
+  assert.deepEqual(prepared, [data.train, data.test]);
+  assert.equal(summary.wallSeconds, 0.03);
+});

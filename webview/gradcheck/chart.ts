@@ -3,11 +3,9 @@
  * takes over near 1e-8, the central difference's like h² until about 1e-5 — the book's
  * "why not h = 1e-50" lesson, drawn from the learner's own function. Theme colours throughout.
  */
-import { Chart, Legend, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
 import type { ChartView, GradcheckStrings } from '../../src/protocol/gradcheck';
+import { CHART_BASE, Chart } from '../shared/chart';
 import { ThemeColors, onThemeChange, withAlpha } from '../shared/theme';
-
-Chart.register(LineController, LineElement, PointElement, LogarithmicScale, Legend, Tooltip);
 
 /** Points with an error that is not finite (log of a negative number, say) are left out. */
 const points = (hs: number[], errors: number[]) =>
@@ -35,9 +33,7 @@ export class ErrorChart {
         ],
       },
       options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
+        ...CHART_BASE,
         parsing: false,
         scales: {
           x: { type: 'logarithmic', reverse: true, title: { display: true, text: S.axisH }, min: 1e-16, max: 1 },

@@ -175,6 +175,9 @@ function renderReplay(v: ReplayView): void {
   ];
   replayView.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
   show();
+  // Below the result and the form: brought into view (the walkthrough's replay opens the panel
+  // with a result the learner did not ask about; the replay is what they came for).
+  replayView.scrollIntoView({ block: 'start' });
 }
 
 // ---- the trace ----------------------------------------------------------------------------------

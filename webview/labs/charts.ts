@@ -3,35 +3,17 @@ import {
   BarController,
   BarElement,
   CategoryScale,
-  Chart,
-  Legend,
-  LineController,
-  LineElement,
-  LinearScale,
-  LogarithmicScale,
-  PointElement,
   ScatterController,
-  Tooltip,
   type ChartConfiguration,
   type Plugin,
   type ScaleOptions,
 } from 'chart.js';
+import { CHART_BASE, Chart } from '../shared/chart';
 import type { ThemeColors } from '../shared/theme';
 import type { Lab } from './lab';
 
-Chart.register(
-  BarController,
-  BarElement,
-  CategoryScale,
-  Legend,
-  LineController,
-  LineElement,
-  LinearScale,
-  LogarithmicScale,
-  PointElement,
-  ScatterController,
-  Tooltip,
-);
+// The line-chart parts come with ../shared/chart; the labs also draw bars and scatter plots.
+Chart.register(BarController, BarElement, CategoryScale, ScatterController);
 
 export { Chart };
 export type { ChartConfiguration, Plugin };
@@ -49,9 +31,7 @@ export function themedScale(c: ThemeColors, title?: string): Partial<ScaleOption
 /** Options every lab chart shares: no animation (the labs animate themselves), themed legend. */
 export function baseOptions(c: ThemeColors) {
   return {
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false as const,
+    ...CHART_BASE,
     color: c.foreground,
     plugins: {
       legend: { labels: { color: c.foreground } },

@@ -3,25 +3,16 @@
  * and train/test accuracy per epoch, one colour per run so runs overlay. Redrawn at most ~8 times
  * a second however fast progress arrives, from a curve thinned to what the canvas can show.
  */
-import {
-  Chart,
-  Legend,
-  LineController,
-  LineElement,
-  LinearScale,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-} from 'chart.js';
+import type { ChartDataset } from 'chart.js';
+import { BUNDLED_TRAIN_COUNT } from '../../src/data/mnist';
 import { envelope, thin, type XY } from '../../src/protocol/runHistory';
-import { smooth } from './smoothing';
+import { DEFAULT_SMOOTHING, smooth } from './smoothing';
+import { CHART_BASE, Chart } from '../shared/chart';
 import { format } from '../shared/l10n';
 import { ThemeColors, withAlpha } from '../shared/theme';
 import { LANG } from './format';
 import type { RunEntry } from './state';
 import { S } from './strings';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
 const REDRAW_MS = 120;
 /** chart.js draws lower `order` on top: every smoothed line above every raw one, newer runs above older. */
@@ -56,11 +47,11 @@ export function resolveAxis(choice: XAxis, runs: RunEntry[], chart: 'loss' | 'ac
 }
 
 export class TrainCharts {
-  smoothing = 0.95;
+  smoothing = DEFAULT_SMOOTHING;
   showRaw = true;
   xAxis: XAxis = 'auto';
   /** Training images of the bundled set, for runs that have not finished an epoch yet. */
-  trainCount = 10000;
+  trainCount = BUNDLED_TRAIN_COUNT;
   /** The axes the last draw used, for tests and the toolbar: loss and accuracy. */
   axes: [Resolved, Resolved] = ['iterations', 'epochs'];
   private theme: ThemeColors;
@@ -225,10 +216,8 @@ export class TrainCharts {
       border: { color: t.grid },
     });
     return {
-      animation: false as const,
+      ...CHART_BASE,
       locale: LANG,
-      responsive: true,
-      maintainAspectRatio: false,
       parsing: false as const,
       normalized: true,
       interaction: { mode: 'nearest' as const, axis: 'x' as const, intersect: false },

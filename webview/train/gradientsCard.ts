@@ -4,17 +4,7 @@
  * 1e-3 rule of thumb), histograms of weights and gradients at the latest epoch, the initial-loss
  * check, the backprop-vs-numerical timeline — plus the live learning rate and the learning-rate finder.
  */
-import {
-  Chart,
-  Legend,
-  LineController,
-  LineElement,
-  LinearScale,
-  LogarithmicScale,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-} from 'chart.js';
+import type { ChartDataset } from 'chart.js';
 import { UPDATE_RATIO_RULE } from '../../src/core/gradientWatch';
 import type {
   GradHistograms,
@@ -24,14 +14,13 @@ import type {
   WatchItem,
   WatchToWebview,
 } from '../../src/protocol/trainWatch';
+import { CHART_BASE, Chart } from '../shared/chart';
 import { format } from '../shared/l10n';
 import { ThemeColors, withAlpha } from '../shared/theme';
 import { button, el } from '../shared/dom';
 import { sci } from './format';
 import { decodeBase64, paintSignedTiles, signedColors } from './pixels';
 import { S } from './strings';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
 
 type XY = { x: number; y: number };
 const GROUPS = ['W1', 'b1', 'W2', 'b2'] as const;
@@ -431,9 +420,7 @@ export class GradientsCard {
         type: 'line',
         data: { datasets: [] },
         options: {
-          animation: false,
-          responsive: true,
-          maintainAspectRatio: false,
+          ...CHART_BASE,
           parsing: false,
           normalized: true,
           plugins: {

@@ -2,6 +2,7 @@
  * The training panel's page. It draws what the extension sends (runs, throttled progress, the
  * model) and asks for what the learner does (start, pause, export…); it never trains.
  */
+import { BUNDLED_TRAIN_COUNT } from '../../src/data/mnist';
 import { findOverfitting } from '../../src/protocol/runHistory';
 import { learningRateAt } from '../../src/core/trainer';
 import {
@@ -18,6 +19,7 @@ import { format, initialData } from '../shared/l10n';
 import { themeColors, whenThemeChanges } from '../shared/theme';
 import { onMessage, post as postRaw, vscode } from '../shared/vscode';
 import { TrainCharts, XAxis, resolveAxis } from './charts';
+import { DEFAULT_SMOOTHING } from './smoothing';
 import { Controls } from './controls';
 import { button, el } from '../shared/dom';
 import { decimal, duration, integer, pct } from './format';
@@ -47,14 +49,18 @@ const post = (m: TrainFromWebview) => postRaw(m);
 const saved = vscode.getState() as Partial<PageState> | undefined;
 const page: PageState = {
   form: saved?.form ?? formStateOf(DEFAULT_RUN_CONFIG),
-  smoothing: saved?.smoothing ?? 0.95,
+  smoothing: saved?.smoothing ?? DEFAULT_SMOOTHING,
   showRaw: saved?.showRaw ?? true,
   onlyMistakes: saved?.onlyMistakes ?? false,
   xAxis: saved?.xAxis ?? 'auto',
   ...(typeof saved?.labSeq === 'number' ? { labSeq: saved.labSeq } : {}),
 };
 const remember = () => vscode.setState(page);
-const options = initialData<PanelOptions>() ?? { fashionAvailable: false, fashionDir: '', bundledTrainCount: 10000 };
+const options = initialData<PanelOptions>() ?? {
+  fashionAvailable: false,
+  fashionDir: '',
+  bundledTrainCount: BUNDLED_TRAIN_COUNT,
+};
 const runs = new Runs();
 let theme = themeColors();
 

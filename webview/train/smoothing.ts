@@ -1,3 +1,6 @@
+/** The loss chart's smoothing weight until the learner moves the slider. */
+export const DEFAULT_SMOOTHING = 0.95;
+
 /**
  * Exponential moving average for a noisy loss curve, debiased like TensorBoard's smoothing so the
  * first points are not dragged towards 0: s_k = w·s_{k−1} + (1 − w)·x_k, shown as s_k / (1 − w^k).

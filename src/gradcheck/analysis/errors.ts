@@ -1,27 +1,14 @@
 import { basename } from 'path';
 import { Msg, msg } from './messages';
-import type { RunError, RunRequest } from '../types';
+import type { ErrorKind, RunError, RunRequest } from '../types';
 
 /**
  * What went wrong when the learner's code could not be checked, as codes and text they can act
  * on: what happened, where (their file and line), and what to try.
  */
 
-export type ErrorCode =
-  | 'syntax'
-  | 'exception'
-  | 'timeout'
-  | 'memory'
-  | 'no-python'
-  | 'no-numpy'
-  | 'not-found'
-  | 'not-scalar'
-  | 'bad-return'
-  | 'bad-input'
-  | 'internal'
-  | 'onehot-label'
-  | 'ambiguous'
-  | 'missing-import';
+/** A runner's error kinds ('unsupported' is reported as 'internal'), and what the check itself adds. */
+export type ErrorCode = Exclude<ErrorKind, 'unsupported'> | 'onehot-label' | 'missing-import';
 
 export interface ErrorReport {
   codes: ErrorCode[];

@@ -151,5 +151,9 @@ export function validateRunResult(v: unknown): RunResult {
   num(v, 'evaluations', 'answer');
   num(v, 'elapsedMs', 'answer');
   if (typeof v.runtime !== 'string') fail('runtime', 'is not text');
+  if (v.timings !== undefined) {
+    if (!isObj(v.timings)) fail('timings', 'is not an object');
+    for (const [k, x] of Object.entries(v.timings)) if (typeof x !== 'number') fail(`timings.${k}`, 'is not a number');
+  }
   return v as unknown as RunResult;
 }

@@ -248,134 +248,248 @@ export function treeRss(pid: number, depth = 0): number | undefined {
   return rss;
 }
 
+/** How to start a child: what spawn needs, and the memory limit watched while it runs a check. */
+export type ChildSpec = Pick<ChildOptions, 'command' | 'args' | 'cwd' | 'env' | 'mark' | 'memoryLimitMb'>;
+
+/** One check for a started child: its input, time limit, abort signal and stderr observer. */
+export type ChildJob = Pick<ChildOptions, 'input' | 'timeoutMs' | 'signal' | 'onStderr'>;
+
+/**
+ * A child process already started (a warm spare: interpreter up, numpy imported) that waits on stdin
+ * for exactly one check. The time limit, the memory watch and the abort signal start with run();
+ * whatever happens the process group ends with that check.
+ */
+export interface StartedChild {
+  readonly pid: number | undefined;
+  /** It exited (or could not start) before run(): useless as a spare. */
+  readonly dead: boolean;
+  /** The stderr lines it wrote before run() (e.g. "\x1ePHASE ready …"), as they come. */
+  onEarlyStderr?: (line: string) => void;
+  run(job: ChildJob): Promise<ChildOutcome>;
+  /** Ends the process group at once (a spare no longer wanted); a run() in progress ends as aborted. */
+  kill(): void;
+  /** A waiting spare does not keep this process alive (run() takes it back); the exit handler still kills it. */
+  unref(): void;
+}
+
 /** Runs one command to its end under a time limit, a memory limit and an abort signal. */
 export function spawnJsonChild(opts: ChildOptions): Promise<ChildOutcome> {
-  return new Promise((resolve) => {
-    const framed = typeof opts.input === 'function';
-    const channel: AnswerChannel = {
-      nonce: randomBytes(16).toString('hex'),
-      fd: process.platform === 'win32' ? null : 3,
-    };
-    const out = new CappedStream();
-    const err = new CappedStream();
-    let stderrText = '';
-    let settled = false;
-    let exited = false;
-    let exitCode: number | null = null;
-    let exitSignal: NodeJS.Signals | null = null;
-    let graceTimer: NodeJS.Timeout | undefined;
-    let closeTimer: NodeJS.Timeout | undefined;
-    let peak = 0;
-    const started = Date.now();
-    const stdio: ('pipe' | 'ignore')[] =
-      channel.fd === null ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'];
-    let child: ChildProcess;
-    try {
-      child = spawn(opts.command, opts.args, {
-        cwd: opts.cwd,
-        env: opts.env,
-        stdio,
-        windowsHide: true,
-        detached: process.platform !== 'win32',
-      });
-    } catch (error) {
-      resolve({ kind: 'spawn-error', error: error as NodeJS.ErrnoException });
+  return startChild(opts).run(opts);
+}
+
+/**
+ * Starts a child that waits on stdin (see StartedChild). Its stdout and stderr are read from the
+ * start, so nothing it writes while waiting blocks it; what it writes then counts as its output.
+ */
+export function startChild(spec: ChildSpec): StartedChild {
+  const channel: AnswerChannel = {
+    nonce: randomBytes(16).toString('hex'),
+    fd: process.platform === 'win32' ? null : 3,
+  };
+  const out = new CappedStream();
+  const err = new CappedStream();
+  let stderrText = '';
+  let exited = false;
+  let closed = false;
+  let exitCode: number | null = null;
+  let exitSignal: NodeJS.Signals | null = null;
+  let spawnError: NodeJS.ErrnoException | undefined;
+  /** Set by run(): where the child's events go once it runs a check. */
+  let active: ActiveRun | undefined;
+  let framed = true;
+  let legacy = Buffer.alloc(0);
+  let scanners: AnswerScanner[] = [];
+  let earlyLine = '';
+  const stdio: ('pipe' | 'ignore')[] =
+    channel.fd === null ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'];
+  let child: ChildProcess | undefined;
+  try {
+    child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio,
+      windowsHide: true,
+      detached: process.platform !== 'win32',
+    });
+  } catch (error) {
+    spawnError = error as NodeJS.ErrnoException;
+  }
+  const handle: StartedChild = {
+    get pid() {
+      return child?.pid;
+    },
+    get dead() {
+      return spawnError !== undefined || exited || closed;
+    },
+    run,
+    unref() {
+      if (child) holdOpen(false);
+    },
+    kill() {
+      if (active) active.finish({ kind: 'aborted' });
+      else if (child) {
+        killGroup(child);
+        live.delete(child);
+      }
+    },
+  };
+  if (!child) return handle;
+  const proc = child;
+  function holdOpen(on: boolean): void {
+    for (const h of [proc, proc.stdin, proc.stdout, proc.stderr, proc.stdio[3]] as unknown[]) {
+      const r = h as { ref?: () => void; unref?: () => void } | null;
+      if (on) r?.ref?.();
+      else r?.unref?.();
+    }
+  }
+  live.add(proc);
+  proc.on('error', (error: NodeJS.ErrnoException) => {
+    spawnError ??= error;
+    if (active) active.finish({ kind: 'spawn-error', error });
+    else live.delete(proc);
+  });
+  proc.stdout!.on('data', (d: Buffer) => {
+    if (!active) {
+      out.push(d);
       return;
     }
-    live.add(child);
-    const frame = Buffer.from(framed ? `${opts.mark}${channel.nonce} ` : opts.mark, 'utf8');
-    let legacy = Buffer.alloc(0);
-    const onStdout = (b: Buffer) => out.push(b);
-    const scanners = framed ? [new AnswerScanner(frame, onStdout), new AnswerScanner(frame, () => undefined)] : [];
-    const output = (): CappedOutput => ({
-      stdout: out.text(),
-      stderr: err.text(),
-      droppedBytes: out.dropped + err.dropped,
-      capBytes: OUTPUT_CAP_BYTES,
-    });
-    const answered = () => scanners.find((s) => s.answer !== undefined)?.answer;
-    const finish = (o: ChildOutcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
-      clearTimeout(closeTimer);
-      clearInterval(watch);
-      opts.signal?.removeEventListener('abort', onAbort);
-      killGroup(child);
-      live.delete(child);
-      for (const s of [child.stdout, child.stderr, child.stdio[3]])
-        (s as NodeJS.ReadableStream | null)?.removeAllListeners?.('data');
-      resolve(o);
-    };
-    const conclude = () => {
-      for (const s of scanners) s.end();
-      const answer = framed ? answered() : markedAnswer(legacy.toString('utf8'), opts.mark);
-      if (answer !== undefined) return finish({ kind: 'answer', answer, stderr: stderrText, output: output() });
-      const problem = scanners.find((s) => s.problem)?.problem;
-      if (problem) return finish({ kind: 'bad-answer', reason: problem, stderr: stderrText, output: output() });
-      finish({ kind: 'no-answer', code: exitCode, signal: exitSignal, stderr: stderrText, output: output() });
-    };
-    // setTimeout fires at once past 2^31 − 1 ms: clamp (about 24.8 days).
-    const timer = setTimeout(
-      () => finish({ kind: 'timeout', elapsedMs: Date.now() - started }),
-      Math.min(opts.timeoutMs, MAX_TIMER_MS),
-    );
-    const watch = setInterval(() => {
-      if (!opts.memoryLimitMb || child.pid === undefined) return;
-      const rss = treeRss(child.pid);
-      if (rss === undefined) return;
-      peak = Math.max(peak, rss);
-      if (rss > opts.memoryLimitMb * 1024 * 1024)
-        finish({ kind: 'memory', limitMb: opts.memoryLimitMb, peakMb: Math.round(peak / 1048576) });
-    }, WATCH_MS);
-    const onAbort = () => finish({ kind: 'aborted' });
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort);
+    if (!framed) {
+      // The older scheme keeps only what it needs to find the last marked line.
+      out.push(d);
+      legacy = Buffer.concat([legacy, d]);
+      if (legacy.length > ANSWER_CAP_BYTES) legacy = legacy.subarray(legacy.length - ANSWER_CAP_BYTES);
+      return;
+    }
+    scanners[0].push(d);
+    active?.afterAnswer();
+  });
+  const answerPipe = proc.stdio[3] as NodeJS.ReadableStream | null | undefined;
+  answerPipe?.on('data', (d: Buffer) => {
+    scanners[1]?.push(d);
+    active?.afterAnswer();
+  });
+  answerPipe?.on('error', () => undefined);
+  proc.stderr!.on('data', (d: Buffer) => {
+    err.push(d);
+    stderrText = err.text();
+    if (active) active.onStderr?.(stderrText);
+    else if (handle.onEarlyStderr) {
+      const lines = (earlyLine + d.toString('utf8')).split('\n');
+      earlyLine = lines.pop() ?? '';
+      for (const l of lines) handle.onEarlyStderr(l);
+    }
+  });
+  proc.on('exit', (code, signal) => {
+    exited = true;
+    exitCode = code;
+    exitSignal = signal;
+    // Whatever it left behind (a wrapper's interpreter, the learner's subprocesses) ends now.
+    killGroup(proc);
+    if (active) active.exited();
+    else live.delete(proc);
+  });
+  proc.on('close', () => {
+    closed = true;
+    if (exited) active?.conclude();
+  });
+  proc.stdin!.on('error', () => {
+    /* the process died (or never started) before reading; 'close' or 'error' reports it */
+  });
+  return handle;
 
-    const afterAnswer = () => {
-      // Answered: give atexit handlers a moment, then end the group either way.
-      if (!graceTimer && answered() !== undefined) graceTimer = setTimeout(conclude, ANSWER_GRACE_MS);
-    };
-    child.stdout!.on('data', (d: Buffer) => {
-      if (!framed) {
-        // The older scheme keeps only what it needs to find the last marked line.
-        out.push(d);
-        legacy = Buffer.concat([legacy, d]);
-        if (legacy.length > ANSWER_CAP_BYTES) legacy = legacy.subarray(legacy.length - ANSWER_CAP_BYTES);
+  function run(job: ChildJob): Promise<ChildOutcome> {
+    return new Promise((resolve) => {
+      if (active) throw new Error('a started child runs one check');
+      framed = typeof job.input === 'function';
+      const frame = Buffer.from(framed ? `${spec.mark}${channel.nonce} ` : spec.mark, 'utf8');
+      const onStdout = (b: Buffer) => out.push(b);
+      scanners = framed ? [new AnswerScanner(frame, onStdout), new AnswerScanner(frame, () => undefined)] : [];
+      let settled = false;
+      let graceTimer: NodeJS.Timeout | undefined;
+      let closeTimer: NodeJS.Timeout | undefined;
+      let peak = 0;
+      const started = Date.now();
+      const output = (): CappedOutput => ({
+        stdout: out.text(),
+        stderr: err.text(),
+        droppedBytes: out.dropped + err.dropped,
+        capBytes: OUTPUT_CAP_BYTES,
+      });
+      const answered = () => scanners.find((s) => s.answer !== undefined)?.answer;
+      const finish = (o: ChildOutcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearTimeout(graceTimer);
+        clearTimeout(closeTimer);
+        clearInterval(watch);
+        job.signal?.removeEventListener('abort', onAbort);
+        if (child) {
+          killGroup(proc);
+          live.delete(proc);
+          for (const s of [proc.stdout, proc.stderr, proc.stdio[3]])
+            (s as NodeJS.ReadableStream | null)?.removeAllListeners?.('data');
+        }
+        resolve(o);
+      };
+      const conclude = () => {
+        for (const s of scanners) s.end();
+        const answer = framed ? answered() : markedAnswer(legacy.toString('utf8'), spec.mark);
+        if (answer !== undefined) return finish({ kind: 'answer', answer, stderr: stderrText, output: output() });
+        const problem = scanners.find((s) => s.problem)?.problem;
+        if (problem) return finish({ kind: 'bad-answer', reason: problem, stderr: stderrText, output: output() });
+        finish({ kind: 'no-answer', code: exitCode, signal: exitSignal, stderr: stderrText, output: output() });
+      };
+      const onExited = () => {
+        closeTimer = setTimeout(conclude, CLOSE_GRACE_MS);
+      };
+      active = {
+        finish,
+        conclude,
+        exited: onExited,
+        onStderr: job.onStderr,
+        afterAnswer: () => {
+          // Answered: give atexit handlers a moment, then end the group either way.
+          if (!graceTimer && answered() !== undefined) graceTimer = setTimeout(conclude, ANSWER_GRACE_MS);
+        },
+      };
+      // setTimeout fires at once past 2^31 − 1 ms: clamp (about 24.8 days).
+      const timer = setTimeout(
+        () => finish({ kind: 'timeout', elapsedMs: Date.now() - started }),
+        Math.min(job.timeoutMs, MAX_TIMER_MS),
+      );
+      const watch = setInterval(() => {
+        if (!spec.memoryLimitMb || child?.pid === undefined) return;
+        const rss = treeRss(child.pid);
+        if (rss === undefined) return;
+        peak = Math.max(peak, rss);
+        if (rss > spec.memoryLimitMb * 1024 * 1024)
+          finish({ kind: 'memory', limitMb: spec.memoryLimitMb, peakMb: Math.round(peak / 1048576) });
+      }, WATCH_MS);
+      const onAbort = () => finish({ kind: 'aborted' });
+      if (job.signal?.aborted) onAbort();
+      else job.signal?.addEventListener('abort', onAbort);
+      if (spawnError) return finish({ kind: 'spawn-error', error: spawnError });
+      // Died while waiting (a spare killed from outside): report what it left, as a fresh start would.
+      if (exited) {
+        if (closed) conclude();
+        else onExited();
         return;
       }
-      scanners[0].push(d);
-      afterAnswer();
-    });
-    const answerPipe = child.stdio[3] as NodeJS.ReadableStream | null | undefined;
-    answerPipe?.on('data', (d: Buffer) => {
-      scanners[1].push(d);
-      afterAnswer();
-    });
-    answerPipe?.on('error', () => undefined);
-    child.stderr!.on('data', (d: Buffer) => {
-      err.push(d);
+      holdOpen(true);
       stderrText = err.text();
-      opts.onStderr?.(stderrText);
+      if (stderrText) job.onStderr?.(stderrText);
+      proc.stdin!.end(typeof job.input === 'function' ? job.input(channel) : job.input);
     });
-    child.on('error', (error: NodeJS.ErrnoException) => finish({ kind: 'spawn-error', error }));
-    child.on('exit', (code, signal) => {
-      exited = true;
-      exitCode = code;
-      exitSignal = signal;
-      // Whatever it left behind (a wrapper's interpreter, the learner's subprocesses) ends now.
-      killGroup(child);
-      closeTimer = setTimeout(conclude, CLOSE_GRACE_MS);
-    });
-    child.on('close', () => {
-      if (exited) conclude();
-    });
-    child.stdin!.on('error', () => {
-      /* the process died (or never started) before reading; 'close' or 'error' reports it */
-    });
-    child.stdin!.end(typeof opts.input === 'function' ? opts.input(channel) : opts.input);
-  });
+  }
+}
+
+interface ActiveRun {
+  finish(o: ChildOutcome): void;
+  conclude(): void;
+  exited(): void;
+  afterAnswer(): void;
+  onStderr?: (stderr: string) => void;
 }
 
 export type WorkerOutcome<T> =

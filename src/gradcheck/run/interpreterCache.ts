@@ -4,10 +4,13 @@
  * machine, against 0.5 s for the interpreter itself. The harness reports `sys.executable`; it is
  * remembered per command and folder (a shim picks the version by the folder's .python-version)
  * and started directly from the next check on; a path that has gone away falls back to the
- * command, so errors are reported exactly as before.
+ * command, so errors are reported exactly as before. What makes a shim pick another version is
+ * part of the key: PYENV_VERSION, and the path and modification time of the nearest
+ * .python-version (or .tool-versions) above the folder and of pyenv's global version file — so a
+ * `pyenv local 3.12` is seen at the next check.
  */
-import { existsSync } from 'fs';
-import { delimiter, isAbsolute, join, resolve } from 'path';
+import { existsSync, statSync } from 'fs';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'path';
 
 const cache = new Map<string, string>();
 
@@ -44,4 +47,36 @@ export function rememberInterpreter(command: string, cwd: string, executable: un
     cache.set(key(command, cwd), executable);
 }
 
-const key = (command: string, cwd: string) => `${command}\0${cwd}\0${process.env.PYENV_VERSION ?? ''}`;
+/** Forgets every shim's interpreter (the latency benchmark's "first check" measures the shim again). */
+export function forgetInterpreters(): void {
+  cache.clear();
+}
+
+const key = (command: string, cwd: string) =>
+  `${command}\0${cwd}\0${process.env.PYENV_VERSION ?? ''}\0${versionStamp(cwd)}`;
+
+const mtime = (path: string): number | undefined => {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The version files a shim reads for `cwd` (the nearest local one and the global one), with their mtimes. */
+export function versionStamp(cwd: string): string {
+  const parts: string[] = [];
+  for (let dir = resolve(cwd), k = 0; k < 64; k++) {
+    const found = ['.python-version', '.tool-versions'].map((f) => join(dir, f)).find((f) => mtime(f) !== undefined);
+    if (found) {
+      parts.push(`${found}@${mtime(found)}`);
+      break;
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  const root = process.env.PYENV_ROOT ?? join(process.env.HOME ?? '', '.pyenv');
+  parts.push(`global@${mtime(join(root, 'version')) ?? ''}`);
+  return parts.join('|');
+}

@@ -176,6 +176,7 @@ export function checkInContext(req: any): any {
       arg: missing[0],
     });
   const started = Date.now();
+  let sweepMs = 0;
 
   /** The check of one differentiated input (a name or a path); a dict of arrays is checked entry by entry. */
   const checkOne = (wrt: string): any => {
@@ -534,12 +535,14 @@ export function checkInContext(req: any): any {
         }
       });
       const k = indices[best];
+      const sweepStarted = Date.now();
       sweep = {
         index: k,
         hs: req.sweepHs,
         plus: req.sweepHs.map((s: number) => lossAt(shifted(k, s))),
         minus: req.sweepHs.map((s: number) => lossAt(shifted(k, -s))),
       };
+      sweepMs += Date.now() - sweepStarted;
     }
     const probes = (req.probes ?? []).map((probe: any) => {
       try {
@@ -580,5 +583,5 @@ export function checkInContext(req: any): any {
   };
 
   const out = checkOne(req.wrt);
-  return { ok: true, ...out, evaluations, elapsedMs: Date.now() - started };
+  return { ok: true, ...out, evaluations, elapsedMs: Date.now() - started, timings: { sweepMs } };
 }

@@ -225,6 +225,7 @@ export function evaluateJs(req: RunRequest): RunResult {
       if (printed.join('\n').length < 4000)
         printed.push(a.map((v) => (typeof v === 'string' ? v : safeJson(v))).join(' '));
     };
+    const loadStarted = Date.now();
     const loaded = loadModule(source, req.file, {
       globals: { console: { log, info: log, warn: log, error: log, debug: log } },
       // A seeded Math.random, so inputs built with it repeat run after run (mulberry32).
@@ -233,6 +234,8 @@ export function evaluateJs(req: RunRequest): RunResult {
     });
     if (!loaded.ok) return { ok: false, error: loaded.error, stdout: stdout() };
     const ctx = loaded.context;
+    const loadMs = Date.now() - loadStarted;
+    const checkStarted = Date.now();
     phase = 'check';
     const { source: _omit, ...plain } = req;
     void _omit;
@@ -240,7 +243,9 @@ export function evaluateJs(req: RunRequest): RunResult {
     const out = new vm.Script(`(${checkInContext.toString()})(JSON.parse(__glRequestJson))`, {
       filename: CHECK_FILE,
     }).runInContext(ctx, { timeout: remaining() });
-    return { ...structuredClone(out), runtime: `Node ${process.versions.node}`, stdout: stdout() };
+    const result = { ...structuredClone(out), runtime: `Node ${process.versions.node}`, stdout: stdout() };
+    if (result.ok) result.timings = { ...result.timings, loadMs, checkMs: Date.now() - checkStarted };
+    return result;
   } catch (e) {
     return { ok: false, error: toRunError(e, req.file, source, phase, req.timeoutMs), stdout: stdout() };
   }

@@ -1,6 +1,7 @@
 import { dirname } from 'path';
 import { resultFromAnswer } from './pythonRunner';
-import { spawnJsonChild } from './childRun';
+import { startChild, type ChildSpec } from './childRun';
+import type { WarmPool } from './warmPool';
 import type { RunRequest, RunResult } from '../types';
 
 /**
@@ -19,6 +20,8 @@ export interface JsRunnerOptions {
   memoryMb?: number;
   /** Resident memory limit of the checker's process group, in MB (ArrayBuffers included). */
   rssMb?: number;
+  /** Spare checkers started ahead (warmPool.ts); without one each check starts its own. */
+  pool?: WarmPool;
 }
 
 /** Extra time the checker gets beyond the request's own limit before its group is killed. */
@@ -26,22 +29,37 @@ const BACKSTOP_MS = 1500;
 export const JS_HEAP_MB = 256;
 export const JS_MEMORY_MB = 768;
 
-export async function runJs(request: RunRequest, options: JsRunnerOptions, signal?: AbortSignal): Promise<RunResult> {
+/** How a checker is started in `folder`, and the pool's key for it. */
+function jsSpec(options: JsRunnerOptions, folder: string): { key: string; spec: ChildSpec } {
   const memoryMb = options.memoryMb ?? JS_HEAP_MB;
-  const rssMb = options.rssMb ?? JS_MEMORY_MB;
   const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
   delete env.NODE_OPTIONS;
-  const out = await spawnJsonChild({
-    command: process.execPath,
-    args: [`--max-old-space-size=${memoryMb}`, '--max-semi-space-size=16', options.workerPath],
-    cwd: dirname(request.file),
-    env,
+  const args = [`--max-old-space-size=${memoryMb}`, '--max-semi-space-size=16', options.workerPath];
+  const rssMb = options.rssMb ?? JS_MEMORY_MB;
+  return {
+    key: `js\0${process.execPath}\0${args.join('\0')}\0${rssMb}`,
+    spec: { command: process.execPath, args, cwd: folder, env, mark: '\x1eGRADCHECK ', memoryLimitMb: rssMb },
+  };
+}
+
+/** Starts a spare checker (a no-op when one waits already). */
+export function prestartJs(options: JsRunnerOptions & { pool: WarmPool }, folder: string): void {
+  const { key, spec } = jsSpec(options, folder);
+  options.pool.prestart(key, spec);
+}
+
+export async function runJs(request: RunRequest, options: JsRunnerOptions, signal?: AbortSignal): Promise<RunResult> {
+  const memoryMb = options.memoryMb ?? JS_HEAP_MB;
+  const folder = dirname(request.file);
+  const { key, spec } = jsSpec(options, folder);
+  const child = options.pool ? options.pool.take(key, spec) : startChild(spec);
+  const out = await child.run({
     input: (answer) => JSON.stringify({ ...request, answer }),
-    mark: '\x1eGRADCHECK ',
     timeoutMs: request.timeoutMs + BACKSTOP_MS,
     signal,
-    memoryLimitMb: rssMb,
   });
+  // The next check finds a checker waiting (started after this one, so they do not compete).
+  if (options.pool && !signal?.aborted) options.pool.prestart(key, spec);
   const outOfMemory = (limit: number, what: string) => ({
     ok: false as const,
     error: { kind: 'memory' as const, message: `out-of-memory: the check used more than ${limit} MB (${what})` },

@@ -1,7 +1,8 @@
 import { dirname } from 'path';
 import { AnswerError, validateRunResult } from './answer';
-import { spawnJsonChild } from './childRun';
-import { rememberInterpreter, resolveInterpreter } from './interpreterCache';
+import { startChild, type ChildSpec } from './childRun';
+import { isShim, rememberInterpreter, resolveInterpreter } from './interpreterCache';
+import { READY_LINE, type WarmPool } from './warmPool';
 import type { RunRequest, RunResult } from '../types';
 import { errorMessage } from '../../util/text';
 
@@ -20,6 +21,8 @@ export interface PythonRunnerOptions {
   harness: string;
   /** Resident memory limit of the interpreter's process group, in MB (default PYTHON_MEMORY_MB). */
   memoryMb?: number;
+  /** Spare interpreters started ahead (warmPool.ts); without one each check starts its own. */
+  pool?: WarmPool;
 }
 
 const MARK = '\x1eGRADCHECK ';
@@ -52,18 +55,16 @@ export function resultFromAnswer(answer: string, output: RunResult['output']): R
 /** Resident memory of the interpreter (and what it starts) before the check is stopped. */
 export const PYTHON_MEMORY_MB = 4096;
 
-export async function runPython(
-  request: RunRequest,
-  options: PythonRunnerOptions,
-  signal?: AbortSignal,
-): Promise<RunResult> {
-  let phase = 'start';
+/** How a check's interpreter is started in `folder`, and the pool's key for it. */
+function pythonSpec(options: PythonRunnerOptions, folder: string): { key: string; spec: ChildSpec } {
   // The interpreter behind a shim, looked up once (interpreterCache.ts).
-  const command = resolveInterpreter(options.python, dirname(request.file));
-  const out = await spawnJsonChild({
+  const command = resolveInterpreter(options.python, folder);
+  // A shim picks its version by the folder: its spares are the folder's own.
+  const key = `python\0${command}\0${isShim(command, folder) ? folder : ''}\0${options.harness}`;
+  const spec: ChildSpec = {
     command,
     args: [options.harness],
-    cwd: dirname(request.file),
+    cwd: folder,
     env: {
       ...process.env,
       PYTHONDONTWRITEBYTECODE: '1',
@@ -71,13 +72,45 @@ export async function runPython(
       MPLBACKEND: 'Agg',
       PYTHONUNBUFFERED: '1',
     },
-    input: (answer) => JSON.stringify({ ...request, answer }),
     memoryLimitMb: options.memoryMb ?? PYTHON_MEMORY_MB,
     mark: MARK,
+  };
+  return { key, spec };
+}
+
+/** Starts a spare interpreter for checks of files in `folder` (a no-op when one waits already). */
+export function prestartPython(options: PythonRunnerOptions & { pool: WarmPool }, folder: string): void {
+  const { key, spec } = pythonSpec(options, folder);
+  options.pool.prestart(key, spec);
+}
+
+export async function runPython(
+  request: RunRequest,
+  options: PythonRunnerOptions,
+  signal?: AbortSignal,
+): Promise<RunResult> {
+  const folder = dirname(request.file);
+  const result = await runPythonOnce(request, options, folder, signal);
+  // The next check finds an interpreter waiting (started after this one, so they do not compete).
+  if (options.pool && !signal?.aborted) prestartPython({ ...options, pool: options.pool }, folder);
+  return result;
+}
+
+async function runPythonOnce(
+  request: RunRequest,
+  options: PythonRunnerOptions,
+  folder: string,
+  signal?: AbortSignal,
+): Promise<RunResult> {
+  let phase = 'start';
+  const { key, spec } = pythonSpec(options, folder);
+  const child = options.pool ? options.pool.take(key, spec, spec.command) : startChild(spec);
+  const out = await child.run({
+    input: (answer) => JSON.stringify({ ...request, answer }),
     timeoutMs: request.timeoutMs,
     signal,
     onStderr: (stderr) => {
-      const phases = stderr.split('\n').filter((l) => l.startsWith(PHASE));
+      const phases = stderr.split('\n').filter((l) => l.startsWith(PHASE) && !l.startsWith(READY_LINE));
       if (phases.length) phase = phases[phases.length - 1].slice(PHASE.length).trim();
     },
   });
@@ -116,7 +149,7 @@ export async function runPython(
       };
     case 'answer': {
       const result = resultFromAnswer(out.answer, out.output);
-      if (result.ok) rememberInterpreter(options.python, dirname(request.file), result.executable);
+      if (result.ok) rememberInterpreter(options.python, folder, result.executable);
       return result;
     }
     case 'no-answer': {

@@ -1,6 +1,7 @@
 import { runJs } from './jsRunner';
 import { runPython } from './pythonRunner';
 import type { Runners } from '../check';
+import type { WarmPool } from './warmPool';
 
 /** Where the two runtimes live: the one place a Runners is assembled (panel, CLI, exercises, tests). */
 export interface RunnerSetup {
@@ -12,12 +13,15 @@ export interface RunnerSetup {
   workerPath: string;
   /** How to choose another interpreter, for "no Python" messages, already in the display language. */
   pythonHint: string;
+  /** Spare checkers started ahead (the panel's); without one each check starts its own process. */
+  pool?: WarmPool;
 }
 
 export function makeRunners(setup: RunnerSetup): Runners {
   return {
-    python: (request, signal) => runPython(request, { python: setup.python, harness: setup.harness }, signal),
-    js: (request, signal) => runJs(request, { workerPath: setup.workerPath }, signal),
+    python: (request, signal) =>
+      runPython(request, { python: setup.python, harness: setup.harness, pool: setup.pool }, signal),
+    js: (request, signal) => runJs(request, { workerPath: setup.workerPath, pool: setup.pool }, signal),
     pythonHint: setup.pythonHint,
   };
 }

@@ -20,6 +20,7 @@
  * Cells are numbered from 1 in notebook order, markdown cells included, as the notebook shows them.
  */
 import { gradientNames, outline } from './findFunctions';
+import { type PythonScan, scanPythonLine } from './outlinePython';
 import type { RunError, RunResult, Runner, TraceFrame } from '../types';
 
 export type CellKind = 'code' | 'markdown' | 'raw';
@@ -105,36 +106,12 @@ export function isPythonCell(cell: NotebookCell, notebookLanguage = 'python'): b
 /** Which physical lines begin a logical line (not inside brackets, a string or after a backslash). */
 function logicalStarts(lines: string[]): boolean[] {
   const out: boolean[] = [];
-  let depth = 0;
-  let triple: string | null = null;
+  const scan: PythonScan = { depth: 0, triple: null };
   let continued = false;
   for (const text of lines) {
-    out.push(depth === 0 && triple === null && !continued);
-    continued = false;
-    let i = 0;
-    for (; i < text.length; i++) {
-      const c = text[i];
-      if (triple) {
-        if (c === '\\') i++;
-        else if (text.startsWith(triple, i)) {
-          triple = null;
-          i += 2;
-        }
-        continue;
-      }
-      if (c === '#') {
-        i = text.length;
-        break;
-      }
-      if ((c === '"' || c === "'") && text.startsWith(c.repeat(3), i)) {
-        triple = c.repeat(3);
-        i += 2;
-      } else if (c === '"' || c === "'") {
-        for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
-      } else if (c === '(' || c === '[' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
-    }
-    continued = triple === null && /\\$/.test(text.replace(/#.*$/, ''));
+    out.push(scan.depth === 0 && scan.triple === null && !continued);
+    scanPythonLine(text, scan);
+    continued = scan.triple === null && /\\$/.test(text.replace(/#.*$/, ''));
   }
   return out;
 }

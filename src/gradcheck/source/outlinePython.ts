@@ -13,34 +13,43 @@ interface PyLine {
   text: string;
 }
 
+/** Where a scan of Python source stands between lines: open brackets and an open triple-quoted string. */
+export interface PythonScan {
+  depth: number;
+  triple: string | null;
+}
+
+/** Carries `scan` over one physical line of Python: strings and the comment skipped, brackets counted. */
+export function scanPythonLine(text: string, scan: PythonScan): void {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (scan.triple) {
+      if (text.startsWith(scan.triple, i)) {
+        scan.triple = null;
+        i += 2;
+      } else if (c === '\\') i++;
+      continue;
+    }
+    if (c === '#') break;
+    if ((c === '"' || c === "'") && text.startsWith(c.repeat(3), i)) {
+      scan.triple = c.repeat(3);
+      i += 2;
+    } else if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
+    } else if (c === '(' || c === '[' || c === '{') scan.depth++;
+    else if (c === ')' || c === ']' || c === '}') scan.depth = Math.max(0, scan.depth - 1);
+  }
+}
+
 /** Marks which physical lines begin logical lines, skipping strings, comments and brackets. */
 function pythonLines(source: string): PyLine[] {
-  const lines = source.split('\n');
   const out: PyLine[] = [];
-  let depth = 0;
-  let triple: string | null = null;
-  for (const text of lines) {
+  const scan: PythonScan = { depth: 0, triple: null };
+  for (const text of source.split('\n')) {
     const trimmed = text.trim();
-    const starts = depth === 0 && triple === null && trimmed !== '' && !trimmed.startsWith('#');
+    const starts = scan.depth === 0 && scan.triple === null && trimmed !== '' && !trimmed.startsWith('#');
     out.push({ indent: text.length - text.trimStart().length, code: starts, text });
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (triple) {
-        if (text.startsWith(triple, i)) {
-          triple = null;
-          i += 2;
-        } else if (c === '\\') i++;
-        continue;
-      }
-      if (c === '#') break;
-      if ((c === '"' || c === "'") && text.startsWith(c.repeat(3), i)) {
-        triple = c.repeat(3);
-        i += 2;
-      } else if (c === '"' || c === "'") {
-        for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
-      } else if (c === '(' || c === '[' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
-    }
+    scanPythonLine(text, scan);
   }
   return out;
 }

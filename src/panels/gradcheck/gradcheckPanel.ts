@@ -27,6 +27,7 @@ import { handleStudyNote } from '../studyNote';
 import { STUDY_NOTE_STRINGS } from '../../protocol/studyNote';
 import { createPanel, revealPanel } from '../placement';
 import { pythonInterpreter } from './interpreter';
+import { checkPool, checkerPaths, clearWarmChecks } from './warmChecks';
 import { PROGRESS_KEYS, markStepDone } from '../progress';
 import { toResultView } from './resultView';
 import { NotebookTarget, notebookTarget } from '../../commands/notebookCells';
@@ -372,9 +373,10 @@ export class GradcheckPanel {
         : undefined;
     const runners = makeRunners({
       python: interpreter?.command ?? '',
-      harness: this.context.asAbsolutePath('media/python/gradcheck_harness.py'),
-      workerPath: this.context.asAbsolutePath('dist/jsRunnerWorker.js'),
+      ...checkerPaths(this.context),
       pythonHint: interpreter?.hint ?? '',
+      // A spare interpreter or worker waits, numpy imported (warmChecks.ts); each check still runs alone.
+      pool: checkPool(),
     });
     const report = await vscode.window.withProgress(
       {
@@ -463,6 +465,7 @@ export class GradcheckPanel {
   dispose(): void {
     this.running?.abort();
     GradcheckPanel.current = undefined;
+    clearWarmChecks();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

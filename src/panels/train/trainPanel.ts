@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'fs';
 import { join } from 'path';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
+import { BUNDLED_TRAIN_COUNT } from '../../data/mnist';
 import { FASHION_MNIST_DIR, bundledDataDir } from '../../node/mnistFiles';
 import {
   DEFAULT_RUN_CONFIG,
@@ -148,7 +149,11 @@ export class TrainPanel {
   }
 
   private options(): PanelOptions {
-    return { fashionAvailable: existsSync(FASHION_MNIST_DIR), fashionDir: FASHION_MNIST_DIR, bundledTrainCount: 10000 };
+    return {
+      fashionAvailable: existsSync(FASHION_MNIST_DIR),
+      fashionDir: FASHION_MNIST_DIR,
+      bundledTrainCount: BUNDLED_TRAIN_COUNT,
+    };
   }
 
   private dataset(config: RunConfig): DatasetSource {
