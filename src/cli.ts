@@ -7,15 +7,17 @@ import { cliT } from './l10n/cli';
 import { runBench } from './cli/bench';
 import { runGradcheck } from './cli/gradcheck';
 import { runCheckExercise } from './cli/checkExercise';
+import { runLabFile } from './cli/labFile';
 import { errorMessage } from './util/text';
 
-/** Headless entry: `node dist/cli.js <command> [flags]` (npm run train / gradcheck / check-exercise / bench). */
+/** Headless entry: `node dist/cli.js <command> [flags]` (npm run train / gradcheck / check-exercise / lab-file / bench). */
 
 const COMMANDS: Record<string, (argv: string[], bundledDir: string) => Promise<number>> = {
   train: runTrain,
   bench: runBench,
   gradcheck: runGradcheck,
   'check-exercise': runCheckExercise,
+  'lab-file': runLabFile,
 };
 
 async function main(argv: string[]): Promise<number> {
