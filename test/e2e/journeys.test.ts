@@ -183,7 +183,7 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 900_000 }, () => 
     await step('checkGradient').waitFor({ timeout: 60_000 });
   };
 
-  it('the walkthrough’s Train TwoLayerNet opens the training panel beside the walkthrough, not over it', async () => {
+  it('the walkthrough’s Train TwoLayerNet opens the panel beside the walkthrough, not over it', async () => {
     await showWalkthrough();
     await step('trainTwoLayerNet').click();
     await step('trainTwoLayerNet').locator('a, .button-link', { hasText: 'Train TwoLayerNet' }).first().click();
@@ -207,7 +207,7 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 900_000 }, () => 
     await closeAllEditors(wb.page);
   });
 
-  it('the wrong exercise does not tick: its gradient passes against its own loss, Check all shows the failures', async () => {
+  it('wrong exercise: its gradient passes its own check, Check all shows the failures, no tick', async () => {
     await openEditor(wb.page, 'wrong_exercise.py');
     const grad = /def\scross_entropy_error_grad\(/;
     const loss = /def\scross_entropy_error\(/;
@@ -250,7 +250,7 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 900_000 }, () => 
     await closeAllEditors(wb.page);
   });
 
-  it('following the hint makes the check pass: / batch_size, typed as the hint writes it; then the step ticks', async () => {
+  it('the / batch_size hint, typed as it is written, makes the check pass; then the step ticks', async () => {
     await openEditor(wb.page, 'unaveraged_exercise.py');
     const grad = /def\scross_entropy_error_grad\(/;
     await goToLine(wb.page, lineOf(UNAVERAGED, 'def cross_entropy_error_grad('));

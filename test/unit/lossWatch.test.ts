@@ -165,7 +165,7 @@ test('real short runs: lr 10 and lr 100 are explained after the first epoch, lr 
 const english = (k: keyof typeof TRAIN_STRINGS, ...a: (string | number)[]) =>
   TRAIN_STRINGS[k].replace(/\{(\d+)\}/g, (_, i) => String(a[Number(i)]));
 
-test('the rate changed mid-run is the rate named: 0.1 → 100 at iteration 30 rises, and the text blames 100', async () => {
+test('rate changed mid-run (0.1 → 100 at iteration 30): the loss rises, the text blames 100', async () => {
   const data = loadBundled(join(ROOT, 'media', 'mnist'));
   const shape = { inputSize: 784, hiddenSize: 50, outputSize: 10 };
   const config = { ...BOOK_DEFAULTS, learningRate: 0.1, iters: 300 };
@@ -188,7 +188,7 @@ test('the rate changed mid-run is the rate named: 0.1 → 100 at iteration 30 ri
   assert.doesNotMatch(text, /learning rate 0\.1 /);
 });
 
-test('the rate named when the loss becomes NaN is the one that iteration used, in the summary and the diagnosis', async () => {
+test('a NaN loss names the rate that iteration used, in the summary and the diagnosis', async () => {
   const data = loadBundled(join(ROOT, 'media', 'mnist'));
   const shape = { inputSize: 784, hiddenSize: 50, outputSize: 10 };
   const config = { ...BOOK_DEFAULTS, learningRate: 0.1, iters: 60, seed: 3 };
@@ -204,7 +204,7 @@ test('the rate named when the loss becomes NaN is the one that iteration used, i
   assert.match(diagnosisText(summary.diagnosis!, 0.1, english), /learning rate 1e\+308 is too large/);
 });
 
-test('learningRateAt: the last change at or before the iteration, else the configured rate; old diagnoses fall back', () => {
+test('learningRateAt: the last change at or before the iteration; old diagnoses fall back', () => {
   const changes = [
     { iter: 30, learningRate: 100 },
     { iter: 200, learningRate: 0.05 },
