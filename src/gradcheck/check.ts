@@ -56,7 +56,7 @@ import {
 } from './run/inputs';
 import { Msg, elementText, fmt, msg, shapeText } from './analysis/messages';
 import type { Json } from '../protocol/validate';
-import type { LearnerOutput, RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
+import type { CheckTimings, LearnerOutput, RunError, RunOutput, RunRequest, RunResult, Runner } from './types';
 import { errorMessage } from '../util/text';
 
 /**
@@ -156,6 +156,8 @@ export interface CheckReport {
   evaluations: number;
   elapsedMs: number;
   runtime?: string;
+  /** Where the checker's time went, from its own clock (scripts/bench-check-latency.mjs splits a click with it). */
+  timings?: CheckTimings;
   /** What the learner's code printed, bounded (the runner's cap; the rest counted and dropped). */
   output?: LearnerOutput;
 }
@@ -624,6 +626,7 @@ function analyseGroups(p: Prepared, result: RunOutput, base: ReportBase): CheckR
     evaluations: result.evaluations,
     elapsedMs: result.elapsedMs,
     runtime: result.runtime,
+    ...(result.timings ? { timings: result.timings } : {}),
   };
 }
 
@@ -709,6 +712,7 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     evaluations: out.evaluations,
     elapsedMs: out.elapsedMs,
     runtime: out.runtime,
+    ...(out.timings ? { timings: out.timings } : {}),
   };
 }
 
