@@ -1,14 +1,14 @@
 /** A real check turned into the messages the extension sends the gradient check page. */
-import { join } from 'node:path';
 import { prepare, runCheck } from '../../src/gradcheck/check';
 import { inputsToText, presetsFor } from '../../src/gradcheck/run/inputs';
 import { qualifiedName } from '../../src/gradcheck/source/findFunctions';
 import { english, toResultView } from '../../src/panels/gradcheck/resultView';
 import type { GradcheckToWebview, SetupView } from '../../src/protocol/gradcheck';
-import { FIXTURES, testRunners } from '../unit/gradcheckHelpers';
+import { testRunners } from '../unit/gradcheckHelpers';
+import { fixture as fixturePath } from '../unit/fixtureFiles';
 
 export async function recordedMessages(fixture: string, functionName: string): Promise<GradcheckToWebview[]> {
-  const file = join(FIXTURES, fixture);
+  const file = fixturePath(`gradcheck/${fixture}`);
   const p = prepare({ file, functionName });
   if (!('request' in p)) throw new Error(`cannot prepare ${fixture}`);
   const setup: SetupView = {

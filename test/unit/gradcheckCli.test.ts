@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
 import { FIXTURES, PYTHON } from './gradcheckHelpers';
+import { fixture } from './fixtureFiles';
 
 /** `npm run gradcheck -- FILE FUNCTION ...`: the same report, exit codes 0 pass / 1 fail / 2 error. */
 
@@ -27,7 +28,7 @@ test('a passing check prints the report and exits 0; --inputs takes the JSON the
 
 test('--json: the last line is one object with verdict, maxRelativeError, diagnosis and message; a fail exits 1', () => {
   const r = gradcheck(
-    join(FIXTURES, 'py', 'cross_entropy_missing_batch_division.py'),
+    fixture('gradcheck/py/cross_entropy_missing_batch_division.py'),
     'cross_entropy_error',
     '--json',
     '--batch',

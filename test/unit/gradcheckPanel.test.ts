@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
 import { FIXTURES, PYTHON } from './gradcheckHelpers';
+import { fixture } from './fixtureFiles';
 import { install, lastPanel, posted, recorded, vscode, waitForPosted } from './fakeVscode';
 
 /**
@@ -23,7 +24,7 @@ const context = {
   subscriptions: [] as { dispose(): void }[],
 };
 const diagnostics = vscode.languages.createDiagnosticCollection();
-const uri = (f: string) => vscode.Uri.file(join(FIXTURES, f));
+const uri = (f: string) => vscode.Uri.file(fixture(`gradcheck/${f}`));
 const types = () => (posted() as { type: string }[]).map((m) => m.type);
 const receive = (m: unknown) => lastPanel().webview.receive(m);
 const warnings = () => recorded.messages.filter((m) => m.level === 'warning').map((m) => m.text);
@@ -267,7 +268,7 @@ test('a JavaScript loss returning { cost, grad }: the picker preselects "returne
 });
 
 test('issue 11: the cursor in a gradient function checks it as the gradient of its loss; its lens says so', async () => {
-  const file = join(FIXTURES, 'py', 'cross_entropy_missing_batch_division.py');
+  const file = fixture('gradcheck/py/cross_entropy_missing_batch_division.py');
   const { readFileSync } = await import('node:fs');
   const lines = readFileSync(file, 'utf8').split('\n');
   const gradLine = lines.findIndex((l) => /^def \w+_grad\(/.test(l));
