@@ -8,7 +8,6 @@ import { BOOK_DEFAULTS, StopReason, TrainConfig } from '../core/trainer';
 import { GradientMethod } from '../core/twoLayerNet';
 import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } from './validate';
 import { LEARNING_RATE_MAX, LearningRateChange, WATCH_STRINGS, WatchToWebview } from './trainWatch';
-import type { TrainControl } from './labFile';
 import { LAB_PAGE_STRINGS } from './labFileStrings';
 import { STUDY_NOTE_FROM_WEBVIEW } from './studyNote';
 
@@ -26,6 +25,29 @@ export interface RunConfig extends TrainConfig {
 }
 
 export const DEFAULT_RUN_CONFIG: RunConfig = { ...BOOK_DEFAULTS, dataset: { kind: 'bundled' } };
+
+/** The training panel's controls a lab file may set, lock or hide (the form's fields). */
+export const TRAIN_CONTROLS = [
+  'hiddenSize',
+  'learningRate',
+  'batchSize',
+  'iters',
+  'weightInitStd',
+  'seed',
+  'gradientMethod',
+  'dataset',
+  'sampling',
+  'trainImages',
+  'checkEvery',
+] as const;
+export type TrainControl = (typeof TRAIN_CONTROLS)[number];
+/** The form's controls that are not a typed number. */
+const TRAIN_CHOICE_CONTROLS = ['gradientMethod', 'dataset', 'sampling'] as const;
+export type TrainNumberControl = Exclude<TrainControl, (typeof TRAIN_CHOICE_CONTROLS)[number]>;
+/** The form's number fields (the text a learner types), in the form's order. */
+export const TRAIN_NUMBER_CONTROLS: readonly TrainNumberControl[] = TRAIN_CONTROLS.filter(
+  (c): c is TrainNumberControl => !(TRAIN_CHOICE_CONTROLS as readonly string[]).includes(c),
+);
 
 export type RunStatus = 'running' | 'paused' | StopReason | 'loaded';
 
