@@ -82,6 +82,22 @@ export interface RunView {
   learningRateChanges?: LearningRateChange[];
 }
 
+/** A run as it starts: shown, running, nothing measured yet. */
+export function startedRun(run: Pick<RunView, 'id' | 'name' | 'config' | 'datasetName' | 'createdAt'>): RunView {
+  return {
+    ...run,
+    hidden: false,
+    status: 'running',
+    iterations: 0,
+    epochs: [],
+    finalLoss: null,
+    trainAccuracy: null,
+    testAccuracy: null,
+    wallSeconds: 0,
+    hasModel: false,
+  };
+}
+
 /** A run's mini-batch losses: point k is the mean over iterations k·stride+1 … (k+1)·stride. */
 export interface LossHistory {
   id: string;
