@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { requireTrust } from './trust';
+import { requireCheckTrust } from './trust';
 import { uriExists } from './workspaceFiles';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
@@ -30,10 +30,7 @@ async function replayExample(
   diagnostics: Diagnostics,
   load: LoadPanel,
 ): Promise<void> {
-  const reason = vscode.l10n.t(
-    'Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.',
-  );
-  if (!(await requireTrust(reason, vscode.l10n.t('Manage Workspace Trust')))) return;
+  if (!(await requireCheckTrust())) return;
   const folder = context.globalStorageUri;
   const uri = vscode.Uri.joinPath(folder, 'replay_numerical_gradient.py');
   if (!(await uriExists(uri))) {

@@ -18,6 +18,7 @@ const SOURCES = [
   ...readdirSync(join(ROOT, 'src', 'panels', 'gradcheck')).map((f) => join('src', 'panels', 'gradcheck', f)),
   'src/commands/checkGradient.ts',
   'src/commands/checkGradientLens.ts',
+  'src/commands/trust.ts',
 ];
 
 const templates = () => templatesIn(GRADCHECK_STRINGS, SOURCES);
