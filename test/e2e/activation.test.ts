@@ -3,22 +3,13 @@
  * "Gradient Lab:", and running one activates the extension (recorded by the extension host) with
  * no "command not found" error.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { workbenchSession } from './harness/session';
 import { ROOT } from './harness/toolchain';
-import {
-  closeBrowser,
-  notifications,
-  openWorkbench,
-  paletteEntries,
-  runCommand,
-  saveText,
-  webviewFrame,
-  type Workbench,
-} from './harness/workbench';
+import { notifications, paletteEntries, runCommand, webviewFrame } from './harness/workbench';
 
 /** The commands the issues promise, with their English titles (package.nls.json), as a user reads them in the palette. */
 const REQUIRED = [
@@ -52,19 +43,7 @@ function manifestTitles(): { all: string[]; always: string[] } {
 }
 
 describe('the extension in a real VS Code (code-server)', { timeout: 300_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
-
-  before(async () => {
-    server = await startCodeServer({ name: 'activation' });
-    wb = await openWorkbench(server);
-  });
-
-  after(async () => {
-    if (server) saveText('activation-exthost.log', server.extensionHostLog());
-    await closeBrowser('activation');
-    await server?.stop();
-  });
+  const wb = workbenchSession({ name: 'activation' });
 
   it('lists every Gradient Lab command in the command palette', async () => {
     const rows = await paletteEntries(wb.page, 'Gradient Lab:', /^Gradient Lab: /);
@@ -94,13 +73,13 @@ describe('the extension in a real VS Code (code-server)', { timeout: 300_000 }, 
     const atStartup = events.some((e) => e === '*' || e === 'onStartupFinished' || e.startsWith('workspaceContains:'));
     if (!atStartup)
       assert.doesNotMatch(
-        server.extensionHostLog(),
+        wb.server.extensionHostLog(),
         /_doActivateExtension gradient-lab\.gradient-lab/,
         'nothing activates the extension before it is used',
       );
     await runCommand(wb.page, 'Gradient Lab: Train TwoLayerNet');
     await webviewFrame(wb.page, '#app *');
-    const log = server.extensionHostLog();
+    const log = wb.server.extensionHostLog();
     assert.match(
       log,
       atStartup

@@ -4,26 +4,20 @@
  * a correct gradient passes; a wrong one fails with its diagnosis (the sign, a missing factor); a
  * syntax error is reported in the Problems view at its line. Screenshots in light and dark.
  */
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { workbenchSession } from './harness/session';
 import {
   clickCodeLens,
-  closeAllEditors,
-  closeBrowser,
   editorContextMenu,
   goToLine,
   openFile,
-  openWorkbench,
-  problems,
+  ourOneProblem,
   runCommand,
-  saveText,
   screenshot,
   setTheme,
-  until,
   webviewFrame,
-  type Workbench,
 } from './harness/workbench';
 
 /** The book's mistake (a missing ":" after def, noted in the learners' notes), on line 4. */
@@ -45,24 +39,7 @@ interface Verdict {
 }
 
 describe('Check Gradient of Selection', { timeout: 420_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
-
-  before(async () => {
-    server = await startCodeServer({ name: 'gradcheck', files: { 'syntax_error.py': SYNTAX_ERROR_PY } });
-    wb = await openWorkbench(server);
-  });
-
-  beforeEach(async () => {
-    // Each check opens a fresh panel, so a result on screen is always this check's.
-    if ((await wb.page.$$('.tabs-container .tab')).length) await closeAllEditors(wb.page);
-  });
-
-  after(async () => {
-    if (server) saveText('gradcheck-exthost.log', server.extensionHostLog());
-    await closeBrowser('gradcheck');
-    await server?.stop();
-  });
+  const wb = workbenchSession({ name: 'gradcheck', files: { 'syntax_error.py': SYNTAX_ERROR_PY }, freshEditors: true });
 
   /** Waits for the gradient check page to show a verdict, and reads it. */
   async function verdict(): Promise<{ frame: Frame; v: Verdict }> {
@@ -128,16 +105,9 @@ describe('Check Gradient of Selection', { timeout: 420_000 }, () => {
     await runCommand(wb.page, 'Gradient Lab: Check Gradient of Selection');
     const { v } = await verdict();
     assert.equal(v.verdict, 'error', JSON.stringify(v));
-    const rows = await until(
-      'the syntax error in the Problems view',
-      () => problems(wb.page),
-      (r) => r.some((x) => /Gradient Lab/.test(x)),
-      20_000,
-    );
-    const ours = rows.filter((x) => /Gradient Lab/.test(x));
-    assert.equal(ours.length, 1, JSON.stringify(rows));
-    assert.match(ours[0], /(?:line|Ln)\s*4\b/i, `the error is on line 4: ${ours[0]}`);
-    assert.match(ours[0], /syntax|expected ':'/i);
+    const ours = await ourOneProblem(wb.page);
+    assert.match(ours, /(?:line|Ln)\s*4\b/i, `the error is on line 4: ${ours}`);
+    assert.match(ours, /syntax|expected ':'/i);
     await screenshot(wb.page, 'gradcheck-syntax-error-light');
   });
 });

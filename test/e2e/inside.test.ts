@@ -6,23 +6,11 @@
  * the walkthrough's "Replay numerical_gradient step by step" link (numerical-differentiation step).
  * Screenshots for the README.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
-import {
-  closeAllEditors,
-  closeBrowser,
-  goToLine,
-  openFile,
-  openWorkbench,
-  runCommand,
-  saveText,
-  screenshot,
-  until,
-  webviewFrame,
-  type Workbench,
-} from './harness/workbench';
+import { workbenchSession } from './harness/session';
+import { closeAllEditors, goToLine, openFile, runCommand, screenshot, until, webviewFrame } from './harness/workbench';
 
 /** The softmax of 3.5.2 (one example) used on a batch: the gradient (y − t) / N does not match. */
 const BATCH_LOSS_PY = `import numpy as np
@@ -62,19 +50,7 @@ async function decorations(page: Page): Promise<string[]> {
 }
 
 describe('Replay element and Trace shapes', { timeout: 420_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
-
-  before(async () => {
-    server = await startCodeServer({ name: 'inside', files: { 'batch_loss.py': BATCH_LOSS_PY } });
-    wb = await openWorkbench(server);
-  });
-
-  after(async () => {
-    if (server) saveText('inside-exthost.log', server.extensionHostLog());
-    await closeBrowser('inside');
-    await server?.stop();
-  });
+  const wb = workbenchSession({ name: 'inside', files: { 'batch_loss.py': BATCH_LOSS_PY } });
 
   let frame: Frame;
 

@@ -10,27 +10,23 @@
  * (lr 10 explained and batch sizes on an images-seen axis: trainTeaching.test.ts.)
  * Screenshots at 700 px in test-results/e2e/ (the README shows them).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { walkthroughStep, walkthroughStepDone, workbenchSession } from './harness/session';
 import { ROOT } from './harness/toolchain';
 import {
   closeAllEditors,
-  closeBrowser,
   closeQuickInput,
   goToLine,
   openFile,
-  openWorkbench,
   problems,
   runCommand,
-  saveText,
   screenshot,
   until,
   webviewFrame,
-  type Workbench,
 } from './harness/workbench';
 
 /** The project's correct solution of the exercise with edits (each `from` must be in it). */
@@ -170,37 +166,26 @@ async function openEditor(page: Page, name: string): Promise<void> {
 const clearNotifications = (page: Page) => runCommand(page, 'Notifications: Clear All Notifications');
 
 describe('issue 11’s learner journeys at 700 px', { timeout: 900_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
-
-  before(async () => {
-    server = await startCodeServer({
-      name: 'journeys',
-      files: { 'wrong_exercise.py': WRONG, 'unaveraged_exercise.py': UNAVERAGED },
-      // The hint is typed as a person types it; no auto-closed brackets or suggestions in between.
-      settings: {
-        'editor.autoClosingBrackets': 'never',
-        'editor.autoClosingQuotes': 'never',
-        'editor.autoSurround': 'never',
-        'editor.quickSuggestions': { other: false, comments: false, strings: false },
-        'editor.suggestOnTriggerCharacters': false,
-        'editor.parameterHints.enabled': false,
-      },
-    });
-    wb = await openWorkbench(server);
-    await wb.page.setViewportSize({ width: 700, height: 900 });
-    await runCommand(wb.page, 'View: Close Primary Side Bar');
+  const wb = workbenchSession({
+    name: 'journeys',
+    files: { 'wrong_exercise.py': WRONG, 'unaveraged_exercise.py': UNAVERAGED },
+    // The hint is typed as a person types it; no auto-closed brackets or suggestions in between.
+    settings: {
+      'editor.autoClosingBrackets': 'never',
+      'editor.autoClosingQuotes': 'never',
+      'editor.autoSurround': 'never',
+      'editor.quickSuggestions': { other: false, comments: false, strings: false },
+      'editor.suggestOnTriggerCharacters': false,
+      'editor.parameterHints.enabled': false,
+      // code-server's Welcome page, opened late at start-up, came up over the learner's file (CI, 2026-12-07).
+      'workbench.startupEditor': 'none',
+    },
+    viewport: { width: 700, height: 900 },
+    closeSideBar: true,
   });
 
-  after(async () => {
-    if (server) saveText('journeys-exthost.log', server.extensionHostLog());
-    await closeBrowser('journeys');
-    await server?.stop();
-  });
-
-  const step = (id: string) => wb.page.locator(`.getting-started-step[data-step-id$="#${id}"]`);
-  const stepDone = async (id: string) =>
-    (await step(id).locator('[data-done-step-id]').first().getAttribute('aria-checked')) === 'true';
+  const step = (id: string) => walkthroughStep(wb.page, id);
+  const stepDone = (id: string) => walkthroughStepDone(wb.page, id);
   const showWalkthrough = async () => {
     await runCommand(wb.page, 'Gradient Lab: Open Tutorial');
     await step('checkGradient').waitFor({ timeout: 60_000 });
@@ -308,7 +293,9 @@ describe('issue 11’s learner journeys at 700 px', { timeout: 900_000 }, () => 
     await toast(wb.page, /cross_entropy_error_grad: all 4 checks pass/, 'the gradient to pass after the fix');
     assert.match(await lensAbove(wb.page, grad, /4\/4 checks pass/), /4\/4 checks pass/);
     // The file was checked as it is in the editor, not saved.
-    assert.ok(readFileSync(join(server.workspace, 'unaveraged_exercise.py'), 'utf8').includes(`${UNAVERAGED_LINE}\n`));
+    assert.ok(
+      readFileSync(join(wb.server.workspace, 'unaveraged_exercise.py'), 'utf8').includes(`${UNAVERAGED_LINE}\n`),
+    );
     await screenshot(wb.page, 'e2e-journey-hint-followed-700');
 
     // Everything passes: the walkthrough's last step ticks off.

@@ -3,25 +3,13 @@
  * Language" writes it), the palette shows the Korean command titles (package.nls.ko.json) and the
  * training panel its Korean strings (vscode.l10n bundle, src/l10n/ko/).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { workbenchSession } from './harness/session';
 import { ROOT } from './harness/toolchain';
-import {
-  closeBrowser,
-  openWorkbench,
-  paletteEntries,
-  runCommand,
-  saveText,
-  screenshot,
-  setTheme,
-  tabTitles,
-  until,
-  webviewFrame,
-  type Workbench,
-} from './harness/workbench';
+import { paletteEntries, runCommand, screenshot, setTheme, tabTitles, until, webviewFrame } from './harness/workbench';
 
 const HANGUL = /[\uAC00-\uD7A3]/;
 
@@ -45,19 +33,7 @@ function korean(english: string): string {
 }
 
 describe('Korean display language', { timeout: 300_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
-
-  before(async () => {
-    server = await startCodeServer({ name: 'korean', locale: 'ko' });
-    wb = await openWorkbench(server);
-  });
-
-  after(async () => {
-    if (server) saveText('korean-exthost.log', server.extensionHostLog());
-    await closeBrowser('korean');
-    await server?.stop();
-  });
+  const wb = workbenchSession({ name: 'korean', locale: 'ko' });
 
   it('the command palette shows the Korean command titles', async () => {
     const rows = await paletteEntries(wb.page, 'Gradient Lab:', HANGUL);

@@ -4,22 +4,18 @@
  * control disabled and the instruction at the top; Start trains at lr 10 and the panel explains
  * why the network does not learn. A bad lab file is refused with the field named.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { workbenchSession } from './harness/session';
 import {
   clickCodeLens,
   closeAllEditors,
-  closeBrowser,
   openFile,
-  openWorkbench,
-  saveText,
   screenshot,
   until,
   waitForNotification,
   webviewFrame,
-  type Workbench,
 } from './harness/workbench';
 
 const INSTRUCTION = 'The learning rate is locked at 10. Press Start: why does the loss stop falling?';
@@ -34,26 +30,15 @@ const LR10 = {
 const BAD = { ...LR10, train: { learningRate: 10, momentum: 0.9 } };
 
 describe('Lab files: a locked learning rate of 10 in code-server', { timeout: 420_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
   let frame: Frame;
 
-  before(async () => {
-    server = await startCodeServer({
-      name: 'labfiles',
-      files: {
-        'lr10.gradientlab.json': `${JSON.stringify(LR10, null, 2)}\n`,
-        'bad.gradientlab.json': `${JSON.stringify(BAD, null, 2)}\n`,
-      },
-    });
-    wb = await openWorkbench(server);
-    await wb.page.setViewportSize({ width: 1100, height: 900 });
-  });
-
-  after(async () => {
-    if (server) saveText('labfiles-exthost.log', server.extensionHostLog());
-    await closeBrowser('labfiles');
-    await server?.stop();
+  const wb = workbenchSession({
+    name: 'labfiles',
+    files: {
+      'lr10.gradientlab.json': `${JSON.stringify(LR10, null, 2)}\n`,
+      'bad.gradientlab.json': `${JSON.stringify(BAD, null, 2)}\n`,
+    },
+    viewport: { width: 1100, height: 900 },
   });
 
   it('a bad lab file is refused with the field named, and no panel opens', async () => {

@@ -7,22 +7,18 @@
  * First, the exercise as a notebook: created from the palette, solved in its cells, checked from
  * the CodeLens in a cell — and the walkthrough's last step ticks off.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { workbenchSession } from './harness/session';
 import {
   closeAllEditors,
-  closeBrowser,
-  openWorkbench,
-  problems,
+  ourOneProblem,
   runCommand,
-  saveText,
   screenshot,
   setTheme,
   until,
   webviewFrame,
-  type Workbench,
 } from './harness/workbench';
 
 interface Verdict {
@@ -114,19 +110,7 @@ async function enterCell(page: Page, text: string): Promise<Locator> {
 }
 
 describe('Gradient checks in a notebook', { timeout: 600_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
-
-  before(async () => {
-    server = await startCodeServer({ name: 'notebook' });
-    wb = await openWorkbench(server);
-  });
-
-  after(async () => {
-    if (server) saveText('notebook-exthost.log', server.extensionHostLog());
-    await closeBrowser('notebook');
-    await server?.stop();
-  });
+  const wb = workbenchSession({ name: 'notebook' });
 
   async function verdict(previous?: string): Promise<{ frame: Frame; v: Verdict }> {
     const frame = await webviewFrame(wb.page, '#result .verdict', 90_000);
@@ -266,15 +250,8 @@ describe('Gradient checks in a notebook', { timeout: 600_000 }, () => {
     const { v } = await verdict('pass');
     assert.equal(v.verdict, 'error', JSON.stringify(v));
     assert.match(v.headline + v.diagnosis.join(' '), /chapter4\.ipynb, cell 2, line 1/);
-    const rows = await until(
-      'the syntax error in the Problems view',
-      () => problems(wb.page),
-      (r) => r.some((x) => /Gradient Lab/.test(x)),
-      20_000,
-    );
-    const ours = rows.filter((x) => /Gradient Lab/.test(x));
-    assert.equal(ours.length, 1, JSON.stringify(rows));
-    assert.match(ours[0], /syntax|expected ':'/i);
+    const ours = await ourOneProblem(wb.page);
+    assert.match(ours, /syntax|expected ':'/i);
     // On cell 2's editor (a squiggle there), none on the others.
     await until(
       'a squiggle in cell 2',

@@ -5,23 +5,13 @@
  * out (`ch04/` importing `common/` through `sys.path.append(os.pardir)`). Both pass; a broken copy
  * of each fails with its diagnosis. The files are the corpus's (test/fixtures/gradcheck/real).
  */
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { outline, qualifiedName } from '../../src/gradcheck/source/findFunctions';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
-import {
-  clickCodeLens,
-  closeAllEditors,
-  closeBrowser,
-  openFile,
-  openWorkbench,
-  saveText,
-  screenshot,
-  webviewFrame,
-  type Workbench,
-} from './harness/workbench';
+import { workbenchSession } from './harness/session';
+import { clickCodeLens, openFile, screenshot, webviewFrame } from './harness/workbench';
 
 const REAL = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'gradcheck', 'real');
 const real = (rel: string) => readFileSync(join(REAL, rel), 'utf8');
@@ -45,25 +35,10 @@ function lensIndex(workspaceFile: string, name: string): number {
 }
 
 describe('Check gradient on real code (CS231n, the book’s TwoLayerNet)', { timeout: 420_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
-
-  before(async () => {
-    server = await startCodeServer({
-      name: 'realcode',
-      files: Object.fromEntries(Object.entries(FILES).map(([to, from]) => [to, real(from)])),
-    });
-    wb = await openWorkbench(server);
-  });
-
-  beforeEach(async () => {
-    if ((await wb.page.$$('.tabs-container .tab')).length) await closeAllEditors(wb.page);
-  });
-
-  after(async () => {
-    if (server) saveText('realcode-exthost.log', server.extensionHostLog());
-    await closeBrowser('realcode');
-    await server?.stop();
+  const wb = workbenchSession({
+    name: 'realcode',
+    files: Object.fromEntries(Object.entries(FILES).map(([to, from]) => [to, real(from)])),
+    freshEditors: true,
   });
 
   async function checkByLens(file: string, name: string) {

@@ -6,22 +6,12 @@
  * does reloading the window, after which the panel comes back with its runs.
  * Screenshots in the light and the dark theme.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startCodeServer, threadNames, type CodeServer } from './harness/codeServer';
-import {
-  canvasSignature,
-  closeBrowser,
-  openWorkbench,
-  runCommand,
-  saveText,
-  screenshot,
-  setTheme,
-  until,
-  webviewFrame,
-  type Workbench,
-} from './harness/workbench';
+import { threadNames } from './harness/codeServer';
+import { openTrainPanel, workbenchSession } from './harness/session';
+import { canvasSignature, runCommand, screenshot, setTheme, until, webviewFrame } from './harness/workbench';
 
 /** 1,000 iterations of the book's settings on the bundled 10,000 images (10 epochs): the CLI reaches 0.85 test accuracy with the default seed. */
 const SHORT_RUN_ITERS = 1000;
@@ -30,13 +20,11 @@ const SHORT_RUN_MIN_TEST_ACCURACY = 0.8;
 const num = (s: string) => Number(s.replace(/[^\d.]/g, ''));
 
 describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
   let frame: Frame;
 
   /** Training workers running in the extension host(s) now. */
   const workers = () =>
-    server
+    wb.server
       .extensionHostPids()
       .flatMap(threadNames)
       .filter((n) => n === 'WorkerThread').length;
@@ -51,17 +39,10 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
       rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')),
     );
 
-  before(async () => {
-    server = await startCodeServer({ name: 'train' });
-    wb = await openWorkbench(server);
-    await runCommand(wb.page, 'Gradient Lab: Train TwoLayerNet');
-    frame = await webviewFrame(wb.page, 'button[data-action="start"]');
-  });
+  const wb = workbenchSession({ name: 'train' });
 
-  after(async () => {
-    if (server) saveText('train-exthost.log', server.extensionHostLog());
-    await closeBrowser('train');
-    await server?.stop();
+  before(async () => {
+    frame = await openTrainPanel(wb.page);
   });
 
   it('Start draws both charts; Pause holds, Resume continues, Stop ends the run and its worker', async () => {
@@ -171,7 +152,7 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     });
     const log = await until(
       'the extension to log the dropped message',
-      async () => server.extensionLogs('Gradient Lab: Training'),
+      async () => wb.server.extensionLogs('Gradient Lab: Training'),
       (l) => /Dropped a message from the training page/.test(l),
       10_000,
     );
@@ -192,7 +173,7 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     await setIters(100000);
     await button('start').click();
     await until('training to run', progressText, (t) => /^Iteration/.test(t) && num(t.split('/')[0]) > 0);
-    const hosts = server.extensionHostPids();
+    const hosts = wb.server.extensionHostPids();
 
     const reloaded = wb.page.waitForEvent('framenavigated', {
       predicate: (f) => f === wb.page.mainFrame(),
@@ -213,7 +194,7 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     // No training thread in any extension host, and the old host (with its worker) is gone.
     await until(
       'the old extension host to end',
-      async () => server.extensionHostPids().filter((pid) => hosts.includes(pid)).length,
+      async () => wb.server.extensionHostPids().filter((pid) => hosts.includes(pid)).length,
       (n) => n === 0,
       30_000,
     );

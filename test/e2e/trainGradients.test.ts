@@ -4,40 +4,21 @@
  * rate mid-run and sees the change marked on the loss chart and kept with the run; then the
  * "Overfit a tiny set" preset trains 100 images to ~100 % train accuracy.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
-import {
-  canvasSignature,
-  closeBrowser,
-  openWorkbench,
-  runCommand,
-  saveText,
-  screenshot,
-  until,
-  webviewFrame,
-  type Workbench,
-} from './harness/workbench';
+import { openTrainPanel, workbenchSession } from './harness/session';
+import { canvasSignature, screenshot, until } from './harness/workbench';
 
 describe('Training panel: gradient views', { timeout: 420_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
   let frame: Frame;
   const progressText = () => frame.$eval('.progress-text', (e) => e.textContent ?? '');
   const button = (action: string) => frame.locator(`button[data-action="${action}"]`);
 
-  before(async () => {
-    server = await startCodeServer({ name: 'trainGradients' });
-    wb = await openWorkbench(server);
-    await runCommand(wb.page, 'Gradient Lab: Train TwoLayerNet');
-    frame = await webviewFrame(wb.page, 'button[data-action="start"]');
-  });
+  const wb = workbenchSession({ name: 'trainGradients' });
 
-  after(async () => {
-    if (server) saveText('trainGradients-exthost.log', server.extensionHostLog());
-    await closeBrowser('trainGradients');
-    await server?.stop();
+  before(async () => {
+    frame = await openTrainPanel(wb.page);
   });
 
   it('shows dW1 beside W1 and the initial loss during a run; a learning-rate change mid-run is marked and kept', async () => {

@@ -4,24 +4,13 @@
  * 1000 and batch 100 are compared on an images-seen axis, and the form says beforehand why batch
  * 1000 takes longer. Screenshots at 700 px in test-results/e2e/ (the README shows them).
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
-import {
-  closeBrowser,
-  openWorkbench,
-  runCommand,
-  saveText,
-  screenshot,
-  until,
-  webviewFrame,
-  type Workbench,
-} from './harness/workbench';
+import { openTrainPanel, workbenchSession } from './harness/session';
+import { screenshot, until } from './harness/workbench';
 
 describe('Training panel at 700 px: lr 10 explained, batch sizes on an images-seen axis', { timeout: 420_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
   let frame: Frame;
 
   const progressText = () => frame.$eval('.progress-text', (e) => e.textContent ?? '');
@@ -34,19 +23,10 @@ describe('Training panel at 700 px: lr 10 explained, batch sizes on an images-se
     return until('the run to finish', progressText, (t) => /^finished/.test(t), 180_000);
   };
 
-  before(async () => {
-    server = await startCodeServer({ name: 'train-teaching' });
-    wb = await openWorkbench(server);
-    await wb.page.setViewportSize({ width: 700, height: 900 });
-    await runCommand(wb.page, 'View: Close Primary Side Bar');
-    await runCommand(wb.page, 'Gradient Lab: Train TwoLayerNet');
-    frame = await webviewFrame(wb.page, 'button[data-action="start"]');
-  });
+  const wb = workbenchSession({ name: 'train-teaching', viewport: { width: 700, height: 900 }, closeSideBar: true });
 
-  after(async () => {
-    if (server) saveText('train-teaching-exthost.log', server.extensionHostLog());
-    await closeBrowser('train-teaching');
-    await server?.stop();
+  before(async () => {
+    frame = await openTrainPanel(wb.page);
   });
 
   it('lr 10 is explained while it runs and after: stuck at ln 10, saturated sigmoids, the book’s lesson', async () => {

@@ -2,37 +2,21 @@
  * In an untrusted workspace (Workspace Trust on, folder in Restricted Mode) the extension refuses to
  * run the learner's code and says why, while training on the bundled MNIST subset still works.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { workbenchSession } from './harness/session';
 import {
-  closeBrowser,
   goToLine,
   openFile,
-  openWorkbench,
   runCommand,
-  saveText,
   screenshot,
   until,
   waitForNotification,
   webviewFrame,
-  type Workbench,
 } from './harness/workbench';
 
 describe('untrusted workspace (Restricted Mode)', { timeout: 300_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
-
-  before(async () => {
-    server = await startCodeServer({ name: 'untrusted', trusted: false });
-    wb = await openWorkbench(server);
-  });
-
-  after(async () => {
-    if (server) saveText('untrusted-exthost.log', server.extensionHostLog());
-    await closeBrowser('untrusted');
-    await server?.stop();
-  });
+  const wb = workbenchSession({ name: 'untrusted', trusted: false });
 
   it('the folder opens in Restricted Mode', async () => {
     const status = await until(

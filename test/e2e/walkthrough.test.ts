@@ -5,46 +5,27 @@
  * labs, a finished training run, a passing gradient check — and every one ticks off.
  * Screenshots in light and dark.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { walkthroughStep, walkthroughStepDone, workbenchSession } from './harness/session';
 import {
   closeAllEditors,
-  closeBrowser,
   goToLine,
   openFile,
-  openWorkbench,
   runCommand,
-  saveText,
   screenshot,
   setTheme,
   until,
   webviewFrame,
-  type Workbench,
 } from './harness/workbench';
 
 const WALKTHROUGH = 'Learning gradients (Chapter 4)';
 
 describe('the chapter 4 walkthrough', { timeout: 300_000 }, () => {
-  let server: CodeServer;
-  let wb: Workbench;
+  const wb = workbenchSession({ name: 'walkthrough' });
 
-  before(async () => {
-    server = await startCodeServer({ name: 'walkthrough' });
-    wb = await openWorkbench(server);
-  });
-
-  after(async () => {
-    if (server) saveText('walkthrough-exthost.log', server.extensionHostLog());
-    await closeBrowser('walkthrough');
-    await server?.stop();
-  });
-
-  /** The walkthrough's step, by its id in the manifest (VS Code renders data-step-id="<extension>#<walkthrough>#<step>"). */
-  const step = (id: string) => wb.page.locator(`.getting-started-step[data-step-id$="#${id}"]`);
-  /** A step's tick: VS Code's checkbox in the step, role="checkbox" with data-done-step-id. */
-  const stepDone = async (id: string) =>
-    (await step(id).locator('[data-done-step-id]').first().getAttribute('aria-checked')) === 'true';
+  const step = (id: string) => walkthroughStep(wb.page, id);
+  const stepDone = (id: string) => walkthroughStepDone(wb.page, id);
 
   it('Open Tutorial shows the walkthrough; its loss-functions link opens the lab and ticks the step off', async () => {
     await runCommand(wb.page, 'Gradient Lab: Open Tutorial');

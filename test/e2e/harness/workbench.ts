@@ -221,15 +221,23 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   );
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-  await page.waitForSelector(`.tabs-container .tab[aria-label*="${relativePath.split('/').pop()}"]`, {
-    timeout: 20_000,
-  });
-  await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 20_000 });
+  const tab = page.locator(`.tabs-container .tab[aria-label*="${relativePath.split('/').pop()}"]`).first();
+  await tab.waitFor({ timeout: 20_000 });
+  // Its text, shown: the first editor in the page may be a hidden one (another group's, a walkthrough's).
+  const shown = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+  try {
+    await shown.waitFor({ timeout: 20_000 });
+  } catch {
+    // The tab opened behind another editor (a group that took the focus back): bring it forward.
+    await screenshot(page, `openFile-not-shown-${relativePath.replace(/[^\w.]+/g, '-')}`);
+    await tab.click();
+    await shown.waitFor({ timeout: 20_000 });
+  }
 }
 
 /** Moves the cursor to a 1-based line with Go to Line (Ctrl+G). */
 export async function goToLine(page: Page, line: number): Promise<void> {
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first().click();
   await page.keyboard.press('Control+G');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.keyboard.type(String(line));
@@ -346,4 +354,17 @@ export async function problems(page: Page): Promise<string[]> {
   return page.$$eval('.markers-panel .monaco-list-row', (rows) =>
     rows.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''),
   );
+}
+
+/** The one Gradient Lab error in the Problems view (a syntax error), once it is there; fails if there are more. */
+export async function ourOneProblem(page: Page): Promise<string> {
+  const rows = await until(
+    'the syntax error in the Problems view',
+    () => problems(page),
+    (r) => r.some((x) => /Gradient Lab/.test(x)),
+    20_000,
+  );
+  const ours = rows.filter((x) => /Gradient Lab/.test(x));
+  if (ours.length !== 1) throw new Error(`one Gradient Lab problem expected, the view shows ${JSON.stringify(rows)}`);
+  return ours[0];
 }
