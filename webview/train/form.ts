@@ -143,21 +143,12 @@ export class TrainForm {
     this.warning = el('p', { class: 'warning numerical-warning', role: 'note' });
     this.batchNote = el('p', { class: 'muted small batch-note' });
     this.batchSlow = el('p', { class: 'warning batch-slow', role: 'note' });
-    this.wrappers.gradientMethod = el(
-      'label',
-      { class: 'wide' },
-      el('span', { text: S.gradientMethod }),
-      this.method,
-      this.errors.gradientMethod,
-    );
-    this.wrappers.dataset = el('label', { class: 'wide' }, el('span', { text: S.dataset }), this.datasetKind);
-    this.wrappers.sampling = el(
-      'label',
-      { class: 'wide' },
-      el('span', { text: S.sampling }),
-      this.sampling,
-      this.errors.sampling,
-    );
+    /** A choice across the form's width: its label, the control, and where its error shows. */
+    const wide = (label: string, ...control: HTMLElement[]) =>
+      el('label', { class: 'wide' }, el('span', { text: label }), ...control);
+    this.wrappers.gradientMethod = wide(S.gradientMethod, this.method, this.errors.gradientMethod);
+    this.wrappers.dataset = wide(S.dataset, this.datasetKind);
+    this.wrappers.sampling = wide(S.sampling, this.sampling, this.errors.sampling);
     fields.append(this.wrappers.gradientMethod, this.wrappers.dataset, this.wrappers.sampling);
     this.root = el(
       'div',
