@@ -267,14 +267,12 @@ export function checkRunConfig(
     if (!Number.isFinite(x) || x <= 0) errors.push({ field, reason: 'errPositive', args: [] });
   }
   const batch = n('batchSize');
-  if (
-    trainCount !== undefined &&
-    Number.isInteger(batch) &&
-    batch > trainCount &&
-    !errors.some((e) => e.field === 'batchSize')
-  ) {
-    errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainCount] });
-  }
+  /** A batch larger than the images it is drawn from is refused (unless the batch size is already wrong). */
+  const batchFits = (count: number | undefined) => {
+    if (count !== undefined && Number.isInteger(batch) && batch > count && !errors.some((e) => e.field === 'batchSize'))
+      errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [count] });
+  };
+  batchFits(trainCount);
   // Optional (older saved runs and forms do not have them): absent means the book's way.
   const optionalInt = (field: 'trainImages' | 'checkEvery', max: number): number | undefined => {
     if (v[field] === undefined) return undefined;
@@ -284,14 +282,7 @@ export function checkRunConfig(
   };
   const trainImages = optionalInt('trainImages', INT_LIMITS.batchSize[1]);
   const checkEvery = optionalInt('checkEvery', INT_LIMITS.iters[1]);
-  if (
-    trainImages !== undefined &&
-    Number.isInteger(batch) &&
-    batch > trainImages &&
-    !errors.some((e) => e.field === 'batchSize')
-  ) {
-    errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainImages] });
-  }
+  batchFits(trainImages);
   const sampling = v.sampling;
   if (sampling !== undefined && sampling !== 'replacement' && sampling !== 'shuffled') {
     errors.push({ field: 'sampling', reason: 'errRange', args: ['replacement', 'shuffled'] });
