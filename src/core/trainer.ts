@@ -95,6 +95,7 @@ export interface EpochEvaluator {
 
 /** Where a run's per-epoch accuracies are computed: in a second thread, or between the training steps. */
 export type EvaluationPath = 'worker' | 'in-thread';
+export const EVALUATION_PATHS: readonly EvaluationPath[] = ['worker', 'in-thread'];
 
 /** What happened after a step, delivered to the listener in this order (an epoch waits for its accuracies). */
 type Delivery =
@@ -210,6 +211,11 @@ export class Trainer {
 
   get iteration(): number {
     return this.iter;
+  }
+
+  /** Epoch boundaries crossed so far (counted at the step, before the epoch's accuracies are known). */
+  get epochCount(): number {
+    return this.epochs;
   }
 
   pause(): void {

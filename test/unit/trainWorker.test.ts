@@ -90,6 +90,7 @@ test('the worker streams a run in batches, equal to an in-process Trainer with t
   assert.ok(acc[0] < 0.2 && acc[4] > 0.5 && acc[4] > acc[1], `test accuracies ${acc.join(', ')}`);
   assert.equal(summary.reason, 'finished');
   assert.equal(summary.testAccuracy, local.testAccuracy);
+  assert.equal(r.session.evaluation, 'worker', 'the accuracies came from the second core, equal to the in-process ones');
 
   // The weights and the model picture come with 'done'.
   assert.deepEqual(Array.from(params!.b2), Array.from(net.exportParams().b2));
