@@ -45,6 +45,8 @@ export class WorkerEpochEvaluator implements EpochEvaluator {
   readonly exited: Promise<number>;
   /** Milliseconds the worker spent evaluating (on the second core, overlapped with training). */
   busyMs = 0;
+  /** Evaluations the worker answered. */
+  answered = 0;
   /** Why the worker cannot evaluate (it failed to start or died), when it cannot. */
   problem: string | undefined;
   private readonly worker: Worker | undefined;
@@ -82,6 +84,7 @@ export class WorkerEpochEvaluator implements EpochEvaluator {
         if (m.type === 'ready') resolve(true);
         else if (m.type === 'evaluated') {
           this.busyMs += m.ms;
+          this.answered++;
           const w = this.waiting.get(m.id);
           this.waiting.delete(m.id);
           w?.resolve({ trainAccuracy: m.trainAccuracy, testAccuracy: m.testAccuracy });
