@@ -51,6 +51,15 @@ def load_mnist(folder):
     return (images('train-images'), one_hot('train-labels')), (images('t10k-images'), one_hot('t10k-labels'))
 
 
+def peer_parser(doc):
+    """The command line every peer script (scripts/peers) starts from: --data DIR, --iters N, --seed N."""
+    ap = argparse.ArgumentParser(description=doc.split('\n')[0])
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--iters', type=int, default=10000)
+    ap.add_argument('--seed', type=int, default=42)
+    return ap
+
+
 def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 

@@ -15,38 +15,23 @@ import json
 import types
 import math
 import os
-import stat
 import sys
 import traceback
+
+# The answer channel beside the gradient check harness (media/python); sys.path as it was after.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "python"))
+from gradient_lab_answer import open_answer, write_all  # noqa: E402
+del sys.path[0]
 
 MARK = "\x1eEXERCISE "
 
 
-def open_answer(spec):
-    """Our own descriptor to answer on (the answer pipe, else stdout as it is now) and the frame."""
-    spec = spec if isinstance(spec, dict) else {}
-    fd = None
-    want = spec.get("fd")
-    if isinstance(want, int) and want > 2:
-        try:
-            if stat.S_ISFIFO(os.fstat(want).st_mode):
-                fd = os.dup(want)
-                os.close(want)
-        except OSError:
-            fd = None
-    if fd is None:
-        fd = os.dup(1)
-    return fd, (MARK + str(spec.get("nonce", "")) + " ").encode("ascii")
-
-
 REQUEST = json.loads(sys.stdin.read())
-ANSWER_FD, FRAME = open_answer(REQUEST.pop("answer", None))
+ANSWER_FD, FRAME = open_answer(REQUEST.pop("answer", None), MARK)
 
 
 def write_answer(_out, answer):
-    data = FRAME + json.dumps(answer).encode("utf-8") + b"\n"
-    while data:
-        data = data[os.write(ANSWER_FD, data):]
+    write_all(ANSWER_FD, FRAME + json.dumps(answer).encode("utf-8") + b"\n")
 
 
 try:

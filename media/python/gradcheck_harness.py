@@ -16,17 +16,21 @@ import json
 import math
 import os
 import re
-import stat
 import sys
 import time
 import traceback
 import types
 
+sys.dont_write_bytecode = True
+# The answer channel beside this file (sys.path[0] is not this folder under PYTHONSAFEPATH); sys.path as it was after.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gradient_lab_answer import encode, open_answer, write_all  # noqa: E402
+del sys.path[0]
+
 STARTED_AT = time.time() * 1000.0
 MARK = "\x1eGRADCHECK "
 # Where the time of a check goes (scripts/bench-check-latency.mjs): epoch ms and durations in ms.
 TIMINGS = dict(startedAt=STARTED_AT)
-sys.dont_write_bytecode = True
 
 
 class CheckError(Exception):
@@ -40,21 +44,6 @@ class CheckError(Exception):
 def phase(name):
     sys.stderr.write("\x1ePHASE " + name + "\n")
     sys.stderr.flush()
-
-
-def encode(v):
-    """JSON cannot hold NaN or Infinity: send them as strings the extension decodes."""
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "NaN"
-        if math.isinf(v):
-            return "Infinity" if v > 0 else "-Infinity"
-        return v
-    if isinstance(v, dict):
-        return {k: encode(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [encode(x) for x in v]
-    return v
 
 
 def describe(v, np):
@@ -935,28 +924,6 @@ class Kept(io.TextIOBase):
         return self.buf
 
 
-def open_answer(spec):
-    """Our own descriptor to answer on, and the frame that starts the answer."""
-    spec = spec if isinstance(spec, dict) else {}
-    fd = None
-    want = spec.get("fd")
-    if isinstance(want, int) and want > 2:
-        try:
-            if stat.S_ISFIFO(os.fstat(want).st_mode):
-                fd = os.dup(want)  # not inheritable: the learner's subprocesses never get it
-                os.close(want)
-        except OSError:
-            fd = None
-    if fd is None:
-        fd = os.dup(1)
-    return fd, (MARK + str(spec.get("nonce", "")) + " ").encode("ascii")
-
-
-def write_all(fd, data):
-    while data:
-        data = data[os.write(fd, data):]
-
-
 def warm_up():
     """numpy imported before the request comes: a spare checker (warmPool.ts) waits here, warm."""
     phase("numpy")
@@ -977,7 +944,7 @@ def main():
     if not text.strip():
         return  # a spare nobody asked (its extension host is gone): end quietly
     request = json.loads(text)
-    answer_fd, frame = open_answer(request.pop("answer", None))
+    answer_fd, frame = open_answer(request.pop("answer", None), MARK)
     # A spare may have been started in another folder: run where the learner's file is.
     try:
         os.chdir(os.path.dirname(os.path.abspath(request["file"])))

@@ -7,14 +7,13 @@ Written for Gradient Lab's peers benchmark (`npm run bench -- --peers`); it prin
 
 usage: python3 scripts/peers/jax_run.py [--data DIR] [--iters N] [--seed N]
 """
-import argparse
 import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-from bench_numpy import load_mnist  # noqa: E402  (the same idx reader as the numpy run)
+from bench_numpy import load_mnist, peer_parser  # noqa: E402  (the same idx reader as the numpy run)
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
@@ -22,11 +21,7 @@ import numpy as np  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--data', required=True)
-    ap.add_argument('--iters', type=int, default=10000)
-    ap.add_argument('--seed', type=int, default=42)
-    args = ap.parse_args()
+    args = peer_parser(__doc__).parse_args()
 
     l0 = time.perf_counter()
     (x_train, t_train), (x_test, t_test) = load_mnist(args.data)

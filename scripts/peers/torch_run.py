@@ -7,24 +7,20 @@ in-place addmm_ updates (no autograd, no nn.Module). Written for Gradient Lab's 
 
 usage: python3 scripts/peers/torch_run.py [--data DIR] [--iters N] [--seed N] [--threads N]
 """
-import argparse
 import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-from bench_numpy import load_mnist  # noqa: E402  (the same idx reader as the numpy run)
+from bench_numpy import load_mnist, peer_parser  # noqa: E402  (the same idx reader as the numpy run)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--data', required=True)
-    ap.add_argument('--iters', type=int, default=10000)
-    ap.add_argument('--seed', type=int, default=42)
+    ap = peer_parser(__doc__)
     ap.add_argument('--threads', type=int, default=0, help='torch.set_num_threads (0: torch\'s default)')
     args = ap.parse_args()
     if args.threads > 0:

@@ -1,7 +1,7 @@
 import type { CheckOptions, CheckReport, Runners } from '../gradcheck/check';
 import { formatMsg } from '../gradcheck/analysis/messages';
 import { cliT } from '../l10n/cli';
-import { InsideRunners, replayElement, traceShapes } from '../inside/inside';
+import { type InsideOutcome, InsideRunners, replayElement, traceShapes } from '../inside/inside';
 import type { Replay } from '../inside/replay';
 import { entryText, type ShapeTrace } from '../inside/trace';
 import { makeInsideRunner } from '../inside/runInside';
@@ -123,27 +123,27 @@ export async function runInsideCli(
   if (flags.replay === undefined && !flags.trace) return out;
   const inside: InsideRunners = { ...runners, inside: makeInsideRunner(python, harness) };
   const dtype = flags.dtype as 'float64' | 'int64' | undefined;
+  /** A part that ran adds its JSON and text; one that could not says why (`key` null, `keyError`, a line). */
+  const add = <T>(
+    r: InsideOutcome<T>,
+    key: 'replay' | 'trace',
+    label: string,
+    json: (v: T) => Record<string, unknown>,
+    text: (v: T) => string,
+  ) => {
+    if (r.ok) {
+      Object.assign(out.json, json(r.value));
+      out.text.push(text(r.value));
+    } else {
+      out.json[key] = null;
+      out.json[`${key}Error`] = formatMsg(r.message);
+      out.text.push(`${label}: ${formatMsg(r.message, tr)}`);
+    }
+  };
   if (flags.replay !== undefined) {
     const r = await replayElement({ ...options, element: flags.replay as string, dtype }, inside, report);
-    if (r.ok) {
-      Object.assign(out.json, replayJson(r.value));
-      out.text.push(replayText(r.value));
-    } else {
-      out.json.replay = null;
-      out.json.replayError = formatMsg(r.message);
-      out.text.push(`Replay: ${formatMsg(r.message, tr)}`);
-    }
+    add(r, 'replay', 'Replay', replayJson, replayText);
   }
-  if (flags.trace) {
-    const t = await traceShapes({ ...options, dtype }, inside);
-    if (t.ok) {
-      Object.assign(out.json, traceJson(t.value));
-      out.text.push(traceText(t.value));
-    } else {
-      out.json.trace = null;
-      out.json.traceError = formatMsg(t.message);
-      out.text.push(`Shape trace: ${formatMsg(t.message, tr)}`);
-    }
-  }
+  if (flags.trace) add(await traceShapes({ ...options, dtype }, inside), 'trace', 'Shape trace', traceJson, traceText);
   return out;
 }

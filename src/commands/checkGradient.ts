@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { requireTrust } from './trust';
+import { requireCheckTrust } from './trust';
 import {
   conventionalGradient,
   findFunction,
@@ -111,10 +111,7 @@ async function checkGradient(
   uriArg: unknown,
   nameArg: unknown,
 ): Promise<void> {
-  const reason = vscode.l10n.t(
-    'Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.',
-  );
-  if (!(await requireTrust(reason, vscode.l10n.t('Manage Workspace Trust')))) return;
+  if (!(await requireCheckTrust())) return;
   const editor = vscode.window.activeTextEditor;
   const uri = uriArg instanceof vscode.Uri ? uriArg : editor?.document.uri;
   const document = uri ? await vscode.workspace.openTextDocument(uri) : undefined;

@@ -10,15 +10,7 @@ import { RunStore } from '../panels/train/runStore';
 import { definesTwoLayerNet, paramsCell } from '../panels/train/notebookParams';
 import { fileStem } from '../panels/train/trainFiles';
 import { nextFreeName } from '../tutorial/exerciseFiles';
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { uriExists } from './workspaceFiles';
 
 export async function paramsToNotebook(context: vscode.ExtensionContext, runIdArg?: unknown): Promise<void> {
   const editor = vscode.window.activeNotebookEditor;
@@ -88,7 +80,7 @@ export async function paramsToNotebook(context: vscode.ExtensionContext, runIdAr
   const taken = new Set((await vscode.workspace.fs.readDirectory(folder)).map(([n]) => n));
   const name = nextFreeName(`${fileStem(run.name)}.npz`, (n) => taken.has(n));
   const target = vscode.Uri.joinPath(folder, name);
-  if (await exists(target)) return;
+  if (await uriExists(target)) return;
   const { paramsToNpz } = await import('../panels/train/modelFile');
   await vscode.workspace.fs.writeFile(target, paramsToNpz(params));
   const texts = notebook.getCells().map((c) => c.document.getText());

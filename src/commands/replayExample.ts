@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { requireTrust } from './trust';
+import { requireCheckTrust } from './trust';
+import { uriExists } from './workspaceFiles';
 
 type PanelModule = typeof import('../panels/gradcheck/gradcheckPanel');
 
@@ -29,15 +30,10 @@ async function replayExample(
   diagnostics: Diagnostics,
   load: LoadPanel,
 ): Promise<void> {
-  const reason = vscode.l10n.t(
-    'Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.',
-  );
-  if (!(await requireTrust(reason, vscode.l10n.t('Manage Workspace Trust')))) return;
+  if (!(await requireCheckTrust())) return;
   const folder = context.globalStorageUri;
   const uri = vscode.Uri.joinPath(folder, 'replay_numerical_gradient.py');
-  try {
-    await vscode.workspace.fs.stat(uri);
-  } catch {
+  if (!(await uriExists(uri))) {
     await vscode.workspace.fs.createDirectory(folder);
     const example = vscode.Uri.joinPath(context.extensionUri, 'media', 'examples', 'replay_numerical_gradient.py');
     await vscode.workspace.fs.copy(example, uri);

@@ -11,3 +11,11 @@ export async function requireTrust(reason: string, manage: string): Promise<bool
   if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
   return false;
 }
+
+/** Checking a gradient runs the learner's Python or JavaScript: only in a trusted workspace. */
+export function requireCheckTrust(): Promise<boolean> {
+  const reason = vscode.l10n.t(
+    'Checking a gradient runs your own Python or JavaScript code, so Gradient Lab does it only in trusted workspaces. Trust this folder to check gradients here.',
+  );
+  return requireTrust(reason, vscode.l10n.t('Manage Workspace Trust'));
+}

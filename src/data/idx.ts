@@ -54,28 +54,7 @@ export function parseIdx(bytes: Uint8Array, file: string, inflater: Inflater): I
     }
     raw = inflated;
   }
-  if (raw.length < 4) throw new IdxError(file, `too short to be an idx file (${raw.length} bytes)`);
-  if (raw[0] !== 0 || raw[1] !== 0 || raw[2] !== UBYTE) {
-    const magic = Array.from(raw.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
-    throw new IdxError(
-      file,
-      `bad magic number 0x${magic}: expected 0x000008NN (unsigned bytes, NN dimensions); is this an idx file?`,
-    );
-  }
-  const ndim = raw[3];
-  if (ndim < 1 || ndim > 4) throw new IdxError(file, `bad magic number: ${ndim} dimensions (expected 1 to 4)`);
-  const header = 4 + 4 * ndim;
-  if (raw.length < header)
-    throw new IdxError(file, `truncated header: ${raw.length} bytes, expected at least ${header}`);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const dims: number[] = [];
-  for (let d = 0; d < ndim; d++) dims.push(view.getUint32(4 + 4 * d, false));
-  const expected = dims.reduce((a, b) => a * b, 1);
-  if (expected > IDX_MAX_DATA_BYTES)
-    throw new IdxError(
-      file,
-      `the header promises ${dims.join('×')} = ${expected} bytes, more than the ${IDX_MAX_DATA_BYTES / 1048576} MiB an idx file may hold here`,
-    );
+  const { dims, header, size: expected } = readHeader(raw, file, true);
   const actual = raw.length - header;
   if (actual < expected) {
     throw new IdxError(

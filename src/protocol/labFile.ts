@@ -7,7 +7,14 @@
  * media/schema/gradientlab.schema.json describes the same format for VS Code's JSON editor;
  * test/unit/labFile.test.ts keeps the two in step.
  */
-import { DEFAULT_RUN_CONFIG, type FieldError, type RunConfig, checkRunConfig } from './train';
+import {
+  DEFAULT_RUN_CONFIG,
+  type FieldError,
+  type RunConfig,
+  TRAIN_CONTROLS,
+  type TrainControl,
+  checkRunConfig,
+} from './train';
 import { LAB_IDS, type LabId } from './tutorial';
 import { type Json, isRecord, json } from './validate';
 
@@ -18,22 +25,7 @@ export const LAB_FILE_MAX_BYTES = 1_000_000;
 export const INSTRUCTION_MAX = 2000;
 export const LAB_FILE_PANELS = ['train', 'lab', 'gradcheck'] as const;
 export type LabFilePanel = (typeof LAB_FILE_PANELS)[number];
-
-/** The training panel's controls a lab file may set, lock or hide (the form's fields). */
-export const TRAIN_CONTROLS = [
-  'hiddenSize',
-  'learningRate',
-  'batchSize',
-  'iters',
-  'weightInitStd',
-  'seed',
-  'gradientMethod',
-  'dataset',
-  'sampling',
-  'trainImages',
-  'checkEvery',
-] as const;
-export type TrainControl = (typeof TRAIN_CONTROLS)[number];
+// The training panel's controls (TRAIN_CONTROLS) are the form's fields: ./train keeps them with its rules.
 
 /** Each lab's state (what its page keeps) and so its controls: the names a lab file sets, locks or hides. */
 export const LAB_CONTROLS = {

@@ -8,7 +8,6 @@ import { BOOK_DEFAULTS, StopReason, TrainConfig } from '../core/trainer';
 import { GradientMethod } from '../core/twoLayerNet';
 import { ProtocolError, bool, messageType, num, oneOf, optNum, record, str } from './validate';
 import { LEARNING_RATE_MAX, LearningRateChange, WATCH_STRINGS, WatchToWebview } from './trainWatch';
-import type { TrainControl } from './labFile';
 import { LAB_PAGE_STRINGS } from './labFileStrings';
 import { STUDY_NOTE_FROM_WEBVIEW } from './studyNote';
 
@@ -26,6 +25,29 @@ export interface RunConfig extends TrainConfig {
 }
 
 export const DEFAULT_RUN_CONFIG: RunConfig = { ...BOOK_DEFAULTS, dataset: { kind: 'bundled' } };
+
+/** The training panel's controls a lab file may set, lock or hide (the form's fields). */
+export const TRAIN_CONTROLS = [
+  'hiddenSize',
+  'learningRate',
+  'batchSize',
+  'iters',
+  'weightInitStd',
+  'seed',
+  'gradientMethod',
+  'dataset',
+  'sampling',
+  'trainImages',
+  'checkEvery',
+] as const;
+export type TrainControl = (typeof TRAIN_CONTROLS)[number];
+/** The form's controls that are not a typed number. */
+const TRAIN_CHOICE_CONTROLS = ['gradientMethod', 'dataset', 'sampling'] as const;
+export type TrainNumberControl = Exclude<TrainControl, (typeof TRAIN_CHOICE_CONTROLS)[number]>;
+/** The form's number fields (the text a learner types), in the form's order. */
+export const TRAIN_NUMBER_CONTROLS: readonly TrainNumberControl[] = TRAIN_CONTROLS.filter(
+  (c): c is TrainNumberControl => !(TRAIN_CHOICE_CONTROLS as readonly string[]).includes(c),
+);
 
 export type RunStatus = 'running' | 'paused' | StopReason | 'loaded';
 
@@ -58,6 +80,22 @@ export interface RunView {
   hasModel: boolean;
   /** Learning-rate changes made while the run trained (absent: the rate of config throughout). */
   learningRateChanges?: LearningRateChange[];
+}
+
+/** A run as it starts: shown, running, nothing measured yet. */
+export function startedRun(run: Pick<RunView, 'id' | 'name' | 'config' | 'datasetName' | 'createdAt'>): RunView {
+  return {
+    ...run,
+    hidden: false,
+    status: 'running',
+    iterations: 0,
+    epochs: [],
+    finalLoss: null,
+    trainAccuracy: null,
+    testAccuracy: null,
+    wallSeconds: 0,
+    hasModel: false,
+  };
 }
 
 /** A run's mini-batch losses: point k is the mean over iterations k·stride+1 … (k+1)·stride. */
@@ -229,14 +267,12 @@ export function checkRunConfig(
     if (!Number.isFinite(x) || x <= 0) errors.push({ field, reason: 'errPositive', args: [] });
   }
   const batch = n('batchSize');
-  if (
-    trainCount !== undefined &&
-    Number.isInteger(batch) &&
-    batch > trainCount &&
-    !errors.some((e) => e.field === 'batchSize')
-  ) {
-    errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainCount] });
-  }
+  /** A batch larger than the images it is drawn from is refused (unless the batch size is already wrong). */
+  const batchFits = (count: number | undefined) => {
+    if (count !== undefined && Number.isInteger(batch) && batch > count && !errors.some((e) => e.field === 'batchSize'))
+      errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [count] });
+  };
+  batchFits(trainCount);
   // Optional (older saved runs and forms do not have them): absent means the book's way.
   const optionalInt = (field: 'trainImages' | 'checkEvery', max: number): number | undefined => {
     if (v[field] === undefined) return undefined;
@@ -246,14 +282,7 @@ export function checkRunConfig(
   };
   const trainImages = optionalInt('trainImages', INT_LIMITS.batchSize[1]);
   const checkEvery = optionalInt('checkEvery', INT_LIMITS.iters[1]);
-  if (
-    trainImages !== undefined &&
-    Number.isInteger(batch) &&
-    batch > trainImages &&
-    !errors.some((e) => e.field === 'batchSize')
-  ) {
-    errors.push({ field: 'batchSize', reason: 'errBatchTooLarge', args: [trainImages] });
-  }
+  batchFits(trainImages);
   const sampling = v.sampling;
   if (sampling !== undefined && sampling !== 'replacement' && sampling !== 'shuffled') {
     errors.push({ field: 'sampling', reason: 'errRange', args: ['replacement', 'shuffled'] });

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { NOTEBOOK_CELL_SCHEME, cellOf, isNotebookCell, notebookOf } from '../commands/notebookCells';
 import { pythonInterpreter } from '../panels/gradcheck/interpreter';
 import { announce, failureText, notAnExercise, trustedForChecking, withCheckProgress } from './checkNotice';
-import { checkAllLens, exerciseLens } from './codeLens';
+import { checkAllLens, exerciseLens, onResultsChange } from './codeLens';
 import { diagnosticText, verdictLines, type Translate } from './exerciseReport';
 import type { ExerciseResults } from './exerciseResults';
 import { checksFor, functionName, type ExerciseName } from './exerciseSpec';
@@ -129,8 +129,7 @@ export class NotebookExerciseCodeLensProvider implements vscode.CodeLensProvider
   readonly onDidChangeCodeLenses: vscode.Event<void>;
 
   constructor(private readonly results: ExerciseResults) {
-    this.onDidChangeCodeLenses = (listener, thisArg, disposables) =>
-      results.onDidChange(() => listener.call(thisArg), undefined, disposables);
+    this.onDidChangeCodeLenses = onResultsChange(results);
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {

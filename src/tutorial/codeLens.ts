@@ -10,12 +10,16 @@ export const EXERCISE_SELECTOR: vscode.DocumentSelector = [
   { language: 'javascript', scheme: 'file' },
 ];
 
+/** The lenses' change event: they are drawn again whenever a check result changes. */
+export function onResultsChange(results: ExerciseResults): vscode.Event<void> {
+  return (listener, thisArg, disposables) => results.onDidChange(() => listener.call(thisArg), undefined, disposables);
+}
+
 export class ExerciseCodeLensProvider implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses: vscode.Event<void>;
 
   constructor(private readonly results: ExerciseResults) {
-    this.onDidChangeCodeLenses = (listener, thisArg, disposables) =>
-      results.onDidChange(() => listener.call(thisArg), undefined, disposables);
+    this.onDidChangeCodeLenses = onResultsChange(results);
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {

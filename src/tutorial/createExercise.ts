@@ -14,15 +14,7 @@ import {
   templateSegments,
 } from './exerciseFiles';
 import { errorMessage } from '../util/text';
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { uriExists } from '../commands/workspaceFiles';
 
 async function pickLanguage(): Promise<ExerciseForm | undefined> {
   const items: (vscode.QuickPickItem & { language: ExerciseForm })[] = [
@@ -68,7 +60,7 @@ async function pickTarget(language: ExerciseForm): Promise<vscode.Uri | undefine
         });
   if (!folder) return undefined;
   const target = vscode.Uri.joinPath(folder.uri, name);
-  if (!(await exists(target))) return target;
+  if (!(await uriExists(target))) return target;
 
   const taken = new Set((await vscode.workspace.fs.readDirectory(folder.uri)).map(([n]) => n));
   const fresh = nextFreeName(name, (n) => taken.has(n));

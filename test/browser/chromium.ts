@@ -14,6 +14,23 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export type Theme = 'light' | 'dark' | 'high-contrast';
 
+/** VS Code's default fonts, the same in every theme. */
+const FONTS = {
+  '--vscode-font-family': 'sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-editor-font-family': 'monospace',
+  '--vscode-editor-font-size': '13px',
+};
+/** The chart colours of the dark and the high-contrast themes. */
+const DARK_CHARTS = {
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-yellow': '#cca700',
+};
+
 const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }> = {
   light: {
     bodyClass: 'vscode-light',
@@ -41,10 +58,7 @@ const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }>
       '--vscode-charts-purple': '#652d90',
       '--vscode-charts-red': '#e51400',
       '--vscode-charts-yellow': '#bf8803',
-      '--vscode-font-family': 'sans-serif',
-      '--vscode-font-size': '13px',
-      '--vscode-editor-font-family': 'monospace',
-      '--vscode-editor-font-size': '13px',
+      ...FONTS,
     },
   },
   dark: {
@@ -67,16 +81,8 @@ const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }>
       '--vscode-focusBorder': '#0078d4',
       '--vscode-errorForeground': '#f85149',
       '--vscode-textLink-foreground': '#4daafc',
-      '--vscode-charts-blue': '#3794ff',
-      '--vscode-charts-orange': '#d18616',
-      '--vscode-charts-green': '#89d185',
-      '--vscode-charts-purple': '#b180d7',
-      '--vscode-charts-red': '#f14c4c',
-      '--vscode-charts-yellow': '#cca700',
-      '--vscode-font-family': 'sans-serif',
-      '--vscode-font-size': '13px',
-      '--vscode-editor-font-family': 'monospace',
-      '--vscode-editor-font-size': '13px',
+      ...DARK_CHARTS,
+      ...FONTS,
     },
   },
   'high-contrast': {
@@ -97,16 +103,8 @@ const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }>
       '--vscode-focusBorder': '#f38518',
       '--vscode-errorForeground': '#f48771',
       '--vscode-textLink-foreground': '#21a6ff',
-      '--vscode-charts-blue': '#3794ff',
-      '--vscode-charts-orange': '#d18616',
-      '--vscode-charts-green': '#89d185',
-      '--vscode-charts-purple': '#b180d7',
-      '--vscode-charts-red': '#f14c4c',
-      '--vscode-charts-yellow': '#cca700',
-      '--vscode-font-family': 'sans-serif',
-      '--vscode-font-size': '13px',
-      '--vscode-editor-font-family': 'monospace',
-      '--vscode-editor-font-size': '13px',
+      ...DARK_CHARTS,
+      ...FONTS,
     },
   },
 };

@@ -196,15 +196,21 @@ test('an invalid replay request is refused by the extension’s validator', () =
   });
 });
 
+/** The page at a width with the replay at its last step and the trace shown. */
+async function openStepsAndTrace(theme: Theme, width: number): Promise<Page> {
+  const page = await open({ theme, width });
+  await page.click('#replay');
+  await sendMessages(page, [{ type: 'replay', replay }]);
+  await page.focus('ol.steps');
+  await page.keyboard.press('End');
+  await page.click('#trace');
+  await sendMessages(page, [{ type: 'trace', trace }]);
+  return page;
+}
+
 for (const theme of ['dark', 'light', 'high-contrast'] as const) {
   test(`at 350 px in the ${theme} theme: nothing overflows sideways`, async () => {
-    const page = await open({ theme, width: 350 });
-    await page.click('#replay');
-    await sendMessages(page, [{ type: 'replay', replay }]);
-    await page.focus('ol.steps');
-    await page.keyboard.press('End');
-    await page.click('#trace');
-    await sendMessages(page, [{ type: 'trace', trace }]);
+    const page = await openStepsAndTrace(theme, 350);
     const overflow = await page.evaluate(() =>
       [...document.querySelectorAll('#inside *')]
         .filter(
@@ -216,13 +222,7 @@ for (const theme of ['dark', 'light', 'high-contrast'] as const) {
     assert.deepEqual(overflow, []);
     if (theme !== 'high-contrast') {
       mkdirSync(SHOTS_DIR, { recursive: true });
-      const wide = await open({ theme, width: 900 });
-      await wide.click('#replay');
-      await sendMessages(wide, [{ type: 'replay', replay }]);
-      await wide.focus('ol.steps');
-      await wide.keyboard.press('End');
-      await wide.click('#trace');
-      await sendMessages(wide, [{ type: 'trace', trace }]);
+      const wide = await openStepsAndTrace(theme, 900);
       const path = join(SHOTS_DIR, `gradcheck-inside-${theme}.png`);
       await (await wide.$('#inside'))!.screenshot({ path });
       assert.ok(statSync(path).size < 250_000, 'README screenshots stay small');

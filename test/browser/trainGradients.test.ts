@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { BOOK_DEFAULTS } from '../../src/core/trainer';
 import { TrainSession, runWorkerJob } from '../../src/panels/train/trainSession';
-import { DEFAULT_RUN_CONFIG, type RunView, type TrainToWebview } from '../../src/protocol/train';
+import { DEFAULT_RUN_CONFIG, type RunView, type TrainToWebview, startedRun } from '../../src/protocol/train';
 import type { LrFinderView, WatchItem } from '../../src/protocol/trainWatch';
 import {
   ROOT,
@@ -47,22 +47,13 @@ before(async () => {
 });
 after(closeBrowser);
 
-const run: RunView = {
+const run: RunView = startedRun({
   id: 'live1',
   name: '#1 · batch 100 · lr 0.1 · hidden 50',
   config: DEFAULT_RUN_CONFIG,
   datasetName: 'MNIST',
   createdAt: 0,
-  hidden: false,
-  status: 'running',
-  iterations: 0,
-  epochs: [],
-  finalLoss: null,
-  trainAccuracy: null,
-  testAccuracy: null,
-  wallSeconds: 0,
-  hasModel: false,
-};
+});
 
 /** The page gets every item but only the last 60 snapshots (the worker sends a few a second; the test ran faster). */
 function fewer(all: WatchItem[]): WatchItem[] {

@@ -38,6 +38,12 @@ const model = (messages.find((m) => m.type === 'model') as Extract<TrainToWebvie
 after(closeBrowser);
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+/** The buttons' disabled flags (what `disabled` reads) with no run, a run going, a run paused. */
+const BUTTONS = {
+  idle: { start: false, pause: true, resume: true, step: true, stop: true, reset: true },
+  running: { start: true, pause: false, resume: true, step: true, stop: false, reset: false },
+  paused: { start: true, pause: true, resume: false, step: false, stop: false, reset: false },
+};
 
 async function open(theme: Theme = 'dark', width = 1280): Promise<Page> {
   return openPage({ page: 'train', data: init.options, theme, width, height: 1000 });
@@ -99,14 +105,7 @@ test('the panel draws a recorded run live: charts fill in, the epoch table grows
   await sendMessages(page, [init]);
   await page.waitForFunction(() => Number(document.getElementById('loss-chart')?.dataset.points) > 0);
   assert.equal(await page.$$eval('table.runs tbody tr', (r) => r.length), 1);
-  assert.deepEqual(await disabled(page), {
-    start: false,
-    pause: true,
-    resume: true,
-    step: true,
-    stop: true,
-    reset: true,
-  });
+  assert.deepEqual(await disabled(page), BUTTONS.idle);
 
   // Half of the live run: running controls, a partly drawn loss curve, the first epochs.
   const half = progress.slice(0, Math.floor(progress.length / 2));
@@ -116,14 +115,7 @@ test('the panel draws a recorded run live: charts fill in, the epoch table grows
     (n) => document.querySelectorAll('table.epochs tbody tr').length === n,
     half.flatMap((m) => (m as { epochs: unknown[] }).epochs).length,
   );
-  assert.deepEqual(await disabled(page), {
-    start: true,
-    pause: false,
-    resume: true,
-    step: true,
-    stop: false,
-    reset: false,
-  });
+  assert.deepEqual(await disabled(page), BUTTONS.running);
   assert.equal(
     await page.$eval('input[name="hiddenSize"]', (i) => (i as HTMLInputElement).disabled),
     true,
@@ -141,14 +133,7 @@ test('the panel draws a recorded run live: charts fill in, the epoch table grows
   await sendMessages(page, messages.slice(messages.indexOf(lastHalf) + 1));
   await page.waitForFunction((n) => Number(document.getElementById('loss-chart')?.dataset.points) > n, pointsMidway);
   await page.waitForSelector('.sample');
-  assert.deepEqual(await disabled(page), {
-    start: false,
-    pause: true,
-    resume: true,
-    step: true,
-    stop: true,
-    reset: true,
-  });
+  assert.deepEqual(await disabled(page), BUTTONS.idle);
   const run = finished.run;
   const rows = await page.$$eval('table.epochs tbody tr', (trs) =>
     trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
@@ -322,39 +307,18 @@ test('Pause, Step, Resume, Stop and Reset post their messages; the buttons follo
   await sendMessages(page, [init, started, progress[0]]);
   await page.click('button[data-action="pause"]');
   await sendMessages(page, [{ type: 'runState', id: 'r-batch100', state: 'paused' }]);
-  assert.deepEqual(await disabled(page), {
-    start: true,
-    pause: true,
-    resume: false,
-    step: false,
-    stop: false,
-    reset: false,
-  });
+  assert.deepEqual(await disabled(page), BUTTONS.paused);
   assert.match((await page.$eval('.progress-text', (e) => e.textContent))!, /^Paused at iteration \d+ \/ 2,000/);
   await page.click('button[data-action="step"]');
   await page.click('button[data-action="resume"]');
   await sendMessages(page, [{ type: 'runState', id: 'r-batch100', state: 'running' }]);
-  assert.deepEqual(await disabled(page), {
-    start: true,
-    pause: false,
-    resume: true,
-    step: true,
-    stop: false,
-    reset: false,
-  });
+  assert.deepEqual(await disabled(page), BUTTONS.running);
   await page.click('button[data-action="stop"]');
   await page.click('button[data-action="reset"]');
   const types = ((await posted(page)) as { type: string }[]).map((m) => m.type).filter((t) => t !== 'ready');
   assert.deepEqual(types, ['pause', 'step', 'resume', 'stop', 'reset']);
   await sendMessages(page, [{ type: 'runDeleted', id: 'r-batch100' }, { type: 'reset' }]);
-  assert.deepEqual(await disabled(page), {
-    start: false,
-    pause: true,
-    resume: true,
-    step: true,
-    stop: true,
-    reset: true,
-  });
+  assert.deepEqual(await disabled(page), BUTTONS.idle);
   assert.equal(await page.$$eval('table.runs tbody tr', (r) => r.length), 1, 'the discarded run is gone');
   await page.close();
 });
@@ -551,11 +515,7 @@ test('a page reopened mid-run picks the live run up from init and counts each it
   await sendMessages(page, [
     { ...init, runs: [live], histories: [{ id: live.id, stride: 1, loss: loss(1, 150) }], current: live.id },
   ]);
-  assert.deepEqual(
-    await disabled(page),
-    { start: true, pause: true, resume: false, step: false, stop: false, reset: false },
-    'a paused live run',
-  );
+  assert.deepEqual(await disabled(page), BUTTONS.paused, 'a paused live run');
   // A batch that was in flight when init was made overlaps it by 50 iterations.
   const batch = progress[0] as Extract<TrainToWebview, { type: 'progress' }>;
   await sendMessages(page, [

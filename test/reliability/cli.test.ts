@@ -257,41 +257,25 @@ function learner(file: string, source: string): string {
 }
 const TWO_X = 'def f(x):\n    return (x ** 2).sum()\n\ndef f_grad(x):\n    return 2 * x\n';
 const gc = (file: string, ...more: string[]) => ['gradcheck', file, 'f', '--python', PYTHON, ...more];
+/** gradcheck of a correct 2·x with more flags. */
+const gcTwo = (...more: string[]) => gc(learner('two.py', TWO_X), ...more);
+/** gradcheck of a correct 2·x with an --inputs file holding `json`. */
+const gcInputs = (json: string) => () => {
+  const f = learner('two.py', TWO_X);
+  writeFileSync(f + '.json', json);
+  return gc(f, '--inputs', f + '.json');
+};
 
-kase(
-  'gradcheck --h 1e-50 on a correct 2·x',
-  () => gc(learner('two.py', TWO_X), '--h', '1e-50'),
-  /too small for float64/,
-);
-kase('gradcheck --h 1e-14', () => gc(learner('two.py', TWO_X), '--h', '1e-14'), /too small for float64/);
+kase('gradcheck --h 1e-50 on a correct 2·x', () => gcTwo('--h', '1e-50'), /too small for float64/);
+kase('gradcheck --h 1e-14', () => gcTwo('--h', '1e-14'), /too small for float64/);
 kase(
   'gradcheck --timeout 3000000 (timer overflow)',
-  () => gc(learner('two.py', TWO_X), '--timeout', '3000000'),
+  () => gcTwo('--timeout', '3000000'),
   /--timeout must be at most 600/,
 );
-kase(
-  'gradcheck --seed 2^32',
-  () => gc(learner('two.py', TWO_X), '--seed', '4294967296'),
-  /--seed must be at most 4294967295/,
-);
-kase(
-  'gradcheck --inputs {"x": []}',
-  () => {
-    const f = learner('two.py', TWO_X);
-    writeFileSync(f + '.json', '{"x": []}');
-    return gc(f, '--inputs', f + '.json');
-  },
-  /x has no elements/,
-);
-kase(
-  'gradcheck --inputs {"x": [[], []]}',
-  () => {
-    const f = learner('two.py', TWO_X);
-    writeFileSync(f + '.json', '{"x": [[], []]}');
-    return gc(f, '--inputs', f + '.json');
-  },
-  /x has no elements/,
-);
+kase('gradcheck --seed 2^32', () => gcTwo('--seed', '4294967296'), /--seed must be at most 4294967295/);
+kase('gradcheck --inputs {"x": []}', gcInputs('{"x": []}'), /x has no elements/);
+kase('gradcheck --inputs {"x": [[], []]}', gcInputs('{"x": [[], []]}'), /x has no elements/);
 kase(
   'gradcheck --inputs that is a FIFO',
   () => {
@@ -301,25 +285,9 @@ kase(
   },
   /not a regular file/,
 );
-kase('gradcheck --inputs /dev/zero', () => gc(learner('two.py', TWO_X), '--inputs', '/dev/zero'), /not a regular file/);
-kase(
-  'gradcheck --inputs not JSON',
-  () => {
-    const f = learner('two.py', TWO_X);
-    writeFileSync(f + '.json', '{x: 1');
-    return gc(f, '--inputs', f + '.json');
-  },
-  /--inputs .*JSON|Expected property name/,
-);
-kase(
-  'gradcheck --inputs a JSON list',
-  () => {
-    const f = learner('two.py', TWO_X);
-    writeFileSync(f + '.json', '[1, 2]');
-    return gc(f, '--inputs', f + '.json');
-  },
-  /must be an object/,
-);
+kase('gradcheck --inputs /dev/zero', () => gcTwo('--inputs', '/dev/zero'), /not a regular file/);
+kase('gradcheck --inputs not JSON', gcInputs('{x: 1'), /--inputs .*JSON|Expected property name/);
+kase('gradcheck --inputs a JSON list', gcInputs('[1, 2]'), /must be an object/);
 kase(
   'gradcheck FILE that is a FIFO',
   () => {

@@ -312,61 +312,48 @@ test('idx: a good gzip file still parses, exactly count × rows × cols', () => 
   );
 });
 
-test('train worker: a FIFO in the data folder ends the run with a clear error, no thread left blocked', async () => {
-  const dir = tmp();
-  for (const n of [
-    'train-images-idx3-ubyte',
-    'train-labels-idx1-ubyte',
-    't10k-images-idx3-ubyte',
-    't10k-labels-idx1-ubyte',
-  ])
-    execFileSync('mkfifo', [join(dir, n)]);
-  const m = await hostile(
-    'train worker',
+/** A data folder whose four idx files are each made by `make` (a FIFO, a /dev/zero symlink). */
+const hostileDataFolders: [name: string, label: string, make: (path: string) => void][] = [
+  [
+    'train worker: a FIFO in the data folder ends the run with a clear error, no thread left blocked',
     'FIFO data folder',
-    'clear-error',
-    async () => {
-      let error = '';
-      const s = new TrainSession(
-        join(ROOT, 'dist', 'trainWorker.js'),
-        { type: 'train', config: { ...BOOK_DEFAULTS, iters: 2 }, dataset: { kind: 'folder', path: dir } },
-        { error: (e) => (error = e) },
-      );
-      await s.exited;
-      return error;
-    },
-    { ms: 30_000 },
-  );
-  assert.match(m.value, /not a regular file/);
-});
-
-test('train worker: a /dev/zero symlink in the data folder is refused at once', async () => {
-  const dir = tmp();
-  for (const n of [
-    'train-images-idx3-ubyte',
-    'train-labels-idx1-ubyte',
-    't10k-images-idx3-ubyte',
-    't10k-labels-idx1-ubyte',
-  ])
-    symlinkSync('/dev/zero', join(dir, n));
-  const m = await hostile(
-    'train worker',
+    (path) => execFileSync('mkfifo', [path]),
+  ],
+  [
+    'train worker: a /dev/zero symlink in the data folder is refused at once',
     '/dev/zero data folder',
-    'clear-error',
-    async () => {
-      let error = '';
-      const s = new TrainSession(
-        join(ROOT, 'dist', 'trainWorker.js'),
-        { type: 'train', config: { ...BOOK_DEFAULTS, iters: 2 }, dataset: { kind: 'folder', path: dir } },
-        { error: (e) => (error = e) },
-      );
-      await s.exited;
-      return error;
-    },
-    { ms: 30_000 },
-  );
-  assert.match(m.value, /not a regular file/);
-});
+    (path) => symlinkSync('/dev/zero', path),
+  ],
+];
+for (const [name, label, make] of hostileDataFolders) {
+  test(name, async () => {
+    const dir = tmp();
+    for (const n of [
+      'train-images-idx3-ubyte',
+      'train-labels-idx1-ubyte',
+      't10k-images-idx3-ubyte',
+      't10k-labels-idx1-ubyte',
+    ])
+      make(join(dir, n));
+    const m = await hostile(
+      'train worker',
+      label,
+      'clear-error',
+      async () => {
+        let error = '';
+        const s = new TrainSession(
+          join(ROOT, 'dist', 'trainWorker.js'),
+          { type: 'train', config: { ...BOOK_DEFAULTS, iters: 2 }, dataset: { kind: 'folder', path: dir } },
+          { error: (e) => (error = e) },
+        );
+        await s.exited;
+        return error;
+      },
+      { ms: 30_000 },
+    );
+    assert.match(m.value, /not a regular file/);
+  });
+}
 
 // ---- the gradient checker's answer validator ----
 

@@ -397,6 +397,17 @@ export const vscode = {
 };
 
 /** The newest panel: the one the code under test opened last. */
+/** The ExtensionContext a panel needs: the extension at `root`, its storage in `dir`. */
+export function fakeContext(root: string, dir: string) {
+  return {
+    extensionUri: Uri.file(root),
+    extensionPath: root,
+    storageUri: Uri.file(join(dir, 'storage')),
+    globalStorageUri: Uri.file(join(dir, 'global')),
+    subscriptions: [] as Disposable[],
+  };
+}
+
 export function lastPanel(): FakePanel {
   const panel = recorded.panels.at(-1);
   if (!panel) throw new Error('no webview panel was created');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GRADCHECK_STRINGS } from '../../src/protocol/gradcheck';
-import { ROOT } from './helpers';
+import { ROOT, placeholderSet, templatesIn } from './helpers';
 
 /**
  * Every English template the gradient check shows — msg(...) in src/gradcheck, vscode.l10n.t /
@@ -18,19 +18,10 @@ const SOURCES = [
   ...readdirSync(join(ROOT, 'src', 'panels', 'gradcheck')).map((f) => join('src', 'panels', 'gradcheck', f)),
   'src/commands/checkGradient.ts',
   'src/commands/checkGradientLens.ts',
+  'src/commands/trust.ts',
 ];
 
-function templates(): Set<string> {
-  const out = new Set<string>(Object.values(GRADCHECK_STRINGS));
-  for (const f of SOURCES) {
-    const code = readFileSync(join(ROOT, f), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
-    for (const m of code.matchAll(/(?:\bmsg|\bl10n\.t|(?<![.\w])t)\(\s*(['"])((?:\\.|(?!\1).)*)\1/g))
-      out.add(m[2].replace(/\\(['"])/g, '$1'));
-  }
-  return out;
-}
-
-const placeholders = (s: string) => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort();
+const templates = () => templatesIn(GRADCHECK_STRINGS, SOURCES);
 
 test('every gradient-check text has a Korean translation with the same placeholders', () => {
   const dir = join(ROOT, 'src', 'l10n', 'ko');
@@ -47,7 +38,7 @@ test('every gradient-check text has a Korean translation with the same placehold
   assert.ok(all.size > 100, `found ${all.size} templates`);
   const missing = [...all].filter((t) => !(t in ko));
   assert.deepEqual(missing, []);
-  for (const t of all) assert.deepEqual(placeholders(ko[t]), placeholders(t), `placeholders of "${t}"`);
+  for (const t of all) assert.deepEqual(placeholderSet(ko[t]), placeholderSet(t), `placeholders of "${t}"`);
   const unused = Object.keys(own).filter((k) => !all.has(k));
   assert.deepEqual(unused, [], 'no stale translations');
 });

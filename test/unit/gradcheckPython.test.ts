@@ -24,6 +24,12 @@ const text = (r: CheckReport) =>
 const check = (o: Partial<CheckOptions> & { file: string; functionName: string }) =>
   runCheck({ timeoutMs: 30_000, ...o }, runners);
 const tmp = () => mkdtempSync(join(tmpdir(), 'gl-gcpy-'));
+/** A learner's Python file in a new folder: its text, or its lines (joined with newlines). */
+const pyFile = (name: string, source: string | string[]) => {
+  const file = join(tmp(), name);
+  writeFileSync(file, typeof source === 'string' ? source : source.join('\n'));
+  return file;
+};
 
 /** A check that must pass on every element, and excellently (a float64 gradient). */
 function passes(r: CheckReport, what: string): void {
@@ -59,21 +65,16 @@ test('CS231n (W, X, y, reg) → (loss, dW): integer labels y, reg = 0.1, the ret
 });
 
 test('(loss, grads) with grads a dict, and {loss, grad} / {cost, grads} dicts, are read without --grad', async () => {
-  const dir = tmp();
-  const file = join(dir, 'dicts.py');
-  writeFileSync(
-    file,
-    [
-      'import numpy as np',
-      'def loss_dict(W, x):',
-      '    return {"loss": np.sum(np.tanh(x @ W)), "grad": x.T @ (1 - np.tanh(x @ W) ** 2)}',
-      'def cost_grads(W, x):',
-      '    return {"cost": np.sum(np.tanh(x @ W)), "grads": {"W": x.T @ (1 - np.tanh(x @ W) ** 2)}}',
-      'def pair_of_dict(W, x):',
-      '    return np.sum(np.tanh(x @ W)), {"dW": x.T @ (1 - np.tanh(x @ W) ** 2), "dx": (1 - np.tanh(x @ W) ** 2) @ W.T}',
-      '',
-    ].join('\n'),
-  );
+  const file = pyFile('dicts.py', [
+    'import numpy as np',
+    'def loss_dict(W, x):',
+    '    return {"loss": np.sum(np.tanh(x @ W)), "grad": x.T @ (1 - np.tanh(x @ W) ** 2)}',
+    'def cost_grads(W, x):',
+    '    return {"cost": np.sum(np.tanh(x @ W)), "grads": {"W": x.T @ (1 - np.tanh(x @ W) ** 2)}}',
+    'def pair_of_dict(W, x):',
+    '    return np.sum(np.tanh(x @ W)), {"dW": x.T @ (1 - np.tanh(x @ W) ** 2), "dx": (1 - np.tanh(x @ W) ** 2) @ W.T}',
+    '',
+  ]);
   for (const fn of ['loss_dict', 'cost_grads', 'pair_of_dict']) passes(await check({ file, functionName: fn }), fn);
   const dx = await check({ file, functionName: 'pair_of_dict', wrt: 'x' });
   passes(dx, 'dx by its spelling');
@@ -110,10 +111,8 @@ test('Coursera compute_gradient returning (dj_dw, dj_db) for scalar w and b pass
 });
 
 test('a gradient written into an output argument is compared, not called a mutation', async () => {
-  const dir = tmp();
-  const file = join(dir, 'outarg.py');
-  writeFileSync(
-    file,
+  const file = pyFile(
+    'outarg.py',
     'import numpy as np\n\ndef sse(y, t):\n    return 0.5 * np.sum((y - t) ** 2)\n\ndef sse_grad(y, t, out):\n    out[...] = y - t\n',
   );
   const r = await check({ file, functionName: 'sse' });
@@ -122,10 +121,8 @@ test('a gradient written into an output argument is compared, not called a mutat
 });
 
 test('several candidates of the same shape: asked (ambiguous, with the choices), then --grad-key decides', async () => {
-  const dir = tmp();
-  const file = join(dir, 'two.py');
-  writeFileSync(
-    file,
+  const file = pyFile(
+    'two.py',
     'import numpy as np\n\ndef f(x):\n    return np.sum(x ** 3)\n\ndef f_grad(x):\n    return {"first": 3 * x ** 2, "second": 2 * x}\n',
   );
   const r = await check({ file, functionName: 'f' });
@@ -224,20 +221,15 @@ test('the inputs JSON sets paths and the constructor: self.params entries and "_
 });
 
 test("a parameter dict passed to a plain function: --wrt params checks each entry; params['b'] one", async () => {
-  const dir = tmp();
-  const file = join(dir, 'plain.py');
-  writeFileSync(
-    file,
-    [
-      'import numpy as np',
-      'def loss(params, x):',
-      '    return np.sum((x @ params["W"] + params["b"]) ** 2)',
-      'def loss_grad(params, x):',
-      '    r = 2 * (x @ params["W"] + params["b"])',
-      '    return {"W": x.T @ r, "b": r.sum(axis=0)}',
-      '',
-    ].join('\n'),
-  );
+  const file = pyFile('plain.py', [
+    'import numpy as np',
+    'def loss(params, x):',
+    '    return np.sum((x @ params["W"] + params["b"]) ** 2)',
+    'def loss_grad(params, x):',
+    '    r = 2 * (x @ params["W"] + params["b"])',
+    '    return {"W": x.T @ r, "b": r.sum(axis=0)}',
+    '',
+  ]);
   const inputs = {
     params: {
       W: [
@@ -389,10 +381,8 @@ test('a module of a package runs as part of it: from .lossfn import LossFn works
 // ---- inputs by role --------------------------------------------------------------------------
 
 test('a parameter with a default keeps it (eps=1e-8): no "no value for eps"', async () => {
-  const dir = tmp();
-  const file = join(dir, 'eps.py');
-  writeFileSync(
-    file,
+  const file = pyFile(
+    'eps.py',
     'import numpy as np\n\ndef cross_entropy(y, t, eps=1e-8):\n    return -np.sum(t * np.log(y + eps)) / y.shape[0]\n\ndef cross_entropy_grad(y, t, eps=1e-8):\n    return -t / (y + eps) / y.shape[0]\n',
   );
   const r = await check({ file, functionName: 'cross_entropy' });
@@ -466,8 +456,7 @@ test('reg ≠ 0 does not hide a missing / N: found with reg = 0; dividing passes
 });
 
 test('a factor that is not the batch: mean over all elements vs over rows, with reg ≠ 0 too; the named division passes', async () => {
-  const dir = tmp();
-  const file = join(dir, 'mean.py');
+  const file = join(tmp(), 'mean.py');
   const loss =
     'import numpy as np\n\ndef mse_loss(W, X, t, reg):\n    return np.mean((X @ W - t) ** 2) + reg * np.sum(W * W)\n\n';
   writeFileSync(file, loss);
@@ -483,8 +472,7 @@ test('a factor that is not the batch: mean over all elements vs over rows, with 
 });
 
 test('BCE on probabilities with the logit gradient p − t: named; dividing by p·(1 − p) passes', async () => {
-  const dir = tmp();
-  const file = join(dir, 'bce.py');
+  const file = join(tmp(), 'bce.py');
   const loss =
     'import numpy as np\n\ndef bce(y_pred, y_true):\n    return -np.mean(y_true * np.log(y_pred) + (1 - y_true) * np.log(1 - y_pred))\n\n';
   const r = await check({
@@ -506,8 +494,7 @@ test('BCE on probabilities with the logit gradient p − t: named; dividing by p
 });
 
 test('NameError for np: "add import numpy as np", not a typo hint; adding it passes', async () => {
-  const dir = tmp();
-  const file = join(dir, 'noimport.py');
+  const file = join(tmp(), 'noimport.py');
   const body = 'def loss(x):\n    return np.sum(x ** 2)\n\ndef loss_grad(x):\n    return 2 * x\n';
   const r = await check({ file, source: body, functionName: 'loss' });
   assert.deepEqual(r.diagnosis, ['exception', 'missing-import']);
@@ -518,22 +505,17 @@ test('NameError for np: "add import numpy as np", not a typo hint; adding it pas
 });
 
 test('an integer array made in the code (np.array([[1, 2], [3, 4]])) is named, and checked on a float copy', async () => {
-  const dir = tmp();
-  const file = join(dir, 'ints.py');
-  writeFileSync(
-    file,
-    [
-      'import numpy as np',
-      'class Net:',
-      '    def __init__(self):',
-      '        self.W = np.array([[1, 2], [3, 4]])',
-      '    def loss(self, x):',
-      '        return np.sum((x @ self.W) ** 2)',
-      '    def gradient(self, x):',
-      '        return 2 * x.T @ (x @ self.W)',
-      '',
-    ].join('\n'),
-  );
+  const file = pyFile('ints.py', [
+    'import numpy as np',
+    'class Net:',
+    '    def __init__(self):',
+    '        self.W = np.array([[1, 2], [3, 4]])',
+    '    def loss(self, x):',
+    '        return np.sum((x @ self.W) ** 2)',
+    '    def gradient(self, x):',
+    '        return 2 * x.T @ (x @ self.W)',
+    '',
+  ]);
   const r = await check({
     file,
     functionName: 'Net.loss',

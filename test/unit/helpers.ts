@@ -30,3 +30,20 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/**
+ * The English templates a feature shows: its page's string table and the literal first argument of
+ * every msg(...), l10n.t(...) and t(...) in its source files (paths from the root; comments left out).
+ */
+export function templatesIn(table: Record<string, string>, files: string[]): Set<string> {
+  const out = new Set<string>(Object.values(table));
+  for (const f of files) {
+    const code = readFileSync(join(ROOT, f), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
+    for (const m of code.matchAll(/(?:\bmsg|\bl10n\.t|(?<![.\w])t)\(\s*(['"])((?:\\.|(?!\1).)*)\1/g))
+      out.add(m[2].replace(/\\(['"])/g, '$1'));
+  }
+  return out;
+}
+
+/** A template's placeholders ({0}, {1}, ...), each once, sorted. */
+export const placeholderSet = (s: string) => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort();

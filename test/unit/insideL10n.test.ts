@@ -3,26 +3,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { INSIDE_STRINGS } from '../../src/protocol/inside';
-import { ROOT } from './helpers';
+import { ROOT, placeholderSet, templatesIn } from './helpers';
 
 /** Every text of the replay and the shape trace (src/inside, the page's strings) has a Korean translation. */
 
-function templates(): Set<string> {
-  const out = new Set<string>(Object.values(INSIDE_STRINGS));
-  const files = [
+const templates = () =>
+  templatesIn(INSIDE_STRINGS, [
     ...readdirSync(join(ROOT, 'src', 'inside')).map((f) => join('src', 'inside', f)),
     'src/panels/gradcheck/insideController.ts',
     'src/cli/gradcheckInside.ts',
-  ];
-  for (const f of files) {
-    const code = readFileSync(join(ROOT, f), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
-    for (const m of code.matchAll(/(?:\bmsg|\bl10n\.t|(?<![.\w])t)\(\s*(['"])((?:\\.|(?!\1).)*)\1/g))
-      out.add(m[2].replace(/\\(['"])/g, '$1'));
-  }
-  return out;
-}
-
-const placeholders = (s: string) => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort();
+  ]);
 
 test('every replay and shape-trace text has a Korean translation with the same placeholders, and none is stale', () => {
   const ko = JSON.parse(readFileSync(join(ROOT, 'src', 'l10n', 'ko', 'inside.json'), 'utf8')) as Record<string, string>;
@@ -32,7 +22,7 @@ test('every replay and shape-trace text has a Korean translation with the same p
     [...all].filter((t) => !(t in ko)),
     [],
   );
-  for (const t of all) assert.deepEqual(placeholders(ko[t]), placeholders(t), `placeholders of "${t}"`);
+  for (const t of all) assert.deepEqual(placeholderSet(ko[t]), placeholderSet(t), `placeholders of "${t}"`);
   assert.deepEqual(
     Object.keys(ko).filter((k) => !all.has(k)),
     [],

@@ -16,7 +16,6 @@ import {
   type LabFile,
   LabFileRefused,
   type TrainLabFile,
-  TRAIN_CONTROLS,
   checkLabFile,
   instructionText,
   keepLocked,
@@ -26,7 +25,7 @@ import {
   labFileText,
   parseLabFile,
 } from '../../src/protocol/labFile';
-import { DEFAULT_RUN_CONFIG } from '../../src/protocol/train';
+import { DEFAULT_RUN_CONFIG, TRAIN_CONTROLS } from '../../src/protocol/train';
 import { LAB_IDS } from '../../src/protocol/tutorial';
 import { loadBundle, translator } from '../../src/l10n/cli';
 

@@ -13,18 +13,14 @@ import type { TrainToWebview } from '../../src/protocol/train';
 import { DEFAULT_RUN_CONFIG } from '../../src/protocol/train';
 import { type TrainLabFile, parseLabFile } from '../../src/protocol/labFile';
 import { ROOT } from './helpers';
-import { Uri, install, lastPanel, recorded, reset, vscode } from './fakeVscode';
+import { Uri, fakeContext, install, lastPanel, recorded, reset, vscode } from './fakeVscode';
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-labfiles-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 install();
 
 const context = {
-  extensionUri: Uri.file(ROOT),
-  extensionPath: ROOT,
-  storageUri: Uri.file(join(dir, 'storage')),
-  globalStorageUri: Uri.file(join(dir, 'global')),
-  subscriptions: [] as { dispose(): unknown }[],
+  ...fakeContext(ROOT, dir),
   workspaceState: (() => {
     const m = new Map<string, unknown>();
     return { get: (k: string) => m.get(k), update: async (k: string, v: unknown) => void m.set(k, v) };

@@ -11,20 +11,14 @@ import { join } from 'node:path';
 import type { TrainToWebview } from '../../src/protocol/train';
 import { DEFAULT_RUN_CONFIG } from '../../src/protocol/train';
 import { ROOT } from './helpers';
-import { Uri, install, lastPanel, recorded, waitForPosted } from './fakeVscode';
+import { Uri, fakeContext, install, lastPanel, recorded, waitForPosted } from './fakeVscode';
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-panel-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 install();
 
-const context = {
-  extensionUri: Uri.file(ROOT),
-  extensionPath: ROOT,
-  storageUri: Uri.file(join(dir, 'storage')),
-  globalStorageUri: Uri.file(join(dir, 'global')),
-  subscriptions: [],
-};
+const context = fakeContext(ROOT, dir);
 
 function until<T extends TrainToWebview['type']>(
   type: T,

@@ -38,6 +38,18 @@ function setup(pool: WarmPool) {
   return { dir, runners, python, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Runs `body` with a new pool and a scratch folder; both are cleaned up after, whatever happens. */
+async function withPool(body: (pool: WarmPool, s: ReturnType<typeof setup>) => Promise<void>): Promise<void> {
+  const pool = new WarmPool();
+  const s = setup(pool);
+  try {
+    await body(pool, s);
+  } finally {
+    pool.dispose();
+    s.done();
+  }
+}
+
 /** The pool's key of the Python spare for `dir` (the only spare there is after a prestart). */
 const onlyKey = (pool: WarmPool): string => {
   const keys = [...(pool as unknown as { spares: Map<string, unknown> }).spares.keys()];
@@ -48,10 +60,8 @@ const onlyKey = (pool: WarmPool): string => {
 const SQUARE = (extra = '') =>
   `import os\n\n\ndef function_2(x):\n${extra}    return (x ** 2).sum()\n\n\ndef function_2_grad(x):\n    return 2 * x\n`;
 
-test('a Python check runs in the spare started ahead (numpy imported), and a new spare waits after it', async () => {
-  const pool = new WarmPool();
-  const s = setup(pool);
-  try {
+test('a Python check runs in the spare started ahead (numpy imported), and a new spare waits after it', () =>
+  withPool(async (pool, s) => {
     const file = join(s.dir, 'f.py');
     writeFileSync(file, SQUARE('    os.write(1, ("pid %d\\n" % os.getpid()).encode())\n'));
     prestartPython(s.python, s.dir);
@@ -72,16 +82,10 @@ test('a Python check runs in the spare started ahead (numpy imported), and a new
     assert.equal(r2.verdict, 'pass');
     assert.equal(pool.lastTake?.pid, next);
     assert.equal(pool.lastTake?.warm, true);
-  } finally {
-    pool.dispose();
-    s.done();
-  }
-});
+  }));
 
-test('two checks of different unsaved texts of one file get their own results (no module kept between checks)', async () => {
-  const pool = new WarmPool();
-  const s = setup(pool);
-  try {
+test('two checks of different unsaved texts of one file get their own results (no module kept between checks)', () =>
+  withPool(async (pool, s) => {
     const file = join(s.dir, 'loss.py');
     writeFileSync(file, SQUARE());
     const right = SQUARE();
@@ -109,16 +113,10 @@ test('two checks of different unsaved texts of one file get their own results (n
       jsVerdicts.push(r.verdict);
     }
     assert.deepEqual(jsVerdicts, ['pass', 'fail', 'pass']);
-  } finally {
-    pool.dispose();
-    s.done();
-  }
-});
+  }));
 
-test('a check that hangs, or kills its own process, ends with its message, and the next check works', async () => {
-  const pool = new WarmPool();
-  const s = setup(pool);
-  try {
+test('a check that hangs, or kills its own process, ends with its message, and the next check works', () =>
+  withPool(async (pool, s) => {
     const file = join(s.dir, 'f.py');
     writeFileSync(file, SQUARE());
     const hang = SQUARE('    while True:\n        pass\n');
@@ -153,11 +151,7 @@ test('a check that hangs, or kills its own process, ends with its message, and t
     const r4 = await runCheck({ file, functionName: 'function_2', inputs: { x: [3, 4] } }, s.runners);
     assert.equal(r4.verdict, 'pass');
     assert.equal(pool.lastTake?.warm, false);
-  } finally {
-    pool.dispose();
-    s.done();
-  }
-});
+  }));
 
 test('spares end when the pool is cleared or disposed, and after the idle time', async () => {
   const s = setup(new WarmPool());

@@ -3,7 +3,7 @@ import { function2, gradientDescent } from '../../src/core/gradient';
 import { format } from '../shared/l10n';
 import type { ThemeColors } from '../shared/theme';
 import { Chart, baseOptions, chartCanvas, chartLab, themedScale, type Plugin } from './charts';
-import { h, lrFromExponent, numberField, sci } from './dom';
+import { h, labSection, lrFromExponent, numberField, controlRow, sci } from './dom';
 import { savedNumber, type Lab, type LabContext } from './lab';
 
 export const DESCENT_START = [-3, 4];
@@ -81,14 +81,10 @@ export function descentLab(ctx: LabContext): Lab {
     return b;
   });
 
-  const presetRow = h('div', { class: 'row' }, ...presets);
-  const root = h(
-    'section',
-    { class: 'lab' },
-    h('p', { text: s.descentIntro }),
-    h(
-      'div',
-      { class: 'row' },
+  const presetRow = controlRow(...presets);
+  const root = labSection(
+    s.descentIntro,
+    controlRow(
       h('label', { class: 'slider wide' }, h('span', { text: s.descentLr }), slider),
       lrField.wrap,
       stepsField.wrap,

@@ -1,8 +1,18 @@
 /** Small DOM helpers for the labs: elements, labelled inputs, and number formats. */
 
-import { Attrs, el as h, newId } from '../shared/dom';
+import { Attrs, type Child, el as h, newId } from '../shared/dom';
 
 export { h, newId };
+
+/** A lab's section: its introduction, then its parts. */
+export function labSection(intro: string, ...parts: Child[]): HTMLElement {
+  return h('section', { class: 'lab' }, h('p', { text: intro }), ...parts);
+}
+
+/** A row of controls. */
+export function controlRow(...children: Child[]): HTMLDivElement {
+  return h('div', { class: 'row' }, ...children);
+}
 
 export interface NumberField {
   wrap: HTMLLabelElement;

@@ -3,7 +3,7 @@ import { function1, numericalDiff, numericalDiffForward, type ScalarFunction } f
 import { format } from '../shared/l10n';
 import type { ThemeColors } from '../shared/theme';
 import { Chart, baseOptions, chartCanvas, chartLab, themedScale } from './charts';
-import { fmt, h, numberField } from './dom';
+import { fmt, h, labSection, numberField, controlRow } from './dom';
 import { savedNumber, savedValue, type Lab, type LabContext } from './lab';
 
 type Point = { x: number; y: number };
@@ -74,16 +74,9 @@ export function errorHLab(ctx: LabContext): Lab {
   const { box, canvas } = chartCanvas(s.errorHChart, 'chart-box tall');
   const marked = h('p', { id: 'errorh-marked', class: 'muted' });
 
-  const root = h(
-    'section',
-    { class: 'lab' },
-    h('p', { text: s.errorHIntro }),
-    h(
-      'div',
-      { class: 'row' },
-      h('label', { for: 'errorh-function' }, h('span', { text: s.errorHFunction }), select),
-      hField.wrap,
-    ),
+  const root = labSection(
+    s.errorHIntro,
+    controlRow(h('label', { for: 'errorh-function' }, h('span', { text: s.errorHFunction }), select), hField.wrap),
     trueOut,
     h(
       'table',

@@ -2,7 +2,7 @@
 import { function2, numericalGradient } from '../../src/core/gradient';
 import type { ThemeColors } from '../shared/theme';
 import { Chart, baseOptions, chartCanvas, chartLab, themedScale, type Plugin } from './charts';
-import { fmt, h, numberField } from './dom';
+import { fmt, h, labSection, numberField, controlRow } from './dom';
 import { savedNumber, type Lab, type LabContext } from './lab';
 
 const RANGE = 2;
@@ -42,11 +42,9 @@ export function fieldLab(ctx: LabContext): Lab {
     return btn;
   });
 
-  const root = h(
-    'section',
-    { class: 'lab' },
-    h('p', { text: s.fieldIntro }),
-    h('div', { class: 'row' }, f0.wrap, f1.wrap, h('span', { class: 'muted', text: s.fieldBookPoints }), ...presets),
+  const root = labSection(
+    s.fieldIntro,
+    controlRow(f0.wrap, f1.wrap, h('span', { class: 'muted', text: s.fieldBookPoints }), ...presets),
     h(
       'table',
       { class: 'values' },

@@ -3,7 +3,7 @@ import { gradientDescent, numericalGradient, type VectorFunction } from '../../s
 import { format } from '../shared/l10n';
 import { withAlpha, type ThemeColors } from '../shared/theme';
 import { Chart, baseOptions, chartCanvas, chartLab, themedScale, type Plugin } from './charts';
-import { h, sci } from './dom';
+import { h, labSection, controlRow, sci } from './dom';
 import { savedValue, type Lab, type LabContext } from './lab';
 
 export type Surface = 'saddle' | 'plateau';
@@ -86,11 +86,9 @@ export function saddleLab(ctx: LabContext): Lab {
     scaleHigh,
   );
 
-  const root = h(
-    'section',
-    { class: 'lab' },
-    h('p', { text: s.saddleIntro }),
-    h('div', { class: 'row' }, h('label', { for: 'saddle-surface' }, h('span', { text: s.saddleSurface }), select)),
+  const root = labSection(
+    s.saddleIntro,
+    controlRow(h('label', { for: 'saddle-surface' }, h('span', { text: s.saddleSurface }), select)),
     startRow,
     endOut,
     verdictOut,

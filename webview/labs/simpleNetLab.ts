@@ -7,7 +7,7 @@ import { button } from '../shared/dom';
 import { format } from '../shared/l10n';
 import type { ThemeColors } from '../shared/theme';
 import { Chart, baseOptions, chartCanvas, chartLab, themedScale } from './charts';
-import { fmt, h } from './dom';
+import { fmt, h, labSection } from './dom';
 import { savedValue, type Lab, type LabContext } from './lab';
 
 export const SIMPLE_NET_X = [0.6, 0.9];
@@ -55,10 +55,8 @@ export function simpleNetLab(ctx: LabContext): Lab {
   const changeOut = h('p', { id: 'simplenet-change', 'aria-live': 'polite' });
   const { box, canvas } = chartCanvas(s.simpleNetChart);
 
-  const root = h(
-    'section',
-    { class: 'lab' },
-    h('p', { text: s.simpleNetIntro }),
+  const root = labSection(
+    s.simpleNetIntro,
     h(
       'div',
       { class: 'row', id: 'simplenet-controls' },

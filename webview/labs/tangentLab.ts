@@ -3,7 +3,7 @@ import { function1, numericalDiff } from '../../src/core/gradient';
 import { format } from '../shared/l10n';
 import type { ThemeColors } from '../shared/theme';
 import { Chart, baseOptions, chartCanvas, chartLab, themedScale } from './charts';
-import { fmt, h, numberField } from './dom';
+import { controlRow, fmt, h, labSection, numberField } from './dom';
 import { savedNumber, type Lab, type LabContext } from './lab';
 
 const X_MIN = 0;
@@ -37,17 +37,9 @@ export function tangentLab(ctx: LabContext): Lab {
 
   const row = (label: string, out: HTMLElement) =>
     h('tr', {}, h('th', { scope: 'row', text: label }), h('td', {}, out));
-  const root = h(
-    'section',
-    { class: 'lab' },
-    h('p', { text: s.tangentIntro }),
-    h(
-      'div',
-      { class: 'row' },
-      h('label', { class: 'slider' }, h('span', { text: s.tangentX }), slider),
-      field.wrap,
-      ...presets,
-    ),
+  const root = labSection(
+    s.tangentIntro,
+    controlRow(h('label', { class: 'slider' }, h('span', { text: s.tangentX }), slider), field.wrap, ...presets),
     box,
     h(
       'table',

@@ -1,7 +1,7 @@
 /** Building pages from code, never from HTML strings (page data can be text a learner typed). */
 
 export type Attrs = Record<string, string | number | boolean | undefined>;
-type Child = Node | string | null | undefined | false;
+export type Child = Node | string | null | undefined | false;
 
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,

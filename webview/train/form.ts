@@ -9,7 +9,10 @@ import {
   FieldName,
   PanelOptions,
   RunConfig,
+  TRAIN_NUMBER_CONTROLS,
+  type TrainControl,
   TrainLabView,
+  type TrainNumberControl,
   checkRunConfig,
   naiveNumericalSecondsPerIteration,
   parameterCount,
@@ -20,25 +23,13 @@ import { iterPerEpoch } from '../../src/core/trainer';
 import { decimal, duration, integer } from './format';
 import { badge } from './badge';
 import { S } from './strings';
-import type { TrainControl } from '../../src/protocol/labFile';
 import { markLocked } from '../shared/lockNote';
 
-const NUMBER_FIELDS = [
-  'hiddenSize',
-  'learningRate',
-  'batchSize',
-  'iters',
-  'weightInitStd',
-  'seed',
-  'trainImages',
-  'checkEvery',
-] as const;
-type NumberFieldName = (typeof NUMBER_FIELDS)[number];
 /** Fields that may be left empty (or 0): the book's way. */
-const OPTIONAL_FIELDS: readonly NumberFieldName[] = ['trainImages', 'checkEvery'];
+const OPTIONAL_FIELDS: readonly TrainNumberControl[] = ['trainImages', 'checkEvery'];
 
 /** What the form remembers across reloads: the text of each field, as typed. */
-export type FormState = Record<NumberFieldName | 'gradientMethod' | 'datasetKind' | 'folder' | 'sampling', string>;
+export type FormState = Record<TrainNumberControl | 'gradientMethod' | 'datasetKind' | 'folder' | 'sampling', string>;
 
 export function formStateOf(c: RunConfig): FormState {
   return {
@@ -59,7 +50,7 @@ export function formStateOf(c: RunConfig): FormState {
 
 export class TrainForm {
   readonly root: HTMLElement;
-  private readonly inputs = {} as Record<NumberFieldName, HTMLInputElement>;
+  private readonly inputs = {} as Record<TrainNumberControl, HTMLInputElement>;
   private readonly errors = {} as Record<FieldName, HTMLElement>;
   private readonly method: HTMLSelectElement;
   private readonly sampling: HTMLSelectElement;
@@ -85,7 +76,7 @@ export class TrainForm {
     onShare: () => void,
   ) {
     const fields = el('div', { class: 'form-grid' });
-    for (const name of NUMBER_FIELDS) {
+    for (const name of TRAIN_NUMBER_CONTROLS) {
       const errId = newId('err');
       const input = el('input', {
         type: 'text',
@@ -152,21 +143,12 @@ export class TrainForm {
     this.warning = el('p', { class: 'warning numerical-warning', role: 'note' });
     this.batchNote = el('p', { class: 'muted small batch-note' });
     this.batchSlow = el('p', { class: 'warning batch-slow', role: 'note' });
-    this.wrappers.gradientMethod = el(
-      'label',
-      { class: 'wide' },
-      el('span', { text: S.gradientMethod }),
-      this.method,
-      this.errors.gradientMethod,
-    );
-    this.wrappers.dataset = el('label', { class: 'wide' }, el('span', { text: S.dataset }), this.datasetKind);
-    this.wrappers.sampling = el(
-      'label',
-      { class: 'wide' },
-      el('span', { text: S.sampling }),
-      this.sampling,
-      this.errors.sampling,
-    );
+    /** A choice across the form's width: its label, the control, and where its error shows. */
+    const wide = (label: string, ...control: HTMLElement[]) =>
+      el('label', { class: 'wide' }, el('span', { text: label }), ...control);
+    this.wrappers.gradientMethod = wide(S.gradientMethod, this.method, this.errors.gradientMethod);
+    this.wrappers.dataset = wide(S.dataset, this.datasetKind);
+    this.wrappers.sampling = wide(S.sampling, this.sampling, this.errors.sampling);
     fields.append(this.wrappers.gradientMethod, this.wrappers.dataset, this.wrappers.sampling);
     this.root = el(
       'div',
@@ -198,7 +180,7 @@ export class TrainForm {
 
   state(): FormState {
     const s = {} as FormState;
-    for (const name of NUMBER_FIELDS) s[name] = this.inputs[name].value;
+    for (const name of TRAIN_NUMBER_CONTROLS) s[name] = this.inputs[name].value;
     return {
       ...s,
       gradientMethod: this.method.value,
@@ -211,7 +193,7 @@ export class TrainForm {
   /** Puts values into the form (presets, Book defaults, a lab file); a locked control keeps its value. */
   setState(state: FormState): void {
     const free = (c: TrainControl) => !this.locked.has(c);
-    for (const name of NUMBER_FIELDS) if (free(name)) this.inputs[name].value = state[name];
+    for (const name of TRAIN_NUMBER_CONTROLS) if (free(name)) this.inputs[name].value = state[name];
     if (free('gradientMethod')) this.method.value = state.gradientMethod;
     if (free('sampling')) this.sampling.value = state.sampling === 'shuffled' ? 'shuffled' : 'replacement';
     if (free('dataset')) {
@@ -286,7 +268,7 @@ export class TrainForm {
 
   setEnabled(enabled: boolean): void {
     this.enabled = enabled;
-    for (const name of NUMBER_FIELDS) this.inputs[name].disabled = !enabled || this.locked.has(name);
+    for (const name of TRAIN_NUMBER_CONTROLS) this.inputs[name].disabled = !enabled || this.locked.has(name);
     this.method.disabled = !enabled || this.locked.has('gradientMethod');
     this.sampling.disabled = !enabled || this.locked.has('sampling');
     const dataset = !enabled || this.locked.has('dataset');
@@ -306,17 +288,16 @@ export class TrainForm {
   }
 
   private check() {
-    const num = (name: NumberFieldName) => {
+    const num = (name: TrainNumberControl) => {
       const raw = this.inputs[name].value.trim().replace('−', '-');
       return raw === '' ? NaN : Number(raw);
     };
     const kind = this.datasetKind.value;
     const values: Record<string, unknown> = {
       ...Object.fromEntries(
-        NUMBER_FIELDS.filter((n) => !OPTIONAL_FIELDS.includes(n) || this.inputs[n].value.trim() !== '').map((n) => [
-          n,
-          num(n),
-        ]),
+        TRAIN_NUMBER_CONTROLS.filter((n) => !OPTIONAL_FIELDS.includes(n) || this.inputs[n].value.trim() !== '').map(
+          (n) => [n, num(n)],
+        ),
       ),
       gradientMethod: this.method.value,
       sampling: this.sampling.value,

@@ -28,10 +28,9 @@ import { ModelPanel } from './modelPanel';
 import { badge } from './badge';
 import { NetCheckCard } from './netCheckCard';
 import { GradientsCard } from './gradientsCard';
-import { RunsTable } from './runsTable';
 import { Runs } from './state';
 import { S } from './strings';
-import { settingsText } from './runsTable';
+import { RunsTable, STATUS_KEYS, settingsText } from './runsTable';
 import { NS, noteButtons, noteCharts } from '../shared/studyNote';
 import type { StudyNote } from '../../src/protocol/studyNote';
 
@@ -267,14 +266,6 @@ function trainNote(): StudyNote | undefined {
     diagnosis: adviceFor(v).map((p) => p.textContent ?? ''),
   };
 }
-const STATUS_KEYS = {
-  running: 'statusRunning',
-  paused: 'statusPaused',
-  finished: 'statusFinished',
-  stopped: 'statusStopped',
-  diverged: 'statusDiverged',
-  loaded: 'statusLoaded',
-} as const;
 const notes = noteButtons(() => {
   const note = trainNote();
   if (!note) {

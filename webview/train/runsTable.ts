@@ -18,7 +18,8 @@ export interface RunActions {
   inspect(id: string): void;
 }
 
-const STATUS: Record<RunView['status'], keyof typeof S> = {
+/** Each run status's word in the string table. */
+export const STATUS_KEYS: Record<RunView['status'], keyof typeof S> = {
   running: 'statusRunning',
   paused: 'statusPaused',
   finished: 'statusFinished',
@@ -211,7 +212,7 @@ export class RunsTable {
       nameCell,
       el('td', {
         class: `status status-${v.status}${v.diagnosis ? ' not-learning' : ''}`,
-        text: S[STATUS[v.status]] + (v.diagnosis && v.status !== 'diverged' ? ` · ${S.notLearning}` : ''),
+        text: S[STATUS_KEYS[v.status]] + (v.diagnosis && v.status !== 'diverged' ? ` · ${S.notLearning}` : ''),
         title: v.message,
       }),
       el('td', { class: 'settings', text: settingsText(v), title: v.datasetName || undefined }),

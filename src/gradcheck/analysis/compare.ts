@@ -90,17 +90,8 @@ export function compare(
   const rows: ElementRow[] = out.indices.map((index, k) => {
     const n = numerical[k];
     const a = analytic ? analytic[index] : null;
-    if (a === null)
-      return {
-        index,
-        position: positionOf(index, out.shape),
-        x: out.x[index],
-        numerical: n,
-        analytic: null,
-        absError: null,
-        relError: null,
-        ok: null,
-      };
+    const at = { index, position: positionOf(index, out.shape), x: out.x[index], numerical: n };
+    if (a === null) return { ...at, analytic: null, absError: null, relError: null, ok: null };
     const absError = Math.abs(a - n);
     const relError = relativeError(a, n);
     const ok =
@@ -114,10 +105,7 @@ export function compare(
       shrink >= 30 &&
       shrink <= 3000;
     return {
-      index,
-      position: positionOf(index, out.shape),
-      x: out.x[index],
-      numerical: n,
+      ...at,
       analytic: a,
       absError,
       relError,

@@ -1,5 +1,5 @@
 import { dirname } from 'path';
-import { resultFromAnswer } from './pythonRunner';
+import { malformedAnswer, resultFromAnswer } from './pythonRunner';
 import { startChild, type ChildSpec } from './childRun';
 import type { WarmPool } from './warmPool';
 import type { RunRequest, RunResult } from '../types';
@@ -82,11 +82,7 @@ export async function runJs(request: RunRequest, options: JsRunnerOptions, signa
         error: { kind: 'internal', message: `the checker could not be started: ${out.error.message}` },
       };
     case 'bad-answer':
-      return {
-        ok: false,
-        error: { kind: 'internal', message: `the checker's answer is malformed: ${out.reason}` },
-        output: out.output,
-      };
+      return malformedAnswer(out.reason, out.output);
     case 'no-answer': {
       if (/heap limit|JavaScript heap out of memory|Allocation failed/.test(out.stderr))
         return outOfMemory(memoryMb, 'the JavaScript heap');

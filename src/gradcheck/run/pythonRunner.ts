@@ -47,9 +47,13 @@ export function resultFromAnswer(answer: string, output: RunResult['output']): R
   try {
     return { ...decodeResult(answer), output };
   } catch (e) {
-    const why = e instanceof AnswerError ? e.message : `not JSON (${errorMessage(e)})`;
-    return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${why}` }, output };
+    return malformedAnswer(e instanceof AnswerError ? e.message : `not JSON (${errorMessage(e)})`, output);
   }
+}
+
+/** A checker's answer (the harness's or the JavaScript worker's) that is not what it must be, and why. */
+export function malformedAnswer(why: string, output: RunResult['output']): RunResult {
+  return { ok: false, error: { kind: 'internal', message: `the checker's answer is malformed: ${why}` }, output };
 }
 
 /** Resident memory of the interpreter (and what it starts) before the check is stopped. */
@@ -142,11 +146,7 @@ async function runPythonOnce(
         error: { kind: 'memory', message: `out-of-memory: Python used more than ${out.limitMb} MB`, phase },
       };
     case 'bad-answer':
-      return {
-        ok: false,
-        error: { kind: 'internal', message: `the checker's answer is malformed: ${out.reason}` },
-        output: out.output,
-      };
+      return malformedAnswer(out.reason, out.output);
     case 'answer': {
       const result = resultFromAnswer(out.answer, out.output);
       if (result.ok) rememberInterpreter(options.python, folder, result.executable);

@@ -22,6 +22,7 @@ import {
   TrainLabView,
   TrainToWebview,
   parseTrainMessage,
+  startedRun,
 } from '../../protocol/train';
 import {
   type TrainLabFile,
@@ -347,22 +348,13 @@ export class TrainPanel {
     }
     const n = this.store.list().length + 1;
     const id = newRunId();
-    const run: RunView = {
+    const run = startedRun({
       id,
       name: `#${n} · batch ${config.batchSize} · lr ${config.learningRate} · hidden ${config.hiddenSize}${config.gradientMethod === 'numerical' ? ' · numerical' : ''}`,
       config,
       datasetName: '',
       createdAt: Date.now(),
-      hidden: false,
-      status: 'running',
-      iterations: 0,
-      epochs: [],
-      finalLoss: null,
-      trainAccuracy: null,
-      testAccuracy: null,
-      wallSeconds: 0,
-      hasModel: false,
-    };
+    });
     this.live = run;
     this.post({ type: 'runStarted', run });
     const session: TrainSession = new TrainSession(
