@@ -24,7 +24,7 @@ import types
 sys.dont_write_bytecode = True
 # The answer channel beside this file (sys.path[0] is not this folder under PYTHONSAFEPATH); sys.path as it was after.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gradient_lab_answer import encode, open_answer, write_all  # noqa: E402
+from gradient_lab_answer import encode, failure, open_answer, write_all  # noqa: E402
 del sys.path[0]
 
 STARTED_AT = time.time() * 1000.0
@@ -955,12 +955,8 @@ def main():
     kept = sys.stdout = Kept(65536)
     try:
         result = run(request)
-    except CheckError as e:
-        result = dict(ok=False, error=e.info)
-    except RecursionError as e:
-        result = dict(ok=False, error=dict(kind="exception", message="RecursionError: %s" % e))
     except BaseException as e:  # noqa: B902 - report anything rather than die silently
-        result = dict(ok=False, error=dict(kind="internal", message="%s: %s" % (type(e).__name__, e), detail=traceback.format_exc()))
+        result = failure(e, CheckError)
     printed = kept.getvalue()
     sys.stdout = out
     result["stdout"] = printed[-2000:]

@@ -21,7 +21,7 @@ import traceback
 sys.dont_write_bytecode = True
 # The answer channel beside this file (sys.path[0] is not this folder under PYTHONSAFEPATH); sys.path as it was after.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gradient_lab_answer import encode, open_answer, write_all  # noqa: E402
+from gradient_lab_answer import encode, failure, open_answer, write_all  # noqa: E402
 del sys.path[0]
 
 MARK = "\x1eGRADCHECK "
@@ -838,13 +838,8 @@ def main():
     sys.stdout = Discard()  # the learner's print()s: counted, not kept
     try:
         result = run(req)
-    except InsideError as e:
-        result = dict(ok=False, error=e.info)
-    except RecursionError as e:
-        result = dict(ok=False, error=dict(kind="exception", message="RecursionError: %s" % e))
     except BaseException as e:  # noqa: B902 - report anything rather than die silently
-        message = "%s: %s" % (type(e).__name__, e)
-        result = dict(ok=False, error=dict(kind="internal", message=message, detail=traceback.format_exc()))
+        result = failure(e, InsideError)
     sys.settrace(None)
     sys.stdout = out
     data = frame + json.dumps(encode(result), allow_nan=False, default=lambda o: str(o)).encode("ascii") + b"\n"

@@ -7,6 +7,7 @@ learner's code cannot forge the frame (it does not know the nonce).
 import math
 import os
 import stat
+import traceback
 
 
 def encode(v):
@@ -22,6 +23,17 @@ def encode(v):
     if isinstance(v, (list, tuple)):
         return [encode(x) for x in v]
     return v
+
+
+def failure(e, own):
+    """The result for what run() raised: our own error (`own`) with its info, a RecursionError, or an
+    internal error with the traceback. Called in the except block, so the traceback is the one caught."""
+    if isinstance(e, own):
+        return dict(ok=False, error=e.info)
+    if isinstance(e, RecursionError):
+        return dict(ok=False, error=dict(kind="exception", message="RecursionError: %s" % e))
+    message = "%s: %s" % (type(e).__name__, e)
+    return dict(ok=False, error=dict(kind="internal", message=message, detail=traceback.format_exc()))
 
 
 def open_answer(spec, mark):
