@@ -1,4 +1,14 @@
-import { BOOK_DEFAULTS, SAMPLINGS, Sampling, TrainConfig, TrainEvent, Trainer } from '../core/trainer';
+import {
+  BOOK_DEFAULTS,
+  EVALUATION_PATHS,
+  EvaluationPath,
+  SAMPLINGS,
+  Sampling,
+  TrainConfig,
+  TrainEvent,
+  Trainer,
+} from '../core/trainer';
+import { WorkerEpochEvaluator } from '../node/epochEvaluator';
 import { GradientWatcher } from '../core/gradientWatch';
 import { initialLossCheck, withTrainImages } from '../core/sanity';
 import { findLearningRate } from '../core/lrFinder';
@@ -13,7 +23,8 @@ import type { LossDiagnosis } from '../core/lossWatch';
 
 export const TRAIN_USAGE =
   'usage: npm run train -- [--hidden N] [--lr X] [--batch N] [--iters N] [--std X] [--seed N] [--method backprop|numerical] [--engine NAME] [--data DIR] [--json]\n' +
-  '       [--sampling replacement|shuffled] [--overfit K] [--grad-stats N] [--check-every N] [--lr-finder]';
+  '       [--sampling replacement|shuffled] [--overfit K] [--grad-stats N] [--check-every N] [--lr-finder]\n' +
+  '       [--evaluation worker|in-thread]   (per-epoch accuracies on a second core, the default, or between steps)';
 
 const SPECS: Record<string, FlagSpec> = {
   hidden: { kind: 'int', min: INT_LIMITS.hiddenSize[0], max: INT_LIMITS.hiddenSize[1] },
@@ -32,6 +43,7 @@ const SPECS: Record<string, FlagSpec> = {
   'grad-stats': { kind: 'int', min: 1 },
   'check-every': { kind: 'int', min: 1 },
   'lr-finder': { kind: 'bool' },
+  evaluation: { kind: 'string', choices: EVALUATION_PATHS },
 };
 
 export interface TrainOptions {
@@ -46,6 +58,8 @@ export interface TrainOptions {
   /** Every N iterations (and before the first): backprop against the numerical gradient. */
   checkEvery?: number;
   lrFinder: boolean;
+  /** Where the per-epoch accuracies are computed: a worker thread (falling back to in-thread) or in-thread. */
+  evaluation: EvaluationPath;
 }
 
 export function parseTrainArgs(argv: string[]): TrainOptions | 'help' {
@@ -71,6 +85,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions | 'help' {
     gradStats: flags['grad-stats'] as number | undefined,
     checkEvery: flags['check-every'] as number | undefined,
     lrFinder: !!flags['lr-finder'],
+    evaluation: (flags.evaluation as EvaluationPath | undefined) ?? 'worker',
   };
 }
 
@@ -92,14 +107,16 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
       cliT('--batch {0} is larger than the training set ({1} images)', config.batchSize, data.train.count),
     );
   }
-  const net = createNetwork(
-    opts.engine,
-    { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes },
-    config,
-  );
+  const shape = { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes };
+  const net = createNetwork(opts.engine, shape, config);
   const emit = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
   if (opts.lrFinder) return runLrFinder(net, data, config, opts.json, emit);
   const trainer = new Trainer(net, data, config);
+  const evaluator =
+    opts.evaluation === 'worker'
+      ? new WorkerEpochEvaluator({ engine: opts.engine, shape, train: data.train, test: data.test })
+      : undefined;
+  trainer.evaluator = evaluator;
   const bar = opts.json ? undefined : new ProgressBar(config.iters);
   const say = (line: string) => (bar ? bar.log(line) : process.stdout.write(line + '\n'));
   const watcher = new GradientWatcher(net, data.train, config.seed);
@@ -157,7 +174,8 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
       ) + '\n',
     );
   }
-  // The part of the run spent in the per-epoch accuracy checks: from an epoch's last iteration to its check.
+  // The training thread's part of the per-epoch accuracy checks: from an epoch's last iteration to its check
+  // (with the evaluation worker, only the copy of the weights).
   let evalMs = 0;
   let lastIterationMs = 0;
   const onEvent = (e: TrainEvent) => {
@@ -207,14 +225,17 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
   process.off('SIGINT', stopOnSignal);
   bar?.end();
   if (opts.json) {
-    // evalSeconds: the accuracy checks' share of wallSeconds; cpuSeconds: this process's CPU time over the run
-    // (the training, the checks and the progress output), which a loaded machine does not inflate as it does the wall.
+    // evalSeconds: the accuracy checks' share of wallSeconds on the training thread; evalWorkerSeconds: the
+    // evaluation worker's time (overlapped with training); cpuSeconds: this process's CPU time over the run
+    // (both threads, the progress output), which a loaded machine does not inflate as it does the wall.
     emit({
       type: 'summary',
       ...summary,
       engine: opts.engine,
       dataset: data.name,
+      evaluation: trainer.evaluation,
       evalSeconds: evalMs / 1000,
+      evalWorkerSeconds: (evaluator?.busyMs ?? 0) / 1000,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
     });
   } else {

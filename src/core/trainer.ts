@@ -1,7 +1,7 @@
 import { Dataset } from './dataset';
 import { LossDiagnosis, LossWatch, probe } from './lossWatch';
 import { Random } from './random';
-import { GradientMethod, TrainableNetwork } from './twoLayerNet';
+import { GradientMethod, TrainableNetwork, TwoLayerParams } from './twoLayerNet';
 
 export interface TrainConfig {
   hiddenSize: number;
@@ -74,6 +74,34 @@ export interface TrainSummary {
 
 export type TrainState = 'idle' | 'running' | 'paused' | 'done';
 
+export interface Accuracies {
+  trainAccuracy: number;
+  testAccuracy: number;
+}
+
+/**
+ * Evaluates a copy of the weights somewhere else (the fast engine's second core: src/node/epochEvaluator.ts)
+ * while training goes on. The trainer hands it the weights of each epoch and delivers the accuracies in the
+ * events' order; it closes the evaluator when its run ends, whatever the reason.
+ */
+export interface EpochEvaluator {
+  /** True once it can evaluate; false (or a rejection) when it cannot, and the trainer evaluates in its own thread. */
+  ready(): Promise<boolean>;
+  /** The accuracies of exactly these weights on the train and test sets. */
+  evaluate(params: TwoLayerParams): Promise<Accuracies>;
+  /** Ends it; nothing of it outlives this. */
+  close(): Promise<void>;
+}
+
+/** Where a run's per-epoch accuracies are computed: in a second thread, or between the training steps. */
+export type EvaluationPath = 'worker' | 'in-thread';
+export const EVALUATION_PATHS: readonly EvaluationPath[] = ['worker', 'in-thread'];
+
+/** What happened after a step, delivered to the listener in this order (an epoch waits for its accuracies). */
+type Delivery =
+  | { type: 'iteration'; iter: number; loss: number; elapsedMs: number }
+  | { type: 'epoch'; epoch: number; iter: number; elapsedMs: number; params?: TwoLayerParams; result?: Accuracies };
+
 /** iter_per_epoch = max(train_size / batch_size, 1) */
 export function iterPerEpoch(trainSize: number, batchSize: number): number {
   return Math.max(trainSize / batchSize, 1);
@@ -123,6 +151,22 @@ export class Trainer {
   beforeStep: ((iter: number, batch: Int32Array) => void) | undefined;
   private pausedMs = 0;
   private watch: LossWatch | undefined;
+  /** Deliveries waiting for an earlier epoch's accuracies (empty when evaluating in this thread). */
+  private readonly queue: Delivery[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private listener: (e: TrainEvent) => void = () => undefined;
+  /** A listener's exception thrown while delivering later: run() rethrows it. */
+  private failure: unknown;
+  private drained: (() => void)[] = [];
+  /** The run is over (it may have thrown): evaluations still under way are dropped. */
+  private closing = false;
+  /**
+   * Set before run() to evaluate each epoch's weights elsewhere while training continues; the events and
+   * the summary are the same as without it. A evaluator that is not ready falls back to this thread.
+   */
+  evaluator: EpochEvaluator | undefined;
+  /** Where this run's accuracies are computed (known once run() started training). */
+  evaluation: EvaluationPath = 'in-thread';
   state: TrainState = 'idle';
 
   constructor(
@@ -169,6 +213,11 @@ export class Trainer {
     return this.iter;
   }
 
+  /** Epoch boundaries crossed so far (counted at the step, before the epoch's accuracies are known). */
+  get epochCount(): number {
+    return this.epochs;
+  }
+
   pause(): void {
     if (this.state === 'running') this.state = 'paused';
   }
@@ -194,14 +243,32 @@ export class Trainer {
   }
 
   async run(listener: (e: TrainEvent) => void = () => undefined, startPaused = false): Promise<TrainSummary> {
+    try {
+      return await this.runLoop(listener, startPaused);
+    } finally {
+      this.closing = true;
+      const evaluator = this.evaluator;
+      this.evaluator = undefined;
+      await evaluator?.close();
+    }
+  }
+
+  private async runLoop(listener: (e: TrainEvent) => void, startPaused: boolean): Promise<TrainSummary> {
+    this.listener = listener;
     this.state = startPaused ? 'paused' : 'running';
     // The untrained network, probed once (≈10 ms), tells the learning rate's effects from the initial weights'.
     this.watch ??= new LossWatch(this.data.classes, probe(this.net.exportParams(), this.data.train));
-    // The engine's data preparation (the fast engine's sparse copy) is not training time.
+    // The engine's data preparation (the fast engine's sparse copy) is not training time, nor the evaluator's.
     this.net.prepare?.(this.data.train);
     this.net.prepare?.(this.data.test);
+    if (this.evaluator && !(await this.evaluator.ready().catch(() => false))) {
+      await this.evaluator.close();
+      this.evaluator = undefined;
+    }
+    this.evaluation = this.evaluator ? 'worker' : 'in-thread';
     this.startedAt = this.now();
     while (this.iter < this.config.iters && !this.stopRequested) {
+      this.throwFailure();
       if (this.state === 'paused' && this.pendingSteps === 0) {
         const pausedAt = this.now();
         await new Promise<void>((resolve) => (this.wake = resolve));
@@ -214,49 +281,133 @@ export class Trainer {
           if (this.pendingSteps === 0) break;
           this.pendingSteps--;
         }
-        if (!this.runIteration(listener)) return this.finish('diverged', listener);
+        if (!this.runIteration()) return this.finish('diverged');
       } while (this.iter < this.config.iters && !this.stopRequested && this.now() < sliceEnd);
       await yieldToEventLoop();
     }
-    return this.finish(this.stopRequested && this.iter < this.config.iters ? 'stopped' : 'finished', listener);
+    return this.finish(this.stopRequested && this.iter < this.config.iters ? 'stopped' : 'finished');
+  }
+
+  /** Resolves once every epoch evaluated so far has reached the listener, with the iterations after it. */
+  settled(): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
   }
 
   /** One iteration; false when the loss stopped being a finite number. */
-  private runIteration(listener: (e: TrainEvent) => void): boolean {
+  private runIteration(): boolean {
     const { train, test } = this.data;
     this.nextBatch(train.count);
     this.beforeStep?.(this.iter + 1, this.batch);
     const loss = this.net.trainStep(train, this.batch, this.learningRate, this.config.gradientMethod);
     const i = this.iter++;
     this.lastLoss = loss;
-    listener({ type: 'iteration', iter: this.iter, loss, elapsedMs: this.elapsed() });
-    const watch = this.watch!;
-    const nan = this.withRate(watch.add(loss));
-    if (nan) listener({ type: 'diagnosis', diagnosis: nan });
+    this.deliver({ type: 'iteration', iter: this.iter, loss, elapsedMs: this.elapsed() });
     if (!Number.isFinite(loss)) return false;
     if (isEpochIteration(i, this.perEpoch)) {
       this.epochs++;
-      this.lastTrain = this.net.accuracyOn(train);
-      this.lastTest = this.net.accuracyOn(test);
-      listener({
+      const epoch: Extract<Delivery, { type: 'epoch' }> = {
         type: 'epoch',
         epoch: this.epochs,
         iter: this.iter,
-        trainAccuracy: this.lastTrain,
-        testAccuracy: this.lastTest,
-        elapsedMs: this.elapsed(),
-      });
-      const found = this.withRate(
-        watch.atEpoch({
-          iter: this.iter,
-          epoch: this.epochs,
-          trainAccuracy: this.lastTrain,
-          probe: () => probe(this.net.exportParams(), train),
-        }),
-      );
-      if (found !== undefined) listener({ type: 'diagnosis', diagnosis: found ?? undefined });
+        elapsedMs: 0,
+      };
+      const evaluator = this.evaluator;
+      if (evaluator) {
+        // A copy of this epoch's weights goes to the evaluator; training goes on with the next step meanwhile.
+        const params = (epoch.params = this.net.exportParams());
+        const job = evaluator
+          .evaluate(params)
+          .catch((e: unknown) => {
+            if (this.closing) throw e;
+            return this.evaluateHere(params);
+          })
+          .then(
+            (result) => {
+              epoch.result = result;
+              this.drain();
+            },
+            (e: unknown) => {
+              if (this.closing) return;
+              this.failure ??= e;
+              this.wakeUp();
+            },
+          )
+          .finally(() => this.inFlight.delete(job));
+        this.inFlight.add(job);
+      } else {
+        epoch.result = { trainAccuracy: this.net.accuracyOn(train), testAccuracy: this.net.accuracyOn(test) };
+      }
+      // The training thread's own time for the epoch's evaluation ends here (in the worker case, the copy).
+      epoch.elapsedMs = this.elapsed();
+      this.deliver(epoch);
     }
     return true;
+  }
+
+  /** The accuracies of `params` computed here (an evaluator that failed mid-run): the network's weights are put back. */
+  private evaluateHere(params: TwoLayerParams): Accuracies {
+    const importParams = this.net.importParams?.bind(this.net);
+    if (!importParams) throw new Error('the evaluator failed and this network cannot evaluate other weights');
+    const current = this.net.exportParams();
+    importParams(params);
+    try {
+      return { trainAccuracy: this.net.accuracyOn(this.data.train), testAccuracy: this.net.accuracyOn(this.data.test) };
+    } finally {
+      importParams(current);
+    }
+  }
+
+  /** Queues `d` behind an epoch still being evaluated, then delivers whatever is ready, in order. */
+  private deliver(d: Delivery): void {
+    this.queue.push(d);
+    this.drain();
+    this.throwFailure();
+  }
+
+  private drain(): void {
+    try {
+      while (this.queue.length > 0) {
+        const d = this.queue[0];
+        if (d.type === 'epoch' && !d.result) return;
+        this.queue.shift();
+        this.emit(d);
+      }
+    } catch (e) {
+      this.failure ??= e;
+      this.queue.length = 0;
+      this.wakeUp();
+    }
+    if (this.queue.length === 0) for (const resolve of this.drained.splice(0)) resolve();
+  }
+
+  /** Hands one delivery to the listener and the loss watch (which sees losses and epochs in the run's order). */
+  private emit(d: Delivery): void {
+    const listener = this.listener;
+    const watch = this.watch!;
+    if (d.type === 'iteration') {
+      listener({ type: 'iteration', iter: d.iter, loss: d.loss, elapsedMs: d.elapsedMs });
+      const nan = this.withRate(watch.add(d.loss));
+      if (nan) listener({ type: 'diagnosis', diagnosis: nan });
+      return;
+    }
+    const { trainAccuracy, testAccuracy } = d.result!;
+    this.lastTrain = trainAccuracy;
+    this.lastTest = testAccuracy;
+    listener({ type: 'epoch', epoch: d.epoch, iter: d.iter, trainAccuracy, testAccuracy, elapsedMs: d.elapsedMs });
+    const found = this.withRate(
+      watch.atEpoch({
+        iter: d.iter,
+        epoch: d.epoch,
+        trainAccuracy,
+        probe: () => probe(d.params ?? this.net.exportParams(), this.data.train),
+      }),
+    );
+    if (found !== undefined) listener({ type: 'diagnosis', diagnosis: found ?? undefined });
+  }
+
+  private throwFailure(): void {
+    if (this.failure !== undefined) throw this.failure;
   }
 
   /** Stamps a new diagnosis with the rate its iteration trained with (kept on the watch's sticky diagnosis too). */
@@ -280,7 +431,11 @@ export class Trainer {
     }
   }
 
-  private finish(reason: StopReason, listener: (e: TrainEvent) => void): TrainSummary {
+  /** The summary, once the last epoch's accuracies have arrived and every event before it was delivered. */
+  private async finish(reason: StopReason): Promise<TrainSummary> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    this.drain();
+    this.throwFailure();
     this.state = 'done';
     const summary: TrainSummary = {
       reason,
@@ -299,7 +454,7 @@ export class Trainer {
         `${learningRateAt(this.iter, this.config.learningRate, this.rateChanges)} is too large. ` +
         `Try a smaller one (the book uses 0.1).`;
     }
-    listener({ type: 'done', reason, summary });
+    this.listener({ type: 'done', reason, summary });
     return summary;
   }
 

@@ -40,6 +40,8 @@ export interface TrainableNetwork {
    * pixels), done now. Trainer.run calls it before its clock starts, as the peers load their data.
    */
   prepare?(set: LabeledImages): void;
+  /** Optional: replaces the weights with copies of `params` (exportParams' inverse). */
+  importParams?(params: TwoLayerParams): void;
 }
 
 export function paramData(p: TwoLayerParams, name: ParamName): Float64Array {
@@ -171,6 +173,10 @@ export class TwoLayerNet implements TrainableNetwork {
       for (let r = 0; r < y.length; r++) if (y[r] === set.labels[start + r]) correct++;
     }
     return correct / set.count;
+  }
+
+  importParams(params: TwoLayerParams): void {
+    for (const name of PARAM_NAMES) paramData(this.params, name).set(paramData(params, name));
   }
 
   exportParams(): TwoLayerParams {

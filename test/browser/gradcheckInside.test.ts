@@ -9,6 +9,7 @@ import { replayElement, traceShapes } from '../../src/inside/inside';
 import { makeInsideRunner } from '../../src/inside/runInside';
 import { toReplayView, toTraceView } from '../../src/inside/views';
 import { FIXTURES, HARNESS, PYTHON, testRunners } from '../unit/gradcheckHelpers';
+import { fixture } from '../unit/fixtureFiles';
 import { ROOT } from '../unit/helpers';
 import { SHOTS_DIR, Theme, closeBrowser, openPage, pageErrors, posted, sendMessages } from './chromium';
 import { recordedMessages } from './gradcheckPage';
@@ -32,7 +33,7 @@ before(async () => {
   messages = await recordedMessages('py/sign_error.py', 'softmax_loss');
   const r = await replayElement(
     {
-      file: join(FIXTURES, 'py', 'forgot_restore.py'),
+      file: fixture('gradcheck/py/forgot_restore.py'),
       functionName: 'function_2',
       gradientName: 'numerical_gradient',
       inputs: { x: [3, 4] },

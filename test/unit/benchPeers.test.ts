@@ -40,7 +40,7 @@ test('runWork counts the book run’s floating-point work: dense by hand, sparse
 // Never asserts on time: that every contender ran (or was skipped with a reason) and the JSON has every figure.
 test('bench --peers --json: the engine and numpy interleaved, ratios, accuracies, GFLOP/s and the WASM peak', () => {
   const args = [join(ROOT, 'dist', 'cli.js'), 'bench', '--peers', '--json', '--iters', '300', '--rounds', '2'];
-  args.push('--only', 'engine,numpy,jax', '--python', 'python3');
+  args.push('--only', 'engine,engine-1core,numpy,jax', '--python', 'python3');
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300000 });
   assert.equal(r.status, 0, r.stderr);
   const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as PeersResult;
@@ -56,6 +56,15 @@ test('bench --peers --json: the engine and numpy interleaved, ratios, accuracies
   assert.ok(Math.abs(engine.msPerIter - ((engine.medianRunSeconds - engine.medianEvalSeconds) * 1000) / 300) < 1e-9);
   assert.ok(Math.abs(engine.evalSecondsPerEpoch - engine.medianEvalSeconds / result.epochs) < 1e-12);
   assert.ok(result.testAccuracy.engine > 0.2 && result.testAccuracy.engine <= 1);
+  // With and without the second core: the same run (the same accuracies), the evaluation's time moved to the worker.
+  const oneCore = result.contenders.find((c) => c.name === 'engine-1core')!;
+  assert.equal(oneCore.runs.length, 2);
+  assert.equal(result.engineOneCoreRunSeconds, oneCore.medianRunSeconds);
+  assert.deepEqual([engine.threads, oneCore.threads], [2, 1]);
+  assert.equal(oneCore.testAccuracy, engine.testAccuracy);
+  assert.equal(oneCore.trainAccuracy, engine.trainAccuracy);
+  assert.ok(engine.medianEvalWorkerSeconds! > 0 && oneCore.medianEvalWorkerSeconds === 0);
+  assert.notEqual(result.fastestPeerName, 'engine-1core', 'the engine without its second core is not a peer');
   for (const key of ['engineGflops', 'engineSparseGflops', 'denseGflop', 'sparseGflop', 'wasmSimdPeakGflops'] as const)
     assert.ok(Number.isFinite(result[key]) && result[key]! > 0, `${key} = ${result[key]}`);
   assert.ok(result.sparseGflop < result.denseGflop / 2, 'MNIST pixels are mostly zero');

@@ -17,6 +17,7 @@ for (const [why, args, message] of [
   ['unknown flag', ['--epochs', '3'], /unknown flag '--epochs'/],
   ['missing folder', ['--data', '/no/such/dir'], /\/no\/such\/dir: no such folder/],
   ['non-number', ['--lr', 'fast'], /--lr must be a number \(got 'fast'\)/],
+  ['unknown evaluation path', ['--evaluation', 'gpu'], /--evaluation must be one of worker, in-thread \(got 'gpu'\)/],
 ] as const) {
   test(`train: ${why} is a one-line usage error with exit code 2`, () => {
     const r = run('train', ...args);
@@ -44,4 +45,28 @@ test('train --json prints one JSON object a line, the last the summary', () => {
   assert.ok(summary.trainAccuracy > 0.1 && summary.testAccuracy > 0.1);
   assert.equal(lines.filter((l) => l.type === 'epoch').length, 2);
   assert.equal(lines[0].type, 'start');
+  // The accuracies came from the second core (its time is the worker's, overlapped with training).
+  assert.equal(summary.evaluation, 'worker');
+  assert.ok(summary.evalWorkerSeconds > 0, JSON.stringify(summary));
+});
+
+test('train --evaluation in-thread gives the same epochs, losses and summary as the default second core', () => {
+  const numbers = (...extra: string[]) => {
+    const r = run('train', '--iters', '250', '--json', '--seed', '9', ...extra);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const epochs = lines.filter((l) => l.type === 'epoch');
+    const s = lines[lines.length - 1];
+    return { epochs, evaluation: s.evaluation, worker: s.evalWorkerSeconds, end: [s.finalLoss, s.testAccuracy] };
+  };
+  const two = numbers();
+  const one = numbers('--evaluation', 'in-thread');
+  assert.deepEqual([two.evaluation, one.evaluation], ['worker', 'in-thread']);
+  assert.equal(one.worker, 0);
+  assert.equal(two.epochs.length, 3);
+  assert.deepEqual(two.epochs, one.epochs);
+  assert.deepEqual(two.end, one.end);
 });

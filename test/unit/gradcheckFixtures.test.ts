@@ -9,6 +9,7 @@ import { generateInputs } from '../../src/gradcheck/run/inputs';
 import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import type { Json } from '../../src/protocol/validate';
 import { FIXTURES, testRunners } from './gradcheckHelpers';
+import { fixture } from './fixtureFiles';
 
 /**
  * Every fixture function in test/fixtures/gradcheck/expected.json — the learners' own bugs
@@ -48,7 +49,7 @@ test('the manifest covers at least 20 fixtures in both languages', () => {
 for (const fx of manifest.fixtures) {
   const name = `${fx.copyAs ?? fx.file} ${fx.function}${fx.inputs ? ' (given inputs)' : ''}${fx.override ? ' (labels)' : ''}: ${fx.verdict} [${fx.diagnosis.join(', ')}]`;
   test(name, async () => {
-    let file = join(FIXTURES, fx.file);
+    let file = fixture(`gradcheck/${fx.file}`);
     if (fx.copyAs) {
       const dir = mkdtempSync(join(tmpdir(), 'gl-fixture-'));
       copyFileSync(file, join(dir, fx.copyAs));

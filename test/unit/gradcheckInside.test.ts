@@ -9,6 +9,7 @@ import type { Replay } from '../../src/inside/replay';
 import { lineTexts } from '../../src/inside/trace';
 import { makeInsideRunner } from '../../src/inside/runInside';
 import { FIXTURES, HARNESS, PYTHON, testRunners } from './gradcheckHelpers';
+import { fixture } from './fixtureFiles';
 import { ROOT, assertAllClose, assertClose, vectors } from './helpers';
 
 /**
@@ -134,7 +135,7 @@ test('the book’s own numerical_gradient on np.array([3, 4]) (int64): x + h tru
 });
 
 test('x[idx] not restored: the replay names the element left shifted', async () => {
-  const r = await replay(join(FIXTURES, 'py', 'forgot_restore.py'), 'function_2', {
+  const r = await replay(fixture('gradcheck/py/forgot_restore.py'), 'function_2', {
     gradientName: 'numerical_gradient',
     inputs: { x: [3, 4] },
     element: 'x[0]',
@@ -158,7 +159,7 @@ test('x[idx] not restored: the replay names the element left shifted', async () 
 });
 
 test('h = 1e-50: x + h == x, shown at the line that adds it', async () => {
-  const r = await replay(join(INSIDE, 'h_1e-50.py'), 'function_2', {
+  const r = await replay(fixture('inside/h_1e-50.py'), 'function_2', {
     gradientName: 'numerical_gradient',
     inputs: { x: [3, 4] },
     element: 'x[1]',
@@ -181,7 +182,7 @@ test('h = 1e-50: x + h == x, shown at the line that adds it', async () => {
 });
 
 test('a loop over the wrong range: the element is never perturbed', async () => {
-  const r = await replay(join(INSIDE, 'wrong_range.py'), 'function_2', {
+  const r = await replay(fixture('inside/wrong_range.py'), 'function_2', {
     gradientName: 'numerical_gradient',
     inputs: { x: [3, 4] },
     element: 'x[1]',
@@ -192,7 +193,7 @@ test('a loop over the wrong range: the element is never perturbed', async () => 
 });
 
 test('iddx: the replay stops at the line that raised, and names the loop variable', async () => {
-  const r = await replay(join(FIXTURES, 'py', 'iddx_typo.py'), 'function_2', {
+  const r = await replay(fixture('gradcheck/py/iddx_typo.py'), 'function_2', {
     gradientName: 'numerical_gradient',
     inputs: { x: [3, 4] },
     element: 'x[0]',
@@ -233,7 +234,7 @@ test('f = lambda w: net.loss(x, t) with net.W passed: x IS net.W, and the gradie
 });
 
 test('def f(W): return net.loss(x, t) with net.W.copy(): all zeros, and why', async () => {
-  const r = await replay(join(INSIDE, 'gradient_simplenet_copy.py'), 'f', { gradientName: null, element: 'W[0, 0]' });
+  const r = await replay(fixture('inside/gradient_simplenet_copy.py'), 'f', { gradientName: null, element: 'W[0, 0]' });
   const id = r.identity!;
   assert.deepEqual([id.reads, id.passed, id.shared], ['net.W', 'net.W.copy()', false]);
   assert.notEqual(id.idX, id.idTarget);
@@ -373,7 +374,7 @@ test('shape trace: x @ W with points as columns, and argmax(axis=1) on labels', 
 test('shape trace: t.reshape(1, t.shape) and an integer x explained; a long loop is bounded', async () => {
   const t = await traceShapes(
     {
-      file: join(FIXTURES, 'py', 'reshape_shape_typo.py'),
+      file: fixture('gradcheck/py/reshape_shape_typo.py'),
       functionName: 'cross_entropy_error',
       gradientName: null,
       inputs: { y: Y4[0], t: [0, 0, 1, 0, 0, 0, 0, 0, 0, 0] },

@@ -1,13 +1,24 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as vm from 'node:vm';
 import { CheckReport, runCheck } from '../../src/gradcheck/check';
 import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import type { Json } from '../../src/protocol/validate';
+import { type Edit, corpusText } from './fixtureFiles';
 import { FIXTURES, PYTHON, testRunners } from './gradcheckHelpers';
 
 /**
@@ -28,9 +39,10 @@ interface FileEntry {
   licence: string;
   kind: 'extract' | 'broken';
   copyOf?: string;
-  /** Not stored: written from this file of the corpus (its first line replaced by `firstLine` when given). */
-  sameTextAs?: string;
-  firstLine?: string;
+  /** Not stored: written from this file (relative to the corpus) with `header` and `edits` (see fixtureFiles.ts). */
+  derivedFrom?: string;
+  header?: string[];
+  edits?: Edit[];
 }
 interface Case {
   id: string;
@@ -50,18 +62,17 @@ const manifest = JSON.parse(readFileSync(join(STORED, 'manifest.json'), 'utf8'))
 
 /**
  * The corpus as the checker and the oracle run it, in a folder of its own: the stored files, plus the
- * ones the manifest marks `sameTextAs` (the Korean edition's common/ and the broken copies' common/ hold
- * the book's extract of common/, kept once), written where a `sys.path.append(os.pardir)` finds them.
+ * ones the manifest marks `derivedFrom` (the Korean edition's files that differ from the book's only in
+ * comments, the broken copies made from their originals by one exact edit, and the common/ folders
+ * beside them), written where a `sys.path.append(os.pardir)` finds them.
  */
 function corpus(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gl-real-'));
   cpSync(STORED, dir, { recursive: true });
   for (const f of manifest.files) {
-    if (!f.sameTextAs) continue;
-    const lines = readFileSync(join(STORED, f.sameTextAs), 'utf8').split('\n');
-    if (f.firstLine !== undefined) lines[0] = f.firstLine;
+    if (!f.derivedFrom) continue;
     mkdirSync(dirname(join(dir, f.file)), { recursive: true });
-    writeFileSync(join(dir, f.file), lines.join('\n'));
+    writeFileSync(join(dir, f.file), corpusText(f.file));
   }
   return dir;
 }
@@ -356,9 +367,14 @@ test('the manifest names every file of the corpus with its repository, path, com
   assert.ok(new Set(found.map((f) => f.repository)).size >= 8);
   for (const c of manifest.cases) assert.ok(listed.has(c.file), `${c.id}: ${c.file}`);
   const stored = new Set(listFiles(STORED));
-  for (const f of manifest.files.filter((e) => e.sameTextAs)) {
-    assert.ok(!stored.has(f.file), `${f.file} is written from ${f.sameTextAs}, not stored`);
-    assert.ok(stored.has(f.sameTextAs!), `${f.file}: ${f.sameTextAs} is stored`);
+  for (const f of manifest.files.filter((e) => e.derivedFrom)) {
+    assert.ok(!stored.has(f.file), `${f.file} is written from ${f.derivedFrom}, not stored`);
+    const from = f.derivedFrom!;
+    assert.ok(
+      existsSync(join(STORED, from)) || manifest.files.some((e) => e.file === from && e.derivedFrom),
+      `${f.file}: ${from} is stored or derived in turn`,
+    );
+    assert.ok(f.kind !== 'broken' || f.edits?.length, `${f.file}: a broken copy names its edit`);
   }
   const broken = manifest.cases.filter((c) => c.file.startsWith('broken/'));
   assert.ok(

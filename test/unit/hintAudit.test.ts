@@ -17,6 +17,7 @@ import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import type { Json } from '../../src/protocol/validate';
 import { ROOT } from './helpers';
 import { testRunners } from './gradcheckHelpers';
+import { fixtureText } from './fixtureFiles';
 
 const runners = testRunners();
 const dir = mkdtempSync(join(tmpdir(), 'gl-hints-'));
@@ -245,7 +246,7 @@ export const CASES: Case[] = [
   {
     name: "h = 10e-4 (the notes' typo): the words say write 1e-4",
     code: 'step-size',
-    source: readFileSync(join(ROOT, 'test', 'fixtures', 'gradcheck', 'py', 'h_10e-4.py'), 'utf8'),
+    source: fixtureText('gradcheck/py/h_10e-4.py'),
     fn: 'softmax_loss',
     grad: 'numerical_gradient',
     inputs: { a: [0.3, 2.9, 4.0] },
@@ -263,7 +264,7 @@ export const CASES: Case[] = [
   {
     name: 'a numerical gradient that never restores x[idx]: the words say x[idx] = tmp_val',
     code: 'mutates-input',
-    source: readFileSync(join(ROOT, 'test', 'fixtures', 'gradcheck', 'py', 'forgot_restore.py'), 'utf8'),
+    source: fixtureText('gradcheck/py/forgot_restore.py'),
     fn: 'function_2',
     grad: 'numerical_gradient',
     inputs: { x: [3.0, 4.0] },

@@ -3,6 +3,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINES, createNetwork } from '../../src/engine/network';
 import { BOOK_DEFAULTS, TrainConfig, TrainEvent, TrainSummary, Trainer } from '../../src/core/trainer';
@@ -10,7 +11,7 @@ import type { TwoLayerParams } from '../../src/core/twoLayerNet';
 import { loadBundled } from '../../src/node/mnistFiles';
 import { modelPicture } from '../../src/panels/train/modelView';
 import { TrainListener, TrainSession, runWorkerJob } from '../../src/panels/train/trainSession';
-import type { ModelPicture, ProgressBatch } from '../../src/panels/train/workerProtocol';
+import type { ModelPicture, ProgressBatch, ToWorker } from '../../src/panels/train/workerProtocol';
 import { ROOT } from './helpers';
 
 const WORKER = join(ROOT, 'dist', 'trainWorker.js');
@@ -90,6 +91,11 @@ test('the worker streams a run in batches, equal to an in-process Trainer with t
   assert.ok(acc[0] < 0.2 && acc[4] > 0.5 && acc[4] > acc[1], `test accuracies ${acc.join(', ')}`);
   assert.equal(summary.reason, 'finished');
   assert.equal(summary.testAccuracy, local.testAccuracy);
+  assert.equal(
+    r.session.evaluation,
+    'worker',
+    'the accuracies came from the second core, equal to the in-process ones',
+  );
 
   // The weights and the model picture come with 'done'.
   assert.deepEqual(Array.from(params!.b2), Array.from(net.exportParams().b2));
@@ -140,6 +146,62 @@ test('disposing a session (panel closed) ends its worker thread mid-run', async 
   const before = r.session.iteration;
   await sleep(100);
   assert.equal(r.session.iteration, before, 'no progress after the end');
+});
+
+/** Threads of this process now (Linux): a worker's thread, and its own workers', show here. */
+function threads(): number {
+  return readdirSync('/proc/self/task').length;
+}
+
+/** A session for `job` extras, resolving with it once done. */
+function session(config: TrainConfig, extra: Partial<Extract<ToWorker, { type: 'train' }>>) {
+  let s!: TrainSession;
+  const done = new Promise<TrainSession>((resolve, reject) => {
+    s = new TrainSession(
+      WORKER,
+      { type: 'train', config, dataset: { kind: 'bundled', dir: MNIST }, engine, ...extra },
+      { done: () => resolve(s), error: (m) => reject(new Error(m)) },
+    );
+  });
+  return { session: s, done };
+}
+
+test('the job can force either evaluation path; both give the same epochs and losses', async () => {
+  const config = { ...BOOK_DEFAULTS, iters: 250, seed: 12 };
+  const inThread = await session(config, { evaluation: 'in-thread' }).done;
+  const worker = await session(config, { evaluation: 'worker' }).done;
+  const missing = await session(config, { evalWorkerFile: join(ROOT, 'dist', 'noSuchWorker.js') }).done;
+  assert.deepEqual(
+    [inThread.evaluation, worker.evaluation, missing.evaluation],
+    ['in-thread', 'worker', 'in-thread'],
+    'a worker that cannot start falls back',
+  );
+  for (const other of [worker, missing]) {
+    assert.deepEqual(other.losses, inThread.losses);
+    assert.deepEqual(other.epochs, inThread.epochs);
+    assert.deepEqual(other.summary, { ...inThread.summary!, wallSeconds: other.summary!.wallSeconds });
+  }
+  assert.equal(inThread.epochs.length, 3);
+});
+
+test('closing the panel mid-run also ends the evaluation worker the training worker started', async () => {
+  if (!existsSync('/proc/self/task')) return; // the thread count is read from Linux's /proc
+  // Warm up (the pools a first worker starts stay), then the count with no run going.
+  const warm = session({ ...BOOK_DEFAULTS, iters: 101 }, {});
+  await (await warm.done).exited;
+  const idle = threads();
+  const r = start({ ...BOOK_DEFAULTS, iters: 1_000_000 });
+  while (r.session.epochs.length < 2) await sleep(20);
+  const running = threads();
+  assert.ok(running >= idle + 2, `threads: ${idle} idle, ${running} with the training and evaluation workers`);
+  await r.session.dispose();
+  assert.equal(await r.session.exited, 1);
+  let now = threads();
+  for (let waited = 0; now > idle && waited < 5000; waited += 50) {
+    await sleep(50);
+    now = threads();
+  }
+  assert.ok(now <= idle, `threads after closing: ${now}, before the run: ${idle}`);
 });
 
 test('the book’s default run (10,000 iterations, batch 100, lr 0.1) reaches ≥ 0.90 test accuracy, posting at most ~30 messages a second', async () => {

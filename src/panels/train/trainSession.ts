@@ -4,7 +4,7 @@
  * vscode import: unit tests drive it against the real dist/trainWorker.js.
  */
 import { Worker } from 'worker_threads';
-import type { TrainSummary } from '../../core/trainer';
+import type { EvaluationPath, TrainSummary } from '../../core/trainer';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import type { EpochPoint } from '../../protocol/train';
 import type { WatchItem } from '../../protocol/trainWatch';
@@ -30,6 +30,8 @@ export class TrainSession {
   state: SessionState = 'loading';
   datasetName = '';
   summary: TrainSummary | undefined;
+  /** Where the finished run's per-epoch accuracies were computed (a second thread, or between steps). */
+  evaluation: EvaluationPath | undefined;
   /** Training time so far (pauses left out), from the last progress batch. */
   elapsedMs = 0;
   /** Resolves with the worker's exit code once its thread has ended. */
@@ -110,6 +112,7 @@ export class TrainSession {
       case 'done':
         this.state = 'done';
         this.summary = m.summary;
+        this.evaluation = m.evaluation;
         this.ended = true;
         this.listener.done?.(m.summary, m.params, m.model);
         this.endSoon();

@@ -4,12 +4,13 @@
  * (≈30 per second), never one per iteration — so the extension host and the panel only draw.
  * It also evaluates saved parameters and runs the network gradient check, each as its own job.
  */
+import { join } from 'path';
 import { parentPort } from 'worker_threads';
 import { Dataset } from '../../core/dataset';
 import { DEFAULT_ENGINE, createNetwork } from '../../engine/network';
 import type { LossDiagnosis } from '../../core/lossWatch';
 import { RateMeter } from './rateMeter';
-import { TrainEvent, Trainer } from '../../core/trainer';
+import { EvaluationPath, TrainEvent, Trainer } from '../../core/trainer';
 import { loadBundled, loadFolder } from '../../node/mnistFiles';
 import type { EpochPoint } from '../../protocol/train';
 import { GradientWatcher, groupHistograms } from '../../core/gradientWatch';
@@ -18,6 +19,7 @@ import { initialLossCheck, withTrainImages } from '../../core/sanity';
 import type { WatchItem } from '../../protocol/trainWatch';
 import { base64, columnImages, modelPicture, netFromParams } from './modelView';
 import { checkNetworkGradients } from './networkCheck';
+import { WorkerEpochEvaluator } from '../../node/epochEvaluator';
 import type { DatasetSource, FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort;
@@ -45,6 +47,11 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   const shape = { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes };
   const net = createNetwork(engine, shape, config);
   trainer = new Trainer(net, data, config);
+  // The per-epoch accuracies on the second core (a worker of this worker, ended with the run; dist/evalWorker.js).
+  if ((job.evaluation ?? 'worker') === 'worker') {
+    const workerFile = job.evalWorkerFile ?? join(__dirname, 'evalWorker.js');
+    trainer.evaluator = new WorkerEpochEvaluator({ engine, shape, train: data.train, test: data.test, workerFile });
+  }
   watchGradients(trainer, net, data, job);
   send({ type: 'loaded', datasetName: data.name, trainCount: data.train.count, testCount: data.test.count, engine });
 
@@ -77,7 +84,6 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
       flush();
     } else if (e.type === 'epoch') {
       epochs.push({ epoch: e.epoch, iter: e.iter, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy });
-      histogramsDue = e.epoch;
     } else if (e.type === 'diagnosis') {
       diagnosis = e.diagnosis;
     }
@@ -88,19 +94,20 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   const timer = setInterval(() => flush(), flushMs);
   meter.add(0, performance.now());
   const summary = await trainer.run(onEvent);
+  evaluation = trainer.evaluation;
   clearInterval(timer);
   flushNow = undefined;
   flush(true);
   if (summary.reason === 'diverged') {
-    send({ type: 'done', summary });
+    send({ type: 'done', summary, evaluation });
     return;
   }
   const params = net.exportParams();
-  send({ type: 'done', summary, params, model: modelPicture(params, data.test) });
+  send({ type: 'done', summary, params, model: modelPicture(params, data.test), evaluation });
 }
 
-/** The epoch whose histograms the next step measures (0: none due). */
-let histogramsDue = 0;
+/** Where the last run's accuracies were computed (the second core, or between steps). */
+let evaluation: EvaluationPath | undefined;
 
 /**
  * The gradient views: before a step, at most every `watchMs`, backprop's gradient on that step's
@@ -119,8 +126,11 @@ function watchGradients(
   const watcher = new GradientWatcher(net, data.train, job.config.seed);
   const item = (i: WatchItem) => send({ type: 'watch', item: i });
   let lastSnapshot = -Infinity;
-  histogramsDue = 0;
+  let histogramsDone = 0;
   t.beforeStep = (iter, batch) => {
+    // The step after an epoch's boundary measures its histograms (whenever its accuracies arrive).
+    const histogramsDue = t.epochCount > histogramsDone ? t.epochCount : 0;
+    histogramsDone = t.epochCount;
     if (iter === 1) item({ kind: 'initialLoss', ...initialLossCheck(net.lossOn(data.train, batch), data.classes) });
     const now = performance.now();
     const snapshotDue = watchMs > 0 && now - lastSnapshot >= watchMs;
@@ -142,7 +152,6 @@ function watchGradients(
       }
       if (histogramsDue) {
         item({ kind: 'histograms', epoch: histogramsDue, iter, groups: groupHistograms(params, grad) });
-        histogramsDue = 0;
       }
     }
     if (checkEvery > 0 && (iter === 1 || iter % checkEvery === 0)) {
@@ -165,13 +174,16 @@ let flushNow: (() => void) | undefined;
 /** The running job's speed; a pause is not training time, so Resume starts it afresh. */
 let currentMeter: RateMeter | undefined;
 
-function control(type: 'pause' | 'resume' | 'step' | 'stop'): void {
+async function control(type: 'pause' | 'resume' | 'step' | 'stop'): Promise<void> {
   if (!trainer) return;
-  trainer[type]();
+  const t = trainer;
+  t[type]();
+  // The iterations run before the pause wait for an epoch's accuracies from the evaluation worker, if any.
+  if (type === 'pause') await t.settled();
   if (type === 'pause') flushNow?.();
   if (type === 'resume') currentMeter?.reset();
   if (type === 'pause' || type === 'resume')
-    send({ type: 'state', state: trainer.state === 'paused' ? 'paused' : 'running' });
+    send({ type: 'state', state: t.state === 'paused' ? 'paused' : 'running' });
 }
 
 async function handle(m: ToWorker): Promise<void> {

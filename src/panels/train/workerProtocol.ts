@@ -5,7 +5,7 @@
  */
 import type { EngineName } from '../../engine/network';
 import type { LossDiagnosis } from '../../core/lossWatch';
-import type { TrainConfig, TrainSummary } from '../../core/trainer';
+import type { EvaluationPath, TrainConfig, TrainSummary } from '../../core/trainer';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import type { EpochPoint, ModelView, NetCheckResult } from '../../protocol/train';
 import type { LrFinderView, WatchItem } from '../../protocol/trainWatch';
@@ -23,6 +23,10 @@ export type ToWorker =
       flushMs?: number;
       /** How often the gradient views get a snapshot, in ms (default 250; 0: never). */
       watchMs?: number;
+      /** Where the per-epoch accuracies are computed: a worker thread (the default; falls back) or in-thread. */
+      evaluation?: EvaluationPath;
+      /** The evaluation worker's bundle (default: dist/evalWorker.js beside this worker). */
+      evalWorkerFile?: string;
     }
   | { type: 'setLearningRate'; learningRate: number }
   | { type: 'lrFinder'; config: TrainConfig & { trainImages?: number }; dataset: DatasetSource; engine?: EngineName }
@@ -56,7 +60,14 @@ export type FromWorker =
   | { type: 'loaded'; datasetName: string; trainCount: number; testCount: number; engine: string }
   | ({ type: 'progress' } & ProgressBatch)
   | { type: 'state'; state: 'running' | 'paused' }
-  | { type: 'done'; summary: TrainSummary; params?: TwoLayerParams; model?: ModelPicture }
+  | {
+      type: 'done';
+      summary: TrainSummary;
+      params?: TwoLayerParams;
+      model?: ModelPicture;
+      /** Where the run's per-epoch accuracies were computed. */
+      evaluation?: EvaluationPath;
+    }
   | { type: 'evaluated'; model: ModelPicture; trainAccuracy: number; testAccuracy: number }
   | { type: 'netCheck'; result: NetCheckResult }
   | { type: 'watch'; item: WatchItem }
