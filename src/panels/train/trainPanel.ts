@@ -512,48 +512,62 @@ export class TrainPanel {
     this.session.setLearningRate(learningRate);
   }
 
+  /**
+   * A job in a worker of its own: its message is kept (a page that reloads gets it again) and posted when
+   * the job starts and when it is done or failed.
+   */
+  private async jobMessages(
+    keep: (m: TrainToWebview) => void,
+    running: TrainToWebview,
+    run: () => Promise<TrainToWebview>,
+    failed: (why: string) => TrainToWebview,
+  ): Promise<void> {
+    keep(running);
+    this.post(running);
+    let end: TrainToWebview;
+    try {
+      end = await run();
+    } catch (e) {
+      end = failed(errorMessage(e));
+    }
+    keep(end);
+    this.post(end);
+  }
+
   /** The learning-rate finder, in a worker of its own, on the form's network and data. */
   async findLearningRate(config: RunConfig): Promise<void> {
-    this.lastLrFinder = { type: 'lrFinder', state: 'running' };
-    this.post(this.lastLrFinder);
-    try {
-      const job = { type: 'lrFinder' as const, config, dataset: this.dataset(config) };
-      const { result } = await runWorkerJob(this.workerFile, job, 'lrFinder');
-      this.lastLrFinder = { type: 'lrFinder', state: 'done', result };
-    } catch (e) {
-      this.lastLrFinder = {
-        type: 'lrFinder',
-        state: 'error',
-        text: vscode.l10n.t('The learning-rate finder failed: {0}', errorMessage(e)),
-      };
-    }
-    this.post(this.lastLrFinder);
+    await this.jobMessages(
+      (m) => (this.lastLrFinder = m),
+      { type: 'lrFinder', state: 'running' },
+      async () => {
+        const job = { type: 'lrFinder' as const, config, dataset: this.dataset(config) };
+        const { result } = await runWorkerJob(this.workerFile, job, 'lrFinder');
+        return { type: 'lrFinder', state: 'done', result };
+      },
+      (why) => ({ type: 'lrFinder', state: 'error', text: vscode.l10n.t('The learning-rate finder failed: {0}', why) }),
+    );
   }
 
   /** The book's gradient check on every parameter group, in a worker of its own. */
   async checkNetwork(batchSize = 3): Promise<void> {
     const { hiddenSize, weightInitStd, seed } = DEFAULT_RUN_CONFIG;
-    this.lastNetCheck = { type: 'netCheck', state: 'running', batchSize };
-    this.post(this.lastNetCheck);
-    try {
-      const job = {
-        type: 'netCheck' as const,
-        batchSize,
-        hiddenSize,
-        weightInitStd,
-        seed,
-        dataset: this.dataset(DEFAULT_RUN_CONFIG),
-      };
-      const { result } = await runWorkerJob(this.workerFile, job, 'netCheck');
-      this.lastNetCheck = { type: 'netCheck', state: 'done', result };
-    } catch (e) {
-      this.lastNetCheck = {
-        type: 'netCheck',
-        state: 'error',
-        text: vscode.l10n.t('The gradient check failed: {0}', errorMessage(e)),
-      };
-    }
-    this.post(this.lastNetCheck);
+    await this.jobMessages(
+      (m) => (this.lastNetCheck = m),
+      { type: 'netCheck', state: 'running', batchSize },
+      async () => {
+        const job = {
+          type: 'netCheck' as const,
+          batchSize,
+          hiddenSize,
+          weightInitStd,
+          seed,
+          dataset: this.dataset(DEFAULT_RUN_CONFIG),
+        };
+        const { result } = await runWorkerJob(this.workerFile, job, 'netCheck');
+        return { type: 'netCheck', state: 'done', result };
+      },
+      (why) => ({ type: 'netCheck', state: 'error', text: vscode.l10n.t('The gradient check failed: {0}', why) }),
+    );
   }
 
   /**
