@@ -208,7 +208,7 @@ export class TrainPanel {
     void this.handle(m).catch((e: unknown) => {
       const text = e instanceof Error ? e.message : String(e);
       trainLog().error(`${m.type}: ${text}`);
-      this.post({ type: 'notice', level: 'error', text });
+      this.notice('error', text);
     });
   }
 
@@ -321,29 +321,25 @@ export class TrainPanel {
   }
 
   /** What the run store could not read (each names its file or entry), as the page's notices. */
+  /** A line at the top of the page: information, a warning or an error. */
+  private notice(level: 'info' | 'warning' | 'error', text: string): void {
+    this.post({ type: 'notice', level, text });
+  }
+
   private showStoreNotices(): void {
-    for (const text of this.store.takeNotices())
-      this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Saved runs: {0}', text) });
+    for (const text of this.store.takeNotices()) this.notice('warning', vscode.l10n.t('Saved runs: {0}', text));
   }
 
   private start(config: RunConfig): void {
     if (this.session) {
-      this.post({
-        type: 'notice',
-        level: 'warning',
-        text: vscode.l10n.t('A run is already in progress: stop or reset it before starting another.'),
-      });
+      this.notice('warning', vscode.l10n.t('A run is already in progress: stop or reset it before starting another.'));
       return;
     }
     try {
       // A folder that cannot be written is said before the run, not after it is lost.
       this.store.ensureWritable();
     } catch (e) {
-      this.post({
-        type: 'notice',
-        level: 'error',
-        text: vscode.l10n.t('Training could not run: {0}', errorMessage(e)),
-      });
+      this.notice('error', vscode.l10n.t('Training could not run: {0}', errorMessage(e)));
       return;
     }
     const n = this.store.list().length + 1;
@@ -407,7 +403,7 @@ export class TrainPanel {
           this.session = undefined;
           this.live = undefined;
           this.post({ type: 'runDeleted', id });
-          this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', message) });
+          this.notice('error', vscode.l10n.t('Training could not run: {0}', message));
         },
       },
     );
@@ -430,14 +426,13 @@ export class TrainPanel {
       this.unsavedHistory.set(run.id, history);
       this.unsavedLosses.set(run.id, Float64Array.from(losses));
       trainLog().error(`run ${run.id} not saved: ${errorMessage(e)}`);
-      this.post({
-        type: 'notice',
-        level: 'error',
-        text: vscode.l10n.t(
+      this.notice(
+        'error',
+        vscode.l10n.t(
           'This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.',
           errorMessage(e),
         ),
-      });
+      );
     }
     this.post({ type: 'runFinished', run: kept, history });
     this.showStoreNotices();
@@ -475,11 +470,7 @@ export class TrainPanel {
     if (this.lastModel?.id === id) return this.setModel(this.lastModel);
     const params = this.paramsOf(id);
     if (!params) {
-      this.post({
-        type: 'notice',
-        level: 'info',
-        text: vscode.l10n.t('This run kept no weights (it diverged or was imported from a history file).'),
-      });
+      this.notice('info', vscode.l10n.t('This run kept no weights (it diverged or was imported from a history file).'));
       return;
     }
     // On the data the run was trained on (a folder, Fashion-MNIST…); loaded models on the bundled set.
@@ -487,11 +478,7 @@ export class TrainPanel {
       const { model } = await this.evaluate(params, this.store.get(id)?.config ?? DEFAULT_RUN_CONFIG);
       this.setModel({ ...model, id });
     } catch (e) {
-      this.post({
-        type: 'notice',
-        level: 'error',
-        text: vscode.l10n.t('Could not show the model: {0}', errorMessage(e)),
-      });
+      this.notice('error', vscode.l10n.t('Could not show the model: {0}', errorMessage(e)));
     }
   }
 
@@ -502,11 +489,7 @@ export class TrainPanel {
   /** A learning-rate change for the run in progress (running or paused); the worker records it. */
   private setLearningRate(learningRate: number): void {
     if (!this.session || this.session.state === 'done') {
-      this.post({
-        type: 'notice',
-        level: 'info',
-        text: vscode.l10n.t('No run is in progress: the new learning rate applies when you start one.'),
-      });
+      this.notice('info', vscode.l10n.t('No run is in progress: the new learning rate applies when you start one.'));
       return;
     }
     this.session.setLearningRate(learningRate);
