@@ -24,7 +24,7 @@ import types
 sys.dont_write_bytecode = True
 # The answer channel beside this file (sys.path[0] is not this folder under PYTHONSAFEPATH); sys.path as it was after.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gradient_lab_answer import encode, open_answer, write_all  # noqa: E402
+from gradient_lab_answer import compiled, encode, failure, open_answer, write_all  # noqa: E402
 del sys.path[0]
 
 STARTED_AT = time.time() * 1000.0
@@ -126,11 +126,8 @@ def load_module(file, source, workspace=None):
 
 
 def _load_module(file, source, workspace=None):
-    if source is None:
-        with open(file, encoding="utf-8") as fh:
-            source = fh.read()
     try:
-        code = compile(source, file, "exec", dont_inherit=True)
+        source, code = compiled(file, source)
     except SyntaxError as e:
         raise CheckError("syntax", "%s: %s" % (type(e).__name__, e.msg), file=file, line=e.lineno, column=e.offset, source=(e.text or "").strip())
     # Their imports resolve from their folder first (Python put ours, media/python, first on the
@@ -955,12 +952,8 @@ def main():
     kept = sys.stdout = Kept(65536)
     try:
         result = run(request)
-    except CheckError as e:
-        result = dict(ok=False, error=e.info)
-    except RecursionError as e:
-        result = dict(ok=False, error=dict(kind="exception", message="RecursionError: %s" % e))
     except BaseException as e:  # noqa: B902 - report anything rather than die silently
-        result = dict(ok=False, error=dict(kind="internal", message="%s: %s" % (type(e).__name__, e), detail=traceback.format_exc()))
+        result = failure(e, CheckError)
     printed = kept.getvalue()
     sys.stdout = out
     result["stdout"] = printed[-2000:]

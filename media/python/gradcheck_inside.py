@@ -21,7 +21,7 @@ import traceback
 sys.dont_write_bytecode = True
 # The answer channel beside this file (sys.path[0] is not this folder under PYTHONSAFEPATH); sys.path as it was after.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gradient_lab_answer import encode, open_answer, write_all  # noqa: E402
+from gradient_lab_answer import compiled, encode, failure, open_answer, write_all  # noqa: E402
 del sys.path[0]
 
 MARK = "\x1eGRADCHECK "
@@ -44,11 +44,8 @@ def own_error(e, file):
 
 
 def load(file, source):
-    if source is None:
-        with open(file, encoding="utf-8") as fh:
-            source = fh.read()
     try:
-        code = compile(source, file, "exec", dont_inherit=True)
+        source, code = compiled(file, source)
     except SyntaxError as e:
         raise InsideError("syntax", "%s: %s" % (type(e).__name__, e.msg), line=e.lineno)
     sys.path[0:1] = [os.path.dirname(file)]
@@ -838,13 +835,8 @@ def main():
     sys.stdout = Discard()  # the learner's print()s: counted, not kept
     try:
         result = run(req)
-    except InsideError as e:
-        result = dict(ok=False, error=e.info)
-    except RecursionError as e:
-        result = dict(ok=False, error=dict(kind="exception", message="RecursionError: %s" % e))
     except BaseException as e:  # noqa: B902 - report anything rather than die silently
-        message = "%s: %s" % (type(e).__name__, e)
-        result = dict(ok=False, error=dict(kind="internal", message=message, detail=traceback.format_exc()))
+        result = failure(e, InsideError)
     sys.settrace(None)
     sys.stdout = out
     data = frame + json.dumps(encode(result), allow_nan=False, default=lambda o: str(o)).encode("ascii") + b"\n"

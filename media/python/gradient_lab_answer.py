@@ -1,12 +1,13 @@
-"""Gradient Lab's answer channel, shared by gradcheck_harness.py, gradcheck_inside.py and
-media/exercises/check_exercise.py: each reads one JSON request on stdin and answers with one line,
-its MARK, the run's secret nonce and JSON, on a pipe of ours (fd 3) -- or, when a wrapper such as
-`conda run` did not pass the pipe on, on the stdout it had before the learner's code ran. The
-learner's code cannot forge the frame (it does not know the nonce).
+"""Gradient Lab's answer channel, and the loading of the learner's file, shared by gradcheck_harness.py,
+gradcheck_inside.py and (the answer channel) media/exercises/check_exercise.py: each reads one JSON
+request on stdin and answers with one line, its MARK, the run's secret nonce and JSON, on a pipe of
+ours (fd 3) -- or, when a wrapper such as `conda run` did not pass the pipe on, on the stdout it had
+before the learner's code ran. The learner's code cannot forge the frame (it does not know the nonce).
 """
 import math
 import os
 import stat
+import traceback
 
 
 def encode(v):
@@ -22,6 +23,26 @@ def encode(v):
     if isinstance(v, (list, tuple)):
         return [encode(x) for x in v]
     return v
+
+
+def failure(e, own):
+    """The result for what run() raised: our own error (`own`) with its info, a RecursionError, or an
+    internal error with the traceback. Called in the except block, so the traceback is the one caught."""
+    if isinstance(e, own):
+        return dict(ok=False, error=e.info)
+    if isinstance(e, RecursionError):
+        return dict(ok=False, error=dict(kind="exception", message="RecursionError: %s" % e))
+    message = "%s: %s" % (type(e).__name__, e)
+    return dict(ok=False, error=dict(kind="internal", message=message, detail=traceback.format_exc()))
+
+
+def compiled(file, source):
+    """The learner's file compiled from `source` (the editor's text), or from the disk when that is None:
+    (source, code). A SyntaxError is the caller's to report."""
+    if source is None:
+        with open(file, encoding="utf-8") as fh:
+            source = fh.read()
+    return source, compile(source, file, "exec", dont_inherit=True)
 
 
 def open_answer(spec, mark):

@@ -1,5 +1,6 @@
 import { errorMessage } from '../util/text';
 import type { Inflater } from './inflate';
+import { FileFormatError } from './fileError';
 
 /** The idx format (yann.lecun.com/exdb/mnist): magic 0x0000 08 NN (uint8, NN dimensions), big-endian uint32 sizes, then the data. */
 export interface IdxArray {
@@ -7,14 +8,8 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-export class IdxError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'IdxError';
-  }
+export class IdxError extends FileFormatError {
+  override name = 'IdxError';
 }
 
 const UBYTE = 0x08;

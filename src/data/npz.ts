@@ -6,20 +6,15 @@
  */
 import { errorMessage } from '../util/text';
 import type { Inflater } from './inflate';
+import { FileFormatError } from './fileError';
 
 export interface NpyArray {
   shape: number[];
   data: Float64Array;
 }
 
-export class NpzError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'NpzError';
-  }
+export class NpzError extends FileFormatError {
+  override name = 'NpzError';
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY

@@ -29,21 +29,21 @@ function zip(
 ): Uint8Array {
   const body = opts.deflate ? deflateRawSync(data) : data;
   const nameBytes = Buffer.from(name);
+  /** What the local header and the central-directory entry both say: method, CRC, sizes, name length. */
+  const shared = (b: Buffer, at: number) => {
+    b.writeUInt16LE(opts.deflate ? 8 : 0, at);
+    b.writeUInt32LE(crc32(data), at + 6);
+    b.writeUInt32LE(body.length, at + 10);
+    b.writeUInt32LE(opts.declaredSize ?? data.length, at + 14);
+    b.writeUInt16LE(nameBytes.length, at + 18);
+  };
   const local = Buffer.alloc(30 + nameBytes.length);
   local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(opts.deflate ? 8 : 0, 8);
-  local.writeUInt32LE(crc32(data), 14);
-  local.writeUInt32LE(body.length, 18);
-  local.writeUInt32LE(opts.declaredSize ?? data.length, 22);
-  local.writeUInt16LE(nameBytes.length, 26);
+  shared(local, 8);
   nameBytes.copy(local, 30);
   const central = Buffer.alloc(46 + nameBytes.length);
   central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(opts.deflate ? 8 : 0, 10);
-  central.writeUInt32LE(crc32(data), 16);
-  central.writeUInt32LE(body.length, 20);
-  central.writeUInt32LE(opts.declaredSize ?? data.length, 24);
-  central.writeUInt16LE(nameBytes.length, 28);
+  shared(central, 10);
   nameBytes.copy(central, 46);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);

@@ -132,46 +132,69 @@ for (const [name, file, source] of imitations) {
   });
 }
 
-test('fd-1 flood (40 × os.write(1, 1 MiB)): kept up to the cap, the rest counted and dropped, the check passes', async () => {
-  const src =
-    'import os\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(40):\n        os.write(1, b"z" * 2**20)\n    return 2 * x\n';
-  const m = await check('output', 'fd-1 flood 40 MiB', 'p.py', src);
-  assert.equal(m.value.verdict, 'pass', text(m.value));
-  assert.ok(
-    (m.value.output?.droppedBytes ?? 0) >= 40 * 2 ** 20 - OUTPUT_CAP_BYTES,
-    JSON.stringify(m.value.output?.droppedBytes),
-  );
-  assert.ok(m.peakMb < 400, `peak ${m.peakMb} MB`);
-});
-
-test('sys.__stdout__.write of 10 MB a call, 5 times: bounded memory, the check passes', async () => {
-  const src =
-    'import sys\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(5):\n        sys.__stdout__.write("y" * 10**7)\n    return 2 * x\n';
-  const m = await check('output', 'sys.__stdout__ 50 MB', 'p.py', src);
-  assert.equal(m.value.verdict, 'pass', text(m.value));
-  assert.ok((m.value.output?.droppedBytes ?? 0) > 4 * 10 ** 7);
-});
-
-test('print() flood of 30 MB through sys.stdout stays bounded in the harness and the host', async () => {
-  const src =
-    'import numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(30):\n        print("p" * 10**6)\n    return 2 * x\n';
-  const m = await check('output', 'print flood 30 MB', 'p.py', src);
-  assert.equal(m.value.verdict, 'pass', text(m.value));
-});
-
-test('stderr flood of 20 MiB: bounded, the check passes', async () => {
-  const src =
-    'import os\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(20):\n        os.write(2, b"e" * 2**20)\n    return 2 * x\n';
-  const m = await check('output', 'stderr flood 20 MiB', 'p.py', src);
-  assert.equal(m.value.verdict, 'pass', text(m.value));
-  assert.ok((m.value.output?.droppedBytes ?? 0) > 19 * 2 ** 20);
-});
-
-test('JS: process.stdout flood of 30 MB is bounded and the check passes', async () => {
-  const src = `function loss(x) { return x.reduce((s, v) => s + v * v, 0); }\nfunction lossGrad(x) { const o = require('process').stdout; for (let i = 0; i < 30; i++) o.write('j'.repeat(1e6)); return x.map((v) => 2 * v); }\n`;
-  const m = await check('output', 'JS stdout flood 30 MB', 'p.js', src);
-  assert.equal(m.value.verdict, 'pass', text(m.value));
-});
+/** Output floods: bounded, and the check still passes; `more` checks what was dropped or the memory used. */
+const floods: {
+  name: string;
+  label: string;
+  file: string;
+  source: string;
+  more?: (m: Awaited<ReturnType<typeof check>>) => void;
+}[] = [
+  {
+    name: 'fd-1 flood (40 × os.write(1, 1 MiB)): kept up to the cap, the rest counted and dropped, the check passes',
+    label: 'fd-1 flood 40 MiB',
+    file: 'p.py',
+    source:
+      'import os\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(40):\n        os.write(1, b"z" * 2**20)\n    return 2 * x\n',
+    more: (m) => {
+      assert.ok(
+        (m.value.output?.droppedBytes ?? 0) >= 40 * 2 ** 20 - OUTPUT_CAP_BYTES,
+        JSON.stringify(m.value.output?.droppedBytes),
+      );
+      assert.ok(m.peakMb < 400, `peak ${m.peakMb} MB`);
+    },
+  },
+  {
+    name: 'sys.__stdout__.write of 10 MB a call, 5 times: bounded memory, the check passes',
+    label: 'sys.__stdout__ 50 MB',
+    file: 'p.py',
+    source:
+      'import sys\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(5):\n        sys.__stdout__.write("y" * 10**7)\n    return 2 * x\n',
+    more: (m) => {
+      assert.ok((m.value.output?.droppedBytes ?? 0) > 4 * 10 ** 7);
+    },
+  },
+  {
+    name: 'print() flood of 30 MB through sys.stdout stays bounded in the harness and the host',
+    label: 'print flood 30 MB',
+    file: 'p.py',
+    source:
+      'import numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(30):\n        print("p" * 10**6)\n    return 2 * x\n',
+  },
+  {
+    name: 'stderr flood of 20 MiB: bounded, the check passes',
+    label: 'stderr flood 20 MiB',
+    file: 'p.py',
+    source:
+      'import os\nimport numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    for _ in range(20):\n        os.write(2, b"e" * 2**20)\n    return 2 * x\n',
+    more: (m) => {
+      assert.ok((m.value.output?.droppedBytes ?? 0) > 19 * 2 ** 20);
+    },
+  },
+  {
+    name: 'JS: process.stdout flood of 30 MB is bounded and the check passes',
+    label: 'JS stdout flood 30 MB',
+    file: 'p.js',
+    source: `function loss(x) { return x.reduce((s, v) => s + v * v, 0); }\nfunction lossGrad(x) { const o = require('process').stdout; for (let i = 0; i < 30; i++) o.write('j'.repeat(1e6)); return x.map((v) => 2 * v); }\n`,
+  },
+];
+for (const { name, label, file, source, more } of floods) {
+  test(name, async () => {
+    const m = await check('output', label, file, source);
+    assert.equal(m.value.verdict, 'pass', text(m.value));
+    more?.(m);
+  });
+}
 
 test('JS: typed arrays in a loop (new Float64Array(1e8)) end with a clear out-of-memory error', async () => {
   const src =

@@ -140,6 +140,27 @@ test('the controller runs a whole session: start, live progress, a kept run, its
     ['match', 'match', 'match', 'match'],
   );
 
+  // The learning-rate finder, as the page asks for it: running, then done; a folder that is not there: an error.
+  const finder = async (config: typeof DEFAULT_RUN_CONFIG) => {
+    const before = posted.length;
+    await trainPanel.findLearningRate(config);
+    return posted.slice(before).filter((m) => m.type === 'lrFinder') as Extract<TrainToWebview, { type: 'lrFinder' }>[];
+  };
+  const found = await finder(DEFAULT_RUN_CONFIG);
+  assert.deepEqual(
+    found.map((m) => m.state),
+    ['running', 'done'],
+  );
+  const missing = await finder({
+    ...DEFAULT_RUN_CONFIG,
+    dataset: { kind: 'folder', path: join(dir, 'no-such-folder') },
+  });
+  assert.deepEqual(
+    missing.map((m) => m.state),
+    ['running', 'error'],
+  );
+  assert.match((missing[1] as { text: string }).text, /^The learning-rate finder failed: /);
+
   // Closing the panel mid-run ends the worker; the run is kept as far as it came, without weights.
   const beforeLong = posted.length;
   receive({ type: 'start', config: { ...DEFAULT_RUN_CONFIG, iters: 1_000_000 } });

@@ -14,6 +14,13 @@ export function controlRow(...children: Child[]): HTMLDivElement {
   return h('div', { class: 'row' }, ...children);
 }
 
+/** A drop-down list with `value` chosen among its [value, text] options. */
+export function selectOf(id: string, value: string, ...options: [value: string, text: string][]): HTMLSelectElement {
+  const select = h('select', { id }, ...options.map(([v, text]) => h('option', { value: v, text })));
+  select.value = value;
+  return select;
+}
+
 export interface NumberField {
   wrap: HTMLLabelElement;
   input: HTMLInputElement;

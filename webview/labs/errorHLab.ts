@@ -3,7 +3,7 @@ import { function1, numericalDiff, numericalDiffForward, type ScalarFunction } f
 import { format } from '../shared/l10n';
 import type { ThemeColors } from '../shared/theme';
 import { Chart, baseOptions, chartCanvas, chartLab, themedScale } from './charts';
-import { fmt, h, labSection, numberField, controlRow } from './dom';
+import { controlRow, fmt, h, labSection, numberField, selectOf } from './dom';
 import { savedNumber, savedValue, type Lab, type LabContext } from './lab';
 
 type Point = { x: number; y: number };
@@ -57,13 +57,7 @@ export function errorHLab(ctx: LabContext): Lab {
   let which: keyof typeof ERROR_H_CASES = savedCase === 'sin' ? 'sin' : 'book';
   let pickedH = savedNumber(ctx.saved, 'h') ?? 1e-50;
 
-  const select = h(
-    'select',
-    { id: 'errorh-function' },
-    h('option', { value: 'book', text: s.errorHBook }),
-    h('option', { value: 'sin', text: s.errorHSin }),
-  );
-  select.value = which;
+  const select = selectOf('errorh-function', which, ['book', s.errorHBook], ['sin', s.errorHSin]);
   const hField = numberField(s.errorHPick, pickedH, s.invalidNumber, { id: 'errorh-h', size: 10 });
   const trueOut = h('p', { id: 'errorh-true', class: 'mono' });
   const cells = {

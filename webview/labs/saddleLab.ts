@@ -3,7 +3,7 @@ import { gradientDescent, numericalGradient, type VectorFunction } from '../../s
 import { format } from '../shared/l10n';
 import { withAlpha, type ThemeColors } from '../shared/theme';
 import { Chart, baseOptions, chartCanvas, chartLab, themedScale, type Plugin } from './charts';
-import { h, labSection, controlRow, sci } from './dom';
+import { controlRow, h, labSection, sci, selectOf } from './dom';
 import { savedValue, type Lab, type LabContext } from './lab';
 
 export type Surface = 'saddle' | 'plateau';
@@ -62,13 +62,7 @@ export function saddleLab(ctx: LabContext): Lab {
   let surface: Surface = savedSurface === 'plateau' ? 'plateau' : 'saddle';
   let startIndex = savedValue(ctx.saved, 'start') === 1 ? 1 : 0;
 
-  const select = h(
-    'select',
-    { id: 'saddle-surface' },
-    h('option', { value: 'saddle', text: s.saddleSaddle }),
-    h('option', { value: 'plateau', text: s.saddlePlateau }),
-  );
-  select.value = surface;
+  const select = selectOf('saddle-surface', surface, ['saddle', s.saddleSaddle], ['plateau', s.saddlePlateau]);
   const startRow = h('div', { class: 'row', role: 'group' });
   const endOut = h('p', { id: 'saddle-end', class: 'mono' });
   const verdictOut = h('p', { id: 'saddle-verdict', 'aria-live': 'polite' });

@@ -31,6 +31,25 @@ interface Thrown {
   [key: string]: unknown;
 }
 
+/** A syntax error as thrown to the checker: the message, the file, the line (and column) and its text. */
+function syntaxError(
+  message: string,
+  file: string,
+  code: string,
+  line: number | undefined,
+  at: { column?: number } = {},
+): Thrown {
+  return {
+    glError: true,
+    kind: 'syntax',
+    message: `SyntaxError: ${message}`,
+    file,
+    line,
+    ...at,
+    source: line ? code.split('\n')[line - 1]?.trim() : undefined,
+  };
+}
+
 /** Type-stripped CommonJS for a file, or a thrown syntax error at the right line. */
 export function prepareSource(source: string, file: string): string {
   try {
@@ -38,15 +57,7 @@ export function prepareSource(source: string, file: string): string {
   } catch (e) {
     if (e instanceof JsSyntaxError) {
       const { line, column } = lineColumn(source, e.offset);
-      throw {
-        glError: true,
-        kind: 'syntax',
-        message: `SyntaxError: ${e.message}`,
-        file,
-        line,
-        column,
-        source: source.split('\n')[line - 1]?.trim(),
-      } satisfies Thrown;
+      throw syntaxError(e.message, file, source, line, { column });
     }
     throw e;
   }
@@ -60,14 +71,7 @@ function compile(code: string, file: string, columnOffset = 0): vm.Script {
     // V8 puts "file:line" on the first line of a SyntaxError's stack.
     const m = /^(.*):(\d+)\n/.exec(err.stack ?? '');
     const line = m ? Number(m[2]) : undefined;
-    throw {
-      glError: true,
-      kind: 'syntax',
-      message: `SyntaxError: ${err.message}`,
-      file,
-      line,
-      source: line ? code.split('\n')[line - 1]?.trim() : undefined,
-    } satisfies Thrown;
+    throw syntaxError(err.message, file, code, line);
   }
 }
 

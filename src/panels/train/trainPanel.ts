@@ -208,7 +208,7 @@ export class TrainPanel {
     void this.handle(m).catch((e: unknown) => {
       const text = e instanceof Error ? e.message : String(e);
       trainLog().error(`${m.type}: ${text}`);
-      this.post({ type: 'notice', level: 'error', text });
+      this.notice('error', text);
     });
   }
 
@@ -321,29 +321,25 @@ export class TrainPanel {
   }
 
   /** What the run store could not read (each names its file or entry), as the page's notices. */
+  /** A line at the top of the page: information, a warning or an error. */
+  private notice(level: 'info' | 'warning' | 'error', text: string): void {
+    this.post({ type: 'notice', level, text });
+  }
+
   private showStoreNotices(): void {
-    for (const text of this.store.takeNotices())
-      this.post({ type: 'notice', level: 'warning', text: vscode.l10n.t('Saved runs: {0}', text) });
+    for (const text of this.store.takeNotices()) this.notice('warning', vscode.l10n.t('Saved runs: {0}', text));
   }
 
   private start(config: RunConfig): void {
     if (this.session) {
-      this.post({
-        type: 'notice',
-        level: 'warning',
-        text: vscode.l10n.t('A run is already in progress: stop or reset it before starting another.'),
-      });
+      this.notice('warning', vscode.l10n.t('A run is already in progress: stop or reset it before starting another.'));
       return;
     }
     try {
       // A folder that cannot be written is said before the run, not after it is lost.
       this.store.ensureWritable();
     } catch (e) {
-      this.post({
-        type: 'notice',
-        level: 'error',
-        text: vscode.l10n.t('Training could not run: {0}', errorMessage(e)),
-      });
+      this.notice('error', vscode.l10n.t('Training could not run: {0}', errorMessage(e)));
       return;
     }
     const n = this.store.list().length + 1;
@@ -407,7 +403,7 @@ export class TrainPanel {
           this.session = undefined;
           this.live = undefined;
           this.post({ type: 'runDeleted', id });
-          this.post({ type: 'notice', level: 'error', text: vscode.l10n.t('Training could not run: {0}', message) });
+          this.notice('error', vscode.l10n.t('Training could not run: {0}', message));
         },
       },
     );
@@ -430,14 +426,13 @@ export class TrainPanel {
       this.unsavedHistory.set(run.id, history);
       this.unsavedLosses.set(run.id, Float64Array.from(losses));
       trainLog().error(`run ${run.id} not saved: ${errorMessage(e)}`);
-      this.post({
-        type: 'notice',
-        level: 'error',
-        text: vscode.l10n.t(
+      this.notice(
+        'error',
+        vscode.l10n.t(
           'This run could not be saved ({0}). It stays in this panel until the window closes: export it (CSV, JSON, .npz) to keep it.',
           errorMessage(e),
         ),
-      });
+      );
     }
     this.post({ type: 'runFinished', run: kept, history });
     this.showStoreNotices();
@@ -475,11 +470,7 @@ export class TrainPanel {
     if (this.lastModel?.id === id) return this.setModel(this.lastModel);
     const params = this.paramsOf(id);
     if (!params) {
-      this.post({
-        type: 'notice',
-        level: 'info',
-        text: vscode.l10n.t('This run kept no weights (it diverged or was imported from a history file).'),
-      });
+      this.notice('info', vscode.l10n.t('This run kept no weights (it diverged or was imported from a history file).'));
       return;
     }
     // On the data the run was trained on (a folder, Fashion-MNIST…); loaded models on the bundled set.
@@ -487,11 +478,7 @@ export class TrainPanel {
       const { model } = await this.evaluate(params, this.store.get(id)?.config ?? DEFAULT_RUN_CONFIG);
       this.setModel({ ...model, id });
     } catch (e) {
-      this.post({
-        type: 'notice',
-        level: 'error',
-        text: vscode.l10n.t('Could not show the model: {0}', errorMessage(e)),
-      });
+      this.notice('error', vscode.l10n.t('Could not show the model: {0}', errorMessage(e)));
     }
   }
 
@@ -502,58 +489,68 @@ export class TrainPanel {
   /** A learning-rate change for the run in progress (running or paused); the worker records it. */
   private setLearningRate(learningRate: number): void {
     if (!this.session || this.session.state === 'done') {
-      this.post({
-        type: 'notice',
-        level: 'info',
-        text: vscode.l10n.t('No run is in progress: the new learning rate applies when you start one.'),
-      });
+      this.notice('info', vscode.l10n.t('No run is in progress: the new learning rate applies when you start one.'));
       return;
     }
     this.session.setLearningRate(learningRate);
   }
 
+  /**
+   * A job in a worker of its own: its message is kept (a page that reloads gets it again) and posted when
+   * the job starts and when it is done or failed.
+   */
+  private async jobMessages(
+    keep: (m: TrainToWebview) => void,
+    running: TrainToWebview,
+    run: () => Promise<TrainToWebview>,
+    failed: (why: string) => TrainToWebview,
+  ): Promise<void> {
+    keep(running);
+    this.post(running);
+    let end: TrainToWebview;
+    try {
+      end = await run();
+    } catch (e) {
+      end = failed(errorMessage(e));
+    }
+    keep(end);
+    this.post(end);
+  }
+
   /** The learning-rate finder, in a worker of its own, on the form's network and data. */
   async findLearningRate(config: RunConfig): Promise<void> {
-    this.lastLrFinder = { type: 'lrFinder', state: 'running' };
-    this.post(this.lastLrFinder);
-    try {
-      const job = { type: 'lrFinder' as const, config, dataset: this.dataset(config) };
-      const { result } = await runWorkerJob(this.workerFile, job, 'lrFinder');
-      this.lastLrFinder = { type: 'lrFinder', state: 'done', result };
-    } catch (e) {
-      this.lastLrFinder = {
-        type: 'lrFinder',
-        state: 'error',
-        text: vscode.l10n.t('The learning-rate finder failed: {0}', errorMessage(e)),
-      };
-    }
-    this.post(this.lastLrFinder);
+    await this.jobMessages(
+      (m) => (this.lastLrFinder = m),
+      { type: 'lrFinder', state: 'running' },
+      async () => {
+        const job = { type: 'lrFinder' as const, config, dataset: this.dataset(config) };
+        const { result } = await runWorkerJob(this.workerFile, job, 'lrFinder');
+        return { type: 'lrFinder', state: 'done', result };
+      },
+      (why) => ({ type: 'lrFinder', state: 'error', text: vscode.l10n.t('The learning-rate finder failed: {0}', why) }),
+    );
   }
 
   /** The book's gradient check on every parameter group, in a worker of its own. */
   async checkNetwork(batchSize = 3): Promise<void> {
     const { hiddenSize, weightInitStd, seed } = DEFAULT_RUN_CONFIG;
-    this.lastNetCheck = { type: 'netCheck', state: 'running', batchSize };
-    this.post(this.lastNetCheck);
-    try {
-      const job = {
-        type: 'netCheck' as const,
-        batchSize,
-        hiddenSize,
-        weightInitStd,
-        seed,
-        dataset: this.dataset(DEFAULT_RUN_CONFIG),
-      };
-      const { result } = await runWorkerJob(this.workerFile, job, 'netCheck');
-      this.lastNetCheck = { type: 'netCheck', state: 'done', result };
-    } catch (e) {
-      this.lastNetCheck = {
-        type: 'netCheck',
-        state: 'error',
-        text: vscode.l10n.t('The gradient check failed: {0}', errorMessage(e)),
-      };
-    }
-    this.post(this.lastNetCheck);
+    await this.jobMessages(
+      (m) => (this.lastNetCheck = m),
+      { type: 'netCheck', state: 'running', batchSize },
+      async () => {
+        const job = {
+          type: 'netCheck' as const,
+          batchSize,
+          hiddenSize,
+          weightInitStd,
+          seed,
+          dataset: this.dataset(DEFAULT_RUN_CONFIG),
+        };
+        const { result } = await runWorkerJob(this.workerFile, job, 'netCheck');
+        return { type: 'netCheck', state: 'done', result };
+      },
+      (why) => ({ type: 'netCheck', state: 'error', text: vscode.l10n.t('The gradient check failed: {0}', why) }),
+    );
   }
 
   /**
