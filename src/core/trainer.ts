@@ -116,6 +116,13 @@ export function isEpochIteration(i: number, perEpoch: number): boolean {
   return i === 0 || Math.floor(i / perEpoch) > Math.floor((i - 1) / perEpoch);
 }
 
+/**
+ * Epoch evaluations a run lets an evaluator have under way at once: when epochs come faster than they are
+ * evaluated (a tiny training set), training waits, so the copies of the weights and the deliveries queued
+ * behind them stay bounded.
+ */
+export const MAX_EVALUATIONS_IN_FLIGHT = 2;
+
 /** How often run() yields to the event loop by default, in ms. */
 export const TRAINER_SLICE_MS = 30;
 
@@ -269,6 +276,10 @@ export class Trainer {
     this.startedAt = this.now();
     while (this.iter < this.config.iters && !this.stopRequested) {
       this.throwFailure();
+      if (this.inFlight.size >= MAX_EVALUATIONS_IN_FLIGHT) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
       if (this.state === 'paused' && this.pendingSteps === 0) {
         const pausedAt = this.now();
         await new Promise<void>((resolve) => (this.wake = resolve));
@@ -282,7 +293,12 @@ export class Trainer {
           this.pendingSteps--;
         }
         if (!this.runIteration()) return this.finish('diverged');
-      } while (this.iter < this.config.iters && !this.stopRequested && this.now() < sliceEnd);
+      } while (
+        this.iter < this.config.iters &&
+        !this.stopRequested &&
+        this.now() < sliceEnd &&
+        this.inFlight.size < MAX_EVALUATIONS_IN_FLIGHT
+      );
       await yieldToEventLoop();
     }
     return this.finish(this.stopRequested && this.iter < this.config.iters ? 'stopped' : 'finished');

@@ -7,14 +7,13 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { outline, qualifiedName } from '../../src/gradcheck/source/findFunctions';
+import { corpusText } from '../unit/fixtureFiles';
 import { workbenchSession } from './harness/session';
 import { clickCodeLens, openFile, screenshot, webviewFrame } from './harness/workbench';
 
-const REAL = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'gradcheck', 'real');
-const real = (rel: string) => readFileSync(join(REAL, rel), 'utf8');
+/** A corpus file's text: stored, or written from its original (broken copies, the book's common/, TwoLayerNet). */
+const real = corpusText;
 
 /** Workspace path → corpus file. */
 const FILES: Record<string, string> = {

@@ -5,7 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { BOOK_DEFAULTS, TrainConfig, TrainEvent, Trainer } from '../../src/core/trainer';
+import {
+  BOOK_DEFAULTS,
+  EpochEvaluator,
+  MAX_EVALUATIONS_IN_FLIGHT,
+  TrainConfig,
+  TrainEvent,
+  Trainer,
+} from '../../src/core/trainer';
+import { withTrainImages } from '../../src/core/sanity';
 import { EngineName, createNetwork } from '../../src/engine/network';
 import { loadBundled } from '../../src/node/mnistFiles';
 import { WorkerEpochEvaluator } from '../../src/node/epochEvaluator';
@@ -166,4 +174,35 @@ test('no evaluation worker outlives its run: stopped, paused then stopped, diver
   });
   await assert.rejects(failed.done, /listener failed/);
   assert.equal(failed.alive(), false);
+});
+
+test('epochs faster than their evaluation (100 training images): training waits, at most 2 copies under way', async () => {
+  const small = withTrainImages(data, 100);
+  const config = { ...BOOK_DEFAULTS, iters: 300, batchSize: 10, learningRate: 1, seed: 3 };
+  const runOn = async (evaluator: EpochEvaluator | undefined) => {
+    const trainer = new Trainer(createNetwork('fast', shape, config), small, config);
+    trainer.evaluator = evaluator;
+    const events: TrainEvent[] = [];
+    await trainer.run((e) => events.push(e));
+    return events;
+  };
+  const real = new WorkerEpochEvaluator({ engine: 'fast', shape, ...small, workerFile: EVAL_WORKER });
+  let underWay = 0;
+  let most = 0;
+  const counting: EpochEvaluator = {
+    ready: () => real.ready(),
+    close: () => real.close(),
+    evaluate: async (params) => {
+      most = Math.max(most, ++underWay);
+      try {
+        return await real.evaluate(params);
+      } finally {
+        underWay--;
+      }
+    },
+  };
+  const two = await runOn(counting);
+  assert.equal(real.answered, 30, 'every epoch evaluated by the worker');
+  assert.ok(most <= MAX_EVALUATIONS_IN_FLIGHT && most >= 1, `${most} evaluations under way at once`);
+  assert.deepEqual(timeless(two), timeless(await runOn(undefined)));
 });
