@@ -58,6 +58,22 @@ export interface EpochPoint {
   testAccuracy: number;
 }
 
+/** A batch of a run's progress: from the training worker to the host, and on to the page with the run's id. */
+export interface ProgressBatch {
+  /** The iteration number of loss[0]; loss[k] belongs to iteration fromIter + k. */
+  fromIter: number;
+  loss: number[];
+  epochs: EpochPoint[];
+  iter: number;
+  iters: number;
+  itPerSec: number;
+  etaSeconds: number | null;
+  /** Training time so far, paused time left out. */
+  elapsedMs: number;
+  /** What the loss says now, when the network is not learning. */
+  diagnosis?: LossDiagnosis;
+}
+
 /** A run as the run list shows it: hyperparameters, outcome, per-epoch accuracies (the loss history travels apart). */
 export interface RunView {
   id: string;
@@ -175,19 +191,7 @@ export type TrainToWebview =
     }
   | { type: 'lab'; lab: TrainLabView | null }
   | { type: 'runStarted'; run: RunView }
-  | {
-      type: 'progress';
-      id: string;
-      fromIter: number;
-      loss: number[];
-      epochs: EpochPoint[];
-      iter: number;
-      iters: number;
-      itPerSec: number;
-      etaSeconds: number | null;
-      elapsedMs?: number;
-      diagnosis?: LossDiagnosis;
-    }
+  | ({ type: 'progress'; id: string } & ProgressBatch)
   | { type: 'runState'; id: string; state: 'running' | 'paused' }
   | { type: 'runFinished'; run: RunView; history: LossHistory }
   | { type: 'runUpdated'; run: RunView; history?: LossHistory }

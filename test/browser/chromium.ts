@@ -127,6 +127,17 @@ export interface PageSpec {
   beforeLoad?: (page: Page) => Promise<void>;
 }
 
+/** Debian's Chromium, headless here: without the network switches it keeps calling out into a network that is closed. */
+export const CHROMIUM_SWITCHES = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 let browser: Browser | undefined;
 
 export async function launch(): Promise<Browser> {
@@ -138,15 +149,7 @@ export async function launch(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_SWITCHES,
   });
   return browser;
 }

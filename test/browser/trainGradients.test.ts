@@ -77,6 +77,7 @@ async function openLive(theme: Theme, width: number): Promise<Page> {
       iters: 10000,
       itPerSec: 0,
       etaSeconds: null,
+      elapsedMs: 30,
     },
     ...fewer(items).map((item) => ({ type: 'watch' as const, id: run.id, item })),
   ];

@@ -4,11 +4,12 @@
  * Both sides are our own code, so these are typed but not validated like webview messages.
  */
 import type { EngineName } from '../../engine/network';
-import type { LossDiagnosis } from '../../core/lossWatch';
 import type { EvaluationPath, TrainConfig, TrainSummary } from '../../core/trainer';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
-import type { EpochPoint, ModelView, NetCheckResult } from '../../protocol/train';
+import type { ModelView, NetCheckResult, ProgressBatch } from '../../protocol/train';
 import type { LrFinderView, WatchItem } from '../../protocol/trainWatch';
+
+export type { ProgressBatch };
 
 export type DatasetSource = { kind: 'bundled'; dir: string } | { kind: 'folder'; path: string };
 
@@ -40,21 +41,6 @@ export type ToWorker =
       seed: number;
       dataset: DatasetSource;
     };
-
-export interface ProgressBatch {
-  /** The iteration number of loss[0]; loss[k] belongs to iteration fromIter + k. */
-  fromIter: number;
-  loss: number[];
-  epochs: EpochPoint[];
-  iter: number;
-  iters: number;
-  itPerSec: number;
-  etaSeconds: number | null;
-  /** Training time so far, paused time left out. */
-  elapsedMs: number;
-  /** What the loss says now, when the network is not learning. */
-  diagnosis?: LossDiagnosis;
-}
 
 export type FromWorker =
   | { type: 'loaded'; datasetName: string; trainCount: number; testCount: number; engine: string }

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
+import { CHROMIUM_SWITCHES } from '../../browser/chromium';
 import type { CodeServer } from './codeServer';
 import { RESULTS_DIR, toolchain } from './toolchain';
 
@@ -16,17 +17,8 @@ export async function launchBrowser(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: toolchain().chromium,
-    // Without the network switches Chromium keeps calling out into a network that is closed here.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    // The workbench's many frames outgrow a small /dev/shm in containers.
+    args: [...CHROMIUM_SWITCHES, '--disable-dev-shm-usage'],
   });
   return browser;
 }
