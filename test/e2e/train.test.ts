@@ -1,9 +1,10 @@
 /**
  * Train TwoLayerNet in a real VS Code: the panel from the palette; Start draws both charts and fills
  * the epoch table; Pause holds the iteration, Resume continues, Stop ends the run and its worker;
- * a short run reaches the stated accuracy; closing the panel ends the training worker (a
- * worker_threads Worker, seen as a "WorkerThread" thread of the extension host process), and so
- * does reloading the window, after which the panel comes back with its runs.
+ * a short run reaches the stated accuracy; closing the panel ends the training worker and the
+ * evaluation worker it starts for the per-epoch accuracies on the second core (worker_threads Workers,
+ * seen as "WorkerThread" threads of the extension host process), and so does reloading the window,
+ * after which the panel comes back with its runs.
  * Screenshots in the light and the dark theme.
  */
 import { before, describe, it } from 'node:test';
@@ -22,7 +23,9 @@ const num = (s: string) => Number(s.replace(/[^\d.]/g, ''));
 describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
   let frame: Frame;
 
-  /** Training workers running in the extension host(s) now. */
+  /** A run's worker threads: the training worker, and the evaluation worker it starts on the second core. */
+  const RUN_THREADS = 2;
+  /** Worker threads running in the extension host(s) now. */
   const workers = () =>
     wb.server
       .extensionHostPids()
@@ -58,7 +61,7 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
       (t) => /Iteration [\d,]+ \/ 10,000/.test(t) && num(t.split('/')[0]) > 0,
     );
     assert.match(running, /it\/s/);
-    assert.equal(workers(), idleWorkers + 1, 'one training worker while the run goes');
+    assert.equal(workers(), idleWorkers + RUN_THREADS, 'the training and evaluation workers while the run goes');
 
     await until('the first epoch in the table', epochRows, (rows) => rows.length >= 1);
     await until(
@@ -211,7 +214,7 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
     await setIters(100000);
     await button('start').click();
     await until('training to run', progressText, (t) => /^Iteration/.test(t) && num(t.split('/')[0]) > 0);
-    assert.equal(workers(), idleWorkers + 1);
+    assert.equal(workers(), idleWorkers + RUN_THREADS);
     await wb.page.locator('.tabs-container .tab.active .tab-actions .action-label').click();
     await until(
       'the panel to close',
