@@ -18,8 +18,12 @@ describe('Training panel at 700 px: lr 10 explained, batch sizes on an images-se
     await frame.fill(`input[name="${name}"]`, value);
     assert.equal(await frame.inputValue(`input[name="${name}"]`), value);
   };
+  const runRows = () => frame.$$eval('table.runs tbody tr', (rows) => rows.length);
   const start = async () => {
+    const before = await runRows();
     await frame.locator('button[data-action="start"]').click();
+    // The last run's "finished …" stays until this run has started (its evaluation worker first): its row first.
+    await until('the run to start', runRows, (n) => n > before, 60_000);
     return until('the run to finish', progressText, (t) => /^finished/.test(t), 180_000);
   };
 
