@@ -17,8 +17,9 @@ import { loadDataset } from './train';
 
 export const PEERS_USAGE =
   'usage: npm run bench -- --peers [--json] [--rounds N] [--iters N] [--seed N] [--data DIR] [--python CMD]\n' +
-  '       [--peer-threads N] [--only engine,engine-1core,numpy,pytorch,jax]   (Python: --python, else $PEERS_PYTHON,\n' +
-  '       else python3; engine-1core: the engine with its per-epoch evaluation in the training thread)';
+  '       [--peer-threads N] [--only engine,engine-1core,engine-split,numpy,pytorch,jax]   (Python: --python, else\n' +
+  '       $PEERS_PYTHON, else python3; engine-1core: the engine with its per-epoch evaluation in the training thread;\n' +
+  '       engine-split: every step and evaluation split over two threads)';
 
 const SPECS: Record<string, FlagSpec> = {
   json: { kind: 'bool' },
@@ -103,6 +104,8 @@ export interface PeersResult {
   engineEvalSeconds: number;
   /** The engine with the per-epoch evaluation in its training thread (one core), when measured. */
   engineOneCoreRunSeconds: number | null;
+  /** The engine with every step and evaluation split over two threads, when measured. */
+  engineSplitRunSeconds: number | null;
   fastestPeerName: string | null;
   fastestPeerRunSeconds: number | null;
   numpyRunSeconds: number | null;
@@ -154,6 +157,8 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
   if (!only || only.includes('engine')) contenders.push({ name: 'engine', run: () => engineRun(cli, dataDir, config) });
   if (!only || only.includes(ONE_CORE))
     contenders.push({ name: ONE_CORE, run: () => engineRun(cli, dataDir, config, 'in-thread') });
+  if (!only || only.includes(SPLIT))
+    contenders.push({ name: SPLIT, run: () => engineRun(cli, dataDir, config, 'split') });
   const peerData = dataDir ?? bundledDir;
   for (const p of peers)
     contenders.push({ name: p.name, run: () => peerRun(python, scripts, p, peerData, config, threads) });
@@ -173,7 +178,7 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
   const engineMedian = engine ? median(engine.map((x) => x.runSeconds)) : NaN;
   const work = runWork(data, config);
   const summaries = contenders.map((c) => summarize(c.name, results.get(c.name)!, engineMedian, work));
-  const peerSummaries = summaries.filter((s) => s.name !== 'engine' && s.name !== ONE_CORE);
+  const peerSummaries = summaries.filter((s) => !ENGINE_NAMES.includes(s.name));
   const fastest = peerSummaries.reduce<ContenderSummary | null>(
     (best, s) => (best === null || s.medianRunSeconds < best.medianRunSeconds ? s : best),
     null,
@@ -197,6 +202,7 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
     engineRunSeconds: engineMedian,
     engineEvalSeconds: engineSummary?.medianEvalSeconds ?? NaN,
     engineOneCoreRunSeconds: summaries.find((s) => s.name === ONE_CORE)?.medianRunSeconds ?? null,
+    engineSplitRunSeconds: summaries.find((s) => s.name === SPLIT)?.medianRunSeconds ?? null,
     fastestPeerName: fastest?.name ?? null,
     fastestPeerRunSeconds: fastest?.medianRunSeconds ?? null,
     numpyRunSeconds: numpy?.medianRunSeconds ?? null,
@@ -216,6 +222,9 @@ export async function runPeers(argv: string[], bundledDir: string): Promise<numb
 
 /** The engine's contender with its evaluation in the training thread: what the second core saves. */
 const ONE_CORE = 'engine-1core';
+/** The engine with every step and accuracy check split over two threads (`train --evaluation split`). */
+const SPLIT = 'engine-split';
+const ENGINE_NAMES = ['engine', ONE_CORE, SPLIT];
 
 /**
  * The engine's whole run is `npm run train -- --json` itself (dist/cli.js in a fresh Node, as each peer
@@ -251,7 +260,7 @@ export function engineRun(
     trainAccuracy: summary.trainAccuracy,
     version: process.version,
     // The training thread, and the evaluation worker when it ran.
-    threads: summary.evaluation === 'worker' ? 2 : 1,
+    threads: summary.evaluation === 'in-thread' ? 1 : 2,
   };
 }
 
@@ -410,6 +419,11 @@ export function formatPeers(r: PeersResult): string {
     lines.push(
       `The second core (evaluation overlapped with training): ${f(r.engineOneCoreRunSeconds)} s → ` +
         `${f(r.engineRunSeconds)} s (${f(r.engineOneCoreRunSeconds / r.engineRunSeconds)}×)`,
+    );
+  if (r.engineSplitRunSeconds !== null)
+    lines.push(
+      `Every step split over two threads (--evaluation split): ${f(r.engineSplitRunSeconds)} s ` +
+        `(${f(r.engineRunSeconds / r.engineSplitRunSeconds)}× the default)`,
     );
   if (r.engineVsNumpyAccuracyPp !== null)
     lines.push(

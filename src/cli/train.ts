@@ -8,7 +8,7 @@ import {
   TrainEvent,
   Trainer,
 } from '../core/trainer';
-import { WorkerEpochEvaluator } from '../node/epochEvaluator';
+import { useSecondCore } from '../node/pairThread';
 import { GradientWatcher } from '../core/gradientWatch';
 import { initialLossCheck, withTrainImages } from '../core/sanity';
 import { findLearningRate } from '../core/lrFinder';
@@ -24,7 +24,8 @@ import type { LossDiagnosis } from '../core/lossWatch';
 export const TRAIN_USAGE =
   'usage: npm run train -- [--hidden N] [--lr X] [--batch N] [--iters N] [--std X] [--seed N] [--method backprop|numerical] [--engine NAME] [--data DIR] [--json]\n' +
   '       [--sampling replacement|shuffled] [--overfit K] [--grad-stats N] [--check-every N] [--lr-finder]\n' +
-  '       [--evaluation worker|in-thread]   (per-epoch accuracies on a second core, the default, or between steps)';
+  '       [--evaluation worker|split|in-thread]   (the second core: the per-epoch accuracies, the default; half of every\n' +
+  '       step and accuracy check; or none)';
 
 const SPECS: Record<string, FlagSpec> = {
   hidden: { kind: 'int', min: INT_LIMITS.hiddenSize[0], max: INT_LIMITS.hiddenSize[1] },
@@ -58,7 +59,7 @@ export interface TrainOptions {
   /** Every N iterations (and before the first): backprop against the numerical gradient. */
   checkEvery?: number;
   lrFinder: boolean;
-  /** Where the per-epoch accuracies are computed: a worker thread (falling back to in-thread) or in-thread. */
+  /** How the run uses a second core (see EvaluationPath): 'split' falls back to 'worker', and that to in-thread. */
   evaluation: EvaluationPath;
 }
 
@@ -108,14 +109,17 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
     );
   }
   const shape = { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes };
-  const net = createNetwork(opts.engine, shape, config);
+  const net = createNetwork(opts.engine, shape, config, { shared: opts.evaluation === 'split' });
   const emit = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
   if (opts.lrFinder) return runLrFinder(net, data, config, opts.json, emit);
   const trainer = new Trainer(net, data, config);
-  const evaluator =
-    opts.evaluation === 'worker'
-      ? new WorkerEpochEvaluator({ engine: opts.engine, shape, train: data.train, test: data.test })
-      : undefined;
+  const secondCore = await useSecondCore(opts.evaluation, net, {
+    engine: opts.engine,
+    shape,
+    train: data.train,
+    test: data.test,
+  });
+  const { evaluator } = secondCore;
   trainer.evaluator = evaluator;
   const bar = opts.json ? undefined : new ProgressBar(config.iters);
   const say = (line: string) => (bar ? bar.log(line) : process.stdout.write(line + '\n'));
@@ -220,7 +224,7 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
   const stopOnSignal = () => trainer.stop();
   process.once('SIGINT', stopOnSignal);
   const cpuBefore = process.cpuUsage();
-  const summary = await trainer.run(onEvent);
+  const summary = await trainer.run(onEvent).finally(() => secondCore.close());
   const cpu = process.cpuUsage(cpuBefore);
   process.off('SIGINT', stopOnSignal);
   bar?.end();

@@ -93,9 +93,13 @@ export interface EpochEvaluator {
   close(): Promise<void>;
 }
 
-/** Where a run's per-epoch accuracies are computed: in a second thread, or between the training steps. */
-export type EvaluationPath = 'worker' | 'in-thread';
-export const EVALUATION_PATHS: readonly EvaluationPath[] = ['worker', 'in-thread'];
+/**
+ * How a run uses a second core: 'split', the fast engine computes half of every step and of every
+ * accuracy check on it; 'worker', the per-epoch accuracies are computed on it (a worker with a copy of
+ * the weights) while training goes on; 'in-thread', one core does everything.
+ */
+export type EvaluationPath = 'worker' | 'split' | 'in-thread';
+export const EVALUATION_PATHS: readonly EvaluationPath[] = ['worker', 'split', 'in-thread'];
 
 /** What happened after a step, delivered to the listener in this order (an epoch waits for its accuracies). */
 type Delivery =
@@ -272,7 +276,7 @@ export class Trainer {
       await this.evaluator.close();
       this.evaluator = undefined;
     }
-    this.evaluation = this.evaluator ? 'worker' : 'in-thread';
+    this.evaluation = this.evaluator ? 'worker' : (this.net.threads?.() ?? 1) > 1 ? 'split' : 'in-thread';
     this.startedAt = this.now();
     while (this.iter < this.config.iters && !this.stopRequested) {
       this.throwFailure();

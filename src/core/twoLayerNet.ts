@@ -42,6 +42,8 @@ export interface TrainableNetwork {
   prepare?(set: LabeledImages): void;
   /** Optional: replaces the weights with copies of `params` (exportParams' inverse). */
   importParams?(params: TwoLayerParams): void;
+  /** Optional: the threads computing each step (2 when the fast engine shares its work with a second core). */
+  threads?(): number;
 }
 
 export function paramData(p: TwoLayerParams, name: ParamName): Float64Array {

@@ -10,6 +10,9 @@ const TYPE_CODE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
 
 /** Opcodes used by the kernels; SIMD ones are 0xfd followed by a LEB128 number. */
 const OPS = {
+  drop: [0x1a],
+  select: [0x1b],
+  'i32.lt_s': [0x48],
   'i32.ge_s': [0x4e],
   'i32.add': [0x6a],
   'i32.mul': [0x6c],
@@ -171,6 +174,13 @@ export class FunctionBuilder {
     return this;
   }
 
+  /** if (the i32 on the stack ≠ 0) body */
+  if(body: () => void): this {
+    this.emit(0x04, 0x40);
+    body();
+    return this.emit(0x0b);
+  }
+
   encode(): number[] {
     const groups: number[][] = [];
     for (const t of this.localTypes) groups.push([1, TYPE_CODE[t]]);
@@ -187,11 +197,18 @@ export class FunctionBuilder {
   }
 }
 
-/** A module importing its memory as env.memory and exporting every function by name. */
-export function assembleModule(functions: FunctionBuilder[]): Uint8Array<ArrayBuffer> {
+/**
+ * A module importing its memory as env.memory (of at least one page; shared, with its maximum, when
+ * `memory` says so) and exporting every function by name.
+ */
+export function assembleModule(
+  functions: FunctionBuilder[],
+  memory?: { shared: true; maximumPages: number },
+): Uint8Array<ArrayBuffer> {
   const section = (id: number, content: number[]) => concat([[id], uleb(content.length), content]);
   const types = vector(functions.map((f) => f.signature()));
-  const imports = vector([concat([name('env'), name('memory'), [0x02, 0x00, 1]])]);
+  const limits = memory ? [0x03, ...uleb(1), ...uleb(memory.maximumPages)] : [0x00, 1];
+  const imports = vector([concat([name('env'), name('memory'), [0x02, ...limits]])]);
   const funcs = vector(functions.map((_, i) => uleb(i)));
   const exports = vector(functions.map((f, i) => concat([name(f.name), [0x00], uleb(i)])));
   const code = vector(functions.map((f) => f.encode()));

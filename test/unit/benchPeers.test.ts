@@ -40,7 +40,7 @@ test('runWork counts the book run’s floating-point work: dense by hand, sparse
 // Never asserts on time: that every contender ran (or was skipped with a reason) and the JSON has every figure.
 test('bench --peers --json: the engine and numpy interleaved, ratios, accuracies, GFLOP/s and the WASM peak', () => {
   const args = [join(ROOT, 'dist', 'cli.js'), 'bench', '--peers', '--json', '--iters', '300', '--rounds', '2'];
-  args.push('--only', 'engine,engine-1core,numpy,jax', '--python', 'python3');
+  args.push('--only', 'engine,engine-1core,engine-split,numpy,jax', '--python', 'python3');
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300000 });
   assert.equal(r.status, 0, r.stderr);
   const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as PeersResult;
@@ -64,7 +64,16 @@ test('bench --peers --json: the engine and numpy interleaved, ratios, accuracies
   assert.equal(oneCore.testAccuracy, engine.testAccuracy);
   assert.equal(oneCore.trainAccuracy, engine.trainAccuracy);
   assert.ok(engine.medianEvalWorkerSeconds! > 0 && oneCore.medianEvalWorkerSeconds === 0);
-  assert.notEqual(result.fastestPeerName, 'engine-1core', 'the engine without its second core is not a peer');
+  // Split over two threads: the same run again, no evaluation worker.
+  const split = result.contenders.find((c) => c.name === 'engine-split')!;
+  assert.equal(result.engineSplitRunSeconds, split.medianRunSeconds);
+  assert.deepEqual(
+    [split.threads, split.testAccuracy, split.trainAccuracy],
+    [2, engine.testAccuracy, engine.trainAccuracy],
+  );
+  assert.equal(split.medianEvalWorkerSeconds, 0);
+  for (const name of ['engine-1core', 'engine-split'])
+    assert.notEqual(result.fastestPeerName, name, 'the engine run another way is not a peer');
   for (const key of ['engineGflops', 'engineSparseGflops', 'denseGflop', 'sparseGflop', 'wasmSimdPeakGflops'] as const)
     assert.ok(Number.isFinite(result[key]) && result[key]! > 0, `${key} = ${result[key]}`);
   assert.ok(result.sparseGflop < result.denseGflop / 2, 'MNIST pixels are mostly zero');

@@ -17,7 +17,11 @@ for (const [why, args, message] of [
   ['unknown flag', ['--epochs', '3'], /unknown flag '--epochs'/],
   ['missing folder', ['--data', '/no/such/dir'], /\/no\/such\/dir: no such folder/],
   ['non-number', ['--lr', 'fast'], /--lr must be a number \(got 'fast'\)/],
-  ['unknown evaluation path', ['--evaluation', 'gpu'], /--evaluation must be one of worker, in-thread \(got 'gpu'\)/],
+  [
+    'unknown evaluation path',
+    ['--evaluation', 'gpu'],
+    /--evaluation must be one of worker, split, in-thread \(got 'gpu'\)/,
+  ],
 ] as const) {
   test(`train: ${why} is a one-line usage error with exit code 2`, () => {
     const r = run('train', ...args);
@@ -50,7 +54,7 @@ test('train --json prints one JSON object a line, the last the summary', () => {
   assert.ok(summary.evalWorkerSeconds > 0, JSON.stringify(summary));
 });
 
-test('train --evaluation in-thread gives the same epochs, losses and summary as the default second core', () => {
+test('train --evaluation in-thread and split give the same epochs, losses and summary as the default second core', () => {
   const numbers = (...extra: string[]) => {
     const r = run('train', '--iters', '250', '--json', '--seed', '9', ...extra);
     assert.equal(r.status, 0, r.stderr);
@@ -64,9 +68,13 @@ test('train --evaluation in-thread gives the same epochs, losses and summary as 
   };
   const two = numbers();
   const one = numbers('--evaluation', 'in-thread');
-  assert.deepEqual([two.evaluation, one.evaluation], ['worker', 'in-thread']);
+  const split = numbers('--evaluation', 'split');
+  assert.deepEqual([two.evaluation, one.evaluation, split.evaluation], ['worker', 'in-thread', 'split']);
   assert.equal(one.worker, 0);
+  assert.equal(split.worker, 0);
   assert.equal(two.epochs.length, 3);
-  assert.deepEqual(two.epochs, one.epochs);
-  assert.deepEqual(two.end, one.end);
+  for (const other of [one, split]) {
+    assert.deepEqual(two.epochs, other.epochs);
+    assert.deepEqual(two.end, other.end);
+  }
 });

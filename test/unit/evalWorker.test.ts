@@ -17,23 +17,11 @@ import { withTrainImages } from '../../src/core/sanity';
 import { EngineName, createNetwork } from '../../src/engine/network';
 import { loadBundled } from '../../src/node/mnistFiles';
 import { WorkerEpochEvaluator } from '../../src/node/epochEvaluator';
-import { ROOT } from './helpers';
+import { ROOT, timeless } from './helpers';
 
 const EVAL_WORKER = join(ROOT, 'dist', 'evalWorker.js');
 const data = loadBundled(join(ROOT, 'media', 'mnist'));
 const shape = { inputSize: 784, hiddenSize: 50, outputSize: 10 };
-
-/** Everything an event says except when it happened. */
-function timeless(events: TrainEvent[]): unknown[] {
-  return events.map((e) => {
-    if (e.type === 'iteration' || e.type === 'epoch') {
-      const { elapsedMs: _, ...rest } = e;
-      return rest;
-    }
-    if (e.type === 'done') return { ...e, summary: { ...e.summary, wallSeconds: 0 } };
-    return e;
-  });
-}
 
 async function run(config: TrainConfig, engine: EngineName, worker: string | undefined) {
   const trainer = new Trainer(createNetwork(engine, shape, config), data, config);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TrainEvent } from '../../src/core/trainer';
 
 /** The repository root, from out/test/unit/*.js or test/unit/*.ts. */
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -47,3 +48,15 @@ export function templatesIn(table: Record<string, string>, files: string[]): Set
 
 /** A template's placeholders ({0}, {1}, ...), each once, sorted. */
 export const placeholderSet = (s: string) => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort();
+
+/** Everything a run's events say except when it happened. */
+export function timeless(events: TrainEvent[]): unknown[] {
+  return events.map((e) => {
+    if (e.type === 'iteration' || e.type === 'epoch') {
+      const { elapsedMs: _, ...rest } = e;
+      return rest;
+    }
+    if (e.type === 'done') return { ...e, summary: { ...e.summary, wallSeconds: 0 } };
+    return e;
+  });
+}

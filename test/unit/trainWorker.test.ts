@@ -166,17 +166,18 @@ function session(config: TrainConfig, extra: Partial<Extract<ToWorker, { type: '
   return { session: s, done };
 }
 
-test('the job can force either evaluation path; both give the same epochs and losses', async () => {
+test('the job can force each way of using the second core; all give the same epochs and losses', async () => {
   const config = { ...BOOK_DEFAULTS, iters: 250, seed: 12 };
   const inThread = await session(config, { evaluation: 'in-thread' }).done;
   const worker = await session(config, { evaluation: 'worker' }).done;
-  const missing = await session(config, { evalWorkerFile: join(ROOT, 'dist', 'noSuchWorker.js') }).done;
+  const split = await session(config, { evaluation: 'split' }).done;
+  const missing = await session(config, { workerDir: join(ROOT, 'dist', 'noSuchFolder') }).done;
   assert.deepEqual(
-    [inThread.evaluation, worker.evaluation, missing.evaluation],
-    ['in-thread', 'worker', 'in-thread'],
-    'a worker that cannot start falls back',
+    [inThread.evaluation, worker.evaluation, split.evaluation, missing.evaluation],
+    ['in-thread', 'worker', 'split', 'in-thread'],
+    'workers that cannot start fall back',
   );
-  for (const other of [worker, missing]) {
+  for (const other of [worker, split, missing]) {
     assert.deepEqual(other.losses, inThread.losses);
     assert.deepEqual(other.epochs, inThread.epochs);
     assert.deepEqual(other.summary, { ...inThread.summary!, wallSeconds: other.summary!.wallSeconds });

@@ -4,7 +4,6 @@
  * (≈30 per second), never one per iteration — so the extension host and the panel only draw.
  * It also evaluates saved parameters and runs the network gradient check, each as its own job.
  */
-import { join } from 'path';
 import { parentPort } from 'worker_threads';
 import { Dataset } from '../../core/dataset';
 import { DEFAULT_ENGINE, createNetwork } from '../../engine/network';
@@ -19,7 +18,7 @@ import { initialLossCheck, withTrainImages } from '../../core/sanity';
 import type { WatchItem } from '../../protocol/trainWatch';
 import { base64, columnImages, modelPicture, netFromParams } from './modelView';
 import { checkNetworkGradients } from './networkCheck';
-import { WorkerEpochEvaluator } from '../../node/epochEvaluator';
+import { useSecondCore } from '../../node/pairThread';
 import type { DatasetSource, FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort;
@@ -45,13 +44,19 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   }
   const engine = job.engine ?? DEFAULT_ENGINE;
   const shape = { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes };
-  const net = createNetwork(engine, shape, config);
+  const path = job.evaluation ?? 'worker';
+  const net = createNetwork(engine, shape, config, { shared: path === 'split' });
   trainer = new Trainer(net, data, config);
-  // The per-epoch accuracies on the second core (a worker of this worker, ended with the run; dist/evalWorker.js).
-  if ((job.evaluation ?? 'worker') === 'worker') {
-    const workerFile = job.evalWorkerFile ?? join(__dirname, 'evalWorker.js');
-    trainer.evaluator = new WorkerEpochEvaluator({ engine, shape, train: data.train, test: data.test, workerFile });
-  }
+  // The second core (workers of this worker, ended with the run; dist/pairWorker.js, dist/evalWorker.js):
+  // half of every step, or the per-epoch accuracies.
+  const secondCore = await useSecondCore(path, net, {
+    engine,
+    shape,
+    train: data.train,
+    test: data.test,
+    workerDir: job.workerDir ?? __dirname,
+  });
+  trainer.evaluator = secondCore.evaluator;
   watchGradients(trainer, net, data, job);
   send({ type: 'loaded', datasetName: data.name, trainCount: data.train.count, testCount: data.test.count, engine });
 
@@ -93,7 +98,7 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   flushNow = () => flush(true);
   const timer = setInterval(() => flush(), flushMs);
   meter.add(0, performance.now());
-  const summary = await trainer.run(onEvent);
+  const summary = await trainer.run(onEvent).finally(() => secondCore.close());
   evaluation = trainer.evaluation;
   clearInterval(timer);
   flushNow = undefined;

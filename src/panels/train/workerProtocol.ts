@@ -24,10 +24,10 @@ export type ToWorker =
       flushMs?: number;
       /** How often the gradient views get a snapshot, in ms (default 250; 0: never). */
       watchMs?: number;
-      /** Where the per-epoch accuracies are computed: a worker thread (the default; falls back) or in-thread. */
+      /** How the run uses a second core (EvaluationPath; 'worker' by default; 'split' falls back to 'worker', that to in-thread). */
       evaluation?: EvaluationPath;
-      /** The evaluation worker's bundle (default: dist/evalWorker.js beside this worker). */
-      evalWorkerFile?: string;
+      /** The folder of the bundled second-core workers, pairWorker.js and evalWorker.js (default: this worker's). */
+      workerDir?: string;
     }
   | { type: 'setLearningRate'; learningRate: number }
   | { type: 'lrFinder'; config: TrainConfig & { trainImages?: number }; dataset: DatasetSource; engine?: EngineName }
