@@ -157,7 +157,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
       pair.wait();
       this.pairedLoss(pair, s, labels, half, n, true);
       pair.post(PAIR_OPS.backwardHiddenOutput, [1, rowTable, s.batch, n, s.z1, s.a2, s.dz1, s.share1], [learningRate]);
-      this.side.backwardHiddenOutput(0, rowTable, s.batch, n, s.z1, s.a2, s.dz1, s.share0, learningRate);
+      this.side.backwardHiddenOutput(0, s.share0, rowTable, s.batch, n, s.z1, s.a2, s.dz1, learningRate);
       pair.wait();
       return this.pairedLoss(pair, s, labels, half, n, false) / n;
     } else {
@@ -172,16 +172,22 @@ export class FastTwoLayerNet implements TrainableNetwork {
 
   /** Σ −log(y + δ) over the batch on one thread (and dy when asked), in the two halves the two threads use. */
   private aloneLoss(s: Scratch, labels: number, half: number, n: number, writeDy: boolean): number {
-    const first = this.side.outputLoss(s.z1, s.a2, s.batch, labels, 0, half, n, writeDy, this.delta);
-    return first + this.side.outputLoss(s.z1, s.a2, s.batch, labels, half, n, n, writeDy, this.delta);
+    const rows = { a2: s.a2, batch: s.batch, labels, N: n, writeDy, delta: this.delta };
+    return (
+      this.side.outputLoss(s.z1, { ...rows, r0: 0, r1: half }) +
+      this.side.outputLoss(s.z1, { ...rows, r0: half, r1: n })
+    );
   }
 
   /** The same on two threads, from the two shares of a2: rows [0, half) here, [half, n) on the second thread. */
   private pairedLoss(pair: PairChannel, s: Scratch, labels: number, half: number, n: number, writeDy: boolean): number {
-    const rows = [s.share0, s.share1, s.a2, s.batch, labels];
-    pair.post(PAIR_OPS.combineLoss, [...rows, half, n, n, writeDy ? 1 : 0], [this.delta]);
-    const first = this.side.combineLoss(s.share0, s.share1, s.a2, s.batch, labels, 0, half, n, writeDy, this.delta);
-    return first + pair.wait();
+    pair.post(
+      PAIR_OPS.combineLoss,
+      [s.share0, s.share1, s.a2, s.batch, labels, half, n, n, writeDy ? 1 : 0],
+      [this.delta],
+    );
+    const rows = { a2: s.a2, batch: s.batch, labels, r0: 0, r1: half, N: n, writeDy, delta: this.delta };
+    return this.side.combineLoss(s.share0, s.share1, rows) + pair.wait();
   }
 
   accuracyOn(set: LabeledImages): number {

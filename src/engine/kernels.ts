@@ -46,7 +46,7 @@ export const EVAL_CHUNK = 1000;
 /** The signature of `hidden` and of each part's `hidden0`, `hidden1`. */
 type HiddenKernel = (rowTable: number, batch: number, n: number, z1: number) => void;
 /** The signature of `backward` and of each part's `backward0`, `backward1`. */
-type BackwardKernel = (
+export type BackwardKernel = (
   rowTable: number,
   batch: number,
   n: number,

@@ -1,4 +1,4 @@
-import { EVAL_CHUNK, KernelLayout, Kernels } from './kernels';
+import { BackwardKernel, EVAL_CHUNK, KernelLayout, Kernels } from './kernels';
 
 /**
  * The fast engine on two cores. The kernels split a layer's hidden units into two parts
@@ -56,6 +56,20 @@ export function lossHalf(n: number): number {
   return (n >> 3) << 2;
 }
 
+/** Rows [r0, r1) of a batch of N in a2 (its row indices at `batch`, the set's labels at `labels`), for the loss. */
+export interface LossRows {
+  a2: number;
+  batch: number;
+  labels: number;
+  r0: number;
+  r1: number;
+  N: number;
+  /** Overwrite a2 by dy = (y − t) / N. */
+  writeDy: boolean;
+  /** δ in log(y + δ). */
+  delta: number;
+}
+
 /**
  * The kernels and the loss, as both threads run them on the same memory. `part` −1 means every
  * part (one thread doing all of it). A thread computes its part's hidden units and its share of a2
@@ -85,76 +99,37 @@ export class EngineSide {
   }
 
   /** backward (see Kernels.backward) for every part (−1) or one. */
-  backward(part: number, rowTable: number, batch: number, n: number, z1: number, dy: number, dz1: number, lr: number) {
-    if (part < 0) this.kernels.backward(rowTable, batch, n, z1, dy, dz1, lr);
-    else this.kernels[`backward${part}`](rowTable, batch, n, z1, dy, dz1, lr);
+  backward(part: number, ...args: Parameters<BackwardKernel>): void {
+    if (part < 0) this.kernels.backward(...args);
+    else this.kernels[`backward${part}`](...args);
   }
 
   /** One part's backward pass and update, then its hidden units and share of a2 on the updated weights. */
-  backwardHiddenOutput(
-    part: number,
-    rowTable: number,
-    batch: number,
-    n: number,
-    z1: number,
-    dy: number,
-    dz1: number,
-    share: number,
-    lr: number,
-  ): void {
-    this.backward(part, rowTable, batch, n, z1, dy, dz1, lr);
+  backwardHiddenOutput(part: number, share: number, ...args: Parameters<BackwardKernel>): void {
+    this.backward(part, ...args);
+    const [rowTable, batch, n, z1] = args;
     this.hiddenOutput(part, rowTable, batch, n, z1, share);
   }
 
-  /** One thread alone: a2 = z1·W2 + b2 for rows [r0, r1), then lossRows. */
-  outputLoss(
-    z1: number,
-    a2: number,
-    batch: number,
-    labels: number,
-    r0: number,
-    r1: number,
-    N: number,
-    writeDy: boolean,
-    delta: number,
-  ): number {
+  /** One thread alone: a2 = z1·W2 + b2 for the rows, then lossRows. */
+  outputLoss(z1: number, rows: LossRows): number {
     const { hp, cp } = this.layout;
-    this.kernels.output(z1 + r0 * hp * 4, r1 - r0, a2 + r0 * cp * 4);
-    return this.lossRows(a2, batch, labels, r0, r1, N, writeDy, delta);
+    this.kernels.output(z1 + rows.r0 * hp * 4, rows.r1 - rows.r0, rows.a2 + rows.r0 * cp * 4);
+    return this.lossRows(rows);
   }
 
-  /** Two threads: a2 = (share₀ + share₁) + b2 for rows [r0, r1), then lossRows. */
-  combineLoss(
-    s0: number,
-    s1: number,
-    a2: number,
-    batch: number,
-    labels: number,
-    r0: number,
-    r1: number,
-    N: number,
-    writeDy: boolean,
-    delta: number,
-  ): number {
-    const at = r0 * this.layout.cp * 4;
-    this.kernels.combine(s0 + at, s1 + at, r1 - r0, a2 + at);
-    return this.lossRows(a2, batch, labels, r0, r1, N, writeDy, delta);
+  /** Two threads: a2 = (share₀ + share₁) + b2 for the rows, then lossRows. */
+  combineLoss(s0: number, s1: number, rows: LossRows): number {
+    const at = rows.r0 * this.layout.cp * 4;
+    this.kernels.combine(s0 + at, s1 + at, rows.r1 - rows.r0, rows.a2 + at);
+    return this.lossRows(rows);
   }
 
   /**
    * y = softmax(a2) for rows [r0, r1) of a batch of N, and Σ −log(y[label] + δ) returned; with `writeDy`,
    * a2 is then overwritten by dy = (y − t) / N for the backward kernel.
    */
-  lossRows(
-    a2: number,
-    batch: number,
-    labels: number,
-    r0: number,
-    r1: number,
-    N: number,
-    writeDy: boolean,
-    delta: number,
-  ): number {
+  lossRows({ a2, batch, labels, r0, r1, N, writeDy, delta }: LossRows): number {
     const cp = this.layout.cp;
     this.kernels.softmax(a2 + r0 * cp * 4, r1 - r0);
     this.renewViews();
@@ -286,10 +261,19 @@ export function servePair(
           side.hiddenOutput(a(0), a(1), a(2), a(3), a(4), a(5));
           break;
         case PAIR_OPS.combineLoss:
-          result = side.combineLoss(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8) === 1, f64[F64]);
+          result = side.combineLoss(a(0), a(1), {
+            a2: a(2),
+            batch: a(3),
+            labels: a(4),
+            r0: a(5),
+            r1: a(6),
+            N: a(7),
+            writeDy: a(8) === 1,
+            delta: f64[F64],
+          });
           break;
         case PAIR_OPS.backwardHiddenOutput:
-          side.backwardHiddenOutput(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), f64[F64]);
+          side.backwardHiddenOutput(a(0), a(7), a(1), a(2), a(3), a(4), a(5), a(6), f64[F64]);
           break;
         case PAIR_OPS.countCorrect:
           result = side.countCorrect(a(0), a(1), a(2), a(3), a(4), a(5), a(6));

@@ -21,6 +21,12 @@ import { ROOT, maxAbsDiff, timeless } from './helpers';
 const PAIR_WORKER = join(ROOT, 'dist', 'pairWorker.js');
 const data = loadBundled(join(ROOT, 'media', 'mnist'));
 
+/** A fast engine with shared memory (pairable). */
+function sharedNet(hiddenSize: number, seed = 1): FastTwoLayerNet {
+  const shape = { inputSize: 784, hiddenSize, outputSize: 10 };
+  return new FastTwoLayerNet(shape, 0.01, new Random(seed), undefined, { shared: true });
+}
+
 function threads(): number {
   return readdirSync('/proc/self/task').length;
 }
@@ -46,7 +52,7 @@ for (const hiddenSize of [50, 100, 7]) {
   test(`two threads give exactly the one-core numbers: losses, weights, accuracies (hidden ${hiddenSize})`, async () => {
     const shape = { inputSize: 784, hiddenSize, outputSize: 10 };
     const one = new FastTwoLayerNet(shape, 0.01, new Random(3));
-    const two = new FastTwoLayerNet(shape, 0.01, new Random(3), undefined, { shared: true });
+    const two = sharedNet(hiddenSize, 3);
     const before = threads();
     const pair = await startPair(two, PAIR_WORKER);
     try {
@@ -88,7 +94,7 @@ for (const hiddenSize of [50, 100, 7]) {
 test('a second thread that ends on its own leaves the engine training alone, with the same numbers', async () => {
   const shape = { inputSize: 784, hiddenSize: 50, outputSize: 10 };
   const one = new FastTwoLayerNet(shape, 0.01, new Random(4));
-  const two = new FastTwoLayerNet(shape, 0.01, new Random(4), undefined, { shared: true });
+  const two = sharedNet(50, 4);
   const before = threads();
   const pair = await startPair(two, PAIR_WORKER);
   const batch = new Random(2).choice(data.train.count, 100);
@@ -105,24 +111,8 @@ test('a second thread that ends on its own leaves the engine training alone, wit
 test('an engine that cannot share its work says why and trains alone', async () => {
   const before = threads();
   const notShared = new FastTwoLayerNet({ inputSize: 784, hiddenSize: 50, outputSize: 10 });
-  const oneVector = new FastTwoLayerNet(
-    { inputSize: 784, hiddenSize: 3, outputSize: 10 },
-    0.01,
-    new Random(1),
-    undefined,
-    {
-      shared: true,
-    },
-  );
-  const noWorker = new FastTwoLayerNet(
-    { inputSize: 784, hiddenSize: 50, outputSize: 10 },
-    0.01,
-    new Random(1),
-    undefined,
-    {
-      shared: true,
-    },
-  );
+  const oneVector = sharedNet(3);
+  const noWorker = sharedNet(50);
   for (const [net, file] of [
     [notShared, PAIR_WORKER],
     [oneVector, PAIR_WORKER],
