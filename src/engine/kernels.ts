@@ -313,7 +313,7 @@ function partVectors([first, count]: [number, number]): number[] {
 
 /**
  * `output`: a2[c] = (s₀ + s₁) + b2[c] for n rows, where s_k = Σ_j z1[j]·W2[j][c] over part k's hidden
- * units (s₁ = 0 with a single part). `outputPart{k}` stores s_k alone (a thread's share), and `combine`
+ * units (just s₀ + b2[c] with a single part). `outputPart{k}` stores s_k alone (a thread's share), and `combine`
  * adds two stored shares and b2 in that same order: split or not, every a2 is the very same float.
  */
 function outputKernel(shape: NetShape, L: KernelLayout, name: string, parts: number[]): FunctionBuilder {
@@ -336,7 +336,6 @@ function outputKernel(shape: NetShape, L: KernelLayout, name: string, parts: num
         if (index > 0) f.op('f32.add');
       });
       if (whole) {
-        if (L.parts.length === 1) f.f32(0).op('f32.add');
         f.i32(0)
           .mem('f32.load', L.b2 + 4 * c)
           .op('f32.add');

@@ -4,7 +4,7 @@ import { BackwardKernel, EVAL_CHUNK, KernelLayout, Kernels } from './kernels';
  * The fast engine on two cores. The kernels split a layer's hidden units into two parts
  * (KernelLayout.parts, each on its own cache lines), so a second thread running the same kernels on
  * the same shared memory can compute part 1 while this thread computes part 0 — x·W1, the backward
- * pass and the W1 update alike — and the output layer and the loss split by rows. Every number is
+ * pass, the W1 update and each part's share of a2 alike — and the loss and dy split by rows. Every number is
  * computed by the same operations in the same order as on one core, so a run on two cores gives
  * exactly the one-core result (test/unit/pairedNet.test.ts).
  *
