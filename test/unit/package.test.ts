@@ -11,17 +11,19 @@ import { ROOT } from './helpers';
  * production build (`vscode:prepublish`), which must not rewrite this checkout's dist/ while other test
  * files run its bundles (the unit suite runs two files at a time).
  */
-function packagingCopy(): string {
-  const copy = join(mkdtempSync(join(tmpdir(), 'gl-package-')), 'project');
+function packagingCopy(work: string): string {
+  const copy = join(work, 'project');
   const skip = new Set(['node_modules', '.git', 'dist', 'out', 'test-results', '.cache']);
   cpSync(ROOT, copy, { recursive: true, filter: (src) => !skip.has(relative(ROOT, src).split(sep)[0]) });
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
   return copy;
 }
 
-test('npm run package makes a VSIX under 8 MB with the bundled data and no node_modules, sources or tests', () => {
-  const project = packagingCopy();
-  const out = join(mkdtempSync(join(tmpdir(), 'gl-vsix-')), 'gradient-lab.vsix');
+test('npm run package makes a VSIX under 8 MB with the bundled data and no node_modules, sources or tests', (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'gl-package-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
+  const project = packagingCopy(work);
+  const out = join(work, 'gradient-lab.vsix');
   execFileSync(
     process.execPath,
     [
@@ -38,7 +40,6 @@ test('npm run package makes a VSIX under 8 MB with the bundled data and no node_
       timeout: 180000,
     },
   );
-  rmSync(project, { recursive: true, force: true });
   const size = statSync(out).size;
   assert.ok(size < 8 * 1024 * 1024, `VSIX is ${size} bytes`);
   const names: string[] = JSON.parse(
