@@ -289,3 +289,38 @@ test('Python: the interpreter killed by a signal mid-check is a clear error nami
   assert.equal(m.value.verdict, 'error');
   assert.match(m.value.error?.message ?? '', /SIGKILL/);
 });
+
+/** Learner code that leaves the check's process group: a new session keeps the check's pipes and outlives it. */
+const escapes: [string, string, string, (pidFile: string) => string][] = [
+  [
+    'Python: a child in a session of its own (start_new_session) holding stdout',
+    'new session',
+    'p.py',
+    (pidFile) =>
+      `import subprocess\np = subprocess.Popen(["sleep", "60"], start_new_session=True)\nopen(${JSON.stringify(pidFile)}, "w").write(str(p.pid))\n${PY_WRONG}`,
+  ],
+  [
+    'Python: a double-forked daemon (fork, setsid, fork)',
+    'double fork',
+    'p.py',
+    (pidFile) =>
+      `import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        open(${JSON.stringify(pidFile)}, "w").write(str(os.getpid()))\n        time.sleep(60)\n    os._exit(0)\ntime.sleep(0.3)\n${PY_WRONG}`,
+  ],
+  [
+    "JS: spawn('sleep', { detached: true }).unref()",
+    'detached spawn',
+    'p.js',
+    (pidFile) =>
+      `const c = require('child_process').spawn('sleep', ['60'], { detached: true, stdio: 'inherit' });\nc.unref();\nrequire('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid));\n${JS_WRONG}`,
+  ],
+];
+for (const [name, label, file, source] of escapes) {
+  test(`${name}: ended with the check, which reports at once`, async () => {
+    const dir = tmp();
+    const pidFile = join(dir, 'pid');
+    const m = await check('process', label, file, source(pidFile));
+    assert.deepEqual([m.value.verdict, m.value.diagnosis], ['fail', ['scale']], text(m.value));
+    assert.ok(m.ms < 8000, `${m.ms} ms`);
+    assert.ok(await gone(Number(readFileSync(pidFile, 'utf8'))), 'the escaped process has ended');
+  });
+}
