@@ -153,7 +153,7 @@ def main():
             for check in request["checks"]:
                 try:
                     outcomes.append(run_value(module, check, names, path))
-                except Exception as exc:  # noqa: BLE001 — every failure is reported per check
+                except BaseException as exc:  # noqa: B902 — sys.exit() or KeyboardInterrupt in a function fails its check
                     outcomes.append(error_outcome(check["id"], exc, path))
     write_answer(answer, {"outcomes": outcomes})
 

@@ -33,7 +33,8 @@ def failure(e, own):
     if isinstance(e, RecursionError):
         return dict(ok=False, error=dict(kind="exception", message="RecursionError: %s" % e))
     message = "%s: %s" % (type(e).__name__, e)
-    return dict(ok=False, error=dict(kind="internal", message=message, detail=traceback.format_exc()))
+    # Bounded: an exception's text can be megabytes (the answer is one line the extension reads whole).
+    return dict(ok=False, error=dict(kind="internal", message=message[:2000], detail=traceback.format_exc()[-8000:]))
 
 
 def compiled(file, source):

@@ -324,3 +324,76 @@ for (const [name, label, file, source] of escapes) {
     assert.ok(await gone(Number(readFileSync(pidFile, 'utf8'))), 'the escaped process has ended');
   });
 }
+
+/** BaseExceptions the learner's code raises are theirs: an exception at their line, never "could not run the check". */
+const baseExceptions: [string, string, RegExp, RegExp][] = [
+  ['sys.exit() in the loss', 'import sys\n\ndef loss(x):\n    sys.exit(0)\n', /^SystemExit/, /line 4/],
+  [
+    'KeyboardInterrupt in the gradient',
+    'import numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    raise KeyboardInterrupt\n',
+    /^KeyboardInterrupt/,
+    /line 7/,
+  ],
+  [
+    'a BaseException subclass',
+    'class Stop(BaseException):\n    pass\n\ndef loss(x):\n    raise Stop("no")\n',
+    /^Stop: no/,
+    /line 5/,
+  ],
+  [
+    'exit() while the file loads',
+    'import sys\nsys.exit(3)\n\ndef loss(x):\n    return 0.0\n',
+    /calls exit\(\)/,
+    /line 2/,
+  ],
+];
+for (const [name, source, message, line] of baseExceptions) {
+  test(`Python: ${name} is an exception at the learner's line`, async () => {
+    const m = await check('exit', name, 'p.py', source);
+    assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'exception'], text(m.value));
+    assert.match(m.value.error?.message ?? '', message);
+    assert.match(text(m.value), line);
+  });
+}
+
+test('Python: a file that closes sys.stderr (or sets it to None) is still checked', async () => {
+  for (const how of ['sys.stderr.close()', 'sys.stderr = None']) {
+    const m = await check('output', `${how} at load`, 'p.py', `import sys\n${how}\n${PY_WRONG}`);
+    assert.deepEqual([m.value.verdict, m.value.diagnosis], ['fail', ['scale']], text(m.value));
+  }
+});
+
+test('an exception with a 10 MB message: the message is clipped, the report small', async () => {
+  for (const [file, source] of [
+    ['p.py', 'def loss(x):\n    raise ValueError("m" * 10**7)\n'],
+    ['p.js', "function loss(x) { throw new Error('m'.repeat(1e7)); }\n"],
+  ]) {
+    const m = await check('output', `10 MB exception message (${file})`, file, source);
+    assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'exception'], text(m.value).slice(0, 500));
+    assert.ok(text(m.value).length < 10_000, `${text(m.value).length} characters`);
+    assert.match(m.value.error?.message ?? '', /more characters\]$/);
+  }
+});
+
+test('a gradient of 2·10^7 numbers for an x of 3: a clear bad-return at once, not a timeout or a huge answer', async () => {
+  for (const [file, source] of [
+    ['p.py', PY_WRONG.replace('return 6 * x', 'return np.zeros(2 * 10**7)')],
+    ['p.js', JS_WRONG.replace('return x.map((v) => 6 * v);', 'return new Float64Array(2e7);')],
+  ]) {
+    const m = await check('memory', `gradient of 2e7 numbers (${file})`, file, source);
+    assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'bad-return'], text(m.value));
+    assert.match(m.value.error?.message ?? '', /20000000/);
+    assert.ok(m.ms < 8000, `${m.ms} ms`);
+  }
+});
+
+test('JS: an async gradient is named as returning a Promise', async () => {
+  const m = await check(
+    'output',
+    'async gradient',
+    'p.js',
+    JS_WRONG.replace('function lossGrad', 'async function lossGrad'),
+  );
+  assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'bad-return'], text(m.value));
+  assert.match(m.value.error?.message ?? '', /Promise/);
+});

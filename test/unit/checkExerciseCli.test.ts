@@ -90,6 +90,26 @@ test('a wrong answer fails with the checker’s hint; --exercise takes the funct
   assert.match(at5.hint!, /central difference/);
 });
 
+test('sys.exit() or KeyboardInterrupt inside a function fails that function’s checks (exit 1), not the set-up', () => {
+  for (const [raise, name] of [
+    ['raise SystemExit(0)', 'SystemExit'],
+    ['raise KeyboardInterrupt', 'KeyboardInterrupt'],
+  ]) {
+    const file = variant('    h = 1e-4\n    return (f(x + h) - f(x - h)) / (2 * h)', `    ${raise}`, `${name}.py`);
+    const r = checkExercise(file, '--json');
+    assert.equal(r.status, 1, r.stderr + r.stdout);
+    const j = report(r.stdout);
+    assert.equal(j.error, undefined, JSON.stringify(j.error));
+    const at5 = j.checks.find((c) => c.id === 'diff-at-5')!;
+    assert.deepEqual([at5.pass, at5.status], [false, 'error'], JSON.stringify(at5));
+    assert.match(at5.message, new RegExp(name));
+    assert.ok(
+      j.checks.some((c) => c.pass),
+      'the other functions are still checked',
+    );
+  }
+});
+
 test('a file that does not load: exit 1 with the error and its line (the learner’s work, not the set-up)', () => {
   const file = variant('def numerical_diff(f, x):', 'def numerical_diff(f, x)', 'syntax.py');
   const r = checkExercise(file, '--json');
