@@ -290,6 +290,24 @@ export function killAllChildren(): void {
 }
 process.once('exit', killAllChildren);
 
+/**
+ * For a command-line process: Ctrl-C, a closed terminal (SIGHUP) or a CI runner's SIGTERM end the
+ * checks' process groups too (each runs in a group of its own, which those signals do not reach),
+ * then this process with the shell's code for the signal. Not for the extension host.
+ */
+export function endChildrenOnSignals(): void {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      killAllChildren();
+      process.exit(code);
+    });
+  }
+}
+
 /** Resident memory of a process and its descendants, in bytes (Linux /proc), or undefined elsewhere. */
 export function treeRss(pid: number, depth = 0): number | undefined {
   let rss: number;
