@@ -24,7 +24,7 @@ import types
 sys.dont_write_bytecode = True
 # The answer channel beside this file (sys.path[0] is not this folder under PYTHONSAFEPATH); sys.path as it was after.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gradient_lab_answer import compiled, encode, failure, open_answer, write_all  # noqa: E402
+from gradient_lab_answer import compiled, encode, failure, open_answer, watch_parent, write_all  # noqa: E402
 del sys.path[0]
 
 STARTED_AT = time.time() * 1000.0
@@ -962,6 +962,7 @@ def main():
     if not text.strip():
         return  # a spare nobody asked (its extension host is gone): end quietly
     request = json.loads(text)
+    watch_parent(request.get("timeoutMs"))
     answer_fd, frame = open_answer(request.pop("answer", None), MARK)
     # A spare may have been started in another folder: run where the learner's file is.
     try:
