@@ -294,6 +294,8 @@ kase(
   /not a regular file/,
 );
 kase('gradcheck --inputs /dev/zero', () => gcTwo('--inputs', '/dev/zero'), /not a regular file/);
+for (const bad of ['{"x": [[1, 2], [3]]}', '{"x": [1, "a"]}', '{"x": null}', '{"x": [[1, 2], 3]}'])
+  kase(`gradcheck --inputs ${bad}`, gcInputs(bad), /x is not a number or a rectangular array of numbers/);
 kase('gradcheck --inputs not JSON', gcInputs('{x: 1'), /--inputs .*JSON|Expected property name/);
 kase('gradcheck --inputs a JSON list', gcInputs('[1, 2]'), /must be an object/);
 kase(
