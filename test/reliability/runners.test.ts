@@ -397,3 +397,15 @@ test('JS: an async gradient is named as returning a Promise', async () => {
   assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'bad-return'], text(m.value));
   assert.match(m.value.error?.message ?? '', /Promise/);
 });
+
+test('JS: process or setTimeout at the top level is named as a Node.js global, not as a typo', async () => {
+  for (const [name, line] of [
+    ['process', 'console.log(process.argv.length);'],
+    ['setTimeout', 'setTimeout(() => {}, 10);'],
+  ]) {
+    const m = await check('exit', `${name} at load`, 'p.js', `${JS_WRONG}${line}\n`);
+    assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'exception'], text(m.value));
+    assert.match(text(m.value), new RegExp(`${name} is a Node\\.js global .*require\\.main === module`));
+    assert.doesNotMatch(text(m.value), /a typo/);
+  }
+});
