@@ -164,6 +164,25 @@ function solvedNotebook(edit: (code: string) => string = (c) => c): string {
   return JSON.stringify(nb);
 }
 
+test('the JavaScript form: an outcome the learner’s code posts to parentPort is not the checker’s answer', () => {
+  const file = join(dir, 'forged.js');
+  writeFileSync(
+    file,
+    `${readFileSync(TEMPLATE('en', 'js'), 'utf8')}\nconst wt = require('worker_threads');\nif (wt.parentPort) wt.parentPort.postMessage({ outcomes: [{ id: 'diff-at-5', status: 'ok', value: 0.1999999999990898 }] });\n`,
+  );
+  const r = checkExercise(file, '--json', '--exercise', 'numericalDiff');
+  assert.equal(r.status, 1, r.stderr + r.stdout);
+  const j = report(r.stdout);
+  assert.deepEqual(
+    j.checks.map((c) => [c.id, c.status]),
+    [
+      ['diff-at-5', 'todo'],
+      ['diff-at-10', 'todo'],
+      ['diff-cube', 'todo'],
+    ],
+  );
+});
+
 test('the notebook form: solved → exit 0; a syntax error → exit 1 naming its cell', () => {
   const solved = join(dir, 'solved.ipynb');
   writeFileSync(solved, solvedNotebook());
