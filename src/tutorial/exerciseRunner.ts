@@ -155,6 +155,15 @@ async function runJavaScript(opts: RunOptions): Promise<RunResult> {
     case 'error':
       return { failure: { kind: 'crashed', message: out.error.message } };
     case 'exit':
-      return { failure: { kind: 'crashed', message: `the check worker stopped (exit code ${out.code})` } };
+      // Only the learner's code ends the worker without a reply: their work, not the set-up.
+      return {
+        failure: {
+          kind: 'load',
+          error: {
+            type: 'process.exit',
+            message: `your code ended the check (exit code ${out.code}): call process.exit() only under if (require.main === module)`,
+          },
+        },
+      };
   }
 }

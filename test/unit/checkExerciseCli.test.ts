@@ -183,6 +183,14 @@ test('the JavaScript form: an outcome the learner’s code posts to parentPort i
   );
 });
 
+test('the JavaScript form: process.exit() in the file is the learner’s work (exit 1), named', () => {
+  const file = join(dir, 'exits.js');
+  writeFileSync(file, `${readFileSync(TEMPLATE('en', 'js'), 'utf8')}\nrequire('process').exit(0);\n`);
+  const r = checkExercise(file, '--json');
+  assert.equal(r.status, 1, r.stderr + r.stdout);
+  assert.match(report(r.stdout).error?.message ?? '', /process\.exit/);
+});
+
 test('the notebook form: solved → exit 0; a syntax error → exit 1 naming its cell', () => {
   const solved = join(dir, 'solved.ipynb');
   writeFileSync(solved, solvedNotebook());
