@@ -274,7 +274,9 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const functions = o.functions;
   const loss = findFunction(o, options.functionName);
   if (!loss) {
-    const names = functions.map(qualifiedName).join(', ') || '—';
+    // A file of thousands of functions (generated code) names the first 30: one readable line.
+    const all = functions.map(qualifiedName);
+    const names = (all.length > 30 ? [...all.slice(0, 30), '…'] : all).join(', ') || '—';
     return errorReport(
       { ...base, language, functions: functions.map(summarize) },
       ['not-found'],

@@ -323,6 +323,17 @@ kase(
   /was not found/,
 );
 kase(
+  'gradcheck an unknown function in a file of 5,000 functions names 30 of them',
+  () => [
+    'gradcheck',
+    learner('many.py', Array.from({ length: 5000 }, (_, i) => `def g${i}(x):\n    return x\n`).join('')),
+    'nope',
+    '--python',
+    PYTHON,
+  ],
+  /There is no function nope in .* \(functions found: g0, g1, (g\d+, ){27}g29, …\)\.$/m,
+);
+kase(
   'gradcheck an unknown function',
   () => ['gradcheck', learner('two.py', TWO_X), 'nope', '--python', PYTHON],
   /There is no function nope/,
