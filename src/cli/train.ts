@@ -123,8 +123,10 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
   trainer.evaluator = evaluator;
   if (splitProblem !== undefined && !opts.json)
     process.stdout.write(
-      cliT('--evaluation split is not possible here ({0}): the evaluation runs on the second core instead', splitProblem) +
-        '\n',
+      cliT(
+        '--evaluation split is not possible here ({0}): the evaluation runs on the second core instead',
+        splitProblem,
+      ) + '\n',
     );
   const bar = opts.json ? undefined : new ProgressBar(config.iters);
   const say = (line: string) => (bar ? bar.log(line) : process.stdout.write(line + '\n'));

@@ -105,7 +105,9 @@ test('train --evaluation split where it cannot split says why in one line and ev
 
 test('train | head: when the reader goes away after the first lines the CLI ends quietly with code 0', async () => {
   for (const extra of [[], ['--json']]) {
-    const child = spawn(process.execPath, [CLI, 'train', '--iters', '3000', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'train', '--iters', '3000', ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     // Close our end of the pipe at the first output, as `head -1` does.

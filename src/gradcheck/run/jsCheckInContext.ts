@@ -472,7 +472,10 @@ export function checkInContext(req: any): any {
       const key = attr ?? wrt;
       let got = res;
       if (isPlain(got) && typeof got.then === 'function')
-        fail('bad-return', `${name} returned ${describe(got)}`, { got: describe(got), fn: fromLoss ? 'loss' : 'gradient' });
+        fail('bad-return', `${name} returned ${describe(got)}`, {
+          got: describe(got),
+          fn: fromLoss ? 'loss' : 'gradient',
+        });
       if (isPlain(got)) {
         const keys = Object.keys(got);
         // --grad-key names the entry when the names do not tell.
