@@ -28,6 +28,7 @@ import {
   ClassInfo,
   FunctionInfo,
   Language,
+  cacheBackwardName,
   conventionalGradient,
   findFunction,
   gradientCall,
@@ -341,7 +342,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   // A class's forward/backward (the book's Affine, SoftmaxWithLoss): checked through dout.
   const layer = !!loss.className && /^(forward|__call__)$/.test(loss.name) && gradient?.name === 'backward';
   const cacheLayer =
-    !loss.className && /_forward$/.test(loss.name) && gradient?.name === loss.name.replace(/_forward$/, '_backward');
+    !loss.className && !!gradient && gradient.name === cacheBackwardName(loss.name);
   const externalWeights = weightAttributes(cls).length > 0;
   const batched =
     layer ||
@@ -369,6 +370,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
       sizes,
       outputLike: wrt0,
       classifier: namedClassifier(loss.name),
+      spatial: /spatial|conv|pool/i.test(loss.name),
     });
     const made = layer ? sameShapedOperands(generated, loss.params, genSeed) : generated;
     for (const g of gradientOnly)

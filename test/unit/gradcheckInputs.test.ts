@@ -187,3 +187,26 @@ test('a loss named for classification (softmax_loss(x, y), svm_loss(x, y)): x sc
   assert.deepEqual([(inp.x as number[][]).length, (inp.x as number[][])[0].length], [4, 10]);
   assert.ok(!(generateInputs(['x', 'y'], { batchSize: 4, seed: 0 }).y as number[][]).every((v) => Number.isInteger(v)));
 });
+
+test("CS231n's layer functions: their settings dicts (conv_param, bn_param, …) and operands shaped as they need", () => {
+  const shape = (v: unknown): number[] => (Array.isArray(v) ? [v.length, ...shape(v[0])] : []);
+  const conv = generateInputs(['x', 'w', 'b', 'conv_param'], { batchSize: 4, seed: 0 });
+  assert.deepEqual(conv.conv_param, { stride: 1, pad: 1 });
+  assert.deepEqual([shape(conv.x), shape(conv.w), shape(conv.b)], [[2, 3, 4, 4], [2, 3, 3, 3], [2]]);
+  const pool = generateInputs(['x', 'pool_param'], { batchSize: 4, seed: 0 });
+  assert.deepEqual(pool.pool_param, { pool_height: 2, pool_width: 2, stride: 2 });
+  assert.deepEqual(shape(pool.x), [2, 3, 4, 4]);
+  const bn = generateInputs(['x', 'gamma', 'beta', 'bn_param'], { batchSize: 4, seed: 0 });
+  assert.deepEqual(bn.bn_param, { mode: 'train' });
+  assert.deepEqual([shape(bn.x), shape(bn.gamma), shape(bn.beta)], [[4, 5], [5], [5]]);
+  const spatial = generateInputs(['x', 'gamma', 'beta', 'bn_param'], { batchSize: 4, seed: 0, spatial: true });
+  assert.deepEqual([shape(spatial.x), shape(spatial.gamma)], [[2, 3, 4, 4], [3]]);
+  // gamma scales what comes out of w (affine_batchnorm_relu_forward).
+  const abr = generateInputs(['x', 'w', 'b', 'gamma', 'beta', 'bn_param'], { batchSize: 4, seed: 0 });
+  assert.deepEqual([shape(abr.x), shape(abr.w), shape(abr.gamma)], [[4, 5], [5, 3], [3]]);
+  const drop = generateInputs(['x', 'dropout_param'], { batchSize: 4, seed: 0 });
+  assert.deepEqual(drop.dropout_param, { p: 0.5, mode: 'train', seed: 123 });
+  assert.equal(roleOf('bn_param'), 'settings');
+  assert.equal(defaultWrt(['x', 'pool_param']), 'x');
+  assert.ok(!wrtChoices(['x', 'gamma', 'beta', 'bn_param']).slice(0, 3).includes('bn_param'));
+});

@@ -29,6 +29,8 @@ export interface InputOptions {
   classifier?: boolean;
   /** The shape an output argument (grad, deltas) gets: that of the differentiated input. */
   outputLike?: string;
+  /** A layer on images (conv, pool, spatial batch norm): x of shape (N, C, H, W). */
+  spatial?: boolean;
 }
 
 export const DEFAULT_INPUT_OPTIONS: InputOptions = { batchSize: 4, seed: 0, batched: true };
@@ -45,6 +47,7 @@ type Role =
   | 'constant'
   | 'reg'
   | 'output'
+  | 'settings'
   | 'vector';
 
 const CONSTANTS: Record<string, number> = {
@@ -75,6 +78,21 @@ const REG_NAMES = [
   'regularization',
   'lambda',
 ];
+/**
+ * CS231n's layer functions take their settings in a dict: conv_forward_naive(x, w, b, conv_param),
+ * max_pool_forward_naive(x, pool_param), batchnorm_forward(x, gamma, beta, bn_param),
+ * dropout_forward(x, dropout_param). The values its gradient checks use; dropout seeded, so every
+ * forward drops the same units (the assignment's dropout_forward seeds numpy with it).
+ */
+const LAYER_SETTINGS: Record<string, Record<string, Json>> = {
+  conv_param: { stride: 1, pad: 1 },
+  pool_param: { pool_height: 2, pool_width: 2, stride: 2 },
+  bn_param: { mode: 'train' },
+  ln_param: {},
+  gn_param: {},
+  dropout_param: { p: 0.5, mode: 'train', seed: 123 },
+};
+
 /** Arguments a function fills with its gradient (JS `MSE(y, t, deltas)`, `grad_f(x, out)`). */
 const OUTPUT_NAMES = [
   'grad',
@@ -93,6 +111,7 @@ export function roleOf(name: string): Role {
   const n = name.toLowerCase().replace(/\d+$/, '');
   if (REG_NAMES.includes(n)) return 'reg';
   if (OUTPUT_NAMES.includes(n)) return 'output';
+  if (n in LAYER_SETTINGS) return 'settings';
   if (n in CONSTANTS) return 'constant';
   if (
     [
@@ -127,7 +146,9 @@ export function roleOf(name: string): Role {
 
 /** Differentiable unless it is a target, a label, a count or a constant. */
 export function isDifferentiable(name: string): boolean {
-  return !['target', 'labels', 'batch', 'constant', 'reg', 'output'].includes(roleOf(name.replace(/^self\./, '')));
+  return !['target', 'labels', 'batch', 'constant', 'reg', 'output', 'settings'].includes(
+    roleOf(name.replace(/^self\./, '')),
+  );
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -184,6 +205,8 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   const C = options.sizes?.C ?? (hasWeights ? 3 : 10);
   const D = options.sizes?.D ?? 2;
   if (isRegression(params)) return regressionInputs(params, N, rng);
+  const layer = layerInputs(params, rng, !!options.spatial);
+  if (layer) return layer;
   // A lone vector is the book's function_2 point (x0, x1); beside other inputs, 4 elements.
   const vectorLength = params.length === 1 ? 2 : 4;
   const labels = Array.from({ length: N }, () => rng.randInt(C));
@@ -213,6 +236,9 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
         break;
       case 'output':
         break;
+      case 'settings':
+        out[p] = { ...LAYER_SETTINGS[p.toLowerCase().replace(/\d+$/, '')] };
+        break;
       case 'constant':
         out[p] = CONSTANTS[p.toLowerCase().replace(/\d+$/, '')];
         break;
@@ -238,6 +264,35 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
     const like = (options.outputLike && out[options.outputLike]) ?? Object.values(out).find((v) => Array.isArray(v));
     out[p] = zerosLike(like ?? [0, 0]);
   });
+  return out;
+}
+
+/**
+ * A CS231n layer function with a settings dict (conv_param, bn_param, …) and operands named as the
+ * assignment names them: x (N, C, H, W) for a layer on images, else (N, D); conv filters w of
+ * (F, C, 3, 3) and b of (F,); gamma and beta one per channel or feature; G groups for group norm.
+ * Undefined for other names.
+ */
+function layerInputs(params: string[], rng: Random, spatial: boolean): Inputs | undefined {
+  if (!params.some((p) => roleOf(p) === 'settings')) return undefined;
+  const operands = params.filter((p) => roleOf(p) !== 'settings');
+  if (!operands.every((p) => ['x', 'w', 'b', 'gamma', 'beta', 'G'].includes(p)) || !operands.includes('x')) return undefined;
+  const images = spatial || params.includes('conv_param') || params.includes('pool_param');
+  const [N, C, H, D, F] = [2, 3, 4, 5, 2];
+  const array = (shape: number[]): Json =>
+    shape.length ? Array.from({ length: shape[0] }, () => array(shape.slice(1))) : awayFromZero(rng);
+  const out: Inputs = {};
+  for (const p of params) {
+    if (roleOf(p) === 'settings') out[p] = { ...LAYER_SETTINGS[p] };
+    else if (p === 'x') out[p] = array(images ? [N, C, H, H] : [4, D]);
+    else if (p === 'w') out[p] = array(images ? [F, C, 3, 3] : [D, C]);
+    else if (p === 'b') out[p] = array([images ? F : C]);
+    // Group norm: G groups of the C channels (one each), gamma and beta of shape (1, C, 1, 1).
+    else if (p === 'G') out[p] = C;
+    // gamma and beta scale what comes out of w when there is one (affine_batchnorm_relu_forward).
+    else if (params.includes('G')) out[p] = array([1, C, 1, 1]);
+    else out[p] = array([params.includes('w') ? (images ? F : C) : images ? C : D]);
+  }
   return out;
 }
 
