@@ -31,6 +31,15 @@ async function main(argv: string[]): Promise<number> {
   return run(rest, bundledDataDir(join(__dirname, '..')));
 }
 
+// `npm run train | head`: when the reader goes away, stop quietly as shell tools do, not with an EPIPE stack trace
+// (the 'exit' handlers still end any child process, src/gradcheck/run/childRun.ts).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (e: unknown) => {

@@ -119,8 +119,13 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
     train: data.train,
     test: data.test,
   });
-  const { evaluator } = secondCore;
+  const { evaluator, splitProblem } = secondCore;
   trainer.evaluator = evaluator;
+  if (splitProblem !== undefined && !opts.json)
+    process.stdout.write(
+      cliT('--evaluation split is not possible here ({0}): the evaluation runs on the second core instead', splitProblem) +
+        '\n',
+    );
   const bar = opts.json ? undefined : new ProgressBar(config.iters);
   const say = (line: string) => (bar ? bar.log(line) : process.stdout.write(line + '\n'));
   const watcher = new GradientWatcher(net, data.train, config.seed);
@@ -238,6 +243,7 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
       engine: opts.engine,
       dataset: data.name,
       evaluation: trainer.evaluation,
+      ...(splitProblem === undefined ? {} : { splitProblem }),
       evalSeconds: evalMs / 1000,
       evalWorkerSeconds: (evaluator?.busyMs ?? 0) / 1000,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,

@@ -34,7 +34,11 @@ const START_TIMEOUT_MS = 20_000;
  */
 export async function startPair(net: FastTwoLayerNet, workerFile?: string): Promise<EnginePair> {
   const invitation = net.pairInvitation();
-  if (!invitation) return { problem: 'this engine cannot share its work', close: async () => undefined };
+  if (!invitation)
+    return {
+      problem: 'this engine cannot share its work (its memory is not shared, or its hidden layer has 4 units or fewer)',
+      close: async () => undefined,
+    };
   let worker: Worker;
   try {
     worker = new Worker(workerFile ?? join(__dirname, 'pairWorker.js'), { workerData: invitation });
@@ -101,6 +105,8 @@ export interface SecondCore {
   evaluator: WorkerEpochEvaluator | undefined;
   /** The engine's second thread, when it shares every step. */
   pair: EnginePair | undefined;
+  /** Why 'split' was asked for but could not be (the run then evaluates on the worker instead). */
+  splitProblem?: string;
   /** Ends whatever was started (the trainer closes the evaluator itself; closing twice is harmless). */
   close(): Promise<void>;
 }
@@ -116,16 +122,20 @@ export async function useSecondCore(
   options: { engine: EngineName; shape: NetShape; train: LabeledImages; test: LabeledImages; workerDir?: string },
 ): Promise<SecondCore> {
   const dir = options.workerDir ?? __dirname;
-  let pair: EnginePair | undefined;
-  if (path === 'split' && net instanceof FastTwoLayerNet) {
-    pair = await startPair(net, join(dir, 'pairWorker.js'));
-    if (pair.problem === undefined) return { evaluator: undefined, pair, close: () => pair!.close() };
+  let splitProblem: string | undefined;
+  if (path === 'split' && !(net instanceof FastTwoLayerNet))
+    splitProblem = 'only the fast engine can split its steps over two threads';
+  else if (path === 'split' && net instanceof FastTwoLayerNet) {
+    const pair = await startPair(net, join(dir, 'pairWorker.js'));
+    if (pair.problem === undefined) return { evaluator: undefined, pair, close: () => pair.close() };
+    splitProblem = pair.problem;
   }
   const evaluator =
     path === 'in-thread' ? undefined : new WorkerEpochEvaluator({ ...options, workerFile: join(dir, 'evalWorker.js') });
   return {
     evaluator,
     pair: undefined,
+    splitProblem,
     close: async () => {
       await evaluator?.close();
     },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
 
@@ -76,5 +76,42 @@ test('train --evaluation in-thread and split give the same epochs, losses and su
   for (const other of [one, split]) {
     assert.deepEqual(two.epochs, other.epochs);
     assert.deepEqual(two.end, other.end);
+  }
+});
+
+test('train --evaluation split where it cannot split says why in one line and evaluates on the second core', () => {
+  for (const [args, why] of [
+    [['--engine', 'reference'], /only the fast engine can split/],
+    [['--hidden', '3'], /hidden layer has 4 units or fewer/],
+  ] as const) {
+    const text = run('train', '--iters', '120', '--evaluation', 'split', ...args);
+    assert.equal(text.status, 0, text.stderr);
+    const notices = text.stdout.split('\n').filter((l) => l.includes('--evaluation split is not possible here'));
+    assert.equal(notices.length, 1, text.stdout);
+    assert.match(notices[0], why);
+    assert.match(notices[0], /the evaluation runs on the second core instead/);
+    const json = run('train', '--iters', '120', '--evaluation', 'split', '--json', ...args);
+    assert.equal(json.status, 0, json.stderr);
+    const summary = JSON.parse(json.stdout.trim().split('\n').pop()!);
+    assert.equal(summary.evaluation, 'worker');
+    assert.match(summary.splitProblem, why);
+  }
+  // Where it can, nothing is said.
+  const json = run('train', '--iters', '120', '--evaluation', 'split', '--json');
+  const summary = JSON.parse(json.stdout.trim().split('\n').pop()!);
+  assert.equal(summary.evaluation, 'split');
+  assert.equal(summary.splitProblem, undefined);
+});
+
+test('train | head: when the reader goes away after the first lines the CLI ends quietly with code 0', async () => {
+  for (const extra of [[], ['--json']]) {
+    const child = spawn(process.execPath, [CLI, 'train', '--iters', '3000', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    // Close our end of the pipe at the first output, as `head -1` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Error:|at /, stderr);
   }
 });
