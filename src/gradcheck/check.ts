@@ -47,6 +47,7 @@ import {
   defaultWrt,
   generateInit,
   generateInputs,
+  labelForms,
   isDifferentiable,
   namedClassifier,
   recogniseBookLoss,
@@ -371,6 +372,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
       outputLike: wrt0,
       classifier: namedClassifier(loss.name),
       spatial: /spatial|conv|pool/i.test(loss.name),
+      labelForms: labelForms(textOf(loss) + '\n' + textOf(gradient), loss.params),
     });
     const made = layer ? sameShapedOperands(generated, loss.params, genSeed) : generated;
     for (const g of gradientOnly)

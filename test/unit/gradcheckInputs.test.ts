@@ -7,6 +7,7 @@ import {
   generateInit,
   generateInputs,
   inputsToText,
+  labelForms,
   namedClassifier,
   presetsFor,
   recogniseBookLoss,
@@ -188,7 +189,7 @@ test('a loss named for classification (softmax_loss(x, y), svm_loss(x, y)): x sc
   assert.ok(!(generateInputs(['x', 'y'], { batchSize: 4, seed: 0 }).y as number[][]).every((v) => Number.isInteger(v)));
 });
 
-test("CS231n's layer functions: their settings dicts (conv_param, bn_param, …) and operands shaped as they need", () => {
+test("CS231n's layer functions: settings dicts (conv_param, bn_param, …) and operands shaped as they need", () => {
   const shape = (v: unknown): number[] => (Array.isArray(v) ? [v.length, ...shape(v[0])] : []);
   const conv = generateInputs(['x', 'w', 'b', 'conv_param'], { batchSize: 4, seed: 0 });
   assert.deepEqual(conv.conv_param, { stride: 1, pad: 1 });
@@ -209,4 +210,33 @@ test("CS231n's layer functions: their settings dicts (conv_param, bn_param, …)
   assert.equal(roleOf('bn_param'), 'settings');
   assert.equal(defaultWrt(['x', 'pool_param']), 'x');
   assert.ok(!wrtChoices(['x', 'gamma', 'beta', 'bn_param']).slice(0, 3).includes('bn_param'));
+});
+
+test('answers in the form the code uses: one-hot rows for label * log y, indices for y[np.arange(N), t]', () => {
+  const labelsForm =
+    'batch_size = y.shape[0]\n#return -np.sum(t * np.log(y + 1e-7)) / batch_size\n' +
+    'return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size';
+  assert.deepEqual(labelForms(labelsForm, ['y', 't']), { oneHot: [], index: ['t'] });
+  assert.deepEqual(labelForms('return 0.5 * np.sum((y - label) ** 2)', ['y', 'label']), {
+    oneHot: ['y', 'label'],
+    index: [],
+  });
+  // The book's common/functions.py: one-hot turned into indices — both, so t stays as named.
+  const both =
+    'if t.size == y.size:\n    t = t.argmax(axis=1)\nreturn -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7))';
+  assert.deepEqual(labelForms(both, ['y', 't']).index, ['t']);
+  assert.ok(labelForms(both, ['y', 't']).oneHot.includes('t'));
+  const gen = (params: string[], text: string) =>
+    generateInputs(params, { batchSize: 3, seed: 0, labelForms: labelForms(text, params) });
+  assert.equal((gen(['y', 't'], labelsForm).t as unknown[]).length, 3);
+  assert.ok((gen(['y', 't'], labelsForm).t as unknown[]).every((v) => Number.isInteger(v)));
+  assert.ok(Array.isArray((gen(['y', 't'], both).t as unknown[])[0]), 'used both ways: one-hot, as t is named');
+  assert.ok(Array.isArray((gen(['y', 'label'], 'return -np.sum(label * np.log(y + 1e-7))').label as unknown[])[0]));
+  const indexed = gen(['y', 'label'], 'return -np.sum(np.log(y[np.arange(n), label]))');
+  assert.ok(Number.isInteger((indexed.label as unknown[])[0]));
+  // Names learners give the answers: never differentiated, one-hot rows unless indexed.
+  assert.equal(roleOf('true_label'), 'target');
+  assert.equal(defaultWrt(['true_label', 'prediction']), 'prediction');
+  const named = generateInputs(['true_label', 'prediction'], { batchSize: 2, seed: 0 });
+  assert.ok(Array.isArray((named.true_label as unknown[])[0]));
 });

@@ -173,7 +173,7 @@ T6 = np.eye(3)[Y6]
 def twolayer(rel, keys, std_name='weight_init_std', reg=None, method='gradient'):
     np.random.seed(1)
     m = load(rel)
-    net = m.TwoLayerNet(4, 5, 3, **{std_name: 0.5})
+    net = m.TwoLayerNet(4, 5, 3, **({std_name: 0.5} if std_name else {}))
     if reg is None:
         grads = getattr(net, method)(X6, T6)
         f = lambda: net.loss(X6, T6)
@@ -243,6 +243,7 @@ def simplenet(rel):
 
 FLZ = 'cs231n-layers/fortileizhang_layers.py'
 KT = 'cs231n-layers/kingtaurus_layers.py'
+PENGUIN_LOSS = 'learners-ko/penguin1109_loss_function.py'
 
 CASES = {
     'book-tln4-params': lambda: twolayer('book/ch04/two_layer_net.py', ['W1', 'b1', 'W2', 'b2']),
@@ -287,6 +288,13 @@ CASES = {
     'kingtaurus-maxpool': lambda: cache_layer(KT, 'max_pool_forward_naive', [rng.standard_normal((2, 3, 4, 4)), {'pool_height': 2, 'pool_width': 2, 'stride': 2}], 0),
     'kingtaurus-softplus-slope': lambda: cache_layer(KT, 'continuous_appx_relu_forward', [rng.standard_normal((3, 4))], 0),
     'penguin-tln5-backprop': lambda: twolayer('learners-ko/penguin1109_two_layer_net_backprop.py', ['W1', 'b1', 'W2', 'b2'], method='backprop'),
+    'yxk121-cee-labels': lambda: (lambda m, y: numerical_only(lambda: m.cross_entropy_error(y, Y6), y))(load('learners-zh/yxk121_try_mblf.py'), rng.random((6, 3)) + 0.1),
+    'sysujayce-cee-true-label': lambda: (lambda m, y: numerical_only(lambda: m.cross_entropy_error(T6, y), y))(load('learners-zh/sysujayce/common/functions.py'), rng.random((6, 3)) + 0.1),
+    'sysujayce-mse-true-label': lambda: (lambda m, y: numerical_only(lambda: m.mean_squared_error(T6, y), y))(load('learners-zh/sysujayce/common/functions.py'), rng.random((6, 3))),
+    'sysujayce-tln4-true-label': lambda: twolayer('learners-zh/sysujayce/chapter4/two_layer_net.py', ['W1', 'b1', 'W2', 'b2'], std_name=None),
+    'penguin-mse-label-onehot': lambda: (lambda m, y: numerical_only(lambda: m.mean_squared_error(y, T6), y))(load(PENGUIN_LOSS), rng.random((6, 3))),
+    'penguin-cee-label-onehot': lambda: (lambda m, y: numerical_only(lambda: m.batch_cee_onehot(y, T6), y))(load(PENGUIN_LOSS), rng.random((6, 3)) + 0.1),
+    'penguin-cee-label-index': lambda: (lambda m, y: numerical_only(lambda: m.batch_cee(y, Y6), y))(load(PENGUIN_LOSS), rng.random((6, 3)) + 0.1),
     'broken-no-reg-in-loss': lambda: classifier('broken/softmax_no_reg_in_loss.py', 'softmax_loss_vectorized'),
     'broken-naive-no-mean': lambda: classifier('broken/softmax_naive_no_mean.py', 'softmax_loss_naive'),
     'broken-svm-transposed': lambda: classifier('broken/svm_transposed.py', 'svm_loss_vectorized'),

@@ -343,6 +343,14 @@ export const CASES: Case[] = [
     follow: (s) => s.replace('    return -dW, -db\n', '    return dW, db\n'),
   },
   {
+    // The book's 4.2.4 form: t holds class indices (y[np.arange(N), t]), so the check gives it indices.
+    name: "the book's cross entropy on class indices t, its gradient without / N: the hint divides by N",
+    code: 'scale',
+    source: `import numpy as np\n\n\ndef cross_entropy_error(y, t):\n    batch_size = y.shape[0]\n    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size\n\n\ndef cross_entropy_error_grad(y, t):\n    batch_size = y.shape[0]\n    dy = np.zeros_like(y)\n    dy[np.arange(batch_size), t] = -1 / (y[np.arange(batch_size), t] + 1e-7)\n    return dy\n`,
+    fn: 'cross_entropy_error',
+    formula: 'return (dy) / 4',
+  },
+  {
     name: 'JavaScript: crossEntropyErrorGrad without / batch size — the formula maps over y',
     code: 'scale',
     ext: 'js',

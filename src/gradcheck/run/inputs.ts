@@ -31,6 +31,35 @@ export interface InputOptions {
   outputLike?: string;
   /** A layer on images (conv, pool, spatial batch norm): x of shape (N, C, H, W). */
   spatial?: boolean;
+  /** How the code uses its label-like parameters (labelForms): as one-hot rows, as indices. */
+  labelForms?: LabelForms;
+}
+
+export interface LabelForms {
+  oneHot: string[];
+  index: string[];
+}
+
+
+/**
+ * How the code uses each parameter that could hold the answers: as one-hot rows (label * np.log(y),
+ * (y - label) ** 2, label.argmax(axis=1)) or as class indices (y[np.arange(N), label], np.eye(C)[label]).
+ */
+export function labelForms(source: string, params: string[]): LabelForms {
+  // Comments say nothing of what runs (`#return -np.sum(t * np.log(y + 1e-7))` kept from the one-hot form).
+  const text = source.replace(/#[^\n]*/g, '');
+  const oneHot: string[] = [];
+  const index: string[] = [];
+  for (const p of params) {
+    if (!/^[A-Za-z_]\w*$/.test(p)) continue;
+    const n = `\\b${p}\\b`;
+    const asIndex = new RegExp(`[,[]\\s*${p}\\s*\\]|eye\\([^)]*\\)\\s*\\[\\s*${p}\\b`).test(text);
+    const arithmetic = `${n}\\s*(\\*\\*?|/|[-+](?!=))|(\\*|/|[-+])\\s*${n}(?!\\s*\\[)`;
+    const asRows = new RegExp(`${arithmetic}|${n}\\.argmax|argmax\\(\\s*${p}\\b`).test(text);
+    if (asRows) oneHot.push(p);
+    if (asIndex) index.push(p);
+  }
+  return { oneHot, index };
 }
 
 export const DEFAULT_INPUT_OPTIONS: InputOptions = { batchSize: 4, seed: 0, batched: true };
@@ -135,6 +164,8 @@ export function roleOf(name: string): Role {
   )
     return 'probs';
   if (['t', 'target', 'targets', 'y_true', 'ytrue', 'onehot', 'one_hot', 't_onehot'].includes(n)) return 'target';
+  // Other names learners give the answers: true_label (a Chinese edition's common/), answer, t_batch.
+  if (/^(true_labels?|answers?|ground_truth|gt|t_(batch|train|test))$/.test(n)) return 'target';
   if (['label', 'labels', 't_label', 't_labels', 'y_label', 'y_labels'].includes(n)) return 'labels';
   if (['batch_size', 'batchsize', 'n', 'batch', 'num', 'n_samples'].includes(n)) return 'batch';
   if (['w', 'weight', 'weights'].includes(n)) return 'weights';
@@ -195,9 +226,17 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   const keep = (p: string) =>
     p in defaults && defaults[p] !== 'None' && !['reg', 'labels', 'target', 'data', 'weights'].includes(roleOf(p));
   params = params.filter((p) => !keep(p));
-  const roles = params.map((p) =>
-    labelsBesideData(params, p, !!options.sizes, options.classifier) ? 'labels' : roleOf(p),
-  );
+  const forms = options.labelForms;
+  const roles = params.map((p): Role => {
+    const role = labelsBesideData(params, p, !!options.sizes, options.classifier) ? 'labels' : roleOf(p);
+    // The code says which form its answers take: `label * np.log(y)` wants one-hot rows, the book's
+    // 4.2.4 `y[np.arange(batch_size), t]` class indices. Used both ways (t.argmax, then indices), as named.
+    const rows = !!forms?.oneHot.includes(p);
+    const index = !!forms?.index.includes(p);
+    if (role === 'labels' && rows && !index && roleOf(p) === 'labels') return 'target';
+    if (role === 'target' && index && !rows) return 'labels';
+    return role;
+  });
   const hasWeights = roles.includes('weights') || !!options.externalWeights;
   const hasTarget = roles.includes('target') || roles.includes('labels');
   const batched = options.batched ?? true;
@@ -276,7 +315,8 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
 function layerInputs(params: string[], rng: Random, spatial: boolean): Inputs | undefined {
   if (!params.some((p) => roleOf(p) === 'settings')) return undefined;
   const operands = params.filter((p) => roleOf(p) !== 'settings');
-  if (!operands.every((p) => ['x', 'w', 'b', 'gamma', 'beta', 'G'].includes(p)) || !operands.includes('x')) return undefined;
+  const known = ['x', 'w', 'b', 'gamma', 'beta', 'G'];
+  if (!operands.every((p) => known.includes(p)) || !operands.includes('x')) return undefined;
   const images = spatial || params.includes('conv_param') || params.includes('pool_param');
   const [N, C, H, D, F] = [2, 3, 4, 5, 2];
   const array = (shape: number[]): Json =>
