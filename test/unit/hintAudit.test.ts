@@ -231,6 +231,16 @@ export const CASES: Case[] = [
     follow: (s) => s.replace('    idx = 0\n', '').replace('for iddx in', 'for idx in'),
   },
   {
+    // A learner's 03_gradient.py (Nega0619/DeepLearning_from_Scratch_01): return grad one level too deep.
+    name: 'return grad indented inside the loop: the words say put it level with for',
+    code: 'partial',
+    source: `import numpy as np\n\n\ndef function_2(x):\n    return x[0] ** 2 + x[1] ** 2\n\n\ndef numerical_gradient(f, x):\n    h = 1e-4\n    grad = np.zeros_like(x)\n    for idx in range(x.size):\n        tmp_val = x[idx]\n        x[idx] = tmp_val + h\n        fxh1 = f(x)\n        x[idx] = tmp_val - h\n        fxh2 = f(x)\n        grad[idx] = (fxh1 - fxh2) / (2 * h)\n        x[idx] = tmp_val\n        return grad\n`,
+    fn: 'function_2',
+    grad: 'numerical_gradient',
+    inputs: { x: [3.0, 4.0] },
+    follow: (s) => s.replace('        return grad\n', '    return grad\n'),
+  },
+  {
     name: 'a forward difference as the gradient: the words say the central difference',
     code: 'step-size',
     source: `import numpy as np\n\n\ndef cube(x):\n    return np.sum(x ** 3)\n\n\ndef numerical_gradient(f, x):\n    h = 1e-4\n    grad = np.zeros_like(x)\n    fx = f(x)\n    for idx in range(x.size):\n        tmp_val = x[idx]\n        x[idx] = tmp_val + h\n        grad[idx] = (f(x) - fx) / h\n        x[idx] = tmp_val\n    return grad\n`,
