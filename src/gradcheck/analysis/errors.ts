@@ -53,6 +53,10 @@ function exceptionHints(err: RunError): Msg[] {
     hints.push(msg('numpy arrays have .ndim (the number of axes), not .dim: write if y.ndim == 1:'));
   else if (/AttributeError/.test(m))
     hints.push(msg('Check the attribute name: numpy arrays have .ndim, .shape and .size.'));
+  if (/'(builtin_function_or_method|method)' object (does not support item assignment|is not subscriptable)/.test(m))
+    hints.push(
+      msg('A method used without its parentheses is the method itself, not its result: write x.copy(), not x.copy.'),
+    );
   if (/cannot be interpreted as an integer/.test(m) && /reshape/.test(err.source ?? ''))
     hints.push(msg('reshape takes sizes, not a shape tuple: write t.reshape(1, t.size), not t.reshape(1, t.shape).'));
   const module = /NameError: name '(np|numpy|math|plt|pd)' is not defined/.exec(m);
@@ -169,6 +173,17 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
         ],
       };
     case 'not-scalar':
+      // Nothing came back (a layer's forward without `return out`, a template's `out = None`): np.sum is no help.
+      if (err.got === 'None' || err.got === 'undefined')
+        return {
+          codes: ['not-scalar'],
+          messages: [
+            msg(
+              '{0}. No value came back: is the return statement missing (a forward that computes out but never returns it), or is the value returned still None, as an assignment template leaves it (out = None)?',
+              err.message,
+            ),
+          ],
+        };
       return {
         codes: ['not-scalar'],
         messages: [
