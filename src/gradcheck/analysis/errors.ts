@@ -22,6 +22,10 @@ function where(err: RunError, req: RunRequest): string {
   return err.line ? `${file}${cell}, line ${err.line}` : `${file}${cell}`;
 }
 
+/** The chapter's activations: they return an array by design. */
+const ACTIVATION =
+  /^(softmax|sigmoid|relu|tanh|step_function|identity_function|leaky_relu|elu|softplus|swish|gelu)$/i;
+
 const ONE_HOT_INDEX =
   /arrays used as indices must be of integer|only integers, slices|shape mismatch: indexing arrays could not be broadcast|index .* is out of bounds/;
 
@@ -181,6 +185,18 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
             msg(
               '{0}. No value came back: is the return statement missing (a forward that computes out but never returns it), or is the value returned still None, as an assignment template leaves it (out = None)?',
               err.message,
+            ),
+          ],
+        };
+      // An activation checked on its own (softmax, sigmoid) is no loss that forgot np.sum.
+      if (ACTIVATION.test(req.loss.name) && !req.gradient)
+        return {
+          codes: ['not-scalar'],
+          messages: [
+            msg(
+              '{0}. {1}() is an activation, not a loss: check the loss that uses it (cross_entropy_error(softmax(a), t)). An element-wise one (sigmoid, relu) is checked with its derivative beside it, named like sigmoid_grad(x).',
+              err.message,
+              req.loss.name,
             ),
           ],
         };
