@@ -240,7 +240,7 @@ def parse_path(text):
 def path_text(root, steps):
     out = root
     for kind, k in steps:
-        out += "." + k if kind == "attr" else "[%s]" % (repr(k) if isinstance(k, str) else k)
+        out += "." + k if kind == "attr" else "[%s]" % ((repr(k) if isinstance(k, str) else k),)
     return out
 
 
@@ -433,10 +433,17 @@ class Target(object):
         value = self.raw
         keys = list(value.keys()) if isinstance(value, dict) else list(range(len(value)))
         out = []
+        unnamed = []
         for k in keys:
             v = value[k]
             if isinstance(v, self.ctx.np.ndarray) or is_number(v, self.ctx.np):
-                out.append(path_text(self.root, self.steps + [("item", k)]))
+                # A path names an entry by a string or a number: self.params['W1'], grads[0].
+                if isinstance(k, (str, int)) and not isinstance(k, bool):
+                    out.append(path_text(self.root, self.steps + [("item", k)]))
+                else:
+                    unnamed.append(k)
+        if unnamed and not out:
+            raise CheckError("bad-input", "the keys of %s (%s) cannot be written in a path, which names an entry by a string or a number (self.params['W1']): give its arrays string keys to check them" % (self.text, ", ".join(repr(k) for k in unnamed[:3])), arg=self.text)
         return out
 
     def value(self, xw):
