@@ -190,7 +190,7 @@ def make_instance(cls, file, init, np):
         known = set(sig.parameters)
     except (TypeError, ValueError):
         needed, known = [], set()
-    kwargs = {k: convert_value(k, v, np) for k, v in (init or {}).items() if k in known}
+    kwargs = {k: (list(v) if is_size_list(k, v) else convert_value(k, v, np)) for k, v in (init or {}).items() if k in known}
     if any(n not in kwargs for n in needed):
         # __init__ needs arguments we do not have: build the object bare and let the inputs
         # ("self.W": ...) supply its attributes.
@@ -199,6 +199,14 @@ def make_instance(cls, file, init, np):
         return cls(**kwargs)
     except Exception as e:
         raise user_exception(e, file, "init")
+
+
+def is_size_list(name, v):
+    """Layer sizes for a constructor (the book's MultiLayerNet(hidden_size_list=[5]), CS231n's
+    FullyConnectedNet(hidden_dims=[5])): a Python list, as the learner passes it. An array would turn
+    [input_size] + hidden_size_list + [output_size] into an element-wise sum."""
+    return (isinstance(v, list) and re.search(r"list|dims|sizes|layers", name, re.I) is not None
+            and all(isinstance(e, int) and not isinstance(e, bool) for e in v))
 
 
 def convert_value(name, v, np):

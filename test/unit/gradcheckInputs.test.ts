@@ -177,6 +177,18 @@ test("a network's constructor: sizes by name that fit x and t, init scale 0.1, o
   const affine = generateInit(['W', 'b'], {}, { D: 4, C: 3 }, 0) as { W: number[][]; b: number[] };
   assert.deepEqual([affine.W.length, affine.W[0].length, affine.b.length], [4, 3, 3]);
   assert.deepEqual(generateInit(['dropout_ratio'], { dropout_ratio: '0.5' }, { D: 4, C: 3 }, 0), {});
+  // The book's MultiLayerNet: a sizes list, and 'relu' (He's scale) replaced by the number it also takes.
+  assert.deepEqual(
+    generateInit(
+      ['input_size', 'hidden_size_list', 'output_size', 'activation', 'weight_init_std'],
+      { activation: "'relu'", weight_init_std: "'relu'" },
+      { D: 4, C: 3 },
+      0,
+    ),
+    { input_size: 4, hidden_size_list: [5], output_size: 3, weight_init_std: 0.1 },
+  );
+  // Another string is a choice of its own (init='uniform'): kept.
+  assert.deepEqual(generateInit(['weight_scale'], { weight_scale: "'uniform'" }, { D: 4, C: 3 }, 0), {});
 });
 
 test('a loss named for classification (softmax_loss(x, y), svm_loss(x, y)): x scores, y integer labels', () => {

@@ -224,6 +224,13 @@ def cache_layer(rel, fwd, args, wrt, grad_index=0):
     g = g[grad_index] if isinstance(g, tuple) else g
     return check(lambda: float(np.sum(f(*args)[0] * dout)), args[wrt], g)
 
+def multilayer(rel):
+    """The book's MultiLayerNet, its layer sizes a Python list as the book passes them."""
+    np.random.seed(1)
+    net = load(rel).MultiLayerNet(4, [5], 3, weight_init_std=0.5)
+    grads = net.gradient(X6, T6)
+    return worst([check(lambda: net.loss(X6, T6), net.params[k], grads[k]) for k in ['W1', 'b1', 'W2', 'b2']])
+
 def away_from_zero(x):
     return np.where(np.abs(x) < 0.1, 0.5, x)
 
@@ -295,6 +302,7 @@ CASES = {
     'penguin-mse-label-onehot': lambda: (lambda m, y: numerical_only(lambda: m.mean_squared_error(y, T6), y))(load(PENGUIN_LOSS), rng.random((6, 3))),
     'penguin-cee-label-onehot': lambda: (lambda m, y: numerical_only(lambda: m.batch_cee_onehot(y, T6), y))(load(PENGUIN_LOSS), rng.random((6, 3)) + 0.1),
     'penguin-cee-label-index': lambda: (lambda m, y: numerical_only(lambda: m.batch_cee(y, Y6), y))(load(PENGUIN_LOSS), rng.random((6, 3)) + 0.1),
+    'book-multilayernet': lambda: multilayer('book/common/multi_layer_net.py'),
     'broken-no-reg-in-loss': lambda: classifier('broken/softmax_no_reg_in_loss.py', 'softmax_loss_vectorized'),
     'broken-naive-no-mean': lambda: classifier('broken/softmax_naive_no_mean.py', 'softmax_loss_naive'),
     'broken-svm-transposed': lambda: classifier('broken/svm_transposed.py', 'svm_loss_vectorized'),

@@ -392,7 +392,11 @@ export function generateInit(
       if (!(p in defaults) || /size|dim|num|n_|classes|features/i.test(snake))
         out[p] = size === 'D' ? sizes.D : size === 'C' ? sizes.C : H;
     } else if (/hidden_size_list|hidden_sizes|hidden_dims|hidden_layers/i.test(snake)) out[p] = [H];
-    else if (STD_NAMES.test(snake) && !(p in defaults && /^['"]/.test(defaults[p]))) out[p] = INIT_STD;
+    // The book's MultiLayerNet takes 'relu'/'he'/'sigmoid'/'xavier' or a number: the number, so every
+    // network is checked at the same small scale (He's √(2/n) makes softmax outputs near 0, where
+    // the loss's log(y + 1e-7) and backward's y − t part by more than rounding).
+    else if (STD_NAMES.test(snake) && !(p in defaults && /^['"](?!(relu|he|sigmoid|xavier)['"])/i.test(defaults[p])))
+      out[p] = INIT_STD;
     else if (p in defaults) continue;
     else if (roleOf(p) === 'weights')
       out[p] = Array.from({ length: sizes.D }, () => Array.from({ length: sizes.C }, () => awayFromZero(rng)));
