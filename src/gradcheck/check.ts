@@ -50,6 +50,7 @@ import {
   labelForms,
   isDifferentiable,
   namedClassifier,
+  sizedConstructor,
   recogniseBookLoss,
   roleOf,
   sameShapedOperands,
@@ -356,7 +357,8 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   // Arguments only the gradient takes (grad_f(x, out), MSE(y, t, deltas)) are outputs it fills.
   const gradientOnly = call?.style === 'args' && !cacheLayer ? call.args.filter((a) => !loss.params.includes(a)) : [];
   const outputArgs = [...loss.params.filter((q) => roleOf(q) === 'output'), ...gradientOnly];
-  const needsInit = !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
+  const needsInit =
+    !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {}))) || sizedConstructor(cls?.initParams ?? []);
   const sizes = needsInit ? { D: 4, C: 3 } : undefined;
   const wrt0 =
     options.wrt ??

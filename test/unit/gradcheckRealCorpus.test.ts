@@ -231,6 +231,13 @@ def multilayer(rel):
     grads = net.gradient(X6, T6)
     return worst([check(lambda: net.loss(X6, T6), net.params[k], grads[k]) for k in ['W1', 'b1', 'W2', 'b2']])
 
+def cs231n_net(rel, **kw):
+    """CS231n's TwoLayerNet(input_dim, hidden_dim, num_classes, weight_scale, reg): loss(X, y) -> (loss, grads)."""
+    np.random.seed(1)
+    net = load(rel).TwoLayerNet(4, 5, 3, **kw)
+    grads = net.loss(X6, Y6)[1]
+    return worst([check(lambda: net.loss(X6, Y6)[0], net.params[k], grads[k]) for k in ['W1', 'b1', 'W2', 'b2']])
+
 def away_from_zero(x):
     return np.where(np.abs(x) < 0.1, 0.5, x)
 
@@ -303,6 +310,7 @@ CASES = {
     'penguin-cee-label-onehot': lambda: (lambda m, y: numerical_only(lambda: m.batch_cee_onehot(y, T6), y))(load(PENGUIN_LOSS), rng.random((6, 3)) + 0.1),
     'penguin-cee-label-index': lambda: (lambda m, y: numerical_only(lambda: m.batch_cee(y, Y6), y))(load(PENGUIN_LOSS), rng.random((6, 3)) + 0.1),
     'book-multilayernet': lambda: multilayer('book/common/multi_layer_net.py'),
+    'kingtaurus-fc-twolayernet': lambda: cs231n_net('cs231n-layers/kingtaurus_fc_net.py', weight_scale=0.5, reg=0.1),
     'broken-no-reg-in-loss': lambda: classifier('broken/softmax_no_reg_in_loss.py', 'softmax_loss_vectorized'),
     'broken-naive-no-mean': lambda: classifier('broken/softmax_naive_no_mean.py', 'softmax_loss_naive'),
     'broken-svm-transposed': lambda: classifier('broken/svm_transposed.py', 'svm_loss_vectorized'),

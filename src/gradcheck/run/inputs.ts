@@ -366,6 +366,17 @@ const INIT_SIZES: [RegExp, 'D' | 'C' | 'H'][] = [
   [/^(output_size|output_dim|num_classes|n_classes|out_features|n_out|n_output|c|classes|n_y|num_outputs)$/i, 'C'],
   [/^(hidden_size|hidden_dim|n_hidden|h|hidden|num_hidden|n_h|hidden_units)$/i, 'H'],
 ];
+/**
+ * A constructor with sizes by name (CS231n's TwoLayerNet(input_dim=3*32*32, hidden_dim=100,
+ * num_classes=10)): built at the check's small sizes even when every size has a default.
+ */
+export function sizedConstructor(initParams: string[]): boolean {
+  return initParams.some((p) => {
+    const snake = p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    return INIT_SIZES.some(([re]) => re.test(snake)) && /size|dim|num|n_|classes|features/i.test(snake);
+  });
+}
+
 /** An init scale used for the check: large enough that relu's kink is rarely within h of a unit. */
 export const INIT_STD = 0.1;
 const STD_NAMES = /^(weight_init_std|std|init_std|weight_scale|scale|weight_std|initial_std)$/i;
