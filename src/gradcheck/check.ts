@@ -385,6 +385,14 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
       ? { __init__: generateInit(cls.initParams, cls.initDefaults ?? {}, sizes!, genSeed), ...made }
       : made;
   };
+  // A function of no parameters (a template's affine_batchnorm_relu_dropout_forward()) has nothing to vary.
+  if (!wrt0)
+    return errorReport({ ...base, language, functions: functions.map(summarize) }, ['bad-input'], [
+      msg(
+        '{0}() takes no parameters, so there is nothing to differentiate: give it the inputs it works on (x, W, …) as parameters.',
+        qualifiedName(loss),
+      ),
+    ]);
   const inputs = options.inputs ?? generate(options.batchSize ?? 4, seed);
   const wrt = wrt0;
   const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);
