@@ -20,13 +20,14 @@ import traceback
 
 # The answer channel beside the gradient check harness (media/python); sys.path as it was after.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "python"))
-from gradient_lab_answer import open_answer, write_all  # noqa: E402
+from gradient_lab_answer import open_answer, watch_parent, write_all  # noqa: E402
 del sys.path[0]
 
 MARK = "\x1eEXERCISE "
 
 
 REQUEST = json.loads(sys.stdin.read())
+watch_parent()
 ANSWER_FD, FRAME = open_answer(REQUEST.pop("answer", None), MARK)
 
 
@@ -153,7 +154,7 @@ def main():
             for check in request["checks"]:
                 try:
                     outcomes.append(run_value(module, check, names, path))
-                except Exception as exc:  # noqa: BLE001 — every failure is reported per check
+                except BaseException as exc:  # noqa: B902 — sys.exit() or KeyboardInterrupt in a function fails its check
                     outcomes.append(error_outcome(check["id"], exc, path))
     write_answer(answer, {"outcomes": outcomes})
 

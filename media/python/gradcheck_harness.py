@@ -24,7 +24,7 @@ import types
 sys.dont_write_bytecode = True
 # The answer channel beside this file (sys.path[0] is not this folder under PYTHONSAFEPATH); sys.path as it was after.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gradient_lab_answer import compiled, encode, failure, open_answer, write_all  # noqa: E402
+from gradient_lab_answer import compiled, encode, failure, open_answer, watch_parent, write_all  # noqa: E402
 del sys.path[0]
 
 STARTED_AT = time.time() * 1000.0
@@ -41,9 +41,15 @@ class CheckError(Exception):
         self.info = dict(kind=kind, message=message, **extra)
 
 
+ERR = sys.stderr  # phases go to the stderr we started with, whatever the learner does with sys.stderr
+
+
 def phase(name):
-    sys.stderr.write("\x1ePHASE " + name + "\n")
-    sys.stderr.flush()
+    try:
+        ERR.write("\x1ePHASE " + name + "\n")
+        ERR.flush()
+    except Exception:
+        pass  # closed by the learner's code: the phase is only progress, the check goes on
 
 
 def describe(v, np):
@@ -56,6 +62,15 @@ def describe(v, np):
     if isinstance(v, dict):
         return "a dict with keys %s" % (", ".join(map(str, v.keys())),)
     return "a %s (%r)" % (type(v).__name__, v) if isinstance(v, (str, bool)) else "a %s" % type(v).__name__
+
+
+MESSAGE_CAP = 2000
+
+
+def clipped(e):
+    """An exception's text, at most MESSAGE_CAP characters (a message of megabytes is output, not an answer)."""
+    text = str(e)
+    return text if len(text) <= MESSAGE_CAP else text[:MESSAGE_CAP] + " [… %d more characters]" % (len(text) - MESSAGE_CAP)
 
 
 def user_exception(e, file, fn=None):
@@ -71,7 +86,7 @@ def user_exception(e, file, fn=None):
             and os.path.abspath(f.filename).startswith(folder + os.sep) and "-packages" not in f.filename)
     ]
     where = own[-1] if own else None
-    info = dict(message="%s: %s" % (type(e).__name__, e), exception=type(e).__name__, fn=fn)
+    info = dict(message="%s: %s" % (type(e).__name__, clipped(e)), exception=type(e).__name__, fn=fn)
     if where is not None:
         info.update(file=os.path.abspath(where.filename), line=where.lineno, source=(where.line or "").strip(), function=where.name)
     info["trace"] = [dict(file=os.path.abspath(f.filename), line=f.lineno, function=f.name, source=(f.line or "").strip()) for f in own][-8:]
@@ -147,7 +162,7 @@ def _load_module(file, source, workspace=None):
             sys.path.insert(1, above)
         try:
             __import__(package)
-        except Exception as e:
+        except BaseException as e:  # noqa: B902 - sys.exit(), KeyboardInterrupt: still their code
             raise user_exception(e, file, "load")
         name = package + "." + stem if stem != "__init__" else package
     module = types.ModuleType(name)
@@ -160,9 +175,11 @@ def _load_module(file, source, workspace=None):
     sys.modules[module.__name__] = module
     try:
         exec(code, module.__dict__)
-    except SystemExit:
-        raise CheckError("exception", "your file calls exit() while it is loaded: move that code under if __name__ == '__main__':", file=file, fn="load")
-    except Exception as e:
+    except SystemExit as e:
+        err = user_exception(e, file, "load")
+        err.info["message"] = "your file calls exit() while it is loaded: move that code under if __name__ == '__main__':"
+        raise err
+    except BaseException as e:  # noqa: B902 - a KeyboardInterrupt raised by their file is theirs too
         raise user_exception(e, file, "load")
     return module
 
@@ -197,7 +214,7 @@ def make_instance(cls, file, init, np):
         return cls.__new__(cls)
     try:
         return cls(**kwargs)
-    except Exception as e:
+    except BaseException as e:  # noqa: B902 - sys.exit(), KeyboardInterrupt: still their code
         raise user_exception(e, file, "init")
 
 
@@ -512,6 +529,10 @@ def pick_gradient(res, who, target, req, np, names=None):
         arr = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
         raise CheckError("bad-return", "%s returned %s, not numbers" % (who, describe(got, np)), got=describe(got, np), fn="gradient")
+    size = int(np.size(target.x0))
+    if arr.size != size and arr.size > max(100000, 4 * size):
+        # Far more numbers than the input has: said now, not sent as an answer of megabytes.
+        raise CheckError("bad-return", "%s returned %s but %s has shape %s" % (who, describe(arr, np), target.text, tuple(np.shape(target.x0))), got=describe(arr, np), fn="gradient")
     return dict(values=[float(v) for v in np.ravel(arr)], shape=list(arr.shape)), label
 
 
@@ -687,7 +708,7 @@ def check_one(ctx, target, req, np, state, light=False):
             out = ctx.loss_fn(*pos, **kw)
         except CheckError:
             raise
-        except Exception as e:
+        except BaseException as e:  # noqa: B902 - sys.exit(), KeyboardInterrupt: still their code
             raise user_exception(e, file, "loss")
         return out, pos, kw
 
@@ -738,7 +759,7 @@ def check_one(ctx, target, req, np, state, light=False):
                 res = grad_fn(lambda v: loss_at(v), xg)
             except CheckError:
                 raise
-            except Exception as e:
+            except BaseException as e:  # noqa: B902 - sys.exit(), KeyboardInterrupt: still their code
                 raise user_exception(e, file, "gradient")
             finally:
                 restore()
@@ -806,7 +827,7 @@ def check_one(ctx, target, req, np, state, light=False):
             try:
                 vals = [np.array(probe[p], dtype=np.float64) if isinstance(probe[p], list) else probe[p] for p in ctx.params]
                 probes.append(scalar(split_return(ctx.loss_fn(*vals), "probe", np)[0], "probe", np))
-            except Exception:
+            except BaseException:  # noqa: B902
                 probes.append(None)
 
     return dict(
@@ -858,7 +879,7 @@ def run_gradient(ctx, target, req, np, grad_ref, layer, dout_holder, call_loss, 
             dout = dout_holder["value"].copy()
         try:
             res = grad_fn(dout, cache) if layer == "cache" else grad_fn(dout)
-        except Exception as e:
+        except BaseException as e:  # noqa: B902 - sys.exit(), KeyboardInterrupt: still their code
             raise user_exception(e, file, "gradient")
         if layer == "cache":
             # (dx, dw, db): the entry of the checked input, by the names in backward's return.
@@ -892,7 +913,7 @@ def run_gradient(ctx, target, req, np, grad_ref, layer, dout_holder, call_loss, 
     elementwise = False
     try:
         res = grad_fn(*gargs)
-    except Exception as e:
+    except BaseException as e:  # noqa: B902 - sys.exit(), KeyboardInterrupt: still their code
         raise user_exception(e, file, "gradient")
     filled = []
     for k, a in zip(used, gargs):
@@ -956,6 +977,7 @@ def main():
     if not text.strip():
         return  # a spare nobody asked (its extension host is gone): end quietly
     request = json.loads(text)
+    watch_parent(request.get("timeoutMs"))
     answer_fd, frame = open_answer(request.pop("answer", None), MARK)
     # A spare may have been started in another folder: run where the learner's file is.
     try:

@@ -21,7 +21,7 @@ import traceback
 sys.dont_write_bytecode = True
 # The answer channel beside this file (sys.path[0] is not this folder under PYTHONSAFEPATH); sys.path as it was after.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gradient_lab_answer import compiled, encode, failure, open_answer, write_all  # noqa: E402
+from gradient_lab_answer import compiled, encode, failure, open_answer, watch_parent, write_all  # noqa: E402
 del sys.path[0]
 
 MARK = "\x1eGRADCHECK "
@@ -830,6 +830,7 @@ class Discard(io.TextIOBase):
 
 def main():
     req = json.loads(sys.stdin.read())
+    watch_parent(req.get("timeoutMs"))
     answer_fd, frame = open_answer(req.pop("answer", None), MARK)
     out = sys.stdout
     sys.stdout = Discard()  # the learner's print()s: counted, not kept

@@ -7,7 +7,12 @@ before the learner's code ran. The learner's code cannot forge the frame (it doe
 import math
 import os
 import stat
+import threading
+import time
 import traceback
+
+# The process that started us (the extension host, the CLI, or a wrapper such as `conda run`).
+PARENT = os.getppid()
 
 
 def encode(v):
@@ -33,7 +38,8 @@ def failure(e, own):
     if isinstance(e, RecursionError):
         return dict(ok=False, error=dict(kind="exception", message="RecursionError: %s" % e))
     message = "%s: %s" % (type(e).__name__, e)
-    return dict(ok=False, error=dict(kind="internal", message=message, detail=traceback.format_exc()))
+    # Bounded: an exception's text can be megabytes (the answer is one line the extension reads whole).
+    return dict(ok=False, error=dict(kind="internal", message=message[:2000], detail=traceback.format_exc()[-8000:]))
 
 
 def compiled(file, source):
@@ -66,3 +72,22 @@ def open_answer(spec, mark):
 def write_all(fd, data):
     while data:
         data = data[os.write(fd, data):]
+
+
+def watch_parent(limit_ms=None):
+    """Ends this interpreter (learner's code and all) when the process that started it is gone -- the
+    extension host or the CLI killed outright, which could not end our process group -- or, as a
+    backstop, `limit_ms` plus 5 s after now. A daemon thread: it never holds up a normal exit."""
+    deadline = time.monotonic() + limit_ms / 1000.0 + 5.0 if isinstance(limit_ms, (int, float)) else None
+
+    def run():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != PARENT or (deadline is not None and time.monotonic() > deadline):
+                try:
+                    os.killpg(0, 9)  # our process group: the learner's subprocesses, and us
+                except Exception:
+                    pass
+                os._exit(3)
+
+    threading.Thread(target=run, name="gradient-lab-watch", daemon=True).start()

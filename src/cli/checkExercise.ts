@@ -11,7 +11,7 @@
  */
 import { join, resolve } from 'path';
 import { fileProblem, readRegularFile } from '../node/files';
-import { killAllChildren } from '../gradcheck/run/childRun';
+import { endChildrenOnSignals } from '../gradcheck/run/childRun';
 import { NotebookError, parseNotebook, type Notebook } from '../gradcheck/source/notebook';
 import { cliLanguage, loadBundle, translator } from '../l10n/cli';
 import { exerciseLanguage, isExerciseText } from '../tutorial/exerciseFiles';
@@ -118,10 +118,7 @@ export async function runCheckExercise(argv: string[]): Promise<number> {
     if (!isExerciseNotebook(nb)) throw new UsageError(t(S.notExerciseNotebook, positional[0]));
   } else if (!isExerciseText(text)) throw new UsageError(t(S.notExercise, positional[0]));
 
-  process.once('SIGINT', () => {
-    killAllChildren();
-    process.exit(130);
-  });
+  endChildrenOnSignals();
   const python = (flags.python as string | undefined) ?? process.env.GRADIENT_LAB_PYTHON ?? 'python3';
   const report = await gradeExercise({
     file,

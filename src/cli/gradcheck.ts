@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { basename, join, resolve } from 'path';
 import { fileProblem, readRegularFile } from '../node/files';
-import { killAllChildren } from '../gradcheck/run/childRun';
+import { endChildrenOnSignals } from '../gradcheck/run/childRun';
 
 /** The largest --inputs file read. */
 const INPUTS_MAX_BYTES = 64 * 1024 * 1024;
@@ -250,11 +250,8 @@ export async function runGradcheck(argv: string[]): Promise<number> {
   }
   if (positional.length < 2) throw new UsageError(`FILE and FUNCTION are required\n${GRADCHECK_USAGE}`);
   const [file, functionName] = positional;
-  // Ctrl-C ends the check's process group too (it runs in a group of its own).
-  process.once('SIGINT', () => {
-    killAllChildren();
-    process.exit(130);
-  });
+  // Ctrl-C, SIGTERM, SIGHUP end the check's process group too (it runs in a group of its own).
+  endChildrenOnSignals();
   const grad = flags.grad as string | undefined;
   const options: CheckOptions = {
     file,

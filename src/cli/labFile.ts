@@ -46,8 +46,9 @@ export function checkLabFileAt(path: string): LabFileJson {
       let source: string;
       try {
         source = new TextDecoder().decode(readRegularFile(learner, LEARNER_FILE_MAX));
-      } catch {
-        throw new LabFileRefused([{ field: 'file', reason: 'noFile', args: [lab.file] }]);
+      } catch (e) {
+        // Why: missing, a folder, a FIFO, too large — the learner's file, named with the reason.
+        throw new LabFileRefused([{ field: 'file', reason: 'unreadableFile', args: [lab.file, fileProblem(e)] }]);
       }
       labCheckTarget(lab, source, language);
     } catch (e) {

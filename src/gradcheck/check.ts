@@ -198,6 +198,14 @@ function shapeOfJson(v: Json | undefined): number[] | undefined {
   return inner === undefined ? undefined : [v.length, ...inner];
 }
 
+/** Whether `v` is a number or an array of numbers whose rows all have the same shape (NumPy can hold it). */
+function rectangular(v: Json | undefined): boolean {
+  if (typeof v === 'number') return true;
+  if (!Array.isArray(v)) return false;
+  const first = JSON.stringify(shapeOfJson(v[0]));
+  return v.every((e) => rectangular(e) && JSON.stringify(shapeOfJson(e)) === first);
+}
+
 /** Indices to check: all, or a seeded sample when the input is large. */
 export function chooseIndices(total: number, max: number, seed: number): number[] | undefined {
   if (total <= max) return undefined;
@@ -269,7 +277,9 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const functions = o.functions;
   const loss = findFunction(o, options.functionName);
   if (!loss) {
-    const names = functions.map(qualifiedName).join(', ') || '—';
+    // A file of thousands of functions (generated code) names the first 30: one readable line.
+    const all = functions.map(qualifiedName);
+    const names = (all.length > 30 ? [...all.slice(0, 30), '…'] : all).join(', ') || '—';
     return errorReport(
       { ...base, language, functions: functions.map(summarize) },
       ['not-found'],
@@ -400,6 +410,14 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     errorReport({ ...base, language, functions: functions.map(summarize), wrt, inputs }, ['bad-input'], [m]);
   if (shapeOfJson(inputs[wrt]) !== undefined && total === 0) {
     return refused(msg('{0} has no elements: there is nothing to differentiate. Give it at least one number.', wrt));
+  }
+  if (inputs[wrt] === null || (Array.isArray(inputs[wrt]) && !rectangular(inputs[wrt]))) {
+    return refused(
+      msg(
+        '{0} is not a number or a rectangular array of numbers (rows of different lengths, or something other than a number inside): give it numbers, each row as long as the first.',
+        wrt,
+      ),
+    );
   }
   const h = options.h ?? DEFAULT_H;
   const scale = Math.max(1, maxAbs(inputs[wrt]));

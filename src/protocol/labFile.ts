@@ -111,6 +111,7 @@ export const LABFILE_STRINGS = {
   name: '"{0}" must be a function name such as loss or TwoLayerNet.loss.',
   unknownFunction: '"{0}": there is no function {1} in {2}.',
   noFile: '"{0}": the file {1} cannot be read.',
+  unreadableFile: '"{0}": the file {1} cannot be read: {2}.',
   notOpened: 'The lab file {0} was not opened: {1}',
   shared: 'Saved this setup as {0}: open it from the explorer (Open in Gradient Lab) or send it as is.',
   openInGradientLab: 'Open in Gradient Lab',

@@ -6,6 +6,7 @@
  * "Check my solution", tested directly.
  */
 import { resolveInterpreter } from '../gradcheck/run/interpreterCache';
+import { randomBytes } from 'crypto';
 import { readFile } from 'fs/promises';
 import { dirname } from 'path';
 import { runWorker, spawnJsonChild } from '../gradcheck/run/childRun';
@@ -124,9 +125,12 @@ async function runJavaScript(opts: RunOptions): Promise<RunResult> {
   };
   // The learner's code gets its own heap limit: a runaway array cannot take the extension host down.
   // Only a reply of the right shape is the answer: a stray message from the learner's code is ignored.
+  // …and only the worker's own reply: it carries the run's nonce, posted to the worker before the learner's code runs.
+  const nonce = randomBytes(16).toString('hex');
   const isReply = (m: unknown): m is JsCheckReply =>
     typeof m === 'object' &&
     m !== null &&
+    (m as { nonce?: unknown }).nonce === nonce &&
     (Array.isArray((m as { outcomes?: unknown }).outcomes) || typeof (m as { fatal?: unknown }).fatal === 'object');
   const out = await runWorker<JsCheckReply>({
     path: opts.worker!,
@@ -134,6 +138,7 @@ async function runJavaScript(opts: RunOptions): Promise<RunResult> {
     resourceLimits: { maxOldGenerationSizeMb: 256 },
     timeoutMs,
     signal: opts.signal,
+    post: { nonce },
     accept: isReply,
   });
   switch (out.kind) {
@@ -150,6 +155,15 @@ async function runJavaScript(opts: RunOptions): Promise<RunResult> {
     case 'error':
       return { failure: { kind: 'crashed', message: out.error.message } };
     case 'exit':
-      return { failure: { kind: 'crashed', message: `the check worker stopped (exit code ${out.code})` } };
+      // Only the learner's code ends the worker without a reply: their work, not the set-up.
+      return {
+        failure: {
+          kind: 'load',
+          error: {
+            type: 'process.exit',
+            message: `your code ended the check (exit code ${out.code}): call process.exit() only under if (require.main === module)`,
+          },
+        },
+      };
   }
 }

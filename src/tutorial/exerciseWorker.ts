@@ -110,4 +110,12 @@ function run(req: JsCheckRequest): JsCheckReply {
   return { outcomes };
 }
 
-if (parentPort) parentPort.postMessage(run(workerData as JsCheckRequest));
+// The run's secret comes as the first message, before the learner's code runs (workerData it could
+// read), and the reply carries it: a message their code posts to parentPort is never the answer.
+if (parentPort) {
+  const port = parentPort;
+  const post = port.postMessage.bind(port);
+  port.once('message', (m: { nonce?: unknown } | null) =>
+    post({ ...run(workerData as JsCheckRequest), nonce: m?.nonce }),
+  );
+}

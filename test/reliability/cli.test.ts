@@ -1,14 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip, gzipSync } from 'node:zlib';
 import { ROOT } from '../unit/helpers';
 import { PYTHON } from '../unit/gradcheckHelpers';
-import { hostile } from './hostile';
+import { gone, hostile } from './hostile';
 
 /** The CLI against hostile flags, data folders and learner files: one clear line and exit 2, bounded, nothing left running. */
 
@@ -286,6 +294,8 @@ kase(
   /not a regular file/,
 );
 kase('gradcheck --inputs /dev/zero', () => gcTwo('--inputs', '/dev/zero'), /not a regular file/);
+for (const bad of ['{"x": [[1, 2], [3]]}', '{"x": [1, "a"]}', '{"x": null}', '{"x": [[1, 2], 3]}'])
+  kase(`gradcheck --inputs ${bad}`, gcInputs(bad), /x is not a number or a rectangular array of numbers/);
 kase('gradcheck --inputs not JSON', gcInputs('{x: 1'), /--inputs .*JSON|Expected property name/);
 kase('gradcheck --inputs a JSON list', gcInputs('[1, 2]'), /must be an object/);
 kase(
@@ -311,6 +321,17 @@ kase(
   'gradcheck --python that does not exist',
   () => ['gradcheck', learner('two.py', TWO_X), 'f', '--python', '/no/such/python3'],
   /was not found/,
+);
+kase(
+  'gradcheck an unknown function in a file of 5,000 functions names 30 of them',
+  () => [
+    'gradcheck',
+    learner('many.py', Array.from({ length: 5000 }, (_, i) => `def g${i}(x):\n    return x\n`).join('')),
+    'nope',
+    '--python',
+    PYTHON,
+  ],
+  /There is no function nope in .* \(functions found: g0, g1, (g\d+, ){27}g29, …\)\.$/m,
 );
 kase(
   'gradcheck an unknown function',
@@ -387,3 +408,42 @@ test('cli: an atexit imitation of the answer cannot turn a 3× gradient into a P
   assert.equal(m.value.code, 1);
   assert.equal(JSON.parse(m.value.stdout.trim().split('\n').pop()!).diagnosis[0], 'scale');
 });
+
+// SIGKILL cannot be handled: the interpreter sees its parent gone and ends itself (gradient_lab_answer.watch_parent).
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+  ['SIGKILL', null],
+] as const) {
+  test(`cli: ${signal} to the CLI mid-check (a CI runner cancelling, a closed terminal) ends the interpreter too`, async () => {
+    const d = tmp();
+    const pidFile = join(d, 'pid');
+    const f = learner(
+      'loop.py',
+      `import os\nopen(${JSON.stringify(pidFile)}, "w").write(str(os.getpid()))\n\ndef f(x):\n    while True:\n        pass\n`,
+    );
+    const m = await hostile(
+      'cli',
+      `${signal} mid-check`,
+      'nothing-lost',
+      () =>
+        new Promise<{ code: number | null; pid: number }>((resolve) => {
+          const child = spawn(process.execPath, [CLI, ...gc(f, '--timeout', '60')], { stdio: 'ignore' });
+          const poll = setInterval(() => {
+            let pid = 0;
+            try {
+              pid = Number(readFileSync(pidFile, 'utf8'));
+            } catch {
+              return;
+            }
+            clearInterval(poll);
+            child.on('close', (c) => resolve({ code: c, pid }));
+            child.kill(signal);
+          }, 50);
+        }),
+      { ms: 30_000 },
+    );
+    assert.equal(m.value.code, code);
+    assert.ok(await gone(m.value.pid, 4000), 'the interpreter has ended');
+  });
+}

@@ -289,3 +289,123 @@ test('Python: the interpreter killed by a signal mid-check is a clear error nami
   assert.equal(m.value.verdict, 'error');
   assert.match(m.value.error?.message ?? '', /SIGKILL/);
 });
+
+/** Learner code that leaves the check's process group: a new session keeps the check's pipes and outlives it. */
+const escapes: [string, string, string, (pidFile: string) => string][] = [
+  [
+    'Python: a child in a session of its own (start_new_session) holding stdout',
+    'new session',
+    'p.py',
+    (pidFile) =>
+      `import subprocess\np = subprocess.Popen(["sleep", "60"], start_new_session=True)\nopen(${JSON.stringify(pidFile)}, "w").write(str(p.pid))\n${PY_WRONG}`,
+  ],
+  [
+    'Python: a double-forked daemon (fork, setsid, fork)',
+    'double fork',
+    'p.py',
+    (pidFile) =>
+      `import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        open(${JSON.stringify(pidFile)}, "w").write(str(os.getpid()))\n        time.sleep(60)\n    os._exit(0)\ntime.sleep(0.3)\n${PY_WRONG}`,
+  ],
+  [
+    "JS: spawn('sleep', { detached: true }).unref()",
+    'detached spawn',
+    'p.js',
+    (pidFile) =>
+      `const c = require('child_process').spawn('sleep', ['60'], { detached: true, stdio: 'inherit' });\nc.unref();\nrequire('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid));\n${JS_WRONG}`,
+  ],
+];
+for (const [name, label, file, source] of escapes) {
+  test(`${name}: ended with the check, which reports at once`, async () => {
+    const dir = tmp();
+    const pidFile = join(dir, 'pid');
+    const m = await check('process', label, file, source(pidFile));
+    assert.deepEqual([m.value.verdict, m.value.diagnosis], ['fail', ['scale']], text(m.value));
+    assert.ok(m.ms < 8000, `${m.ms} ms`);
+    assert.ok(await gone(Number(readFileSync(pidFile, 'utf8'))), 'the escaped process has ended');
+  });
+}
+
+/** BaseExceptions the learner's code raises are theirs: an exception at their line, never "could not run the check". */
+const baseExceptions: [string, string, RegExp, RegExp][] = [
+  ['sys.exit() in the loss', 'import sys\n\ndef loss(x):\n    sys.exit(0)\n', /^SystemExit/, /line 4/],
+  [
+    'KeyboardInterrupt in the gradient',
+    'import numpy as np\n\ndef loss(x):\n    return float(np.sum(x ** 2))\n\ndef loss_grad(x):\n    raise KeyboardInterrupt\n',
+    /^KeyboardInterrupt/,
+    /line 7/,
+  ],
+  [
+    'a BaseException subclass',
+    'class Stop(BaseException):\n    pass\n\ndef loss(x):\n    raise Stop("no")\n',
+    /^Stop: no/,
+    /line 5/,
+  ],
+  [
+    'exit() while the file loads',
+    'import sys\nsys.exit(3)\n\ndef loss(x):\n    return 0.0\n',
+    /calls exit\(\)/,
+    /line 2/,
+  ],
+];
+for (const [name, source, message, line] of baseExceptions) {
+  test(`Python: ${name} is an exception at the learner's line`, async () => {
+    const m = await check('exit', name, 'p.py', source);
+    assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'exception'], text(m.value));
+    assert.match(m.value.error?.message ?? '', message);
+    assert.match(text(m.value), line);
+  });
+}
+
+test('Python: a file that closes sys.stderr (or sets it to None) is still checked', async () => {
+  for (const how of ['sys.stderr.close()', 'sys.stderr = None']) {
+    const m = await check('output', `${how} at load`, 'p.py', `import sys\n${how}\n${PY_WRONG}`);
+    assert.deepEqual([m.value.verdict, m.value.diagnosis], ['fail', ['scale']], text(m.value));
+  }
+});
+
+test('an exception with a 10 MB message: the message is clipped, the report small', async () => {
+  for (const [file, source] of [
+    ['p.py', 'def loss(x):\n    raise ValueError("m" * 10**7)\n'],
+    ['p.js', "function loss(x) { throw new Error('m'.repeat(1e7)); }\n"],
+  ]) {
+    const m = await check('output', `10 MB exception message (${file})`, file, source);
+    assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'exception'], text(m.value).slice(0, 500));
+    assert.ok(text(m.value).length < 10_000, `${text(m.value).length} characters`);
+    assert.match(m.value.error?.message ?? '', /more characters\]$/);
+  }
+});
+
+test('a gradient of 2·10^7 numbers for an x of 3: a clear bad-return at once, not a timeout or a huge answer', async () => {
+  for (const [file, source] of [
+    ['p.py', PY_WRONG.replace('return 6 * x', 'return np.zeros(2 * 10**7)')],
+    ['p.js', JS_WRONG.replace('return x.map((v) => 6 * v);', 'return new Float64Array(2e7);')],
+  ]) {
+    const m = await check('memory', `gradient of 2e7 numbers (${file})`, file, source);
+    assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'bad-return'], text(m.value));
+    assert.match(m.value.error?.message ?? '', /20000000/);
+    assert.ok(m.ms < 8000, `${m.ms} ms`);
+  }
+});
+
+test('JS: an async gradient is named as returning a Promise', async () => {
+  const m = await check(
+    'output',
+    'async gradient',
+    'p.js',
+    JS_WRONG.replace('function lossGrad', 'async function lossGrad'),
+  );
+  assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'bad-return'], text(m.value));
+  assert.match(m.value.error?.message ?? '', /Promise/);
+});
+
+test('JS: process or setTimeout at the top level is named as a Node.js global, not as a typo', async () => {
+  for (const [name, line] of [
+    ['process', 'console.log(process.argv.length);'],
+    ['setTimeout', 'setTimeout(() => {}, 10);'],
+  ]) {
+    const m = await check('exit', `${name} at load`, 'p.js', `${JS_WRONG}${line}\n`);
+    assert.deepEqual([m.value.verdict, m.value.error?.kind], ['error', 'exception'], text(m.value));
+    assert.match(text(m.value), new RegExp(`${name} is a Node\\.js global .*require\\.main === module`));
+    assert.doesNotMatch(text(m.value), /a typo/);
+  }
+});

@@ -90,6 +90,26 @@ test('a wrong answer fails with the checker’s hint; --exercise takes the funct
   assert.match(at5.hint!, /central difference/);
 });
 
+test('sys.exit() or KeyboardInterrupt inside a function fails that function’s checks (exit 1), not the set-up', () => {
+  for (const [raise, name] of [
+    ['raise SystemExit(0)', 'SystemExit'],
+    ['raise KeyboardInterrupt', 'KeyboardInterrupt'],
+  ]) {
+    const file = variant('    h = 1e-4\n    return (f(x + h) - f(x - h)) / (2 * h)', `    ${raise}`, `${name}.py`);
+    const r = checkExercise(file, '--json');
+    assert.equal(r.status, 1, r.stderr + r.stdout);
+    const j = report(r.stdout);
+    assert.equal(j.error, undefined, JSON.stringify(j.error));
+    const at5 = j.checks.find((c) => c.id === 'diff-at-5')!;
+    assert.deepEqual([at5.pass, at5.status], [false, 'error'], JSON.stringify(at5));
+    assert.match(at5.message, new RegExp(name));
+    assert.ok(
+      j.checks.some((c) => c.pass),
+      'the other functions are still checked',
+    );
+  }
+});
+
 test('a file that does not load: exit 1 with the error and its line (the learner’s work, not the set-up)', () => {
   const file = variant('def numerical_diff(f, x):', 'def numerical_diff(f, x)', 'syntax.py');
   const r = checkExercise(file, '--json');
@@ -143,6 +163,33 @@ function solvedNotebook(edit: (code: string) => string = (c) => c): string {
   }
   return JSON.stringify(nb);
 }
+
+test('the JavaScript form: an outcome the learner’s code posts to parentPort is not the checker’s answer', () => {
+  const file = join(dir, 'forged.js');
+  writeFileSync(
+    file,
+    `${readFileSync(TEMPLATE('en', 'js'), 'utf8')}\nconst wt = require('worker_threads');\nif (wt.parentPort) wt.parentPort.postMessage({ outcomes: [{ id: 'diff-at-5', status: 'ok', value: 0.1999999999990898 }] });\n`,
+  );
+  const r = checkExercise(file, '--json', '--exercise', 'numericalDiff');
+  assert.equal(r.status, 1, r.stderr + r.stdout);
+  const j = report(r.stdout);
+  assert.deepEqual(
+    j.checks.map((c) => [c.id, c.status]),
+    [
+      ['diff-at-5', 'todo'],
+      ['diff-at-10', 'todo'],
+      ['diff-cube', 'todo'],
+    ],
+  );
+});
+
+test('the JavaScript form: process.exit() in the file is the learner’s work (exit 1), named', () => {
+  const file = join(dir, 'exits.js');
+  writeFileSync(file, `${readFileSync(TEMPLATE('en', 'js'), 'utf8')}\nrequire('process').exit(0);\n`);
+  const r = checkExercise(file, '--json');
+  assert.equal(r.status, 1, r.stderr + r.stdout);
+  assert.match(report(r.stdout).error?.message ?? '', /process\.exit/);
+});
 
 test('the notebook form: solved → exit 0; a syntax error → exit 1 naming its cell', () => {
   const solved = join(dir, 'solved.ipynb');

@@ -7,7 +7,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
@@ -62,4 +62,19 @@ test('valid files exit 0; a refused one exits 1 with its fields named; no file i
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /usage: npm run lab-file -- FILE\.gradientlab\.json/);
   assert.equal(cli(['--colour']).status, 2);
+});
+
+test("a gradient check's learner file that cannot be read is refused with the reason: missing, a folder, too large", () => {
+  mkdirSync(join(dir, 'folder.py'), { recursive: true });
+  writeFileSync(join(dir, 'huge.py'), Buffer.alloc(9_000_000, 0x23));
+  const reasons: [string, RegExp][] = [
+    ['gone.py', /the file gone\.py cannot be read: no such file\./],
+    ['folder.py', /the file folder\.py cannot be read: it is a folder, not a file\./],
+    ['huge.py', /the file huge\.py cannot be read: it is 9000000 bytes, more than the \d+ allowed\./],
+  ];
+  for (const [file, reason] of reasons) {
+    const r = cli([write(`${file}.gradientlab.json`, { ...check, file })]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, reason);
+  }
 });

@@ -75,7 +75,24 @@ function exceptionHints(err: RunError): Msg[] {
     hints.push(
       msg('{0} is a module that was never imported in this file: add {1} at the top of the file.', module[1], line),
     );
-  } else if (/NameError|ReferenceError/.test(m))
+  }
+  const nodeGlobal =
+    /ReferenceError: (process|setTimeout|setInterval|setImmediate|clearTimeout|clearInterval|queueMicrotask|Buffer|global) is not defined/.exec(
+      m,
+    );
+  if (nodeGlobal)
+    hints.push(
+      msg(
+        '{0} is a Node.js global the checker does not give your code: call your functions from under if (require.main === module) { … }, or use require("{1}").',
+        nodeGlobal[1],
+        /Timeout|Interval|Immediate|Microtask/.test(nodeGlobal[1])
+          ? 'timers'
+          : nodeGlobal[1] === 'Buffer'
+            ? 'buffer'
+            : 'process',
+      ),
+    );
+  else if (!module && /NameError|ReferenceError/.test(m))
     hints.push(
       msg('That name is not defined where it is used: a typo (iddx vs idx), or a variable from another function?'),
     );

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
-import { readFileSync } from 'fs';
+import { readFileSync, readdirSync } from 'fs';
+import { readFile, readdir } from 'fs/promises';
 import { Worker, type ResourceLimits } from 'worker_threads';
 
 /**
@@ -221,12 +222,91 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
+/** The environment variable that marks every process a check starts (its value is the child's own tag). */
+export const CHECK_TAG_ENV = 'GRADIENT_LAB_CHECK';
+const tagOf = new WeakMap<ChildProcess, string>();
+
+/** Whether the environment of process `pid` (its /proc environ bytes) holds the tag. */
+const tagged = (environ: Buffer, tag: string) =>
+  Buffer.concat([Buffer.from([0]), environ]).includes(Buffer.from(`\0${CHECK_TAG_ENV}=${tag}\0`));
+const otherPids = (entries: string[]) => entries.filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid);
+const kill9 = (pid: string) => {
+  try {
+    process.kill(Number(pid), 'SIGKILL');
+  } catch {
+    /* gone already */
+  }
+};
+
+/**
+ * Kills the processes that carry `tag` in their environment (Linux /proc): what the learner's code
+ * started in a session or process group of its own (setsid, start_new_session, `detached: true`, a
+ * double fork) inherits the tag but not the check's process group, so killGroup alone misses it.
+ * Asynchronous, so a machine with many processes does not hold up the extension host.
+ */
+export async function killTagged(tag: string): Promise<void> {
+  if (process.platform !== 'linux') return;
+  const pids = otherPids(await readdir('/proc').catch(() => []));
+  await Promise.all(
+    pids.map((pid) =>
+      readFile(`/proc/${pid}/environ`).then(
+        (env) => tagged(env, tag) && kill9(pid),
+        () => undefined,
+      ),
+    ),
+  );
+}
+
+/** killTagged at once, for the moment this process exits. */
+function killTaggedSync(tag: string): void {
+  if (process.platform !== 'linux') return;
+  let pids: string[] = [];
+  try {
+    pids = otherPids(readdirSync('/proc'));
+  } catch {
+    /* no /proc */
+  }
+  for (const pid of pids) {
+    try {
+      if (tagged(readFileSync(`/proc/${pid}/environ`), tag)) kill9(pid);
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+}
+
+/** Kills a check's process group and whatever it started outside the group (killTagged). */
+function killAll(child: ChildProcess, sync = false): void {
+  killGroup(child);
+  const tag = tagOf.get(child);
+  if (tag && sync) killTaggedSync(tag);
+  else if (tag) void killTagged(tag);
+}
+
 /** Kills every process group a check started and has not ended (the CLI on Ctrl-C, the host on exit). */
 export function killAllChildren(): void {
-  for (const c of live) killGroup(c);
+  for (const c of live) killAll(c, true);
   live.clear();
 }
 process.once('exit', killAllChildren);
+
+/**
+ * For a command-line process: Ctrl-C, a closed terminal (SIGHUP) or a CI runner's SIGTERM end the
+ * checks' process groups too (each runs in a group of its own, which those signals do not reach),
+ * then this process with the shell's code for the signal. Not for the extension host.
+ */
+export function endChildrenOnSignals(): void {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      killAllChildren();
+      process.exit(code);
+    });
+  }
+}
 
 /** Resident memory of a process and its descendants, in bytes (Linux /proc), or undefined elsewhere. */
 export function treeRss(pid: number, depth = 0): number | undefined {
@@ -303,10 +383,11 @@ export function startChild(spec: ChildSpec): StartedChild {
   const stdio: ('pipe' | 'ignore')[] =
     channel.fd === null ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'];
   let child: ChildProcess | undefined;
+  const tag = randomBytes(12).toString('hex');
   try {
     child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: { ...spec.env, [CHECK_TAG_ENV]: tag },
       stdio,
       windowsHide: true,
       detached: process.platform !== 'win32',
@@ -328,13 +409,15 @@ export function startChild(spec: ChildSpec): StartedChild {
     kill() {
       if (active) active.finish({ kind: 'aborted' });
       else if (child) {
-        killGroup(child);
+        killAll(child);
+        closePipes(child);
         live.delete(child);
       }
     },
   };
   if (!child) return handle;
   const proc = child;
+  tagOf.set(proc, tag);
   function holdOpen(on: boolean): void {
     for (const h of [proc, proc.stdin, proc.stdout, proc.stderr, proc.stdio[3]] as unknown[]) {
       const r = h as { ref?: () => void; unref?: () => void } | null;
@@ -425,10 +508,13 @@ export function startChild(spec: ChildSpec): StartedChild {
         clearInterval(watch);
         job.signal?.removeEventListener('abort', onAbort);
         if (child) {
-          killGroup(proc);
+          killAll(proc);
           live.delete(proc);
           for (const s of [proc.stdout, proc.stderr, proc.stdio[3]])
             (s as NodeJS.ReadableStream | null)?.removeAllListeners?.('data');
+          // A process that escaped every kill (its environment cleared) may hold the pipes open:
+          // they are ours to close, so it cannot keep this process (the CLI) waiting.
+          closePipes(proc);
         }
         resolve(o);
       };
@@ -481,6 +567,17 @@ export function startChild(spec: ChildSpec): StartedChild {
       if (stderrText) job.onStderr?.(stderrText);
       proc.stdin!.end(typeof job.input === 'function' ? job.input(channel) : job.input);
     });
+  }
+}
+
+/** Closes our ends of a child's pipes (stdin, stdout, stderr, the answer pipe). */
+function closePipes(child: ChildProcess): void {
+  for (const s of [child.stdin, child.stdout, child.stderr, child.stdio[3]]) {
+    try {
+      (s as { destroy?: () => void } | null)?.destroy?.();
+    } catch {
+      /* already closed */
+    }
   }
 }
 

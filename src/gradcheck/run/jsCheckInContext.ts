@@ -46,7 +46,10 @@ export function checkInContext(req: any): any {
       const s = shapeOf(v);
       return s ? `an array of shape (${s.join(', ')}${s.length === 1 ? ',' : ''})` : 'a ragged array';
     }
-    if (typeof v === 'object') return `an object with keys ${Object.keys(v).join(', ')}`;
+    if (typeof v === 'object' && typeof v.then === 'function')
+      return 'a Promise (an async function? a gradient returns its numbers, not a promise of them)';
+    if (typeof v === 'object')
+      return Object.keys(v).length ? `an object with keys ${Object.keys(v).join(', ')}` : 'an object without keys';
     return `a ${typeof v} (${String(v).slice(0, 40)})`;
   };
 
@@ -468,6 +471,8 @@ export function checkInContext(req: any): any {
     function pick(res: any, name: string, fromLoss = false) {
       const key = attr ?? wrt;
       let got = res;
+      if (isPlain(got) && typeof got.then === 'function')
+        fail('bad-return', `${name} returned ${describe(got)}`, { got: describe(got), fn: fromLoss ? 'loss' : 'gradient' });
       if (isPlain(got)) {
         const keys = Object.keys(got);
         // --grad-key names the entry when the names do not tell.
@@ -500,6 +505,13 @@ export function checkInContext(req: any): any {
       const s = shapeOf(got);
       if (!s)
         fail('bad-return', `${name} returned ${describe(got)}, not numbers`, { got: describe(got), fn: 'gradient' });
+      // Far more numbers than the input has: said now, not sent to the comparison (a timeout or a huge answer).
+      const count = s!.reduce((a: number, b: number) => a * b, 1);
+      if (count !== size && count > Math.max(100000, 4 * size))
+        fail('bad-return', `${name} returned ${describe(got)} but ${key} has ${size} elements`, {
+          got: describe(got),
+          fn: 'gradient',
+        });
       const values = flat(got);
       if (values.some((v) => typeof v !== 'number'))
         fail('bad-return', `${name} returned an array holding something other than numbers`, {

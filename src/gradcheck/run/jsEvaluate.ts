@@ -158,13 +158,18 @@ export function toRunError(e: unknown, file: string, source: string, phase: stri
   const at = trace[0];
   return {
     kind: 'exception',
-    message: `${name}: ${isError ? cause.message : String(cause)}`,
+    message: clipped(`${name}: ${isError ? cause.message : String(cause)}`),
     exception: name,
     fn: t.fn ?? (phase === 'load' ? 'load' : undefined),
     ...(at ? { file: at.file, line: at.line, source: at.source, function: at.function } : {}),
     trace: trace.slice(0, 8),
   };
 }
+
+/** An exception's text is shown, not kept: at most this many characters of it. */
+const MESSAGE_CAP = 2000;
+const clipped = (text: string) =>
+  text.length <= MESSAGE_CAP ? text : `${text.slice(0, MESSAGE_CAP)} [… ${text.length - MESSAGE_CAP} more characters]`;
 
 function safeRead(file: string): string | undefined {
   try {
