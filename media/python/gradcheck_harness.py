@@ -207,7 +207,7 @@ def make_instance(cls, file, init, np):
         known = set(sig.parameters)
     except (TypeError, ValueError):
         needed, known = [], set()
-    kwargs = {k: convert_value(k, v, np) for k, v in (init or {}).items() if k in known}
+    kwargs = {k: (list(v) if is_size_list(k, v) else convert_value(k, v, np)) for k, v in (init or {}).items() if k in known}
     if any(n not in kwargs for n in needed):
         # __init__ needs arguments we do not have: build the object bare and let the inputs
         # ("self.W": ...) supply its attributes.
@@ -216,6 +216,14 @@ def make_instance(cls, file, init, np):
         return cls(**kwargs)
     except BaseException as e:  # noqa: B902 - sys.exit(), KeyboardInterrupt: still their code
         raise user_exception(e, file, "init")
+
+
+def is_size_list(name, v):
+    """Layer sizes for a constructor (the book's MultiLayerNet(hidden_size_list=[5]), CS231n's
+    FullyConnectedNet(hidden_dims=[5])): a Python list, as the learner passes it. An array would turn
+    [input_size] + hidden_size_list + [output_size] into an element-wise sum."""
+    return (isinstance(v, list) and re.search(r"list|dims|sizes|layers", name, re.I) is not None
+            and all(isinstance(e, int) and not isinstance(e, bool) for e in v))
 
 
 def convert_value(name, v, np):
@@ -257,7 +265,7 @@ def parse_path(text):
 def path_text(root, steps):
     out = root
     for kind, k in steps:
-        out += "." + k if kind == "attr" else "[%s]" % (repr(k) if isinstance(k, str) else k)
+        out += "." + k if kind == "attr" else "[%s]" % ((repr(k) if isinstance(k, str) else k),)
     return out
 
 
@@ -450,10 +458,17 @@ class Target(object):
         value = self.raw
         keys = list(value.keys()) if isinstance(value, dict) else list(range(len(value)))
         out = []
+        unnamed = []
         for k in keys:
             v = value[k]
             if isinstance(v, self.ctx.np.ndarray) or is_number(v, self.ctx.np):
-                out.append(path_text(self.root, self.steps + [("item", k)]))
+                # A path names an entry by a string or a number: self.params['W1'], grads[0].
+                if isinstance(k, (str, int)) and not isinstance(k, bool):
+                    out.append(path_text(self.root, self.steps + [("item", k)]))
+                else:
+                    unnamed.append(k)
+        if unnamed and not out:
+            raise CheckError("bad-input", "the keys of %s (%s) cannot be written in a path, which names an entry by a string or a number (self.params['W1']): give its arrays string keys to check them" % (self.text, ", ".join(repr(k) for k in unnamed[:3])), arg=self.text)
         return out
 
     def value(self, xw):

@@ -28,6 +28,7 @@ import {
   ClassInfo,
   FunctionInfo,
   Language,
+  cacheBackwardName,
   conventionalGradient,
   findFunction,
   gradientCall,
@@ -46,8 +47,10 @@ import {
   defaultWrt,
   generateInit,
   generateInputs,
+  labelForms,
   isDifferentiable,
   namedClassifier,
+  sizedConstructor,
   recogniseBookLoss,
   roleOf,
   sameShapedOperands,
@@ -351,7 +354,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   // A class's forward/backward (the book's Affine, SoftmaxWithLoss): checked through dout.
   const layer = !!loss.className && /^(forward|__call__)$/.test(loss.name) && gradient?.name === 'backward';
   const cacheLayer =
-    !loss.className && /_forward$/.test(loss.name) && gradient?.name === loss.name.replace(/_forward$/, '_backward');
+    !loss.className && !!gradient && gradient.name === cacheBackwardName(loss.name);
   const externalWeights = weightAttributes(cls).length > 0;
   const batched =
     layer ||
@@ -364,7 +367,8 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   // Arguments only the gradient takes (grad_f(x, out), MSE(y, t, deltas)) are outputs it fills.
   const gradientOnly = call?.style === 'args' && !cacheLayer ? call.args.filter((a) => !loss.params.includes(a)) : [];
   const outputArgs = [...loss.params.filter((q) => roleOf(q) === 'output'), ...gradientOnly];
-  const needsInit = !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {})));
+  const needsInit =
+    !!cls?.initParams?.some((q) => !(q in (cls.initDefaults ?? {}))) || sizedConstructor(cls?.initParams ?? []);
   const sizes = needsInit ? { D: 4, C: 3 } : undefined;
   const wrt0 =
     options.wrt ??
@@ -379,6 +383,8 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
       sizes,
       outputLike: wrt0,
       classifier: namedClassifier(loss.name),
+      spatial: /spatial|conv|pool/i.test(loss.name),
+      labelForms: labelForms(textOf(loss) + '\n' + textOf(gradient), loss.params),
     });
     const made = layer ? sameShapedOperands(generated, loss.params, genSeed) : generated;
     for (const g of gradientOnly)
@@ -389,6 +395,14 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
       ? { __init__: generateInit(cls.initParams, cls.initDefaults ?? {}, sizes!, genSeed), ...made }
       : made;
   };
+  // A function of no parameters (a template's affine_batchnorm_relu_dropout_forward()) has nothing to vary.
+  if (!wrt0)
+    return errorReport({ ...base, language, functions: functions.map(summarize) }, ['bad-input'], [
+      msg(
+        '{0}() takes no parameters, so there is nothing to differentiate: give it the inputs it works on (x, W, …) as parameters.',
+        qualifiedName(loss),
+      ),
+    ]);
   const inputs = options.inputs ?? generate(options.batchSize ?? 4, seed);
   const wrt = wrt0;
   const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);

@@ -114,7 +114,14 @@ for (const [name, g, code, says] of [
   ['N times too large with N = 4 rows', grad4.map((v) => 4 * v), 'scale', /batch size N = 4/],
   ['a factor of 2', grad4.map((v) => v / 2), 'scale', /factor of 2/],
   ['all zeros', [0, 0, 0, 0], 'zero', /0 everywhere/],
-  ['one element right, the rest 0 (iddx/idx)', [grad4[0], 0, 0, 0], 'partial', /Only 1 of 4/],
+  // Only x[0]: the loop's first pass and no more (return grad inside the loop) or iddx/idx.
+  [
+    'only the first element right, the rest 0 (return in the loop, iddx/idx)',
+    [grad4[0], 0, 0, 0],
+    'partial',
+    /Only the first of 4 .*return grad indented inside the for loop/,
+  ],
+  ['one element right, the rest 0 (a loop that skips)', [0, 0, grad4[2], 0], 'partial', /Only 1 of 4/],
 ] as const) {
   test(`a gradient with ${name} fails with the diagnosis '${code}'`, () => {
     const r = analyse(

@@ -74,6 +74,12 @@ test('a gradient is found by the usual names, or a backward/gradient method of t
   assert.equal(conventionalGradient(o, findFunction(o, 'softmax')!), undefined);
   assert.deepEqual(gradientNames('f').slice(0, 3), ['f_grad', 'grad_f', 'd_f']);
   assert.ok(gradientNames('loss').includes('lossGrad') && gradientNames('loss').includes('gradLoss'));
+  // CS231n's layers, also with a variant after _forward (conv_forward_naive, affine_relu_forward_withdrop_out).
+  assert.equal(gradientNames('affine_forward')[0], 'affine_backward');
+  assert.equal(gradientNames('conv_forward_naive')[0], 'conv_backward_naive');
+  assert.equal(gradientNames('max_pool_forward_fast')[0], 'max_pool_backward_fast');
+  assert.equal(gradientNames('affine_relu_forward_withdrop_out')[0], 'affine_relu_backward_withdrop_out');
+  assert.equal(gradientNames('forward')[0], 'forward_grad');
 });
 
 test('the shared list of gradient names: _prime, _derivative, derivative_, _backward, camelCase, compute_cost → compute_gradient; never numerical_', () => {

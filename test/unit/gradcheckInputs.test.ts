@@ -7,6 +7,7 @@ import {
   generateInit,
   generateInputs,
   inputsToText,
+  labelForms,
   namedClassifier,
   presetsFor,
   recogniseBookLoss,
@@ -176,6 +177,18 @@ test("a network's constructor: sizes by name that fit x and t, init scale 0.1, o
   const affine = generateInit(['W', 'b'], {}, { D: 4, C: 3 }, 0) as { W: number[][]; b: number[] };
   assert.deepEqual([affine.W.length, affine.W[0].length, affine.b.length], [4, 3, 3]);
   assert.deepEqual(generateInit(['dropout_ratio'], { dropout_ratio: '0.5' }, { D: 4, C: 3 }, 0), {});
+  // The book's MultiLayerNet: a sizes list, and 'relu' (He's scale) replaced by the number it also takes.
+  assert.deepEqual(
+    generateInit(
+      ['input_size', 'hidden_size_list', 'output_size', 'activation', 'weight_init_std'],
+      { activation: "'relu'", weight_init_std: "'relu'" },
+      { D: 4, C: 3 },
+      0,
+    ),
+    { input_size: 4, hidden_size_list: [5], output_size: 3, weight_init_std: 0.1 },
+  );
+  // Another string is a choice of its own (init='uniform'): kept.
+  assert.deepEqual(generateInit(['weight_scale'], { weight_scale: "'uniform'" }, { D: 4, C: 3 }, 0), {});
 });
 
 test('a loss named for classification (softmax_loss(x, y), svm_loss(x, y)): x scores, y integer labels', () => {
@@ -186,4 +199,56 @@ test('a loss named for classification (softmax_loss(x, y), svm_loss(x, y)): x sc
   assert.ok(y.every((v) => Number.isInteger(v) && v >= 0 && v < 10));
   assert.deepEqual([(inp.x as number[][]).length, (inp.x as number[][])[0].length], [4, 10]);
   assert.ok(!(generateInputs(['x', 'y'], { batchSize: 4, seed: 0 }).y as number[][]).every((v) => Number.isInteger(v)));
+});
+
+test("CS231n's layer functions: settings dicts (conv_param, bn_param, …) and operands shaped as they need", () => {
+  const shape = (v: unknown): number[] => (Array.isArray(v) ? [v.length, ...shape(v[0])] : []);
+  const conv = generateInputs(['x', 'w', 'b', 'conv_param'], { batchSize: 4, seed: 0 });
+  assert.deepEqual(conv.conv_param, { stride: 1, pad: 1 });
+  assert.deepEqual([shape(conv.x), shape(conv.w), shape(conv.b)], [[2, 3, 4, 4], [2, 3, 3, 3], [2]]);
+  const pool = generateInputs(['x', 'pool_param'], { batchSize: 4, seed: 0 });
+  assert.deepEqual(pool.pool_param, { pool_height: 2, pool_width: 2, stride: 2 });
+  assert.deepEqual(shape(pool.x), [2, 3, 4, 4]);
+  const bn = generateInputs(['x', 'gamma', 'beta', 'bn_param'], { batchSize: 4, seed: 0 });
+  assert.deepEqual(bn.bn_param, { mode: 'train' });
+  assert.deepEqual([shape(bn.x), shape(bn.gamma), shape(bn.beta)], [[4, 5], [5], [5]]);
+  const spatial = generateInputs(['x', 'gamma', 'beta', 'bn_param'], { batchSize: 4, seed: 0, spatial: true });
+  assert.deepEqual([shape(spatial.x), shape(spatial.gamma)], [[2, 3, 4, 4], [3]]);
+  // gamma scales what comes out of w (affine_batchnorm_relu_forward).
+  const abr = generateInputs(['x', 'w', 'b', 'gamma', 'beta', 'bn_param'], { batchSize: 4, seed: 0 });
+  assert.deepEqual([shape(abr.x), shape(abr.w), shape(abr.gamma)], [[4, 5], [5, 3], [3]]);
+  const drop = generateInputs(['x', 'dropout_param'], { batchSize: 4, seed: 0 });
+  assert.deepEqual(drop.dropout_param, { p: 0.5, mode: 'train', seed: 123 });
+  assert.equal(roleOf('bn_param'), 'settings');
+  assert.equal(defaultWrt(['x', 'pool_param']), 'x');
+  assert.ok(!wrtChoices(['x', 'gamma', 'beta', 'bn_param']).slice(0, 3).includes('bn_param'));
+});
+
+test('answers in the form the code uses: one-hot rows for label * log y, indices for y[np.arange(N), t]', () => {
+  const labelsForm =
+    'batch_size = y.shape[0]\n#return -np.sum(t * np.log(y + 1e-7)) / batch_size\n' +
+    'return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size';
+  assert.deepEqual(labelForms(labelsForm, ['y', 't']), { oneHot: [], index: ['t'] });
+  assert.deepEqual(labelForms('return 0.5 * np.sum((y - label) ** 2)', ['y', 'label']), {
+    oneHot: ['y', 'label'],
+    index: [],
+  });
+  // The book's common/functions.py: one-hot turned into indices — both, so t stays as named.
+  const both =
+    'if t.size == y.size:\n    t = t.argmax(axis=1)\nreturn -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7))';
+  assert.deepEqual(labelForms(both, ['y', 't']).index, ['t']);
+  assert.ok(labelForms(both, ['y', 't']).oneHot.includes('t'));
+  const gen = (params: string[], text: string) =>
+    generateInputs(params, { batchSize: 3, seed: 0, labelForms: labelForms(text, params) });
+  assert.equal((gen(['y', 't'], labelsForm).t as unknown[]).length, 3);
+  assert.ok((gen(['y', 't'], labelsForm).t as unknown[]).every((v) => Number.isInteger(v)));
+  assert.ok(Array.isArray((gen(['y', 't'], both).t as unknown[])[0]), 'used both ways: one-hot, as t is named');
+  assert.ok(Array.isArray((gen(['y', 'label'], 'return -np.sum(label * np.log(y + 1e-7))').label as unknown[])[0]));
+  const indexed = gen(['y', 'label'], 'return -np.sum(np.log(y[np.arange(n), label]))');
+  assert.ok(Number.isInteger((indexed.label as unknown[])[0]));
+  // Names learners give the answers: never differentiated, one-hot rows unless indexed.
+  assert.equal(roleOf('true_label'), 'target');
+  assert.equal(defaultWrt(['true_label', 'prediction']), 'prediction');
+  const named = generateInputs(['true_label', 'prediction'], { batchSize: 2, seed: 0 });
+  assert.ok(Array.isArray((named.true_label as unknown[])[0]));
 });

@@ -170,12 +170,12 @@ X6 = rng.standard_normal((6, 4))
 Y6 = rng.integers(0, 3, 6)
 T6 = np.eye(3)[Y6]
 
-def twolayer(rel, keys, std_name='weight_init_std', reg=None):
+def twolayer(rel, keys, std_name='weight_init_std', reg=None, method='gradient'):
     np.random.seed(1)
     m = load(rel)
-    net = m.TwoLayerNet(4, 5, 3, **{std_name: 0.5})
+    net = m.TwoLayerNet(4, 5, 3, **({std_name: 0.5} if std_name else {}))
     if reg is None:
-        grads = net.gradient(X6, T6)
+        grads = getattr(net, method)(X6, T6)
         f = lambda: net.loss(X6, T6)
     else:
         loss, grads = net.loss(X6, Y6, reg=reg)
@@ -211,6 +211,33 @@ def regression(rel, cost, grad, wrt, multi, order):
     f = lambda: getattr(m, cost)(X, y, W(), float(b[0]))
     return check(f, w, np.atleast_1d(dw)) if wrt == 'w' else check(f, b, np.atleast_1d(db))
 
+def cache_layer(rel, fwd, args, wrt, grad_index=0):
+    """CS231n: fwd(*args) -> (out, cache) and its backward(dout, cache) -> dx or (dx, dw, db); args[wrt] checked."""
+    m = load(rel)
+    f = getattr(m, fwd)
+    out, cache = f(*args)
+    dout = rng.standard_normal(np.shape(out))
+    try:
+        g = getattr(m, fwd.replace('_forward', '_backward', 1))(dout, cache)
+    except Exception:
+        return ('error', None)
+    g = g[grad_index] if isinstance(g, tuple) else g
+    return check(lambda: float(np.sum(f(*args)[0] * dout)), args[wrt], g)
+
+def multilayer(rel):
+    """The book's MultiLayerNet, its layer sizes a Python list as the book passes them."""
+    np.random.seed(1)
+    net = load(rel).MultiLayerNet(4, [5], 3, weight_init_std=0.5)
+    grads = net.gradient(X6, T6)
+    return worst([check(lambda: net.loss(X6, T6), net.params[k], grads[k]) for k in ['W1', 'b1', 'W2', 'b2']])
+
+def cs231n_net(rel, **kw):
+    """CS231n's TwoLayerNet(input_dim, hidden_dim, num_classes, weight_scale, reg): loss(X, y) -> (loss, grads)."""
+    np.random.seed(1)
+    net = load(rel).TwoLayerNet(4, 5, 3, **kw)
+    grads = net.loss(X6, Y6)[1]
+    return worst([check(lambda: net.loss(X6, Y6)[0], net.params[k], grads[k]) for k in ['W1', 'b1', 'W2', 'b2']])
+
 def away_from_zero(x):
     return np.where(np.abs(x) < 0.1, 0.5, x)
 
@@ -227,6 +254,10 @@ def simplenet(rel):
     x = np.array([0.6, 0.9])
     t = np.array([0, 0, 1])
     return numerical_only(lambda: net.loss(x, t), net.W)
+
+FLZ = 'cs231n-layers/fortileizhang_layers.py'
+KT = 'cs231n-layers/kingtaurus_layers.py'
+PENGUIN_LOSS = 'learners-ko/penguin1109_loss_function.py'
 
 CASES = {
     'book-tln4-params': lambda: twolayer('book/ch04/two_layer_net.py', ['W1', 'b1', 'W2', 'b2']),
@@ -261,6 +292,25 @@ CASES = {
     'codinglab-bug': lambda: regression('coursera/codinglab_gradient.py', 'compute_cost', 'compute_gradient', 'w', False, 'bw'),
     'nn-mse': lambda: (lambda m, t, p: check(lambda: m.mse(t, p), p, m.mse_prime(t, p)))(load('nn-from-scratch/losses.py'), rng.standard_normal((3, 4)), rng.standard_normal((3, 4))),
     'nn-tanh': lambda: (lambda m, x, d: check(lambda: float(np.sum(m.tanh(x) * d)), x, m.tanh_prime(x) * d))(load('nn-from-scratch/activations.py'), rng.standard_normal(5), rng.standard_normal(5)),
+    'fortileizhang-batchnorm-x': lambda: cache_layer(FLZ, 'batchnorm_forward', [rng.standard_normal((6, 4)), rng.standard_normal(4), rng.standard_normal(4), {'mode': 'train'}], 0),
+    'fortileizhang-batchnorm-gamma': lambda: cache_layer(FLZ, 'batchnorm_forward', [rng.standard_normal((6, 4)), rng.standard_normal(4), rng.standard_normal(4), {'mode': 'train'}], 1, 1),
+    'fortileizhang-spatial-batchnorm': lambda: cache_layer(FLZ, 'spatial_batchnorm_forward', [rng.standard_normal((2, 3, 4, 4)), rng.standard_normal(3), rng.standard_normal(3), {'mode': 'train'}], 0),
+    'fortileizhang-dropout': lambda: cache_layer(FLZ, 'dropout_forward', [rng.standard_normal((4, 5)), {'p': 0.6, 'mode': 'train', 'seed': 1}], 0),
+    'fortileizhang-conv-w': lambda: cache_layer(FLZ, 'conv_forward_naive', [rng.standard_normal((2, 3, 5, 5)), rng.standard_normal((2, 3, 3, 3)), rng.standard_normal(2), {'stride': 1, 'pad': 1}], 1, 1),
+    'fortileizhang-conv-x': lambda: cache_layer(FLZ, 'conv_forward_naive', [rng.standard_normal((2, 3, 5, 5)), rng.standard_normal((2, 3, 3, 3)), rng.standard_normal(2), {'stride': 1, 'pad': 1}], 0),
+    'fortileizhang-maxpool-nameerror': lambda: cache_layer(FLZ, 'max_pool_forward_naive', [rng.standard_normal((2, 3, 4, 4)), {'pool_height': 2, 'pool_width': 2, 'stride': 2}], 0),
+    'kingtaurus-maxpool': lambda: cache_layer(KT, 'max_pool_forward_naive', [rng.standard_normal((2, 3, 4, 4)), {'pool_height': 2, 'pool_width': 2, 'stride': 2}], 0),
+    'kingtaurus-softplus-slope': lambda: cache_layer(KT, 'continuous_appx_relu_forward', [rng.standard_normal((3, 4))], 0),
+    'penguin-tln5-backprop': lambda: twolayer('learners-ko/penguin1109_two_layer_net_backprop.py', ['W1', 'b1', 'W2', 'b2'], method='backprop'),
+    'yxk121-cee-labels': lambda: (lambda m, y: numerical_only(lambda: m.cross_entropy_error(y, Y6), y))(load('learners-zh/yxk121_try_mblf.py'), rng.random((6, 3)) + 0.1),
+    'sysujayce-cee-true-label': lambda: (lambda m, y: numerical_only(lambda: m.cross_entropy_error(T6, y), y))(load('learners-zh/sysujayce/common/functions.py'), rng.random((6, 3)) + 0.1),
+    'sysujayce-mse-true-label': lambda: (lambda m, y: numerical_only(lambda: m.mean_squared_error(T6, y), y))(load('learners-zh/sysujayce/common/functions.py'), rng.random((6, 3))),
+    'sysujayce-tln4-true-label': lambda: twolayer('learners-zh/sysujayce/chapter4/two_layer_net.py', ['W1', 'b1', 'W2', 'b2'], std_name=None),
+    'penguin-mse-label-onehot': lambda: (lambda m, y: numerical_only(lambda: m.mean_squared_error(y, T6), y))(load(PENGUIN_LOSS), rng.random((6, 3))),
+    'penguin-cee-label-onehot': lambda: (lambda m, y: numerical_only(lambda: m.batch_cee_onehot(y, T6), y))(load(PENGUIN_LOSS), rng.random((6, 3)) + 0.1),
+    'penguin-cee-label-index': lambda: (lambda m, y: numerical_only(lambda: m.batch_cee(y, Y6), y))(load(PENGUIN_LOSS), rng.random((6, 3)) + 0.1),
+    'book-multilayernet': lambda: multilayer('book/common/multi_layer_net.py'),
+    'kingtaurus-fc-twolayernet': lambda: cs231n_net('cs231n-layers/kingtaurus_fc_net.py', weight_scale=0.5, reg=0.1),
     'broken-no-reg-in-loss': lambda: classifier('broken/softmax_no_reg_in_loss.py', 'softmax_loss_vectorized'),
     'broken-naive-no-mean': lambda: classifier('broken/softmax_naive_no_mean.py', 'softmax_loss_naive'),
     'broken-svm-transposed': lambda: classifier('broken/svm_transposed.py', 'svm_loss_vectorized'),

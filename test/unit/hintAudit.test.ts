@@ -231,6 +231,16 @@ export const CASES: Case[] = [
     follow: (s) => s.replace('    idx = 0\n', '').replace('for iddx in', 'for idx in'),
   },
   {
+    // A learner's 03_gradient.py (Nega0619/DeepLearning_from_Scratch_01): return grad one level too deep.
+    name: 'return grad indented inside the loop: the words say put it level with for',
+    code: 'partial',
+    source: `import numpy as np\n\n\ndef function_2(x):\n    return x[0] ** 2 + x[1] ** 2\n\n\ndef numerical_gradient(f, x):\n    h = 1e-4\n    grad = np.zeros_like(x)\n    for idx in range(x.size):\n        tmp_val = x[idx]\n        x[idx] = tmp_val + h\n        fxh1 = f(x)\n        x[idx] = tmp_val - h\n        fxh2 = f(x)\n        grad[idx] = (fxh1 - fxh2) / (2 * h)\n        x[idx] = tmp_val\n        return grad\n`,
+    fn: 'function_2',
+    grad: 'numerical_gradient',
+    inputs: { x: [3.0, 4.0] },
+    follow: (s) => s.replace('        return grad\n', '    return grad\n'),
+  },
+  {
     name: 'a forward difference as the gradient: the words say the central difference',
     code: 'step-size',
     source: `import numpy as np\n\n\ndef cube(x):\n    return np.sum(x ** 3)\n\n\ndef numerical_gradient(f, x):\n    h = 1e-4\n    grad = np.zeros_like(x)\n    fx = f(x)\n    for idx in range(x.size):\n        tmp_val = x[idx]\n        x[idx] = tmp_val + h\n        grad[idx] = (f(x) - fx) / h\n        x[idx] = tmp_val\n    return grad\n`,
@@ -321,6 +331,34 @@ export const CASES: Case[] = [
     fn: 'bce',
     inputs: { p: [0.2, 0.7, 0.45, 0.9], t: [0, 1, 1, 0] },
     follow: (s) => s.replace('    return p - t\n', '    return (p - t) / (p * (1 - p))\n'),
+  },
+  {
+    // A gradient returned in a dict (grads['W'], the book's TwoLayerNet): `return (grads) * 4` would raise
+    // TypeError, so the hint prescribes no line; its words say to divide the loss by the batch size.
+    name: "a gradient dict divided by N for a summed loss: no `(grads) * N`, the words say / N in the loss",
+    code: 'scale',
+    source: `import numpy as np\n\n\nclass Net:\n    def __init__(self, input_size, output_size, weight_init_std=0.01):\n        self.params = {}\n        self.params['W'] = weight_init_std * np.random.randn(input_size, output_size)\n\n    def loss(self, x, t):\n        y = np.dot(x, self.params['W'])\n        return 0.5 * np.sum((y - t) ** 2)\n\n    def gradient(self, x, t):\n        batch_size = x.shape[0]\n        y = np.dot(x, self.params['W'])\n        grads = {}\n        grads['W'] = np.dot(x.T, y - t) / batch_size\n        return grads\n`,
+    fn: 'Net.loss',
+    wrt: "self.params['W']",
+    follow: (s) =>
+      s.replace('return 0.5 * np.sum((y - t) ** 2)\n', 'return 0.5 * np.sum((y - t) ** 2) / x.shape[0]\n'),
+  },
+  {
+    // A tuple of gradients (return dW, db): `return -(-dW, -db)` would raise TypeError.
+    name: 'a tuple of gradients with the wrong sign: no -(dW, db), the words say check the minus signs',
+    code: 'sign',
+    source: `import numpy as np\n\n\ndef loss(W, b, x, t):\n    return 0.5 * np.sum((np.dot(x, W) + b - t) ** 2)\n\n\ndef loss_grad(W, b, x, t):\n    d = np.dot(x, W) + b - t\n    dW = np.dot(x.T, d)\n    db = np.sum(d, axis=0)\n    return -dW, -db\n`,
+    fn: 'loss',
+    wrt: 'W',
+    follow: (s) => s.replace('    return -dW, -db\n', '    return dW, db\n'),
+  },
+  {
+    // The book's 4.2.4 form: t holds class indices (y[np.arange(N), t]), so the check gives it indices.
+    name: "the book's cross entropy on class indices t, its gradient without / N: the hint divides by N",
+    code: 'scale',
+    source: `import numpy as np\n\n\ndef cross_entropy_error(y, t):\n    batch_size = y.shape[0]\n    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size\n\n\ndef cross_entropy_error_grad(y, t):\n    batch_size = y.shape[0]\n    dy = np.zeros_like(y)\n    dy[np.arange(batch_size), t] = -1 / (y[np.arange(batch_size), t] + 1e-7)\n    return dy\n`,
+    fn: 'cross_entropy_error',
+    formula: 'return (dy) / 4',
   },
   {
     name: 'JavaScript: crossEntropyErrorGrad without / batch size — the formula maps over y',

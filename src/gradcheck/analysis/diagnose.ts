@@ -600,6 +600,19 @@ export function failureFindings(
   const zeroWrong = p.index.filter((i, k) => failing.has(i) && p.a[k] === 0 && Math.abs(p.n[k]) > atol);
   if (zeroWrong.length === failing.size && failing.size < p.index.length) {
     const right = p.index.length - failing.size;
+    // Only x[0] right: the loop ended after its first pass (return inside it) or never left index 0.
+    const firstOnly = right === 1 && !failing.has(0) && p.index.includes(0);
+    if (firstOnly)
+      return [
+        {
+          code: 'partial',
+          message: msg(
+            'Only the first of {0} elements is right; the other {1} are 0 in your gradient: the loop stopped after its first index or never left it. Is return grad indented inside the for loop (put it level with for), or is the loop variable misspelt (for iddx in range(x.size) and then x[idx])?',
+            p.index.length,
+            failing.size,
+          ),
+        },
+      ];
     return [
       {
         code: 'partial',

@@ -22,6 +22,10 @@ function where(err: RunError, req: RunRequest): string {
   return err.line ? `${file}${cell}, line ${err.line}` : `${file}${cell}`;
 }
 
+/** The chapter's activations: they return an array by design. */
+const ACTIVATION =
+  /^(softmax|sigmoid|relu|tanh|step_function|identity_function|leaky_relu|elu|softplus|swish|gelu)$/i;
+
 const ONE_HOT_INDEX =
   /arrays used as indices must be of integer|only integers, slices|shape mismatch: indexing arrays could not be broadcast|index .* is out of bounds/;
 
@@ -53,6 +57,10 @@ function exceptionHints(err: RunError): Msg[] {
     hints.push(msg('numpy arrays have .ndim (the number of axes), not .dim: write if y.ndim == 1:'));
   else if (/AttributeError/.test(m))
     hints.push(msg('Check the attribute name: numpy arrays have .ndim, .shape and .size.'));
+  if (/'(builtin_function_or_method|method)' object (does not support item assignment|is not subscriptable)/.test(m))
+    hints.push(
+      msg('A method used without its parentheses is the method itself, not its result: write x.copy(), not x.copy.'),
+    );
   if (/cannot be interpreted as an integer/.test(m) && /reshape/.test(err.source ?? ''))
     hints.push(msg('reshape takes sizes, not a shape tuple: write t.reshape(1, t.size), not t.reshape(1, t.shape).'));
   const module = /NameError: name '(np|numpy|math|plt|pd)' is not defined/.exec(m);
@@ -186,6 +194,29 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
         ],
       };
     case 'not-scalar':
+      // Nothing came back (a layer's forward without `return out`, a template's `out = None`): np.sum is no help.
+      if (err.got === 'None' || err.got === 'undefined')
+        return {
+          codes: ['not-scalar'],
+          messages: [
+            msg(
+              '{0}. No value came back: is the return statement missing (a forward that computes out but never returns it), or is the value returned still None, as an assignment template leaves it (out = None)?',
+              err.message,
+            ),
+          ],
+        };
+      // An activation checked on its own (softmax, sigmoid) is no loss that forgot np.sum.
+      if (ACTIVATION.test(req.loss.name) && !req.gradient)
+        return {
+          codes: ['not-scalar'],
+          messages: [
+            msg(
+              '{0}. {1}() is an activation, not a loss: check the loss that uses it (cross_entropy_error(softmax(a), t)). An element-wise one (sigmoid, relu) is checked with its derivative beside it, named like sigmoid_grad(x).',
+              err.message,
+              req.loss.name,
+            ),
+          ],
+        };
       return {
         codes: ['not-scalar'],
         messages: [

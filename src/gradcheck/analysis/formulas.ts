@@ -183,8 +183,10 @@ export function gradientFixes(req: RunRequest, out: RunOutput, numerical: number
       ? { target: 'gradient' as const, line: ret?.line, text: `return ${formulaText(known, ctx, pt, delta)}` }
       : undefined;
   const derived = (change: Change, by?: string): Fix | undefined => {
-    // Only numpy's arrays divide elementwise; a JavaScript array divided by N is NaN.
-    if (!ret || ctx.language !== 'python') return undefined;
+    // Only numpy's arrays divide elementwise; a JavaScript array divided by N is NaN. And only when the
+    // return is the gradient itself: an entry taken out of it (grads['W1'], dW of `return loss, dW`) means
+    // a dict or a tuple, and -(grads) or (grads) * 4 would raise TypeError or repeat the tuple.
+    if (!ret || ctx.language !== 'python' || out.gradientLabel) return undefined;
     const texts: Record<Change, string> = {
       negate: `return -(${ret.expr})`,
       divide: `return (${ret.expr}) / ${by}`,

@@ -29,6 +29,37 @@ export interface InputOptions {
   classifier?: boolean;
   /** The shape an output argument (grad, deltas) gets: that of the differentiated input. */
   outputLike?: string;
+  /** A layer on images (conv, pool, spatial batch norm): x of shape (N, C, H, W). */
+  spatial?: boolean;
+  /** How the code uses its label-like parameters (labelForms): as one-hot rows, as indices. */
+  labelForms?: LabelForms;
+}
+
+export interface LabelForms {
+  oneHot: string[];
+  index: string[];
+}
+
+
+/**
+ * How the code uses each parameter that could hold the answers: as one-hot rows (label * np.log(y),
+ * (y - label) ** 2, label.argmax(axis=1)) or as class indices (y[np.arange(N), label], np.eye(C)[label]).
+ */
+export function labelForms(source: string, params: string[]): LabelForms {
+  // Comments say nothing of what runs (`#return -np.sum(t * np.log(y + 1e-7))` kept from the one-hot form).
+  const text = source.replace(/#[^\n]*/g, '');
+  const oneHot: string[] = [];
+  const index: string[] = [];
+  for (const p of params) {
+    if (!/^[A-Za-z_]\w*$/.test(p)) continue;
+    const n = `\\b${p}\\b`;
+    const asIndex = new RegExp(`[,[]\\s*${p}\\s*\\]|eye\\([^)]*\\)\\s*\\[\\s*${p}\\b`).test(text);
+    const arithmetic = `${n}\\s*(\\*\\*?|/|[-+](?!=))|(\\*|/|[-+])\\s*${n}(?!\\s*\\[)`;
+    const asRows = new RegExp(`${arithmetic}|${n}\\.argmax|argmax\\(\\s*${p}\\b`).test(text);
+    if (asRows) oneHot.push(p);
+    if (asIndex) index.push(p);
+  }
+  return { oneHot, index };
 }
 
 export const DEFAULT_INPUT_OPTIONS: InputOptions = { batchSize: 4, seed: 0, batched: true };
@@ -45,6 +76,7 @@ type Role =
   | 'constant'
   | 'reg'
   | 'output'
+  | 'settings'
   | 'vector';
 
 const CONSTANTS: Record<string, number> = {
@@ -75,6 +107,21 @@ const REG_NAMES = [
   'regularization',
   'lambda',
 ];
+/**
+ * CS231n's layer functions take their settings in a dict: conv_forward_naive(x, w, b, conv_param),
+ * max_pool_forward_naive(x, pool_param), batchnorm_forward(x, gamma, beta, bn_param),
+ * dropout_forward(x, dropout_param). The values its gradient checks use; dropout seeded, so every
+ * forward drops the same units (the assignment's dropout_forward seeds numpy with it).
+ */
+const LAYER_SETTINGS: Record<string, Record<string, Json>> = {
+  conv_param: { stride: 1, pad: 1 },
+  pool_param: { pool_height: 2, pool_width: 2, stride: 2 },
+  bn_param: { mode: 'train' },
+  ln_param: {},
+  gn_param: {},
+  dropout_param: { p: 0.5, mode: 'train', seed: 123 },
+};
+
 /** Arguments a function fills with its gradient (JS `MSE(y, t, deltas)`, `grad_f(x, out)`). */
 const OUTPUT_NAMES = [
   'grad',
@@ -93,6 +140,7 @@ export function roleOf(name: string): Role {
   const n = name.toLowerCase().replace(/\d+$/, '');
   if (REG_NAMES.includes(n)) return 'reg';
   if (OUTPUT_NAMES.includes(n)) return 'output';
+  if (n in LAYER_SETTINGS) return 'settings';
   if (n in CONSTANTS) return 'constant';
   if (
     [
@@ -116,6 +164,8 @@ export function roleOf(name: string): Role {
   )
     return 'probs';
   if (['t', 'target', 'targets', 'y_true', 'ytrue', 'onehot', 'one_hot', 't_onehot'].includes(n)) return 'target';
+  // Other names learners give the answers: true_label (a Chinese edition's common/), answer, t_batch.
+  if (/^(true_labels?|answers?|ground_truth|gt|t_(batch|train|test))$/.test(n)) return 'target';
   if (['label', 'labels', 't_label', 't_labels', 'y_label', 'y_labels'].includes(n)) return 'labels';
   if (['batch_size', 'batchsize', 'n', 'batch', 'num', 'n_samples'].includes(n)) return 'batch';
   if (['w', 'weight', 'weights'].includes(n)) return 'weights';
@@ -127,7 +177,9 @@ export function roleOf(name: string): Role {
 
 /** Differentiable unless it is a target, a label, a count or a constant. */
 export function isDifferentiable(name: string): boolean {
-  return !['target', 'labels', 'batch', 'constant', 'reg', 'output'].includes(roleOf(name.replace(/^self\./, '')));
+  return !['target', 'labels', 'batch', 'constant', 'reg', 'output', 'settings'].includes(
+    roleOf(name.replace(/^self\./, '')),
+  );
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -174,9 +226,17 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   const keep = (p: string) =>
     p in defaults && defaults[p] !== 'None' && !['reg', 'labels', 'target', 'data', 'weights'].includes(roleOf(p));
   params = params.filter((p) => !keep(p));
-  const roles = params.map((p) =>
-    labelsBesideData(params, p, !!options.sizes, options.classifier) ? 'labels' : roleOf(p),
-  );
+  const forms = options.labelForms;
+  const roles = params.map((p): Role => {
+    const role = labelsBesideData(params, p, !!options.sizes, options.classifier) ? 'labels' : roleOf(p);
+    // The code says which form its answers take: `label * np.log(y)` wants one-hot rows, the book's
+    // 4.2.4 `y[np.arange(batch_size), t]` class indices. Used both ways (t.argmax, then indices), as named.
+    const rows = !!forms?.oneHot.includes(p);
+    const index = !!forms?.index.includes(p);
+    if (role === 'labels' && rows && !index && roleOf(p) === 'labels') return 'target';
+    if (role === 'target' && index && !rows) return 'labels';
+    return role;
+  });
   const hasWeights = roles.includes('weights') || !!options.externalWeights;
   const hasTarget = roles.includes('target') || roles.includes('labels');
   const batched = options.batched ?? true;
@@ -184,6 +244,8 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   const C = options.sizes?.C ?? (hasWeights ? 3 : 10);
   const D = options.sizes?.D ?? 2;
   if (isRegression(params)) return regressionInputs(params, N, rng);
+  const layer = layerInputs(params, rng, !!options.spatial);
+  if (layer) return layer;
   // A lone vector is the book's function_2 point (x0, x1); beside other inputs, 4 elements.
   const vectorLength = params.length === 1 ? 2 : 4;
   const labels = Array.from({ length: N }, () => rng.randInt(C));
@@ -213,6 +275,9 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
         break;
       case 'output':
         break;
+      case 'settings':
+        out[p] = { ...LAYER_SETTINGS[p.toLowerCase().replace(/\d+$/, '')] };
+        break;
       case 'constant':
         out[p] = CONSTANTS[p.toLowerCase().replace(/\d+$/, '')];
         break;
@@ -238,6 +303,36 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
     const like = (options.outputLike && out[options.outputLike]) ?? Object.values(out).find((v) => Array.isArray(v));
     out[p] = zerosLike(like ?? [0, 0]);
   });
+  return out;
+}
+
+/**
+ * A CS231n layer function with a settings dict (conv_param, bn_param, …) and operands named as the
+ * assignment names them: x (N, C, H, W) for a layer on images, else (N, D); conv filters w of
+ * (F, C, 3, 3) and b of (F,); gamma and beta one per channel or feature; G groups for group norm.
+ * Undefined for other names.
+ */
+function layerInputs(params: string[], rng: Random, spatial: boolean): Inputs | undefined {
+  if (!params.some((p) => roleOf(p) === 'settings')) return undefined;
+  const operands = params.filter((p) => roleOf(p) !== 'settings');
+  const known = ['x', 'w', 'b', 'gamma', 'beta', 'G'];
+  if (!operands.every((p) => known.includes(p)) || !operands.includes('x')) return undefined;
+  const images = spatial || params.includes('conv_param') || params.includes('pool_param');
+  const [N, C, H, D, F] = [2, 3, 4, 5, 2];
+  const array = (shape: number[]): Json =>
+    shape.length ? Array.from({ length: shape[0] }, () => array(shape.slice(1))) : awayFromZero(rng);
+  const out: Inputs = {};
+  for (const p of params) {
+    if (roleOf(p) === 'settings') out[p] = { ...LAYER_SETTINGS[p] };
+    else if (p === 'x') out[p] = array(images ? [N, C, H, H] : [4, D]);
+    else if (p === 'w') out[p] = array(images ? [F, C, 3, 3] : [D, C]);
+    else if (p === 'b') out[p] = array([images ? F : C]);
+    // Group norm: G groups of the C channels (one each), gamma and beta of shape (1, C, 1, 1).
+    else if (p === 'G') out[p] = C;
+    // gamma and beta scale what comes out of w when there is one (affine_batchnorm_relu_forward).
+    else if (params.includes('G')) out[p] = array([1, C, 1, 1]);
+    else out[p] = array([params.includes('w') ? (images ? F : C) : images ? C : D]);
+  }
   return out;
 }
 
@@ -271,6 +366,17 @@ const INIT_SIZES: [RegExp, 'D' | 'C' | 'H'][] = [
   [/^(output_size|output_dim|num_classes|n_classes|out_features|n_out|n_output|c|classes|n_y|num_outputs)$/i, 'C'],
   [/^(hidden_size|hidden_dim|n_hidden|h|hidden|num_hidden|n_h|hidden_units)$/i, 'H'],
 ];
+/**
+ * A constructor with sizes by name (CS231n's TwoLayerNet(input_dim=3*32*32, hidden_dim=100,
+ * num_classes=10)): built at the check's small sizes even when every size has a default.
+ */
+export function sizedConstructor(initParams: string[]): boolean {
+  return initParams.some((p) => {
+    const snake = p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    return INIT_SIZES.some(([re]) => re.test(snake)) && /size|dim|num|n_|classes|features/i.test(snake);
+  });
+}
+
 /** An init scale used for the check: large enough that relu's kink is rarely within h of a unit. */
 export const INIT_STD = 0.1;
 const STD_NAMES = /^(weight_init_std|std|init_std|weight_scale|scale|weight_std|initial_std)$/i;
@@ -297,7 +403,11 @@ export function generateInit(
       if (!(p in defaults) || /size|dim|num|n_|classes|features/i.test(snake))
         out[p] = size === 'D' ? sizes.D : size === 'C' ? sizes.C : H;
     } else if (/hidden_size_list|hidden_sizes|hidden_dims|hidden_layers/i.test(snake)) out[p] = [H];
-    else if (STD_NAMES.test(snake) && !(p in defaults && /^['"]/.test(defaults[p]))) out[p] = INIT_STD;
+    // The book's MultiLayerNet takes 'relu'/'he'/'sigmoid'/'xavier' or a number: the number, so every
+    // network is checked at the same small scale (He's √(2/n) makes softmax outputs near 0, where
+    // the loss's log(y + 1e-7) and backward's y − t part by more than rounding).
+    else if (STD_NAMES.test(snake) && !(p in defaults && /^['"](?!(relu|he|sigmoid|xavier)['"])/i.test(defaults[p])))
+      out[p] = INIT_STD;
     else if (p in defaults) continue;
     else if (roleOf(p) === 'weights')
       out[p] = Array.from({ length: sizes.D }, () => Array.from({ length: sizes.C }, () => awayFromZero(rng)));

@@ -81,8 +81,9 @@ export function gradientNames(f: string): string[] {
     `${f}Backward`,
     `backward${capital(f)}`,
   ];
-  // CS231n's layers: affine_forward → affine_backward.
-  if (/_forward$/.test(f)) names.unshift(f.replace(/_forward$/, '_backward'));
+  // CS231n's layers: affine_forward → affine_backward, conv_forward_naive → conv_backward_naive.
+  const backward = cacheBackwardName(f);
+  if (backward) names.unshift(backward);
   // compute_cost → compute_gradient, compute_cost_logistic → compute_gradient_logistic,
   // mse_loss → mse_grad, computeCost → computeGradient, loss → gradient.
   const words = f.split('_');
@@ -95,6 +96,16 @@ export function gradientNames(f: string): string[] {
   const camel = /^(.+?)(Loss|Cost|Error|Objective)(.*)$/.exec(f);
   if (camel) for (const g of ['Gradient', 'Grad', 'Gradients', 'Grads']) names.push(`${camel[1]}${g}${camel[3]}`);
   return [...new Set(names)].filter((n) => n !== f && !isNumericalName(n));
+}
+
+/**
+ * The backward of a CS231n layer function, `…_forward` or `…_forward_<variant>` → `…_backward…`:
+ * affine_forward → affine_backward, conv_forward_naive → conv_backward_naive,
+ * affine_relu_forward_withdrop_out → affine_relu_backward_withdrop_out.
+ */
+export function cacheBackwardName(f: string): string | undefined {
+  const m = /^(\w+?)_forward((?:_[a-z0-9]+)*)$/.exec(f);
+  return m ? `${m[1]}_backward${m[2]}` : undefined;
 }
 
 /** numerical_gradient, numericalGrad, …: a numerical gradient, never taken for the learner's own. */
