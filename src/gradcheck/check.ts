@@ -353,8 +353,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   // A method whose class holds the weights is the book's simpleNet: one example, W of 2 × 3.
   // A class's forward/backward (the book's Affine, SoftmaxWithLoss): checked through dout.
   const layer = !!loss.className && /^(forward|__call__)$/.test(loss.name) && gradient?.name === 'backward';
-  const cacheLayer =
-    !loss.className && !!gradient && gradient.name === cacheBackwardName(loss.name);
+  const cacheLayer = !loss.className && !!gradient && gradient.name === cacheBackwardName(loss.name);
   const externalWeights = weightAttributes(cls).length > 0;
   const batched =
     layer ||
@@ -397,12 +396,16 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   };
   // A function of no parameters (a template's affine_batchnorm_relu_dropout_forward()) has nothing to vary.
   if (!wrt0)
-    return errorReport({ ...base, language, functions: functions.map(summarize) }, ['bad-input'], [
-      msg(
-        '{0}() takes no parameters, so there is nothing to differentiate: give it the inputs it works on (x, W, …) as parameters.',
-        qualifiedName(loss),
-      ),
-    ]);
+    return errorReport(
+      { ...base, language, functions: functions.map(summarize) },
+      ['bad-input'],
+      [
+        msg(
+          '{0}() takes no parameters, so there is nothing to differentiate: give it the inputs it works on (x, W, …) as parameters.',
+          qualifiedName(loss),
+        ),
+      ],
+    );
   const inputs = options.inputs ?? generate(options.batchSize ?? 4, seed);
   const wrt = wrt0;
   const total = sizeOf(shapeOfJson(inputs[wrt]) ?? [0]);

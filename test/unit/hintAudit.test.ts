@@ -335,13 +335,12 @@ export const CASES: Case[] = [
   {
     // A gradient returned in a dict (grads['W'], the book's TwoLayerNet): `return (grads) * 4` would raise
     // TypeError, so the hint prescribes no line; its words say to divide the loss by the batch size.
-    name: "a gradient dict divided by N for a summed loss: no `(grads) * N`, the words say / N in the loss",
+    name: 'a gradient dict divided by N for a summed loss: no `(grads) * N`, the words say / N in the loss',
     code: 'scale',
     source: `import numpy as np\n\n\nclass Net:\n    def __init__(self, input_size, output_size, weight_init_std=0.01):\n        self.params = {}\n        self.params['W'] = weight_init_std * np.random.randn(input_size, output_size)\n\n    def loss(self, x, t):\n        y = np.dot(x, self.params['W'])\n        return 0.5 * np.sum((y - t) ** 2)\n\n    def gradient(self, x, t):\n        batch_size = x.shape[0]\n        y = np.dot(x, self.params['W'])\n        grads = {}\n        grads['W'] = np.dot(x.T, y - t) / batch_size\n        return grads\n`,
     fn: 'Net.loss',
     wrt: "self.params['W']",
-    follow: (s) =>
-      s.replace('return 0.5 * np.sum((y - t) ** 2)\n', 'return 0.5 * np.sum((y - t) ** 2) / x.shape[0]\n'),
+    follow: (s) => s.replace('return 0.5 * np.sum((y - t) ** 2)\n', 'return 0.5 * np.sum((y - t) ** 2) / x.shape[0]\n'),
   },
   {
     // A tuple of gradients (return dW, db): `return -(-dW, -db)` would raise TypeError.

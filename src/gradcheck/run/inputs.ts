@@ -40,7 +40,6 @@ export interface LabelForms {
   index: string[];
 }
 
-
 /**
  * How the code uses each parameter that could hold the answers: as one-hot rows (label * np.log(y),
  * (y - label) ** 2, label.argmax(axis=1)) or as class indices (y[np.arange(N), label], np.eye(C)[label]).
