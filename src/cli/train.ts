@@ -77,6 +77,8 @@ export function parseTrainArgs(argv: string[]): TrainOptions | 'help' {
     gradientMethod: (flags.method as TrainConfig['gradientMethod']) ?? 'backprop',
   };
   if (flags.sampling) config.sampling = flags.sampling as Sampling;
+  // `--data "$DIR"` with DIR unset would otherwise train on the bundled set without a word.
+  if (flags.data === '') throw new UsageError(cliT('--data needs a folder (got an empty value)'));
   return {
     config,
     engine: (flags.engine as EngineName) ?? DEFAULT_ENGINE,

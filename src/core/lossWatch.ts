@@ -13,17 +13,19 @@ import { DELTA, sigmoid, softmaxVector } from './functions';
 import type { LabeledImages } from './dataset';
 import type { TwoLayerParams } from './twoLayerNet';
 
-export type LossDiagnosis = (
-  | { kind: 'not-a-number'; iter: number; loss: number }
-  | { kind: 'rising'; iter: number; loss: number; lowest: number; chance: number }
-  | { kind: 'saturated'; iter: number; loss: number; chance: number; saturation: number; trainAccuracy: number }
-) & {
-  /**
-   * The learning rate in effect at `iter` (the trainer adds it: a learner may change the rate
-   * mid-run, and the diagnosis names the rate that diverged, not the one the run started with).
-   */
-  learningRate?: number;
-};
+export type LossDiagnosis =
+  /** `fromStart`: the untrained network's loss was already not a number (the initial weights, not the rate). */
+  (
+    | { kind: 'not-a-number'; iter: number; loss: number; fromStart?: true }
+    | { kind: 'rising'; iter: number; loss: number; lowest: number; chance: number }
+    | { kind: 'saturated'; iter: number; loss: number; chance: number; saturation: number; trainAccuracy: number }
+  ) & {
+    /**
+     * The learning rate in effect at `iter` (the trainer adds it: a learner may change the rate
+     * mid-run, and the diagnosis names the rate that diverged, not the one the run started with).
+     */
+    learningRate?: number;
+  };
 
 /** ln C: the cross-entropy of a network that gives each of C classes probability 1/C. */
 export function chanceLoss(classes: number): number {
@@ -124,7 +126,8 @@ export class LossWatch {
     this.iter++;
     if (!Number.isFinite(loss)) {
       if (this.diagnosis?.kind === 'not-a-number') return undefined;
-      return (this.diagnosis = { kind: 'not-a-number', iter: this.iter, loss });
+      const fromStart = Number.isFinite(this.start.loss) ? {} : { fromStart: true as const };
+      return (this.diagnosis = { kind: 'not-a-number', iter: this.iter, loss, ...fromStart });
     }
     this.recent.push(loss);
     if (this.recent.length > 2 * this.window) this.recent.shift();

@@ -468,7 +468,12 @@ export class Trainer {
       diagnosis: this.watch?.diagnosis,
     };
     if (this.rateChanges.length > 0) summary.learningRateChanges = this.learningRateChanges;
-    if (reason === 'diverged') {
+    const d = summary.diagnosis;
+    if (reason === 'diverged' && d?.kind === 'not-a-number' && d.fromStart) {
+      summary.message =
+        `The loss was ${this.lastLoss} from the start: the initial weights are too large (the book uses ` +
+        `weight_init_std = 0.01); the learning rate is not the cause.`;
+    } else if (reason === 'diverged') {
       summary.message =
         `The loss became ${this.lastLoss} at iteration ${this.iter}: the learning rate ` +
         `${learningRateAt(this.iter, this.config.learningRate, this.rateChanges)} is too large. ` +

@@ -355,6 +355,8 @@ export function diagnosisText(
   // JSON carries NaN as null.
   const notANumber = (x: number | null) => (x === null || Number.isNaN(x) ? 'NaN' : String(x));
   const classes = d.kind === 'not-a-number' ? 0 : Math.round(Math.exp(d.chance));
+  // Not a number before any update: the initial weights, and no lesson about the learning rate.
+  if (d.kind === 'not-a-number' && d.fromStart) return t('diagNotANumberStart', notANumber(d.loss));
   const what =
     d.kind === 'not-a-number'
       ? t('diagNotANumber', notANumber(d.loss), d.iter, learningRate)
@@ -578,6 +580,8 @@ export const TRAIN_STRINGS = {
   notLearning: 'not learning',
   diagNotANumber:
     'The loss became {0} at iteration {1}: the weights overflowed, so the learning rate {2} is too large.',
+  diagNotANumberStart:
+    'The loss is {0} from the start: the untrained network already gives it, so the learning rate is not the cause. The initial weights are too large — x·W1 overflows and softmax gets ∞ − ∞. Start from small random weights, as the book does: weight_init_std = 0.01.',
   diagRising:
     'The loss rose to {0} by iteration {1}: above ln {2} ≈ {3}, the loss of a network that gives every class the same probability. It is not learning: with learning rate {4} each step W ← W − η·∂L/∂W jumps past the minimum and lands higher up.',
   diagSaturated:

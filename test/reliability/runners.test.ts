@@ -246,7 +246,9 @@ test('Python through a wrapper that does not exec (like conda run) + an endless 
   writeFileSync(wrapper, `#!/bin/sh\n${PYTHON} "$@"\necho done\n`);
   chmodSync(wrapper, 0o755);
   const src = `import os\nopen(${JSON.stringify(join(dir, 'pid'))}, "w").write(str(os.getpid()))\n\ndef loss(x):\n    while True:\n        pass\n`;
-  const m = await check('process', 'non-exec wrapper + endless loop', 'p.py', src, { timeoutMs: 1500 }, wrapper);
+  // Time enough for the interpreter to start and import numpy on a busy machine (two test files at a time), so
+  // that the loop, not the start, is what the limit ends.
+  const m = await check('process', 'non-exec wrapper + endless loop', 'p.py', src, { timeoutMs: 4000 }, wrapper);
   assert.equal(m.value.error?.kind, 'timeout');
   assert.ok(await gone(Number(readFileSync(join(dir, 'pid'), 'utf8'))), 'the real python has ended');
 });

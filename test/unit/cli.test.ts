@@ -16,6 +16,7 @@ for (const [why, args, message] of [
   ],
   ['unknown flag', ['--epochs', '3'], /unknown flag '--epochs'/],
   ['missing folder', ['--data', '/no/such/dir'], /\/no\/such\/dir: no such folder/],
+  ['empty folder name (an unset variable)', ['--data', ''], /--data needs a folder \(got an empty value\)/],
   ['non-number', ['--lr', 'fast'], /--lr must be a number \(got 'fast'\)/],
   [
     'unknown evaluation path',

@@ -241,3 +241,28 @@ test('the CLI explains lr 10 in English and Korean, and says nothing of the kind
   const book = cli('C', '--lr', '0.1');
   assert.doesNotMatch(book.stdout, /too large|Chapter 4\.4/);
 });
+
+test('a loss that is not a number from the start blames the initial weights, not the learning rate', async () => {
+  // The watch alone: the untrained network's probe already gave NaN.
+  const watch = new LossWatch(10, { loss: NaN, saturation: 0 });
+  assert.deepEqual(watch.add(NaN), { kind: 'not-a-number', iter: 1, loss: NaN, fromStart: true });
+  // A whole run with weight_init_std 1e308 (x·W1 overflows before any update), in every place it is said.
+  const data = loadBundled(join(ROOT, 'media', 'mnist'));
+  const shape = { inputSize: 784, hiddenSize: 50, outputSize: 10 };
+  const config = { ...BOOK_DEFAULTS, weightInitStd: 1e308, iters: 20 };
+  const summary = await new Trainer(createNetwork('fast', shape, config), data, config).run();
+  assert.equal(summary.reason, 'diverged');
+  assert.deepEqual(
+    [summary.diagnosis?.kind, summary.diagnosis?.kind === 'not-a-number' && summary.diagnosis.fromStart],
+    ['not-a-number', true],
+  );
+  const text = diagnosisText(summary.diagnosis!, config.learningRate, english);
+  assert.match(text, /from the start.*initial weights are too large.*weight_init_std = 0\.01/);
+  for (const said of [text, summary.message ?? '']) assert.doesNotMatch(said, /learning rate 0\.1 is too large/);
+  assert.match(summary.message ?? '', /initial weights are too large/);
+  // The book's init with a rate that overflows is still the rate's fault.
+  const rate = { ...BOOK_DEFAULTS, learningRate: 1e300, iters: 20 };
+  const byRate = await new Trainer(createNetwork('fast', shape, rate), data, rate).run();
+  assert.equal(byRate.reason, 'diverged');
+  assert.match(diagnosisText(byRate.diagnosis!, rate.learningRate, english), /learning rate 1e\+300 is too large/);
+});

@@ -385,14 +385,16 @@ export class TrainPanel {
             learningRateChanges: summary.learningRateChanges,
             diagnosis: summary.diagnosis,
             message:
-              summary.reason === 'diverged'
-                ? vscode.l10n.t(
-                    TRAIN_STRINGS.divergedAdvice,
-                    String(summary.finalLoss),
-                    summary.iterations,
-                    config.learningRate,
-                  )
-                : undefined,
+              summary.diagnosis?.kind === 'not-a-number' && summary.diagnosis.fromStart
+                ? vscode.l10n.t(TRAIN_STRINGS.diagNotANumberStart, String(summary.finalLoss))
+                : summary.reason === 'diverged'
+                  ? vscode.l10n.t(
+                      TRAIN_STRINGS.divergedAdvice,
+                      String(summary.finalLoss),
+                      summary.iterations,
+                      config.learningRate,
+                    )
+                  : undefined,
           });
           this.addRun(run, session.losses, params, model);
           // The walkthrough's "Train TwoLayerNet" step is done once a run has gone all the way.
