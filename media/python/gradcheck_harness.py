@@ -526,6 +526,16 @@ def pick_gradient(res, who, target, req, np, names=None):
     if got is None:
         raise CheckError("bad-return", "%s returned None: is a return statement missing?" % who, got="None", fn="gradient")
     try:
+        complex_got = np.iscomplexobj(got)
+    except Exception:
+        complex_got = False
+    if complex_got:
+        # float64 would drop the imaginary part without a word (and a gradient that has one is wrong).
+        imag = float(np.max(np.abs(np.imag(np.asarray(got))), initial=0.0))
+        if imag != 0.0:
+            raise CheckError("bad-return", "%s returned complex numbers (imaginary parts up to %.3g): the gradient of a real loss is real -- look for 1j or a complex dtype" % (who, imag), got=describe(got, np), fn="gradient")
+        got = np.real(np.asarray(got))
+    try:
         arr = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
         raise CheckError("bad-return", "%s returned %s, not numbers" % (who, describe(got, np)), got=describe(got, np), fn="gradient")

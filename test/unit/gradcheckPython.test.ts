@@ -547,3 +547,19 @@ test('an integer array made in the code (np.array([[1, 2], [3, 4]])) is named, a
     'floats',
   );
 });
+
+test('a complex gradient: a non-zero imaginary part is a bad return (float64 would drop it silently); a zero one is compared', async () => {
+  const loss = ['import numpy as np', '', 'def f(x):', '    return float(np.sum(x ** 2))', ''];
+  const wrong = await check({
+    file: pyFile('c.py', [...loss, 'def f_grad(x):', '    return (2 * x).astype(complex) + 1j']),
+    functionName: 'f',
+  });
+  assert.equal(wrong.verdict, 'error', text(wrong));
+  assert.deepEqual(wrong.diagnosis, ['bad-return']);
+  assert.match(text(wrong), /returned complex numbers \(imaginary parts up to 1\)/);
+  const real = await check({
+    file: pyFile('c0.py', [...loss, 'def f_grad(x):', '    return (2 * x).astype(complex)']),
+    functionName: 'f',
+  });
+  passes(real, 'a complex dtype with zero imaginary parts');
+});
