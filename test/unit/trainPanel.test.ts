@@ -233,3 +233,23 @@ test('Inspect evaluates a run on the data it was trained on, not on the bundled 
   assert.equal(again.view.testAccuracy, trained.view.testAccuracy, 'the same weights on the same test images');
   lastPanel().dispose();
 });
+
+test('a run whose loss is not a number from the start: the kept run blames the initial weights, not the learning rate', async () => {
+  const { TrainPanel } = await import('../../src/panels/train/trainPanel');
+  TrainPanel.show(context as never);
+  const { receive, posted } = lastPanel().webview as unknown as {
+    receive: (m: unknown) => void;
+    posted: TrainToWebview[];
+  };
+  receive({ type: 'ready' });
+  await until('init');
+  const from = posted.length;
+  receive({ type: 'start', config: { ...DEFAULT_RUN_CONFIG, iters: 50, weightInitStd: 1e308 } });
+  const { run } = await until('runFinished', from);
+  assert.equal(run.status, 'diverged');
+  assert.equal(run.diagnosis?.kind === 'not-a-number' && run.diagnosis.fromStart, true);
+  // The runs table's tooltip and the exports carry this message; the page words the diagnosis itself.
+  assert.match(run.message ?? '', /from the start.*initial weights are too large.*weight_init_std = 0\.01/);
+  assert.doesNotMatch(run.message ?? '', /learning rate 0\.1 is too large/);
+  lastPanel().dispose();
+});
