@@ -12,12 +12,14 @@ import {
   compare,
   errorVsH,
   sameShape,
+  updatesInPlace,
   sizeOf,
 } from './analysis/compare';
 import { Fix, FixContext, deltaInLogFix, gradientFixes } from './analysis/formulas';
 import {
   Finding,
   behaviourFindings,
+  broadcastFinding,
   failureFindings,
   nanFindings,
   shapeFindings,
@@ -713,7 +715,20 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     });
   }
   findings.unshift(...nan);
+  // Right numbers in a shape numpy's update cannot write back into x ((1, 3) for (3,)): fails when x is theirs.
+  const own = /[.[]/.test(req.wrt);
+  const broadcast =
+    p.language === 'python' &&
+    !shapeProblem &&
+    aligned &&
+    out.analytic &&
+    out.shape.length > 0 &&
+    !updatesInPlace(out.shape, out.analytic.shape)
+      ? broadcastFinding(req.wrt, out.shape, out.analytic.shape, own)
+      : undefined;
+  if (broadcast) findings.push(broadcast);
   const failed =
+    (broadcast !== undefined && own) ||
     shapeProblem ||
     comparison.failing > 0 ||
     findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code));

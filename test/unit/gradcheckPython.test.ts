@@ -563,3 +563,55 @@ test('a complex gradient: a non-zero imaginary part is a bad return (float64 wou
   });
   passes(real, 'a complex dtype with zero imaginary parts');
 });
+
+test("a gradient with the right numbers in a shape numpy's update cannot write back (keepdims=True for b2) fails on the learner's own self.params; both named fixes pass", async () => {
+  const variant = (line: string) => {
+    const dir = join(tmp(), 'book_keepdims');
+    cpSync(BOOK, dir, { recursive: true });
+    const file = join(dir, 'ch04', 'two_layer_net.py');
+    const good = "        grads['b2'] = np.sum(dy, axis=0)\n";
+    const source = readFileSync(file, 'utf8');
+    assert.equal(source.split(good).length, 2, "TwoLayerNet.gradient's db2 line, once");
+    writeFileSync(file, source.replace(good, `        grads['b2'] = ${line}\n`));
+    return check({ file, functionName: 'TwoLayerNet.loss', gradientName: 'TwoLayerNet.gradient' });
+  };
+  const wrong = await variant('np.sum(dy, axis=0, keepdims=True)');
+  assert.equal(wrong.verdict, 'fail', text(wrong));
+  assert.deepEqual(wrong.diagnosis, ['shape']);
+  assert.deepEqual(
+    wrong.groups?.map((g) => [g.wrt, g.verdict]),
+    [
+      ["self.params['W1']", 'pass'],
+      ["self.params['b1']", 'pass'],
+      ["self.params['W2']", 'pass'],
+      ["self.params['b2']", 'fail'],
+    ],
+  );
+  assert.match(text(wrong), /has shape \(1, 3\) but self\.params\['b2'\] has shape \(3,\)/);
+  assert.match(text(wrong), /non-broadcastable output operand/);
+  // The two fixes the message names, applied: np.sum without keepdims=True, and grad.reshape(x.shape).
+  passes(await variant('np.sum(dy, axis=0)  # keepdims=True removed'), 'without keepdims');
+  passes(
+    await variant("np.sum(dy, axis=0, keepdims=True).reshape(self.params['b2'].shape)"),
+    'reshaped to the shape of b2',
+  );
+});
+
+test("a gradient of (1, n) for an input the checker generated with shape (n,) passes with a note (the shape was the checker's choice)", async () => {
+  const r = await check({
+    file: pyFile('row.py', [
+      'import numpy as np',
+      '',
+      'def f(x):',
+      '    return np.sum(x ** 2)',
+      '',
+      'def f_grad(x):',
+      '    return (2 * x).reshape(1, -1)',
+    ]),
+    functionName: 'f',
+    inputs: { x: [0.5, -1.5, 2.0] },
+  });
+  assert.equal(r.verdict, 'pass', text(r));
+  assert.deepEqual(r.diagnosis, ['shape']);
+  assert.match(text(r), /Note: your gradient has shape \(1, 3\) for x of shape \(3,\)/);
+});

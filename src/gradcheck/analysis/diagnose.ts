@@ -473,6 +473,31 @@ export function shapeFindings(
 const shapeLike = (s: number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
 
 /**
+ * A Python gradient whose shape differs from x's only in 1-sized axes ((1, 3) for (3,), (3, 1) for (3,)): the
+ * numbers line up, but numpy's update `x -= lr * grad` cannot write the broadcast shape back into x. `own`: x
+ * is the learner's own array (a path into their object, self.params['b1']), so the update really breaks and the
+ * check fails; otherwise x's shape was the checker's choice and this is a note.
+ */
+export function broadcastFinding(wrt: string, x: number[], grad: number[], own: boolean): Finding {
+  const width = Math.max(x.length, grad.length);
+  const at = (s: number[], k: number) => s[s.length - width + k] ?? 1;
+  const broadcast = Array.from({ length: width }, (_, k) => Math.max(at(x, k), at(grad, k)));
+  const args = [shapeLike(grad), wrt, shapeLike(x), shapeLike(broadcast)];
+  return {
+    code: 'shape',
+    message: own
+      ? msg(
+          'Your gradient has shape {0} but {1} has shape {2}: the update {1} -= learning_rate * grad stops with numpy’s “non-broadcastable output operand” error (and {1} = {1} - learning_rate * grad would make it {3}). Return the gradient in {1}’s shape: np.sum without keepdims=True, or grad.reshape({1}.shape).',
+          ...args,
+        )
+      : msg(
+          'Note: your gradient has shape {0} for {1} of shape {2}. Its numbers were compared element by element, but where {1} really has shape {2}, the update {1} -= learning_rate * grad stops with numpy’s “non-broadcastable output operand” error (and {1} = {1} - learning_rate * grad makes it {3}). Return the gradient in {1}’s shape: np.sum without keepdims=True, or grad.reshape({1}.shape).',
+          ...args,
+        ),
+  };
+}
+
+/**
  * Fingerprints of a failing gradient, most specific first. `analytic` is the full array (same
  * shape as x); `numerical` is in out.indices order.
  */
