@@ -715,8 +715,10 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     });
   }
   findings.unshift(...nan);
-  // Right numbers in a shape numpy's update cannot write back into x ((1, 3) for (3,)): fails when x is theirs.
-  const own = /[.[]/.test(req.wrt);
+  // Right numbers in a shape numpy's update cannot write back into x ((1, 3) for (3,)): fails when x is an entry
+  // of their object's dict (self.params['b2'], made by their constructor); other inputs may have the shape the
+  // checker chose (a layer's self.b from generated arguments), so there it is a note.
+  const own = /^self\.\w+\[/.test(req.wrt);
   const broadcast =
     p.language === 'python' &&
     !shapeProblem &&

@@ -475,8 +475,8 @@ const shapeLike = (s: number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''}
 /**
  * A Python gradient whose shape differs from x's only in 1-sized axes ((1, 3) for (3,), (3, 1) for (3,)): the
  * numbers line up, but numpy's update `x -= lr * grad` cannot write the broadcast shape back into x. `own`: x
- * is the learner's own array (a path into their object, self.params['b1']), so the update really breaks and the
- * check fails; otherwise x's shape was the checker's choice and this is a note.
+ * is the learner's own array (an entry of their object's dict, self.params['b1']), so the update really breaks
+ * and the check fails; otherwise x's shape may have been the checker's choice and this is a note.
  */
 export function broadcastFinding(wrt: string, x: number[], grad: number[], own: boolean): Finding {
   const width = Math.max(x.length, grad.length);
