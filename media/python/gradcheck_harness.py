@@ -611,6 +611,11 @@ def scalar(v, who, np):
         return float(v)
     if isinstance(v, np.ndarray) and v.size == 1 and v.dtype.kind in "iuf":
         return float(v.reshape(()))
+    if isinstance(v, (complex, np.complexfloating)) or (isinstance(v, np.ndarray) and v.size == 1 and v.dtype.kind == "c"):
+        c = complex(v.reshape(()) if isinstance(v, np.ndarray) else v)
+        if c.imag == 0:
+            return float(c.real)
+        raise CheckError("not-scalar", "%s returned the complex number %r; a loss is a real number -- look for 1j, a complex dtype, or np.emath (np.emath.sqrt or np.emath.log of a negative number)" % (who, c), got="a complex number")
     raise CheckError("not-scalar", "%s returned %s; a loss must be one number" % (who, describe(v, np)), got=describe(v, np))
 
 

@@ -615,3 +615,26 @@ test("a gradient of (1, n) for an input the checker generated with shape (n,) pa
   assert.deepEqual(r.diagnosis, ['shape']);
   assert.match(text(r), /Note: your gradient has shape \(1, 3\) for x of shape \(3,\)/);
 });
+
+test('a complex loss: a non-zero imaginary part is named (not "did you forget np.sum"); a zero one is checked as real', async () => {
+  const grad = ['', 'def f_grad(x):', '    return 2 * x'];
+  const wrong = await check({
+    file: pyFile('cl.py', ['import numpy as np', '', 'def f(x):', '    return np.sum(x ** 2) + 0.5j', ...grad]),
+    functionName: 'f',
+  });
+  assert.equal(wrong.verdict, 'error', text(wrong));
+  assert.deepEqual(wrong.diagnosis, ['not-scalar']);
+  assert.match(text(wrong), /returned the complex number .*0\.5j\)/);
+  assert.doesNotMatch(text(wrong), /np\.sum/);
+  const real = await check({
+    file: pyFile('cl0.py', [
+      'import numpy as np',
+      '',
+      'def f(x):',
+      '    return np.sum(x ** 2).astype(complex)',
+      ...grad,
+    ]),
+    functionName: 'f',
+  });
+  passes(real, 'a complex loss with a zero imaginary part');
+});
