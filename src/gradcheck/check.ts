@@ -18,6 +18,7 @@ import {
 import { Fix, FixContext, deltaInLogFix, gradientFixes } from './analysis/formulas';
 import {
   Finding,
+  batchSoftmaxFinding,
   behaviourFindings,
   broadcastFinding,
   failureFindings,
@@ -693,6 +694,8 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     ? new Map(tenth.plus.map((pl, k) => [out.indices[k], (pl - tenth.minus[k]) / (2 * tenth.h)] as [number, number]))
     : undefined;
   const comparison: Comparison = compare(out, req.h, aligned, refined);
+  // A 1-D softmax fed the batch: the two gradients differentiate different functions; no other fingerprint applies.
+  if (comparison.failing > 0 && out.softmaxRows?.length) findings.unshift(batchSoftmaxFinding(out.softmaxRows[0]));
   const trusted = findings.length === 0 && nan.length === 0;
   if (trusted && aligned && comparison.failing > 0) {
     const failing = comparison.rows.filter((r) => r.ok === false).map((r) => r.index);

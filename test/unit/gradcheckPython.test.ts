@@ -638,3 +638,44 @@ test('a complex loss: a non-zero imaginary part is named (not "did you forget np
   });
   passes(real, 'a complex loss with a zero imaginary part');
 });
+
+test("chapter 3's 1-D softmax fed a batch (oreilly #85) is named with its file and line; the per-row softmax it prescribes passes", async () => {
+  const withSoftmax = (body: string[]) => {
+    const dir = join(tmp(), 'book_softmax');
+    cpSync(BOOK, dir, { recursive: true });
+    const functions = join(dir, 'common', 'functions.py');
+    const source = readFileSync(functions, 'utf8');
+    const book = /def softmax\(x\):\n(?: {4}.*\n)+/;
+    assert.match(source, book, "the book's batch softmax in common/functions.py");
+    writeFileSync(functions, source.replace(book, `${body.join('\n')}\n`));
+    return join(dir, 'ch05', 'two_layer_net.py');
+  };
+  const stale = await check({
+    file: withSoftmax([
+      'def softmax(a):',
+      '    c = np.max(a)',
+      '    exp_a = np.exp(a - c)',
+      '    sum_exp_a = np.sum(exp_a)',
+      '    y = exp_a / sum_exp_a',
+      '    return y',
+    ]),
+    functionName: 'TwoLayerNet.loss',
+  });
+  assert.equal(stale.verdict, 'fail', text(stale));
+  assert.deepEqual(stale.diagnosis, ['softmax-rows']);
+  assert.match(
+    text(stale),
+    /Your softmax \(softmax, .*common\/functions\.py line \d+\) divides by one sum over the whole batch/,
+  );
+  assert.match(text(stale), /its rows add up to 0\.16\d* and 0\.84\d*, not to 1 each/);
+  // The two lines the message prescribes, applied.
+  const fixed = await check({
+    file: withSoftmax([
+      'def softmax(x):',
+      '    x = x - np.max(x, axis=-1, keepdims=True)',
+      '    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)',
+    ]),
+    functionName: 'TwoLayerNet.loss',
+  });
+  passes(fixed, 'the per-row softmax');
+});

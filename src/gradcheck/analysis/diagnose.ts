@@ -29,7 +29,8 @@ export type DiagnosisCode =
   | 'truncation'
   | 'regularisation'
   | 'integer-input'
-  | 'logit';
+  | 'logit'
+  | 'softmax-rows';
 
 export interface Finding {
   code: DiagnosisCode;
@@ -471,6 +472,25 @@ export function shapeFindings(
 }
 
 const shapeLike = (s: number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+
+/**
+ * The loss goes through chapter 3's 1-D softmax with a batch: one np.sum over every element, so each row is divided by
+ * the whole batch's sum (the runner called the learner's softmax on 2 rows: they add up to less than 1 each). The
+ * numerical gradient is then that of another function than the one backprop differentiates.
+ */
+export function batchSoftmaxFinding(found: { name: string; file: string; line: number; rowSums: number[] }): Finding {
+  return {
+    code: 'softmax-rows',
+    message: msg(
+      'Your softmax ({0}, {1} line {2}) divides by one sum over the whole batch: given a batch of 2 rows, its rows add up to {3} and {4}, not to 1 each. That is the 1-D softmax of chapter 3; with a batch each row needs its own sum: x = x - np.max(x, axis=-1, keepdims=True) and return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True).',
+      found.name,
+      found.file,
+      found.line,
+      fmt(found.rowSums[0]),
+      fmt(found.rowSums[1]),
+    ),
+  };
+}
 
 /**
  * A Python gradient whose shape differs from x's only in 1-sized axes ((1, 3) for (3,), (3, 1) for (3,)): the
