@@ -672,7 +672,10 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
   const req = p.request;
   const numerical = centralDifferences(out.plus, out.minus, req.h);
   const fixes = gradientFixes(req, out, numerical, fixContext(p));
-  const findings: Finding[] = behaviourFindings(out, p.loss.name, p.gradient?.name);
+  const behaviour = behaviourFindings(out, p.loss.name, p.gradient?.name, req.layer !== undefined);
+  // A layer working in place (x[mask] = 0) gets fresh inputs for every call here: its numbers stand; a note.
+  const layerNotes = req.layer ? behaviour.filter((f) => f.code === 'mutates-input') : [];
+  const findings = behaviour.filter((f) => !layerNotes.includes(f));
   let aligned: number[] | null = null;
   let shapeProblem = false;
   if (out.analytic) {
@@ -737,6 +740,7 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     shapeProblem ||
     comparison.failing > 0 ||
     findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code));
+  findings.push(...layerNotes);
   const verdict: Verdict = failed ? 'fail' : aligned === null ? 'numerical-only' : 'pass';
   if (failed && aligned && out.variants?.length && !findings.some((f) => f.code !== 'scale')) {
     // reg ≠ 0 hides the other fingerprints: look again at the same check with reg = 0.

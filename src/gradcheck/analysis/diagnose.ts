@@ -823,7 +823,12 @@ export function nanFindings(
   return [];
 }
 
-export function behaviourFindings(out: RunOutput, lossName: string, gradName: string | undefined): Finding[] {
+export function behaviourFindings(
+  out: RunOutput,
+  lossName: string,
+  gradName: string | undefined,
+  layer = false,
+): Finding[] {
   const findings: Finding[] = [];
   const same = out.f0 === out.f0Again || (Number.isNaN(out.f0) && Number.isNaN(out.f0Again));
   if (!same) {
@@ -841,11 +846,17 @@ export function behaviourFindings(out: RunOutput, lossName: string, gradName: st
     const who = m.fn === 'loss' ? `${lossName}()` : `${gradName ?? 'gradient'}()`;
     findings.push({
       code: 'mutates-input',
-      message: msg(
-        '{0} changes its input {1} in place and leaves it changed. If it perturbs x[idx] by ±h, restore it afterwards (x[idx] = tmp_val); otherwise work on a copy (x = x.copy()).',
-        who,
-        m.arg,
-      ),
+      message: layer
+        ? msg(
+            'Note: {0} changes its input {1} in place and leaves it changed. The check hands it a fresh copy for every call, so the numbers compared are right; but in a network whatever else holds {1} sees it changed. The book’s layers work on a copy: out = {1}.copy().',
+            who,
+            m.arg,
+          )
+        : msg(
+            '{0} changes its input {1} in place and leaves it changed. If it perturbs x[idx] by ±h, restore it afterwards (x[idx] = tmp_val); otherwise work on a copy (x = x.copy()).',
+            who,
+            m.arg,
+          ),
     });
   }
   return findings;
