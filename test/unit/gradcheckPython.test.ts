@@ -681,31 +681,30 @@ test("chapter 3's 1-D softmax fed a batch (oreilly #85) is named with its file a
 });
 
 test('a layer working in place (x[mask] = 0 in forward, dout[mask] = 0 in backward) passes with a note, and its numbers are compared', async () => {
-  const r = await check({
-    file: pyFile('relu_inplace.py', [
-      'import numpy as np',
-      '',
-      'class Relu:',
-      '    def __init__(self):',
-      '        self.mask = None',
-      '',
-      '    def forward(self, x):',
-      '        self.mask = (x <= 0)',
-      '        x[self.mask] = 0',
-      '        return x',
-      '',
-      '    def backward(self, dout):',
-      '        dout[self.mask] = 0',
-      '        return dout',
-    ]),
-    functionName: 'Relu.forward',
-    inputs: {
-      x: [
-        [0.9, -0.3, 0.4],
-        [-1.2, 0.7, -0.05],
-      ],
-    },
-  });
+  const relu = (name: string, backwardMask: string) =>
+    check({
+      file: pyFile(name, [
+        'import numpy as np',
+        '',
+        'class Relu:',
+        '    def forward(self, x):',
+        '        self.mask = (x <= 0)',
+        '        x[self.mask] = 0',
+        '        return x',
+        '',
+        '    def backward(self, dout):',
+        `        dout[${backwardMask}] = 0`,
+        '        return dout',
+      ]),
+      functionName: 'Relu.forward',
+      inputs: {
+        x: [
+          [0.9, -0.3, 0.4],
+          [-1.2, 0.7, -0.05],
+        ],
+      },
+    });
+  const r = await relu('relu_inplace.py', 'self.mask');
   assert.equal(r.verdict, 'pass', text(r));
   assert.deepEqual(r.diagnosis, ['mutates-input']);
   assert.match(text(r), /Note: forward\(\) changes its input x in place/);
@@ -714,27 +713,6 @@ test('a layer working in place (x[mask] = 0 in forward, dout[mask] = 0 in backwa
     'every element compared',
   );
   // A wrong in-place backward still fails on its numbers.
-  const wrong = await check({
-    file: pyFile('relu_inplace_wrong.py', [
-      'import numpy as np',
-      '',
-      'class Relu:',
-      '    def forward(self, x):',
-      '        self.mask = (x <= 0)',
-      '        x[self.mask] = 0',
-      '        return x',
-      '',
-      '    def backward(self, dout):',
-      '        dout[~self.mask] = 0',
-      '        return dout',
-    ]),
-    functionName: 'Relu.forward',
-    inputs: {
-      x: [
-        [0.9, -0.3, 0.4],
-        [-1.2, 0.7, -0.05],
-      ],
-    },
-  });
+  const wrong = await relu('relu_inplace_wrong.py', '~self.mask');
   assert.equal(wrong.verdict, 'fail', text(wrong));
 });
