@@ -15,6 +15,7 @@ import io
 import json
 import math
 import os
+import random
 import re
 import sys
 import time
@@ -714,6 +715,12 @@ def check_one(ctx, target, req, np, state, light=False):
     def call_loss(xw):
         state["evaluations"] += 1
         pos, kw = target.call_args(xw)
+        if layer:
+            # A layer's forward that draws from numpy's (or Python's) random state, the book's
+            # Dropout (np.random.rand(*x.shape) > ratio), draws the same mask at every evaluation,
+            # as CS231n's dropout_forward seeds numpy with dropout_param['seed']; backward then uses it.
+            np.random.seed(int(req.get("seed", 0)))
+            random.seed(int(req.get("seed", 0)))
         try:
             out = ctx.loss_fn(*pos, **kw)
         except CheckError:

@@ -325,6 +325,19 @@ test('a layer whose backward stores the transposed dW fails with the transpose n
   );
 });
 
+test('the book\'s Dropout layer (a fresh np.random mask at every forward) passes: each forward draws the same mask', async () => {
+  const file = join(BOOK, 'common', 'layers.py');
+  const x = Array.from({ length: 4 }, (_, i) => Array.from({ length: 5 }, (_, j) => 0.3 + i - 0.7 * j));
+  const r = await check({ file, functionName: 'Dropout.forward', workspace: BOOK, inputs: { x } });
+  passes(r, 'Dropout.forward');
+  assert.equal(r.gradientFrom, 'Dropout.backward()');
+  // Still a real check: a backward that forgets the mask fails at the dropped units.
+  const bad = readFileSync(file, 'utf8').replace('return dout * self.mask', 'return dout');
+  const b = await check({ file, source: bad, functionName: 'Dropout.forward', workspace: BOOK, inputs: { x } });
+  assert.equal(b.verdict, 'fail', text(b));
+  assert.ok(b.diagnosis.every((d) => d !== 'nondeterministic'), text(b));
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {
