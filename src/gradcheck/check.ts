@@ -23,7 +23,7 @@ import {
   shapeFindings,
   stepSizeFinding,
 } from './analysis/diagnose';
-import { ErrorCode, describeError } from './analysis/errors';
+import { ACTIVATION, ErrorCode, describeError } from './analysis/errors';
 import {
   ClassInfo,
   FunctionInfo,
@@ -467,6 +467,16 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     outputArgs,
     useReturned: options.gradientName !== null,
     layer: layer ? 'layer' : cacheLayer ? 'cache' : undefined,
+    // function_1(x) = 0.01x² + 0.1x given a generated vector: an array back may be the function of one number.
+    ...(!options.inputs &&
+    !gradient &&
+    !loss.className &&
+    required.length === 1 &&
+    required[0] === wrt &&
+    !ACTIVATION.test(loss.name) &&
+    !/loss|error|cost|entropy/i.test(loss.name)
+      ? { elementwiseProbe: true }
+      : {}),
     variants: regParam ? [{ label: `${regParam} = 0`, inputs: { [regParam]: 0 } }] : undefined,
     stepHs: stepHs(options.h ?? DEFAULT_H),
     stepLimit: 100,
@@ -557,6 +567,35 @@ export async function runPrepared(
         ? `the checker's answer is malformed: ${e.message}`
         : `the checker failed: ${errorMessage(e)}`;
     result = { ok: false, error: { kind: 'internal', message: why } };
+  }
+  const probed = !result.ok && result.error.kind === 'not-scalar' ? result.error : undefined;
+  const at = probed?.elementwise?.at;
+  if (probed && typeof at === 'number' && Number.isFinite(at) && !signal?.aborted) {
+    // A function of one number (the book's function_1) gave one value per element: checked at one number.
+    const { wrt } = prepared.request;
+    const again = await runPrepared(
+      {
+        ...prepared,
+        request: {
+          ...prepared.request,
+          inputs: { ...prepared.request.inputs, [wrt]: at },
+          indices: undefined,
+          elementwiseProbe: false,
+        },
+      },
+      { ...runners },
+      signal,
+      started,
+    );
+    const note = msg(
+      "{0}() returned {1}, one value per element of {2}: it is a function of one number (as the book's function_1), so it was checked at one of them, {2} = {3}.",
+      prepared.loss.name,
+      probed.got ?? '',
+      wrt,
+      fmt(at),
+    );
+    again.notes = [note, ...(again.notes ?? [])];
+    return again;
   }
   try {
     report = analyse(prepared, result, runners.pythonHint);

@@ -325,7 +325,7 @@ test('a layer whose backward stores the transposed dW fails with the transpose n
   );
 });
 
-test('the book\'s Dropout layer (a fresh np.random mask at every forward) passes: each forward draws the same mask', async () => {
+test("the book's Dropout layer (a fresh np.random mask at every forward) passes: each forward draws the same mask", async () => {
   const file = join(BOOK, 'common', 'layers.py');
   const x = Array.from({ length: 4 }, (_, i) => Array.from({ length: 5 }, (_, j) => 0.3 + i - 0.7 * j));
   const r = await check({ file, functionName: 'Dropout.forward', workspace: BOOK, inputs: { x } });
@@ -335,7 +335,36 @@ test('the book\'s Dropout layer (a fresh np.random mask at every forward) passes
   const bad = readFileSync(file, 'utf8').replace('return dout * self.mask', 'return dout');
   const b = await check({ file, source: bad, functionName: 'Dropout.forward', workspace: BOOK, inputs: { x } });
   assert.equal(b.verdict, 'fail', text(b));
-  assert.ok(b.diagnosis.every((d) => d !== 'nondeterministic'), text(b));
+  assert.ok(
+    b.diagnosis.every((d) => d !== 'nondeterministic'),
+    text(b),
+  );
+});
+
+test('a function of one number given a vector (the book\'s function_1): checked at one element, not "forgot np.sum"', async () => {
+  const file = pyFile('gradient_1d.py', [
+    'import numpy as np',
+    'def function_1(x):',
+    '    return 0.01*x**2 + 0.1*x',
+    'def normalise(a):',
+    '    return np.exp(a) / np.sum(np.exp(a))',
+    'def loss(x):',
+    '    return x ** 2',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'function_1' });
+  assert.equal(r.verdict, 'numerical-only', text(r));
+  const x = r.inputs.x;
+  assert.equal(typeof x, 'number', JSON.stringify(r.inputs));
+  assert.equal(r.rows.length, 1);
+  // The book's derivative 0.02x + 0.1 (0.2 at x = 5), at the element checked.
+  assert.ok(Math.abs(r.rows[0].numerical - (0.02 * (x as number) + 0.1)) < 1e-9, text(r));
+  assert.match(text(r), /function_1\(\) returned an array of shape \(\d+,\), one value per element of x: .* x = /);
+  // Not element-wise (each value depends on all of a), or named as a loss: still "a loss must be one number".
+  for (const fn of ['normalise', 'loss']) {
+    const e = await check({ file, functionName: fn });
+    assert.deepEqual([e.verdict, e.diagnosis], ['error', ['not-scalar']], `${fn}: ${text(e)}`);
+  }
 });
 
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
