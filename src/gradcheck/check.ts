@@ -53,6 +53,7 @@ import {
   sizedConstructor,
   recogniseBookLoss,
   roleOf,
+  imageLayerInputs,
   sameShapedOperands,
   weightAttributes,
   wrtChoices,
@@ -349,6 +350,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   }
   const lines = source.split('\n');
   const textOf = (f?: FunctionInfo) => (f ? lines.slice(f.line - 1, f.endLine).join('\n') : '');
+  const textOfClass = (c: ClassInfo) => lines.slice(c.line - 1, c.endLine).join('\n');
   // numpy code takes a batch as it is; JavaScript written for one example would choke on rows.
   // A method whose class holds the weights is the book's simpleNet: one example, W of 2 × 3.
   // A class's forward/backward (the book's Affine, SoftmaxWithLoss): checked through dout.
@@ -386,6 +388,18 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
       labelForms: labelForms(textOf(loss) + '\n' + textOf(gradient), loss.params),
     });
     const made = layer ? sameShapedOperands(generated, loss.params, genSeed) : generated;
+    // The book's ch07 Convolution / Pooling: images in, filters in the constructor.
+    const data = loss.params.find(isDifferentiable);
+    const images =
+      layer && cls && data ? imageLayerInputs(textOfClass(cls), data, cls.initParams ?? [], genSeed) : undefined;
+    if (images && data) {
+      made[data] = images.x;
+      const init = {
+        ...generateInit(cls!.initParams ?? [], cls!.initDefaults ?? {}, { D: 4, C: 3 }, genSeed),
+        ...images.init,
+      };
+      return cls!.initParams?.length ? { __init__: init, ...made } : made;
+    }
     for (const g of gradientOnly)
       if (!(g in made))
         made[g] =

@@ -367,6 +367,31 @@ test('a function of one number given a vector (the book\'s function_1): checked 
   }
 });
 
+test("the book's ch07 Convolution(W, b) and Pooling(pool_h, pool_w): images (N, C, H, W) and 4-D filters, as their code unpacks them", async () => {
+  const file = join(BOOK, 'common', 'layers.py');
+  for (const [fn, wrt, shape] of [
+    ['Convolution.forward', 'x', [2, 3, 4, 4]],
+    ['Convolution.forward', 'self.W', [2, 3, 3, 3]],
+    ['Convolution.forward', 'self.b', [2]],
+    ['Pooling.forward', 'x', [2, 3, 4, 4]],
+  ] as const) {
+    const r = await check({ file, functionName: fn, wrt, workspace: BOOK });
+    passes(r, `${fn} ${wrt}`);
+    assert.deepEqual(r.shape, shape);
+  }
+  // Real checks: a filter gradient left in im2col's order, and a pool that routes dout to the wrong element, fail.
+  const src = readFileSync(file, 'utf8');
+  const dW = src.replace(
+    'self.dW = self.dW.transpose(1, 0).reshape(FN, C, FH, FW)',
+    'self.dW = self.dW.reshape(FN, C, FH, FW)',
+  );
+  const w = await check({ file, source: dW, functionName: 'Convolution.forward', wrt: 'self.W', workspace: BOOK });
+  assert.equal(w.verdict, 'fail', text(w));
+  const pool = src.replace('self.arg_max.flatten()] = dout', '(self.arg_max.flatten() + 1) % pool_size] = dout');
+  const p = await check({ file, source: pool, functionName: 'Pooling.forward', workspace: BOOK });
+  assert.equal(p.verdict, 'fail', text(p));
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {

@@ -572,3 +572,40 @@ export function inputsToText(inputs: Inputs): string {
   const entries = Object.entries(inputs).map(([k, v]) => `  ${JSON.stringify(k)}: ${value(v, '  ')}`);
   return `{\n${entries.join(',\n')}\n}`;
 }
+
+/** Names the code unpacks a shape into (`N, C, H, W = x.shape`, `FN, C, FH, FW = self.W.shape`): name → rank. */
+export function unpackedRanks(source: string): Map<string, number> {
+  const ranks = new Map<string, number>();
+  const re =
+    /^[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)+)[ \t]*=[ \t]*(?:self\.|this\.)?([A-Za-z_]\w*)\.shape\b/gm;
+  for (const m of source.replace(/#[^\n]*/g, '').matchAll(re)) ranks.set(m[2], m[1].split(',').length);
+  return ranks;
+}
+
+/**
+ * A layer class on images, as the book's ch07 Convolution(W, b, stride, pad) and Pooling(pool_h,
+ * pool_w, stride, pad): its forward unpacks `N, C, H, W = x.shape`. x gets (2, 3, 4, 4); a weight the
+ * class unpacks into four (`FN, C, FH, FW = self.W.shape`) (2, 3, 3, 3) filters over those 3
+ * channels, its bias one per filter; a pool's size 2, so 2 × 2 windows tile the 4 × 4 image.
+ * Undefined when x is not unpacked into four.
+ */
+export function imageLayerInputs(
+  classSource: string,
+  x: string,
+  initParams: string[],
+  seed: number,
+): { x: Json; init: Inputs } | undefined {
+  const ranks = unpackedRanks(classSource);
+  if (ranks.get(x) !== 4) return undefined;
+  const rng = new Random(seed + 11);
+  const array = (shape: number[]): Json =>
+    shape.length ? Array.from({ length: shape[0] }, () => array(shape.slice(1))) : awayFromZero(rng);
+  const init: Inputs = {};
+  const filters = initParams.find((p) => ranks.get(p) === 4);
+  for (const p of initParams) {
+    if (p === filters) init[p] = array([2, 3, 3, 3]);
+    else if (filters && roleOf(p) === 'bias') init[p] = array([2]);
+    else if (/^pool_?(h|w|height|width|size)$/i.test(p)) init[p] = 2;
+  }
+  return { x: array([2, 3, 4, 4]), init };
+}
