@@ -392,6 +392,27 @@ test("the book's ch07 Convolution(W, b) and Pooling(pool_h, pool_w): images (N, 
   assert.equal(p.verdict, 'fail', text(p));
 });
 
+test('a layer built from PyTorch-style sizes Linear(in_channels, out_channels): x as wide as in_channels', async () => {
+  const file = pyFile('linear.py', [
+    'import numpy as np',
+    'class Linear:',
+    '    def __init__(self, in_channels, out_channels):',
+    '        self.w = np.random.randn(in_channels, out_channels)',
+    '        self.b = np.zeros((1, out_channels))',
+    '    def forward(self, inputs):',
+    '        self.x = inputs',
+    '        return np.dot(inputs, self.w) + self.b',
+    '    def backward(self, grad):',
+    '        self.dw = np.dot(self.x.T, grad)',
+    '        return np.dot(grad, self.w.T)',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'Linear.forward' });
+  passes(r, 'Linear.forward');
+  assert.deepEqual(r.inputs.__init__, { in_channels: 4, out_channels: 3 });
+  passes(await check({ file, functionName: 'Linear.forward', wrt: 'self.w' }), 'self.w from self.dw');
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {

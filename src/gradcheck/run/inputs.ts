@@ -360,9 +360,19 @@ function regressionInputs(params: string[], N: number, rng: Random): Inputs {
 }
 
 /** Sizes of a network's constructor, by the names its parameters go by. */
+/** Size names: the data's width, the classes (PyTorch-style in_channels / out_channels too), the hidden layer's. */
+const sizeNames = (names: string): RegExp => new RegExp(`^(${names.trim().split(/\s+/).join('|')})$`, 'i');
 const INIT_SIZES: [RegExp, 'D' | 'C' | 'H'][] = [
-  [/^(input_size|input_dim|in_features|n_input|num_inputs|n_in|d|dim|input_shape|n_x|n_features|num_features)$/i, 'D'],
-  [/^(output_size|output_dim|num_classes|n_classes|out_features|n_out|n_output|c|classes|n_y|num_outputs)$/i, 'C'],
+  [
+    sizeNames(`input_size input_dim in_features n_input num_inputs n_in d dim input_shape n_x n_features num_features
+      in_channels in_dim in_size n_inputs input_units`),
+    'D',
+  ],
+  [
+    sizeNames(`output_size output_dim num_classes n_classes out_features n_out n_output c classes n_y num_outputs
+      out_channels out_dim out_size n_outputs output_units`),
+    'C',
+  ],
   [/^(hidden_size|hidden_dim|n_hidden|h|hidden|num_hidden|n_h|hidden_units)$/i, 'H'],
 ];
 /**
