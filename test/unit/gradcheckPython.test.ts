@@ -413,6 +413,16 @@ test('a layer built from PyTorch-style sizes Linear(in_channels, out_channels): 
   passes(await check({ file, functionName: 'Linear.forward', wrt: 'self.w' }), 'self.w from self.dw');
 });
 
+test('the book\'s relu_grad (np.zeros(x)): the hint names np.zeros_like(x), and with it the check passes', async () => {
+  const file = join(BOOK, 'common', 'functions.py');
+  const r = await check({ file, functionName: 'relu', workspace: BOOK });
+  assert.deepEqual([r.verdict, r.diagnosis], ['error', ['exception']], text(r));
+  const hint = /write (np\.zeros_like\(x\)) for an array shaped like x/.exec(text(r));
+  assert.ok(hint, text(r));
+  const fixed = readFileSync(file, 'utf8').replace('grad = np.zeros(x)', `grad = ${hint[1]}`);
+  passes(await check({ file, source: fixed, functionName: 'relu', workspace: BOOK }), 'relu with np.zeros_like(x)');
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {
