@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CheckOptions, CheckReport, runCheck } from '../../src/gradcheck/check';
 import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import { FIXTURES, testRunners } from './gradcheckHelpers';
+import { isDifferentiable } from '../../src/gradcheck/run/inputs';
 
 /**
  * The Python checker on the shapes real code has (issue 10): the book's own common/ and
@@ -413,7 +414,7 @@ test('a layer built from PyTorch-style sizes Linear(in_channels, out_channels): 
   passes(await check({ file, functionName: 'Linear.forward', wrt: 'self.w' }), 'self.w from self.dw');
 });
 
-test('the book\'s relu_grad (np.zeros(x)): the hint names np.zeros_like(x), and with it the check passes', async () => {
+test("the book's relu_grad (np.zeros(x)): the hint names np.zeros_like(x), and with it the check passes", async () => {
   const file = join(BOOK, 'common', 'functions.py');
   const r = await check({ file, functionName: 'relu', workspace: BOOK });
   assert.deepEqual([r.verdict, r.diagnosis], ['error', ['exception']], text(r));
@@ -421,6 +422,25 @@ test('the book\'s relu_grad (np.zeros(x)): the hint names np.zeros_like(x), and 
   assert.ok(hint, text(r));
   const fixed = readFileSync(file, 'utf8').replace('grad = np.zeros(x)', `grad = ${hint[1]}`);
   passes(await check({ file, source: fixed, functionName: 'relu', workspace: BOOK }), 'relu with np.zeros_like(x)');
+});
+
+test('a training switch without a default (forward(self, x, for_trainning), train_flg) is True, not an array', async () => {
+  const file = pyFile('bn.py', [
+    'import numpy as np',
+    'class Norm:',
+    '    def forward(self, x, for_trainning):',
+    '        if for_trainning:',
+    '            self.mu = np.mean(x, axis=0)',
+    '        return (x - self.mu) * 3.0',
+    '    def backward(self, dout):',
+    '        return 3.0 * (dout - np.mean(dout, axis=0))',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'Norm.forward' });
+  passes(r, 'Norm.forward');
+  assert.equal(r.inputs.for_trainning, true);
+  for (const name of ['train_flg', 'training', 'is_training', 'train_mode', 'use_flag'])
+    assert.equal(isDifferentiable(name), false, name);
 });
 
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {

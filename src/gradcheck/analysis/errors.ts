@@ -23,7 +23,8 @@ function where(err: RunError, req: RunRequest): string {
 }
 
 /** The chapter's activations: they return an array by design. */
-export const ACTIVATION = /^(softmax|sigmoid|relu|tanh|step_function|identity_function|leaky_relu|elu|softplus|swish|gelu)$/i;
+export const ACTIVATION =
+  /^(softmax|sigmoid|relu|tanh|step_function|identity_function|leaky_relu|elu|softplus|swish|gelu)$/i;
 
 const ONE_HOT_INDEX =
   /arrays used as indices must be of integer|only integers, slices|shape mismatch: indexing arrays could not be broadcast|index .* is out of bounds/;

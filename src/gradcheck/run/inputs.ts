@@ -76,6 +76,7 @@ type Role =
   | 'reg'
   | 'output'
   | 'settings'
+  | 'flag'
   | 'vector';
 
 const CONSTANTS: Record<string, number> = {
@@ -141,6 +142,8 @@ export function roleOf(name: string): Role {
   if (OUTPUT_NAMES.includes(n)) return 'output';
   if (n in LAYER_SETTINGS) return 'settings';
   if (n in CONSTANTS) return 'constant';
+  // A training switch without a default (forward(self, x, train_flg), for_trainning): on, as in training.
+  if (/^(is_|for_)?train(ing|ning)?(_?(flg|flag|mode))?$|_(flg|flag)$/.test(n)) return 'flag';
   if (
     [
       'y',
@@ -176,7 +179,7 @@ export function roleOf(name: string): Role {
 
 /** Differentiable unless it is a target, a label, a count or a constant. */
 export function isDifferentiable(name: string): boolean {
-  return !['target', 'labels', 'batch', 'constant', 'reg', 'output', 'settings'].includes(
+  return !['target', 'labels', 'batch', 'constant', 'reg', 'output', 'settings', 'flag'].includes(
     roleOf(name.replace(/^self\./, '')),
   );
 }
@@ -279,6 +282,9 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
         break;
       case 'constant':
         out[p] = CONSTANTS[p.toLowerCase().replace(/\d+$/, '')];
+        break;
+      case 'flag':
+        out[p] = true;
         break;
       case 'weights':
         out[p] = matrix(D, C);
