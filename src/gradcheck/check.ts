@@ -26,7 +26,7 @@ import {
   shapeFindings,
   stepSizeFinding,
 } from './analysis/diagnose';
-import { ErrorCode, describeError } from './analysis/errors';
+import { ACTIVATION, ErrorCode, describeError } from './analysis/errors';
 import {
   ClassInfo,
   FunctionInfo,
@@ -56,6 +56,7 @@ import {
   sizedConstructor,
   recogniseBookLoss,
   roleOf,
+  imageLayerInputs,
   sameShapedOperands,
   weightAttributes,
   wrtChoices,
@@ -352,6 +353,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   }
   const lines = source.split('\n');
   const textOf = (f?: FunctionInfo) => (f ? lines.slice(f.line - 1, f.endLine).join('\n') : '');
+  const textOfClass = (c: ClassInfo) => lines.slice(c.line - 1, c.endLine).join('\n');
   // numpy code takes a batch as it is; JavaScript written for one example would choke on rows.
   // A method whose class holds the weights is the book's simpleNet: one example, W of 2 × 3.
   // A class's forward/backward (the book's Affine, SoftmaxWithLoss): checked through dout.
@@ -389,6 +391,18 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
       labelForms: labelForms(textOf(loss) + '\n' + textOf(gradient), loss.params),
     });
     const made = layer ? sameShapedOperands(generated, loss.params, genSeed) : generated;
+    // The book's ch07 Convolution / Pooling: images in, filters in the constructor.
+    const data = loss.params.find(isDifferentiable);
+    const images =
+      layer && cls && data ? imageLayerInputs(textOfClass(cls), data, cls.initParams ?? [], genSeed) : undefined;
+    if (images && data) {
+      made[data] = images.x;
+      const init = {
+        ...generateInit(cls!.initParams ?? [], cls!.initDefaults ?? {}, { D: 4, C: 3 }, genSeed),
+        ...images.init,
+      };
+      return cls!.initParams?.length ? { __init__: init, ...made } : made;
+    }
     for (const g of gradientOnly)
       if (!(g in made))
         made[g] =
@@ -470,6 +484,16 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     outputArgs,
     useReturned: options.gradientName !== null,
     layer: layer ? 'layer' : cacheLayer ? 'cache' : undefined,
+    // function_1(x) = 0.01x² + 0.1x given a generated vector: an array back may be the function of one number.
+    ...(!options.inputs &&
+    !gradient &&
+    !loss.className &&
+    required.length === 1 &&
+    required[0] === wrt &&
+    !ACTIVATION.test(loss.name) &&
+    !/loss|error|cost|entropy/i.test(loss.name)
+      ? { elementwiseProbe: true }
+      : {}),
     variants: regParam ? [{ label: `${regParam} = 0`, inputs: { [regParam]: 0 } }] : undefined,
     stepHs: stepHs(options.h ?? DEFAULT_H),
     stepLimit: 100,
@@ -560,6 +584,35 @@ export async function runPrepared(
         ? `the checker's answer is malformed: ${e.message}`
         : `the checker failed: ${errorMessage(e)}`;
     result = { ok: false, error: { kind: 'internal', message: why } };
+  }
+  const probed = !result.ok && result.error.kind === 'not-scalar' ? result.error : undefined;
+  const at = probed?.elementwise?.at;
+  if (probed && typeof at === 'number' && Number.isFinite(at) && !signal?.aborted) {
+    // A function of one number (the book's function_1) gave one value per element: checked at one number.
+    const { wrt } = prepared.request;
+    const again = await runPrepared(
+      {
+        ...prepared,
+        request: {
+          ...prepared.request,
+          inputs: { ...prepared.request.inputs, [wrt]: at },
+          indices: undefined,
+          elementwiseProbe: false,
+        },
+      },
+      { ...runners },
+      signal,
+      started,
+    );
+    const note = msg(
+      "{0}() returned {1}, one value per element of {2}: it is a function of one number (as the book's function_1), so it was checked at one of them, {2} = {3}.",
+      prepared.loss.name,
+      probed.got ?? '',
+      wrt,
+      fmt(at),
+    );
+    again.notes = [note, ...(again.notes ?? [])];
+    return again;
   }
   try {
     report = analyse(prepared, result, runners.pythonHint);

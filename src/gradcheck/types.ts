@@ -61,6 +61,8 @@ export interface RunRequest {
    * x_backward(dout, cache) → (dx, dw, db). Both checked through the upstream gradient dout.
    */
   layer?: 'layer' | 'cache';
+  /** Generated x for a one-argument function without a gradient: say whether an array result is element-wise. */
+  elementwiseProbe?: boolean;
   /** The same check again with some inputs changed (reg = 0 beside a nonzero reg). */
   variants?: { label: string; inputs: Record<string, Json> }[];
   /** When the runner finds the input larger than this, it checks a seeded sample. */
@@ -192,6 +194,8 @@ export interface RunError {
   phase?: string;
   /** What came back instead of a number, for not-scalar / bad-return. */
   got?: string;
+  /** not-scalar from a function of one number given an array (function_1): the element to check it at. */
+  elementwise?: { at: number };
   arg?: string;
   python?: string;
   version?: string;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CheckOptions, CheckReport, runCheck } from '../../src/gradcheck/check';
 import { formatMsg } from '../../src/gradcheck/analysis/messages';
 import { FIXTURES, testRunners } from './gradcheckHelpers';
+import { isDifferentiable } from '../../src/gradcheck/run/inputs';
 
 /**
  * The Python checker on the shapes real code has (issue 10): the book's own common/ and
@@ -323,6 +324,123 @@ test('a layer whose backward stores the transposed dW fails with the transpose n
     await check({ file, functionName: 'Affine.forward', wrt: 'self.W', workspace: BOOK, inputs }),
     'np.dot(self.x.T, dout), as the hint says',
   );
+});
+
+test("the book's Dropout layer (a fresh np.random mask at every forward) passes: each forward draws the same mask", async () => {
+  const file = join(BOOK, 'common', 'layers.py');
+  const x = Array.from({ length: 4 }, (_, i) => Array.from({ length: 5 }, (_, j) => 0.3 + i - 0.7 * j));
+  const r = await check({ file, functionName: 'Dropout.forward', workspace: BOOK, inputs: { x } });
+  passes(r, 'Dropout.forward');
+  assert.equal(r.gradientFrom, 'Dropout.backward()');
+  // Still a real check: a backward that forgets the mask fails at the dropped units.
+  const bad = readFileSync(file, 'utf8').replace('return dout * self.mask', 'return dout');
+  const b = await check({ file, source: bad, functionName: 'Dropout.forward', workspace: BOOK, inputs: { x } });
+  assert.equal(b.verdict, 'fail', text(b));
+  assert.ok(
+    b.diagnosis.every((d) => d !== 'nondeterministic'),
+    text(b),
+  );
+});
+
+test('a function of one number given a vector (the book\'s function_1): checked at one element, not "forgot np.sum"', async () => {
+  const file = pyFile('gradient_1d.py', [
+    'import numpy as np',
+    'def function_1(x):',
+    '    return 0.01*x**2 + 0.1*x',
+    'def normalise(a):',
+    '    return np.exp(a) / np.sum(np.exp(a))',
+    'def loss(x):',
+    '    return x ** 2',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'function_1' });
+  assert.equal(r.verdict, 'numerical-only', text(r));
+  const x = r.inputs.x;
+  assert.equal(typeof x, 'number', JSON.stringify(r.inputs));
+  assert.equal(r.rows.length, 1);
+  // The book's derivative 0.02x + 0.1 (0.2 at x = 5), at the element checked.
+  assert.ok(Math.abs(r.rows[0].numerical - (0.02 * (x as number) + 0.1)) < 1e-9, text(r));
+  assert.match(text(r), /function_1\(\) returned an array of shape \(\d+,\), one value per element of x: .* x = /);
+  // Not element-wise (each value depends on all of a), or named as a loss: still "a loss must be one number".
+  for (const fn of ['normalise', 'loss']) {
+    const e = await check({ file, functionName: fn });
+    assert.deepEqual([e.verdict, e.diagnosis], ['error', ['not-scalar']], `${fn}: ${text(e)}`);
+  }
+});
+
+test("the book's ch07 Convolution(W, b) and Pooling(pool_h, pool_w): images (N, C, H, W) and 4-D filters, as their code unpacks them", async () => {
+  const file = join(BOOK, 'common', 'layers.py');
+  for (const [fn, wrt, shape] of [
+    ['Convolution.forward', 'x', [2, 3, 4, 4]],
+    ['Convolution.forward', 'self.W', [2, 3, 3, 3]],
+    ['Convolution.forward', 'self.b', [2]],
+    ['Pooling.forward', 'x', [2, 3, 4, 4]],
+  ] as const) {
+    const r = await check({ file, functionName: fn, wrt, workspace: BOOK });
+    passes(r, `${fn} ${wrt}`);
+    assert.deepEqual(r.shape, shape);
+  }
+  // Real checks: a filter gradient left in im2col's order, and a pool that routes dout to the wrong element, fail.
+  const src = readFileSync(file, 'utf8');
+  const dW = src.replace(
+    'self.dW = self.dW.transpose(1, 0).reshape(FN, C, FH, FW)',
+    'self.dW = self.dW.reshape(FN, C, FH, FW)',
+  );
+  const w = await check({ file, source: dW, functionName: 'Convolution.forward', wrt: 'self.W', workspace: BOOK });
+  assert.equal(w.verdict, 'fail', text(w));
+  const pool = src.replace('self.arg_max.flatten()] = dout', '(self.arg_max.flatten() + 1) % pool_size] = dout');
+  const p = await check({ file, source: pool, functionName: 'Pooling.forward', workspace: BOOK });
+  assert.equal(p.verdict, 'fail', text(p));
+});
+
+test('a layer built from PyTorch-style sizes Linear(in_channels, out_channels): x as wide as in_channels', async () => {
+  const file = pyFile('linear.py', [
+    'import numpy as np',
+    'class Linear:',
+    '    def __init__(self, in_channels, out_channels):',
+    '        self.w = np.random.randn(in_channels, out_channels)',
+    '        self.b = np.zeros((1, out_channels))',
+    '    def forward(self, inputs):',
+    '        self.x = inputs',
+    '        return np.dot(inputs, self.w) + self.b',
+    '    def backward(self, grad):',
+    '        self.dw = np.dot(self.x.T, grad)',
+    '        return np.dot(grad, self.w.T)',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'Linear.forward' });
+  passes(r, 'Linear.forward');
+  assert.deepEqual(r.inputs.__init__, { in_channels: 4, out_channels: 3 });
+  passes(await check({ file, functionName: 'Linear.forward', wrt: 'self.w' }), 'self.w from self.dw');
+});
+
+test("the book's relu_grad (np.zeros(x)): the hint names np.zeros_like(x), and with it the check passes", async () => {
+  const file = join(BOOK, 'common', 'functions.py');
+  const r = await check({ file, functionName: 'relu', workspace: BOOK });
+  assert.deepEqual([r.verdict, r.diagnosis], ['error', ['exception']], text(r));
+  const hint = /write (np\.zeros_like\(x\)) for an array shaped like x/.exec(text(r));
+  assert.ok(hint, text(r));
+  const fixed = readFileSync(file, 'utf8').replace('grad = np.zeros(x)', `grad = ${hint[1]}`);
+  passes(await check({ file, source: fixed, functionName: 'relu', workspace: BOOK }), 'relu with np.zeros_like(x)');
+});
+
+test('a training switch without a default (forward(self, x, for_trainning), train_flg) is True, not an array', async () => {
+  const file = pyFile('bn.py', [
+    'import numpy as np',
+    'class Norm:',
+    '    def forward(self, x, for_trainning):',
+    '        if for_trainning:',
+    '            self.mu = np.mean(x, axis=0)',
+    '        return (x - self.mu) * 3.0',
+    '    def backward(self, dout):',
+    '        return 3.0 * (dout - np.mean(dout, axis=0))',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'Norm.forward' });
+  passes(r, 'Norm.forward');
+  assert.equal(r.inputs.for_trainning, true);
+  for (const name of ['train_flg', 'training', 'is_training', 'train_mode', 'use_flag'])
+    assert.equal(isDifferentiable(name), false, name);
 });
 
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
