@@ -1,6 +1,6 @@
 import { fileProblem, readRegularFile } from '../node/files';
 import { AnswerError, validateRunResult } from './run/answer';
-import { dirname, resolve } from 'path';
+import { dirname, join, resolve } from 'path';
 import { Random } from '../core/random';
 import {
   Comparison,
@@ -74,6 +74,8 @@ import { errorMessage } from '../util/text';
 
 export interface CheckOptions {
   file: string;
+  /** Set when this check follows an import from that file (one level only). */
+  importedFrom?: string;
   /** The editor's text (saved or not); read from disk when absent. */
   source?: string;
   /** The language of `source` when the file's extension does not tell it (a notebook's cells: python). */
@@ -234,6 +236,8 @@ export interface Prepared {
   externalWeights: boolean;
   /** How inputs are generated for this function (the panel's Generate button uses it too). */
   generate?: (batchSize: number, seed: number) => Inputs;
+  /** Said before the report's own notes (the function was found through an import). */
+  notes?: Msg[];
 }
 
 /**
@@ -247,6 +251,49 @@ export function splitFileRef(ref: string): { file: string; name: string } | unde
   const name = ref.slice(colon + 1);
   if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) || !languageOf(file)) return undefined;
   return { file, name };
+}
+
+/** Parent folders an absolute import may resolve from (the book's sys.path.append(os.pardir)). */
+const IMPORT_PARENTS = 3;
+
+/**
+ * Where `name` (Class.method or function) comes from when a Python source imports its first part from a module of
+ * the learner's own (`from two_layer_net import TwoLayerNet`, `from common.layers import Affine as A`): the module's
+ * file beside the source or in a parent folder, when that file defines it; its name there (an alias undone).
+ */
+export function importedDefinition(
+  source: string,
+  file: string,
+  name: string,
+): { file: string; name: string } | undefined {
+  const [head, ...rest] = name.split('.');
+  for (const m of source.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^(\n#]+)/gm)) {
+    const [, dots, module, list] = m;
+    const entry = list
+      .split(',')
+      .map((part) => part.trim().split(/\s+as\s+/))
+      .find(([original, alias]) => (alias ?? original) === head || original === '*');
+    if (!entry || !module) continue;
+    if (entry[0] === '*') entry[0] = head;
+    const original = [entry[0], ...rest].join('.');
+    const path = module.split('.');
+    const folders: string[] = [];
+    let folder = dirname(file);
+    if (dots) for (let k = 1; k < dots.length; k++) folder = dirname(folder);
+    for (let k = 0; k <= (dots ? 0 : IMPORT_PARENTS); k++, folder = dirname(folder)) folders.push(folder);
+    for (const base of folders) {
+      for (const candidate of [join(base, ...path) + '.py', join(base, ...path, '__init__.py')]) {
+        let text: string;
+        try {
+          text = new TextDecoder().decode(readRegularFile(candidate, SOURCE_MAX_BYTES));
+        } catch {
+          continue;
+        }
+        if (findFunction(outline(text, 'python'), original)) return { file: candidate, name: original };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Everything up to running: a request, or an error report (unknown function, bad file). */
@@ -280,6 +327,26 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const o = outline(source, language);
   const functions = o.functions;
   const loss = findFunction(o, options.functionName);
+  if (!loss && language === 'python' && !options.importedFrom) {
+    // A script that imports the learner's network (the book's ch05/gradient_check.py: from two_layer_net import
+    // TwoLayerNet): the function is checked where it is defined, and the report says so.
+    const found = importedDefinition(source, file, options.functionName);
+    if (found) {
+      const there = prepare({
+        ...options,
+        file: found.file,
+        source: undefined,
+        functionName: found.name,
+        gradientName: options.gradientName && !splitFileRef(options.gradientName) ? undefined : options.gradientName,
+        importedFrom: file,
+      });
+      if ('request' in there)
+        there.notes = [
+          msg('{0} is imported in {1} from {2}: it was checked there.', options.functionName, file, found.file),
+        ];
+      return there;
+    }
+  }
   if (!loss) {
     // A file of thousands of functions (generated code) names the first 30: one readable line.
     const all = functions.map(qualifiedName);
@@ -800,7 +867,7 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     findings.splice(0, findings.length, ...variantFindings(p, out, aligned, numerical, base, findings));
   }
   if (out.intInput) findings.push({ code: 'integer-input', message: integerInputMessage(req.wrt, out.intInput) });
-  const notes = sourceNotes(p, out);
+  const notes = [...(p.notes ?? []), ...sourceNotes(p, out)];
   const recognisedLoss = recogniseBookLoss(out.probes);
   const sweepAt = out.sweep && aligned ? aligned[out.sweep.index] : null;
   return {
