@@ -1,6 +1,6 @@
 import { fileProblem, readRegularFile } from '../node/files';
 import { AnswerError, validateRunResult } from './run/answer';
-import { dirname, join, resolve } from 'path';
+import { dirname, resolve } from 'path';
 import { Random } from '../core/random';
 import {
   Comparison,
@@ -42,6 +42,7 @@ import {
   qualifiedName,
   returnNames,
 } from './source/findFunctions';
+import { SOURCE_MAX_BYTES, importedDefinition } from './source/imports';
 import {
   BOOK_LOSSES,
   BookLoss,
@@ -177,8 +178,6 @@ export const DEFAULT_H = 1e-4;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ELEMENTS = 500;
 export const MAX_SEED = 4294967295;
-/** The largest source file checked. */
-export const SOURCE_MAX_BYTES = 16 * 1024 * 1024;
 /** The smallest h, relative to max(1, |x|), whose central difference still measures the function in float64. */
 export const MIN_RELATIVE_H = 1e-10;
 
@@ -251,49 +250,6 @@ export function splitFileRef(ref: string): { file: string; name: string } | unde
   const name = ref.slice(colon + 1);
   if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) || !languageOf(file)) return undefined;
   return { file, name };
-}
-
-/** Parent folders an absolute import may resolve from (the book's sys.path.append(os.pardir)). */
-const IMPORT_PARENTS = 3;
-
-/**
- * Where `name` (Class.method or function) comes from when a Python source imports its first part from a module of
- * the learner's own (`from two_layer_net import TwoLayerNet`, `from common.layers import Affine as A`): the module's
- * file beside the source or in a parent folder, when that file defines it; its name there (an alias undone).
- */
-export function importedDefinition(
-  source: string,
-  file: string,
-  name: string,
-): { file: string; name: string } | undefined {
-  const [head, ...rest] = name.split('.');
-  for (const m of source.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^(\n#]+)/gm)) {
-    const [, dots, module, list] = m;
-    const entry = list
-      .split(',')
-      .map((part) => part.trim().split(/\s+as\s+/))
-      .find(([original, alias]) => (alias ?? original) === head || original === '*');
-    if (!entry || !module) continue;
-    if (entry[0] === '*') entry[0] = head;
-    const original = [entry[0], ...rest].join('.');
-    const path = module.split('.');
-    const folders: string[] = [];
-    let folder = dirname(file);
-    if (dots) for (let k = 1; k < dots.length; k++) folder = dirname(folder);
-    for (let k = 0; k <= (dots ? 0 : IMPORT_PARENTS); k++, folder = dirname(folder)) folders.push(folder);
-    for (const base of folders) {
-      for (const candidate of [join(base, ...path) + '.py', join(base, ...path, '__init__.py')]) {
-        let text: string;
-        try {
-          text = new TextDecoder().decode(readRegularFile(candidate, SOURCE_MAX_BYTES));
-        } catch {
-          continue;
-        }
-        if (findFunction(outline(text, 'python'), original)) return { file: candidate, name: original };
-      }
-    }
-  }
-  return undefined;
 }
 
 /** Everything up to running: a request, or an error report (unknown function, bad file). */

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckOptions, CheckReport, runCheck } from '../../src/gradcheck/check';
 import { formatMsg } from '../../src/gradcheck/analysis/messages';
+import { qualifiedName } from '../../src/gradcheck/source/findFunctions';
+import { importedFunctions } from '../../src/gradcheck/source/imports';
 import { FIXTURES, testRunners } from './gradcheckHelpers';
 import { isDifferentiable } from '../../src/gradcheck/run/inputs';
 
@@ -857,6 +859,17 @@ test("a script that imports the network (the book's ch05/gradient_check.py) is c
       new RegExp(`${fn.replace('.', '\\.')} is imported in .*${name} from .*${definedIn}: it was checked there`),
     );
   }
+  // What the command offers in a file that defines no function: the imported class's methods, where defined.
+  const offered = importedFunctions(
+    readFileSync(join(dir, 'ch05', 'gradient_check.py'), 'utf8'),
+    join(dir, 'ch05', 'gradient_check.py'),
+  );
+  assert.deepEqual(
+    offered.map(({ file, fn }) => `${file.slice(dir.length + 1)}:${qualifiedName(fn)}`),
+    ['predict', 'loss', 'accuracy', 'numerical_gradient', 'gradient'].map(
+      (m) => `ch05/two_layer_net.py:TwoLayerNet.${m}`,
+    ),
+  );
   // Not imported, not defined: still the plain not-found.
   const none = await check({ file: script('none.py', ['import numpy as np']), functionName: 'TwoLayerNet.loss' });
   assert.equal(none.verdict, 'error');
