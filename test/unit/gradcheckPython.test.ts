@@ -443,6 +443,29 @@ test('a training switch without a default (forward(self, x, for_trainning), trai
     assert.equal(isDifferentiable(name), false, name);
 });
 
+test('a file whose top level runs past the time limit (a notebook export calling train()): the running line is named', async () => {
+  const file = pyFile('two_layer_net.py', [
+    'import numpy as np',
+    'def loss(x):',
+    '    return np.sum(x ** 2)',
+    'def loss_grad(x):',
+    '    return 2 * x',
+    'def train():',
+    '    while True:',
+    '        np.dot(np.ones((50, 50)), np.ones((50, 50)))',
+    '# In[2]:',
+    'net = None',
+    'train()',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'loss', timeoutMs: 2500 });
+  assert.deepEqual([r.verdict, r.diagnosis], ['error', ['timeout']], text(r));
+  assert.match(text(r), /^Line 11 of two_layer_net\.py \(train\(\)\) was still running after 2\.5 s/m);
+  // Moved under if __name__ == "__main__": as the message says, the check runs.
+  const fixed = readFileSync(file, 'utf8').replace('train()\n', 'if __name__ == "__main__":\n    train()\n');
+  passes(await check({ file, source: fixed, functionName: 'loss', timeoutMs: 2500 }), 'under __main__');
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {

@@ -171,17 +171,25 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
                 basename(req.file),
                 seconds,
               )
-            : err.phase === 'load'
+            : err.phase === 'load' && err.line
               ? msg(
-                  'Loading {0} took longer than {1} s and was stopped. Code at the top level runs when the file is loaded (a training loop, a plot?): put it under if __name__ == "__main__": or inside a function.',
+                  'Line {0} of {1} ({2}) was still running after {3} s and the check was stopped: code at the top level runs when the file is loaded. Put it under if __name__ == "__main__": or inside a function, or raise the time limit.',
+                  String(err.line),
                   basename(req.file),
+                  err.source ?? '',
                   seconds,
                 )
-              : msg(
-                  '{0} did not finish within {1} s and was stopped: an endless loop (a while whose condition never changes?) or a very slow function. The editor was not affected. If it is only slow, raise the time limit.',
-                  `${req.loss.name}()`,
-                  seconds,
-                ),
+              : err.phase === 'load'
+                ? msg(
+                    'Loading {0} took longer than {1} s and was stopped. Code at the top level runs when the file is loaded (a training loop, a plot?): put it under if __name__ == "__main__": or inside a function.',
+                    basename(req.file),
+                    seconds,
+                  )
+                : msg(
+                    '{0} did not finish within {1} s and was stopped: an endless loop (a while whose condition never changes?) or a very slow function. The editor was not affected. If it is only slow, raise the time limit.',
+                    `${req.loss.name}()`,
+                    seconds,
+                  ),
         ],
       };
     case 'memory':
