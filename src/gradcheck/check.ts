@@ -12,12 +12,15 @@ import {
   compare,
   errorVsH,
   sameShape,
+  updatesInPlace,
   sizeOf,
 } from './analysis/compare';
 import { Fix, FixContext, deltaInLogFix, gradientFixes } from './analysis/formulas';
 import {
   Finding,
+  batchSoftmaxFinding,
   behaviourFindings,
+  broadcastFinding,
   failureFindings,
   nanFindings,
   shapeFindings,
@@ -722,7 +725,10 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
   const req = p.request;
   const numerical = centralDifferences(out.plus, out.minus, req.h);
   const fixes = gradientFixes(req, out, numerical, fixContext(p));
-  const findings: Finding[] = behaviourFindings(out, p.loss.name, p.gradient?.name);
+  const behaviour = behaviourFindings(out, p.loss.name, p.gradient?.name, req.layer !== undefined);
+  // A layer working in place (x[mask] = 0) gets fresh inputs for every call here: its numbers stand; a note.
+  const layerNotes = req.layer ? behaviour.filter((f) => f.code === 'mutates-input') : [];
+  const findings = behaviour.filter((f) => !layerNotes.includes(f));
   let aligned: number[] | null = null;
   let shapeProblem = false;
   if (out.analytic) {
@@ -744,6 +750,8 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     ? new Map(tenth.plus.map((pl, k) => [out.indices[k], (pl - tenth.minus[k]) / (2 * tenth.h)] as [number, number]))
     : undefined;
   const comparison: Comparison = compare(out, req.h, aligned, refined);
+  // A 1-D softmax fed the batch: the two gradients differentiate different functions; no other fingerprint applies.
+  if (comparison.failing > 0 && out.softmaxRows?.length) findings.unshift(batchSoftmaxFinding(out.softmaxRows[0]));
   const trusted = findings.length === 0 && nan.length === 0;
   if (trusted && aligned && comparison.failing > 0) {
     const failing = comparison.rows.filter((r) => r.ok === false).map((r) => r.index);
@@ -766,10 +774,26 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     });
   }
   findings.unshift(...nan);
+  // Right numbers in a shape numpy's update cannot write back into x ((1, 3) for (3,)): fails when x is an entry
+  // of their object's dict (self.params['b2'], made by their constructor); other inputs may have the shape the
+  // checker chose (a layer's self.b from generated arguments), so there it is a note.
+  const own = /^self\.\w+\[/.test(req.wrt);
+  const broadcast =
+    p.language === 'python' &&
+    !shapeProblem &&
+    aligned &&
+    out.analytic &&
+    out.shape.length > 0 &&
+    !updatesInPlace(out.shape, out.analytic.shape)
+      ? broadcastFinding(req.wrt, out.shape, out.analytic.shape, own)
+      : undefined;
+  if (broadcast) findings.push(broadcast);
   const failed =
+    (broadcast !== undefined && own) ||
     shapeProblem ||
     comparison.failing > 0 ||
     findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code));
+  findings.push(...layerNotes);
   const verdict: Verdict = failed ? 'fail' : aligned === null ? 'numerical-only' : 'pass';
   if (failed && aligned && out.variants?.length && !findings.some((f) => f.code !== 'scale')) {
     // reg ≠ 0 hides the other fingerprints: look again at the same check with reg = 0.

@@ -123,6 +123,11 @@ export interface RunOutput {
   dout?: { kind: 'one' | 'random'; shape: number[]; seed?: number } | null;
   /** The differentiated input was an integer array (dtype), checked on a float64 copy. */
   intInput?: string | null;
+  /**
+   * Python: the learner's own functions named softmax that, given a batch of 2 rows, normalise over the whole
+   * batch (chapter 3's 1-D softmax): rows adding up to less than 1 each, to 1 together.
+   */
+  softmaxRows?: { name: string; file: string; line: number; rowSums: number[] }[];
   /** For a dict of parameters (wrt self.params): one result per entry, with its path as wrt. */
   groups?: (GroupOutput & { wrt: string })[];
   /** The variants' results (or the error one raised). */

@@ -704,3 +704,156 @@ test('a complex gradient: a non-zero imaginary part is a bad return (float64 wou
   });
   passes(real, 'a complex dtype with zero imaginary parts');
 });
+
+test("a gradient with the right numbers in a shape numpy's update cannot write back (keepdims=True for b2) fails on the learner's own self.params; both named fixes pass", async () => {
+  const variant = (line: string) => {
+    const dir = join(tmp(), 'book_keepdims');
+    cpSync(BOOK, dir, { recursive: true });
+    const file = join(dir, 'ch04', 'two_layer_net.py');
+    const good = "        grads['b2'] = np.sum(dy, axis=0)\n";
+    const source = readFileSync(file, 'utf8');
+    assert.equal(source.split(good).length, 2, "TwoLayerNet.gradient's db2 line, once");
+    writeFileSync(file, source.replace(good, `        grads['b2'] = ${line}\n`));
+    return check({ file, functionName: 'TwoLayerNet.loss', gradientName: 'TwoLayerNet.gradient' });
+  };
+  const wrong = await variant('np.sum(dy, axis=0, keepdims=True)');
+  assert.equal(wrong.verdict, 'fail', text(wrong));
+  assert.deepEqual(wrong.diagnosis, ['shape']);
+  assert.deepEqual(
+    wrong.groups?.map((g) => [g.wrt, g.verdict]),
+    [
+      ["self.params['W1']", 'pass'],
+      ["self.params['b1']", 'pass'],
+      ["self.params['W2']", 'pass'],
+      ["self.params['b2']", 'fail'],
+    ],
+  );
+  assert.match(text(wrong), /has shape \(1, 3\) but self\.params\['b2'\] has shape \(3,\)/);
+  assert.match(text(wrong), /non-broadcastable output operand/);
+  // The two fixes the message names, applied: np.sum without keepdims=True, and grad.reshape(x.shape).
+  passes(await variant('np.sum(dy, axis=0)  # keepdims=True removed'), 'without keepdims');
+  passes(
+    await variant("np.sum(dy, axis=0, keepdims=True).reshape(self.params['b2'].shape)"),
+    'reshaped to the shape of b2',
+  );
+});
+
+test("a gradient of (1, n) for an input the checker generated with shape (n,) passes with a note (the shape was the checker's choice)", async () => {
+  const r = await check({
+    file: pyFile('row.py', [
+      'import numpy as np',
+      '',
+      'def f(x):',
+      '    return np.sum(x ** 2)',
+      '',
+      'def f_grad(x):',
+      '    return (2 * x).reshape(1, -1)',
+    ]),
+    functionName: 'f',
+    inputs: { x: [0.5, -1.5, 2.0] },
+  });
+  assert.equal(r.verdict, 'pass', text(r));
+  assert.deepEqual(r.diagnosis, ['shape']);
+  assert.match(text(r), /Note: your gradient has shape \(1, 3\) for x of shape \(3,\)/);
+});
+
+test('a complex loss: a non-zero imaginary part is named (not "did you forget np.sum"); a zero one is checked as real', async () => {
+  const grad = ['', 'def f_grad(x):', '    return 2 * x'];
+  const wrong = await check({
+    file: pyFile('cl.py', ['import numpy as np', '', 'def f(x):', '    return np.sum(x ** 2) + 0.5j', ...grad]),
+    functionName: 'f',
+  });
+  assert.equal(wrong.verdict, 'error', text(wrong));
+  assert.deepEqual(wrong.diagnosis, ['not-scalar']);
+  assert.match(text(wrong), /returned the complex number .*0\.5j\)/);
+  assert.doesNotMatch(text(wrong), /np\.sum/);
+  const real = await check({
+    file: pyFile('cl0.py', [
+      'import numpy as np',
+      '',
+      'def f(x):',
+      '    return np.sum(x ** 2).astype(complex)',
+      ...grad,
+    ]),
+    functionName: 'f',
+  });
+  passes(real, 'a complex loss with a zero imaginary part');
+});
+
+test("chapter 3's 1-D softmax fed a batch (oreilly #85) is named with its file and line; the per-row softmax it prescribes passes", async () => {
+  const withSoftmax = (body: string[]) => {
+    const dir = join(tmp(), 'book_softmax');
+    cpSync(BOOK, dir, { recursive: true });
+    const functions = join(dir, 'common', 'functions.py');
+    const source = readFileSync(functions, 'utf8');
+    const book = /def softmax\(x\):\n(?: {4}.*\n)+/;
+    assert.match(source, book, "the book's batch softmax in common/functions.py");
+    writeFileSync(functions, source.replace(book, `${body.join('\n')}\n`));
+    return join(dir, 'ch05', 'two_layer_net.py');
+  };
+  const stale = await check({
+    file: withSoftmax([
+      'def softmax(a):',
+      '    c = np.max(a)',
+      '    exp_a = np.exp(a - c)',
+      '    sum_exp_a = np.sum(exp_a)',
+      '    y = exp_a / sum_exp_a',
+      '    return y',
+    ]),
+    functionName: 'TwoLayerNet.loss',
+  });
+  assert.equal(stale.verdict, 'fail', text(stale));
+  assert.deepEqual(stale.diagnosis, ['softmax-rows']);
+  assert.match(
+    text(stale),
+    /Your softmax \(softmax, .*common\/functions\.py line \d+\) divides by one sum over the whole batch/,
+  );
+  assert.match(text(stale), /its rows add up to 0\.16\d* and 0\.84\d*, not to 1 each/);
+  // The two lines the message prescribes, applied.
+  const fixed = await check({
+    file: withSoftmax([
+      'def softmax(x):',
+      '    x = x - np.max(x, axis=-1, keepdims=True)',
+      '    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)',
+    ]),
+    functionName: 'TwoLayerNet.loss',
+  });
+  passes(fixed, 'the per-row softmax');
+});
+
+test('a layer working in place (x[mask] = 0 in forward, dout[mask] = 0 in backward) passes with a note, and its numbers are compared', async () => {
+  const relu = (name: string, backwardMask: string) =>
+    check({
+      file: pyFile(name, [
+        'import numpy as np',
+        '',
+        'class Relu:',
+        '    def forward(self, x):',
+        '        self.mask = (x <= 0)',
+        '        x[self.mask] = 0',
+        '        return x',
+        '',
+        '    def backward(self, dout):',
+        `        dout[${backwardMask}] = 0`,
+        '        return dout',
+      ]),
+      functionName: 'Relu.forward',
+      inputs: {
+        x: [
+          [0.9, -0.3, 0.4],
+          [-1.2, 0.7, -0.05],
+        ],
+      },
+    });
+  const r = await relu('relu_inplace.py', 'self.mask');
+  assert.equal(r.verdict, 'pass', text(r));
+  assert.deepEqual(r.diagnosis, ['mutates-input']);
+  assert.match(text(r), /Note: forward\(\) changes its input x in place/);
+  assert.ok(
+    r.rows.every((row) => row.ok === true && row.analytic !== null),
+    'every element compared',
+  );
+  // A wrong in-place backward still fails on its numbers.
+  const wrong = await relu('relu_inplace_wrong.py', '~self.mask');
+  assert.equal(wrong.verdict, 'fail', text(wrong));
+});

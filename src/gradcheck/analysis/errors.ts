@@ -223,6 +223,17 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
             ),
           ],
         };
+      // A complex number is one number: no np.sum is missing.
+      if (err.got === 'a complex number')
+        return {
+          codes: ['not-scalar'],
+          messages: [
+            msg(
+              '{0}. The check compares real slopes: make the loss real where the complex part comes in.',
+              err.message,
+            ),
+          ],
+        };
       // An activation checked on its own (softmax, sigmoid) is no loss that forgot np.sum.
       if (ACTIVATION.test(req.loss.name) && !req.gradient)
         return {
