@@ -466,6 +466,30 @@ test('a file whose top level runs past the time limit (a notebook export calling
   passes(await check({ file, source: fixed, functionName: 'loss', timeoutMs: 2500 }), 'under __main__');
 });
 
+test('a file that reads its dataset at the top level (not there, or load_mnist offline): the hint says move it; moved, it passes', async () => {
+  const lines = [
+    'import pickle',
+    'import numpy as np',
+    "with open('dataset/mnist.pkl', 'rb') as f:",
+    '    dataset = pickle.load(f)',
+    'def loss(x):',
+    '    return np.sum(x ** 2)',
+    'def loss_grad(x):',
+    '    return 2 * x',
+    '',
+  ];
+  const file = pyFile('train.py', lines);
+  const r = await check({ file, functionName: 'loss' });
+  assert.deepEqual([r.verdict, r.diagnosis], ['error', ['exception']], text(r));
+  assert.match(
+    text(r),
+    /FileNotFoundError at train\.py, line 3 .*\n.*reads or downloads data .* put it under if __name__ == "__main__":/,
+  );
+  const moved = ['import pickle', 'import numpy as np', ...lines.slice(4, 8), 'if __name__ == "__main__":'];
+  moved.push(...lines.slice(2, 4).map((l) => `    ${l}`), '');
+  passes(await check({ file, source: moved.join('\n'), functionName: 'loss' }), 'moved under __main__');
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {

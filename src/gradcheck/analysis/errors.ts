@@ -50,9 +50,19 @@ export function numpyMissing(python: string, version: string, pythonHint: string
   );
 }
 
+/** What reading or downloading data raises (load_mnist offline, a dataset file that is not there). */
+const DATA_ERRORS =
+  /^(URLError|HTTPError|FileNotFoundError|ConnectionError|ConnectionRefusedError|ConnectionResetError|TimeoutError|gaierror|PermissionError|IsADirectoryError|UnpicklingError|EOFError|BadZipFile|OSError|IOError)$/;
+
 function exceptionHints(err: RunError): Msg[] {
   const m = err.message;
   const hints: Msg[] = [];
+  if (err.fn === 'load' && DATA_ERRORS.test(err.exception ?? ''))
+    hints.push(
+      msg(
+        'That line reads or downloads data (load_mnist, a dataset file) at the top level, so it runs whenever the file is loaded — the check does not need it: put it under if __name__ == "__main__": or inside a function (in a notebook, in a cell below the function).',
+      ),
+    );
   if (/has no attribute 'dim'/.test(m))
     hints.push(msg('numpy arrays have .ndim (the number of axes), not .dim: write if y.ndim == 1:'));
   else if (/AttributeError/.test(m))
