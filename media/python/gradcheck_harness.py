@@ -994,6 +994,16 @@ def run_gradient(ctx, target, req, np, grad_ref, layer, dout_holder, call_loss, 
             a, label = pick_gradient(res, who, target, req, np, req.get("gradReturnNames"))
             return a, "backward", label, mutated
         if target.kind == "self":
+            # Book 2's layers and nets keep parallel lists, self.params = [W, b] and self.grads = [dW, db]:
+            # the gradient of self.params[i] is self.grads[i] (filled in place by backward).
+            steps = target.steps
+            if len(steps) == 2 and steps[0][0] == "attr" and steps[1][0] == "item" and isinstance(steps[1][1], int):
+                owner = getattr(ctx.instance, steps[0][1], None)
+                grads = getattr(ctx.instance, "grads", None)
+                i = steps[1][1]
+                if isinstance(owner, (list, tuple)) and isinstance(grads, (list, tuple)) and len(grads) == len(owner) and -len(grads) <= i < len(grads):
+                    a, _ = pick_gradient(grads[i], who, target, req, np)
+                    return a, "stored", "self.grads[%d]" % i, mutated
             # A parameter's gradient is what backward stored: self.dW for self.W.
             leaf = target.leaf
             for name in ("d" + leaf, "d" + leaf.lower(), "grad_" + leaf, leaf + "_grad", "d_" + leaf):
