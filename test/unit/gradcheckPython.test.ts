@@ -524,6 +524,28 @@ test('parameters and gradients in parallel lists (book 2: self.params = [W, b], 
   assert.deepEqual([b.verdict, b.diagnosis], ['fail', ['scale']], text(b));
 });
 
+test("the book's ch03 step_function (dtype=np.int, gone from numpy 1.24) run at load: the hint names int; with it the check runs", async () => {
+  const lines = [
+    'import numpy as np',
+    'def step_function(x):',
+    '    return np.array(x > 0, dtype=np.int)',
+    'y = step_function(np.arange(-5.0, 5.0, 0.1))',
+    'def sigmoid(x):',
+    '    return 1 / (1 + np.exp(-x))',
+    'def sigmoid_grad(x):',
+    '    return (1.0 - sigmoid(x)) * sigmoid(x)',
+    '',
+  ];
+  const file = pyFile('ch3.py', lines);
+  const r = await check({ file, functionName: 'sigmoid' });
+  assert.deepEqual([r.verdict, r.diagnosis], ['error', ['exception']], text(r));
+  assert.doesNotMatch(text(r), /numpy arrays have \.ndim/);
+  const hint = /np\.int is gone from numpy 1\.24 on .*: write (\w+) instead/.exec(text(r));
+  assert.ok(hint, text(r));
+  const fixed = lines.join('\n').replace('dtype=np.int', `dtype=${hint[1]}`);
+  passes(await check({ file, source: fixed, functionName: 'sigmoid' }), 'dtype=int');
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {

@@ -63,9 +63,19 @@ function exceptionHints(err: RunError): Msg[] {
         'That line reads or downloads data (load_mnist, a dataset file) at the top level, so it runs whenever the file is loaded — the check does not need it: put it under if __name__ == "__main__": or inside a function (in a notebook, in a cell below the function).',
       ),
     );
-  if (/has no attribute 'dim'/.test(m))
+  // The book's ch03 step_function: np.array(x > 0, dtype=np.int), an alias numpy 1.24 removed.
+  const alias = /module 'numpy' has no attribute '(int|float|bool|object|str|complex|long|unicode)'/.exec(m);
+  if (alias)
+    hints.push(
+      msg(
+        'np.{0} is gone from numpy 1.24 on (the book was written for an older numpy): write {1} instead, e.g. dtype={1}.',
+        alias[1],
+        { long: 'int', unicode: 'str' }[alias[1]] ?? alias[1],
+      ),
+    );
+  else if (/has no attribute 'dim'/.test(m))
     hints.push(msg('numpy arrays have .ndim (the number of axes), not .dim: write if y.ndim == 1:'));
-  else if (/AttributeError/.test(m))
+  else if (/AttributeError/.test(m) && !/module 'numpy' has no attribute/.test(m))
     hints.push(msg('Check the attribute name: numpy arrays have .ndim, .shape and .size.'));
   if (/'(builtin_function_or_method|method)' object (does not support item assignment|is not subscriptable)/.test(m))
     hints.push(
