@@ -546,6 +546,34 @@ test("the book's ch03 step_function (dtype=np.int, gone from numpy 1.24) run at 
   passes(await check({ file, source: fixed, functionName: 'sigmoid' }), 'dtype=int');
 });
 
+test("a δ of 1e-5 inside the log makes y − t fail by δ / y: named (log-delta), and the book's 1e-7 it names passes", async () => {
+  const lines = [
+    'import numpy as np',
+    'def softmax(x):',
+    '    x = x - np.max(x, axis=1, keepdims=True)',
+    '    return np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)',
+    'def cross_entropy_loss(y, t):',
+    '    return -np.sum(t * np.log(y + 1e-5)) / y.shape[0]',
+    'class SoftmaxWithLoss:',
+    '    def forward(self, x, t):',
+    '        self.t = t',
+    '        self.y = softmax(x)',
+    '        return cross_entropy_loss(self.y, self.t)',
+    '    def backward(self, dout=1):',
+    '        return (self.y - self.t) / self.t.shape[0]',
+    '',
+  ];
+  const file = pyFile('layers.py', lines);
+  const r = await check({ file, functionName: 'SoftmaxWithLoss.forward' });
+  assert.deepEqual([r.verdict, r.diagnosis], ['fail', ['log-delta']], text(r));
+  const hint = /δ = 1e-5 inside the log \((np\.log\(y \+ 1e-5\))\).*write (np\.log\(y \+ 1e-7\))\./.exec(text(r));
+  assert.ok(hint, text(r));
+  passes(
+    await check({ file, source: lines.join('\n').replace(hint[1], hint[2]), functionName: 'SoftmaxWithLoss.forward' }),
+    "with the book's δ",
+  );
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {
