@@ -574,6 +574,28 @@ test("a δ of 1e-5 inside the log makes y − t fail by δ / y: named (log-delta
   );
 });
 
+test("a learner's own activation names (softmax_function, softmax_past, my_sigmoid) are activations, not losses that forgot np.sum", async () => {
+  const file = pyFile('activation_function.py', [
+    'import numpy as np',
+    'def softmax_function(a):',
+    '    return np.exp(a) / np.sum(np.exp(a))',
+    'def softmax_past(a):',
+    '    return np.exp(a - np.max(a)) / np.sum(np.exp(a - np.max(a)))',
+    'def my_sigmoid(x):',
+    '    return 1 / (1 + np.exp(-x))',
+    'def softmax_loss(a):',
+    '    return -np.log(np.exp(a) / np.sum(np.exp(a)))',
+    '',
+  ]);
+  for (const fn of ['softmax_function', 'softmax_past', 'my_sigmoid']) {
+    const r = await check({ file, functionName: fn });
+    assert.deepEqual([r.verdict, r.diagnosis], ['error', ['not-scalar']], text(r));
+    assert.match(text(r), new RegExp(`${fn}\\(\\) is an activation, not a loss`), fn);
+  }
+  const loss = await check({ file, functionName: 'softmax_loss' });
+  assert.match(text(loss), /did you forget np\.sum/, text(loss));
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {

@@ -22,9 +22,16 @@ function where(err: RunError, req: RunRequest): string {
   return err.line ? `${file}${cell}, line ${err.line}` : `${file}${cell}`;
 }
 
-/** The chapter's activations: they return an array by design. */
-export const ACTIVATION =
-  /^(softmax|sigmoid|relu|tanh|step_function|identity_function|leaky_relu|elu|softplus|swish|gelu)$/i;
+/**
+ * The chapter's activations: they return an array by design. Also as learners name their own versions
+ * (softmax_function, my_sigmoid, softmax_past, relu2), never a loss (softmax_loss, sigmoid_cross_entropy).
+ */
+const ACTIVATION_NAME =
+  /^(?:[a-z0-9]+_)?(softmax|sigmoid|relu|tanh|step_function|identity_function|leaky_relu|elu|softplus|swish|gelu)(?:_?[a-z0-9]+)?$/i;
+export const ACTIVATION = {
+  test: (name: string): boolean =>
+    ACTIVATION_NAME.test(name) && !/loss|error|cost|entropy|grad|prime|deriv/i.test(name),
+};
 
 const ONE_HOT_INDEX =
   /arrays used as indices must be of integer|only integers, slices|shape mismatch: indexing arrays could not be broadcast|index .* is out of bounds/;
