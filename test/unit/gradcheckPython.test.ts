@@ -596,6 +596,23 @@ test("a learner's own activation names (softmax_function, softmax_past, my_sigmo
   assert.match(text(loss), /did you forget np\.sum/, text(loss));
 });
 
+test('an axis or dim parameter defaulting to None keeps None (softmax(x, dim=None) inside a loss), not a generated array', async () => {
+  const file = pyFile('functions.py', [
+    'import numpy as np',
+    'def softmax(x, dim=None):',
+    '    e = np.exp(x)',
+    '    return e / np.sum(e, axis=dim, keepdims=True)',
+    'def nll(x, dim=None):',
+    '    return -np.sum(np.log(softmax(x, dim)))',
+    'def nll_grad(x, dim=None):',
+    '    return x.size * softmax(x, dim) - 1',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'nll' });
+  passes(r, 'nll with dim=None');
+  assert.equal('dim' in r.inputs, false, JSON.stringify(r.inputs));
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {
