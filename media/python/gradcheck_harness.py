@@ -174,6 +174,7 @@ def _load_module(file, source, workspace=None):
         if module.__path__ is None:
             del module.__path__
     sys.modules[module.__name__] = module
+    stop = watch_load(code)
     try:
         exec(code, module.__dict__)
     except SystemExit as e:
@@ -182,7 +183,34 @@ def _load_module(file, source, workspace=None):
         raise err
     except BaseException as e:  # noqa: B902 - a KeyboardInterrupt raised by their file is theirs too
         raise user_exception(e, file, "load")
+    finally:
+        stop.set()
     return module
+
+
+def watch_load(code):
+    """While the file's top level runs, its running line as a phase ("load line 95", in the top-level
+    code: the call of a train() it makes) every 0.2 s, so a load stopped at the time limit names it."""
+    import threading
+
+    stop = threading.Event()
+    main = threading.current_thread().ident
+
+    def watch():
+        last = None
+        while not stop.wait(0.2):
+            try:
+                f = sys._current_frames().get(main)
+                while f is not None and f.f_code is not code:
+                    f = f.f_back
+                if f is not None and f.f_lineno != last:
+                    last = f.f_lineno
+                    phase("load line %d" % last)
+            except Exception:  # noqa: B902 - only progress; the load goes on
+                return
+
+    threading.Thread(target=watch, name="gradient-lab-load-watch", daemon=True).start()
+    return stop
 
 
 def find(module, ref, what):
@@ -966,6 +994,16 @@ def run_gradient(ctx, target, req, np, grad_ref, layer, dout_holder, call_loss, 
             a, label = pick_gradient(res, who, target, req, np, req.get("gradReturnNames"))
             return a, "backward", label, mutated
         if target.kind == "self":
+            # Book 2's layers and nets keep parallel lists, self.params = [W, b] and self.grads = [dW, db]:
+            # the gradient of self.params[i] is self.grads[i] (filled in place by backward).
+            steps = target.steps
+            if len(steps) == 2 and steps[0][0] == "attr" and steps[1][0] == "item" and isinstance(steps[1][1], int):
+                owner = getattr(ctx.instance, steps[0][1], None)
+                grads = getattr(ctx.instance, "grads", None)
+                i = steps[1][1]
+                if isinstance(owner, (list, tuple)) and isinstance(grads, (list, tuple)) and len(grads) == len(owner) and -len(grads) <= i < len(grads):
+                    a, _ = pick_gradient(grads[i], who, target, req, np)
+                    return a, "stored", "self.grads[%d]" % i, mutated
             # A parameter's gradient is what backward stored: self.dW for self.W.
             leaf = target.leaf
             for name in ("d" + leaf, "d" + leaf.lower(), "grad_" + leaf, leaf + "_grad", "d_" + leaf):

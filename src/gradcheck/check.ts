@@ -779,6 +779,10 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
   if (trusted && aligned && comparison.failing > 0) {
     const failing = comparison.rows.filter((r) => r.ok === false).map((r) => r.index);
     findings.push(...failureFindings(req, out, aligned, numerical, comparison.absoluteFloor, failing, fixes));
+    if (!findings.length) {
+      const delta = largeLogDelta(req.source ?? '', comparison.maxRelativeError);
+      if (delta) findings.push(delta);
+    }
   } else if (trusted && aligned && (comparison.maxRelativeError ?? 0) > 1e-8) {
     const note = stepSizeFinding(req, out, aligned, numerical);
     if (note) findings.push(note);
@@ -852,6 +856,27 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
 }
 
 /** What "numerical-only" says: nothing of yours was compared, and how to name a gradient so it is. */
+/**
+ * A δ inside the log far above the book's 1e-7 (np.log(y + 1e-5)): the loss's exact gradient then differs from
+ * y − t by about δ / y, a small, fingerprint-less failure. Named with the book's δ, which passes.
+ */
+function largeLogDelta(source: string, maxRelativeError: number | null): Finding | undefined {
+  const code = source.replace(/#[^\n]*/g, '');
+  const m = /\b(?:np\.|numpy\.|Math\.)?log\s*\(\s*[^()]*?\+\s*(\d+(?:\.\d+)?(?:e-?\d+)?)\s*\)/i.exec(code);
+  const delta = m ? Number(m[1]) : Number.NaN;
+  if (!(delta >= 1e-6 && delta <= 1e-2) || maxRelativeError === null || maxRelativeError > Math.min(0.1, 1e4 * delta))
+    return undefined;
+  return {
+    code: 'log-delta',
+    message: msg(
+      "Your loss adds δ = {0} inside the log ({1}): its exact gradient is then not the y − t your gradient uses, but differs by about δ / y — the small mismatch here. The book's δ = 1e-7 keeps it below the check's threshold: write {2}.",
+      m![1],
+      m![0].trim(),
+      m![0].replace(m![1], '1e-7').trim(),
+    ),
+  };
+}
+
 export function numericalOnlyHeadline(p: Pick<Prepared, 'loss' | 'language'>, h: number, n: number): Msg {
   const { name, className } = p.loss;
   const python = p.language === 'python';

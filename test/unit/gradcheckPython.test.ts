@@ -445,6 +445,176 @@ test('a training switch without a default (forward(self, x, for_trainning), trai
     assert.equal(isDifferentiable(name), false, name);
 });
 
+test('a file whose top level runs past the time limit (a notebook export calling train()): the running line is named', async () => {
+  const file = pyFile('two_layer_net.py', [
+    'import numpy as np',
+    'def loss(x):',
+    '    return np.sum(x ** 2)',
+    'def loss_grad(x):',
+    '    return 2 * x',
+    'def train():',
+    '    while True:',
+    '        np.dot(np.ones((50, 50)), np.ones((50, 50)))',
+    '# In[2]:',
+    'net = None',
+    'train()',
+    '',
+  ]);
+  // 8 s: the limit counts the interpreter's start and numpy's import too, slow on a loaded machine.
+  const r = await check({ file, functionName: 'loss', timeoutMs: 8000 });
+  assert.deepEqual([r.verdict, r.diagnosis], ['error', ['timeout']], text(r));
+  assert.match(text(r), /^Line 11 of two_layer_net\.py \(train\(\)\) was still running after 8\.0 s/m);
+  // Moved under if __name__ == "__main__": as the message says, the check runs.
+  const fixed = readFileSync(file, 'utf8').replace('train()\n', 'if __name__ == "__main__":\n    train()\n');
+  passes(await check({ file, source: fixed, functionName: 'loss', timeoutMs: 8000 }), 'under __main__');
+});
+
+test('a file that reads its dataset at the top level (not there, or load_mnist offline): the hint says move it; moved, it passes', async () => {
+  const lines = [
+    'import pickle',
+    'import numpy as np',
+    "with open('dataset/mnist.pkl', 'rb') as f:",
+    '    dataset = pickle.load(f)',
+    'def loss(x):',
+    '    return np.sum(x ** 2)',
+    'def loss_grad(x):',
+    '    return 2 * x',
+    '',
+  ];
+  const file = pyFile('train.py', lines);
+  const r = await check({ file, functionName: 'loss' });
+  assert.deepEqual([r.verdict, r.diagnosis], ['error', ['exception']], text(r));
+  assert.match(
+    text(r),
+    /FileNotFoundError at train\.py, line 3 .*\n.*reads or downloads data .* put it under if __name__ == "__main__":/,
+  );
+  const moved = ['import pickle', 'import numpy as np', ...lines.slice(4, 8), 'if __name__ == "__main__":'];
+  moved.push(...lines.slice(2, 4).map((l) => `    ${l}`), '');
+  passes(await check({ file, source: moved.join('\n'), functionName: 'loss' }), 'moved under __main__');
+});
+
+test('parameters and gradients in parallel lists (book 2: self.params = [W, b], self.grads = [dW, db]): self.grads[i] for self.params[i]', async () => {
+  const lines = [
+    'import numpy as np',
+    'class Affine:',
+    '    def __init__(self, W, b):',
+    '        self.params = [W, b]',
+    '        self.grads = [np.zeros_like(W), np.zeros_like(b)]',
+    '    def forward(self, x):',
+    '        W, b = self.params',
+    '        self.x = x',
+    '        return np.dot(x, W) + b',
+    '    def backward(self, dout):',
+    '        W, b = self.params',
+    '        self.grads[0][...] = np.dot(self.x.T, dout)',
+    '        self.grads[1][...] = np.sum(dout, axis=0)',
+    '        return np.dot(dout, W.T)',
+    '',
+  ];
+  const file = pyFile('layers.py', lines);
+  const a = await check({ file, functionName: 'Affine.forward', wrt: 'self.params' });
+  passes(a, 'Affine self.params');
+  assert.deepEqual(
+    (a.groups ?? []).map((g) => [g.wrt, g.gradientFrom]),
+    [
+      ['self.params[0]', 'Affine.backward() → self.grads[0]'],
+      ['self.params[1]', 'Affine.backward() → self.grads[1]'],
+    ],
+  );
+  const bad = lines.join('\n').replace('self.grads[0][...] = np.dot', 'self.grads[0][...] = 2 * np.dot');
+  const b = await check({ file, source: bad, functionName: 'Affine.forward', wrt: 'self.params[0]' });
+  assert.deepEqual([b.verdict, b.diagnosis], ['fail', ['scale']], text(b));
+});
+
+test("the book's ch03 step_function (dtype=np.int, gone from numpy 1.24) run at load: the hint names int; with it the check runs", async () => {
+  const lines = [
+    'import numpy as np',
+    'def step_function(x):',
+    '    return np.array(x > 0, dtype=np.int)',
+    'y = step_function(np.arange(-5.0, 5.0, 0.1))',
+    'def sigmoid(x):',
+    '    return 1 / (1 + np.exp(-x))',
+    'def sigmoid_grad(x):',
+    '    return (1.0 - sigmoid(x)) * sigmoid(x)',
+    '',
+  ];
+  const file = pyFile('ch3.py', lines);
+  const r = await check({ file, functionName: 'sigmoid' });
+  assert.deepEqual([r.verdict, r.diagnosis], ['error', ['exception']], text(r));
+  assert.doesNotMatch(text(r), /numpy arrays have \.ndim/);
+  const hint = /np\.int is gone from numpy 1\.24 on .*: write (\w+) instead/.exec(text(r));
+  assert.ok(hint, text(r));
+  const fixed = lines.join('\n').replace('dtype=np.int', `dtype=${hint[1]}`);
+  passes(await check({ file, source: fixed, functionName: 'sigmoid' }), 'dtype=int');
+});
+
+test("a δ of 1e-5 inside the log makes y − t fail by δ / y: named (log-delta), and the book's 1e-7 it names passes", async () => {
+  const lines = [
+    'import numpy as np',
+    'def softmax(x):',
+    '    x = x - np.max(x, axis=1, keepdims=True)',
+    '    return np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)',
+    'def cross_entropy_loss(y, t):',
+    '    return -np.sum(t * np.log(y + 1e-5)) / y.shape[0]',
+    'class SoftmaxWithLoss:',
+    '    def forward(self, x, t):',
+    '        self.t = t',
+    '        self.y = softmax(x)',
+    '        return cross_entropy_loss(self.y, self.t)',
+    '    def backward(self, dout=1):',
+    '        return (self.y - self.t) / self.t.shape[0]',
+    '',
+  ];
+  const file = pyFile('layers.py', lines);
+  const r = await check({ file, functionName: 'SoftmaxWithLoss.forward' });
+  assert.deepEqual([r.verdict, r.diagnosis], ['fail', ['log-delta']], text(r));
+  const hint = /δ = 1e-5 inside the log \((np\.log\(y \+ 1e-5\))\).*write (np\.log\(y \+ 1e-7\))\./.exec(text(r));
+  assert.ok(hint, text(r));
+  passes(
+    await check({ file, source: lines.join('\n').replace(hint[1], hint[2]), functionName: 'SoftmaxWithLoss.forward' }),
+    "with the book's δ",
+  );
+});
+
+test("a learner's own activation names (softmax_function, softmax_past, my_sigmoid) are activations, not losses that forgot np.sum", async () => {
+  const file = pyFile('activation_function.py', [
+    'import numpy as np',
+    'def softmax_function(a):',
+    '    return np.exp(a) / np.sum(np.exp(a))',
+    'def softmax_past(a):',
+    '    return np.exp(a - np.max(a)) / np.sum(np.exp(a - np.max(a)))',
+    'def my_sigmoid(x):',
+    '    return 1 / (1 + np.exp(-x))',
+    'def softmax_loss(a):',
+    '    return -np.log(np.exp(a) / np.sum(np.exp(a)))',
+    '',
+  ]);
+  for (const fn of ['softmax_function', 'softmax_past', 'my_sigmoid']) {
+    const r = await check({ file, functionName: fn });
+    assert.deepEqual([r.verdict, r.diagnosis], ['error', ['not-scalar']], text(r));
+    assert.match(text(r), new RegExp(`${fn}\\(\\) is an activation, not a loss`), fn);
+  }
+  const loss = await check({ file, functionName: 'softmax_loss' });
+  assert.match(text(loss), /did you forget np\.sum/, text(loss));
+});
+
+test('an axis or dim parameter defaulting to None keeps None (softmax(x, dim=None) inside a loss), not a generated array', async () => {
+  const file = pyFile('functions.py', [
+    'import numpy as np',
+    'def softmax(x, dim=None):',
+    '    e = np.exp(x)',
+    '    return e / np.sum(e, axis=dim, keepdims=True)',
+    'def nll(x, dim=None):',
+    '    return -np.sum(np.log(softmax(x, dim)))',
+    'def nll_grad(x, dim=None):',
+    '    return x.size * softmax(x, dim) - 1',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'nll' });
+  passes(r, 'nll with dim=None');
+  assert.equal('dim' in r.inputs, false, JSON.stringify(r.inputs));
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {

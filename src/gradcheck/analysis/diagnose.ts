@@ -30,6 +30,7 @@ export type DiagnosisCode =
   | 'regularisation'
   | 'integer-input'
   | 'logit'
+  | 'log-delta'
   | 'softmax-rows';
 
 export interface Finding {

@@ -22,9 +22,16 @@ function where(err: RunError, req: RunRequest): string {
   return err.line ? `${file}${cell}, line ${err.line}` : `${file}${cell}`;
 }
 
-/** The chapter's activations: they return an array by design. */
-export const ACTIVATION =
-  /^(softmax|sigmoid|relu|tanh|step_function|identity_function|leaky_relu|elu|softplus|swish|gelu)$/i;
+/**
+ * The chapter's activations: they return an array by design. Also as learners name their own versions
+ * (softmax_function, my_sigmoid, softmax_past, relu2), never a loss (softmax_loss, sigmoid_cross_entropy).
+ */
+const ACTIVATION_NAME =
+  /^(?:[a-z0-9]+_)?(softmax|sigmoid|relu|tanh|step_function|identity_function|leaky_relu|elu|softplus|swish|gelu)(?:_?[a-z0-9]+)?$/i;
+export const ACTIVATION = {
+  test: (name: string): boolean =>
+    ACTIVATION_NAME.test(name) && !/loss|error|cost|entropy|grad|prime|deriv/i.test(name),
+};
 
 const ONE_HOT_INDEX =
   /arrays used as indices must be of integer|only integers, slices|shape mismatch: indexing arrays could not be broadcast|index .* is out of bounds/;
@@ -50,12 +57,32 @@ export function numpyMissing(python: string, version: string, pythonHint: string
   );
 }
 
+/** What reading or downloading data raises (load_mnist offline, a dataset file that is not there). */
+const DATA_ERRORS =
+  /^(URLError|HTTPError|FileNotFoundError|ConnectionError|ConnectionRefusedError|ConnectionResetError|TimeoutError|gaierror|PermissionError|IsADirectoryError|UnpicklingError|EOFError|BadZipFile|OSError|IOError)$/;
+
 function exceptionHints(err: RunError): Msg[] {
   const m = err.message;
   const hints: Msg[] = [];
-  if (/has no attribute 'dim'/.test(m))
+  if (err.fn === 'load' && DATA_ERRORS.test(err.exception ?? ''))
+    hints.push(
+      msg(
+        'That line reads or downloads data (load_mnist, a dataset file) at the top level, so it runs whenever the file is loaded — the check does not need it: put it under if __name__ == "__main__": or inside a function (in a notebook, in a cell below the function).',
+      ),
+    );
+  // The book's ch03 step_function: np.array(x > 0, dtype=np.int), an alias numpy 1.24 removed.
+  const alias = /module 'numpy' has no attribute '(int|float|bool|object|str|complex|long|unicode)'/.exec(m);
+  if (alias)
+    hints.push(
+      msg(
+        'np.{0} is gone from numpy 1.24 on (the book was written for an older numpy): write {1} instead, e.g. dtype={1}.',
+        alias[1],
+        { long: 'int', unicode: 'str' }[alias[1]] ?? alias[1],
+      ),
+    );
+  else if (/has no attribute 'dim'/.test(m))
     hints.push(msg('numpy arrays have .ndim (the number of axes), not .dim: write if y.ndim == 1:'));
-  else if (/AttributeError/.test(m))
+  else if (/AttributeError/.test(m) && !/module 'numpy' has no attribute/.test(m))
     hints.push(msg('Check the attribute name: numpy arrays have .ndim, .shape and .size.'));
   if (/'(builtin_function_or_method|method)' object (does not support item assignment|is not subscriptable)/.test(m))
     hints.push(
@@ -171,17 +198,25 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
                 basename(req.file),
                 seconds,
               )
-            : err.phase === 'load'
+            : err.phase === 'load' && err.line
               ? msg(
-                  'Loading {0} took longer than {1} s and was stopped. Code at the top level runs when the file is loaded (a training loop, a plot?): put it under if __name__ == "__main__": or inside a function.',
+                  'Line {0} of {1} ({2}) was still running after {3} s and the check was stopped: code at the top level runs when the file is loaded. Put it under if __name__ == "__main__": or inside a function, or raise the time limit.',
+                  String(err.line),
                   basename(req.file),
+                  err.source ?? '',
                   seconds,
                 )
-              : msg(
-                  '{0} did not finish within {1} s and was stopped: an endless loop (a while whose condition never changes?) or a very slow function. The editor was not affected. If it is only slow, raise the time limit.',
-                  `${req.loss.name}()`,
-                  seconds,
-                ),
+              : err.phase === 'load'
+                ? msg(
+                    'Loading {0} took longer than {1} s and was stopped. Code at the top level runs when the file is loaded (a training loop, a plot?): put it under if __name__ == "__main__": or inside a function.',
+                    basename(req.file),
+                    seconds,
+                  )
+                : msg(
+                    '{0} did not finish within {1} s and was stopped: an endless loop (a while whose condition never changes?) or a very slow function. The editor was not affected. If it is only slow, raise the time limit.',
+                    `${req.loss.name}()`,
+                    seconds,
+                  ),
         ],
       };
     case 'memory':

@@ -225,8 +225,11 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
   const defaults = options.defaults ?? {};
   // A parameter with a default keeps it (eps=1e-8), unless the default stands for "no value"
   // (y=None) or it is a regularisation strength (reg=0.0: a nonzero one makes its bugs show).
+  // None kept too for an axis or a dtype (softmax(x, dim=None)): an array there is no value of theirs.
   const keep = (p: string) =>
-    p in defaults && defaults[p] !== 'None' && !['reg', 'labels', 'target', 'data', 'weights'].includes(roleOf(p));
+    p in defaults &&
+    (defaults[p] !== 'None' || /^(axis|axes|dim|dims|dtype)$/i.test(p)) &&
+    !['reg', 'labels', 'target', 'data', 'weights'].includes(roleOf(p));
   params = params.filter((p) => !keep(p));
   const forms = options.labelForms;
   const roles = params.map((p): Role => {

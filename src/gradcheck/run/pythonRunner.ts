@@ -119,11 +119,21 @@ async function runPythonOnce(
     },
   });
   switch (out.kind) {
-    case 'timeout':
+    case 'timeout': {
+      // "load line 95": the file's top-level line that was running (a training loop, a call of train()).
+      const at = /^load line (\d+)$/.exec(phase);
+      const line = at ? Number(at[1]) : undefined;
+      const source = line ? request.source?.split('\n')[line - 1]?.trim() : undefined;
       return {
         ok: false,
-        error: { kind: 'timeout', message: `stopped after ${(out.elapsedMs / 1000).toFixed(1)} s`, phase },
+        error: {
+          kind: 'timeout',
+          message: `stopped after ${(out.elapsedMs / 1000).toFixed(1)} s`,
+          phase: at ? 'load' : phase,
+          ...(line ? { line, ...(source ? { source: source.slice(0, 200) } : {}) } : {}),
+        },
       };
+    }
     case 'aborted':
       return { ok: false, error: { kind: 'internal', message: 'cancelled' } };
     case 'spawn-error': {
