@@ -16,6 +16,7 @@ import { NOTEBOOK_CELL_SELECTOR, notebookLossOfGradient, notebookOutline } from 
 import { registerReplayExample } from './replayExample';
 import { insideWorkspace, labFileOpeners } from './labFiles';
 import { languageOf } from '../gradcheck/source/findFunctions';
+import { importedFunctions } from '../gradcheck/source/imports';
 import { labCheckTarget } from '../gradcheck/labTarget';
 import { readRegularFile } from '../node/files';
 import { type GradcheckLabFile, LabFileRefused } from '../protocol/labFile';
@@ -128,6 +129,29 @@ async function checkGradient(
   let loss = typeof nameArg === 'string' ? findFunction(o, nameArg) : undefined;
   if (!loss && editor && editor.document.uri.toString() === document.uri.toString())
     loss = functionAt(o, editor.selection.start.line + 1);
+  if (!loss && o.functions.length === 0 && language === 'python' && document.uri.scheme === 'file') {
+    // A script that only imports the learner's network (the book's ch05/gradient_check.py): offer what it imports.
+    const imported = importedFunctions(document.getText(), document.uri.fsPath);
+    if (imported.length > 0) {
+      const pick = await vscode.window.showQuickPick(
+        imported.map(({ file, fn }) => ({
+          label: qualifiedName(fn),
+          description: `(${fn.params.join(', ')})`,
+          detail: vscode.l10n.t('{0}, line {1}', vscode.workspace.asRelativePath(file), String(fn.line)),
+          file,
+          fn,
+        })),
+        {
+          placeHolder: vscode.l10n.t(
+            '{0} defines no function: which one it imports is the loss?',
+            vscode.workspace.asRelativePath(document.uri),
+          ),
+        },
+      );
+      if (pick) await checkGradient(context, diagnostics, vscode.Uri.file(pick.file), qualifiedName(pick.fn));
+      return;
+    }
+  }
   if (!loss) {
     if (o.functions.length === 0) {
       void vscode.window.showInformationMessage(

@@ -12,7 +12,7 @@ import {
   kernelLayout,
   kernelModule,
 } from './kernels';
-import { CONTROL_BYTES, EngineSide, PAIR_OPS, PairChannel, lossHalf } from './pairedNet';
+import { CONTROL_BYTES, EngineSide, LossRows, PAIR_OPS, PairChannel, lossHalf } from './pairedNet';
 import { Random } from '../core/random';
 import { sparseImages } from './sparseImages';
 import {
@@ -83,6 +83,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
   private control = 0;
   private f32 = new Float32Array(0);
   private i32 = new Int32Array(0);
+  private readonly rows: LossRows = { a2: 0, batch: 0, labels: 0, r0: 0, r1: 0, N: 0, writeDy: false, delta: 0 };
 
   constructor(
     shape: NetShape,
@@ -172,11 +173,25 @@ export class FastTwoLayerNet implements TrainableNetwork {
 
   /** Σ −log(y + δ) over the batch on one thread (and dy when asked), in the two halves the two threads use. */
   private aloneLoss(s: Scratch, labels: number, half: number, n: number, writeDy: boolean): number {
-    const rows = { a2: s.a2, batch: s.batch, labels, N: n, writeDy, delta: this.delta };
-    return (
-      this.side.outputLoss(s.z1, { ...rows, r0: 0, r1: half }) +
-      this.side.outputLoss(s.z1, { ...rows, r0: half, r1: n })
-    );
+    const rows = this.lossRows(s, labels, 0, half, n, writeDy);
+    const first = this.side.outputLoss(s.z1, rows);
+    rows.r0 = half;
+    rows.r1 = n;
+    return first + this.side.outputLoss(s.z1, rows);
+  }
+
+  /** The one LossRows object the steps reuse, set to these rows (a step allocates nothing). */
+  private lossRows(s: Scratch, labels: number, r0: number, r1: number, n: number, writeDy: boolean): LossRows {
+    const rows = this.rows;
+    rows.a2 = s.a2;
+    rows.batch = s.batch;
+    rows.labels = labels;
+    rows.r0 = r0;
+    rows.r1 = r1;
+    rows.N = n;
+    rows.writeDy = writeDy;
+    rows.delta = this.delta;
+    return rows;
   }
 
   /** The same on two threads, from the two shares of a2: rows [0, half) here, [half, n) on the second thread. */
@@ -186,8 +201,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
       [s.share0, s.share1, s.a2, s.batch, labels, half, n, n, writeDy ? 1 : 0],
       [this.delta],
     );
-    const rows = { a2: s.a2, batch: s.batch, labels, r0: 0, r1: half, N: n, writeDy, delta: this.delta };
-    return this.side.combineLoss(s.share0, s.share1, rows) + pair.wait();
+    return this.side.combineLoss(s.share0, s.share1, this.lossRows(s, labels, 0, half, n, writeDy)) + pair.wait();
   }
 
   accuracyOn(set: LabeledImages): number {

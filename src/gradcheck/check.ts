@@ -12,18 +12,21 @@ import {
   compare,
   errorVsH,
   sameShape,
+  updatesInPlace,
   sizeOf,
 } from './analysis/compare';
 import { Fix, FixContext, deltaInLogFix, gradientFixes } from './analysis/formulas';
 import {
   Finding,
+  batchSoftmaxFinding,
   behaviourFindings,
+  broadcastFinding,
   failureFindings,
   nanFindings,
   shapeFindings,
   stepSizeFinding,
 } from './analysis/diagnose';
-import { ErrorCode, describeError } from './analysis/errors';
+import { ACTIVATION, ErrorCode, describeError } from './analysis/errors';
 import {
   ClassInfo,
   FunctionInfo,
@@ -39,6 +42,7 @@ import {
   qualifiedName,
   returnNames,
 } from './source/findFunctions';
+import { SOURCE_MAX_BYTES, importedDefinition } from './source/imports';
 import {
   BOOK_LOSSES,
   BookLoss,
@@ -53,6 +57,7 @@ import {
   sizedConstructor,
   recogniseBookLoss,
   roleOf,
+  imageLayerInputs,
   sameShapedOperands,
   weightAttributes,
   wrtChoices,
@@ -70,6 +75,8 @@ import { errorMessage } from '../util/text';
 
 export interface CheckOptions {
   file: string;
+  /** Set when this check follows an import from that file (one level only). */
+  importedFrom?: string;
   /** The editor's text (saved or not); read from disk when absent. */
   source?: string;
   /** The language of `source` when the file's extension does not tell it (a notebook's cells: python). */
@@ -171,8 +178,6 @@ export const DEFAULT_H = 1e-4;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ELEMENTS = 500;
 export const MAX_SEED = 4294967295;
-/** The largest source file checked. */
-export const SOURCE_MAX_BYTES = 16 * 1024 * 1024;
 /** The smallest h, relative to max(1, |x|), whose central difference still measures the function in float64. */
 export const MIN_RELATIVE_H = 1e-10;
 
@@ -230,6 +235,8 @@ export interface Prepared {
   externalWeights: boolean;
   /** How inputs are generated for this function (the panel's Generate button uses it too). */
   generate?: (batchSize: number, seed: number) => Inputs;
+  /** Said before the report's own notes (the function was found through an import). */
+  notes?: Msg[];
 }
 
 /**
@@ -276,6 +283,26 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const o = outline(source, language);
   const functions = o.functions;
   const loss = findFunction(o, options.functionName);
+  if (!loss && language === 'python' && !options.importedFrom) {
+    // A script that imports the learner's network (the book's ch05/gradient_check.py: from two_layer_net import
+    // TwoLayerNet): the function is checked where it is defined, and the report says so.
+    const found = importedDefinition(source, file, options.functionName);
+    if (found) {
+      const there = prepare({
+        ...options,
+        file: found.file,
+        source: undefined,
+        functionName: found.name,
+        gradientName: options.gradientName && !splitFileRef(options.gradientName) ? undefined : options.gradientName,
+        importedFrom: file,
+      });
+      if ('request' in there)
+        there.notes = [
+          msg('{0} is imported in {1} from {2}: it was checked there.', options.functionName, file, found.file),
+        ];
+      return there;
+    }
+  }
   if (!loss) {
     // A file of thousands of functions (generated code) names the first 30: one readable line.
     const all = functions.map(qualifiedName);
@@ -349,6 +376,7 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   }
   const lines = source.split('\n');
   const textOf = (f?: FunctionInfo) => (f ? lines.slice(f.line - 1, f.endLine).join('\n') : '');
+  const textOfClass = (c: ClassInfo) => lines.slice(c.line - 1, c.endLine).join('\n');
   // numpy code takes a batch as it is; JavaScript written for one example would choke on rows.
   // A method whose class holds the weights is the book's simpleNet: one example, W of 2 × 3.
   // A class's forward/backward (the book's Affine, SoftmaxWithLoss): checked through dout.
@@ -386,6 +414,18 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
       labelForms: labelForms(textOf(loss) + '\n' + textOf(gradient), loss.params),
     });
     const made = layer ? sameShapedOperands(generated, loss.params, genSeed) : generated;
+    // The book's ch07 Convolution / Pooling: images in, filters in the constructor.
+    const data = loss.params.find(isDifferentiable);
+    const images =
+      layer && cls && data ? imageLayerInputs(textOfClass(cls), data, cls.initParams ?? [], genSeed) : undefined;
+    if (images && data) {
+      made[data] = images.x;
+      const init = {
+        ...generateInit(cls!.initParams ?? [], cls!.initDefaults ?? {}, { D: 4, C: 3 }, genSeed),
+        ...images.init,
+      };
+      return cls!.initParams?.length ? { __init__: init, ...made } : made;
+    }
     for (const g of gradientOnly)
       if (!(g in made))
         made[g] =
@@ -467,6 +507,16 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     outputArgs,
     useReturned: options.gradientName !== null,
     layer: layer ? 'layer' : cacheLayer ? 'cache' : undefined,
+    // function_1(x) = 0.01x² + 0.1x given a generated vector: an array back may be the function of one number.
+    ...(!options.inputs &&
+    !gradient &&
+    !loss.className &&
+    required.length === 1 &&
+    required[0] === wrt &&
+    !ACTIVATION.test(loss.name) &&
+    !/loss|error|cost|entropy/i.test(loss.name)
+      ? { elementwiseProbe: true }
+      : {}),
     variants: regParam ? [{ label: `${regParam} = 0`, inputs: { [regParam]: 0 } }] : undefined,
     stepHs: stepHs(options.h ?? DEFAULT_H),
     stepLimit: 100,
@@ -557,6 +607,35 @@ export async function runPrepared(
         ? `the checker's answer is malformed: ${e.message}`
         : `the checker failed: ${errorMessage(e)}`;
     result = { ok: false, error: { kind: 'internal', message: why } };
+  }
+  const probed = !result.ok && result.error.kind === 'not-scalar' ? result.error : undefined;
+  const at = probed?.elementwise?.at;
+  if (probed && typeof at === 'number' && Number.isFinite(at) && !signal?.aborted) {
+    // A function of one number (the book's function_1) gave one value per element: checked at one number.
+    const { wrt } = prepared.request;
+    const again = await runPrepared(
+      {
+        ...prepared,
+        request: {
+          ...prepared.request,
+          inputs: { ...prepared.request.inputs, [wrt]: at },
+          indices: undefined,
+          elementwiseProbe: false,
+        },
+      },
+      { ...runners },
+      signal,
+      started,
+    );
+    const note = msg(
+      "{0}() returned {1}, one value per element of {2}: it is a function of one number (as the book's function_1), so it was checked at one of them, {2} = {3}.",
+      prepared.loss.name,
+      probed.got ?? '',
+      wrt,
+      fmt(at),
+    );
+    again.notes = [note, ...(again.notes ?? [])];
+    return again;
   }
   try {
     report = analyse(prepared, result, runners.pythonHint);
@@ -669,7 +748,10 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
   const req = p.request;
   const numerical = centralDifferences(out.plus, out.minus, req.h);
   const fixes = gradientFixes(req, out, numerical, fixContext(p));
-  const findings: Finding[] = behaviourFindings(out, p.loss.name, p.gradient?.name);
+  const behaviour = behaviourFindings(out, p.loss.name, p.gradient?.name, req.layer !== undefined);
+  // A layer working in place (x[mask] = 0) gets fresh inputs for every call here: its numbers stand; a note.
+  const layerNotes = req.layer ? behaviour.filter((f) => f.code === 'mutates-input') : [];
+  const findings = behaviour.filter((f) => !layerNotes.includes(f));
   let aligned: number[] | null = null;
   let shapeProblem = false;
   if (out.analytic) {
@@ -691,6 +773,8 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     ? new Map(tenth.plus.map((pl, k) => [out.indices[k], (pl - tenth.minus[k]) / (2 * tenth.h)] as [number, number]))
     : undefined;
   const comparison: Comparison = compare(out, req.h, aligned, refined);
+  // A 1-D softmax fed the batch: the two gradients differentiate different functions; no other fingerprint applies.
+  if (comparison.failing > 0 && out.softmaxRows?.length) findings.unshift(batchSoftmaxFinding(out.softmaxRows[0]));
   const trusted = findings.length === 0 && nan.length === 0;
   if (trusted && aligned && comparison.failing > 0) {
     const failing = comparison.rows.filter((r) => r.ok === false).map((r) => r.index);
@@ -713,17 +797,33 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     });
   }
   findings.unshift(...nan);
+  // Right numbers in a shape numpy's update cannot write back into x ((1, 3) for (3,)): fails when x is an entry
+  // of their object's dict (self.params['b2'], made by their constructor); other inputs may have the shape the
+  // checker chose (a layer's self.b from generated arguments), so there it is a note.
+  const own = /^self\.\w+\[/.test(req.wrt);
+  const broadcast =
+    p.language === 'python' &&
+    !shapeProblem &&
+    aligned &&
+    out.analytic &&
+    out.shape.length > 0 &&
+    !updatesInPlace(out.shape, out.analytic.shape)
+      ? broadcastFinding(req.wrt, out.shape, out.analytic.shape, own)
+      : undefined;
+  if (broadcast) findings.push(broadcast);
   const failed =
+    (broadcast !== undefined && own) ||
     shapeProblem ||
     comparison.failing > 0 ||
     findings.some((f) => ['nan', 'nondeterministic', 'mutates-input'].includes(f.code));
+  findings.push(...layerNotes);
   const verdict: Verdict = failed ? 'fail' : aligned === null ? 'numerical-only' : 'pass';
   if (failed && aligned && out.variants?.length && !findings.some((f) => f.code !== 'scale')) {
     // reg ≠ 0 hides the other fingerprints: look again at the same check with reg = 0.
     findings.splice(0, findings.length, ...variantFindings(p, out, aligned, numerical, base, findings));
   }
   if (out.intInput) findings.push({ code: 'integer-input', message: integerInputMessage(req.wrt, out.intInput) });
-  const notes = sourceNotes(p, out);
+  const notes = [...(p.notes ?? []), ...sourceNotes(p, out)];
   const recognisedLoss = recogniseBookLoss(out.probes);
   const sweepAt = out.sweep && aligned ? aligned[out.sweep.index] : null;
   return {

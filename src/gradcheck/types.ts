@@ -61,6 +61,8 @@ export interface RunRequest {
    * x_backward(dout, cache) → (dx, dw, db). Both checked through the upstream gradient dout.
    */
   layer?: 'layer' | 'cache';
+  /** Generated x for a one-argument function without a gradient: say whether an array result is element-wise. */
+  elementwiseProbe?: boolean;
   /** The same check again with some inputs changed (reg = 0 beside a nonzero reg). */
   variants?: { label: string; inputs: Record<string, Json> }[];
   /** When the runner finds the input larger than this, it checks a seeded sample. */
@@ -121,6 +123,11 @@ export interface RunOutput {
   dout?: { kind: 'one' | 'random'; shape: number[]; seed?: number } | null;
   /** The differentiated input was an integer array (dtype), checked on a float64 copy. */
   intInput?: string | null;
+  /**
+   * Python: the learner's own functions named softmax that, given a batch of 2 rows, normalise over the whole
+   * batch (chapter 3's 1-D softmax): rows adding up to less than 1 each, to 1 together.
+   */
+  softmaxRows?: { name: string; file: string; line: number; rowSums: number[] }[];
   /** For a dict of parameters (wrt self.params): one result per entry, with its path as wrt. */
   groups?: (GroupOutput & { wrt: string })[];
   /** The variants' results (or the error one raised). */
@@ -187,6 +194,8 @@ export interface RunError {
   phase?: string;
   /** What came back instead of a number, for not-scalar / bad-return. */
   got?: string;
+  /** not-scalar from a function of one number given an array (function_1): the element to check it at. */
+  elementwise?: { at: number };
   arg?: string;
   python?: string;
   version?: string;

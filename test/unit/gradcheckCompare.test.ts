@@ -8,6 +8,7 @@ import {
   compare,
   errorVsH,
   relativeError,
+  updatesInPlace,
 } from '../../src/gradcheck/analysis/compare';
 import { fmt } from '../../src/gradcheck/analysis/messages';
 import type { RunOutput, RunRequest } from '../../src/gradcheck/types';
@@ -327,4 +328,32 @@ test('messages from the page are validated: bad ones are refused with the reason
   ] as const) {
     assert.throws(() => parseGradcheckMessage(bad), why);
   }
+});
+
+test("updatesInPlace follows numpy's rule for x -= lr * grad (the broadcast shape must be x's)", () => {
+  const ok: [number[], number[]][] = [
+    [[3], [3]],
+    [[1, 3], [3]],
+    [
+      [2, 3],
+      [1, 3],
+    ],
+    [[2, 3], [3]],
+    [[4, 1], [1]],
+  ];
+  const no: [number[], number[]][] = [
+    [[3], [1, 3]],
+    [[3], [1, 1, 3]],
+    [[3], [3, 1]],
+    [
+      [3, 1],
+      [1, 3],
+    ],
+    [
+      [2, 3],
+      [3, 2],
+    ],
+  ];
+  for (const [x, g] of ok) assert.equal(updatesInPlace(x, g), true, `${x} -= ${g}`);
+  for (const [x, g] of no) assert.equal(updatesInPlace(x, g), false, `${x} -= ${g}`);
 });

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckOptions, CheckReport, runCheck } from '../../src/gradcheck/check';
 import { formatMsg } from '../../src/gradcheck/analysis/messages';
+import { qualifiedName } from '../../src/gradcheck/source/findFunctions';
+import { importedFunctions } from '../../src/gradcheck/source/imports';
 import { FIXTURES, testRunners } from './gradcheckHelpers';
+import { isDifferentiable } from '../../src/gradcheck/run/inputs';
 
 /**
  * The Python checker on the shapes real code has (issue 10): the book's own common/ and
@@ -325,6 +328,123 @@ test('a layer whose backward stores the transposed dW fails with the transpose n
   );
 });
 
+test("the book's Dropout layer (a fresh np.random mask at every forward) passes: each forward draws the same mask", async () => {
+  const file = join(BOOK, 'common', 'layers.py');
+  const x = Array.from({ length: 4 }, (_, i) => Array.from({ length: 5 }, (_, j) => 0.3 + i - 0.7 * j));
+  const r = await check({ file, functionName: 'Dropout.forward', workspace: BOOK, inputs: { x } });
+  passes(r, 'Dropout.forward');
+  assert.equal(r.gradientFrom, 'Dropout.backward()');
+  // Still a real check: a backward that forgets the mask fails at the dropped units.
+  const bad = readFileSync(file, 'utf8').replace('return dout * self.mask', 'return dout');
+  const b = await check({ file, source: bad, functionName: 'Dropout.forward', workspace: BOOK, inputs: { x } });
+  assert.equal(b.verdict, 'fail', text(b));
+  assert.ok(
+    b.diagnosis.every((d) => d !== 'nondeterministic'),
+    text(b),
+  );
+});
+
+test('a function of one number given a vector (the book\'s function_1): checked at one element, not "forgot np.sum"', async () => {
+  const file = pyFile('gradient_1d.py', [
+    'import numpy as np',
+    'def function_1(x):',
+    '    return 0.01*x**2 + 0.1*x',
+    'def normalise(a):',
+    '    return np.exp(a) / np.sum(np.exp(a))',
+    'def loss(x):',
+    '    return x ** 2',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'function_1' });
+  assert.equal(r.verdict, 'numerical-only', text(r));
+  const x = r.inputs.x;
+  assert.equal(typeof x, 'number', JSON.stringify(r.inputs));
+  assert.equal(r.rows.length, 1);
+  // The book's derivative 0.02x + 0.1 (0.2 at x = 5), at the element checked.
+  assert.ok(Math.abs(r.rows[0].numerical - (0.02 * (x as number) + 0.1)) < 1e-9, text(r));
+  assert.match(text(r), /function_1\(\) returned an array of shape \(\d+,\), one value per element of x: .* x = /);
+  // Not element-wise (each value depends on all of a), or named as a loss: still "a loss must be one number".
+  for (const fn of ['normalise', 'loss']) {
+    const e = await check({ file, functionName: fn });
+    assert.deepEqual([e.verdict, e.diagnosis], ['error', ['not-scalar']], `${fn}: ${text(e)}`);
+  }
+});
+
+test("the book's ch07 Convolution(W, b) and Pooling(pool_h, pool_w): images (N, C, H, W) and 4-D filters, as their code unpacks them", async () => {
+  const file = join(BOOK, 'common', 'layers.py');
+  for (const [fn, wrt, shape] of [
+    ['Convolution.forward', 'x', [2, 3, 4, 4]],
+    ['Convolution.forward', 'self.W', [2, 3, 3, 3]],
+    ['Convolution.forward', 'self.b', [2]],
+    ['Pooling.forward', 'x', [2, 3, 4, 4]],
+  ] as const) {
+    const r = await check({ file, functionName: fn, wrt, workspace: BOOK });
+    passes(r, `${fn} ${wrt}`);
+    assert.deepEqual(r.shape, shape);
+  }
+  // Real checks: a filter gradient left in im2col's order, and a pool that routes dout to the wrong element, fail.
+  const src = readFileSync(file, 'utf8');
+  const dW = src.replace(
+    'self.dW = self.dW.transpose(1, 0).reshape(FN, C, FH, FW)',
+    'self.dW = self.dW.reshape(FN, C, FH, FW)',
+  );
+  const w = await check({ file, source: dW, functionName: 'Convolution.forward', wrt: 'self.W', workspace: BOOK });
+  assert.equal(w.verdict, 'fail', text(w));
+  const pool = src.replace('self.arg_max.flatten()] = dout', '(self.arg_max.flatten() + 1) % pool_size] = dout');
+  const p = await check({ file, source: pool, functionName: 'Pooling.forward', workspace: BOOK });
+  assert.equal(p.verdict, 'fail', text(p));
+});
+
+test('a layer built from PyTorch-style sizes Linear(in_channels, out_channels): x as wide as in_channels', async () => {
+  const file = pyFile('linear.py', [
+    'import numpy as np',
+    'class Linear:',
+    '    def __init__(self, in_channels, out_channels):',
+    '        self.w = np.random.randn(in_channels, out_channels)',
+    '        self.b = np.zeros((1, out_channels))',
+    '    def forward(self, inputs):',
+    '        self.x = inputs',
+    '        return np.dot(inputs, self.w) + self.b',
+    '    def backward(self, grad):',
+    '        self.dw = np.dot(self.x.T, grad)',
+    '        return np.dot(grad, self.w.T)',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'Linear.forward' });
+  passes(r, 'Linear.forward');
+  assert.deepEqual(r.inputs.__init__, { in_channels: 4, out_channels: 3 });
+  passes(await check({ file, functionName: 'Linear.forward', wrt: 'self.w' }), 'self.w from self.dw');
+});
+
+test("the book's relu_grad (np.zeros(x)): the hint names np.zeros_like(x), and with it the check passes", async () => {
+  const file = join(BOOK, 'common', 'functions.py');
+  const r = await check({ file, functionName: 'relu', workspace: BOOK });
+  assert.deepEqual([r.verdict, r.diagnosis], ['error', ['exception']], text(r));
+  const hint = /write (np\.zeros_like\(x\)) for an array shaped like x/.exec(text(r));
+  assert.ok(hint, text(r));
+  const fixed = readFileSync(file, 'utf8').replace('grad = np.zeros(x)', `grad = ${hint[1]}`);
+  passes(await check({ file, source: fixed, functionName: 'relu', workspace: BOOK }), 'relu with np.zeros_like(x)');
+});
+
+test('a training switch without a default (forward(self, x, for_trainning), train_flg) is True, not an array', async () => {
+  const file = pyFile('bn.py', [
+    'import numpy as np',
+    'class Norm:',
+    '    def forward(self, x, for_trainning):',
+    '        if for_trainning:',
+    '            self.mu = np.mean(x, axis=0)',
+    '        return (x - self.mu) * 3.0',
+    '    def backward(self, dout):',
+    '        return 3.0 * (dout - np.mean(dout, axis=0))',
+    '',
+  ]);
+  const r = await check({ file, functionName: 'Norm.forward' });
+  passes(r, 'Norm.forward');
+  assert.equal(r.inputs.for_trainning, true);
+  for (const name of ['train_flg', 'training', 'is_training', 'train_mode', 'use_flag'])
+    assert.equal(isDifferentiable(name), false, name);
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {
@@ -562,4 +682,196 @@ test('a complex gradient: a non-zero imaginary part is a bad return (float64 wou
     functionName: 'f',
   });
   passes(real, 'a complex dtype with zero imaginary parts');
+});
+
+test("a gradient with the right numbers in a shape numpy's update cannot write back (keepdims=True for b2) fails on the learner's own self.params; both named fixes pass", async () => {
+  const variant = (line: string) => {
+    const dir = join(tmp(), 'book_keepdims');
+    cpSync(BOOK, dir, { recursive: true });
+    const file = join(dir, 'ch04', 'two_layer_net.py');
+    const good = "        grads['b2'] = np.sum(dy, axis=0)\n";
+    const source = readFileSync(file, 'utf8');
+    assert.equal(source.split(good).length, 2, "TwoLayerNet.gradient's db2 line, once");
+    writeFileSync(file, source.replace(good, `        grads['b2'] = ${line}\n`));
+    return check({ file, functionName: 'TwoLayerNet.loss', gradientName: 'TwoLayerNet.gradient' });
+  };
+  const wrong = await variant('np.sum(dy, axis=0, keepdims=True)');
+  assert.equal(wrong.verdict, 'fail', text(wrong));
+  assert.deepEqual(wrong.diagnosis, ['shape']);
+  assert.deepEqual(
+    wrong.groups?.map((g) => [g.wrt, g.verdict]),
+    [
+      ["self.params['W1']", 'pass'],
+      ["self.params['b1']", 'pass'],
+      ["self.params['W2']", 'pass'],
+      ["self.params['b2']", 'fail'],
+    ],
+  );
+  assert.match(text(wrong), /has shape \(1, 3\) but self\.params\['b2'\] has shape \(3,\)/);
+  assert.match(text(wrong), /non-broadcastable output operand/);
+  // The two fixes the message names, applied: np.sum without keepdims=True, and grad.reshape(x.shape).
+  passes(await variant('np.sum(dy, axis=0)  # keepdims=True removed'), 'without keepdims');
+  passes(
+    await variant("np.sum(dy, axis=0, keepdims=True).reshape(self.params['b2'].shape)"),
+    'reshaped to the shape of b2',
+  );
+});
+
+test("a gradient of (1, n) for an input the checker generated with shape (n,) passes with a note (the shape was the checker's choice)", async () => {
+  const r = await check({
+    file: pyFile('row.py', [
+      'import numpy as np',
+      '',
+      'def f(x):',
+      '    return np.sum(x ** 2)',
+      '',
+      'def f_grad(x):',
+      '    return (2 * x).reshape(1, -1)',
+    ]),
+    functionName: 'f',
+    inputs: { x: [0.5, -1.5, 2.0] },
+  });
+  assert.equal(r.verdict, 'pass', text(r));
+  assert.deepEqual(r.diagnosis, ['shape']);
+  assert.match(text(r), /Note: your gradient has shape \(1, 3\) for x of shape \(3,\)/);
+});
+
+test('a complex loss: a non-zero imaginary part is named (not "did you forget np.sum"); a zero one is checked as real', async () => {
+  const grad = ['', 'def f_grad(x):', '    return 2 * x'];
+  const wrong = await check({
+    file: pyFile('cl.py', ['import numpy as np', '', 'def f(x):', '    return np.sum(x ** 2) + 0.5j', ...grad]),
+    functionName: 'f',
+  });
+  assert.equal(wrong.verdict, 'error', text(wrong));
+  assert.deepEqual(wrong.diagnosis, ['not-scalar']);
+  assert.match(text(wrong), /returned the complex number .*0\.5j\)/);
+  assert.doesNotMatch(text(wrong), /np\.sum/);
+  const real = await check({
+    file: pyFile('cl0.py', [
+      'import numpy as np',
+      '',
+      'def f(x):',
+      '    return np.sum(x ** 2).astype(complex)',
+      ...grad,
+    ]),
+    functionName: 'f',
+  });
+  passes(real, 'a complex loss with a zero imaginary part');
+});
+
+test("chapter 3's 1-D softmax fed a batch (oreilly #85) is named with its file and line; the per-row softmax it prescribes passes", async () => {
+  const withSoftmax = (body: string[]) => {
+    const dir = join(tmp(), 'book_softmax');
+    cpSync(BOOK, dir, { recursive: true });
+    const functions = join(dir, 'common', 'functions.py');
+    const source = readFileSync(functions, 'utf8');
+    const book = /def softmax\(x\):\n(?: {4}.*\n)+/;
+    assert.match(source, book, "the book's batch softmax in common/functions.py");
+    writeFileSync(functions, source.replace(book, `${body.join('\n')}\n`));
+    return join(dir, 'ch05', 'two_layer_net.py');
+  };
+  const stale = await check({
+    file: withSoftmax([
+      'def softmax(a):',
+      '    c = np.max(a)',
+      '    exp_a = np.exp(a - c)',
+      '    sum_exp_a = np.sum(exp_a)',
+      '    y = exp_a / sum_exp_a',
+      '    return y',
+    ]),
+    functionName: 'TwoLayerNet.loss',
+  });
+  assert.equal(stale.verdict, 'fail', text(stale));
+  assert.deepEqual(stale.diagnosis, ['softmax-rows']);
+  assert.match(
+    text(stale),
+    /Your softmax \(softmax, .*common\/functions\.py line \d+\) divides by one sum over the whole batch/,
+  );
+  assert.match(text(stale), /its rows add up to 0\.16\d* and 0\.84\d*, not to 1 each/);
+  // The two lines the message prescribes, applied.
+  const fixed = await check({
+    file: withSoftmax([
+      'def softmax(x):',
+      '    x = x - np.max(x, axis=-1, keepdims=True)',
+      '    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)',
+    ]),
+    functionName: 'TwoLayerNet.loss',
+  });
+  passes(fixed, 'the per-row softmax');
+});
+
+test('a layer working in place (x[mask] = 0 in forward, dout[mask] = 0 in backward) passes with a note, and its numbers are compared', async () => {
+  const relu = (name: string, backwardMask: string) =>
+    check({
+      file: pyFile(name, [
+        'import numpy as np',
+        '',
+        'class Relu:',
+        '    def forward(self, x):',
+        '        self.mask = (x <= 0)',
+        '        x[self.mask] = 0',
+        '        return x',
+        '',
+        '    def backward(self, dout):',
+        `        dout[${backwardMask}] = 0`,
+        '        return dout',
+      ]),
+      functionName: 'Relu.forward',
+      inputs: {
+        x: [
+          [0.9, -0.3, 0.4],
+          [-1.2, 0.7, -0.05],
+        ],
+      },
+    });
+  const r = await relu('relu_inplace.py', 'self.mask');
+  assert.equal(r.verdict, 'pass', text(r));
+  assert.deepEqual(r.diagnosis, ['mutates-input']);
+  assert.match(text(r), /Note: forward\(\) changes its input x in place/);
+  assert.ok(
+    r.rows.every((row) => row.ok === true && row.analytic !== null),
+    'every element compared',
+  );
+  // A wrong in-place backward still fails on its numbers.
+  const wrong = await relu('relu_inplace_wrong.py', '~self.mask');
+  assert.equal(wrong.verdict, 'fail', text(wrong));
+});
+
+test("a script that imports the network (the book's ch05/gradient_check.py) is checked where the function is defined: beside it, through an alias, a star import, or a parent folder", async () => {
+  const dir = join(tmp(), 'book_script');
+  cpSync(BOOK, dir, { recursive: true });
+  const script = (name: string, lines: string[]) => {
+    const file = join(dir, 'ch05', name);
+    writeFileSync(file, ['import sys, os', 'sys.path.append(os.pardir)', ...lines, ''].join('\n'));
+    return file;
+  };
+  const cases: [string, string[], string, string][] = [
+    ['gradient_check.py', ['from two_layer_net import TwoLayerNet'], 'TwoLayerNet.loss', 'two_layer_net.py'],
+    ['alias.py', ['from two_layer_net import TwoLayerNet as Net'], 'Net.loss', 'two_layer_net.py'],
+    ['star.py', ['from common.functions import *'], 'cross_entropy_error', 'functions.py'],
+  ];
+  for (const [name, lines, fn, definedIn] of cases) {
+    const r = await check({ file: script(name, lines), functionName: fn });
+    assert.notEqual(r.verdict, 'error', `${name}: ${text(r)}`);
+    assert.ok(r.file.endsWith(definedIn), `${name}: checked in ${r.file}`);
+    assert.match(
+      text(r),
+      new RegExp(`${fn.replace('.', '\\.')} is imported in .*${name} from .*${definedIn}: it was checked there`),
+    );
+  }
+  // What the command offers in a file that defines no function: the imported class's methods, where defined.
+  const offered = importedFunctions(
+    readFileSync(join(dir, 'ch05', 'gradient_check.py'), 'utf8'),
+    join(dir, 'ch05', 'gradient_check.py'),
+  );
+  assert.deepEqual(
+    offered.map(({ file, fn }) => `${file.slice(dir.length + 1)}:${qualifiedName(fn)}`),
+    ['predict', 'loss', 'accuracy', 'numerical_gradient', 'gradient'].map(
+      (m) => `ch05/two_layer_net.py:TwoLayerNet.${m}`,
+    ),
+  );
+  // Not imported, not defined: still the plain not-found.
+  const none = await check({ file: script('none.py', ['import numpy as np']), functionName: 'TwoLayerNet.loss' });
+  assert.equal(none.verdict, 'error');
+  assert.match(text(none), /There is no function TwoLayerNet\.loss/);
 });

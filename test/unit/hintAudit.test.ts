@@ -317,6 +317,28 @@ export const CASES: Case[] = [
     follow: (s) => s.replace('np.append(2 * x, 0.0)', '2 * x'),
   },
   {
+    name: "chapter 3's 1-D softmax fed a batch: the hint prescribes the per-row softmax (max and sum with axis=-1)",
+    code: 'softmax-rows',
+    source: `import numpy as np\n\n\ndef softmax(a):\n    c = np.max(a)\n    exp_a = np.exp(a - c)\n    return exp_a / np.sum(exp_a)\n\n\ndef softmax_loss(x, t):\n    y = softmax(x)\n    return -np.sum(t * np.log(y + 1e-7)) / x.shape[0]\n\n\ndef softmax_loss_grad(x, t):\n    return (softmax(x) - t) / x.shape[0]\n`,
+    fn: 'softmax_loss',
+    wrt: 'x',
+    inputs: {
+      x: [
+        [0.3, -1.2, 0.8],
+        [1.5, 0.1, -0.4],
+      ],
+      t: [
+        [0, 0, 1],
+        [1, 0, 0],
+      ],
+    },
+    follow: (s) =>
+      s.replace(
+        '    c = np.max(a)\n    exp_a = np.exp(a - c)\n    return exp_a / np.sum(exp_a)\n',
+        '    x = a - np.max(a, axis=-1, keepdims=True)\n    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)\n',
+      ),
+  },
+  {
     name: 'a gradient without the regularisation term: the words say d{W} += its derivative',
     code: 'regularisation',
     source: `import numpy as np\n\n\ndef loss(W, x, t, reg):\n    return 0.5 * np.sum((np.dot(x, W) - t) ** 2) + 0.5 * reg * np.sum(W * W)\n\n\ndef loss_grad(W, x, t, reg):\n    dW = np.dot(x.T, np.dot(x, W) - t)\n    return dW\n`,
@@ -357,7 +379,15 @@ export const CASES: Case[] = [
     code: 'scale',
     source: `import numpy as np\n\n\ndef cross_entropy_error(y, t):\n    batch_size = y.shape[0]\n    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size\n\n\ndef cross_entropy_error_grad(y, t):\n    batch_size = y.shape[0]\n    dy = np.zeros_like(y)\n    dy[np.arange(batch_size), t] = -1 / (y[np.arange(batch_size), t] + 1e-7)\n    return dy\n`,
     fn: 'cross_entropy_error',
-    formula: 'return (dy) / 4',
+    formula: 'return (dy) / batch_size',
+  },
+  {
+    // The same without a batch_size variable: the rows of y, never the check's own N (`/ 4`, wrong for a batch of 100).
+    name: 'class indices t, no batch_size variable in the gradient: the hint divides by y.shape[0]',
+    code: 'scale',
+    source: `import numpy as np\n\n\ndef cross_entropy_error(y, t):\n    return -np.sum(np.log(y[np.arange(y.shape[0]), t] + 1e-7)) / y.shape[0]\n\n\ndef cross_entropy_error_grad(y, t):\n    dy = np.zeros_like(y)\n    dy[np.arange(y.shape[0]), t] = -1 / (y[np.arange(y.shape[0]), t] + 1e-7)\n    return dy\n`,
+    fn: 'cross_entropy_error',
+    formula: 'return (dy) / y.shape[0]',
   },
   {
     name: 'JavaScript: crossEntropyErrorGrad without / batch size — the formula maps over y',

@@ -71,6 +71,15 @@ export function sameShape(a: number[], b: number[]): boolean {
   return sa.length === sb.length && sa.every((d, k) => d === sb[k]);
 }
 
+/**
+ * Whether numpy's in-place update `x -= lr * grad` works with a gradient of shape `grad` and keeps x's
+ * shape: broadcasting them (axes matched from the right, a 1 stretching) must give x's shape. (3,) updates
+ * (1, 3); (1, 3), (1, 1, 3) and (3, 1) cannot update (3,).
+ */
+export function updatesInPlace(x: number[], grad: number[]): boolean {
+  return grad.length <= x.length && grad.every((d, k) => d === x[x.length - grad.length + k] || d === 1);
+}
+
 export function centralDifferences(plus: number[], minus: number[], h: number): number[] {
   return plus.map((p, k) => (p - minus[k]) / (2 * h));
 }

@@ -29,7 +29,8 @@ export type DiagnosisCode =
   | 'truncation'
   | 'regularisation'
   | 'integer-input'
-  | 'logit';
+  | 'logit'
+  | 'softmax-rows';
 
 export interface Finding {
   code: DiagnosisCode;
@@ -220,7 +221,7 @@ function scaleFinding(
 ): Finding {
   const near = (x: number) => Math.abs(c - x) <= 1e-3 * Math.abs(x);
   if (N !== undefined && N > 1 && near(N)) {
-    const fix = fixes.identified ?? fixes.derived('divide', fixes.batchName ?? String(N));
+    const fix = fixes.identified ?? (fixes.batchName ? fixes.derived('divide', fixes.batchName) : undefined);
     return fix
       ? {
           code: 'scale',
@@ -240,7 +241,7 @@ function scaleFinding(
         };
   }
   if (N !== undefined && N > 1 && near(1 / N)) {
-    const fix = fixes.identified ?? fixes.derived('multiply', fixes.batchName ?? String(N));
+    const fix = fixes.identified ?? (fixes.batchName ? fixes.derived('multiply', fixes.batchName) : undefined);
     return fix
       ? {
           code: 'scale',
@@ -471,6 +472,50 @@ export function shapeFindings(
 }
 
 const shapeLike = (s: number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+
+/**
+ * The loss goes through chapter 3's 1-D softmax with a batch: one np.sum over every element, so each row is divided by
+ * the whole batch's sum (the runner called the learner's softmax on 2 rows: they add up to less than 1 each). The
+ * numerical gradient is then that of another function than the one backprop differentiates.
+ */
+export function batchSoftmaxFinding(found: { name: string; file: string; line: number; rowSums: number[] }): Finding {
+  return {
+    code: 'softmax-rows',
+    message: msg(
+      'Your softmax ({0}, {1} line {2}) divides by one sum over the whole batch: given a batch of 2 rows, its rows add up to {3} and {4}, not to 1 each. That is the 1-D softmax of chapter 3; with a batch each row needs its own sum: x = x - np.max(x, axis=-1, keepdims=True) and return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True).',
+      found.name,
+      found.file,
+      found.line,
+      fmt(found.rowSums[0]),
+      fmt(found.rowSums[1]),
+    ),
+  };
+}
+
+/**
+ * A Python gradient whose shape differs from x's only in 1-sized axes ((1, 3) for (3,), (3, 1) for (3,)): the
+ * numbers line up, but numpy's update `x -= lr * grad` cannot write the broadcast shape back into x. `own`: x
+ * is the learner's own array (an entry of their object's dict, self.params['b1']), so the update really breaks
+ * and the check fails; otherwise x's shape may have been the checker's choice and this is a note.
+ */
+export function broadcastFinding(wrt: string, x: number[], grad: number[], own: boolean): Finding {
+  const width = Math.max(x.length, grad.length);
+  const at = (s: number[], k: number) => s[s.length - width + k] ?? 1;
+  const broadcast = Array.from({ length: width }, (_, k) => Math.max(at(x, k), at(grad, k)));
+  const args = [shapeLike(grad), wrt, shapeLike(x), shapeLike(broadcast)];
+  return {
+    code: 'shape',
+    message: own
+      ? msg(
+          'Your gradient has shape {0} but {1} has shape {2}: the update {1} -= learning_rate * grad stops with numpy’s “non-broadcastable output operand” error (and {1} = {1} - learning_rate * grad would make it {3}). Return the gradient in {1}’s shape: np.sum without keepdims=True, or grad.reshape({1}.shape).',
+          ...args,
+        )
+      : msg(
+          'Note: your gradient has shape {0} for {1} of shape {2}. Its numbers were compared element by element, but where {1} really has shape {2}, the update {1} -= learning_rate * grad stops with numpy’s “non-broadcastable output operand” error (and {1} = {1} - learning_rate * grad makes it {3}). Return the gradient in {1}’s shape: np.sum without keepdims=True, or grad.reshape({1}.shape).',
+          ...args,
+        ),
+  };
+}
 
 /**
  * Fingerprints of a failing gradient, most specific first. `analytic` is the full array (same
@@ -778,7 +823,12 @@ export function nanFindings(
   return [];
 }
 
-export function behaviourFindings(out: RunOutput, lossName: string, gradName: string | undefined): Finding[] {
+export function behaviourFindings(
+  out: RunOutput,
+  lossName: string,
+  gradName: string | undefined,
+  layer = false,
+): Finding[] {
   const findings: Finding[] = [];
   const same = out.f0 === out.f0Again || (Number.isNaN(out.f0) && Number.isNaN(out.f0Again));
   if (!same) {
@@ -796,11 +846,17 @@ export function behaviourFindings(out: RunOutput, lossName: string, gradName: st
     const who = m.fn === 'loss' ? `${lossName}()` : `${gradName ?? 'gradient'}()`;
     findings.push({
       code: 'mutates-input',
-      message: msg(
-        '{0} changes its input {1} in place and leaves it changed. If it perturbs x[idx] by ±h, restore it afterwards (x[idx] = tmp_val); otherwise work on a copy (x = x.copy()).',
-        who,
-        m.arg,
-      ),
+      message: layer
+        ? msg(
+            'Note: {0} changes its input {1} in place and leaves it changed. The check hands it a fresh copy for every call, so the numbers compared are right; but in a network whatever else holds {1} sees it changed. The book’s layers work on a copy: out = {1}.copy().',
+            who,
+            m.arg,
+          )
+        : msg(
+            '{0} changes its input {1} in place and leaves it changed. If it perturbs x[idx] by ±h, restore it afterwards (x[idx] = tmp_val); otherwise work on a copy (x = x.copy()).',
+            who,
+            m.arg,
+          ),
     });
   }
   return findings;

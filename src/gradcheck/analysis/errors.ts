@@ -23,7 +23,8 @@ function where(err: RunError, req: RunRequest): string {
 }
 
 /** The chapter's activations: they return an array by design. */
-const ACTIVATION = /^(softmax|sigmoid|relu|tanh|step_function|identity_function|leaky_relu|elu|softplus|swish|gelu)$/i;
+export const ACTIVATION =
+  /^(softmax|sigmoid|relu|tanh|step_function|identity_function|leaky_relu|elu|softplus|swish|gelu)$/i;
 
 const ONE_HOT_INDEX =
   /arrays used as indices must be of integer|only integers, slices|shape mismatch: indexing arrays could not be broadcast|index .* is out of bounds/;
@@ -59,6 +60,16 @@ function exceptionHints(err: RunError): Msg[] {
   if (/'(builtin_function_or_method|method)' object (does not support item assignment|is not subscriptable)/.test(m))
     hints.push(
       msg('A method used without its parentheses is the method itself, not its result: write x.copy(), not x.copy.'),
+    );
+  // The book's own relu_grad: np.zeros(x) reads the array x as a shape.
+  const zeros = /\bnp\.(zeros|ones|empty)\(\s*([A-Za-z_][\w.]*)\s*\)/.exec(err.source ?? '');
+  if (zeros && /cannot be interpreted as an integer|integer scalar arrays|TypeError/.test(m))
+    hints.push(
+      msg(
+        'np.{0}({1}) takes a shape, not an array: write np.{0}_like({1}) for an array shaped like {1} (as numerical_gradient does with np.zeros_like(x)).',
+        zeros[1],
+        zeros[2],
+      ),
     );
   if (/cannot be interpreted as an integer/.test(m) && /reshape/.test(err.source ?? ''))
     hints.push(msg('reshape takes sizes, not a shape tuple: write t.reshape(1, t.size), not t.reshape(1, t.shape).'));
@@ -200,6 +211,17 @@ export function describeError(err: RunError, req: RunRequest, pythonHint: string
           messages: [
             msg(
               '{0}. No value came back: is the return statement missing (a forward that computes out but never returns it), or is the value returned still None, as an assignment template leaves it (out = None)?',
+              err.message,
+            ),
+          ],
+        };
+      // A complex number is one number: no np.sum is missing.
+      if (err.got === 'a complex number')
+        return {
+          codes: ['not-scalar'],
+          messages: [
+            msg(
+              '{0}. The check compares real slopes: make the loss real where the complex part comes in.',
               err.message,
             ),
           ],

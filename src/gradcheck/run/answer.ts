@@ -148,6 +148,16 @@ export function validateRunResult(v: unknown): RunResult {
       evaluations(g, `groups[${i}]`);
     });
   }
+  if (v.softmaxRows !== undefined) {
+    if (!Array.isArray(v.softmaxRows)) fail('softmaxRows', 'is not a list');
+    v.softmaxRows.forEach((f, i) => {
+      const q = `softmaxRows[${i}]`;
+      if (!isObj(f) || typeof f.name !== 'string' || typeof f.file !== 'string')
+        fail(q, 'is not {name, file, line, rowSums}');
+      num(f, 'line', q);
+      numbers(f.rowSums, `${q}.rowSums`);
+    });
+  }
   num(v, 'evaluations', 'answer');
   num(v, 'elapsedMs', 'answer');
   if (typeof v.runtime !== 'string') fail('runtime', 'is not text');

@@ -76,6 +76,7 @@ type Role =
   | 'reg'
   | 'output'
   | 'settings'
+  | 'flag'
   | 'vector';
 
 const CONSTANTS: Record<string, number> = {
@@ -141,6 +142,8 @@ export function roleOf(name: string): Role {
   if (OUTPUT_NAMES.includes(n)) return 'output';
   if (n in LAYER_SETTINGS) return 'settings';
   if (n in CONSTANTS) return 'constant';
+  // A training switch without a default (forward(self, x, train_flg), for_trainning): on, as in training.
+  if (/^(is_|for_)?train(ing|ning)?(_?(flg|flag|mode))?$|_(flg|flag)$/.test(n)) return 'flag';
   if (
     [
       'y',
@@ -176,7 +179,7 @@ export function roleOf(name: string): Role {
 
 /** Differentiable unless it is a target, a label, a count or a constant. */
 export function isDifferentiable(name: string): boolean {
-  return !['target', 'labels', 'batch', 'constant', 'reg', 'output', 'settings'].includes(
+  return !['target', 'labels', 'batch', 'constant', 'reg', 'output', 'settings', 'flag'].includes(
     roleOf(name.replace(/^self\./, '')),
   );
 }
@@ -280,6 +283,9 @@ export function generateInputs(params: string[], options: InputOptions = DEFAULT
       case 'constant':
         out[p] = CONSTANTS[p.toLowerCase().replace(/\d+$/, '')];
         break;
+      case 'flag':
+        out[p] = true;
+        break;
       case 'weights':
         out[p] = matrix(D, C);
         break;
@@ -360,9 +366,19 @@ function regressionInputs(params: string[], N: number, rng: Random): Inputs {
 }
 
 /** Sizes of a network's constructor, by the names its parameters go by. */
+/** Size names: the data's width, the classes (PyTorch-style in_channels / out_channels too), the hidden layer's. */
+const sizeNames = (names: string): RegExp => new RegExp(`^(${names.trim().split(/\s+/).join('|')})$`, 'i');
 const INIT_SIZES: [RegExp, 'D' | 'C' | 'H'][] = [
-  [/^(input_size|input_dim|in_features|n_input|num_inputs|n_in|d|dim|input_shape|n_x|n_features|num_features)$/i, 'D'],
-  [/^(output_size|output_dim|num_classes|n_classes|out_features|n_out|n_output|c|classes|n_y|num_outputs)$/i, 'C'],
+  [
+    sizeNames(`input_size input_dim in_features n_input num_inputs n_in d dim input_shape n_x n_features num_features
+      in_channels in_dim in_size n_inputs input_units`),
+    'D',
+  ],
+  [
+    sizeNames(`output_size output_dim num_classes n_classes out_features n_out n_output c classes n_y num_outputs
+      out_channels out_dim out_size n_outputs output_units`),
+    'C',
+  ],
   [/^(hidden_size|hidden_dim|n_hidden|h|hidden|num_hidden|n_h|hidden_units)$/i, 'H'],
 ];
 /**
@@ -571,4 +587,41 @@ export function inputsToText(inputs: Inputs): string {
   };
   const entries = Object.entries(inputs).map(([k, v]) => `  ${JSON.stringify(k)}: ${value(v, '  ')}`);
   return `{\n${entries.join(',\n')}\n}`;
+}
+
+/** Names the code unpacks a shape into (`N, C, H, W = x.shape`, `FN, C, FH, FW = self.W.shape`): name → rank. */
+export function unpackedRanks(source: string): Map<string, number> {
+  const ranks = new Map<string, number>();
+  const re =
+    /^[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)+)[ \t]*=[ \t]*(?:self\.|this\.)?([A-Za-z_]\w*)\.shape\b/gm;
+  for (const m of source.replace(/#[^\n]*/g, '').matchAll(re)) ranks.set(m[2], m[1].split(',').length);
+  return ranks;
+}
+
+/**
+ * A layer class on images, as the book's ch07 Convolution(W, b, stride, pad) and Pooling(pool_h,
+ * pool_w, stride, pad): its forward unpacks `N, C, H, W = x.shape`. x gets (2, 3, 4, 4); a weight the
+ * class unpacks into four (`FN, C, FH, FW = self.W.shape`) (2, 3, 3, 3) filters over those 3
+ * channels, its bias one per filter; a pool's size 2, so 2 × 2 windows tile the 4 × 4 image.
+ * Undefined when x is not unpacked into four.
+ */
+export function imageLayerInputs(
+  classSource: string,
+  x: string,
+  initParams: string[],
+  seed: number,
+): { x: Json; init: Inputs } | undefined {
+  const ranks = unpackedRanks(classSource);
+  if (ranks.get(x) !== 4) return undefined;
+  const rng = new Random(seed + 11);
+  const array = (shape: number[]): Json =>
+    shape.length ? Array.from({ length: shape[0] }, () => array(shape.slice(1))) : awayFromZero(rng);
+  const init: Inputs = {};
+  const filters = initParams.find((p) => ranks.get(p) === 4);
+  for (const p of initParams) {
+    if (p === filters) init[p] = array([2, 3, 3, 3]);
+    else if (filters && roleOf(p) === 'bias') init[p] = array([2]);
+    else if (/^pool_?(h|w|height|width|size)$/i.test(p)) init[p] = 2;
+  }
+  return { x: array([2, 3, 4, 4]), init };
 }
