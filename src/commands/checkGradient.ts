@@ -12,7 +12,7 @@ import {
 } from '../gradcheck/source/findFunctions';
 import { functionsBeside } from '../gradcheck/source/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
-import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
+import { NOTEBOOK_CELL_SELECTOR, notebookLossOfGradient, notebookOutline } from './notebookCells';
 import { registerReplayExample } from './replayExample';
 import { insideWorkspace, labFileOpeners } from './labFiles';
 import { languageOf } from '../gradcheck/source/findFunctions';
@@ -176,7 +176,7 @@ async function checkGradient(
   }
   // The cursor (or a name) in a gradient function, cross_entropy_error_grad: check it as the
   // gradient of its loss, cross_entropy_error, not as a loss of its own.
-  const lossOfIt = lossOfGradient(o, loss);
+  const lossOfIt = lossOfGradient(o, loss) ?? notebookLossOfGradient(document, loss);
   if (lossOfIt) {
     (await loadPanel()).GradcheckPanel.show(context, diagnostics, {
       uri: document.uri,

@@ -38,12 +38,15 @@ export function bundledDataDir(extensionRoot: string): string {
   return join(extensionRoot, 'media', 'mnist');
 }
 
+/** The bundled subset's name, as the CLI prints it (the training panel shows it in the display language). */
+export const BUNDLED_DATASET_NAME = 'MNIST (bundled subset: 10k train, 10k test)';
+
 /** The bundled MNIST subset, verified against its SHA-256 sums. */
 export function loadBundled(dir: string): Dataset {
   const f = BUNDLED_FILES;
   const read = (name: string) => readChecked(join(dir, name), name, BUNDLED_SHA256[name]);
   return {
-    name: 'MNIST (bundled subset: 10k train, 10k test)',
+    name: BUNDLED_DATASET_NAME,
     classes: 10,
     train: loadSplit(read(f.trainImages), read(f.trainLabels), f.trainImages, f.trainLabels, zlibInflater),
     test: loadSplit(read(f.testImages), read(f.testLabels), f.testImages, f.testLabels, zlibInflater),
