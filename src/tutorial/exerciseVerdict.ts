@@ -93,10 +93,26 @@ function isMultiple(a: number[], e: number[], k: number): boolean {
   );
 }
 
-export function show(v: number[] | number): string {
-  // Full digits, as numpy prints them: rounding could hide the very difference being reported.
-  const one = (x: number) => String(x);
-  return Array.isArray(v) ? (v.length === 1 ? one(v[0]) : `[${v.map(one).join(', ')}]`) : one(v);
+export function show(v: number[] | number, other?: number[] | number): string {
+  const xs = Array.isArray(v) ? v : [v];
+  const ys = other === undefined ? undefined : Array.isArray(other) ? other : [other];
+  // The digits numpy prints, unless they end in a float's noise (0.09750000000000003 is 0.0975, while the book's
+  // 0.1999999999990898 keeps every digit) — and never so short that a difference being reported disappears.
+  const short = xs.map(denoised);
+  const tells = !ys || xs.every((x, k) => x === ys[k] || short[k] !== denoised(ys[k] ?? Number.NaN));
+  const one = (x: number, k: number) => (tells ? short[k] : String(x));
+  return xs.length === 1 && Array.isArray(v)
+    ? one(xs[0], 0)
+    : Array.isArray(v)
+      ? `[${xs.map(one).join(', ')}]`
+      : one(xs[0], 0);
+}
+
+/** x as numpy prints it, or its 15-digit form when that is 12 significant digits or fewer (the rest was noise). */
+function denoised(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const short = String(Number(x.toPrecision(15)));
+  return short.replace(/^-?0\.0*|[.-]|e.*$/g, '').length <= 12 ? short : String(x);
 }
 
 const HINTS: Record<Diagnosis, string> = {
@@ -195,7 +211,7 @@ function judgeValue(
   return {
     ...base,
     status: 'fail',
-    detail: msg(S.expectedGot, show(expected), show(actual)),
+    detail: msg(S.expectedGot, show(expected, actual), show(actual, expected)),
     hint: msg(d ? HINTS[d] : GENERIC_HINTS[check.exercise]),
     diagnosis: d,
   };

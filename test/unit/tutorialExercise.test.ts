@@ -18,7 +18,7 @@ import {
   type ExerciseName,
 } from '../../src/tutorial/exerciseSpec';
 import { EXERCISE_STRINGS as S } from '../../src/tutorial/exerciseStrings';
-import { judge, summarize, type Verdict } from '../../src/tutorial/exerciseVerdict';
+import { judge, show, summarize, type Verdict } from '../../src/tutorial/exerciseVerdict';
 import { runChecks } from '../../src/tutorial/exerciseRunner';
 import { checkSolution, type SolutionResult } from '../../src/tutorial/checkSolution';
 
@@ -357,4 +357,15 @@ test('the book’s losses the gradient is also checked against give the test vec
     for (const got of [fromPython[k], fromJs[k]])
       assert.ok(Math.abs(got - c.expected) <= 1e-9 * c.expected, `${got} vs ${c.expected}`);
   });
+});
+
+test("an exercise failure prints its numbers without a float's last-digit noise, and never hides the difference", () => {
+  assert.equal(show([0.09750000000000003], [0.195]), '0.0975');
+  assert.equal(show([0.1, 2], [0.10000001, 2]), '[0.1, 2]');
+  assert.equal(show([0.10000001, 2], [0.1, 2]), '[0.10000001, 2]');
+  // The book's rounding error keeps every digit.
+  assert.equal(show(0.1999999999990898, 0.2), '0.1999999999990898');
+  // Values that differ only in their noise are printed in full.
+  assert.equal(show([0.1 + 2 ** -56], [0.1]), String(0.1 + 2 ** -56));
+  assert.equal(show(-1.0000000000000002e-9), '-1e-9');
 });
