@@ -12,10 +12,11 @@ import {
 } from '../gradcheck/source/findFunctions';
 import { functionsBeside } from '../gradcheck/source/otherFiles';
 import { GRADCHECK_LANGUAGES, CheckGradientLensProvider, gradcheckLanguage } from './checkGradientLens';
-import { NOTEBOOK_CELL_SELECTOR, notebookOutline } from './notebookCells';
+import { NOTEBOOK_CELL_SELECTOR, notebookLossOfGradient, notebookOutline } from './notebookCells';
 import { registerReplayExample } from './replayExample';
 import { insideWorkspace, labFileOpeners } from './labFiles';
 import { languageOf } from '../gradcheck/source/findFunctions';
+import { importedFunctions } from '../gradcheck/source/imports';
 import { labCheckTarget } from '../gradcheck/labTarget';
 import { readRegularFile } from '../node/files';
 import { type GradcheckLabFile, LabFileRefused } from '../protocol/labFile';
@@ -128,6 +129,29 @@ async function checkGradient(
   let loss = typeof nameArg === 'string' ? findFunction(o, nameArg) : undefined;
   if (!loss && editor && editor.document.uri.toString() === document.uri.toString())
     loss = functionAt(o, editor.selection.start.line + 1);
+  if (!loss && o.functions.length === 0 && language === 'python' && document.uri.scheme === 'file') {
+    // A script that only imports the learner's network (the book's ch05/gradient_check.py): offer what it imports.
+    const imported = importedFunctions(document.getText(), document.uri.fsPath);
+    if (imported.length > 0) {
+      const pick = await vscode.window.showQuickPick(
+        imported.map(({ file, fn }) => ({
+          label: qualifiedName(fn),
+          description: `(${fn.params.join(', ')})`,
+          detail: vscode.l10n.t('{0}, line {1}', vscode.workspace.asRelativePath(file), String(fn.line)),
+          file,
+          fn,
+        })),
+        {
+          placeHolder: vscode.l10n.t(
+            '{0} defines no function: which one it imports is the loss?',
+            vscode.workspace.asRelativePath(document.uri),
+          ),
+        },
+      );
+      if (pick) await checkGradient(context, diagnostics, vscode.Uri.file(pick.file), qualifiedName(pick.fn));
+      return;
+    }
+  }
   if (!loss) {
     if (o.functions.length === 0) {
       void vscode.window.showInformationMessage(
@@ -152,7 +176,7 @@ async function checkGradient(
   }
   // The cursor (or a name) in a gradient function, cross_entropy_error_grad: check it as the
   // gradient of its loss, cross_entropy_error, not as a loss of its own.
-  const lossOfIt = lossOfGradient(o, loss);
+  const lossOfIt = lossOfGradient(o, loss) ?? notebookLossOfGradient(document, loss);
   if (lossOfIt) {
     (await loadPanel()).GradcheckPanel.show(context, diagnostics, {
       uri: document.uri,

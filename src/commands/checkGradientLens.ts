@@ -8,6 +8,7 @@ import {
   outline,
   qualifiedName,
 } from '../gradcheck/source/findFunctions';
+import { notebookLossOfGradient } from './notebookCells';
 
 /** The languages a gradient can be checked in, as VS Code names them. */
 export const GRADCHECK_LANGUAGES: readonly Language[] = ['python', 'javascript', 'typescript'];
@@ -56,8 +57,9 @@ export class CheckGradientLensProvider implements vscode.CodeLensProvider {
     }
     return o.functions.map((f: FunctionInfo) => {
       const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
-      // A function that is itself the gradient of another: its lens checks that pair.
-      const loss = lossOfGradient(o, f);
+      // A function that is itself the gradient of another: its lens checks that pair (in a notebook, the
+      // loss may be in a cell above).
+      const loss = lossOfGradient(o, f) ?? notebookLossOfGradient(document, f);
       if (loss) {
         const name = qualifiedName(loss);
         return new vscode.CodeLens(range, {

@@ -6,7 +6,7 @@
 import { homedir } from 'os';
 import { basename, join } from 'path';
 import * as vscode from 'vscode';
-import { Outline, outline } from '../gradcheck/source/findFunctions';
+import { FunctionInfo, Outline, lossOfGradient, outline, qualifiedName } from '../gradcheck/source/findFunctions';
 import { Notebook, notebookModule, notebookScope } from '../gradcheck/source/notebook';
 
 export const NOTEBOOK_CELL_SCHEME = 'vscode-notebook-cell';
@@ -81,4 +81,22 @@ export function notebookOutline(document: vscode.TextDocument, functionName: str
   if (!target) return undefined;
   const scope = notebookScope(target.notebook, functionName, target.cell);
   return outline(notebookModule(target.notebook, scope?.last ?? target.cell, false).source, 'python');
+}
+
+/**
+ * In a notebook cell, the loss that `gradient` (a function of this cell, cross_entropy_error_grad) is
+ * the gradient of, when the loss is defined in a cell above: the learner's usual layout, one function a
+ * cell. Undefined outside a notebook, or when no cell up to this one defines such a loss.
+ */
+export function notebookLossOfGradient(
+  document: vscode.TextDocument,
+  gradient: FunctionInfo,
+): FunctionInfo | undefined {
+  const target = notebookTarget(document.uri);
+  if (!target) return undefined;
+  // What Run All has defined when it reaches this cell: the cells above, then this one.
+  const seen = outline(notebookModule(target.notebook, target.cell, false).source, 'python');
+  const name = qualifiedName(gradient);
+  const own = seen.functions.filter((f) => qualifiedName(f) === name).at(-1);
+  return own && lossOfGradient(seen, own);
 }

@@ -42,6 +42,7 @@ import {
   qualifiedName,
   returnNames,
 } from './source/findFunctions';
+import { SOURCE_MAX_BYTES, importedDefinition } from './source/imports';
 import {
   BOOK_LOSSES,
   BookLoss,
@@ -75,6 +76,8 @@ import { errorMessage } from '../util/text';
 
 export interface CheckOptions {
   file: string;
+  /** Set when this check follows an import from that file (one level only). */
+  importedFrom?: string;
   /** The editor's text (saved or not); read from disk when absent. */
   source?: string;
   /** The language of `source` when the file's extension does not tell it (a notebook's cells: python). */
@@ -176,8 +179,6 @@ export const DEFAULT_H = 1e-4;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ELEMENTS = 500;
 export const MAX_SEED = 4294967295;
-/** The largest source file checked. */
-export const SOURCE_MAX_BYTES = 16 * 1024 * 1024;
 /** The smallest h, relative to max(1, |x|), whose central difference still measures the function in float64. */
 export const MIN_RELATIVE_H = 1e-10;
 
@@ -235,6 +236,8 @@ export interface Prepared {
   externalWeights: boolean;
   /** How inputs are generated for this function (the panel's Generate button uses it too). */
   generate?: (batchSize: number, seed: number) => Inputs;
+  /** Said before the report's own notes (the function was found through an import). */
+  notes?: Msg[];
 }
 
 /**
@@ -281,6 +284,26 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
   const o = outline(source, language);
   const functions = o.functions;
   const loss = findFunction(o, options.functionName);
+  if (!loss && language === 'python' && !options.importedFrom) {
+    // A script that imports the learner's network (the book's ch05/gradient_check.py: from two_layer_net import
+    // TwoLayerNet): the function is checked where it is defined, and the report says so.
+    const found = importedDefinition(source, file, options.functionName);
+    if (found) {
+      const there = prepare({
+        ...options,
+        file: found.file,
+        source: undefined,
+        functionName: found.name,
+        gradientName: options.gradientName && !splitFileRef(options.gradientName) ? undefined : options.gradientName,
+        importedFrom: file,
+      });
+      if ('request' in there)
+        there.notes = [
+          msg('{0} is imported in {1} from {2}: it was checked there.', options.functionName, file, found.file),
+        ];
+      return there;
+    }
+  }
   if (!loss) {
     // A file of thousands of functions (generated code) names the first 30: one readable line.
     const all = functions.map(qualifiedName);
@@ -809,7 +832,7 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
     findings.splice(0, findings.length, ...variantFindings(p, out, aligned, numerical, base, findings));
   }
   if (out.intInput) findings.push({ code: 'integer-input', message: integerInputMessage(req.wrt, out.intInput) });
-  const notes = sourceNotes(p, out);
+  const notes = [...(p.notes ?? []), ...sourceNotes(p, out)];
   const recognisedLoss = recogniseBookLoss(out.probes);
   const sweepAt = out.sweep && aligned ? aligned[out.sweep.index] : null;
   return {

@@ -553,6 +553,10 @@ export const TRAIN_STRINGS = {
   runName: 'Name',
   status: 'Status',
   settings: 'Hyperparameters',
+  runSettings: 'batch {0} · lr {1} · hidden {2} · iters {3} · std {4} · seed {5}',
+  /** A learning-rate change in a run's settings: "lr 0.1 → 0.5 from iteration 1,801". */
+  rateFrom: '{0} from iteration {1}',
+  settingsNumerical: 'numerical',
   result: 'Result',
   actions: 'Actions',
   rename: 'Rename',

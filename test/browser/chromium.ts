@@ -14,6 +14,21 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export type Theme = 'light' | 'dark' | 'high-contrast';
 
+/**
+ * VS Code's four built-in default themes with the very colours a webview gets in them (read from a
+ * running code-server: test/fixtures/themes/vscode-themes.json), for checks that depend on the
+ * theme's real values, such as text contrast.
+ */
+export const VSCODE_THEMES = ['Light Modern', 'Dark Modern', 'Dark High Contrast', 'Light High Contrast'] as const;
+export type VscodeTheme = (typeof VSCODE_THEMES)[number];
+
+type ThemeColours = { bodyClass: string; vars: Record<string, string> };
+
+function vscodeTheme(name: VscodeTheme): ThemeColours {
+  const file = join(ROOT, 'test', 'fixtures', 'themes', 'vscode-themes.json');
+  return (JSON.parse(readFileSync(file, 'utf8')).themes as Record<VscodeTheme, ThemeColours>)[name];
+}
+
 /** VS Code's default fonts, the same in every theme. */
 const FONTS = {
   '--vscode-font-family': 'sans-serif',
@@ -116,7 +131,7 @@ export interface PageSpec {
   styles?: string[];
   strings?: Record<string, string>;
   data?: unknown;
-  theme?: Theme;
+  theme?: Theme | VscodeTheme;
   width?: number;
   height?: number;
   /** The page's <html lang>: VS Code's display language (renderPage sets it from vscode.env.language). */
@@ -162,7 +177,8 @@ export async function closeBrowser(): Promise<void> {
 /** Writes the page's HTML next to nothing in particular (a temp dir) and opens it from file://. */
 export async function openPage(spec: PageSpec): Promise<Page> {
   const b = await launch();
-  const theme = THEMES[spec.theme ?? 'dark'];
+  const name = spec.theme ?? 'dark';
+  const theme = name in THEMES ? THEMES[name as Theme] : vscodeTheme(name as VscodeTheme);
   const web = join(ROOT, 'dist', 'webview');
   const own = join(web, spec.page, `${spec.page}.css`);
   const styles = spec.styles ?? ['shared/base.css', ...(existsSync(own) ? [`${spec.page}/${spec.page}.css`] : [])];

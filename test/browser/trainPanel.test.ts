@@ -508,6 +508,24 @@ test('the page speaks Korean when the extension passes Korean strings', async ()
   await page.close();
 });
 
+test('a run’s hyperparameters are written in the page’s language, with the learning rate as it changed', async () => {
+  const ko: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'src', 'l10n', 'ko', 'train.json'), 'utf8'));
+  const korean = Object.fromEntries(Object.entries(TRAIN_STRINGS).map(([k, v]) => [k, ko[v]]));
+  // Changed while training: 0.1 → 0.5 from iteration 1,801 (probe-d: the run list said "lr 0.1" only).
+  const run = { ...finished.run, learningRateChanges: [{ iter: 1801, learningRate: 0.5 }] };
+  for (const [strings, expected] of [
+    [undefined, 'batch 100 · lr 0.1 → 0.5 from iteration 1,801 · hidden 50 · iters 2,000 · std 0.01 · seed 42'],
+    [korean, '배치 100 · 학습률 0.1 → 반복 1,801부터 0.5 · 은닉층 50 · 반복 2,000회 · 표준편차 0.01 · 시드 42'],
+  ] as const) {
+    const page = await openPage({ page: 'train', data: init.options, strings, width: 1280, height: 1000 });
+    await sendMessages(page, [{ ...init, runs: [run], histories: [] }]);
+    await page.waitForSelector('table.runs td.settings');
+    assert.equal(await page.$eval('table.runs td.settings', (e) => e.textContent), expected);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  }
+});
+
 test('a page reopened mid-run picks the live run up from init and counts each iteration once', async () => {
   const page = await open();
   const live = { ...started.run, status: 'paused' as const, epochs: finished.run.epochs.slice(0, 2), iterations: 150 };

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckOptions, CheckReport, runCheck } from '../../src/gradcheck/check';
 import { formatMsg } from '../../src/gradcheck/analysis/messages';
+import { qualifiedName } from '../../src/gradcheck/source/findFunctions';
+import { importedFunctions } from '../../src/gradcheck/source/imports';
 import { FIXTURES, testRunners } from './gradcheckHelpers';
 import { isDifferentiable } from '../../src/gradcheck/run/inputs';
 
@@ -1018,4 +1020,43 @@ test('a layer working in place (x[mask] = 0 in forward, dout[mask] = 0 in backwa
   // A wrong in-place backward still fails on its numbers.
   const wrong = await relu('relu_inplace_wrong.py', '~self.mask');
   assert.equal(wrong.verdict, 'fail', text(wrong));
+});
+
+test("a script that imports the network (the book's ch05/gradient_check.py) is checked where the function is defined: beside it, through an alias, a star import, or a parent folder", async () => {
+  const dir = join(tmp(), 'book_script');
+  cpSync(BOOK, dir, { recursive: true });
+  const script = (name: string, lines: string[]) => {
+    const file = join(dir, 'ch05', name);
+    writeFileSync(file, ['import sys, os', 'sys.path.append(os.pardir)', ...lines, ''].join('\n'));
+    return file;
+  };
+  const cases: [string, string[], string, string][] = [
+    ['gradient_check.py', ['from two_layer_net import TwoLayerNet'], 'TwoLayerNet.loss', 'two_layer_net.py'],
+    ['alias.py', ['from two_layer_net import TwoLayerNet as Net'], 'Net.loss', 'two_layer_net.py'],
+    ['star.py', ['from common.functions import *'], 'cross_entropy_error', 'functions.py'],
+  ];
+  for (const [name, lines, fn, definedIn] of cases) {
+    const r = await check({ file: script(name, lines), functionName: fn });
+    assert.notEqual(r.verdict, 'error', `${name}: ${text(r)}`);
+    assert.ok(r.file.endsWith(definedIn), `${name}: checked in ${r.file}`);
+    assert.match(
+      text(r),
+      new RegExp(`${fn.replace('.', '\\.')} is imported in .*${name} from .*${definedIn}: it was checked there`),
+    );
+  }
+  // What the command offers in a file that defines no function: the imported class's methods, where defined.
+  const offered = importedFunctions(
+    readFileSync(join(dir, 'ch05', 'gradient_check.py'), 'utf8'),
+    join(dir, 'ch05', 'gradient_check.py'),
+  );
+  assert.deepEqual(
+    offered.map(({ file, fn }) => `${file.slice(dir.length + 1)}:${qualifiedName(fn)}`),
+    ['predict', 'loss', 'accuracy', 'numerical_gradient', 'gradient'].map(
+      (m) => `ch05/two_layer_net.py:TwoLayerNet.${m}`,
+    ),
+  );
+  // Not imported, not defined: still the plain not-found.
+  const none = await check({ file: script('none.py', ['import numpy as np']), functionName: 'TwoLayerNet.loss' });
+  assert.equal(none.verdict, 'error');
+  assert.match(text(none), /There is no function TwoLayerNet\.loss/);
 });

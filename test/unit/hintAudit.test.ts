@@ -386,7 +386,15 @@ export const CASES: Case[] = [
     code: 'scale',
     source: `import numpy as np\n\n\ndef cross_entropy_error(y, t):\n    batch_size = y.shape[0]\n    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size\n\n\ndef cross_entropy_error_grad(y, t):\n    batch_size = y.shape[0]\n    dy = np.zeros_like(y)\n    dy[np.arange(batch_size), t] = -1 / (y[np.arange(batch_size), t] + 1e-7)\n    return dy\n`,
     fn: 'cross_entropy_error',
-    formula: 'return (dy) / 4',
+    formula: 'return (dy) / batch_size',
+  },
+  {
+    // The same without a batch_size variable: the rows of y, never the check's own N (`/ 4`, wrong for a batch of 100).
+    name: 'class indices t, no batch_size variable in the gradient: the hint divides by y.shape[0]',
+    code: 'scale',
+    source: `import numpy as np\n\n\ndef cross_entropy_error(y, t):\n    return -np.sum(np.log(y[np.arange(y.shape[0]), t] + 1e-7)) / y.shape[0]\n\n\ndef cross_entropy_error_grad(y, t):\n    dy = np.zeros_like(y)\n    dy[np.arange(y.shape[0]), t] = -1 / (y[np.arange(y.shape[0]), t] + 1e-7)\n    return dy\n`,
+    fn: 'cross_entropy_error',
+    formula: 'return (dy) / y.shape[0]',
   },
   {
     name: 'JavaScript: crossEntropyErrorGrad without / batch size — the formula maps over y',

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IdxError, parseIdx } from '../../src/data/idx';
@@ -99,4 +99,30 @@ test('loadFolder names what is missing', () => {
   assert.throws(() => loadFolder('/no/such/folder'), /no such folder/);
   const dir = mkdtempSync(join(tmpdir(), 'gl-empty-'));
   assert.throws(() => loadFolder(dir), /no train images file/);
+});
+
+test("loadFolder on a project folder finds the idx files a few levels down (the book's dataset/, torchvision's MNIST/raw/), the nearest first, refuses to guess between two as near, and names the book's mnist.pkl", () => {
+  const project = mkdtempSync(join(tmpdir(), 'gl-project-'));
+  const img = idx([2, 2, 2], [0, 255, 0, 255, 1, 2, 3, 4]);
+  const put = (folder: string) => {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'train-images-idx3-ubyte.gz'), gzipSync(img));
+    writeFileSync(join(folder, 'train-labels-idx1-ubyte.gz'), gzipSync(idx([2], [3, 7])));
+    writeFileSync(join(folder, 't10k-images-idx3-ubyte.gz'), gzipSync(img));
+    writeFileSync(join(folder, 't10k-labels-idx1-ubyte.gz'), gzipSync(idx([2], [1, 9])));
+  };
+  mkdirSync(join(project, 'ch04'));
+  writeFileSync(join(project, 'ch04', 'train_neuralnet.py'), '# the learner’s code\n');
+  put(join(project, 'data', 'MNIST', 'raw'));
+  const d = loadFolder(project);
+  assert.deepEqual(Array.from(d.test.labels), [1, 9]);
+  assert.match(d.name, /data[/\\]MNIST[/\\]raw: 2 train, 2 test/);
+  // The nearest wins (its path is in the name); two at the same depth are not guessed between.
+  put(join(project, 'dataset'));
+  assert.match(loadFolder(project).name, /dataset: 2 train, 2 test/);
+  put(join(project, 'mnist'));
+  assert.throws(() => loadFolder(project), /several folders below hold idx files: dataset, mnist; give one of them/);
+  const book = mkdtempSync(join(tmpdir(), 'gl-pkl-'));
+  writeFileSync(join(book, 'mnist.pkl'), 'not read');
+  assert.throws(() => loadFolder(book), /mnist\.pkl is a Python pickle .* train-images-idx3-ubyte\.gz/);
 });

@@ -180,10 +180,12 @@ export class ModelPanel {
         ...row.map((n, j) => {
           const td = el('td', { text: String(n), title: `${i} → ${j}: ${n}` });
           const share = n / total;
+          // At most 40 % of the colour under the count, so that the text stays readable (≥ 4.5:1) in every
+          // built-in theme (test/browser/themeContrast.test.ts).
           if (n > 0)
             td.style.background = withAlpha(
               i === j ? this.theme.accent : this.theme.error,
-              i === j ? 0.15 + 0.6 * share : Math.min(0.75, 0.12 + 4 * share),
+              i === j ? 0.1 + 0.3 * share : Math.min(0.4, 0.08 + 2 * share),
             );
           return td;
         }),

@@ -30,15 +30,11 @@ export const STATUS_KEYS: Record<RunView['status'], keyof typeof S> = {
 
 export function settingsText(v: RunView): string {
   const c = v.config;
-  const parts = [
-    `batch ${c.batchSize}`,
-    `lr ${c.learningRate}`,
-    `hidden ${c.hiddenSize}`,
-    `iters ${integer(c.iters)}`,
-    `std ${c.weightInitStd}`,
-    `seed ${c.seed}`,
-  ];
-  if (c.gradientMethod === 'numerical') parts.push('numerical');
+  // The rate as it went: changed during the run, each change with the iteration it took effect from.
+  const rates = (v.learningRateChanges ?? []).map((x) => format(S.rateFrom, x.learningRate, integer(x.iter)));
+  const rate = [String(c.learningRate), ...rates].join(' → ');
+  const parts = [format(S.runSettings, c.batchSize, rate, c.hiddenSize, integer(c.iters), c.weightInitStd, c.seed)];
+  if (c.gradientMethod === 'numerical') parts.push(S.settingsNumerical);
   if (c.dataset.kind === 'fashion') parts.push('Fashion-MNIST');
   if (c.dataset.kind === 'folder') parts.push(c.dataset.path.split(/[\\/]/).filter(Boolean).pop() ?? c.dataset.path);
   return parts.join(' · ');

@@ -222,7 +222,7 @@ function scaleFinding(
 ): Finding {
   const near = (x: number) => Math.abs(c - x) <= 1e-3 * Math.abs(x);
   if (N !== undefined && N > 1 && near(N)) {
-    const fix = fixes.identified ?? fixes.derived('divide', fixes.batchName ?? String(N));
+    const fix = fixes.identified ?? (fixes.batchName ? fixes.derived('divide', fixes.batchName) : undefined);
     return fix
       ? {
           code: 'scale',
@@ -242,7 +242,7 @@ function scaleFinding(
         };
   }
   if (N !== undefined && N > 1 && near(1 / N)) {
-    const fix = fixes.identified ?? fixes.derived('multiply', fixes.batchName ?? String(N));
+    const fix = fixes.identified ?? (fixes.batchName ? fixes.derived('multiply', fixes.batchName) : undefined);
     return fix
       ? {
           code: 'scale',

@@ -196,7 +196,28 @@ export function gradientFixes(req: RunRequest, out: RunOutput, numerical: number
     };
     return { target: 'gradient', line: ret.line, text: texts[change] };
   };
-  return { identified, derived, batchName: pt && pt.rank === 2 ? batchSizeName(ctx, pt.y) : undefined };
+  return {
+    identified,
+    derived,
+    batchName: pt ? (pt.rank === 2 ? batchSizeName(ctx, pt.y) : undefined) : rowsName(req, ctx),
+  };
+}
+
+/**
+ * The batch size as a Python gradient can write it when y and t are not probabilities and one-hot targets (t as
+ * class indices, y[np.arange(N), t]): a batch_size argument, their batch_size, else the rows of the batch's first input — never the check's
+ * own N (a hint `/ 4` would be wrong for their batch of 100).
+ */
+function rowsName(req: RunRequest, ctx: FixContext): string | undefined {
+  if (ctx.language !== 'python') return undefined;
+  const batchArg = req.params.find((p) => roleOf(p) === 'batch' && typeof req.inputs[p] === 'number');
+  if (batchArg !== undefined) return batchArg;
+  // A batch's rows: probabilities, scores or data (never W, whose rows are the inputs).
+  const rows = req.params.find((p) => {
+    const v = req.inputs[p];
+    return ['probs', 'logits', 'data'].includes(roleOf(p)) && Array.isArray(v) && Array.isArray(v[0]);
+  });
+  return rows === undefined ? undefined : batchSizeName(ctx, rows);
 }
 
 /** δ added inside every log of the loss that has none: the lines that change, first one returned. */

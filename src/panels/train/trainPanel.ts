@@ -8,7 +8,7 @@ import { existsSync } from 'fs';
 import { join } from 'path';
 import type { TwoLayerParams } from '../../core/twoLayerNet';
 import { BUNDLED_TRAIN_COUNT } from '../../data/mnist';
-import { FASHION_MNIST_DIR, bundledDataDir } from '../../node/mnistFiles';
+import { BUNDLED_DATASET_NAME, FASHION_MNIST_DIR, bundledDataDir } from '../../node/mnistFiles';
 import {
   DEFAULT_RUN_CONFIG,
   LossHistory,
@@ -346,7 +346,22 @@ export class TrainPanel {
     const id = newRunId();
     const run = startedRun({
       id,
-      name: `#${n} · batch ${config.batchSize} · lr ${config.learningRate} · hidden ${config.hiddenSize}${config.gradientMethod === 'numerical' ? ' · numerical' : ''}`,
+      name:
+        config.gradientMethod === 'numerical'
+          ? vscode.l10n.t(
+              '#{0} · batch {1} · lr {2} · hidden {3} · numerical',
+              n,
+              config.batchSize,
+              config.learningRate,
+              config.hiddenSize,
+            )
+          : vscode.l10n.t(
+              '#{0} · batch {1} · lr {2} · hidden {3}',
+              n,
+              config.batchSize,
+              config.learningRate,
+              config.hiddenSize,
+            ),
       config,
       datasetName: '',
       createdAt: Date.now(),
@@ -358,7 +373,11 @@ export class TrainPanel {
       { type: 'train', config, dataset: this.dataset(config) },
       {
         loaded: (info) => {
-          run.datasetName = info.datasetName;
+          // The bundled set's name in the display language (the worker names it in English, as the CLI does).
+          run.datasetName =
+            info.datasetName === BUNDLED_DATASET_NAME
+              ? vscode.l10n.t('MNIST (bundled subset: 10k train, 10k test)')
+              : info.datasetName;
           this.post({ type: 'runUpdated', run });
         },
         progress: (batch) => {
