@@ -58,6 +58,7 @@ import {
   recogniseBookLoss,
   roleOf,
   imageLayerInputs,
+  layerBatch,
   sameShapedOperands,
   weightAttributes,
   wrtChoices,
@@ -418,6 +419,10 @@ export function prepare(options: CheckOptions): Prepared | CheckReport {
     const data = loss.params.find(isDifferentiable);
     const images =
       layer && cls && data ? imageLayerInputs(textOfClass(cls), data, cls.initParams ?? [], genSeed) : undefined;
+    // A lone vector x for a weightless layer (Relu, Dropout): a batch of mixed signs instead.
+    const alone = loss.params.filter((q) => q in made && isDifferentiable(q)).length === 1;
+    if (!images && layer && alone && data && Array.isArray(made[data]) && !(made[data] as Json[]).some(Array.isArray))
+      made[data] = layerBatch(genSeed);
     if (images && data) {
       made[data] = images.x;
       const init = {

@@ -615,6 +615,21 @@ test('an axis or dim parameter defaulting to None keeps None (softmax(x, dim=Non
   assert.equal('dim' in r.inputs, false, JSON.stringify(r.inputs));
 });
 
+test('a weightless layer (Relu, Dropout) gets a batch of mixed signs by default, so a backward without its mask fails', async () => {
+  const file = join(BOOK, 'common', 'layers.py');
+  const src = readFileSync(file, 'utf8');
+  for (const [fn, edit] of [
+    ['Relu.forward', ['dout[self.mask] = 0', 'pass']],
+    ['Dropout.forward', ['return dout * self.mask', 'return dout']],
+  ] as const) {
+    const good = await check({ file, functionName: fn, workspace: BOOK });
+    passes(good, fn);
+    assert.deepEqual(good.shape, [4, 5]);
+    const bad = await check({ file, source: src.replace(edit[0], edit[1]), functionName: fn, workspace: BOOK });
+    assert.equal(bad.verdict, 'fail', `${fn} without its mask:\n${text(bad)}`);
+  }
+});
+
 test('CS231n layers: affine_forward → (out, cache) with affine_backward(dout, cache) → (dx, dw, db), each by its name', async () => {
   const file = join(PY, 'cs231n', 'layers.py');
   for (const wrt of ['x', 'w', 'b']) {

@@ -214,6 +214,13 @@ export const CASES: Case[] = [
     formula: 'return -t / (y + 1e-7) / y.shape[0]',
   },
   {
+    name: 'a δ of 1e-5 inside the log: y − t is off by δ / y; the words name the book\'s 1e-7',
+    code: 'log-delta',
+    source: `${SOFTMAX}\n\ndef loss(x, t):\n    y = softmax(x)\n    return -np.sum(t * np.log(y + 1e-5)) / x.shape[0]\n\n\ndef loss_grad(x, t):\n    return (softmax(x) - t) / x.shape[0]\n`,
+    fn: 'loss',
+    follow: (s) => s.replace('np.log(y + 1e-5)', 'np.log(y + 1e-7)'),
+  },
+  {
     name: 'a gradient array created and never filled: the words say return the filled array',
     code: 'zero',
     source: `import numpy as np\n\n\ndef function_2(x):\n    return x[0] ** 2 + x[1] ** 2\n\n\ndef function_2_grad(x):\n    grad = np.zeros_like(x)\n    dx = 2 * x\n    return grad\n`,

@@ -628,3 +628,14 @@ export function imageLayerInputs(
   }
   return { x: array([2, 3, 4, 4]), init };
 }
+
+/**
+ * x for a layer without weights or answers (the book's Relu, Sigmoid, Dropout: forward(x)): a batch of 4 rows of 5,
+ * signs mixed, so a backward that forgets its mask shows (two numbers, the function_2 point, could all be kept).
+ */
+export function layerBatch(seed: number): Json {
+  const rng = new Random(seed + 13);
+  return Array.from({ length: 4 }, (_, i) =>
+    Array.from({ length: 5 }, (_, j) => ((i + j) % 2 ? -1 : 1) * Math.abs(awayFromZero(rng))),
+  );
+}
