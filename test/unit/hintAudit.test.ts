@@ -214,7 +214,7 @@ export const CASES: Case[] = [
     formula: 'return -t / (y + 1e-7) / y.shape[0]',
   },
   {
-    name: 'a δ of 1e-5 inside the log: y − t is off by δ / y; the words name the book\'s 1e-7',
+    name: "a δ of 1e-5 inside the log: y − t is off by δ / y; the words name the book's 1e-7",
     code: 'log-delta',
     source: `${SOFTMAX}\n\ndef loss(x, t):\n    y = softmax(x)\n    return -np.sum(t * np.log(y + 1e-5)) / x.shape[0]\n\n\ndef loss_grad(x, t):\n    return (softmax(x) - t) / x.shape[0]\n`,
     fn: 'loss',
