@@ -13,6 +13,7 @@ import { GradientWatcher } from '../core/gradientWatch';
 import { initialLossCheck, withTrainImages } from '../core/sanity';
 import { findLearningRate } from '../core/lrFinder';
 import { DEFAULT_ENGINE, ENGINES, EngineName, createNetwork } from '../engine/network';
+import { FastTwoLayerNet } from '../engine/fastNet';
 import { Dataset } from '../core/dataset';
 import { loadBundled, loadFolder } from '../node/mnistFiles';
 import { FlagSpec, UsageError, parseArgs } from './args';
@@ -24,8 +25,8 @@ import type { LossDiagnosis } from '../core/lossWatch';
 export const TRAIN_USAGE =
   'usage: npm run train -- [--hidden N] [--lr X] [--batch N] [--iters N] [--std X] [--seed N] [--method backprop|numerical] [--engine NAME] [--data DIR] [--json]\n' +
   '       [--sampling replacement|shuffled] [--overfit K] [--grad-stats N] [--check-every N] [--lr-finder]\n' +
-  '       [--evaluation worker|split|in-thread]   (the second core: the per-epoch accuracies, the default; half of every\n' +
-  '       step and accuracy check; or none)';
+  '       [--evaluation worker|split|in-thread]   (the second core: the per-epoch accuracies, and half of each step\n' +
+  '       taken between them, the default; half of every step and accuracy check; or none)';
 
 const SPECS: Record<string, FlagSpec> = {
   hidden: { kind: 'int', min: INT_LIMITS.hiddenSize[0], max: INT_LIMITS.hiddenSize[1] },
@@ -111,7 +112,7 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
     );
   }
   const shape = { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes };
-  const net = createNetwork(opts.engine, shape, config, { shared: opts.evaluation === 'split' });
+  const net = createNetwork(opts.engine, shape, config, { shared: opts.evaluation !== 'in-thread' });
   const emit = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
   if (opts.lrFinder) return runLrFinder(net, data, config, opts.json, emit);
   const trainer = new Trainer(net, data, config);
@@ -250,6 +251,8 @@ export async function runTrain(argv: string[], bundledDir: string): Promise<numb
       ...(splitProblem === undefined ? {} : { splitProblem }),
       evalSeconds: evalMs / 1000,
       evalWorkerSeconds: (evaluator?.busyMs ?? 0) / 1000,
+      // steps split over the engine's two threads ('split': all; 'worker': those taken while the worker was idle)
+      pairedSteps: net instanceof FastTwoLayerNet ? net.pairedSteps : 0,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
     });
   } else {

@@ -68,6 +68,8 @@ export class FastTwoLayerNet implements TrainableNetwork {
   readonly shape: NetShape;
   /** δ in log(y + δ), as in TwoLayerNet. */
   delta = DELTA;
+  /** Training steps split with the second thread so far (see pairWith). */
+  pairedSteps = 0;
   private readonly layout: KernelLayout;
   private readonly memory: WebAssembly.Memory;
   private readonly kernels: Kernels;
@@ -79,6 +81,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
   /** The second thread's scratch for its half of an evaluation. */
   private pairScratch: Scratch | undefined;
   private pair: PairChannel | undefined;
+  private pairIdle: Int32Array | undefined;
   private channel: PairChannel | undefined;
   private control = 0;
   private f32 = new Float32Array(0);
@@ -120,9 +123,21 @@ export class FastTwoLayerNet implements TrainableNetwork {
     };
   }
 
-  /** From now on every step and evaluation is shared with the thread serving the invitation; undefined: alone again. */
-  pairWith(channel: PairChannel | undefined): void {
+  /**
+   * From now on every step and evaluation is shared with the thread serving the invitation; undefined: alone
+   * again. With `idleWhile`, only while `idleWhile[0]` is 0 or less: the second core also runs other work (the
+   * evaluation worker counts its evaluations under way there), and a step taken alone then leaves it that core.
+   * Both ways give the same numbers, so a run may switch at any step.
+   */
+  pairWith(channel: PairChannel | undefined, idleWhile?: Int32Array): void {
     this.pair = channel;
+    this.pairIdle = channel ? idleWhile : undefined;
+  }
+
+  /** The channel when this step or evaluation is to be shared, else undefined. */
+  private pairNow(): PairChannel | undefined {
+    const idle = this.pairIdle;
+    return idle && Atomics.load(idle, 0) > 0 ? undefined : this.pair;
   }
 
   /** The channel to the thread serving `pairInvitation()` (the thread's side calls servePair); one per engine. */
@@ -143,7 +158,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
     const n = indices.length;
     this.i32View().set(indices, s.batch / 4);
     const half = lossHalf(n);
-    const pair = this.pair;
+    const pair = this.pairNow();
     if (method === 'numerical') {
       const { x, t } = toBatch(set, indices, this.shape.outputSize);
       const reference = new TwoLayerNet(this.shape, 0, undefined, this.exportParams());
@@ -151,6 +166,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
       sgdStep(reference.params, fastNumericalGradient(reference, x, t), learningRate);
       this.importParams(reference.params);
     } else if (pair) {
+      this.pairedSteps++;
       // Each thread: its part's hidden units and share of a2; then each its rows of the loss and dy; then its
       // part's backward pass, update, and hidden units and share again on the updated weights.
       pair.post(PAIR_OPS.hiddenOutput, [1, rowTable, s.batch, n, s.z1, s.share1]);
@@ -207,7 +223,7 @@ export class FastTwoLayerNet implements TrainableNetwork {
   accuracyOn(set: LabeledImages): number {
     const { rowTable, labels } = this.inMemory(set);
     const s = this.scratchFor(EVAL_CHUNK);
-    const pair = this.pair;
+    const pair = this.pairNow();
     if (!pair) return this.side.countCorrect(rowTable, labels, 0, set.count, s.batch, s.z1, s.a2) / set.count;
     const half = set.count >> 1;
     const t = this.pairScratchFor();

@@ -16,6 +16,8 @@ export interface EvalWorkerData {
   shape: NetShape;
   train: LabeledImages;
   test: LabeledImages;
+  /** Evaluations under way (see WorkerEpochEvaluator.underWay): the worker takes 1 off as it answers each. */
+  underWay: SharedArrayBuffer;
 }
 
 export type EvalToWorker = { type: 'evaluate'; id: number; params: TwoLayerParams };
@@ -49,6 +51,12 @@ export class WorkerEpochEvaluator implements EpochEvaluator {
   answered = 0;
   /** Why the worker cannot evaluate (it failed to start or died), when it cannot. */
   problem: string | undefined;
+  /**
+   * [0]: evaluations posted and not yet answered, kept in shared memory so that the training thread can read
+   * it between two steps without waiting for a message: while it is 0 the second core is idle, and a fast
+   * engine with a second thread of its own splits its steps (pairThread.ts, useSecondCore).
+   */
+  readonly underWay = new Int32Array(new SharedArrayBuffer(4));
   private readonly worker: Worker | undefined;
   private readonly started: Promise<boolean>;
   private readonly waiting = new Map<number, { resolve: (a: Accuracies) => void; reject: (e: Error) => void }>();
@@ -62,6 +70,7 @@ export class WorkerEpochEvaluator implements EpochEvaluator {
       shape: options.shape,
       train: train.set,
       test: test.set,
+      underWay: this.underWay.buffer as SharedArrayBuffer,
     };
     let worker: Worker | undefined;
     try {
@@ -105,6 +114,7 @@ export class WorkerEpochEvaluator implements EpochEvaluator {
     const message: EvalToWorker = { type: 'evaluate', id, params };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
+      Atomics.add(this.underWay, 0, 1);
       this.worker!.postMessage(message);
     });
   }
@@ -118,6 +128,7 @@ export class WorkerEpochEvaluator implements EpochEvaluator {
   /** From now on every evaluation is refused (the trainer evaluates those itself). */
   private fail(message: string, resolveReady: (ok: boolean) => void): void {
     this.problem ??= message;
+    Atomics.store(this.underWay, 0, 0);
     resolveReady(false);
     for (const w of this.waiting.values()) w.reject(new Error(this.problem));
     this.waiting.clear();

@@ -13,7 +13,8 @@ if (!port) throw new Error('evalWorker.js runs as a worker_threads Worker, not o
 const send = (m: EvalFromWorker) => port.postMessage(m);
 
 try {
-  const { engine, shape, train, test } = workerData as EvalWorkerData;
+  const { engine, shape, train, test, underWay } = workerData as EvalWorkerData;
+  const posted = new Int32Array(underWay);
   // The weights are replaced by each evaluation's copy: the initial ones never count.
   const net = createNetwork(engine, shape, { weightInitStd: 0, seed: 0 });
   const importParams = net.importParams?.bind(net);
@@ -26,8 +27,10 @@ try {
       importParams(m.params);
       const trainAccuracy = net.accuracyOn(train);
       const testAccuracy = net.accuracyOn(test);
+      Atomics.sub(posted, 0, 1);
       send({ type: 'evaluated', id: m.id, trainAccuracy, testAccuracy, ms: performance.now() - started });
     } catch (e) {
+      Atomics.sub(posted, 0, 1);
       send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     }
   });

@@ -4,6 +4,7 @@
  * between the two threads (src/engine/pairedNet.ts). When the thread cannot start, the engine simply
  * stays on one core.
  */
+import { availableParallelism } from 'os';
 import { join } from 'path';
 import { Worker } from 'worker_threads';
 import type { LabeledImages } from '../core/dataset';
@@ -32,7 +33,11 @@ const START_TIMEOUT_MS = 20_000;
  * Gives `net` a second thread. Resolves once the thread shares the work, or with `problem` set when it
  * cannot (the engine's memory is not shared, its hidden layer has a single vector, or the thread failed).
  */
-export async function startPair(net: FastTwoLayerNet, workerFile?: string): Promise<EnginePair> {
+export async function startPair(
+  net: FastTwoLayerNet,
+  workerFile?: string,
+  idleWhile?: Int32Array,
+): Promise<EnginePair> {
   const invitation = net.pairInvitation();
   if (!invitation)
     return {
@@ -90,7 +95,7 @@ export async function startPair(net: FastTwoLayerNet, workerFile?: string): Prom
     await exited;
     return pair;
   }
-  net.pairWith(net.pairChannel());
+  net.pairWith(net.pairChannel(), idleWhile);
   // A thread that ends on its own (it never does, short of a fatal error): the engine goes on alone.
   void exited.then(() => {
     pair.problem ??= 'the second thread ended';
@@ -103,7 +108,7 @@ export async function startPair(net: FastTwoLayerNet, workerFile?: string): Prom
 export interface SecondCore {
   /** The evaluation worker, when the run evaluates there. */
   evaluator: WorkerEpochEvaluator | undefined;
-  /** The engine's second thread, when it shares every step. */
+  /** The engine's second thread, when it shares every step ('split') or the steps taken while the evaluation worker is idle. */
   pair: EnginePair | undefined;
   /** Why 'split' was asked for but could not be (the run then evaluates on the worker instead). */
   splitProblem?: string;
@@ -132,12 +137,26 @@ export async function useSecondCore(
   }
   const evaluator =
     path === 'in-thread' ? undefined : new WorkerEpochEvaluator({ ...options, workerFile: join(dir, 'evalWorker.js') });
+  // The evaluation worker leaves the second core idle between two epochs' evaluations: a fast engine made with
+  // shared memory splits the steps taken then with a thread of its own (the steps taken while an evaluation is
+  // under way stay whole on this thread), with the same numbers either way.
+  let pair: EnginePair | undefined;
+  if (evaluator && path === 'worker' && net instanceof FastTwoLayerNet && net.pairInvitation() && cores() >= 2) {
+    pair = await startPair(net, join(dir, 'pairWorker.js'), evaluator.underWay);
+    if (pair.problem !== undefined) pair = undefined;
+  }
   return {
     evaluator,
-    pair: undefined,
+    pair,
     splitProblem,
     close: async () => {
+      await pair?.close();
       await evaluator?.close();
     },
   };
+}
+
+/** Cores this process may use (a second thread spinning on a single core would only take the first one's time). */
+function cores(): number {
+  return availableParallelism();
 }

@@ -1,7 +1,8 @@
 /**
  * The fast engine on two threads (src/engine/pairedNet.ts, src/node/pairThread.ts + dist/pairWorker.js):
  * every step and evaluation split between the training thread and a second one on the same shared memory
- * gives exactly the one-core numbers, for several hidden sizes and a seed; the thread ends when closed;
+ * gives exactly the one-core numbers, for several hidden sizes and a seed, and so does a run that splits only the
+ * steps taken while the evaluation worker leaves the second core idle; the thread ends when closed;
  * an engine that cannot share its work says why and stays on one core.
  */
 import { test } from 'node:test';
@@ -108,6 +109,39 @@ test('a second thread that ends on its own leaves the engine training alone, wit
   assert.equal(threads(), before);
 });
 
+test('steps split while the second core is idle and whole while it is busy give the one-core numbers', async () => {
+  const shape = { inputSize: 784, hiddenSize: 50, outputSize: 10 };
+  const one = new FastTwoLayerNet(shape, 0.01, new Random(6));
+  const two = sharedNet(50, 6);
+  const busy = new Int32Array(new SharedArrayBuffer(4));
+  const before = threads();
+  const pair = await startPair(two, PAIR_WORKER, busy);
+  try {
+    assert.equal(pair.problem, undefined);
+    const rng = new Random(9);
+    let idleSteps = 0;
+    for (let step = 0; step < 40; step++) {
+      busy[0] = rng.random() < 0.5 ? 1 : 0;
+      if (busy[0] === 0) idleSteps++;
+      const batch = rng.choice(data.train.count, 100);
+      assert.equal(
+        two.trainStep(data.train, batch, 0.3, 'backprop'),
+        one.trainStep(data.train, batch, 0.3, 'backprop'),
+      );
+    }
+    assert.ok(idleSteps > 5 && idleSteps < 35, `${idleSteps} idle steps`);
+    assert.equal(two.pairedSteps, idleSteps, 'a step is split exactly when the second core is idle');
+    busy[0] = 1;
+    assert.equal(two.accuracyOn(data.test), one.accuracyOn(data.test));
+    const p1 = one.exportParams();
+    const p2 = two.exportParams();
+    for (const name of PARAM_NAMES) assert.deepEqual(paramData(p2, name), paramData(p1, name), name);
+  } finally {
+    await pair.close();
+  }
+  assert.equal(threads(), before);
+});
+
 test('an engine that cannot share its work says why and trains alone', async () => {
   const before = threads();
   const notShared = new FastTwoLayerNet({ inputSize: 784, hiddenSize: 50, outputSize: 10 });
@@ -126,25 +160,43 @@ test('an engine that cannot share its work says why and trains alone', async () 
   assert.equal(threads(), before);
 });
 
-test('a Trainer on a split engine reports "split" and delivers the one-core events exactly; nothing outlives the run', async () => {
+test('a Trainer on a split engine (and on the worker path with its idle-time pair) delivers the one-core events exactly; nothing outlives the run', async () => {
   const config = { ...BOOK_DEFAULTS, iters: 220, seed: 5 };
   const small = withTrainImages(data, 2000);
   const shape = { inputSize: 784, hiddenSize: 50, outputSize: 10 };
-  const runWith = async (path: 'split' | 'in-thread') => {
+  const runWith = async (path: 'split' | 'worker' | 'in-thread') => {
     const net = new FastTwoLayerNet(shape, config.weightInitStd, new Random(config.seed), undefined, { shared: true });
     const trainer = new Trainer(net, small, config);
     const second = await useSecondCore(path, net, { engine: 'fast', shape, ...small, workerDir: join(ROOT, 'dist') });
     trainer.evaluator = second.evaluator;
     const events: TrainEvent[] = [];
     const summary = await trainer.run((e) => events.push(e)).finally(() => second.close());
-    return { trainer, summary: { ...summary, wallSeconds: 0 }, events: timeless(events) };
+    const underWay = second.evaluator?.underWay[0];
+    return {
+      trainer,
+      summary: { ...summary, wallSeconds: 0 },
+      events: timeless(events),
+      paired: net.pairedSteps,
+      started: second.pair !== undefined,
+      underWay,
+    };
   };
   const before = threads();
   const split = await runWith('split');
+  const worker = await runWith('worker');
   const alone = await runWith('in-thread');
   assert.equal(split.trainer.evaluation, 'split');
+  assert.equal(worker.trainer.evaluation, 'worker');
   assert.equal(alone.trainer.evaluation, 'in-thread');
   assert.deepEqual(split.events, alone.events);
   assert.deepEqual(split.summary, alone.summary);
+  // the evaluation worker, and the engine's own second thread for the steps taken while the worker is idle
+  assert.deepEqual(worker.events, alone.events);
+  assert.deepEqual(worker.summary, alone.summary);
+  assert.equal(worker.started, true);
+  assert.ok(worker.paired > 0 && worker.paired <= config.iters, `${worker.paired} steps split`);
+  assert.equal(worker.underWay, 0, 'no evaluation left counted as under way');
+  assert.equal(split.paired, config.iters);
+  assert.equal(alone.paired, 0);
   assert.equal(threads(), before);
 });

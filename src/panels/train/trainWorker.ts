@@ -45,7 +45,7 @@ async function train(job: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   const engine = job.engine ?? DEFAULT_ENGINE;
   const shape = { inputSize: data.train.size, hiddenSize: config.hiddenSize, outputSize: data.classes };
   const path = job.evaluation ?? 'worker';
-  const net = createNetwork(engine, shape, config, { shared: path === 'split' });
+  const net = createNetwork(engine, shape, config, { shared: path !== 'in-thread' });
   trainer = new Trainer(net, data, config);
   // The second core (workers of this worker, ended with the run; dist/pairWorker.js, dist/evalWorker.js):
   // half of every step, or the per-epoch accuracies.
