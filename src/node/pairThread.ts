@@ -1,8 +1,8 @@
 /**
  * Starts the fast engine's second thread (dist/pairWorker.js) on a FastTwoLayerNet made with shared
  * memory, and ends it. While it runs, every training step and evaluation of that engine is split
- * between the two threads (src/engine/pairedNet.ts). When the thread cannot start, the engine simply
- * stays on one core.
+ * between the two threads (src/engine/pairedNet.ts), or with the evaluation worker (the default path) only
+ * those taken while the worker is idle. When the thread cannot start, the engine simply stays on one core.
  */
 import { availableParallelism } from 'os';
 import { join } from 'path';
@@ -141,7 +141,9 @@ export async function useSecondCore(
   // shared memory splits the steps taken then with a thread of its own (the steps taken while an evaluation is
   // under way stay whole on this thread), with the same numbers either way.
   let pair: EnginePair | undefined;
-  if (evaluator && path === 'worker' && net instanceof FastTwoLayerNet && net.pairInvitation() && cores() >= 2) {
+  // (Not on a single core, where a second thread spinning between two operations would only take the first one's time.)
+  const cores = availableParallelism();
+  if (evaluator && path === 'worker' && net instanceof FastTwoLayerNet && net.pairInvitation() && cores >= 2) {
     pair = await startPair(net, join(dir, 'pairWorker.js'), evaluator.underWay);
     if (pair.problem !== undefined) pair = undefined;
   }
@@ -154,9 +156,4 @@ export async function useSecondCore(
       await evaluator?.close();
     },
   };
-}
-
-/** Cores this process may use (a second thread spinning on a single core would only take the first one's time). */
-function cores(): number {
-  return availableParallelism();
 }

@@ -1,14 +1,15 @@
 /**
  * Train TwoLayerNet in a real VS Code: the panel from the palette; Start draws both charts and fills
  * the epoch table; Pause holds the iteration, Resume continues, Stop ends the run and its worker;
- * a short run reaches the stated accuracy; closing the panel ends the training worker and the
- * evaluation worker it starts for the per-epoch accuracies on the second core (worker_threads Workers,
+ * a short run reaches the stated accuracy; closing the panel ends the training worker, the
+ * evaluation worker it starts for the per-epoch accuracies on the second core and the engine's second thread (worker_threads Workers,
  * seen as "WorkerThread" threads of the extension host process), and so does reloading the window,
  * after which the panel comes back with its runs.
  * Screenshots in the light and the dark theme.
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import type { Frame } from 'playwright-core';
 import { threadNames } from './harness/codeServer';
 import { openTrainPanel, workbenchSession } from './harness/session';
@@ -23,8 +24,11 @@ const num = (s: string) => Number(s.replace(/[^\d.]/g, ''));
 describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
   let frame: Frame;
 
-  /** A run's worker threads: the training worker, and the evaluation worker it starts on the second core. */
-  const RUN_THREADS = 2;
+  /**
+   * A run's worker threads: the training worker, the evaluation worker it starts on the second core, and the fast
+   * engine's second thread that splits the steps taken while the evaluation worker is idle (on two cores or more).
+   */
+  const RUN_THREADS = availableParallelism() >= 2 ? 3 : 2;
   /** Worker threads running in the extension host(s) now. */
   const workers = () =>
     wb.server
@@ -61,7 +65,11 @@ describe('Train TwoLayerNet panel', { timeout: 420_000 }, () => {
       (t) => /Iteration [\d,]+ \/ 10,000/.test(t) && num(t.split('/')[0]) > 0,
     );
     assert.match(running, /it\/s/);
-    assert.equal(workers(), idleWorkers + RUN_THREADS, 'the training and evaluation workers while the run goes');
+    assert.equal(
+      workers(),
+      idleWorkers + RUN_THREADS,
+      'the training worker, the evaluation worker and the engine’s second thread while the run goes',
+    );
 
     await until('the first epoch in the table', epochRows, (rows) => rows.length >= 1);
     await until(
