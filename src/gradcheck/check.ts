@@ -860,7 +860,6 @@ function analyseOne(p: Prepared, out: RunOutput, base: ReportBase): CheckReport 
   };
 }
 
-/** What "numerical-only" says: nothing of yours was compared, and how to name a gradient so it is. */
 /**
  * A δ inside the log far above the book's 1e-7 (np.log(y + 1e-5)): the loss's exact gradient then differs from
  * y − t by about δ / y, a small, fingerprint-less failure. Named with the book's δ, which passes.
@@ -882,6 +881,7 @@ function largeLogDelta(source: string, maxRelativeError: number | null): Finding
   };
 }
 
+/** What "numerical-only" says: nothing of yours was compared, and how to name a gradient so it is. */
 export function numericalOnlyHeadline(p: Pick<Prepared, 'loss' | 'language'>, h: number, n: number): Msg {
   const { name, className } = p.loss;
   const python = p.language === 'python';

@@ -101,11 +101,7 @@ export function show(v: number[] | number, other?: number[] | number): string {
   const short = xs.map(denoised);
   const tells = !ys || xs.every((x, k) => x === ys[k] || short[k] !== denoised(ys[k] ?? Number.NaN));
   const one = (x: number, k: number) => (tells ? short[k] : String(x));
-  return xs.length === 1 && Array.isArray(v)
-    ? one(xs[0], 0)
-    : Array.isArray(v)
-      ? `[${xs.map(one).join(', ')}]`
-      : one(xs[0], 0);
+  return Array.isArray(v) && xs.length !== 1 ? `[${xs.map(one).join(', ')}]` : one(xs[0], 0);
 }
 
 /** x as numpy prints it, or its 15-digit form when that is 12 significant digits or fewer (the rest was noise). */

@@ -347,21 +347,13 @@ export class TrainPanel {
     const run = startedRun({
       id,
       name:
-        config.gradientMethod === 'numerical'
-          ? vscode.l10n.t(
-              '#{0} · batch {1} · lr {2} · hidden {3} · numerical',
-              n,
-              config.batchSize,
-              config.learningRate,
-              config.hiddenSize,
-            )
-          : vscode.l10n.t(
-              '#{0} · batch {1} · lr {2} · hidden {3}',
-              n,
-              config.batchSize,
-              config.learningRate,
-              config.hiddenSize,
-            ),
+        vscode.l10n.t(
+          '#{0} · batch {1} · lr {2} · hidden {3}',
+          n,
+          config.batchSize,
+          config.learningRate,
+          config.hiddenSize,
+        ) + (config.gradientMethod === 'numerical' ? ` · ${vscode.l10n.t('numerical')}` : ''),
       config,
       datasetName: '',
       createdAt: Date.now(),
